@@ -1,0 +1,109 @@
+"""Configuration classes; every setting is read from the environment once, here."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("CONSULT_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _database_url() -> str | None:
+    return os.environ.get("DATABASE_URL") or os.environ.get("CONSULT_DATABASE_URL")
+
+
+def _normalise_db_url(url: str | None) -> str | None:
+    """Use the psycopg 3 driver for plain ``postgresql://`` URLs (as Heroku-style hosts give)."""
+    if url and url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url and url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY") or os.environ.get("CONSULT_SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _normalise_db_url(_database_url())
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get("CONSULT_REDIS_URL")
+    INSTANCE_DIR = INSTANCE_DIR
+    UPLOAD_DIR = INSTANCE_DIR / "uploads"
+
+    MAX_CONTENT_LENGTH = _env_int("CONSULT_MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("CONSULT_SECURE_COOKIES", True)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+
+    # Login throttling (CNIL 2022: restrict attempts when passwords are < 80 bits).
+    LOGIN_MAX_FAILURES = _env_int("CONSULT_LOGIN_MAX_FAILURES", 5)
+    LOGIN_LOCK_MINUTES = _env_int("CONSULT_LOGIN_LOCK_MINUTES", 15)
+    INVITATION_MAX_AGE = _env_int("CONSULT_INVITATION_MAX_AGE", 7 * 24 * 3600)
+    PASSWORD_RESET_MAX_AGE = _env_int("CONSULT_PASSWORD_RESET_MAX_AGE", 3600)
+
+    MAIL_SERVER = os.environ.get("CONSULT_MAIL_SERVER")
+    MAIL_PORT = _env_int("CONSULT_MAIL_PORT", 587)
+    MAIL_USERNAME = os.environ.get("CONSULT_MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("CONSULT_MAIL_PASSWORD")
+    MAIL_SENDER = os.environ.get("CONSULT_MAIL_SENDER", "ne-pas-repondre@consult.local")
+
+    JOBS_INLINE = not REDIS_URL
+    JOB_RETRIES = _env_int("CONSULT_JOB_RETRIES", 3)
+    SECURITY_LOG_RETENTION_DAYS = _env_int("CONSULT_SECURITY_LOG_DAYS", 365)
+
+
+class DevelopmentConfig(Config):
+    """Zero-setup local platform: SQLite in instance/, jobs inline, a dev secret."""
+
+    DEBUG = False
+    # Without SECRET_KEY, a random key per process: sessions end when it restarts.
+    SECRET_KEY = Config.SECRET_KEY or secrets.token_hex(32)
+    SQLALCHEMY_DATABASE_URI = Config.SQLALCHEMY_DATABASE_URI or (
+        f"sqlite:///{INSTANCE_DIR / 'consult.db'}"
+    )
+    SESSION_COOKIE_SECURE = _env_bool("CONSULT_SECURE_COOKIES", False)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+
+class TestConfig(Config):
+    """Test settings: the database comes from CONSULT_TEST_DATABASE_URL (SQLite by default)."""
+
+    TESTING = True
+    SECRET_KEY = secrets.token_hex(32)
+    SQLALCHEMY_DATABASE_URI = _normalise_db_url(os.environ.get("CONSULT_TEST_DATABASE_URL")) or (
+        "sqlite:///" + str(INSTANCE_DIR / "test.db")
+    )
+    REDIS_URL = os.environ.get("CONSULT_TEST_REDIS_URL")
+    JOBS_INLINE = not REDIS_URL
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    # CSRF is switched back on by the tests that check it (tests/test_csrf.py).
+    WTF_CSRF_ENABLED = False
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    """Production: PostgreSQL, Redis, secrets from the environment only."""
+
+    REQUIRED = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")

@@ -1,0 +1,79 @@
+"""consult: participatory platform for a Département's schéma des solidarités."""
+
+import os
+
+from flask import Flask
+from werkzeug.utils import import_string
+
+from consult.extensions import csrf, db, login_manager, migrate
+
+
+class ConfigurationError(RuntimeError):
+    """The app was asked to start without a required setting."""
+
+
+def _check_required(app: Flask, config_object) -> None:
+    missing = [name for name in getattr(config_object, "REQUIRED", ()) if not app.config.get(name)]
+    if missing:
+        raise ConfigurationError(
+            "Configuration de production incomplète : définissez "
+            + ", ".join("DATABASE_URL" if m == "SQLALCHEMY_DATABASE_URI" else m for m in missing)
+            + " dans l'environnement."
+        )
+
+
+def create_app(config_object=None) -> Flask:
+    """Build the Flask application (wiring only: no I/O, no queries)."""
+    config_object = config_object or os.environ.get("CONSULT_CONFIG", "config.ProductionConfig")
+    if isinstance(config_object, str):
+        config_object = import_string(config_object)
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_object(config_object)
+    _check_required(app, config_object)
+    _init_extensions(app)
+    _register_domains(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from consult.core import db as core_db
+    from consult.core import errors, jobs, security
+
+    db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            core_db.configure_sqlite(db.engine)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(app.root_path, "..", "migrations"),
+        render_as_batch=True,  # SQLite cannot ALTER most things: batch mode copies tables
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Connectez-vous pour accéder à cette page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    errors.init_app(app)
+    security.init_app(app)
+    jobs.init_app(app)
+
+
+def _register_domains(app: Flask) -> None:
+    from consult.accounts import views as accounts_views
+    from consult.contributions import views as contributions_views
+    from consult.core import cli as core_cli
+    from consult.demo import cli as demo_cli
+    from consult.meetings import views as meetings_views
+    from consult.schemes import cli as schemes_cli
+    from consult.schemes import views as schemes_views
+    from consult.site import views as site_views
+
+    for module in (site_views, accounts_views, schemes_views, meetings_views, contributions_views):
+        app.register_blueprint(module.bp)
+    accounts_views.init_app(app)
+    site_views.init_app(app)
+    for module in (core_cli, schemes_cli, demo_cli):
+        module.init_app(app)

@@ -1,0 +1,1 @@
+"""Accounts: people, organisations, roles, sign-in, invitations and passwords."""

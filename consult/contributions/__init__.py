@@ -1,0 +1,1 @@
+"""Contributions: what participants say, online, in the room or on paper."""

@@ -1,0 +1,110 @@
+"""A contribution and the publics it concerns."""
+
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.accounts.models import Organisation, User
+from consult.core.db import TimestampMixin, UTCDateTime
+from consult.extensions import db
+from consult.meetings.models import Meeting
+from consult.schemes.models import Public, Territory
+
+KINDS = {
+    "constat": "Constat",
+    "proposition": "Proposition",
+    "question": "Question",
+    "temoignage": "Témoignage",
+}
+AUTHOR_TYPES = {
+    "usager": "Usager·e",
+    "proche_aidant": "Proche ou aidant·e",
+    "professionnel": "Professionnel·le",
+    "partenaire": "Partenaire",
+    "elu": "Élu·e",
+    "agent": "Agent du Département",
+}
+CHANNELS = {"en_ligne": "En ligne", "en_salle": "En salle", "papier": "Papier", "import": "Import"}
+STATUSES = {
+    "pending": "À modérer",
+    "published": "Publiée",
+    "rejected": "Rejetée",
+    "merged": "Fusionnée",
+}
+RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+contribution_publics = sa.Table(
+    "contribution_publics",
+    db.metadata,
+    sa.Column(
+        "contribution_id",
+        sa.ForeignKey("contributions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("public_id", sa.ForeignKey("publics.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+def new_receipt_code() -> str:
+    """A code the participant keeps to find out what became of the contribution."""
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+class Contribution(TimestampMixin, db.Model):
+    """What one participant (or a group, recorded by a facilitator) said."""
+
+    __tablename__ = "contributions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="RESTRICT"), index=True
+    )
+    body: Mapped[str] = mapped_column(sa.Text)
+    kind: Mapped[str] = mapped_column(sa.String(20), default="proposition")
+    author_type: Mapped[str] = mapped_column(sa.String(20), default="usager")
+    channel: Mapped[str] = mapped_column(sa.String(20), default="en_ligne")
+    status: Mapped[str] = mapped_column(sa.String(20), default="pending", index=True)
+    pseudonym: Mapped[str] = mapped_column(sa.String(80), default="")
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    on_behalf_of: Mapped[str] = mapped_column(sa.String(200), default="")
+    territory_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("territories.id", ondelete="SET NULL"), index=True
+    )
+    receipt_code: Mapped[str] = mapped_column(sa.String(12), unique=True, default=new_receipt_code)
+    idempotency_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    support_count: Mapped[int] = mapped_column(default=0)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Meeting] = relationship()
+    territory: Mapped[Territory | None] = relationship()
+    publics: Mapped[list[Public]] = relationship(
+        secondary=contribution_publics, order_by=Public.position
+    )
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    organisation: Mapped[Organisation | None] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def author_type_label(self) -> str:
+        return AUTHOR_TYPES.get(self.author_type, self.author_type)
+
+    @property
+    def public_signature(self) -> str:
+        """How the author is shown in public: never an account's real name."""
+        if self.organisation is not None:
+            return self.organisation.name
+        return self.pseudonym or "Participant·e anonyme"

@@ -1,0 +1,1 @@
+"""Cross-cutting building blocks: database helpers, forms, sanitising, jobs, errors."""

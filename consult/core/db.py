@@ -1,0 +1,86 @@
+"""Database conventions: constraint naming, UTC timestamps, scoped getters."""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.orm import Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    SQLite has no time zones: without this, values would come back naive there
+    and aware on PostgreSQL, and comparisons would break between the two.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use consult.core.db.utcnow()")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class TimestampMixin:
+    """Creation and update times, in UTC."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+def get_or_404(session, model, ident, **scope):
+    """Load ``model`` by primary key, 404 when missing or outside ``scope``.
+
+    ``scope`` pins foreign keys (e.g. ``scheme_id=scheme.id``), so an id from
+    another parent answers 404 rather than leaking that the object exists.
+    """
+    obj = session.get(model, ident)
+    if obj is None or any(getattr(obj, k) != v for k, v in scope.items()):
+        abort(404)
+    return obj
+
+
+def configure_sqlite(engine) -> None:
+    """Make SQLite transactional and enforce foreign keys.
+
+    pysqlite opens transactions lazily and silently commits around DDL and
+    SAVEPOINTs; emitting BEGIN ourselves gives real transactions (SQLAlchemy's
+    documented recipe), which the per-test rollback and every write rely on.
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")

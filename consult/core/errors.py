@@ -1,0 +1,60 @@
+"""French error pages that leak nothing (no traceback, no internal detail)."""
+
+import logging
+
+from flask import render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from consult.extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Requête incorrecte", "La demande n'a pas pu être comprise."),
+    403: ("Accès refusé", "Vous n'avez pas l'autorisation d'accéder à cette page."),
+    404: ("Page introuvable", "Cette page n'existe pas ou n'est plus disponible."),
+    405: ("Action impossible", "Cette action n'est pas possible à cette adresse."),
+    413: (
+        "Envoi trop volumineux",
+        "Le contenu envoyé dépasse la taille autorisée. Réduisez-le puis réessayez.",
+    ),
+    429: (
+        "Trop de tentatives",
+        "Vous avez fait trop de tentatives. Patientez quelques minutes puis réessayez.",
+    ),
+    500: (
+        "Erreur du service",
+        "Une erreur s'est produite de notre côté. Rien de ce que vous aviez déjà "
+        "enregistré n'est perdu. Réessayez dans un instant.",
+    ),
+}
+
+
+def _render(code: int, detail: str | None = None):
+    title, text = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
+    return (
+        render_template("errors/error.html", code=code, title=title, text=detail or text),
+        code,
+    )
+
+
+def init_app(app) -> None:
+    """Register the error handlers."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error):
+        return _render(
+            400,
+            "Le formulaire a expiré ou a été envoyé deux fois. Rechargez la page puis recommencez.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error):
+        return _render(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error):
+        db.session.rollback()
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return _render(500)

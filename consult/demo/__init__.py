@@ -1,0 +1,1 @@
+"""Demo data: the Savoie scheme, five territories, meetings and contributions."""

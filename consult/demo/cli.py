@@ -1,0 +1,34 @@
+"""``flask demo load``: fill an empty platform with the Savoie demo."""
+
+import click
+from flask import current_app
+
+from consult.demo.loader import load_demo
+from consult.extensions import db
+
+demo_cli = click.Group("demo", help="Données de démonstration.")
+
+
+@demo_cli.command("load")
+def load_command() -> None:
+    """Charger la démonstration (schéma de la Savoie, rencontres, contributions)."""
+    result = load_demo()
+    db.session.commit()
+    logins_file = current_app.config["INSTANCE_DIR"] / "demo-logins.txt"
+    if result["logins"]:
+        logins_file.parent.mkdir(parents=True, exist_ok=True)
+        lines = [f"{email}  {password}" for email, password in result["logins"].items()]
+        logins_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        logins_file.chmod(0o600)
+    click.echo(
+        f"Démonstration prête : {result['scheme'].title} ({result['scheme'].department}), "
+        f"{result['contributions']} contributions ajoutées."
+    )
+    if logins_file.exists():
+        click.echo(f"Comptes de démonstration (aussi dans {logins_file}) :")
+        click.echo(logins_file.read_text(encoding="utf-8").rstrip())
+
+
+def init_app(app) -> None:
+    """Register ``flask demo``."""
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,105 @@
+"""The demo's fixed content (territories, publics, organisations, people, meetings)."""
+
+from datetime import date
+
+TERRITORIES = [
+    ("bassin-chamberien", "Bassin chambérien"),
+    ("aix-avant-pays", "Aix-les-Bains, Albanais et Avant-Pays savoyard"),
+    ("combe-albertville", "Combe de Savoie et Albertville-Ugine"),
+    ("tarentaise", "Tarentaise-Vanoise"),
+    ("maurienne", "Maurienne"),
+]
+
+PUBLICS = [
+    ("personnes_agees", "Personnes âgées"),
+    ("personnes_handicapees", "Personnes en situation de handicap"),
+    ("enfance_famille", "Enfance et famille"),
+    ("jeunes_16_25", "Jeunes de 16 à 25 ans"),
+    ("insertion_rsa", "Insertion et RSA"),
+    ("mna", "Mineurs non accompagnés"),
+    ("tous", "Tous publics"),
+]
+
+ORGANISATIONS = [
+    ("Département de la Savoie", "departement"),
+    ("CAF de la Savoie", "caf"),
+    ("ARS Auvergne-Rhône-Alpes", "ars"),
+    ("Association Les Amis du Lac", "association"),
+]
+
+# (key, role, display name, organisation name or None)
+PEOPLE = [
+    ("admin", "admin", "Claire Administratrice", "Département de la Savoie"),
+    ("animateur", "facilitator", "Karim Animateur", "Département de la Savoie"),
+    ("membre", "member", "Sophie Membre", "Département de la Savoie"),
+    ("partenaire", "partner", "Julien Partenaire", "CAF de la Savoie"),
+    ("participant", "participant", "Mamie Jo", None),
+]
+DEMO_EMAIL_DOMAIN = "demo.consult.fr"
+
+# (key, kind, title, territory code, date, status, place)
+MEETINGS = [
+    (
+        "ct-chambery",
+        "concertation_territoriale",
+        "Concertation territoriale — Bassin chambérien",
+        "bassin-chamberien",
+        date(2019, 3, 12),
+        "closed",
+        "Chambéry, salle du Manège",
+    ),
+    (
+        "ct-aix",
+        "concertation_territoriale",
+        "Concertation territoriale — Aix-les-Bains et Avant-Pays savoyard",
+        "aix-avant-pays",
+        date(2019, 3, 19),
+        "closed",
+        "Aix-les-Bains, centre des congrès",
+    ),
+    (
+        "ct-albertville",
+        "concertation_territoriale",
+        "Concertation territoriale — Combe de Savoie et Albertville",
+        "combe-albertville",
+        date(2019, 3, 26),
+        "closed",
+        "Albertville, salle de la Pierre du Roy",
+    ),
+    (
+        "ct-tarentaise",
+        "concertation_territoriale",
+        "Concertation territoriale — Tarentaise",
+        "tarentaise",
+        date(2019, 4, 2),
+        "closed",
+        "Moûtiers, maison sociale du Département",
+    ),
+    (
+        "ct-maurienne",
+        "concertation_territoriale",
+        "Concertation territoriale — Maurienne",
+        "maurienne",
+        date(2019, 4, 9),
+        "open",
+        "Saint-Jean-de-Maurienne, salle polyvalente",
+    ),
+    (
+        "us-2019",
+        "universite_sociale",
+        "Université sociale 2019",
+        None,
+        date(2019, 5, 23),
+        "open",
+        "Chambéry, Manège",
+    ),
+    (
+        "en-ligne",
+        "consultation_en_ligne",
+        "Consultation en ligne sur le schéma",
+        None,
+        date(2019, 4, 1),
+        "open",
+        "En ligne",
+    ),
+]

@@ -1,0 +1,142 @@
+"""Load the demo data; safe to run twice (existing rows are kept)."""
+
+import json
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from consult.accounts.models import Organisation, User
+from consult.accounts.passwords import hash_password
+from consult.contributions.models import Contribution
+from consult.core.db import utcnow
+from consult.demo import content
+from consult.extensions import db
+from consult.meetings.models import Meeting
+from consult.schemes.importer import import_scheme, load_document
+from consult.schemes.models import Public, Scheme, Territory
+from consult.site.models import SiteSettings
+
+DATA = Path(__file__).parent / "data"
+
+
+def _scheme(now) -> Scheme:
+    scheme = db.session.scalar(sa.select(Scheme).where(Scheme.department == "Savoie"))
+    if scheme is None:
+        document = load_document((DATA / "savoie.json").read_bytes())
+        scheme = import_scheme(document, now=now)
+    return scheme
+
+
+def _reference_data() -> None:
+    if db.session.scalar(sa.select(sa.func.count(Territory.id))):
+        return
+    for position, (code, name) in enumerate(content.TERRITORIES, 1):
+        db.session.add(Territory(code=code, name=name, position=position))
+    for position, (code, label) in enumerate(content.PUBLICS, 1):
+        db.session.add(Public(code=code, label=label, position=position))
+    for name, kind in content.ORGANISATIONS:
+        db.session.add(Organisation(name=name, kind=kind))
+    db.session.add(
+        SiteSettings(
+            department_name="Département de la Savoie",
+            platform_name="Consult Savoie",
+            primary_colour="#1d4f91",
+        )
+    )
+    db.session.flush()
+
+
+def demo_password() -> str:
+    """A random password that passes the CNIL rule (four kinds of characters)."""
+    return f"Demo-{secrets.token_urlsafe(9)}-7a"
+
+
+def _people() -> dict[str, str]:
+    """Create the demo accounts; return e-mail → password for the new ones."""
+    created = {}
+    for key, role, name, org_name in content.PEOPLE:
+        email = f"{key}@{content.DEMO_EMAIL_DOMAIN}"
+        if db.session.scalar(sa.select(User.id).where(User.email == email)):
+            continue
+        organisation = (
+            db.session.scalar(sa.select(Organisation).where(Organisation.name == org_name))
+            if org_name
+            else None
+        )
+        password = demo_password()
+        db.session.add(
+            User(
+                email=email,
+                display_name=name,
+                role=role,
+                organisation=organisation,
+                password_hash=hash_password(password),
+            )
+        )
+        created[email] = password
+    db.session.flush()
+    return created
+
+
+def _meetings(scheme: Scheme) -> dict[str, Meeting]:
+    meetings = {}
+    territories = {t.code: t for t in db.session.scalars(sa.select(Territory))}
+    for key, kind, title, territory, held_on, status, place in content.MEETINGS:
+        meeting = db.session.scalar(sa.select(Meeting).where(Meeting.title == title))
+        if meeting is None:
+            meeting = Meeting(
+                scheme=scheme,
+                kind=kind,
+                title=title,
+                held_on=held_on,
+                status=status,
+                place=place,
+                territory=territories.get(territory),
+            )
+            if kind == "universite_sociale":
+                meeting.user_groups = scheme.extra.get("universite_sociale_groups", [])
+            db.session.add(meeting)
+        meetings[key] = meeting
+    db.session.flush()
+    return meetings
+
+
+def _contributions(meetings: dict[str, Meeting], now) -> int:
+    if db.session.scalar(sa.select(sa.func.count(Contribution.id))):
+        return 0
+    territories = {t.code: t for t in db.session.scalars(sa.select(Territory))}
+    publics = {p.code: p for p in db.session.scalars(sa.select(Public))}
+    items = json.loads((DATA / "contributions.json").read_text(encoding="utf-8"))
+    for index, item in enumerate(items):
+        meeting = meetings[item["meeting"]]
+        created = now - timedelta(days=len(items) - index)
+        contribution = Contribution(
+            meeting=meeting,
+            body=item["text"],
+            kind=item["kind"],
+            author_type=item["author_type"],
+            status=item["status"],
+            channel="en_ligne" if item["meeting"] == "en-ligne" else "en_salle",
+            pseudonym=item.get("pseudonym") or "",
+            territory=territories.get(item["territory"]),
+            created_at=created,
+            published_at=created if item["status"] == "published" else None,
+        )
+        if item.get("public") in publics:
+            contribution.publics.append(publics[item["public"]])
+        db.session.add(contribution)
+    db.session.flush()
+    return len(items)
+
+
+def load_demo() -> dict:
+    """Load everything (flushes, never commits); return what was created."""
+    now = utcnow()
+    scheme = _scheme(now)
+    _reference_data()
+    logins = _people()
+    meetings = _meetings(scheme)
+    count = _contributions(meetings, now)
+    return {"scheme": scheme, "logins": logins, "contributions": count}

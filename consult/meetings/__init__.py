@@ -1,0 +1,1 @@
+"""Meetings (rencontres): concertations territoriales, université sociale, groupes de travail…"""

@@ -1,0 +1,80 @@
+"""A meeting (rencontre) and the themes it covers."""
+
+import secrets
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.core.db import TimestampMixin, UTCDateTime
+from consult.extensions import db
+from consult.schemes.models import Scheme, Territory, Theme
+
+KINDS = {
+    "concertation_territoriale": "Concertation territoriale",
+    "universite_sociale": "Université sociale",
+    "groupe_de_travail": "Groupe de travail",
+    "forum_social": "Forum social",
+    "conference_sociale": "Conférence sociale territoriale",
+    "consultation_instance": "Consultation d'instance",
+    "consultation_en_ligne": "Consultation en ligne",
+}
+STATUSES = {
+    "draft": "En préparation",
+    "open": "Ouverte aux contributions",
+    "closed": "Close",
+    "archived": "Archivée",
+}
+# No 0/O/1/I/L: a join code is read aloud and typed on a phone.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+meeting_themes = sa.Table(
+    "meeting_themes",
+    db.metadata,
+    sa.Column("meeting_id", sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("theme_id", sa.ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+def new_join_code(length: int = 6) -> str:
+    """A short random code participants type to reach a meeting."""
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(length))
+
+
+class Meeting(TimestampMixin, db.Model):
+    """A rencontre where contributions are gathered (never called a session)."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("schemes.id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft", index=True)
+    held_on: Mapped[date | None] = mapped_column(sa.Date)
+    place: Mapped[str] = mapped_column(sa.String(300), default="")
+    territory_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("territories.id", ondelete="RESTRICT"), index=True
+    )
+    join_code: Mapped[str] = mapped_column(sa.String(12), unique=True, default=new_join_code)
+    user_groups: Mapped[list] = mapped_column(sa.JSON, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    scheme: Mapped[Scheme] = relationship()
+    territory: Mapped[Territory | None] = relationship()
+    themes: Mapped[list[Theme]] = relationship(secondary=meeting_themes, order_by=Theme.position)
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)

@@ -1,0 +1,1 @@
+"""The scheme (schéma): axes, objectives, themes, fiches actions, territories, publics."""

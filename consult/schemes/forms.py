@@ -1,0 +1,27 @@
+"""Scheme import and level-name forms."""
+
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import StringField
+
+from consult.core.forms import BaseForm, length
+
+
+class SchemeImportForm(BaseForm):
+    document = FileField(
+        "Fichier du schéma (JSON consult-scheme/1)",
+        validators=[
+            FileRequired("Choisissez un fichier."),
+            FileAllowed(["json"], "Le fichier doit être au format JSON (.json)."),
+        ],
+    )
+
+
+class LevelNamesForm(BaseForm):
+    axis = StringField("Nom du 1er niveau (singulier)", validators=[length(max=60)])
+    axes = StringField("Nom du 1er niveau (pluriel)", validators=[length(max=60)])
+    objective = StringField("Nom du 2e niveau (singulier)", validators=[length(max=60)])
+    objectives = StringField("Nom du 2e niveau (pluriel)", validators=[length(max=60)])
+    theme = StringField("Nom des thématiques (singulier)", validators=[length(max=60)])
+    themes = StringField("Nom des thématiques (pluriel)", validators=[length(max=60)])
+    fiche = StringField("Nom des fiches (singulier)", validators=[length(max=60)])
+    fiches = StringField("Nom des fiches (pluriel)", validators=[length(max=60)])

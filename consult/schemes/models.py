@@ -1,0 +1,241 @@
+"""Scheme structure: axes, objectives, themes, fiches with actions and indicators."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.core.db import TimestampMixin, UTCDateTime
+from consult.extensions import db
+
+DEFAULT_LEVEL_NAMES = {
+    "axis": "Axe",
+    "axes": "Axes",
+    "objective": "Objectif",
+    "objectives": "Objectifs",
+    "theme": "Thématique",
+    "themes": "Thématiques",
+    "fiche": "Fiche action",
+    "fiches": "Fiches actions",
+}
+
+
+class Scheme(TimestampMixin, db.Model):
+    """A Département's schéma des solidarités for one period."""
+
+    __tablename__ = "schemes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    department: Mapped[str] = mapped_column(sa.String(120))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    period: Mapped[str] = mapped_column(sa.String(40), default="")
+    source: Mapped[str] = mapped_column(sa.Text, default="")
+    level_names: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    process_figures: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    extra: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    imported_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    axes: Mapped[list["Axis"]] = relationship(
+        back_populates="scheme", order_by="Axis.position", cascade="all, delete-orphan"
+    )
+    themes: Mapped[list["Theme"]] = relationship(
+        back_populates="scheme", order_by="Theme.position", cascade="all, delete-orphan"
+    )
+    fiches: Mapped[list["Fiche"]] = relationship(
+        back_populates="scheme", order_by="Fiche.position", cascade="all, delete-orphan"
+    )
+
+    def level(self, key: str) -> str:
+        """The Département's name for a level (``axis``, ``themes``…)."""
+        return (self.level_names or {}).get(key) or DEFAULT_LEVEL_NAMES[key]
+
+
+class Axis(db.Model):
+    """First level of the scheme (axe, orientation…)."""
+
+    __tablename__ = "axes"
+    __table_args__ = (sa.UniqueConstraint("scheme_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme_id: Mapped[int] = mapped_column(sa.ForeignKey("schemes.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(sa.String(20))
+    title: Mapped[str] = mapped_column(sa.String(500))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    scheme: Mapped[Scheme] = relationship(back_populates="axes")
+    objectives: Mapped[list["Objective"]] = relationship(
+        back_populates="axis", order_by="Objective.position", cascade="all, delete-orphan"
+    )
+    fiches: Mapped[list["Fiche"]] = relationship(back_populates="axis", order_by="Fiche.position")
+
+
+class Objective(db.Model):
+    """Second level under an axis (objectif, orientation…), when the scheme has one."""
+
+    __tablename__ = "objectives"
+    __table_args__ = (sa.UniqueConstraint("axis_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    axis_id: Mapped[int] = mapped_column(sa.ForeignKey("axes.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(sa.String(20))
+    title: Mapped[str] = mapped_column(sa.String(500))
+    position: Mapped[int] = mapped_column(default=0)
+
+    axis: Mapped[Axis] = relationship(back_populates="objectives")
+    fiches: Mapped[list["Fiche"]] = relationship(
+        back_populates="objective", order_by="Fiche.position"
+    )
+
+
+class Theme(db.Model):
+    """A working theme (thématique) contributions are sorted into."""
+
+    __tablename__ = "themes"
+    __table_args__ = (sa.UniqueConstraint("scheme_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme_id: Mapped[int] = mapped_column(sa.ForeignKey("schemes.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(sa.String(20))
+    title: Mapped[str] = mapped_column(sa.String(500))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    scheme: Mapped[Scheme] = relationship(back_populates="themes")
+
+
+class Fiche(db.Model):
+    """A fiche action: what the Département and its partners commit to do."""
+
+    __tablename__ = "fiches"
+    __table_args__ = (sa.UniqueConstraint("scheme_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme_id: Mapped[int] = mapped_column(sa.ForeignKey("schemes.id", ondelete="CASCADE"))
+    axis_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("axes.id", ondelete="SET NULL"), index=True
+    )
+    objective_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("objectives.id", ondelete="SET NULL"), index=True
+    )
+    number: Mapped[str] = mapped_column(sa.String(20))
+    title: Mapped[str] = mapped_column(sa.String(500))
+    part: Mapped[str] = mapped_column(sa.String(120), default="")
+    policy: Mapped[str] = mapped_column(sa.String(200), default="")
+    pilots: Mapped[str] = mapped_column(sa.Text, default="")
+    partners: Mapped[str] = mapped_column(sa.Text, default="")
+    internal_partners: Mapped[str] = mapped_column(sa.Text, default="")
+    schedule: Mapped[str] = mapped_column(sa.Text, default="")
+    context: Mapped[list] = mapped_column(sa.JSON, default=list)
+    objectives: Mapped[list] = mapped_column(sa.JSON, default=list)
+    implementation: Mapped[list] = mapped_column(sa.JSON, default=list)
+    extra: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    position: Mapped[int] = mapped_column(default=0)
+
+    scheme: Mapped[Scheme] = relationship(back_populates="fiches")
+    axis: Mapped[Axis | None] = relationship(back_populates="fiches")
+    objective: Mapped[Objective | None] = relationship(back_populates="fiches")
+    actions: Mapped[list["Action"]] = relationship(
+        back_populates="fiche", order_by="Action.position", cascade="all, delete-orphan"
+    )
+    indicators: Mapped[list["Indicator"]] = relationship(
+        back_populates="fiche", order_by="Indicator.position", cascade="all, delete-orphan"
+    )
+    links: Mapped[list["FicheLink"]] = relationship(
+        back_populates="fiche",
+        foreign_keys="FicheLink.fiche_id",
+        order_by="FicheLink.position",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def top_actions(self) -> list["Action"]:
+        """Actions that are not sub-actions, in order."""
+        return [action for action in self.actions if action.parent is None]
+
+
+class Action(db.Model):
+    """An action of a fiche, or a sub-action when it has a parent."""
+
+    __tablename__ = "actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fiche_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("fiches.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("actions.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.Text)
+    position: Mapped[int] = mapped_column(default=0)
+
+    fiche: Mapped[Fiche] = relationship(back_populates="actions")
+    parent: Mapped["Action | None"] = relationship(back_populates="sub_actions", remote_side=[id])
+    sub_actions: Mapped[list["Action"]] = relationship(
+        back_populates="parent", order_by="Action.position"
+    )
+
+
+class Indicator(db.Model):
+    """An indicator a fiche is evaluated by (measurements come with the follow-up)."""
+
+    __tablename__ = "indicators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fiche_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("fiches.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(sa.Text)
+    position: Mapped[int] = mapped_column(default=0)
+
+    fiche: Mapped[Fiche] = relationship(back_populates="indicators")
+
+
+class FicheLink(db.Model):
+    """A link from a fiche to another; the target may not exist (kept as written)."""
+
+    __tablename__ = "fiche_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fiche_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("fiches.id", ondelete="CASCADE"), index=True
+    )
+    target_number: Mapped[str] = mapped_column(sa.String(20))
+    target_id: Mapped[int | None] = mapped_column(sa.ForeignKey("fiches.id", ondelete="SET NULL"))
+    position: Mapped[int] = mapped_column(default=0)
+
+    fiche: Mapped[Fiche] = relationship(back_populates="links", foreign_keys=[fiche_id])
+    target: Mapped[Fiche | None] = relationship(foreign_keys=[target_id])
+
+
+class Territory(db.Model):
+    """A territory of the Département (bassin de vie…); territories form a tree."""
+
+    __tablename__ = "territories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(60), default="Bassin de vie")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("territories.id", ondelete="RESTRICT"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+
+    children: Mapped[list["Territory"]] = relationship(order_by="Territory.position")
+
+
+class Public(db.Model):
+    """A public the Département serves (personnes âgées, enfance-famille…)."""
+
+    __tablename__ = "publics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    label: Mapped[str] = mapped_column(sa.String(200))
+    position: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,87 @@
+"""Scheme queries and level-name changes."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from consult.core.sanitize import clean_line
+from consult.extensions import db
+from consult.schemes.models import (
+    DEFAULT_LEVEL_NAMES,
+    Action,
+    Axis,
+    Fiche,
+    Objective,
+    Public,
+    Scheme,
+    Territory,
+)
+
+
+def list_schemes() -> list[Scheme]:
+    """All schemes, newest period first."""
+    return db.session.scalars(sa.select(Scheme).order_by(Scheme.period.desc(), Scheme.id)).all()
+
+
+def get_scheme(slug: str) -> Scheme | None:
+    """The scheme with this slug, its structure loaded in a few queries."""
+    return db.session.scalar(
+        sa.select(Scheme)
+        .where(Scheme.slug == slug)
+        .options(
+            selectinload(Scheme.axes).selectinload(Axis.objectives),
+            selectinload(Scheme.themes),
+            selectinload(Scheme.fiches),
+        )
+    )
+
+
+def get_fiche(scheme: Scheme, number: str) -> Fiche | None:
+    """A fiche of ``scheme`` by number, with actions, indicators and links."""
+    return db.session.scalar(
+        sa.select(Fiche)
+        .where(Fiche.scheme_id == scheme.id, Fiche.number == number)
+        .options(
+            selectinload(Fiche.actions).selectinload(Action.sub_actions),
+            selectinload(Fiche.indicators),
+            selectinload(Fiche.links),
+            selectinload(Fiche.objective).selectinload(Objective.axis),
+        )
+    )
+
+
+def fiches_by_group(scheme: Scheme) -> list[tuple[str, list[Fiche]]]:
+    """Fiches grouped by objective when the scheme has them, else by policy."""
+    groups: dict[str, list[Fiche]] = {}
+    for fiche in scheme.fiches:
+        if fiche.objective is not None:
+            key = f"{fiche.objective.number} {fiche.objective.title}"
+        else:
+            key = fiche.policy
+        groups.setdefault(key, []).append(fiche)
+    return list(groups.items())
+
+
+def set_level_names(scheme: Scheme, names: dict[str, str]) -> Scheme:
+    """Rename the scheme's levels (axe, orientation, objectif…); blanks restore defaults."""
+    scheme.level_names = {
+        key: clean_line(value)
+        for key, value in names.items()
+        if key in DEFAULT_LEVEL_NAMES and clean_line(value)
+    }
+    db.session.flush()
+    return scheme
+
+
+def list_territories() -> list[Territory]:
+    """Top-level territories with their children."""
+    return db.session.scalars(
+        sa.select(Territory)
+        .where(Territory.parent_id.is_(None))
+        .order_by(Territory.position, Territory.name)
+        .options(selectinload(Territory.children))
+    ).all()
+
+
+def list_publics() -> list[Public]:
+    """The Département's publics, in display order."""
+    return db.session.scalars(sa.select(Public).order_by(Public.position)).all()

@@ -1,0 +1,95 @@
+"""Browse the scheme (public) and import one (administrators)."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from consult.core.db import utcnow
+from consult.core.security import roles_required
+from consult.extensions import db
+from consult.schemes import services
+from consult.schemes.forms import LevelNamesForm, SchemeImportForm
+from consult.schemes.importer import SchemeImportError, import_scheme, load_document
+from consult.schemes.models import DEFAULT_LEVEL_NAMES
+from consult.schemes.permissions import can_import_scheme
+
+bp = Blueprint("schemes", __name__)
+
+
+def _scheme_or_404(slug: str):
+    scheme = services.get_scheme(slug)
+    if scheme is None:
+        abort(404)
+    return scheme
+
+
+@bp.get("/schemas/")
+def index():
+    return render_template(
+        "schemes/index.html",
+        schemes=services.list_schemes(),
+        can_import=can_import_scheme(current_user),
+    )
+
+
+@bp.get("/schemas/<slug>/")
+def show(slug: str):
+    scheme = _scheme_or_404(slug)
+    return render_template(
+        "schemes/show.html",
+        scheme=scheme,
+        groups=services.fiches_by_group(scheme),
+        can_import=can_import_scheme(current_user),
+    )
+
+
+@bp.get("/schemas/<slug>/fiches/<number>")
+def fiche(slug: str, number: str):
+    scheme = _scheme_or_404(slug)
+    fiche = services.get_fiche(scheme, number)
+    if fiche is None:
+        abort(404)
+    return render_template("schemes/fiche.html", scheme=scheme, fiche=fiche)
+
+
+@bp.get("/territoires/")
+def territories():
+    return render_template(
+        "schemes/territories.html",
+        territories=services.list_territories(),
+        publics=services.list_publics(),
+    )
+
+
+@bp.route("/admin/schemas/importer", methods=["GET", "POST"])
+@roles_required("admin")
+def import_form():
+    form = SchemeImportForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            document = load_document(form.document.data.read())
+            scheme = import_scheme(document, actor=current_user, now=utcnow())
+        except SchemeImportError as error:
+            db.session.rollback()
+            errors = error.errors
+        else:
+            db.session.commit()
+            flash(f"Schéma importé : {len(scheme.fiches)} fiches.", "success")
+            return redirect(url_for("schemes.show", slug=scheme.slug))
+    status = 422 if (errors or form.errors) else 200
+    return render_template("schemes/import.html", form=form, errors=errors), status
+
+
+@bp.route("/admin/schemas/<slug>/niveaux", methods=["GET", "POST"])
+@roles_required("admin")
+def levels(slug: str):
+    scheme = _scheme_or_404(slug)
+    form = LevelNamesForm(data={k: scheme.level(k) for k in DEFAULT_LEVEL_NAMES})
+    if form.validate_on_submit():
+        services.set_level_names(scheme, {k: form[k].data for k in DEFAULT_LEVEL_NAMES})
+        db.session.commit()
+        flash("Noms des niveaux enregistrés.", "success")
+        return redirect(url_for("schemes.show", slug=scheme.slug))
+    return render_template("schemes/levels.html", form=form, scheme=scheme), (
+        422 if form.errors else 200
+    )

@@ -1,0 +1,1 @@
+"""The site itself: home page, the Département's branding, legal pages, admin home."""

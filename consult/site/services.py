@@ -1,0 +1,93 @@
+"""Read and change the site's branding; colours must stay readable."""
+
+import re
+
+import sqlalchemy as sa
+
+from consult.core.sanitize import clean_line
+from consult.extensions import db
+from consult.site.models import DEFAULT_COLOUR, SiteSettings
+
+LOGO_MAX_BYTES = 512 * 1024
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+class SiteError(Exception):
+    """A French message explaining why a setting was refused."""
+
+
+def get_settings() -> SiteSettings:
+    """Return the settings row, or unsaved defaults when none exists yet."""
+    settings = db.session.scalar(sa.select(SiteSettings).order_by(SiteSettings.id).limit(1))
+    return settings or default_settings()
+
+
+def default_settings() -> SiteSettings:
+    """Unsaved settings used before the administrator sets the branding."""
+    return SiteSettings(
+        department_name="Département", platform_name="Consult", primary_colour=DEFAULT_COLOUR
+    )
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_with_white(hex_colour: str) -> float:
+    """WCAG contrast ratio between ``hex_colour`` and white."""
+    return 1.05 / (_luminance(hex_colour) + 0.05)
+
+
+def check_colour(colour: str) -> str:
+    """Return the colour in lower case, or refuse it if white text on it is unreadable."""
+    if not _HEX.match(colour or ""):
+        raise SiteError("La couleur doit s'écrire #RRVVBB, par exemple #1d4f91.")
+    ratio = contrast_with_white(colour)
+    if ratio < 4.5:
+        raise SiteError(
+            f"Cette couleur est trop claire : le texte blanc n'y serait pas lisible "
+            f"(contraste {ratio:.1f}:1, il faut au moins 4,5:1). Choisissez une teinte plus foncée."
+        )
+    return colour.lower()
+
+
+def logo_mimetype(data: bytes) -> str:
+    """Return the image type of a logo from its first bytes, or refuse it."""
+    if len(data) > LOGO_MAX_BYTES:
+        raise SiteError("Le logo ne doit pas dépasser 512 Ko.")
+    for signature, mimetype in _SIGNATURES.items():
+        if data.startswith(signature):
+            return mimetype
+    raise SiteError("Le logo doit être une image PNG ou JPEG.")
+
+
+def update_settings(
+    *,
+    department_name,
+    platform_name,
+    primary_colour,
+    contact_email,
+    logo: bytes | None = None,
+    remove_logo: bool = False,
+) -> SiteSettings:
+    """Save the branding (flushes); ``logo`` bytes are checked before anything changes."""
+    colour = check_colour(primary_colour)
+    mimetype = logo_mimetype(logo) if logo else ""
+    name = clean_line(department_name)
+    if not name:
+        raise SiteError("Le nom du Département est obligatoire.")
+    settings = get_settings()
+    settings.department_name = name
+    settings.platform_name = clean_line(platform_name) or "Consult"
+    settings.primary_colour = colour
+    settings.contact_email = clean_line(contact_email)
+    if logo:
+        settings.logo, settings.logo_mimetype = logo, mimetype
+    elif remove_logo:
+        settings.logo, settings.logo_mimetype = None, ""
+    db.session.add(settings)
+    db.session.flush()
+    return settings

@@ -1,0 +1,105 @@
+"""Home page, branding stylesheet and logo, legal pages, administration home."""
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from consult.contributions.models import Contribution
+from consult.core.security import roles_required
+from consult.extensions import db
+from consult.meetings.models import Meeting
+from consult.schemes.services import list_schemes
+from consult.site import services
+from consult.site.forms import SettingsForm
+
+bp = Blueprint("site", __name__)
+
+
+def init_app(app) -> None:
+    """Make the branding available to every template."""
+
+    @app.context_processor
+    def _inject_site():
+        try:
+            settings = services.get_settings()
+        except SQLAlchemyError:
+            # The error page must render even when the database is down.
+            db.session.rollback()
+            settings = services.default_settings()
+        return {"site": settings, "user": current_user}
+
+
+@bp.get("/")
+def home():
+    open_meetings = db.session.scalars(
+        sa.select(Meeting).where(Meeting.status == "open").order_by(Meeting.held_on)
+    ).all()
+    figures = {
+        "meetings": db.session.scalar(sa.select(sa.func.count(Meeting.id))),
+        "contributions": db.session.scalar(
+            sa.select(sa.func.count(Contribution.id)).where(Contribution.status == "published")
+        ),
+    }
+    return render_template(
+        "site/home.html", schemes=list_schemes(), open_meetings=open_meetings, figures=figures
+    )
+
+
+@bp.get("/theme.css")
+def theme_css():
+    colour = services.get_settings().primary_colour
+    css = f":root {{ --brand: {colour}; }}\n"
+    return Response(css, mimetype="text/css", headers={"Cache-Control": "no-cache"})
+
+
+@bp.get("/logo")
+def logo():
+    settings = services.get_settings()
+    if not settings.logo:
+        abort(404)
+    return Response(
+        settings.logo, mimetype=settings.logo_mimetype, headers={"Cache-Control": "no-cache"}
+    )
+
+
+@bp.get("/accessibilite")
+def accessibility():
+    return render_template("site/accessibility.html")
+
+
+@bp.get("/donnees-personnelles")
+def privacy():
+    return render_template("site/privacy.html")
+
+
+@bp.get("/admin/")
+@roles_required("admin", "facilitator")
+def admin_home():
+    return render_template("site/admin.html")
+
+
+@bp.route("/admin/apparence", methods=["GET", "POST"])
+@roles_required("admin")
+def settings():
+    current = services.get_settings()
+    form = SettingsForm(obj=current)
+    if form.validate_on_submit():
+        upload = form.logo.data
+        try:
+            services.update_settings(
+                department_name=form.department_name.data,
+                platform_name=form.platform_name.data,
+                primary_colour=form.primary_colour.data,
+                contact_email=form.contact_email.data or "",
+                logo=upload.read() if upload else None,
+                remove_logo=form.remove_logo.data,
+            )
+        except services.SiteError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return render_template("site/settings.html", form=form), 422
+        db.session.commit()
+        flash("Apparence enregistrée.", "success")
+        return redirect(url_for("site.settings"))
+    return render_template("site/settings.html", form=form), 422 if form.errors else 200

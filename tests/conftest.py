@@ -1,0 +1,134 @@
+"""Shared fixtures: app, per-test transactional db, client, login, jobs."""
+
+import os
+import smtplib
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from consult import create_app
+from consult.core import jobs as core_jobs
+from consult.extensions import db as _db
+from tests.factories import (  # noqa: F401 - factory fixtures, shared by every test
+    DEFAULT_PASSWORD,
+    make_contribution,
+    make_meeting,
+    make_organisation,
+    make_public,
+    make_scheme,
+    make_territory,
+    make_user,
+)
+
+
+def pytest_report_header(config):
+    url = os.environ.get("CONSULT_TEST_DATABASE_URL", "sqlite (instance/test.db)")
+    redis = os.environ.get("CONSULT_TEST_REDIS_URL", "aucun (tâches en ligne)")
+    return [f"consult: base de test = {url.split('@')[-1]}", f"consult: redis = {redis}"]
+
+
+@pytest.fixture(scope="session")
+def app():
+    """The application under TestConfig, with a fresh schema created once."""
+    app = create_app("config.TestConfig")
+    app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """A database session whose work is rolled back after the test.
+
+    The code under test may commit: with ``create_savepoint`` its commits only
+    release savepoints inside the outer transaction, which the fixture rolls back.
+    """
+    with app.app_context():
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        original = _db.session
+        _db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        )
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, db):
+    return app.test_cli_runner()
+
+
+class RecordingDispatcher:
+    """Records calls enqueued after commit; ``run_all`` runs them like a worker."""
+
+    def __init__(self):
+        self.calls = []
+
+    def dispatch(self, call):
+        self.calls.append(call)
+
+    def run_pending(self):
+        """Nothing runs by itself: tests decide with ``run_all``."""
+
+    def run_all(self):
+        calls, self.calls = self.calls, []
+        return [core_jobs.execute(c.job_run_id, c.path, *c.args, reraise=False) for c in calls]
+
+
+@pytest.fixture(autouse=True)
+def jobs(app, monkeypatch):
+    """Record background jobs instead of running them (``jobs.run_all()`` runs them)."""
+    recorder = RecordingDispatcher()
+    monkeypatch.setitem(app.extensions, "consult_jobs", recorder)
+    return recorder
+
+
+@pytest.fixture(autouse=True)
+def no_smtp(monkeypatch):
+    """Fail loudly if anything tries to send real e-mail."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a test tried to open an SMTP connection")
+
+    monkeypatch.setattr(smtplib, "SMTP", refuse)
+    monkeypatch.setattr(smtplib, "SMTP_SSL", refuse)
+
+
+@pytest.fixture
+def login(client):
+    """Sign ``user`` in through the real login form; returns the response."""
+
+    def _login(user, password=None):
+        return client.post(
+            "/connexion",
+            data={"email": user.email, "password": password or DEFAULT_PASSWORD},
+        )
+
+    return _login
+
+
+@pytest.fixture
+def count(db):
+    """Count rows of a model: ``count(Contribution)``."""
+
+    def _count(model, *where):
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+    return _count

@@ -1,0 +1,131 @@
+"""Factory fixtures: callables with overridable defaults.
+
+Default texts carry markup and script so that sanitising is exercised everywhere.
+"""
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from consult.accounts.models import Organisation, User
+from consult.accounts.passwords import hash_password
+from consult.contributions.models import Contribution
+from consult.core.db import utcnow
+from consult.meetings.models import Meeting
+from consult.schemes.importer import import_scheme
+from consult.schemes.models import Public, Territory
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DEFAULT_PASSWORD = "Correct-Cheval-Batterie-42"
+HOSTILE_TEXT = '<script>alert("x")</script>Plus de <b>transports</b> à Modane'
+_HASH = hash_password(DEFAULT_PASSWORD)  # Argon2 is slow on purpose: hash once
+_seq = itertools.count(1)
+
+
+def load_fixture(name: str) -> dict:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def make_organisation(db):
+    def _make(name=None, kind="association"):
+        org = Organisation(name=name or f"Association {next(_seq)}", kind=kind)
+        db.session.add(org)
+        db.session.flush()
+        return org
+
+    return _make
+
+
+@pytest.fixture
+def make_user(db, make_organisation):
+    def _make(
+        role="participant",
+        email=None,
+        display_name=None,
+        organisation=None,
+        password_hash=_HASH,
+        **extra,
+    ):
+        n = next(_seq)
+        if role == "partner" and organisation is None:
+            organisation = make_organisation()
+        user = User(
+            email=email or f"{role}{n}@exemple.fr",
+            display_name=display_name or f"{role.capitalize()} {n}",
+            role=role,
+            organisation=organisation,
+            password_hash=password_hash,
+            **extra,
+        )
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def make_scheme(db):
+    def _make(fixture="savoie.json", **overrides):
+        document = load_fixture(fixture)
+        document.update(overrides)
+        return import_scheme(document, now=utcnow())
+
+    return _make
+
+
+@pytest.fixture
+def make_territory(db):
+    def _make(name=None, code=None):
+        n = next(_seq)
+        territory = Territory(code=code or f"territoire-{n}", name=name or f"Territoire {n}")
+        db.session.add(territory)
+        db.session.flush()
+        return territory
+
+    return _make
+
+
+@pytest.fixture
+def make_public(db):
+    def _make(label=None, code=None):
+        n = next(_seq)
+        public = Public(code=code or f"public-{n}", label=label or f"Public {n}")
+        db.session.add(public)
+        db.session.flush()
+        return public
+
+    return _make
+
+
+@pytest.fixture
+def make_meeting(db, make_scheme):
+    def _make(scheme=None, status="open", kind="concertation_territoriale", **extra):
+        meeting = Meeting(
+            scheme=scheme or make_scheme(department=f"Dépt {next(_seq)}"),
+            kind=kind,
+            status=status,
+            title=extra.pop("title", f"Rencontre {next(_seq)}"),
+            **extra,
+        )
+        db.session.add(meeting)
+        db.session.flush()
+        return meeting
+
+    return _make
+
+
+@pytest.fixture
+def make_contribution(db, make_meeting):
+    def _make(meeting=None, body=HOSTILE_TEXT, status="published", **extra):
+        contribution = Contribution(
+            meeting=meeting or make_meeting(), body=body, status=status, **extra
+        )
+        db.session.add(contribution)
+        db.session.flush()
+        return contribution
+
+    return _make
