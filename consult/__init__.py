@@ -71,7 +71,13 @@ def _register_domains(app: Flask) -> None:
     from consult.schemes import views as schemes_views
     from consult.site import views as site_views
 
-    for module in (site_views, accounts_views, schemes_views, meetings_views, contributions_views):
+    for module in (
+        site_views,
+        accounts_views,
+        schemes_views,
+        meetings_views,
+        contributions_views,
+    ):
         app.register_blueprint(module.bp)
     accounts_views.init_app(app)
     site_views.init_app(app)

@@ -5,6 +5,8 @@ import smtplib
 
 import pytest
 import sqlalchemy as sa
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from consult import create_app
@@ -25,7 +27,10 @@ from tests.factories import (  # noqa: F401 - factory fixtures, shared by every 
 def pytest_report_header(config):
     url = os.environ.get("CONSULT_TEST_DATABASE_URL", "sqlite (instance/test.db)")
     redis = os.environ.get("CONSULT_TEST_REDIS_URL", "aucun (tâches en ligne)")
-    return [f"consult: base de test = {url.split('@')[-1]}", f"consult: redis = {redis}"]
+    return [
+        f"consult: base de test = {url.split('@')[-1]}",
+        f"consult: redis = {redis}",
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -65,8 +70,22 @@ def db(app):
             connection.close()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests never share the signed-in user.
+
+    The ``db`` fixture keeps one app context open for the whole test, and
+    requests reuse it; Flask-Login caches the user on ``g``, which would leak
+    one client's user into another client's request.
+    """
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app, db):
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 

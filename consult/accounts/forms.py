@@ -35,7 +35,10 @@ class NewPasswordMixin:
     )
     confirm = PasswordField(
         "Confirmer le mot de passe",
-        validators=[required(), EqualTo("password", "Les deux mots de passe diffèrent.")],
+        validators=[
+            required(),
+            EqualTo("password", "Les deux mots de passe diffèrent."),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -79,7 +82,7 @@ class InviteForm(BaseForm):
     email = EmailField(
         "Adresse e-mail", validators=[required(), Email(EMAIL_MESSAGE), length(max=254)]
     )
-    role = SelectField("Rôle", choices=[(k, v) for k, v in ROLES.items() if k != "participant"])
+    role = SelectField("Rôle", choices={k: v for k, v in ROLES.items() if k != "participant"})
     organisation_id = SelectField(
         "Organisation",
         coerce=int,
@@ -90,7 +93,7 @@ class InviteForm(BaseForm):
 
 class OrganisationForm(BaseForm):
     name = StringField("Nom de l'organisation", validators=[required(), length(min=2, max=200)])
-    kind = SelectField("Type", choices=list(ORGANISATION_KINDS.items()))
+    kind = SelectField("Type", choices=ORGANISATION_KINDS)
 
 
 class ConfirmForm(BaseForm):

@@ -7,7 +7,13 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from consult.accounts.models import ROLES, LoginAttempt, Organisation, SecurityEvent, User
+from consult.accounts.models import (
+    ROLES,
+    LoginAttempt,
+    Organisation,
+    SecurityEvent,
+    User,
+)
 from consult.accounts.passwords import hash_password, password_problems, verify_password
 from consult.core.sanitize import clean_line
 from consult.extensions import db
@@ -195,7 +201,10 @@ def set_account_active(actor: User, user: User, active: bool, *, now) -> User:
     user.is_active_account = active
     user.renew_session_token()
     log_security_event(
-        "account_restored" if active else "account_suspended", user=user, actor=actor, now=now
+        "account_restored" if active else "account_suspended",
+        user=user,
+        actor=actor,
+        now=now,
     )
     return user
 

@@ -213,7 +213,7 @@ def accept_invitation(token: str):
 def _invite_form() -> InviteForm:
     form = InviteForm()
     organisations = db.session.scalars(sa.select(Organisation).order_by(Organisation.name))
-    form.organisation_id.choices = [(0, "— Aucune —")] + [(o.id, o.name) for o in organisations]
+    form.organisation_id.choices = {0: "— Aucune —"} | {o.id: o.name for o in organisations}
     return form
 
 
@@ -297,7 +297,10 @@ def toggle_user(user_id: int):
             flash(str(error), "error")
             return redirect(url_for("accounts.admin_users"))
         db.session.commit()
-        flash("Compte réactivé." if user.is_active_account else "Compte suspendu.", "success")
+        flash(
+            "Compte réactivé." if user.is_active_account else "Compte suspendu.",
+            "success",
+        )
     return redirect(url_for("accounts.admin_users"))
 
 

@@ -26,7 +26,12 @@ AUTHOR_TYPES = {
     "elu": "Élu·e",
     "agent": "Agent du Département",
 }
-CHANNELS = {"en_ligne": "En ligne", "en_salle": "En salle", "papier": "Papier", "import": "Import"}
+CHANNELS = {
+    "en_ligne": "En ligne",
+    "en_salle": "En salle",
+    "papier": "Papier",
+    "import": "Import",
+}
 STATUSES = {
     "pending": "À modérer",
     "published": "Publiée",

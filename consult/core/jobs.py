@@ -139,8 +139,9 @@ def enqueue_after_commit(
 ) -> JobRun:
     """Record a JobRun and enqueue ``func(*args)`` once the session commits.
 
-    :param func: a module-level function; it is referenced by import path so
-        that an RQ worker can import it.
+    :param func: a module-level function ``func(job_run_id, *args)``; it is
+        referenced by import path so that an RQ worker can import it, and gets
+        its JobRun id first so it can report progress.
     :param args: ids and plain values only (never ORM objects).
     """
     run = JobRun(name=label or func.__name__, queue=queue)
@@ -177,7 +178,7 @@ def execute(job_run_id: int, path: str, *args, reraise: bool = True) -> bool:
     _fresh_connections_after_fork()
     _mark(job_run_id, status="running", started=True)
     try:
-        _resolve(path)(*args)
+        _resolve(path)(job_run_id, *args)
     except Exception as exc:
         db.session.rollback()
         log.exception("job %s (%s) failed", job_run_id, path)

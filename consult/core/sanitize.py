@@ -55,8 +55,14 @@ def clean_text(text: str | None) -> str:
     """
     if not text:
         return ""
-    stripped = bleach.clean(text, tags=set(), attributes={}, strip=True)
-    return _normalise(html.unescape(stripped))
+    text = _CONTROL.sub("", text)
+    # Repeat until stable: "<<script>script>" hides a tag behind another one.
+    for _ in range(5):
+        stripped = html.unescape(bleach.clean(text, tags=set(), attributes={}, strip=True))
+        if stripped == text:
+            break
+        text = stripped
+    return _normalise(text)
 
 
 def clean_line(text: str | None) -> str:

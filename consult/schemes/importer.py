@@ -296,7 +296,11 @@ def _link_fiches(scheme: Scheme, documents: list[dict]) -> None:
         for position, target in enumerate(raw.get("linked_fiches") or [], 1):
             number = clean_line(str(target))
             fiche.links.append(
-                FicheLink(target_number=number, target=by_number.get(number), position=position)
+                FicheLink(
+                    target_number=number,
+                    target=by_number.get(number),
+                    position=position,
+                )
             )
 
 
@@ -328,7 +332,11 @@ def import_scheme(data: dict, *, actor=None, now: datetime, levels=None) -> Sche
         process_figures=data.get("process_figures") or {},
         extra={
             k: data[k]
-            for k in ("universite_sociale_groups", "territories_note", "theme_fiche_mapping_note")
+            for k in (
+                "universite_sociale_groups",
+                "territories_note",
+                "theme_fiche_mapping_note",
+            )
             if k in data
         },
         imported_at=now,

@@ -69,7 +69,9 @@ class Axis(db.Model):
 
     scheme: Mapped[Scheme] = relationship(back_populates="axes")
     objectives: Mapped[list["Objective"]] = relationship(
-        back_populates="axis", order_by="Objective.position", cascade="all, delete-orphan"
+        back_populates="axis",
+        order_by="Objective.position",
+        cascade="all, delete-orphan",
     )
     fiches: Mapped[list["Fiche"]] = relationship(back_populates="axis", order_by="Fiche.position")
 
@@ -143,7 +145,9 @@ class Fiche(db.Model):
         back_populates="fiche", order_by="Action.position", cascade="all, delete-orphan"
     )
     indicators: Mapped[list["Indicator"]] = relationship(
-        back_populates="fiche", order_by="Indicator.position", cascade="all, delete-orphan"
+        back_populates="fiche",
+        order_by="Indicator.position",
+        cascade="all, delete-orphan",
     )
     links: Mapped[list["FicheLink"]] = relationship(
         back_populates="fiche",

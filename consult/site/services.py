@@ -26,7 +26,9 @@ def get_settings() -> SiteSettings:
 def default_settings() -> SiteSettings:
     """Unsaved settings used before the administrator sets the branding."""
     return SiteSettings(
-        department_name="Département", platform_name="Consult", primary_colour=DEFAULT_COLOUR
+        department_name="Département",
+        platform_name="Consult",
+        primary_colour=DEFAULT_COLOUR,
     )
 
 

@@ -42,7 +42,10 @@ def home():
         ),
     }
     return render_template(
-        "site/home.html", schemes=list_schemes(), open_meetings=open_meetings, figures=figures
+        "site/home.html",
+        schemes=list_schemes(),
+        open_meetings=open_meetings,
+        figures=figures,
     )
 
 
@@ -59,7 +62,9 @@ def logo():
     if not settings.logo:
         abort(404)
     return Response(
-        settings.logo, mimetype=settings.logo_mimetype, headers={"Cache-Control": "no-cache"}
+        settings.logo,
+        mimetype=settings.logo_mimetype,
+        headers={"Cache-Control": "no-cache"},
     )
 
 

@@ -1,0 +1,26 @@
+# The README's commands. `make demo` starts the platform; `make test` runs everything.
+.PHONY: demo test lint format db-check worker install
+
+install:
+	./scripts/bootstrap.sh
+
+demo:
+	./scripts/demo.sh
+
+test:
+	./scripts/test.sh
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: install
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+db-check: install
+	FLASK_APP=wsgi CONSULT_CONFIG=config.DevelopmentConfig .venv/bin/flask db upgrade
+	FLASK_APP=wsgi CONSULT_CONFIG=config.DevelopmentConfig .venv/bin/flask db check
+
+worker: install
+	FLASK_APP=wsgi .venv/bin/flask worker

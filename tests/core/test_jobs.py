@@ -1,0 +1,100 @@
+"""Jobs are enqueued after commit only, run inline or by RQ, and retried."""
+
+import os
+
+import pytest
+import sqlalchemy as sa
+
+from consult.core import jobs as core_jobs
+from consult.core.jobs import JobRun, enqueue_after_commit
+from consult.core.sample_jobs import flaky, ping
+
+
+def _enqueue_ping(db, note="bonjour"):
+    return enqueue_after_commit(ping, note)
+
+
+def test_nothing_is_dispatched_before_commit(db, jobs):
+    _enqueue_ping(db)
+    assert jobs.calls == []
+    db.session.commit()
+    assert len(jobs.calls) == 1
+
+
+def test_rollback_discards_the_call(db, jobs):
+    _enqueue_ping(db)
+    db.session.rollback()
+    db.session.commit()
+    assert jobs.calls == []
+
+
+def test_recorded_job_runs_and_marks_its_row_done(db, jobs):
+    run = _enqueue_ping(db, "coucou")
+    db.session.commit()
+    assert jobs.run_all() == [True]
+    db.session.refresh(run)
+    assert run.status == "done"
+    assert run.progress == 100
+    assert run.message.startswith("coucou")
+    assert run.attempts == 1
+
+
+def test_failing_job_is_marked_failed_after_its_retries(app, db, jobs):
+    run = enqueue_after_commit(flaky, 99)
+    db.session.commit()
+    for _ in range(app.config["JOB_RETRIES"] + 1):
+        core_jobs.execute(run.id, "consult.core.sample_jobs.flaky", 99, reraise=False)
+    db.session.refresh(run)
+    assert run.status == "failed"
+    assert "échec simulé" in run.message
+
+
+def test_inline_dispatcher_retries_until_success(app, db):
+    run = enqueue_after_commit(flaky, 2)
+    dispatcher = core_jobs.InlineDispatcher()
+    for call in db.session.info["consult_pending_jobs"]:
+        dispatcher.dispatch(call)
+    db.session.info.pop("consult_pending_jobs")
+    db.session.commit()
+    dispatcher.run_pending()
+    db.session.refresh(run)
+    assert run.status == "done"
+    assert run.attempts == 3
+    assert "réussi" in run.message
+
+
+def test_status_label_is_french():
+    assert JobRun(status="failed").status_label == "échec"
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(
+    not os.environ.get("CONSULT_TEST_REDIS_URL"),
+    reason="CONSULT_TEST_REDIS_URL non défini",
+)
+def test_real_redis_worker_runs_a_committed_job(app):
+    """End to end through Redis: commit, RQ enqueue, a real worker, the row updated."""
+    from redis import Redis
+    from rq import SimpleWorker
+
+    from consult.extensions import db
+
+    dispatcher = core_jobs.RQDispatcher(os.environ["CONSULT_TEST_REDIS_URL"], retries=1)
+    with app.app_context():
+        run = enqueue_after_commit(ping, "via redis")
+        call = db.session.info["consult_pending_jobs"].pop()
+        db.session.commit()  # a real commit: the worker reads committed rows only
+        try:
+            dispatcher.dispatch(call)
+            worker = SimpleWorker(
+                [dispatcher.queue(core_jobs.DEFAULT)],
+                connection=Redis.from_url(os.environ["CONSULT_TEST_REDIS_URL"]),
+            )
+            assert worker.work(burst=True)
+            db.session.expire_all()
+            stored = db.session.get(JobRun, run.id)
+            assert stored.status == "done"
+            assert stored.message.startswith("via redis")
+        finally:
+            db.session.execute(sa.delete(JobRun).where(JobRun.id == run.id))
+            db.session.commit()

@@ -1,0 +1,92 @@
+"""Branding: name, colour (contrast-checked) and logo (type-checked)."""
+
+import io
+
+import pytest
+
+from consult.site.services import (
+    SiteError,
+    check_colour,
+    contrast_with_white,
+    logo_mimetype,
+)
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _settings(**overrides):
+    data = {
+        "department_name": "Département de la Vienne",
+        "platform_name": "Vienne Participe",
+        "primary_colour": "#00594f",
+        "contact_email": "dpo@vienne.example",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_contrast_is_computed_like_wcag():
+    assert contrast_with_white("#000000") == pytest.approx(21.0)
+    assert contrast_with_white("#ffffff") == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("colour", "message"),
+    [
+        ("#ffff00", "trop claire"),
+        ("bleu", "#RRVVBB"),
+        ("#12345", "#RRVVBB"),
+    ],
+)
+def test_unreadable_or_malformed_colours_are_refused(colour, message):
+    with pytest.raises(SiteError, match=message):
+        check_colour(colour)
+
+
+def test_logo_must_be_a_real_png_or_jpeg():
+    assert logo_mimetype(PNG) == "image/png"
+    with pytest.raises(SiteError, match="PNG ou JPEG"):
+        logo_mimetype(b"<svg onload=alert(1)>")
+    with pytest.raises(SiteError, match="512 Ko"):
+        logo_mimetype(PNG + b"\x00" * 600_000)
+
+
+def test_admin_changes_branding_shown_on_every_page(client, make_user, login):
+    login(make_user(role="admin"))
+    data = _settings(logo=(io.BytesIO(PNG), "logo.png"))
+    response = client.post("/admin/apparence", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert "Vienne Participe" in client.get("/").get_data(as_text=True)
+    assert "--brand: #00594f" in client.get("/theme.css").get_data(as_text=True)
+    logo = client.get("/logo")
+    assert logo.mimetype == "image/png"
+    assert logo.data == PNG
+
+
+def test_light_colour_is_refused_with_explanation(client, make_user, login):
+    login(make_user(role="admin"))
+    response = client.post("/admin/apparence", data=_settings(primary_colour="#f0f0f0"))
+    assert response.status_code == 422
+    assert "trop claire" in response.get_data(as_text=True)
+    assert "#f0f0f0" not in client.get("/theme.css").get_data(as_text=True)
+
+
+def test_no_logo_answers_404(client):
+    assert client.get("/logo").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/accessibilite",
+        "/donnees-personnelles",
+        "/rencontres/",
+        "/contributions/",
+        "/territoires/",
+    ],
+)
+def test_public_pages_render(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert '<a class="skip-link" href="#contenu">' in response.get_data(as_text=True)

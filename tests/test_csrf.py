@@ -1,0 +1,47 @@
+"""Every state-changing form refuses a request without a CSRF token."""
+
+import pytest
+
+POST_ROUTES = [
+    "/connexion",
+    "/deconnexion",
+    "/inscription",
+    "/mon-compte",
+    "/mot-de-passe-oublie",
+    "/admin/comptes",
+    "/admin/organisations",
+    "/admin/comptes/1/statut",
+    "/admin/comptes/1/relancer",
+    "/admin/schemas/importer",
+    "/admin/apparence",
+    "/reinitialiser/jeton",
+    "/invitation/jeton",
+    "/admin/schemas/savoie/niveaux",
+]
+PLACEHOLDERS = {"<int:user_id>": "1", "<token>": "jeton", "<slug>": "savoie"}
+
+
+@pytest.fixture
+def csrf_on(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.mark.usefixtures("csrf_on")
+@pytest.mark.parametrize("path", POST_ROUTES)
+def test_post_without_token_is_refused_in_french(client, path):
+    response = client.post(path, data={"email": "x@exemple.fr"})
+    assert response.status_code == 400
+    assert "Le formulaire a expiré" in response.get_data(as_text=True)
+
+
+def test_every_post_route_is_listed(app):
+    """A new POST route must be added to POST_ROUTES (and so be CSRF-tested)."""
+    rules = {r.rule for r in app.url_map.iter_rules() if "POST" in (r.methods or ())}
+    normalised = set()
+    for rule in rules:
+        for placeholder, value in PLACEHOLDERS.items():
+            rule = rule.replace(placeholder, value)
+        normalised.add(rule)
+    assert normalised == set(POST_ROUTES)
