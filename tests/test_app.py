@@ -5,6 +5,7 @@ from flask import Flask
 
 from config import ProductionConfig
 from consult import ConfigurationError, create_app
+from consult.extensions import db
 
 
 class _NoSecret(ProductionConfig):
@@ -55,6 +56,8 @@ def test_unexpected_error_answers_french_500_without_details(app):
         raise RuntimeError("secret-internal-detail")
 
     response = failing.test_client().get("/__boom")
+    with failing.app_context():
+        db.engine.dispose()  # its own pool: close it rather than leave it to the GC
     body = response.get_data(as_text=True)
     assert response.status_code == 500
     assert "Erreur du service" in body
