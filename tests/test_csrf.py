@@ -14,6 +14,8 @@ POST_ROUTES = [
     "/admin/comptes/1/relancer",
     "/admin/schemas/importer",
     "/admin/apparence",
+    "/admin/territoires",
+    "/admin/publics",
     "/reinitialiser/jeton",
     "/invitation/jeton",
     "/admin/schemas/savoie/niveaux",

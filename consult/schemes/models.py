@@ -231,7 +231,10 @@ class Territory(db.Model):
     )
     position: Mapped[int] = mapped_column(default=0)
 
-    children: Mapped[list["Territory"]] = relationship(order_by="Territory.position")
+    parent: Mapped["Territory | None"] = relationship(back_populates="children", remote_side=[id])
+    children: Mapped[list["Territory"]] = relationship(
+        back_populates="parent", order_by="Territory.position"
+    )
 
 
 class Public(db.Model):

@@ -5,6 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from consult.core.sanitize import clean_line
 from consult.extensions import db
+from consult.schemes.importer import slugify
 from consult.schemes.models import (
     DEFAULT_LEVEL_NAMES,
     Action,
@@ -85,3 +86,46 @@ def list_territories() -> list[Territory]:
 def list_publics() -> list[Public]:
     """The Département's publics, in display order."""
     return db.session.scalars(sa.select(Public).order_by(Public.position)).all()
+
+
+class TerritoryError(Exception):
+    """A French message explaining why a territory or public was refused."""
+
+
+def add_territory(*, name: str, kind: str, parent_id: int | None) -> Territory:
+    """Add a territory (optionally under another); codes are derived from names."""
+    name = clean_line(name)
+    code = slugify(name)
+    if not name:
+        raise TerritoryError("Le nom du territoire est obligatoire.")
+    if db.session.scalar(sa.select(Territory.id).where(Territory.code == code)):
+        raise TerritoryError(f"Le territoire « {name} » existe déjà.")
+    parent = db.session.get(Territory, parent_id) if parent_id else None
+    if parent_id and parent is None:
+        raise TerritoryError("Le territoire parent n'existe pas.")
+    position = db.session.scalar(sa.select(sa.func.count(Territory.id))) + 1
+    territory = Territory(
+        name=name,
+        code=code,
+        kind=clean_line(kind) or "Territoire",
+        parent=parent,
+        position=position,
+    )
+    db.session.add(territory)
+    db.session.flush()
+    return territory
+
+
+def add_public(*, label: str) -> Public:
+    """Add a public the Département serves."""
+    label = clean_line(label)
+    code = slugify(label).replace("-", "_")
+    if not label:
+        raise TerritoryError("Le nom du public est obligatoire.")
+    if db.session.scalar(sa.select(Public.id).where(Public.code == code)):
+        raise TerritoryError(f"Le public « {label} » existe déjà.")
+    position = db.session.scalar(sa.select(sa.func.count(Public.id))) + 1
+    public = Public(label=label, code=code, position=position)
+    db.session.add(public)
+    db.session.flush()
+    return public

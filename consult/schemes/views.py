@@ -7,7 +7,7 @@ from consult.core.db import utcnow
 from consult.core.security import roles_required
 from consult.extensions import db
 from consult.schemes import services
-from consult.schemes.forms import LevelNamesForm, SchemeImportForm
+from consult.schemes.forms import LevelNamesForm, PublicForm, SchemeImportForm, TerritoryForm
 from consult.schemes.importer import SchemeImportError, import_scheme, load_document
 from consult.schemes.models import DEFAULT_LEVEL_NAMES
 from consult.schemes.permissions import can_import_scheme
@@ -58,6 +58,67 @@ def territories():
         territories=services.list_territories(),
         publics=services.list_publics(),
     )
+
+
+def _territory_forms(territory_form=None, public_form=None):
+    territory_form = territory_form or TerritoryForm(formdata=None)
+    roots = services.list_territories()
+    territory_form.parent_id.choices = {0: "— Aucun (territoire de premier niveau) —"} | {
+        t.id: t.name for t in roots
+    }
+    return territory_form, public_form or PublicForm(formdata=None)
+
+
+def _references_page(territory_form, public_form, status=200):
+    return render_template(
+        "schemes/admin_territories.html",
+        territories=services.list_territories(),
+        publics=services.list_publics(),
+        territory_form=territory_form,
+        public_form=public_form,
+    ), status
+
+
+@bp.get("/admin/territoires")
+@roles_required("admin")
+def admin_territories():
+    return _references_page(*_territory_forms())
+
+
+@bp.post("/admin/territoires")
+@roles_required("admin")
+def add_territory():
+    form, public_form = _territory_forms(TerritoryForm())
+    if not form.validate_on_submit():
+        return _references_page(form, public_form, 422)
+    try:
+        services.add_territory(
+            name=form.name.data, kind=form.kind.data, parent_id=form.parent_id.data or None
+        )
+    except services.TerritoryError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _references_page(form, public_form, 422)
+    db.session.commit()
+    flash("Territoire ajouté.", "success")
+    return redirect(url_for("schemes.admin_territories"))
+
+
+@bp.post("/admin/publics")
+@roles_required("admin")
+def add_public():
+    territory_form, form = _territory_forms(public_form=PublicForm())
+    if not form.validate_on_submit():
+        return _references_page(territory_form, form, 422)
+    try:
+        services.add_public(label=form.label.data)
+    except services.TerritoryError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _references_page(territory_form, form, 422)
+    db.session.commit()
+    flash("Public ajouté.", "success")
+    return redirect(url_for("schemes.admin_territories"))
 
 
 @bp.route("/admin/schemas/importer", methods=["GET", "POST"])

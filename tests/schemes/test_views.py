@@ -3,7 +3,9 @@
 import io
 import json
 
-from consult.schemes.models import Scheme
+import sqlalchemy as sa
+
+from consult.schemes.models import Scheme, Territory
 from tests.factories import FIXTURES, load_fixture
 
 
@@ -80,3 +82,33 @@ def test_admin_renames_levels(client, make_user, login, make_scheme):
     response = client.post(f"/admin/schemas/{scheme.slug}/niveaux", data=names)
     assert response.status_code == 302
     assert "Orientation 1" in client.get(f"/schemas/{scheme.slug}/").get_data(as_text=True)
+
+
+def test_admin_adds_territory_tree_and_public(client, make_user, login):
+    login(make_user(role="admin"))
+    client.post(
+        "/admin/territoires", data={"name": "Maurienne", "kind": "Bassin de vie", "parent_id": 0}
+    )
+    page = client.get("/admin/territoires").get_data(as_text=True)
+    assert "Maurienne" in page
+    parent_id = client.application.extensions["sqlalchemy"].session.scalar(
+        sa.select(Territory.id).where(Territory.code == "maurienne")
+    )
+    client.post(
+        "/admin/territoires", data={"name": "Modane", "kind": "Commune", "parent_id": parent_id}
+    )
+    response = client.post("/admin/publics", data={"label": "Aidants familiaux"})
+    assert response.status_code == 302
+    public_page = client.get("/territoires/").get_data(as_text=True)
+    assert "Modane" in public_page
+    assert "Aidants familiaux" in public_page
+
+
+def test_duplicate_territory_is_refused(client, make_user, login, make_territory):
+    make_territory(name="Tarentaise", code="tarentaise")
+    login(make_user(role="admin"))
+    response = client.post(
+        "/admin/territoires", data={"name": "Tarentaise", "kind": "", "parent_id": 0}
+    )
+    assert response.status_code == 422
+    assert "existe déjà" in response.get_data(as_text=True)
