@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import Organisation, User
-from consult.core.db import TimestampMixin, UTCDateTime
+from consult.core.db import TimestampMixin, UTCDateTime, utcnow
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.models import Public, Territory
@@ -89,6 +89,7 @@ class Contribution(TimestampMixin, db.Model):
     receipt_code: Mapped[str] = mapped_column(sa.String(12), unique=True, default=new_receipt_code)
     idempotency_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     support_count: Mapped[int] = mapped_column(default=0)
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship()
@@ -97,6 +98,7 @@ class Contribution(TimestampMixin, db.Model):
         secondary=contribution_publics, order_by=Public.position
     )
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
     organisation: Mapped[Organisation | None] = relationship()
 
     @property
@@ -113,3 +115,41 @@ class Contribution(TimestampMixin, db.Model):
         if self.organisation is not None:
             return self.organisation.name
         return self.pseudonym or "Participant·e anonyme"
+
+
+class Support(db.Model):
+    """A "je soutiens" on a published contribution: once per supporter."""
+
+    __tablename__ = "supports"
+    __table_args__ = (sa.UniqueConstraint("contribution_id", "supporter_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contributions.id", ondelete="CASCADE"), index=True
+    )
+    # The account id ("u:12") or a random browser token ("b:…"), never an IP.
+    supporter_key: Mapped[str] = mapped_column(sa.String(80))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ContributionImport(TimestampMixin, db.Model):
+    """An uploaded CSV/XLSX file waiting for its column mapping and confirmation."""
+
+    __tablename__ = "contribution_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    mapping: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    status: Mapped[str] = mapped_column(sa.String(20), default="uploaded")
+    row_count: Mapped[int] = mapped_column(default=0)
+    imported_count: Mapped[int] = mapped_column(default=0)
+
+    meeting: Mapped[Meeting] = relationship()

@@ -1,14 +1,27 @@
-"""Contribution queries."""
+"""Submitting, finding and supporting contributions."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from consult.contributions.models import Contribution
+from consult.contributions.models import (
+    AUTHOR_TYPES,
+    CHANNELS,
+    KINDS,
+    Contribution,
+    Support,
+)
+from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
 from consult.meetings.models import Meeting
+from consult.schemes.models import Public, Territory
 
+MIN_LENGTH = 3
+MAX_LENGTH = 5000
+STAFF = ("admin", "facilitator")
 PER_PAGE = 20
 
 
@@ -58,3 +71,189 @@ def published_page(*, page: int = 1, meeting_id=None, kind=None, territory_id=No
         .offset((page - 1) * PER_PAGE)
     ).all()
     return Page(items=items, number=page, total=total)
+
+
+class ContributionError(Exception):
+    """A French message explaining why a contribution was refused."""
+
+
+@dataclass
+class Draft:
+    """What a participant (or a facilitator, for them) submits."""
+
+    body: str
+    kind: str = "proposition"
+    author_type: str = "usager"
+    channel: str = "en_ligne"
+    pseudonym: str = ""
+    public_ids: list[int] = field(default_factory=list)
+    territory_id: int | None = None
+    on_behalf_of: str = ""
+    idempotency_key: str | None = None
+
+
+def check_body(body: str | None) -> str:
+    """Clean the text and check its length, with a French message."""
+    text = clean_text(body)
+    if len(text) < MIN_LENGTH:
+        raise ContributionError(
+            f"Votre contribution est trop courte : écrivez au moins {MIN_LENGTH} caractères."
+        )
+    if len(text) > MAX_LENGTH:
+        raise ContributionError(
+            f"Votre contribution est trop longue ({len(text)} caractères) : "
+            f"{MAX_LENGTH} au maximum. Vous pouvez la découper en plusieurs contributions."
+        )
+    return text
+
+
+def _check_choices(draft: Draft) -> None:
+    if draft.kind not in KINDS:
+        raise ContributionError("Choisissez le type de contribution dans la liste.")
+    if draft.author_type not in AUTHOR_TYPES:
+        raise ContributionError("Choisissez qui vous êtes dans la liste.")
+    if draft.channel not in CHANNELS:
+        raise ContributionError("Canal de recueil inconnu.")
+
+
+def find_by_idempotency_key(key: str | None) -> Contribution | None:
+    """The contribution an earlier submission of the same form created, if any."""
+    if not key:
+        return None
+    return db.session.scalar(sa.select(Contribution).where(Contribution.idempotency_key == key))
+
+
+def _references(draft: Draft) -> tuple[list[Public], Territory | None]:
+    publics = []
+    if draft.public_ids:
+        publics = db.session.scalars(sa.select(Public).where(Public.id.in_(draft.public_ids))).all()
+        if len(publics) != len(set(draft.public_ids)):
+            raise ContributionError("Un des publics choisis n'existe pas.")
+    territory = db.session.get(Territory, draft.territory_id) if draft.territory_id else None
+    if draft.territory_id and territory is None:
+        raise ContributionError("Le territoire choisi n'existe pas.")
+    return publics, territory
+
+
+def _author_fields(actor, draft: Draft) -> dict:
+    """Account, organisation or facilitator-on-behalf, as the actor's role implies."""
+    if actor is None or not actor.is_authenticated:
+        return {}
+    if actor.role in STAFF and draft.channel != "en_ligne":
+        return {"recorded_by_id": actor.id, "on_behalf_of": clean_line(draft.on_behalf_of)}
+    fields = {"author_id": actor.id}
+    if actor.role == "partner" and actor.organisation_id:
+        fields["organisation_id"] = actor.organisation_id
+    return fields
+
+
+def submit_contribution(meeting: Meeting, draft: Draft, *, actor=None, now: datetime):
+    """Create a contribution, or return the one an identical earlier submission made.
+
+    :returns: ``(contribution, created)``; ``created`` is False for a repeat of
+        the same form (double click, network retry), which never adds a row.
+    :raises ContributionError: closed meeting, text too short or too long, bad choice.
+    """
+    existing = find_by_idempotency_key(draft.idempotency_key)
+    if existing is not None:
+        return existing, False
+    if meeting.status != "open":
+        raise ContributionError(
+            "Cette rencontre n'accepte plus de contributions : elle est "
+            f"« {meeting.status_label.lower()} ». Votre texte n'a pas été enregistré."
+        )
+    body = check_body(draft.body)
+    _check_choices(draft)
+    publics, territory = _references(draft)
+    contribution = Contribution(
+        meeting=meeting,
+        body=body,
+        kind=draft.kind,
+        author_type=draft.author_type,
+        channel=draft.channel,
+        pseudonym=clean_line(draft.pseudonym)[:80],
+        territory=territory or meeting.territory,
+        publics=publics,
+        idempotency_key=draft.idempotency_key or None,
+        consented_at=now,
+        created_at=now,
+        status="published" if meeting.publish_immediately else "pending",
+        published_at=now if meeting.publish_immediately else None,
+        **_author_fields(actor, draft),
+    )
+    if contribution.organisation_id:
+        contribution.author_type = "partenaire"
+    return _insert_once(contribution, draft.idempotency_key)
+
+
+def _insert_once(contribution: Contribution, key: str | None):
+    """Insert in a savepoint: a concurrent twin with the same key wins, we return it."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(contribution)
+    except IntegrityError:
+        twin = find_by_idempotency_key(key)
+        if twin is None:
+            raise
+        return twin, False
+    return contribution, True
+
+
+def find_by_receipt(code: str) -> Contribution | None:
+    """The contribution a receipt code was given for (case and spaces ignored)."""
+    normalised = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    if len(normalised) != 10:
+        return None
+    receipt = f"{normalised[:5]}-{normalised[5:]}"
+    return db.session.scalar(sa.select(Contribution).where(Contribution.receipt_code == receipt))
+
+
+def support_contribution(contribution: Contribution, supporter_key: str, *, user=None, now):
+    """Add one support; a second one from the same supporter changes nothing.
+
+    :returns: True when the support was new.
+    """
+    if contribution.status != "published":
+        raise ContributionError("On ne peut soutenir qu'une contribution publiée.")
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                Support(
+                    contribution_id=contribution.id,
+                    supporter_key=supporter_key,
+                    user_id=user.id if user else None,
+                    created_at=now,
+                )
+            )
+    except IntegrityError:
+        return False
+    db.session.execute(
+        sa.update(Contribution)
+        .where(Contribution.id == contribution.id)
+        .values(support_count=Contribution.support_count + 1)
+    )
+    db.session.refresh(contribution, ["support_count"])
+    return True
+
+
+def published_since(
+    meeting_id: int, since: datetime | None, after_id: int = 0, limit: int = 50
+) -> list[Contribution]:
+    """Contributions of a meeting published after the cursor ``(since, after_id)``.
+
+    The cursor is the publication time, not the id: a contribution written
+    early but published late by a moderator must still reach the live wall.
+    """
+    query = sa.select(Contribution).where(
+        Contribution.meeting_id == meeting_id, Contribution.status == "published"
+    )
+    if since is not None:
+        query = query.where(
+            sa.or_(
+                Contribution.published_at > since,
+                sa.and_(Contribution.published_at == since, Contribution.id > after_id),
+            )
+        )
+    return db.session.scalars(
+        query.order_by(Contribution.published_at, Contribution.id).limit(limit)
+    ).all()

@@ -25,6 +25,22 @@ STATUSES = {
     "closed": "Close",
     "archived": "Archivée",
 }
+# Allowed lifecycle moves: draft → open → closed → archived (reopening a closed
+# meeting is allowed, for a session that resumes after a break).
+TRANSITIONS = {
+    "draft": ("open",),
+    "open": ("closed",),
+    "closed": ("open", "archived"),
+    "archived": (),
+}
+PARTICIPANT_TYPES = {
+    "usagers": "Usagers",
+    "proches_aidants": "Proches et aidants",
+    "professionnels": "Professionnels",
+    "partenaires": "Partenaires",
+    "elus": "Élus",
+    "agents": "Agents du Département",
+}
 # No 0/O/1/I/L: a join code is read aloud and typed on a phone.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -64,8 +80,15 @@ class Meeting(TimestampMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
+    # True: contributions appear at once (moderated afterwards); False: a
+    # facilitator publishes each one first (safer with vulnerable publics).
+    publish_immediately: Mapped[bool] = mapped_column(default=False)
+    minutes: Mapped[str] = mapped_column(sa.Text, default="")
+    attendance_by_type: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    attendance_by_group: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     scheme: Mapped[Scheme] = relationship()
     territory: Mapped[Territory | None] = relationship()
@@ -78,3 +101,12 @@ class Meeting(TimestampMixin, db.Model):
     @property
     def status_label(self) -> str:
         return STATUSES.get(self.status, self.status)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    @property
+    def participant_count(self) -> int:
+        """Attendance, counted by participant type (each person once)."""
+        return sum(int(n) for n in (self.attendance_by_type or {}).values())

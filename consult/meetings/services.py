@@ -1,10 +1,44 @@
-"""Meeting queries."""
+"""Meeting use cases: create, edit, move through the lifecycle, record attendance."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from consult.core.sanitize import clean_html, clean_line, clean_text
 from consult.extensions import db
-from consult.meetings.models import Meeting
+from consult.meetings.models import (
+    KINDS,
+    PARTICIPANT_TYPES,
+    STATUSES,
+    TRANSITIONS,
+    Meeting,
+    new_join_code,
+)
 from consult.meetings.permissions import STAFF
+from consult.schemes.models import Scheme, Territory, Theme
+
+MAX_ATTENDANCE = 100_000
+
+
+class MeetingError(Exception):
+    """A French message explaining why a meeting change was refused."""
+
+
+@dataclass
+class MeetingDetails:
+    """The editable fields of a meeting."""
+
+    title: str
+    kind: str
+    scheme_id: int
+    held_on: date | None = None
+    place: str = ""
+    description: str = ""
+    territory_id: int | None = None
+    theme_ids: list[int] = field(default_factory=list)
+    user_groups: list[str] = field(default_factory=list)
+    publish_immediately: bool = False
 
 
 def visible_meetings(user) -> list[Meeting]:
@@ -13,3 +47,108 @@ def visible_meetings(user) -> list[Meeting]:
     if not (user.is_authenticated and user.role in STAFF):
         query = query.where(Meeting.status != "draft")
     return db.session.scalars(query).all()
+
+
+def find_by_join_code(code: str) -> Meeting | None:
+    """The open meeting a join code leads to (case and spaces ignored)."""
+    normalised = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    if not normalised:
+        return None
+    return db.session.scalar(
+        sa.select(Meeting).where(Meeting.join_code == normalised, Meeting.status == "open")
+    )
+
+
+def _apply(meeting: Meeting, details: MeetingDetails) -> Meeting:
+    if details.kind not in KINDS:
+        raise MeetingError("Choisissez le type de rencontre dans la liste.")
+    scheme = db.session.get(Scheme, details.scheme_id)
+    if scheme is None:
+        raise MeetingError("Le schéma choisi n'existe pas.")
+    title = clean_line(details.title)
+    if len(title) < 3:
+        raise MeetingError("Donnez un titre d'au moins 3 caractères à la rencontre.")
+    territory = db.session.get(Territory, details.territory_id) if details.territory_id else None
+    themes = db.session.scalars(
+        sa.select(Theme).where(Theme.id.in_(details.theme_ids or []), Theme.scheme_id == scheme.id)
+    ).all()
+    meeting.title, meeting.kind, meeting.scheme = title, details.kind, scheme
+    meeting.held_on, meeting.place = details.held_on, clean_line(details.place)
+    meeting.description = clean_text(details.description)
+    meeting.territory, meeting.themes = territory, list(themes)
+    meeting.user_groups = [g for g in (clean_line(x) for x in details.user_groups) if g]
+    meeting.publish_immediately = details.publish_immediately
+    return meeting
+
+
+def create_meeting(details: MeetingDetails, *, actor, now: datetime) -> Meeting:
+    """Create a meeting in preparation (draft), with a fresh join code."""
+    meeting = _apply(Meeting(status="draft", created_by_id=actor.id), details)
+    meeting.join_code = _unused_join_code()
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
+
+
+def update_meeting(meeting: Meeting, details: MeetingDetails) -> Meeting:
+    """Change a meeting's details; an archived meeting is frozen."""
+    if meeting.status == "archived":
+        raise MeetingError("Une rencontre archivée ne peut plus être modifiée.")
+    _apply(meeting, details)
+    db.session.flush()
+    return meeting
+
+
+def _unused_join_code() -> str:
+    for _ in range(20):
+        code = new_join_code()
+        if not db.session.scalar(sa.select(Meeting.id).where(Meeting.join_code == code)):
+            return code
+    raise MeetingError("Impossible de créer un code de participation : réessayez.")
+
+
+def change_status(meeting: Meeting, target: str, *, now: datetime) -> Meeting:
+    """Move a meeting through draft → open → closed → archived."""
+    if target not in TRANSITIONS.get(meeting.status, ()):
+        raise MeetingError(
+            f"Une rencontre « {meeting.status_label.lower()} » ne peut pas passer à "
+            f"« {STATUSES.get(target, target).lower()} »."
+        )
+    meeting.status = target
+    stamp = {"open": "opened_at", "closed": "closed_at", "archived": "archived_at"}[target]
+    setattr(meeting, stamp, now)
+    db.session.flush()
+    return meeting
+
+
+def _counts(raw: dict, allowed) -> dict[str, int]:
+    counts = {}
+    for key, value in (raw or {}).items():
+        if key not in allowed:
+            raise MeetingError(f"Catégorie de participants inconnue : {key}.")
+        try:
+            number = int(value or 0)
+        except (TypeError, ValueError) as exc:
+            raise MeetingError("Les effectifs doivent être des nombres entiers.") from exc
+        if not 0 <= number <= MAX_ATTENDANCE:
+            raise MeetingError(f"Effectif impossible : {number}.")
+        if number:
+            counts[key] = number
+    return counts
+
+
+def record_attendance(meeting: Meeting, by_type: dict, by_group: dict) -> Meeting:
+    """Store the head counts by participant type and by user group."""
+    meeting.attendance_by_type = _counts(by_type, PARTICIPANT_TYPES)
+    meeting.attendance_by_group = _counts(by_group, set(meeting.user_groups or []))
+    db.session.flush()
+    return meeting
+
+
+def close_meeting(
+    meeting: Meeting, *, minutes: str, by_type: dict, by_group: dict, now: datetime
+) -> Meeting:
+    """Close an open meeting, recording its minutes (relevé de conclusions) and counts."""
+    record_attendance(meeting, by_type, by_group)
+    meeting.minutes = clean_html(minutes)
+    return change_status(meeting, "closed", now=now)
