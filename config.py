@@ -69,6 +69,12 @@ class Config:
     MAIL_SENDER = os.environ.get("CONSULT_MAIL_SENDER", "ne-pas-repondre@consult.local")
 
     JOBS_INLINE = not REDIS_URL
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Anonymous posting, per browser (and, more loosely, per IP: a whole room
+    # may share one Wi-Fi address). Flask-Limiter syntax.
+    ANON_POST_LIMIT_BROWSER = os.environ.get("CONSULT_ANON_POST_LIMIT", "10 per minute;60 per hour")
+    ANON_POST_LIMIT_IP = os.environ.get("CONSULT_ANON_POST_LIMIT_IP", "300 per minute")
     JOB_RETRIES = _env_int("CONSULT_JOB_RETRIES", 3)
     SECURITY_LOG_RETENTION_DAYS = _env_int("CONSULT_SECURITY_LOG_DAYS", 365)
 
@@ -96,6 +102,9 @@ class TestConfig(Config):
     )
     REDIS_URL = os.environ.get("CONSULT_TEST_REDIS_URL")
     JOBS_INLINE = not REDIS_URL
+    RATELIMIT_STORAGE_URI = "memory://"
+    # Limits are switched on by the tests that check them.
+    RATELIMIT_ENABLED = False
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     # CSRF is switched back on by the tests that check it (tests/test_csrf.py).

@@ -5,7 +5,7 @@ import os
 from flask import Flask
 from werkzeug.utils import import_string
 
-from consult.extensions import csrf, db, login_manager, migrate
+from consult.extensions import csrf, db, limiter, login_manager, migrate
 
 
 class ConfigurationError(RuntimeError):
@@ -51,6 +51,7 @@ def _init_extensions(app: Flask) -> None:
         compare_type=True,
     )
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
@@ -63,6 +64,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_domains(app: Flask) -> None:
     from consult.accounts import views as accounts_views
+    from consult.contributions import capture as capture_views
     from consult.contributions import views as contributions_views
     from consult.core import cli as core_cli
     from consult.demo import cli as demo_cli
@@ -77,6 +79,7 @@ def _register_domains(app: Flask) -> None:
         schemes_views,
         meetings_views,
         contributions_views,
+        capture_views,
     ):
         app.register_blueprint(module.bp)
     accounts_views.init_app(app)
