@@ -103,3 +103,24 @@ MEETINGS = [
         "En ligne",
     ),
 ]
+
+# Short codes used in data/contributions.txt
+KIND_CODES = {"c": "constat", "p": "proposition", "q": "question", "t": "temoignage"}
+AUTHOR_CODES = {
+    "u": "usager",
+    "a": "proche_aidant",
+    "pro": "professionnel",
+    "pa": "partenaire",
+    "e": "elu",
+    "ag": "agent",
+}
+PUBLIC_CODES = {
+    "pa": "personnes_agees",
+    "ph": "personnes_handicapees",
+    "ef": "enfance_famille",
+    "j": "jeunes_16_25",
+    "r": "insertion_rsa",
+    "m": "mna",
+    "t": "tous",
+    "-": None,
+}

@@ -1,6 +1,5 @@
 """Load the demo data; safe to run twice (existing rows are kept)."""
 
-import json
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -103,28 +102,68 @@ def _meetings(scheme: Scheme) -> dict[str, Meeting]:
     return meetings
 
 
+def parse_contributions(text: str) -> list[dict]:
+    """Read contributions.txt (format described at the top of that file)."""
+    items, meeting = [], None
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("## "):
+            meeting = line[3:].strip()
+        elif line and not line.startswith("#"):
+            items.append({"meeting": meeting, **_parse_line(line)})
+    return items
+
+
+def _parse_line(line: str) -> dict:
+    code, _, rest = line.partition(" ")
+    author, _, rest2 = rest.partition(" ")
+    public, _, body = rest2.partition(" ")
+    kind = content.KIND_CODES.get(code.lstrip("*"))
+    if kind is None or author not in content.AUTHOR_CODES or public not in content.PUBLIC_CODES:
+        # A bare line ("RAS", "Merci"): kept for moderation, as in real life.
+        return {
+            "kind": "constat",
+            "author_type": "usager",
+            "public": None,
+            "status": "pending",
+            "pseudonym": "",
+            "text": line,
+        }
+    pseudonym = ""
+    if body.startswith("[") and "]" in body:
+        pseudonym, _, body = body[1:].partition("]")
+    return {
+        "kind": kind,
+        "author_type": content.AUTHOR_CODES[author],
+        "public": content.PUBLIC_CODES[public],
+        "status": "pending" if code.startswith("*") else "published",
+        "pseudonym": pseudonym.strip(),
+        "text": body.strip(),
+    }
+
+
 def _contributions(meetings: dict[str, Meeting], now) -> int:
     if db.session.scalar(sa.select(sa.func.count(Contribution.id))):
         return 0
-    territories = {t.code: t for t in db.session.scalars(sa.select(Territory))}
     publics = {p.code: p for p in db.session.scalars(sa.select(Public))}
-    items = json.loads((DATA / "contributions.json").read_text(encoding="utf-8"))
+    items = parse_contributions((DATA / "contributions.txt").read_text(encoding="utf-8"))
     for index, item in enumerate(items):
         meeting = meetings[item["meeting"]]
-        created = now - timedelta(days=len(items) - index)
+        created = now - timedelta(hours=len(items) - index)
         contribution = Contribution(
             meeting=meeting,
             body=item["text"],
             kind=item["kind"],
             author_type=item["author_type"],
             status=item["status"],
-            channel="en_ligne" if item["meeting"] == "en-ligne" else "en_salle",
-            pseudonym=item.get("pseudonym") or "",
-            territory=territories.get(item["territory"]),
+            channel="en_ligne" if meeting.kind == "consultation_en_ligne" else "en_salle",
+            pseudonym=item["pseudonym"],
+            territory=meeting.territory,
             created_at=created,
+            consented_at=created,
             published_at=created if item["status"] == "published" else None,
         )
-        if item.get("public") in publics:
+        if item["public"] in publics:
             contribution.publics.append(publics[item["public"]])
         db.session.add(contribution)
     db.session.flush()

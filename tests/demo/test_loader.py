@@ -1,0 +1,70 @@
+"""The demo loads the Savoie scheme, territories, meetings and contributions, once."""
+
+import sqlalchemy as sa
+
+from consult.accounts.models import User
+from consult.accounts.passwords import password_problems, verify_password
+from consult.contributions.models import Contribution
+from consult.demo.loader import load_demo, parse_contributions
+from consult.meetings.models import Meeting
+from consult.schemes.models import Fiche, Territory
+
+
+def test_demo_fills_every_screen(db, count):
+    result = load_demo()
+    assert result["scheme"].department == "Savoie"
+    assert count(Fiche) == 33
+    assert count(Territory) == 5
+    assert count(Meeting) == 7
+    assert count(Contribution) >= 200
+    assert count(Contribution, Contribution.status == "published") >= 180
+    assert count(Contribution, Contribution.status == "pending") >= 5
+    kinds = set(db.session.scalars(sa.select(Contribution.kind).distinct()))
+    assert kinds == {"constat", "proposition", "question", "temoignage"}
+
+
+def test_demo_accounts_get_strong_random_passwords(db):
+    logins = load_demo()["logins"]
+    assert set(logins) == {
+        f"{key}@demo.consult.fr"
+        for key in ("admin", "animateur", "membre", "partenaire", "participant")
+    }
+    for email, password in logins.items():
+        assert password_problems(password) == []
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        assert verify_password(user.password_hash, password)
+
+
+def test_loading_twice_adds_nothing(db, count):
+    load_demo()
+    before = (count(Contribution), count(Meeting), count(User))
+    second = load_demo()
+    assert (count(Contribution), count(Meeting), count(User)) == before
+    assert second["logins"] == {}
+    assert second["contributions"] == 0
+
+
+def test_contribution_lines_are_parsed_with_codes_and_pseudonyms():
+    items = parse_contributions(
+        "## us-2019\nt u pa [Mamie Jo] Je vis seule.\n*p pro r Un rendez-vous plus tôt.\nRAS\n"
+    )
+    assert items[0] == {
+        "meeting": "us-2019",
+        "kind": "temoignage",
+        "author_type": "usager",
+        "public": "personnes_agees",
+        "status": "published",
+        "pseudonym": "Mamie Jo",
+        "text": "Je vis seule.",
+    }
+    assert items[1]["status"] == "pending"
+    assert items[2]["text"] == "RAS"
+    assert items[2]["status"] == "pending"
+
+
+def test_demo_cli_prints_logins(runner, app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "INSTANCE_DIR", tmp_path)
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "admin@demo.consult.fr" in result.output
+    assert (tmp_path / "demo-logins.txt").read_text(encoding="utf-8").count("@demo") == 5
