@@ -40,20 +40,19 @@ class Participant(threading.Thread):
         super().__init__(daemon=True)
         self.form_url = f"{base_url}/rencontres/{meeting}/contribuer"
         self.count, self.results, self.lock = count, results, lock
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(CookieJar())
-        )
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
 
     def run(self):
         for n in range(self.count):
             html = self.opener.open(self.form_url, timeout=30).read().decode()
             data = _hidden_fields(html)
-            data.update(body=f"Bench {uuid.uuid4().hex[:8]} : plus de transports en Maurienne n°{n}",
-                        kind="proposition", author_type="usager")
+            body = f"Bench {uuid.uuid4().hex[:8]} : plus de transports en Maurienne n°{n}"
+            data.update(body=body, kind="proposition", author_type="usager")
             started = time.perf_counter()
             try:
-                response = self.opener.open(self.form_url, urllib.parse.urlencode(data).encode(),
-                                            timeout=30)
+                response = self.opener.open(
+                    self.form_url, urllib.parse.urlencode(data).encode(), timeout=30
+                )
                 ok = response.status == 200 and RECEIPT.search(response.read().decode())
             except OSError:
                 ok = False
@@ -83,8 +82,10 @@ def main() -> None:
 
     before = _stored(args.database_url, args.meeting) if args.database_url else 0
     results, lock = [], threading.Lock()
-    threads = [Participant(args.base_url, args.meeting, args.per_participant, results, lock)
-               for _ in range(args.participants)]
+    threads = [
+        Participant(args.base_url, args.meeting, args.per_participant, results, lock)
+        for _ in range(args.participants)
+    ]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -97,7 +98,9 @@ def main() -> None:
     q = statistics.quantiles(latencies, n=100)
     print(f"participants={args.participants} posts={len(results)} wall={wall:.1f}s")
     print(f"contributions/s={acknowledged / wall:.1f} (form GET + POST per contribution)")
-    print(f"POST latency ms: p50={q[49]:.0f} p95={q[94]:.0f} p99={q[98]:.0f} max={latencies[-1]:.0f}")
+    print(
+        f"POST latency ms: p50={q[49]:.0f} p95={q[94]:.0f} p99={q[98]:.0f} max={latencies[-1]:.0f}"
+    )
     print(f"acknowledged={acknowledged} failed={len(results) - acknowledged}")
     if args.database_url:
         print(f"stored={_stored(args.database_url, args.meeting) - before}")

@@ -1,0 +1,1 @@
+"""Plain text analytics in French (no Flask, no database): normalisation, personal data."""
