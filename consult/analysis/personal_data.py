@@ -6,7 +6,8 @@ so the interface can show it highlighted and offer to mask it.
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
+
+from consult.analysis.wordlists import load_words
 
 KIND_LABELS = {
     "email": "e-mail",
@@ -46,11 +47,7 @@ INTRODUCTION = re.compile(
     rf"\b(?:[Jj]e m['’]appelle|[Mm]oi c'est|[Mm]on nom est|[Ss]igné\s*:?)\s+(?P<name>{_NAME})"
 )
 SELF_DESCRIPTION = re.compile(rf"\b(?:[Jj]e suis|[Cc]ontact\s*:)\s+(?P<name>{_WORD}[ \-]{_WORD})")
-FIRST_NAMES = frozenset(
-    line.strip()
-    for line in (Path(__file__).parent / "data" / "first_names.txt").read_text("utf-8").splitlines()
-    if line.strip() and not line.startswith("#")
-)
+FIRST_NAMES = load_words("first_names")
 FIRST_NAME_THEN_SURNAME = re.compile(rf"\b(?P<first>{_WORD})\s+(?P<last>[{_UPPER}][\w'’\-]+)\b")
 
 

@@ -1,0 +1,31 @@
+"""French normalisation: accents, plurals, verb forms, stop words, acronyms."""
+
+from consult.analysis.text import analyzer, strip_accents, terms
+
+
+def test_plural_feminine_and_accents_meet():
+    assert terms("Les personnes âgées accompagnées") == terms("personne agee accompagner")
+
+
+def test_stop_words_and_numbers_are_dropped():
+    assert terms("Il y a 3 fois plus de demandes pour les EHPAD") == ["demand", "ehpad"]
+
+
+def test_acronyms_stay_whole_terms():
+    assert terms("Le RSA, la MDPH et l'ASE") == ["rsa", "mdph", "ase"]
+
+
+def test_elisions_are_removed():
+    assert terms("l'accueil d'urgence") == ["accueil", "urgenc"]
+
+
+def test_verb_forms_meet_their_infinitive():
+    assert terms("ils travaillent la nuit") == terms("travailler de nuit")
+
+
+def test_analyzer_adds_bigrams():
+    assert analyzer("aide domicile") == ["aid", "domicil", "aid domicil"]
+
+
+def test_strip_accents():
+    assert strip_accents("Élève âgée où") == "Eleve agee ou"
