@@ -1,0 +1,58 @@
+"""Suggestions come from the scheme's texts, explain themselves, and learn."""
+
+from consult.analysis.suggest import Label, Suggester
+
+LABELS = [
+    Label(
+        "fiche-24",
+        "Favoriser le maintien à domicile des personnes âgées : aide à domicile, "
+        "adaptation du logement, soutien aux aidants, plateforme de répit.",
+    ),
+    Label(
+        "fiche-14",
+        "Accompagner les jeunes sortant de l'aide sociale à l'enfance (ASE) vers "
+        "l'autonomie : logement, contrat jeune majeur, insertion professionnelle.",
+    ),
+    Label(
+        "fiche-31",
+        "Simplifier l'accès aux droits : accueil unique, démarches en ligne "
+        "accompagnées, lutte contre le non-recours.",
+    ),
+]
+
+
+def test_the_closest_fiche_comes_first_with_its_reasons():
+    suggester = Suggester(LABELS)
+    best = suggester.suggest(
+        "Ma mère âgée veut rester à domicile mais l'aide à domicile ne vient pas le week-end."
+    )[0]
+    assert best.key == "fiche-24"
+    assert "domicile" in best.words
+    assert best.learned is False
+
+
+def test_unrelated_text_gets_no_suggestion():
+    assert Suggester(LABELS).suggest("Le match de foot était super hier soir") == []
+
+
+def test_decisions_teach_the_suggester():
+    text = "Les saisonniers des stations n'ont pas de complémentaire santé."
+    before = Suggester(LABELS).suggest(text)
+    assert not before or before[0].key != "fiche-31"
+    taught = [
+        Label(
+            lb.key,
+            lb.text,
+            [
+                "Les saisonniers ne connaissent pas leurs droits santé.",
+                "Permanence droits pour les saisonniers en station.",
+            ]
+            if lb.key == "fiche-31"
+            else [],
+        )
+        for lb in LABELS
+    ]
+    after = Suggester(taught).suggest(text)[0]
+    assert after.key == "fiche-31"
+    assert after.learned is True
+    assert "saisonniers" in after.words
