@@ -97,8 +97,9 @@ class TestConfig(Config):
 
     TESTING = True
     SECRET_KEY = secrets.token_hex(32)
+    # One SQLite file per test process, so that parallel runs never share one.
     SQLALCHEMY_DATABASE_URI = _normalise_db_url(os.environ.get("CONSULT_TEST_DATABASE_URL")) or (
-        "sqlite:///" + str(INSTANCE_DIR / "test.db")
+        f"sqlite:///{INSTANCE_DIR / f'test-{os.getpid()}.db'}"
     )
     REDIS_URL = os.environ.get("CONSULT_TEST_REDIS_URL")
     JOBS_INLINE = not REDIS_URL

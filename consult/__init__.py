@@ -69,6 +69,7 @@ def _register_domains(app: Flask) -> None:
     from consult.core import cli as core_cli
     from consult.demo import cli as demo_cli
     from consult.meetings import views as meetings_views
+    from consult.moderation import views as moderation_views
     from consult.schemes import cli as schemes_cli
     from consult.schemes import views as schemes_views
     from consult.site import views as site_views
@@ -80,6 +81,7 @@ def _register_domains(app: Flask) -> None:
         meetings_views,
         contributions_views,
         capture_views,
+        moderation_views,
     ):
         app.register_blueprint(module.bp)
     accounts_views.init_app(app)

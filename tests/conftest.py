@@ -2,6 +2,7 @@
 
 import os
 import smtplib
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -45,6 +46,10 @@ def app():
     with app.app_context():
         _db.session.remove()
         _db.engine.dispose()
+    database = app.config["SQLALCHEMY_DATABASE_URI"]
+    if database.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(database.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
 
 
 @pytest.fixture

@@ -91,6 +91,17 @@ class Contribution(TimestampMixin, db.Model):
     support_count: Mapped[int] = mapped_column(default=0)
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Moderation (see consult.moderation): the original text is kept, for
+    # moderators only, when the text is edited or masked, until retention purges it.
+    rejection_reason: Mapped[str] = mapped_column(sa.String(30), default="")
+    rejection_note: Mapped[str] = mapped_column(sa.Text, default="")
+    original_body: Mapped[str | None] = mapped_column(sa.Text)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    merged_into_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("contributions.id", ondelete="SET NULL"), index=True
+    )
+    has_personal_data: Mapped[bool] = mapped_column(default=False, index=True)
 
     meeting: Mapped[Meeting] = relationship()
     territory: Mapped[Territory | None] = relationship()

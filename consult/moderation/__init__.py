@@ -1,0 +1,1 @@
+"""Moderation: publish, reject, edit, mask personal data, merge duplicates, reports, audit."""

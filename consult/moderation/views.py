@@ -1,0 +1,74 @@
+"""The moderation audit trail, for administrators (page and CSV export)."""
+
+import csv
+import io
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, render_template, request
+from sqlalchemy.orm import selectinload
+
+from consult.core.security import roles_required
+from consult.extensions import db
+from consult.moderation.models import ModerationEvent
+
+bp = Blueprint("moderation", __name__)
+PER_PAGE = 50
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_cell(value) -> str:
+    """Neutralise spreadsheet formulas: a cell never starts with = + - @."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+@bp.get("/admin/journal-moderation")
+@roles_required("admin")
+def audit_log():
+    page = max(1, request.args.get("page", 1, type=int))
+    query = sa.select(ModerationEvent).order_by(
+        ModerationEvent.at.desc(), ModerationEvent.id.desc()
+    )
+    total = db.session.scalar(sa.select(sa.func.count(ModerationEvent.id)))
+    events = db.session.scalars(
+        query.options(selectinload(ModerationEvent.actor))
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    ).all()
+    pages = max(1, -(-total // PER_PAGE))
+    return render_template(
+        "moderation/audit_log.html", events=events, page=page, pages=pages, total=total
+    )
+
+
+@bp.get("/admin/journal-moderation.csv")
+@roles_required("admin")
+def audit_log_csv():
+    events = db.session.scalars(
+        sa.select(ModerationEvent)
+        .order_by(ModerationEvent.at, ModerationEvent.id)
+        .options(selectinload(ModerationEvent.actor))
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(["date", "action", "contribution", "par", "motif", "avant", "après"])
+    for e in events:
+        writer.writerow(
+            [
+                _safe_cell(v)
+                for v in (
+                    e.at.isoformat(),
+                    e.action_label,
+                    e.contribution_id or "",
+                    e.actor.display_name if e.actor else "participant·e",
+                    e.reason,
+                    e.before.get("status", ""),
+                    e.after.get("status", ""),
+                )
+            ]
+        )
+    return Response(
+        "\ufeff" + buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=journal-moderation.csv"},
+    )
