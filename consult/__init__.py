@@ -63,6 +63,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_domains(app: Flask) -> None:
+    import consult.models  # noqa: F401 - every table known to the metadata
     from consult.accounts import views as accounts_views
     from consult.contributions import capture as capture_views
     from consult.contributions import views as contributions_views

@@ -1,0 +1,10 @@
+"""Every domain's models, imported once so the metadata (and Alembic) sees all tables."""
+
+from consult.accounts import models as accounts  # noqa: F401
+from consult.contributions import models as contributions  # noqa: F401
+from consult.core import jobs  # noqa: F401 - JobRun
+from consult.meetings import models as meetings  # noqa: F401
+from consult.moderation import models as moderation  # noqa: F401
+from consult.schemes import models as schemes  # noqa: F401
+from consult.site import models as site  # noqa: F401
+from consult.tagging import models as tagging  # noqa: F401

@@ -1,0 +1,1 @@
+"""Tagging: themes, fiches and publics on contributions, with explainable suggestions."""

@@ -1,0 +1,173 @@
+"""Set and remove tags; compute suggestions from the scheme and past decisions."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from consult.analysis.suggest import Label, Suggester
+from consult.contributions.models import Contribution
+from consult.extensions import db
+from consult.meetings.models import Meeting
+from consult.schemes.models import Fiche, Scheme, Theme
+from consult.tagging.models import ContributionTag, TagSuggestion
+
+MAX_EXAMPLES = 200  # per label: enough to learn, bounded so a job stays quick
+
+
+class TaggingError(Exception):
+    """A French message explaining why a tag was refused."""
+
+
+def _scheme_of(contribution: Contribution) -> int:
+    return db.session.scalar(
+        sa.select(Meeting.scheme_id).where(Meeting.id == contribution.meeting_id)
+    )
+
+
+def add_tag(
+    contribution: Contribution,
+    *,
+    theme: Theme | None = None,
+    fiche: Fiche | None = None,
+    actor,
+    from_suggestion: bool = False,
+    now: datetime,
+) -> ContributionTag:
+    """Tag a contribution with a theme or a fiche of its meeting's scheme (idempotent)."""
+    target = theme or fiche
+    if target is None or (theme is not None and fiche is not None):
+        raise TaggingError("Choisissez une thématique ou une fiche.")
+    if target.scheme_id != _scheme_of(contribution):
+        raise TaggingError("Cette thématique ou fiche n'appartient pas au schéma de la rencontre.")
+    column = ContributionTag.theme_id if theme else ContributionTag.fiche_id
+    existing = db.session.scalar(
+        sa.select(ContributionTag).where(
+            ContributionTag.contribution_id == contribution.id, column == target.id
+        )
+    )
+    if existing:
+        return existing
+    tag = ContributionTag(
+        contribution_id=contribution.id,
+        theme=theme,
+        fiche=fiche,
+        set_by_id=actor.id,
+        from_suggestion=from_suggestion,
+        created_at=now,
+    )
+    db.session.add(tag)
+    db.session.flush()
+    return tag
+
+
+def remove_tag(contribution: Contribution, tag_id: int) -> None:
+    """Remove one tag of this contribution (404-safe: other tags are ignored)."""
+    db.session.execute(
+        sa.delete(ContributionTag).where(
+            ContributionTag.id == tag_id, ContributionTag.contribution_id == contribution.id
+        )
+    )
+
+
+def tags_of(contribution: Contribution) -> list[ContributionTag]:
+    """The contribution's tags, themes first."""
+    return db.session.scalars(
+        sa.select(ContributionTag)
+        .where(ContributionTag.contribution_id == contribution.id)
+        .order_by(ContributionTag.fiche_id.is_not(None), ContributionTag.id)
+    ).all()
+
+
+def _examples(column) -> dict[int, list[str]]:
+    rows = db.session.execute(
+        sa.select(column, Contribution.body)
+        .join(Contribution, Contribution.id == ContributionTag.contribution_id)
+        .where(column.is_not(None))
+        .order_by(ContributionTag.id.desc())
+    )
+    examples: dict[int, list[str]] = {}
+    for target_id, body in rows:
+        bucket = examples.setdefault(target_id, [])
+        if len(bucket) < MAX_EXAMPLES:
+            bucket.append(body)
+    return examples
+
+
+def fiche_text(fiche: Fiche) -> str:
+    """The words of a fiche a contribution can match: title, objectives, actions, indicators."""
+    parts = [fiche.title, fiche.policy, *fiche.objectives, *fiche.context]
+    parts += [a.title for a in fiche.actions] + [i.label for i in fiche.indicators]
+    return " ".join(p for p in parts if p)
+
+
+def build_suggesters(scheme: Scheme) -> dict[str, Suggester]:
+    """One suggester for themes, one for fiches, learning from every tag already set."""
+    theme_examples = _examples(ContributionTag.theme_id)
+    fiche_examples = _examples(ContributionTag.fiche_id)
+    suggesters = {}
+    if scheme.themes:
+        suggesters["theme"] = Suggester(
+            [
+                Label(str(t.id), f"{t.title} {t.description}", theme_examples.get(t.id, []))
+                for t in scheme.themes
+            ]
+        )
+    if scheme.fiches:
+        suggesters["fiche"] = Suggester(
+            [Label(str(f.id), fiche_text(f), fiche_examples.get(f.id, [])) for f in scheme.fiches]
+        )
+    return suggesters
+
+
+def store_suggestions(
+    contribution: Contribution, suggesters: dict[str, Suggester], *, now: datetime, top: int = 3
+) -> list[TagSuggestion]:
+    """Replace the contribution's suggestions with fresh ones."""
+    db.session.execute(
+        sa.delete(TagSuggestion).where(TagSuggestion.contribution_id == contribution.id)
+    )
+    stored = []
+    for target, suggester in suggesters.items():
+        for s in suggester.suggest(contribution.body, top=top):
+            row = TagSuggestion(
+                contribution_id=contribution.id,
+                score=s.score,
+                words=s.words,
+                learned=s.learned,
+                computed_at=now,
+                **{f"{target}_id": int(s.key)},
+            )
+            db.session.add(row)
+            stored.append(row)
+    db.session.flush()
+    return stored
+
+
+def suggestions_of(contribution: Contribution) -> list[TagSuggestion]:
+    """Stored suggestions, best first."""
+    return db.session.scalars(
+        sa.select(TagSuggestion)
+        .where(TagSuggestion.contribution_id == contribution.id)
+        .order_by(TagSuggestion.score.desc())
+    ).all()
+
+
+def accept_suggestions(
+    contributions: list[Contribution], *, minimum: float, actor, now: datetime
+) -> int:
+    """Bulk: turn every suggestion scoring ≥ ``minimum`` into a tag. Returns tags added."""
+    added = 0
+    for contribution in contributions:
+        for s in suggestions_of(contribution):
+            if s.score >= minimum:
+                before = len(tags_of(contribution))
+                add_tag(
+                    contribution,
+                    theme=s.theme,
+                    fiche=s.fiche,
+                    actor=actor,
+                    from_suggestion=True,
+                    now=now,
+                )
+                added += len(tags_of(contribution)) - before
+    return added

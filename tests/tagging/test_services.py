@@ -1,0 +1,101 @@
+"""Tags, explainable suggestions computed by a job, learning, bulk acceptance."""
+
+import pytest
+
+from consult.core.db import utcnow
+from consult.core.jobs import enqueue_after_commit
+from consult.tagging.jobs import suggest_tags
+from consult.tagging.models import ContributionTag
+from consult.tagging.services import (
+    TaggingError,
+    accept_suggestions,
+    add_tag,
+    build_suggesters,
+    store_suggestions,
+    suggestions_of,
+    tags_of,
+)
+
+
+@pytest.fixture
+def savoie_meeting(make_scheme, make_meeting):
+    return make_meeting(scheme=make_scheme())
+
+
+def _fiche(meeting, number):
+    return next(f for f in meeting.scheme.fiches if f.number == number)
+
+
+def test_tag_records_who_and_is_idempotent(db, savoie_meeting, make_contribution, make_user, count):
+    facilitator = make_user(role="facilitator")
+    contribution = make_contribution(meeting=savoie_meeting)
+    theme = savoie_meeting.scheme.themes[0]
+    add_tag(contribution, theme=theme, actor=facilitator, now=utcnow())
+    add_tag(contribution, theme=theme, actor=facilitator, now=utcnow())
+    assert count(ContributionTag) == 1
+    assert tags_of(contribution)[0].set_by_id == facilitator.id
+
+
+def test_tag_from_another_scheme_is_refused(
+    db, savoie_meeting, make_scheme, make_contribution, make_user
+):
+    other = make_scheme(fixture="vienne.json")
+    with pytest.raises(TaggingError, match="schéma"):
+        add_tag(
+            make_contribution(meeting=savoie_meeting),
+            fiche=other.fiches[0],
+            actor=make_user(role="facilitator"),
+            now=utcnow(),
+        )
+
+
+def test_job_stores_explained_suggestions(db, jobs, savoie_meeting, make_contribution):
+    contribution = make_contribution(
+        meeting=savoie_meeting,
+        body="Il faut plus de places d'accueil de jour et de répit pour les aidants des "
+        "personnes âgées qui vivent à domicile.",
+    )
+    enqueue_after_commit(suggest_tags, contribution.id)
+    db.session.commit()
+    assert jobs.run_all() == [True]
+    suggestions = suggestions_of(contribution)
+    assert suggestions
+    assert all(s.words for s in suggestions)
+    assert suggestions[0].score >= suggestions[-1].score
+
+
+def test_bulk_accept_above_confidence_marks_tags_as_from_suggestion(
+    db, savoie_meeting, make_contribution, make_user
+):
+    facilitator = make_user(role="facilitator")
+    contribution = make_contribution(
+        meeting=savoie_meeting,
+        body="Aider les aidants : plateformes de répit et accueil de "
+        "jour pour les personnes âgées à domicile.",
+    )
+    store_suggestions(contribution, build_suggesters(savoie_meeting.scheme), now=utcnow())
+    best = suggestions_of(contribution)[0].score
+    added = accept_suggestions([contribution], minimum=best, actor=facilitator, now=utcnow())
+    assert added >= 1
+    assert all(t.from_suggestion for t in tags_of(contribution))
+
+
+def test_suggestions_learn_from_decisions(db, savoie_meeting, make_contribution, make_user):
+    facilitator = make_user(role="facilitator")
+    target = _fiche(savoie_meeting, "33")
+    text = "Les saisonniers des stations de ski n'ont pas de médecin traitant."
+    for body in (
+        "Permanence pour les saisonniers des stations de ski.",
+        "Les saisonniers en station ne connaissent pas leurs droits.",
+    ):
+        add_tag(
+            make_contribution(meeting=savoie_meeting, body=body),
+            fiche=target,
+            actor=facilitator,
+            now=utcnow(),
+        )
+    fresh = make_contribution(meeting=savoie_meeting, body=text)
+    store_suggestions(fresh, build_suggesters(savoie_meeting.scheme), now=utcnow())
+    fiche_suggestions = [s for s in suggestions_of(fresh) if s.fiche_id]
+    assert fiche_suggestions[0].fiche_id == target.id
+    assert fiche_suggestions[0].learned is True
