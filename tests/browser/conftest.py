@@ -1,0 +1,136 @@
+"""Browser harness: the app on a free local port, Debian's Chromium, axe-core.
+
+The live server has its own database (a SQLite file, or a sibling PostgreSQL
+database when CONSULT_TEST_DATABASE_URL is set), filled with the demo data.
+"""
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import psycopg
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from config import TestConfig, _normalise_db_url
+from consult import create_app
+from consult.demo.loader import load_demo
+from consult.extensions import db
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+_axe = Axe()
+
+
+def _browser_database() -> str:
+    base = os.environ.get("CONSULT_TEST_DATABASE_URL")
+    if not base:
+        path = Path(TestConfig.INSTANCE_DIR) / f"browser-{os.getpid()}.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    server, _, name = base.rpartition("/")
+    browser_name = f"{name}_browser"
+    with psycopg.connect(f"{server}/postgres".replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{browser_name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{browser_name}"')
+    return _normalise_db_url(f"{server}/{browser_name}")
+
+
+class LiveServer:
+    """The running app: its base URL and the demo accounts' passwords."""
+
+    def __init__(self, app, server, logins):
+        self.app, self.server, self.logins = app, server, logins
+        self.base_url = f"http://127.0.0.1:{server.server_port}"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    config = type(
+        "BrowserConfig",
+        (TestConfig,),
+        {
+            "SQLALCHEMY_DATABASE_URI": _browser_database(),
+            "WTF_CSRF_ENABLED": True,
+            "REDIS_URL": None,
+            "JOBS_INLINE": True,
+        },
+    )
+    app = create_app(config)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        logins = load_demo()["logins"]
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield LiveServer(app, server, logins)
+    server.shutdown()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    database = config.SQLALCHEMY_DATABASE_URI
+    if database.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(database.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = "Chromium (paquet Debian « chromium ») est absent : parcours navigateur ignorés."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="fr-FR", base_url=live_server.base_url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def check_a11y(page) -> None:
+    """Fail with a readable report when axe-core finds any WCAG 2.1 A/AA violation."""
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    violations = results.response["violations"]
+    if violations:
+        lines = [f"axe-core : {len(violations)} violation(s) sur {page.url}"]
+        for v in violations:
+            targets = ", ".join(str(n["target"]) for n in v["nodes"][:5])
+            lines.append(f"- {v['id']} ({v['impact']}) : {v['help']} → {targets}")
+        pytest.fail("\n".join(lines))
+
+
+def login_as(page, live_server, key: str) -> None:
+    """Sign in a demo account (admin, animateur, membre, partenaire, participant)."""
+    email = f"{key}@demo.consult.fr"
+    page.goto("/connexion")
+    page.fill("#email", email)
+    page.fill("#password", live_server.logins[email])
+    page.click("button[type=submit] >> text=Se connecter")
+    page.wait_for_url(lambda url: "/connexion" not in url)
