@@ -9,5 +9,5 @@ mkdir -p instance
 .venv/bin/flask db upgrade
 .venv/bin/flask demo load
 echo
-echo "Plateforme démarrée : http://127.0.0.1:5000  (Ctrl+C pour arrêter)"
+echo "Plateforme démarrée : http://127.0.0.1:${PORT:-5000}  (Ctrl+C pour arrêter)"
 exec .venv/bin/flask run --host 127.0.0.1 --port "${PORT:-5000}"

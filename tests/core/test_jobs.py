@@ -98,3 +98,35 @@ def test_real_redis_worker_runs_a_committed_job(app):
         finally:
             db.session.execute(sa.delete(JobRun).where(JobRun.id == run.id))
             db.session.commit()
+
+
+def test_worker_command_explains_that_no_redis_means_inline(app, monkeypatch):
+    monkeypatch.setitem(app.config, "REDIS_URL", None)
+    result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    assert result.exit_code != 0
+    assert "sans Redis, les tâches s'exécutent directement" in result.output
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(
+    not os.environ.get("CONSULT_TEST_REDIS_URL"), reason="CONSULT_TEST_REDIS_URL non défini"
+)
+def test_flask_worker_command_runs_queued_jobs_in_a_forked_work_horse(app):
+    """`flask worker --burst`: the real command, a real fork, the real database."""
+    from consult.extensions import db
+
+    url = os.environ["CONSULT_TEST_REDIS_URL"]
+    dispatcher = core_jobs.RQDispatcher(url, retries=0)
+    with app.app_context():
+        run = enqueue_after_commit(ping, "via flask worker")
+        call = db.session.info["consult_pending_jobs"].pop()
+        db.session.commit()
+        try:
+            dispatcher.dispatch(call)
+            result = app.test_cli_runner().invoke(args=["worker", "--burst", "default"])
+            assert result.exit_code == 0, result.output
+            db.session.expire_all()
+            assert db.session.get(JobRun, run.id).status == "done"
+        finally:
+            db.session.execute(sa.delete(JobRun).where(JobRun.id == run.id))
+            db.session.commit()
