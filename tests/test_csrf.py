@@ -19,8 +19,18 @@ POST_ROUTES = [
     "/reinitialiser/jeton",
     "/invitation/jeton",
     "/admin/schemas/savoie/niveaux",
+    "/rencontres/nouvelle",
+    "/rencontres/1/modifier",
+    "/rencontres/1/etat",
+    "/rencontres/1/presences",
+    "/rencontres/1/cloture",
 ]
-PLACEHOLDERS = {"<int:user_id>": "1", "<token>": "jeton", "<slug>": "savoie"}
+PLACEHOLDERS = {
+    "<int:user_id>": "1",
+    "<int:meeting_id>": "1",
+    "<token>": "jeton",
+    "<slug>": "savoie",
+}
 
 
 @pytest.fixture

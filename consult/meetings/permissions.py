@@ -1,10 +1,44 @@
-"""Who may see a meeting."""
+"""Who may see, run and close a meeting."""
 
 STAFF = ("admin", "facilitator")
+
+
+def _is_staff(user) -> bool:
+    return bool(user.is_authenticated and user.role in STAFF)
 
 
 def can_view_meeting(user, meeting) -> bool:
     """Meetings in preparation are seen by administrators and facilitators only."""
     if meeting.status != "draft":
         return True
-    return bool(user.is_authenticated and user.role in STAFF)
+    return _is_staff(user)
+
+
+def can_create_meeting(user) -> bool:
+    """Administrators and facilitators create meetings."""
+    return _is_staff(user)
+
+
+def can_manage_meeting(user, meeting) -> bool:
+    """Administrators and facilitators run meetings (management page, lifecycle)."""
+    return _is_staff(user)
+
+
+def can_edit_meeting(user, meeting) -> bool:
+    """Details can change until the meeting is archived (then it is frozen)."""
+    return _is_staff(user) and meeting.status != "archived"
+
+
+def can_record_attendance(user, meeting) -> bool:
+    """Head counts are taken during the meeting, and corrected after it closed."""
+    return _is_staff(user) and meeting.status in ("open", "closed")
+
+
+def can_close_meeting(user, meeting) -> bool:
+    """Only an open meeting is closed, with its minutes and head counts."""
+    return _is_staff(user) and meeting.status == "open"
+
+
+def can_view_join_code(user, meeting) -> bool:
+    """The code, QR code and poster lead to an open meeting; staff prepare them earlier."""
+    return meeting.status == "open" or _is_staff(user)

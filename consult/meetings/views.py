@@ -1,27 +1,399 @@
-"""Public list and page of each meeting."""
+"""Meetings: public pages, join code and QR code, live wall, facilitators' management."""
 
-from flask import Blueprint, abort, render_template, request
+import io
+from datetime import UTC, datetime
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
+from werkzeug.routing import BuildError
 
-from consult.contributions.services import published_page
-from consult.core.db import get_or_404
+from consult.contributions.services import published_page, published_since
+from consult.core.db import get_or_404, utcnow
+from consult.core.security import roles_required
 from consult.extensions import db
-from consult.meetings.models import Meeting
-from consult.meetings.permissions import can_view_meeting
-from consult.meetings.services import visible_meetings
+from consult.meetings import services
+from consult.meetings.forms import CloseForm, JoinForm, MeetingForm, StatusForm, attendance_form
+from consult.meetings.models import PARTICIPANT_TYPES, TRANSITIONS, Meeting
+from consult.meetings.permissions import (
+    STAFF,
+    can_close_meeting,
+    can_create_meeting,
+    can_edit_meeting,
+    can_manage_meeting,
+    can_record_attendance,
+    can_view_join_code,
+    can_view_meeting,
+)
+from consult.schemes.services import list_schemes, list_territories
 
 bp = Blueprint("meetings", __name__)
+staff_only = roles_required(*STAFF)
+
+TRANSITION_LABELS = {
+    ("draft", "open"): "Ouvrir la rencontre aux contributions",
+    ("closed", "open"): "Rouvrir la rencontre",
+    ("closed", "archived"): "Archiver la rencontre",
+    ("open", "closed"): "Clore la rencontre",
+}
+UNKNOWN_CODE = (
+    "Aucune rencontre ouverte ne correspond à ce code. Vérifiez les lettres et les "
+    "chiffres, ou demandez le code à l'animateur. Une rencontre close n'accepte plus "
+    "de contributions."
+)
+NO_DATE = datetime.min.replace(tzinfo=UTC)
+
+
+def contribute_url(meeting_id: int, external: bool = False) -> str:
+    """The participants' form (``contributions.create``), even before that page exists."""
+    try:
+        return url_for("contributions.create", meeting_id=meeting_id, _external=external)
+    except BuildError:
+        path = f"/rencontres/{meeting_id}/contribuer"
+        return request.host_url.rstrip("/") + path if external else path
+
+
+def join_url(meeting: Meeting, external: bool = False) -> str:
+    """The short address a QR code encodes: ``/r/<join code>``."""
+    return url_for("meetings.short_link", code=meeting.join_code, _external=external)
+
+
+def qr_svg(url: str) -> bytes:
+    """An SVG QR code of ``url`` (error level M: still readable on a creased poster)."""
+    out = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(
+        out, kind="svg", scale=10, border=4, xmldecl=False, svgclass="qr"
+    )
+    return out.getvalue()
+
+
+def _meeting_or_404(meeting_id: int, permission=can_view_meeting) -> Meeting:
+    meeting = get_or_404(db.session, Meeting, meeting_id)
+    if not permission(current_user, meeting):
+        abort(404)
+    return meeting
 
 
 @bp.get("/rencontres/")
 def index():
-    return render_template("meetings/index.html", meetings=visible_meetings(current_user))
+    return render_template(
+        "meetings/index.html",
+        meetings=services.visible_meetings(current_user),
+        can_create=can_create_meeting(current_user),
+    )
 
 
 @bp.get("/rencontres/<int:meeting_id>")
 def show(meeting_id: int):
-    meeting = get_or_404(db.session, Meeting, meeting_id)
-    if not can_view_meeting(current_user, meeting):
-        abort(404)
+    meeting = _meeting_or_404(meeting_id)
     page = published_page(meeting_id=meeting.id, page=request.args.get("page", 1, type=int))
-    return render_template("meetings/show.html", meeting=meeting, page=page)
+    return render_template(
+        "meetings/show.html",
+        meeting=meeting,
+        page=page,
+        participant_types=PARTICIPANT_TYPES,
+        can_manage=can_manage_meeting(current_user, meeting),
+        contribute_url=contribute_url(meeting.id),
+    )
+
+
+# --- Joining: code typed on a phone, or the QR code's short link ---------------------
+
+
+def _join_page(form: JoinForm, status: int = 200):
+    return render_template("meetings/join.html", form=form), status
+
+
+@bp.get("/rejoindre")
+def join():
+    if "code" not in request.args:
+        return _join_page(JoinForm(formdata=None))
+    form = JoinForm(formdata=request.args)
+    if form.validate():
+        meeting = services.find_by_join_code(form.code.data)
+        if meeting is not None:
+            return redirect(contribute_url(meeting.id))
+        form.code.errors.append(UNKNOWN_CODE)
+    return _join_page(form, 422)
+
+
+@bp.get("/r/<string(maxlength=30):code>")
+def short_link(code: str):
+    meeting = services.find_by_join_code(code)
+    if meeting is not None:
+        return redirect(contribute_url(meeting.id))
+    form = JoinForm(formdata=None, data={"code": code})
+    form.code.errors = [UNKNOWN_CODE]
+    return _join_page(form, 422)
+
+
+@bp.get("/rencontres/<int:meeting_id>/qr.svg")
+def qr(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id, can_view_join_code)
+    return Response(
+        qr_svg(join_url(meeting, external=True)),
+        mimetype="image/svg+xml",
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
+@bp.get("/rencontres/<int:meeting_id>/affiche")
+def poster(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id, can_view_join_code)
+    return render_template(
+        "meetings/poster.html",
+        meeting=meeting,
+        join_page=request.host + url_for("meetings.join"),
+        short_url=join_url(meeting, external=True),
+    )
+
+
+# --- Live wall -----------------------------------------------------------------------
+
+
+def _wall_item(contribution) -> dict:
+    return {
+        "id": contribution.id,
+        "body": contribution.body,
+        "kind_label": contribution.kind_label,
+        "signature": contribution.public_signature,
+        "published_at": contribution.published_at.isoformat()
+        if contribution.published_at
+        else None,
+    }
+
+
+@bp.get("/rencontres/<int:meeting_id>/mur")
+def wall(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    items = published_page(meeting_id=meeting.id).items
+    # The cursor is the latest publication shown: the wall then asks for later ones.
+    latest = max(items, key=lambda c: (c.published_at or NO_DATE, c.id), default=None)
+    return render_template(
+        "meetings/wall.html",
+        meeting=meeting,
+        items=items,
+        since=latest.published_at.isoformat() if latest and latest.published_at else "",
+        after=latest.id if latest else 0,
+        show_join=meeting.is_open,
+        join_page=request.host + url_for("meetings.join"),
+    )
+
+
+def _parse_since(raw: str | None) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        since = datetime.fromisoformat(raw)
+    except ValueError:
+        abort(400)
+    return since if since.tzinfo else since.replace(tzinfo=UTC)
+
+
+@bp.get("/rencontres/<int:meeting_id>/mur.json")
+def wall_feed(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    since = _parse_since(request.args.get("since"))
+    after = request.args.get("after", 0, type=int)
+    items = [_wall_item(c) for c in published_since(meeting.id, since, after)]
+    if items:
+        cursor = {"since": items[-1]["published_at"], "after": items[-1]["id"]}
+    else:
+        cursor = {"since": since.isoformat() if since else None, "after": after}
+    response = jsonify(items=items, cursor=cursor)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Facilitators: create, edit, manage ----------------------------------------------
+
+
+def _meeting_form(form: MeetingForm) -> MeetingForm:
+    form.fill_choices(list_schemes(), list_territories())
+    return form
+
+
+def _details(form: MeetingForm) -> services.MeetingDetails:
+    return services.MeetingDetails(
+        title=form.title.data,
+        kind=form.kind.data,
+        scheme_id=form.scheme_id.data,
+        held_on=form.held_on.data,
+        place=form.place.data or "",
+        description=form.description.data or "",
+        territory_id=form.territory_id.data or None,
+        theme_ids=form.theme_ids.data or [],
+        user_groups=form.group_lines(),
+        publish_immediately=form.publish_immediately.data,
+    )
+
+
+def _initial(meeting: Meeting) -> dict:
+    return {
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "held_on": meeting.held_on,
+        "place": meeting.place,
+        "description": meeting.description,
+        "territory_id": meeting.territory_id or 0,
+        "scheme_id": meeting.scheme_id,
+        "theme_ids": [t.id for t in meeting.themes],
+        "user_groups": "\n".join(meeting.user_groups or []),
+        "publish_immediately": meeting.publish_immediately,
+    }
+
+
+def _form_page(form: MeetingForm, meeting: Meeting | None):
+    status = 422 if request.method == "POST" else 200
+    return render_template("meetings/form.html", form=form, meeting=meeting), status
+
+
+@bp.route("/rencontres/nouvelle", methods=["GET", "POST"])
+@staff_only
+def create():
+    form = _meeting_form(MeetingForm())
+    if form.validate_on_submit():
+        try:
+            meeting = services.create_meeting(_details(form), actor=current_user, now=utcnow())
+        except services.MeetingError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(
+                "Rencontre créée. Elle reste en préparation tant que vous ne l'ouvrez pas.",
+                "success",
+            )
+            return redirect(url_for("meetings.manage", meeting_id=meeting.id))
+    return _form_page(form, None)
+
+
+@bp.route("/rencontres/<int:meeting_id>/modifier", methods=["GET", "POST"])
+@staff_only
+def edit(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    if not can_edit_meeting(current_user, meeting):
+        flash("Une rencontre archivée ne peut plus être modifiée.", "error")
+        return redirect(url_for("meetings.manage", meeting_id=meeting.id))
+    form = _meeting_form(MeetingForm(data=_initial(meeting)))
+    if form.validate_on_submit():
+        try:
+            services.update_meeting(meeting, _details(form))
+        except services.MeetingError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("Rencontre modifiée.", "success")
+            return redirect(url_for("meetings.manage", meeting_id=meeting.id))
+    return _form_page(form, meeting)
+
+
+def _manage_page(meeting: Meeting, status: int = 200, attendance=None, closing=None):
+    attendance = attendance or attendance_form(meeting, formdata=None, prefix="presences")
+    closing = closing or attendance_form(meeting, CloseForm, formdata=None, prefix="cloture")
+    transitions = [
+        (target, TRANSITION_LABELS.get((meeting.status, target), target))
+        for target in TRANSITIONS.get(meeting.status, ())
+        if target != "closed"  # closing goes through its own form (minutes, counts)
+    ]
+    return render_template(
+        "meetings/manage.html",
+        meeting=meeting,
+        attendance=attendance,
+        closing=closing,
+        transitions=transitions,
+        participant_types=PARTICIPANT_TYPES,
+        can_edit=can_edit_meeting(current_user, meeting),
+        can_record=can_record_attendance(current_user, meeting),
+        can_close=can_close_meeting(current_user, meeting),
+        contribute_url=contribute_url(meeting.id, external=True),
+        short_url=join_url(meeting, external=True),
+    ), status
+
+
+def _refuse(meeting: Meeting, message: str, **forms):
+    """A refused change: nothing is kept, the page says why (422)."""
+    db.session.rollback()
+    flash(message, "error")
+    return _manage_page(meeting, 422, **forms)
+
+
+def _done(meeting: Meeting, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("meetings.manage", meeting_id=meeting.id))
+
+
+@bp.get("/rencontres/<int:meeting_id>/gestion")
+@staff_only
+def manage(meeting_id: int):
+    return _manage_page(_meeting_or_404(meeting_id))
+
+
+@bp.post("/rencontres/<int:meeting_id>/etat")
+@staff_only
+def change_status(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        return _refuse(meeting, "Cette étape n'existe pas. Rechargez la page et recommencez.")
+    try:
+        services.change_status(meeting, form.target.data, now=utcnow())
+    except services.MeetingError as error:
+        return _refuse(meeting, str(error))
+    return _done(meeting, f"La rencontre est maintenant « {meeting.status_label.lower()} ».")
+
+
+@bp.post("/rencontres/<int:meeting_id>/presences")
+@staff_only
+def attendance(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    if not can_record_attendance(current_user, meeting):
+        return _refuse(meeting, "Les effectifs se notent pendant la rencontre ou après sa clôture.")
+    form = attendance_form(meeting, prefix="presences")
+    if not form.validate_on_submit():
+        return _refuse(
+            meeting, "Effectifs non enregistrés : corrigez les nombres signalés.", attendance=form
+        )
+    try:
+        services.record_attendance(meeting, form.by_type(), form.by_group())
+    except services.MeetingError as error:
+        return _refuse(meeting, str(error), attendance=form)
+    return _done(meeting, "Effectifs enregistrés.")
+
+
+@bp.post("/rencontres/<int:meeting_id>/cloture")
+@staff_only
+def close(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    if not can_close_meeting(current_user, meeting):
+        return _refuse(meeting, "Seule une rencontre ouverte peut être close.")
+    form = attendance_form(meeting, CloseForm, prefix="cloture")
+    if not form.validate_on_submit():
+        return _refuse(
+            meeting,
+            "La rencontre n'a pas été close : corrigez les erreurs signalées.",
+            closing=form,
+        )
+    try:
+        services.close_meeting(
+            meeting,
+            minutes=form.minutes_html(),
+            by_type=form.by_type(),
+            by_group=form.by_group(),
+            now=utcnow(),
+        )
+    except services.MeetingError as error:
+        return _refuse(meeting, str(error), closing=form)
+    return _done(meeting, "Rencontre close : le relevé et les effectifs sont sur sa page publique.")
