@@ -104,8 +104,8 @@ class TestConfig(Config):
     REDIS_URL = os.environ.get("CONSULT_TEST_REDIS_URL")
     JOBS_INLINE = not REDIS_URL
     RATELIMIT_STORAGE_URI = "memory://"
-    # Limits are switched on by the tests that check them.
-    RATELIMIT_ENABLED = False
+    # The limiter is set up (memory storage) but tests/conftest.py switches it
+    # off for each test; the tests that check limits switch it back on.
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     # CSRF is switched back on by the tests that check it (tests/test_csrf.py).

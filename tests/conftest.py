@@ -13,6 +13,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from consult import create_app
 from consult.core import jobs as core_jobs
 from consult.extensions import db as _db
+from consult.extensions import limiter
 from tests.factories import (  # noqa: F401 - factory fixtures, shared by every test
     DEFAULT_PASSWORD,
     make_contribution,
@@ -122,6 +123,20 @@ def jobs(app, monkeypatch):
     recorder = RecordingDispatcher()
     monkeypatch.setitem(app.extensions, "consult_jobs", recorder)
     return recorder
+
+
+@pytest.fixture(autouse=True)
+def no_rate_limits(monkeypatch):
+    """Rate limits off, counters cleared; ``limits_on`` switches them back on."""
+    monkeypatch.setattr(limiter, "enabled", False)
+
+
+@pytest.fixture
+def limits_on(monkeypatch):
+    limiter.reset()
+    monkeypatch.setattr(limiter, "enabled", True)
+    yield
+    limiter.reset()
 
 
 @pytest.fixture(autouse=True)

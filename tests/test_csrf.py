@@ -24,10 +24,20 @@ POST_ROUTES = [
     "/rencontres/1/etat",
     "/rencontres/1/presences",
     "/rencontres/1/cloture",
+    "/rencontres/1/contribuer",
+    "/rencontres/1/contribuer/facile",
+    "/rencontres/1/saisie",
+    "/rencontres/1/import",
+    "/rencontres/1/import/1",
+    "/rencontres/1/import/1/confirmer",
+    "/contributions/1/soutenir",
+    "/suivi",
 ]
 PLACEHOLDERS = {
     "<int:user_id>": "1",
     "<int:meeting_id>": "1",
+    "<int:import_id>": "1",
+    "<int:contribution_id>": "1",
     "<token>": "jeton",
     "<slug>": "savoie",
 }
@@ -57,3 +67,13 @@ def test_every_post_route_is_listed(app):
             rule = rule.replace(placeholder, value)
         normalised.add(rule)
     assert normalised == set(POST_ROUTES)
+
+
+@pytest.mark.usefixtures("csrf_on")
+def test_expired_participant_form_gives_the_text_back_escaped(client, make_meeting):
+    meeting = make_meeting(status="open")
+    body = "Mon avis <script>alert(1)</script> sur les bus"
+    response = client.post(f"/rencontres/{meeting.id}/contribuer", data={"body": body})
+    assert response.status_code == 400
+    assert "Mon avis &lt;script&gt;alert(1)&lt;/script&gt; sur les bus" in response.text
+    assert "<script>alert(1)" not in response.text

@@ -1,21 +1,260 @@
-"""Public list of published contributions."""
+"""Participants: contribute (standard and easy-read), receipts, follow-up, supports."""
+
+import secrets
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
-from consult.contributions.models import KINDS
-from consult.contributions.services import published_page
-from consult.extensions import db
+from consult.contributions import services
+from consult.contributions.forms import (
+    FALC_AUTHORS,
+    FALC_KINDS,
+    FALC_STEPS,
+    ContributionForm,
+    EasyReadForm,
+    ReceiptForm,
+    SupportForm,
+    new_form_key,
+    renew_missing_key,
+)
+from consult.contributions.models import KINDS, STATUSES, Contribution
+from consult.contributions.permissions import can_support
+from consult.core.db import get_or_404, utcnow
+from consult.extensions import db, limiter
+from consult.meetings.models import Meeting
+from consult.meetings.permissions import can_view_meeting
+from consult.moderation.models import REJECTION_REASONS
 from consult.schemes.models import Territory
+from consult.schemes.services import list_publics, list_territories
 
 bp = Blueprint("contributions", __name__)
+RECEIPTS_KEPT = 5
+
+
+# --- Who is posting: rate limits and supporter identity ------------------------------
+
+
+def browser_key() -> str:
+    """A random key kept in the session: one browser, without tracking its IP."""
+    if "participant_key" not in session:
+        session["participant_key"] = secrets.token_urlsafe(16)
+    return "b:" + session["participant_key"]
+
+
+def _signed_in() -> bool:
+    """Accounts are accountable: only anonymous posting is throttled."""
+    return current_user.is_authenticated
+
+
+per_browser = limiter.shared_limit(
+    lambda: current_app.config["ANON_POST_LIMIT_BROWSER"],
+    scope="contribution-browser",
+    key_func=browser_key,
+    methods=["POST"],
+    exempt_when=_signed_in,
+)
+per_address = limiter.shared_limit(
+    lambda: current_app.config["ANON_POST_LIMIT_IP"],
+    scope="contribution-address",
+    key_func=get_remote_address,
+    methods=["POST"],
+    exempt_when=_signed_in,
+)
+
+
+def supporter_key() -> str:
+    return f"u:{current_user.id}" if current_user.is_authenticated else browser_key()
+
+
+# --- Contributing -----------------------------------------------------------------------
+
+
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    meeting = get_or_404(db.session, Meeting, meeting_id)
+    if not can_view_meeting(current_user, meeting):
+        abort(404)
+    return meeting
+
+
+def _is_partner() -> bool:
+    return bool(current_user.is_authenticated and current_user.role == "partner")
+
+
+def _closed_page(meeting: Meeting, text: str | None):
+    """A clear refusal that gives the participant their text back."""
+    status = 409 if request.method == "POST" else 200
+    return render_template("contributions/closed.html", meeting=meeting, text=text), status
+
+
+def _remember_receipt(contribution: Contribution) -> None:
+    receipts = [r for r in session.get("receipts", []) if r != contribution.receipt_code]
+    session["receipts"] = [contribution.receipt_code, *receipts][:RECEIPTS_KEPT]
+
+
+def _submit(meeting: Meeting, draft: services.Draft, form):
+    """Create the contribution (once) and go to the receipt; or explain the refusal."""
+    try:
+        contribution, _created = services.submit_contribution(
+            meeting, draft, actor=current_user, now=utcnow()
+        )
+        db.session.commit()
+    except services.ContributionError as error:
+        db.session.rollback()
+        form.body.errors.append(str(error))
+        return None
+    _remember_receipt(contribution)
+    return redirect(url_for(".thanks", meeting_id=meeting.id), code=303)
+
+
+def _draft(form: ContributionForm) -> services.Draft:
+    partner = _is_partner()
+    return services.Draft(
+        body=form.body.data,
+        kind=form.kind.data,
+        author_type="partenaire" if partner else form.author_type.data,
+        pseudonym="" if partner else form.pseudonym.data or "",
+        public_ids=form.public_ids.data or [],
+        territory_id=form.territory_id.data or None,
+        idempotency_key=form.form_key.data,
+    )
+
+
+def _contribution_form() -> ContributionForm:
+    form = ContributionForm()
+    form.fill_choices(list_publics(), list_territories())
+    if _is_partner():
+        del form.author_type
+        del form.pseudonym
+    if request.method == "GET":
+        form.form_key.data = new_form_key()
+    return form
+
+
+@bp.route("/rencontres/<int:meeting_id>/contribuer", methods=["GET", "POST"])
+@per_browser
+@per_address
+def create(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = _contribution_form()
+    if not meeting.is_open:
+        return _closed_page(meeting, form.body.data)
+    if form.validate_on_submit():
+        response = _submit(meeting, _draft(form), form)
+        if response is not None:
+            return response
+    incomplete = renew_missing_key(form)
+    return render_template(
+        "contributions/form.html", meeting=meeting, form=form, partner=_is_partner()
+    ), (422 if form.errors or incomplete else 200)
+
+
+def _falc_step(form: EasyReadForm) -> str:
+    """The screen to show after this POST: back, jump to a screen, or the next one."""
+    current = form.step.data if form.step.data in FALC_STEPS else FALC_STEPS[0]
+    index = FALC_STEPS.index(current)
+    if request.form.get("aller") in FALC_STEPS:
+        return request.form["aller"]
+    if "retour" in request.form:
+        return FALC_STEPS[max(0, index - 1)]
+    if form.validate_step(current):
+        return FALC_STEPS[min(index + 1, len(FALC_STEPS) - 1)]
+    return current
+
+
+def _falc_draft(form: EasyReadForm) -> services.Draft:
+    return services.Draft(
+        body=form.body.data,
+        kind=form.kind.data,
+        author_type=form.author_type.data,
+        pseudonym=form.pseudonym.data or "",
+        idempotency_key=form.form_key.data,
+    )
+
+
+@bp.route("/rencontres/<int:meeting_id>/contribuer/facile", methods=["GET", "POST"])
+@per_browser
+@per_address
+def create_easy(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = EasyReadForm()
+    if not meeting.is_open:
+        return _closed_page(meeting, form.body.data)
+    if request.method == "GET" or not form.form_key.data:
+        form.form_key.data = new_form_key()
+        step = FALC_STEPS[0]
+    else:
+        sending = form.step.data == "envoyer" and "envoyer" in request.form
+        if sending and form.validate_step("envoyer"):
+            response = _submit(meeting, _falc_draft(form), form)
+            if response is not None:
+                return response
+        step = "envoyer" if sending else _falc_step(form)
+    return render_template(
+        "contributions/easy.html",
+        meeting=meeting,
+        form=form,
+        step=step,
+        number=FALC_STEPS.index(step) + 1,
+        steps=len(FALC_STEPS),
+        kinds=FALC_KINDS,
+        authors=FALC_AUTHORS,
+    ), (422 if any(form[name].errors for name in form.STEP_FIELDS[step]) else 200)
+
+
+@bp.get("/rencontres/<int:meeting_id>/merci")
+def thanks(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    receipts = session.get("receipts", [])
+    contribution = services.find_by_receipt(receipts[0]) if receipts else None
+    if contribution is None or contribution.meeting_id != meeting.id:
+        return redirect(url_for(".create", meeting_id=meeting.id))
+    return render_template("contributions/thanks.html", meeting=meeting, contribution=contribution)
+
+
+# --- Following a contribution with its receipt code -----------------------------------
+
+
+@bp.route("/suivi", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def track():
+    form = ReceiptForm()
+    contribution = None
+    if form.validate_on_submit():
+        contribution = services.find_by_receipt(form.code.data)
+        if contribution is None:
+            form.code.errors.append(
+                "Aucune contribution ne correspond à ce code. Vérifiez les lettres et les "
+                "chiffres (le tiret et les espaces ne comptent pas)."
+            )
+    return render_template(
+        "contributions/track.html",
+        form=form,
+        contribution=contribution,
+        statuses=STATUSES,
+        rejection_reasons=REJECTION_REASONS,
+    ), (422 if form.errors else 200)
+
+
+# --- Public list and supports ----------------------------------------------------------
 
 
 @bp.get("/contributions/")
 def index():
     kind = request.args.get("type") if request.args.get("type") in KINDS else None
     territory_id = request.args.get("territoire", type=int)
-    page = published_page(
+    page = services.published_page(
         page=request.args.get("page", 1, type=int), kind=kind, territory_id=territory_id
     )
     territories = db.session.scalars(sa.select(Territory).order_by(Territory.position)).all()
@@ -27,3 +266,30 @@ def index():
         kind=kind,
         territory_id=territory_id,
     )
+
+
+@bp.post("/contributions/<int:contribution_id>/soutenir")
+@limiter.limit("60 per minute")
+def support(contribution_id: int):
+    contribution = get_or_404(db.session, Contribution, contribution_id)
+    if contribution.status != "published" or not can_view_meeting(
+        current_user, contribution.meeting
+    ):
+        abort(404)
+    form = SupportForm()
+    if not form.validate_on_submit() or not can_support(current_user, contribution):
+        flash("Cette contribution ne peut plus être soutenue.", "error")
+    else:
+        user = current_user if current_user.is_authenticated else None
+        added = services.support_contribution(
+            contribution, supporter_key(), user=user, now=utcnow()
+        )
+        db.session.commit()
+        flash(
+            "Merci : votre soutien est enregistré."
+            if added
+            else "Vous soutenez déjà cette contribution.",
+            "success" if added else "info",
+        )
+    target = url_for("meetings.show", meeting_id=contribution.meeting_id)
+    return redirect(f"{target}#contribution-{contribution.id}", code=303)

@@ -31,10 +31,12 @@ MESSAGES = {
 }
 
 
-def _render(code: int, detail: str | None = None):
+def _render(code: int, detail: str | None = None, kept_text: str | None = None):
     title, text = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
     return (
-        render_template("errors/error.html", code=code, title=title, text=detail or text),
+        render_template(
+            "errors/error.html", code=code, title=title, text=detail or text, kept_text=kept_text
+        ),
         code,
     )
 
@@ -44,9 +46,11 @@ def init_app(app) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error):
+        # A participant's text is given back (escaped on output) so that it is not lost.
         return _render(
             400,
             "Le formulaire a expiré ou a été envoyé deux fois. Rechargez la page puis recommencez.",
+            kept_text=request.form.get("body", "")[:5000] or None,
         )
 
     @app.errorhandler(HTTPException)

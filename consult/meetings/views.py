@@ -16,7 +16,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from consult.contributions.services import published_page, published_since
 from consult.core.db import get_or_404, utcnow
@@ -55,12 +54,8 @@ NO_DATE = datetime.min.replace(tzinfo=UTC)
 
 
 def contribute_url(meeting_id: int, external: bool = False) -> str:
-    """The participants' form (``contributions.create``), even before that page exists."""
-    try:
-        return url_for("contributions.create", meeting_id=meeting_id, _external=external)
-    except BuildError:
-        path = f"/rencontres/{meeting_id}/contribuer"
-        return request.host_url.rstrip("/") + path if external else path
+    """The participants' form of a meeting."""
+    return url_for("contributions.create", meeting_id=meeting_id, _external=external)
 
 
 def join_url(meeting: Meeting, external: bool = False) -> str:

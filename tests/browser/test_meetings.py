@@ -5,15 +5,13 @@ import secrets
 
 import pytest
 
-from consult.contributions.models import Contribution
-from consult.core.db import utcnow
-from consult.extensions import db
 from tests.browser.conftest import check_a11y, login_as
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 WALL_BODY = 'Des <b>navettes</b> le soir & le week-end "pour tous"'
+EASY_BODY = "Je veux voir mon fils plus souvent."
 
 
 def _create_and_open(page, live_server) -> tuple[int, str]:
@@ -29,6 +27,7 @@ def _create_and_open(page, live_server) -> tuple[int, str]:
     page.fill("#place", "Salle polyvalente, Chambéry")
     page.locator("input[name=theme_ids]").first.check()
     page.fill("#user_groups", "Personnes âgées\nParents d'enfants confiés")
+    page.check("#publish_immediately")
     page.click("button:has-text('Créer la rencontre')")
     page.wait_for_url(re.compile(r"/rencontres/\d+/gestion$"))
     meeting_id = int(re.search(r"/rencontres/(\d+)/gestion", page.url).group(1))
@@ -40,19 +39,44 @@ def _create_and_open(page, live_server) -> tuple[int, str]:
     return meeting_id, page.inner_text(".join-code").strip()
 
 
-def _publish(live_server, meeting_id: int) -> int:
-    """A contribution published in the live server's database (as moderation would)."""
-    with live_server.app.app_context():
-        contribution = Contribution(
-            meeting_id=meeting_id,
-            body=WALL_BODY,
-            kind="proposition",
-            status="published",
-            published_at=utcnow(),
-        )
-        db.session.add(contribution)
-        db.session.commit()
-        return contribution.id
+def _contribute_on_phone(mobile) -> str:
+    """The standard form, with the thumb: returns the receipt code."""
+    mobile.fill("#body", WALL_BODY)
+    mobile.check("input[name=kind][value=proposition]")
+    mobile.check("input[name=author_type][value=proche_aidant]")
+    mobile.fill("#pseudonym", "Jo")
+    mobile.check("#consent")
+    mobile.click("button:has-text('Envoyer ma contribution')")
+    mobile.wait_for_url(re.compile(r"/merci$"))
+    check_a11y(mobile)
+    receipt = mobile.inner_text(".receipt__code [aria-hidden=true]").strip()
+    assert re.fullmatch(r"[A-Z0-9]{5}-[A-Z0-9]{5}", receipt)
+    assert "déjà visible" in mobile.inner_text("main")
+    return receipt
+
+
+def _contribute_easy_read(mobile, meeting_id: int) -> None:
+    """The easy-read form: one question per screen, big buttons, a recap before sending."""
+    mobile.goto(f"/rencontres/{meeting_id}/contribuer/facile")
+    check_a11y(mobile)
+    mobile.click("text=Je suis aidé par le Département")
+    mobile.click("button:has-text('Suivant')")
+    assert "Étape 2 sur 5" in mobile.inner_text("main")
+    mobile.click("button:has-text('Suivant')")  # nothing chosen: the question stays
+    assert "Choisissez une réponse" in mobile.inner_text("main")
+    check_a11y(mobile)
+    mobile.click("text=J'ai une idée")
+    mobile.click("button:has-text('Suivant')")
+    check_a11y(mobile)
+    mobile.fill("#body", EASY_BODY)
+    mobile.click("button:has-text('Suivant')")
+    mobile.click("button:has-text('Suivant')")  # no first name: that is fine
+    assert EASY_BODY in mobile.inner_text(".recap")
+    check_a11y(mobile)
+    mobile.check("#consent")
+    mobile.click("button:has-text('Envoyer mon avis')")
+    mobile.wait_for_url(re.compile(r"/merci$"))
+    assert EASY_BODY in mobile.inner_text("main")
 
 
 def test_facilitator_runs_a_meeting_from_creation_to_closing(browser, page, live_server):
@@ -64,7 +88,10 @@ def test_facilitator_runs_a_meeting_from_creation_to_closing(browser, page, live
     assert page.locator("img.poster__qr").evaluate("img => img.naturalWidth") > 0
     check_a11y(page)
 
-    # A participant types the code on a phone, in lower case with a space.
+    # The room's projector shows the live wall; a participant joins on a phone.
+    page.goto(f"/rencontres/{meeting_id}/mur")
+    check_a11y(page)
+    page.evaluate("window.wallMarker = 'same page'")
     phone = browser.new_context(
         viewport=PHONE,
         is_mobile=True,
@@ -73,6 +100,7 @@ def test_facilitator_runs_a_meeting_from_creation_to_closing(browser, page, live
         base_url=live_server.base_url,
     )
     mobile = phone.new_page()
+    mobile.set_default_timeout(10_000)
     mobile.goto("/rejoindre?code=NOPE22")
     assert "Aucune rencontre ouverte" in mobile.inner_text("main")
     check_a11y(mobile)
@@ -80,27 +108,28 @@ def test_facilitator_runs_a_meeting_from_creation_to_closing(browser, page, live
     check_a11y(mobile)
     assert mobile.get_attribute("#code", "autocapitalize") == "characters"
     mobile.fill("#code", f"{code[:3].lower()} {code[3:].lower()}")
-    with mobile.expect_navigation() as navigation:
-        mobile.click("button:has-text('Participer')")
-    assert mobile.url == live_server.url(f"/rencontres/{meeting_id}/contribuer")
-    if navigation.value.status == 200:  # the participant form may not be built yet (404)
-        check_a11y(mobile)
-    phone.close()
+    mobile.click("button:has-text('Participer')")
+    mobile.wait_for_url(live_server.url(f"/rencontres/{meeting_id}/contribuer"))
+    check_a11y(mobile)
+    receipt = _contribute_on_phone(mobile)
+    _contribute_easy_read(mobile, meeting_id)
 
-    # The live wall shows a newly published contribution without reloading.
-    page.goto(f"/rencontres/{meeting_id}/mur")
-    check_a11y(page)
-    page.evaluate("window.wallMarker = 'same page'")
-    with page.expect_response(re.compile(r"/mur\.json")):
-        pass  # publish just after a poll: the next one comes 1.5 s later
-    contribution_id = _publish(live_server, meeting_id)
-    item = page.locator(f'.wall-item[data-id="{contribution_id}"]')
-    item.wait_for(timeout=2_000)
-    assert item.locator(".wall-item__body").inner_text() == WALL_BODY
-    assert item.locator("b").count() == 0  # inserted as text, never as markup
+    # Both contributions reach the wall without a reload, as text, never as markup.
+    for text in (WALL_BODY, EASY_BODY):
+        item = page.locator(".wall-item", has_text=text.split("<")[0])
+        item.wait_for(timeout=4_000)
+    assert page.locator(".wall-item b").count() == 0
     assert page.evaluate("window.wallMarker") == "same page"
     assert "nouvelle contribution" in page.inner_text("#wall-status")
     check_a11y(page)
+
+    # Later, the participant follows the contribution with the receipt code.
+    mobile.goto("/suivi")
+    mobile.fill("#code", receipt.lower())
+    mobile.click("button:has-text('Voir ma contribution')")
+    assert "Publiée" in mobile.inner_text(".tracked")
+    check_a11y(mobile)
+    phone.close()
 
     # Closing, with minutes and head counts, then the public page shows them.
     page.goto(f"/rencontres/{meeting_id}/gestion")

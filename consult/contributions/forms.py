@@ -1,0 +1,224 @@
+"""Contribution forms: participants (standard and easy-read), facilitators' rapid entry."""
+
+import secrets
+
+from flask import flash
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from consult.contributions.models import AUTHOR_TYPES, KINDS
+from consult.contributions.services import MAX_LENGTH, MIN_LENGTH
+from consult.core.forms import BaseForm, length, required
+
+KEY_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
+RECORDED_CHANNELS = {"en_salle": "Dit en salle", "papier": "Écrit sur papier"}
+BODY_HELP = (
+    f"Entre {MIN_LENGTH} et {MAX_LENGTH} caractères. Sur un téléphone, le micro du "
+    "clavier permet de dicter."
+)
+
+
+def new_form_key() -> str:
+    """The idempotency key of one displayed form: a resubmission reuses it."""
+    return secrets.token_urlsafe(24)
+
+
+def renew_missing_key(form) -> bool:
+    """A form that came without its key gets a new one, and the participant is told."""
+    if not form.form_key.errors:
+        return False
+    form.form_key.errors = []
+    form.form_key.data = new_form_key()
+    flash("Le formulaire était incomplet : vérifiez votre texte et envoyez-le à nouveau.", "error")
+    return True
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of checkboxes (easier than a multiple select)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _body_field(label: str) -> TextAreaField:
+    return TextAreaField(
+        label,
+        validators=[
+            required("Écrivez votre contribution."),
+            length(min=MIN_LENGTH, max=MAX_LENGTH),
+        ],
+        description=BODY_HELP,
+    )
+
+
+def _key_field() -> HiddenField:
+    return HiddenField(validators=[Regexp(KEY_PATTERN, message="Formulaire incomplet.")])
+
+
+class ContributionForm(BaseForm):
+    """A participant's contribution, with or without an account."""
+
+    body = _body_field("Votre contribution")
+    kind = RadioField(
+        "C'est plutôt…", choices=KINDS, default="proposition", validators=[required()]
+    )
+    author_type = RadioField(
+        "Vous êtes…",
+        choices=AUTHOR_TYPES,
+        default="usager",
+        validators=[required("Dites-nous qui vous êtes.")],
+    )
+    pseudonym = StringField(
+        "Prénom ou pseudonyme (facultatif)",
+        validators=[length(max=80)],
+        description="Il sera affiché avec votre contribution. N'écrivez pas votre nom de famille.",
+    )
+    public_ids = MultiCheckboxField("Qui est concerné ? (facultatif)", coerce=int)
+    territory_id = SelectField("Votre territoire (facultatif)", coerce=int, validators=[Optional()])
+    consent = BooleanField(
+        "J'ai lu comment mon avis sera utilisé et je suis d'accord.",
+        validators=[required("Cochez la case pour envoyer votre contribution.")],
+    )
+    form_key = _key_field()
+
+    def fill_choices(self, publics, territories) -> None:
+        self.public_ids.choices = {p.id: p.label for p in publics}
+        self.territory_id.choices = {
+            0: "Je ne sais pas, ou je préfère ne pas le dire",
+            **{t.id: t.name for t in territories},
+        }
+
+
+FALC_STEPS = ("qui", "quoi", "avis", "prenom", "envoyer")
+FALC_KINDS = {
+    "constat": "Je parle d'un problème",
+    "proposition": "J'ai une idée",
+    "question": "J'ai une question",
+    "temoignage": "Je raconte ce que je vis",
+}
+FALC_AUTHORS = {
+    "usager": "Je suis aidé par le Département",
+    "proche_aidant": "J'aide une personne de ma famille",
+    "professionnel": "Je travaille avec les personnes aidées",
+    "elu": "Je suis élu",
+}
+
+
+class EasyReadForm(BaseForm):
+    """The easy-read (FALC) form: the same answers, asked one per screen."""
+
+    author_type = RadioField(
+        "Qui êtes-vous ?",
+        choices=FALC_AUTHORS,
+        validators=[required("Choisissez une réponse.")],
+    )
+    kind = RadioField(
+        "Que voulez-vous dire ?",
+        choices=FALC_KINDS,
+        validators=[required("Choisissez une réponse.")],
+    )
+    body = TextAreaField(
+        "Écrivez votre avis",
+        validators=[
+            required("Écrivez votre avis."),
+            length(min=MIN_LENGTH, max=MAX_LENGTH),
+        ],
+    )
+    pseudonym = StringField("Votre prénom", validators=[length(max=80)])
+    consent = BooleanField(
+        "Je suis d'accord.", validators=[required("Cochez « Je suis d'accord » pour envoyer.")]
+    )
+    step = HiddenField(validators=[AnyOf(FALC_STEPS)])
+    form_key = _key_field()
+
+    STEP_FIELDS = {
+        "qui": ("author_type",),
+        "quoi": ("kind",),
+        "avis": ("body",),
+        "prenom": ("pseudonym",),
+        "envoyer": ("author_type", "kind", "body", "pseudonym", "consent"),
+    }
+
+    def validate_step(self, step: str) -> bool:
+        """Validate only what this screen asked (the last one checks everything)."""
+        ok = True
+        for name in self.STEP_FIELDS[step] + ("form_key",):
+            field = self[name]
+            ok = field.validate(self) and ok
+        return ok
+
+
+class RapidEntryForm(BaseForm):
+    """A facilitator types what was said in the room or written on paper."""
+
+    body = _body_field("Contribution")
+    kind = SelectField("Type", choices=KINDS, validators=[required()])
+    author_type = SelectField("Auteur", choices=AUTHOR_TYPES, validators=[required()])
+    channel = SelectField("Recueillie", choices=RECORDED_CHANNELS)
+    on_behalf_of = StringField(
+        "Groupe ou table (facultatif)",
+        validators=[length(max=200)],
+        description="Par exemple « Atelier 2 » : gardé d'une saisie à l'autre.",
+    )
+    territory_id = SelectField("Territoire", coerce=int, validators=[Optional()])
+    form_key = _key_field()
+
+    def fill_choices(self, territories) -> None:
+        self.territory_id.choices = {
+            0: "Celui de la rencontre",
+            **{t.id: t.name for t in territories},
+        }
+
+
+class SupportForm(BaseForm):
+    """The "je soutiens" button (a CSRF-protected POST)."""
+
+
+class ReceiptForm(BaseForm):
+    """A participant types the receipt code they were given."""
+
+    code = StringField(
+        "Code de suivi",
+        validators=[required("Tapez votre code de suivi."), length(max=20)],
+        description="10 lettres et chiffres, par exemple ABCDE-23456.",
+    )
+
+
+NOT_IN_FILE = -1
+
+
+class UploadForm(BaseForm):
+    """A spreadsheet of contributions (paper forms typed in, another tool's export)."""
+
+    file = FileField(
+        "Fichier CSV ou Excel (.xlsx)",
+        validators=[
+            FileRequired("Choisissez un fichier."),
+            FileAllowed(["csv", "xlsx"], "Seuls les fichiers .csv et .xlsx sont acceptés."),
+        ],
+        description="La première ligne donne les noms des colonnes. 10 000 lignes au plus.",
+    )
+
+
+def mapping_form(headers: list[str], fields: dict[str, str], mapping: dict[str, int]):
+    """A form with one "which column?" choice per accepted field, preset to ``mapping``."""
+
+    class MappingForm(BaseForm):
+        pass
+
+    choices = {NOT_IN_FILE: "— Pas dans le fichier —"}
+    choices.update({i: f"Colonne {i + 1} : {h or '(sans nom)'}" for i, h in enumerate(headers)})
+    for name, label in fields.items():
+        field = SelectField(label, coerce=int, choices=choices, default=NOT_IN_FILE)
+        setattr(MappingForm, name, field)
+    return MappingForm(data={name: mapping.get(name, NOT_IN_FILE) for name in fields})
