@@ -76,6 +76,8 @@ class Config:
     ANON_POST_LIMIT_BROWSER = os.environ.get("CONSULT_ANON_POST_LIMIT", "10 per minute;60 per hour")
     ANON_POST_LIMIT_IP = os.environ.get("CONSULT_ANON_POST_LIMIT_IP", "300 per minute")
     JOB_RETRIES = _env_int("CONSULT_JOB_RETRIES", 3)
+    # Branding, publics and territories: kept this many seconds by each process.
+    REFERENCE_CACHE_SECONDS = _env_int("CONSULT_REFERENCE_CACHE_SECONDS", 30)
     SECURITY_LOG_RETENTION_DAYS = _env_int("CONSULT_SECURITY_LOG_DAYS", 365)
 
 
@@ -108,6 +110,7 @@ class TestConfig(Config):
     # off for each test; the tests that check limits switch it back on.
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
+    REFERENCE_CACHE_SECONDS = 0  # each test sees its own publics, territories and branding
     # CSRF is switched back on by the tests that check it (tests/test_csrf.py).
     WTF_CSRF_ENABLED = False
     SERVER_NAME = None

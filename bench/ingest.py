@@ -3,7 +3,11 @@
 Usage (against a running server, e.g. gunicorn on PostgreSQL):
 
     python bench/ingest.py --base-url http://127.0.0.1:8000 --meeting 1 \
-        --participants 50 --per-participant 20
+        --participants 50 --per-participant 20 --database-url postgresql://...
+
+The anonymous-posting limits apply to the bench too (all its participants come
+from one address): start the server with CONSULT_ANON_POST_LIMIT and
+CONSULT_ANON_POST_LIMIT_IP raised, as docs/benchmarks.md shows.
 
 Prints contributions/s, latency percentiles of the POSTs and, with
 --database-url, the number of contributions acknowledged vs stored.
@@ -47,7 +51,9 @@ class Participant(threading.Thread):
             html = self.opener.open(self.form_url, timeout=30).read().decode()
             data = _hidden_fields(html)
             body = f"Bench {uuid.uuid4().hex[:8]} : plus de transports en Maurienne n°{n}"
-            data.update(body=body, kind="proposition", author_type="usager")
+            data.update(
+                body=body, kind="proposition", author_type="usager", consent="y", territory_id="0"
+            )
             started = time.perf_counter()
             try:
                 response = self.opener.open(
@@ -97,7 +103,10 @@ def main() -> None:
     acknowledged = sum(ok for _, ok in results)
     q = statistics.quantiles(latencies, n=100)
     print(f"participants={args.participants} posts={len(results)} wall={wall:.1f}s")
-    print(f"contributions/s={acknowledged / wall:.1f} (form GET + POST per contribution)")
+    print(
+        f"contributions/s={acknowledged / wall:.1f} "
+        "(per contribution: form GET, POST, receipt page GET)"
+    )
     print(
         f"POST latency ms: p50={q[49]:.0f} p95={q[94]:.0f} p99={q[98]:.0f} max={latencies[-1]:.0f}"
     )

@@ -23,7 +23,7 @@ from consult.core.db import get_or_404, utcnow
 from consult.core.security import roles_required
 from consult.extensions import db
 from consult.meetings.models import Meeting
-from consult.schemes.services import list_territories
+from consult.schemes.services import territory_choices
 
 bp = Blueprint("capture", __name__)
 staff_only = roles_required(*STAFF)
@@ -57,7 +57,7 @@ def _recent_entries(meeting: Meeting) -> tuple[list[Contribution], int]:
 
 def _rapid_form() -> RapidEntryForm:
     form = RapidEntryForm()
-    form.fill_choices(list_territories())
+    form.fill_choices(territory_choices())
     if request.method == "GET":
         for arg, name in STICKY.items():
             if request.args.get(arg):

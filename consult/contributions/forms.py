@@ -92,11 +92,10 @@ class ContributionForm(BaseForm):
     form_key = _key_field()
 
     def fill_choices(self, publics, territories) -> None:
-        self.public_ids.choices = {p.id: p.label for p in publics}
-        self.territory_id.choices = {
-            0: "Je ne sais pas, ou je préfère ne pas le dire",
-            **{t.id: t.name for t in territories},
-        }
+        """``publics`` and ``territories`` are ``(id, label)`` pairs."""
+        self.public_ids.choices = dict(publics)
+        self.territory_id.choices = {0: "Je ne sais pas, ou je préfère ne pas le dire"}
+        self.territory_id.choices.update(territories)
 
 
 FALC_STEPS = ("qui", "quoi", "avis", "prenom", "envoyer")
@@ -174,10 +173,9 @@ class RapidEntryForm(BaseForm):
     form_key = _key_field()
 
     def fill_choices(self, territories) -> None:
-        self.territory_id.choices = {
-            0: "Celui de la rencontre",
-            **{t.id: t.name for t in territories},
-        }
+        """``territories`` are ``(id, name)`` pairs."""
+        self.territory_id.choices = {0: "Celui de la rencontre"}
+        self.territory_id.choices.update(territories)
 
 
 class SupportForm(BaseForm):

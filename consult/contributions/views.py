@@ -37,7 +37,7 @@ from consult.meetings.models import Meeting
 from consult.meetings.permissions import can_view_meeting
 from consult.moderation.models import REJECTION_REASONS
 from consult.schemes.models import Territory
-from consult.schemes.services import list_publics, list_territories
+from consult.schemes.services import public_choices, territory_choices
 
 bp = Blueprint("contributions", __name__)
 RECEIPTS_KEPT = 5
@@ -98,9 +98,9 @@ def _closed_page(meeting: Meeting, text: str | None):
     return render_template("contributions/closed.html", meeting=meeting, text=text), status
 
 
-def _remember_receipt(contribution: Contribution) -> None:
-    receipts = [r for r in session.get("receipts", []) if r != contribution.receipt_code]
-    session["receipts"] = [contribution.receipt_code, *receipts][:RECEIPTS_KEPT]
+def _remember_receipt(receipt: str) -> None:
+    receipts = [r for r in session.get("receipts", []) if r != receipt]
+    session["receipts"] = [receipt, *receipts][:RECEIPTS_KEPT]
 
 
 def _submit(meeting: Meeting, draft: services.Draft, form):
@@ -109,12 +109,13 @@ def _submit(meeting: Meeting, draft: services.Draft, form):
         contribution, _created = services.submit_contribution(
             meeting, draft, actor=current_user, now=utcnow()
         )
+        receipt = contribution.receipt_code
         db.session.commit()
     except services.ContributionError as error:
         db.session.rollback()
         form.body.errors.append(str(error))
         return None
-    _remember_receipt(contribution)
+    _remember_receipt(receipt)
     return redirect(url_for(".thanks", meeting_id=meeting.id), code=303)
 
 
@@ -133,7 +134,7 @@ def _draft(form: ContributionForm) -> services.Draft:
 
 def _contribution_form() -> ContributionForm:
     form = ContributionForm()
-    form.fill_choices(list_publics(), list_territories())
+    form.fill_choices(public_choices(), territory_choices())
     if _is_partner():
         del form.author_type
         del form.pseudonym

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from consult.core.cache import reference_cache
 from consult.core.sanitize import clean_line
 from consult.extensions import db
 from consult.schemes.importer import slugify
@@ -88,6 +89,27 @@ def list_publics() -> list[Public]:
     return db.session.scalars(sa.select(Public).order_by(Public.position)).all()
 
 
+@reference_cache
+def public_choices() -> tuple[tuple[int, str], ...]:
+    """``(id, label)`` of every public, for the participants' forms."""
+    return tuple((p.id, p.label) for p in list_publics())
+
+
+@reference_cache
+def territory_choices() -> tuple[tuple[int, str], ...]:
+    """``(id, name)`` of every territory, children indented under their parent."""
+    choices = []
+    for territory in list_territories():
+        choices.append((territory.id, territory.name))
+        choices.extend((child.id, f"— {child.name}") for child in territory.children)
+    return tuple(choices)
+
+
+def clear_reference_cache() -> None:
+    public_choices.cache_clear()
+    territory_choices.cache_clear()
+
+
 class TerritoryError(Exception):
     """A French message explaining why a territory or public was refused."""
 
@@ -113,6 +135,7 @@ def add_territory(*, name: str, kind: str, parent_id: int | None) -> Territory:
     )
     db.session.add(territory)
     db.session.flush()
+    clear_reference_cache()
     return territory
 
 
@@ -128,4 +151,5 @@ def add_public(*, label: str) -> Public:
     public = Public(label=label, code=code, position=position)
     db.session.add(public)
     db.session.flush()
+    clear_reference_cache()
     return public

@@ -19,5 +19,5 @@ class SiteSettings(TimestampMixin, db.Model):
     platform_name: Mapped[str] = mapped_column(sa.String(120), default="Consult")
     primary_colour: Mapped[str] = mapped_column(sa.String(7), default=DEFAULT_COLOUR)
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
-    logo: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    logo: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     logo_mimetype: Mapped[str] = mapped_column(sa.String(40), default="")

@@ -1,9 +1,11 @@
 """Read and change the site's branding; colours must stay readable."""
 
 import re
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from consult.core.cache import reference_cache
 from consult.core.sanitize import clean_line
 from consult.extensions import db
 from consult.site.models import DEFAULT_COLOUR, SiteSettings
@@ -21,6 +23,36 @@ def get_settings() -> SiteSettings:
     """Return the settings row, or unsaved defaults when none exists yet."""
     settings = db.session.scalar(sa.select(SiteSettings).order_by(SiteSettings.id).limit(1))
     return settings or default_settings()
+
+
+@dataclass(frozen=True)
+class Branding:
+    """What every page shows of the settings (no logo bytes: ``/logo`` serves them)."""
+
+    department_name: str
+    platform_name: str
+    primary_colour: str
+    contact_email: str
+    has_logo: bool
+
+
+@reference_cache
+def branding() -> Branding:
+    """The branding every page shows, kept a few seconds per process."""
+    settings = get_settings()
+    return Branding(
+        department_name=settings.department_name,
+        platform_name=settings.platform_name,
+        primary_colour=settings.primary_colour,
+        contact_email=settings.contact_email or "",
+        has_logo=bool(settings.logo_mimetype),
+    )
+
+
+def default_branding() -> Branding:
+    """Shown when the database cannot be read (error pages)."""
+    settings = default_settings()
+    return Branding(settings.department_name, settings.platform_name, DEFAULT_COLOUR, "", False)
 
 
 def default_settings() -> SiteSettings:
@@ -92,4 +124,5 @@ def update_settings(
         settings.logo, settings.logo_mimetype = None, ""
     db.session.add(settings)
     db.session.flush()
+    branding.cache_clear()
     return settings

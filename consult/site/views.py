@@ -1,7 +1,7 @@
 """Home page, branding stylesheet and logo, legal pages, administration home."""
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -22,11 +22,11 @@ def init_app(app) -> None:
     @app.context_processor
     def _inject_site():
         try:
-            settings = services.get_settings()
+            settings = services.branding()
         except SQLAlchemyError:
             # The error page must render even when the database is down.
             db.session.rollback()
-            settings = services.default_settings()
+            settings = services.default_branding()
         return {"site": settings, "user": current_user}
 
 
@@ -51,9 +51,11 @@ def home():
 
 @bp.get("/theme.css")
 def theme_css():
-    colour = services.get_settings().primary_colour
+    colour = services.branding().primary_colour
     css = f":root {{ --brand: {colour}; }}\n"
-    return Response(css, mimetype="text/css", headers={"Cache-Control": "no-cache"})
+    response = Response(css, mimetype="text/css", headers={"Cache-Control": "no-cache"})
+    response.add_etag()  # revalidated on every page, answered 304 while unchanged
+    return response.make_conditional(request)
 
 
 @bp.get("/logo")

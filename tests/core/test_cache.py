@@ -1,0 +1,70 @@
+"""Reference data kept per process: served from memory, cleared by writes in this process."""
+
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from consult.schemes import services as schemes
+from consult.site import services as site
+
+
+@contextmanager
+def _queries(db):
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+
+
+def test_choices_are_kept_then_refreshed_after_a_write(app, db, monkeypatch, make_public):
+    monkeypatch.setitem(app.config, "REFERENCE_CACHE_SECONDS", 30)
+    schemes.clear_reference_cache()
+    make_public(label="Personnes âgées")
+    first = schemes.public_choices()
+    with _queries(db) as statements:
+        assert schemes.public_choices() == first
+    assert statements == []  # served from memory
+    schemes.add_public(label="Jeunes majeurs")
+    assert "Jeunes majeurs" in [label for _, label in schemes.public_choices()]
+    schemes.clear_reference_cache()
+
+
+def test_cache_is_off_when_the_delay_is_zero(app, db, monkeypatch, make_public):
+    monkeypatch.setitem(app.config, "REFERENCE_CACHE_SECONDS", 0)
+    make_public(label="Personnes âgées")
+    schemes.public_choices()
+    make_public(label="Enfants confiés")
+    assert "Enfants confiés" in [label for _, label in schemes.public_choices()]
+
+
+def test_branding_is_cleared_when_settings_change(app, db, monkeypatch):
+    monkeypatch.setitem(app.config, "REFERENCE_CACHE_SECONDS", 30)
+    site.branding.cache_clear()
+    site.update_settings(
+        department_name="Savoie",
+        platform_name="Consult",
+        primary_colour="#1d4f91",
+        contact_email="",
+    )
+    assert site.branding().department_name == "Savoie"
+    site.update_settings(
+        department_name="Vienne",
+        platform_name="Consult",
+        primary_colour="#1d4f91",
+        contact_email="",
+    )
+    assert site.branding().department_name == "Vienne"
+    site.branding.cache_clear()
+
+
+def test_theme_stylesheet_is_answered_304_while_unchanged(client):
+    first = client.get("/theme.css")
+    assert first.status_code == 200
+    again = client.get("/theme.css", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
