@@ -70,6 +70,7 @@ def _register_domains(app: Flask) -> None:
     from consult.core import cli as core_cli
     from consult.demo import cli as demo_cli
     from consult.meetings import views as meetings_views
+    from consult.moderation import desk as moderation_desk
     from consult.moderation import views as moderation_views
     from consult.schemes import cli as schemes_cli
     from consult.schemes import views as schemes_views
@@ -83,6 +84,7 @@ def _register_domains(app: Flask) -> None:
         contributions_views,
         capture_views,
         moderation_views,
+        moderation_desk,
     ):
         app.register_blueprint(module.bp)
     accounts_views.init_app(app)

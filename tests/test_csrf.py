@@ -32,6 +32,11 @@ POST_ROUTES = [
     "/rencontres/1/import/1/confirmer",
     "/contributions/1/soutenir",
     "/suivi",
+    "/contributions/1/signaler",
+    "/moderation/1/decision",
+    "/moderation/1/etiquettes",
+    "/moderation/fusion",
+    "/moderation/lot",
 ]
 PLACEHOLDERS = {
     "<int:user_id>": "1",

@@ -42,8 +42,9 @@ class Suggestion:
 class Suggester:
     """TF-IDF profiles of labels; cosine similarity to a contribution."""
 
-    def __init__(self, labels: list[Label]):
+    def __init__(self, labels: list[Label], example_weight: float = EXAMPLE_WEIGHT):
         self.labels = labels
+        self.example_weight = example_weight
         corpus = [label.text for label in labels] + [e for lb in labels for e in lb.examples]
         self.vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True)
         self.vectorizer.fit(corpus or [""])
@@ -55,7 +56,7 @@ class Suggester:
         if not label.examples:
             return own
         examples = normalize(self.vectorizer.transform(label.examples)).toarray().mean(axis=0)
-        return own + EXAMPLE_WEIGHT * examples / max(np.linalg.norm(examples), 1e-9)
+        return own + self.example_weight * examples / max(np.linalg.norm(examples), 1e-9)
 
     def suggest(self, text: str, top: int = 3, minimum: float = 0.05) -> list[Suggestion]:
         """The ``top`` labels closest to ``text`` with a score ≥ ``minimum``."""

@@ -24,6 +24,7 @@ from consult.core.security import roles_required
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.services import territory_choices
+from consult.tagging.jobs import schedule_refresh
 
 bp = Blueprint("capture", __name__)
 staff_only = roles_required(*STAFF)
@@ -220,6 +221,7 @@ def import_confirm(meeting_id: int, import_id: int):
         result = importing.run_import(
             meeting, table, upload.mapping or {}, actor=current_user, now=utcnow(), upload=upload
         )
+        schedule_refresh(meeting.scheme_id)  # suggestions for every imported row, in one job
         db.session.commit()
     except (importing.ImportRejected, importing.ImportFileError) as error:
         db.session.rollback()

@@ -724,7 +724,7 @@ def _create_all(meeting, rows: list[RowDraft], *, actor, now, import_id) -> Impo
         row.draft.idempotency_key = idempotency_key(import_id, row.line)
         try:
             contribution, created = services.submit_contribution(
-                meeting, row.draft, actor=actor, now=now
+                meeting, row.draft, actor=actor, now=now, suggest=False
             )
         except services.ContributionError as error:
             raise ImportRejected(f"Rien n'a été importé : ligne {row.line} : {error}") from error

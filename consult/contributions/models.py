@@ -62,6 +62,11 @@ class Contribution(TimestampMixin, db.Model):
     """What one participant (or a group, recorded by a facilitator) said."""
 
     __tablename__ = "contributions"
+    __table_args__ = (
+        # The moderation queue: pending work oldest first, everything else newest first.
+        sa.Index("ix_contributions_status_created_at", "status", "created_at", "id"),
+        sa.Index("ix_contributions_created_at", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
@@ -115,6 +120,14 @@ class Contribution(TimestampMixin, db.Model):
     @property
     def kind_label(self) -> str:
         return KINDS.get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+    @property
+    def channel_label(self) -> str:
+        return CHANNELS.get(self.channel, self.channel)
 
     @property
     def author_type_label(self) -> str:

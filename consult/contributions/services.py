@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from consult.analysis.personal_data import find_personal_data
 from consult.contributions.models import (
     AUTHOR_TYPES,
     CHANNELS,
@@ -14,6 +15,7 @@ from consult.contributions.models import (
     Contribution,
     Support,
 )
+from consult.core.jobs import enqueue_after_commit
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
 from consult.meetings.models import Meeting
@@ -147,8 +149,13 @@ def _author_fields(actor, draft: Draft) -> dict:
     return fields
 
 
-def submit_contribution(meeting: Meeting, draft: Draft, *, actor=None, now: datetime):
+def submit_contribution(
+    meeting: Meeting, draft: Draft, *, actor=None, now: datetime, suggest: bool = True
+):
     """Create a contribution, or return the one an identical earlier submission made.
+
+    A new contribution gets its tag suggestions from a background job after
+    commit (``suggest=False`` for bulk imports, which refresh the scheme once).
 
     :returns: ``(contribution, created)``; ``created`` is False for a repeat of
         the same form (double click, network retry), which never adds a row.
@@ -175,6 +182,7 @@ def submit_contribution(meeting: Meeting, draft: Draft, *, actor=None, now: date
         territory=territory or meeting.territory,
         publics=publics,
         idempotency_key=draft.idempotency_key or None,
+        has_personal_data=bool(find_personal_data(body)),
         consented_at=now,
         created_at=now,
         status="published" if meeting.publish_immediately else "pending",
@@ -183,7 +191,17 @@ def submit_contribution(meeting: Meeting, draft: Draft, *, actor=None, now: date
     )
     if contribution.organisation_id:
         contribution.author_type = "partenaire"
-    return _insert_once(contribution, draft.idempotency_key)
+    contribution, created = _insert_once(contribution, draft.idempotency_key)
+    if created and suggest:
+        _suggest_later(contribution)
+    return contribution, created
+
+
+def _suggest_later(contribution: Contribution) -> None:
+    # Imported here: tagging depends on moderation, which depends on this module.
+    from consult.tagging.jobs import suggest_tags
+
+    enqueue_after_commit(suggest_tags, contribution.id)
 
 
 def _insert_once(contribution: Contribution, key: str | None):

@@ -35,6 +35,8 @@ from consult.core.db import get_or_404, utcnow
 from consult.extensions import db, limiter
 from consult.meetings.models import Meeting
 from consult.meetings.permissions import can_view_meeting
+from consult.moderation import services as moderation
+from consult.moderation.forms import ReportForm
 from consult.moderation.models import REJECTION_REASONS
 from consult.schemes.models import Territory
 from consult.schemes.services import public_choices, territory_choices
@@ -294,3 +296,34 @@ def support(contribution_id: int):
         )
     target = url_for("meetings.show", meeting_id=contribution.meeting_id)
     return redirect(f"{target}#contribution-{contribution.id}", code=303)
+
+
+@bp.route("/contributions/<int:contribution_id>/signaler", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def report(contribution_id: int):
+    contribution = get_or_404(db.session, Contribution, contribution_id)
+    if contribution.status != "published" or not can_view_meeting(
+        current_user, contribution.meeting
+    ):
+        abort(404)
+    form = ReportForm()
+    if form.validate_on_submit():
+        added = moderation.report(
+            contribution,
+            supporter_key(),
+            reason=form.reason.data,
+            note=form.note.data,
+            now=utcnow(),
+        )
+        db.session.commit()
+        flash(
+            "Merci : l'équipe de modération va relire cette contribution."
+            if added
+            else "Vous avez déjà signalé cette contribution : l'équipe va la relire.",
+            "success",
+        )
+        target = url_for("meetings.show", meeting_id=contribution.meeting_id)
+        return redirect(f"{target}#contribution-{contribution.id}", code=303)
+    return render_template("contributions/report.html", contribution=contribution, form=form), (
+        422 if form.errors else 200
+    )

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from consult.accounts.models import Organisation, User
 from consult.accounts.passwords import hash_password
+from consult.analysis.personal_data import find_personal_data
 from consult.contributions.models import Contribution
 from consult.core.db import utcnow
 from consult.demo import content
@@ -16,6 +17,7 @@ from consult.meetings.models import Meeting
 from consult.schemes.importer import import_scheme, load_document
 from consult.schemes.models import Public, Scheme, Territory
 from consult.site.models import SiteSettings
+from consult.tagging.services import build_suggesters, store_suggestions
 
 DATA = Path(__file__).parent / "data"
 
@@ -162,12 +164,20 @@ def _contributions(meetings: dict[str, Meeting], now) -> int:
             created_at=created,
             consented_at=created,
             published_at=created if item["status"] == "published" else None,
+            has_personal_data=bool(find_personal_data(item["text"])),
         )
         if item["public"] in publics:
             contribution.publics.append(publics[item["public"]])
         db.session.add(contribution)
     db.session.flush()
     return len(items)
+
+
+def _suggestions(scheme: Scheme, now) -> None:
+    """What the background job computes on arrival, done once for the demo."""
+    suggesters = build_suggesters(scheme)
+    for contribution in db.session.scalars(sa.select(Contribution)):
+        store_suggestions(contribution, suggesters, now=now)
 
 
 def load_demo() -> dict:
@@ -178,4 +188,6 @@ def load_demo() -> dict:
     logins = _people()
     meetings = _meetings(scheme)
     count = _contributions(meetings, now)
+    if count:
+        _suggestions(scheme, now)
     return {"scheme": scheme, "logins": logins, "contributions": count}

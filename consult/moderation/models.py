@@ -31,6 +31,8 @@ ACTIONS = {
     "merge": "Fusion de doublons",
     "report": "Signalement",
     "report_handled": "Signalement traité",
+    "tag": "Étiquette ajoutée",
+    "untag": "Étiquette retirée",
 }
 
 

@@ -11,19 +11,41 @@ from consult.contributions.services import check_body
 from consult.core.sanitize import clean_text
 from consult.extensions import db
 from consult.moderation.models import REJECTION_REASONS, REPORT_REASONS, ModerationEvent, Report
+from consult.tagging.models import ContributionTag
 
 
 class ModerationError(Exception):
     """A French message explaining why a moderation decision was refused."""
 
 
-def _snapshot(contribution: Contribution) -> dict:
+def _tags(contribution: Contribution) -> list[str]:
+    rows = db.session.execute(
+        sa.select(ContributionTag.theme_id, ContributionTag.fiche_id).where(
+            ContributionTag.contribution_id == contribution.id
+        )
+    )
+    return sorted(f"theme:{t}" if t else f"fiche:{f}" for t, f in rows)
+
+
+def snapshot(contribution: Contribution) -> dict:
+    """What the audit trail keeps of a contribution, before and after each change."""
     return {
         "status": contribution.status,
         "body": contribution.body,
         "support_count": contribution.support_count,
         "rejection_reason": contribution.rejection_reason,
+        "rejection_note": contribution.rejection_note,
+        "merged_into_id": contribution.merged_into_id,
+        "tags": _tags(contribution),
     }
+
+
+_snapshot = snapshot
+
+
+def record(contribution, actor, action, before, *, reason="", now) -> ModerationEvent:
+    """Add one event to the audit trail (``before`` from :func:`snapshot`)."""
+    return _record(contribution, actor, action, before, reason=reason, now=now)
 
 
 def _record(contribution, actor, action, before, *, reason="", now) -> ModerationEvent:

@@ -41,6 +41,38 @@ def audit_log():
     )
 
 
+CSV_COLUMNS = [
+    "date",
+    "action",
+    "contribution",
+    "par",
+    "motif",
+    "état avant",
+    "état après",
+    "texte avant",
+    "texte après",
+    "étiquettes avant",
+    "étiquettes après",
+]
+
+
+def _csv_row(event: ModerationEvent) -> list:
+    before, after = event.before or {}, event.after or {}
+    return [
+        event.at.isoformat(),
+        event.action_label,
+        event.contribution_id or "",
+        event.actor.display_name if event.actor else "participant·e",
+        event.reason,
+        before.get("status", ""),
+        after.get("status", ""),
+        before.get("body", ""),
+        after.get("body", ""),
+        " ".join(before.get("tags", [])),
+        " ".join(after.get("tags", [])),
+    ]
+
+
 @bp.get("/admin/journal-moderation.csv")
 @roles_required("admin")
 def audit_log_csv():
@@ -51,22 +83,9 @@ def audit_log_csv():
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(["date", "action", "contribution", "par", "motif", "avant", "après"])
+    writer.writerow(CSV_COLUMNS)
     for e in events:
-        writer.writerow(
-            [
-                _safe_cell(v)
-                for v in (
-                    e.at.isoformat(),
-                    e.action_label,
-                    e.contribution_id or "",
-                    e.actor.display_name if e.actor else "participant·e",
-                    e.reason,
-                    e.before.get("status", ""),
-                    e.after.get("status", ""),
-                )
-            ]
-        )
+        writer.writerow([_safe_cell(v) for v in _csv_row(e)])
     return Response(
         "\ufeff" + buffer.getvalue(),
         mimetype="text/csv",

@@ -6,13 +6,35 @@ import sqlalchemy as sa
 
 from consult.contributions.models import Contribution
 from consult.core.db import utcnow
-from consult.core.jobs import report_progress
+from consult.core.jobs import JobRun, enqueue_after_commit, report_progress
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.models import Scheme
+from consult.tagging.models import ContributionTag
 from consult.tagging.services import build_suggesters, store_suggestions
 
 log = logging.getLogger(__name__)
+
+
+# A worker keeps each scheme's suggesters while no tag has changed (scheme id → version).
+_suggesters: dict[int, tuple[tuple, dict]] = {}
+
+
+def _tags_version() -> tuple:
+    """Changes whenever a tag is added or removed: the suggesters must learn again."""
+    return tuple(
+        db.session.execute(
+            sa.select(sa.func.count(ContributionTag.id), sa.func.max(ContributionTag.id))
+        ).one()
+    )
+
+
+def suggesters_for(scheme: Scheme) -> dict:
+    version = _tags_version()
+    cached = _suggesters.get(scheme.id)
+    if cached is None or cached[0] != version:
+        cached = _suggesters[scheme.id] = (version, build_suggesters(scheme))
+    return cached[1]
 
 
 def suggest_tags(job_run_id: int, contribution_id: int) -> None:
@@ -21,7 +43,7 @@ def suggest_tags(job_run_id: int, contribution_id: int) -> None:
     if contribution is None:
         return
     scheme = db.session.get(Scheme, db.session.get(Meeting, contribution.meeting_id).scheme_id)
-    store_suggestions(contribution, build_suggesters(scheme), now=utcnow())
+    store_suggestions(contribution, suggesters_for(scheme), now=utcnow())
     db.session.commit()
     log.info("job %s: suggestions for contribution %s", job_run_id, contribution_id)
 
@@ -42,3 +64,18 @@ def refresh_suggestions(job_run_id: int, scheme_id: int) -> None:
             db.session.commit()
             report_progress(job_run_id, done * 100 // len(ids), f"{done}/{len(ids)}")
     db.session.commit()
+
+
+def refresh_label(scheme_id: int) -> str:
+    return f"refresh_suggestions:{scheme_id}"
+
+
+def schedule_refresh(scheme_id: int) -> None:
+    """After tags changed: one refresh per scheme waiting at a time is enough."""
+    waiting = db.session.scalar(
+        sa.select(JobRun.id).where(
+            JobRun.name == refresh_label(scheme_id), JobRun.status == "queued"
+        )
+    )
+    if waiting is None:
+        enqueue_after_commit(refresh_suggestions, scheme_id, label=refresh_label(scheme_id))

@@ -127,3 +127,10 @@ def test_live_wall_cursor_returns_late_publications(db, make_meeting, make_contr
     )
     make_contribution(meeting=meeting, status="pending")
     assert published_since(meeting.id, t0, early.id) == [later]
+
+
+def test_personal_data_is_flagged_on_arrival(db, make_meeting):
+    meeting = make_meeting(status="open")
+    phone, _ = submit_contribution(meeting, Draft(body="Appelez le 06 12 34 56 78"), now=utcnow())
+    plain, _ = submit_contribution(meeting, Draft(body="Plus de bus le soir"), now=utcnow())
+    assert (phone.has_personal_data, plain.has_personal_data) == (True, False)

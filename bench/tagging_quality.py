@@ -1,0 +1,370 @@
+"""Tag-suggestion quality, measured through the platform's own import, tags and suggesters.
+
+    python bench/tagging_quality.py --scheme ../shared/data/schemes/savoie.json \
+        --labelled ../shared/data/labelled/contributions-dev.jsonl [--train TRAIN.jsonl]
+
+The scheme (``consult-scheme/1``) is imported with ``import_scheme`` into a throwaway
+SQLite database; each labelled item becomes a Contribution of one meeting and gets its
+suggestions from ``build_suggesters`` + ``store_suggestions``, as the platform's jobs do.
+With ``--train``, the training items are stored too and tagged with ``add_tag`` as a
+facilitator would, then the suggesters are rebuilt (they learn from tags) and the
+labelled items are scored again.
+
+Labelled items are JSON lines: ``text``, ``theme``, ``fiche``, optional ``theme_alt``,
+``fiche_alt``; a label is a number, a code or a title of the scheme (matched after
+normalisation). A suggestion hits when it is the label or its alternative. An item
+with no label for a target (off-topic) does not count for it; an item whose label is
+not in the scheme counts as a miss, with a warning.
+
+Stdout: one figure a line, ``cold fiche top3 0.63`` (and ``learned …`` with --train).
+Everything else goes to stderr.
+"""
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # ``config`` lives at the project root, outside the package
+
+from consult.accounts.models import User  # noqa: E402
+from consult.analysis.text import strip_accents  # noqa: E402
+from consult.contributions.models import Contribution  # noqa: E402
+from consult.core.db import utcnow  # noqa: E402
+from consult.extensions import db  # noqa: E402
+from consult.meetings.models import Meeting  # noqa: E402
+from consult.schemes.importer import (  # noqa: E402
+    SchemeImportError,
+    import_scheme,
+    load_document,
+    validate_document,
+)
+from consult.schemes.models import Fiche, Theme  # noqa: E402
+from consult.tagging.services import (  # noqa: E402
+    add_tag,
+    build_suggesters,
+    store_suggestions,
+    suggestions_of,
+)
+
+TARGETS = ("theme", "fiche")
+TOPS = (1, 3)
+MODELS = {"theme": Theme, "fiche": Fiche}
+NAMES = {"theme": "thématique", "fiche": "fiche"}
+_PREFIX = re.compile(r"^(?:fiches? actions?|fiches?|fa|themes?|thematiques?|t|n|no|numero) ")
+
+
+class BenchError(Exception):
+    """A file is missing or malformed (French message)."""
+
+
+def warn(message: str) -> None:
+    print(f"Attention : {message}", file=sys.stderr)
+
+
+def note(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+# --- Reading the files -----------------------------------------------------------------
+
+
+def _read_text(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise BenchError(f"{what} introuvable : {path}") from exc
+    except UnicodeDecodeError as exc:
+        raise BenchError(f"{what} {path} : le fichier n'est pas encodé en UTF-8.") from exc
+    except OSError as exc:
+        raise BenchError(f"{what} {path} illisible : {exc.strerror}.") from exc
+
+
+def read_scheme(path: Path) -> dict:
+    """The scheme document, parsed and checked by the platform's importer."""
+    try:
+        data = load_document(_read_text(path, "Schéma"))
+    except SchemeImportError as exc:
+        raise BenchError(f"Schéma {path} : {' '.join(exc.errors)}") from exc
+    errors = validate_document(data)
+    if errors:
+        raise BenchError(f"Schéma {path} : " + " ".join(errors))
+    return data
+
+
+def _check_item(data, where: str) -> dict:
+    if not isinstance(data, dict):
+        raise BenchError(f"{where} : un objet JSON ({{…}}) est attendu.")
+    if not isinstance(data.get("text"), str) or not data["text"].strip():
+        raise BenchError(f"{where} : champ « text » manquant ou vide.")
+    for key in ("theme", "fiche", "theme_alt", "fiche_alt"):
+        value = data.get(key)
+        if isinstance(value, bool) or not isinstance(value, str | int | float | None):
+            raise BenchError(f"{where} : champ « {key} » : un numéro, un code ou un titre attendu.")
+    return data
+
+
+def read_items(path: Path) -> list[dict]:
+    """Labelled items of a JSON-lines file (blank lines are skipped)."""
+    items = []
+    for number, line in enumerate(_read_text(path, "Fichier étiqueté").splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path}, ligne {number}"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise BenchError(f"{where} : JSON invalide (colonne {exc.colno}).") from exc
+        items.append(_check_item(data, where))
+    if not items:
+        raise BenchError(f"{path} : aucune contribution étiquetée.")
+    return items
+
+
+# --- Matching labels to the scheme -----------------------------------------------------
+
+
+def normalise(value) -> str:
+    """``"Fiche n°07"`` → ``"fiche n 7"``; ``"1.1.1"`` and ``"1-1-1"`` → ``"1 1 1"``."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = strip_accents(str(value)).lower()
+    text = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", text)
+    text = " ".join(re.findall(r"[a-z0-9]+", text))
+    return re.sub(r"\b0+(?=\d)", "", text)
+
+
+class LabelIndex:
+    """Finds a theme or fiche by number, code, title or « number title »."""
+
+    def __init__(self, objects):
+        self.keys: dict[str, int] = {}
+        for obj in objects:
+            self.keys.setdefault(normalise(obj.number), obj.id)
+        for obj in objects:
+            self.keys.setdefault(normalise(obj.title), obj.id)
+            self.keys.setdefault(normalise(f"{obj.number} {obj.title}"), obj.id)
+
+    def find(self, value) -> int | None:
+        key = normalise(value)
+        while key:
+            if key in self.keys:
+                return self.keys[key]
+            shorter = _PREFIX.sub("", key, count=1)
+            if shorter == key:
+                return None
+            key = shorter
+        return None
+
+
+@dataclass
+class Labelled:
+    """A labelled item: its text and, per target, the ids it accepts."""
+
+    text: str
+    main: dict[str, int | None] = field(default_factory=dict)
+    wanted: dict[str, set[int] | None] = field(default_factory=dict)
+
+
+def resolve(items: list[dict], indexes: dict[str, LabelIndex], unknown: Counter) -> list:
+    """Labels → scheme ids; ``wanted[target]`` is None when the item has no label."""
+    resolved = []
+    for item in items:
+        labelled = Labelled(item["text"])
+        for target in TARGETS:
+            given = [item.get(k) for k in (target, f"{target}_alt") if item.get(k) is not None]
+            ids = [indexes[target].find(value) for value in given]
+            unknown.update((target, str(v)) for v, i in zip(given, ids, strict=True) if i is None)
+            labelled.main[target] = next((i for i in ids if i is not None), None)
+            labelled.wanted[target] = {i for i in ids if i is not None} if given else None
+        resolved.append(labelled)
+    return resolved
+
+
+def warn_unknown(unknown: Counter, where: Path) -> None:
+    for (target, value), n in sorted(unknown.items()):
+        warn(f"{where} : {NAMES[target]} « {value} » absente du schéma ({n} fois, compté manqué).")
+
+
+# --- Running the platform --------------------------------------------------------------
+
+
+@contextmanager
+def bench_app(directory: Path):
+    """An app context on a fresh SQLite database in ``directory``."""
+    from config import TestConfig
+    from consult import create_app
+
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory / 'bench.db'}",
+        "INSTANCE_DIR": directory,
+        "UPLOAD_DIR": directory / "uploads",
+        "REDIS_URL": None,
+        "JOBS_INLINE": True,
+    }
+    app = create_app(type("BenchConfig", (TestConfig,), settings))
+    with app.app_context():
+        db.create_all()
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def store(meeting: Meeting, rows: list[Labelled]) -> list[Contribution]:
+    contributions = [Contribution(meeting=meeting, body=r.text, status="published") for r in rows]
+    db.session.add_all(contributions)
+    db.session.flush()
+    return contributions
+
+
+def learn(meeting: Meeting, rows: list[Labelled], actor: User) -> int:
+    """Store training items and tag each with its label, as a facilitator does."""
+    tagged = 0
+    for contribution, row in zip(store(meeting, rows), rows, strict=True):
+        for target in TARGETS:
+            if row.main[target] is not None:
+                label = db.session.get(MODELS[target], row.main[target])
+                add_tag(contribution, actor=actor, now=utcnow(), **{target: label})
+                tagged += 1
+    return tagged
+
+
+def ranking(contribution: Contribution) -> dict[str, list[int]]:
+    """Stored suggestions per target, best first (ties in the order they were stored)."""
+    ranked = {target: [] for target in TARGETS}
+    for s in sorted(suggestions_of(contribution), key=lambda s: (-s.score, s.id)):
+        ranked["theme" if s.theme_id else "fiche"].append(s.theme_id or s.fiche_id)
+    return ranked
+
+
+@dataclass
+class Tally:
+    """Hits at each k for one target, and items that could not count."""
+
+    counted: int = 0
+    hits: Counter = field(default_factory=Counter)
+    unlabelled: int = 0
+    silent: int = 0
+
+    def add(self, wanted: set[int] | None, ranked: list[int]) -> None:
+        if wanted is None:
+            self.unlabelled += 1
+            return
+        self.counted += 1
+        self.silent += not ranked
+        for k in TOPS:
+            self.hits[k] += bool(wanted & set(ranked[:k]))
+
+    def rate(self, k: int) -> float:
+        return self.hits[k] / self.counted if self.counted else float("nan")
+
+
+def measure(scheme, contributions: list[Contribution], rows: list[Labelled]) -> dict:
+    """Suggest for each contribution with freshly built suggesters; tally per target."""
+    suggesters = build_suggesters(scheme)
+    tallies = {target: Tally() for target in TARGETS}
+    for contribution, row in zip(contributions, rows, strict=True):
+        store_suggestions(contribution, suggesters, now=utcnow(), top=max(TOPS))
+        ranked = ranking(contribution)
+        for target in TARGETS:
+            tallies[target].add(row.wanted[target], ranked[target])
+    return tallies
+
+
+def setup(document: dict):
+    """Import the scheme; one meeting and one facilitator to tag with."""
+    scheme = import_scheme(document, now=utcnow())
+    meeting = Meeting(scheme=scheme, kind="consultation_en_ligne", title="Banc", status="open")
+    actor = User(email="banc@exemple.fr", display_name="Banc d'essai", role="facilitator")
+    db.session.add_all([meeting, actor])
+    db.session.flush()
+    indexes = {"theme": LabelIndex(scheme.themes), "fiche": LabelIndex(scheme.fiches)}
+    return scheme, meeting, actor, indexes
+
+
+def evaluate(document: dict, test: list[dict], train: list[dict] | None, paths) -> dict:
+    """``{"cold": tallies, "learned": tallies}`` (no ``learned`` without training items)."""
+    started = time.perf_counter()
+    scheme, meeting, actor, indexes = setup(document)
+    unknown: Counter = Counter()
+    rows = resolve(test, indexes, unknown)
+    warn_unknown(unknown, paths.labelled)
+    contributions = store(meeting, rows)
+    results = {"cold": measure(scheme, contributions, rows)}
+    note(f"froid : {len(rows)} contributions, {time.perf_counter() - started:.1f} s")
+    if train is not None:
+        started, unknown = time.perf_counter(), Counter()
+        train_rows = resolve(train, indexes, unknown)
+        warn_unknown(unknown, paths.train)
+        tagged = learn(meeting, train_rows, actor)
+        results["learned"] = measure(scheme, contributions, rows)
+        note(f"appris : {tagged} étiquettes posées, {time.perf_counter() - started:.1f} s")
+    return results
+
+
+# --- Command line ----------------------------------------------------------------------
+
+
+def report(results: dict) -> None:
+    for setting, tallies in results.items():
+        for target in TARGETS:
+            for k in TOPS:
+                print(f"{setting} {target} top{k} {tallies[target].rate(k):.2f}")
+
+
+def diagnose(results: dict) -> None:
+    for setting, tallies in results.items():
+        for target, t in tallies.items():
+            note(
+                f"{setting} {target} : {t.counted} comptées, {t.unlabelled} sans étiquette "
+                f"(exclues), {t.silent} sans aucune suggestion"
+            )
+            if not t.counted:
+                warn(f"aucune contribution étiquetée pour la cible {NAMES[target]} (nan).")
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description="Qualité des suggestions d'étiquettes.")
+    parser.add_argument("--scheme", type=Path, required=True, help="schéma consult-scheme/1")
+    parser.add_argument("--labelled", type=Path, required=True, help="JSONL à évaluer")
+    parser.add_argument("--train", type=Path, help="JSONL étiqueté à apprendre d'abord")
+    return parser.parse_args(argv)
+
+
+def _same_file(a: Path, b: Path | None) -> bool:
+    return b is not None and a.resolve() == b.resolve()
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    try:
+        document = read_scheme(args.scheme)
+        test = read_items(args.labelled)
+        train = read_items(args.train) if args.train else None
+    except BenchError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    if _same_file(args.labelled, args.train):
+        warn("--train et --labelled sont le même fichier : le score « learned » est optimiste.")
+    with (
+        tempfile.TemporaryDirectory(prefix="consult-bench-") as directory,
+        bench_app(Path(directory)),
+    ):
+        results = evaluate(document, test, train, args)
+    diagnose(results)
+    report(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

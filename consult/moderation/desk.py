@@ -1,0 +1,330 @@
+"""The moderators' desk: queue, one contribution at a time, tags, merges, bulk actions."""
+
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from consult.analysis.personal_data import find_personal_data
+from consult.contributions.models import AUTHOR_TYPES, KINDS, STATUSES, Contribution
+from consult.core.db import get_or_404, utcnow
+from consult.core.security import roles_required
+from consult.extensions import db
+from consult.meetings.models import Meeting
+from consult.moderation import services
+from consult.moderation.duplicates import duplicate_groups, similar_to
+from consult.moderation.forms import BulkForm, DecisionForm, MergeForm, TagForm
+from consult.moderation.models import REJECTION_REASONS, Report
+from consult.moderation.queue import QueueFilters, neighbours, queue_page
+from consult.schemes.models import Fiche, Public, Scheme, Territory, Theme
+from consult.tagging import services as tagging
+from consult.tagging.jobs import schedule_refresh
+
+bp = Blueprint("desk", __name__)
+staff_only = roles_required("admin", "facilitator")
+MAX_BULK = 1000
+
+
+def _filters() -> QueueFilters:
+    return QueueFilters.from_args(request.args)
+
+
+def _query_string(filters: QueueFilters) -> str:
+    args = filters.to_args()
+    return "?" + urlencode(args) if args else ""
+
+
+def _review_url(contribution_id: int, filters: QueueFilters) -> str:
+    return url_for(".review", contribution_id=contribution_id) + _query_string(filters)
+
+
+def _queue_url(filters: QueueFilters) -> str:
+    return url_for(".queue") + _query_string(filters)
+
+
+def _filter_choices() -> dict:
+    """``(value, label)`` pairs for each filter of the queue."""
+
+    def pairs(model, label, *order):
+        return [
+            (row.id, label(row)) for row in db.session.scalars(sa.select(model).order_by(*order))
+        ]
+
+    return {
+        "statuses": list(STATUSES.items()),
+        "kinds": list(KINDS.items()),
+        "author_types": list(AUTHOR_TYPES.items()),
+        "meetings": pairs(Meeting, lambda m: m.title, Meeting.held_on.desc(), Meeting.id.desc()),
+        "territories": pairs(Territory, lambda t: t.name, Territory.position, Territory.name),
+        "publics": pairs(Public, lambda p: p.label, Public.position),
+        "themes": pairs(Theme, lambda t: f"{t.number}. {t.title}", Theme.scheme_id, Theme.position),
+        "fiches": pairs(
+            Fiche, lambda f: f"Fiche {f.number} : {f.title}", Fiche.scheme_id, Fiche.position
+        ),
+    }
+
+
+@bp.get("/moderation/")
+@staff_only
+def queue():
+    filters = _filters()
+    if not request.args:  # the menu link: what is waiting for a decision
+        filters.status = "pending"
+    page = queue_page(filters, page=request.args.get("page", 1, type=int))
+    bulk = BulkForm(formdata=None, back=_queue_url(filters))
+    return render_template(
+        "moderation/queue.html",
+        page=page,
+        filters=filters,
+        pager_args=filters.to_args(),
+        bulk=bulk,
+        open_reports=_open_report_counts([row.contribution.id for row in page.items]),
+        **_filter_choices(),
+    )
+
+
+def _open_report_counts(ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Report.contribution_id, sa.func.count())
+        .where(Report.contribution_id.in_(ids), Report.status == "open")
+        .group_by(Report.contribution_id)
+    )
+    return dict(rows.all())
+
+
+def _contribution_or_404(contribution_id: int) -> Contribution:
+    return get_or_404(db.session, Contribution, contribution_id)
+
+
+def _review_page(contribution: Contribution, filters: QueueFilters, decision=None, status=200):
+    scheme = db.session.get(Scheme, contribution.meeting.scheme_id)
+    tag_form = TagForm(formdata=None)
+    tag_form.fill_choices(scheme)
+    previous_id, next_id = neighbours(filters, contribution.id)
+    decision = decision or DecisionForm(formdata=None, body=contribution.body)
+    return render_template(
+        "moderation/review.html",
+        contribution=contribution,
+        filters=filters,
+        query_string=_query_string(filters),
+        previous_id=previous_id,
+        next_id=next_id,
+        decision=decision,
+        tag_form=tag_form,
+        tags=tagging.tags_of(contribution),
+        suggestions=tagging.suggestions_of(contribution),
+        findings=find_personal_data(contribution.body),
+        similar=similar_to(contribution) if contribution.status in ("pending", "published") else [],
+        merged=services.merged_sources(contribution),
+        reports=_open_reports(contribution),
+        history=services.history(contribution),
+        rejection_reasons=REJECTION_REASONS,
+    ), status
+
+
+def _open_reports(contribution: Contribution) -> list[Report]:
+    return db.session.scalars(
+        sa.select(Report).where(Report.contribution_id == contribution.id, Report.status == "open")
+    ).all()
+
+
+@bp.get("/moderation/<int:contribution_id>")
+@staff_only
+def review(contribution_id: int):
+    return _review_page(_contribution_or_404(contribution_id), _filters())
+
+
+def _apply(contribution: Contribution, form: DecisionForm) -> str:
+    """Carry out the decision; returns the French confirmation."""
+    now, action = utcnow(), form.action.data
+    if action == "publish":
+        services.publish(contribution, actor=current_user, now=now)
+        message = "publiée"
+    elif action == "reject":
+        reason = form.reason.data or ""
+        services.reject(
+            contribution, actor=current_user, reason=reason, note=form.note.data, now=now
+        )
+        message = "rejetée"
+    elif action == "edit":
+        services.edit_text(
+            contribution, form.body.data, actor=current_user, reason=form.edit_reason.data, now=now
+        )
+        return f"Texte de la contribution n° {contribution.id} corrigé."
+    else:
+        services.mask(contribution, actor=current_user, now=now)
+        return f"Données personnelles masquées dans la contribution n° {contribution.id}."
+    services.handle_reports(contribution, actor=current_user, now=now)
+    return f"Contribution n° {contribution.id} {message}."
+
+
+@bp.post("/moderation/<int:contribution_id>/decision")
+@staff_only
+def decide(contribution_id: int):
+    contribution = _contribution_or_404(contribution_id)
+    filters = _filters()
+    form = DecisionForm()
+    if not form.validate():
+        return _review_page(contribution, filters, decision=form, status=422)
+    _previous, next_id = neighbours(filters, contribution.id)
+    try:
+        message = _apply(contribution, form)
+    except services.ModerationError as error:
+        db.session.rollback()
+        form.action.errors.append(str(error))
+        return _review_page(contribution, filters, decision=form, status=422)
+    db.session.commit()
+    flash(message, "success")
+    if form.action.data in ("edit", "mask") or next_id is None:
+        target = contribution.id if form.action.data in ("edit", "mask") else None
+        return redirect(_review_url(target, filters) if target else _queue_url(filters), 303)
+    return redirect(_review_url(next_id, filters), 303)
+
+
+def _tag_target(value: str):
+    kind, _, ident = (value or "").partition(":")
+    model = {"theme": Theme, "fiche": Fiche}.get(kind)
+    if model is None or not ident.isdigit():
+        raise tagging.TaggingError("Choisissez une thématique ou une fiche dans la liste.")
+    target = db.session.get(model, int(ident))
+    if target is None:
+        raise tagging.TaggingError("Cette thématique ou fiche n'existe pas.")
+    return {kind: target}
+
+
+def _change_tags(contribution: Contribution, form: TagForm) -> str:
+    now = utcnow()
+    if form.remove.data:
+        if not tagging.remove_tag(contribution, form.remove.data, actor=current_user, now=now):
+            raise tagging.TaggingError("Cette étiquette n'est plus sur la contribution.")
+        return "Étiquette retirée."
+    if form.accept.data:
+        suggestion = next(
+            (s for s in tagging.suggestions_of(contribution) if s.id == form.accept.data), None
+        )
+        if suggestion is None:
+            raise tagging.TaggingError("Cette suggestion n'existe plus : rechargez la page.")
+        target = {"theme": suggestion.theme} if suggestion.theme else {"fiche": suggestion.fiche}
+        tagging.add_tag(contribution, **target, actor=current_user, from_suggestion=True, now=now)
+        return "Suggestion acceptée."
+    tagging.add_tag(contribution, **_tag_target(form.add.data), actor=current_user, now=now)
+    return "Étiquette ajoutée."
+
+
+@bp.post("/moderation/<int:contribution_id>/etiquettes")
+@staff_only
+def tag(contribution_id: int):
+    contribution = _contribution_or_404(contribution_id)
+    filters = _filters()
+    form = TagForm()
+    form.fill_choices(db.session.get(Scheme, contribution.meeting.scheme_id))
+    try:
+        if not form.validate():
+            raise tagging.TaggingError("Choix d'étiquette invalide.")
+        message = _change_tags(contribution, form)
+    except tagging.TaggingError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        schedule_refresh(contribution.meeting.scheme_id)
+        db.session.commit()
+        flash(message, "success")
+    return redirect(_review_url(contribution.id, filters) + "#etiquettes", 303)
+
+
+@bp.post("/moderation/fusion")
+@staff_only
+def merge():
+    form = MergeForm()
+    filters = _filters()
+    target = db.session.get(Contribution, form.target.data) if form.validate() else None
+    if target is None:
+        flash("Choisissez la contribution à garder.", "error")
+        return redirect(request.referrer or _queue_url(filters), 303)
+    sources = db.session.scalars(
+        sa.select(Contribution).where(
+            Contribution.id.in_(form.sources.data or []),
+            Contribution.meeting_id == target.meeting_id,
+        )
+    ).all()
+    try:
+        services.merge(target, sources, actor=current_user, now=utcnow())
+    except services.ModerationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"{len(sources)} contribution(s) fusionnée(s) dans la n° {target.id}.", "success")
+    return redirect(_review_url(target.id, filters), 303)
+
+
+@bp.get("/moderation/doublons")
+@staff_only
+def duplicates():
+    meeting_id = request.args.get("rencontre", type=int)
+    meeting = db.session.get(Meeting, meeting_id) if meeting_id else None
+    meetings = db.session.scalars(sa.select(Meeting).order_by(Meeting.id.desc())).all()
+    return render_template(
+        "moderation/duplicates.html",
+        meeting=meeting,
+        meetings=meetings,
+        groups=duplicate_groups(meeting.id) if meeting else [],
+    )
+
+
+def _bulk_apply(contributions: list[Contribution], form: BulkForm) -> tuple[int, list[str]]:
+    done, problems, now = 0, [], utcnow()
+    if form.action.data == "accept_suggestions":
+        minimum = float(form.minimum.data if form.minimum.data is not None else 0.5)
+        return tagging.accept_suggestions(
+            contributions, minimum=minimum, actor=current_user, now=now
+        ), []
+    for contribution in contributions:
+        try:
+            with db.session.begin_nested():
+                if form.action.data == "publish":
+                    services.publish(contribution, actor=current_user, now=now)
+                else:
+                    services.reject(
+                        contribution, actor=current_user, reason=form.reason.data or "", now=now
+                    )
+                services.handle_reports(contribution, actor=current_user, now=now)
+            done += 1
+        except services.ModerationError as error:
+            problems.append(f"n° {contribution.id} : {error}")
+    return done, problems
+
+
+def _safe_back(value: str | None) -> str:
+    return value if value and value.startswith("/moderation/") else url_for(".queue")
+
+
+@bp.post("/moderation/lot")
+@staff_only
+def bulk():
+    form = BulkForm()
+    back = _safe_back(form.back.data)
+    ids = (form.ids.data or [])[:MAX_BULK] if form.validate() else []
+    if not ids:
+        flash("Cochez au moins une contribution (et vérifiez le seuil).", "error")
+        return redirect(back, 303)
+    contributions = db.session.scalars(
+        sa.select(Contribution)
+        .where(Contribution.id.in_(ids))
+        .options(selectinload(Contribution.meeting))
+        .order_by(Contribution.id)
+    ).all()
+    done, problems = _bulk_apply(contributions, form)
+    if form.action.data == "accept_suggestions":
+        for scheme_id in {c.meeting.scheme_id for c in contributions}:
+            schedule_refresh(scheme_id)
+    db.session.commit()
+    label = "étiquette(s) ajoutée(s)" if form.action.data == "accept_suggestions" else "traitée(s)"
+    flash(f"{done} {label} sur {len(contributions)} contribution(s) choisie(s).", "success")
+    for problem in problems[:10]:
+        flash(problem, "error")
+    return redirect(back, 303)

@@ -1,0 +1,89 @@
+"""Moderation forms: decisions, tags, merges, bulk actions and participants' reports."""
+
+from wtforms import (
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, NumberRange, Optional
+
+from consult.core.forms import BaseForm, length, required
+from consult.moderation.models import REJECTION_REASONS, REPORT_REASONS
+
+DECISIONS = ("publish", "reject", "edit", "mask")
+BULK_ACTIONS = {
+    "publish": "Publier",
+    "reject": "Rejeter",
+    "accept_suggestions": "Accepter les suggestions au-dessus du seuil",
+}
+
+
+class DecisionForm(BaseForm):
+    """One decision on one contribution; the pressed button gives ``action``."""
+
+    action = HiddenField(validators=[AnyOf(DECISIONS, message="Décision inconnue.")])
+    reason = SelectField(
+        "Motif du rejet",
+        choices={"": "— Choisir un motif —", **REJECTION_REASONS},
+        validators=[Optional()],
+    )
+    note = TextAreaField(
+        "Précision (visible par l'auteur sur sa page de suivi)", validators=[length(max=1000)]
+    )
+    body = TextAreaField("Texte corrigé", validators=[length(max=5000)])
+    edit_reason = TextAreaField("Pourquoi cette correction ?", validators=[length(max=500)])
+
+
+class TagForm(BaseForm):
+    """Accept a suggestion, add a theme or fiche, or remove a tag."""
+
+    accept = IntegerField(validators=[Optional()])
+    add = SelectField("Ajouter une thématique ou une fiche", validators=[Optional()])
+    remove = IntegerField(validators=[Optional()])
+
+    def fill_choices(self, scheme) -> None:
+        """``theme:<id>`` and ``fiche:<id>`` of the contribution's scheme."""
+        choices = {"": "— Choisir —"}
+        choices.update(
+            {f"theme:{t.id}": f"Thématique {t.number} : {t.title}" for t in scheme.themes}
+        )
+        choices.update({f"fiche:{f.id}": f"Fiche {f.number} : {f.title}" for f in scheme.fiches})
+        self.add.choices = choices
+
+
+class MergeForm(BaseForm):
+    """Merge the chosen contributions into the target (the one kept)."""
+
+    target = IntegerField(validators=[required("Choisissez la contribution à garder.")])
+    sources = SelectMultipleField(coerce=int, validate_choice=False)
+
+
+class BulkForm(BaseForm):
+    """The same decision on every selected contribution of the queue."""
+
+    ids = SelectMultipleField(coerce=int, validate_choice=False)
+    action = SelectField("Action sur la sélection", choices=BULK_ACTIONS)
+    reason = SelectField(
+        "Motif (rejet)", choices={"": "— Choisir —", **REJECTION_REASONS}, validators=[Optional()]
+    )
+    minimum = DecimalField(
+        "Seuil de confiance (suggestions)",
+        places=2,
+        default=0.5,
+        validators=[Optional(), NumberRange(0, 1, "Un seuil entre 0 et 1, par exemple 0,5.")],
+    )
+    back = HiddenField()
+
+
+class ReportForm(BaseForm):
+    """A participant or partner reports a published contribution."""
+
+    reason = SelectField(
+        "Pourquoi signalez-vous cette contribution ?",
+        choices={"": "— Choisir —", **REPORT_REASONS},
+        validators=[required("Choisissez une raison.")],
+    )
+    note = TextAreaField("Précision (facultatif)", validators=[length(max=1000)])

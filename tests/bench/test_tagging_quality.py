@@ -1,0 +1,137 @@
+"""bench/tagging_quality.py: output format, misses, learning, malformed input."""
+
+import json
+import re
+
+import pytest
+
+from bench.tagging_quality import main, normalise
+from tests.factories import FIXTURES, load_fixture
+
+SCHEME = FIXTURES / "savoie.json"
+LINE = re.compile(r"^(cold|learned) (theme|fiche) (top1|top3) \d\.\d\d$")
+WORD = "zorglub"  # in no scheme text: only learning can tie it to a fiche
+
+
+def _titled_items(count=4) -> list[dict]:
+    """Items whose text is a theme's and a fiche's title: the scheme alone finds them."""
+    document = load_fixture("savoie.json")
+    pairs = zip(document["themes"][:count], document["fiches"][:count], strict=True)
+    return [
+        {"text": f"{t['title']}. {f['title']}", "theme": int(t["number"]), "fiche": f["number"]}
+        for t, f in pairs
+    ]
+
+
+def _write(path, items) -> str:
+    path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), "utf-8")
+    return str(path)
+
+
+def _run(capsys, labelled, train=None) -> dict[str, float]:
+    argv = ["--scheme", str(SCHEME), "--labelled", labelled]
+    assert main([*argv, "--train", train] if train else argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert all(LINE.match(line) for line in lines), lines
+    return {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in lines}
+
+
+def test_output_is_four_figures_in_order_without_training(tmp_path, capsys):
+    labelled = _write(tmp_path / "test.jsonl", _titled_items())
+
+    assert main(["--scheme", str(SCHEME), "--labelled", labelled]) == 0
+
+    keys = [line.rsplit(" ", 1)[0] for line in capsys.readouterr().out.splitlines()]
+    assert keys == ["cold theme top1", "cold theme top3", "cold fiche top1", "cold fiche top3"]
+
+
+def test_a_wrong_label_lowers_accuracy(tmp_path, capsys):
+    items = _titled_items()
+    right = _run(capsys, _write(tmp_path / "right.jsonl", items))
+    items[0]["fiche"] = "33"  # fiche 1's title, labelled as the last fiche
+    wrong = _run(capsys, _write(tmp_path / "wrong.jsonl", items))
+
+    assert right["cold fiche top1"] == 1.0
+    assert wrong["cold fiche top1"] < right["cold fiche top1"]
+    assert wrong["cold theme top1"] == right["cold theme top1"]
+
+
+def test_an_alternative_label_counts_and_an_unknown_label_is_a_miss(tmp_path, capsys):
+    items = _titled_items(2)
+    items[0].update(fiche="33", fiche_alt=1)
+    items[1].update(fiche="999")
+    labelled = _write(tmp_path / "test.jsonl", items)
+
+    assert main(["--scheme", str(SCHEME), "--labelled", labelled]) == 0
+
+    captured = capsys.readouterr()
+    assert "cold fiche top1 0.50" in captured.out.splitlines()
+    assert "fiche « 999 » absente du schéma" in captured.err
+
+
+def test_labels_may_be_titles_or_prefixed_numbers(tmp_path, capsys):
+    items = _titled_items(2)
+    items[0].update(theme="  l'ENFANCE handicapee ", fiche="Fiche n° 01")
+    items[1].update(theme="Thématique 2", fiche="FA2")
+
+    figures = _run(capsys, _write(tmp_path / "test.jsonl", items))
+
+    assert figures["cold theme top1"] == figures["cold fiche top1"] == 1.0
+
+
+def test_learning_ties_a_distinctive_word_to_its_fiche(tmp_path, capsys):
+    train = [{"text": f"Le {WORD} du quartier, {n}", "theme": 9, "fiche": 5} for n in "abc"]
+    # "aidants" draws the scheme alone to other fiches; the learned word wins.
+    test = [{"text": f"Le {WORD} devrait aussi aider les aidants", "theme": 9, "fiche": 5}]
+
+    figures = _run(
+        capsys, _write(tmp_path / "test.jsonl", test), _write(tmp_path / "t.jsonl", train)
+    )
+
+    assert len(figures) == 8
+    assert figures["cold fiche top3"] == 0.0
+    assert figures["learned fiche top1"] == 1.0
+
+
+def test_same_file_for_training_and_test_is_flagged_optimistic(tmp_path, capsys):
+    labelled = _write(tmp_path / "test.jsonl", _titled_items(2))
+
+    assert main(["--scheme", str(SCHEME), "--labelled", labelled, "--train", labelled]) == 0
+
+    assert "optimiste" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"text": "Plus de bus", "fiche": 3', "ligne 2 : JSON invalide"),
+        ('["Plus de bus", 3]', "ligne 2 : un objet JSON"),
+        ('{"theme": 1, "fiche": 3}', "ligne 2 : champ « text » manquant"),
+        ('{"text": "Plus de bus", "fiche": [3]}', "ligne 2 : champ « fiche »"),
+    ],
+)
+def test_a_malformed_line_stops_with_a_french_message(tmp_path, capsys, line, message):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "Des crèches", "theme": 15, "fiche": 13}\n' + line + "\n", "utf-8")
+
+    assert main(["--scheme", str(SCHEME), "--labelled", str(path)]) != 0
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert message in captured.err
+
+
+def test_a_missing_file_stops_with_a_french_message(tmp_path, capsys):
+    missing = str(tmp_path / "absent.jsonl")
+
+    assert main(["--scheme", str(SCHEME), "--labelled", missing]) != 0
+
+    assert "introuvable" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("Fiche n°07", "fiche n 7"), ("1.1.1", "1 1 1"), ("1-1-1", "1 1 1"), (7.0, "7")],
+)
+def test_labels_are_normalised(value, expected):
+    assert normalise(value) == expected
