@@ -79,6 +79,8 @@ class Config:
     # Branding, publics and territories: kept this many seconds by each process.
     REFERENCE_CACHE_SECONDS = _env_int("CONSULT_REFERENCE_CACHE_SECONDS", 30)
     SECURITY_LOG_RETENTION_DAYS = _env_int("CONSULT_SECURITY_LOG_DAYS", 365)
+    # Masked originals and pseudonyms are erased this many days after the contribution.
+    RETENTION_DAYS = _env_int("CONSULT_RETENTION_DAYS", 365)
 
 
 class DevelopmentConfig(Config):

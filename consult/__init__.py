@@ -66,6 +66,7 @@ def _register_domains(app: Flask) -> None:
     import consult.models  # noqa: F401 - every table known to the metadata
     from consult.accounts import views as accounts_views
     from consult.contributions import capture as capture_views
+    from consult.contributions import cli as contributions_cli
     from consult.contributions import views as contributions_views
     from consult.core import cli as core_cli
     from consult.demo import cli as demo_cli
@@ -89,5 +90,5 @@ def _register_domains(app: Flask) -> None:
         app.register_blueprint(module.bp)
     accounts_views.init_app(app)
     site_views.init_app(app)
-    for module in (core_cli, schemes_cli, demo_cli):
+    for module in (core_cli, schemes_cli, demo_cli, contributions_cli):
         module.init_app(app)

@@ -32,6 +32,8 @@ POST_ROUTES = [
     "/rencontres/1/import/1/confirmer",
     "/contributions/1/soutenir",
     "/suivi",
+    "/suivi/donnees",
+    "/suivi/effacer",
     "/contributions/1/signaler",
     "/moderation/1/decision",
     "/moderation/1/etiquettes",

@@ -220,3 +220,19 @@ def mapping_form(headers: list[str], fields: dict[str, str], mapping: dict[str, 
         field = SelectField(label, coerce=int, choices=choices, default=NOT_IN_FILE)
         setattr(MappingForm, name, field)
     return MappingForm(data={name: mapping.get(name, NOT_IN_FILE) for name in fields})
+
+
+class RightsForm(BaseForm):
+    """Download or erase, proved by the receipt code (sent again, never kept in the session)."""
+
+    code = HiddenField(validators=[required("Code de suivi manquant."), length(max=20)])
+    choice = RadioField(
+        "Que voulez-vous faire ?",
+        choices={
+            "anonymise": "Effacer ma signature : le texte reste, sans rien qui permette de me "
+            "reconnaître.",
+            "withdraw": "Retirer ma contribution : le texte est effacé partout.",
+        },
+        validators=[Optional()],
+    )
+    confirm = BooleanField("Je confirme ma demande.")

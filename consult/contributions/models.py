@@ -37,6 +37,7 @@ STATUSES = {
     "published": "Publiée",
     "rejected": "Rejetée",
     "merged": "Fusionnée",
+    "withdrawn": "Retirée par son auteur",
 }
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 

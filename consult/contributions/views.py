@@ -1,10 +1,12 @@
 """Participants: contribute (standard and easy-read), receipts, follow-up, supports."""
 
+import json
 import secrets
 
 import sqlalchemy as sa
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -17,7 +19,7 @@ from flask import (
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from consult.contributions import services
+from consult.contributions import privacy, services
 from consult.contributions.forms import (
     FALC_AUTHORS,
     FALC_KINDS,
@@ -25,6 +27,7 @@ from consult.contributions.forms import (
     ContributionForm,
     EasyReadForm,
     ReceiptForm,
+    RightsForm,
     SupportForm,
     new_form_key,
     renew_missing_key,
@@ -235,19 +238,72 @@ def track():
     form = ReceiptForm()
     contribution = None
     if form.validate_on_submit():
-        contribution = services.find_by_receipt(form.code.data)
-        if contribution is None:
-            form.code.errors.append(
-                "Aucune contribution ne correspond à ce code. Vérifiez les lettres et les "
-                "chiffres (le tiret et les espaces ne comptent pas)."
-            )
+        contribution = _by_receipt(form.code)
+    return _track_page(form, contribution)
+
+
+UNKNOWN_RECEIPT = (
+    "Aucune contribution ne correspond à ce code. Vérifiez les lettres et les "
+    "chiffres (le tiret et les espaces ne comptent pas)."
+)
+
+
+def _by_receipt(field) -> Contribution | None:
+    contribution = services.find_by_receipt(field.data)
+    if contribution is None:
+        field.errors.append(UNKNOWN_RECEIPT)
+    return contribution
+
+
+def _track_page(form, contribution, rights=None, status=None):
+    if contribution is not None and rights is None:
+        rights = RightsForm(formdata=None, code=contribution.receipt_code)
     return render_template(
         "contributions/track.html",
         form=form,
         contribution=contribution,
+        rights=rights,
         statuses=STATUSES,
         rejection_reasons=REJECTION_REASONS,
-    ), (422 if form.errors else 200)
+    ), status or (422 if form.errors else 200)
+
+
+@bp.post("/suivi/donnees")
+@limiter.limit("30 per minute")
+def download_data():
+    rights = RightsForm()
+    contribution = services.find_by_receipt(rights.code.data) if rights.validate() else None
+    if contribution is None:
+        abort(404)
+    body = json.dumps(privacy.export_data(contribution), ensure_ascii=False, indent=2)
+    name = f"ma-contribution-{contribution.receipt_code}.json"
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )
+
+
+@bp.post("/suivi/effacer")
+@limiter.limit("10 per minute")
+def erase():
+    rights = RightsForm()
+    contribution = services.find_by_receipt(rights.code.data) if rights.validate() else None
+    if contribution is None:
+        abort(404)
+    form = ReceiptForm(formdata=None, code=contribution.receipt_code)
+    if rights.choice.data not in ("anonymise", "withdraw") or not rights.confirm.data:
+        rights.confirm.errors = ["Choisissez ce que vous voulez faire et cochez « Je confirme »."]
+        return _track_page(form, contribution, rights, status=422)
+    if rights.choice.data == "withdraw":
+        privacy.withdraw(contribution, now=utcnow())
+        message = "Votre contribution est retirée : son texte est effacé partout."
+    else:
+        privacy.anonymise(contribution, now=utcnow())
+        message = "Votre signature est effacée : le texte reste, anonyme."
+    db.session.commit()
+    flash(message, "success")
+    return _track_page(form, contribution)
 
 
 # --- Public list and supports ----------------------------------------------------------
@@ -269,6 +325,19 @@ def index():
         kind=kind,
         territory_id=territory_id,
     )
+
+
+@bp.get("/contributions/<int:contribution_id>")
+def show(contribution_id: int):
+    """One published contribution: where syntheses' figures and quotes lead."""
+    contribution = get_or_404(db.session, Contribution, contribution_id)
+    if contribution.status == "merged" and contribution.merged_into_id:
+        return redirect(url_for(".show", contribution_id=contribution.merged_into_id))
+    if contribution.status != "published" or not can_view_meeting(
+        current_user, contribution.meeting
+    ):
+        abort(404)
+    return render_template("contributions/show.html", contribution=contribution)
 
 
 @bp.post("/contributions/<int:contribution_id>/soutenir")

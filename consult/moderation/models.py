@@ -33,6 +33,8 @@ ACTIONS = {
     "report_handled": "Signalement traité",
     "tag": "Étiquette ajoutée",
     "untag": "Étiquette retirée",
+    "anonymise": "Anonymisation à la demande de la personne",
+    "withdraw": "Retrait à la demande de la personne",
 }
 
 

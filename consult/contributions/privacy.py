@@ -1,0 +1,108 @@
+"""Participants' rights (RGPD) and retention: download, anonymise, withdraw, purge.
+
+A participant identified by their receipt code (or their account) can download
+what the platform holds about a contribution, anonymise it (the text stays, the
+signature goes) or withdraw it (the text goes too). The retention job removes,
+after ``RETENTION_DAYS``, what moderators masked and the pseudonyms.
+"""
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from consult.contributions.models import Contribution
+from consult.extensions import db
+from consult.moderation.models import ModerationEvent
+from consult.moderation.services import record, snapshot
+
+WITHDRAWN_TEXT = "[Contribution retirée par son auteur ou son autrice]"
+PURGED = "[texte d'origine effacé]"
+
+
+def export_data(contribution: Contribution) -> dict:
+    """Everything kept about one contribution, as the participant may download it."""
+    return {
+        "code_de_suivi": contribution.receipt_code,
+        "rencontre": contribution.meeting.title,
+        "date": contribution.created_at.isoformat(),
+        "consentement": contribution.consented_at.isoformat()
+        if contribution.consented_at
+        else None,
+        "texte": contribution.body,
+        "texte_avant_moderation": contribution.original_body,
+        "type": contribution.kind_label,
+        "vous_etes": contribution.author_type_label,
+        "signature": contribution.pseudonym or None,
+        "publics": [p.label for p in contribution.publics],
+        "territoire": contribution.territory.name if contribution.territory else None,
+        "canal": contribution.channel_label,
+        "etat": contribution.status_label,
+        "motif_de_rejet": contribution.rejection_note or contribution.rejection_reason or None,
+        "soutiens_recus": contribution.support_count,
+        "conservation": (
+            "Le texte d'origine et la signature sont effacés au plus tard à l'issue de la durée "
+            "de conservation fixée par le Département ; le texte publié reste anonyme."
+        ),
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _scrub_trail(contribution: Contribution, replacement: str | None) -> None:
+    """The audit trail keeps states, not words: texts in it are replaced."""
+    events = db.session.scalars(
+        sa.select(ModerationEvent).where(ModerationEvent.contribution_id == contribution.id)
+    )
+    for event in events:
+        for side in ("before", "after"):
+            state = dict(getattr(event, side) or {})
+            if "body" in state:
+                state["body"] = replacement if replacement is not None else contribution.body
+                setattr(event, side, state)
+
+
+def anonymise(contribution: Contribution, *, now: datetime) -> Contribution:
+    """Keep the (published) words, forget who said them and what was masked."""
+    before = snapshot(contribution)
+    contribution.pseudonym = ""
+    contribution.author_id = None
+    contribution.original_body = None
+    _scrub_trail(contribution, None)
+    record(contribution, None, "anonymise", before, reason="demande de la personne", now=now)
+    return contribution
+
+
+def withdraw(contribution: Contribution, *, now: datetime) -> Contribution:
+    """Remove the text everywhere; the contribution is no longer shown nor counted."""
+    before = snapshot(contribution)
+    contribution.pseudonym = ""
+    contribution.author_id = None
+    contribution.original_body = None
+    contribution.body = WITHDRAWN_TEXT
+    contribution.status = "withdrawn"
+    contribution.has_personal_data = False
+    _scrub_trail(contribution, WITHDRAWN_TEXT)
+    before["body"] = WITHDRAWN_TEXT
+    record(contribution, None, "withdraw", before, reason="demande de la personne", now=now)
+    return contribution
+
+
+def purge_expired(*, now: datetime, days: int) -> int:
+    """Retention: after ``days``, drop masked originals, pseudonyms and texts in the trail.
+
+    :returns: how many contributions were purged.
+    """
+    cutoff = now - timedelta(days=days)
+    expired = db.session.scalars(
+        sa.select(Contribution).where(
+            Contribution.created_at < cutoff,
+            sa.or_(Contribution.original_body.is_not(None), Contribution.pseudonym != ""),
+        )
+    ).all()
+    for contribution in expired:
+        contribution.original_body = None
+        contribution.pseudonym = ""
+        _scrub_trail(contribution, None)
+    return len(expired)
