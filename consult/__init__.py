@@ -76,6 +76,7 @@ def _register_domains(app: Flask) -> None:
     from consult.schemes import cli as schemes_cli
     from consult.schemes import views as schemes_views
     from consult.site import views as site_views
+    from consult.synthesis import views as synthesis_views
 
     for module in (
         site_views,
@@ -86,6 +87,7 @@ def _register_domains(app: Flask) -> None:
         capture_views,
         moderation_views,
         moderation_desk,
+        synthesis_views,
     ):
         app.register_blueprint(module.bp)
     accounts_views.init_app(app)

@@ -8,4 +8,5 @@ from consult.moderation import models as moderation  # noqa: F401
 from consult.moderation import queue as moderation_queue  # noqa: F401 - search DDL listener
 from consult.schemes import models as schemes  # noqa: F401
 from consult.site import models as site  # noqa: F401
+from consult.synthesis import models as synthesis  # noqa: F401
 from consult.tagging import models as tagging  # noqa: F401

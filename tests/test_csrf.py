@@ -39,12 +39,18 @@ POST_ROUTES = [
     "/moderation/1/etiquettes",
     "/moderation/fusion",
     "/moderation/lot",
+    "/syntheses/nouvelle",
+    "/syntheses/1/generer",
+    "/syntheses/1/v1/etat",
+    "/syntheses/1/v1/redaction",
 ]
 PLACEHOLDERS = {
     "<int:user_id>": "1",
     "<int:meeting_id>": "1",
     "<int:import_id>": "1",
     "<int:contribution_id>": "1",
+    "<int:synthesis_id>": "1",
+    "<int:number>": "1",
     "<token>": "jeton",
     "<slug>": "savoie",
 }

@@ -1,0 +1,1 @@
+"""Synthesis reports for the working groups, traceable to every contribution."""

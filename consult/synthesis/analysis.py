@@ -1,0 +1,845 @@
+"""Turn the contributions of a synthesis into its generated part (a :class:`Document`).
+
+Pure computation: no database, no Flask, same input → same document.
+
+- **Figures**: contributions by meeting, territory, author type, public, kind, channel,
+  theme and fiche, each counted with its weight (merged duplicates count). A cell of fewer
+  than :data:`MIN_CELL` contributions is never shown on its own.
+- **Sections** (one per theme, per fiche, or one for everything): the *ideas* (groups of
+  contributions saying the same thing, named by their key terms, with their most
+  representative quotes), then proposals, questions and points of vigilance.
+- **Differences**: the terms service users use much more than professionals (and the
+  reverse), and the same between the two largest territories.
+
+The whole corpus is vectorised once (TF-IDF over lemmatised terms and bigrams, the terms of
+:func:`consult.analysis.text.terms`), each section clusters a slice of those rows.
+"""
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import chain
+
+import numpy as np
+from scipy import sparse
+from scipy.stats import chi2
+from sklearn.cluster import AgglomerativeClustering, KMeans
+from sklearn.preprocessing import normalize
+
+from consult.analysis.similarity import is_empty_answer
+from consult.analysis.text import ACRONYMS, strip_accents, terms
+from consult.synthesis.document import (
+    MIN_CELL,
+    Breakdown,
+    Cell,
+    Difference,
+    Document,
+    Idea,
+    Item,
+    Quote,
+    Section,
+    TermContrast,
+)
+
+OTHERS = f"Autres (moins de {MIN_CELL} chacun)"
+UNKNOWN = "Non renseigné"
+OTHER_IDEAS = "Autres idées"
+MAX_IDEAS = 12  # ideas per section; the rest go to "Autres idées"
+SMALL_SECTION = 1_000  # up to this many distinct texts, hierarchical clustering
+TAIL_SECTION = 40  # up to this many, an idea of a single contribution is kept
+SAME_IDEA = 0.07  # cosine similarity (average linkage) for two texts to share an idea
+DIFFUSE = 0.1  # below this mean similarity to its centre, a group is no idea
+OUTLIER = 0.05  # below this similarity to its idea's centre, a text goes to "Autres idées"
+SAMPLE_ROWS = 20_000  # k-means is fitted on at most this many texts, then predicts the rest
+KMEANS_ITERATIONS = 50
+CLUSTER_FEATURES = 20_000  # and on the terms most used in that sample
+MIN_DF_ROWS = 2_000  # from this many texts, terms found in a single one are ignored
+BATCH = 50_000  # texts tokenised at a time (bounds the memory of temporary strings)
+QUOTE_CHARS = 400
+MAX_QUOTES = 3  # per idea
+MAX_PICKS = 8  # proposals, questions, points of vigilance per section
+MAX_TERMS = 5  # key terms per idea
+MAX_CONTRASTS = 8  # terms per side of a difference
+FALSE_DISCOVERY = 0.05  # Benjamini–Hochberg rate for the terms of a difference
+PHRASE_ROWS = 60  # texts read to find how people wrote a term
+
+# Wording that announces a point of vigilance (unaccented, lower case, matched on words).
+VIGILANCE_WORDS = (
+    "attention",
+    "risque",
+    "risques",
+    "vigilance",
+    "vigilant",
+    "vigilants",
+    "ne pas",
+    "ne faut pas",
+    "eviter",
+    "evitons",
+    "danger",
+    "dangereux",
+    "inquiet",
+    "inquiete",
+    "inquietude",
+    "inquietudes",
+    "crainte",
+    "craintes",
+    "craindre",
+    "manque de",
+    "manque d",
+)
+_VIGILANCE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in VIGILANCE_WORDS) + r")\b")
+
+USERS = ("usager", "proche_aidant")
+PROFESSIONALS = ("professionnel", "partenaire", "agent")
+
+# dimension, title, the item's values (a list: a contribution counts in each of its values)
+DIMENSIONS = (
+    ("meeting", "Par rencontre", lambda it: [it.meeting]),
+    ("territory", "Par territoire", lambda it: [it.territory]),
+    ("author_type", "Par type d'auteur", lambda it: [it.author_type_label]),
+    ("public", "Par public", lambda it: it.publics),
+    ("kind", "Par nature de contribution", lambda it: [it.kind_label]),
+    ("channel", "Par canal", lambda it: [it.channel_label]),
+    ("theme", "Par thématique", lambda it: it.themes),
+    ("fiche", "Par fiche action", lambda it: it.fiches),
+)
+SECTION_KINDS = {
+    "theme": (lambda it: it.themes, "Sans thématique"),
+    "fiche": (lambda it: it.fiches, "Sans fiche action"),
+}
+
+_PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
+_ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
+_BREAK = re.compile(r"[,;:.!?()«»\"\[\]/]")
+_SENTENCE_END = re.compile(r"[.!?…](?=\s)")
+
+
+def build_document(
+    items: list[Item],
+    *,
+    title: str,
+    template: str,
+    scope: list[tuple[str, str]],
+    participants: int | None,
+    now: datetime,
+    group_by: str = "theme",
+) -> Document:
+    """The generated part of a synthesis of ``items`` (see the module's docstring).
+
+    ``group_by`` is "theme", "fiche" or "all" (one section for everything).
+    """
+    corpus = _Corpus(items)
+    return Document(
+        title=title,
+        template=template,
+        scope=list(scope),
+        generated_at=now,
+        participants=participants,
+        contributions=int(corpus.weights.sum()),
+        breakdowns=[b for b in (_breakdown(corpus, *d) for d in DIMENSIONS) if b],
+        sections=_sections(corpus, group_by),
+        differences=_differences(corpus),
+    )
+
+
+# ---------------------------------------------------------------- vectors
+
+
+class _Terms:
+    """Whitespace-separated pieces of text (“chunks”) → term ids, each chunk analysed once.
+
+    ``terms(text)`` is the concatenation of ``terms(chunk)`` over ``text.split()`` (a
+    token never spans a space), so analysing each distinct chunk once gives exactly the
+    terms of :func:`consult.analysis.text.terms`, much faster on a large corpus.
+    """
+
+    def __init__(self):
+        self.chunks: dict[str, int] = {}
+        self.keys: dict[str, list[int]] = {}
+        self.frequency: list[int] = []
+        self.term_ids: dict[str, int] = {}
+        self.names: list[str] = []
+        self.offsets: list[int] = [0]
+        self.flat: list[int] = []
+        self._surfaces: list[str] | None = None
+
+    def of(self, chunk: str) -> list[int]:
+        index = self.chunks.get(chunk)
+        if index is None:
+            self._add([chunk])
+            index = self.chunks[chunk]
+        return self.flat[self.offsets[index] : self.offsets[index + 1]]
+
+    def _add(self, chunks) -> None:
+        for chunk in chunks:
+            if chunk in self.chunks:
+                continue
+            self.chunks[chunk] = len(self.chunks)
+            self.frequency.append(0)
+            # Case and the punctuation around a word change nothing to its terms.
+            key = chunk.lower().strip(_PUNCTUATION)
+            found = self.keys.get(key)
+            if found is None:
+                found = self.keys[key] = [self._term_id(term) for term in terms(key)]
+            self.flat.extend(found)
+            self.offsets.append(len(self.flat))
+
+    def _term_id(self, term: str) -> int:
+        if term not in self.term_ids:
+            self.term_ids[term] = len(self.names)
+            self.names.append(term)
+        return self.term_ids[term]
+
+    def sequence(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The terms of ``texts`` in order, the text each comes from, and chunks per text."""
+        split = [text.split() for text in texts]
+        lengths = np.fromiter(map(len, split), np.int64, len(split))
+        flat = list(chain.from_iterable(split))
+        del split
+        self._add(dict.fromkeys(flat))
+        chunk_ids = np.fromiter(map(self.chunks.__getitem__, flat), np.int64, len(flat))
+        del flat
+        seen = np.bincount(chunk_ids, minlength=len(self.frequency))
+        self.frequency = (np.asarray(self.frequency, np.int64) + seen).tolist()
+        offsets = np.asarray(self.offsets, dtype=np.int64)
+        counts = np.diff(offsets)[chunk_ids]
+        ends = np.cumsum(counts)
+        starts = offsets[chunk_ids] - (ends - counts)
+        positions = np.repeat(starts, counts) + np.arange(ends[-1] if len(ends) else 0)
+        docs = np.repeat(np.repeat(np.arange(len(texts), dtype=np.int32), lengths), counts)
+        return np.asarray(self.flat, dtype=np.int32)[positions], docs, lengths
+
+    def surface(self, term: int) -> str:
+        """The word people wrote most often for ``term`` ("délais" for "del")."""
+        if self._surfaces is None:
+            best: dict[int, tuple[int, int, str]] = {}
+            for chunk, index in self.chunks.items():
+                start, end = self.offsets[index], self.offsets[index + 1]
+                word = _clean([chunk])
+                if end - start != 1 or not word or " " in word:
+                    continue
+                candidate = (self.frequency[index], -len(word), word)
+                best[self.flat[start]] = max(best.get(self.flat[start], candidate), candidate)
+            self._surfaces = [best[t][2] if t in best else n for t, n in enumerate(self.names)]
+        return self._surfaces[term]
+
+
+def _count_matrix(texts: list[str], vocabulary: _Terms, min_df: int):
+    """Counts of terms and bigrams per text (CSR), each feature's term ids, words per text."""
+    rows, cols, bigram_rows, bigram_keys, words = [], [], [], [], []
+    for start in range(0, len(texts), BATCH):
+        sequence, docs, lengths = vocabulary.sequence(texts[start : start + BATCH])
+        docs += start
+        rows.append(docs)
+        cols.append(sequence)
+        words.append(lengths)
+        same = docs[1:] == docs[:-1]
+        bigram_rows.append(docs[1:][same])
+        bigram_keys.append((sequence[:-1][same].astype(np.int64) << 32) | sequence[1:][same])
+    n_terms = len(vocabulary.names)
+    keys = np.concatenate(bigram_keys) if bigram_keys else np.zeros(0, np.int64)
+    pairs, inverse, frequency = np.unique(keys, return_inverse=True, return_counts=True)
+    frequent = frequency >= min_df  # a bigram said fewer times is in fewer texts
+    renumber = np.cumsum(frequent) - 1 + n_terms
+    keep = frequent[inverse]
+    rows.append(np.concatenate(bigram_rows)[keep] if bigram_rows else np.zeros(0, np.int32))
+    cols.append(renumber[inverse][keep].astype(np.int32))
+    pairs = pairs[frequent]
+    first = np.concatenate([np.arange(n_terms), pairs >> 32]).astype(np.int32)
+    second = np.concatenate([np.full(n_terms, -1), pairs & 0xFFFFFFFF]).astype(np.int32)
+    row, col = np.concatenate(rows), np.concatenate(cols)
+    del rows, cols, keys, inverse, keep
+    shape = (len(texts), len(first))
+    counts = sparse.csr_matrix((np.ones(len(row), np.float32), (row, col)), shape=shape)
+    counts.sum_duplicates()
+    n_words = np.concatenate(words) if words else np.zeros(0, np.int64)
+    return counts, first, second, n_words
+
+
+def _keep_columns(matrix, keep: np.ndarray):
+    """``matrix[:, keep]`` for a boolean mask, in one pass over the stored values."""
+    renumber = (np.cumsum(keep) - 1).astype(np.int32)
+    kept = keep[matrix.indices]
+    row_of = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    indptr = np.zeros(matrix.shape[0] + 1, np.int64)
+    indptr[1:] = np.cumsum(np.bincount(row_of[kept], minlength=matrix.shape[0]))
+    return sparse.csr_matrix(
+        (matrix.data[kept], renumber[matrix.indices[kept]], indptr),
+        shape=(matrix.shape[0], int(keep.sum())),
+    )
+
+
+def _tfidf(counts):
+    """Sublinear tf × smooth idf, rows l2-normalised (as ``TfidfVectorizer``), in place."""
+    n = counts.shape[0]
+    if not counts.nnz:
+        return counts
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+    counts.data = (1 + np.log(counts.data)) * idf[counts.indices]
+    return normalize(counts, copy=False)
+
+
+class _Corpus:
+    """The items (sorted by id), their vectors and the per-item arrays the analysis reads."""
+
+    def __init__(self, items: list[Item]):
+        self.items = sorted(items, key=lambda item: item.id)
+        self.ids = [item.id for item in self.items]
+        self.texts = [item.text or "" for item in self.items]
+        n = len(self.items)
+        self.weights = np.fromiter((max(it.weight, 1) for it in self.items), np.int64, n)
+        self.supports = np.fromiter((it.supports for it in self.items), np.int64, n)
+        self.kinds = np.array([it.kind for it in self.items], dtype=object)
+        self.empty = np.fromiter((len(t) < 40 and is_empty_answer(t) for t in self.texts), bool, n)
+        self.vocabulary = _Terms()
+        min_df = 1 if n < MIN_DF_ROWS else 2
+        counts, first, second, self.n_words = _count_matrix(self.texts, self.vocabulary, min_df)
+        keep = np.bincount(counts.indices, minlength=counts.shape[1]) >= min_df
+        if not keep.all():
+            counts, first, second = _keep_columns(counts, keep), first[keep], second[keep]
+        self.first, self.second = first, second
+        self.matrix = _tfidf(counts)
+        data = np.ones(len(self.matrix.data), np.float32)
+        self.presence = sparse.csr_matrix(
+            (data, self.matrix.indices, self.matrix.indptr), shape=self.matrix.shape
+        )
+        self.has_terms = np.diff(self.matrix.indptr) > 0
+
+    def id_list(self, rows) -> list[int]:
+        return [self.ids[r] for r in np.sort(np.asarray(rows, dtype=np.int64)).tolist()]
+
+    def feature_terms(self, feature: int) -> tuple[int, ...]:
+        second = int(self.second[feature])
+        return (int(self.first[feature]),) if second < 0 else (int(self.first[feature]), second)
+
+    def phrases(self, rows) -> "_Phrases":
+        return _Phrases(self, rows)
+
+
+class _Phrases:
+    """How people wrote terms and bigrams in a few texts ("places en crèche" for "plac crech")."""
+
+    def __init__(self, corpus: _Corpus, rows):
+        self.corpus = corpus
+        self.spans: dict[tuple[int, ...], list[tuple[list[str], int, int]]] = {}
+        for row in list(rows)[:PHRASE_ROWS]:
+            chunks = corpus.texts[row].split()
+            sequence = [(t, i) for i, c in enumerate(chunks) for t in corpus.vocabulary.of(c)]
+            for (term, i), (following, j) in zip(sequence, sequence[1:], strict=False):
+                if j - i < 4:
+                    self.spans.setdefault((term, following), []).append((chunks, i, j))
+            for term, i in sequence:
+                self.spans.setdefault((term,), []).append((chunks, i, i))
+
+    def get(self, feature: int) -> str | None:
+        """The most frequent way of writing ``feature``; None for a bigram nobody wrote as a
+        phrase (its words on either side of a comma or a full stop)."""
+        wanted = self.corpus.feature_terms(feature)
+        found = Counter(_clean(chunks[i : j + 1]) for chunks, i, j in self.spans.get(wanted, []))
+        found.pop("", None)
+        if found:
+            return max(found.items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))[0]
+        if len(wanted) > 1:
+            return None
+        return self.corpus.vocabulary.surface(wanted[0])
+
+
+def _clean(words: list[str]) -> str:
+    """Words as people wrote them, for a label: no edge punctuation, elision or capitals.
+
+    "" when punctuation separates them ("répondre, les délais" is no phrase).
+    """
+    text = _ELISION.sub("", " ".join(words).strip(_PUNCTUATION))
+    if _BREAK.search(text):
+        return ""
+    shown = []
+    for word in text.split():
+        bare = word.strip(_PUNCTUATION).lower()
+        shown.append(word.upper() if bare in ACRONYMS else word.lower())
+    return " ".join(shown).strip(_PUNCTUATION)
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _breakdown(corpus: _Corpus, dimension: str, title: str, values) -> Breakdown | None:
+    codes: dict[str, int] = {}
+    rows, labels = [], []
+    for row, found in enumerate(map(values, corpus.items)):
+        for value in found or (UNKNOWN,):
+            rows.append(row)
+            labels.append(codes.setdefault(value or UNKNOWN, len(codes)))
+    if not codes or list(codes) == [UNKNOWN]:
+        return None
+    rows_of = _group_rows(np.asarray(rows, np.int64), np.asarray(labels, np.int64), len(codes))
+    cells, small = [], []
+    for label, cell_rows in zip(codes, rows_of, strict=True):
+        count = int(corpus.weights[cell_rows].sum())
+        if count >= MIN_CELL:
+            cells.append(Cell(label, count, corpus.id_list(cell_rows)))
+        else:
+            small.append(cell_rows)
+    cells.sort(key=lambda c: (-c.count, _natural(c.label)))
+    hidden = 0
+    if small:
+        merged = np.unique(np.concatenate(small))
+        count = int(corpus.weights[merged].sum())
+        if count >= MIN_CELL:
+            cells.append(Cell(OTHERS, count, corpus.id_list(merged)))
+        else:
+            hidden = count
+    return Breakdown(dimension, title, cells, hidden)
+
+
+def _group_rows(rows: np.ndarray, labels: np.ndarray, n_labels: int) -> list[np.ndarray]:
+    """The distinct rows of each label, in label order."""
+    order = np.lexsort((rows, labels))
+    rows, labels = rows[order], labels[order]
+    distinct = np.ones(len(rows), bool)
+    distinct[1:] = (rows[1:] != rows[:-1]) | (labels[1:] != labels[:-1])
+    rows, labels = rows[distinct], labels[distinct]
+    bounds = np.searchsorted(labels, np.arange(n_labels + 1))
+    return [rows[bounds[i] : bounds[i + 1]] for i in range(n_labels)]
+
+
+def _natural(label: str) -> tuple:
+    """Sort key putting "2. …" before "10. …"."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+        for part in re.split(r"(\d+)", label)
+        if part
+    )
+
+
+# ---------------------------------------------------------------- sections
+
+
+def _sections(corpus: _Corpus, group_by: str) -> list[Section]:
+    if not corpus.items:
+        return []
+    if group_by not in SECTION_KINDS:
+        rows = np.arange(len(corpus.items))
+        return [_section(corpus, "all", "Toutes les contributions", rows)]
+    values, untagged = SECTION_KINDS[group_by]
+    codes: dict[str, int] = {}
+    rows, labels = [], []
+    for row, found in enumerate(map(values, corpus.items)):
+        for value in found or (untagged,):
+            rows.append(row)
+            labels.append(codes.setdefault(value, len(codes)))
+    rows_of = _group_rows(np.asarray(rows, np.int64), np.asarray(labels, np.int64), len(codes))
+    by_label = dict(zip(codes, rows_of, strict=True))
+    titles = sorted((k for k in codes if k != untagged), key=_natural)
+    titles += [untagged] if untagged in codes else []
+    return [_section(corpus, group_by, title, by_label[title]) for title in titles]
+
+
+@dataclass
+class _Texts:
+    """The distinct texts of a section: one position each, duplicates' weights added up."""
+
+    usable: np.ndarray  # the section's rows that say something
+    text_of: np.ndarray  # for each of them, the position of its text
+    rows: np.ndarray  # for each text, its first row (smallest id)
+    weights: np.ndarray
+    people: np.ndarray  # weight + supports: how many people stand behind it
+    labels: np.ndarray | None = None  # idea of each text, -1 for "Autres idées"
+    closeness: np.ndarray | None = None  # cosine similarity to its idea's centre
+
+    def members(self, positions: np.ndarray) -> np.ndarray:
+        """The rows of the texts at ``positions``, duplicates included."""
+        chosen = np.zeros(len(self.rows), bool)
+        chosen[positions] = True
+        return self.usable[chosen[self.text_of]]
+
+
+def _duplicate_key(text: str) -> str:
+    return " ".join(text.lower().split()).strip(_PUNCTUATION + " ")
+
+
+def _distinct(corpus: _Corpus, rows: np.ndarray) -> _Texts:
+    usable = rows[~corpus.empty[rows] & corpus.has_terms[rows]]
+    keys: dict[str, int] = {}
+    text_of = np.fromiter(
+        (keys.setdefault(_duplicate_key(corpus.texts[r]), len(keys)) for r in usable.tolist()),
+        np.int64,
+        len(usable),
+    )
+    firsts = np.full(len(keys), len(corpus.texts), np.int64)
+    np.minimum.at(firsts, text_of, usable)
+    weights = np.bincount(text_of, weights=corpus.weights[usable], minlength=len(keys))
+    supports = np.bincount(text_of, weights=corpus.supports[usable], minlength=len(keys))
+    return _Texts(usable, text_of, firsts, weights, weights + supports)
+
+
+def _section(corpus: _Corpus, kind: str, title: str, rows: np.ndarray) -> Section:
+    texts = _distinct(corpus, rows)
+    ideas = _ideas(corpus, texts) if len(texts.rows) else []
+    return Section(
+        kind=kind,
+        title=title,
+        count=int(corpus.weights[rows].sum()),
+        ids=corpus.id_list(rows),
+        ideas=ideas,
+        proposals=_pick(corpus, texts, lambda r: corpus.kinds[r] == "proposition"),
+        questions=_pick(corpus, texts, lambda r: corpus.kinds[r] == "question"),
+        vigilance=_pick(corpus, texts, lambda r: _is_vigilance(corpus.texts[r])),
+    )
+
+
+def _is_vigilance(text: str) -> bool:
+    return _VIGILANCE.search(strip_accents(text.lower()).replace("'", " ")) is not None
+
+
+# ---------------------------------------------------------------- ideas
+
+
+def _ideas(corpus: _Corpus, texts: _Texts) -> list[Idea]:
+    vectors = corpus.matrix[texts.rows]
+    large = len(texts.rows) > SMALL_SECTION
+    if large:
+        groups = _split_diffuse(vectors, texts.weights, _kmeans(vectors, texts.weights))
+    else:
+        groups = _hierarchical(vectors)
+    centres, texts.closeness = _closeness(vectors, groups, texts.weights)
+    texts.labels, kept = _rank(groups, texts, large)
+    ideas = [
+        _idea(corpus, texts, np.flatnonzero(texts.labels == label), centres[group])
+        for label, group in enumerate(kept)
+    ]
+    rest = np.flatnonzero(texts.labels < 0)
+    if len(rest):
+        ideas.append(_other_ideas(corpus, texts, rest))
+    return ideas
+
+
+def _hierarchical(vectors) -> np.ndarray:
+    """Average-linkage groups of texts (cosine) for a small section."""
+    if vectors.shape[0] == 1:
+        return np.zeros(1, np.int64)
+    distances = 1 - (vectors @ vectors.T).toarray()
+    np.clip(distances, 0, 2, out=distances)
+    np.fill_diagonal(distances, 0)
+    model = AgglomerativeClustering(
+        n_clusters=None,
+        metric="precomputed",
+        linkage="average",
+        distance_threshold=1 - SAME_IDEA,
+    )
+    return model.fit_predict(distances).astype(np.int64)
+
+
+def _kmeans(vectors, weights: np.ndarray) -> np.ndarray:
+    """k-means fitted on a sample of the texts and their most used terms, then every text."""
+    n = vectors.shape[0]
+    k = min(MAX_IDEAS, math.ceil(math.sqrt(n / 2)))
+    sample = np.arange(n)
+    if n > SAMPLE_ROWS:
+        sample = np.sort(np.random.default_rng(0).choice(n, SAMPLE_ROWS, replace=False))
+    fitted = vectors[sample]
+    df = np.bincount(fitted.indices, minlength=vectors.shape[1])
+    columns = np.argsort(-df, kind="stable")[:CLUSTER_FEATURES]
+    keep = np.zeros(vectors.shape[1], bool)
+    keep[columns[df[columns] > 1]] = True
+    model = KMeans(n_clusters=k, random_state=0, n_init=1, max_iter=KMEANS_ITERATIONS)
+    model.fit(normalize(_keep_columns(fitted, keep)), sample_weight=weights[sample])
+    if n == len(sample):
+        return model.labels_.astype(np.int64)
+    return model.predict(normalize(_keep_columns(vectors, keep))).astype(np.int64)
+
+
+def _closeness(vectors, groups: np.ndarray, weights: np.ndarray):
+    """Each group's centre (the l2-normalised weighted mean of its vectors, sparse rows),
+    and each text's cosine similarity to the centre of its group."""
+    n = vectors.shape[0]
+    onehot = sparse.csr_matrix(
+        (weights.astype(np.float32), (groups, np.arange(n))), shape=(groups.max() + 1, n)
+    )
+    centres = normalize(onehot @ vectors)
+    similarity = (vectors @ centres.T).toarray()
+    return centres, similarity[np.arange(n), groups]
+
+
+def _cohesion(groups: np.ndarray, closeness: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted mean similarity of each group's texts to its centre (0 for an empty group)."""
+    size = np.bincount(groups, weights=weights)
+    total = np.bincount(groups, weights=weights * closeness, minlength=len(size))
+    return np.divide(total, size, out=np.zeros(len(size)), where=size > 0)
+
+
+def _split_diffuse(vectors, weights: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Cluster again, once, the texts of the groups that share no clear idea.
+
+    k-means on short texts usually leaves one large group of texts close to nothing in
+    particular; what it holds is split into groups of its own.
+    """
+    _, closeness = _closeness(vectors, groups, weights)
+    diffuse = np.flatnonzero(_cohesion(groups, closeness, weights) < DIFFUSE)
+    rows = np.flatnonzero(np.isin(groups, diffuse))
+    if len(rows) <= SMALL_SECTION:
+        return groups
+    result = groups.copy()
+    result[rows] = groups.max() + 1 + _kmeans(vectors[rows], weights[rows])
+    return result
+
+
+def _rank(groups: np.ndarray, texts: _Texts, large: bool) -> tuple[np.ndarray, list[int]]:
+    """Ideas numbered by weight, and the group behind each; the rest are -1 ("Autres").
+
+    A group of one contribution is an idea only in a small section; at most
+    :data:`MAX_IDEAS` ideas; in a large section, a group whose texts are on average far
+    from its centre, or a text far from its group's centre, is left out.
+    """
+    n_groups = groups.max() + 1
+    size = np.bincount(groups, weights=texts.weights, minlength=n_groups)
+    people = np.bincount(groups, weights=texts.people, minlength=n_groups)
+    first = np.full(n_groups, len(groups))
+    np.minimum.at(first, groups, np.arange(len(groups)))
+    order = np.lexsort((first, -people, -size))
+    eligible = (size > 1) | (len(groups) <= TAIL_SECTION)
+    if large:
+        eligible &= _cohesion(groups, texts.closeness, texts.weights) >= DIFFUSE
+    kept = [g for g in order.tolist() if eligible[g]][:MAX_IDEAS]
+    renumber = np.full(n_groups, -1)
+    renumber[kept] = np.arange(len(kept))
+    labels = renumber[groups]
+    if large:
+        labels[texts.closeness < OUTLIER] = -1
+    return labels, kept
+
+
+def _representatives(corpus: _Corpus, texts: _Texts, positions: np.ndarray) -> np.ndarray:
+    """Positions ordered from the most representative: close to the centre, not too short."""
+    rows = texts.rows[positions]
+    short = corpus.n_words[rows] < 4
+    return positions[np.lexsort((rows, -texts.closeness[positions], short))]
+
+
+def _idea(corpus: _Corpus, texts: _Texts, positions: np.ndarray, centre) -> Idea:
+    best = texts.rows[_representatives(corpus, texts, positions)]
+    rows = texts.members(positions)
+    phrases = _key_phrases(corpus, centre, best)
+    return Idea(
+        label=_label(phrases),
+        terms=phrases,
+        size=int(texts.weights[positions].sum()),
+        supports=int(corpus.supports[rows].sum()),
+        ids=corpus.id_list(rows),
+        quotes=[_quote(corpus, r) for r in best[:MAX_QUOTES].tolist()],
+    )
+
+
+def _other_ideas(corpus: _Corpus, texts: _Texts, positions: np.ndarray) -> Idea:
+    rows = texts.members(positions)
+    return Idea(
+        label=OTHER_IDEAS,
+        terms=[],
+        size=int(texts.weights[positions].sum()),
+        supports=int(corpus.supports[rows].sum()),
+        ids=corpus.id_list(rows),
+    )
+
+
+def _key_phrases(corpus: _Corpus, centre, rows: np.ndarray) -> list[str]:
+    """The heaviest terms of an idea's centre that two of its texts share (``rows``, most
+    representative first), a bigram replacing the words it contains."""
+    candidates = centre.indices[np.argsort(-centre.data, kind="stable")[: MAX_TERMS * 6]]
+    if len(rows) > 1:
+        shared = np.asarray(corpus.presence[rows][:, candidates].sum(axis=0)).ravel() >= 2
+        candidates = candidates[shared]
+    chosen: list[set[int]] = []
+    phrases: list[str] = []
+    written = corpus.phrases(rows)
+    for feature in candidates.tolist():
+        words = set(corpus.feature_terms(feature))
+        if any(words <= c for c in chosen):
+            continue
+        inside = [i for i, c in enumerate(chosen) if c <= words]
+        if not inside and len(chosen) == MAX_TERMS:
+            continue
+        phrase = written.get(feature)
+        if phrase is None or phrase in phrases:
+            continue
+        if inside:
+            chosen[inside[0]], phrases[inside[0]] = words, phrase
+            for i in reversed(inside[1:]):
+                del chosen[i], phrases[i]
+        else:
+            chosen.append(words)
+            phrases.append(phrase)
+    return phrases
+
+
+def _label(phrases: list[str]) -> str:
+    shown = phrases[:2]
+    if len(phrases) > 2 and len(" · ".join(phrases[:3])) <= 50:
+        shown = phrases[:3]
+    return " · ".join(shown)
+
+
+def trim(text: str, limit: int = QUOTE_CHARS) -> str:
+    """``text`` cut to at most ``limit`` characters at the end of a sentence, then " …"."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 2]
+    ends = [m.end() for m in _SENTENCE_END.finditer(head + " ")]
+    cut = ends[-1] if ends and ends[-1] >= limit // 3 else head.rfind(" ")
+    return head[: cut if cut > 0 else len(head)].rstrip() + " …"
+
+
+def _quote(corpus: _Corpus, row: int) -> Quote:
+    return Quote(id=corpus.ids[row], text=trim(corpus.texts[row]))
+
+
+# ---------------------------------------------------------------- picks
+
+
+def _pick(corpus: _Corpus, texts: _Texts, wanted) -> list[Quote]:
+    """Up to :data:`MAX_PICKS` quotes that are ``wanted``: most backed, then representative.
+
+    A first pass takes at most one per idea, so that the list covers several ideas.
+    """
+    if texts.labels is None:
+        return []
+    order = np.lexsort((texts.rows, -texts.closeness, -texts.people))
+    found: list[int] = []
+    for position in order.tolist():
+        if wanted(int(texts.rows[position])):
+            found.append(position)
+            if len(found) == MAX_PICKS * 3:
+                break
+    chosen, seen = [], set()
+    for position in found:
+        label = int(texts.labels[position])
+        if label < 0 or label not in seen:
+            seen.add(label)
+            chosen.append(position)
+    chosen += [p for p in found if p not in chosen]
+    return [_quote(corpus, int(texts.rows[p])) for p in chosen[:MAX_PICKS]]
+
+
+# ---------------------------------------------------------------- differences
+
+
+def _differences(corpus: _Corpus) -> list[Difference]:
+    types = [it.author_type for it in corpus.items]
+    users = np.flatnonzero([t in USERS for t in types])
+    pros = np.flatnonzero([t in PROFESSIONALS for t in types])
+    found = [
+        _difference(
+            corpus,
+            "Usagers et professionnels",
+            ("Usagers et proches aidants", users),
+            ("Professionnels, partenaires et agents", pros),
+        )
+    ]
+    territories: Counter = Counter()
+    for item in corpus.items:
+        if item.territory:
+            territories[item.territory] += max(item.weight, 1)
+    largest = sorted(territories.items(), key=lambda kv: (-kv[1], kv[0]))[:2]
+    if len(largest) == 2:
+        (first, _), (second, _) = largest
+        places = [it.territory for it in corpus.items]
+        found.append(
+            _difference(
+                corpus,
+                f"{first} et {second}",
+                (first, np.flatnonzero([p == first for p in places])),
+                (second, np.flatnonzero([p == second for p in places])),
+            )
+        )
+    return [d for d in found if d is not None]
+
+
+def _difference(corpus: _Corpus, title: str, a, b) -> Difference | None:
+    (name_a, rows_a), (name_b, rows_b) = a, b
+    size_a, size_b = int(corpus.weights[rows_a].sum()), int(corpus.weights[rows_b].sum())
+    if size_a < MIN_CELL or size_b < MIN_CELL:
+        return None
+    presence_a, presence_b = corpus.presence[rows_a], corpus.presence[rows_b]
+    count_a, people_a = _usage(presence_a, corpus.weights[rows_a])
+    count_b, people_b = _usage(presence_b, corpus.weights[rows_b])
+    over_a = count_a * size_b > count_b * size_a
+    eligible = np.where(over_a, people_a, people_b) >= MIN_CELL
+    score = _contrast(count_a, count_b, size_a, size_b, eligible)
+    counts = (count_a, count_b)
+    return Difference(
+        title=title,
+        group_a=name_a,
+        group_b=name_b,
+        size_a=size_a,
+        size_b=size_b,
+        terms_a=_contrasts(corpus, np.where(over_a, score, 0), rows_a, presence_a, counts),
+        terms_b=_contrasts(corpus, np.where(over_a, 0, score), rows_b, presence_b, counts),
+    )
+
+
+def _usage(presence, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per feature: contributions using it, weighted and distinct."""
+    weighted = np.asarray(presence.T @ weights.astype(np.float64)).ravel()
+    distinct = np.bincount(presence.indices, minlength=presence.shape[1])
+    return weighted, distinct
+
+
+def _contrast(count_a, count_b, size_a, size_b, eligible) -> np.ndarray:
+    """Chi² (Yates) of each eligible feature's 2×2 table (used or not × group A or B).
+
+    Features that are not significant at a false discovery rate of
+    :data:`FALSE_DISCOVERY` (Benjamini–Hochberg over the eligible features) score 0.
+    """
+    tested = np.flatnonzero(eligible)
+    a, b = count_a[tested], count_b[tested]
+    used, total = a + b, size_a + size_b
+    table = np.stack([a, b, size_a - a, size_b - b])
+    expected = (
+        np.stack([used * size_a, used * size_b, (total - used) * size_a, (total - used) * size_b])
+        / total
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.maximum(np.abs(table - expected) - 0.5, 0)
+        statistic = np.nan_to_num((gap**2 / expected).sum(axis=0))
+    p_values = chi2.sf(statistic, 1)
+    order = np.argsort(p_values, kind="stable")
+    limits = FALSE_DISCOVERY * np.arange(1, len(order) + 1) / max(len(order), 1)
+    passed = np.flatnonzero(p_values[order] <= limits)
+    score = np.zeros(len(count_a))
+    if len(passed):
+        significant = order[: passed[-1] + 1]
+        score[tested[significant]] = statistic[significant]
+    return score
+
+
+def _contrasts(corpus: _Corpus, score, rows, presence, counts) -> list[TermContrast]:
+    """The best-scoring features written as phrases, none inside another, with their users."""
+    candidates = np.flatnonzero(score > 0)
+    bigram = corpus.second[candidates] >= 0  # on a tie, "places en crèche" before "crèche"
+    order = np.lexsort((candidates, ~bigram, -score[candidates]))
+    candidates = candidates[order][: MAX_CONTRASTS * 5]
+    columns = presence[:, candidates].tocsc()
+    chosen: list[set[int]] = []
+    result: list[TermContrast] = []
+    for column, feature in enumerate(candidates.tolist()):
+        words = set(corpus.feature_terms(feature))
+        if any(words <= c or c <= words for c in chosen):
+            continue
+        users = rows[columns.indices[columns.indptr[column] : columns.indptr[column + 1]]]
+        phrase = corpus.phrases(users).get(feature)
+        if phrase is None:
+            continue
+        chosen.append(words)
+        result.append(
+            TermContrast(
+                term=phrase,
+                count_a=int(counts[0][feature]),
+                count_b=int(counts[1][feature]),
+                ids=corpus.id_list(users),
+            )
+        )
+        if len(result) == MAX_CONTRASTS:
+            break
+    return result

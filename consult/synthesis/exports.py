@@ -1,0 +1,611 @@
+"""A synthesis version as a PDF, a Word document, JSON, and its contributions as CSV or XLSX.
+
+The web page and the PDF share one template, ``synthesis/document.html``; it needs the
+helpers of :func:`template_tools` under the name ``synthesis_tools`` (register them with
+``bp.app_context_processor(exports.template_tools)``, or pass
+``**exports.template_tools()`` to ``render_template``).
+
+What participants wrote is plain text: it is escaped wherever it is shown, and cleaned
+again here (:func:`plain_document`) so that no control character or bidirectional
+override reaches a page, a PDF or a Word file. The editorial part is sanitised HTML
+(``clean_html`` on input, and again here before it is rendered as is).
+
+The contributions export streams: :func:`stream_csv` yields chunks as rows come, and
+:func:`write_xlsx` uses openpyxl's write-only mode, so that 100,000 rows never sit in
+memory at once. Every text cell is neutralised against spreadsheet formulas
+(:func:`safe_cell`).
+"""
+
+import csv
+import io
+import json
+import mimetypes
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, fields, is_dataclass, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any, TypedDict
+from urllib.parse import unquote, urljoin, urlsplit
+
+from flask import current_app, render_template, url_for
+from markupsafe import Markup
+
+from consult.core.sanitize import clean_html, clean_text
+from consult.synthesis.charts import bar_chart_svg, number, shown_cells
+from consult.synthesis.document import MIN_CELL, Document, Editorial
+
+ContributionUrl = Callable[[int], str]
+
+EDITORIAL_PARTS = (
+    ("introduction", "Introduction"),
+    ("analysis", "Analyse"),
+    ("conclusions", "Conclusions"),
+)
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+# --- Cleaning ---------------------------------------------------------------------------
+
+# Only strings with one of these are passed to the sanitiser (the others are already
+# plain): markup or entity starts, C0/C1 controls but tab and newline, bidi controls.
+_SUSPECT = re.compile(r"[<&\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value) if _SUSPECT.search(value) else value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: _plain(getattr(value, f.name)) for f in fields(value)})
+    return value
+
+
+def plain_document(document: Document) -> Document:
+    """A copy of ``document`` whose texts are plain: no markup, no control characters."""
+    return _plain(document)
+
+
+def editorial_parts(editorial: Editorial) -> list[tuple[str, str, Markup]]:
+    """The non-empty editorial parts as ``(key, heading, sanitised HTML)``.
+
+    The HTML was sanitised when it was saved; it goes through ``clean_html`` once more
+    here so that the templates can render it as is whatever its origin.
+    """
+    parts = []
+    for key, heading in EDITORIAL_PARTS:
+        html = clean_html(getattr(editorial, key, "") or "")
+        if html:
+            parts.append((key, heading, Markup(html)))  # noqa: S704 - clean_html allow-list
+    return parts
+
+
+def editorial_paragraphs(html: str) -> list[str]:
+    """Editorial HTML as plain paragraphs (one per block: paragraph, heading, list item)."""
+    cleaned = clean_html(html)
+    # clean_html writes tags in one canonical form; breaks go after the blocks it allows,
+    # then the sanitiser strips every tag.
+    for tag in ("</p>", "</h2>", "</h3>", "</h4>", "</li>", "</blockquote>", "<br>"):
+        cleaned = cleaned.replace(tag, tag + "\n")
+    cleaned = cleaned.replace("<li>", "<li>– ")
+    return [line for line in clean_text(cleaned).split("\n") if line.strip()]
+
+
+# How the synthesis was made: the same words in the page, the PDF and the Word document.
+METHOD = (
+    "Les contributions lues sont celles que la synthèse retient (rencontres, territoires, "
+    "thématiques choisis), après modération ; les données personnelles repérées par les "
+    "modérateurs sont masquées.",
+    "Les idées regroupent les contributions qui emploient les mêmes termes clés (mots "
+    "ramenés à leur forme de base, mots vides retirés). Chaque idée est nommée par ses "
+    "termes les plus caractéristiques ; sa taille compte ses contributions, doublons "
+    "fusionnés compris ; les soutiens sont les « Je soutiens » reçus.",
+    "Les citations sont choisies parmi les plus représentatives de chaque idée et "
+    "reproduites telles que publiées. Elles ne sont jamais signées : seul le numéro de la "
+    "contribution est donné.",
+    f"Aucune catégorie de moins de {MIN_CELL} contributions n'est montrée dans les "
+    "répartitions : elle est regroupée dans « Autres » ou comptée parmi les contributions "
+    "non affichées, pour que personne ne puisse y être reconnu.",
+    "Les différences entre groupes sont les termes qu'un groupe emploie nettement plus "
+    "souvent que l'autre, rapportés à la taille de chaque groupe.",
+    "La liste complète des contributions, avec leurs étiquettes et l'idée à laquelle chacune "
+    "appartient, est disponible en export tableur (CSV ou Excel).",
+)
+
+
+# --- Template helpers -------------------------------------------------------------------
+
+
+def french_date(moment: datetime | None) -> str:
+    """``12 mars 2025 à 14 h 05`` (the time as given: the platform stores UTC)."""
+    if moment is None:
+        return ""
+    day = "1er" if moment.day == 1 else str(moment.day)
+    text = f"{day} {MONTHS[moment.month - 1]} {moment.year}"
+    if moment.hour or moment.minute:
+        text += f" à {moment.hour} h {moment.minute:02d}"
+    if moment.tzinfo is not None and moment.utcoffset() == timedelta(0):
+        text += " (UTC)"
+    return text
+
+
+def percent(count: int, total: int) -> str:
+    """``12 %`` the French way (``—`` when there is no total)."""
+    if not total:
+        return "—"
+    value = 100 * count / total
+    shown = f"{value:.0f}" if value >= 10 or value == 0 else f"{value:.1f}".replace(".", ",")
+    return f"{shown}\u202f%"
+
+
+class _Tools:
+    """What ``synthesis/document.html`` calls (``synthesis_tools`` in its context)."""
+
+    plain_document = staticmethod(plain_document)
+    editorial_parts = staticmethod(editorial_parts)
+    shown_cells = staticmethod(shown_cells)
+    number = staticmethod(number)
+    percent = staticmethod(percent)
+    french_date = staticmethod(french_date)
+    min_cell = MIN_CELL
+    method = METHOD
+
+    @staticmethod
+    def bar_chart(breakdown, *, chart_id: str | None = None) -> Markup:
+        return bar_chart_svg(breakdown, chart_id=chart_id)
+
+
+TOOLS = _Tools()
+
+
+def template_tools() -> dict:
+    """Context for ``synthesis/document.html``: usable as a Flask context processor."""
+    return {"synthesis_tools": TOOLS}
+
+
+def document_context(
+    document: Document,
+    editorial: Editorial,
+    *,
+    version: int,
+    status_label: str,
+    contribution_url: ContributionUrl | None,
+) -> dict:
+    """Everything ``synthesis/document.html`` (and ``synthesis/pdf.html``) expects."""
+    return {
+        "document": document,
+        "editorial": editorial,
+        "version": version,
+        "status_label": status_label,
+        "contribution_url": contribution_url,
+        **template_tools(),
+    }
+
+
+# --- PDF --------------------------------------------------------------------------------
+
+
+def static_url_fetcher(base_url: str):
+    """A WeasyPrint URL fetcher that reads the project's static files and ``data:`` only.
+
+    Anything else (another host, ``file:``, a page of the site) is refused: rendering a
+    PDF never makes a network request nor reads a file outside ``static/``.
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    static_prefix = urljoin(base_url, url_for("static", filename=""))
+    static_dir = Path(current_app.static_folder).resolve()
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith(static_prefix):
+                relative = unquote(urlsplit(url[len(static_prefix) :]).path)
+                path = (static_dir / relative).resolve()
+                if path.is_relative_to(static_dir) and path.is_file():
+                    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(
+                        url, path.read_bytes(), headers={"Content-Type": content_type}
+                    )
+            raise ValueError(f"Ressource refusée lors de la création du PDF : {url[:200]}")
+
+    return StaticOnlyFetcher(timeout=1, allowed_protocols={"data", "http", "https"})
+
+
+def render_pdf_html(
+    document: Document,
+    editorial: Editorial,
+    *,
+    version: int,
+    status_label: str,
+    contribution_url: ContributionUrl | None = None,
+) -> str:
+    """The standalone HTML that :func:`render_pdf` prints (useful to preview or test)."""
+    return render_template(
+        "synthesis/pdf.html",
+        **document_context(
+            document,
+            editorial,
+            version=version,
+            status_label=status_label,
+            contribution_url=contribution_url,
+        ),
+    )
+
+
+def render_pdf(
+    document: Document,
+    editorial: Editorial,
+    *,
+    version: int,
+    status_label: str,
+    base_url: str,
+    contribution_url: ContributionUrl | None = None,
+) -> bytes:
+    """The synthesis as a tagged PDF (PDF/UA-1): title page, contents with page numbers.
+
+    ``base_url`` is the site's root URL (``request.host_url``): relative links resolve
+    against it, and only its ``/static/`` files are read. Needs an app context (and a
+    request context, or ``SERVER_NAME``, for ``url_for``). Without ``contribution_url``
+    the contribution numbers are printed without links.
+    """
+    from weasyprint import HTML
+
+    html = render_pdf_html(
+        document,
+        editorial,
+        version=version,
+        status_label=status_label,
+        contribution_url=contribution_url,
+    )
+    page = HTML(string=html, base_url=base_url, url_fetcher=static_url_fetcher(base_url))
+    return page.write_pdf(pdf_variant="pdf/ua-1")
+
+
+# --- DOCX -------------------------------------------------------------------------------
+
+
+def _docx_language(doc, language: str = "fr-FR") -> None:
+    """Declare French for spelling and screen readers (the default template says en-US)."""
+    from docx.oxml.ns import qn
+
+    for lang in doc.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang"):
+        lang.set(qn("w:val"), language)
+
+
+def _docx_quote(doc, quote, style: str | None = None) -> None:
+    from docx.shared import Cm
+
+    paragraph = doc.add_paragraph(style=style)
+    if style is None:
+        paragraph.paragraph_format.left_indent = Cm(1)
+    paragraph.add_run(f"« {quote.text} »").italic = True
+    paragraph.add_run(f" (contribution n° {quote.id})")
+
+
+def _docx_table(doc, header: list[str], rows: list[list[str]]) -> None:
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for values in rows:
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = text
+    doc.add_paragraph()
+
+
+def _docx_cover(doc, document: Document, *, version: int, status_label: str) -> None:
+    doc.add_heading(document.title, level=0)
+    doc.add_paragraph(f"Version {version} — {status_label}")
+    doc.add_paragraph(f"Générée le {french_date(document.generated_at)}")
+    for label, value in document.scope:
+        doc.add_paragraph(f"{label} : {value}")
+
+
+def _docx_editorial(doc, editorial: Editorial) -> None:
+    doc.add_heading("Partie rédigée par l'équipe d'animation", level=1)
+    note = doc.add_paragraph()
+    note.add_run(
+        "Cette partie est écrite par l'équipe d'animation : elle n'est pas produite à partir "
+        "des contributions."
+    ).bold = True
+    written = False
+    for key, heading in EDITORIAL_PARTS:
+        paragraphs = editorial_paragraphs(getattr(editorial, key, "") or "")
+        if paragraphs:
+            written = True
+            doc.add_heading(heading, level=2)
+            for text in paragraphs:
+                doc.add_paragraph(text)
+    if not written:
+        doc.add_paragraph("L'équipe d'animation n'a pas encore rédigé cette partie.")
+
+
+def _docx_breakdowns(doc, document: Document) -> None:
+    doc.add_heading("Qui a contribué, et où", level=2)
+    for breakdown in document.breakdowns:
+        cells, hidden = shown_cells(breakdown)
+        doc.add_heading(breakdown.title, level=3)
+        rows = [[c.label, number(c.count), percent(c.count, document.contributions)] for c in cells]
+        if hidden:
+            label = f"Non affichées (catégories de moins de {MIN_CELL} contributions)"
+            rows.append([label, number(hidden), percent(hidden, document.contributions)])
+        _docx_table(doc, ["Catégorie", "Contributions", "Part"], rows)
+
+
+def _docx_sections(doc, document: Document) -> None:
+    for section in document.sections:
+        doc.add_heading(section.title, level=2)
+        doc.add_paragraph(f"{_count(section.count, 'contribution')}.")
+        if section.ideas:
+            doc.add_heading("Idées principales", level=3)
+        for idea in section.ideas:
+            paragraph = doc.add_paragraph(style="List Number")
+            paragraph.add_run(idea.label).bold = True
+            paragraph.add_run(
+                f" — {_count(idea.size, 'contribution')}, {_count(idea.supports, 'soutien')}"
+            )
+            for quote in idea.quotes:
+                _docx_quote(doc, quote)
+        for heading, quotes in (
+            ("Propositions", section.proposals),
+            ("Questions", section.questions),
+            ("Points de vigilance", section.vigilance),
+        ):
+            if quotes:
+                doc.add_heading(heading, level=3)
+                for quote in quotes:
+                    _docx_quote(doc, quote, style="List Bullet")
+
+
+def _docx_differences(doc, document: Document) -> None:
+    doc.add_heading("Ce qui diffère entre les groupes", level=1)
+    if not document.differences:
+        doc.add_paragraph("Aucune différence marquée entre les groupes comparés.")
+    for difference in document.differences:
+        doc.add_heading(difference.title, level=2)
+        doc.add_paragraph(
+            f"{difference.group_a} : {_count(difference.size_a, 'contribution')} ; "
+            f"{difference.group_b} : {_count(difference.size_b, 'contribution')}."
+        )
+        for group, terms in (
+            (difference.group_a, difference.terms_a),
+            (difference.group_b, difference.terms_b),
+        ):
+            if terms:
+                doc.add_paragraph(f"Termes plus employés par : {group}")
+                header = ["Terme", difference.group_a, difference.group_b]
+                rows = [[t.term, number(t.count_a), number(t.count_b)] for t in terms]
+                _docx_table(doc, header, rows)
+
+
+def _count(value: int, word: str) -> str:
+    return f"{number(value)} {word}{'s' if value > 1 else ''}"
+
+
+def render_docx(
+    document: Document, editorial: Editorial, *, version: int, status_label: str
+) -> bytes:
+    """The synthesis as an editable Word document (headings, tables, quotes in italic)."""
+    from docx import Document as WordDocument
+
+    document = plain_document(document)
+    doc = WordDocument()
+    _docx_language(doc)
+    doc.core_properties.title = document.title
+    doc.core_properties.language = "fr-FR"
+    doc.core_properties.subject = f"Synthèse, version {version} ({status_label})"
+    _docx_cover(doc, document, version=version, status_label=status_label)
+    _docx_editorial(doc, editorial)
+
+    doc.add_heading("Ce que les participants ont dit", level=1)
+    doc.add_paragraph(
+        "Cette partie est produite à partir des contributions : chaque citation porte le "
+        "numéro de la contribution d'où elle vient."
+    )
+    doc.add_heading("Chiffres clés", level=2)
+    participants = document.participants
+    doc.add_paragraph(
+        f"Participants aux rencontres : {number(participants)}"
+        if participants is not None
+        else "Participants aux rencontres : nombre non relevé"
+    )
+    doc.add_paragraph(f"Contributions : {number(document.contributions)}")
+    if document.breakdowns:
+        _docx_breakdowns(doc, document)
+    _docx_sections(doc, document)
+    _docx_differences(doc, document)
+
+    doc.add_heading("Méthode", level=1)
+    for text in METHOD:
+        doc.add_paragraph(text, style="List Bullet")
+
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+# --- JSON -------------------------------------------------------------------------------
+
+
+def render_json(document: Document, editorial: Editorial, *, version: int) -> bytes:
+    """The version as JSON: ``{"version", "document", "editorial"}`` (UTF-8).
+
+    ``Document.from_dict(data["document"])`` gives the document back.
+    """
+    data = {
+        "format": "consult.synthese/1",
+        "version": version,
+        "document": document.to_dict(),
+        "editorial": asdict(editorial),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+# --- Contributions: CSV and XLSX ---------------------------------------------------------
+
+COLUMNS = (
+    "N°",
+    "Date (UTC)",
+    "Rencontre",
+    "Territoire",
+    "Type",
+    "Auteur",
+    "Publics",
+    "Thématiques",
+    "Fiches",
+    "Idée de la synthèse",
+    "Soutiens",
+    "Texte",
+)
+
+
+class ExportRow(TypedDict):
+    """One contribution as the contributions export reads it (plain values, no ORM).
+
+    ``author`` is how the author is shown publicly (author type, or "on behalf of"
+    group), never a name or an e-mail; ``idea`` is the label of the synthesis idea the
+    contribution belongs to (see :func:`idea_index`), ``""`` when none. Lists are
+    labels, joined with ``" ; "`` in the file.
+    """
+
+    id: int
+    created_at: datetime | None
+    meeting: str
+    territory: str
+    kind: str
+    author: str
+    publics: list[str]
+    themes: list[str]
+    fiches: list[str]
+    idea: str
+    supports: int
+    text: str
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Characters an XLSX (XML) cell cannot hold: C0 controls but tab, newline and CR.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def safe_cell(value: Any) -> str:
+    """Text for a spreadsheet cell: never read as a formula, no illegal characters.
+
+    A cell starting with ``= + - @``, a tab or a carriage return gets a leading
+    apostrophe (OWASP "CSV injection"); same rule as the moderation journal export.
+    """
+    text = _ILLEGAL.sub("", "" if value is None else str(value))
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def idea_index(document: Document) -> dict[int, str]:
+    """Contribution id → label of the (first) synthesis idea it belongs to."""
+    index: dict[int, str] = {}
+    for section in document.sections:
+        for idea in section.ideas:
+            for ident in idea.ids:
+                index.setdefault(ident, idea.label)
+    return index
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """Naive UTC (spreadsheets have no time zones)."""
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def contributions_rows(rows: Iterable[ExportRow]) -> Iterator[list[Any]]:
+    """Export rows as cell values in :data:`COLUMNS` order, texts neutralised.
+
+    Numbers stay numbers and the date a naive UTC datetime; everything else is text.
+    """
+    for row in rows:
+        yield [
+            row["id"],
+            _utc(row.get("created_at")),
+            safe_cell(row.get("meeting")),
+            safe_cell(row.get("territory")),
+            safe_cell(row.get("kind")),
+            safe_cell(row.get("author")),
+            safe_cell(" ; ".join(row.get("publics") or ())),
+            safe_cell(" ; ".join(row.get("themes") or ())),
+            safe_cell(" ; ".join(row.get("fiches") or ())),
+            safe_cell(row.get("idea")),
+            row.get("supports") or 0,
+            safe_cell(row.get("text")),
+        ]
+
+
+def stream_csv(rows: Iterable[ExportRow], *, chunk_rows: int = 500) -> Iterator[str]:
+    """The contributions as CSV (``;``, UTF-8 with BOM for Excel), yielded in chunks.
+
+    Each chunk holds at most ``chunk_rows`` rows, so a Flask
+    ``Response(stream_with_context(stream_csv(rows)))`` sends them as they are read.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow(COLUMNS)
+    pending = 0
+    for values in contributions_rows(rows):
+        if values[1] is not None:
+            values[1] = values[1].strftime("%Y-%m-%d %H:%M")
+        writer.writerow(values)
+        pending += 1
+        if pending >= chunk_rows:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    if buffer.tell():
+        yield buffer.getvalue()
+
+
+XLSX_WIDTHS = (8, 17, 28, 18, 14, 18, 24, 28, 28, 32, 9, 80)
+
+
+def write_xlsx(rows: Iterable[ExportRow], target: str | Path | IO[bytes]) -> None:
+    """Write the contributions as an Excel workbook to a path or a binary file.
+
+    openpyxl's write-only mode writes each row out as it is appended (inline strings,
+    no shared-string table), so memory stays flat however many rows come.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Contributions")
+    for index, width in enumerate(XLSX_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for title in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for values in contributions_rows(rows):
+        sheet.append(values)  # plain values: a styled cell per row would double the time
+    workbook.save(target)

@@ -1,0 +1,98 @@
+"""A synthesis (its scope and template) and its versions (generated document + editorial)."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.accounts.models import User
+from consult.core.db import TimestampMixin, UTCDateTime
+from consult.core.jobs import JobRun
+from consult.extensions import db
+from consult.schemes.models import Scheme
+
+TEMPLATES = {
+    "concertations": "Synthèse des concertations territoriales",
+    "universite_sociale": "Actes de l'université sociale",
+    "groupe_de_travail": "Synthèse pour un groupe de travail",
+    "rencontre": "Synthèse d'une rencontre",
+}
+# How each template groups what was said (per theme, per fiche, per user group, all together).
+TEMPLATE_GROUPING = {
+    "concertations": "theme",
+    "universite_sociale": "group",
+    "groupe_de_travail": "fiche",
+    "rencontre": "theme",
+}
+VERSION_STATUSES = {
+    "draft": "Brouillon",
+    "shared": "Partagée avec le groupe de travail",
+    "published": "Publiée",
+}
+VERSION_TRANSITIONS = {"draft": ("shared", "published"), "shared": ("draft", "published")}
+
+
+class Synthesis(TimestampMixin, db.Model):
+    """What a facilitator asked for: a template and a scope over the contributions."""
+
+    __tablename__ = "syntheses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme_id: Mapped[int] = mapped_column(sa.ForeignKey("schemes.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    template: Mapped[str] = mapped_column(sa.String(30))
+    # meeting_ids, territory_ids, theme_ids, fiche_ids, public_ids, author_types, kinds,
+    # date_from, date_to (ISO dates), published_only (bool).
+    scope: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    job_run_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("job_runs.id", ondelete="SET NULL")
+    )
+
+    scheme: Mapped[Scheme] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    job_run: Mapped[JobRun | None] = relationship()
+    versions: Mapped[list["SynthesisVersion"]] = relationship(
+        back_populates="synthesis",
+        order_by="SynthesisVersion.number.desc()",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def template_label(self) -> str:
+        return TEMPLATES.get(self.template, self.template)
+
+    @property
+    def latest(self) -> "SynthesisVersion | None":
+        return self.versions[0] if self.versions else None
+
+
+class SynthesisVersion(db.Model):
+    """One generation of a synthesis: never changed afterwards, except its editorial part."""
+
+    __tablename__ = "synthesis_versions"
+    __table_args__ = (sa.UniqueConstraint("synthesis_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    synthesis_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("syntheses.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column()
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    document: Mapped[dict] = mapped_column(sa.JSON)
+    # introduction, analysis, conclusions: sanitised HTML written by the facilitator.
+    editorial: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    contribution_count: Mapped[int] = mapped_column(default=0)
+    generated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status_changed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    synthesis: Mapped[Synthesis] = relationship(back_populates="versions")
+
+    @property
+    def status_label(self) -> str:
+        return VERSION_STATUSES.get(self.status, self.status)

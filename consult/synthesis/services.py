@@ -1,0 +1,339 @@
+"""Syntheses: define a scope, read the contributions in it, keep each generation as a version."""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from consult.contributions.models import AUTHOR_TYPES, KINDS, Contribution
+from consult.core.jobs import enqueue_after_commit
+from consult.core.sanitize import clean_html, clean_line
+from consult.extensions import db
+from consult.meetings.models import Meeting
+from consult.schemes.models import Fiche, Public, Territory, Theme
+from consult.synthesis.document import Editorial, Item
+from consult.synthesis.exports import idea_index
+from consult.synthesis.models import (
+    TEMPLATES,
+    VERSION_TRANSITIONS,
+    Synthesis,
+    SynthesisVersion,
+)
+from consult.tagging.models import ContributionTag
+
+READ_BATCH = 2000
+BLOCK_TAG = re.compile(r"<(p|ul|ol|h[1-6]|blockquote|table)\b", re.IGNORECASE)
+
+
+class SynthesisError(Exception):
+    """A French message explaining why a synthesis request was refused."""
+
+
+@dataclass
+class Scope:
+    """Which contributions a synthesis reads (empty lists mean "all")."""
+
+    meeting_ids: list[int] = field(default_factory=list)
+    territory_ids: list[int] = field(default_factory=list)
+    theme_ids: list[int] = field(default_factory=list)
+    fiche_ids: list[int] = field(default_factory=list)
+    public_ids: list[int] = field(default_factory=list)
+    author_types: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    date_from: str = ""
+    date_to: str = ""
+    published_only: bool = True
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Scope":
+        known = {k: v for k, v in (data or {}).items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+    def to_dict(self) -> dict:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def create_synthesis(*, scheme, title: str, template: str, scope: Scope, actor) -> Synthesis:
+    """Record the request (flushes); :func:`generate` queues its first version."""
+    if template not in TEMPLATES:
+        raise SynthesisError("Choisissez un modèle de synthèse dans la liste.")
+    title = clean_line(title)[:300]
+    if len(title) < 3:
+        raise SynthesisError("Donnez un titre à la synthèse (3 caractères au moins).")
+    synthesis = Synthesis(
+        scheme=scheme,
+        title=title,
+        template=template,
+        scope=scope.to_dict(),
+        created_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(synthesis)
+    db.session.flush()
+    return synthesis
+
+
+def generate(synthesis: Synthesis) -> None:
+    """Queue a new version's generation (after commit); the page shows its progress."""
+    from consult.synthesis.jobs import generate_synthesis  # jobs import this module
+
+    run = enqueue_after_commit(
+        generate_synthesis, synthesis.id, queue="synthesis", label=f"synthese:{synthesis.id}"
+    )
+    synthesis.job_run = run
+
+
+# --- Reading the contributions in scope ---------------------------------------------
+
+
+def _day(text: str, end: bool = False) -> datetime | None:
+    try:
+        day = date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return datetime.combine(day, time.max if end else time.min, tzinfo=UTC)
+
+
+def _tag_exists(column, ids: list[int]):
+    return sa.exists().where(ContributionTag.contribution_id == Contribution.id, column.in_(ids))
+
+
+def scope_conditions(synthesis: Synthesis) -> list:
+    """SQL conditions selecting the synthesis's contributions."""
+    scope = Scope.from_dict(synthesis.scope)
+    statuses = ("published",) if scope.published_only else ("published", "pending")
+    conditions = [Meeting.scheme_id == synthesis.scheme_id, Contribution.status.in_(statuses)]
+    simple = {
+        Contribution.meeting_id: scope.meeting_ids,
+        Contribution.territory_id: scope.territory_ids,
+        Contribution.author_type: scope.author_types,
+        Contribution.kind: scope.kinds,
+    }
+    conditions += [column.in_(values) for column, values in simple.items() if values]
+    if scope.theme_ids:
+        conditions.append(_tag_exists(ContributionTag.theme_id, scope.theme_ids))
+    if scope.fiche_ids:
+        conditions.append(_tag_exists(ContributionTag.fiche_id, scope.fiche_ids))
+    if scope.public_ids:
+        conditions.append(Contribution.publics.any(Public.id.in_(scope.public_ids)))
+    if (start := _day(scope.date_from)) is not None:
+        conditions.append(Contribution.created_at >= start)
+    if (end := _day(scope.date_to, end=True)) is not None:
+        conditions.append(Contribution.created_at <= end)
+    return conditions
+
+
+def _merged_counts(ids: list[int]) -> dict[int, int]:
+    rows = db.session.execute(
+        sa.select(Contribution.merged_into_id, sa.func.count())
+        .where(Contribution.merged_into_id.in_(ids))
+        .group_by(Contribution.merged_into_id)
+    )
+    return dict(rows.all())
+
+
+def _tags(ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
+    tags = db.session.scalars(
+        sa.select(ContributionTag)
+        .where(ContributionTag.contribution_id.in_(ids))
+        .options(selectinload(ContributionTag.theme), selectinload(ContributionTag.fiche))
+    )
+    found: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in ids}
+    for tag in tags:
+        themes, fiches = found[tag.contribution_id]
+        if tag.theme is not None:
+            themes.append(f"{tag.theme.number}. {tag.theme.title}")
+        elif tag.fiche is not None:
+            fiches.append(f"Fiche {tag.fiche.number} : {tag.fiche.title}")
+    return found
+
+
+def _item(contribution: Contribution, tags, merged: int) -> Item:
+    themes, fiches = tags
+    return Item(
+        id=contribution.id,
+        text=contribution.body,  # the published text: what moderators masked stays masked
+        kind=contribution.kind,
+        kind_label=KINDS.get(contribution.kind, contribution.kind),
+        author_type=contribution.author_type,
+        author_type_label=AUTHOR_TYPES.get(contribution.author_type, contribution.author_type),
+        channel_label=contribution.channel_label,
+        meeting=contribution.meeting.title,
+        territory=contribution.territory.name if contribution.territory else "",
+        publics=[p.label for p in contribution.publics],
+        themes=sorted(themes),
+        fiches=sorted(fiches),
+        group=contribution.on_behalf_of or "",
+        supports=contribution.support_count,
+        weight=1 + merged,
+        created_at=contribution.created_at,
+    )
+
+
+def _scope_ids(synthesis: Synthesis) -> list[int]:
+    return db.session.scalars(
+        sa.select(Contribution.id)
+        .join(Meeting, Meeting.id == Contribution.meeting_id)
+        .where(*scope_conditions(synthesis))
+        .order_by(Contribution.id)
+    ).all()
+
+
+def iter_items(synthesis: Synthesis, ids: list[int] | None = None) -> Iterator[Item]:
+    """The contributions in scope as synthesis items, read (and forgotten) in batches."""
+    ids = _scope_ids(synthesis) if ids is None else ids
+    for start in range(0, len(ids), READ_BATCH):
+        batch = ids[start : start + READ_BATCH]
+        contributions = db.session.scalars(
+            sa.select(Contribution)
+            .where(Contribution.id.in_(batch))
+            .order_by(Contribution.id)
+            .options(
+                selectinload(Contribution.meeting),
+                selectinload(Contribution.territory),
+                selectinload(Contribution.publics),
+            )
+        ).all()
+        tags, merged = _tags(batch), _merged_counts(batch)
+        items = [_item(c, tags[c.id], merged.get(c.id, 0)) for c in contributions]
+        for contribution in contributions:  # keep memory flat over 100,000 contributions
+            db.session.expunge(contribution)
+        yield from items
+
+
+def collect_items(synthesis: Synthesis, progress=None) -> list[Item]:
+    """Every item in scope; ``progress(done, total)`` is called after each batch."""
+    ids = _scope_ids(synthesis)
+    items = []
+    for item in iter_items(synthesis, ids):
+        items.append(item)
+        if progress and (len(items) % READ_BATCH == 0 or len(items) == len(ids)):
+            progress(len(items), len(ids))
+    return items
+
+
+def export_rows(synthesis: Synthesis, document) -> Iterator[dict]:
+    """The contributions behind a version, one plain row each, with their idea (streamed)."""
+    ideas = idea_index(document)
+    ids = sorted({i for section in document.sections for i in section.ids})
+    for item in iter_items(synthesis, ids):
+        yield {
+            "id": item.id,
+            "created_at": item.created_at,
+            "meeting": item.meeting,
+            "territory": item.territory,
+            "kind": item.kind_label,
+            "author": item.author_type_label + (f" ({item.group})" if item.group else ""),
+            "publics": item.publics,
+            "themes": item.themes,
+            "fiches": item.fiches,
+            "idea": ideas.get(item.id, ""),
+            "supports": item.supports,
+            "text": item.text,
+        }
+
+
+def participants(synthesis: Synthesis) -> int | None:
+    """People counted at the meetings in scope (attendance), None if nobody counted."""
+    scope = Scope.from_dict(synthesis.scope)
+    query = sa.select(Meeting).where(Meeting.scheme_id == synthesis.scheme_id)
+    if scope.meeting_ids:
+        query = query.where(Meeting.id.in_(scope.meeting_ids))
+    total = sum(m.participant_count for m in db.session.scalars(query))
+    return total or None
+
+
+def describe_scope(synthesis: Synthesis) -> list[tuple[str, str]]:
+    """The scope in words, for the document's first page."""
+    scope = Scope.from_dict(synthesis.scope)
+
+    def names(model, ids, attribute):
+        if not ids:
+            return ""
+        rows = db.session.scalars(sa.select(model).where(model.id.in_(ids)))
+        return ", ".join(getattr(row, attribute) for row in rows)
+
+    described = [
+        ("Schéma", synthesis.scheme.title),
+        ("Rencontres", names(Meeting, scope.meeting_ids, "title") or "toutes"),
+        ("Territoires", names(Territory, scope.territory_ids, "name") or "tous"),
+        ("Thématiques", names(Theme, scope.theme_ids, "title") or "toutes"),
+        ("Fiches", names(Fiche, scope.fiche_ids, "title") or "toutes"),
+        ("Publics", names(Public, scope.public_ids, "label") or "tous"),
+        ("Auteurs", ", ".join(AUTHOR_TYPES.get(a, a) for a in scope.author_types) or "tous"),
+        ("Types", ", ".join(KINDS.get(k, k) for k in scope.kinds) or "tous"),
+        ("Contributions", "publiées" if scope.published_only else "publiées et à modérer"),
+    ]
+    if scope.date_from or scope.date_to:
+        described.append(("Période", f"{scope.date_from or '…'} → {scope.date_to or '…'}"))
+    return described
+
+
+# --- Versions ---------------------------------------------------------------------------
+
+
+def add_version(synthesis: Synthesis, document: dict, count: int, *, now) -> SynthesisVersion:
+    """Store a new version; it starts as a draft with the previous version's editorial."""
+    previous = db.session.scalar(
+        sa.select(SynthesisVersion)
+        .where(SynthesisVersion.synthesis_id == synthesis.id)
+        .order_by(SynthesisVersion.number.desc())
+        .limit(1)
+    )
+    version = SynthesisVersion(
+        synthesis_id=synthesis.id,
+        number=(previous.number + 1) if previous else 1,
+        document=document,
+        editorial=dict(previous.editorial) if previous else {},
+        contribution_count=count,
+        generated_at=now,
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def update_editorial(version: SynthesisVersion, *, introduction, analysis, conclusions):
+    """The facilitator's text, sanitised (allow-list) before it is stored."""
+    if version.status == "published":
+        raise SynthesisError("Une version publiée ne change plus : régénérez une version.")
+    version.editorial = {
+        "introduction": _as_html(introduction),
+        "analysis": _as_html(analysis),
+        "conclusions": _as_html(conclusions),
+    }
+    return version
+
+
+def _as_html(text: str | None) -> str:
+    """Sanitised HTML; text without block tags is split into paragraphs on blank lines."""
+    cleaned = clean_html((text or "").strip())
+    if not BLOCK_TAG.search(cleaned):
+        paragraphs = [p.strip() for p in cleaned.replace("\r\n", "\n").split("\n\n")]
+        cleaned = "".join(f"<p>{p}</p>" for p in paragraphs if p)
+    return clean_html(cleaned)
+
+
+def editorial_of(version: SynthesisVersion) -> Editorial:
+    data = version.editorial or {}
+    return Editorial(
+        introduction=data.get("introduction", ""),
+        analysis=data.get("analysis", ""),
+        conclusions=data.get("conclusions", ""),
+    )
+
+
+def change_status(version: SynthesisVersion, target: str, *, actor, now) -> SynthesisVersion:
+    """Draft → shared with the working group → published (published is final)."""
+    if target not in VERSION_TRANSITIONS.get(version.status, ()):
+        raise SynthesisError("Ce changement d'état n'est pas possible pour cette version.")
+    if target == "published" and not Scope.from_dict(version.synthesis.scope).published_only:
+        raise SynthesisError(
+            "Cette synthèse lit aussi des contributions pas encore modérées : "
+            "elle ne peut pas être publiée."
+        )
+    version.status = target
+    version.status_changed_at, version.status_changed_by_id = now, actor.id
+    return version

@@ -1,0 +1,291 @@
+"""Synthesis pages: define, generate (job with progress), read, edit, share, export."""
+
+import io
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+
+from consult.core.db import get_or_404, utcnow
+from consult.core.jobs import STATUS_LABELS, JobRun
+from consult.core.security import roles_required
+from consult.extensions import db
+from consult.meetings.models import Meeting
+from consult.schemes.models import Fiche, Public, Scheme, Territory, Theme
+from consult.synthesis import exports, services
+from consult.synthesis.document import Document
+from consult.synthesis.forms import EditorialForm, SynthesisForm, VersionStatusForm
+from consult.synthesis.models import VERSION_TRANSITIONS, Synthesis, SynthesisVersion
+from consult.synthesis.permissions import can_manage, can_read_version
+
+bp = Blueprint("synthesis", __name__)
+staff_only = roles_required("admin", "facilitator")
+EXPORT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "json": "application/json",
+}
+
+
+def _synthesis_or_404(synthesis_id: int) -> Synthesis:
+    return get_or_404(db.session, Synthesis, synthesis_id)
+
+
+def _version_or_404(synthesis: Synthesis, number: int) -> SynthesisVersion:
+    version = db.session.scalar(
+        sa.select(SynthesisVersion).where(
+            SynthesisVersion.synthesis_id == synthesis.id, SynthesisVersion.number == number
+        )
+    )
+    if version is None or not can_read_version(current_user, version):
+        abort(404)
+    return version
+
+
+@bp.get("/syntheses/")
+def index():
+    syntheses = db.session.scalars(sa.select(Synthesis).order_by(Synthesis.id.desc())).all()
+    visible = [(s, [v for v in s.versions if can_read_version(current_user, v)]) for s in syntheses]
+    return render_template(
+        "synthesis/index.html",
+        syntheses=[
+            (s, versions) for s, versions in visible if versions or can_manage(current_user)
+        ],
+        can_create=can_manage(current_user),
+    )
+
+
+def _synthesis_form() -> SynthesisForm:
+    form = SynthesisForm()
+
+    def ordered(model, *order):
+        return db.session.scalars(sa.select(model).order_by(*order)).all()
+
+    form.fill_choices(
+        ordered(Scheme, Scheme.id),
+        ordered(Meeting, Meeting.held_on.desc(), Meeting.id.desc()),
+        ordered(Territory, Territory.position, Territory.name),
+        ordered(Theme, Theme.scheme_id, Theme.position),
+        ordered(Fiche, Fiche.scheme_id, Fiche.position),
+        ordered(Public, Public.position),
+    )
+    return form
+
+
+def _scope(form: SynthesisForm) -> services.Scope:
+    return services.Scope(
+        meeting_ids=form.meeting_ids.data or [],
+        territory_ids=form.territory_ids.data or [],
+        theme_ids=form.theme_ids.data or [],
+        fiche_ids=form.fiche_ids.data or [],
+        public_ids=form.public_ids.data or [],
+        author_types=form.author_types.data or [],
+        kinds=form.kinds.data or [],
+        date_from=form.date_from.data.isoformat() if form.date_from.data else "",
+        date_to=form.date_to.data.isoformat() if form.date_to.data else "",
+        published_only=not form.include_pending.data,
+    )
+
+
+@bp.route("/syntheses/nouvelle", methods=["GET", "POST"])
+@staff_only
+def create():
+    form = _synthesis_form()
+    if form.validate_on_submit():
+        try:
+            synthesis = services.create_synthesis(
+                scheme=db.session.get(Scheme, form.scheme_id.data),
+                title=form.title.data,
+                template=form.template.data,
+                scope=_scope(form),
+                actor=current_user,
+            )
+            services.generate(synthesis)
+            db.session.commit()
+        except services.SynthesisError as error:
+            db.session.rollback()
+            form.title.errors.append(str(error))
+        else:
+            flash("Synthèse demandée : elle se prépare en arrière-plan.", "success")
+            return redirect(url_for(".show", synthesis_id=synthesis.id), 303)
+    return render_template("synthesis/form.html", form=form), (422 if form.errors else 200)
+
+
+@bp.get("/syntheses/<int:synthesis_id>")
+def show(synthesis_id: int):
+    synthesis = _synthesis_or_404(synthesis_id)
+    versions = [v for v in synthesis.versions if can_read_version(current_user, v)]
+    if not can_manage(current_user):
+        if not versions:
+            abort(404)
+        return redirect(url_for(".version", synthesis_id=synthesis.id, number=versions[0].number))
+    return render_template(
+        "synthesis/show.html",
+        synthesis=synthesis,
+        versions=versions,
+        run=synthesis.job_run,
+        status_labels=STATUS_LABELS,
+        scope=services.describe_scope(synthesis),
+    )
+
+
+@bp.post("/syntheses/<int:synthesis_id>/generer")
+@staff_only
+def regenerate(synthesis_id: int):
+    synthesis = _synthesis_or_404(synthesis_id)
+    running = synthesis.job_run and synthesis.job_run.status in ("queued", "running")
+    if running:
+        flash("Une version est déjà en préparation.", "info")
+    else:
+        services.generate(synthesis)
+        db.session.commit()
+        flash("Nouvelle version demandée : elle se prépare en arrière-plan.", "success")
+    return redirect(url_for(".show", synthesis_id=synthesis.id), 303)
+
+
+@bp.get("/taches/<int:job_run_id>.json")
+@staff_only
+def job_status(job_run_id: int):
+    run = get_or_404(db.session, JobRun, job_run_id)
+    return jsonify(
+        status=run.status,
+        label=STATUS_LABELS.get(run.status, run.status),
+        progress=run.progress,
+        message=run.message,
+    )
+
+
+def contribution_link(external: bool = False):
+    """Where a figure, idea or quote leads: the moderation page for staff, else the public one."""
+    endpoint = "desk.review" if can_manage(current_user) else "contributions.show"
+    key = "contribution_id"
+    return lambda ident: url_for(endpoint, _external=external, **{key: ident})
+
+
+def _render_context(synthesis: Synthesis, version: SynthesisVersion, external=False) -> dict:
+    return exports.document_context(
+        Document.from_dict(version.document),
+        services.editorial_of(version),
+        version=version.number,
+        status_label=version.status_label,
+        contribution_url=contribution_link(external),
+    )
+
+
+@bp.get("/syntheses/<int:synthesis_id>/v<int:number>")
+def version(synthesis_id: int, number: int):
+    synthesis = _synthesis_or_404(synthesis_id)
+    current = _version_or_404(synthesis, number)
+    return render_template(
+        "synthesis/version.html",
+        synthesis=synthesis,
+        current=current,
+        transitions=VERSION_TRANSITIONS.get(current.status, ()) if can_manage(current_user) else (),
+        can_edit=can_manage(current_user) and current.status != "published",
+        **_render_context(synthesis, current),
+    )
+
+
+@bp.post("/syntheses/<int:synthesis_id>/v<int:number>/etat")
+@staff_only
+def change_status(synthesis_id: int, number: int):
+    synthesis = _synthesis_or_404(synthesis_id)
+    current = _version_or_404(synthesis, number)
+    form = VersionStatusForm()
+    try:
+        if not form.validate():
+            raise services.SynthesisError("État inconnu.")
+        services.change_status(current, form.target.data, actor=current_user, now=utcnow())
+        db.session.commit()
+        flash(f"Version {current.number} : {current.status_label.lower()}.", "success")
+    except services.SynthesisError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return redirect(url_for(".version", synthesis_id=synthesis.id, number=number), 303)
+
+
+@bp.route("/syntheses/<int:synthesis_id>/v<int:number>/redaction", methods=["GET", "POST"])
+@staff_only
+def edit_editorial(synthesis_id: int, number: int):
+    synthesis = _synthesis_or_404(synthesis_id)
+    current = _version_or_404(synthesis, number)
+    form = EditorialForm(data=current.editorial or {})
+    if form.validate_on_submit():
+        try:
+            services.update_editorial(
+                current,
+                introduction=form.introduction.data,
+                analysis=form.analysis.data,
+                conclusions=form.conclusions.data,
+            )
+            db.session.commit()
+        except services.SynthesisError as error:
+            db.session.rollback()
+            form.introduction.errors.append(str(error))
+        else:
+            flash("Partie rédigée enregistrée.", "success")
+            return redirect(url_for(".version", synthesis_id=synthesis.id, number=number), 303)
+    return render_template(
+        "synthesis/editorial.html", synthesis=synthesis, current=current, form=form
+    ), (422 if form.errors else 200)
+
+
+# --- Exports ------------------------------------------------------------------------------
+
+
+def _filename(synthesis: Synthesis, number: int, extension: str) -> str:
+    return f"synthese-{synthesis.id}-v{number}.{extension}"
+
+
+@bp.get("/syntheses/<int:synthesis_id>/v<int:number>.<any(pdf, docx, json):kind>")
+def export(synthesis_id: int, number: int, kind: str):
+    synthesis = _synthesis_or_404(synthesis_id)
+    current = _version_or_404(synthesis, number)
+    context = _render_context(synthesis, current, external=True)
+    if kind == "pdf":
+        body = exports.render_pdf(
+            context["document"],
+            context["editorial"],
+            version=current.number,
+            status_label=current.status_label,
+            base_url=request.host_url,
+            contribution_url=context["contribution_url"],
+        )
+    elif kind == "docx":
+        body = exports.render_docx(
+            context["document"],
+            context["editorial"],
+            version=current.number,
+            status_label=current.status_label,
+        )
+    else:
+        body = exports.render_json(context["document"], context["editorial"], version=number)
+    disposition = f"attachment; filename={_filename(synthesis, number, kind)}"
+    return Response(body, mimetype=EXPORT_TYPES[kind], headers={"Content-Disposition": disposition})
+
+
+@bp.get("/syntheses/<int:synthesis_id>/v<int:number>/contributions.<any(csv, xlsx):kind>")
+def export_contributions(synthesis_id: int, number: int, kind: str):
+    synthesis = _synthesis_or_404(synthesis_id)
+    current = _version_or_404(synthesis, number)
+    rows = services.export_rows(synthesis, Document.from_dict(current.document))
+    name = f"synthese-{synthesis.id}-v{number}-contributions.{kind}"
+    headers = {"Content-Disposition": f"attachment; filename={name}"}
+    if kind == "csv":
+        stream = stream_with_context(exports.stream_csv(rows))
+        return Response(stream, mimetype="text/csv", headers=headers)
+    buffer = io.BytesIO()
+    exports.write_xlsx(rows, buffer)
+    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(buffer.getvalue(), mimetype=mimetype, headers=headers)

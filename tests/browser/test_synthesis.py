@@ -1,0 +1,62 @@
+"""A facilitator produces the synthesis of the demo concertation and downloads it."""
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import check_a11y, login_as
+
+pytestmark = pytest.mark.browser
+
+
+def _download(page, link_text: str) -> bytes:
+    with page.expect_download() as info:
+        page.click(f"a:has-text('{link_text}')")
+    return Path(info.value.path()).read_bytes()
+
+
+def test_facilitator_generates_reads_and_downloads_a_synthesis(page, live_server):
+    login_as(page, live_server, "animateur")
+    page.goto("/syntheses/")
+    check_a11y(page)
+    page.click("text=Nouvelle synthèse")
+    check_a11y(page)
+    page.fill("#title", "Synthèse des concertations territoriales")
+    page.select_option("#template", "concertations")
+    page.click("button:has-text('Préparer la synthèse')")
+    page.wait_for_url(re.compile(r"/syntheses/\d+$"))
+    check_a11y(page)
+    page.locator("a:has-text('Version 1')").wait_for(timeout=60_000)  # the job, then a reload
+    page.click("a:has-text('Version 1')")
+    check_a11y(page)
+
+    main = page.inner_text("main")
+    assert "Partie rédigée par l" in main
+    assert "Ce que les participants ont dit" in main
+    quote_links = page.locator(".synthesis-quote figcaption a[href*='/moderation/']")
+    assert quote_links.count() >= 3  # every quote leads back to its contribution
+    first = quote_links.first.get_attribute("href")
+    page.goto(first)
+    assert re.search(r"/moderation/\d+", page.url)
+    page.go_back()
+
+    page.click("text=Rédiger l'introduction")
+    page.fill("#introduction", "Les habitants ont surtout parlé de mobilité.")
+    page.click("button:has-text('Enregistrer')")
+    page.wait_for_selector("text=Partie rédigée enregistrée")
+    assert "Les habitants ont surtout parlé de mobilité." in page.inner_text("main")
+
+    pdf = _download(page, "PDF")
+    assert pdf.startswith(b"%PDF")
+    docx = _download(page, "Word (DOCX)")
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        text = archive.read("word/document.xml").decode()
+    assert "Les habitants ont surtout parlé de mobilité." in text
+
+    page.click("a:has-text('Synthèse des concertations territoriales')")
+    page.click("button:has-text('Générer une nouvelle version')")
+    page.locator("a:has-text('Version 2')").wait_for(timeout=60_000)
+    assert page.locator("a:has-text('Version 1')").count() == 1
