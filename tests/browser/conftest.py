@@ -5,12 +5,14 @@ database when CONSULT_TEST_DATABASE_URL is set), filled with the demo data.
 """
 
 import os
+import secrets
 import shutil
 import threading
 from pathlib import Path
 
 import psycopg
 import pytest
+import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
@@ -19,6 +21,8 @@ from config import TestConfig, _normalise_db_url
 from consult import create_app
 from consult.demo.loader import load_demo
 from consult.extensions import db
+from consult.meetings.models import Meeting
+from consult.schemes.models import Scheme
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -134,3 +138,16 @@ def login_as(page, live_server, key: str) -> None:
     page.fill("#password", live_server.logins[email])
     page.click("button[type=submit] >> text=Se connecter")
     page.wait_for_url(lambda url: "/connexion" not in url)
+
+
+def add_open_meeting(title: str) -> Meeting:
+    """An open meeting of the demo scheme (call inside the live server's app context)."""
+    meeting = Meeting(
+        scheme=db.session.scalars(sa.select(Scheme)).first(),
+        kind="concertation_territoriale",
+        status="open",
+        title=f"{title} {secrets.token_hex(3)}",
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting

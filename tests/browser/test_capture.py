@@ -1,7 +1,6 @@
 """Facilitators capture paper contributions: 50 typed with the keyboard alone, and an import."""
 
 import re
-import secrets
 
 import pytest
 import sqlalchemy as sa
@@ -9,9 +8,7 @@ import sqlalchemy as sa
 from consult.accounts.models import User
 from consult.contributions.models import Contribution
 from consult.extensions import db
-from consult.meetings.models import Meeting
-from consult.schemes.models import Scheme
-from tests.browser.conftest import check_a11y, login_as
+from tests.browser.conftest import add_open_meeting, check_a11y, login_as
 
 pytestmark = pytest.mark.browser
 
@@ -29,14 +26,7 @@ FIXED = GOOD_AND_BAD.replace(";constat", "Trop d'attente au téléphone;constat"
 
 def _open_meeting(live_server) -> int:
     with live_server.app.app_context():
-        scheme = db.session.scalars(sa.select(Scheme)).first()
-        meeting = Meeting(
-            scheme=scheme,
-            kind="concertation_territoriale",
-            status="open",
-            title=f"Concertation papier {secrets.token_hex(3)}",
-        )
-        db.session.add(meeting)
+        meeting = add_open_meeting("Concertation papier")
         db.session.commit()
         return meeting.id
 

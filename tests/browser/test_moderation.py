@@ -1,7 +1,6 @@
 """A moderator works through a queue with the keyboard alone."""
 
 import re
-import secrets
 
 import pytest
 import sqlalchemy as sa
@@ -10,11 +9,9 @@ from consult.contributions.models import Contribution
 from consult.contributions.services import Draft, submit_contribution
 from consult.core.db import utcnow
 from consult.extensions import db
-from consult.meetings.models import Meeting
-from consult.schemes.models import Scheme
 from consult.tagging.models import ContributionTag
 from consult.tagging.services import build_suggesters, store_suggestions
-from tests.browser.conftest import check_a11y, login_as
+from tests.browser.conftest import add_open_meeting, check_a11y, login_as
 
 pytestmark = pytest.mark.browser
 
@@ -30,22 +27,14 @@ TEXTS = {
 def _queue(live_server) -> tuple[int, dict[str, int]]:
     """An open meeting with five pending contributions and their suggestions."""
     with live_server.app.app_context():
-        scheme = db.session.scalars(sa.select(Scheme)).first()
-        meeting = Meeting(
-            scheme=scheme,
-            kind="concertation_territoriale",
-            status="open",
-            title=f"Concertation à modérer {secrets.token_hex(3)}",
-        )
-        db.session.add(meeting)
-        db.session.flush()
+        meeting = add_open_meeting("Concertation à modérer")
         ids = {}
         for key, text in TEXTS.items():
             contribution, _ = submit_contribution(
                 meeting, Draft(body=text), now=utcnow(), suggest=False
             )
             ids[key] = contribution.id
-        suggesters = build_suggesters(scheme)
+        suggesters = build_suggesters(meeting.scheme)
         for contribution_id in ids.values():
             store_suggestions(
                 db.session.get(Contribution, contribution_id), suggesters, now=utcnow()
