@@ -5,6 +5,7 @@ import os
 from flask import Flask
 from werkzeug.utils import import_string
 
+from consult.core import db as core_db
 from consult.extensions import csrf, db, limiter, login_manager, migrate
 
 
@@ -28,6 +29,7 @@ def create_app(config_object=None) -> Flask:
     if isinstance(config_object, str):
         config_object = import_string(config_object)
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.url_map.converters["int"] = core_db.BoundedIntConverter
     app.config.from_object(config_object)
     _check_required(app, config_object)
     _init_extensions(app)

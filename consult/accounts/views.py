@@ -1,6 +1,8 @@
 """Sign-in, sign-out, passwords, invitations and the administrator's account list."""
 
 import logging
+import re
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import (
@@ -53,9 +55,14 @@ def _client_ip() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    # Only local paths: an open redirect would help phishing.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+    """Only a path of this site: an open redirect would help phishing.
+
+    Browsers drop tabs and newlines and read ``\\`` as ``/``: "/\t/evil" is "//evil".
+    """
+    cleaned = re.sub(r"[\x00-\x1f\x7f]", "", target or "").replace("\\", "/")
+    parts = urlsplit(cleaned)
+    if cleaned.startswith("/") and not cleaned.startswith("//") and not parts.netloc:
+        return cleaned
     return url_for("site.home")
 
 

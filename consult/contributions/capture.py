@@ -19,7 +19,7 @@ from consult.contributions.forms import (
 )
 from consult.contributions.models import Contribution
 from consult.contributions.permissions import STAFF, can_import, can_record_for_others
-from consult.core.db import get_or_404, utcnow
+from consult.core.db import get_or_404, small_int, utcnow
 from consult.core.security import roles_required
 from consult.extensions import db
 from consult.meetings.models import Meeting
@@ -63,7 +63,7 @@ def _rapid_form() -> RapidEntryForm:
         for arg, name in STICKY.items():
             if request.args.get(arg):
                 form[name].data = request.args[arg][:200]
-        form.territory_id.data = request.args.get("territoire", 0, type=int)
+        form.territory_id.data = request.args.get("territoire", 0, type=small_int)
         form.form_key.data = new_form_key()
     return form
 
@@ -152,6 +152,7 @@ def import_upload(meeting_id: int):
 @staff_only
 def import_sample(meeting_id: int):
     """A file to start from: the accepted columns (semicolons, as French Excel writes)."""
+    get_or_404(db.session, Meeting, meeting_id)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(["texte", "type", "auteur", "pseudonyme", "publics", "territoire", "groupe"])

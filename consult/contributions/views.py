@@ -34,7 +34,7 @@ from consult.contributions.forms import (
 )
 from consult.contributions.models import KINDS, STATUSES, Contribution
 from consult.contributions.permissions import can_support
-from consult.core.db import get_or_404, utcnow
+from consult.core.db import get_or_404, small_int, utcnow
 from consult.extensions import db, limiter
 from consult.meetings.models import Meeting
 from consult.meetings.permissions import can_view_meeting
@@ -312,9 +312,9 @@ def erase():
 @bp.get("/contributions/")
 def index():
     kind = request.args.get("type") if request.args.get("type") in KINDS else None
-    territory_id = request.args.get("territoire", type=int)
+    territory_id = request.args.get("territoire", type=small_int)
     page = services.published_page(
-        page=request.args.get("page", 1, type=int), kind=kind, territory_id=territory_id
+        page=request.args.get("page", 1, type=small_int), kind=kind, territory_id=territory_id
     )
     territories = db.session.scalars(sa.select(Territory).order_by(Territory.position)).all()
     return render_template(

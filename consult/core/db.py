@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.routing import IntegerConverter
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -84,3 +85,22 @@ def configure_sqlite(engine) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN")
+
+
+MAX_ID = 2**31 - 1  # ids and page numbers beyond this are refused, never sent to the database
+
+
+def small_int(value) -> int:
+    """``int`` for query strings and form fields: refuses what no row or page can be."""
+    number = int(value)
+    if not 0 <= number <= MAX_ID:
+        raise ValueError("nombre hors limites")
+    return number
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` in routes: an id too large for the database is simply not found (404)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)

@@ -1,11 +1,14 @@
 """Form base class: CSRF-protected, whitespace stripped, French messages."""
 
+import unicodedata
+
 from flask_wtf import FlaskForm
 from wtforms import validators
 
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    """Trim, and normalise (NFC) as the sanitiser will: lengths are checked on what is stored."""
+    return unicodedata.normalize("NFC", value.strip()) if isinstance(value, str) else value
 
 
 class BaseForm(FlaskForm):

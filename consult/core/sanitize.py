@@ -36,6 +36,7 @@ PROFILES: dict[str, dict] = {
 # isolates that can make text read differently from what it is (CVE-2021-42574).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"[ \t]+")
+_TAG_START = re.compile(r"<(?=[A-Za-z!/?])")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
@@ -62,6 +63,8 @@ def clean_text(text: str | None) -> str:
         if stripped == text:
             break
         text = stripped
+    # What bleach left of an unclosed tag ("<img src=x onerror=…") must never read as one.
+    text = _TAG_START.sub("< ", text)
     return _normalise(text)
 
 

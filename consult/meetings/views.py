@@ -18,7 +18,7 @@ from flask import (
 from flask_login import current_user
 
 from consult.contributions.services import published_page, published_since
-from consult.core.db import get_or_404, utcnow
+from consult.core.db import get_or_404, small_int, utcnow
 from consult.core.security import roles_required
 from consult.extensions import db
 from consult.meetings import services
@@ -91,7 +91,7 @@ def index():
 @bp.get("/rencontres/<int:meeting_id>")
 def show(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
-    page = published_page(meeting_id=meeting.id, page=request.args.get("page", 1, type=int))
+    page = published_page(meeting_id=meeting.id, page=request.args.get("page", 1, type=small_int))
     return render_template(
         "meetings/show.html",
         meeting=meeting,
@@ -199,7 +199,7 @@ def _parse_since(raw: str | None) -> datetime | None:
 def wall_feed(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     since = _parse_since(request.args.get("since"))
-    after = request.args.get("after", 0, type=int)
+    after = request.args.get("after", 0, type=small_int)
     items = [_wall_item(c) for c in published_since(meeting.id, since, after)]
     if items:
         cursor = {"since": items[-1]["published_at"], "after": items[-1]["id"]}

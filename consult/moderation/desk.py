@@ -9,7 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from consult.analysis.personal_data import find_personal_data
 from consult.contributions.models import AUTHOR_TYPES, KINDS, STATUSES, Contribution
-from consult.core.db import get_or_404, utcnow
+from consult.contributions.services import ContributionError
+from consult.core.db import get_or_404, small_int, utcnow
 from consult.core.security import roles_required
 from consult.extensions import db
 from consult.meetings.models import Meeting
@@ -72,7 +73,7 @@ def queue():
     filters = _filters()
     if not request.args:  # the menu link: what is waiting for a decision
         filters.status = "pending"
-    page = queue_page(filters, page=request.args.get("page", 1, type=int))
+    page = queue_page(filters, page=request.args.get("page", 1, type=small_int))
     bulk = BulkForm(formdata=None, back=_queue_url(filters))
     return render_template(
         "moderation/queue.html",
@@ -173,7 +174,7 @@ def decide(contribution_id: int):
     _previous, next_id = neighbours(filters, contribution.id)
     try:
         message = _apply(contribution, form)
-    except services.ModerationError as error:
+    except (services.ModerationError, ContributionError) as error:
         db.session.rollback()
         form.action.errors.append(str(error))
         return _review_page(contribution, filters, decision=form, status=422)
@@ -265,7 +266,7 @@ def merge():
 @bp.get("/moderation/doublons")
 @staff_only
 def duplicates():
-    meeting_id = request.args.get("rencontre", type=int)
+    meeting_id = request.args.get("rencontre", type=small_int)
     meeting = db.session.get(Meeting, meeting_id) if meeting_id else None
     meetings = db.session.scalars(sa.select(Meeting).order_by(Meeting.id.desc())).all()
     return render_template(

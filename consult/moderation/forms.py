@@ -10,6 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, NumberRange, Optional
 
+from consult.core.db import MAX_ID, small_int
 from consult.core.forms import BaseForm, length, required
 from consult.moderation.models import REJECTION_REASONS, REPORT_REASONS
 
@@ -40,9 +41,9 @@ class DecisionForm(BaseForm):
 class TagForm(BaseForm):
     """Accept a suggestion, add a theme or fiche, or remove a tag."""
 
-    accept = IntegerField(validators=[Optional()])
+    accept = IntegerField(validators=[Optional(), NumberRange(1, MAX_ID)])
     add = SelectField("Ajouter une thématique ou une fiche", validators=[Optional()])
-    remove = IntegerField(validators=[Optional()])
+    remove = IntegerField(validators=[Optional(), NumberRange(1, MAX_ID)])
 
     def fill_choices(self, scheme) -> None:
         """``theme:<id>`` and ``fiche:<id>`` of the contribution's scheme."""
@@ -57,14 +58,16 @@ class TagForm(BaseForm):
 class MergeForm(BaseForm):
     """Merge the chosen contributions into the target (the one kept)."""
 
-    target = IntegerField(validators=[required("Choisissez la contribution à garder.")])
-    sources = SelectMultipleField(coerce=int, validate_choice=False)
+    target = IntegerField(
+        validators=[required("Choisissez la contribution à garder."), NumberRange(1, MAX_ID)]
+    )
+    sources = SelectMultipleField(coerce=small_int, validate_choice=False)
 
 
 class BulkForm(BaseForm):
     """The same decision on every selected contribution of the queue."""
 
-    ids = SelectMultipleField(coerce=int, validate_choice=False)
+    ids = SelectMultipleField(coerce=small_int, validate_choice=False)
     action = SelectField("Action sur la sélection", choices=BULK_ACTIONS)
     reason = SelectField(
         "Motif (rejet)", choices={"": "— Choisir —", **REJECTION_REASONS}, validators=[Optional()]

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, render_template, request
 from sqlalchemy.orm import selectinload
 
+from consult.core.db import small_int
 from consult.core.security import roles_required
 from consult.extensions import db
 from consult.moderation.models import ModerationEvent
@@ -25,7 +26,7 @@ def _safe_cell(value) -> str:
 @bp.get("/admin/journal-moderation")
 @roles_required("admin")
 def audit_log():
-    page = max(1, request.args.get("page", 1, type=int))
+    page = max(1, request.args.get("page", 1, type=small_int))
     query = sa.select(ModerationEvent).order_by(
         ModerationEvent.at.desc(), ModerationEvent.id.desc()
     )

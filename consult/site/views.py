@@ -36,7 +36,9 @@ def home():
         sa.select(Meeting).where(Meeting.status == "open").order_by(Meeting.held_on)
     ).all()
     figures = {
-        "meetings": db.session.scalar(sa.select(sa.func.count(Meeting.id))),
+        "meetings": db.session.scalar(
+            sa.select(sa.func.count(Meeting.id)).where(Meeting.status != "draft")
+        ),
         "contributions": db.session.scalar(
             sa.select(sa.func.count(Contribution.id)).where(Contribution.status == "published")
         ),

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from consult.analysis.suggest import Label, Suggester
 from consult.contributions.models import Contribution
@@ -44,11 +45,7 @@ def add_tag(
     if target.scheme_id != _scheme_of(contribution):
         raise TaggingError("Cette thématique ou fiche n'appartient pas au schéma de la rencontre.")
     column = ContributionTag.theme_id if theme else ContributionTag.fiche_id
-    existing = db.session.scalar(
-        sa.select(ContributionTag).where(
-            ContributionTag.contribution_id == contribution.id, column == target.id
-        )
-    )
+    existing = _tag_on(contribution, column, target.id)
     if existing:
         return existing
     before = moderation.snapshot(contribution)
@@ -60,13 +57,24 @@ def add_tag(
         from_suggestion=from_suggestion,
         created_at=now,
     )
-    db.session.add(tag)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # two moderators at once: the second finds the tag
+            db.session.add(tag)
+    except IntegrityError:
+        return _tag_on(contribution, column, target.id)
     origin = " (suggestion acceptée)" if from_suggestion else ""
     moderation.record(
         contribution, actor, "tag", before, reason=f"{_describe(target)}{origin}", now=now
     )
     return tag
+
+
+def _tag_on(contribution: Contribution, column, target_id: int) -> ContributionTag | None:
+    return db.session.scalar(
+        sa.select(ContributionTag).where(
+            ContributionTag.contribution_id == contribution.id, column == target_id
+        )
+    )
 
 
 def _describe(target: Theme | Fiche) -> str:

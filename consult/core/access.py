@@ -1,0 +1,457 @@
+"""Who may do what: one declarative table, keyed by Flask endpoint.
+
+This module is data (it imports no view). ``tests/security/test_access_matrix.py``
+walks ``app.url_map``: every route must have a :class:`Rule` here, and for every
+role the observed answer must be the one written below. ``docs/acces.md`` is
+:func:`document` (``python -m consult.core.access > docs/acces.md``).
+
+Outcomes, for the route's main method (GET when it has one, else POST) on a
+typical existing object (an open meeting, a published contribution…):
+
+- ``allow``: the page is served (2xx), or a redirect elsewhere than the login page
+  (for a POST sent empty: anything but login, 403 or 404, e.g. 303, 400, 409, 422);
+- ``login``: redirect to the login page (``/connexion``);
+- ``deny``: 403, the role may not use this route at all;
+- ``hidden``: 404, the object is private and its existence is not revealed.
+
+``variants`` say what happens on a private version of the object (a meeting in
+preparation, a pending contribution…). ``member`` is a working-group member:
+working groups do not exist yet, so today a member has a participant's rights
+everywhere, except synthesis versions shared with the working groups.
+"""
+
+from dataclasses import dataclass, field
+
+ROLES = ("anonymous", "participant", "partner", "member", "facilitator", "admin")
+OUTCOMES = ("allow", "login", "deny", "hidden")
+
+ROLE_LABELS = {
+    "anonymous": "Anonyme",
+    "participant": "Participant·e",
+    "partner": "Partenaire",
+    "member": "Membre (groupe de travail)",
+    "facilitator": "Animateur·rice",
+    "admin": "Administrateur·rice",
+}
+OUTCOME_LABELS = {
+    "allow": "oui",
+    "login": "connexion",
+    "deny": "non (403)",
+    "hidden": "caché (404)",
+}
+# The typical object each URL parameter names in the matrix (the test builds them).
+OBJECTS = {
+    "meeting_id": "une rencontre ouverte (contributions publiées directement)",
+    "contribution_id": "une contribution publiée de cette rencontre",
+    "import_id": "un fichier d'import déposé pour cette rencontre",
+    "user_id": "un compte participant·e à administrer",
+    "token": "un lien valide (réinitialisation ou invitation) pour un compte existant",
+    "slug": "un schéma importé",
+    "number": "une fiche de ce schéma ; pour une synthèse, sa version publiée",
+    "code": "le code de la rencontre ouverte",
+    "code de suivi": (
+        "(envoyé dans le formulaire) le code de suivi de la contribution publiée (droits RGPD)"
+    ),
+    "filename": "une feuille de style",
+    "synthesis_id": "une synthèse dont une version est publiée",
+    "job_run_id": "la tâche de génération de cette synthèse",
+    "kind": "le format d'export (json ; csv pour les contributions)",
+}
+# The private objects variants are about.
+VARIANTS = {
+    "draft_meeting": "sur une rencontre en préparation",
+    "pending_contribution": "sur une contribution en attente de modération",
+    "other_meeting_upload": "avec un fichier déposé pour une autre rencontre",
+    "expired_token": "avec un lien invalide ou expiré",
+    "unknown_receipt": "avec un code de suivi inconnu",
+    "draft_version": "sur une synthèse dont la version est un brouillon",
+    "shared_version": "sur une version partagée avec les groupes de travail",
+}
+
+
+def outcomes(anonymous, participant, partner, member, facilitator, admin) -> dict[str, str]:
+    """One outcome per role, in the order of :data:`ROLES`."""
+    values = (anonymous, participant, partner, member, facilitator, admin)
+    unknown = [v for v in values if v not in OUTCOMES]
+    if unknown:
+        raise ValueError(f"unknown outcome(s): {unknown}")
+    return dict(zip(ROLES, values, strict=True))
+
+
+PUBLIC = outcomes("allow", "allow", "allow", "allow", "allow", "allow")
+SIGNED_IN = outcomes("login", "allow", "allow", "allow", "allow", "allow")
+STAFF = outcomes("login", "deny", "deny", "deny", "allow", "allow")
+ADMIN = outcomes("login", "deny", "deny", "deny", "deny", "allow")
+STAFF_ONLY_SEE = outcomes("hidden", "hidden", "hidden", "hidden", "allow", "allow")
+NOBODY_SEES = outcomes("hidden", "hidden", "hidden", "hidden", "hidden", "hidden")
+GROUPS_SEE = outcomes("hidden", "hidden", "allow", "allow", "allow", "allow")
+STAFF_BUT_HIDDEN = outcomes("login", "deny", "deny", "deny", "hidden", "hidden")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What each role gets on one endpoint; ``path`` and ``methods`` as in ``app.url_map``."""
+
+    path: str
+    outcomes: dict[str, str]
+    methods: tuple[str, ...] = ("GET",)
+    note: str = ""
+    variants: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def method(self) -> str:
+        """The main method: GET when the route has one, else its only other method."""
+        return "GET" if "GET" in self.methods else self.methods[0]
+
+
+GET_POST = ("GET", "POST")
+POST = ("POST",)
+ON_DRAFT_MEETING = {"draft_meeting": STAFF_ONLY_SEE}
+ON_PENDING = {"pending_contribution": NOBODY_SEES}
+ON_VERSIONS = {"draft_version": STAFF_ONLY_SEE, "shared_version": GROUPS_SEE}
+OPEN_ONLY = (
+    "Seulement si la rencontre est ouverte ; close ou archivée : une page « rencontre close » "
+    "qui rend le texte (200, 409 en POST)."
+)
+CAPTURE_NOTE = "Rencontre ouverte seulement ; sinon retour à la page de gestion avec un message."
+
+RULES: dict[str, Rule] = {
+    # --- Site ------------------------------------------------------------------------
+    "site.home": Rule("/", PUBLIC),
+    "site.theme_css": Rule("/theme.css", PUBLIC),
+    "site.logo": Rule("/logo", PUBLIC, note="404 pour tous tant qu'aucun logo n'est déposé."),
+    "site.accessibility": Rule("/accessibilite", PUBLIC),
+    "site.privacy": Rule("/donnees-personnelles", PUBLIC),
+    "site.admin_home": Rule("/admin/", STAFF),
+    "site.settings": Rule(
+        "/admin/apparence", ADMIN, GET_POST, note="Logo PNG ou JPEG, 512 Ko au plus."
+    ),
+    "static": Rule("/static/<path:filename>", PUBLIC),
+    # --- Accounts --------------------------------------------------------------------
+    "accounts.login": Rule(
+        "/connexion", PUBLIC, GET_POST, note="Essais limités par adresse et par IP."
+    ),
+    "accounts.logout": Rule("/deconnexion", SIGNED_IN, POST),
+    "accounts.register": Rule(
+        "/inscription", PUBLIC, GET_POST, note="Crée toujours un compte participant·e."
+    ),
+    "accounts.account": Rule("/mon-compte", SIGNED_IN, GET_POST),
+    "accounts.forgot_password": Rule(
+        "/mot-de-passe-oublie",
+        PUBLIC,
+        GET_POST,
+        note="Même réponse que l'adresse existe ou non (pas d'énumération des comptes).",
+    ),
+    "accounts.reset_password": Rule(
+        "/reinitialiser/<token>",
+        PUBLIC,
+        GET_POST,
+        note="Le lien signé (valable une heure) tient lieu d'autorisation.",
+        variants={"expired_token": NOBODY_SEES},
+    ),
+    "accounts.accept_invitation": Rule(
+        "/invitation/<token>",
+        PUBLIC,
+        GET_POST,
+        note="Le lien signé (valable 7 jours) tient lieu d'autorisation.",
+        variants={"expired_token": NOBODY_SEES},
+    ),
+    "accounts.admin_users": Rule(
+        "/admin/comptes",
+        ADMIN,
+        GET_POST,
+        note="Invitation d'un compte d'équipe ; un compte partenaire a une organisation.",
+    ),
+    "accounts.create_organisation": Rule("/admin/organisations", ADMIN, POST),
+    "accounts.toggle_user": Rule(
+        "/admin/comptes/<int:user_id>/statut",
+        ADMIN,
+        POST,
+        note="Suspendre ou réactiver un compte ; pas le sien.",
+    ),
+    "accounts.resend_invitation": Rule(
+        "/admin/comptes/<int:user_id>/relancer",
+        ADMIN,
+        POST,
+        note="Seulement un compte qui n'a pas encore choisi son mot de passe.",
+    ),
+    # --- Schemes and reference lists ---------------------------------------------------
+    "schemes.index": Rule("/schemas/", PUBLIC),
+    "schemes.show": Rule("/schemas/<slug>/", PUBLIC),
+    "schemes.fiche": Rule("/schemas/<slug>/fiches/<number>", PUBLIC),
+    "schemes.territories": Rule("/territoires/", PUBLIC),
+    "schemes.admin_territories": Rule("/admin/territoires", ADMIN),
+    "schemes.add_territory": Rule("/admin/territoires", ADMIN, POST),
+    "schemes.add_public": Rule("/admin/publics", ADMIN, POST),
+    "schemes.import_form": Rule("/admin/schemas/importer", ADMIN, GET_POST),
+    "schemes.levels": Rule("/admin/schemas/<slug>/niveaux", ADMIN, GET_POST),
+    # --- Meetings --------------------------------------------------------------------
+    "meetings.index": Rule(
+        "/rencontres/",
+        PUBLIC,
+        note="Les rencontres en préparation n'y figurent que pour l'équipe d'animation.",
+    ),
+    "meetings.show": Rule("/rencontres/<int:meeting_id>", PUBLIC, variants=ON_DRAFT_MEETING),
+    "meetings.join": Rule("/rejoindre", PUBLIC, note="Le code mène à une rencontre ouverte."),
+    "meetings.short_link": Rule(
+        "/r/<string(maxlength=30):code>",
+        PUBLIC,
+        note="Seulement vers une rencontre ouverte ; sinon « code inconnu » (422).",
+    ),
+    "meetings.qr": Rule(
+        "/rencontres/<int:meeting_id>/qr.svg",
+        PUBLIC,
+        note="Avant l'ouverture, seule l'équipe d'animation voit le code.",
+        variants=ON_DRAFT_MEETING,
+    ),
+    "meetings.poster": Rule(
+        "/rencontres/<int:meeting_id>/affiche", PUBLIC, variants=ON_DRAFT_MEETING
+    ),
+    "meetings.wall": Rule("/rencontres/<int:meeting_id>/mur", PUBLIC, variants=ON_DRAFT_MEETING),
+    "meetings.wall_feed": Rule(
+        "/rencontres/<int:meeting_id>/mur.json",
+        PUBLIC,
+        note="Seulement les contributions publiées.",
+        variants=ON_DRAFT_MEETING,
+    ),
+    "meetings.create": Rule("/rencontres/nouvelle", STAFF, GET_POST),
+    "meetings.edit": Rule(
+        "/rencontres/<int:meeting_id>/modifier",
+        STAFF,
+        GET_POST,
+        note="Rencontre archivée : retour à la gestion, rien ne change.",
+        variants={"draft_meeting": STAFF},
+    ),
+    "meetings.manage": Rule(
+        "/rencontres/<int:meeting_id>/gestion", STAFF, variants={"draft_meeting": STAFF}
+    ),
+    "meetings.change_status": Rule(
+        "/rencontres/<int:meeting_id>/etat",
+        STAFF,
+        POST,
+        note="Préparation → ouverte → close → archivée (une rencontre close peut rouvrir).",
+    ),
+    "meetings.attendance": Rule(
+        "/rencontres/<int:meeting_id>/presences",
+        STAFF,
+        POST,
+        note="Rencontre ouverte ou close seulement (422 sinon).",
+    ),
+    "meetings.close": Rule(
+        "/rencontres/<int:meeting_id>/cloture",
+        STAFF,
+        POST,
+        note="Rencontre ouverte seulement (422 sinon).",
+    ),
+    # --- Contributions ---------------------------------------------------------------
+    "contributions.create": Rule(
+        "/rencontres/<int:meeting_id>/contribuer",
+        PUBLIC,
+        GET_POST,
+        note=OPEN_ONLY + " Envois anonymes limités par navigateur et par IP.",
+        variants=ON_DRAFT_MEETING,
+    ),
+    "contributions.create_easy": Rule(
+        "/rencontres/<int:meeting_id>/contribuer/facile",
+        PUBLIC,
+        GET_POST,
+        note=OPEN_ONLY,
+        variants=ON_DRAFT_MEETING,
+    ),
+    "contributions.thanks": Rule(
+        "/rencontres/<int:meeting_id>/merci",
+        PUBLIC,
+        note="Montre le reçu gardé dans la session ; sans reçu, renvoie au formulaire.",
+        variants=ON_DRAFT_MEETING,
+    ),
+    "contributions.track": Rule(
+        "/suivi", PUBLIC, GET_POST, note="Le code de suivi tient lieu d'autorisation."
+    ),
+    "contributions.download_data": Rule(
+        "/suivi/donnees",
+        PUBLIC,
+        POST,
+        note="Le code de suivi envoyé avec le formulaire tient lieu d'autorisation.",
+        variants={"unknown_receipt": NOBODY_SEES},
+    ),
+    "contributions.erase": Rule(
+        "/suivi/effacer",
+        PUBLIC,
+        POST,
+        note=(
+            "Le code de suivi envoyé avec le formulaire tient lieu d'autorisation ; "
+            "effacer la signature ou retirer la contribution."
+        ),
+        variants={"unknown_receipt": NOBODY_SEES},
+    ),
+    "contributions.index": Rule("/contributions/", PUBLIC, note="Contributions publiées seules."),
+    "contributions.show": Rule(
+        "/contributions/<int:contribution_id>",
+        PUBLIC,
+        note="Fusionnée : renvoi vers celle qui la garde.",
+        variants=ON_PENDING,
+    ),
+    "contributions.support": Rule(
+        "/contributions/<int:contribution_id>/soutenir",
+        PUBLIC,
+        POST,
+        note="Un soutien par compte ou par navigateur ; pas sur une rencontre archivée.",
+        variants=ON_PENDING,
+    ),
+    "contributions.report": Rule(
+        "/contributions/<int:contribution_id>/signaler",
+        PUBLIC,
+        GET_POST,
+        variants=ON_PENDING,
+    ),
+    # --- Capture by facilitators -----------------------------------------------------
+    "capture.rapid_entry": Rule(
+        "/rencontres/<int:meeting_id>/saisie", STAFF, GET_POST, note=CAPTURE_NOTE
+    ),
+    "capture.import_upload": Rule(
+        "/rencontres/<int:meeting_id>/import", STAFF, GET_POST, note=CAPTURE_NOTE
+    ),
+    "capture.import_sample": Rule("/rencontres/<int:meeting_id>/import/modele.csv", STAFF),
+    "capture.import_preview": Rule(
+        "/rencontres/<int:meeting_id>/import/<int:import_id>",
+        STAFF,
+        GET_POST,
+        variants={"other_meeting_upload": STAFF_BUT_HIDDEN},
+    ),
+    "capture.import_confirm": Rule(
+        "/rencontres/<int:meeting_id>/import/<int:import_id>/confirmer",
+        STAFF,
+        POST,
+        note="Tout ou rien, une seule fois par fichier, rencontre ouverte seulement.",
+        variants={"other_meeting_upload": STAFF_BUT_HIDDEN},
+    ),
+    # --- Moderation ------------------------------------------------------------------
+    "desk.queue": Rule("/moderation/", STAFF),
+    "desk.review": Rule(
+        "/moderation/<int:contribution_id>",
+        STAFF,
+        note=(
+            "403 (et non 404) hors de l'équipe, pour toute adresse /moderation/… : "
+            "la réponse ne révèle pas si la contribution existe."
+        ),
+        variants={"pending_contribution": STAFF},
+    ),
+    "desk.decide": Rule(
+        "/moderation/<int:contribution_id>/decision",
+        STAFF,
+        POST,
+        variants={"pending_contribution": STAFF},
+    ),
+    "desk.tag": Rule("/moderation/<int:contribution_id>/etiquettes", STAFF, POST),
+    "desk.merge": Rule(
+        "/moderation/fusion", STAFF, POST, note="Contributions d'une même rencontre seulement."
+    ),
+    "desk.duplicates": Rule("/moderation/doublons", STAFF),
+    "desk.bulk": Rule("/moderation/lot", STAFF, POST, note="1 000 contributions au plus."),
+    "moderation.audit_log": Rule("/admin/journal-moderation", ADMIN),
+    "moderation.audit_log_csv": Rule(
+        "/admin/journal-moderation.csv",
+        ADMIN,
+        note="Les cellules qui commencent par = + - @ sont neutralisées (apostrophe).",
+    ),
+    # --- Syntheses -------------------------------------------------------------------
+    "synthesis.index": Rule(
+        "/syntheses/", PUBLIC, note="Chacun n'y voit que les versions qu'il peut lire."
+    ),
+    "synthesis.create": Rule("/syntheses/nouvelle", STAFF, GET_POST),
+    "synthesis.show": Rule(
+        "/syntheses/<int:synthesis_id>",
+        PUBLIC,
+        note="Hors de l'équipe : renvoi vers la dernière version lisible.",
+        variants=ON_VERSIONS,
+    ),
+    "synthesis.regenerate": Rule("/syntheses/<int:synthesis_id>/generer", STAFF, POST),
+    "synthesis.job_status": Rule("/taches/<int:job_run_id>.json", STAFF),
+    "synthesis.version": Rule(
+        "/syntheses/<int:synthesis_id>/v<int:number>",
+        PUBLIC,
+        note="Brouillon : l'équipe ; partagée : aussi les groupes de travail et partenaires.",
+        variants=ON_VERSIONS,
+    ),
+    "synthesis.change_status": Rule(
+        "/syntheses/<int:synthesis_id>/v<int:number>/etat",
+        STAFF,
+        POST,
+        note="Une synthèse qui lit des contributions non modérées ne se publie pas.",
+    ),
+    "synthesis.edit_editorial": Rule(
+        "/syntheses/<int:synthesis_id>/v<int:number>/redaction",
+        STAFF,
+        GET_POST,
+        note="Une version publiée ne change plus.",
+    ),
+    "synthesis.export": Rule(
+        "/syntheses/<int:synthesis_id>/v<int:number>.<any(pdf, docx, json):kind>",
+        PUBLIC,
+        variants=ON_VERSIONS,
+    ),
+    "synthesis.export_contributions": Rule(
+        "/syntheses/<int:synthesis_id>/v<int:number>/contributions.<any(csv, xlsx):kind>",
+        PUBLIC,
+        variants=ON_VERSIONS,
+    ),
+}
+
+
+def _cells(values: dict[str, str]) -> str:
+    return " | ".join(OUTCOME_LABELS[values[role]] for role in ROLES)
+
+
+def describe() -> str:
+    """The table as Markdown: one line per route, one more per private variant."""
+    header = "| Adresse | Méthode | Point d'entrée | " + " | ".join(ROLE_LABELS[r] for r in ROLES)
+    lines = [
+        header + " | Conditions |",
+        "|" + " --- |" * (len(ROLES) + 4),
+    ]
+    for endpoint, rule in sorted(RULES.items(), key=lambda item: (item[1].path, item[0])):
+        methods = ", ".join(rule.methods)
+        path = rule.path.replace("|", "\\|")
+        lines.append(
+            f"| `{path}` | {methods} | `{endpoint}` | {_cells(rule.outcomes)} | {rule.note} |"
+        )
+        for variant, values in rule.variants.items():
+            lines.append(f"| ↳ {VARIANTS[variant]} | | | {_cells(values)} | |")
+    return "\n".join(lines) + "\n"
+
+
+INTRO = """\
+# Qui peut faire quoi
+
+Ce tableau est produit à partir de `consult/core/access.py` (`python -m consult.core.access
+> docs/acces.md`) : c'est le seul endroit qui dit qui peut ouvrir chaque page et envoyer
+chaque formulaire. Les tests (`tests/security/test_access_matrix.py`) parcourent toutes
+les adresses de l'application avec chaque rôle et vérifient que la réponse observée est
+celle écrite ici ; une nouvelle adresse sans ligne dans ce tableau fait échouer les tests.
+
+Chaque case donne la réponse à une consultation (GET), ou à l'envoi du formulaire
+(POST) pour les adresses qui ne font qu'enregistrer, sur un objet ordinaire :
+
+- **oui** : la page s'affiche, ou renvoie ailleurs que vers la connexion ;
+- **connexion** : il faut d'abord se connecter ;
+- **non (403)** : ce rôle n'a pas accès à cette fonction ;
+- **caché (404)** : l'objet est privé ; la réponse ne dit pas qu'il existe.
+
+Les lignes « ↳ » disent ce qui change sur un objet privé (rencontre en préparation,
+contribution en attente…). Les membres de groupe de travail ont aujourd'hui les mêmes
+droits que les participant·es, sauf pour les versions de synthèse partagées avec les
+groupes : les groupes de travail eux-mêmes n'existent pas encore dans la plateforme.
+
+Objets ordinaires utilisés par les tests :
+
+"""
+
+
+def document() -> str:
+    """The whole of ``docs/acces.md``: the introduction, the objects and the table."""
+    objects = "".join(f"- `{name}` : {text}\n" for name, text in OBJECTS.items())
+    return INTRO + objects + "\n" + describe()
+
+
+if __name__ == "__main__":
+    print(document(), end="")

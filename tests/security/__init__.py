@@ -1,0 +1,253 @@
+"""Security tests: the access matrix and hostile input.
+
+Shared here: signing a user in without the login form, and the typical objects
+(built on first use with the factories) whose ids fill URL parameters.
+"""
+
+from functools import cached_property
+
+import pytest
+from flask_login import utils as login_utils
+
+from consult.accounts import services as account_services
+from consult.contributions import importing
+from consult.core.access import ROLES
+from consult.core.db import utcnow
+from consult.site import services as site_services
+from tests.factories import load_fixture
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+# Plain text: the factories' default (markup, stored raw) would blur what a test injects.
+BODY = "Plus de bus le dimanche pour aller voir ma mère à l'EHPAD"
+CSV = b"texte;type\nPlus de bus le dimanche;proposition\n"
+
+
+def url_rules(app) -> dict:
+    """Endpoint → werkzeug rule (one rule per endpoint in this application)."""
+    return {rule.endpoint: rule for rule in app.url_map.iter_rules()}
+
+
+def sign_in(client, user) -> None:
+    """Sign ``user`` in without the login form (the session keys Flask-Login writes).
+
+    Argon2 at every one of the matrix's hundreds of requests would take minutes;
+    ``test_a_session_written_by_sign_in_is_a_real_sign_in`` keeps this honest.
+    """
+    with client.session_transaction() as session:
+        session.clear()
+    if user is None:
+        return
+    with client.application.test_request_context(environ_base=client.environ_base):
+        identifier = login_utils._create_identifier()  # what "strong" protection checks
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+        session["_id"] = identifier
+
+
+class World:
+    """Typical objects, built on first use with the factories, then committed.
+
+    Committing releases the test's savepoint only (``db`` fixture): the objects stay
+    in the test's transaction even when a request that fails rolls its work back.
+    """
+
+    def __init__(self, app, db, factories):
+        self.app, self.db, self.f = app, db, factories
+
+    def commit(self):
+        self.db.session.commit()
+
+    @cached_property
+    def scheme(self):
+        document = load_fixture("savoie.json")
+        return self.f["make_scheme"](
+            department="Sécurité",
+            axes=document["axes"][:1],
+            themes=document["themes"][:2],
+            fiches=document["fiches"][:1],
+        )
+
+    @cached_property
+    def territory(self):
+        return self.f["make_territory"]()
+
+    def open_meeting(self, **extra):
+        extra.setdefault("publish_immediately", True)
+        return self.f["make_meeting"](
+            scheme=self.scheme, status="open", territory=self.territory, **extra
+        )
+
+    @cached_property
+    def meeting(self):
+        return self.open_meeting()
+
+    @cached_property
+    def draft_meeting(self):
+        return self.f["make_meeting"](scheme=self.scheme, status="draft")
+
+    @cached_property
+    def contribution(self):
+        return self.f["make_contribution"](
+            meeting=self.meeting, status="published", published_at=utcnow(), body=BODY
+        )
+
+    @cached_property
+    def pending_contribution(self):
+        return self.f["make_contribution"](meeting=self.meeting, status="pending", body=BODY)
+
+    @cached_property
+    def upload(self):
+        upload = importing.store_upload(self.meeting, "import.csv", CSV, self.user("facilitator"))
+        self.db.session.flush()
+        return upload
+
+    @cached_property
+    def target_user(self):
+        return self.f["make_user"](role="participant")
+
+    @cached_property
+    def invited_user(self):
+        return self.f["make_user"](role="facilitator", password_hash=None)
+
+    def token(self, salt: str, user) -> str:
+        return account_services.make_token(user, self.app.config["SECRET_KEY"], salt)
+
+    @cached_property
+    def reset_token(self) -> str:
+        return self.token(account_services.RESET_SALT, self.target_user)
+
+    @cached_property
+    def invitation_token(self) -> str:
+        return self.token(account_services.INVITATION_SALT, self.invited_user)
+
+    @cached_property
+    def logo(self):
+        settings = site_services.update_settings(
+            department_name="Savoie",
+            platform_name="Consult",
+            primary_colour="#1d4f91",
+            contact_email="",
+            logo=PNG,
+        )
+        self.db.session.flush()
+        return settings
+
+    def _synthesis(self, status: str):
+        from consult.core.jobs import JobRun
+        from consult.synthesis.document import Document
+        from consult.synthesis.models import Synthesis, SynthesisVersion
+
+        now = utcnow()
+        synthesis = Synthesis(
+            scheme=self.scheme,
+            title=f"Synthèse ({status})",
+            template="concertations",
+            scope={"published_only": True},
+            job_run=JobRun(name="synthese", status="done", progress=100),
+        )
+        document = Document(
+            title=synthesis.title,
+            template="concertations",
+            scope=[],
+            generated_at=now,
+            participants=None,
+            contributions=0,
+        )
+        synthesis.versions.append(
+            SynthesisVersion(number=1, status=status, document=document.to_dict(), generated_at=now)
+        )
+        self.db.session.add(synthesis)
+        self.db.session.flush()
+        return synthesis
+
+    @cached_property
+    def synthesis(self):
+        return self._synthesis("published")
+
+    @cached_property
+    def draft_synthesis(self):
+        return self._synthesis("draft")
+
+    @cached_property
+    def shared_synthesis(self):
+        return self._synthesis("shared")
+
+    @cached_property
+    def users(self) -> dict:
+        return {role: self.f["make_user"](role=role) for role in ROLES if role != "anonymous"}
+
+    def user(self, role: str):
+        return None if role == "anonymous" else self.users[role]
+
+    # --- URL parameters -------------------------------------------------------------
+
+    def param(self, endpoint: str, name: str, variant: str | None = None):
+        """The value of URL parameter ``name`` for ``endpoint`` (and a private variant)."""
+        private = {
+            ("draft_meeting", "meeting_id"): lambda: self.draft_meeting.id,
+            ("pending_contribution", "contribution_id"): lambda: self.pending_contribution.id,
+            # The upload belongs to the open meeting; the URL names another one.
+            ("other_meeting_upload", "meeting_id"): lambda: self.draft_meeting.id,
+            ("expired_token", "token"): lambda: "lien-perime",
+            ("draft_version", "synthesis_id"): lambda: self.draft_synthesis.id,
+            ("shared_version", "synthesis_id"): lambda: self.shared_synthesis.id,
+        }
+        if (variant, name) in private:
+            return private[(variant, name)]()
+        specific = {
+            ("schemes.fiche", "number"): lambda: self.scheme.fiches[0].number,
+            ("accounts.reset_password", "token"): lambda: self.reset_token,
+            ("accounts.accept_invitation", "token"): lambda: self.invitation_token,
+            ("synthesis.export", "kind"): lambda: "json",
+            ("synthesis.export_contributions", "kind"): lambda: "csv",
+        }
+        if (endpoint, name) in specific:
+            return specific[(endpoint, name)]()
+        generic = {
+            "meeting_id": lambda: self.meeting.id,
+            "contribution_id": lambda: self.contribution.id,
+            "import_id": lambda: self.upload.id,
+            "user_id": lambda: self.target_user.id,
+            "slug": lambda: self.scheme.slug,
+            "code": lambda: self.meeting.join_code,
+            "filename": lambda: "css/consult.css",
+            "synthesis_id": lambda: self.synthesis.id,
+            "number": lambda: 1,  # synthesis versions
+            "job_run_id": lambda: self.synthesis.job_run_id,
+        }
+        if name not in generic:
+            pytest.fail(
+                f"{endpoint} : aucun objet pour le paramètre d'adresse « {name} » ; "
+                "ajoutez-le à World.param (tests/security/__init__.py) "
+                "et à OBJECTS (consult/core/access.py)."
+            )
+        return generic[name]()
+
+    def form_data(self, endpoint: str, variant: str | None = None) -> dict:
+        """What a POST to ``endpoint`` sends when the object travels in the form."""
+        if endpoint in ("contributions.download_data", "contributions.erase"):
+            code = "ZZZZZ-99999" if variant == "unknown_receipt" else None
+            return {"code": code or self.contribution.receipt_code}
+        return {}
+
+    def url(self, endpoint: str, variant: str | None = None, **override) -> str:
+        rule = url_rules(self.app)[endpoint]
+        if endpoint == "site.logo":
+            _ = self.logo
+        values = {name: self.param(endpoint, name, variant) for name in rule.arguments}
+        values.update(override)
+        self.commit()
+        return self.app.url_map.bind("localhost").build(endpoint, values)
+
+
+@pytest.fixture(name="world")
+def world_fixture(app, db, make_scheme, make_territory, make_meeting, make_contribution, make_user):
+    factories = {
+        "make_scheme": make_scheme,
+        "make_territory": make_territory,
+        "make_meeting": make_meeting,
+        "make_contribution": make_contribution,
+        "make_user": make_user,
+    }
+    return World(app, db, factories)
