@@ -71,6 +71,8 @@ class Config:
     JOBS_INLINE = not REDIS_URL
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down for a moment: count in memory rather than refuse every participant (500).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Anonymous posting, per browser (and, more loosely, per IP: a whole room
     # may share one Wi-Fi address). Flask-Limiter syntax.
     ANON_POST_LIMIT_BROWSER = os.environ.get("CONSULT_ANON_POST_LIMIT", "10 per minute;60 per hour")

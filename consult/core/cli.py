@@ -1,36 +1,205 @@
-"""Cross-cutting commands: ``flask worker`` (RQ) and ``flask jobs``."""
+"""Cross-cutting commands: ``flask worker`` (RQ) and ``flask jobs`` (relay, ping).
+
+Where the relay runs: ``flask worker`` relays once before it starts working,
+then forks one small relay process beside the RQ worker (a process, not a
+thread: the worker forks a work horse per job, and a fork must not copy a
+thread holding a lock). The relay process stops when its worker stops, or dies.
+``flask jobs relay`` runs the same loop on its own (e.g. one more systemd unit),
+and ``flask jobs relay --once`` suits a cron job. Several relays at once are
+safe: every row is claimed by a conditional UPDATE before it is sent.
+"""
 
 import logging
+import multiprocessing
+import os
+import signal
 
 import click
 from flask import current_app
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 from redis import Redis
 from rq import Worker
 
+from consult.core import jobs
 from consult.core.jobs import QUEUES
 from consult.extensions import db
+
+log = logging.getLogger(__name__)
+
+NO_REDIS = (
+    "REDIS_URL n'est pas défini : sans Redis, les tâches s'exécutent "
+    "directement dans l'application et aucun worker n'est nécessaire."
+)
+
+
+def _redis_url() -> str:
+    redis_url = current_app.config.get("REDIS_URL")
+    if not redis_url:
+        raise click.ClickException(NO_REDIS)
+    return redis_url
+
+
+def _dispatcher(redis_url: str) -> jobs.RQDispatcher:
+    return jobs.RQDispatcher(redis_url, current_app.config["JOB_RETRIES"])
+
+
+def _relay_options(command):
+    """``--interval``, ``--min-age`` and ``--grace``, also read from the environment."""
+    options = (
+        click.option(
+            "--grace",
+            type=float,
+            default=jobs.STALE_GRACE,
+            show_default=True,
+            envvar="CONSULT_JOB_STALE_GRACE",
+            help="Secondes après le délai d'une tâche « en cours » avant de la relancer "
+            "(RQ laisse jusqu'à 60 s de dépassement).",
+        ),
+        click.option(
+            "--min-age",
+            type=float,
+            default=jobs.RELAY_MIN_AGE,
+            show_default=True,
+            envvar="CONSULT_JOB_RELAY_MIN_AGE",
+            help="Âge minimal (s) d'une tâche avant que le relais ne s'en occupe.",
+        ),
+        click.option(
+            "--interval",
+            type=float,
+            default=jobs.RELAY_INTERVAL,
+            show_default=True,
+            envvar="CONSULT_JOB_RELAY_INTERVAL",
+            help="Secondes entre deux passages du relais.",
+        ),
+    )
+    for option in options:
+        command = option(command)
+    return command
+
+
+def _relay_safely(dispatcher, *, min_age: float, grace: float) -> jobs.RelayReport | None:
+    try:
+        report = jobs.relay_once(dispatcher, min_age=min_age, grace=grace)
+    except Exception:
+        log.exception("relais : passage interrompu")
+        return None
+    if report:
+        log.info("relais : %s", report)
+    return report
+
+
+def _relay_child(app, redis_url: str, parent: int, interval, min_age, grace) -> None:
+    """The relay process a worker forks: it stops when the worker is gone."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C: the worker stops us
+    with app.app_context():
+        db.engine.dispose(close=False)  # never share the parent's connections
+        jobs.relay_forever(
+            _dispatcher(redis_url),
+            interval=interval,
+            min_age=min_age,
+            grace=grace,
+            should_stop=lambda: os.getppid() != parent,
+        )
+
+
+def _start_relay_process(redis_url: str, interval, min_age, grace):
+    app = current_app._get_current_object()
+    process = multiprocessing.get_context("fork").Process(
+        target=_relay_child,
+        args=(app, redis_url, os.getpid(), interval, min_age, grace),
+        name="consult-relay",
+        daemon=True,
+    )
+    process.start()
+    return process
 
 
 @click.command("worker")
 @click.argument("queues", nargs=-1)
 @click.option("--burst", is_flag=True, help="Traiter la file puis s'arrêter.")
+@click.option(
+    "--relay/--no-relay",
+    default=True,
+    show_default=True,
+    help="Relayer les tâches en attente au démarrage, puis dans un processus voisin.",
+)
+@_relay_options
 @with_appcontext
-def worker_command(queues: tuple[str, ...], burst: bool) -> None:
-    """Lancer un worker RQ sur les files indiquées (toutes par défaut)."""
-    redis_url = current_app.config.get("REDIS_URL")
-    if not redis_url:
-        raise click.ClickException(
-            "REDIS_URL n'est pas défini : sans Redis, les tâches s'exécutent "
-            "directement dans l'application et aucun worker n'est nécessaire."
-        )
+def worker_command(
+    queues: tuple[str, ...], burst: bool, relay: bool, interval, min_age, grace
+) -> None:
+    """Lancer un worker RQ sur les files indiquées (toutes par défaut).
+
+    Avec --relay (par défaut), le worker envoie d'abord à Redis les tâches restées
+    dans la base (Redis injoignable au moment de l'enregistrement, redémarré,
+    worker arrêté en pleine tâche), puis un processus voisin le refait toutes les
+    quelques secondes (sauf avec --burst).
+    """
+    redis_url = _redis_url()
     logging.basicConfig(level=logging.INFO)
+    if relay:
+        _relay_safely(_dispatcher(redis_url), min_age=min_age, grace=grace)
     # The work horse is a fork: leave no pooled connection for it to inherit.
     db.engine.dispose()
-    worker = Worker(list(queues or QUEUES), connection=Redis.from_url(redis_url))
-    worker.work(burst=burst, with_scheduler=True)
+    relay_process = None
+    if relay and not burst:
+        relay_process = _start_relay_process(redis_url, interval, min_age, grace)
+    try:
+        worker = Worker(list(queues or QUEUES), connection=Redis.from_url(redis_url))
+        worker.work(burst=burst, with_scheduler=True)
+    finally:
+        if relay_process is not None:
+            relay_process.terminate()
+            relay_process.join(5)
+
+
+jobs_cli = AppGroup("jobs", help="Tâches de fond : relais vers Redis, essai.")
+
+
+@jobs_cli.command("relay")
+@click.option("--once", is_flag=True, help="Un seul passage (pour une tâche cron).")
+@_relay_options
+def relay_command(once: bool, interval: float, min_age: float, grace: float) -> None:
+    """Envoyer à Redis les tâches restées en attente dans la base, en boucle.
+
+    Reprend les tâches que Redis n'a pas reçues (injoignable à l'enregistrement),
+    qu'il a perdues (redémarré sans sauvegarde) et celles qu'un worker arrêté a
+    laissées « en cours » au-delà de leur délai ; au-delà de CONSULT_JOB_RETRIES
+    essais, la tâche est marquée en échec.
+    """
+    redis_url = _redis_url()
+    logging.basicConfig(level=logging.INFO)
+    dispatcher = _dispatcher(redis_url)
+    if once:
+        report = jobs.relay_once(dispatcher, min_age=min_age, grace=grace)
+        click.echo(
+            f"Relais : {report.sent} envoyée(s), {report.resent} renvoyée(s), "
+            f"{report.failed} en échec."
+        )
+        if report.error:
+            raise click.ClickException(f"Redis injoignable : {report.error}")
+        return
+    click.echo(f"Relais des tâches toutes les {interval:g} s (Ctrl+C pour arrêter).")
+    try:
+        jobs.relay_forever(dispatcher, interval=interval, min_age=min_age, grace=grace)
+    except KeyboardInterrupt:
+        click.echo("Relais arrêté.")
+
+
+@jobs_cli.command("ping")
+@click.argument("note", default="ping")
+def ping_command(note: str) -> None:
+    """Enregistrer une tâche d'essai qui écrit NOTE dans sa ligne (preuve que tout tourne)."""
+    from consult.core.sample_jobs import ping
+
+    run = jobs.enqueue_after_commit(ping, note)
+    db.session.commit()
+    jobs.dispatcher_for(current_app).run_pending()
+    click.echo(f"Tâche d'essai n° {run.id} enregistrée.")
 
 
 def init_app(app) -> None:
     """Register the cross-cutting commands."""
     app.cli.add_command(worker_command)
+    app.cli.add_command(jobs_cli)

@@ -1,22 +1,53 @@
-"""Background jobs: enqueued only after commit, run by RQ or inline without Redis.
+"""Background jobs: the JobRun table is the outbox; RQ (or the request itself) runs them.
 
 A job is a plain function taking ids. ``enqueue_after_commit`` records a
-``JobRun`` row (so the interface can show progress without asking Redis) and
-hands the call to the dispatcher once the surrounding transaction commits; a
-rollback discards it, so a worker never reads a row that does not exist yet.
+``JobRun`` row holding the whole call (import path, arguments, timeout) in the
+caller's transaction: the interface shows progress without asking Redis, and a
+rollback discards the job together with the data it was about.
+
+Once the transaction commits:
+
+* without Redis (``InlineDispatcher``) the call runs in this process, right
+  after the response;
+* with Redis (``RQDispatcher``) the row is *claimed* (``dispatched_at`` set and a
+  fresh dispatch token written to ``rq_job_id``, by one conditional UPDATE) and
+  pushed onto RQ with the token as RQ job id. If Redis (or the claim) fails, the
+  error is logged and the claim released: the participant's data is already
+  committed, the request goes on, and the row stays ``queued`` with
+  ``dispatched_at`` NULL until the relay sends it.
+
+The relay (``relay_once``: ``flask jobs relay``, and every ``flask worker`` at
+start and in a relay process beside it) sends what the requests could not, and
+sends again what Redis or a worker lost:
+
+* rows never dispatched, older than a few seconds;
+* rows dispatched whose RQ job vanished (Redis restarted: this machine's Redis
+  keeps nothing on disk) or ended failed/stopped while the row was not finished;
+* rows ``running`` past their timeout plus a grace period, or whose RQ job
+  failed (the worker or its work horse was killed): sent again while
+  ``attempts <= JOB_RETRIES``, otherwise marked ``failed`` with a French message.
+
+Every claim is a conditional UPDATE (``WHERE dispatched_at IS NULL`` or
+``WHERE rq_job_id = <token seen>``), so two relays, or a relay and a request,
+never send one row twice. Delivery is at least once; ``execute`` makes it run
+once: it ignores a delivery for a row already ``done``/``failed`` and a delivery
+whose token is no longer the row's (a re-send superseded it).
 """
 
 import importlib
 import logging
 import os
+import secrets
 import threading
-from dataclasses import dataclass, field
-from datetime import datetime
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from redis import Redis
 from rq import Queue, Retry
+from rq.job import Job
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from consult.core.db import UTCDateTime, utcnow
@@ -35,10 +66,22 @@ STATUS_LABELS = {
     "done": "terminé",
     "failed": "échec",
 }
+WAITING = ("queued", "retrying")
+ACTIVE = (*WAITING, "running")
+FINISHED = ("done", "failed")
+# RQ statuses meaning that this delivery will not run (again).
+RQ_ENDED = frozenset({"failed", "stopped", "canceled"})
+RETRY_INTERVALS = [5, 30, 120]
+
+# Relay defaults: leave the requests a few seconds to dispatch their own rows;
+# RQ lets a work horse overrun its timeout by up to 60 s before killing it.
+RELAY_INTERVAL = 3.0
+RELAY_MIN_AGE = 5.0
+STALE_GRACE = 90.0
 
 
 class JobRun(db.Model):
-    """One background job as the interface sees it: status and progress."""
+    """One background job as the interface sees it (status, progress) and its outbox entry."""
 
     __tablename__ = "job_runs"
 
@@ -52,6 +95,12 @@ class JobRun(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The outbox: what to call, and whether (and as which RQ job) it was handed to Redis.
+    path: Mapped[str | None] = mapped_column(sa.String(200))
+    args: Mapped[list | None] = mapped_column(sa.JSON)
+    timeout: Mapped[int] = mapped_column(default=600, server_default="600")
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rq_job_id: Mapped[str | None] = mapped_column(sa.String(64))
 
     @property
     def status_label(self) -> str:
@@ -90,26 +139,66 @@ class InlineDispatcher:
                     break
 
 
+class DispatchError(Exception):
+    """Redis refused or lost a push: the row stays in the outbox for the relay."""
+
+
+@dataclass
+class Outgoing:
+    """What a dispatcher needs to push one JobRun, and what the claim saw of it."""
+
+    id: int
+    path: str
+    args: list
+    queue: str = DEFAULT
+    timeout: int = 600
+    status: str = "queued"
+    attempts: int = 0
+
+    @classmethod
+    def from_row(cls, row) -> "Outgoing":
+        return cls(
+            row.id, row.path, list(row.args or []), row.queue, row.timeout, row.status, row.attempts
+        )
+
+
 class RQDispatcher:
-    """With Redis: push calls onto RQ queues, retried on failure."""
+    """With Redis: claim the row, push it onto RQ (retried on failure); the relay does the rest."""
 
     def __init__(self, redis_url: str, retries: int):
-        self.redis = Redis.from_url(redis_url)
+        # Fail fast when Redis is down or hung: a request must not wait for it.
+        self.redis = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=10)
         self.retries = retries
 
     def queue(self, name: str):
         return Queue(name, connection=self.redis)
 
     def dispatch(self, call: JobCall) -> None:
-        retry = Retry(max=self.retries, interval=[5, 30, 120]) if self.retries else None
-        self.queue(call.queue).enqueue(
+        """After commit: never raise into the request, the relay will send the row later."""
+        item = Outgoing(call.job_run_id, call.path, list(call.args), call.queue, call.timeout)
+        try:
+            send_new(self, item, self.retries)
+        except Exception as exc:  # Redis down, database hiccup: the outbox keeps the row
+            log.warning("JobRun %s non transmise à Redis (%s) : le relais l'enverra", item.id, exc)
+
+    def push(self, item: Outgoing, token: str, retries_left: int) -> None:
+        retry = Retry(max=retries_left, interval=RETRY_INTERVALS) if retries_left > 0 else None
+        self.queue(item.queue).enqueue(
             execute,
-            call.job_run_id,
-            call.path,
-            *call.args,
-            job_timeout=call.timeout,
+            args=(item.id, item.path, *item.args),
+            kwargs={"token": token},
+            job_id=token,
+            job_timeout=item.timeout,
             retry=retry,
+            description=f"{item.path} (JobRun {item.id})",
         )
+
+    def rq_statuses(self, tokens: list[str]) -> list[str | None]:
+        """RQ's status of each job id (None: Redis does not know it, or no longer)."""
+        pipe = self.redis.pipeline(transaction=False)
+        for token in tokens:
+            pipe.hget(Job.key_for(token), "status")
+        return [value.decode() if value else None for value in pipe.execute()]
 
     def run_pending(self) -> None:
         """Nothing to do: the workers pick the calls up."""
@@ -137,17 +226,21 @@ def dispatcher_for(app):
 def enqueue_after_commit(
     func, *args, queue: str = DEFAULT, timeout: int = 600, label: str = ""
 ) -> JobRun:
-    """Record a JobRun and enqueue ``func(*args)`` once the session commits.
+    """Record a JobRun (the outbox entry) and enqueue ``func(*args)`` once the session commits.
 
     :param func: a module-level function ``func(job_run_id, *args)``; it is
         referenced by import path so that an RQ worker can import it, and gets
         its JobRun id first so it can report progress.
-    :param args: ids and plain values only (never ORM objects).
+    :param args: ids and plain JSON values only (never ORM objects): the relay
+        reads them back from the row.
     """
-    run = JobRun(name=label or func.__name__, queue=queue)
+    path = f"{func.__module__}.{func.__qualname__}"
+    run = JobRun(
+        name=label or func.__name__, queue=queue, path=path, args=list(args), timeout=timeout
+    )
     db.session.add(run)
     db.session.flush()
-    call = JobCall(f"{func.__module__}.{func.__qualname__}", args, run.id, queue, timeout)
+    call = JobCall(path, args, run.id, queue, timeout)
     db.session.info.setdefault("consult_pending_jobs", []).append(call)
     return run
 
@@ -166,28 +259,261 @@ def _forget_after_rollback(session) -> None:
     session.info.pop("consult_pending_jobs", None)
 
 
+# --- Claims: one conditional UPDATE each, on a connection of their own -------------------
+
+
+def _new_token(job_run_id: int) -> str:
+    return f"jobrun-{job_run_id}-{secrets.token_hex(6)}"
+
+
+def _seen(item: Outgoing, token: str | None):
+    """The row is still as the claimer saw it: same dispatch token, status and attempts."""
+    token_is = JobRun.rq_job_id.is_(None) if token is None else JobRun.rq_job_id == token
+    return (
+        JobRun.id == item.id,
+        token_is,
+        JobRun.status == item.status,
+        JobRun.attempts == item.attempts,
+    )
+
+
+def _update(condition, **values) -> bool:
+    with db.engine.begin() as conn:
+        return conn.execute(sa.update(JobRun).where(*condition).values(**values)).rowcount == 1
+
+
+def _claim_new(item: Outgoing) -> str | None:
+    """Take an undispatched row; None when a request or another relay already did."""
+    token = _new_token(item.id)
+    claimed = _update(
+        (JobRun.id == item.id, JobRun.dispatched_at.is_(None), JobRun.status.in_(WAITING)),
+        dispatched_at=utcnow(),
+        rq_job_id=token,
+    )
+    return token if claimed else None
+
+
+def _push(dispatcher, item: Outgoing, token: str, retries: int) -> None:
+    """Push; on failure give the row back to the outbox (unless it moved on meanwhile)."""
+    try:
+        dispatcher.push(item, token, max(0, retries - item.attempts))
+    except Exception as exc:
+        # A re-sent running row was switched to "retrying" by its claim.
+        claimed = replace(item, status="retrying" if item.status == "running" else item.status)
+        _update(_seen(claimed, token), dispatched_at=None)
+        raise DispatchError(str(exc)) from exc
+
+
+def send_new(dispatcher, item: Outgoing, retries: int) -> bool:
+    """Claim an undispatched row and push it. False: someone else has it."""
+    token = _claim_new(item)
+    if token is None:
+        return False
+    _push(dispatcher, item, token, retries)
+    return True
+
+
+# --- The relay ----------------------------------------------------------------------------
+
+
+@dataclass
+class RelayReport:
+    """What one relay pass did."""
+
+    sent: int = 0  # never dispatched (Redis was down at commit): sent now
+    resent: int = 0  # lost by Redis or by a killed worker: sent again
+    failed: int = 0  # lost too often: marked failed
+    error: str = ""  # Redis unreachable: the next pass tries again
+
+    def __bool__(self) -> bool:
+        return bool(self.sent or self.resent or self.failed or self.error)
+
+
+_COLUMNS = (
+    JobRun.id,
+    JobRun.path,
+    JobRun.args,
+    JobRun.queue,
+    JobRun.timeout,
+    JobRun.status,
+    JobRun.attempts,
+    JobRun.rq_job_id,
+    JobRun.started_at,
+)
+
+
+def relay_once(
+    dispatcher,
+    *,
+    min_age: float = RELAY_MIN_AGE,
+    grace: float = STALE_GRACE,
+    retries: int | None = None,
+    limit: int = 5000,
+) -> RelayReport:
+    """Send the outbox's undispatched rows, and again the ones Redis or a worker lost."""
+    retries = current_app.config["JOB_RETRIES"] if retries is None else retries
+    report = RelayReport()
+    cutoff = utcnow() - timedelta(seconds=min_age)
+    try:
+        _send_undispatched(dispatcher, report, cutoff, retries, limit)
+        _recover_lost(dispatcher, report, cutoff, grace, retries, limit)
+    except DispatchError as exc:
+        report.error = str(exc)
+    return report
+
+
+def _rows(*conditions, limit: int):
+    query = sa.select(*_COLUMNS).where(JobRun.path.is_not(None), *conditions)
+    with db.engine.connect() as conn:
+        return conn.execute(query.order_by(JobRun.id).limit(limit)).all()
+
+
+def _send_undispatched(dispatcher, report, cutoff, retries, limit) -> None:
+    rows = _rows(
+        JobRun.dispatched_at.is_(None),
+        JobRun.status.in_(WAITING),
+        JobRun.created_at <= cutoff,
+        limit=limit,
+    )
+    for row in rows:
+        if send_new(dispatcher, Outgoing.from_row(row), retries):
+            report.sent += 1
+
+
+def _recover_lost(dispatcher, report, cutoff, grace, retries, limit) -> None:
+    rows = _rows(
+        JobRun.dispatched_at.is_not(None),
+        JobRun.dispatched_at <= cutoff,
+        JobRun.status.in_(ACTIVE),
+        limit=limit,
+    )
+    if not rows:
+        return
+    try:
+        statuses = dispatcher.rq_statuses([row.rq_job_id or "" for row in rows])
+    except Exception as exc:
+        raise DispatchError(str(exc)) from exc
+    now = utcnow()
+    for row, rq_status in zip(rows, statuses, strict=True):
+        reason = lost_reason(row, rq_status, now=now, grace=grace)
+        if reason is None:
+            continue
+        item = Outgoing.from_row(row)
+        if row.attempts > retries:
+            if _give_up(item, row.rq_job_id, reason):
+                report.failed += 1
+        elif _send_again(dispatcher, item, row.rq_job_id, reason, retries):
+            report.resent += 1
+
+
+def lost_reason(row, rq_status: str | None, *, now: datetime, grace: float) -> str | None:
+    """Why a dispatched, unfinished row will never finish by itself (None: it will)."""
+    if row.status == "running":
+        # Never trust "unknown to Redis" here: the work horse may still be running.
+        started = row.started_at or now
+        if started + timedelta(seconds=row.timeout + grace) <= now:
+            return "le processus qui l'exécutait ne répond plus (délai dépassé)"
+        if rq_status in RQ_ENDED:
+            return "le processus qui l'exécutait s'est arrêté"
+        return None
+    if rq_status is None:
+        return "la file Redis l'a perdue (redémarrage)"
+    if rq_status in RQ_ENDED or rq_status == "finished":
+        return "la file Redis l'a abandonnée"
+    return None
+
+
+def _send_again(dispatcher, item: Outgoing, seen_token, reason: str, retries: int) -> bool:
+    token = _new_token(item.id)
+    values = {"dispatched_at": utcnow(), "rq_job_id": token}
+    if item.status == "running":
+        values.update(status="retrying", message=f"Nouvel essai : {reason}.")
+    if not _update(_seen(item, seen_token), **values):
+        return False
+    log.warning("JobRun %s envoyée de nouveau : %s", item.id, reason)
+    _push(dispatcher, item, token, retries)
+    return True
+
+
+def _give_up(item: Outgoing, seen_token, reason: str) -> bool:
+    message = f"Échec après {item.attempts} essai(s) : {reason}."
+    gave_up = _update(
+        _seen(item, seen_token), status="failed", finished_at=utcnow(), message=message
+    )
+    if gave_up:
+        log.error("JobRun %s abandonnée : %s", item.id, reason)
+    return gave_up
+
+
+def relay_forever(
+    dispatcher,
+    *,
+    interval: float = RELAY_INTERVAL,
+    min_age: float = RELAY_MIN_AGE,
+    grace: float = STALE_GRACE,
+    should_stop=lambda: False,
+) -> None:
+    """Run ``relay_once`` every ``interval`` seconds; log, never die, on errors."""
+    while not should_stop():
+        try:
+            report = relay_once(dispatcher, min_age=min_age, grace=grace)
+            if report:
+                log.info("relais : %s", report)
+        except Exception:
+            log.exception("relais : passage interrompu, nouvel essai dans %s s", interval)
+        time.sleep(interval)
+
+
+# --- Running a job ------------------------------------------------------------------------
+
+
 def _resolve(path: str):
     module_name, _, attr = path.rpartition(".")
     return getattr(importlib.import_module(module_name), attr)
 
 
-def execute(job_run_id: int, path: str, *args, reraise: bool = True) -> bool:
-    """Run one job and keep its JobRun row up to date; the worker's entry point."""
+def execute(job_run_id: int, path: str, *args, reraise: bool = True, token=None) -> bool:
+    """Run one job and keep its JobRun row up to date; the worker's entry point.
+
+    :param token: the dispatch token (RQ job id) this delivery carries; a
+        delivery whose token is no longer the row's was superseded and is ignored,
+        like any delivery of a row already done or failed.
+    """
     if not has_app_context():
         raise RuntimeError("jobs run inside the app context pushed by `flask worker`")
     _fresh_connections_after_fork()
-    _mark(job_run_id, status="running", started=True)
+    if not _start(job_run_id, token):
+        log.info("JobRun %s déjà terminée ou envoyée de nouveau : livraison ignorée", job_run_id)
+        return True
     try:
         _resolve(path)(job_run_id, *args)
     except Exception as exc:
         db.session.rollback()
         log.exception("job %s (%s) failed", job_run_id, path)
-        _mark(job_run_id, status="retrying", message=str(exc)[:500], failed=True)
+        _mark(job_run_id, token, status="retrying", message=str(exc)[:500], failed=True)
         if reraise:
             raise
         return False
-    _mark(job_run_id, status="done", progress=100, finished=True)
+    _mark(job_run_id, token, status="done", progress=100, finished=True)
     return True
+
+
+def _start(job_run_id: int, token) -> bool:
+    """Mark the row running, atomically, unless it is finished or superseded."""
+    conditions = [JobRun.id == job_run_id, JobRun.status.not_in(FINISHED)]
+    if token is not None:
+        conditions.append(JobRun.rq_job_id == token)
+    result = db.session.execute(
+        sa.update(JobRun)
+        .where(*conditions)
+        .values(status="running", started_at=utcnow(), attempts=JobRun.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if result.rowcount == 1:
+        return True
+    # No row at all (never committed, or deleted): run the call, as always.
+    return db.session.get(JobRun, job_run_id) is None
 
 
 _pool_pid = {"pid": os.getpid()}
@@ -200,15 +526,12 @@ def _fresh_connections_after_fork() -> None:
         _pool_pid["pid"] = os.getpid()
 
 
-def _mark(job_run_id: int, *, started=False, finished=False, failed=False, **values):
+def _mark(job_run_id: int, token=None, *, finished=False, failed=False, **values):
     run = db.session.get(JobRun, job_run_id)
-    if run is None:
-        return
+    if run is None or (token is not None and run.rq_job_id != token):
+        return  # no row, or a re-send superseded this delivery: leave the row alone
     for key, value in values.items():
         setattr(run, key, value)
-    if started:
-        run.started_at = utcnow()
-        run.attempts += 1
     if finished:
         run.finished_at = utcnow()
     if failed and run.attempts > current_app.config["JOB_RETRIES"]:

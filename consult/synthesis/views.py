@@ -30,6 +30,7 @@ from consult.synthesis.models import VERSION_TRANSITIONS, Synthesis, SynthesisVe
 from consult.synthesis.permissions import can_manage, can_read_version
 
 bp = Blueprint("synthesis", __name__)
+IN_PROGRESS = ("queued", "running", "retrying")  # a job sent again after a crash is retrying
 staff_only = roles_required("admin", "facilitator")
 EXPORT_TYPES = {
     "pdf": "application/pdf",
@@ -144,7 +145,7 @@ def show(synthesis_id: int):
 @staff_only
 def regenerate(synthesis_id: int):
     synthesis = _synthesis_or_404(synthesis_id)
-    running = synthesis.job_run and synthesis.job_run.status in ("queued", "running")
+    running = synthesis.job_run and synthesis.job_run.status in IN_PROGRESS
     if running:
         flash("Une version est déjà en préparation.", "info")
     else:
