@@ -17,6 +17,8 @@ from consult.meetings.models import Meeting
 from consult.schemes.importer import import_scheme, load_document
 from consult.schemes.models import Public, Scheme, Territory
 from consult.site.models import SiteSettings
+from consult.synthesis import services as synthesis_services
+from consult.synthesis.analysis import build_document
 from consult.tagging.services import build_suggesters, store_suggestions
 
 DATA = Path(__file__).parent / "data"
@@ -180,6 +182,31 @@ def _suggestions(scheme: Scheme, now) -> None:
         store_suggestions(contribution, suggesters, now=now)
 
 
+def _synthesis(scheme: Scheme, now) -> None:
+    """A published synthesis of the concertations, as its job would have generated it."""
+    facilitator = db.session.scalar(
+        sa.select(User).where(User.email == f"animateur@{content.DEMO_EMAIL_DOMAIN}")
+    )
+    synthesis = synthesis_services.create_synthesis(
+        scheme=scheme,
+        title="Synthèse des concertations territoriales (démonstration)",
+        template="concertations",
+        scope=synthesis_services.Scope(),
+        actor=facilitator,
+    )
+    items = synthesis_services.collect_items(synthesis)
+    document = build_document(
+        items,
+        title=synthesis.title,
+        template=synthesis.template,
+        scope=synthesis_services.describe_scope(synthesis),
+        participants=synthesis_services.participants(synthesis),
+        now=now,
+    )
+    version = synthesis_services.add_version(synthesis, document.to_dict(), len(items), now=now)
+    synthesis_services.change_status(version, "published", actor=facilitator, now=now)
+
+
 def load_demo() -> dict:
     """Load everything (flushes, never commits); return what was created."""
     now = utcnow()
@@ -190,4 +217,5 @@ def load_demo() -> dict:
     count = _contributions(meetings, now)
     if count:
         _suggestions(scheme, now)
+        _synthesis(scheme, now)
     return {"scheme": scheme, "logins": logins, "contributions": count}

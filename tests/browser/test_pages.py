@@ -16,6 +16,13 @@ PUBLIC_PAGES = [
     "/rencontres/",
     "/contributions/",
     "/contributions/?type=proposition",
+    "/contributions/1",
+    "/rencontres/5/contribuer",
+    "/rencontres/5/contribuer/facile",
+    "/rejoindre",
+    "/suivi",
+    "/syntheses/",
+    "/syntheses/1/v1",
     "/connexion",
     "/inscription",
     "/mot-de-passe-oublie",
@@ -31,6 +38,13 @@ ADMIN_PAGES = [
     "/admin/schemas/savoie-2020-2024/niveaux",
     "/admin/territoires",
     "/admin/journal-moderation",
+    "/moderation/",
+    "/moderation/1",
+    "/moderation/doublons?rencontre=5",
+    "/syntheses/nouvelle",
+    "/syntheses/1",
+    "/rencontres/5/saisie",
+    "/rencontres/5/import",
 ]
 
 

@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from tests.browser.conftest import check_a11y, login_as
 
@@ -51,6 +52,10 @@ def test_facilitator_generates_reads_and_downloads_a_synthesis(page, live_server
 
     pdf = _download(page, "PDF")
     assert pdf.startswith(b"%PDF")
+    pdf_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Les habitants ont surtout parlé de mobilité." in pdf_text
+    assert "Contribution n°" in pdf_text  # quotes carry their contribution's number
+    assert re.search(r"\d+ contributions?", pdf_text)  # ideas show their size
     docx = _download(page, "Word (DOCX)")
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
         text = archive.read("word/document.xml").decode()

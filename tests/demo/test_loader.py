@@ -8,6 +8,8 @@ from consult.contributions.models import Contribution
 from consult.demo.loader import load_demo, parse_contributions
 from consult.meetings.models import Meeting
 from consult.schemes.models import Fiche, Territory
+from consult.synthesis.document import Document
+from consult.synthesis.models import SynthesisVersion
 
 
 def test_demo_fills_every_screen(db, count):
@@ -68,3 +70,12 @@ def test_demo_cli_prints_logins(runner, app, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "admin@demo.consult.fr" in result.output
     assert (tmp_path / "demo-logins.txt").read_text(encoding="utf-8").count("@demo") == 5
+
+
+def test_demo_has_a_published_synthesis_of_its_contributions(app, db):
+    load_demo()
+    version = db.session.scalars(sa.select(SynthesisVersion)).one()
+    document = Document.from_dict(version.document)
+    assert version.status == "published"
+    assert version.contribution_count == document.contributions > 100
+    assert any(section.ideas for section in document.sections)
