@@ -1,5 +1,6 @@
 """Sign-in, sign-out, passwords, invitations and the administrator's account list."""
 
+import json
 import logging
 import re
 from urllib.parse import urlsplit
@@ -7,6 +8,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import (
     Blueprint,
+    Response,
     current_app,
     flash,
     redirect,
@@ -21,6 +23,7 @@ from consult.accounts import services
 from consult.accounts.forms import (
     ChangePasswordForm,
     ConfirmForm,
+    EraseAccountForm,
     ForgotPasswordForm,
     InviteForm,
     LoginForm,
@@ -29,6 +32,8 @@ from consult.accounts.forms import (
     SetPasswordForm,
 )
 from consult.accounts.models import Organisation, User
+from consult.accounts.passwords import verify_password
+from consult.contributions import privacy
 from consult.core.db import get_or_404, utcnow
 from consult.core.mail import send_mail
 from consult.core.security import roles_required
@@ -147,6 +152,36 @@ def account():
         flash("Votre mot de passe est changé.", "success")
         return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/mon-compte/donnees")
+@login_required
+def download_data():
+    """RGPD: the account and every contribution written with it, as one JSON file."""
+    user = current_user._get_current_object()
+    body = json.dumps(privacy.export_account(user), ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": "attachment; filename=mes-donnees.json"},
+    )
+
+
+@bp.post("/mon-compte/effacer")
+@login_required
+def erase_account():
+    """RGPD: contributions stay, anonymous; the account is emptied and closed."""
+    form = EraseAccountForm()
+    user = current_user._get_current_object()
+    if not form.validate_on_submit() or not verify_password(user.password_hash, form.password.data):
+        flash("Mot de passe incorrect : votre compte n'a pas été effacé.", "error")
+        return redirect(url_for(".account"), 303)
+    privacy.erase_account(user, now=utcnow())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("Votre compte est effacé ; vos contributions restent, sans votre nom.", "success")
+    return redirect(url_for("site.home"), 303)
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])

@@ -106,3 +106,38 @@ def purge_expired(*, now: datetime, days: int) -> int:
         contribution.pseudonym = ""
         _scrub_trail(contribution, None)
     return len(expired)
+
+
+def export_account(user) -> dict:
+    """An account and everything written with it (RGPD right of access)."""
+    contributions = db.session.scalars(
+        sa.select(Contribution).where(Contribution.author_id == user.id).order_by(Contribution.id)
+    )
+    return {
+        "compte": {
+            "adresse": user.email,
+            "nom_affiche": user.display_name,
+            "role": user.role,
+            "organisation": user.organisation.name if user.organisation else None,
+            "derniere_connexion": _iso(user.last_login_at),
+        },
+        "contributions": [export_data(c) for c in contributions],
+    }
+
+
+def erase_account(user, *, now: datetime) -> int:
+    """Anonymise the account's contributions, then empty and close the account.
+
+    :returns: how many contributions were anonymised.
+    """
+    contributions = db.session.scalars(
+        sa.select(Contribution).where(Contribution.author_id == user.id)
+    ).all()
+    for contribution in contributions:
+        anonymise(contribution, now=now)
+    user.email = f"compte-efface-{user.id}@invalid"
+    user.display_name = "Compte effacé"
+    user.password_hash = None
+    user.is_active_account = False
+    user.organisation_id = None
+    return len(contributions)

@@ -136,6 +136,18 @@ RULES: dict[str, Rule] = {
         "/inscription", PUBLIC, GET_POST, note="Crée toujours un compte participant·e."
     ),
     "accounts.account": Rule("/mon-compte", SIGNED_IN, GET_POST),
+    "accounts.download_data": Rule(
+        "/mon-compte/donnees",
+        SIGNED_IN,
+        ("GET",),
+        note="Le compte et toutes ses contributions, en JSON (droit d'accès).",
+    ),
+    "accounts.erase_account": Rule(
+        "/mon-compte/effacer",
+        SIGNED_IN,
+        POST,
+        note="Confirmé par le mot de passe ; les contributions restent, anonymes.",
+    ),
     "accounts.forgot_password": Rule(
         "/mot-de-passe-oublie",
         PUBLIC,

@@ -5,11 +5,14 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from consult.accounts.models import User
 from consult.contributions.models import Contribution
 from consult.contributions.privacy import WITHDRAWN_TEXT, purge_expired
+from consult.contributions.services import Draft, submit_contribution
 from consult.core.db import utcnow
 from consult.moderation.models import ModerationEvent
 from consult.moderation.services import mask
+from tests.factories import DEFAULT_PASSWORD
 
 PHONE = "Rappelez-moi au 06 12 34 56 78 pour l'aide à domicile"
 
@@ -92,3 +95,28 @@ def test_retention_command_reports_what_it_erased(runner, db, make_contribution)
     result = runner.invoke(args=["retention", "run", "--days", "30"])
     assert result.exit_code == 0
     assert "1 contribution(s) purgée(s)" in result.output
+
+
+def test_account_holder_downloads_then_erases_their_account(
+    client, make_user, make_meeting, login, db
+):
+    user = make_user(role="participant", display_name="Jeanne Martin")
+    meeting = make_meeting(status="open", publish_immediately=True)
+    contribution, _ = submit_contribution(
+        meeting, Draft(body="Plus de bus", pseudonym="Jeanne"), actor=user, now=utcnow()
+    )
+    db.session.commit()
+    login(user)
+    data = json.loads(client.get("/mon-compte/donnees").data)
+    assert data["compte"]["adresse"] == user.email
+    assert [c["texte"] for c in data["contributions"]] == ["Plus de bus"]
+    refused = client.post("/mon-compte/effacer", data={"password": "pas le bon"})
+    assert db.session.get(User, user.id).is_active_account
+    assert refused.status_code == 303
+    client.post("/mon-compte/effacer", data={"password": DEFAULT_PASSWORD})
+    erased = db.session.get(User, user.id)
+    assert (erased.display_name, erased.is_active_account) == ("Compte effacé", False)
+    assert "Jeanne Martin" not in erased.email
+    kept = db.session.get(Contribution, contribution.id)
+    assert (kept.body, kept.author_id, kept.pseudonym) == ("Plus de bus", None, "")
+    assert client.get("/mon-compte").status_code == 302  # signed out
