@@ -1,35 +1,49 @@
 """Turn the contributions of a synthesis into its generated part (a :class:`Document`).
 
-Pure computation: no database, no Flask, same input → same document.
+Pure computation: no database, no Flask, same input → same document (items are read in
+id order, every random choice is seeded, every tie is broken by id).
 
 - **Figures**: contributions by meeting, territory, author type, public, kind, channel,
   theme and fiche, each counted with its weight (merged duplicates count). A cell of fewer
-  than :data:`MIN_CELL` contributions is never shown on its own.
+  than :data:`MIN_CELL` contributions is never shown alone: small cells are merged into
+  "Autres" when that reaches :data:`MIN_CELL`, else only their total is given (``hidden``).
 - **Sections** (one per theme, per fiche, or one for everything): the *ideas* (groups of
   contributions saying the same thing, named by their key terms, with their most
   representative quotes), then proposals, questions and points of vigilance.
 - **Differences**: the terms service users use much more than professionals (and the
-  reverse), and the same between the two largest territories.
+  reverse), and the same between the two largest territories: chi² of each term's
+  2 × 2 table (contributions using it or not, in each group), Benjamini–Hochberg at 5 %,
+  only for terms used by at least :data:`MIN_CELL` contributions of the group.
 
-The whole corpus is vectorised once (TF-IDF over lemmatised terms and bigrams, the terms of
-:func:`consult.analysis.text.terms`), each section clusters a slice of those rows.
+Speed: the corpus is vectorised once (TF-IDF over the terms and bigrams of
+:func:`consult.analysis.text.terms`, each distinct whitespace-separated chunk of text
+analysed once), then each section slices its rows. Up to :data:`SMALL_SECTION` distinct
+texts, ideas come from average-linkage clustering (cosine); above, from k-means fitted on
+a sample of :data:`SAMPLE_ROWS` texts and their most used terms, then applied to all.
 """
 
 import math
 import re
+import warnings
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache, lru_cache
 from itertools import chain
+from operator import attrgetter
 
 import numpy as np
+import simplemma
+import snowballstemmer
 from scipy import sparse
 from scipy.stats import chi2
 from sklearn.cluster import AgglomerativeClustering, KMeans
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
 
 from consult.analysis.similarity import is_empty_answer
-from consult.analysis.text import ACRONYMS, strip_accents, terms
+from consult.analysis.text import ACRONYMS, STOP_WORDS, strip_accents, terms
 from consult.synthesis.document import (
     MIN_CELL,
     Breakdown,
@@ -58,6 +72,7 @@ CLUSTER_FEATURES = 20_000  # and on the terms most used in that sample
 MIN_DF_ROWS = 2_000  # from this many texts, terms found in a single one are ignored
 BATCH = 50_000  # texts tokenised at a time (bounds the memory of temporary strings)
 QUOTE_CHARS = 400
+LABEL_CHARS = 50  # an idea named by no shared term is named by its best text, cut
 MAX_QUOTES = 3  # per idea
 MAX_PICKS = 8  # proposals, questions, points of vigilance per section
 MAX_TERMS = 5  # key terms per idea
@@ -94,24 +109,27 @@ _VIGILANCE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in VIGILANCE_WORD
 USERS = ("usager", "proche_aidant")
 PROFESSIONALS = ("professionnel", "partenaire", "agent")
 
-# dimension, title, the item's values (a list: a contribution counts in each of its values)
+# dimension, title, the Item attribute, and whether it holds a list of values
 DIMENSIONS = (
-    ("meeting", "Par rencontre", lambda it: [it.meeting]),
-    ("territory", "Par territoire", lambda it: [it.territory]),
-    ("author_type", "Par type d'auteur", lambda it: [it.author_type_label]),
-    ("public", "Par public", lambda it: it.publics),
-    ("kind", "Par nature de contribution", lambda it: [it.kind_label]),
-    ("channel", "Par canal", lambda it: [it.channel_label]),
-    ("theme", "Par thématique", lambda it: it.themes),
-    ("fiche", "Par fiche action", lambda it: it.fiches),
+    ("meeting", "Par rencontre", "meeting", False),
+    ("territory", "Par territoire", "territory", False),
+    ("author_type", "Par type d'auteur", "author_type_label", False),
+    ("public", "Par public", "publics", True),
+    ("kind", "Par nature de contribution", "kind_label", False),
+    ("channel", "Par canal", "channel_label", False),
+    ("theme", "Par thématique", "themes", True),
+    ("fiche", "Par fiche action", "fiches", True),
 )
-SECTION_KINDS = {
-    "theme": (lambda it: it.themes, "Sans thématique"),
-    "fiche": (lambda it: it.fiches, "Sans fiche action"),
+MISSING = {
+    "public": "Sans public précisé",
+    "theme": "Sans thématique",
+    "fiche": "Sans fiche action",
 }
+SECTION_KINDS = {"theme": ("themes", MISSING["theme"]), "fiche": ("fiches", MISSING["fiche"])}
 
 _PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
 _ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
+_STEMMER = snowballstemmer.stemmer("french")
 _BREAK = re.compile(r"[,;:.!?()«»\"\[\]/]")
 _SENTENCE_END = re.compile(r"[.!?…](?=\s)")
 
@@ -325,7 +343,7 @@ class _Phrases:
     def __init__(self, corpus: _Corpus, rows):
         self.corpus = corpus
         self.spans: dict[tuple[int, ...], list[tuple[list[str], int, int]]] = {}
-        for row in list(rows)[:PHRASE_ROWS]:
+        for row in rows[:PHRASE_ROWS]:
             chunks = corpus.texts[row].split()
             sequence = [(t, i) for i, c in enumerate(chunks) for t in corpus.vocabulary.of(c)]
             for (term, i), (following, j) in zip(sequence, sequence[1:], strict=False):
@@ -336,15 +354,43 @@ class _Phrases:
 
     def get(self, feature: int) -> str | None:
         """The most frequent way of writing ``feature``; None for a bigram nobody wrote as a
-        phrase (its words on either side of a comma or a full stop)."""
+        phrase (its words on either side of a comma or a full stop), or a term that is
+        only a form of a stop word ("suis")."""
         wanted = self.corpus.feature_terms(feature)
         found = Counter(_clean(chunks[i : j + 1]) for chunks, i, j in self.spans.get(wanted, []))
         found.pop("", None)
-        if found:
-            return max(found.items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))[0]
-        if len(wanted) > 1:
+        if not found and len(wanted) == 1:
+            found[self.corpus.vocabulary.surface(wanted[0])] = 1
+        for phrase in [p for p in found if any(_is_weak(w) for w in p.split())]:
+            del found[phrase]
+        if not found:
             return None
-        return self.corpus.vocabulary.surface(wanted[0])
+        return max(found.items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))[0]
+
+
+@cache
+def _stop_terms() -> frozenset[str]:
+    """The terms of stop words' lemmas ("etre", "avoir", "pouvoir"…), with the same
+    lemmatiser and stemmer as :mod:`consult.analysis.text`."""
+    return frozenset(_stem(simplemma.lemmatize(word, lang="fr")) for word in STOP_WORDS)
+
+
+@cache
+def _stem(word: str) -> str:
+    return _STEMMER.stemWord(strip_accents(word.lower()))
+
+
+@lru_cache(maxsize=10_000)
+def _is_weak(word: str) -> bool:
+    """True for another form of a stop word: "suis", "soient" (être), "doit" (devoir).
+
+    Such words say nothing of an idea: no label or term is made of them. The lemma itself
+    is a noun as often as not ("le pouvoir d'achat") and is kept.
+    """
+    lemma = simplemma.lemmatize(word, lang="fr")
+    if _stem(lemma) not in _stop_terms():
+        return False
+    return lemma.lower() != word.lower() or not simplemma.is_known(word, lang="fr")  # "étre"
 
 
 def _clean(words: list[str]) -> str:
@@ -353,7 +399,7 @@ def _clean(words: list[str]) -> str:
     "" when punctuation separates them ("répondre, les délais" is no phrase).
     """
     text = _ELISION.sub("", " ".join(words).strip(_PUNCTUATION))
-    if _BREAK.search(text):
+    if _BREAK.search(text) or any(not w.strip(_PUNCTUATION) for w in text.split()):
         return ""
     shown = []
     for word in text.split():
@@ -365,18 +411,13 @@ def _clean(words: list[str]) -> str:
 # ---------------------------------------------------------------- figures
 
 
-def _breakdown(corpus: _Corpus, dimension: str, title: str, values) -> Breakdown | None:
-    codes: dict[str, int] = {}
-    rows, labels = [], []
-    for row, found in enumerate(map(values, corpus.items)):
-        for value in found or (UNKNOWN,):
-            rows.append(row)
-            labels.append(codes.setdefault(value or UNKNOWN, len(codes)))
-    if not codes or list(codes) == [UNKNOWN]:
+def _breakdown(corpus: _Corpus, dimension: str, title: str, attribute: str, many: bool):
+    missing = MISSING.get(dimension, UNKNOWN)
+    labels, rows_of = _values(corpus.items, attribute, many, missing)
+    if labels in ([], [missing]):
         return None
-    rows_of = _group_rows(np.asarray(rows, np.int64), np.asarray(labels, np.int64), len(codes))
     cells, small = [], []
-    for label, cell_rows in zip(codes, rows_of, strict=True):
+    for label, cell_rows in zip(labels, rows_of, strict=True):
         count = int(corpus.weights[cell_rows].sum())
         if count >= MIN_CELL:
             cells.append(Cell(label, count, corpus.id_list(cell_rows)))
@@ -392,6 +433,26 @@ def _breakdown(corpus: _Corpus, dimension: str, title: str, values) -> Breakdown
         else:
             hidden = count
     return Breakdown(dimension, title, cells, hidden)
+
+
+def _values(items: list[Item], attribute: str, many: bool, missing: str):
+    """The distinct values of ``attribute`` (``missing`` for none) and the rows of each."""
+    found = list(map(attrgetter(attribute), items))
+    if many:
+        lengths = np.fromiter(map(len, found), np.int64, len(found))
+        rows = np.repeat(np.arange(len(found)), lengths)
+        found = list(chain.from_iterable(found))
+        unlabelled = np.flatnonzero(lengths == 0)
+        rows = np.concatenate([rows, unlabelled])
+        found += [missing] * len(unlabelled)
+    else:
+        rows = np.arange(len(found))
+    if "" in found:  # an empty value is a missing one
+        found = [value or missing for value in found]
+    codes = {value: n for n, value in enumerate(dict.fromkeys(found))}
+    labels = np.fromiter(map(codes.__getitem__, found), np.int64, len(found))
+    rows_of = _group_rows(rows, labels, len(codes))
+    return list(codes), rows_of
 
 
 def _group_rows(rows: np.ndarray, labels: np.ndarray, n_labels: int) -> list[np.ndarray]:
@@ -423,17 +484,11 @@ def _sections(corpus: _Corpus, group_by: str) -> list[Section]:
     if group_by not in SECTION_KINDS:
         rows = np.arange(len(corpus.items))
         return [_section(corpus, "all", "Toutes les contributions", rows)]
-    values, untagged = SECTION_KINDS[group_by]
-    codes: dict[str, int] = {}
-    rows, labels = [], []
-    for row, found in enumerate(map(values, corpus.items)):
-        for value in found or (untagged,):
-            rows.append(row)
-            labels.append(codes.setdefault(value, len(codes)))
-    rows_of = _group_rows(np.asarray(rows, np.int64), np.asarray(labels, np.int64), len(codes))
-    by_label = dict(zip(codes, rows_of, strict=True))
-    titles = sorted((k for k in codes if k != untagged), key=_natural)
-    titles += [untagged] if untagged in codes else []
+    attribute, untagged = SECTION_KINDS[group_by]
+    labels, rows_of = _values(corpus.items, attribute, True, untagged)
+    by_label = dict(zip(labels, rows_of, strict=True))
+    titles = sorted((k for k in labels if k != untagged), key=_natural)
+    titles += [untagged] if untagged in by_label else []
     return [_section(corpus, group_by, title, by_label[title]) for title in titles]
 
 
@@ -545,10 +600,14 @@ def _kmeans(vectors, weights: np.ndarray) -> np.ndarray:
     keep = np.zeros(vectors.shape[1], bool)
     keep[columns[df[columns] > 1]] = True
     model = KMeans(n_clusters=k, random_state=0, n_init=1, max_iter=KMEANS_ITERATIONS)
-    model.fit(normalize(_keep_columns(fitted, keep)), sample_weight=weights[sample])
-    if n == len(sample):
-        return model.labels_.astype(np.int64)
-    return model.predict(normalize(_keep_columns(vectors, keep))).astype(np.int64)
+    # One thread: on a busy machine, OpenMP threads waiting for each other cost more
+    # than they bring on problems this size (measured: 3 times slower on 2 cores).
+    with threadpool_limits(limits=1, user_api="openmp"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # fewer distinct texts than k
+        model.fit(normalize(_keep_columns(fitted, keep)), sample_weight=weights[sample])
+        if n == len(sample):
+            return model.labels_.astype(np.int64)
+        return model.predict(normalize(_keep_columns(vectors, keep))).astype(np.int64)
 
 
 def _closeness(vectors, groups: np.ndarray, weights: np.ndarray):
@@ -559,8 +618,13 @@ def _closeness(vectors, groups: np.ndarray, weights: np.ndarray):
         (weights.astype(np.float32), (groups, np.arange(n))), shape=(groups.max() + 1, n)
     )
     centres = normalize(onehot @ vectors)
-    similarity = (vectors @ centres.T).toarray()
-    return centres, similarity[np.arange(n), groups]
+    closeness = np.zeros(n)
+    order = np.argsort(groups, kind="stable")
+    bounds = np.searchsorted(groups[order], np.arange(centres.shape[0] + 1))
+    for group in np.flatnonzero(np.diff(bounds)).tolist():
+        rows = order[bounds[group] : bounds[group + 1]]
+        closeness[rows] = (vectors[rows] @ centres[group].T).toarray().ravel()
+    return centres, closeness
 
 
 def _cohesion(groups: np.ndarray, closeness: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -594,20 +658,20 @@ def _rank(groups: np.ndarray, texts: _Texts, large: bool) -> tuple[np.ndarray, l
     from its centre, or a text far from its group's centre, is left out.
     """
     n_groups = groups.max() + 1
-    size = np.bincount(groups, weights=texts.weights, minlength=n_groups)
-    people = np.bincount(groups, weights=texts.people, minlength=n_groups)
+    inside = texts.closeness >= OUTLIER if large else np.ones(len(groups), bool)
+    size = np.bincount(groups[inside], weights=texts.weights[inside], minlength=n_groups)
+    people = np.bincount(groups[inside], weights=texts.people[inside], minlength=n_groups)
     first = np.full(n_groups, len(groups))
     np.minimum.at(first, groups, np.arange(len(groups)))
     order = np.lexsort((first, -people, -size))
-    eligible = (size > 1) | (len(groups) <= TAIL_SECTION)
+    eligible = (size > 1) | ((size > 0) & (len(groups) <= TAIL_SECTION))
     if large:
         eligible &= _cohesion(groups, texts.closeness, texts.weights) >= DIFFUSE
     kept = [g for g in order.tolist() if eligible[g]][:MAX_IDEAS]
     renumber = np.full(n_groups, -1)
     renumber[kept] = np.arange(len(kept))
     labels = renumber[groups]
-    if large:
-        labels[texts.closeness < OUTLIER] = -1
+    labels[~inside] = -1
     return labels, kept
 
 
@@ -623,7 +687,7 @@ def _idea(corpus: _Corpus, texts: _Texts, positions: np.ndarray, centre) -> Idea
     rows = texts.members(positions)
     phrases = _key_phrases(corpus, centre, best)
     return Idea(
-        label=_label(phrases),
+        label=_label(phrases) or trim(corpus.texts[best[0]], LABEL_CHARS),
         terms=phrases,
         size=int(texts.weights[positions].sum()),
         supports=int(corpus.supports[rows].sum()),
@@ -674,8 +738,9 @@ def _key_phrases(corpus: _Corpus, centre, rows: np.ndarray) -> list[str]:
 
 
 def _label(phrases: list[str]) -> str:
+    """Two key terms, three when short: "places en crèche · horaires d'ouverture"."""
     shown = phrases[:2]
-    if len(phrases) > 2 and len(" · ".join(phrases[:3])) <= 50:
+    if len(phrases) > 2 and len(" · ".join(phrases[:3])) <= LABEL_CHARS:
         shown = phrases[:3]
     return " · ".join(shown)
 
@@ -699,13 +764,15 @@ def _quote(corpus: _Corpus, row: int) -> Quote:
 
 
 def _pick(corpus: _Corpus, texts: _Texts, wanted) -> list[Quote]:
-    """Up to :data:`MAX_PICKS` quotes that are ``wanted``: most backed, then representative.
+    """Up to :data:`MAX_PICKS` quotes that are ``wanted``: texts of four words or more
+    first, the most backed (weight and supports), then the most representative.
 
     A first pass takes at most one per idea, so that the list covers several ideas.
     """
     if texts.labels is None:
         return []
-    order = np.lexsort((texts.rows, -texts.closeness, -texts.people))
+    short = corpus.n_words[texts.rows] < 4
+    order = np.lexsort((texts.rows, -texts.closeness, -texts.people, short))
     found: list[int] = []
     for position in order.tolist():
         if wanted(int(texts.rows[position])):
@@ -714,9 +781,8 @@ def _pick(corpus: _Corpus, texts: _Texts, wanted) -> list[Quote]:
                 break
     chosen, seen = [], set()
     for position in found:
-        label = int(texts.labels[position])
-        if label < 0 or label not in seen:
-            seen.add(label)
+        if texts.labels[position] not in seen:
+            seen.add(texts.labels[position])
             chosen.append(position)
     chosen += [p for p in found if p not in chosen]
     return [_quote(corpus, int(texts.rows[p])) for p in chosen[:MAX_PICKS]]

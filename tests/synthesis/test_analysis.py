@@ -76,12 +76,12 @@ TRANSPORT = [
 
 
 def section_items() -> list[Item]:
+    """Twelve contributions on one theme: three ideas in other words, and a "RAS"."""
     texts = [*CRECHE, *MDPH, *TRANSPORT, "RAS"]
-    kinds = ["proposition", "constat", "proposition", "constat"] * 2 + ["question"] * 3
-    kinds[7] = "question"
+    kinds = ["proposition", "constat"] * 3 + ["proposition"] + ["question"] * 4 + ["constat"]
     return [
-        item(n, text, kind=kinds[n - 1] if n <= len(kinds) else "constat", themes=["1. Social"])
-        for n, text in enumerate(texts, start=1)
+        item(n, text, kind=kind, themes=["1. Social"])
+        for n, (text, kind) in enumerate(zip(texts, kinds, strict=True), start=1)
     ]
 
 
@@ -95,6 +95,21 @@ def test_figures_count_each_contribution_with_its_weight():
     assert territory.title == "Par territoire"
     assert [(c.label, c.count, c.ids) for c in territory.cells] == [("Chambéry", 6, [1, 2, 3, 4])]
     assert territory.hidden == 2  # Albertville: one contribution that stands for 2 people
+
+
+def test_missing_values_have_a_cell_of_their_own():
+    items = [item(n, f"Texte {n}", territory="", themes=["1. Social"]) for n in range(1, 6)]
+    items += [item(n, f"Texte {n}", territory="Chambéry") for n in range(6, 12)]
+    breakdowns = {b.dimension: b for b in build(items).breakdowns}
+    assert [(c.label, c.count) for c in breakdowns["territory"].cells] == [
+        ("Chambéry", 6),
+        ("Non renseigné", 5),
+    ]
+    assert [(c.label, c.count) for c in breakdowns["theme"].cells] == [
+        ("Sans thématique", 6),
+        ("1. Social", 5),
+    ]
+    assert "public" not in breakdowns  # nobody said which public: no breakdown at all
 
 
 def test_a_cell_of_four_is_merged_into_others_when_the_small_cells_reach_five():
@@ -159,6 +174,21 @@ def test_idea_sizes_count_weights_and_exact_copies_are_merged():
     assert creche.supports == 3
     quoted = [q.id for q in creche.quotes]
     assert not {1, 13} <= set(quoted)  # one text, quoted once
+
+
+def test_forms_of_stop_words_never_name_an_idea():
+    texts = [
+        "Je suis seule le soir.",
+        "Je suis seul la nuit.",
+        "Nous sommes seuls le soir.",
+        "Je suis très seule.",
+    ]
+    (section,) = build([item(n, t, themes=["A"]) for n, t in enumerate(texts, 1)]).sections
+    (idea,) = section.ideas
+    assert idea.ids == [1, 2, 3, 4]
+    assert "suis" not in idea.label.split()
+    assert idea.terms
+    assert all("suis" not in term.split() for term in idea.terms)
 
 
 def test_quotes_are_verbatim_and_link_to_their_contribution():
@@ -261,7 +291,8 @@ def test_no_difference_when_a_group_is_too_small():
 
 def test_rare_terms_are_never_shown_as_a_difference():
     items = difference_items()
-    items += [item(50 + n, "Le bus de nuit à Bozel.", author="usager") for n in range(4)]
+    # four contributions standing for 12 people: still too few to be told apart
+    items += [item(50 + n, "Le bus de nuit à Bozel.", author="usager", weight=3) for n in range(4)]
     document = build(items)
     difference = next(d for d in document.differences if d.title == "Usagers et professionnels")
     assert not any("bus" in t.term or "nuit" in t.term for t in difference.terms_a)
@@ -296,6 +327,21 @@ def test_sections_by_fiche_and_all():
     ]
     (everything,) = build(items, group_by="all").sections
     assert (everything.kind, everything.ids) == ("all", [1, 2, 3])
+
+
+def test_lone_contributions_go_to_other_ideas_in_a_larger_section():
+    # 48 texts that share no word: each its own group of one
+    lone = [f"Zorb{chr(97 + n // 26)}{chr(97 + n % 26)}ique !" for n in range(48)]
+    items = [item(n, text, themes=["A"]) for n, text in enumerate(CRECHE + lone, start=1)]
+    (section,) = build(items).sections
+    assert [set(idea.ids) for idea in section.ideas][0] == {1, 2, 3, 4}
+    others = section.ideas[-1]
+    assert others.label == OTHER_IDEAS
+    assert others.quotes == []
+    assert sorted(i for idea in section.ideas for i in idea.ids) == list(range(1, 53))
+    small = build(items[:10]).sections[0]  # a small section keeps them as ideas of their own
+    assert OTHER_IDEAS not in [idea.label for idea in small.ideas]
+    assert len(small.ideas) == 1 + 6
 
 
 @pytest.mark.parametrize("small_section", [1_000, 50])  # hierarchical, then k-means

@@ -1,0 +1,195 @@
+"""Synthesis speed and memory on the Grand Débat answers, against a plain scikit-learn baseline.
+
+    python bench/synthesis.py ../shared/data/grand-debat/comments.csv.gz [--full]
+    python bench/synthesis.py PATH --sizes 3000 30000
+
+Builds contributions from the CSV (columns id, theme, text; the theme becomes the
+contribution's theme; author types, territories, kinds… are drawn at random with a fixed
+seed), then for each size measures, each in a fresh process (so that the peak resident
+memory, ``ru_maxrss``, is that size's own):
+
+- ``build_document`` (``time_s``, ``peak_mb``: the whole process, contributions included);
+- the baseline: ``TfidfVectorizer`` (default settings) + ``MiniBatchKMeans`` over the
+  same texts, with as many clusters as the document has ideas (``baseline_s``).
+
+``--full`` adds 1.93 million contributions: the sample repeated with light variations
+(two words swapped, a few words added at the end). Prints one line per size::
+
+    synthesis n=3000 time_s=… peak_mb=… baseline_s=… ratio=… k=… items_mb=… baseline_peak_mb=…
+"""
+
+import argparse
+import csv
+import gzip
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from datetime import datetime
+from itertools import islice
+
+SIZES = (3_000, 30_000, 343_440)
+FULL = 1_930_000
+SEED = 20260101
+AUTHOR_TYPES = (
+    ("usager", "Usager", 30),
+    ("proche_aidant", "Proche ou aidant", 10),
+    ("professionnel", "Professionnel", 25),
+    ("partenaire", "Partenaire", 15),
+    ("elu", "Élu", 5),
+    ("agent", "Agent du Département", 15),
+)
+KINDS = (
+    ("constat", "Constat", 35),
+    ("proposition", "Proposition", 40),
+    ("question", "Question", 10),
+    ("temoignage", "Témoignage", 15),
+)
+TERRITORIES = (
+    ("Bassin chambérien", 35),
+    ("Avant-Pays savoyard", 10),
+    ("Combe de Savoie", 15),
+    ("Maurienne", 15),
+    ("Tarentaise", 20),
+    ("", 5),
+)
+CHANNELS = (("En ligne", 60), ("En rencontre", 30), ("Sur papier", 10))
+PUBLICS = (
+    "Personnes âgées",
+    "Personnes handicapées",
+    "Enfance et famille",
+    "Jeunes 16-25 ans",
+    "Insertion / RSA",
+)
+ENDINGS = (" Merci.", " C'est essentiel.", " À mon avis.", " Voilà.", " Il faut agir vite !")
+
+
+def read_rows(path: str, size: int) -> list[tuple[str, str]]:
+    """(theme, text) for ``size`` contributions: the file's rows, repeated with variations."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        rows = [(r["theme"], r["text"]) for r in islice(csv.DictReader(handle), size)]
+    result = rows[:size]
+    rng = random.Random(SEED)
+    while len(result) < size:
+        for theme, text in rows[: size - len(result)]:
+            result.append((theme, _vary(text, rng)))
+    return result
+
+
+def _vary(text: str, rng: random.Random) -> str:
+    words = text.split()
+    if len(words) > 3:
+        i = rng.randrange(len(words) - 1)
+        words[i], words[i + 1] = words[i + 1], words[i]
+    return " ".join(words) + (rng.choice(ENDINGS) if rng.random() < 0.5 else "")
+
+
+def _choice(rng: random.Random, options):
+    return rng.choices(options, weights=[o[-1] for o in options])[0]
+
+
+def make_items(rows):
+    from consult.synthesis.document import Item
+
+    rng = random.Random(SEED)
+    meetings = [f"Rencontre {n}" for n in range(1, 11)]
+    items = []
+    for number, (theme, text) in enumerate(rows, start=1):
+        author, author_label, _ = _choice(rng, AUTHOR_TYPES)
+        kind, kind_label, _ = _choice(rng, KINDS)
+        items.append(
+            Item(
+                id=number,
+                text=text,
+                kind=kind,
+                kind_label=kind_label,
+                author_type=author,
+                author_type_label=author_label,
+                channel_label=_choice(rng, CHANNELS)[0],
+                meeting=rng.choice(meetings),
+                territory=_choice(rng, TERRITORIES)[0],
+                publics=rng.sample(PUBLICS, rng.choice((0, 1, 1, 2))),
+                themes=[theme],
+                supports=rng.choice((0, 0, 0, 0, 1, 2, 5)),
+                weight=rng.choice((1,) * 18 + (2, 3)),
+            )
+        )
+    return items
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_synthesis(path: str, size: int) -> dict:
+    from consult.synthesis.analysis import OTHER_IDEAS, build_document
+
+    items = make_items(read_rows(path, size))
+    items_mb = _peak_mb()
+    started = time.perf_counter()
+    document = build_document(
+        items,
+        title="Grand Débat",
+        template="concertations",
+        scope=[("Source", "Grand Débat national")],
+        participants=None,
+        now=datetime(2026, 1, 1),
+    )
+    elapsed = time.perf_counter() - started
+    ideas = sum(1 for s in document.sections for i in s.ideas if i.label != OTHER_IDEAS)
+    return {"time": elapsed, "peak_mb": _peak_mb(), "items_mb": items_mb, "k": ideas}
+
+
+def run_baseline(path: str, size: int, k: int) -> dict:
+    from sklearn.cluster import MiniBatchKMeans
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [text for _, text in read_rows(path, size)]
+    started = time.perf_counter()
+    matrix = TfidfVectorizer().fit_transform(texts)
+    MiniBatchKMeans(n_clusters=max(k, 1), random_state=0).fit(matrix)
+    return {"time": time.perf_counter() - started, "peak_mb": _peak_mb()}
+
+
+def _child(args: list[str]) -> dict:
+    command = [sys.executable, __file__, *args]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(done.returncode)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("path")
+    parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
+    parser.add_argument("--full", action="store_true", help=f"add {FULL:,} contributions")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--child", choices=("synthesis", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument("--k", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child == "synthesis":
+        print(json.dumps(run_synthesis(args.path, args.sizes[0])))
+        return
+    if args.child == "baseline":
+        print(json.dumps(run_baseline(args.path, args.sizes[0], args.k)))
+        return
+    for size in [*args.sizes, *([FULL] if args.full else [])]:
+        ours = _child([args.path, "--child", "synthesis", "--sizes", str(size)])
+        line = f"synthesis n={size} time_s={ours['time']:.2f} peak_mb={ours['peak_mb']:.0f}"
+        if not args.no_baseline:
+            base = _child(
+                [args.path, "--child", "baseline", "--sizes", str(size), "--k", str(ours["k"])]
+            )
+            line += f" baseline_s={base['time']:.2f} ratio={ours['time'] / base['time']:.2f}"
+        line += f" k={ours['k']} items_mb={ours['items_mb']:.0f}"
+        if not args.no_baseline:
+            line += f" baseline_peak_mb={base['peak_mb']:.0f}"
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
