@@ -30,7 +30,10 @@ class SynthesisForm(BaseForm):
     date_to = DateField("Au (facultatif)", validators=[Optional()])
     include_pending = BooleanField(
         "Inclure les contributions pas encore modérées",
-        description="À éviter pour une synthèse partagée : elles n'ont pas été relues.",
+        description=(
+            "Pour un premier aperçu de l'équipe seulement : une telle synthèse ne peut être "
+            "ni partagée avec les groupes de travail ni publiée."
+        ),
     )
 
     def fill_choices(self, schemes, meetings, territories, themes, fiches, publics) -> None:

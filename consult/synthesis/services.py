@@ -329,10 +329,10 @@ def change_status(version: SynthesisVersion, target: str, *, actor, now) -> Synt
     """Draft → shared with the working group → published (published is final)."""
     if target not in VERSION_TRANSITIONS.get(version.status, ()):
         raise SynthesisError("Ce changement d'état n'est pas possible pour cette version.")
-    if target == "published" and not Scope.from_dict(version.synthesis.scope).published_only:
+    if target != "draft" and not Scope.from_dict(version.synthesis.scope).published_only:
         raise SynthesisError(
             "Cette synthèse lit aussi des contributions pas encore modérées : "
-            "elle ne peut pas être publiée."
+            "elle ne peut être ni partagée ni publiée."
         )
     version.status = target
     version.status_changed_at, version.status_changed_by_id = now, actor.id

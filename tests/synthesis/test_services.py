@@ -115,13 +115,15 @@ def test_status_goes_draft_shared_published_and_stops(db, make_meeting, synthesi
         services.update_editorial(version, introduction="x", analysis="", conclusions="")
 
 
-def test_a_synthesis_reading_unmoderated_text_cannot_be_published(
+def test_a_synthesis_reading_unmoderated_text_is_never_shared_nor_published(
     db, make_meeting, synthesis_of, staff
 ):
     synthesis = synthesis_of(make_meeting(), published_only=False)
     version = services.add_version(synthesis, {}, 0, now=utcnow())
-    with pytest.raises(SynthesisError, match="pas encore modérées"):
-        services.change_status(version, "published", actor=staff, now=utcnow())
+    for target in ("shared", "published"):
+        with pytest.raises(SynthesisError, match="ni partagée ni publiée"):
+            services.change_status(version, target, actor=staff, now=utcnow())
+    assert version.status == "draft"
 
 
 def test_participants_come_from_the_meetings_attendance(db, make_meeting, synthesis_of):
