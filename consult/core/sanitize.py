@@ -86,3 +86,20 @@ def clean_html(text: str | None, profile: str = "rich") -> str:
         strip=True,
     )
     return cleaned.strip()
+
+
+# --- Output to spreadsheets ---------------------------------------------------------------
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Characters an XLSX (XML) cell cannot hold: C0 controls but tab, newline and CR.
+_CELL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def safe_cell(value) -> str:
+    """Text for a CSV or XLSX cell: never read as a formula, no illegal characters.
+
+    A cell starting with ``= + - @``, a tab or a carriage return gets a leading
+    apostrophe (OWASP "CSV injection"). Every export of the platform uses it.
+    """
+    text = _CELL_ILLEGAL.sub("", "" if value is None else str(value))
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import sqlalchemy as sa
+from flask import current_app
 from sklearn.metrics.pairwise import cosine_similarity
 
 from consult.analysis.similarity import near_duplicates, vectorise
@@ -41,15 +42,56 @@ def duplicate_groups(meeting_id: int) -> list[Group]:
     return sorted(found, key=lambda g: (-len(g.contributions), -g.score))
 
 
+# Meeting id → (version, ids, TF-IDF rows): the review page is opened hundreds of times in
+# a row on the same meeting; publishing keeps the candidates and their texts unchanged.
+_vectors: dict[int, tuple[tuple, list[int], object]] = {}
+MAX_CACHED_MEETINGS = 8
+
+
+def _version(meeting_id: int) -> tuple:
+    """Changes when a candidate comes, goes (rejected, merged) or has its text edited."""
+    return tuple(
+        db.session.execute(
+            sa.select(
+                sa.func.count(Contribution.id),
+                sa.func.max(Contribution.id),
+                sa.func.max(Contribution.edited_at),
+            ).where(Contribution.meeting_id == meeting_id, Contribution.status.in_(MERGEABLE))
+        ).one()
+    )
+
+
+def _meeting_vectors(meeting_id: int) -> tuple[list[int], object]:
+    # Off with the other per-process caches (REFERENCE_CACHE_SECONDS = 0, as in tests).
+    version = _version(meeting_id) if current_app.config.get("REFERENCE_CACHE_SECONDS") else None
+    cached = _vectors.get(meeting_id)
+    if version is None or cached is None or cached[0] != version:
+        candidates = _candidates(meeting_id)
+        matrix, _ = vectorise([c.body for c in candidates])
+        cached = (version, [c.id for c in candidates], matrix)
+        if version is not None:
+            if len(_vectors) >= MAX_CACHED_MEETINGS:
+                _vectors.pop(next(iter(_vectors)))
+            _vectors[meeting_id] = cached
+    return cached[1], cached[2]
+
+
 def similar_to(contribution: Contribution, limit: int = 5) -> list[tuple[Contribution, float]]:
     """The meeting's contributions closest to this one (cosine of TF-IDF vectors)."""
-    others = [c for c in _candidates(contribution.meeting_id) if c.id != contribution.id]
-    if not others:
-        return []
     try:
-        matrix, _ = vectorise([contribution.body] + [c.body for c in others])
+        ids, matrix = _meeting_vectors(contribution.meeting_id)
     except ValueError:  # nothing but stop words: nothing to compare
         return []
-    scores = cosine_similarity(matrix[0], matrix[1:]).ravel()
-    best = np.argsort(-scores)[:limit]
-    return [(others[i], float(scores[i])) for i in best if scores[i] >= SIMILAR_MINIMUM]
+    if contribution.id not in ids or len(ids) < 2:
+        return []
+    row = ids.index(contribution.id)
+    scores = cosine_similarity(matrix[row], matrix).ravel()
+    scores[row] = -1.0
+    best = [i for i in np.argsort(-scores)[:limit] if scores[i] >= SIMILAR_MINIMUM]
+    found = {
+        c.id: c
+        for c in db.session.scalars(
+            sa.select(Contribution).where(Contribution.id.in_([ids[i] for i in best]))
+        )
+    }
+    return [(found[ids[i]], float(scores[i])) for i in best if ids[i] in found]

@@ -8,19 +8,13 @@ from flask import Blueprint, Response, render_template, request
 from sqlalchemy.orm import selectinload
 
 from consult.core.db import small_int
+from consult.core.sanitize import safe_cell
 from consult.core.security import roles_required
 from consult.extensions import db
 from consult.moderation.models import ModerationEvent
 
 bp = Blueprint("moderation", __name__)
 PER_PAGE = 50
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_cell(value) -> str:
-    """Neutralise spreadsheet formulas: a cell never starts with = + - @."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 @bp.get("/admin/journal-moderation")
@@ -86,7 +80,7 @@ def audit_log_csv():
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(CSV_COLUMNS)
     for e in events:
-        writer.writerow([_safe_cell(v) for v in _csv_row(e)])
+        writer.writerow([safe_cell(v) for v in _csv_row(e)])
     return Response(
         "\ufeff" + buffer.getvalue(),
         mimetype="text/csv",

@@ -31,7 +31,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from flask import current_app, render_template, url_for
 from markupsafe import Markup
 
-from consult.core.sanitize import clean_html, clean_text
+from consult.core.sanitize import clean_html, clean_text, safe_cell
 from consult.synthesis.charts import bar_chart_svg, number, shown_cells
 from consult.synthesis.document import MIN_CELL, Document, Editorial
 
@@ -499,21 +499,6 @@ class ExportRow(TypedDict):
     idea: str
     supports: int
     text: str
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# Characters an XLSX (XML) cell cannot hold: C0 controls but tab, newline and CR.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def safe_cell(value: Any) -> str:
-    """Text for a spreadsheet cell: never read as a formula, no illegal characters.
-
-    A cell starting with ``= + - @``, a tab or a carriage return gets a leading
-    apostrophe (OWASP "CSV injection"); same rule as the moderation journal export.
-    """
-    text = _ILLEGAL.sub("", "" if value is None else str(value))
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def idea_index(document: Document) -> dict[int, str]:

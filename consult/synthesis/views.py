@@ -170,8 +170,7 @@ def job_status(job_run_id: int):
 def contribution_link(external: bool = False):
     """Where a figure, idea or quote leads: the moderation page for staff, else the public one."""
     endpoint = "desk.review" if can_manage(current_user) else "contributions.show"
-    key = "contribution_id"
-    return lambda ident: url_for(endpoint, _external=external, **{key: ident})
+    return lambda ident: url_for(endpoint, contribution_id=ident, _external=external)
 
 
 def _render_context(synthesis: Synthesis, version: SynthesisVersion, external=False) -> dict:

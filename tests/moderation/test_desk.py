@@ -10,8 +10,9 @@ from consult.contributions.models import Contribution
 from consult.contributions.services import Draft, submit_contribution
 from consult.core.db import utcnow
 from consult.extensions import db as _db
+from consult.moderation import duplicates
 from consult.moderation.models import ModerationEvent, Report
-from consult.moderation.services import snapshot
+from consult.moderation.services import reject, snapshot
 from consult.tagging.models import ContributionTag, TagSuggestion
 
 PHONE_TEXT = "Appelez-moi au 06 12 34 56 78 pour parler du transport à la demande"
@@ -297,3 +298,24 @@ def test_menu_link_opens_on_what_waits_for_a_decision(client, facilitator, make_
     assert "Déjà publiée" not in page
     everything = client.get("/moderation/?statut=").text
     assert "Déjà publiée sur le logement" in everything
+
+
+def test_similar_contributions_reuse_the_meetings_vectors_until_they_change(
+    app, db, meeting, facilitator, monkeypatch
+):
+    monkeypatch.setitem(app.config, "REFERENCE_CACHE_SECONDS", 30)
+    duplicates._vectors.clear()
+    calls = []
+    real = duplicates.vectorise
+    monkeypatch.setattr(duplicates, "vectorise", lambda texts: calls.append(1) or real(texts))
+    kept = submit(meeting, "Il faut plus de transports en commun le soir en Maurienne")
+    twin = submit(meeting, "Plus de transports en commun le soir en Maurienne, il le faut")
+    other = submit(meeting, "Les horaires de la PMI ne conviennent pas")
+    assert [c.id for c, _ in duplicates.similar_to(kept)] == [twin.id]
+    assert [c.id for c, _ in duplicates.similar_to(twin)] == [kept.id]
+    assert len(calls) == 1  # the second page reused the meeting's vectors
+    reject(other, actor=facilitator, reason="hors_sujet", now=utcnow())
+    db.session.flush()
+    duplicates.similar_to(kept)
+    assert len(calls) == 2  # a candidate left: the vectors are rebuilt
+    duplicates._vectors.clear()
