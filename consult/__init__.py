@@ -72,6 +72,9 @@ def _register_domains(app: Flask) -> None:
     from consult.contributions import views as contributions_views
     from consult.core import cli as core_cli
     from consult.demo import cli as demo_cli
+    from consult.followup import public as followup_public
+    from consult.followup import reports as followup_reports
+    from consult.followup import views as followup_views
     from consult.meetings import views as meetings_views
     from consult.moderation import desk as moderation_desk
     from consult.moderation import views as moderation_views
@@ -79,6 +82,8 @@ def _register_domains(app: Flask) -> None:
     from consult.schemes import views as schemes_views
     from consult.site import views as site_views
     from consult.synthesis import views as synthesis_views
+    from consult.workgroups import fiches as workgroups_fiches
+    from consult.workgroups import views as workgroups_views
 
     for module in (
         site_views,
@@ -90,6 +95,11 @@ def _register_domains(app: Flask) -> None:
         moderation_views,
         moderation_desk,
         synthesis_views,
+        workgroups_views,
+        workgroups_fiches,
+        followup_views,
+        followup_reports,
+        followup_public,
     ):
         app.register_blueprint(module.bp)
     accounts_views.init_app(app)

@@ -3,6 +3,7 @@
 from consult.accounts import models as accounts  # noqa: F401
 from consult.contributions import models as contributions  # noqa: F401
 from consult.core import jobs  # noqa: F401 - JobRun
+from consult.followup import models as followup  # noqa: F401
 from consult.meetings import models as meetings  # noqa: F401
 from consult.moderation import models as moderation  # noqa: F401
 from consult.moderation import queue as moderation_queue  # noqa: F401 - search DDL listener
@@ -10,3 +11,4 @@ from consult.schemes import models as schemes  # noqa: F401
 from consult.site import models as site  # noqa: F401
 from consult.synthesis import models as synthesis  # noqa: F401
 from consult.tagging import models as tagging  # noqa: F401
+from consult.workgroups import models as workgroups  # noqa: F401

@@ -129,3 +129,77 @@ def make_contribution(db, make_meeting):
         return contribution
 
     return _make
+
+
+@pytest.fixture
+def make_working_group(db, make_scheme):
+    """A working group; ``members`` is a list of ``(user, role)`` pairs."""
+    from consult.workgroups.models import Membership, WorkingGroup
+
+    def _make(scheme=None, members=(), theme=None, **extra):
+        group = WorkingGroup(
+            scheme=scheme or make_scheme(department=f"Dépt {next(_seq)}"),
+            name=extra.pop("name", f"Groupe de travail {next(_seq)}"),
+            theme=theme,
+            **extra,
+        )
+        db.session.add(group)
+        for user, role in members:
+            group.members.append(Membership(user=user, role=role))
+        db.session.flush()
+        return group
+
+    return _make
+
+
+SYNTHESIS_TEXTS = [
+    "Il faut plus de places en crèche pour les parents qui travaillent tôt le matin",
+    "Les places en crèche manquent, surtout pour les horaires décalés",
+    "Ouvrir des crèches avec des horaires décalés pour les parents",
+    "Plus de transports en commun le soir pour aller au travail",
+    "Les transports en commun ne passent plus le soir après 20 heures",
+    "Un bus le soir pour rentrer du travail serait bien",
+]
+
+
+@pytest.fixture
+def make_synthesis_version(db, make_meeting, make_contribution):
+    """A generated synthesis version (run in-process) over a meeting's published contributions.
+
+    Returns the :class:`SynthesisVersion`; ``version.synthesis.scope`` names the meeting.
+    """
+    from consult.synthesis import services
+    from consult.synthesis.analysis import build_document
+
+    def _make(meeting=None, status="shared", texts=SYNTHESIS_TEXTS, group=None):
+        meeting = meeting or make_meeting(status="open")
+        for n, text in enumerate(texts):
+            author = "usager" if n % 2 else "professionnel"
+            make_contribution(meeting=meeting, body=text, status="published", author_type=author)
+        synthesis = services.create_synthesis(
+            scheme=meeting.scheme,
+            title=f"Synthèse {next(_seq)}",
+            template="rencontre",
+            scope=services.Scope(meeting_ids=[meeting.id]),
+            actor=None,
+        )
+        items = services.collect_items(synthesis)
+        document = build_document(
+            items,
+            title=synthesis.title,
+            template="rencontre",
+            scope=services.describe_scope(synthesis),
+            participants=None,
+            now=utcnow(),
+            group_by="all",
+        )
+        version = services.add_version(synthesis, document.to_dict(), len(items), now=utcnow())
+        version.status = status
+        if group is not None:
+            from consult.workgroups.models import GroupSynthesis
+
+            db.session.add(GroupSynthesis(group=group, synthesis=synthesis))
+        db.session.flush()
+        return version
+
+    return _make

@@ -89,6 +89,10 @@ class Meeting(TimestampMixin, db.Model):
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A "groupe de travail" meeting belongs to its working group.
+    working_group_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("working_groups.id", ondelete="SET NULL"), index=True
+    )
 
     scheme: Mapped[Scheme] = relationship()
     territory: Mapped[Territory | None] = relationship()

@@ -1,6 +1,6 @@
 """Scheme structure: axes, objectives, themes, fiches with actions and indicators."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -137,6 +137,16 @@ class Fiche(db.Model):
     implementation: Mapped[list] = mapped_column(sa.JSON, default=list)
     extra: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     position: Mapped[int] = mapped_column(default=0)
+    # brouillon → proposee → validee → adoptee (consult.workgroups.models.FICHE_STATUSES);
+    # an imported fiche is adopted with its scheme.
+    status: Mapped[str] = mapped_column(sa.String(20), default="adoptee", server_default="adoptee")
+    working_group_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("working_groups.id", ondelete="SET NULL"), index=True
+    )
+    # Follow-up state of the whole fiche (consult.followup.models.ACTION_STATUSES).
+    progress_status: Mapped[str] = mapped_column(
+        sa.String(20), default="a_venir", server_default="a_venir"
+    )
 
     scheme: Mapped[Scheme] = relationship(back_populates="fiches")
     axis: Mapped[Axis | None] = relationship(back_populates="fiches")
@@ -176,11 +186,22 @@ class Action(db.Model):
     )
     title: Mapped[str] = mapped_column(sa.Text)
     position: Mapped[int] = mapped_column(default=0)
+    # Follow-up: 0–100 %, a status (consult.followup.models.ACTION_STATUSES) and dates.
+    progress: Mapped[int] = mapped_column(default=0, server_default="0")
+    status: Mapped[str] = mapped_column(sa.String(20), default="a_venir", server_default="a_venir")
+    starts_on: Mapped[date | None] = mapped_column(sa.Date)
+    ends_on: Mapped[date | None] = mapped_column(sa.Date)
 
     fiche: Mapped[Fiche] = relationship(back_populates="actions")
     parent: Mapped["Action | None"] = relationship(back_populates="sub_actions", remote_side=[id])
     sub_actions: Mapped[list["Action"]] = relationship(
         back_populates="parent", order_by="Action.position"
+    )
+    milestones = relationship(
+        "Milestone",
+        back_populates="action",
+        order_by="Milestone.position",
+        cascade="all, delete-orphan",
     )
 
 
@@ -195,8 +216,24 @@ class Indicator(db.Model):
     )
     label: Mapped[str] = mapped_column(sa.Text)
     position: Mapped[int] = mapped_column(default=0)
+    # consult.followup.models.INDICATOR_KINDS: nombre, taux, montant, qualitatif
+    kind: Mapped[str] = mapped_column(sa.String(20), default="nombre", server_default="nombre")
+    unit: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    baseline: Mapped[float | None] = mapped_column(sa.Float)
+    baseline_year: Mapped[int | None] = mapped_column()
+    target: Mapped[float | None] = mapped_column(sa.Float)
+    target_year: Mapped[int | None] = mapped_column()
+    # For a platform-computed indicator (participation, fiche 6): its key in
+    # consult.followup.participation.COMPUTED; measurements are then computed.
+    computed: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
 
     fiche: Mapped[Fiche] = relationship(back_populates="indicators")
+    measurements = relationship(
+        "Measurement",
+        back_populates="indicator",
+        order_by="Measurement.year",
+        cascade="all, delete-orphan",
+    )
 
 
 class FicheLink(db.Model):

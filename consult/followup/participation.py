@@ -1,0 +1,122 @@
+"""Participation indicators the platform computes itself (the Savoie's fiche 6).
+
+Per calendar year of a scheme: meetings held, participants (from recorded attendance),
+share of service users among them, contributions, and what became of the proposals
+(decisions recorded by the working groups). A meeting counts in the year it was held
+(``held_on``, else the day it opened); draft meetings never count.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from consult.contributions.models import Contribution
+from consult.extensions import db
+from consult.meetings.models import Meeting
+from consult.workgroups.models import Decision
+
+# Keys an Indicator.computed may name, with their label and unit.
+COMPUTED = {
+    "rencontres": ("Nombre de rencontres", ""),
+    "participants": ("Nombre de participant·es aux rencontres", "personnes"),
+    "part_usagers": ("Part des usagers parmi les participant·es", "%"),
+    "contributions": ("Nombre de contributions publiées", ""),
+    "propositions_retenues": ("Propositions retenues (totalement ou en partie)", ""),
+    "propositions_non_retenues": ("Propositions non retenues ou hors champ", ""),
+    "part_propositions_suivies": ("Part des propositions ayant reçu une réponse", "%"),
+}
+RETAINED = ("retenue", "partiellement_retenue")
+NOT_RETAINED = ("non_retenue", "hors_champ")
+
+
+@dataclass
+class YearFigures:
+    """What the platform knows about participation in one year."""
+
+    year: int
+    meetings: int = 0
+    participants: int = 0
+    service_users: int = 0
+    contributions: int = 0
+    proposals: int = 0
+    retained: int = 0
+    not_retained: int = 0
+
+    def value(self, key: str) -> float | None:
+        """The figure an indicator key names (None when it cannot be computed)."""
+        if key == "part_usagers":
+            return _share(self.service_users, self.participants)
+        if key == "part_propositions_suivies":
+            return _share(self.retained + self.not_retained, self.proposals)
+        return {
+            "rencontres": self.meetings,
+            "participants": self.participants,
+            "contributions": self.contributions,
+            "propositions_retenues": self.retained,
+            "propositions_non_retenues": self.not_retained,
+        }.get(key)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _meeting_year(meeting: Meeting) -> int | None:
+    if meeting.held_on:
+        return meeting.held_on.year
+    return meeting.opened_at.year if meeting.opened_at else None
+
+
+def participation_by_year(scheme_id: int) -> dict[int, YearFigures]:
+    """Every year with activity in the scheme, in order."""
+    years: dict[int, YearFigures] = {}
+
+    def at(year: int) -> YearFigures:
+        return years.setdefault(year, YearFigures(year))
+
+    meetings = db.session.scalars(
+        sa.select(Meeting).where(Meeting.scheme_id == scheme_id, Meeting.status != "draft")
+    )
+    for meeting in meetings:
+        year = _meeting_year(meeting)
+        if year is None:
+            continue
+        figures = at(year)
+        figures.meetings += 1
+        attendance = meeting.attendance_by_type or {}
+        figures.participants += sum(int(n) for n in attendance.values())
+        figures.service_users += int(attendance.get("usagers", 0))
+    for year, kind, outcome in _contribution_rows(scheme_id):
+        figures = at(year)
+        figures.contributions += 1
+        if kind != "proposition":
+            continue
+        figures.proposals += 1
+        figures.retained += outcome in RETAINED
+        figures.not_retained += outcome in NOT_RETAINED
+    return dict(sorted(years.items()))
+
+
+def _contribution_rows(scheme_id: int):
+    """(year, kind, decision outcome or None) of each published contribution."""
+    year = sa.extract("year", Contribution.created_at)
+    rows = db.session.execute(
+        sa.select(year, Contribution.kind, Decision.outcome)
+        .join(Meeting, Meeting.id == Contribution.meeting_id)
+        .outerjoin(Decision, Decision.contribution_id == Contribution.id)
+        .where(Meeting.scheme_id == scheme_id, Contribution.status == "published")
+    )
+    return ((int(y), kind, outcome) for y, kind, outcome in rows)
+
+
+def decision_counts(scheme_id: int) -> Counter:
+    """Decisions recorded on the scheme's contributions, by outcome."""
+    rows = db.session.execute(
+        sa.select(Decision.outcome, sa.func.count())
+        .join(Contribution, Contribution.id == Decision.contribution_id)
+        .join(Meeting, Meeting.id == Contribution.meeting_id)
+        .where(Meeting.scheme_id == scheme_id)
+        .group_by(Decision.outcome)
+    )
+    return Counter(dict(rows.all()))

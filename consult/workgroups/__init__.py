@@ -1,0 +1,1 @@
+"""Working groups: their members and private space, fiches drafted from syntheses, decisions."""

@@ -1,0 +1,5 @@
+"""Fiches actions drafted by working groups, decisions on contributions, comité validation."""
+
+from flask import Blueprint
+
+bp = Blueprint("fiches", __name__)

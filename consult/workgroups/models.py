@@ -1,0 +1,276 @@
+"""Working groups (groupes de travail), what they read and what they decide.
+
+A working group reads the syntheses shared with it, discusses each idea, has its user
+representatives co-validate a synthesis, drafts fiches actions (``Fiche`` rows with a
+``status`` below ``adoptee``) from synthesis ideas, and records the decision
+(:class:`Decision`, "suite donnée") on each contribution it answers.
+"""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.core.db import TimestampMixin, UTCDateTime, utcnow
+from consult.extensions import db
+
+MEMBER_ROLES = {
+    "pilote": "Pilote",
+    "copilote": "Co-pilote",
+    "membre": "Membre",
+    "representant_usagers": "Représentant·e des usagers",
+}
+# Fiche lifecycle: drafted by a working group, proposed to the comité de pilotage,
+# validated, then adopted with the scheme. Imported fiches are adopted.
+FICHE_STATUSES = {
+    "brouillon": "Brouillon",
+    "proposee": "Proposée au comité de pilotage",
+    "validee": "Validée par le comité de pilotage",
+    "adoptee": "Adoptée",
+}
+FICHE_TRANSITIONS = {
+    "brouillon": ("proposee",),
+    "proposee": ("brouillon", "validee"),
+    "validee": ("proposee", "adoptee"),
+    "adoptee": (),
+}
+PUBLIC_FICHE_STATUSES = ("validee", "adoptee")
+DECISION_OUTCOMES = {
+    "retenue": "Retenue",
+    "partiellement_retenue": "Partiellement retenue",
+    "non_retenue": "Non retenue",
+    "hors_champ": "Hors du champ du schéma",
+}
+# Outcomes that must say why (shown to the participant on their receipt page).
+OUTCOMES_WITH_REASON = ("partiellement_retenue", "non_retenue", "hors_champ")
+
+working_group_fiches = sa.Table(
+    "working_group_fiches",
+    db.metadata,
+    sa.Column(
+        "working_group_id",
+        sa.ForeignKey("working_groups.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("fiche_id", sa.ForeignKey("fiches.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class WorkingGroup(TimestampMixin, db.Model):
+    """A groupe de travail on a theme (or a set of fiches), piloted by a partner."""
+
+    __tablename__ = "working_groups"
+    __table_args__ = (sa.UniqueConstraint("scheme_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("schemes.id", ondelete="RESTRICT"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    theme_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("themes.id", ondelete="SET NULL"), index=True
+    )
+    pilot_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+    copilot_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    scheme = relationship("Scheme")
+    theme = relationship("Theme")
+    pilot_organisation = relationship("Organisation", foreign_keys=[pilot_organisation_id])
+    copilot_organisation = relationship("Organisation", foreign_keys=[copilot_organisation_id])
+    fiches = relationship("Fiche", secondary=working_group_fiches, order_by="Fiche.position")
+    members: Mapped[list["Membership"]] = relationship(
+        back_populates="group", cascade="all, delete-orphan", order_by="Membership.id"
+    )
+
+
+class Membership(db.Model):
+    """One account's place in one working group."""
+
+    __tablename__ = "working_group_members"
+    __table_args__ = (sa.UniqueConstraint("working_group_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    working_group_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("working_groups.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(30), default="membre")
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    group: Mapped[WorkingGroup] = relationship(back_populates="members")
+    user = relationship("User")
+
+    @property
+    def role_label(self) -> str:
+        return MEMBER_ROLES.get(self.role, self.role)
+
+
+class GroupSynthesis(db.Model):
+    """A synthesis shared with a working group (the group reads its shared/published versions)."""
+
+    __tablename__ = "working_group_syntheses"
+
+    working_group_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("working_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    synthesis_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("syntheses.id", ondelete="CASCADE"), primary_key=True
+    )
+    shared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    shared_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    group = relationship("WorkingGroup")
+    synthesis = relationship("Synthesis")
+
+
+class IdeaComment(db.Model):
+    """A message in a group's discussion of one idea of one synthesis version.
+
+    An idea is named by its place in the version's (immutable) document:
+    ``section`` and ``idea`` indexes.
+    """
+
+    __tablename__ = "idea_comments"
+    __table_args__ = (
+        sa.Index("ix_idea_comments_thread", "working_group_id", "version_id", "section", "idea"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    working_group_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("working_groups.id", ondelete="CASCADE")
+    )
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("synthesis_versions.id", ondelete="CASCADE"), index=True
+    )
+    section: Mapped[int] = mapped_column()
+    idea: Mapped[int] = mapped_column()
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author = relationship("User")
+
+
+class SynthesisValidation(db.Model):
+    """A user representative's "relue et validée" on a synthesis version, for one group."""
+
+    __tablename__ = "synthesis_validations"
+    __table_args__ = (sa.UniqueConstraint("working_group_id", "version_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    working_group_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("working_groups.id", ondelete="CASCADE"), index=True
+    )
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("synthesis_versions.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    validated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User")
+
+
+class FicheIdea(db.Model):
+    """A synthesis idea a fiche answers (label and ids copied: the version may be superseded)."""
+
+    __tablename__ = "fiche_ideas"
+    __table_args__ = (sa.UniqueConstraint("fiche_id", "version_id", "section", "idea"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fiche_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("fiches.id", ondelete="CASCADE"), index=True
+    )
+    version_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("synthesis_versions.id", ondelete="SET NULL")
+    )
+    section: Mapped[int] = mapped_column()
+    idea: Mapped[int] = mapped_column()
+    label: Mapped[str] = mapped_column(sa.String(500))
+    size: Mapped[int] = mapped_column(default=0)
+
+
+class FicheContribution(db.Model):
+    """A contribution a fiche answers (from one of its ideas, or linked by hand)."""
+
+    __tablename__ = "fiche_contributions"
+    __table_args__ = (sa.UniqueConstraint("fiche_id", "contribution_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fiche_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("fiches.id", ondelete="CASCADE"), index=True
+    )
+    contribution_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contributions.id", ondelete="CASCADE"), index=True
+    )
+    fiche_idea_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("fiche_ideas.id", ondelete="SET NULL")
+    )
+
+    fiche = relationship("Fiche")
+    contribution = relationship("Contribution")
+
+
+class FicheStatusChange(db.Model):
+    """A step of a fiche's validation, with who decided, when, and the recorded decision."""
+
+    __tablename__ = "fiche_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fiche_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("fiches.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[str] = mapped_column(sa.String(20))
+    to_status: Mapped[str] = mapped_column(sa.String(20))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    meeting_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="SET NULL")
+    )
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    decided_by = relationship("User")
+    meeting = relationship("Meeting")
+
+
+class Decision(TimestampMixin, db.Model):
+    """What became of one contribution (suite donnée): one current decision per contribution."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contributions.id", ondelete="CASCADE"), unique=True
+    )
+    outcome: Mapped[str] = mapped_column(sa.String(30))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    fiche_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("fiches.id", ondelete="SET NULL"), index=True
+    )
+    action_id: Mapped[int | None] = mapped_column(sa.ForeignKey("actions.id", ondelete="SET NULL"))
+    working_group_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("working_groups.id", ondelete="SET NULL"), index=True
+    )
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    contribution = relationship("Contribution")
+    fiche = relationship("Fiche")
+    action = relationship("Action")
+    working_group = relationship("WorkingGroup")
+
+    @property
+    def outcome_label(self) -> str:
+        return DECISION_OUTCOMES.get(self.outcome, self.outcome)

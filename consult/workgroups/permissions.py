@@ -1,0 +1,80 @@
+"""Who sees a working group's space and what each member may do there.
+
+A group's space (its syntheses, discussions, drafted fiches, decisions) is visible to
+its members and to the Département's team (administrators, facilitators); everyone
+else gets a 404, never a 403, so that a private group is not revealed.
+"""
+
+import sqlalchemy as sa
+from flask import abort
+
+from consult.extensions import db
+from consult.workgroups.models import PUBLIC_FICHE_STATUSES, Membership, WorkingGroup
+
+STAFF = ("admin", "facilitator")
+# Roles that lead the group's work (edit the group's fiches' follow-up, propose fiches).
+LEADS = ("pilote", "copilote")
+
+
+def is_staff(user) -> bool:
+    return bool(user.is_authenticated and user.role in STAFF)
+
+
+def membership(group: WorkingGroup, user) -> Membership | None:
+    """The user's membership of the group, or None."""
+    if not user.is_authenticated:
+        return None
+    return db.session.scalar(
+        sa.select(Membership).where(
+            Membership.working_group_id == group.id, Membership.user_id == user.id
+        )
+    )
+
+
+def can_see_group(group: WorkingGroup, user) -> bool:
+    """Members and the Département's team."""
+    return is_staff(user) or membership(group, user) is not None
+
+
+def can_manage_group(user) -> bool:
+    """Creating groups, choosing members and sharing syntheses: the Département's team."""
+    return is_staff(user)
+
+
+def is_user_representative(group: WorkingGroup, user) -> bool:
+    """Only the group's service-user representatives co-validate its syntheses."""
+    member = membership(group, user)
+    return member is not None and member.role == "representant_usagers"
+
+
+def visible_group_or_404(group_id: int) -> WorkingGroup:
+    """The group when the current user may see it; 404 otherwise (existence not revealed)."""
+    from flask_login import current_user
+
+    group = db.session.get(WorkingGroup, group_id)
+    if group is None or not can_see_group(group, current_user):
+        abort(404)
+    return group
+
+
+def group_ids_of(user) -> list[int]:
+    """Ids of the groups the user belongs to (all of them for the team)."""
+    if not user.is_authenticated:
+        return []
+    if is_staff(user):
+        return list(db.session.scalars(sa.select(WorkingGroup.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Membership.working_group_id).where(Membership.user_id == user.id)
+        )
+    )
+
+
+def can_see_fiche(fiche, user) -> bool:
+    """Validated and adopted fiches are public; drafts stay with their group and the team."""
+    if fiche.status in PUBLIC_FICHE_STATUSES:
+        return True
+    if is_staff(user):
+        return True
+    group = fiche.working_group_id and db.session.get(WorkingGroup, fiche.working_group_id)
+    return bool(group) and membership(group, user) is not None
