@@ -21,8 +21,10 @@ from tests.factories import (  # noqa: F401 - factory fixtures, shared by every 
     make_organisation,
     make_public,
     make_scheme,
+    make_synthesis_version,
     make_territory,
     make_user,
+    make_working_group,
 )
 
 

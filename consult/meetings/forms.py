@@ -58,6 +58,12 @@ class MeetingForm(BaseForm):
         "Schéma concerné", coerce=int, validators=[required("Choisissez un schéma.")]
     )
     theme_ids = SelectMultipleField("Thématiques abordées", coerce=int, validators=[Optional()])
+    working_group_id = SelectField(
+        "Groupe de travail",
+        coerce=int,
+        validators=[Optional()],
+        description="Pour une réunion d'un groupe de travail : elle apparaîtra dans son espace.",
+    )
     user_groups = TextAreaField(
         "Groupes d'usagers",
         validators=[length(max=3000)],
@@ -74,8 +80,9 @@ class MeetingForm(BaseForm):
         ),
     )
 
-    def fill_choices(self, schemes, territories) -> None:
-        """Offer the schemes, their themes (grouped by scheme) and the territory tree."""
+    def fill_choices(self, schemes, territories, groups=()) -> None:
+        """Offer the schemes, their themes (grouped by scheme), the territory tree and groups."""
+        self.working_group_id.choices = {0: "— Aucun —"} | {g.id: g.name for g in groups}
         self.scheme_id.choices = {s.id: _scheme_label(s) for s in schemes}
         self.theme_ids.choices = {
             _scheme_label(s): {t.id: f"{t.number}. {t.title}" for t in s.themes} for s in schemes

@@ -39,6 +39,7 @@ class MeetingDetails:
     theme_ids: list[int] = field(default_factory=list)
     user_groups: list[str] = field(default_factory=list)
     publish_immediately: bool = False
+    working_group_id: int | None = None
 
 
 def visible_meetings(user) -> list[Meeting]:
@@ -78,7 +79,20 @@ def _apply(meeting: Meeting, details: MeetingDetails) -> Meeting:
     meeting.territory, meeting.themes = territory, list(themes)
     meeting.user_groups = [g for g in (clean_line(x) for x in details.user_groups) if g]
     meeting.publish_immediately = details.publish_immediately
+    meeting.working_group_id = _working_group_id(details, scheme)
     return meeting
+
+
+def _working_group_id(details: MeetingDetails, scheme: Scheme) -> int | None:
+    """Only a "groupe de travail" meeting belongs to a group, of the same scheme."""
+    from consult.workgroups.models import WorkingGroup
+
+    if details.kind != "groupe_de_travail" or not details.working_group_id:
+        return None
+    group = db.session.get(WorkingGroup, details.working_group_id)
+    if group is None or group.scheme_id != scheme.id:
+        raise MeetingError("Choisissez un groupe de travail du schéma de la rencontre.")
+    return group.id
 
 
 def create_meeting(details: MeetingDetails, *, actor, now: datetime) -> Meeting:

@@ -4,6 +4,7 @@ import io
 from datetime import UTC, datetime
 
 import segno
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -35,6 +36,7 @@ from consult.meetings.permissions import (
     can_view_meeting,
 )
 from consult.schemes.services import list_schemes, list_territories
+from consult.workgroups.models import WorkingGroup
 
 bp = Blueprint("meetings", __name__)
 staff_only = roles_required(*STAFF)
@@ -214,7 +216,8 @@ def wall_feed(meeting_id: int):
 
 
 def _meeting_form(form: MeetingForm) -> MeetingForm:
-    form.fill_choices(list_schemes(), list_territories())
+    groups = db.session.scalars(sa.select(WorkingGroup).order_by(WorkingGroup.name)).all()
+    form.fill_choices(list_schemes(), list_territories(), groups)
     return form
 
 
@@ -230,6 +233,7 @@ def _details(form: MeetingForm) -> services.MeetingDetails:
         theme_ids=form.theme_ids.data or [],
         user_groups=form.group_lines(),
         publish_immediately=form.publish_immediately.data,
+        working_group_id=form.working_group_id.data or None,
     )
 
 
@@ -245,6 +249,7 @@ def _initial(meeting: Meeting) -> dict:
         "theme_ids": [t.id for t in meeting.themes],
         "user_groups": "\n".join(meeting.user_groups or []),
         "publish_immediately": meeting.publish_immediately,
+        "working_group_id": meeting.working_group_id or 0,
     }
 
 

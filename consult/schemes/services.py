@@ -52,9 +52,17 @@ def get_fiche(scheme: Scheme, number: str) -> Fiche | None:
 
 
 def fiches_by_group(scheme: Scheme) -> list[tuple[str, list[Fiche]]]:
-    """Fiches grouped by objective when the scheme has them, else by policy."""
+    """Public fiches grouped by objective when the scheme has them, else by policy.
+
+    Fiches still drafted by a working group (or awaiting the comité de pilotage) stay
+    in the group's space: only validated and adopted fiches are listed.
+    """
+    from consult.workgroups.models import PUBLIC_FICHE_STATUSES
+
     groups: dict[str, list[Fiche]] = {}
     for fiche in scheme.fiches:
+        if fiche.status not in PUBLIC_FICHE_STATUSES:
+            continue
         if fiche.objective is not None:
             key = f"{fiche.objective.number} {fiche.objective.title}"
         else:

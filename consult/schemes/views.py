@@ -11,6 +11,7 @@ from consult.schemes.forms import LevelNamesForm, PublicForm, SchemeImportForm, 
 from consult.schemes.importer import SchemeImportError, import_scheme, load_document
 from consult.schemes.models import DEFAULT_LEVEL_NAMES
 from consult.schemes.permissions import can_import_scheme
+from consult.workgroups.permissions import can_see_fiche
 
 bp = Blueprint("schemes", __name__)
 
@@ -46,7 +47,7 @@ def show(slug: str):
 def fiche(slug: str, number: str):
     scheme = _scheme_or_404(slug)
     fiche = services.get_fiche(scheme, number)
-    if fiche is None:
+    if fiche is None or not can_see_fiche(fiche, current_user):
         abort(404)
     return render_template("schemes/fiche.html", scheme=scheme, fiche=fiche)
 

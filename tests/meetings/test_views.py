@@ -557,3 +557,27 @@ def test_management_posts_need_the_page_token(client, make_meeting, facilitator,
     page = client.get(f"/rencontres/{meeting.id}/gestion").get_data(as_text=True)
     assert 'name="presences-csrf_token"' in page
     assert 'name="cloture-csrf_token"' in page
+
+
+def test_a_working_group_meeting_belongs_to_its_group(
+    client, make_scheme, make_working_group, facilitator, db
+):
+    scheme = make_scheme()
+    group = make_working_group(scheme=scheme)
+    other_scheme_group = make_working_group()
+    db.session.commit()
+    data = _meeting_data(
+        scheme, kind="groupe_de_travail", title="Séance 1", working_group_id=group.id
+    )
+    assert client.post("/rencontres/nouvelle", data=data).status_code == 302
+    concertation = _meeting_data(scheme, title="Concertation", working_group_id=group.id)
+    assert client.post("/rencontres/nouvelle", data=concertation).status_code == 302
+    by_title = {m.title: m.working_group_id for m in db.session.scalars(sa.select(Meeting))}
+    assert by_title == {"Séance 1": group.id, "Concertation": None}
+
+    wrong = _meeting_data(
+        scheme, kind="groupe_de_travail", title="Ailleurs", working_group_id=other_scheme_group.id
+    )
+    response = client.post("/rencontres/nouvelle", data=wrong)
+    assert response.status_code == 422
+    assert "Choisissez un groupe de travail du schéma de la rencontre." in response.text

@@ -112,3 +112,22 @@ def test_duplicate_territory_is_refused(client, make_user, login, make_territory
     )
     assert response.status_code == 422
     assert "existe déjà" in response.get_data(as_text=True)
+
+
+def test_a_drafted_fiche_stays_out_of_the_public_scheme(
+    client, db, make_scheme, make_user, make_working_group, login
+):
+    scheme = make_scheme()
+    draft = scheme.fiches[0]
+    draft.status = "brouillon"
+    member = make_user(role="member")
+    draft.working_group_id = make_working_group(scheme=scheme, members=[(member, "membre")]).id
+    db.session.commit()
+
+    listing = client.get(f"/schemas/{scheme.slug}/").text
+    assert f'/fiches/{draft.number}"' not in listing
+    assert f'/fiches/{scheme.fiches[1].number}"' in listing
+    assert client.get(f"/schemas/{scheme.slug}/fiches/{draft.number}").status_code == 404
+
+    login(member)
+    assert client.get(f"/schemas/{scheme.slug}/fiches/{draft.number}").status_code == 200
