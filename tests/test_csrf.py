@@ -44,6 +44,16 @@ POST_ROUTES = [
     "/syntheses/1/generer",
     "/syntheses/1/v1/etat",
     "/syntheses/1/v1/redaction",
+    "/groupes/1/fiches/nouvelle",
+    "/groupes/1/fiches/1/modifier",
+    "/groupes/1/fiches/1/etat",
+    "/groupes/1/contributions/1/decision",
+    "/suivi-du-schema/fiches/1/avancement",
+    "/suivi-du-schema/actions/1/jalons",
+    "/suivi-du-schema/jalons/1",
+    "/suivi-du-schema/indicateurs/1",
+    "/suivi-du-schema/indicateurs/1/mesures",
+    "/suivi-du-schema/savoie/import",
 ]
 PLACEHOLDERS = {
     "<int:user_id>": "1",
@@ -52,6 +62,11 @@ PLACEHOLDERS = {
     "<int:contribution_id>": "1",
     "<int:synthesis_id>": "1",
     "<int:number>": "1",
+    "<int:group_id>": "1",
+    "<int:fiche_id>": "1",
+    "<int:action_id>": "1",
+    "<int:milestone_id>": "1",
+    "<int:indicator_id>": "1",
     "<token>": "jeton",
     "<slug>": "savoie",
 }

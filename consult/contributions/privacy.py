@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from consult.contributions.models import Contribution
 from consult.extensions import db
+from consult.followup.tracing import export_answer
 from consult.moderation.models import ModerationEvent
 from consult.moderation.services import record, snapshot
 
@@ -39,6 +40,7 @@ def export_data(contribution: Contribution) -> dict:
         "etat": contribution.status_label,
         "motif_de_rejet": contribution.rejection_note or contribution.rejection_reason or None,
         "soutiens_recus": contribution.support_count,
+        "suite_donnee": export_answer(contribution),
         "conservation": (
             "Le texte d'origine et la signature sont effacés au plus tard à l'issue de la durée "
             "de conservation fixée par le Département ; le texte publié reste anonyme."

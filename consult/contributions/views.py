@@ -36,6 +36,7 @@ from consult.contributions.models import KINDS, STATUSES, Contribution
 from consult.contributions.permissions import can_support
 from consult.core.db import get_or_404, small_int, utcnow
 from consult.extensions import db, limiter
+from consult.followup import tracing
 from consult.meetings.models import Meeting
 from consult.meetings.permissions import can_view_meeting
 from consult.moderation import services as moderation
@@ -265,6 +266,7 @@ def _track_page(form, contribution, rights=None, status=None):
         rights=rights,
         statuses=STATUSES,
         rejection_reasons=REJECTION_REASONS,
+        answer=tracing.answer_for(contribution) if contribution is not None else None,
     ), status or (422 if form.errors else 200)
 
 

@@ -56,6 +56,18 @@ OBJECTS = {
     "synthesis_id": "une synthèse dont une version est publiée",
     "job_run_id": "la tâche de génération de cette synthèse",
     "kind": "le format d'export (json ; csv pour les contributions)",
+    "group_id": (
+        "un groupe de travail dont « Membre » est pilote (les autres rôles n'en sont pas "
+        "membres) ; il suit la fiche 1"
+    ),
+    "fiche_id": (
+        "pour /groupes/… une fiche que ce groupe rédige (brouillon) ; ailleurs, la fiche 1, "
+        "adoptée, suivie par ce groupe"
+    ),
+    "action_id": "la première action de la fiche 1",
+    "milestone_id": "un jalon de cette action",
+    "indicator_id": "le premier indicateur de la fiche 1",
+    "theme_id": "la première thématique du schéma",
 }
 # The private objects variants are about.
 VARIANTS = {
@@ -66,6 +78,8 @@ VARIANTS = {
     "unknown_receipt": "avec un code de suivi inconnu",
     "draft_version": "sur une synthèse dont la version est un brouillon",
     "shared_version": "sur une version partagée avec les groupes de travail",
+    "other_group": "sur un groupe de travail dont la personne n'est pas membre",
+    "draft_fiche": "sur une fiche en préparation dans un autre groupe de travail",
 }
 
 
@@ -86,6 +100,14 @@ STAFF_ONLY_SEE = outcomes("hidden", "hidden", "hidden", "hidden", "allow", "allo
 NOBODY_SEES = outcomes("hidden", "hidden", "hidden", "hidden", "hidden", "hidden")
 GROUPS_SEE = outcomes("hidden", "hidden", "allow", "allow", "allow", "allow")
 STAFF_BUT_HIDDEN = outcomes("login", "deny", "deny", "deny", "hidden", "hidden")
+# Working groups: members and the Département's team; others are not told the group exists.
+GROUP_SPACE = outcomes("login", "hidden", "hidden", "allow", "allow", "allow")
+NOT_A_MEMBER = outcomes("login", "hidden", "hidden", "hidden", "allow", "allow")
+# Follow-up entered by the pilots of the fiche's working group and by the team.
+PILOTS = outcomes("login", "deny", "deny", "allow", "allow", "allow")
+ON_OTHER_GROUP = {"other_group": NOT_A_MEMBER}
+ON_DRAFT_FICHE = {"draft_fiche": STAFF_ONLY_SEE}
+ON_DRAFT_FICHE_EDIT = {"draft_fiche": NOT_A_MEMBER}
 
 
 @dataclass(frozen=True)
@@ -407,6 +429,96 @@ RULES: dict[str, Rule] = {
         PUBLIC,
         variants=ON_VERSIONS,
     ),
+    # --- Fiches drafted by working groups, decisions, comité de pilotage ---------------
+    "fiches.new_fiche": Rule(
+        "/groupes/<int:group_id>/fiches/nouvelle",
+        GROUP_SPACE,
+        GET_POST,
+        note="À partir des idées cochées d'une synthèse partagée avec le groupe.",
+        variants=ON_OTHER_GROUP,
+    ),
+    "fiches.show": Rule(
+        "/groupes/<int:group_id>/fiches/<int:fiche_id>", GROUP_SPACE, variants=ON_OTHER_GROUP
+    ),
+    "fiches.edit": Rule(
+        "/groupes/<int:group_id>/fiches/<int:fiche_id>/modifier",
+        GROUP_SPACE,
+        GET_POST,
+        note="Brouillon ou proposée seulement ; validée ou adoptée : 409.",
+        variants=ON_OTHER_GROUP,
+    ),
+    "fiches.change_status": Rule(
+        "/groupes/<int:group_id>/fiches/<int:fiche_id>/etat",
+        GROUP_SPACE,
+        POST,
+        note=(
+            "Pilote et co-pilote : brouillon ⇄ proposée (un simple membre : 403). Validée "
+            "puis adoptée : l'équipe seule, qui consigne la décision du comité de pilotage."
+        ),
+        variants=ON_OTHER_GROUP,
+    ),
+    "fiches.decisions": Rule(
+        "/groupes/<int:group_id>/decisions", GROUP_SPACE, variants=ON_OTHER_GROUP
+    ),
+    "fiches.decide": Rule(
+        "/groupes/<int:group_id>/contributions/<int:contribution_id>/decision",
+        GROUP_SPACE,
+        POST,
+        note=(
+            "Contributions du périmètre du groupe seulement (sinon 404, même pour l'équipe : "
+            "la contribution ordinaire n'est pas dans le périmètre de l'autre groupe)."
+        ),
+        variants={"other_group": outcomes("login", *["hidden"] * 5)},
+    ),
+    "fiches.committee": Rule("/comite/", STAFF),
+    # --- Follow-up: progress, indicators, participation -------------------------------
+    "followup.index": Rule("/suivi-du-schema/", PUBLIC),
+    "followup.dashboard": Rule("/suivi-du-schema/<slug>/", PUBLIC),
+    "followup.participation": Rule("/suivi-du-schema/<slug>/participation", PUBLIC),
+    "followup.fiche": Rule(
+        "/suivi-du-schema/fiches/<int:fiche_id>", PUBLIC, variants=ON_DRAFT_FICHE
+    ),
+    "followup.update_progress": Rule(
+        "/suivi-du-schema/fiches/<int:fiche_id>/avancement",
+        PILOTS,
+        POST,
+        note="Pilotes et co-pilotes d'un groupe qui suit la fiche, et l'équipe.",
+        variants=ON_DRAFT_FICHE_EDIT,
+    ),
+    "followup.add_milestone": Rule(
+        "/suivi-du-schema/actions/<int:action_id>/jalons",
+        PILOTS,
+        POST,
+        variants=ON_DRAFT_FICHE_EDIT,
+    ),
+    "followup.update_milestone": Rule(
+        "/suivi-du-schema/jalons/<int:milestone_id>", PILOTS, POST, variants=ON_DRAFT_FICHE_EDIT
+    ),
+    "followup.update_indicator": Rule(
+        "/suivi-du-schema/indicateurs/<int:indicator_id>",
+        PILOTS,
+        POST,
+        variants=ON_DRAFT_FICHE_EDIT,
+    ),
+    "followup.add_measurement": Rule(
+        "/suivi-du-schema/indicateurs/<int:indicator_id>/mesures",
+        PILOTS,
+        POST,
+        note="Une mesure par année et territoire : la saisir de nouveau la remplace.",
+        variants=ON_DRAFT_FICHE_EDIT,
+    ),
+    "followup.import_measurements": Rule(
+        "/suivi-du-schema/<slug>/import",
+        STAFF,
+        GET_POST,
+        note="CSV ou XLSX ; « Vérifier » n'enregistre rien ; « Importer » : tout ou rien.",
+    ),
+    "followup.import_template": Rule("/suivi-du-schema/<slug>/modele.csv", STAFF),
+    # --- Public "droit de suite" pages ---------------------------------------------
+    "suite.index": Rule("/suite/", PUBLIC),
+    "suite.meeting": Rule("/suite/rencontres/<int:meeting_id>", PUBLIC, variants=ON_DRAFT_MEETING),
+    "suite.theme": Rule("/suite/thematiques/<int:theme_id>", PUBLIC),
+    "suite.fiche": Rule("/suite/fiches/<int:fiche_id>", PUBLIC, variants=ON_DRAFT_FICHE),
 }
 
 

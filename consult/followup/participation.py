@@ -3,7 +3,8 @@
 Per calendar year of a scheme: meetings held, participants (from recorded attendance),
 share of service users among them, contributions, and what became of the proposals
 (decisions recorded by the working groups). A meeting counts in the year it was held
-(``held_on``, else the day it opened); draft meetings never count.
+(``held_on``, else the day it opened), and so do its contributions; draft meetings
+never count.
 """
 
 from collections import Counter
@@ -99,8 +100,14 @@ def participation_by_year(scheme_id: int) -> dict[int, YearFigures]:
 
 
 def _contribution_rows(scheme_id: int):
-    """(year, kind, decision outcome or None) of each published contribution."""
-    year = sa.extract("year", Contribution.created_at)
+    """(year, kind, decision outcome or None) of each published contribution.
+
+    A contribution counts in the year of its meeting (when the meeting has a date), so
+    that a paper form typed in later still counts with the meeting it was written at.
+    """
+    year = sa.func.coalesce(
+        sa.extract("year", Meeting.held_on), sa.extract("year", Contribution.created_at)
+    )
     rows = db.session.execute(
         sa.select(year, Contribution.kind, Decision.outcome)
         .join(Meeting, Meeting.id == Contribution.meeting_id)

@@ -1,5 +1,344 @@
-"""Suivi du schéma: avancement des actions, indicateurs et mesures, import, graphiques."""
+"""Suivi du schéma: avancement des actions, indicateurs et mesures, import, graphiques.
 
-from flask import Blueprint
+Reading is public for validated and adopted fiches (other fiches: their working group
+and the team, else 404). Updating is for the fiche's pilots and the team: anonymous
+visitors are sent to the login page, others get 403 on a public fiche, 404 otherwise.
+"""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from consult.contributions.importing import ImportFileError
+from consult.core.db import get_or_404
+from consult.core.security import roles_required
+from consult.extensions import db
+from consult.followup import charts, indicator_import, services
+from consult.followup.forms import (
+    ImportForm,
+    IndicatorForm,
+    MeasurementForm,
+    MilestoneForm,
+    MilestoneUpdateForm,
+    progress_form,
+)
+from consult.followup.models import Milestone
+from consult.followup.participation import COMPUTED, participation_by_year
+from consult.schemes.models import Action, Indicator, Scheme
+from consult.schemes.services import get_scheme, list_schemes
+from consult.workgroups.permissions import can_see_fiche
 
 bp = Blueprint("followup", __name__, url_prefix="/suivi-du-schema")
+staff_only = roles_required("admin", "facilitator")
+
+
+def _scheme_or_404(slug: str) -> Scheme:
+    scheme = get_scheme(slug)
+    if scheme is None:
+        abort(404)
+    return scheme
+
+
+def _visible_fiche(fiche_id: int):
+    fiche = services.load_fiche(fiche_id)
+    if fiche is None or not can_see_fiche(fiche, current_user):
+        abort(404)
+    return fiche
+
+
+def _editable_fiche(fiche_id: int):
+    """The fiche when the user may update it; 404 if they cannot even see it, else 403."""
+    fiche = _visible_fiche(fiche_id)
+    if not services.can_follow_up(fiche, current_user):
+        abort(403)
+    return fiche
+
+
+def _back_to(fiche, anchor: str = ""):
+    return redirect(url_for(".fiche", fiche_id=fiche.id) + (f"#{anchor}" if anchor else ""), 303)
+
+
+# --- Reading --------------------------------------------------------------------------
+
+
+@bp.get("/")
+def index():
+    return render_template("followup/index.html", schemes=list_schemes())
+
+
+@bp.get("/<slug>/")
+def dashboard(slug: str):
+    scheme = _scheme_or_404(slug)
+    return render_template(
+        "followup/dashboard.html",
+        board=services.dashboard(scheme),
+        status_label=services.status_label,
+        is_staff=services.is_staff(current_user),
+    )
+
+
+@bp.get("/fiches/<int:fiche_id>")
+def fiche(fiche_id: int):
+    return _fiche_page(_visible_fiche(fiche_id))
+
+
+def _fiche_page(fiche, status: int = 200, **posted):
+    """The fiche's follow-up; ``posted`` holds a refused form to show with its errors."""
+    editable = services.can_follow_up(fiche, current_user)
+    forms = _forms(fiche, posted) if editable else {}
+    return render_template(
+        "followup/fiche.html",
+        fiche=fiche,
+        scheme=fiche.scheme,
+        progress=services.fiche_progress(fiche),
+        groups=services.working_groups_of(fiche),
+        editable=editable,
+        forms=forms,
+        chart=charts.indicator_svg,
+        figure=charts.figure,
+        status_label=services.status_label,
+        kind_label=services.kind_label,
+    ), status
+
+
+def _forms(fiche, posted: dict) -> dict:
+    territories = services.territories()
+    forms = {
+        "progress": posted.get("progress") or progress_form(fiche),
+        "milestone": {},
+        "milestone_update": {},
+        "indicator": {},
+        "measurement": {},
+    }
+    for action in fiche.actions:
+        forms["milestone"][action.id] = _posted(
+            posted, "milestone", action.id, lambda a=action: MilestoneForm(prefix=f"jalon-{a.id}")
+        )
+        for milestone in action.milestones:
+            forms["milestone_update"][milestone.id] = MilestoneUpdateForm(
+                formdata=None, prefix=f"jalon-maj-{milestone.id}"
+            )
+    for indicator in fiche.indicators:
+        forms["indicator"][indicator.id] = _posted(
+            posted, "indicator", indicator.id, lambda i=indicator: _indicator_form(i, formdata=None)
+        )
+        measurement = _posted(
+            posted,
+            "measurement",
+            indicator.id,
+            lambda i=indicator: MeasurementForm(formdata=None, prefix=f"mesure-{i.id}"),
+        )
+        measurement.fill_choices(territories)
+        forms["measurement"][indicator.id] = measurement
+    return forms
+
+
+def _posted(posted: dict, name: str, ident: int, make):
+    form = posted.get(name)
+    return form[1] if form and form[0] == ident else make()
+
+
+def _indicator_form(indicator: Indicator, formdata=None) -> IndicatorForm:
+    if formdata is not None:
+        return IndicatorForm(prefix=f"indicateur-{indicator.id}")
+    form = IndicatorForm(formdata=None, prefix=f"indicateur-{indicator.id}")
+    form.kind.data = indicator.kind
+    form.unit.data = indicator.unit
+    form.baseline.data = charts.figure(indicator.baseline) if indicator.baseline is not None else ""
+    form.baseline_year.data = indicator.baseline_year
+    form.target.data = charts.figure(indicator.target) if indicator.target is not None else ""
+    form.target_year.data = indicator.target_year
+    return form
+
+
+@bp.get("/<slug>/participation")
+def participation(slug: str):
+    scheme = _scheme_or_404(slug)
+    figures = participation_by_year(scheme.id)
+    return render_template(
+        "followup/participation.html",
+        scheme=scheme,
+        figures=figures,
+        computed=COMPUTED,
+        charts={key: charts.participation_svg(figures, key) for key in COMPUTED},
+        figure=charts.figure,
+    )
+
+
+# --- Updating -------------------------------------------------------------------------
+
+
+@bp.post("/fiches/<int:fiche_id>/avancement")
+@login_required
+def update_progress(fiche_id: int):
+    fiche = _editable_fiche(fiche_id)
+    form = progress_form(fiche, formdata=request.form)
+    if not form.validate_on_submit():
+        return _fiche_page(fiche, 422, progress=form)
+    changes = {
+        action.id: services.ActionProgress(
+            progress=form[f"progress_{action.id}"].data,
+            status=form[f"status_{action.id}"].data,
+            starts_on=form[f"starts_{action.id}"].data,
+            ends_on=form[f"ends_{action.id}"].data,
+        )
+        for action in fiche.actions
+    }
+    try:
+        services.update_progress(fiche, form.progress_status.data, changes)
+        db.session.commit()
+    except services.MeasureError as error:
+        db.session.rollback()
+        form.progress_status.errors = [str(error)]
+        return _fiche_page(_visible_fiche(fiche_id), 422, progress=form)
+    flash("Avancement enregistré.", "success")
+    return _back_to(fiche, "avancement")
+
+
+@bp.post("/actions/<int:action_id>/jalons")
+@login_required
+def add_milestone(action_id: int):
+    action = get_or_404(db.session, Action, action_id)
+    fiche = _editable_fiche(action.fiche_id)
+    form = MilestoneForm(prefix=f"jalon-{action.id}")
+    if form.validate_on_submit():
+        try:
+            _, created = services.add_milestone(action, form.label.data, form.due_on.data)
+            db.session.commit()
+        except services.MeasureError as error:
+            db.session.rollback()
+            form.label.errors = [str(error)]
+        else:
+            flash("Jalon ajouté." if created else "Ce jalon existait déjà.", "success")
+            return _back_to(fiche, f"action-{action.id}")
+    return _fiche_page(fiche, 422, milestone=(action.id, form))
+
+
+@bp.post("/jalons/<int:milestone_id>")
+@login_required
+def update_milestone(milestone_id: int):
+    milestone = get_or_404(db.session, Milestone, milestone_id)
+    fiche = _editable_fiche(milestone.action.fiche_id)
+    form = MilestoneUpdateForm(prefix=f"jalon-maj-{milestone.id}")
+    if not form.validate_on_submit():
+        flash(_errors_sentence(form), "error")
+        return _fiche_page(fiche, 422)
+    action_id = milestone.action_id
+    done = services.update_milestone(milestone, form.operation.data, form.done_on.data)
+    db.session.commit()
+    flash(
+        {
+            "done": "Jalon marqué comme atteint.",
+            "reopen": "Jalon rouvert.",
+            "delete": "Jalon supprimé.",
+        }[done],
+        "success",
+    )
+    return _back_to(fiche, f"action-{action_id}")
+
+
+def _errors_sentence(form) -> str:
+    errors = [
+        f"{form[name].label.text} : {' '.join(messages)}" for name, messages in form.errors.items()
+    ]
+    return "Rien n'a été enregistré. " + " ; ".join(errors)
+
+
+@bp.post("/indicateurs/<int:indicator_id>")
+@login_required
+def update_indicator(indicator_id: int):
+    indicator = get_or_404(db.session, Indicator, indicator_id)
+    fiche = _editable_fiche(indicator.fiche_id)
+    form = _indicator_form(indicator, formdata=request.form)
+    if form.validate_on_submit():
+        definition = services.Definition(
+            kind=form.kind.data,
+            unit=form.unit.data or "",
+            baseline=services.parse_number(form.baseline.data),
+            baseline_year=form.baseline_year.data,
+            target=services.parse_number(form.target.data),
+            target_year=form.target_year.data,
+        )
+        services.define_indicator(indicator, definition, partial=False)
+        db.session.commit()
+        flash("Définition de l'indicateur enregistrée.", "success")
+        return _back_to(fiche, f"indicateur-{indicator.id}")
+    return _fiche_page(fiche, 422, indicator=(indicator.id, form))
+
+
+@bp.post("/indicateurs/<int:indicator_id>/mesures")
+@login_required
+def add_measurement(indicator_id: int):
+    indicator = get_or_404(db.session, Indicator, indicator_id)
+    fiche = _editable_fiche(indicator.fiche_id)
+    form = MeasurementForm(prefix=f"mesure-{indicator.id}")
+    territories = services.territories()
+    form.fill_choices(territories)
+    if form.validate_on_submit():
+        draft = services.MeasureDraft(
+            year=form.year.data,
+            territory_id=form.territory_id.data or None,
+            value=services.parse_number(form.value.data),
+            text_value=form.text_value.data or "",
+            source=form.source.data or "",
+            comment=form.comment.data or "",
+        )
+        try:
+            _, created = services.upsert_measurement(indicator, draft, actor=current_user)
+            db.session.commit()
+        except services.MeasureError as error:
+            db.session.rollback()
+            field = form.text_value if indicator.kind == "qualitatif" else form.value
+            field.errors = [str(error)]
+        else:
+            flash(f"Mesure {draft.year} {'enregistrée' if created else 'mise à jour'}.", "success")
+            return _back_to(fiche, f"indicateur-{indicator.id}")
+    return _fiche_page(fiche, 422, measurement=(indicator.id, form))
+
+
+# --- Import ---------------------------------------------------------------------------
+
+
+@bp.route("/<slug>/import", methods=["GET", "POST"])
+@staff_only
+def import_measurements(slug: str):
+    scheme = _scheme_or_404(slug)
+    form = ImportForm()
+    result, outcome, errors = None, None, []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            table = indicator_import.read(upload.filename or "", upload.read())
+            if form.operation.data == "import":
+                result, outcome = indicator_import.run_import(scheme, table, actor=current_user)
+                db.session.commit()
+            else:
+                result = indicator_import.check(scheme, table)
+        except ImportFileError as error:
+            db.session.rollback()
+            errors = [str(error)]
+        except indicator_import.IndicatorImportRejected as error:
+            db.session.rollback()
+            errors, result = [str(error)], error.result
+    refused = bool(errors or form.errors or (result and result.rejected))
+    return render_template(
+        "followup/import.html",
+        scheme=scheme,
+        form=form,
+        result=result,
+        outcome=outcome,
+        errors=errors,
+        columns=indicator_import.COLUMNS,
+    ), (422 if refused else 200)
+
+
+@bp.get("/<slug>/modele.csv")
+@staff_only
+def import_template(slug: str):
+    scheme = _scheme_or_404(slug)
+    return Response(
+        indicator_import.template_csv(scheme),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="indicateurs-{scheme.slug}.csv"',
+        },
+    )

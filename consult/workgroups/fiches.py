@@ -1,5 +1,280 @@
-"""Fiches actions drafted by working groups, decisions on contributions, comité validation."""
+"""Fiches actions drafted by working groups, decisions on contributions, comité validation.
 
-from flask import Blueprint
+Everything under ``/groupes/<id>/`` is private to the group's members and the team:
+anyone else gets a 404. The comité page (``/comite/``) is the team's.
+"""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from consult.contributions.forms import new_form_key
+from consult.contributions.models import KINDS
+from consult.core.db import small_int, utcnow
+from consult.core.security import roles_required
+from consult.extensions import db
+from consult.schemes.models import Fiche
+from consult.workgroups import decisions as decision_services
+from consult.workgroups import drafting
+from consult.workgroups.fiche_forms import DecisionForm, FicheForm, FicheStatusForm
+from consult.workgroups.models import (
+    DECISION_OUTCOMES,
+    FICHE_STATUSES,
+    OUTCOMES_WITH_REASON,
+    WorkingGroup,
+)
+from consult.workgroups.permissions import is_staff, membership, visible_group_or_404
 
 bp = Blueprint("fiches", __name__)
+staff_only = roles_required("admin", "facilitator")
+
+
+@bp.app_context_processor
+def _fiche_helpers() -> dict:
+    """``group_fiches(group)`` and status labels for the group space's fiches section."""
+    return {"group_fiches": drafting.group_fiches, "fiche_status_labels": FICHE_STATUSES}
+
+
+def _group(group_id: int) -> WorkingGroup:
+    """The group, for its members and the team (login first; 404 for anyone else)."""
+    return visible_group_or_404(group_id)
+
+
+def _draft(form: FicheForm) -> drafting.FicheDraft:
+    return drafting.FicheDraft(
+        **{name: getattr(form, name).data or "" for name in drafting.FicheDraft.__annotations__}
+    )
+
+
+def _add_error(form, error: Exception, default: str) -> None:
+    """Show a service's error under the field it names (``error.field``)."""
+    field = getattr(form, getattr(error, "field", "") or default, None) or form[default]
+    field.errors = [*field.errors, str(error)]
+
+
+# --- Drafting -----------------------------------------------------------------------------
+
+
+@bp.route("/groupes/<int:group_id>/fiches/nouvelle", methods=["GET", "POST"])
+@login_required
+def new_fiche(group_id: int):
+    group = _group(group_id)
+    ideas, message = drafting.chosen_ideas(
+        group, request.args.get("version", type=int), request.args.getlist("idee")
+    )
+    form = FicheForm(data=drafting.prefill(ideas) if request.method == "GET" else None)
+    if request.method == "GET":
+        form.form_key.data = new_form_key()
+        if message:
+            flash(message, "error")
+    status = 200
+    if form.validate_on_submit():
+        try:
+            fiche, created = drafting.create_fiche(
+                group, _draft(form), ideas, form_key=form.form_key.data or None
+            )
+            db.session.commit()
+        except drafting.DraftingError as error:
+            db.session.rollback()
+            _add_error(form, error, "title")
+        else:
+            if created:
+                flash(f"Fiche {fiche.number} enregistrée en brouillon.", "success")
+            return redirect(url_for(".show", group_id=group.id, fiche_id=fiche.id), 303)
+    if form.errors:
+        status = 422
+    return render_template(
+        "fiches/form.html", group=group, form=form, ideas=ideas, fiche=None
+    ), status
+
+
+@bp.get("/groupes/<int:group_id>/fiches/<int:fiche_id>")
+@login_required
+def show(group_id: int, fiche_id: int):
+    group = _group(group_id)
+    fiche = drafting.group_fiche_or_404(group, fiche_id)
+    return _show_page(group, fiche, _status_form(fiche))
+
+
+def _status_form(fiche: Fiche) -> FicheStatusForm:
+    form = FicheStatusForm()
+    form.fill_meetings(drafting.scheme_meetings(fiche.scheme_id))
+    return form
+
+
+def _show_page(group, fiche, status_form, code: int = 200):
+    return render_template(
+        "fiches/show.html",
+        group=group,
+        fiche=fiche,
+        member=membership(group, current_user),
+        history=drafting.history(fiche),
+        ideas=drafting.fiche_ideas(fiche),
+        answered=decision_services.answered(fiche),
+        editable=drafting.is_editable(fiche),
+        targets=drafting.allowed_targets(fiche, group, current_user),
+        status_form=status_form,
+        staff=is_staff(current_user),
+        statuses=FICHE_STATUSES,
+    ), code
+
+
+@bp.route("/groupes/<int:group_id>/fiches/<int:fiche_id>/modifier", methods=["GET", "POST"])
+@login_required
+def edit(group_id: int, fiche_id: int):
+    group = _group(group_id)
+    fiche = drafting.drafted_fiche_or_404(group, fiche_id)
+    if not drafting.is_editable(fiche):
+        return render_template("fiches/locked.html", group=group, fiche=fiche), 409
+    form = FicheForm(data=drafting.as_draft(fiche) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            drafting.update_fiche(fiche, _draft(form))
+            db.session.commit()
+        except drafting.DraftingError as error:
+            db.session.rollback()
+            _add_error(form, error, "title")
+        else:
+            flash(f"Fiche {fiche.number} enregistrée.", "success")
+            return redirect(url_for(".show", group_id=group.id, fiche_id=fiche.id), 303)
+    return render_template("fiches/form.html", group=group, form=form, ideas=[], fiche=fiche), (
+        422 if form.errors else 200
+    )
+
+
+@bp.post("/groupes/<int:group_id>/fiches/<int:fiche_id>/etat")
+@login_required
+def change_status(group_id: int, fiche_id: int):
+    group = _group(group_id)
+    fiche = drafting.drafted_fiche_or_404(group, fiche_id)
+    form = _status_form(fiche)
+    if not drafting.may_move(group, current_user):
+        abort(403)
+    if not form.validate_on_submit():
+        return _show_page(group, fiche, form, 422)
+    try:
+        change = drafting.change_status(
+            fiche,
+            group,
+            form.target.data,
+            actor=current_user,
+            note=form.note.data,
+            meeting_id=form.meeting_id.data or None,
+            now=utcnow(),
+        )
+        db.session.commit()
+    except drafting.DraftingError as error:
+        db.session.rollback()
+        _add_error(form, error, "target")
+        return _show_page(group, fiche, form, error.status)
+    flash(f"Fiche {fiche.number} : {FICHE_STATUSES[change.to_status].lower()}.", "success")
+    if form.back.data == "comite" and is_staff(current_user):
+        return redirect(url_for(".committee"), 303)
+    return redirect(url_for(".show", group_id=group.id, fiche_id=fiche.id), 303)
+
+
+# --- Decisions on contributions -----------------------------------------------------------
+
+
+def _decision_form(group: WorkingGroup, **kwargs) -> DecisionForm:
+    form = DecisionForm(**kwargs)
+    form.fill_choices(decision_services.decidable_fiches(group), drafting.group_fiches(group))
+    return form
+
+
+def _page_number() -> int:
+    try:
+        return small_int(request.args.get("page", "1"))
+    except ValueError:
+        return 1
+
+
+@bp.get("/groupes/<int:group_id>/decisions")
+@login_required
+def decisions(group_id: int):
+    group = _group(group_id)
+    which = request.args.get("filtre", "sans")
+    which = which if which in decision_services.FILTERS else "sans"
+    kind = request.args.get("type", "")
+    kind = kind if kind in KINDS else ""
+    result = decision_services.listing(group, which=which, kind=kind, page=_page_number())
+    return render_template(
+        "fiches/decisions.html",
+        group=group,
+        result=result,
+        which=which,
+        kind=kind,
+        filters=decision_services.FILTERS,
+        kinds=KINDS,
+        form=_decision_form(group),
+        outcomes=DECISION_OUTCOMES,
+        with_reason=OUTCOMES_WITH_REASON,
+    )
+
+
+@bp.post("/groupes/<int:group_id>/contributions/<int:contribution_id>/decision")
+@login_required
+def decide(group_id: int, contribution_id: int):
+    group = _group(group_id)
+    contribution = decision_services.contribution_in_scope_or_404(group, contribution_id)
+    form = _decision_form(group)
+    if form.validate_on_submit():
+        try:
+            decision = decision_services.decide(
+                group,
+                contribution,
+                outcome=form.outcome.data,
+                fiche_id=form.fiche_id.data or None,
+                action_id=form.action_id.data or None,
+                reason=form.reason.data,
+                actor=current_user,
+                now=utcnow(),
+            )
+            db.session.commit()
+        except decision_services.DecisionError as error:
+            db.session.rollback()
+            _add_error(form, error, "outcome")
+        else:
+            flash(
+                f"Contribution n° {contribution.id} : {decision.outcome_label.lower()}.", "success"
+            )
+            return redirect(url_for(".decisions", group_id=group.id, **_listing_args()), 303)
+    return render_template(
+        "fiches/decide.html", group=group, contribution=contribution, form=form
+    ), 422
+
+
+def _listing_args() -> dict:
+    """Keep the decisions page's filters and page after a decision."""
+    return {key: request.args[key] for key in ("filtre", "type", "page") if request.args.get(key)}
+
+
+# --- Comité de pilotage -------------------------------------------------------------------
+
+
+@bp.get("/comite/")
+@staff_only
+def committee():
+    fiches = drafting.committee_fiches()
+    changes = drafting.recent_changes()
+    group_ids = {f.working_group_id for f in fiches if f.working_group_id}
+    groups = {
+        g.id: g
+        for g in db.session.scalars(sa.select(WorkingGroup).where(WorkingGroup.id.in_(group_ids)))
+    }
+    change_fiches = {
+        f.id: f
+        for f in db.session.scalars(
+            sa.select(Fiche).where(Fiche.id.in_({c.fiche_id for c in changes}))
+        )
+    }
+    return render_template(
+        "fiches/committee.html",
+        fiches=fiches,
+        groups=groups,
+        forms={fiche.id: _status_form(fiche) for fiche in fiches},
+        changes=changes,
+        change_fiches=change_fiches,
+        statuses=FICHE_STATUSES,
+        transitions=drafting.FICHE_TRANSITIONS,
+    )

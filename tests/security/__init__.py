@@ -173,6 +173,90 @@ class World:
     def shared_synthesis(self):
         return self._synthesis("shared")
 
+    # --- Working groups and follow-up ----------------------------------------------
+
+    @cached_property
+    def group(self):
+        """The working group "member" belongs to, as its pilot; it follows fiche 1."""
+        group = self.f["make_working_group"](
+            scheme=self.scheme,
+            members=[(self.users["member"], "pilote"), (self.f["make_user"](), "membre")],
+            theme=self.scheme.themes[0],
+        )
+        group.fiches.append(self.public_fiche)
+        self.db.session.flush()
+        return group
+
+    @cached_property
+    def other_group(self):
+        """A group none of the matrix's users belongs to."""
+        return self.f["make_working_group"](scheme=self.scheme, name="Autre groupe")
+
+    def _draft_fiche(self, group, number: str):
+        from consult.schemes.models import Fiche
+
+        fiche = Fiche(
+            scheme=self.scheme,
+            number=number,
+            title=f"Fiche en préparation {number}",
+            status="brouillon",
+            working_group_id=group.id,
+        )
+        self.db.session.add(fiche)
+        self.db.session.flush()
+        return fiche
+
+    @cached_property
+    def group_fiche(self):
+        """A fiche the group is drafting; it answers the typical contribution."""
+        from consult.workgroups.models import FicheContribution
+
+        fiche = self._draft_fiche(self.group, "GT-1")
+        self.db.session.add(FicheContribution(fiche_id=fiche.id, contribution=self.contribution))
+        self.db.session.flush()
+        return fiche
+
+    @cached_property
+    def other_fiche(self):
+        return self._draft_fiche(self.other_group, "GT-2")
+
+    @cached_property
+    def public_fiche(self):
+        return self.scheme.fiches[0]
+
+    @property
+    def followed_fiche(self):
+        """Fiche 1, adopted, followed by the group ("member" is its pilot)."""
+        _ = self.group
+        return self.public_fiche
+
+    @cached_property
+    def milestone(self):
+        from consult.followup.models import Milestone
+
+        milestone = Milestone(action=self.public_fiche.top_actions[0], label="Premier comité")
+        self.db.session.add(milestone)
+        self.db.session.flush()
+        return milestone
+
+    def _followed(self, fiche):
+        """An action, a milestone and an indicator of ``fiche`` (made when missing)."""
+        from consult.followup.models import Milestone
+        from consult.schemes.models import Action, Indicator
+
+        if fiche is self.public_fiche:
+            return fiche.top_actions[0], self.milestone, fiche.indicators[0]
+        action = Action(fiche=fiche, title="Action en préparation")
+        indicator = Indicator(fiche=fiche, label="Indicateur en préparation")
+        milestone = Milestone(action=action, label="Jalon en préparation")
+        self.db.session.add_all([action, indicator, milestone])
+        self.db.session.flush()
+        return action, milestone, indicator
+
+    @cached_property
+    def draft_followed(self):
+        return self._followed(self.other_fiche)
+
     @cached_property
     def users(self) -> dict:
         return {role: self.f["make_user"](role=role) for role in ROLES if role != "anonymous"}
@@ -192,9 +276,20 @@ class World:
             ("expired_token", "token"): lambda: "lien-perime",
             ("draft_version", "synthesis_id"): lambda: self.draft_synthesis.id,
             ("shared_version", "synthesis_id"): lambda: self.shared_synthesis.id,
+            ("other_group", "group_id"): lambda: self.other_group.id,
+            ("other_group", "fiche_id"): lambda: self.other_fiche.id,
+            ("draft_fiche", "fiche_id"): lambda: self.other_fiche.id,
+            ("draft_fiche", "action_id"): lambda: self.draft_followed[0].id,
+            ("draft_fiche", "milestone_id"): lambda: self.draft_followed[1].id,
+            ("draft_fiche", "indicator_id"): lambda: self.draft_followed[2].id,
         }
         if (variant, name) in private:
             return private[(variant, name)]()
+        if endpoint.startswith("fiches.") and name == "fiche_id":
+            return self.group_fiche.id
+        if endpoint == "fiches.decide" and name == "contribution_id":
+            _ = self.group_fiche  # the group's fiche answers the typical contribution
+            return self.contribution.id
         specific = {
             ("schemes.fiche", "number"): lambda: self.scheme.fiches[0].number,
             ("accounts.reset_password", "token"): lambda: self.reset_token,
@@ -215,6 +310,12 @@ class World:
             "synthesis_id": lambda: self.synthesis.id,
             "number": lambda: 1,  # synthesis versions
             "job_run_id": lambda: self.synthesis.job_run_id,
+            "group_id": lambda: self.group.id,
+            "fiche_id": lambda: self.followed_fiche.id,
+            "action_id": lambda: self.followed_fiche.top_actions[0].id,
+            "milestone_id": lambda: self.followed_fiche and self.milestone.id,
+            "indicator_id": lambda: self.followed_fiche.indicators[0].id,
+            "theme_id": lambda: self.scheme.themes[0].id,
         }
         if name not in generic:
             pytest.fail(
@@ -242,8 +343,20 @@ class World:
 
 
 @pytest.fixture(name="world")
-def world_fixture(app, db, make_scheme, make_territory, make_meeting, make_contribution, make_user):
+def world_fixture(
+    app,
+    db,
+    make_scheme,
+    make_territory,
+    make_meeting,
+    make_contribution,
+    make_user,
+    make_working_group,
+    make_synthesis_version,
+):
     factories = {
+        "make_working_group": make_working_group,
+        "make_synthesis_version": make_synthesis_version,
         "make_scheme": make_scheme,
         "make_territory": make_territory,
         "make_meeting": make_meeting,

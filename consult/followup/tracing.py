@@ -1,0 +1,408 @@
+"""Droit de suite: what was said, and what was done with it.
+
+The public pages (``consult.followup.public``) and the participant's receipt page read
+their facts here. Only what the public may read ever leaves this module: published
+contributions (their moderated, masked ``body``) of meetings that are not in
+preparation, fiches that are validated or adopted, syntheses' published versions.
+
+Which syntheses "cover" a meeting or a theme is kept simple:
+
+- a meeting: the latest published version of each synthesis of its scheme whose scope
+  names the meeting, or names no meeting at all (a synthesis of the whole scheme);
+- a theme: the latest published version of each synthesis of its scheme whose scope
+  names the theme (all its ideas), and, in the others, the sections written for that
+  theme (a section of kind ``theme`` titled "<number>. <title>").
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from consult.contributions.models import Contribution
+from consult.contributions.services import Page
+from consult.extensions import db
+from consult.meetings.models import Meeting
+from consult.schemes.models import Fiche, Scheme, Theme
+from consult.synthesis.models import Synthesis, SynthesisVersion
+from consult.tagging.models import ContributionTag
+from consult.workgroups.models import (
+    DECISION_OUTCOMES,
+    PUBLIC_FICHE_STATUSES,
+    Decision,
+    FicheContribution,
+    FicheIdea,
+    FicheStatusChange,
+    WorkingGroup,
+)
+
+PER_PAGE = 20
+# What the participant reads on their receipt page, per outcome.
+RECEIPT_SENTENCES = {
+    "retenue": "Votre proposition a été retenue.",
+    "partiellement_retenue": "Votre proposition a été retenue en partie.",
+    "non_retenue": "Votre proposition n'a pas été retenue.",
+    "hors_champ": "Votre proposition ne relève pas du schéma.",
+}
+# The same, in easy-to-read French (FALC): short words, one idea per sentence.
+EASY_SENTENCES = {
+    "retenue": "Le Département a lu votre idée. Il va la mettre en place.",
+    "partiellement_retenue": (
+        "Le Département a lu votre idée. Il va mettre en place une partie de votre idée."
+    ),
+    "non_retenue": (
+        "Le Département a lu votre idée. Il ne va pas la mettre en place. "
+        "Il explique pourquoi ci-dessous."
+    ),
+    "hors_champ": (
+        "Le Département a lu votre idée. Ce n'est pas le Département qui peut agir. "
+        "Il explique pourquoi ci-dessous."
+    ),
+}
+WAITING = "Pas encore de réponse : les groupes de travail étudient les contributions."
+WAITING_EASY = "Votre idée est en train d'être lue. Vous aurez une réponse plus tard."
+
+
+# --- Contributions and their decisions ----------------------------------------------------
+
+
+@dataclass
+class Traced:
+    """A published contribution and the decision on it (None: no answer yet)."""
+
+    contribution: Contribution
+    decision: Decision | None
+
+
+def _public_filters() -> list:
+    return [Contribution.status == "published", Meeting.status != "draft"]
+
+
+def _public_ids(*where) -> sa.Select:
+    """Ids of the published contributions matching ``where``."""
+    return sa.select(Contribution.id).join(Meeting).where(*_public_filters(), *where)
+
+
+def decisions_by_contribution(ids: list[int]) -> dict[int, Decision]:
+    """The decision on each contribution that has one."""
+    if not ids:
+        return {}
+    decisions = db.session.scalars(
+        sa.select(Decision)
+        .where(Decision.contribution_id.in_(ids))
+        .options(selectinload(Decision.fiche))
+    )
+    return {d.contribution_id: d for d in decisions}
+
+
+def traced_page(ids: sa.Select, page: int) -> Page:
+    """One page (20) of the published contributions in ``ids``, newest first, with decisions.
+
+    A page number past the end shows the last page; 0 or less shows the first.
+    """
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())) or 0
+    last = max(1, -(-total // PER_PAGE))
+    number = min(max(1, page), last)
+    contributions = db.session.scalars(
+        sa.select(Contribution)
+        .where(Contribution.id.in_(ids))
+        .order_by(Contribution.created_at.desc(), Contribution.id.desc())
+        .options(
+            selectinload(Contribution.publics),
+            selectinload(Contribution.organisation),
+            selectinload(Contribution.territory),
+            selectinload(Contribution.meeting),
+        )
+        .limit(PER_PAGE)
+        .offset((number - 1) * PER_PAGE)
+    ).all()
+    decisions = decisions_by_contribution([c.id for c in contributions])
+    items = [Traced(c, decisions.get(c.id)) for c in contributions]
+    return Page(items=items, number=number, total=total, per_page=PER_PAGE)
+
+
+def meeting_ids(meeting: Meeting) -> sa.Select:
+    return _public_ids(Contribution.meeting_id == meeting.id)
+
+
+def theme_ids(theme: Theme) -> sa.Select:
+    """Published contributions tagged with the theme."""
+    tagged = sa.select(ContributionTag.contribution_id).where(ContributionTag.theme_id == theme.id)
+    return _public_ids(Contribution.id.in_(tagged))
+
+
+def fiche_ids(fiche: Fiche) -> sa.Select:
+    """Published contributions the fiche answers (linked to it, or decided with it)."""
+    linked = sa.select(FicheContribution.contribution_id).where(
+        FicheContribution.fiche_id == fiche.id
+    )
+    decided = sa.select(Decision.contribution_id).where(Decision.fiche_id == fiche.id)
+    return _public_ids(sa.or_(Contribution.id.in_(linked), Contribution.id.in_(decided)))
+
+
+@dataclass
+class Outcomes:
+    """How many of a set of published contributions got each answer, and how many wait."""
+
+    total: int
+    counts: dict[str, int] = field(default_factory=dict)  # outcome → number, every outcome
+
+    @property
+    def waiting(self) -> int:
+        return self.total - sum(self.counts.values())
+
+    def rows(self) -> list[tuple[str, int]]:
+        """(label, number) for each outcome, then the contributions still waiting."""
+        rows = [(DECISION_OUTCOMES[key], n) for key, n in self.counts.items()]
+        return [*rows, ("En attente de réponse", self.waiting)]
+
+
+def outcomes(ids: sa.Select) -> Outcomes:
+    """Decision counts over the published contributions in ``ids``."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())) or 0
+    found = Counter(
+        dict(
+            db.session.execute(
+                sa.select(Decision.outcome, sa.func.count())
+                .where(Decision.contribution_id.in_(ids))
+                .group_by(Decision.outcome)
+            ).all()
+        )
+    )
+    return Outcomes(total=total, counts={key: found.get(key, 0) for key in DECISION_OUTCOMES})
+
+
+def public_fiches_answering(ids: sa.Select) -> list[Fiche]:
+    """Public fiches that answer any of the contributions in ``ids``."""
+    linked = sa.select(FicheContribution.fiche_id).where(FicheContribution.contribution_id.in_(ids))
+    decided = sa.select(Decision.fiche_id).where(
+        Decision.contribution_id.in_(ids), Decision.fiche_id.is_not(None)
+    )
+    return _public_fiches(sa.or_(Fiche.id.in_(linked), Fiche.id.in_(decided)))
+
+
+def _public_fiches(*where) -> list[Fiche]:
+    return db.session.scalars(
+        sa.select(Fiche)
+        .where(Fiche.status.in_(PUBLIC_FICHE_STATUSES), *where)
+        .order_by(Fiche.scheme_id, Fiche.position, Fiche.id)
+    ).all()
+
+
+def theme_fiches(theme: Theme) -> list[Fiche]:
+    """Public fiches of the working groups on the theme, and those answering its contributions."""
+    groups = sa.select(WorkingGroup.id).where(WorkingGroup.theme_id == theme.id)
+    linked = sa.select(FicheContribution.fiche_id).where(
+        FicheContribution.contribution_id.in_(theme_ids(theme))
+    )
+    decided = sa.select(Decision.fiche_id).where(Decision.contribution_id.in_(theme_ids(theme)))
+    return _public_fiches(
+        sa.or_(
+            Fiche.working_group_id.in_(groups),
+            Fiche.id.in_(linked),
+            Fiche.id.in_(decided),
+        )
+    )
+
+
+# --- Syntheses' ideas ---------------------------------------------------------------------
+
+
+@dataclass
+class IdeaLine:
+    """One idea of a published synthesis, as the public pages list it."""
+
+    label: str
+    size: int
+
+
+@dataclass
+class SynthesisIdeas:
+    """The ideas a published synthesis version brings to a page."""
+
+    synthesis: Synthesis
+    version: SynthesisVersion
+    ideas: list[IdeaLine]
+
+
+def _latest_published(synthesis: Synthesis) -> SynthesisVersion | None:
+    return next((v for v in synthesis.versions if v.status == "published"), None)
+
+
+def _published_syntheses(scheme_id: int) -> list[tuple[Synthesis, SynthesisVersion]]:
+    syntheses = db.session.scalars(
+        sa.select(Synthesis)
+        .where(
+            Synthesis.scheme_id == scheme_id,
+            Synthesis.versions.any(SynthesisVersion.status == "published"),
+        )
+        .order_by(Synthesis.id.desc())
+    ).all()
+    return [(s, v) for s in syntheses if (v := _latest_published(s)) is not None]
+
+
+def _ideas(version: SynthesisVersion, keep_section) -> list[IdeaLine]:
+    sections = (version.document or {}).get("sections", [])
+    return [
+        IdeaLine(label=idea.get("label", ""), size=int(idea.get("size", 0)))
+        for section in sections
+        if keep_section(section)
+        for idea in section.get("ideas", [])
+    ]
+
+
+def meeting_syntheses(meeting: Meeting) -> list[SynthesisIdeas]:
+    """Published syntheses whose scope names the meeting, or names no meeting."""
+    found = []
+    for synthesis, version in _published_syntheses(meeting.scheme_id):
+        named = (synthesis.scope or {}).get("meeting_ids") or []
+        if named and meeting.id not in named:
+            continue
+        ideas = _ideas(version, lambda section: True)
+        if ideas:
+            found.append(SynthesisIdeas(synthesis, version, ideas))
+    return found
+
+
+def theme_syntheses(theme: Theme) -> list[SynthesisIdeas]:
+    """Published syntheses on the theme, or their sections written for it."""
+    title = f"{theme.number}. {theme.title}"
+
+    def about_theme(section: dict) -> bool:
+        return section.get("kind") == "theme" and section.get("title") == title
+
+    found = []
+    for synthesis, version in _published_syntheses(theme.scheme_id):
+        named = theme.id in ((synthesis.scope or {}).get("theme_ids") or [])
+        ideas = _ideas(version, (lambda section: True) if named else about_theme)
+        if ideas:
+            found.append(SynthesisIdeas(synthesis, version, ideas))
+    return found
+
+
+# --- A fiche ------------------------------------------------------------------------------
+
+
+def fiche_ideas(fiche: Fiche) -> list[FicheIdea]:
+    """The synthesis ideas the fiche answers, biggest first."""
+    return db.session.scalars(
+        sa.select(FicheIdea)
+        .where(FicheIdea.fiche_id == fiche.id)
+        .order_by(FicheIdea.size.desc(), FicheIdea.id)
+    ).all()
+
+
+def adopted_on(fiche: Fiche) -> datetime | None:
+    """When the fiche was adopted, when its validation was recorded on the platform."""
+    return db.session.scalar(
+        sa.select(FicheStatusChange.decided_at)
+        .where(FicheStatusChange.fiche_id == fiche.id, FicheStatusChange.to_status == "adoptee")
+        .order_by(FicheStatusChange.decided_at.desc())
+        .limit(1)
+    )
+
+
+# --- The overview -------------------------------------------------------------------------
+
+
+@dataclass
+class SchemeTrace:
+    """One scheme on the "droit de suite" home page."""
+
+    scheme: Scheme
+    outcomes: Outcomes
+    adopted: int
+    meetings: list[Meeting]
+    themes: list[Theme]
+    fiches: list[Fiche]
+
+
+def scheme_trace(scheme: Scheme) -> SchemeTrace:
+    fiches = _public_fiches(Fiche.scheme_id == scheme.id)
+    meetings = db.session.scalars(
+        sa.select(Meeting)
+        .where(Meeting.scheme_id == scheme.id, Meeting.status != "draft")
+        .order_by(Meeting.held_on.desc().nulls_last(), Meeting.id.desc())
+    ).all()
+    return SchemeTrace(
+        scheme=scheme,
+        outcomes=outcomes(_public_ids(Meeting.scheme_id == scheme.id)),
+        adopted=sum(1 for f in fiches if f.status == "adoptee"),
+        meetings=meetings,
+        themes=list(scheme.themes),
+        fiches=fiches,
+    )
+
+
+def overview() -> list[SchemeTrace]:
+    """Every scheme, newest first."""
+    schemes = db.session.scalars(sa.select(Scheme).order_by(Scheme.id.desc())).all()
+    return [scheme_trace(s) for s in schemes]
+
+
+# --- The participant's receipt ------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    """What the receipt page says about a contribution's decision."""
+
+    decision: Decision | None
+    merged: bool = False  # the decision is the one on the contribution it was merged into
+
+    @property
+    def sentence(self) -> str:
+        if self.decision is None:
+            return WAITING
+        return RECEIPT_SENTENCES.get(self.decision.outcome, self.decision.outcome_label)
+
+    @property
+    def easy(self) -> str:
+        if self.decision is None:
+            return WAITING_EASY
+        return EASY_SENTENCES.get(self.decision.outcome, "")
+
+    @property
+    def public_fiche(self) -> Fiche | None:
+        fiche = self.decision.fiche if self.decision else None
+        return fiche if fiche is not None and fiche.status in PUBLIC_FICHE_STATUSES else None
+
+
+MERGE_DEPTH = 5  # a merge chain longer than this is a data error: stop following it
+
+
+def answer_for(contribution: Contribution) -> Answer:
+    """The decision on the contribution, or on the one it was merged into."""
+    decision = _decision_of(contribution.id)
+    current, merged = contribution, False
+    for _ in range(MERGE_DEPTH):
+        if decision is not None or current.merged_into_id is None:
+            break
+        current, merged = db.session.get(Contribution, current.merged_into_id), True
+        if current is None:
+            break
+        decision = _decision_of(current.id)
+    return Answer(decision=decision, merged=merged and decision is not None)
+
+
+def _decision_of(contribution_id: int) -> Decision | None:
+    return db.session.scalar(sa.select(Decision).where(Decision.contribution_id == contribution_id))
+
+
+def export_answer(contribution: Contribution) -> dict | None:
+    """The decision, as the participant's data export (RGPD) writes it."""
+    answer = answer_for(contribution)
+    decision = answer.decision
+    if decision is None:
+        return None
+    return {
+        "reponse": decision.outcome_label,
+        "motif": decision.reason or None,
+        "fiche_action": f"{decision.fiche.number} : {decision.fiche.title}"
+        if answer.public_fiche
+        else None,
+        "decidee_le": decision.decided_at.isoformat() if decision.decided_at else None,
+        "decision_de_la_contribution_regroupee": answer.merged,
+    }
