@@ -15,9 +15,9 @@ typical existing object (an open meeting, a published contribution…):
 - ``hidden``: 404, the object is private and its existence is not revealed.
 
 ``variants`` say what happens on a private version of the object (a meeting in
-preparation, a pending contribution…). ``member`` is a working-group member:
-working groups do not exist yet, so today a member has a participant's rights
-everywhere, except synthesis versions shared with the working groups.
+preparation, a pending contribution, another working group…). ``member`` is the
+pilot of the working group the URL names: a group's space answers 404 to anyone
+who is not one of its members, except the Département's team.
 """
 
 from dataclasses import dataclass, field
@@ -68,6 +68,11 @@ OBJECTS = {
     "milestone_id": "un jalon de cette action",
     "indicator_id": "le premier indicateur de la fiche 1",
     "theme_id": "la première thématique du schéma",
+    "membership_id": "la place d'un autre membre (simple membre) dans ce groupe",
+    "version_id": "une version de synthèse partagée avec ce groupe",
+    "section": "la première partie de cette version",
+    "idea": "sa première idée",
+    "report_id": "un bilan annuel publié (export : docx)",
 }
 # The private objects variants are about.
 VARIANTS = {
@@ -80,6 +85,7 @@ VARIANTS = {
     "shared_version": "sur une version partagée avec les groupes de travail",
     "other_group": "sur un groupe de travail dont la personne n'est pas membre",
     "draft_fiche": "sur une fiche en préparation dans un autre groupe de travail",
+    "draft_report": "sur un bilan annuel en brouillon",
 }
 
 
@@ -98,9 +104,9 @@ STAFF = outcomes("login", "deny", "deny", "deny", "allow", "allow")
 ADMIN = outcomes("login", "deny", "deny", "deny", "deny", "allow")
 STAFF_ONLY_SEE = outcomes("hidden", "hidden", "hidden", "hidden", "allow", "allow")
 NOBODY_SEES = outcomes("hidden", "hidden", "hidden", "hidden", "hidden", "hidden")
-GROUPS_SEE = outcomes("hidden", "hidden", "allow", "allow", "allow", "allow")
 STAFF_BUT_HIDDEN = outcomes("login", "deny", "deny", "deny", "hidden", "hidden")
 # Working groups: members and the Département's team; others are not told the group exists.
+GROUP_PAGE = outcomes("hidden", "hidden", "hidden", "allow", "allow", "allow")
 GROUP_SPACE = outcomes("login", "hidden", "hidden", "allow", "allow", "allow")
 NOT_A_MEMBER = outcomes("login", "hidden", "hidden", "hidden", "allow", "allow")
 # Follow-up entered by the pilots of the fiche's working group and by the team.
@@ -130,7 +136,9 @@ GET_POST = ("GET", "POST")
 POST = ("POST",)
 ON_DRAFT_MEETING = {"draft_meeting": STAFF_ONLY_SEE}
 ON_PENDING = {"pending_contribution": NOBODY_SEES}
-ON_VERSIONS = {"draft_version": STAFF_ONLY_SEE, "shared_version": GROUPS_SEE}
+# A shared version: the team and the members of the groups it is shared with (the
+# matrix's version is shared with no group, so members and partners get 404).
+ON_VERSIONS = {"draft_version": STAFF_ONLY_SEE, "shared_version": STAFF_ONLY_SEE}
 OPEN_ONLY = (
     "Seulement si la rencontre est ouverte ; close ou archivée : une page « rencontre close » "
     "qui rend le texte (200, 409 en POST)."
@@ -429,6 +437,51 @@ RULES: dict[str, Rule] = {
         PUBLIC,
         variants=ON_VERSIONS,
     ),
+    # --- Working groups ------------------------------------------------------------
+    "workgroups.index": Rule(
+        "/groupes/", SIGNED_IN, note="Chacun voit ses groupes ; l'équipe les voit tous."
+    ),
+    "workgroups.create": Rule("/groupes/nouveau", STAFF, GET_POST),
+    "workgroups.edit": Rule(
+        "/groupes/<int:group_id>/modifier",
+        STAFF,
+        GET_POST,
+        note="Même le pilote ne modifie pas le groupe : l'équipe le fait.",
+    ),
+    "workgroups.show": Rule(
+        "/groupes/<int:group_id>/",
+        GROUP_PAGE,
+        note="L'espace privé du groupe : synthèses partagées, contributions, fiches.",
+        variants={"other_group": STAFF_ONLY_SEE},
+    ),
+    "workgroups.add_member": Rule("/groupes/<int:group_id>/membres", STAFF, POST),
+    "workgroups.remove_member": Rule(
+        "/groupes/<int:group_id>/membres/<int:membership_id>/retirer", STAFF, POST
+    ),
+    "workgroups.share_synthesis": Rule("/groupes/<int:group_id>/syntheses", STAFF, POST),
+    "workgroups.read_version": Rule(
+        "/groupes/<int:group_id>/syntheses/<int:version_id>",
+        GROUP_PAGE,
+        note="Une version partagée ou publiée d'une synthèse partagée avec ce groupe.",
+        variants={"other_group": NOBODY_SEES},
+    ),
+    "workgroups.comment": Rule(
+        "/groupes/<int:group_id>/syntheses/<int:version_id>/idees/<int:section>/<int:idea>"
+        "/commentaires",
+        GROUP_PAGE,
+        POST,
+        variants={"other_group": NOBODY_SEES},
+    ),
+    "workgroups.validate_version": Rule(
+        "/groupes/<int:group_id>/syntheses/<int:version_id>/validation",
+        outcomes("hidden", "hidden", "hidden", "deny", "deny", "deny"),
+        POST,
+        note=(
+            "« Relue et validée » : les représentant·es des usagers du groupe seulement "
+            "(le pilote et l'équipe : 403)."
+        ),
+        variants={"other_group": NOBODY_SEES},
+    ),
     # --- Fiches drafted by working groups, decisions, comité de pilotage ---------------
     "fiches.new_fiche": Rule(
         "/groupes/<int:group_id>/fiches/nouvelle",
@@ -514,6 +567,27 @@ RULES: dict[str, Rule] = {
         note="CSV ou XLSX ; « Vérifier » n'enregistre rien ; « Importer » : tout ou rien.",
     ),
     "followup.import_template": Rule("/suivi-du-schema/<slug>/modele.csv", STAFF),
+    # --- Annual reports ------------------------------------------------------------
+    "reports.index": Rule(
+        "/bilans/", PUBLIC, note="Les bilans publiés ; l'équipe voit aussi les brouillons."
+    ),
+    "reports.create": Rule(
+        "/bilans/nouveau",
+        STAFF,
+        POST,
+        note="Un bilan par schéma et par année : le redemander le régénère.",
+    ),
+    "reports.show": Rule(
+        "/bilans/<int:report_id>", PUBLIC, variants={"draft_report": STAFF_ONLY_SEE}
+    ),
+    "reports.regenerate": Rule("/bilans/<int:report_id>/generer", STAFF, POST),
+    "reports.change_status": Rule("/bilans/<int:report_id>/etat", STAFF, POST),
+    "reports.export": Rule(
+        "/bilans/<int:report_id>.<any(pdf, docx):kind>",
+        PUBLIC,
+        note="409 tant que le bilan n'a pas été généré.",
+        variants={"draft_report": STAFF_ONLY_SEE},
+    ),
     # --- Public "droit de suite" pages ---------------------------------------------
     "suite.index": Rule("/suite/", PUBLIC),
     "suite.meeting": Rule("/suite/rencontres/<int:meeting_id>", PUBLIC, variants=ON_DRAFT_MEETING),
@@ -562,9 +636,10 @@ Chaque case donne la réponse à une consultation (GET), ou à l'envoi du formul
 - **caché (404)** : l'objet est privé ; la réponse ne dit pas qu'il existe.
 
 Les lignes « ↳ » disent ce qui change sur un objet privé (rencontre en préparation,
-contribution en attente…). Les membres de groupe de travail ont aujourd'hui les mêmes
-droits que les participant·es, sauf pour les versions de synthèse partagées avec les
-groupes : les groupes de travail eux-mêmes n'existent pas encore dans la plateforme.
+contribution en attente, autre groupe de travail…). La colonne « Membre » est une
+personne membre (pilote) du groupe de travail concerné : un groupe est invisible (404)
+pour qui n'en est pas membre, sauf pour l'équipe du Département (animation,
+administration).
 
 Objets ordinaires utilisés par les tests :
 

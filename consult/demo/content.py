@@ -34,6 +34,7 @@ PEOPLE = [
     ("membre", "member", "Sophie Membre", "Département de la Savoie"),
     ("partenaire", "partner", "Julien Partenaire", "CAF de la Savoie"),
     ("participant", "participant", "Mamie Jo", None),
+    ("representant", "participant", "Bernard, représentant des usagers", None),
 ]
 DEMO_EMAIL_DOMAIN = "demo.consult.fr"
 

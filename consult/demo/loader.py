@@ -12,6 +12,7 @@ from consult.analysis.personal_data import find_personal_data
 from consult.contributions.models import Contribution
 from consult.core.db import utcnow
 from consult.demo import content
+from consult.demo.followup import load_follow_up
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.importer import import_scheme, load_document
@@ -218,4 +219,5 @@ def load_demo() -> dict:
     if count:
         _suggestions(scheme, now)
         _synthesis(scheme, now)
+    load_follow_up(scheme, DATA, now)
     return {"scheme": scheme, "logins": logins, "contributions": count}

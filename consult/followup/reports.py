@@ -1,5 +1,171 @@
-"""Bilans annuels générés par une tâche (page, PDF, DOCX)."""
+"""Bilans annuels générés par une tâche (page, PDF, DOCX).
 
-from flask import Blueprint
+Everyone reads published reports; drafts are seen by the Département's team only (404 for
+anyone else). The team (administrators, facilitators) asks for, regenerates and publishes.
+"""
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from consult.core.db import get_or_404, utcnow
+from consult.core.jobs import STATUS_LABELS
+from consult.core.security import roles_required
+from consult.extensions import db
+from consult.followup import report_exports, report_jobs
+from consult.followup.models import REPORT_STATUSES, AnnualReport
+from consult.followup.report import ReportDocument
+from consult.followup.report_forms import RegenerateForm, ReportForm, ReportStatusForm
+from consult.followup.report_jobs import ReportError
+from consult.schemes.models import Scheme
+from consult.synthesis.permissions import can_manage
 
 bp = Blueprint("reports", __name__, url_prefix="/bilans")
+staff_only = roles_required("admin", "facilitator")
+EXPORT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def _report_or_404(report_id: int) -> AnnualReport:
+    """The report, if the current user may read it (a draft is the team's only)."""
+    report = get_or_404(db.session, AnnualReport, report_id)
+    if report.status != "published" and not can_manage(current_user):
+        abort(404)
+    return report
+
+
+def _report_form() -> ReportForm:
+    form = ReportForm()
+    form.fill_choices(db.session.scalars(sa.select(Scheme).order_by(Scheme.id)))
+    if not form.is_submitted() and form.year.data is None:
+        form.year.data = utcnow().year - 1
+    return form
+
+
+def _render_index(form: ReportForm | None, status: int = 200):
+    query = sa.select(AnnualReport).order_by(AnnualReport.year.desc(), AnnualReport.id.desc())
+    if form is None:
+        query = query.where(AnnualReport.status == "published")
+    return render_template(
+        "reports/index.html",
+        reports=db.session.scalars(query).all(),
+        form=form,
+        statuses=REPORT_STATUSES,
+    ), status
+
+
+@bp.get("/")
+def index():
+    return _render_index(_report_form() if can_manage(current_user) else None)
+
+
+@bp.post("/nouveau")
+@staff_only
+def create():
+    form = _report_form()
+    if form.validate_on_submit():
+        scheme = db.session.get(Scheme, form.scheme_id.data)
+        try:
+            report, created = report_jobs.request_report(scheme, form.year.data, actor=current_user)
+            db.session.commit()
+        except ReportError as error:
+            db.session.rollback()
+            form.year.errors.append(str(error))
+        else:
+            if created:
+                flash(f"Bilan {report.year} demandé : il se prépare en arrière-plan.", "success")
+            else:
+                flash(f"Le bilan {report.year} existait déjà : il est préparé à nouveau.", "info")
+            return redirect(url_for(".show", report_id=report.id), 303)
+    return _render_index(form, 422)
+
+
+def _fiche_url(external: bool = False):
+    """The public "droit de suite" page of a fiche (built by the suite blueprint)."""
+    root = request.host_url.rstrip("/") if external else request.script_root
+    return lambda ident: f"{root}/suite/fiches/{ident}"
+
+
+def _document(report: AnnualReport) -> ReportDocument | None:
+    return ReportDocument.from_dict(report.document) if report.document else None
+
+
+def _render_show(report: AnnualReport, *, error: str = "", status: int = 200):
+    document = _document(report)
+    context = {}
+    if document is not None:
+        context = report_exports.document_context(
+            document, status_label=REPORT_STATUSES[report.status], fiche_url=_fiche_url()
+        )
+    return render_template(
+        "reports/show.html",
+        report=report,
+        run=report.job_run,
+        generating=report_jobs.is_generating(report),
+        status_labels=STATUS_LABELS,
+        statuses=REPORT_STATUSES,
+        can_manage=can_manage(current_user),
+        error=error,
+        form=RegenerateForm(),
+        status_form=ReportStatusForm(),
+        **context,
+    ), status
+
+
+@bp.get("/<int:report_id>")
+def show(report_id: int):
+    return _render_show(_report_or_404(report_id))
+
+
+@bp.post("/<int:report_id>/generer")
+@staff_only
+def regenerate(report_id: int):
+    report = _report_or_404(report_id)
+    if not RegenerateForm().validate_on_submit():
+        return _render_show(report, error="Le formulaire a expiré : rechargez la page.", status=422)
+    if report_jobs.generate(report):
+        db.session.commit()
+        flash("Nouvelle préparation demandée : elle se fait en arrière-plan.", "success")
+    else:
+        flash("Ce bilan est déjà en préparation.", "info")
+    return redirect(url_for(".show", report_id=report.id), 303)
+
+
+@bp.post("/<int:report_id>/etat")
+@staff_only
+def change_status(report_id: int):
+    report = _report_or_404(report_id)
+    form = ReportStatusForm()
+    try:
+        if not form.validate_on_submit():
+            raise ReportError("Cet état n'existe pas : choisissez « Publier » ou « Brouillon ».")
+        report_jobs.change_status(report, form.target.data, now=utcnow())
+        db.session.commit()
+    except ReportError as error:
+        db.session.rollback()
+        return _render_show(report, error=str(error), status=422)
+    flash(f"Bilan {report.year} : {REPORT_STATUSES[report.status].lower()}.", "success")
+    return redirect(url_for(".show", report_id=report.id), 303)
+
+
+@bp.get("/<int:report_id>.<any(pdf, docx):kind>")
+def export(report_id: int, kind: str):
+    report = _report_or_404(report_id)
+    document = _document(report)
+    if document is None:
+        return render_template("reports/not_ready.html", report=report), 409
+    status_label = REPORT_STATUSES[report.status]
+    if kind == "pdf":
+        body = report_exports.render_pdf(
+            document,
+            status_label=status_label,
+            base_url=request.host_url,
+            fiche_url=_fiche_url(external=True),
+        )
+    else:
+        body = report_exports.render_docx(document, status_label=status_label)
+    name = f"bilan-{report.year}-{report.id}.{kind}"
+    headers = {"Content-Disposition": f"attachment; filename={name}"}
+    return Response(body, mimetype=EXPORT_TYPES[kind], headers=headers)

@@ -1,8 +1,8 @@
 """Who may define syntheses and read their versions."""
 
+from consult.workgroups.services import is_shared_with
+
 STAFF = ("admin", "facilitator")
-# Working-group members and partner pilots read what is shared with the groups.
-GROUP_READERS = (*STAFF, "member", "partner")
 
 
 def _role(user) -> str | None:
@@ -15,9 +15,9 @@ def can_manage(user) -> bool:
 
 
 def can_read_version(user, version) -> bool:
-    """Drafts: the team; shared: the working groups too; published: everyone."""
+    """Drafts: the team; shared: the team and the groups it is shared with; published: all."""
     if version.status == "published":
         return True
     if version.status == "shared":
-        return _role(user) in GROUP_READERS
+        return can_manage(user) or is_shared_with(version.synthesis_id, user)
     return can_manage(user)

@@ -27,7 +27,8 @@ from consult.synthesis import exports, services
 from consult.synthesis.document import Document
 from consult.synthesis.forms import EditorialForm, SynthesisForm, VersionStatusForm
 from consult.synthesis.models import VERSION_TRANSITIONS, Synthesis, SynthesisVersion
-from consult.synthesis.permissions import can_manage, can_read_version
+from consult.synthesis.permissions import can_manage, can_read_version, is_shared_with
+from consult.workgroups.services import validations_of
 
 bp = Blueprint("synthesis", __name__)
 IN_PROGRESS = ("queued", "running", "retrying")  # a job sent again after a crash is retrying
@@ -183,6 +184,13 @@ def _render_context(synthesis: Synthesis, version: SynthesisVersion, external=Fa
     )
 
 
+def _validations(synthesis: Synthesis, current: SynthesisVersion) -> list:
+    """The user representatives' validations: for the team and the groups who read it."""
+    if can_manage(current_user) or is_shared_with(synthesis.id, current_user):
+        return validations_of(current)
+    return []
+
+
 @bp.get("/syntheses/<int:synthesis_id>/v<int:number>")
 def version(synthesis_id: int, number: int):
     synthesis = _synthesis_or_404(synthesis_id)
@@ -193,6 +201,7 @@ def version(synthesis_id: int, number: int):
         current=current,
         transitions=VERSION_TRANSITIONS.get(current.status, ()) if can_manage(current_user) else (),
         can_edit=can_manage(current_user) and current.status != "published",
+        validations=_validations(synthesis, current),
         **_render_context(synthesis, current),
     )
 

@@ -1,5 +1,274 @@
 """Groupes de travail: liste, espace privé, membres, discussion des idées, co-validation."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from consult.core.db import get_or_404, small_int
+from consult.core.security import roles_required
+from consult.extensions import db
+from consult.schemes.services import list_schemes
+from consult.synthesis.document import Document
+from consult.synthesis.exports import plain_document, template_tools
+from consult.synthesis.views import contribution_link
+from consult.workgroups import services
+from consult.workgroups.forms import (
+    CommentForm,
+    GroupForm,
+    MemberForm,
+    RemoveMemberForm,
+    ShareForm,
+    ValidationForm,
+)
+from consult.workgroups.models import WorkingGroup
+from consult.workgroups.permissions import (
+    STAFF,
+    can_manage_group,
+    is_user_representative,
+    membership,
+    visible_group_or_404,
+)
 
 bp = Blueprint("workgroups", __name__, url_prefix="/groupes")
+staff_only = roles_required(*STAFF)
+NOT_A_REPRESENTATIVE = (
+    "Seuls les représentants des usagers du groupe peuvent valider une synthèse. "
+    "Vous pouvez la lire et la commenter idée par idée."
+)
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template(
+        "workgroups/index.html",
+        schemes=services.groups_for(current_user),
+        can_create=can_manage_group(current_user),
+    )
+
+
+# --- Creating and editing (the Département's team) ---------------------------------------
+
+
+def _group_form(**kwargs) -> GroupForm:
+    form = GroupForm(**kwargs)
+    form.fill_choices(list_schemes(), services.list_organisations())
+    return form
+
+
+def _details(form: GroupForm) -> services.GroupDetails:
+    return services.GroupDetails(
+        scheme_id=form.scheme_id.data,
+        name=form.name.data,
+        description=form.description.data or "",
+        theme_id=form.theme_id.data or None,
+        fiche_ids=form.fiche_ids.data or [],
+        pilot_organisation_id=form.pilot_organisation_id.data or None,
+        copilot_organisation_id=form.copilot_organisation_id.data or None,
+    )
+
+
+def _save_group(form: GroupForm, save, group: WorkingGroup | None):
+    """Validate, save and commit; the form again (422) with a French message otherwise."""
+    if form.validate_on_submit():
+        try:
+            saved = save(_details(form))
+            db.session.commit()
+        except services.GroupError as error:
+            db.session.rollback()
+            form.name.errors.append(str(error))
+        else:
+            flash(f"Groupe de travail « {saved.name} » enregistré.", "success")
+            return redirect(url_for(".show", group_id=saved.id), 303)
+    return render_template("workgroups/form.html", form=form, group=group), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/nouveau", methods=["GET", "POST"])
+@staff_only
+def create():
+    return _save_group(
+        _group_form(), lambda details: services.create_group(details, actor=current_user), None
+    )
+
+
+@bp.route("/<int:group_id>/modifier", methods=["GET", "POST"])
+@staff_only
+def edit(group_id: int):
+    group = get_or_404(db.session, WorkingGroup, group_id)
+    form = _group_form(data=services.details_of(group))
+    return _save_group(form, lambda details: services.update_group(group, details), group)
+
+
+# --- The group's private space --------------------------------------------------------
+
+
+def _render_space(group: WorkingGroup, *, member_form=None, share_form=None, status=200):
+    shared = services.shared_syntheses(group)
+    versions = [v for item in shared for v in item.versions]
+    manage = can_manage_group(current_user)
+    if manage:
+        share_form = share_form or ShareForm(formdata=None)
+        share_form.synthesis_id.choices = {
+            s.id: s.title for s in services.shareable_syntheses(group)
+        }
+    page_number = request.args.get("page", 1, type=small_int)
+    return render_template(
+        "workgroups/show.html",
+        group=group,
+        member=membership(group, current_user),
+        meetings=services.group_meetings(group),
+        shared=shared,
+        validations=services.validations_by_version(group, versions),
+        page=services.contributions_in_scope(group, page_number),
+        can_manage=manage,
+        member_form=(member_form or MemberForm(formdata=None)) if manage else None,
+        share_form=share_form,
+    ), status
+
+
+@bp.get("/<int:group_id>/")
+def show(group_id: int):
+    return _render_space(visible_group_or_404(group_id))
+
+
+@bp.post("/<int:group_id>/membres")
+@staff_only
+def add_member(group_id: int):
+    group = get_or_404(db.session, WorkingGroup, group_id)
+    form = MemberForm()
+    if form.validate_on_submit():
+        try:
+            member = services.add_member(group, form.email.data, form.role.data)
+            db.session.commit()
+        except services.GroupError as error:
+            db.session.rollback()
+            form.email.errors.append(str(error))
+        else:
+            flash(f"{member.user.display_name} rejoint le groupe ({member.role_label}).", "success")
+            return redirect(url_for(".show", group_id=group.id, _anchor="membres"), 303)
+    return _render_space(group, member_form=form, status=422)
+
+
+@bp.post("/<int:group_id>/membres/<int:membership_id>/retirer")
+@staff_only
+def remove_member(group_id: int, membership_id: int):
+    group = get_or_404(db.session, WorkingGroup, group_id)
+    if not RemoveMemberForm().validate_on_submit():
+        abort(400)
+    member = services.remove_member(group, membership_id)
+    if member is None:
+        abort(404)  # unknown, or a place in another group
+    name = member.user.display_name
+    db.session.commit()
+    flash(f"{name} ne fait plus partie du groupe.", "success")
+    return redirect(url_for(".show", group_id=group.id, _anchor="membres"), 303)
+
+
+@bp.post("/<int:group_id>/syntheses")
+@staff_only
+def share_synthesis(group_id: int):
+    group = get_or_404(db.session, WorkingGroup, group_id)
+    form = ShareForm()
+    form.synthesis_id.choices = {s.id: s.title for s in services.shareable_syntheses(group)}
+    form.synthesis_id.validate_choice = False  # shared twice: said kindly below, not refused
+    if form.validate_on_submit():
+        try:
+            added = services.share_synthesis(group, form.synthesis_id.data, actor=current_user)
+            db.session.commit()
+        except services.GroupError as error:
+            db.session.rollback()
+            form.synthesis_id.errors.append(str(error))
+        else:
+            message = "Synthèse partagée avec le groupe." if added else "Synthèse déjà partagée."
+            flash(message, "success" if added else "info")
+            return redirect(url_for(".show", group_id=group.id, _anchor="syntheses"), 303)
+    return _render_space(group, share_form=form, status=422)
+
+
+# --- Reading a synthesis version together ---------------------------------------------
+
+
+def _group_version_or_404(group_id: int, version_id: int):
+    group = visible_group_or_404(group_id)
+    version = services.group_version(group, version_id)
+    if version is None:
+        abort(404)
+    return group, version
+
+
+def _render_version(group, version, *, comment_error=None, validation_form=None, status=200):
+    """The reading page; ``comment_error`` = (section, idea, message, text typed)."""
+    validations = services.validations_of(version, group)
+    representative = is_user_representative(group, current_user)
+    already = any(v.user_id == current_user.id for v in validations)
+    return render_template(
+        "workgroups/version.html",
+        group=group,
+        version=version,
+        synthesis=version.synthesis,
+        document=plain_document(Document.from_dict(version.document)),
+        threads=services.threads(group, version),
+        validations=validations,
+        representative=representative,
+        can_validate=representative and not already,
+        validation_form=validation_form or ValidationForm(formdata=None),
+        comment_error=comment_error,
+        contribution_url=contribution_link(),
+        **template_tools(),
+    ), status
+
+
+@bp.get("/<int:group_id>/syntheses/<int:version_id>")
+def read_version(group_id: int, version_id: int):
+    return _render_version(*_group_version_or_404(group_id, version_id))
+
+
+@bp.post("/<int:group_id>/syntheses/<int:version_id>/idees/<int:section>/<int:idea>/commentaires")
+def comment(group_id: int, version_id: int, section: int, idea: int):
+    group, version = _group_version_or_404(group_id, version_id)
+    if services.idea_at(version, section, idea) is None:
+        abort(404)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            services.add_comment(
+                group, version, section, idea, author=current_user, body=form.body.data
+            )
+            db.session.commit()
+        except services.GroupError as error:
+            db.session.rollback()
+            form.body.errors.append(str(error))
+        else:
+            flash("Votre message est publié pour le groupe.", "success")
+            anchor = f"idee-{section}-{idea}"
+            return redirect(
+                url_for(".read_version", group_id=group.id, version_id=version.id, _anchor=anchor),
+                303,
+            )
+    error = " ".join(str(e) for e in form.errors.get("body", [])) or "Le formulaire a expiré."
+    return _render_version(
+        group, version, comment_error=(section, idea, error, form.body.data or ""), status=422
+    )
+
+
+@bp.post("/<int:group_id>/syntheses/<int:version_id>/validation")
+def validate_version(group_id: int, version_id: int):
+    group, version = _group_version_or_404(group_id, version_id)
+    if not is_user_representative(group, current_user):
+        return render_template(
+            "errors/error.html", code=403, title="Accès refusé", text=NOT_A_REPRESENTATIVE
+        ), 403
+    form = ValidationForm()
+    if not form.validate_on_submit():
+        return _render_version(group, version, validation_form=form, status=422)
+    added = services.validate_version(group, version, user=current_user, comment=form.comment.data)
+    db.session.commit()
+    flash(
+        "Merci : votre validation est enregistrée." if added else "Vous aviez déjà validé.",
+        "success" if added else "info",
+    )
+    return redirect(
+        url_for(".read_version", group_id=group.id, version_id=version.id, _anchor="validation"),
+        303,
+    )

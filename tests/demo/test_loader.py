@@ -6,18 +6,20 @@ from consult.accounts.models import User
 from consult.accounts.passwords import password_problems, verify_password
 from consult.contributions.models import Contribution
 from consult.demo.loader import load_demo, parse_contributions
+from consult.followup.models import AnnualReport, Measurement, Milestone
 from consult.meetings.models import Meeting
 from consult.schemes.models import Fiche, Territory
 from consult.synthesis.document import Document
 from consult.synthesis.models import SynthesisVersion
+from consult.workgroups.models import Decision, FicheIdea, Membership, WorkingGroup
 
 
 def test_demo_fills_every_screen(db, count):
     result = load_demo()
     assert result["scheme"].department == "Savoie"
-    assert count(Fiche) == 33
+    assert count(Fiche, Fiche.status == "adoptee") == 33
     assert count(Territory) == 5
-    assert count(Meeting) == 7
+    assert count(Meeting) == 10
     assert count(Contribution) >= 200
     assert count(Contribution, Contribution.status == "published") >= 180
     assert count(Contribution, Contribution.status == "pending") >= 5
@@ -29,7 +31,7 @@ def test_demo_accounts_get_strong_random_passwords(db):
     logins = load_demo()["logins"]
     assert set(logins) == {
         f"{key}@demo.consult.fr"
-        for key in ("admin", "animateur", "membre", "partenaire", "participant")
+        for key in ("admin", "animateur", "membre", "partenaire", "participant", "representant")
     }
     for email, password in logins.items():
         assert password_problems(password) == []
@@ -39,9 +41,10 @@ def test_demo_accounts_get_strong_random_passwords(db):
 
 def test_loading_twice_adds_nothing(db, count):
     load_demo()
-    before = (count(Contribution), count(Meeting), count(User))
+    models = (Contribution, Meeting, User, WorkingGroup, Fiche, Decision, Measurement, Milestone)
+    before = [count(model) for model in models]
     second = load_demo()
-    assert (count(Contribution), count(Meeting), count(User)) == before
+    assert [count(model) for model in models] == before
     assert second["logins"] == {}
     assert second["contributions"] == 0
 
@@ -69,7 +72,7 @@ def test_demo_cli_prints_logins(runner, app, tmp_path, monkeypatch):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
     assert "admin@demo.consult.fr" in result.output
-    assert (tmp_path / "demo-logins.txt").read_text(encoding="utf-8").count("@demo") == 5
+    assert (tmp_path / "demo-logins.txt").read_text(encoding="utf-8").count("@demo") == 6
 
 
 def test_demo_has_a_published_synthesis_of_its_contributions(app, db):
@@ -79,3 +82,21 @@ def test_demo_has_a_published_synthesis_of_its_contributions(app, db):
     assert version.status == "published"
     assert version.contribution_count == document.contributions > 100
     assert any(section.ideas for section in document.sections)
+
+
+def test_demo_follows_up_the_scheme(db, count):
+    scheme = load_demo()["scheme"]
+    assert count(WorkingGroup) == 2
+    assert count(Membership, Membership.role == "representant_usagers") == 1
+    drafted = db.session.scalars(sa.select(Fiche).where(Fiche.working_group_id.is_not(None))).one()
+    assert drafted.status == "proposee"
+    assert count(FicheIdea, FicheIdea.fiche_id == drafted.id) == 2
+    outcomes = set(db.session.scalars(sa.select(Decision.outcome)))
+    assert outcomes == {"retenue", "non_retenue", "hors_champ"}
+    indicators = [i for f in scheme.fiches if f.status == "adoptee" for i in f.indicators]
+    assert count(Measurement) == 2 * len(indicators) == 326
+    years = set(db.session.scalars(sa.select(Measurement.year)))
+    assert years == {2022, 2023}
+    report = db.session.scalars(sa.select(AnnualReport)).one()
+    assert (report.year, report.status) == (2023, "published")
+    assert report.document  # generated with the measurements above

@@ -258,6 +258,39 @@ class World:
         return self._followed(self.other_fiche)
 
     @cached_property
+    def group_version(self):
+        """A version shared with the group, with real ideas to discuss."""
+        meeting = self.f["make_meeting"](scheme=self.scheme, status="open", title="Séance")
+        return self.f["make_synthesis_version"](meeting=meeting, group=self.group)
+
+    @cached_property
+    def membership(self):
+        return next(m for m in self.group.members if m.role == "membre")
+
+    def _report(self, status: str):
+        from consult.followup.models import AnnualReport
+        from consult.followup.report import build_report
+
+        report = AnnualReport(
+            scheme=self.scheme,
+            year=2023 if status == "published" else 2022,
+            status=status,
+            document=build_report(self.scheme, 2023).to_dict(),
+            generated_at=utcnow(),
+        )
+        self.db.session.add(report)
+        self.db.session.flush()
+        return report
+
+    @cached_property
+    def report(self):
+        return self._report("published")
+
+    @cached_property
+    def draft_report(self):
+        return self._report("draft")
+
+    @cached_property
     def users(self) -> dict:
         return {role: self.f["make_user"](role=role) for role in ROLES if role != "anonymous"}
 
@@ -282,6 +315,7 @@ class World:
             ("draft_fiche", "action_id"): lambda: self.draft_followed[0].id,
             ("draft_fiche", "milestone_id"): lambda: self.draft_followed[1].id,
             ("draft_fiche", "indicator_id"): lambda: self.draft_followed[2].id,
+            ("draft_report", "report_id"): lambda: self.draft_report.id,
         }
         if (variant, name) in private:
             return private[(variant, name)]()
@@ -296,6 +330,7 @@ class World:
             ("accounts.accept_invitation", "token"): lambda: self.invitation_token,
             ("synthesis.export", "kind"): lambda: "json",
             ("synthesis.export_contributions", "kind"): lambda: "csv",
+            ("reports.export", "kind"): lambda: "docx",
         }
         if (endpoint, name) in specific:
             return specific[(endpoint, name)]()
@@ -316,6 +351,11 @@ class World:
             "milestone_id": lambda: self.followed_fiche and self.milestone.id,
             "indicator_id": lambda: self.followed_fiche.indicators[0].id,
             "theme_id": lambda: self.scheme.themes[0].id,
+            "membership_id": lambda: self.membership.id,
+            "version_id": lambda: self.group_version.id,
+            "section": lambda: 0,
+            "idea": lambda: 0,
+            "report_id": lambda: self.report.id,
         }
         if name not in generic:
             pytest.fail(

@@ -13,6 +13,7 @@ from consult.contributions.models import Contribution
 from consult.core.db import utcnow
 from consult.moderation.services import mask
 from consult.synthesis.models import Synthesis, SynthesisVersion
+from consult.workgroups.models import GroupSynthesis, Membership, WorkingGroup
 
 TEXTS = [
     "Il faut plus de places en crèche pour les parents qui travaillent tôt le matin",
@@ -105,7 +106,14 @@ def test_drafts_are_private_shared_for_groups_published_for_all(
     assert client.get(url).status_code == 404
     login(facilitator)
     client.post(f"{url}/etat", data={"target": "shared"})
-    login(make_user(role="member"))
+    outsider, reader = make_user(role="member"), make_user(role="member")
+    group = WorkingGroup(scheme_id=meeting.scheme_id, name="Groupe de lecture")
+    group.members.append(Membership(user=reader, role="membre"))
+    db.session.add(GroupSynthesis(group=group, synthesis_id=version.synthesis_id))
+    db.session.commit()
+    login(outsider)  # shared: only with the groups it is shared with
+    assert client.get(url).status_code == 404
+    login(reader)
     assert client.get(url).status_code == 200
     client.post("/deconnexion")
     assert client.get(url).status_code == 404

@@ -1,0 +1,268 @@
+"""Demo data for the working groups and the follow-up (issue 6), built on the demo scheme.
+
+Two working groups (access to rights, home to nursing home) with their members, the
+published demo synthesis shared with the first one, a fiche drafted from two of its
+ideas and proposed to the comité de pilotage, decisions on a few contributions, the
+follow-up phase's meetings (université sociale annuelle, forum social), action progress
+the sample indicator file (FICTITIOUS values, 2022 and 2023) for the 33 fiches, and
+the published bilan annuel 2023.
+"""
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from consult.accounts.models import Organisation, User
+from consult.demo import content
+from consult.extensions import db
+from consult.followup import indicator_import
+from consult.followup.models import AnnualReport, Milestone
+from consult.followup.report import build_report
+from consult.meetings.models import Meeting
+from consult.schemes.models import Fiche, Scheme, Theme
+from consult.synthesis.models import Synthesis
+from consult.workgroups import decisions, drafting
+from consult.workgroups.models import Decision, GroupSynthesis, Membership, WorkingGroup
+
+INDICATORS_FILE = "indicateurs-savoie-2022-2023.csv"
+
+# (name, theme number, pilot organisation, co-pilot organisation, fiche numbers,
+#  members as (demo account key, role))
+GROUPS = [
+    (
+        "Accès aux droits (proximité, numérique)",
+        "10",
+        "CAF de la Savoie",
+        "Département de la Savoie",
+        ("31", "32", "6"),
+        (
+            ("partenaire", "pilote"),
+            ("membre", "copilote"),
+            ("representant", "representant_usagers"),
+        ),
+    ),
+    (
+        "Du domicile à l'EHPAD",
+        "13",
+        "Département de la Savoie",
+        "Association Les Amis du Lac",
+        ("25", "9"),
+        (("animateur", "membre"),),
+    ),
+]
+# (key, kind, title, date, attendance by participant type)
+FOLLOW_UP_MEETINGS = [
+    (
+        "gt-droits",
+        "groupe_de_travail",
+        "Groupe de travail « Accès aux droits » — séance 1",
+        date(2019, 6, 13),
+        {"usagers": 4, "professionnels": 9, "partenaires": 6},
+    ),
+    (
+        "us-2022",
+        "universite_sociale",
+        "Université sociale annuelle 2022",
+        date(2022, 6, 16),
+        {"usagers": 64, "proches_aidants": 12, "professionnels": 21, "elus": 4},
+    ),
+    (
+        "forum-2023",
+        "forum_social",
+        "Forum social 2023 : où en est le schéma ?",
+        date(2023, 11, 9),
+        {"usagers": 38, "professionnels": 45, "partenaires": 27, "elus": 9, "agents": 15},
+    ),
+]
+
+
+def _account(key: str) -> User | None:
+    email = f"{key}@{content.DEMO_EMAIL_DOMAIN}"
+    return db.session.scalar(sa.select(User).where(User.email == email))
+
+
+def _organisation(name: str) -> Organisation | None:
+    return db.session.scalar(sa.select(Organisation).where(Organisation.name == name))
+
+
+def _groups(scheme: Scheme) -> list[WorkingGroup]:
+    groups = []
+    for name, theme_number, pilot, copilot, numbers, members in GROUPS:
+        group = db.session.scalar(
+            sa.select(WorkingGroup).where(
+                WorkingGroup.scheme_id == scheme.id, WorkingGroup.name == name
+            )
+        )
+        if group is None:
+            group = WorkingGroup(
+                scheme=scheme,
+                name=name,
+                description="Groupe de travail issu des concertations (démonstration).",
+                theme=db.session.scalar(
+                    sa.select(Theme).where(
+                        Theme.scheme_id == scheme.id, Theme.number == theme_number
+                    )
+                ),
+                pilot_organisation=_organisation(pilot),
+                copilot_organisation=_organisation(copilot),
+                fiches=[f for f in scheme.fiches if f.number in numbers],
+            )
+            for key, role in members:
+                user = _account(key)
+                if user is not None:
+                    group.members.append(Membership(user=user, role=role))
+            db.session.add(group)
+        groups.append(group)
+    db.session.flush()
+    return groups
+
+
+def _meetings(scheme: Scheme, group: WorkingGroup) -> None:
+    for key, kind, title, held_on, attendance in FOLLOW_UP_MEETINGS:
+        if db.session.scalar(sa.select(Meeting.id).where(Meeting.title == title)):
+            continue
+        db.session.add(
+            Meeting(
+                scheme=scheme,
+                kind=kind,
+                title=title,
+                held_on=held_on,
+                status="closed",
+                place="Chambéry",
+                attendance_by_type=attendance,
+                working_group_id=group.id if key.startswith("gt-") else None,
+            )
+        )
+    db.session.flush()
+
+
+def _share_synthesis(scheme: Scheme, group: WorkingGroup):
+    synthesis = db.session.scalar(
+        sa.select(Synthesis).where(Synthesis.scheme_id == scheme.id).order_by(Synthesis.id)
+    )
+    if synthesis is None:
+        return None
+    if db.session.get(GroupSynthesis, (group.id, synthesis.id)) is None:
+        db.session.add(GroupSynthesis(group=group, synthesis=synthesis))
+        db.session.flush()
+    return synthesis.versions[-1]
+
+
+def _drafted_fiche(group: WorkingGroup, version, now) -> Fiche | None:
+    """A fiche the group drafted from the synthesis' first two ideas, proposed to the comité."""
+    existing = drafting.find_by_form_key(group, "demo-fiche-droits")
+    if version is None or existing is not None:
+        return existing
+    keys = [
+        f"{s}-{i}"
+        for s, section in enumerate(version.document["sections"])
+        for i, _ in enumerate(section["ideas"])
+    ][:2]
+    ideas, _ = drafting.chosen_ideas(group, version.id, keys)
+    draft = drafting.FicheDraft(
+        title="Un accueil de proximité pour les démarches en ligne",
+        part="transversale",
+        policy="Transversal (toutes politiques)",
+        context=drafting.prefill(ideas).get("context", ""),
+        objectives="Que personne ne renonce à un droit faute de savoir faire en ligne",
+        actions=(
+            "Ouvrir un point d'accueil numérique dans chaque maison sociale\n"
+            "- Former les agents d'accueil à l'accompagnement numérique\n"
+            "Proposer un rendez-vous d'orientation dans le mois qui suit l'ouverture du droit"
+        ),
+        pilots="CAF de la Savoie, Département",
+        partners="CCAS, France Services, associations",
+        indicators="Nombre de personnes accompagnées | nombre | personnes | 0 | 1500",
+        schedule="2021-2024",
+        links="31, 32",
+    )
+    fiche, _ = drafting.create_fiche(group, draft, ideas, form_key="demo-fiche-droits")
+    pilot = _account("partenaire")
+    if pilot is not None:
+        drafting.change_status(fiche, group, "proposee", actor=pilot, now=now)
+    return fiche
+
+
+def _decisions(group: WorkingGroup, now) -> None:
+    """Answers to a few of the group's contributions (retained in an adopted fiche, or not)."""
+    actor = _account("membre")
+    adopted = next((f for f in group.fiches if f.status == "adoptee"), None)
+    done = db.session.scalar(sa.select(Decision.id).where(Decision.working_group_id == group.id))
+    if actor is None or adopted is None or done:
+        return
+    rows = decisions.listing(group, which="sans", kind="proposition").rows[:3]
+    answers = [
+        ("retenue", adopted.id, ""),
+        ("non_retenue", None, "Le Département finance déjà ce service ; il sera mieux connu."),
+        ("hors_champ", None, "Cette demande relève de l'État (préfecture), pas du schéma."),
+    ]
+    for row, (outcome, fiche_id, reason) in zip(rows, answers, strict=False):
+        decisions.decide(
+            group,
+            row.contribution,
+            outcome=outcome,
+            fiche_id=fiche_id,
+            action_id=None,
+            reason=reason,
+            actor=actor,
+            now=now,
+        )
+
+
+def _progress(scheme: Scheme) -> None:
+    """Action progress and milestones that vary from fiche to fiche (demonstration values)."""
+    if db.session.scalar(sa.select(Milestone.id).limit(1)):
+        return  # set by an earlier load
+    for fiche in scheme.fiches:
+        if fiche.status != "adoptee":
+            continue
+        for action in fiche.top_actions:
+            action.progress = (int(fiche.number) * 23 + action.position * 31) % 11 * 10
+            action.status = (
+                "realisee"
+                if action.progress == 100
+                else "en_cours"
+                if action.progress
+                else "a_venir"
+            )
+            if action.progress >= 50:
+                action.milestones.append(
+                    Milestone(label="Présentation au comité de suivi", done_on=date(2023, 10, 5))
+                )
+        fiche.progress_status = "en_cours"
+    db.session.flush()
+
+
+def _indicators(scheme: Scheme, data_dir) -> None:
+    admin = _account("admin")
+    path = data_dir / INDICATORS_FILE
+    table = indicator_import.read(path.name, path.read_bytes())
+    indicator_import.run_import(scheme, table, actor=admin)
+
+
+def _annual_report(scheme: Scheme, now) -> None:
+    """The published bilan 2023, as its job would have generated it."""
+    if db.session.scalar(sa.select(AnnualReport.id).where(AnnualReport.scheme_id == scheme.id)):
+        return
+    report = AnnualReport(
+        scheme=scheme,
+        year=2023,
+        status="published",
+        document=build_report(scheme, 2023).to_dict(),
+        generated_at=now,
+        published_at=now,
+    )
+    db.session.add(report)
+    db.session.flush()
+
+
+def load_follow_up(scheme: Scheme, data_dir, now) -> None:
+    """Everything above (flushes, never commits); running it twice changes nothing."""
+    groups = _groups(scheme)
+    _meetings(scheme, groups[0])
+    version = _share_synthesis(scheme, groups[0])
+    _drafted_fiche(groups[0], version, now)
+    _decisions(groups[0], now)
+    _progress(scheme)
+    _indicators(scheme, data_dir)
+    _annual_report(scheme, now)

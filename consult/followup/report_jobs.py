@@ -1,0 +1,100 @@
+"""Annual reports: asking for one, the job that generates it, publishing it.
+
+A report is one row per scheme and year. Asking again for an existing one regenerates
+it; a report being generated is not queued a second time (a double click queues one job).
+"""
+
+import logging
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from consult.core.db import utcnow
+from consult.core.jobs import ACTIVE, enqueue_after_commit, report_progress
+from consult.extensions import db
+from consult.followup.models import REPORT_STATUSES, AnnualReport
+from consult.followup.report import build_report
+from consult.schemes.models import Scheme
+
+log = logging.getLogger(__name__)
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+class ReportError(Exception):
+    """A French message explaining why a request about a report was refused."""
+
+
+def is_generating(report: AnnualReport) -> bool:
+    return report.job_run is not None and report.job_run.status in ACTIVE
+
+
+def _existing(scheme: Scheme, year: int) -> AnnualReport | None:
+    return db.session.scalar(
+        sa.select(AnnualReport).where(
+            AnnualReport.scheme_id == scheme.id, AnnualReport.year == year
+        )
+    )
+
+
+def request_report(scheme: Scheme, year: int, *, actor) -> tuple[AnnualReport, bool]:
+    """The scheme's report for ``year``, created if new; its generation is queued.
+
+    Returns ``(report, created)``. An existing report is regenerated instead.
+    """
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ReportError(f"Choisissez une année entre {MIN_YEAR} et {MAX_YEAR}.")
+    report, created = _existing(scheme, year), False
+    if report is None:
+        try:
+            with db.session.begin_nested():  # another request may create it at the same time
+                report = AnnualReport(scheme=scheme, year=year, created_by_id=actor.id)
+                db.session.add(report)
+        except IntegrityError:
+            report = _existing(scheme, year)
+        else:
+            created = True
+    generate(report)
+    return report, created
+
+
+def generate(report: AnnualReport) -> bool:
+    """Queue the report's generation (after commit); False when one is already under way."""
+    if is_generating(report):
+        return False
+    report.job_run = enqueue_after_commit(
+        generate_annual_report, report.id, queue="synthesis", label=f"bilan:{report.id}"
+    )
+    return True
+
+
+def change_status(report: AnnualReport, target: str, *, now) -> AnnualReport:
+    """Publish a generated report, or take it back to draft."""
+    if target not in REPORT_STATUSES:
+        raise ReportError("État inconnu.")
+    if target == "published" and report.document is None:
+        raise ReportError(
+            "Ce bilan n'a pas encore été généré : attendez la fin de sa préparation "
+            "avant de le publier."
+        )
+    report.status = target
+    report.published_at = now if target == "published" else None
+    return report
+
+
+def generate_annual_report(job_run_id: int, report_id: int) -> int | None:
+    """Read the scheme for the report's year and store the document; returns the report id."""
+    report = db.session.get(AnnualReport, report_id)
+    if report is None:
+        return None
+    report_progress(job_run_id, 5, "Préparation du bilan")
+
+    def tell(percent: int, message: str) -> None:
+        report_progress(job_run_id, percent, message)
+
+    document = build_report(report.scheme, report.year, now=utcnow(), progress=tell)
+    report.document = document.to_dict()
+    report.generated_at = document.generated_at
+    db.session.commit()
+    report_progress(job_run_id, 100, f"Bilan {report.year} prêt")
+    log.info("job %s: annual report %s (%s)", job_run_id, report_id, report.year)
+    return report.id

@@ -1,0 +1,500 @@
+"""Working groups: create and staff them, share syntheses, discuss ideas, co-validate.
+
+Functions here add and flush; the view commits once per request (or rolls back on a
+:class:`GroupError`, whose message is shown to the user as is).
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from consult.accounts.models import Organisation, User
+from consult.accounts.services import find_user_by_email
+from consult.contributions.models import Contribution
+from consult.contributions.services import PER_PAGE, Page
+from consult.core.db import utcnow
+from consult.core.sanitize import clean_line, clean_text
+from consult.extensions import db
+from consult.meetings.models import Meeting
+from consult.schemes.models import Fiche, Scheme, Theme
+from consult.synthesis.models import Synthesis, SynthesisVersion
+from consult.tagging.models import ContributionTag
+from consult.workgroups.models import (
+    MEMBER_ROLES,
+    GroupSynthesis,
+    IdeaComment,
+    Membership,
+    SynthesisValidation,
+    WorkingGroup,
+)
+from consult.workgroups.permissions import group_ids_of
+
+READABLE_STATUSES = ("shared", "published")
+# The same message posted again on the same idea this soon is a double submission.
+REPEAT_WINDOW = timedelta(minutes=10)
+
+
+class GroupError(Exception):
+    """A French message explaining why the request was refused."""
+
+
+@dataclass
+class GroupDetails:
+    """What a facilitator types about a group (ids are checked against the scheme)."""
+
+    scheme_id: int
+    name: str
+    description: str = ""
+    theme_id: int | None = None
+    fiche_ids: list[int] = field(default_factory=list)
+    pilot_organisation_id: int | None = None
+    copilot_organisation_id: int | None = None
+
+
+# --- Listing ----------------------------------------------------------------------------
+
+
+@dataclass
+class GroupRow:
+    """One line of the groups list: the group, its size and the viewer's membership."""
+
+    group: WorkingGroup
+    member_count: int
+    membership: Membership | None
+
+
+def groups_for(user) -> list[tuple[Scheme, list[GroupRow]]]:
+    """The groups the user belongs to (all of them for the team), grouped by scheme."""
+    ids = group_ids_of(user)
+    if not ids:
+        return []
+    groups = db.session.scalars(
+        sa.select(WorkingGroup)
+        .where(WorkingGroup.id.in_(ids))
+        .options(selectinload(WorkingGroup.members))
+        .order_by(WorkingGroup.scheme_id, WorkingGroup.name)
+    ).all()
+    by_scheme: dict[int, tuple[Scheme, list[GroupRow]]] = {}
+    for group in groups:
+        mine = next((m for m in group.members if m.user_id == user.id), None)
+        row = GroupRow(group=group, member_count=len(group.members), membership=mine)
+        by_scheme.setdefault(group.scheme_id, (group.scheme, []))[1].append(row)
+    return list(by_scheme.values())
+
+
+# --- Creating and editing ---------------------------------------------------------------
+
+
+def _check_details(details: GroupDetails) -> tuple[Scheme, str, list[Fiche]]:
+    scheme = db.session.get(Scheme, details.scheme_id)
+    if scheme is None:
+        raise GroupError("Ce schéma n'existe pas.")
+    name = clean_line(details.name)
+    if len(name) < 3:
+        raise GroupError("Le nom du groupe doit compter au moins 3 caractères.")
+    if details.theme_id:
+        theme = db.session.get(Theme, details.theme_id)
+        if theme is None or theme.scheme_id != scheme.id:
+            raise GroupError("Choisissez une thématique du schéma du groupe.")
+    fiches = []
+    if details.fiche_ids:
+        fiches = db.session.scalars(
+            sa.select(Fiche).where(Fiche.id.in_(details.fiche_ids), Fiche.scheme_id == scheme.id)
+        ).all()
+        if len(fiches) != len(set(details.fiche_ids)):
+            raise GroupError("Choisissez seulement des fiches actions du schéma du groupe.")
+    for org_id in (details.pilot_organisation_id, details.copilot_organisation_id):
+        if org_id and db.session.get(Organisation, org_id) is None:
+            raise GroupError("Cette organisation n'existe pas.")
+    return scheme, name, list(fiches)
+
+
+def _name_taken(scheme_id: int, name: str, group_id: int | None) -> bool:
+    query = sa.select(WorkingGroup.id).where(
+        WorkingGroup.scheme_id == scheme_id, WorkingGroup.name == name
+    )
+    if group_id is not None:
+        query = query.where(WorkingGroup.id != group_id)
+    return db.session.scalar(query) is not None
+
+
+def _save(group: WorkingGroup, details: GroupDetails) -> WorkingGroup:
+    scheme, name, fiches = _check_details(details)
+    duplicate = f"Un groupe de travail s'appelle déjà « {name} » dans ce schéma."
+    if _name_taken(scheme.id, name, group.id):
+        raise GroupError(duplicate)
+    group.scheme_id = scheme.id
+    group.name = name
+    group.description = clean_text(details.description)
+    group.theme_id = details.theme_id or None
+    group.fiches = fiches
+    group.pilot_organisation_id = details.pilot_organisation_id or None
+    group.copilot_organisation_id = details.copilot_organisation_id or None
+    try:
+        with db.session.begin_nested():
+            db.session.add(group)
+            db.session.flush()
+    except IntegrityError as error:  # the same name saved at the same moment
+        raise GroupError(duplicate) from error
+    return group
+
+
+def create_group(details: GroupDetails, *, actor) -> WorkingGroup:
+    """A new working group (no member yet: they are added from the group's page)."""
+    return _save(WorkingGroup(created_by_id=actor.id if actor else None), details)
+
+
+def update_group(group: WorkingGroup, details: GroupDetails) -> WorkingGroup:
+    return _save(group, details)
+
+
+def details_of(group: WorkingGroup) -> dict:
+    """The group as form data (for the edit form)."""
+    return {
+        "scheme_id": group.scheme_id,
+        "name": group.name,
+        "description": group.description,
+        "theme_id": group.theme_id or 0,
+        "fiche_ids": [f.id for f in group.fiches],
+        "pilot_organisation_id": group.pilot_organisation_id or 0,
+        "copilot_organisation_id": group.copilot_organisation_id or 0,
+    }
+
+
+def list_organisations() -> list[Organisation]:
+    return db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all()
+
+
+# --- Members ----------------------------------------------------------------------------
+
+
+def add_member(group: WorkingGroup, email: str, role: str) -> Membership:
+    """Add an existing account; a French error for an unknown address or a member already in."""
+    if role not in MEMBER_ROLES:
+        raise GroupError("Choisissez un rôle dans la liste.")
+    user = find_user_by_email(email)
+    if user is None:
+        raise GroupError(
+            f"Aucun compte n'utilise l'adresse {clean_line(email)}. "
+            "Invitez d'abord la personne depuis l'administration des comptes."
+        )
+    already = f"{user.display_name} fait déjà partie du groupe."
+    if any(m.user_id == user.id for m in group.members):
+        raise GroupError(already)
+    member = Membership(working_group_id=group.id, user_id=user.id, role=role)
+    try:
+        with db.session.begin_nested():
+            db.session.add(member)
+            db.session.flush()
+    except IntegrityError as error:  # the same form sent twice at once
+        raise GroupError(already) from error
+    return member
+
+
+def remove_member(group: WorkingGroup, membership_id: int) -> Membership | None:
+    """Take a member out of the group; None when they were not (or no longer) in it."""
+    member = db.session.get(Membership, membership_id)
+    if member is None or member.working_group_id != group.id:
+        return None
+    _ = member.user  # loaded now: the caller names the person after the commit
+    group.members.remove(member)
+    db.session.flush()
+    return member
+
+
+# --- Syntheses shared with the group ----------------------------------------------------
+
+
+def shareable_syntheses(group: WorkingGroup) -> list[Synthesis]:
+    """Syntheses of the group's scheme with a shared or published version, not yet shared."""
+    shared = sa.select(GroupSynthesis.synthesis_id).where(
+        GroupSynthesis.working_group_id == group.id
+    )
+    readable = sa.select(SynthesisVersion.synthesis_id).where(
+        SynthesisVersion.status.in_(READABLE_STATUSES)
+    )
+    return db.session.scalars(
+        sa.select(Synthesis)
+        .where(
+            Synthesis.scheme_id == group.scheme_id,
+            Synthesis.id.in_(readable),
+            Synthesis.id.not_in(shared),
+        )
+        .order_by(Synthesis.id.desc())
+    ).all()
+
+
+def share_synthesis(group: WorkingGroup, synthesis_id: int, *, actor) -> bool:
+    """Share a synthesis with the group; False when it already was (no duplicate)."""
+    synthesis = db.session.get(Synthesis, synthesis_id)
+    readable = synthesis is not None and any(
+        v.status in READABLE_STATUSES for v in synthesis.versions
+    )
+    if not readable or synthesis.scheme_id != group.scheme_id:
+        raise GroupError(
+            "Choisissez une synthèse du schéma du groupe, partagée ou publiée par l'équipe."
+        )
+    if db.session.get(GroupSynthesis, (group.id, synthesis.id)) is not None:
+        return False
+    link = GroupSynthesis(
+        working_group_id=group.id, synthesis_id=synthesis.id, shared_by_id=actor.id
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(link)
+            db.session.flush()
+    except IntegrityError:  # shared by someone else at the same moment
+        return False
+    return True
+
+
+def is_shared_with(synthesis_id: int, user) -> bool:
+    """Whether the synthesis is shared with a group the user belongs to."""
+    if not user.is_authenticated:
+        return False
+    return (
+        db.session.scalar(
+            sa.select(GroupSynthesis.synthesis_id)
+            .join(Membership, Membership.working_group_id == GroupSynthesis.working_group_id)
+            .where(GroupSynthesis.synthesis_id == synthesis_id, Membership.user_id == user.id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+@dataclass
+class SharedSynthesis:
+    """A synthesis shared with a group and the versions the group reads."""
+
+    synthesis: Synthesis
+    versions: list[SynthesisVersion]
+    shared_at: object = None
+
+
+def shared_syntheses(group: WorkingGroup) -> list[SharedSynthesis]:
+    links = db.session.scalars(
+        sa.select(GroupSynthesis)
+        .where(GroupSynthesis.working_group_id == group.id)
+        .order_by(GroupSynthesis.shared_at.desc())
+    ).all()
+    return [
+        SharedSynthesis(
+            synthesis=link.synthesis,
+            versions=[v for v in link.synthesis.versions if v.status in READABLE_STATUSES],
+            shared_at=link.shared_at,
+        )
+        for link in links
+    ]
+
+
+def group_version(group: WorkingGroup, version_id: int) -> SynthesisVersion | None:
+    """The version when it is shared or published and its synthesis is shared with the group."""
+    version = db.session.get(SynthesisVersion, version_id)
+    if version is None or version.status not in READABLE_STATUSES:
+        return None
+    if db.session.get(GroupSynthesis, (group.id, version.synthesis_id)) is None:
+        return None
+    return version
+
+
+# --- What the group reads ---------------------------------------------------------------
+
+
+def group_meetings(group: WorkingGroup) -> list[Meeting]:
+    return db.session.scalars(
+        sa.select(Meeting)
+        .where(Meeting.working_group_id == group.id)
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+    ).all()
+
+
+def _scope_filter(group: WorkingGroup):
+    """Tags that put a contribution in the group's scope: its theme or one of its fiches."""
+    targets = []
+    if group.theme_id:
+        targets.append(ContributionTag.theme_id == group.theme_id)
+    fiche_ids = [f.id for f in group.fiches]
+    if fiche_ids:
+        targets.append(ContributionTag.fiche_id.in_(fiche_ids))
+    return sa.or_(*targets) if targets else None
+
+
+def contributions_in_scope(group: WorkingGroup, page: int = 1) -> Page:
+    """Published contributions tagged with the group's theme or fiches, newest first."""
+    targets = _scope_filter(group)
+    if targets is None:
+        return Page(items=[], number=1, total=0)
+    tagged = sa.select(ContributionTag.contribution_id).where(targets)
+    base = (
+        sa.select(Contribution)
+        .join(Meeting)
+        .where(
+            Contribution.status == "published",
+            Meeting.status != "draft",
+            Contribution.id.in_(tagged),
+        )
+    )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+    page = max(1, min(page, max(1, -(-total // PER_PAGE))))
+    items = db.session.scalars(
+        base.order_by(Contribution.created_at.desc(), Contribution.id.desc())
+        .options(
+            selectinload(Contribution.publics),
+            selectinload(Contribution.organisation),
+            selectinload(Contribution.territory),
+            selectinload(Contribution.meeting),
+        )
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    ).all()
+    return Page(items=items, number=page, total=total)
+
+
+# --- Discussing ideas -------------------------------------------------------------------
+
+
+def idea_at(version: SynthesisVersion, section: int, idea: int) -> dict | None:
+    """The idea ``document.sections[section].ideas[idea]``, or None when there is none."""
+    sections = (version.document or {}).get("sections") or []
+    if not 0 <= section < len(sections):
+        return None
+    ideas = sections[section].get("ideas") or []
+    if not 0 <= idea < len(ideas):
+        return None
+    return ideas[idea]
+
+
+def threads(group: WorkingGroup, version: SynthesisVersion) -> dict[tuple[int, int], list]:
+    """The group's comments on a version, by ``(section, idea)``, oldest first."""
+    comments = db.session.scalars(
+        sa.select(IdeaComment)
+        .where(IdeaComment.working_group_id == group.id, IdeaComment.version_id == version.id)
+        .options(selectinload(IdeaComment.author))
+        .order_by(IdeaComment.created_at, IdeaComment.id)
+    ).all()
+    by_idea: dict[tuple[int, int], list] = {}
+    for comment in comments:
+        by_idea.setdefault((comment.section, comment.idea), []).append(comment)
+    return by_idea
+
+
+def add_comment(group, version, section: int, idea: int, *, author, body: str) -> IdeaComment:
+    """Post a message on an idea; the same message sent twice in a row is kept once."""
+    text = clean_text(body)
+    if len(text) < 2:
+        raise GroupError("Votre message est vide : écrivez au moins 2 caractères.")
+    if len(text) > 2000:
+        raise GroupError("2000 caractères au maximum, s'il vous plaît.")
+    thread = (
+        IdeaComment.working_group_id == group.id,
+        IdeaComment.version_id == version.id,
+        IdeaComment.section == section,
+        IdeaComment.idea == idea,
+    )
+    repeated = db.session.scalar(
+        sa.select(IdeaComment).where(
+            *thread,
+            IdeaComment.author_id == author.id,
+            IdeaComment.body == text,
+            IdeaComment.created_at >= utcnow() - REPEAT_WINDOW,
+        )
+    )
+    if repeated is not None:
+        return repeated
+    comment = IdeaComment(
+        working_group_id=group.id,
+        version_id=version.id,
+        section=section,
+        idea=idea,
+        author_id=author.id,
+        body=text,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+# --- Co-validation by the user representatives ------------------------------------------
+
+
+def validate_version(group, version, *, user, comment: str = "") -> bool:
+    """Record a representative's "relue et validée"; False when they had already validated."""
+    existing = sa.select(SynthesisValidation.id).where(
+        SynthesisValidation.working_group_id == group.id,
+        SynthesisValidation.version_id == version.id,
+        SynthesisValidation.user_id == user.id,
+    )
+    if db.session.scalar(existing) is not None:
+        return False
+    validation = SynthesisValidation(
+        working_group_id=group.id,
+        version_id=version.id,
+        user_id=user.id,
+        comment=clean_text(comment),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(validation)
+            db.session.flush()
+    except IntegrityError:  # the same button pressed twice at once
+        return False
+    return True
+
+
+@dataclass
+class ValidationRow:
+    """One "relue et validée": who, for which group, when, with what comment."""
+
+    user_id: int | None
+    user_name: str
+    group_name: str
+    version_id: int
+    validated_at: object
+    comment: str
+
+
+def _validation_rows(*where) -> list[ValidationRow]:
+    rows = db.session.execute(
+        sa.select(SynthesisValidation, User.display_name, WorkingGroup.name)
+        .join(WorkingGroup, WorkingGroup.id == SynthesisValidation.working_group_id)
+        .outerjoin(User, User.id == SynthesisValidation.user_id)
+        .where(*where)
+        .order_by(SynthesisValidation.validated_at, SynthesisValidation.id)
+    ).all()
+    return [
+        ValidationRow(
+            user_id=validation.user_id,
+            user_name=user_name or "un compte supprimé",
+            group_name=group_name,
+            version_id=validation.version_id,
+            validated_at=validation.validated_at,
+            comment=validation.comment,
+        )
+        for validation, user_name, group_name in rows
+    ]
+
+
+def validations_of(version, group: WorkingGroup | None = None) -> list[ValidationRow]:
+    """Who validated the version (for one group, or for every group), oldest first."""
+    where = [SynthesisValidation.version_id == version.id]
+    if group is not None:
+        where.append(SynthesisValidation.working_group_id == group.id)
+    return _validation_rows(*where)
+
+
+def validations_by_version(group: WorkingGroup, versions) -> dict[int, list[ValidationRow]]:
+    """The group's validations of several versions, by version id."""
+    ids = [v.id for v in versions]
+    if not ids:
+        return {}
+    by_version: dict[int, list[ValidationRow]] = {}
+    for row in _validation_rows(
+        SynthesisValidation.working_group_id == group.id,
+        SynthesisValidation.version_id.in_(ids),
+    ):
+        by_version.setdefault(row.version_id, []).append(row)
+    return by_version

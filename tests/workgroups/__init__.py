@@ -1,0 +1,1 @@
+"""Working groups: list, private space, members, shared syntheses, discussion, validation."""
