@@ -28,6 +28,16 @@ PUBLIC_PAGES = [
     "/mot-de-passe-oublie",
     "/accessibilite",
     "/donnees-personnelles",
+    "/suite/",
+    "/suite/rencontres/1",
+    "/suite/thematiques/10",
+    "/suite/fiches/31",
+    "/suivi-du-schema/",
+    "/suivi-du-schema/savoie-2020-2024/",
+    "/suivi-du-schema/savoie-2020-2024/participation",
+    "/suivi-du-schema/fiches/6",
+    "/bilans/",
+    "/bilans/1",
 ]
 ADMIN_PAGES = [
     "/mon-compte",
@@ -45,6 +55,17 @@ ADMIN_PAGES = [
     "/syntheses/1",
     "/rencontres/5/saisie",
     "/rencontres/5/import",
+    "/groupes/",
+    "/groupes/nouveau",
+    "/groupes/1/",
+    "/groupes/1/modifier",
+    "/groupes/1/syntheses/1",
+    "/groupes/1/decisions",
+    "/groupes/1/fiches/34",
+    "/groupes/1/fiches/34/modifier",
+    "/comite/",
+    "/suivi-du-schema/fiches/31",
+    "/suivi-du-schema/savoie-2020-2024/import",
 ]
 
 
