@@ -164,7 +164,7 @@ _PUNCTUATION = str.maketrans(
 _PARENTHESISED = re.compile(r"\((\w+)\)")
 
 
-def _norm(text: str | None) -> str:
+def normalise_cell(text: str | None) -> str:
     """Lower case, no accents, single spaces; "(e)", ".e", "•e" all become "·e"."""
     text = _PARENTHESISED.sub(r"·\1", (text or "").casefold())
     decomposed = unicodedata.normalize("NFKD", text)
@@ -184,14 +184,14 @@ def _choice_index(choices: dict[str, str], synonyms: dict[str, str] | None = Non
     index = dict(synonyms or {})
     for key, label in choices.items():
         for text in (key, label):
-            for form in _variants(_norm(text)):
+            for form in _variants(normalise_cell(text)):
                 index.setdefault(form, key)
     return index
 
 
 def _lookup(index: dict, raw: str):
     """The value ``raw`` names in ``index`` (any variant of it), or None."""
-    for form in _variants(_norm(raw)):
+    for form in _variants(normalise_cell(raw)):
         if form in index:
             return index[form]
     return None
@@ -202,7 +202,7 @@ _AUTHOR_INDEX = _choice_index(AUTHOR_TYPES, AUTHOR_SYNONYMS)
 _HEADER_INDEX = {word: name for name, words in HEADER_SYNONYMS.items() for word in words}
 
 
-def _shown(raw: str, limit: int = 60) -> str:
+def shown_cell(raw: str, limit: int = 60) -> str:
     """A cell value quoted in a message: one printable line, shortened."""
     text = " ".join("".join(ch for ch in raw if ch.isprintable() or ch.isspace()).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -211,8 +211,10 @@ def _shown(raw: str, limit: int = 60) -> str:
 # --- Reading files -------------------------------------------------------------------
 
 
-def read_table(filename: str, content: bytes) -> Table:
+def read_table(filename: str, content: bytes, *, rows_are: str = "aucune contribution") -> Table:
     """Read the headers and rows of a CSV or XLSX file (first sheet).
+
+    ``rows_are`` names what a file with headers only lacks ("aucune mesure"…).
 
     :raises ImportFileError: unknown or mismatched format, empty file, no rows,
         more than ``MAX_ROWS`` rows, oversized or zip-bomb workbook.
@@ -226,7 +228,7 @@ def read_table(filename: str, content: bytes) -> Table:
             f"{MAX_FILE_BYTES // (1024 * 1024)} Mo au maximum."
         )
     lines = _xlsx_lines(content) if extension == ".xlsx" else _csv_lines(content)
-    return _table(lines)
+    return _table(lines, rows_are)
 
 
 def _extension(filename: str) -> str:
@@ -241,7 +243,7 @@ def _extension(filename: str) -> str:
     raise ImportFileError("Format non pris en charge : envoyez un fichier .csv ou .xlsx.")
 
 
-def _table(lines: Iterator[tuple[int, list[str]]]) -> Table:
+def _table(lines: Iterator[tuple[int, list[str]]], rows_are: str) -> Table:
     """Skip blank lines, take the first other one as headers, bound the row count."""
     headers, header_line, rows = None, 0, []
     for line, cells in lines:
@@ -260,8 +262,7 @@ def _table(lines: Iterator[tuple[int, list[str]]]) -> Table:
         raise ImportFileError("Le fichier est vide.")
     if not rows:
         raise ImportFileError(
-            "Le fichier ne contient aucune contribution : "
-            "seulement la ligne des titres de colonnes."
+            f"Le fichier ne contient {rows_are} : seulement la ligne des titres de colonnes."
         )
     return Table(headers=headers, rows=rows, header_line=header_line)
 
@@ -443,11 +444,11 @@ def guess_mapping(headers: list[str]) -> dict[str, int]:
 
 def _exact_field(header: str) -> str | None:
     """The field a whole header names, punctuation aside ("Qui ?", "Public(s)")."""
-    return _lookup(_HEADER_INDEX, " ".join(re.findall(r"[\w·]+", _norm(header))))
+    return _lookup(_HEADER_INDEX, " ".join(re.findall(r"[\w·]+", normalise_cell(header))))
 
 
 def _word_field(header: str) -> str | None:
-    for word in re.findall(r"[a-z0-9]+", _norm(header).replace("·", "")):
+    for word in re.findall(r"[a-z0-9]+", normalise_cell(header).replace("·", "")):
         for form in (word, word.removesuffix("s")):
             if form in _HEADER_INDEX and form not in WEAK_SYNONYMS:
                 return _HEADER_INDEX[form]
@@ -463,7 +464,7 @@ def check_mapping(mapping: dict, headers: list[str]) -> dict[str, int]:
     clean: dict[str, int] = {}
     for name, index in (mapping or {}).items():
         if name not in ACCEPTED_COLUMNS:
-            raise ImportFileError(f"Champ inconnu : « {_shown(str(name))} ».")
+            raise ImportFileError(f"Champ inconnu : « {shown_cell(str(name))} ».")
         if index is None or index == "":
             continue
         clean[name] = _column(name, index, headers)
@@ -513,19 +514,19 @@ class _References:
             sa.select(Territory).order_by(Territory.position, Territory.id)
         )
         return cls(
-            publics=_by_name((p.label, p.code, p.id) for p in publics),
-            territories=_by_name((t.name, t.code, t.id) for t in territories),
+            publics=by_name((p.label, p.code, p.id) for p in publics),
+            territories=by_name((t.name, t.code, t.id) for t in territories),
         )
 
 
-def _by_name(items) -> dict[str, int]:
+def by_name(items) -> dict[str, int]:
     """Normalised name → id, then code → id where no name already took it."""
     items = list(items)
     index: dict[str, int] = {}
     for name, _code, ident in items:
-        index.setdefault(_norm(name), ident)
+        index.setdefault(normalise_cell(name), ident)
     for _name, code, ident in items:
-        index.setdefault(_norm(code), ident)
+        index.setdefault(normalise_cell(code), ident)
     return index
 
 
@@ -544,7 +545,7 @@ def preview(meeting, table: Table, mapping: dict, *, now: datetime | None = None
             result.rejected.append(outcome)
             continue
         result.valid.append(outcome)
-        text_key = _norm(outcome.draft.body)
+        text_key = normalise_cell(outcome.draft.body)
         if text_key in first_lines:
             result.duplicates.append(Duplicate(row.line, first_lines[text_key]))
         first_lines.setdefault(text_key, row.line)
@@ -596,7 +597,7 @@ def _kind(raw: str) -> str:
     kind = _lookup(_KIND_INDEX, raw)
     if kind is None:
         raise _Invalid(
-            f"type « {_shown(raw)} » inconnu : constat, proposition, question ou témoignage"
+            f"type « {shown_cell(raw)} » inconnu : constat, proposition, question ou témoignage"
         )
     return kind
 
@@ -607,7 +608,7 @@ def _author(raw: str) -> str:
     author = _lookup(_AUTHOR_INDEX, raw)
     if author is None:
         raise _Invalid(
-            f"auteur « {_shown(raw)} » inconnu : usager·e, proche ou aidant·e, "
+            f"auteur « {shown_cell(raw)} » inconnu : usager·e, proche ou aidant·e, "
             "professionnel·le, partenaire, élu·e ou agent du Département"
         )
     return author
@@ -622,19 +623,19 @@ def _bounded(raw: str, label: str, limit: int) -> str:
 
 def _publics(raw: str, references: _References) -> list[int]:
     names = [name for name in re.split(r"[;,]", raw) if name.strip()]
-    unknown = [name for name in names if _norm(name) not in references.publics]
+    unknown = [name for name in names if normalise_cell(name) not in references.publics]
     if unknown:
-        listed = ", ".join(f"« {_shown(name)} »" for name in unknown)
+        listed = ", ".join(f"« {shown_cell(name)} »" for name in unknown)
         raise _Invalid(f"public{'s' if len(unknown) > 1 else ''} {listed} inconnu")
-    return list(dict.fromkeys(references.publics[_norm(name)] for name in names))
+    return list(dict.fromkeys(references.publics[normalise_cell(name)] for name in names))
 
 
 def _territory(raw: str, references: _References) -> int | None:
     if not raw.strip():
         return None
-    territory_id = references.territories.get(_norm(raw))
+    territory_id = references.territories.get(normalise_cell(raw))
     if territory_id is None:
-        raise _Invalid(f"territoire « {_shown(raw)} » inconnu")
+        raise _Invalid(f"territoire « {shown_cell(raw)} » inconnu")
     return territory_id
 
 
@@ -644,9 +645,11 @@ def _date(raw: str, latest: date) -> date | None:
         return None
     day = _parse_date(text)
     if day is None:
-        raise _Invalid(f"date « {_shown(raw)} » non reconnue : jj/mm/aaaa ou aaaa-mm-jj attendu")
+        raise _Invalid(
+            f"date « {shown_cell(raw)} » non reconnue : jj/mm/aaaa ou aaaa-mm-jj attendu"
+        )
     if day > latest:
-        raise _Invalid(f"date « {_shown(raw)} » dans le futur")
+        raise _Invalid(f"date « {shown_cell(raw)} » dans le futur")
     return day
 
 

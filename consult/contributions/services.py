@@ -58,9 +58,18 @@ def published_page(*, page: int = 1, meeting_id=None, kind=None, territory_id=No
         filters.append(Contribution.kind == kind)
     if territory_id:
         filters.append(Contribution.territory_id == territory_id)
-    base = sa.select(Contribution).join(Meeting).where(*filters)
+    return newest_first_page(sa.select(Contribution).join(Meeting).where(*filters), page)
+
+
+def newest_first_page(base, page: int = 1, *, clamp: bool = False) -> Page:
+    """One page of the contributions ``base`` selects, newest first, ready for display.
+
+    ``clamp`` brings a page past the end back to the last one.
+    """
     total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
     page = max(1, page)
+    if clamp:
+        page = min(page, max(1, -(-total // PER_PAGE)))
     items = db.session.scalars(
         base.order_by(Contribution.created_at.desc(), Contribution.id.desc())
         .options(

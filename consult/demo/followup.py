@@ -238,6 +238,13 @@ def _indicators(scheme: Scheme, data_dir) -> None:
     path = data_dir / INDICATORS_FILE
     table = indicator_import.read(path.name, path.read_bytes())
     indicator_import.run_import(scheme, table, actor=admin)
+    participation = next((f for f in scheme.fiches if f.number == "6"), None)
+    if participation is not None and len(participation.indicators) >= 3:
+        # Fiche 6 measures users' participation: the platform computes two of them.
+        participation.indicators[1].computed = "part_usagers"
+        participation.indicators[1].kind, participation.indicators[1].unit = "taux", "%"
+        participation.indicators[2].computed = "participants"
+    db.session.flush()
 
 
 def _annual_report(scheme: Scheme, now) -> None:

@@ -10,6 +10,7 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 
 from consult.core.forms import BaseForm, length, required
 from consult.followup.models import ACTION_STATUSES, INDICATOR_KINDS
+from consult.followup.participation import COMPUTED
 from consult.followup.services import MeasureError, parse_number
 
 YEARS = NumberRange(min=1900, max=2200, message="Une année entre 1900 et 2200, s'il vous plaît.")
@@ -149,6 +150,16 @@ class IndicatorForm(BaseForm):
     target = StringField("Valeur cible (facultatif)", validators=[length(max=40), _french_number])
     target_year = WholeNumberField(
         "Année de la cible", validators=[Optional(), YEARS], render_kw={"inputmode": "numeric"}
+    )
+    computed = SelectField(
+        "Calculé par la plateforme",
+        default="",
+        choices={"": "Non : les valeurs sont saisies ou importées"}
+        | {key: label for key, (label, _unit) in COMPUTED.items()},
+        description=(
+            "Pour un indicateur de participation : ses valeurs annuelles viennent des "
+            "rencontres et des réponses enregistrées dans la plateforme."
+        ),
     )
 
 

@@ -23,10 +23,10 @@ from consult.contributions.importing import (
     Rejection,
     Row,
     Table,
-    _by_name,
-    _norm,
-    _shown,
+    by_name,
+    normalise_cell,
     read_table,
+    shown_cell,
 )
 from consult.core.sanitize import clean_line, clean_text, safe_cell
 from consult.extensions import db
@@ -139,14 +139,7 @@ class ImportOutcome:
 
 def read(filename: str, content: bytes) -> Table:
     """The file's table (see :func:`consult.contributions.importing.read_table`)."""
-    try:
-        return read_table(filename, content)
-    except ImportFileError as error:
-        if "aucune contribution" in str(error):
-            raise ImportFileError(
-                "Le fichier ne contient aucune mesure : seulement la ligne des titres de colonnes."
-            ) from error
-        raise
+    return read_table(filename, content, rows_are="aucune mesure")
 
 
 def column_index(headers: list[str]) -> dict[str, int]:
@@ -160,7 +153,7 @@ def column_index(headers: list[str]) -> dict[str, int]:
         if name is None or name == HELP_COLUMN:
             continue
         if name in index:
-            raise ImportFileError(f"La colonne « {_shown(header)} » apparaît deux fois.")
+            raise ImportFileError(f"La colonne « {shown_cell(header)} » apparaît deux fois.")
         index[name] = position
     missing = [name for name in REQUIRED if name not in index]
     if missing:
@@ -174,7 +167,7 @@ def column_index(headers: list[str]) -> dict[str, int]:
 
 
 def _column_name(header: str) -> str | None:
-    words = [w for w in re.findall(r"[a-z0-9]+", _norm(header)) if w not in _SMALL_WORDS]
+    words = [w for w in re.findall(r"[a-z0-9]+", normalise_cell(header)) if w not in _SMALL_WORDS]
     key = " ".join(words)
     if key.replace(" ", "_") in COLUMNS:
         return key.replace(" ", "_")
@@ -194,8 +187,8 @@ class _References:
     def load(cls, scheme: Scheme) -> "_References":
         fiches = db.session.query(Fiche).filter(Fiche.scheme_id == scheme.id).all()
         return cls(
-            fiches={_norm(f.number): f for f in fiches},
-            territories=_by_name((t.name, t.code, t.id) for t in territories()),
+            fiches={normalise_cell(f.number): f for f in fiches},
+            territories=by_name((t.name, t.code, t.id) for t in territories()),
         )
 
 
@@ -261,9 +254,9 @@ def _indicator(fiche_cell: str, indicator_cell: str, references: _References) ->
     if not fiche_cell:
         raise _Invalid("numéro de fiche manquant")
     number = re.sub(r"^fiche\s*(action)?\s*(n[°o]\s*)?", "", fiche_cell, flags=re.I).strip()
-    fiche = references.fiches.get(_norm(number))
+    fiche = references.fiches.get(normalise_cell(number))
     if fiche is None:
-        raise _Invalid(f"fiche « {_shown(fiche_cell)} » inconnue dans ce schéma")
+        raise _Invalid(f"fiche « {shown_cell(fiche_cell)} » inconnue dans ce schéma")
     if not indicator_cell:
         raise _Invalid("indicateur manquant (sa position dans la fiche ou son libellé)")
     indicators = list(fiche.indicators)
@@ -276,10 +269,10 @@ def _indicator(fiche_cell: str, indicator_cell: str, references: _References) ->
             )
         return indicators[position - 1]
     for indicator in indicators:
-        if _norm(indicator.label) == _norm(indicator_cell):
+        if normalise_cell(indicator.label) == normalise_cell(indicator_cell):
             return indicator
     raise _Invalid(
-        f"indicateur « {_shown(indicator_cell)} » introuvable dans la fiche {fiche.number}"
+        f"indicateur « {shown_cell(indicator_cell)} » introuvable dans la fiche {fiche.number}"
     )
 
 
@@ -299,18 +292,18 @@ def _definition(cell) -> Definition | None:
 
 
 def _kind(raw: str) -> str:
-    wanted = _norm(raw)
+    wanted = normalise_cell(raw)
     for key, label in INDICATOR_KINDS.items():
-        if wanted in (key, _norm(label), key + "s"):
+        if wanted in (key, normalise_cell(label), key + "s"):
             return key
-    raise _Invalid(f"type « {_shown(raw)} » inconnu : nombre, taux, montant ou qualitatif")
+    raise _Invalid(f"type « {shown_cell(raw)} » inconnu : nombre, taux, montant ou qualitatif")
 
 
 def _year(raw: str, label: str = "année") -> int | None:
     if not raw:
         return None
     if not raw.isdigit() or not 1900 <= int(raw) <= 2200:
-        raise _Invalid(f"{label} « {_shown(raw)} » non reconnue : une année comme 2026")
+        raise _Invalid(f"{label} « {shown_cell(raw)} » non reconnue : une année comme 2026")
     return int(raw)
 
 
@@ -340,9 +333,9 @@ def _measure(cell, kind: str, references: _References) -> MeasureDraft:
 def _territory(raw: str, references: _References) -> int | None:
     if not raw:
         return None
-    territory_id = references.territories.get(_norm(raw))
+    territory_id = references.territories.get(normalise_cell(raw))
     if territory_id is None:
-        raise _Invalid(f"territoire « {_shown(raw)} » inconnu")
+        raise _Invalid(f"territoire « {shown_cell(raw)} » inconnu")
     return territory_id
 
 

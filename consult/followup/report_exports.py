@@ -23,8 +23,8 @@ from consult.followup.report import (
 from consult.synthesis.charts import number
 from consult.synthesis.exports import (
     MONTHS,
-    _docx_language,
-    _docx_table,
+    docx_language,
+    docx_table,
     french_date,
     percent,
     plain_document,
@@ -210,7 +210,7 @@ def _docx_indicators(doc, document: ReportDocument, indicators: list[IndicatorLi
         ]
         for line in indicators
     ]
-    _docx_table(doc, header, rows)
+    docx_table(doc, header, rows)
 
 
 def _docx_fiches(doc, document: ReportDocument) -> None:
@@ -248,7 +248,7 @@ def _docx_participation(doc, document: ReportDocument) -> None:
     rows = [
         [line.label, number(line.previous), number(line.value)] for line in document.participation
     ]
-    _docx_table(doc, ["", str(year - 1), str(year)], rows)
+    docx_table(doc, ["", str(year - 1), str(year)], rows)
 
 
 def _docx_contributions(doc, document: ReportDocument) -> None:
@@ -256,7 +256,7 @@ def _docx_contributions(doc, document: ReportDocument) -> None:
     total = document.contributions
     doc.add_paragraph(f"Contributions publiées en {document.year} : {number(total)}")
     rows = [[o.label, number(o.count), percent(o.count, total)] for o in document.outcomes]
-    _docx_table(doc, ["Suite donnée", "Contributions", "Part"], rows)
+    docx_table(doc, ["Suite donnée", "Contributions", "Part"], rows)
     if document.themes:
         doc.add_heading("Par thématique", level=2)
         header = ["Thématique", "Total", *(o.label for o in document.outcomes)]
@@ -264,7 +264,7 @@ def _docx_contributions(doc, document: ReportDocument) -> None:
             [t.theme, number(t.total), *(number(c.count) for c in t.counts)]
             for t in document.themes
         ]
-        _docx_table(doc, header, rows)
+        docx_table(doc, header, rows)
     doc.add_heading("Les fiches qui répondent aux contributions", level=2)
     if not document.answering_fiches:
         doc.add_paragraph("Aucune fiche n'est encore reliée à des contributions.")
@@ -274,7 +274,7 @@ def _docx_contributions(doc, document: ReportDocument) -> None:
     ]
     if rows:
         header = ["Fiche", "Contributions", f"dont {document.year}"]
-        _docx_table(doc, header, rows)
+        docx_table(doc, header, rows)
 
 
 def render_docx(document: ReportDocument, *, status_label: str) -> bytes:
@@ -283,7 +283,7 @@ def render_docx(document: ReportDocument, *, status_label: str) -> bytes:
 
     document = plain_document(document)
     doc = WordDocument()
-    _docx_language(doc)
+    docx_language(doc)
     doc.core_properties.title = document.title
     doc.core_properties.language = "fr-FR"
     doc.core_properties.subject = f"Bilan annuel {document.year} ({status_label})"

@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -18,6 +19,7 @@ from consult.core.db import utcnow
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
 from consult.followup.models import ACTION_STATUSES, INDICATOR_KINDS, Measurement, Milestone
+from consult.followup.participation import COMPUTED, participation_by_year
 from consult.schemes.models import Action, Fiche, Indicator, Scheme, Territory
 from consult.workgroups.models import (
     PUBLIC_FICHE_STATUSES,
@@ -285,6 +287,7 @@ class Definition:
     baseline_year: int | None = None
     target: float | None = None
     target_year: int | None = None
+    computed: str | None = None
 
 
 def define_indicator(indicator: Indicator, definition: Definition, *, partial: bool) -> None:
@@ -295,11 +298,14 @@ def define_indicator(indicator: Indicator, definition: Definition, *, partial: b
     """
     if definition.kind is not None and definition.kind not in INDICATOR_KINDS:
         raise MeasureError("Type d'indicateur inconnu.")
-    for name in ("kind", "unit", "baseline", "baseline_year", "target", "target_year"):
+    if definition.computed and definition.computed not in COMPUTED:
+        raise MeasureError("Indicateur calculé inconnu.")
+    names = ("kind", "unit", "baseline", "baseline_year", "target", "target_year", "computed")
+    for name in names:
         value = getattr(definition, name)
         if value is None and partial:
             continue
-        if name == "unit":
+        if name in ("unit", "computed"):
             value = clean_line(value or "")[:40]
         setattr(indicator, name, value)
     indicator.kind = indicator.kind or "nombre"
@@ -387,4 +393,52 @@ def working_groups_of(fiche: Fiche) -> list[WorkingGroup]:
         db.session.scalars(
             sa.select(WorkingGroup).where(WorkingGroup.id.in_(ids)).order_by(WorkingGroup.name)
         )
+    )
+
+
+# --- Indicators the platform computes (participation) ---------------------------------
+
+COMPUTED_SOURCE = "Calculé par la plateforme"
+
+
+def yearly_values(indicator: Indicator, figures=None) -> list:
+    """What the fiche page lists and charts: the measurements entered or imported, or,
+    for a platform-computed indicator, one Département-wide value a year from
+    :func:`consult.followup.participation.participation_by_year`."""
+    if not indicator.computed:
+        return list(indicator.measurements)
+    if figures is None:
+        figures = participation_by_year(indicator.fiche.scheme_id)
+    values = []
+    for year, year_figures in figures.items():
+        value = year_figures.value(indicator.computed)
+        if value is not None:
+            values.append(
+                SimpleNamespace(
+                    year=year,
+                    value=value,
+                    text_value="",
+                    territory=None,
+                    territory_id=None,
+                    source=COMPUTED_SOURCE,
+                    comment="",
+                )
+            )
+    return values
+
+
+def chart_view(indicator: Indicator, values: list):
+    """The indicator as :func:`consult.followup.charts.indicator_svg` reads it."""
+    if not indicator.computed:
+        return indicator
+    return SimpleNamespace(
+        id=indicator.id,
+        label=indicator.label,
+        kind=indicator.kind,
+        unit=indicator.unit,
+        baseline=indicator.baseline,
+        baseline_year=indicator.baseline_year,
+        target=indicator.target,
+        target_year=indicator.target_year,
+        measurements=values,
     )

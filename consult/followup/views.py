@@ -94,10 +94,21 @@ def _fiche_page(fiche, status: int = 200, **posted):
         editable=editable,
         forms=forms,
         chart=charts.indicator_svg,
+        values=_yearly_values(fiche),
+        chart_view=services.chart_view,
+        computed_source=services.COMPUTED_SOURCE,
         figure=charts.figure,
         status_label=services.status_label,
         kind_label=services.kind_label,
     ), status
+
+
+def _yearly_values(fiche) -> dict:
+    """Indicator id → the values the page lists and charts (computed ones included)."""
+    figures = None
+    if any(indicator.computed for indicator in fiche.indicators):
+        figures = participation_by_year(fiche.scheme_id)
+    return {i.id: services.yearly_values(i, figures) for i in fiche.indicators}
 
 
 def _forms(fiche, posted: dict) -> dict:
@@ -147,6 +158,7 @@ def _indicator_form(indicator: Indicator, formdata=None) -> IndicatorForm:
     form.baseline_year.data = indicator.baseline_year
     form.target.data = charts.figure(indicator.target) if indicator.target is not None else ""
     form.target_year.data = indicator.target_year
+    form.computed.data = indicator.computed or ""
     return form
 
 
@@ -257,6 +269,7 @@ def update_indicator(indicator_id: int):
             baseline_year=form.baseline_year.data,
             target=services.parse_number(form.target.data),
             target_year=form.target_year.data,
+            computed=form.computed.data or "",
         )
         services.define_indicator(indicator, definition, partial=False)
         db.session.commit()

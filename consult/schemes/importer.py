@@ -71,7 +71,21 @@ def load_document(raw: bytes | str) -> dict:
         ) from exc
     if not isinstance(data, dict):
         raise SchemeImportError(["Le fichier doit contenir un objet JSON ({…})."])
-    return data
+    return _without_superscript_markup(data)
+
+
+# Exported from a PDF, "1er" sometimes reads "1 ^{er}": the superscript becomes plain text.
+SUPERSCRIPT = re.compile(r"\s?\^\{(\w{1,4})\}")
+
+
+def _without_superscript_markup(value):
+    if isinstance(value, str):
+        return SUPERSCRIPT.sub(r"\1", value)
+    if isinstance(value, list):
+        return [_without_superscript_markup(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_superscript_markup(v) for k, v in value.items()}
+    return value
 
 
 def _is_text(value) -> bool:

@@ -281,7 +281,7 @@ def render_pdf(
 # --- DOCX -------------------------------------------------------------------------------
 
 
-def _docx_language(doc, language: str = "fr-FR") -> None:
+def docx_language(doc, language: str = "fr-FR") -> None:
     """Declare French for spelling and screen readers (the default template says en-US)."""
     from docx.oxml.ns import qn
 
@@ -299,7 +299,7 @@ def _docx_quote(doc, quote, style: str | None = None) -> None:
     paragraph.add_run(f" (contribution n° {quote.id})")
 
 
-def _docx_table(doc, header: list[str], rows: list[list[str]]) -> None:
+def docx_table(doc, header: list[str], rows: list[list[str]]) -> None:
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
@@ -348,7 +348,7 @@ def _docx_breakdowns(doc, document: Document) -> None:
         if hidden:
             label = f"Non affichées (catégories de moins de {MIN_CELL} contributions)"
             rows.append([label, number(hidden), percent(hidden, document.contributions)])
-        _docx_table(doc, ["Catégorie", "Contributions", "Part"], rows)
+        docx_table(doc, ["Catégorie", "Contributions", "Part"], rows)
 
 
 def _docx_sections(doc, document: Document) -> None:
@@ -394,7 +394,7 @@ def _docx_differences(doc, document: Document) -> None:
                 doc.add_paragraph(f"Termes plus employés par : {group}")
                 header = ["Terme", difference.group_a, difference.group_b]
                 rows = [[t.term, number(t.count_a), number(t.count_b)] for t in terms]
-                _docx_table(doc, header, rows)
+                docx_table(doc, header, rows)
 
 
 def _count(value: int, word: str) -> str:
@@ -409,7 +409,7 @@ def render_docx(
 
     document = plain_document(document)
     doc = WordDocument()
-    _docx_language(doc)
+    docx_language(doc)
     doc.core_properties.title = document.title
     doc.core_properties.language = "fr-FR"
     doc.core_properties.subject = f"Synthèse, version {version} ({status_label})"

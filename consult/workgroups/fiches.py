@@ -60,7 +60,7 @@ def _add_error(form, error: Exception, default: str) -> None:
 def new_fiche(group_id: int):
     group = _group(group_id)
     ideas, message = drafting.chosen_ideas(
-        group, request.args.get("version", type=int), request.args.getlist("idee")
+        group, request.args.get("version", type=small_int), request.args.getlist("idee")
     )
     form = FicheForm(data=drafting.prefill(ideas) if request.method == "GET" else None)
     if request.method == "GET":

@@ -14,14 +14,13 @@ from sqlalchemy.orm import selectinload
 from consult.accounts.models import Organisation, User
 from consult.accounts.services import find_user_by_email
 from consult.contributions.models import Contribution
-from consult.contributions.services import PER_PAGE, Page
+from consult.contributions.services import Page, newest_first_page
 from consult.core.db import utcnow
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.models import Fiche, Scheme, Theme
 from consult.synthesis.models import Synthesis, SynthesisVersion
-from consult.tagging.models import ContributionTag
 from consult.workgroups.models import (
     MEMBER_ROLES,
     GroupSynthesis,
@@ -312,46 +311,21 @@ def group_meetings(group: WorkingGroup) -> list[Meeting]:
     ).all()
 
 
-def _scope_filter(group: WorkingGroup):
-    """Tags that put a contribution in the group's scope: its theme or one of its fiches."""
-    targets = []
-    if group.theme_id:
-        targets.append(ContributionTag.theme_id == group.theme_id)
-    fiche_ids = [f.id for f in group.fiches]
-    if fiche_ids:
-        targets.append(ContributionTag.fiche_id.in_(fiche_ids))
-    return sa.or_(*targets) if targets else None
-
-
 def contributions_in_scope(group: WorkingGroup, page: int = 1) -> Page:
-    """Published contributions tagged with the group's theme or fiches, newest first."""
-    targets = _scope_filter(group)
-    if targets is None:
-        return Page(items=[], number=1, total=0)
-    tagged = sa.select(ContributionTag.contribution_id).where(targets)
+    """Published contributions the group answers (see :func:`decisions.scope_ids`), newest
+    first: those tagged with its theme or fiches, and those its fiches were drafted from."""
+    from consult.workgroups.decisions import scope_ids
+
     base = (
         sa.select(Contribution)
         .join(Meeting)
         .where(
             Contribution.status == "published",
             Meeting.status != "draft",
-            Contribution.id.in_(tagged),
+            Contribution.id.in_(sa.select(scope_ids(group).subquery().c[0])),
         )
     )
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
-    page = max(1, min(page, max(1, -(-total // PER_PAGE))))
-    items = db.session.scalars(
-        base.order_by(Contribution.created_at.desc(), Contribution.id.desc())
-        .options(
-            selectinload(Contribution.publics),
-            selectinload(Contribution.organisation),
-            selectinload(Contribution.territory),
-            selectinload(Contribution.meeting),
-        )
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
-    ).all()
-    return Page(items=items, number=page, total=total)
+    return newest_first_page(base, page, clamp=True)
 
 
 # --- Discussing ideas -------------------------------------------------------------------

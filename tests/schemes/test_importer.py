@@ -142,3 +142,10 @@ def test_markup_in_titles_is_stripped(db):
     document["fiches"][0]["title"] = "<script>alert(1)</script>Prévention"
     scheme = import_scheme(document, now=utcnow())
     assert scheme.fiches[0].title == "alert(1)Prévention"
+
+
+def test_superscript_markup_from_pdf_exports_becomes_plain_text():
+    document = load_document(
+        '{"title": "Le 1 ^{er} accueil", "fiches": [{"pilots": "1^{er} acteurs"}]}'
+    )
+    assert document == {"title": "Le 1er accueil", "fiches": [{"pilots": "1er acteurs"}]}

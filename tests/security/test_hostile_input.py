@@ -460,6 +460,33 @@ def _reference_pages(world, db):
     return [("anonymous", u) for u in public] + [("admin", u) for u in staff]
 
 
+def _group_pages(world, db):
+    g, f = world.group.id, world.group_fiche.id
+    member = [f"/groupes/{g}/", f"/groupes/{g}/fiches/{f}", f"/groupes/{g}/decisions?filtre=toutes"]
+    member += [f"/groupes/{g}/syntheses/{world.group_version.id}", "/groupes/"]
+    public = ["/suite/", f"/suite/rencontres/{world.meeting.id}", f"/suite/fiches/{f}"]
+    return (
+        [("member", u) for u in member]
+        + [("anonymous", u) for u in public]
+        + [("facilitator", "/comite/")]
+    )
+
+
+def _followup_pages(world, db):
+    fiche = world.followed_fiche
+    public = [f"/suivi-du-schema/fiches/{fiche.id}", f"/suivi-du-schema/{world.scheme.slug}/"]
+    public += [f"/suite/fiches/{fiche.id}", "/bilans/"]
+    return [("anonymous", u) for u in public] + [("member", f"/suivi-du-schema/fiches/{fiche.id}")]
+
+
+def _indicator(world) -> int:
+    return world.followed_fiche.indicators[0].id
+
+
+def _action(world) -> int:
+    return world.followed_fiche.top_actions[0].id
+
+
 def _passwords(world, n):
     return {"password": STRONG, "confirm": STRONG}
 
@@ -586,6 +613,85 @@ FORM_CASES = {
         lambda w: f"/syntheses/{w.draft_synthesis.id}/v1/redaction",
         shown=lambda w, db: [("facilitator", f"/syntheses/{w.draft_synthesis.id}/v1")],
         endpoint="synthesis.edit_editorial",
+    ),
+    # --- Working groups, fiches, decisions, follow-up, annual reports -----------------
+    "groupe-nouveau": FormCase(
+        "admin",
+        lambda w: w.scheme.slug and "/groupes/nouveau",
+        filler=lambda w, n: {"name": f"Groupe {n}", "scheme_id": str(w.scheme.id)},
+        shown=lambda w, db: [("admin", "/groupes/")],
+    ),
+    "groupe-membre": FormCase(
+        "admin",
+        lambda w: f"/groupes/{w.group.id}/",
+        lambda w: f"/groupes/{w.group.id}/membres",
+        shown=lambda w, db: [("admin", f"/groupes/{w.group.id}/")],
+    ),
+    "groupe-discussion": FormCase(
+        "member",
+        lambda w: f"/groupes/{w.group.id}/syntheses/{w.group_version.id}",
+        lambda w: f"/groupes/{w.group.id}/syntheses/{w.group_version.id}/idees/0/0/commentaires",
+        shown=_group_pages,
+    ),
+    "fiche-nouvelle": FormCase(
+        "member",
+        lambda w: f"/groupes/{w.group.id}/fiches/nouvelle",
+        filler=lambda w, n: {"title": f"Fiche {n}"},
+        shown=_group_pages,
+    ),
+    "fiche-modifier": FormCase(
+        "member",
+        lambda w: f"/groupes/{w.group.id}/fiches/{w.group_fiche.id}/modifier",
+        filler=lambda w, n: {"title": f"Fiche {n}"},
+        shown=_group_pages,
+    ),
+    "fiche-etat": FormCase(
+        "member",
+        lambda w: f"/groupes/{w.group.id}/fiches/{w.group_fiche.id}",
+        lambda w: f"/groupes/{w.group.id}/fiches/{w.group_fiche.id}/etat",
+        filler=lambda w, n: {"target": "proposee"},
+        shown=_group_pages,
+    ),
+    "suite-donnee": FormCase(
+        "member",
+        # the group's draft fiche answers the typical contribution: it is in the group's list
+        lambda w: w.group_fiche and f"/groupes/{w.group.id}/decisions?filtre=toutes",
+        lambda w: f"/groupes/{w.group.id}/contributions/{w.contribution.id}/decision",
+        filler=lambda w, n: {"outcome": "non_retenue", "reason": f"Motif {n}"},
+        shown=_group_pages,
+    ),
+    "mesure": FormCase(
+        "member",
+        lambda w: f"/suivi-du-schema/fiches/{w.followed_fiche.id}",
+        lambda w: f"/suivi-du-schema/indicateurs/{_indicator(w)}/mesures",
+        filler=lambda w, n: {f"mesure-{_indicator(w)}-year": "2023"},
+        shown=_followup_pages,
+    ),
+    "indicateur": FormCase(
+        "member",
+        lambda w: f"/suivi-du-schema/fiches/{w.followed_fiche.id}",
+        lambda w: f"/suivi-du-schema/indicateurs/{_indicator(w)}",
+        shown=_followup_pages,
+    ),
+    "jalon": FormCase(
+        "member",
+        lambda w: f"/suivi-du-schema/fiches/{w.followed_fiche.id}",
+        lambda w: f"/suivi-du-schema/actions/{_action(w)}/jalons",
+        filler=lambda w, n: {f"jalon-{_action(w)}-label": f"Jalon {n}"},
+        shown=_followup_pages,
+    ),
+    "avancement": FormCase(
+        "member",
+        lambda w: f"/suivi-du-schema/fiches/{w.followed_fiche.id}",
+        lambda w: f"/suivi-du-schema/fiches/{w.followed_fiche.id}/avancement",
+        shown=_followup_pages,
+    ),
+    "bilan": FormCase(
+        "admin",
+        lambda w: w.scheme.slug and "/bilans/",
+        lambda w: "/bilans/nouveau",
+        filler=lambda w, n: {"year": "2023", "scheme_id": str(w.scheme.id)},
+        shown=lambda w, db: [("admin", "/bilans/"), ("anonymous", "/bilans/")],
     ),
 }
 
@@ -728,6 +834,24 @@ QUERY_CASES = {
     "moderation-doublons": ("admin", lambda w: "/moderation/doublons", ("rencontre",)),
     "journal": ("admin", lambda w: "/admin/journal-moderation", ("page",)),
     "syntheses": ("anonymous", lambda w: "/syntheses/", ("page",)),
+    "groupe": ("member", lambda w: f"/groupes/{w.group.id}/", ("page",)),
+    "decisions": (
+        "member",
+        lambda w: f"/groupes/{w.group.id}/decisions",
+        ("filtre", "type", "page"),
+    ),
+    "fiche-nouvelle": (
+        "member",
+        lambda w: f"/groupes/{w.group.id}/fiches/nouvelle",
+        ("version", "idee"),
+    ),
+    "suite-rencontre": ("anonymous", lambda w: f"/suite/rencontres/{w.meeting.id}", ("page",)),
+    "suite-theme": (
+        "anonymous",
+        lambda w: f"/suite/thematiques/{w.scheme.themes[0].id}",
+        ("page",),
+    ),
+    "suite-fiche": ("anonymous", lambda w: f"/suite/fiches/{w.public_fiche.id}", ("page",)),
 }
 
 
