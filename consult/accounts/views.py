@@ -146,12 +146,20 @@ def account():
         except services.AccountError as error:
             db.session.rollback()
             flash(str(error), "error")
-            return render_template("accounts/account.html", form=form), 422
+            return _account_page(form, 422)
         db.session.commit()
         _start_session(current_user._get_current_object())
         flash("Votre mot de passe est changé.", "success")
         return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", form=form), 422 if form.errors else 200
+    return _account_page(form, 422 if form.errors else 200)
+
+
+def _account_page(form, status: int):
+    """The account, and the person's own contributions with what became of them."""
+    from consult.followup.tracing import answers_for_author
+
+    answers = answers_for_author(current_user.id)
+    return render_template("accounts/account.html", form=form, answers=answers), status
 
 
 @bp.get("/mon-compte/donnees")

@@ -127,6 +127,13 @@ def export_account(user) -> dict:
     }
 
 
+def _leave_working_groups(user) -> None:
+    """An erased account leaves its groups; its messages stay, signed « Compte effacé »."""
+    from consult.workgroups.models import Membership
+
+    db.session.execute(sa.delete(Membership).where(Membership.user_id == user.id))
+
+
 def erase_account(user, *, now: datetime) -> int:
     """Anonymise the account's contributions, then empty and close the account.
 
@@ -137,6 +144,7 @@ def erase_account(user, *, now: datetime) -> int:
     ).all()
     for contribution in contributions:
         anonymise(contribution, now=now)
+    _leave_working_groups(user)
     user.email = f"compte-efface-{user.id}@invalid"
     user.display_name = "Compte effacé"
     user.password_hash = None

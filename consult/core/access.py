@@ -513,6 +513,12 @@ RULES: dict[str, Rule] = {
     "fiches.decisions": Rule(
         "/groupes/<int:group_id>/decisions", GROUP_SPACE, variants=ON_OTHER_GROUP
     ),
+    "fiches.export_decisions": Rule(
+        "/groupes/<int:group_id>/decisions.csv",
+        GROUP_SPACE,
+        note="Tableur (CSV) : chaque contribution du groupe et sa suite ; aucune formule.",
+        variants=ON_OTHER_GROUP,
+    ),
     "fiches.decide": Rule(
         "/groupes/<int:group_id>/contributions/<int:contribution_id>/decision",
         GROUP_SPACE,

@@ -88,19 +88,19 @@ def participation_by_year(scheme_id: int) -> dict[int, YearFigures]:
         attendance = meeting.attendance_by_type or {}
         figures.participants += sum(int(n) for n in attendance.values())
         figures.service_users += int(attendance.get("usagers", 0))
-    for year, kind, outcome in _contribution_rows(scheme_id):
+    for year, kind, outcome, count in _contribution_rows(scheme_id):
         figures = at(year)
-        figures.contributions += 1
+        figures.contributions += count
         if kind != "proposition":
             continue
-        figures.proposals += 1
-        figures.retained += outcome in RETAINED
-        figures.not_retained += outcome in NOT_RETAINED
+        figures.proposals += count
+        figures.retained += count if outcome in RETAINED else 0
+        figures.not_retained += count if outcome in NOT_RETAINED else 0
     return dict(sorted(years.items()))
 
 
 def _contribution_rows(scheme_id: int):
-    """(year, kind, decision outcome or None) of each published contribution.
+    """(year, kind, decision outcome or None, how many) over the published contributions.
 
     A contribution counts in the year of its meeting (when the meeting has a date), so
     that a paper form typed in later still counts with the meeting it was written at.
@@ -109,12 +109,13 @@ def _contribution_rows(scheme_id: int):
         sa.extract("year", Meeting.held_on), sa.extract("year", Contribution.created_at)
     )
     rows = db.session.execute(
-        sa.select(year, Contribution.kind, Decision.outcome)
+        sa.select(year, Contribution.kind, Decision.outcome, sa.func.count())
         .join(Meeting, Meeting.id == Contribution.meeting_id)
         .outerjoin(Decision, Decision.contribution_id == Contribution.id)
         .where(Meeting.scheme_id == scheme_id, Contribution.status == "published")
+        .group_by(year, Contribution.kind, Decision.outcome)
     )
-    return ((int(y), kind, outcome) for y, kind, outcome in rows)
+    return ((int(y), kind, outcome, count) for y, kind, outcome, count in rows)
 
 
 def decision_counts(scheme_id: int) -> Counter:

@@ -446,9 +446,10 @@ def _themes(scheme: Scheme, outcomes: dict[int, str]) -> list[ThemeOutcomes]:
 
 
 def _answering_fiches(scheme: Scheme, year_ids: set[int]) -> list[AnsweringFiche]:
+    """Public fiches answering published contributions: how many in all, how many this year."""
     rows = db.session.execute(
-        sa.select(Fiche, FicheContribution.contribution_id)
-        .join(FicheContribution, FicheContribution.fiche_id == Fiche.id)
+        sa.select(FicheContribution.fiche_id, FicheContribution.contribution_id)
+        .join(Fiche, Fiche.id == FicheContribution.fiche_id)
         .join(Contribution, Contribution.id == FicheContribution.contribution_id)
         .where(
             Fiche.scheme_id == scheme.id,
@@ -456,13 +457,13 @@ def _answering_fiches(scheme: Scheme, year_ids: set[int]) -> list[AnsweringFiche
             Contribution.status == "published",
         )
     )
-    counts: dict[int, list] = {}
-    for fiche, contribution_id in rows:
-        line = counts.setdefault(fiche.id, [fiche, 0, 0])
-        line[1] += 1
-        line[2] += contribution_id in year_ids
-    ordered = sorted(counts.values(), key=lambda line: _sort_key(line[0]))
-    return [AnsweringFiche(f.id, f.number, f.title, total, now) for f, total, now in ordered]
+    totals, this_year = Counter(), Counter()
+    for fiche_id, contribution_id in rows:
+        totals[fiche_id] += 1
+        this_year[fiche_id] += contribution_id in year_ids
+    fiches = db.session.scalars(sa.select(Fiche).where(Fiche.id.in_(list(totals)))).all()
+    ordered = sorted(fiches, key=_sort_key)
+    return [AnsweringFiche(f.id, f.number, f.title, totals[f.id], this_year[f.id]) for f in ordered]
 
 
 def _fiche_statuses(scheme: Scheme) -> list[OutcomeCount]:

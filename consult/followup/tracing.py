@@ -406,3 +406,14 @@ def export_answer(contribution: Contribution) -> dict | None:
         "decidee_le": decision.decided_at.isoformat() if decision.decided_at else None,
         "decision_de_la_contribution_regroupee": answer.merged,
     }
+
+
+def answers_for_author(user_id: int, limit: int = 50) -> list[tuple[Contribution, Answer]]:
+    """An account holder's own contributions, newest first, each with its answer."""
+    contributions = db.session.scalars(
+        sa.select(Contribution)
+        .where(Contribution.author_id == user_id)
+        .order_by(Contribution.created_at.desc(), Contribution.id.desc())
+        .limit(limit)
+    ).all()
+    return [(contribution, answer_for(contribution)) for contribution in contributions]

@@ -9,7 +9,7 @@ from consult.core.db import utcnow
 from consult.core.jobs import JobRun, enqueue_after_commit, report_progress
 from consult.extensions import db
 from consult.meetings.models import Meeting
-from consult.schemes.models import Scheme
+from consult.schemes.models import Fiche, Scheme, Theme
 from consult.tagging.models import ContributionTag
 from consult.tagging.services import build_suggesters, store_suggestions
 
@@ -20,17 +20,26 @@ log = logging.getLogger(__name__)
 _suggesters: dict[int, tuple[tuple, dict]] = {}
 
 
-def _tags_version() -> tuple:
-    """Changes whenever a tag is added or removed: the suggesters must learn again."""
-    return tuple(
+def _tags_version(scheme: Scheme) -> tuple:
+    """Changes whenever a tag is added or removed (the suggesters must learn again), and
+    whenever the scheme's themes or fiches change (a working group drafts a fiche; a
+    scheme is imported again under a reused id)."""
+    tags = db.session.execute(
+        sa.select(sa.func.count(ContributionTag.id), sa.func.max(ContributionTag.id))
+    ).one()
+    labels = [
         db.session.execute(
-            sa.select(sa.func.count(ContributionTag.id), sa.func.max(ContributionTag.id))
+            sa.select(sa.func.count(model.id), sa.func.max(model.id)).where(
+                model.scheme_id == scheme.id
+            )
         ).one()
-    )
+        for model in (Theme, Fiche)
+    ]
+    return (*tags, *(tuple(pair) for pair in labels), scheme.created_at)
 
 
 def suggesters_for(scheme: Scheme) -> dict:
-    version = _tags_version()
+    version = _tags_version(scheme)
     cached = _suggesters.get(scheme.id)
     if cached is None or cached[0] != version:
         cached = _suggesters[scheme.id] = (version, build_suggesters(scheme))

@@ -12,7 +12,7 @@ from flask import abort
 from sqlalchemy.exc import IntegrityError
 
 from consult.contributions.models import KINDS, Contribution
-from consult.core.sanitize import clean_text
+from consult.core.sanitize import clean_text, safe_cell
 from consult.extensions import db
 from consult.schemes.models import Action, Fiche
 from consult.tagging.models import ContributionTag
@@ -102,9 +102,10 @@ def listing(group: WorkingGroup, *, which: str = "toutes", kind: str = "", page:
         .where(_in_scope(group))
     )
     if which == "sans":
-        query = query.where(Decision.id.is_(None))
+        # on the joined key: PostgreSQL then plans an anti-join (bench/followup.py)
+        query = query.where(Decision.contribution_id.is_(None))
     elif which == "avec":
-        query = query.where(Decision.id.is_not(None))
+        query = query.where(Decision.contribution_id.is_not(None))
     if kind in KINDS:
         query = query.where(Contribution.kind == kind)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
@@ -236,3 +237,44 @@ def answered(fiche: Fiche) -> list[Row]:
         .order_by(Contribution.id)
     ).all()
     return [Row(contribution, decision) for contribution, decision in results]
+
+
+EXPORT_COLUMNS = [
+    "contribution",
+    "date",
+    "rencontre",
+    "type",
+    "texte publié",
+    "suite donnée",
+    "motif",
+    "fiche",
+    "action",
+    "décidée le",
+]
+
+
+def export_rows(group: WorkingGroup):
+    """Every contribution the group answers, with its decision, as spreadsheet cells
+    (texts neutralised: no formula reaches the spreadsheet)."""
+    query = (
+        sa.select(Contribution, Decision)
+        .outerjoin(Decision, Decision.contribution_id == Contribution.id)
+        .where(_in_scope(group))
+        .order_by(Contribution.id)
+        .execution_options(yield_per=500)
+    )
+    for contribution, decision in db.session.execute(query):
+        fiche = decision.fiche if decision else None
+        action = decision.action if decision else None
+        yield [
+            contribution.id,
+            contribution.created_at.strftime("%Y-%m-%d"),
+            safe_cell(contribution.meeting.title),
+            safe_cell(contribution.kind_label),
+            safe_cell(contribution.body),
+            safe_cell(decision.outcome_label if decision else "sans décision"),
+            safe_cell(decision.reason if decision else ""),
+            safe_cell(f"{fiche.number} : {fiche.title}" if fiche else ""),
+            safe_cell(action.title if action else ""),
+            decision.decided_at.strftime("%Y-%m-%d") if decision else "",
+        ]

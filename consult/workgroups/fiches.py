@@ -4,8 +4,11 @@ Everything under ``/groupes/<id>/`` is private to the group's members and the te
 anyone else gets a 404. The comité page (``/comite/``) is the team's.
 """
 
+import csv
+import io
+
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from consult.contributions.forms import new_form_key
@@ -210,6 +213,21 @@ def decisions(group_id: int):
         outcomes=DECISION_OUTCOMES,
         with_reason=OUTCOMES_WITH_REASON,
     )
+
+
+@bp.get("/groupes/<int:group_id>/decisions.csv")
+@login_required
+def export_decisions(group_id: int):
+    """The group's contributions and their answers, for the comité de pilotage's files."""
+    group = _group(group_id)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # Excel reads UTF-8 with its mark
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(decision_services.EXPORT_COLUMNS)
+    writer.writerows(decision_services.export_rows(group))
+    name = f"groupe-{group.id}-suite-donnee.csv"
+    headers = {"Content-Disposition": f"attachment; filename={name}"}
+    return Response(buffer.getvalue(), mimetype="text/csv", headers=headers)
 
 
 @bp.post("/groupes/<int:group_id>/contributions/<int:contribution_id>/decision")

@@ -184,3 +184,25 @@ def test_admin_suspends_an_account_which_is_signed_out(app, client, make_user, l
     client.post(f"/admin/comptes/{member.id}/statut")
     assert member.is_active_account is False
     assert other.get("/mon-compte").status_code == 302
+
+
+def test_my_account_lists_my_contributions_and_what_became_of_them(
+    client, login, make_user, make_contribution, db
+):
+    from consult.workgroups.models import Decision
+
+    me, someone = make_user(role="participant"), make_user(role="participant")
+    kept = make_contribution(author_id=me.id, body="Un bus le dimanche <b>svp</b>")
+    make_contribution(author_id=me.id, body="Encore une idée", status="pending")
+    make_contribution(author_id=someone.id, body="Pas la mienne")
+    db.session.add(Decision(contribution=kept, outcome="non_retenue", reason="Déjà prévu"))
+    db.session.commit()
+    login(me)
+
+    page = client.get("/mon-compte").text
+
+    assert "Mes contributions et leur suite" in page
+    assert "Un bus le dimanche &lt;b&gt;svp&lt;/b&gt;" in page
+    assert "Pourquoi : Déjà prévu" in page
+    assert "Encore une idée" in page
+    assert "Pas la mienne" not in page

@@ -120,3 +120,17 @@ def test_account_holder_downloads_then_erases_their_account(
     kept = db.session.get(Contribution, contribution.id)
     assert (kept.body, kept.author_id, kept.pseudonym) == ("Plus de bus", None, "")
     assert client.get("/mon-compte").status_code == 302  # signed out
+
+
+def test_an_erased_account_leaves_its_working_groups(
+    client, make_user, make_working_group, login, db, count
+):
+    from consult.workgroups.models import Membership
+
+    user = make_user(role="member")
+    group = make_working_group(members=[(user, "representant_usagers"), (make_user(), "pilote")])
+    db.session.commit()
+    login(user)
+    client.post("/mon-compte/effacer", data={"password": DEFAULT_PASSWORD})
+    assert count(Membership, Membership.user_id == user.id) == 0
+    assert count(Membership, Membership.working_group_id == group.id) == 1

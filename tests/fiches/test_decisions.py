@@ -1,5 +1,7 @@
 """Suite donnée: one decision per contribution the group answers."""
 
+import csv
+import io
 from html import unescape
 
 import pytest
@@ -261,3 +263,35 @@ def test_concurrent_insert_updates_instead_of_failing(
     )
     assert (decision.outcome, decision.reason) == ("hors_champ", "Après")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Decision)) == 1
+
+
+def test_the_group_downloads_its_answers_as_a_spreadsheet(
+    client, login, people, group, contributions, db
+):
+    proposal = contributions["proposal"]
+    proposal.body = '=HYPERLINK("http://exemple.fr") des crèches le samedi'
+    db.session.add(Decision(contribution=proposal, outcome="hors_champ", reason="Compétence CAF"))
+    db.session.commit()
+    login(people["membre"])
+
+    response = client.get(f"/groupes/{group.id}/decisions.csv")
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][:6] == [
+        "contribution",
+        "date",
+        "rencontre",
+        "type",
+        "texte publié",
+        "suite donnée",
+    ]
+    by_id = {row[0]: row for row in rows[1:]}
+    assert set(by_id) == {str(proposal.id), str(contributions["finding"].id)}  # scope only
+    assert by_id[str(proposal.id)][4].startswith("'=HYPERLINK")  # no formula in the sheet
+    assert by_id[str(proposal.id)][5:7] == ["Hors du champ du schéma", "Compétence CAF"]
+    assert by_id[str(contributions["finding"].id)][5] == "sans décision"
+
+    login(people["outsider"])  # a member of no group here
+    assert client.get(f"/groupes/{group.id}/decisions.csv").status_code == 404

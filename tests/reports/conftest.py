@@ -9,7 +9,6 @@ from consult.followup.models import Measurement, Milestone
 from consult.schemes.models import Fiche, Indicator, Scheme
 from consult.tagging.models import ContributionTag
 from consult.workgroups.models import Decision, FicheContribution
-from tests.factories import make_working_group  # noqa: F401 - fixture
 
 YEAR = 2026
 
