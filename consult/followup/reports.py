@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from consult.core.cache import rendered_file
 from consult.core.db import get_or_404, utcnow
 from consult.core.jobs import STATUS_LABELS
 from consult.core.security import roles_required
@@ -158,11 +159,16 @@ def export(report_id: int, kind: str):
         return render_template("reports/not_ready.html", report=report), 409
     status_label = REPORT_STATUSES[report.status]
     if kind == "pdf":
-        body = report_exports.render_pdf(
-            document,
-            status_label=status_label,
-            base_url=request.host_url,
-            fiche_url=_fiche_url(external=True),
+        # WeasyPrint needs seconds for 33 fiches and their charts: once per version.
+        body = rendered_file(
+            f"bilan-{report.id}",
+            f"{report.generated_at.isoformat()}|{report.status}|{request.host_url}",
+            lambda: report_exports.render_pdf(
+                document,
+                status_label=status_label,
+                base_url=request.host_url,
+                fiche_url=_fiche_url(external=True),
+            ),
         )
     else:
         body = report_exports.render_docx(document, status_label=status_label)

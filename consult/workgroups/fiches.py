@@ -26,6 +26,7 @@ from consult.workgroups.models import (
     OUTCOMES_WITH_REASON,
     WorkingGroup,
 )
+from consult.workgroups.notify import queue_answer_mail
 from consult.workgroups.permissions import is_staff, membership, visible_group_or_404
 
 bp = Blueprint("fiches", __name__)
@@ -248,6 +249,7 @@ def decide(group_id: int, contribution_id: int):
                 actor=current_user,
                 now=utcnow(),
             )
+            queue_answer_mail(decision, url_for("accounts.account", _external=True))
             db.session.commit()
         except decision_services.DecisionError as error:
             db.session.rollback()

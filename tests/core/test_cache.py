@@ -68,3 +68,26 @@ def test_theme_stylesheet_is_answered_304_while_unchanged(client):
     assert first.status_code == 200
     again = client.get("/theme.css", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_a_slow_document_is_rendered_once_per_key(app, tmp_path, monkeypatch):
+    from consult.core.cache import rendered_file
+
+    monkeypatch.setitem(app.config, "INSTANCE_DIR", tmp_path)
+    calls = []
+
+    def render(text):
+        def _render():
+            calls.append(text)
+            return text.encode()
+
+        return _render
+
+    with app.app_context():
+        assert rendered_file("bilan-1", "v1", render("premier")) == b"premier"
+        assert rendered_file("bilan-1", "v1", render("jamais")) == b"premier"
+        assert rendered_file("bilan-2", "v1", render("autre")) == b"autre"
+        assert rendered_file("bilan-1", "v2", render("second")) == b"second"
+    assert calls == ["premier", "autre", "second"]
+    kept = sorted(p.name.split("-")[1] for p in (tmp_path / "cache").iterdir())
+    assert kept == ["1", "2"]  # bilan-1's older file is gone; nothing half-written is left

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import logging
 from html import unescape
 
 import pytest
@@ -295,3 +296,43 @@ def test_the_group_downloads_its_answers_as_a_spreadsheet(
 
     login(people["outsider"])  # a member of no group here
     assert client.get(f"/groupes/{group.id}/decisions.csv").status_code == 404
+
+
+# --- The authors are told -------------------------------------------------------------
+
+
+def test_authors_with_an_account_are_told_the_answer(
+    client, login, people, group, contributions, make_user, make_contribution, db, jobs, caplog
+):
+    author = make_user(role="participant", display_name="Odile")
+    twin_author = make_user(role="participant", display_name="Marcel")
+    proposal = contributions["proposal"]
+    proposal.author_id = author.id
+    twin = make_contribution(meeting=proposal.meeting, body="Pareil", author_id=twin_author.id)
+    twin.status, twin.merged_into_id = "merged", proposal.id
+    db.session.commit()
+    login(people["membre"])
+
+    response = decide(client, group, proposal, outcome="non_retenue", reason="Déjà financé")
+    assert response.status_code == 303
+    assert [c.path for c in jobs.calls] == ["consult.workgroups.notify.mail_answer"]
+    with caplog.at_level(logging.WARNING, logger="consult.mail"):
+        assert jobs.run_all() == [True]
+
+    sent = [r.getMessage() for r in caplog.records if r.name == "consult.mail"]
+    assert len(sent) == 2  # the author and the author of the merged duplicate
+    assert any(author.email in m and "n'a pas été retenue" in m for m in sent)
+    assert any(twin_author.email in m and "Pourquoi : Déjà financé" in m for m in sent)
+    assert all("/mon-compte" in m for m in sent)
+
+
+def test_no_mail_without_an_account_and_none_when_refused(
+    client, login, people, group, contributions, db, jobs, count
+):
+    login(people["membre"])
+    refused = decide(client, group, contributions["proposal"], outcome="non_retenue")  # no reason
+    assert refused.status_code == 422
+    assert jobs.calls == []
+    assert count(Decision) == 0
+    decide(client, group, contributions["proposal"], outcome="hors_champ", reason="État")
+    assert jobs.run_all() == [True]  # the job runs, finds no account, sends nothing
