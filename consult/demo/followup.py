@@ -13,6 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from consult.accounts.models import Organisation, User
+from consult.contributions.models import Contribution
 from consult.demo import content
 from consult.extensions import db
 from consult.followup import indicator_import
@@ -21,6 +22,8 @@ from consult.followup.report import build_report
 from consult.meetings.models import Meeting
 from consult.schemes.models import Fiche, Scheme, Theme
 from consult.synthesis.models import Synthesis
+from consult.tagging.models import ContributionTag, TagSuggestion
+from consult.tagging.services import add_tag
 from consult.workgroups import decisions, drafting
 from consult.workgroups.models import Decision, GroupSynthesis, Membership, WorkingGroup
 
@@ -183,25 +186,72 @@ def _drafted_fiche(group: WorkingGroup, version, now) -> Fiche | None:
     return fiche
 
 
-def _decisions(group: WorkingGroup, now) -> None:
-    """Answers to a few of the group's contributions (retained in an adopted fiche, or not)."""
-    actor = _account("membre")
-    adopted = next((f for f in group.fiches if f.status == "adoptee"), None)
+PER_GROUP_TAGGED = 20
+# The answers the demo's groups give, in turn: (outcome, reason).
+ANSWERS = [
+    ("retenue", ""),
+    ("retenue", ""),
+    (
+        "partiellement_retenue",
+        "Le schéma reprend l'idée d'abord dans les bassins de vie les plus éloignés ; "
+        "le reste sera étudié au bilan de mi-parcours.",
+    ),
+    (
+        "non_retenue",
+        "Le Département finance déjà ce service : il sera mieux fait connaître plutôt que doublé.",
+    ),
+    ("retenue", ""),
+    (
+        "hors_champ",
+        "Cette demande relève de l'État ou de la commune, pas du schéma départemental ; "
+        "elle leur a été transmise.",
+    ),
+]
+
+
+def _tag_for_groups(groups: list[WorkingGroup], now) -> None:
+    """The moderators' work the groups start from: the contributions best suggested for each
+    group's theme get that theme (as accepting the suggestion on the review page would)."""
+    actor = _account("animateur")
+    for group in groups:
+        tagged = db.session.scalar(
+            sa.select(ContributionTag.id).where(ContributionTag.theme_id == group.theme_id)
+        )
+        if actor is None or group.theme is None or tagged:
+            continue
+        best = db.session.scalars(
+            sa.select(Contribution)
+            .join(TagSuggestion, Contribution.id == TagSuggestion.contribution_id)
+            .where(TagSuggestion.theme_id == group.theme_id, Contribution.status == "published")
+            .order_by(TagSuggestion.score.desc())
+            .limit(PER_GROUP_TAGGED)
+        )
+        for contribution in best:
+            add_tag(
+                contribution,
+                theme=group.theme,
+                actor=actor,
+                from_suggestion=True,
+                now=now,
+            )
+
+
+def _decisions(group: WorkingGroup, actor_key: str, now) -> None:
+    """Answers to the group's first proposals (retained in one of its adopted fiches, or not)."""
+    actor = _account(actor_key)
+    adopted = [f for f in group.fiches if f.status == "adoptee"]
     done = db.session.scalar(sa.select(Decision.id).where(Decision.working_group_id == group.id))
-    if actor is None or adopted is None or done:
+    if actor is None or not adopted or done:
         return
-    rows = decisions.listing(group, which="sans", kind="proposition").rows[:3]
-    answers = [
-        ("retenue", adopted.id, ""),
-        ("non_retenue", None, "Le Département finance déjà ce service ; il sera mieux connu."),
-        ("hors_champ", None, "Cette demande relève de l'État (préfecture), pas du schéma."),
-    ]
-    for row, (outcome, fiche_id, reason) in zip(rows, answers, strict=False):
+    rows = decisions.listing(group, which="sans", kind="proposition").rows
+    for n, row in enumerate(rows):
+        outcome, reason = ANSWERS[n % len(ANSWERS)]
+        retained = outcome in ("retenue", "partiellement_retenue")
         decisions.decide(
             group,
             row.contribution,
             outcome=outcome,
-            fiche_id=fiche_id,
+            fiche_id=adopted[n % len(adopted)].id if retained else None,
             action_id=None,
             reason=reason,
             actor=actor,
@@ -269,7 +319,9 @@ def load_follow_up(scheme: Scheme, data_dir, now) -> None:
     _meetings(scheme, groups[0])
     version = _share_synthesis(scheme, groups[0])
     _drafted_fiche(groups[0], version, now)
-    _decisions(groups[0], now)
+    _tag_for_groups(groups, now)
+    _decisions(groups[0], "membre", now)
+    _decisions(groups[1], "animateur", now)
     _progress(scheme)
     _indicators(scheme, data_dir)
     _annual_report(scheme, now)

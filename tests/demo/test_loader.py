@@ -92,7 +92,8 @@ def test_demo_follows_up_the_scheme(db, count):
     assert drafted.status == "proposee"
     assert count(FicheIdea, FicheIdea.fiche_id == drafted.id) == 2
     outcomes = set(db.session.scalars(sa.select(Decision.outcome)))
-    assert outcomes == {"retenue", "non_retenue", "hors_champ"}
+    assert outcomes == {"retenue", "partiellement_retenue", "non_retenue", "hors_champ"}
+    assert count(Decision) >= 20
     indicators = [i for f in scheme.fiches if f.status == "adoptee" for i in f.indicators]
     assert count(Measurement) == 2 * len(indicators) == 326
     years = set(db.session.scalars(sa.select(Measurement.year)))
