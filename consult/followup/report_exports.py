@@ -98,20 +98,11 @@ def measured_text(value: float | None, text_value: str, unit: str) -> str:
 def indicator_chart(line: IndicatorLine, *, chart_id: str) -> Markup:
     """The indicator's chart, drawn from the values frozen in the report (not today's)."""
     from consult.followup.charts import indicator_svg
+    from consult.followup.services import indicator_snapshot
 
-    snapshot = SimpleNamespace(
-        id=line.id,
-        label=line.label,
-        kind=line.kind,
-        unit=line.unit,
-        baseline=line.baseline,
-        baseline_year=line.baseline_year,
-        target=line.target,
-        target_year=line.target_year,
-        measurements=[
-            SimpleNamespace(year=year, value=value, territory_id=None)
-            for year, value in line.series
-        ],
+    snapshot = indicator_snapshot(
+        line,
+        [SimpleNamespace(year=year, value=value, territory_id=None) for year, value in line.series],
     )
     return indicator_svg(snapshot, chart_id=chart_id)
 

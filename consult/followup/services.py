@@ -429,16 +429,11 @@ def yearly_values(indicator: Indicator, figures=None) -> list:
 
 def chart_view(indicator: Indicator, values: list):
     """The indicator as :func:`consult.followup.charts.indicator_svg` reads it."""
-    if not indicator.computed:
-        return indicator
-    return SimpleNamespace(
-        id=indicator.id,
-        label=indicator.label,
-        kind=indicator.kind,
-        unit=indicator.unit,
-        baseline=indicator.baseline,
-        baseline_year=indicator.baseline_year,
-        target=indicator.target,
-        target_year=indicator.target_year,
-        measurements=values,
-    )
+    return indicator_snapshot(indicator, values) if indicator.computed else indicator
+
+
+def indicator_snapshot(source, values: list) -> SimpleNamespace:
+    """An indicator's definition (read from ``source``: an Indicator or a line of a stored
+    bilan) with the yearly ``values`` to chart instead of its measurements."""
+    names = ("id", "label", "kind", "unit", "baseline", "baseline_year", "target", "target_year")
+    return SimpleNamespace(**{name: getattr(source, name) for name in names}, measurements=values)
