@@ -106,12 +106,13 @@ STAFF_ONLY_SEE = outcomes("hidden", "hidden", "hidden", "hidden", "allow", "allo
 NOBODY_SEES = outcomes("hidden", "hidden", "hidden", "hidden", "hidden", "hidden")
 STAFF_BUT_HIDDEN = outcomes("login", "deny", "deny", "deny", "hidden", "hidden")
 # Working groups: members and the Département's team; others are not told the group exists.
-GROUP_PAGE = outcomes("hidden", "hidden", "hidden", "allow", "allow", "allow")
 GROUP_SPACE = outcomes("login", "hidden", "hidden", "allow", "allow", "allow")
 NOT_A_MEMBER = outcomes("login", "hidden", "hidden", "hidden", "allow", "allow")
 # Follow-up entered by the pilots of the fiche's working group and by the team.
 PILOTS = outcomes("login", "deny", "deny", "allow", "allow", "allow")
 ON_OTHER_GROUP = {"other_group": NOT_A_MEMBER}
+# A version read through a group it is not shared with: nobody, the team included.
+NOT_SHARED_HERE = outcomes("login", "hidden", "hidden", "hidden", "hidden", "hidden")
 ON_DRAFT_FICHE = {"draft_fiche": STAFF_ONLY_SEE}
 ON_DRAFT_FICHE_EDIT = {"draft_fiche": NOT_A_MEMBER}
 
@@ -450,9 +451,9 @@ RULES: dict[str, Rule] = {
     ),
     "workgroups.show": Rule(
         "/groupes/<int:group_id>/",
-        GROUP_PAGE,
+        GROUP_SPACE,
         note="L'espace privé du groupe : synthèses partagées, contributions, fiches.",
-        variants={"other_group": STAFF_ONLY_SEE},
+        variants=ON_OTHER_GROUP,
     ),
     "workgroups.add_member": Rule("/groupes/<int:group_id>/membres", STAFF, POST),
     "workgroups.remove_member": Rule(
@@ -461,26 +462,26 @@ RULES: dict[str, Rule] = {
     "workgroups.share_synthesis": Rule("/groupes/<int:group_id>/syntheses", STAFF, POST),
     "workgroups.read_version": Rule(
         "/groupes/<int:group_id>/syntheses/<int:version_id>",
-        GROUP_PAGE,
+        GROUP_SPACE,
         note="Une version partagée ou publiée d'une synthèse partagée avec ce groupe.",
-        variants={"other_group": NOBODY_SEES},
+        variants={"other_group": NOT_SHARED_HERE},
     ),
     "workgroups.comment": Rule(
         "/groupes/<int:group_id>/syntheses/<int:version_id>/idees/<int:section>/<int:idea>"
         "/commentaires",
-        GROUP_PAGE,
+        GROUP_SPACE,
         POST,
-        variants={"other_group": NOBODY_SEES},
+        variants={"other_group": NOT_SHARED_HERE},
     ),
     "workgroups.validate_version": Rule(
         "/groupes/<int:group_id>/syntheses/<int:version_id>/validation",
-        outcomes("hidden", "hidden", "hidden", "deny", "deny", "deny"),
+        outcomes("login", "hidden", "hidden", "deny", "deny", "deny"),
         POST,
         note=(
             "« Relue et validée » : les représentant·es des usagers du groupe seulement "
             "(le pilote et l'équipe : 403)."
         ),
-        variants={"other_group": NOBODY_SEES},
+        variants={"other_group": NOT_SHARED_HERE},
     ),
     # --- Fiches drafted by working groups, decisions, comité de pilotage ---------------
     "fiches.new_fiche": Rule(

@@ -128,6 +128,7 @@ def _render_space(group: WorkingGroup, *, member_form=None, share_form=None, sta
 
 
 @bp.get("/<int:group_id>/")
+@login_required  # then 404 for anyone who is not a member (nor the team)
 def show(group_id: int):
     return _render_space(visible_group_or_404(group_id))
 
@@ -220,11 +221,13 @@ def _render_version(group, version, *, comment_error=None, validation_form=None,
 
 
 @bp.get("/<int:group_id>/syntheses/<int:version_id>")
+@login_required
 def read_version(group_id: int, version_id: int):
     return _render_version(*_group_version_or_404(group_id, version_id))
 
 
 @bp.post("/<int:group_id>/syntheses/<int:version_id>/idees/<int:section>/<int:idea>/commentaires")
+@login_required
 def comment(group_id: int, version_id: int, section: int, idea: int):
     group, version = _group_version_or_404(group_id, version_id)
     if services.idea_at(version, section, idea) is None:
@@ -253,6 +256,7 @@ def comment(group_id: int, version_id: int, section: int, idea: int):
 
 
 @bp.post("/<int:group_id>/syntheses/<int:version_id>/validation")
+@login_required
 def validate_version(group_id: int, version_id: int):
     group, version = _group_version_or_404(group_id, version_id)
     if not is_user_representative(group, current_user):

@@ -55,7 +55,7 @@ def test_reading_page_is_hidden_outside_the_group(
     stranger = make_user(role="member")
     make_working_group(scheme=scheme, name="Autre groupe", members=[(stranger, "membre")])
     db.session.commit()
-    assert client.get(page_url(group, version)).status_code == 404
+    assert client.get(page_url(group, version)).status_code == 302  # anonymous: sign in first
     for user in (people["participant"], people["partner"], people["member"], stranger):
         login(user)
         assert client.get(page_url(group, version)).status_code == 404
@@ -152,7 +152,7 @@ def test_comments_on_a_missing_idea_or_from_outside_are_refused(
             client.post(comment_url(group, version, s, i), data={"body": "Oui"}).status_code == 404
         )
     client.post("/deconnexion")
-    assert client.post(comment_url(group, version, s, i), data={"body": "Oui"}).status_code == 404
+    assert client.post(comment_url(group, version, s, i), data={"body": "Oui"}).status_code == 302
     assert count(IdeaComment) == 0
 
 
@@ -200,7 +200,7 @@ def test_only_user_representatives_validate(client, login, people, group, versio
         login(user)
         assert client.post(url, data={"comment": ""}).status_code == 404
     client.post("/deconnexion")
-    assert client.post(url, data={"comment": ""}).status_code == 404
+    assert client.post(url, data={"comment": ""}).status_code == 302  # sign in first
     assert count(SynthesisValidation) == 0
 
 

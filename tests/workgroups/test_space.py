@@ -1,5 +1,7 @@
 """Working groups over HTTP: list, create and edit, private space, members, sharing."""
 
+from urllib.parse import urlsplit
+
 import pytest
 import sqlalchemy as sa
 from markupsafe import escape
@@ -188,7 +190,10 @@ def test_the_space_is_hidden_from_everyone_else(
     stranger = make_user(role="member")
     make_working_group(scheme=scheme, name="Autre groupe", members=[(stranger, "pilote")])
     db.session.commit()
-    assert client.get(f"/groupes/{group.id}/").status_code == 404  # anonymous
+    for path in (f"/groupes/{group.id}/", "/groupes/999999/"):  # anonymous: same answer
+        response = client.get(path)
+        assert response.status_code == 302
+        assert urlsplit(response.headers["Location"]).path == "/connexion"
     for user in (people["participant"], people["partner"], people["member"], stranger):
         login(user)
         assert client.get(f"/groupes/{group.id}/").status_code == 404, user.role
