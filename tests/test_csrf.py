@@ -54,6 +54,7 @@ POST_ROUTES = [
     "/suivi-du-schema/indicateurs/1",
     "/suivi-du-schema/indicateurs/1/mesures",
     "/suivi-du-schema/savoie/import",
+    "/suivi-du-schema/mesures/1/supprimer",
     "/groupes/nouveau",
     "/groupes/1/modifier",
     "/groupes/1/membres",
@@ -82,6 +83,7 @@ PLACEHOLDERS = {
     "<int:action_id>": "1",
     "<int:milestone_id>": "1",
     "<int:indicator_id>": "1",
+    "<int:measurement_id>": "1",
     "<token>": "jeton",
     "<slug>": "savoie",
 }

@@ -66,6 +66,7 @@ OBJECTS = {
     ),
     "action_id": "la première action de la fiche 1",
     "milestone_id": "un jalon de cette action",
+    "measurement_id": "une mesure du premier indicateur de la fiche 1",
     "indicator_id": "le premier indicateur de la fiche 1",
     "theme_id": "la première thématique du schéma",
     "membership_id": "la place d'un autre membre (simple membre) dans ce groupe",
@@ -565,6 +566,13 @@ RULES: dict[str, Rule] = {
         PILOTS,
         POST,
         note="Une mesure par année et territoire : la saisir de nouveau la remplace.",
+        variants=ON_DRAFT_FICHE_EDIT,
+    ),
+    "followup.delete_measurement": Rule(
+        "/suivi-du-schema/mesures/<int:measurement_id>/supprimer",
+        PILOTS,
+        POST,
+        note="Une valeur saisie pour la mauvaise année ou le mauvais territoire.",
         variants=ON_DRAFT_FICHE_EDIT,
     ),
     "followup.import_measurements": Rule(

@@ -201,3 +201,7 @@ class ImportForm(BaseForm):
     operation = SelectField(
         "Opération", choices={"check": "Vérifier", "import": "Importer"}, default="check"
     )
+
+
+class DeleteForm(BaseForm):
+    """A button that removes one row (the CSRF token is the whole form)."""

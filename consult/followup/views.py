@@ -14,6 +14,7 @@ from consult.core.security import roles_required
 from consult.extensions import db
 from consult.followup import charts, indicator_import, services
 from consult.followup.forms import (
+    DeleteForm,
     ImportForm,
     IndicatorForm,
     MeasurementForm,
@@ -21,7 +22,7 @@ from consult.followup.forms import (
     MilestoneUpdateForm,
     progress_form,
 )
-from consult.followup.models import Milestone
+from consult.followup.models import Measurement, Milestone
 from consult.followup.participation import COMPUTED, participation_by_year
 from consult.schemes.models import Action, Indicator, Scheme
 from consult.schemes.services import get_scheme, list_schemes
@@ -246,6 +247,22 @@ def update_milestone(milestone_id: int):
         "success",
     )
     return _back_to(fiche, f"action-{action_id}")
+
+
+@bp.post("/mesures/<int:measurement_id>/supprimer")
+@login_required
+def delete_measurement(measurement_id: int):
+    """A value typed for the wrong year or territory: the pilot takes it back."""
+    measurement = get_or_404(db.session, Measurement, measurement_id)
+    indicator = measurement.indicator
+    fiche = _editable_fiche(indicator.fiche_id)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    year = measurement.year
+    db.session.delete(measurement)
+    db.session.commit()
+    flash(f"Mesure {year} supprimée.", "success")
+    return _back_to(fiche, f"indicateur-{indicator.id}")
 
 
 def _errors_sentence(form) -> str:

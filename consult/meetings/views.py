@@ -261,7 +261,7 @@ def _form_page(form: MeetingForm, meeting: Meeting | None):
 @bp.route("/rencontres/nouvelle", methods=["GET", "POST"])
 @staff_only
 def create():
-    form = _meeting_form(MeetingForm())
+    form = _meeting_form(MeetingForm(data=_prefill_from_group()))
     if form.validate_on_submit():
         try:
             meeting = services.create_meeting(_details(form), actor=current_user, now=utcnow())
@@ -276,6 +276,23 @@ def create():
             )
             return redirect(url_for("meetings.manage", meeting_id=meeting.id))
     return _form_page(form, None)
+
+
+def _prefill_from_group() -> dict | None:
+    """``?type=groupe_de_travail&groupe=<id>`` (from a group's page): a meeting of that group."""
+    if request.method != "GET":
+        return None
+    group_id = request.args.get("groupe", type=small_int)
+    group = db.session.get(WorkingGroup, group_id) if group_id else None
+    if group is None:
+        return None
+    return {
+        "kind": "groupe_de_travail",
+        "working_group_id": group.id,
+        "scheme_id": group.scheme_id,
+        "title": f"Groupe de travail « {group.name} » — séance",
+        "theme_ids": [group.theme_id] if group.theme_id else [],
+    }
 
 
 @bp.route("/rencontres/<int:meeting_id>/modifier", methods=["GET", "POST"])

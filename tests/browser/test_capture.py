@@ -47,12 +47,19 @@ def _user_id(live_server, email: str) -> int:
         return db.session.scalar(sa.select(User.id).where(User.email == email))
 
 
+def _focus_lands_on(page, element_id: str) -> None:
+    """Autofocus is applied once the page is shown: wait for it (fails after the timeout)."""
+    page.wait_for_function(
+        f"document.activeElement && document.activeElement.id === '{element_id}'"
+    )
+
+
 def test_facilitator_types_50_paper_contributions_with_the_keyboard_only(page, live_server):
     meeting_id = _open_meeting(live_server)
     login_as(page, live_server, "animateur")
     page.goto(f"/rencontres/{meeting_id}/saisie")
     check_a11y(page)
-    assert page.evaluate("document.activeElement.id") == "body"
+    _focus_lands_on(page, "body")
     # Channel and group are set once, with the keyboard.
     for _ in range(3):
         page.keyboard.press("Tab")
@@ -63,13 +70,13 @@ def test_facilitator_types_50_paper_contributions_with_the_keyboard_only(page, l
     page.keyboard.type("Table des aidants")
     page.keyboard.press("Enter")  # Enter in a one-line field submits: refused, text empty
     page.wait_for_selector(".field__error")
-    assert page.evaluate("document.activeElement.id") == "body"  # autofocus on the text
+    _focus_lands_on(page, "body")  # autofocus on the text
     for number in range(1, PAPER_COUNT + 1):
         page.keyboard.type(f"Post-it {number} : il faut des horaires d'ouverture le samedi")
         with page.expect_navigation():
             page.keyboard.press("Control+Enter")
         assert "Contribution n°" in page.inner_text(".flashes")
-        assert page.evaluate("document.activeElement.id") == "body"
+        _focus_lands_on(page, "body")
     assert f"{PAPER_COUNT} contributions saisies par vous" in page.inner_text(".rapid-count")
     check_a11y(page)
     rows = _stored(live_server, meeting_id)

@@ -149,6 +149,25 @@ def test_measurement_upsert_and_french_decimals(client, savoie, pilot, db, count
     assert "12,5" in page
 
 
+def test_a_measurement_typed_by_mistake_is_deleted_by_a_pilot_only(
+    client, savoie, pilot, login, db, count
+):
+    indicator = savoie.fiche.indicators[0]
+    measure(client, indicator, year="2024", value="7")
+    measure(client, indicator, year="2025", value="9")
+    wrong = db.session.scalar(sa.select(Measurement).where(Measurement.year == 2024))
+    login(savoie.people.member)  # a plain member of the fiche's group
+    assert client.post(f"/suivi-du-schema/mesures/{wrong.id}/supprimer").status_code == 403
+    login(pilot)
+    page = client.get(f"/suivi-du-schema/fiches/{savoie.fiche.id}").text
+    assert f"/suivi-du-schema/mesures/{wrong.id}/supprimer" in page
+    response = client.post(f"/suivi-du-schema/mesures/{wrong.id}/supprimer")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"#indicateur-{indicator.id}")
+    assert [m.year for m in db.session.scalars(sa.select(Measurement))] == [2025]
+    assert client.post(f"/suivi-du-schema/mesures/{wrong.id}/supprimer").status_code == 404
+
+
 def test_measurement_per_territory_is_separate(client, savoie, pilot, make_territory, db, count):
     territory = make_territory(name="Maurienne")
     db.session.commit()

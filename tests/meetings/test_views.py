@@ -581,3 +581,17 @@ def test_a_working_group_meeting_belongs_to_its_group(
     response = client.post("/rencontres/nouvelle", data=wrong)
     assert response.status_code == 422
     assert "Choisissez un groupe de travail du schéma de la rencontre." in response.text
+
+
+def test_a_group_meeting_is_prepared_from_the_group_page(
+    client, make_scheme, make_working_group, facilitator, db
+):
+    scheme = make_scheme()
+    group = make_working_group(scheme=scheme, name="Accès aux droits", theme=scheme.themes[2])
+    db.session.commit()
+    page = client.get(f"/groupes/{group.id}/").text
+    assert f"/rencontres/nouvelle?type=groupe_de_travail&amp;groupe={group.id}" in page
+    form = client.get(f"/rencontres/nouvelle?type=groupe_de_travail&groupe={group.id}").text
+    assert f'<option selected value="{group.id}">Accès aux droits</option>' in form
+    assert "Groupe de travail « Accès aux droits » — séance" in form
+    assert client.get("/rencontres/nouvelle?groupe=99999999999999999999").status_code == 200

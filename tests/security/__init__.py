@@ -253,6 +253,15 @@ class World:
         self.db.session.flush()
         return action, milestone, indicator
 
+    def _measurement(self, indicator):
+        """A 2023 value of ``indicator`` (made again when a request deleted it)."""
+        from consult.followup.models import Measurement
+
+        measurement = Measurement(indicator=indicator, year=2023, value=12)
+        self.db.session.add(measurement)
+        self.db.session.flush()
+        return measurement
+
     @cached_property
     def draft_followed(self):
         return self._followed(self.other_fiche)
@@ -315,6 +324,7 @@ class World:
             ("draft_fiche", "action_id"): lambda: self.draft_followed[0].id,
             ("draft_fiche", "milestone_id"): lambda: self.draft_followed[1].id,
             ("draft_fiche", "indicator_id"): lambda: self.draft_followed[2].id,
+            ("draft_fiche", "measurement_id"): lambda: self._measurement(self.draft_followed[2]).id,
             ("draft_report", "report_id"): lambda: self.draft_report.id,
         }
         if (variant, name) in private:
@@ -350,6 +360,7 @@ class World:
             "action_id": lambda: self.followed_fiche.top_actions[0].id,
             "milestone_id": lambda: self.followed_fiche and self.milestone.id,
             "indicator_id": lambda: self.followed_fiche.indicators[0].id,
+            "measurement_id": lambda: self._measurement(self.followed_fiche.indicators[0]).id,
             "theme_id": lambda: self.scheme.themes[0].id,
             "membership_id": lambda: self.membership.id,
             "version_id": lambda: self.group_version.id,
