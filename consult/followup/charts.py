@@ -191,3 +191,58 @@ def _reference_lines(references, unit, y_of, left, plot_width) -> list[str]:
             f'fill="{ref.colour}">{escape(ref.label(unit))}</text></g>'
         )
     return parts
+
+
+# --- The same indicator, territory by territory -----------------------------------------
+
+ROW_HEIGHT = 28
+LABEL_WIDTH = 230
+VALUE_WIDTH = 90
+
+
+def territory_year(indicator) -> int | None:
+    """The latest year measured in at least two territories (None: nothing to compare)."""
+    counts: dict[int, int] = {}
+    for m in indicator.measurements:
+        if m.territory_id is not None and m.value is not None:
+            counts[m.year] = counts.get(m.year, 0) + 1
+    years = [year for year, count in counts.items() if count >= 2]
+    return max(years) if years else None
+
+
+def territory_svg(indicator, year: int, *, width: int = 640) -> Markup:
+    """Horizontal bars: the indicator's value in each territory for ``year``."""
+    rows = sorted(
+        (m.territory.name, m.value)
+        for m in indicator.measurements
+        if m.year == year and m.territory_id is not None and m.value is not None
+    )
+    uid = _slug(f"indicateur-{indicator.id}-territoires")
+    title = clean_line(f"{indicator.label} — {year}, par territoire")
+    values = " ; ".join(f"{name} : {figure(value, indicator.unit)}" for name, value in rows)
+    height = 2 * PADDING + ROW_HEIGHT * len(rows)
+    high = max([value for _, value in rows] + [0.0]) or 1.0
+    room = width - LABEL_WIDTH - VALUE_WIDTH - 2 * PADDING
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'aria-labelledby="{uid}-titre {uid}-desc" '
+        f'font-family="{FONT}" font-size="{FONT_SIZE}">',
+        f'<title id="{uid}-titre">{escape(title)}</title>',
+        f'<desc id="{uid}-desc">{escape(f"{title}. {values}.")}</desc>',
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+    ]
+    for index, (name, value) in enumerate(rows):
+        y = PADDING + ROW_HEIGHT * index
+        length = max(room * max(value, 0.0) / high, 1)
+        label = name if len(name) <= 30 else name[:29] + "…"
+        parts.append(
+            f'<g><text x="{PADDING}" y="{y + 18}" fill="{TEXT_COLOUR}">{escape(label)}</text>'
+            f'<rect x="{PADDING + LABEL_WIDTH}" y="{y + 5}" width="{length:.1f}" height="18" '
+            f'fill="{BAR_COLOUR}"/>'
+            f'<text x="{PADDING + LABEL_WIDTH + length + 6:.1f}" y="{y + 18}" '
+            f'fill="{TEXT_COLOUR}" font-weight="bold">{escape(figure(value, indicator.unit))}'
+            "</text></g>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text above went through escape()

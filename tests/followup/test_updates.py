@@ -111,6 +111,24 @@ def test_milestone_added_once_then_done_then_deleted(client, savoie, pilot, db, 
     assert count(Milestone) == 0
 
 
+def test_a_sub_action_has_its_own_milestones(client, savoie, pilot, db):
+    from consult.schemes.models import Action
+
+    top = savoie.fiche.top_actions[0]
+    sub = Action(fiche=savoie.fiche, parent=top, title="Former les agents d'accueil", position=9)
+    db.session.add(sub)
+    db.session.commit()
+    page = client.get(f"/suivi-du-schema/fiches/{savoie.fiche.id}").text
+    assert f'action="/suivi-du-schema/actions/{sub.id}/jalons"' in page
+    data = {f"jalon-{sub.id}-label": "Première session", f"jalon-{sub.id}-due_on": "2023-05-04"}
+    response = client.post(f"/suivi-du-schema/actions/{sub.id}/jalons", data=data)
+    assert response.headers["Location"].endswith(f"#action-{sub.id}")
+    page = client.get(f"/suivi-du-schema/fiches/{savoie.fiche.id}").text
+    assert "Sous-action : Former les agents d&#39;accueil" in page
+    assert "Première session" in page
+    assert [m.label for m in sub.milestones] == ["Première session"]
+
+
 def test_milestone_needs_a_label(client, savoie, pilot, count):
     action = savoie.fiche.actions[0]
     response = client.post(
@@ -180,6 +198,20 @@ def test_measurement_per_territory_is_separate(client, savoie, pilot, make_terri
     )
     assert values == [(0, 10.0), (territory.id, 5.0)]
     assert "Maurienne" in client.get(f"/suivi-du-schema/fiches/{savoie.fiche.id}").text
+
+
+def test_territories_are_charted_side_by_side(client, savoie, pilot, make_territory, db):
+    north, south = make_territory(name="Tarentaise"), make_territory(name="Maurienne")
+    db.session.commit()
+    indicator = savoie.fiche.indicators[0]
+    page_url = f"/suivi-du-schema/fiches/{savoie.fiche.id}"
+    measure(client, indicator, year="2023", value="4", territory_id=str(north.id))
+    assert "par territoire" not in client.get(page_url).text  # one territory: nothing to compare
+    measure(client, indicator, year="2023", value="7,5", territory_id=str(south.id))
+    measure(client, indicator, year="2022", value="3", territory_id=str(south.id))
+    page = client.get(page_url).text
+    assert "2023, par territoire. Maurienne : 7,5 ; Tarentaise : 4." in page  # read aloud
+    assert "2022, par territoire" not in page  # the latest year compared
 
 
 @pytest.mark.parametrize(
