@@ -25,10 +25,18 @@ from consult.accounts.passwords import hash_password
 from consult.contributions.models import Contribution, Support
 from consult.core.db import utcnow
 from consult.extensions import db as _db
+from consult.followup.models import AnnualReport, Measurement
 from consult.meetings.models import Meeting
 from consult.moderation.models import Report
 from consult.schemes.importer import import_scheme
 from consult.tagging.models import ContributionTag
+from consult.workgroups.models import (
+    Decision,
+    FicheContribution,
+    Membership,
+    SynthesisValidation,
+    WorkingGroup,
+)
 from tests.factories import DEFAULT_PASSWORD, load_fixture
 
 THREADS = 12
@@ -148,6 +156,50 @@ def test_meeting_join_codes_are_unique(db, make_meeting):
         )
 
 
+def test_one_decision_per_contribution(db, published):
+    _insert(db, Decision, contribution_id=published.id, outcome="retenue", reason="")
+    _refused(db, Decision, contribution_id=published.id, outcome="non_retenue", reason="Non")
+
+
+def test_one_membership_per_person_and_group(db, make_working_group, make_user):
+    user = make_user()
+    group = make_working_group(members=[(user, "membre")])
+    _refused(db, Membership, working_group_id=group.id, user_id=user.id, role="pilote")
+
+
+def test_one_validation_per_representative_and_version(
+    db, make_working_group, make_synthesis_version, make_user
+):
+    user = make_user()
+    group = make_working_group(members=[(user, "representant_usagers")])
+    version = make_synthesis_version(group=group)
+    values = {"working_group_id": group.id, "version_id": version.id, "user_id": user.id}
+    _insert(db, SynthesisValidation, comment="", **values)
+    _refused(db, SynthesisValidation, comment="Relu", **values)
+
+
+def test_a_fiche_answers_a_contribution_once(db, published, make_scheme):
+    fiche = make_scheme().fiches[0]
+    _insert(db, FicheContribution, fiche_id=fiche.id, contribution_id=published.id)
+    _refused(db, FicheContribution, fiche_id=fiche.id, contribution_id=published.id)
+
+
+def test_one_measurement_per_indicator_year_and_territory(db, make_scheme, make_territory):
+    indicator = make_scheme().fiches[0].indicators[0]
+    territory = make_territory()
+    _insert(db, Measurement, indicator_id=indicator.id, year=2023, value=1)
+    _refused(db, Measurement, indicator_id=indicator.id, year=2023, value=2)  # Département
+    _insert(db, Measurement, indicator_id=indicator.id, year=2023, territory_id=territory.id)
+    _refused(db, Measurement, indicator_id=indicator.id, year=2023, territory_id=territory.id)
+    _refused(db, Measurement, indicator_id=indicator.id, year=1789, value=3)  # no such year
+
+
+def test_one_annual_report_per_scheme_and_year(db, make_scheme):
+    scheme = make_scheme()
+    _insert(db, AnnualReport, scheme_id=scheme.id, year=2023, status="draft")
+    _refused(db, AnnualReport, scheme_id=scheme.id, year=2023, status="published")
+
+
 # --- Parallel requests (PostgreSQL) ---------------------------------------------------
 
 DATABASE_URL = os.environ.get("CONSULT_TEST_DATABASE_URL", "")
@@ -255,9 +307,16 @@ def _seed() -> dict:
         role="facilitator",
         password_hash=hash_password(DEFAULT_PASSWORD),
     )
-    _db.session.add_all([meeting, *published, facilitator])
+    answered = Contribution(meeting=meeting, body="À laquelle répondre", status="published")
+    group = WorkingGroup(scheme=scheme, name="Groupe sous charge", fiches=[scheme.fiches[0]])
+    _db.session.add_all([meeting, *published, facilitator, answered, group])
+    _db.session.flush()
+    _db.session.add(FicheContribution(fiche_id=scheme.fiches[0].id, contribution=answered))
     _db.session.commit()
     return {
+        "group": group.id,
+        "answered": answered.id,
+        "indicator": scheme.fiches[0].indicators[0].id,
         "meeting": meeting.id,
         "warm_up": published[0].id,
         "supported": published[1].id,
@@ -385,4 +444,40 @@ def test_same_tag_added_in_parallel_is_stored_once(live):
     )
     assert tags == 1, statuses
     assert 303 in statuses
+    assert statuses == [303] * THREADS
+
+
+@postgresql_only
+def test_same_decision_posted_in_parallel_is_stored_once(live):
+    cookie = _facilitator_cookie(live)
+    target = live.ids["answered"]
+    path = f"/groupes/{live.ids['group']}/contributions/{target}/decision"
+    data = {"outcome": "non_retenue", "reason": "Déjà financé par ailleurs", "fiche_id": "0"}
+
+    statuses = live.parallel("POST", path, data, cookie)
+
+    decisions = live.scalar(
+        sa.select(sa.func.count()).select_from(Decision).where(Decision.contribution_id == target)
+    )
+    assert decisions == 1, statuses
+    assert statuses == [303] * THREADS
+
+
+@postgresql_only
+def test_same_measurement_posted_in_parallel_is_stored_once(live):
+    cookie = _facilitator_cookie(live)
+    indicator = live.ids["indicator"]
+    prefix = f"mesure-{indicator}-"
+    data = {f"{prefix}year": "2023", f"{prefix}value": "42", f"{prefix}territory_id": "0"}
+
+    statuses = live.parallel(
+        "POST", f"/suivi-du-schema/indicateurs/{indicator}/mesures", data, cookie
+    )
+
+    rows = live.scalar(
+        sa.select(sa.func.count())
+        .select_from(Measurement)
+        .where(Measurement.indicator_id == indicator, Measurement.year == 2023)
+    )
+    assert rows == 1, statuses
     assert statuses == [303] * THREADS
