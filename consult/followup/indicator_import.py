@@ -30,7 +30,7 @@ from consult.contributions.importing import (
 )
 from consult.core.sanitize import clean_line, clean_text, safe_cell
 from consult.extensions import db
-from consult.followup.models import INDICATOR_KINDS
+from consult.followup.models import indicator_kind
 from consult.followup.services import (
     Definition,
     MeasureDraft,
@@ -292,10 +292,9 @@ def _definition(cell) -> Definition | None:
 
 
 def _kind(raw: str) -> str:
-    wanted = normalise_cell(raw)
-    for key, label in INDICATOR_KINDS.items():
-        if wanted in (key, normalise_cell(label), key + "s"):
-            return key
+    kind = indicator_kind(raw)
+    if kind is not None:
+        return kind
     raise _Invalid(f"type « {shown_cell(raw)} » inconnu : nombre, taux, montant ou qualitatif")
 
 

@@ -16,6 +16,7 @@ from consult.followup.models import ACTION_STATUSES
 from consult.meetings.models import PARTICIPANT_TYPES, Meeting
 from consult.meetings.permissions import can_view_meeting
 from consult.schemes.models import Fiche, Theme
+from consult.workgroups.drafting import fiche_ideas
 from consult.workgroups.models import FICHE_STATUSES
 from consult.workgroups.permissions import can_see_fiche
 
@@ -84,7 +85,7 @@ def fiche(fiche_id: int):
         fiche=found,
         scheme=found.scheme,
         adopted_on=tracing.adopted_on(found),
-        ideas=tracing.fiche_ideas(found),
+        ideas=fiche_ideas(found),
         page=tracing.traced_page(tracing.fiche_ids(found), _page_number()),
         fiche_statuses=FICHE_STATUSES,
         action_statuses=ACTION_STATUSES,

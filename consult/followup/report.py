@@ -15,13 +15,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from consult.contributions.models import Contribution
 from consult.core.db import utcnow
 from consult.extensions import db
 from consult.followup.models import ACTION_STATUSES, INDICATOR_KINDS
 from consult.followup.participation import YearFigures, participation_by_year
+from consult.followup.services import public_fiches
 from consult.meetings.models import Meeting
 from consult.schemes.models import Action, Fiche, Indicator, Scheme, Theme
 from consult.tagging.models import ContributionTag
@@ -381,16 +381,7 @@ def _fiche_line(fiche: Fiche, year: int, figures: dict[int, YearFigures]) -> Fic
 
 
 def _public_fiches(scheme: Scheme) -> list[Fiche]:
-    fiches = db.session.scalars(
-        sa.select(Fiche)
-        .where(Fiche.scheme_id == scheme.id, Fiche.status.in_(PUBLIC_FICHE_STATUSES))
-        .options(
-            selectinload(Fiche.axis),
-            selectinload(Fiche.actions).selectinload(Action.milestones),
-            selectinload(Fiche.indicators).selectinload(Indicator.measurements),
-        )
-    ).all()
-    return sorted(fiches, key=_sort_key)
+    return sorted(public_fiches(scheme), key=_sort_key)
 
 
 def _participation(figures: dict[int, YearFigures], year: int) -> list[ParticipationLine]:

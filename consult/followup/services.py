@@ -131,13 +131,14 @@ class Dashboard:
 
 
 def public_fiches(scheme: Scheme) -> list[Fiche]:
+    """Validated and adopted fiches with what the follow-up pages and the bilan read."""
     return list(
         db.session.scalars(
             sa.select(Fiche)
             .where(Fiche.scheme_id == scheme.id, Fiche.status.in_(PUBLIC_FICHE_STATUSES))
             .order_by(Fiche.position, Fiche.id)
             .options(
-                selectinload(Fiche.actions),
+                selectinload(Fiche.actions).selectinload(Action.milestones),
                 selectinload(Fiche.indicators).selectinload(Indicator.measurements),
                 selectinload(Fiche.axis),
             )

@@ -33,7 +33,6 @@ from consult.workgroups.models import (
     PUBLIC_FICHE_STATUSES,
     Decision,
     FicheContribution,
-    FicheIdea,
     FicheStatusChange,
     WorkingGroup,
 )
@@ -283,15 +282,6 @@ def theme_syntheses(theme: Theme) -> list[SynthesisIdeas]:
 
 
 # --- A fiche ------------------------------------------------------------------------------
-
-
-def fiche_ideas(fiche: Fiche) -> list[FicheIdea]:
-    """The synthesis ideas the fiche answers, biggest first."""
-    return db.session.scalars(
-        sa.select(FicheIdea)
-        .where(FicheIdea.fiche_id == fiche.id)
-        .order_by(FicheIdea.size.desc(), FicheIdea.id)
-    ).all()
 
 
 def adopted_on(fiche: Fiche) -> datetime | None:

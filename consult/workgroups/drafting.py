@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from consult.contributions.models import Contribution
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
-from consult.followup.models import INDICATOR_KINDS
+from consult.followup.models import INDICATOR_KINDS, indicator_kind
 from consult.meetings.models import Meeting
 from consult.schemes.models import Action, Fiche, FicheLink, Indicator
 from consult.synthesis.models import SynthesisVersion
@@ -27,15 +27,14 @@ from consult.workgroups.models import (
     FicheContribution,
     FicheIdea,
     FicheStatusChange,
-    GroupSynthesis,
     WorkingGroup,
 )
 from consult.workgroups.permissions import LEADS, is_staff, membership
+from consult.workgroups.services import group_version, idea_at
 
 EDITABLE_STATUSES = ("brouillon", "proposee")
 # Moves only the Département's team may record: the comité de pilotage's decisions.
 COMMITTEE_MOVES = {("proposee", "validee"), ("validee", "adoptee"), ("validee", "proposee")}
-READABLE_VERSIONS = ("shared", "published")
 IDEA_KEY = re.compile(r"^(\d{1,4})-(\d{1,4})$")
 MAX_LINES = 200
 NUMBER_LENGTH = Fiche.__table__.c.number.type.length
@@ -101,27 +100,15 @@ class ChosenIdea:
     quotes: list[str] = field(default_factory=list)
 
 
-def _shared_version(group: WorkingGroup, version_id) -> SynthesisVersion | None:
-    """The version when its synthesis is shared with the group and the group may read it."""
-    version = db.session.get(SynthesisVersion, version_id) if version_id else None
-    if version is None or version.status not in READABLE_VERSIONS:
-        return None
-    shared = db.session.get(GroupSynthesis, (group.id, version.synthesis_id))
-    return version if shared is not None else None
-
-
 def _idea_at(version: SynthesisVersion, key: str) -> ChosenIdea | None:
+    """The idea a ticked box names (``"section-idea"``), or None."""
     match = IDEA_KEY.match(key or "")
     if match is None:
         return None
     section, index = int(match[1]), int(match[2])
-    sections = (version.document or {}).get("sections") or []
-    if section >= len(sections):
+    raw = idea_at(version, section, index)
+    if raw is None:
         return None
-    ideas = sections[section].get("ideas") or []
-    if index >= len(ideas):
-        return None
-    raw = ideas[index]
     return ChosenIdea(
         version_id=version.id,
         section=section,
@@ -137,7 +124,7 @@ def chosen_ideas(group: WorkingGroup, version_id, keys: list[str]) -> tuple[list
     """The ideas named by ``keys`` (``"section-idea"``) and a message for what was ignored."""
     if not version_id and not keys:
         return [], ""
-    version = _shared_version(group, version_id)
+    version = group_version(group, version_id) if version_id else None
     if version is None:
         return [], (
             "Les idées choisies ne viennent pas d'une synthèse partagée avec le groupe : "
@@ -236,10 +223,9 @@ def _number(text: str, line: int, what: str) -> float | None:
 
 
 def _kind(text: str, line: int) -> str:
-    wanted = text.lower()
-    for key, label in INDICATOR_KINDS.items():
-        if wanted in (key, label.lower()):
-            return key
+    kind = indicator_kind(text)
+    if kind is not None:
+        return kind
     raise DraftingError(
         f"Indicateurs, ligne {line} : le type « {text} » est inconnu "
         f"(choisissez : {', '.join(INDICATOR_KINDS)}).",
@@ -648,8 +634,11 @@ def history(fiche: Fiche) -> list[FicheStatusChange]:
 
 
 def fiche_ideas(fiche: Fiche) -> list[FicheIdea]:
+    """The synthesis ideas the fiche answers, biggest first."""
     return db.session.scalars(
-        sa.select(FicheIdea).where(FicheIdea.fiche_id == fiche.id).order_by(FicheIdea.id)
+        sa.select(FicheIdea)
+        .where(FicheIdea.fiche_id == fiche.id)
+        .order_by(FicheIdea.size.desc(), FicheIdea.id)
     ).all()
 
 

@@ -186,13 +186,6 @@ def _decision_form(group: WorkingGroup, **kwargs) -> DecisionForm:
     return form
 
 
-def _page_number() -> int:
-    try:
-        return small_int(request.args.get("page", "1"))
-    except ValueError:
-        return 1
-
-
 @bp.get("/groupes/<int:group_id>/decisions")
 @login_required
 def decisions(group_id: int):
@@ -201,7 +194,9 @@ def decisions(group_id: int):
     which = which if which in decision_services.FILTERS else "sans"
     kind = request.args.get("type", "")
     kind = kind if kind in KINDS else ""
-    result = decision_services.listing(group, which=which, kind=kind, page=_page_number())
+    result = decision_services.listing(
+        group, which=which, kind=kind, page=request.args.get("page", 1, type=small_int)
+    )
     return render_template(
         "fiches/decisions.html",
         group=group,
