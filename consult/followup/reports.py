@@ -84,9 +84,8 @@ def create():
 
 
 def _fiche_url(external: bool = False):
-    """The public "droit de suite" page of a fiche (built by the suite blueprint)."""
-    root = request.host_url.rstrip("/") if external else request.script_root
-    return lambda ident: f"{root}/suite/fiches/{ident}"
+    """The public "droit de suite" page of a fiche."""
+    return lambda ident: url_for("suite.fiche", fiche_id=ident, _external=external)
 
 
 def _document(report: AnnualReport) -> ReportDocument | None:

@@ -33,12 +33,6 @@ bp = Blueprint("fiches", __name__)
 staff_only = roles_required("admin", "facilitator")
 
 
-@bp.app_context_processor
-def _fiche_helpers() -> dict:
-    """``group_fiches(group)`` and status labels for the group space's fiches section."""
-    return {"group_fiches": drafting.group_fiches, "fiche_status_labels": FICHE_STATUSES}
-
-
 def _group(group_id: int) -> WorkingGroup:
     """The group, for its members and the team (login first; 404 for anyone else)."""
     return visible_group_or_404(group_id)
@@ -129,7 +123,9 @@ def edit(group_id: int, fiche_id: int):
     group = _group(group_id)
     fiche = drafting.drafted_fiche_or_404(group, fiche_id)
     if not drafting.is_editable(fiche):
-        return render_template("fiches/locked.html", group=group, fiche=fiche), 409
+        return render_template(
+            "fiches/locked.html", group=group, fiche=fiche, statuses=FICHE_STATUSES
+        ), 409
     form = FicheForm(data=drafting.as_draft(fiche) if request.method == "GET" else None)
     if form.validate_on_submit():
         try:

@@ -10,7 +10,7 @@ from consult.schemes.services import list_schemes
 from consult.synthesis.document import Document
 from consult.synthesis.exports import plain_document, template_tools
 from consult.synthesis.views import contribution_link
-from consult.workgroups import services
+from consult.workgroups import drafting, services
 from consult.workgroups.forms import (
     CommentForm,
     GroupForm,
@@ -19,7 +19,7 @@ from consult.workgroups.forms import (
     ShareForm,
     ValidationForm,
 )
-from consult.workgroups.models import WorkingGroup
+from consult.workgroups.models import FICHE_STATUSES, WorkingGroup
 from consult.workgroups.permissions import (
     STAFF,
     can_manage_group,
@@ -118,6 +118,8 @@ def _render_space(group: WorkingGroup, *, member_form=None, share_form=None, sta
         group=group,
         member=membership(group, current_user),
         meetings=services.group_meetings(group),
+        fiches=drafting.group_fiches(group),
+        fiche_statuses=FICHE_STATUSES,
         shared=shared,
         validations=services.validations_by_version(group, versions),
         page=services.contributions_in_scope(group, page_number),

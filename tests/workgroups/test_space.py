@@ -348,3 +348,11 @@ def test_staff_share_a_synthesis_once(
     space = client.get(f"/groupes/{group.id}/")
     assert f"/groupes/{group.id}/syntheses/{version.id}" in space.text
     assert f"Lire la version {version.number} de" in space.text
+
+
+def test_the_group_fiches_are_listed_once_each(client, login, group, scheme):
+    login(group.plain)
+    page = client.get(f"/groupes/{group.id}/").text
+    followed = scheme.fiches[0]
+    assert page.count(f'/groupes/{group.id}/fiches/{followed.id}"') == 1
+    assert "(suivie par le groupe)" in page
