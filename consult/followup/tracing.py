@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from consult.contributions.models import Contribution
-from consult.contributions.services import Page
+from consult.contributions.services import Page, newest_first_page
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.models import Fiche, Scheme, Theme
@@ -37,7 +37,6 @@ from consult.workgroups.models import (
     WorkingGroup,
 )
 
-PER_PAGE = 20
 # What the participant reads on their receipt page, per outcome.
 RECEIPT_SENTENCES = {
     "retenue": "Votre proposition a été retenue.",
@@ -97,29 +96,16 @@ def decisions_by_contribution(ids: list[int]) -> dict[int, Decision]:
 
 
 def traced_page(ids: sa.Select, page: int) -> Page:
-    """One page (20) of the published contributions in ``ids``, newest first, with decisions.
+    """One page of the published contributions in ``ids``, newest first, with decisions.
 
     A page number past the end shows the last page; 0 or less shows the first.
     """
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())) or 0
-    last = max(1, -(-total // PER_PAGE))
-    number = min(max(1, page), last)
-    contributions = db.session.scalars(
-        sa.select(Contribution)
-        .where(Contribution.id.in_(ids))
-        .order_by(Contribution.created_at.desc(), Contribution.id.desc())
-        .options(
-            selectinload(Contribution.publics),
-            selectinload(Contribution.organisation),
-            selectinload(Contribution.territory),
-            selectinload(Contribution.meeting),
-        )
-        .limit(PER_PAGE)
-        .offset((number - 1) * PER_PAGE)
-    ).all()
-    decisions = decisions_by_contribution([c.id for c in contributions])
-    items = [Traced(c, decisions.get(c.id)) for c in contributions]
-    return Page(items=items, number=number, total=total, per_page=PER_PAGE)
+    found = newest_first_page(
+        sa.select(Contribution).where(Contribution.id.in_(ids)), page, clamp=True
+    )
+    decisions = decisions_by_contribution([c.id for c in found.items])
+    found.items = [Traced(c, decisions.get(c.id)) for c in found.items]
+    return found
 
 
 def meeting_ids(meeting: Meeting) -> sa.Select:

@@ -109,7 +109,18 @@ def test_failed_login_shows_accessible_errors(page):
     check_a11y(page)
 
 
-@pytest.mark.parametrize("path", ["/", "/schemas/savoie-2020-2024/fiches/26", "/contributions/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/schemas/savoie-2020-2024/fiches/26",
+        "/contributions/",
+        "/suite/",
+        "/suite/fiches/31",
+        "/suivi-du-schema/fiches/6",
+        "/bilans/1",
+    ],
+)
 def test_phone_viewport_has_no_horizontal_scroll(browser, live_server, path):
     context = browser.new_context(
         viewport={"width": 375, "height": 740}, locale="fr-FR", base_url=live_server.base_url
