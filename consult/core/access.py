@@ -479,8 +479,8 @@ RULES: dict[str, Rule] = {
         outcomes("login", "hidden", "hidden", "deny", "deny", "deny"),
         POST,
         note=(
-            "« Relue et validée » : les représentant·es des usagers du groupe seulement "
-            "(le pilote et l'équipe : 403)."
+            "« Relue et validée » : les représentant·es des usagers du groupe (le pilote : "
+            "403) ; l'équipe seulement au nom d'un·e représentant·e (validation sur papier)."
         ),
         variants={"other_group": NOT_SHARED_HERE},
     ),

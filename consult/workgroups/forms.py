@@ -98,8 +98,14 @@ class CommentForm(BaseForm):
 
 
 class ValidationForm(BaseForm):
-    """A user representative's "relue et validée", with an optional comment."""
+    """A user representative's "relue et validée", with an optional comment; the team
+    records one given on paper or aloud in the representative's name."""
 
+    on_behalf_of = StringField(
+        "Au nom de (représentant·e des usagers)",
+        validators=[length(max=200)],
+        description="Pour une validation donnée sur papier ou pendant une réunion.",
+    )
     comment = TextAreaField(
         "Commentaire (facultatif)",
         validators=[length(max=COMMENT_MAX)],

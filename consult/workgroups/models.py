@@ -160,10 +160,23 @@ class IdeaComment(db.Model):
 
 
 class SynthesisValidation(db.Model):
-    """A user representative's "relue et validée" on a synthesis version, for one group."""
+    """A user representative's "relue et validée" on a synthesis version, for one group.
+
+    A representative without an account (or not at ease with screens) validates on paper
+    or aloud in a meeting: a facilitator records it in their name (``on_behalf_of``), and
+    ``user_id`` is then the facilitator who recorded it.
+    """
 
     __tablename__ = "synthesis_validations"
-    __table_args__ = (sa.UniqueConstraint("working_group_id", "version_id", "user_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "working_group_id",
+            "version_id",
+            "user_id",
+            "on_behalf_of",
+            name="uq_synthesis_validations_who",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     working_group_id: Mapped[int] = mapped_column(
@@ -173,6 +186,7 @@ class SynthesisValidation(db.Model):
         sa.ForeignKey("synthesis_versions.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    on_behalf_of: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     validated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

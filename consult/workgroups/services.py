@@ -395,12 +395,18 @@ def add_comment(group, version, section: int, idea: int, *, author, body: str) -
 # --- Co-validation by the user representatives ------------------------------------------
 
 
-def validate_version(group, version, *, user, comment: str = "") -> bool:
-    """Record a representative's "relue et validée"; False when they had already validated."""
+def validate_version(group, version, *, user, comment: str = "", on_behalf_of: str = "") -> bool:
+    """Record a "relue et validée"; False when it had already been recorded.
+
+    ``on_behalf_of`` names a representative who validated on paper or aloud: ``user`` is
+    then the team member who records it.
+    """
+    on_behalf_of = clean_line(on_behalf_of)[:200]
     existing = sa.select(SynthesisValidation.id).where(
         SynthesisValidation.working_group_id == group.id,
         SynthesisValidation.version_id == version.id,
         SynthesisValidation.user_id == user.id,
+        SynthesisValidation.on_behalf_of == on_behalf_of,
     )
     if db.session.scalar(existing) is not None:
         return False
@@ -408,6 +414,7 @@ def validate_version(group, version, *, user, comment: str = "") -> bool:
         working_group_id=group.id,
         version_id=version.id,
         user_id=user.id,
+        on_behalf_of=on_behalf_of,
         comment=clean_text(comment),
     )
     try:
@@ -429,6 +436,7 @@ class ValidationRow:
     version_id: int
     validated_at: object
     comment: str
+    on_behalf_of: str = ""
 
 
 def _validation_rows(*where) -> list[ValidationRow]:
@@ -442,14 +450,22 @@ def _validation_rows(*where) -> list[ValidationRow]:
     return [
         ValidationRow(
             user_id=validation.user_id,
-            user_name=user_name or "un compte supprimé",
+            user_name=_validated_by(validation, user_name),
             group_name=group_name,
             version_id=validation.version_id,
             validated_at=validation.validated_at,
             comment=validation.comment,
+            on_behalf_of=validation.on_behalf_of,
         )
         for validation, user_name, group_name in rows
     ]
+
+
+def _validated_by(validation: SynthesisValidation, user_name: str | None) -> str:
+    recorder = user_name or "un compte supprimé"
+    if validation.on_behalf_of:
+        return f"{validation.on_behalf_of} (validation recueillie par {recorder})"
+    return recorder
 
 
 def validations_of(version, group: WorkingGroup | None = None) -> list[ValidationRow]:

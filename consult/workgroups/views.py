@@ -204,7 +204,7 @@ def _render_version(group, version, *, comment_error=None, validation_form=None,
     """The reading page; ``comment_error`` = (section, idea, message, text typed)."""
     validations = services.validations_of(version, group)
     representative = is_user_representative(group, current_user)
-    already = any(v.user_id == current_user.id for v in validations)
+    already = any(v.user_id == current_user.id and not v.on_behalf_of for v in validations)
     return render_template(
         "workgroups/version.html",
         group=group,
@@ -215,6 +215,7 @@ def _render_version(group, version, *, comment_error=None, validation_form=None,
         validations=validations,
         representative=representative,
         can_validate=representative and not already,
+        can_record=can_manage_group(current_user),
         validation_form=validation_form or ValidationForm(formdata=None),
         comment_error=comment_error,
         contribution_url=contribution_link(),
@@ -261,14 +262,22 @@ def comment(group_id: int, version_id: int, section: int, idea: int):
 @login_required
 def validate_version(group_id: int, version_id: int):
     group, version = _group_version_or_404(group_id, version_id)
-    if not is_user_representative(group, current_user):
+    form = ValidationForm()
+    on_behalf = (form.on_behalf_of.data or "").strip()
+    recorder = on_behalf and can_manage_group(current_user)
+    if not (recorder or is_user_representative(group, current_user)):
         return render_template(
             "errors/error.html", code=403, title="Accès refusé", text=NOT_A_REPRESENTATIVE
         ), 403
-    form = ValidationForm()
     if not form.validate_on_submit():
         return _render_version(group, version, validation_form=form, status=422)
-    added = services.validate_version(group, version, user=current_user, comment=form.comment.data)
+    added = services.validate_version(
+        group,
+        version,
+        user=current_user,
+        comment=form.comment.data,
+        on_behalf_of=on_behalf if recorder else "",
+    )
     db.session.commit()
     flash(
         "Merci : votre validation est enregistrée." if added else "Vous aviez déjà validé.",

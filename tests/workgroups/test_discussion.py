@@ -238,3 +238,25 @@ def test_shared_versions_are_read_by_the_team_and_the_groups_they_are_shared_wit
     assert "Rose Représentante" not in client.get(url).text
     login(people["facilitator"])
     assert "Rose Représentante" in client.get(url).text
+
+
+def test_the_team_records_a_validation_given_on_paper(client, login, people, group, version, count):
+    url = f"{page_url(group, version)}/validation"
+    on_paper = {"on_behalf_of": "Mme Girard <b>", "comment": "Relu en réunion, d'accord"}
+    login(group.plain)  # a member is not the team: nobody may sign for someone else
+    assert client.post(url, data=on_paper).status_code == 403
+    login(people["facilitator"])
+    assert (
+        "Enregistrer une validation donnée sur papier" in client.get(page_url(group, version)).text
+    )
+    assert client.post(url, data=on_paper).status_code == 303
+    assert client.post(url, data=on_paper).status_code == 303  # twice: recorded once
+    assert client.post(url, data={**on_paper, "on_behalf_of": "M. Petit"}).status_code == 303
+    assert count(SynthesisValidation) == 2
+    page = client.get(page_url(group, version)).text
+    recorder = people["facilitator"].display_name
+    assert f"Mme Girard (validation recueillie par {recorder})" in page  # markup stripped
+    assert "M. Petit (validation recueillie par" in page
+    login(group.representative)  # the representative still validates in their own name
+    assert client.post(url, data={"comment": ""}).status_code == 303
+    assert count(SynthesisValidation) == 3
