@@ -177,8 +177,10 @@ def add_member(group: WorkingGroup, email: str, role: str) -> Membership:
     user = find_user_by_email(email)
     if user is None:
         raise GroupError(
-            f"Aucun compte n'utilise l'adresse {clean_line(email)}. "
-            "Invitez d'abord la personne depuis l'administration des comptes."
+            f"Aucun compte n'utilise l'adresse {clean_line(email)}. Un·e administrateur·rice "
+            "doit d'abord inviter la personne (Administration › Comptes) ; ajoutez-la ensuite au "
+            "groupe. Un·e représentant·e des usagers sans compte peut valider une synthèse sur "
+            "papier : l'équipe l'enregistre en son nom."
         )
     already = f"{user.display_name} fait déjà partie du groupe."
     if any(m.user_id == user.id for m in group.members):
