@@ -21,6 +21,11 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _env_list(name: str) -> list[str] | None:
+    items = [item.strip() for item in os.environ.get(name, "").split(",")]
+    return [item for item in items if item] or None
+
+
 def _database_url() -> str | None:
     return os.environ.get("DATABASE_URL") or os.environ.get("CONSULT_DATABASE_URL")
 
@@ -59,6 +64,9 @@ class Config:
     # Login throttling (CNIL 2022: restrict attempts when passwords are < 80 bits).
     LOGIN_MAX_FAILURES = _env_int("CONSULT_LOGIN_MAX_FAILURES", 5)
     LOGIN_LOCK_MINUTES = _env_int("CONSULT_LOGIN_LOCK_MINUTES", 15)
+    # Failures from every source together before an account is locked everywhere
+    # (a password reset unlocks it): a distributed guess, not one bad neighbour.
+    LOGIN_ACCOUNT_MAX_FAILURES = _env_int("CONSULT_LOGIN_ACCOUNT_MAX_FAILURES", 100)
     INVITATION_MAX_AGE = _env_int("CONSULT_INVITATION_MAX_AGE", 7 * 24 * 3600)
     PASSWORD_RESET_MAX_AGE = _env_int("CONSULT_PASSWORD_RESET_MAX_AGE", 3600)
 
@@ -67,6 +75,20 @@ class Config:
     MAIL_USERNAME = os.environ.get("CONSULT_MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("CONSULT_MAIL_PASSWORD")
     MAIL_SENDER = os.environ.get("CONSULT_MAIL_SENDER", "ne-pas-repondre@consult.local")
+    # Without a mail server, messages (and the links they carry) go to the log.
+    MAIL_TO_LOG = True
+
+    # Links in e-mails are built from this address, never from the request's Host.
+    PUBLIC_URL = os.environ.get("CONSULT_PUBLIC_URL")
+    # Number of reverse proxies in front of the app (X-Forwarded-For/-Proto trusted).
+    TRUSTED_PROXIES = _env_int("CONSULT_TRUSTED_PROXIES", 0)
+    # Host names accepted in requests (comma-separated); empty: any host.
+    TRUSTED_HOSTS = _env_list("CONSULT_TRUSTED_HOSTS")
+    # Per source (IP) and per target address: each request costs an e-mail.
+    ACCOUNT_MAIL_LIMIT_IP = os.environ.get(
+        "CONSULT_ACCOUNT_MAIL_LIMIT_IP", "10 per minute;50 per hour"
+    )
+    ACCOUNT_MAIL_LIMIT_ADDRESS = os.environ.get("CONSULT_ACCOUNT_MAIL_LIMIT_ADDRESS", "5 per hour")
 
     JOBS_INLINE = not REDIS_URL
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
@@ -94,6 +116,7 @@ class DevelopmentConfig(Config):
     SQLALCHEMY_DATABASE_URI = Config.SQLALCHEMY_DATABASE_URI or (
         f"sqlite:///{INSTANCE_DIR / 'consult.db'}"
     )
+    PUBLIC_URL = Config.PUBLIC_URL or "http://127.0.0.1:5000"
     SESSION_COOKIE_SECURE = _env_bool("CONSULT_SECURE_COOKIES", False)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
@@ -118,9 +141,15 @@ class TestConfig(Config):
     # CSRF is switched back on by the tests that check it (tests/test_csrf.py).
     WTF_CSRF_ENABLED = False
     SERVER_NAME = None
+    PUBLIC_URL = "http://localhost"
+    TRUSTED_PROXIES = 0
+    TRUSTED_HOSTS = None
 
 
 class ProductionConfig(Config):
     """Production: PostgreSQL, Redis, secrets from the environment only."""
 
-    REQUIRED = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")
+    REQUIRED = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "PUBLIC_URL")
+    PRODUCTION = True
+    # Reset and invitation links in the log are account keys: only on explicit request.
+    MAIL_TO_LOG = _env_bool("CONSULT_MAIL_TO_LOG", False)

@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.utils import import_string
 
 from consult.core import db as core_db
+from consult.core import security
 from consult.extensions import csrf, db, limiter, login_manager, migrate
 
 
@@ -13,14 +14,20 @@ class ConfigurationError(RuntimeError):
     """The app was asked to start without a required setting."""
 
 
+_ENV_NAMES = {"SQLALCHEMY_DATABASE_URI": "DATABASE_URL", "PUBLIC_URL": "CONSULT_PUBLIC_URL"}
+
+
 def _check_required(app: Flask, config_object) -> None:
     missing = [name for name in getattr(config_object, "REQUIRED", ()) if not app.config.get(name)]
     if missing:
         raise ConfigurationError(
             "Configuration de production incomplète : définissez "
-            + ", ".join("DATABASE_URL" if m == "SQLALCHEMY_DATABASE_URI" else m for m in missing)
+            + ", ".join(_ENV_NAMES.get(m, m) for m in missing)
             + " dans l'environnement."
         )
+    problems = security.production_problems(app.config) if app.config.get("PRODUCTION") else []
+    if problems:
+        raise ConfigurationError("Configuration de production dangereuse : " + " ".join(problems))
 
 
 def create_app(config_object=None) -> Flask:

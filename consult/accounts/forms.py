@@ -63,7 +63,9 @@ class ForgotPasswordForm(BaseForm):
     )
 
 
-class RegisterForm(NewPasswordMixin, BaseForm):
+class RegisterForm(BaseForm):
+    """Name and address only: the password is chosen from the e-mailed link."""
+
     display_name = StringField(
         "Prénom ou pseudonyme",
         validators=[required(), length(min=2, max=120)],

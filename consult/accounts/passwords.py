@@ -1,6 +1,8 @@
 """Password hashing (Argon2id) and the CNIL 2022 strength rule."""
 
+import functools
 import math
+import secrets
 import string
 
 from argon2 import PasswordHasher
@@ -25,6 +27,16 @@ _CLASSES = (
 def hash_password(password: str) -> str:
     """Return the Argon2id hash of ``password``."""
     return _hasher.hash(password)
+
+
+@functools.cache
+def dummy_hash() -> str:
+    """A hash of a random password, checked when an address has no account.
+
+    Verifying it costs as much as verifying a real password: sign-in takes as
+    long for an unknown address as for a known one. Computed once per process.
+    """
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

@@ -14,7 +14,12 @@ from consult.accounts.models import (
     SecurityEvent,
     User,
 )
-from consult.accounts.passwords import hash_password, password_problems, verify_password
+from consult.accounts.passwords import (
+    dummy_hash,
+    hash_password,
+    password_problems,
+    verify_password,
+)
 from consult.core.sanitize import clean_line
 from consult.extensions import db
 
@@ -22,6 +27,8 @@ log = logging.getLogger(__name__)
 
 INVITATION_SALT = "consult-invitation"
 RESET_SALT = "consult-password-reset"
+# Events after which earlier failed sign-ins no longer lock the account out.
+PASSWORD_SET_KINDS = ("password_reset", "password_changed", "invitation_accepted")
 
 
 class AccountError(Exception):
@@ -71,9 +78,11 @@ def create_organisation(name: str, kind: str) -> Organisation:
 
 
 def _fingerprint(user: User) -> str:
-    # Tokens embed a digest of the current hash: once the password is set or
-    # changed, every earlier invitation or reset link stops working.
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+    # Tokens embed a digest of the current hash and address: once the password
+    # is set or changed, or the account erased (address and hash emptied), every
+    # earlier invitation or reset link stops working.
+    material = f"{user.password_hash or ''}\0{user.email}"
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
 def _serializer(secret_key: str, salt: str) -> URLSafeTimedSerializer:
@@ -94,7 +103,8 @@ def read_token(token: str, secret_key: str, salt: str, max_age: int) -> User:
     except BadSignature as exc:
         raise AccountError("Ce lien n'est pas valide.") from exc
     user = db.session.get(User, data.get("uid"))
-    if user is None or data.get("fp") != _fingerprint(user):
+    closed = user is not None and not user.is_active_account  # suspended or erased
+    if user is None or closed or data.get("fp") != _fingerprint(user):
         raise AccountError("Ce lien a déjà été utilisé ou n'est plus valide.")
     return user
 
@@ -143,48 +153,93 @@ def change_password(user: User, current: str, new: str, *, now: datetime) -> Use
     return set_password(user, new, now=now, kind="password_changed")
 
 
-def register_participant(*, email, display_name, password, now) -> User:
-    """Let a participant open an account by themselves."""
+def register_participant(*, email, display_name, now) -> tuple[User, str]:
+    """Let a participant open an account; the password is chosen from an e-mailed link.
+
+    The answer on screen is the same whatever the address (no account
+    enumeration): what differs is the message sent to the address itself.
+
+    :returns: the account and what to send: ``"activate"`` (new or not yet
+        activated account: the link to choose a password), ``"existing"`` (an
+        active account: a reminder with a reset link) or ``"closed"`` (suspended).
+    """
     email = normalise_email(email)
-    if find_user_by_email(email):
-        raise AccountError("Un compte existe déjà pour cette adresse.")
-    user = User(email=email, display_name=clean_line(display_name), role="participant")
-    db.session.add(user)
-    set_password(user, password, now=now, kind="registered")
-    db.session.flush()
-    return user
+    user = find_user_by_email(email)
+    if user is None:
+        user = User(email=email, display_name=clean_line(display_name), role="participant")
+        db.session.add(user)
+        db.session.flush()
+        log_security_event("registered", user=user, now=now)
+        return user, "activate"
+    if not user.is_active_account:
+        return user, "closed"
+    return user, "existing" if user.password_hash else "activate"
 
 
-def _recent_failures(column, value, since) -> int:
+def _recent_failures(since, *where) -> int:
     return db.session.scalar(
         sa.select(sa.func.count(LoginAttempt.id)).where(
-            column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since
+            LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since, *where
         )
     )
 
 
-def check_throttle(email: str, ip: str, *, now: datetime, max_failures: int, minutes: int):
-    """Raise LoginThrottled after too many recent failures for this address or IP."""
+def _password_last_set(email: str) -> datetime | None:
+    """When the account's password was last set (a reset lifts its lock)."""
+    return db.session.scalar(
+        sa.select(sa.func.max(SecurityEvent.at))
+        .join(User, User.id == SecurityEvent.user_id)
+        .where(User.email == email, SecurityEvent.kind.in_(PASSWORD_SET_KINDS))
+    )
+
+
+def check_throttle(
+    email: str,
+    ip: str,
+    *,
+    now: datetime,
+    max_failures: int,
+    minutes: int,
+    account_max_failures: int | None = None,
+):
+    """Raise LoginThrottled after too many recent failures.
+
+    The lock falls on the failing source: this address from this IP
+    (``max_failures``), or this IP for any address (four times that). Someone
+    guessing an administrator's password thus locks themselves out, not the
+    administrator. Failures from every source together lock the account itself
+    past ``account_max_failures`` (a distributed guess); setting a new password
+    through the reset link lifts every lock on the account.
+    """
     since = now - timedelta(minutes=minutes)
-    by_email = _recent_failures(LoginAttempt.email, email, since)
-    by_ip = _recent_failures(LoginAttempt.ip, ip, since)
-    if by_email >= max_failures or by_ip >= max_failures * 4:
+    last_set = _password_last_set(email)
+    account_since = max(since, last_set) if last_set else since
+    by_source = _recent_failures(account_since, LoginAttempt.email == email, LoginAttempt.ip == ip)
+    by_ip = _recent_failures(since, LoginAttempt.ip == ip)
+    by_account = _recent_failures(account_since, LoginAttempt.email == email)
+    account_max = account_max_failures or max_failures * 20
+    if by_source >= max_failures or by_ip >= max_failures * 4 or by_account >= account_max:
         raise LoginThrottled(
             "Trop de tentatives de connexion. Par sécurité, patientez "
-            f"{minutes} minutes avant de réessayer, ou réinitialisez votre mot de passe."
+            f"{minutes} minutes avant de réessayer, ou réinitialisez votre mot de passe "
+            "(« Mot de passe oublié ») : le nouveau mot de passe lève le blocage."
         )
 
 
-def authenticate(email, password, *, ip, now, max_failures=5, minutes=15) -> User:
+def authenticate(email, password, *, ip, now, max_failures=5, minutes=15, **limits) -> User:
     """Return the user for these credentials, or raise AccountError.
 
-    Every attempt is recorded; past ``max_failures`` recent failures for the
-    address (or four times that for the IP), attempts are refused outright.
+    Every attempt is recorded and throttled (see ``check_throttle``; ``limits``
+    may hold ``account_max_failures``). An unknown address costs the same
+    Argon2 verification as a known one, against a dummy hash, so that the
+    response time does not reveal which addresses have an account.
     """
     email = normalise_email(email)
-    check_throttle(email, ip, now=now, max_failures=max_failures, minutes=minutes)
+    check_throttle(email, ip, now=now, max_failures=max_failures, minutes=minutes, **limits)
     user = find_user_by_email(email)
-    ok = user is not None and user.is_active and verify_password(user.password_hash, password)
+    usable = user is not None and user.is_active
+    matches = verify_password(user.password_hash if usable else dummy_hash(), password)
+    ok = usable and matches
     db.session.add(LoginAttempt(email=email, ip=ip, succeeded=ok, at=now))
     if not ok:
         log_security_event("login_failed", user=user, ip=ip, now=now, detail=email)
@@ -192,6 +247,37 @@ def authenticate(email, password, *, ip, now, max_failures=5, minutes=15) -> Use
     user.last_login_at = now
     log_security_event("login", user=user, ip=ip, now=now)
     return user
+
+
+def sign_out(user: User, *, now: datetime) -> User:
+    """Sign ``user`` out everywhere: every session and "remember me" cookie dies.
+
+    Both carry the account's session token (``User.get_id``); renewing it makes
+    a copied or remembered cookie worthless, which clearing the browser's own
+    cookies cannot do.
+    """
+    user.renew_session_token()
+    log_security_event("logout", user=user, now=now)
+    return user
+
+
+def forget_sign_in_traces(user: User) -> None:
+    """Remove the account's e-mail address from login attempts and the security log.
+
+    Called when the account is erased (RGPD), before its address is replaced; the
+    rows stay (dates, IPs) so that throttling and the security log keep working.
+    """
+    email = normalise_email(user.email)
+    placeholder = f"compte-efface-{user.id}"
+    db.session.execute(
+        sa.update(LoginAttempt).where(LoginAttempt.email == email).values(email=placeholder)
+    )
+    db.session.execute(
+        sa.update(SecurityEvent)
+        .where(SecurityEvent.detail.contains(email, autoescape=True))
+        .values(detail=sa.func.replace(SecurityEvent.detail, email, placeholder))
+    )
+    user.renew_session_token()
 
 
 def set_account_active(actor: User, user: User, active: bool, *, now) -> User:

@@ -17,6 +17,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from consult.accounts import services
@@ -35,9 +36,9 @@ from consult.accounts.models import Organisation, User
 from consult.accounts.passwords import verify_password
 from consult.contributions import privacy
 from consult.core.db import get_or_404, utcnow
-from consult.core.mail import send_mail
+from consult.core.mail import public_url, send_mail
 from consult.core.security import roles_required
-from consult.extensions import db, login_manager
+from consult.extensions import db, limiter, login_manager
 
 bp = Blueprint("accounts", __name__)
 log = logging.getLogger(__name__)
@@ -50,9 +51,30 @@ def init_app(app) -> None:
     def _load_user(user_id: str):
         ident, _, token = user_id.partition(":")
         user = db.session.get(User, int(ident)) if ident.isdigit() else None
-        if user is None or not token or user.session_token != token:
+        if user is None or not token or user.session_token != token or not user.is_active:
             return None
         return user
+
+
+def _submitted_address() -> str:
+    # Limiter key: each request to these forms sends a message to this address.
+    return "address:" + services.normalise_email(request.form.get("email", ""))
+
+
+# Each request costs an e-mail (and a database row): bounded per source and per
+# target address, shared by the sign-up and forgotten-password forms.
+mail_per_ip = limiter.shared_limit(
+    lambda: current_app.config["ACCOUNT_MAIL_LIMIT_IP"],
+    scope="account-mail-ip",
+    key_func=get_remote_address,
+    methods=["POST"],
+)
+mail_per_address = limiter.shared_limit(
+    lambda: current_app.config["ACCOUNT_MAIL_LIMIT_ADDRESS"],
+    scope="account-mail-address",
+    key_func=_submitted_address,
+    methods=["POST"],
+)
 
 
 def _client_ip() -> str:
@@ -89,6 +111,7 @@ def login():
                 now=utcnow(),
                 max_failures=config["LOGIN_MAX_FAILURES"],
                 minutes=config["LOGIN_LOCK_MINUTES"],
+                account_max_failures=config["LOGIN_ACCOUNT_MAX_FAILURES"],
             )
         except services.AccountError as error:
             db.session.commit()  # keep the failed attempt: it feeds the throttle
@@ -106,32 +129,54 @@ def login():
 @login_required
 def logout():
     if ConfirmForm().validate_on_submit():
-        logout_user()
-        session.clear()
+        services.sign_out(current_user._get_current_object(), now=utcnow())
+        db.session.commit()
+        _end_session()
         flash("Vous êtes déconnecté·e.", "success")
     return redirect(url_for("site.home"))
 
 
+def _end_session() -> None:
+    session.clear()
+    # After clear(): logout_user() leaves the marker that deletes the remember cookie.
+    logout_user()
+
+
 @bp.route("/inscription", methods=["GET", "POST"])
+@mail_per_ip
+@mail_per_address
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = services.register_participant(
-                email=form.email.data,
-                display_name=form.display_name.data,
-                password=form.password.data,
-                now=utcnow(),
-            )
-        except services.AccountError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return render_template("accounts/register.html", form=form), 422
+        user, outcome = services.register_participant(
+            email=form.email.data, display_name=form.display_name.data, now=utcnow()
+        )
         db.session.commit()
-        _start_session(user)
-        flash("Votre compte est créé.", "success")
+        _send_registration_mail(user, outcome)
+        # The same answer whether the address is new or not: no account enumeration.
+        flash(
+            f"Un message vient d'être envoyé à {form.email.data}. Ouvrez le lien qu'il "
+            "contient pour choisir votre mot de passe (il est valable 7 jours).",
+            "success",
+        )
         return redirect(url_for("site.home"))
     return render_template("accounts/register.html", form=form), 422 if form.errors else 200
+
+
+def _send_registration_mail(user: User, outcome: str) -> None:
+    """The activation link, or, for an address that has an account, a reminder."""
+    if outcome == "activate":
+        _send_invitation(user)
+        return
+    link = None
+    if outcome == "existing":
+        token = services.make_token(user, current_app.config["SECRET_KEY"], services.RESET_SALT)
+        link = public_url("accounts.reset_password", token=token)
+    send_mail(
+        user.email,
+        "Vous avez déjà un compte",
+        render_template("emails/accounts/account_exists.txt", user=user, link=link),
+    )
 
 
 @bp.route("/mon-compte", methods=["GET", "POST"])
@@ -171,7 +216,10 @@ def download_data():
     return Response(
         body,
         mimetype="application/json",
-        headers={"Content-Disposition": "attachment; filename=mes-donnees.json"},
+        headers={
+            "Content-Disposition": "attachment; filename=mes-donnees.json",
+            "Cache-Control": "no-store",  # personal data: never kept in a cache
+        },
     )
 
 
@@ -186,20 +234,21 @@ def erase_account():
         return redirect(url_for(".account"), 303)
     privacy.erase_account(user, now=utcnow())
     db.session.commit()
-    logout_user()
-    session.clear()
+    _end_session()
     flash("Votre compte est effacé ; vos contributions restent, sans votre nom.", "success")
     return redirect(url_for("site.home"), 303)
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+@mail_per_ip
+@mail_per_address
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = services.find_user_by_email(form.email.data)
         if user is not None and user.is_active_account and user.password_hash:
             token = services.make_token(user, current_app.config["SECRET_KEY"], services.RESET_SALT)
-            link = url_for("accounts.reset_password", token=token, _external=True)
+            link = public_url("accounts.reset_password", token=token)
             send_mail(
                 user.email,
                 "Réinitialiser votre mot de passe",
@@ -308,12 +357,13 @@ def admin_users():
 
 def _send_invitation(user: User) -> None:
     token = services.make_token(user, current_app.config["SECRET_KEY"], services.INVITATION_SALT)
-    link = url_for("accounts.accept_invitation", token=token, _external=True)
-    send_mail(
-        user.email,
-        "Invitation sur la plateforme de concertation",
-        render_template("emails/accounts/invitation.txt", user=user, link=link),
-    )
+    link = public_url("accounts.accept_invitation", token=token)
+    if user.invited_by_id is None:  # a participant who signed up: activation
+        subject, template = "Activer votre compte", "emails/accounts/activation.txt"
+    else:
+        subject = "Invitation sur la plateforme de concertation"
+        template = "emails/accounts/invitation.txt"
+    send_mail(user.email, subject, render_template(template, user=user, link=link))
 
 
 @bp.post("/admin/organisations")

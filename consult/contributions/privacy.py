@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from consult.accounts.services import forget_sign_in_traces
 from consult.contributions.models import Contribution
 from consult.extensions import db
 from consult.followup.tracing import export_answer
@@ -145,6 +146,7 @@ def erase_account(user, *, now: datetime) -> int:
     for contribution in contributions:
         anonymise(contribution, now=now)
     _leave_working_groups(user)
+    forget_sign_in_traces(user)  # before the address changes: the traces hold it
     user.email = f"compte-efface-{user.id}@invalid"
     user.display_name = "Compte effacé"
     user.password_hash = None

@@ -161,30 +161,57 @@ RULES: dict[str, Rule] = {
     "static": Rule("/static/<path:filename>", PUBLIC),
     # --- Accounts --------------------------------------------------------------------
     "accounts.login": Rule(
-        "/connexion", PUBLIC, GET_POST, note="Essais limités par adresse et par IP."
+        "/connexion",
+        PUBLIC,
+        GET_POST,
+        note=(
+            "Essais limités par adresse depuis une même IP, et par IP : le blocage vise la "
+            "source qui échoue, pas le compte ; un nouveau mot de passe le lève."
+        ),
     ),
-    "accounts.logout": Rule("/deconnexion", SIGNED_IN, POST),
+    "accounts.logout": Rule(
+        "/deconnexion",
+        SIGNED_IN,
+        POST,
+        note="Ferme la session sur tous les appareils, cookie « Rester connecté·e » compris.",
+    ),
     "accounts.register": Rule(
-        "/inscription", PUBLIC, GET_POST, note="Crée toujours un compte participant·e."
+        "/inscription",
+        PUBLIC,
+        GET_POST,
+        note=(
+            "Crée toujours un compte participant·e. Même réponse que l'adresse ait déjà un "
+            "compte ou non (un e-mail le dit à son titulaire) ; envois limités par IP et par "
+            "adresse."
+        ),
     ),
     "accounts.account": Rule("/mon-compte", SIGNED_IN, GET_POST),
     "accounts.download_data": Rule(
         "/mon-compte/donnees",
         SIGNED_IN,
         ("GET",),
-        note="Le compte et toutes ses contributions, en JSON (droit d'accès).",
+        note=(
+            "Le compte et toutes ses contributions, en JSON (droit d'accès) ; "
+            "jamais gardé en cache (Cache-Control: no-store)."
+        ),
     ),
     "accounts.erase_account": Rule(
         "/mon-compte/effacer",
         SIGNED_IN,
         POST,
-        note="Confirmé par le mot de passe ; les contributions restent, anonymes.",
+        note=(
+            "Confirmé par le mot de passe ; les contributions restent, anonymes ; l'adresse "
+            "disparaît aussi des essais de connexion et du journal de sécurité."
+        ),
     ),
     "accounts.forgot_password": Rule(
         "/mot-de-passe-oublie",
         PUBLIC,
         GET_POST,
-        note="Même réponse que l'adresse existe ou non (pas d'énumération des comptes).",
+        note=(
+            "Même réponse que l'adresse existe ou non (pas d'énumération des comptes) ; "
+            "envois limités par IP et par adresse."
+        ),
     ),
     "accounts.reset_password": Rule(
         "/reinitialiser/<token>",
@@ -197,7 +224,10 @@ RULES: dict[str, Rule] = {
         "/invitation/<token>",
         PUBLIC,
         GET_POST,
-        note="Le lien signé (valable 7 jours) tient lieu d'autorisation.",
+        note=(
+            "Le lien signé (valable 7 jours) tient lieu d'autorisation ; sans effet pour un "
+            "compte suspendu ou effacé."
+        ),
         variants={"expired_token": NOBODY_SEES},
     ),
     "accounts.admin_users": Rule(
@@ -661,10 +691,32 @@ Objets ordinaires utilisés par les tests :
 """
 
 
+BEHIND_A_PROXY = """
+## Limites par adresse IP, proxy et liens envoyés par e-mail
+
+Les limites « par IP » (essais de connexion, envois anonymes, soutiens, signalements,
+inscription, mot de passe oublié) comptent l'adresse de chaque personne. Derrière le proxy
+HTTPS (nginx, Apache, Caddy, répartiteur de charge), l'application ne voit que l'adresse
+du proxy : déclarez combien de proxys se trouvent devant elle avec
+`CONSULT_TRUSTED_PROXIES` (1 pour un seul proxy ; 0 par défaut, l'application étant
+alors exposée directement). L'application lit alors l'adresse du client et le schéma
+(https) dans `X-Forwarded-For` et `X-Forwarded-Proto`, en ne faisant confiance qu'aux
+entrées ajoutées par ces proxys. Sans ce réglage, toutes les limites par IP deviennent
+une seule limite pour toute la plateforme ; avec un nombre trop grand, un client peut
+choisir l'adresse qu'il annonce.
+
+Les liens des e-mails (réinitialisation, invitation, activation, réponse à une
+contribution) sont construits à partir de `CONSULT_PUBLIC_URL` (obligatoire en
+production, en `https://`), jamais à partir de l'en-tête `Host` de la requête.
+`CONSULT_TRUSTED_HOSTS` (noms séparés par des virgules) fait en plus refuser (400) toute
+requête adressée à un autre nom.
+"""
+
+
 def document() -> str:
-    """The whole of ``docs/acces.md``: the introduction, the objects and the table."""
+    """The whole of ``docs/acces.md``: the introduction, the objects, the table, proxies."""
     objects = "".join(f"- `{name}` : {text}\n" for name, text in OBJECTS.items())
-    return INTRO + objects + "\n" + describe()
+    return INTRO + objects + "\n" + describe() + BEHIND_A_PROXY
 
 
 if __name__ == "__main__":

@@ -1,11 +1,20 @@
-"""HTTP security headers and the role decorator used by views."""
+"""HTTP security headers, proxy and production checks, and the role decorator."""
 
+import logging
 from functools import wraps
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
+from werkzeug.exceptions import SecurityError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from consult.extensions import login_manager
+
+log = logging.getLogger(__name__)
+
+# Below this a key can be guessed offline from one signed cookie (32 random bytes
+# in hexadecimal are 64 characters: ``python -c "import secrets; print(secrets.token_hex(32))"``).
+MIN_SECRET_KEY_LENGTH = 32
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -32,8 +41,59 @@ HEADERS = {
 }
 
 
+def production_problems(config) -> list[str]:
+    """Say, in French, why these production settings are unsafe (empty when fine)."""
+    problems = []
+    if len(config.get("SECRET_KEY") or "") < MIN_SECRET_KEY_LENGTH:
+        problems.append(
+            f"SECRET_KEY doit compter au moins {MIN_SECRET_KEY_LENGTH} caractères "
+            '(par exemple : python -c "import secrets; print(secrets.token_hex(32))").'
+        )
+    if not (config.get("PUBLIC_URL") or "").startswith("https://"):
+        problems.append(
+            "CONSULT_PUBLIC_URL doit être l'adresse publique en https:// "
+            "(par exemple https://concertation.departement.fr) : les liens des e-mails en "
+            "dépendent."
+        )
+    if not config.get("MAIL_SERVER") and not config.get("MAIL_TO_LOG"):
+        problems.append(
+            "CONSULT_MAIL_SERVER est obligatoire : sans serveur de messagerie, les liens "
+            "d'invitation et de réinitialisation iraient dans le journal. Pour un essai, "
+            "CONSULT_MAIL_TO_LOG=1 l'accepte explicitement."
+        )
+    return problems
+
+
+def _trust_proxies(app) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, read the client's IP and scheme.
+
+    Without it every visitor has the proxy's address, and per-IP limits become
+    one limit for the whole platform. The Host header is never taken from the
+    proxy: e-mail links come from ``PUBLIC_URL``.
+    """
+    proxies = app.config.get("TRUSTED_PROXIES") or 0
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
+
 def init_app(app) -> None:
-    """Add security headers to every response (HSTS when cookies are Secure)."""
+    """Trust the configured proxies; add security headers to every response."""
+    _trust_proxies(app)
+    if app.config.get("PRODUCTION") and not app.config.get("MAIL_SERVER"):
+        log.critical(
+            "ATTENTION : aucun serveur de messagerie (CONSULT_MAIL_SERVER) ; "
+            "CONSULT_MAIL_TO_LOG=1 : les liens d'invitation et de réinitialisation "
+            "sont écrits dans le journal. Quiconque lit le journal peut prendre un compte."
+        )
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(error):
+        # A Host outside TRUSTED_HOSTS: no URL can be built, so no page template.
+        return (
+            "Requête refusée : adresse du site non reconnue.",
+            400,
+            {"Content-Type": "text/plain"},
+        )
 
     @app.after_request
     def _headers(response):
@@ -43,7 +103,9 @@ def init_app(app) -> None:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
-        if response.mimetype == "text/html":
+        # Private by default: pages and downloads (account data, receipt-code
+        # exports, CSV files) must not stay in a shared tablet's or proxy's cache.
+        if request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from consult.contributions.forms import new_form_key
 from consult.contributions.models import KINDS
 from consult.core.db import small_int, utcnow
+from consult.core.mail import public_url
 from consult.core.security import roles_required
 from consult.extensions import db
 from consult.schemes.models import Fiche
@@ -240,7 +241,7 @@ def decide(group_id: int, contribution_id: int):
                 actor=current_user,
                 now=utcnow(),
             )
-            queue_answer_mail(decision, url_for("accounts.account", _external=True))
+            queue_answer_mail(decision, public_url("accounts.account"))
             db.session.commit()
         except decision_services.DecisionError as error:
             db.session.rollback()

@@ -127,19 +127,23 @@ def test_reset_request_does_not_reveal_unknown_addresses(client, caplog):
     assert "/reinitialiser/" not in caplog.text
 
 
-def test_participant_registers_and_is_signed_in(client, count):
-    response = client.post(
-        "/inscription",
-        data={
-            "display_name": "Mamie Jo",
-            "email": "jo@exemple.fr",
-            "password": NEW_PASSWORD,
-            "confirm": NEW_PASSWORD,
-        },
-        follow_redirects=True,
-    )
-    assert "Votre compte est créé" in response.get_data(as_text=True)
+def test_participant_registers_then_chooses_a_password_from_the_link(client, count, caplog, db):
+    with caplog.at_level(logging.WARNING, logger="consult.mail"):
+        response = client.post(
+            "/inscription",
+            data={"display_name": "Mamie Jo", "email": "jo@exemple.fr"},
+            follow_redirects=True,
+        )
+    assert "envoyé à jo@exemple.fr" in response.text
     assert count(User, User.role == "participant") == 1
+    path = _link_from_log(caplog, "/invitation/")
+    assert "Choisissez votre mot de passe" in client.get(path).text
+    response = client.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert "Mon compte" in client.get("/").text
+    jo = db.session.scalar(db.select(User).where(User.email == "jo@exemple.fr"))
+    assert jo.is_active
+    assert jo.role == "participant"
 
 
 def test_password_change_keeps_user_signed_in(client, make_user, login):
