@@ -358,6 +358,8 @@ class Bench:
                 else "config.ProductionConfig"
             ),
             CONSULT_SECURE_COOKIES="0",
+            CONSULT_PUBLIC_URL="https://bench.invalid",  # production requires both
+            CONSULT_MAIL_TO_LOG="1",
             CONSULT_ANON_POST_LIMIT="100000 per minute",
             CONSULT_ANON_POST_LIMIT_IP="1000000 per minute",
             CONSULT_INSTANCE_DIR=str(self.tmp / "instance"),

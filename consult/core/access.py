@@ -180,7 +180,7 @@ RULES: dict[str, Rule] = {
         PUBLIC,
         GET_POST,
         note=(
-            "Crée toujours un compte participant·e. Même réponse que l'adresse ait déjà un "
+            "Ne crée que des comptes participant·e. Même réponse que l'adresse ait déjà un "
             "compte ou non (un e-mail le dit à son titulaire) ; envois limités par IP et par "
             "adresse."
         ),
