@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 
 from consult.accounts.models import (
     ROLES,
@@ -167,8 +168,12 @@ def register_participant(*, email, display_name, now) -> tuple[User, str]:
     user = find_user_by_email(email)
     if user is None:
         user = User(email=email, display_name=clean_line(display_name), role="participant")
-        db.session.add(user)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():  # the same address sent twice at once
+                db.session.add(user)
+                db.session.flush()
+        except IntegrityError:
+            return find_user_by_email(email), "activate"
         log_security_event("registered", user=user, now=now)
         return user, "activate"
     if not user.is_active_account:

@@ -256,6 +256,8 @@ def forgot_password():
             )
             services.log_security_event("reset_requested", user=user, ip=_client_ip(), now=utcnow())
             db.session.commit()
+        elif user is not None and user.is_active_account:
+            _send_invitation(user)  # never activated: the activation link again
         # Same answer whether or not the address exists: no account enumeration.
         flash(
             "Si un compte existe pour cette adresse, un lien de réinitialisation "

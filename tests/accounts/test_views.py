@@ -146,6 +146,18 @@ def test_participant_registers_then_chooses_a_password_from_the_link(client, cou
     assert jo.role == "participant"
 
 
+def test_forgotten_password_of_an_account_never_activated_sends_the_activation_again(
+    client, make_user, caplog
+):
+    user = make_user(email="jamais@exemple.fr", password_hash=None)
+    with caplog.at_level(logging.WARNING, logger="consult.mail"):
+        client.post("/mot-de-passe-oublie", data={"email": user.email})
+    path = _link_from_log(caplog, "/invitation/")
+    response = client.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert user.is_active
+
+
 def test_password_change_keeps_user_signed_in(client, make_user, login):
     user = make_user()
     login(user)

@@ -55,7 +55,3 @@ def test_only_the_proxy_own_entry_is_trusted(proxied):
 
 def test_without_trusted_proxies_forwarded_headers_are_ignored(direct):
     assert _seen(direct, "203.0.113.7") == {"ip": "10.0.0.2", "scheme": "http"}
-
-
-def test_trusted_proxies_default_to_none():
-    assert TestConfig.TRUSTED_PROXIES == 0
