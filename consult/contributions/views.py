@@ -2,6 +2,7 @@
 
 import json
 import secrets
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import (
@@ -10,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -46,7 +48,11 @@ from consult.schemes.models import Territory
 from consult.schemes.services import public_choices, territory_choices
 
 bp = Blueprint("contributions", __name__)
-RECEIPTS_KEPT = 5
+# A repeat of the same form shows the receipt again only this soon after (double
+# click, network retry): later, it is someone else going back on a shared device.
+REPEAT_SHOWS_RECEIPT = timedelta(minutes=2)
+# A receipt left unseen (tab closed before the redirect) is not shown hours later.
+RECEIPT_PAGE_WINDOW = timedelta(minutes=30)
 
 
 # --- Who is posting: rate limits and supporter identity ------------------------------
@@ -104,24 +110,27 @@ def _closed_page(meeting: Meeting, text: str | None):
     return render_template("contributions/closed.html", meeting=meeting, text=text), status
 
 
-def _remember_receipt(receipt: str) -> None:
-    receipts = [r for r in session.get("receipts", []) if r != receipt]
-    session["receipts"] = [receipt, *receipts][:RECEIPTS_KEPT]
-
-
 def _submit(meeting: Meeting, draft: services.Draft, form):
-    """Create the contribution (once) and go to the receipt; or explain the refusal."""
+    """Create the contribution (once) and go to the receipt; or explain the refusal.
+
+    The session (a cookie anyone holding the device can read) keeps only the
+    contribution's id, and only until ``/merci`` has shown the code once.
+    """
+    now = utcnow()
     try:
-        contribution, _created = services.submit_contribution(
-            meeting, draft, actor=current_user, now=utcnow()
+        contribution, created = services.submit_contribution(
+            meeting, draft, actor=current_user, now=now
         )
-        receipt = contribution.receipt_code
         db.session.commit()
     except services.ContributionError as error:
         db.session.rollback()
         form.body.errors.append(str(error))
         return None
-    _remember_receipt(receipt)
+    session.pop("receipts", None)  # what older versions kept: readable codes
+    if not created and now - contribution.created_at > REPEAT_SHOWS_RECEIPT:
+        flash("Cette contribution était déjà enregistrée.", "info")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id), code=303)
+    session["receipt_for"] = contribution.id
     return redirect(url_for(".thanks", meeting_id=meeting.id), code=303)
 
 
@@ -222,12 +231,23 @@ def create_easy(meeting_id: int):
 
 @bp.get("/rencontres/<int:meeting_id>/merci")
 def thanks(meeting_id: int):
+    """The receipt, shown once: a second visit (the next person) gets the form."""
     meeting = _meeting_or_404(meeting_id)
-    receipts = session.get("receipts", [])
-    contribution = services.find_by_receipt(receipts[0]) if receipts else None
-    if contribution is None or contribution.meeting_id != meeting.id:
+    contribution_id = session.pop("receipt_for", None)
+    contribution = (
+        db.session.get(Contribution, contribution_id) if isinstance(contribution_id, int) else None
+    )
+    if (
+        contribution is None
+        or contribution.meeting_id != meeting.id
+        or utcnow() - contribution.created_at > RECEIPT_PAGE_WINDOW
+    ):
         return redirect(url_for(".create", meeting_id=meeting.id))
-    return render_template("contributions/thanks.html", meeting=meeting, contribution=contribution)
+    response = make_response(
+        render_template("contributions/thanks.html", meeting=meeting, contribution=contribution)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # --- Following a contribution with its receipt code -----------------------------------
