@@ -83,6 +83,8 @@ class Config:
     SECURITY_LOG_RETENTION_DAYS = _env_int("CONSULT_SECURITY_LOG_DAYS", 365)
     # Masked originals and pseudonyms are erased this many days after the contribution.
     RETENTION_DAYS = _env_int("CONSULT_RETENTION_DAYS", 365)
+    # Uploaded import files never imported are deleted this many days after upload.
+    UPLOAD_RETENTION_DAYS = _env_int("CONSULT_UPLOAD_RETENTION_DAYS", 30)
 
 
 class DevelopmentConfig(Config):

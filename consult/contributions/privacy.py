@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from consult.contributions.models import Contribution
+from consult.contributions.models import Contribution, ContributionImport
 from consult.extensions import db
 from consult.followup.tracing import export_answer
 from consult.moderation.models import ModerationEvent
@@ -156,6 +156,33 @@ def purge_expired(*, now: datetime, days: int) -> int:
         contribution.pseudonym = ""
         _scrub_trail(contribution, None)
     return len(expired)
+
+
+def purge_uploads(*, now: datetime, days: int) -> int:
+    """Retention of uploaded files: scrub imported ones, drop those left unimported.
+
+    An imported file keeps its record (name, counts) but not its content; a file
+    uploaded more than ``days`` ago and never imported is deleted.
+
+    :returns: how many uploads were scrubbed or deleted.
+    """
+    cutoff = now - timedelta(days=days)
+    uploads = db.session.scalars(
+        sa.select(ContributionImport).where(
+            sa.or_(
+                sa.and_(ContributionImport.status == "imported", ContributionImport.content != b""),
+                sa.and_(
+                    ContributionImport.status != "imported", ContributionImport.created_at < cutoff
+                ),
+            )
+        )
+    ).all()
+    for upload in uploads:
+        if upload.status == "imported":
+            upload.content = b""
+        else:
+            db.session.delete(upload)
+    return len(uploads)
 
 
 def export_account(user) -> dict:
