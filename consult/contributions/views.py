@@ -20,6 +20,7 @@ from flask import (
 )
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from limits import parse_many
 
 from consult.contributions import privacy, services
 from consult.contributions.forms import (
@@ -88,6 +89,25 @@ per_address = limiter.shared_limit(
 
 def supporter_key() -> str:
     return f"u:{current_user.id}" if current_user.is_authenticated else browser_key()
+
+
+FROM_THIS_SOURCE = (
+    "De nombreuses personnes ont déjà {action} cette contribution depuis votre connexion "
+    "internet : pour {verb} vous aussi, connectez-vous à votre compte."
+)
+
+
+def source_allows(setting: str, scope: str, contribution_id: int) -> bool:
+    """Count one anonymous support or report against the client address's bound.
+
+    A browser key alone is a cookie anyone can drop: each source (the address
+    the rate limiter sees) may add only so many per contribution.
+    """
+    if current_user.is_authenticated or not limiter.enabled:
+        return True
+    address = get_remote_address()
+    items = parse_many(current_app.config[setting])
+    return all(limiter.limiter.hit(item, scope, str(contribution_id), address) for item in items)
 
 
 # --- Contributing -----------------------------------------------------------------------
@@ -374,19 +394,22 @@ def support(contribution_id: int):
     if not form.validate_on_submit() or not can_support(current_user, contribution):
         flash("Cette contribution ne peut plus être soutenue.", "error")
     else:
-        user = current_user if current_user.is_authenticated else None
-        added = services.support_contribution(
-            contribution, supporter_key(), user=user, now=utcnow()
-        )
-        db.session.commit()
-        flash(
-            "Merci : votre soutien est enregistré."
-            if added
-            else "Vous soutenez déjà cette contribution.",
-            "success" if added else "info",
-        )
+        flash(*_record_support(contribution))
     target = url_for("meetings.show", meeting_id=contribution.meeting_id)
     return redirect(f"{target}#contribution-{contribution.id}", code=303)
+
+
+def _record_support(contribution: Contribution) -> tuple[str, str]:
+    """Add the support (once per browser, bounded per source); the flash to show."""
+    user = current_user if current_user.is_authenticated else None
+    added = services.support_contribution(contribution, supporter_key(), user=user, now=utcnow())
+    if added and not source_allows("ANON_SUPPORT_LIMIT_SOURCE", "support", contribution.id):
+        db.session.rollback()
+        return FROM_THIS_SOURCE.format(action="soutenu", verb="la soutenir"), "info"
+    db.session.commit()
+    if added:
+        return "Merci : votre soutien est enregistré.", "success"
+    return "Vous soutenez déjà cette contribution.", "info"
 
 
 @bp.route("/contributions/<int:contribution_id>/signaler", methods=["GET", "POST"])
@@ -399,22 +422,23 @@ def report(contribution_id: int):
         abort(404)
     form = ReportForm()
     if form.validate_on_submit():
-        added = moderation.report(
-            contribution,
-            supporter_key(),
-            reason=form.reason.data,
-            note=form.note.data,
-            now=utcnow(),
-        )
-        db.session.commit()
-        flash(
-            "Merci : l'équipe de modération va relire cette contribution."
-            if added
-            else "Vous avez déjà signalé cette contribution : l'équipe va la relire.",
-            "success",
-        )
+        flash(*_record_report(contribution, form))
         target = url_for("meetings.show", meeting_id=contribution.meeting_id)
         return redirect(f"{target}#contribution-{contribution.id}", code=303)
     return render_template("contributions/report.html", contribution=contribution, form=form), (
         422 if form.errors else 200
     )
+
+
+def _record_report(contribution: Contribution, form: ReportForm) -> tuple[str, str]:
+    """Add the report (once per browser, bounded per source); the flash to show."""
+    added = moderation.report(
+        contribution, supporter_key(), reason=form.reason.data, note=form.note.data, now=utcnow()
+    )
+    if added and not source_allows("ANON_REPORT_LIMIT_SOURCE", "report", contribution.id):
+        db.session.rollback()
+        return FROM_THIS_SOURCE.format(action="signalé", verb="la signaler"), "info"
+    db.session.commit()
+    if added:
+        return "Merci : l'équipe de modération va relire cette contribution.", "success"
+    return "Vous avez déjà signalé cette contribution : l'équipe va la relire.", "success"
