@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from consult.contributions.models import Contribution, ContributionImport
+from consult.contributions.services import detect_personal_data
 from consult.extensions import db
 from consult.followup.tracing import export_answer
 from consult.moderation.models import ModerationEvent
@@ -71,6 +72,7 @@ def anonymise(contribution: Contribution, *, now: datetime) -> Contribution:
     contribution.pseudonym = ""
     contribution.author_id = None
     contribution.original_body = None
+    detect_personal_data(contribution)  # what the signature held is gone
     _scrub_trail(contribution, None)
     record(contribution, None, "anonymise", before, reason="demande de la personne", now=now)
     return contribution

@@ -67,3 +67,15 @@ def test_review_page_shows_personal_data_of_the_signature(client, direct, db, ma
     login(make_user(role="facilitator"))
     page = client.get(f"/moderation/{contribution.id}")
     assert "Données personnelles repérées" in page.text
+
+
+def test_erasing_the_signature_clears_the_flag(client, direct, db):
+    contribute(client, direct, pseudonym=SIGNATURE)
+    contribution = _only(db)
+    client.post(
+        "/suivi/effacer",
+        data={"code": contribution.receipt_code, "choice": "anonymise", "confirm": "y"},
+    )
+    db.session.refresh(contribution)
+    assert contribution.pseudonym == ""
+    assert not contribution.has_personal_data
