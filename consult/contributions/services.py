@@ -218,17 +218,24 @@ def submit_contribution(
         created_at=now,
         **_author_fields(actor, draft),
     )
-    # Detected personal data always waits for a moderator, even where meetings
-    # publish directly: nothing with a phone or an e-mail goes public unread.
-    held = detect_personal_data(contribution)
-    if meeting.publish_immediately and not held:
-        contribution.status, contribution.published_at = "published", now
+    _publish_if_allowed(contribution, meeting, now)
     if contribution.organisation_id:
         contribution.author_type = "partenaire"
     contribution, created = _insert_once(contribution, draft.idempotency_key)
     if created and suggest:
         _suggest_later(contribution)
     return contribution, created
+
+
+def _publish_if_allowed(contribution: Contribution, meeting: Meeting, now: datetime) -> None:
+    """Publish at once where the meeting says so, unless personal data is detected.
+
+    Detected personal data (text or signature) always waits for a moderator:
+    nothing with a phone, an e-mail or a name goes public unread.
+    """
+    if detect_personal_data(contribution) or not meeting.publish_immediately:
+        return
+    contribution.status, contribution.published_at = "published", now
 
 
 def _suggest_later(contribution: Contribution) -> None:
