@@ -99,12 +99,18 @@ class Config:
     # may share one Wi-Fi address). Flask-Limiter syntax.
     ANON_POST_LIMIT_BROWSER = os.environ.get("CONSULT_ANON_POST_LIMIT", "10 per minute;60 per hour")
     ANON_POST_LIMIT_IP = os.environ.get("CONSULT_ANON_POST_LIMIT_IP", "300 per minute")
+    # Anonymous supports and reports of one contribution from one client address
+    # (whatever cookies it drops): beyond this, only signed-in accounts count.
+    ANON_SUPPORT_LIMIT_SOURCE = os.environ.get("CONSULT_ANON_SUPPORT_LIMIT_IP", "10 per day")
+    ANON_REPORT_LIMIT_SOURCE = os.environ.get("CONSULT_ANON_REPORT_LIMIT_IP", "5 per day")
     JOB_RETRIES = _env_int("CONSULT_JOB_RETRIES", 3)
     # Branding, publics and territories: kept this many seconds by each process.
     REFERENCE_CACHE_SECONDS = _env_int("CONSULT_REFERENCE_CACHE_SECONDS", 30)
     SECURITY_LOG_RETENTION_DAYS = _env_int("CONSULT_SECURITY_LOG_DAYS", 365)
     # Masked originals and pseudonyms are erased this many days after the contribution.
     RETENTION_DAYS = _env_int("CONSULT_RETENTION_DAYS", 365)
+    # Uploaded import files never imported are deleted this many days after upload.
+    UPLOAD_RETENTION_DAYS = _env_int("CONSULT_UPLOAD_RETENTION_DAYS", 30)
 
 
 class DevelopmentConfig(Config):

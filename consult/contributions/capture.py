@@ -169,6 +169,8 @@ def _upload_or_404(meeting: Meeting, import_id: int):
     upload = importing.load_upload(import_id, meeting)
     if upload is None:
         abort(404)
+    if not upload.content:  # imported: the raw file is not kept (see mark_imported)
+        return upload, None
     return upload, importing.upload_table(upload)
 
 
@@ -192,6 +194,8 @@ def _save_mapping(form, upload, table) -> str | None:
 def import_preview(meeting_id: int, import_id: int):
     meeting = get_or_404(db.session, Meeting, meeting_id)
     upload, table = _upload_or_404(meeting, import_id)
+    if table is None:
+        return render_template("capture/import_preview.html", meeting=meeting, upload=upload)
     form = mapping_form(table.headers, importing.ACCEPTED_COLUMNS, upload.mapping or {})
     problem = None
     if upload.status != "imported" and form.validate_on_submit():

@@ -4,23 +4,42 @@ import click
 from flask import current_app
 
 from consult.accounts.services import purge_security_log
-from consult.contributions.privacy import purge_expired
+from consult.contributions.privacy import purge_expired, purge_uploads
 from consult.core.db import utcnow
 from consult.extensions import db
 
 retention_cli = click.Group("retention", help="Durées de conservation (RGPD).")
 
 
+def _duration(days: int | None) -> int | None:
+    if days is not None and days < 0:
+        raise click.BadParameter("une durée ne peut pas être négative (0 : effacer maintenant).")
+    return days
+
+
 @retention_cli.command("run")
-@click.option("--days", type=int, default=None, help="Durée de conservation des contributions.")
+@click.option(
+    "--days",
+    type=int,
+    default=None,
+    callback=lambda _ctx, _param, value: _duration(value),
+    help="Durée de conservation des contributions, en jours (0 : tout effacer maintenant).",
+)
 def run(days: int | None) -> None:
     """Effacer les textes d'origine masqués, les signatures et le vieux journal de sécurité."""
     config = current_app.config
     now = utcnow()
-    purged = purge_expired(now=now, days=days or config["RETENTION_DAYS"])
+    # ``0`` is a real duration (erase now), not "unset": only a missing option
+    # takes the configured one.
+    days = config["RETENTION_DAYS"] if days is None else days
+    purged = purge_expired(now=now, days=days)
+    uploads = purge_uploads(now=now, days=min(days, config["UPLOAD_RETENTION_DAYS"]))
     security = purge_security_log(now=now, days=config["SECURITY_LOG_RETENTION_DAYS"])
     db.session.commit()
-    click.echo(f"{purged} contribution(s) purgée(s), {security} entrée(s) de sécurité effacée(s).")
+    click.echo(
+        f"{purged} contribution(s) purgée(s), {uploads} fichier(s) d'import effacé(s), "
+        f"{security} entrée(s) de sécurité effacée(s)."
+    )
 
 
 def init_app(app) -> None:

@@ -800,6 +800,11 @@ def upload_table(upload: ContributionImport) -> Table:
 
 
 def mark_imported(upload: ContributionImport, count: int) -> None:
-    """Record that the upload was imported (it cannot be imported again)."""
+    """Record that the upload was imported (it cannot be imported again).
+
+    The raw file (names, phones the moderators will mask) is dropped: only the
+    contributions it created are kept, under the platform's own rules.
+    """
     upload.status = "imported"
     upload.imported_count = count
+    upload.content = b""

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from consult.accounts.services import forget_sign_in_traces
-from consult.contributions.models import Contribution
+from consult.contributions.models import Contribution, ContributionImport
+from consult.contributions.services import detect_personal_data
 from consult.extensions import db
 from consult.followup.tracing import export_answer
 from consult.moderation.models import ModerationEvent
@@ -72,14 +73,63 @@ def anonymise(contribution: Contribution, *, now: datetime) -> Contribution:
     contribution.pseudonym = ""
     contribution.author_id = None
     contribution.original_body = None
+    detect_personal_data(contribution)  # what the signature held is gone
     _scrub_trail(contribution, None)
     record(contribution, None, "anonymise", before, reason="demande de la personne", now=now)
     return contribution
 
 
+def _status_before_merge(source: Contribution) -> str:
+    """What a merged contribution was (published or pending) when it was merged."""
+    event = db.session.scalar(
+        sa.select(ModerationEvent)
+        .where(ModerationEvent.contribution_id == source.id, ModerationEvent.action == "merge")
+        .order_by(ModerationEvent.at.desc(), ModerationEvent.id.desc())
+        .limit(1)
+    )
+    status = (event.before or {}).get("status") if event is not None else None
+    return status if status in ("published", "pending") else "published"
+
+
+def _release_merged(target: Contribution, *, now: datetime) -> None:
+    """The contributions merged into a withdrawn one stand again on their own.
+
+    They were written by other people, who are told their contribution still
+    counts: withdrawing the target must not hide them with it.
+    """
+    sources = db.session.scalars(
+        sa.select(Contribution).where(
+            Contribution.merged_into_id == target.id, Contribution.status == "merged"
+        )
+    ).all()
+    for source in sources:
+        before = snapshot(source)
+        source.status, source.merged_into_id = _status_before_merge(source), None
+        if source.status == "published":
+            source.published_at = source.published_at or now
+        target.support_count = max(0, target.support_count - source.support_count)
+        reason = f"n° {target.id} retirée par son auteur ou son autrice"
+        record(source, None, "unmerge", before, reason=reason, now=now)
+
+
+def _leave_merge_target(source: Contribution) -> None:
+    """A withdrawn merged contribution stops counting in the one it was merged into."""
+    target = db.session.get(Contribution, source.merged_into_id)
+    if target is not None:
+        target.support_count = max(0, target.support_count - source.support_count)
+    source.merged_into_id = None
+
+
 def withdraw(contribution: Contribution, *, now: datetime) -> Contribution:
-    """Remove the text everywhere; the contribution is no longer shown nor counted."""
+    """Remove the text everywhere; the contribution is no longer shown nor counted.
+
+    Contributions merged into it come back on their own; if it was itself
+    merged, its supports leave the contribution it was merged into.
+    """
     before = snapshot(contribution)
+    _release_merged(contribution, now=now)
+    if contribution.merged_into_id is not None:
+        _leave_merge_target(contribution)
     contribution.pseudonym = ""
     contribution.author_id = None
     contribution.original_body = None
@@ -109,6 +159,33 @@ def purge_expired(*, now: datetime, days: int) -> int:
         contribution.pseudonym = ""
         _scrub_trail(contribution, None)
     return len(expired)
+
+
+def purge_uploads(*, now: datetime, days: int) -> int:
+    """Retention of uploaded files: scrub imported ones, drop those left unimported.
+
+    An imported file keeps its record (name, counts) but not its content; a file
+    uploaded more than ``days`` ago and never imported is deleted.
+
+    :returns: how many uploads were scrubbed or deleted.
+    """
+    cutoff = now - timedelta(days=days)
+    uploads = db.session.scalars(
+        sa.select(ContributionImport).where(
+            sa.or_(
+                sa.and_(ContributionImport.status == "imported", ContributionImport.content != b""),
+                sa.and_(
+                    ContributionImport.status != "imported", ContributionImport.created_at < cutoff
+                ),
+            )
+        )
+    ).all()
+    for upload in uploads:
+        if upload.status == "imported":
+            upload.content = b""
+        else:
+            db.session.delete(upload)
+    return len(uploads)
 
 
 def export_account(user) -> dict:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from consult.analysis.personal_data import find_personal_data
+from consult.analysis.personal_data import Finding, find_personal_data, mask_personal_data
 from consult.contributions.models import (
     AUTHOR_TYPES,
     CHANNELS,
@@ -118,6 +118,28 @@ def check_body(body: str | None) -> str:
     return text
 
 
+def personal_data_findings(contribution: Contribution) -> list[Finding]:
+    """Personal data detected in what goes public: the text, then the signature."""
+    return find_personal_data(contribution.body or "") + find_personal_data(
+        contribution.pseudonym or ""
+    )
+
+
+def detect_personal_data(contribution: Contribution) -> bool:
+    """Set (and return) ``has_personal_data`` from the text and the signature."""
+    contribution.has_personal_data = bool(personal_data_findings(contribution))
+    return contribution.has_personal_data
+
+
+def mask_signature(contribution: Contribution) -> list[Finding]:
+    """Mask the personal data detected in the signature; returns what was masked."""
+    findings = find_personal_data(contribution.pseudonym or "")
+    if findings:
+        masked = mask_personal_data(contribution.pseudonym, findings)
+        contribution.pseudonym = masked[: Contribution.pseudonym.type.length]
+    return findings
+
+
 def _check_choices(draft: Draft) -> None:
     if draft.kind not in KINDS:
         raise ContributionError("Choisissez le type de contribution dans la liste.")
@@ -191,19 +213,29 @@ def submit_contribution(
         territory=territory or meeting.territory,
         publics=publics,
         idempotency_key=draft.idempotency_key or None,
-        has_personal_data=bool(find_personal_data(body)),
+        status="pending",
         consented_at=now,
         created_at=now,
-        status="published" if meeting.publish_immediately else "pending",
-        published_at=now if meeting.publish_immediately else None,
         **_author_fields(actor, draft),
     )
+    _publish_if_allowed(contribution, meeting, now)
     if contribution.organisation_id:
         contribution.author_type = "partenaire"
     contribution, created = _insert_once(contribution, draft.idempotency_key)
     if created and suggest:
         _suggest_later(contribution)
     return contribution, created
+
+
+def _publish_if_allowed(contribution: Contribution, meeting: Meeting, now: datetime) -> None:
+    """Publish at once where the meeting says so, unless personal data is detected.
+
+    Detected personal data (text or signature) always waits for a moderator:
+    nothing with a phone, an e-mail or a name goes public unread.
+    """
+    if detect_personal_data(contribution) or not meeting.publish_immediately:
+        return
+    contribution.status, contribution.published_at = "published", now
 
 
 def _suggest_later(contribution: Contribution) -> None:

@@ -2,6 +2,7 @@
 
 import json
 import secrets
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import (
@@ -10,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -18,6 +20,7 @@ from flask import (
 )
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from limits import parse_many
 
 from consult.contributions import privacy, services
 from consult.contributions.forms import (
@@ -46,7 +49,11 @@ from consult.schemes.models import Territory
 from consult.schemes.services import public_choices, territory_choices
 
 bp = Blueprint("contributions", __name__)
-RECEIPTS_KEPT = 5
+# A repeat of the same form shows the receipt again only this soon after (double
+# click, network retry): later, it is someone else going back on a shared device.
+REPEAT_SHOWS_RECEIPT = timedelta(minutes=2)
+# A receipt left unseen (tab closed before the redirect) is not shown hours later.
+RECEIPT_PAGE_WINDOW = timedelta(minutes=30)
 
 
 # --- Who is posting: rate limits and supporter identity ------------------------------
@@ -84,6 +91,25 @@ def supporter_key() -> str:
     return f"u:{current_user.id}" if current_user.is_authenticated else browser_key()
 
 
+FROM_THIS_SOURCE = (
+    "De nombreuses personnes ont déjà {action} cette contribution depuis votre connexion "
+    "internet : pour {verb} vous aussi, connectez-vous à votre compte."
+)
+
+
+def source_allows(setting: str, scope: str, contribution_id: int) -> bool:
+    """Count one anonymous support or report against the client address's bound.
+
+    A browser key alone is a cookie anyone can drop: each source (the address
+    the rate limiter sees) may add only so many per contribution.
+    """
+    if current_user.is_authenticated or not limiter.enabled:
+        return True
+    address = get_remote_address()
+    items = parse_many(current_app.config[setting])
+    return all(limiter.limiter.hit(item, scope, str(contribution_id), address) for item in items)
+
+
 # --- Contributing -----------------------------------------------------------------------
 
 
@@ -104,24 +130,27 @@ def _closed_page(meeting: Meeting, text: str | None):
     return render_template("contributions/closed.html", meeting=meeting, text=text), status
 
 
-def _remember_receipt(receipt: str) -> None:
-    receipts = [r for r in session.get("receipts", []) if r != receipt]
-    session["receipts"] = [receipt, *receipts][:RECEIPTS_KEPT]
-
-
 def _submit(meeting: Meeting, draft: services.Draft, form):
-    """Create the contribution (once) and go to the receipt; or explain the refusal."""
+    """Create the contribution (once) and go to the receipt; or explain the refusal.
+
+    The session (a cookie anyone holding the device can read) keeps only the
+    contribution's id, and only until ``/merci`` has shown the code once.
+    """
+    now = utcnow()
     try:
-        contribution, _created = services.submit_contribution(
-            meeting, draft, actor=current_user, now=utcnow()
+        contribution, created = services.submit_contribution(
+            meeting, draft, actor=current_user, now=now
         )
-        receipt = contribution.receipt_code
         db.session.commit()
     except services.ContributionError as error:
         db.session.rollback()
         form.body.errors.append(str(error))
         return None
-    _remember_receipt(receipt)
+    session.pop("receipts", None)  # what older versions kept: readable codes
+    if not created and now - contribution.created_at > REPEAT_SHOWS_RECEIPT:
+        flash("Cette contribution était déjà enregistrée.", "info")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id), code=303)
+    session["receipt_for"] = contribution.id
     return redirect(url_for(".thanks", meeting_id=meeting.id), code=303)
 
 
@@ -222,12 +251,23 @@ def create_easy(meeting_id: int):
 
 @bp.get("/rencontres/<int:meeting_id>/merci")
 def thanks(meeting_id: int):
+    """The receipt, shown once: a second visit (the next person) gets the form."""
     meeting = _meeting_or_404(meeting_id)
-    receipts = session.get("receipts", [])
-    contribution = services.find_by_receipt(receipts[0]) if receipts else None
-    if contribution is None or contribution.meeting_id != meeting.id:
+    contribution_id = session.pop("receipt_for", None)
+    contribution = (
+        db.session.get(Contribution, contribution_id) if isinstance(contribution_id, int) else None
+    )
+    if (
+        contribution is None
+        or contribution.meeting_id != meeting.id
+        or utcnow() - contribution.created_at > RECEIPT_PAGE_WINDOW
+    ):
         return redirect(url_for(".create", meeting_id=meeting.id))
-    return render_template("contributions/thanks.html", meeting=meeting, contribution=contribution)
+    response = make_response(
+        render_template("contributions/thanks.html", meeting=meeting, contribution=contribution)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # --- Following a contribution with its receipt code -----------------------------------
@@ -354,19 +394,22 @@ def support(contribution_id: int):
     if not form.validate_on_submit() or not can_support(current_user, contribution):
         flash("Cette contribution ne peut plus être soutenue.", "error")
     else:
-        user = current_user if current_user.is_authenticated else None
-        added = services.support_contribution(
-            contribution, supporter_key(), user=user, now=utcnow()
-        )
-        db.session.commit()
-        flash(
-            "Merci : votre soutien est enregistré."
-            if added
-            else "Vous soutenez déjà cette contribution.",
-            "success" if added else "info",
-        )
+        flash(*_record_support(contribution))
     target = url_for("meetings.show", meeting_id=contribution.meeting_id)
     return redirect(f"{target}#contribution-{contribution.id}", code=303)
+
+
+def _record_support(contribution: Contribution) -> tuple[str, str]:
+    """Add the support (once per browser, bounded per source); the flash to show."""
+    user = current_user if current_user.is_authenticated else None
+    added = services.support_contribution(contribution, supporter_key(), user=user, now=utcnow())
+    if added and not source_allows("ANON_SUPPORT_LIMIT_SOURCE", "support", contribution.id):
+        db.session.rollback()
+        return FROM_THIS_SOURCE.format(action="soutenu", verb="la soutenir"), "info"
+    db.session.commit()
+    if added:
+        return "Merci : votre soutien est enregistré.", "success"
+    return "Vous soutenez déjà cette contribution.", "info"
 
 
 @bp.route("/contributions/<int:contribution_id>/signaler", methods=["GET", "POST"])
@@ -379,22 +422,23 @@ def report(contribution_id: int):
         abort(404)
     form = ReportForm()
     if form.validate_on_submit():
-        added = moderation.report(
-            contribution,
-            supporter_key(),
-            reason=form.reason.data,
-            note=form.note.data,
-            now=utcnow(),
-        )
-        db.session.commit()
-        flash(
-            "Merci : l'équipe de modération va relire cette contribution."
-            if added
-            else "Vous avez déjà signalé cette contribution : l'équipe va la relire.",
-            "success",
-        )
+        flash(*_record_report(contribution, form))
         target = url_for("meetings.show", meeting_id=contribution.meeting_id)
         return redirect(f"{target}#contribution-{contribution.id}", code=303)
     return render_template("contributions/report.html", contribution=contribution, form=form), (
         422 if form.errors else 200
     )
+
+
+def _record_report(contribution: Contribution, form: ReportForm) -> tuple[str, str]:
+    """Add the report (once per browser, bounded per source); the flash to show."""
+    added = moderation.report(
+        contribution, supporter_key(), reason=form.reason.data, note=form.note.data, now=utcnow()
+    )
+    if added and not source_allows("ANON_REPORT_LIMIT_SOURCE", "report", contribution.id):
+        db.session.rollback()
+        return FROM_THIS_SOURCE.format(action="signalé", verb="la signaler"), "info"
+    db.session.commit()
+    if added:
+        return "Merci : l'équipe de modération va relire cette contribution.", "success"
+    return "Vous avez déjà signalé cette contribution : l'équipe va la relire.", "success"

@@ -335,7 +335,7 @@ RULES: dict[str, Rule] = {
     "contributions.thanks": Rule(
         "/rencontres/<int:meeting_id>/merci",
         PUBLIC,
-        note="Montre le reçu gardé dans la session ; sans reçu, renvoie au formulaire.",
+        note="Montre une seule fois le reçu qui vient d'être donné ; sinon, renvoie au formulaire.",
         variants=ON_DRAFT_MEETING,
     ),
     "contributions.track": Rule(

@@ -36,7 +36,34 @@ PROFILES: dict[str, dict] = {
 # isolates that can make text read differently from what it is (CVE-2021-42574).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"[ \t]+")
-_TAG_START = re.compile(r"<(?=[A-Za-z!/?])")
+# Every HTML element name (current and obsolete), and SVG's and MathML's:
+# only these make ``<name`` markup. Anything else in angle brackets (« Il faut
+# <plus> de places ») is the participant's words, kept as text.
+_ELEMENT_NAMES = """
+a abbr acronym address applet area article aside audio b base basefont bdi bdo
+bgsound big blink blockquote body br button canvas caption center cite code col
+colgroup command content data datalist dd del details dfn dialog dir div dl dt
+element em embed fieldset figcaption figure font footer form frame frameset h1 h2
+h3 h4 h5 h6 head header hgroup hr html i iframe image img input ins isindex kbd
+keygen label layer legend li link listing main map mark marquee math menu menuitem
+meta meter multicol nav nextid nobr noembed noframes noscript object ol optgroup
+option output p param picture plaintext portal pre progress q rb rp rt rtc ruby s
+samp script search section select shadow slot small source spacer span strike
+strong style sub summary sup svg table tbody td template textarea tfoot th thead
+time title tr track tt u ul var video wbr xml xmp
+animate animatemotion animatetransform circle clippath defs desc ellipse filter
+foreignobject g line lineargradient marker mask metadata mpath path pattern polygon
+polyline radialgradient rect set stop switch symbol text tspan use view
+annotation annotation-xml maction menclose merror mfenced mfrac mi mmultiscripts mn
+mo mover mpadded mphantom mroot mrow ms mspace msqrt mstyle msub msubsup msup mtable
+mglyph malignmark mtd mtext mtr munder munderover semantics
+"""
+HTML_ELEMENTS = frozenset(_ELEMENT_NAMES.split())
+_ELEMENT = "|".join(sorted(HTML_ELEMENTS, key=len, reverse=True))
+# ``<`` that opens markup: an element's start or end tag, a comment, a declaration.
+_OPENS_MARKUP = rf"/?(?:{_ELEMENT})(?:[\s/>]|$)|[!?]"
+_TAG_START = re.compile(rf"<(?={_OPENS_MARKUP})", re.IGNORECASE)
+_NOT_MARKUP = re.compile(rf"<(?!{_OPENS_MARKUP})", re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
@@ -50,7 +77,8 @@ def _normalise(text: str) -> str:
 def clean_text(text: str | None) -> str:
     """Return plain text: no markup, no control characters, tidy whitespace.
 
-    Tags are removed (``<script>x</script>`` keeps only ``x``); entities are
+    HTML tags are removed (``<script>x</script>`` keeps only ``x``); words in
+    angle brackets that are no HTML element (``<plus>``) are kept; entities are
     decoded back so that ``a < b`` stays ``a < b``: the text is stored plain
     and escaped by Jinja (or the export writer) wherever it is shown.
     """
@@ -59,7 +87,9 @@ def clean_text(text: str | None) -> str:
     text = _CONTROL.sub("", text)
     # Repeat until stable: "<<script>script>" hides a tag behind another one.
     for _ in range(5):
-        stripped = html.unescape(bleach.clean(text, tags=set(), attributes={}, strip=True))
+        # A "<" that opens no HTML element is escaped, so bleach keeps it as text.
+        kept = _NOT_MARKUP.sub("&lt;", text)
+        stripped = html.unescape(bleach.clean(kept, tags=set(), attributes={}, strip=True))
         if stripped == text:
             break
         text = stripped

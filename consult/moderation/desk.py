@@ -7,9 +7,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from consult.analysis.personal_data import find_personal_data
 from consult.contributions.models import AUTHOR_TYPES, KINDS, STATUSES, Contribution
-from consult.contributions.services import ContributionError
+from consult.contributions.services import ContributionError, personal_data_findings
 from consult.core.db import get_or_404, small_int, utcnow
 from consult.core.security import roles_required
 from consult.extensions import db
@@ -118,7 +117,7 @@ def _review_page(contribution: Contribution, filters: QueueFilters, decision=Non
         tag_form=tag_form,
         tags=tagging.tags_of(contribution),
         suggestions=tagging.suggestions_of(contribution),
-        findings=find_personal_data(contribution.body),
+        findings=personal_data_findings(contribution),
         similar=similar_to(contribution) if contribution.status in ("pending", "published") else [],
         merged=services.merged_sources(contribution),
         reports=_open_reports(contribution),

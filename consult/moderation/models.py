@@ -29,6 +29,7 @@ ACTIONS = {
     "edit": "Modification du texte",
     "mask": "Masquage de données personnelles",
     "merge": "Fusion de doublons",
+    "unmerge": "Fusion annulée",
     "report": "Signalement",
     "report_handled": "Signalement traité",
     "tag": "Étiquette ajoutée",

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from consult.analysis.personal_data import find_personal_data, mask_personal_data
 from consult.contributions.models import Contribution
-from consult.contributions.services import check_body
+from consult.contributions.services import check_body, detect_personal_data, mask_signature
 from consult.core.sanitize import clean_text
 from consult.extensions import db
 from consult.moderation.models import REJECTION_REASONS, REPORT_REASONS, ModerationEvent, Report
@@ -101,7 +101,7 @@ def _replace_body(contribution, new_body, *, actor, action, reason, now) -> Cont
         contribution.original_body = contribution.body
     contribution.body = new_body
     contribution.edited_at, contribution.edited_by_id = now, actor.id
-    contribution.has_personal_data = bool(find_personal_data(new_body))
+    detect_personal_data(contribution)
     _record(contribution, actor, action, before, reason=reason, now=now)
     return contribution
 
@@ -118,12 +118,13 @@ def edit_text(contribution: Contribution, new_body: str, *, actor, reason: str =
 
 
 def mask(contribution: Contribution, *, actor, now, findings=None) -> Contribution:
-    """Mask the personal data found (or the given findings) in the text."""
+    """Mask the personal data found (or the given findings) in the text and signature."""
     findings = find_personal_data(contribution.body) if findings is None else findings
-    if not findings:
+    signature = mask_signature(contribution)
+    if not findings and not signature:
         raise ModerationError("Aucune donnée personnelle à masquer dans ce texte.")
     masked = mask_personal_data(contribution.body, findings)
-    kinds = ", ".join(sorted({f.label for f in findings}))
+    kinds = ", ".join(sorted({f.label for f in findings + signature}))
     return _replace_body(contribution, masked, actor=actor, action="mask", reason=kinds, now=now)
 
 
