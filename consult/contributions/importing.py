@@ -7,21 +7,13 @@ Every row goes through :func:`consult.contributions.services.submit_contribution
 so an imported contribution is cleaned and checked like one typed online.
 """
 
-import codecs
-import csv
 import hashlib
-import io
 import re
-import unicodedata
-import warnings
-import zipfile
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import PurePath
 from typing import NamedTuple
 
-import openpyxl
 import sqlalchemy as sa
 from werkzeug.utils import secure_filename
 
@@ -29,6 +21,16 @@ from consult.contributions import services
 from consult.contributions.models import AUTHOR_TYPES, KINDS, Contribution, ContributionImport
 from consult.core.db import utcnow
 from consult.core.sanitize import clean_line, clean_text
+from consult.core.spreadsheets import (
+    ImportFileError,
+    Rejection,
+    Row,
+    Table,
+    by_name,
+    normalise_cell,
+    read_table,
+    shown_cell,
+)
 from consult.extensions import db
 from consult.schemes.models import Public, Territory
 
@@ -45,19 +47,9 @@ ACCEPTED_COLUMNS = {
     "groupe": "Groupe au nom duquel on s'exprime, par exemple « Atelier 2 » (facultatif)",
     "date": "Date de la contribution : jj/mm/aaaa ou aaaa-mm-jj (facultatif)",
 }
-MAX_ROWS = 10_000
-MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 100
-RATIO_CHECKED_ABOVE = 1024 * 1024  # tiny workbooks may compress well: nothing to fear
-MAX_ZIP_MEMBERS = 1000
-MAX_COLUMNS = 200
-MAX_HEADER_LENGTH = 200
 MAX_PSEUDONYM = 80
 MAX_GROUP = 200
 KEY_LENGTH = Contribution.__table__.c.idempotency_key.type.length
-DELIMITERS = ";,\t"
-SINGLE_COLUMN = "\x1f"  # the ASCII unit separator: never typed in a contribution
 
 HEADER_SYNONYMS = {
     "texte": ("texte", "textes", "contribution", "avis", "verbatim", "propos", "commentaire"),
@@ -75,33 +67,12 @@ AUTHOR_SYNONYMS = {"proche": "proche_aidant", "aidant": "proche_aidant", "aidant
 DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y")
 
 
-class ImportFileError(Exception):
-    """A French message explaining why a file or a column mapping cannot be used."""
-
-
 class ImportRejected(Exception):
     """A French message explaining why nothing was imported; ``preview`` tells which lines."""
 
     def __init__(self, message: str, preview: "Preview | None" = None):
         super().__init__(message)
         self.preview = preview
-
-
-class Row(list):
-    """The cells of one spreadsheet line (a list of str) and its 1-based ``line`` number."""
-
-    def __init__(self, cells: Iterable[str], line: int):
-        super().__init__(cells)
-        self.line = line
-
-
-@dataclass
-class Table:
-    """What a file holds: column names and the non-blank rows under them."""
-
-    headers: list[str]
-    rows: list[Row]
-    header_line: int = 1
 
 
 @dataclass
@@ -111,17 +82,6 @@ class RowDraft:
     line: int
     draft: services.Draft
     written_on: date | None = None
-
-
-@dataclass
-class Rejection:
-    """A line the import refuses, with the French reason(s)."""
-
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"ligne {self.line} : {self.reason}"
 
 
 class Duplicate(NamedTuple):
@@ -155,22 +115,6 @@ class ImportResult:
 
 # --- Normalising labels --------------------------------------------------------------
 
-_PUNCTUATION = str.maketrans(
-    {
-        **{".": "·", "•": "·", "⋅": "·", "œ": "oe", "æ": "ae"},
-        **dict.fromkeys("-_'’/", " "),
-    }
-)
-_PARENTHESISED = re.compile(r"\((\w+)\)")
-
-
-def normalise_cell(text: str | None) -> str:
-    """Lower case, no accents, single spaces; "(e)", ".e", "•e" all become "·e"."""
-    text = _PARENTHESISED.sub(r"·\1", (text or "").casefold())
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(plain.translate(_PUNCTUATION).replace(" ·", "·").split())
-
 
 def _variants(text: str) -> list[str]:
     """A normalised label and its forms without inclusive-writing suffix or plural."""
@@ -200,228 +144,6 @@ def _lookup(index: dict, raw: str):
 _KIND_INDEX = _choice_index(KINDS)
 _AUTHOR_INDEX = _choice_index(AUTHOR_TYPES, AUTHOR_SYNONYMS)
 _HEADER_INDEX = {word: name for name, words in HEADER_SYNONYMS.items() for word in words}
-
-
-def shown_cell(raw: str, limit: int = 60) -> str:
-    """A cell value quoted in a message: one printable line, shortened."""
-    text = " ".join("".join(ch for ch in raw if ch.isprintable() or ch.isspace()).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# --- Reading files -------------------------------------------------------------------
-
-
-def read_table(filename: str, content: bytes, *, rows_are: str = "aucune contribution") -> Table:
-    """Read the headers and rows of a CSV or XLSX file (first sheet).
-
-    ``rows_are`` names what a file with headers only lacks ("aucune mesure"…).
-
-    :raises ImportFileError: unknown or mismatched format, empty file, no rows,
-        more than ``MAX_ROWS`` rows, oversized or zip-bomb workbook.
-    """
-    extension = _extension(filename)
-    if not content or not content.strip():
-        raise ImportFileError("Le fichier est vide.")
-    if len(content) > MAX_FILE_BYTES:
-        raise ImportFileError(
-            f"Le fichier est trop lourd ({len(content) // 1024} Ko) : "
-            f"{MAX_FILE_BYTES // (1024 * 1024)} Mo au maximum."
-        )
-    lines = _xlsx_lines(content) if extension == ".xlsx" else _csv_lines(content)
-    return _table(lines, rows_are)
-
-
-def _extension(filename: str) -> str:
-    extension = PurePath(filename or "").suffix.lower()
-    if extension in (".csv", ".xlsx"):
-        return extension
-    if extension in (".xls", ".ods"):
-        raise ImportFileError(
-            f"Les fichiers {extension} ne sont pas pris en charge : dans le tableur, "
-            "enregistrez le fichier au format .xlsx ou .csv."
-        )
-    raise ImportFileError("Format non pris en charge : envoyez un fichier .csv ou .xlsx.")
-
-
-def _table(lines: Iterator[tuple[int, list[str]]], rows_are: str) -> Table:
-    """Skip blank lines, take the first other one as headers, bound the row count."""
-    headers, header_line, rows = None, 0, []
-    for line, cells in lines:
-        if not any(cell.strip() for cell in cells):
-            continue
-        if headers is None:
-            headers, header_line = _headers(cells), line
-        elif len(rows) >= MAX_ROWS:
-            raise ImportFileError(
-                f"Le fichier contient plus de {_thousands(MAX_ROWS)} lignes : "
-                "découpez-le en plusieurs fichiers."
-            )
-        else:
-            rows.append(Row(cells, line))
-    if headers is None:
-        raise ImportFileError("Le fichier est vide.")
-    if not rows:
-        raise ImportFileError(
-            f"Le fichier ne contient {rows_are} : seulement la ligne des titres de colonnes."
-        )
-    return Table(headers=headers, rows=rows, header_line=header_line)
-
-
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", "\u202f")
-
-
-def _headers(cells: list[str]) -> list[str]:
-    if any(len(cell) > MAX_HEADER_LENGTH for cell in cells):
-        raise ImportFileError(
-            "La première ligne doit donner le nom des colonnes (texte, type, auteur…) ; "
-            "elle semble contenir une contribution. Ajoutez une ligne de titres."
-        )
-    return [clean_line(cell) or f"Colonne {index}" for index, cell in enumerate(cells, 1)]
-
-
-def _trimmed(cells: list[str]) -> list[str]:
-    cells = cells[:MAX_COLUMNS]
-    while cells and not cells[-1].strip():
-        cells.pop()
-    return cells
-
-
-def _csv_lines(content: bytes) -> Iterator[tuple[int, list[str]]]:
-    if content.startswith(b"PK\x03\x04"):
-        raise ImportFileError(
-            "Ce fichier n'est pas un CSV mais sans doute un classeur Excel : "
-            "envoyez-le avec l'extension .xlsx."
-        )
-    text = _decode(content)
-    delimiter, text = _delimiter(text)
-    return _csv_records(text, delimiter)
-
-
-def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    line = 0
-    try:
-        for line, cells in enumerate(reader, 1):
-            yield line, _trimmed(cells)
-    except csv.Error as error:
-        raise ImportFileError(f"Le fichier CSV est illisible vers la ligne {line + 1}.") from error
-
-
-def _decode(content: bytes) -> str:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252/Latin-1."""
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "cp1252", "latin-1")
-    for encoding in encodings:
-        try:
-            text = content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            return text
-    raise ImportFileError(
-        "Ce fichier ne ressemble pas à un fichier CSV (texte) : "
-        "vérifiez son format ou enregistrez-le en .csv ou .xlsx depuis le tableur."
-    )
-
-
-def _looks_like_text(text: str) -> bool:
-    sample = text[:100_000]
-    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r")
-    return "\x00" not in sample and controls <= 10 + len(sample) // 100
-
-
-def _delimiter(text: str) -> tuple[str, str]:
-    """The delimiter, and the text without Excel's "sep=;" hint line if there was one.
-
-    Taken from that hint, else the header line (when only one candidate occurs
-    in it), else csv.Sniffer, else ";" as French Excel writes. A header without
-    any candidate means one column: then nothing splits a line.
-    """
-    first, _, rest = text.partition("\n")
-    hint = first.strip()
-    if hint.startswith("sep=") and len(hint) == 5:
-        return hint[4], rest
-    present = [delimiter for delimiter in DELIMITERS if delimiter in first]
-    if len(present) == 1:
-        return present[0], text
-    if not present:
-        return SINGLE_COLUMN, text
-    try:
-        return csv.Sniffer().sniff(text[:20_000], delimiters=DELIMITERS).delimiter, text
-    except csv.Error:
-        return ";", text
-
-
-def _xlsx_lines(content: bytes) -> Iterator[tuple[int, list[str]]]:
-    _check_zip(content)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            rows = _sheet_rows(workbook)
-    except Exception as error:  # openpyxl raises anything on a damaged workbook
-        raise ImportFileError(
-            "Ce classeur .xlsx est illisible : "
-            "ouvrez-le dans le tableur et enregistrez-le à nouveau."
-        ) from error
-    return iter(rows)
-
-
-def _sheet_rows(workbook) -> list[tuple[int, list[str]]]:
-    """Read the first sheet, stopping as soon as it has too many non-blank rows."""
-    try:
-        sheet = workbook.worksheets[0]
-        rows, filled = [], 0
-        for line, values in enumerate(
-            sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True), 1
-        ):
-            cells = _trimmed([_cell_text(value) for value in values])
-            if cells:
-                rows.append((line, cells))
-                filled += 1
-            if filled > MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        workbook.close()
-
-
-def _check_zip(content: bytes) -> None:
-    """Refuse what is not a zip, and zip bombs, before openpyxl inflates anything."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
-        raise ImportFileError(
-            "Ce fichier n'est pas un classeur .xlsx valide : enregistrez-le au format .xlsx "
-            "(Excel, LibreOffice) ou en .csv."
-        ) from error
-    size = sum(member.file_size for member in members)
-    packed = max(1, sum(member.compress_size for member in members))
-    too_compressed = size > RATIO_CHECKED_ABOVE and size > MAX_COMPRESSION_RATIO * packed
-    if len(members) > MAX_ZIP_MEMBERS or size > MAX_UNCOMPRESSED_BYTES or too_compressed:
-        raise ImportFileError(
-            "Ce classeur est anormalement volumineux une fois décompressé : il a été refusé. "
-            "Enregistrez les contributions en .csv."
-        )
-
-
-def _cell_text(value) -> str:
-    """An XLSX cell as text: dates as yyyy-mm-dd, 12.0 as 12."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        if value.time() == time():
-            return value.date().isoformat()
-        return value.isoformat(sep=" ", timespec="minutes")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 # --- Column mapping ------------------------------------------------------------------
@@ -519,17 +241,6 @@ class _References:
         )
 
 
-def by_name(items) -> dict[str, int]:
-    """Normalised name → id, then code → id where no name already took it."""
-    items = list(items)
-    index: dict[str, int] = {}
-    for name, _code, ident in items:
-        index.setdefault(normalise_cell(name), ident)
-    for _name, code, ident in items:
-        index.setdefault(normalise_cell(code), ident)
-    return index
-
-
 def preview(meeting, table: Table, mapping: dict, *, now: datetime | None = None) -> Preview:
     """Check every row as the import would, without writing anything.
 
@@ -554,8 +265,7 @@ def preview(meeting, table: Table, mapping: dict, *, now: datetime | None = None
 
 def _parse_row(row: Row, mapping, references: _References, latest: date):
     def value(name: str) -> str:
-        index = mapping.get(name)
-        return row[index] if index is not None and index < len(row) else ""
+        return row.cell(mapping.get(name))
 
     reasons: list[str] = []
 

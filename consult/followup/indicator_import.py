@@ -9,8 +9,8 @@ updates the definition, so the downloaded template can be sent back half filled.
 :func:`check` is the dry run: every refused line with its number and a French
 reason. :func:`run_import` saves everything or nothing; sending the same file again
 updates the values (one value per indicator, year and territory), never duplicates.
-Files are read and checked by :mod:`consult.contributions.importing` (size, format,
-encoding, delimiter, zip bombs).
+Files are read and checked by :mod:`consult.core.spreadsheets` (size, format,
+encoding, delimiter, zip bombs, real rows and cells).
 """
 
 import csv
@@ -18,7 +18,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from consult.contributions.importing import (
+from consult.core.sanitize import clean_line, clean_text, safe_cell
+from consult.core.spreadsheets import (
     ImportFileError,
     Rejection,
     Row,
@@ -28,7 +29,6 @@ from consult.contributions.importing import (
     read_table,
     shown_cell,
 )
-from consult.core.sanitize import clean_line, clean_text, safe_cell
 from consult.extensions import db
 from consult.followup.models import indicator_kind
 from consult.followup.services import (
@@ -138,7 +138,7 @@ class ImportOutcome:
 
 
 def read(filename: str, content: bytes) -> Table:
-    """The file's table (see :func:`consult.contributions.importing.read_table`)."""
+    """The file's table (see :func:`consult.core.spreadsheets.read_table`)."""
     return read_table(filename, content, rows_are="aucune mesure")
 
 
@@ -223,8 +223,7 @@ def check(scheme: Scheme, table: Table) -> CheckResult:
 
 def _parse(row: Row, columns: dict[str, int], references: _References) -> Line:
     def cell(name: str) -> str:
-        index = columns.get(name)
-        return row[index].strip() if index is not None and index < len(row) else ""
+        return row.cell(columns.get(name)).strip()
 
     reasons: list[str] = []
 

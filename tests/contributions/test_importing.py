@@ -21,6 +21,7 @@ from consult.contributions.importing import (
     store_upload,
 )
 from consult.contributions.models import Contribution, ContributionImport
+from consult.core import spreadsheets
 
 NOW = datetime(2025, 3, 14, 10, 0, tzinfo=UTC)
 HEADERS = "texte;type;auteur;pseudonyme;publics;territoire;groupe;date"
@@ -167,9 +168,9 @@ def test_zip_bomb_is_refused_before_openpyxl_opens_it(monkeypatch):
     def never(*args, **kwargs):
         raise AssertionError("openpyxl must not open a zip bomb")
 
-    monkeypatch.setattr(importing.openpyxl, "load_workbook", never)
+    monkeypatch.setattr(spreadsheets.openpyxl, "load_workbook", never)
     huge = _zip_of_zeros(60 * 1024 * 1024)
-    assert len(huge) < importing.MAX_FILE_BYTES
+    assert len(huge) < spreadsheets.MAX_FILE_BYTES
     with pytest.raises(ImportFileError, match="anormalement volumineux"):
         read_table("bombe.xlsx", huge)
     dense = _zip_of_zeros(5 * 1024 * 1024)  # under 50 MB, but compressed a thousandfold
@@ -178,7 +179,7 @@ def test_zip_bomb_is_refused_before_openpyxl_opens_it(monkeypatch):
 
 
 def test_too_many_rows_are_refused(monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 3)
     four = ["Texte", "un avis", "deux avis", "trois avis", "quatre avis"]
     with pytest.raises(ImportFileError, match="plus de 3 lignes"):
         read_table("long.csv", csv_bytes(*four))
@@ -188,7 +189,7 @@ def test_too_many_rows_are_refused(monkeypatch):
 
 
 def test_too_heavy_file_is_refused(monkeypatch):
-    monkeypatch.setattr(importing, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(spreadsheets, "MAX_FILE_BYTES", 100)
     with pytest.raises(ImportFileError, match="trop lourd"):
         read_table("lourd.csv", csv_bytes("Texte", "x" * 200))
 
@@ -452,7 +453,7 @@ def test_odd_but_readable_csv_is_checked_row_by_row(db, make_meeting):
     unclosed = read_table("a.csv", b'texte\n"jamais ferm\xe9\n')
     assert [(row.line, list(row)) for row in unclosed.rows] == [(2, ["jamais fermé\n"])]
     wide = read_table("b.csv", b"texte;type\n" + b"a;" * 5000 + b"\n")
-    assert len(wide.rows[0]) == importing.MAX_COLUMNS
+    assert len(wide.rows[0]) == spreadsheets.MAX_COLUMNS
     invisible = read_table("c.csv", "\ufeff\n\n\ntexte\n\u202e\n".encode())
     assert [row.line for row in invisible.rows] == [5]
     result = preview(make_meeting(), invisible, {"texte": 0}, now=NOW)
