@@ -197,7 +197,7 @@ def check_mapping(mapping: dict, headers: list[str]) -> dict[str, int]:
 
 
 def _column(name: str, index, headers: list[str]) -> int:
-    if isinstance(index, str) and index.strip().isdigit():
+    if isinstance(index, str) and re.fullmatch(r"[0-9]{1,6}", index.strip()):
         index = int(index)
     if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(headers):
         raise ImportFileError(f"La colonne choisie pour « {name} » n'existe pas dans le fichier.")

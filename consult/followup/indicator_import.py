@@ -82,6 +82,8 @@ HEADER_SYNONYMS = {
 }
 _SMALL_WORDS = {"de", "du", "la", "le", "l", "d", "des"}
 MAX_SOURCE = 300
+YEAR = re.compile(r"[0-9]{4}")
+POSITION = re.compile(r"[0-9]{1,6}")
 MAX_COMMENT = 5000
 
 
@@ -259,7 +261,7 @@ def _indicator(fiche_cell: str, indicator_cell: str, references: _References) ->
     if not indicator_cell:
         raise _Invalid("indicateur manquant (sa position dans la fiche ou son libellé)")
     indicators = list(fiche.indicators)
-    if indicator_cell.isdigit():
+    if POSITION.fullmatch(indicator_cell):
         position = int(indicator_cell)
         if not 1 <= position <= len(indicators):
             raise _Invalid(
@@ -300,7 +302,8 @@ def _kind(raw: str) -> str:
 def _year(raw: str, label: str = "année") -> int | None:
     if not raw:
         return None
-    if not raw.isdigit() or not 1900 <= int(raw) <= 2200:
+    # Only ASCII digits: "²⁰²⁴".isdigit() is true, and int() refuses it.
+    if not YEAR.fullmatch(raw) or not 1900 <= int(raw) <= 2200:
         raise _Invalid(f"{label} « {shown_cell(raw)} » non reconnue : une année comme 2026")
     return int(raw)
 

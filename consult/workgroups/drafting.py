@@ -428,7 +428,8 @@ def _next_number(group: WorkingGroup) -> str:
             Fiche.scheme_id == group.scheme_id, Fiche.number.startswith(prefix)
         )
     ).all()
-    used = [int(n.removeprefix(prefix)) for n in numbers if n.removeprefix(prefix).isdigit()]
+    tails = [n.removeprefix(prefix) for n in numbers]
+    used = [int(tail) for tail in tails if tail.isascii() and tail.isdigit()]  # not "²"
     return f"{prefix}{max(used, default=0) + 1}"
 
 
