@@ -91,6 +91,15 @@ class Duplicate(NamedTuple):
     first_line: int
 
 
+class Existing(NamedTuple):
+    """A line already in the meeting: imported from the same file before, or the same
+    text, author type (and date, when the line gives one) as a contribution there."""
+
+    line: int
+    contribution_id: int
+    same_file: bool
+
+
 @dataclass
 class Preview:
     """The dry run: what would be created, what is refused and what looks repeated."""
@@ -98,18 +107,27 @@ class Preview:
     valid: list[RowDraft] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
+    existing: list[Existing] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return bool(self.valid) and not self.rejected
 
+    @property
+    def new(self) -> list[RowDraft]:
+        """The valid lines not already in the meeting."""
+        known = {item.line for item in self.existing}
+        return [row for row in self.valid if row.line not in known]
+
 
 @dataclass
 class ImportResult:
-    """What an import did: ``created`` new rows, ``skipped`` rows an earlier run made."""
+    """What an import did: ``created`` new rows, ``skipped`` rows an earlier run made
+    (``already`` of them recognised in the meeting by file or by text)."""
 
     created: int = 0
     skipped: int = 0
+    already: int = 0
     contributions: list[Contribution] = field(default_factory=list)
 
 
@@ -241,8 +259,17 @@ class _References:
         )
 
 
-def preview(meeting, table: Table, mapping: dict, *, now: datetime | None = None) -> Preview:
+def preview(
+    meeting,
+    table: Table,
+    mapping: dict,
+    *,
+    now: datetime | None = None,
+    upload: ContributionImport | None = None,
+) -> Preview:
     """Check every row as the import would, without writing anything.
+
+    Also lists the rows already in the meeting (see :func:`already_in_meeting`).
 
     :raises ImportFileError: when the mapping itself is unusable.
     """
@@ -260,7 +287,105 @@ def preview(meeting, table: Table, mapping: dict, *, now: datetime | None = None
         if text_key in first_lines:
             result.duplicates.append(Duplicate(row.line, first_lines[text_key]))
         first_lines.setdefault(text_key, row.line)
+    result.existing = already_in_meeting(meeting, result.valid, upload)
     return result
+
+
+# --- Rows already in the meeting -----------------------------------------------------
+
+
+def file_checksum(content: bytes) -> str:
+    """The SHA-256 of an uploaded file, which recognises it when it comes again."""
+    return hashlib.sha256(content).hexdigest()
+
+
+def already_in_meeting(meeting, rows: list[RowDraft], upload=None) -> list[Existing]:
+    """The rows the meeting already holds, each with the contribution it repeats.
+
+    Same file: an earlier upload of the same bytes (checksum) was imported, and the
+    row's line became a contribution. Else same text (normalised), same author type,
+    and the same date when the row gives one.
+    """
+    from_file = _imported_lines(meeting, upload)
+    by_text = _texts_in_meeting(meeting)
+    found = []
+    for row in rows:
+        if row.line in from_file:
+            found.append(Existing(row.line, from_file[row.line], True))
+            continue
+        same = by_text.get((normalise_cell(row.draft.body), row.draft.author_type), [])
+        match = next((i for day, i in same if row.written_on in (None, day)), None)
+        if match is not None:
+            found.append(Existing(row.line, match, False))
+    return found
+
+
+def _imported_lines(meeting, upload) -> dict[int, int]:
+    """Line → contribution made from it by an earlier import of the same file."""
+    if upload is None or not upload.checksum:
+        return {}
+    earlier = db.session.scalars(
+        sa.select(ContributionImport.id).where(
+            ContributionImport.meeting_id == meeting.id,
+            ContributionImport.checksum == upload.checksum,
+            ContributionImport.id != upload.id,
+        )
+    ).all()
+    if not earlier:
+        return {}
+    prefixes = [Contribution.idempotency_key.startswith(f"import:{ident}:") for ident in earlier]
+    made = db.session.execute(
+        sa.select(Contribution.idempotency_key, Contribution.id).where(
+            Contribution.meeting_id == meeting.id, sa.or_(*prefixes)
+        )
+    )
+    return {int(key.rsplit(":", 1)[1]): ident for key, ident in made}
+
+
+def identical_groups(meeting_id: int) -> list[list[Contribution]]:
+    """The meeting's contributions that repeat one another word for word.
+
+    Same text as written (normalised), same type, same author type; pending or
+    published and not merged. Each group starts with the one to keep: the oldest
+    published one, else the oldest.
+    """
+    contributions = db.session.scalars(
+        sa.select(Contribution)
+        .where(
+            Contribution.meeting_id == meeting_id,
+            Contribution.status.in_(("pending", "published")),
+            Contribution.merged_into_id.is_(None),
+        )
+        .order_by(Contribution.id)
+    )
+    groups: dict[tuple[str, str, str], list[Contribution]] = {}
+    for item in contributions:
+        key = (normalise_cell(item.original_body or item.body), item.kind, item.author_type)
+        groups.setdefault(key, []).append(item)
+    return [
+        sorted(group, key=lambda item: (item.status != "published", item.id))
+        for group in groups.values()
+        if len(group) > 1
+    ]
+
+
+def _texts_in_meeting(meeting) -> dict[tuple[str, str], list[tuple[date, int]]]:
+    """(normalised text as written, author type) → [(day, id)] of every contribution."""
+    found: dict[tuple[str, str], list[tuple[date, int]]] = {}
+    rows = db.session.execute(
+        sa.select(
+            Contribution.id,
+            sa.func.coalesce(Contribution.original_body, Contribution.body),
+            Contribution.author_type,
+            Contribution.created_at,
+        )
+        .where(Contribution.meeting_id == meeting.id)
+        .order_by(Contribution.id)
+    )
+    for ident, body, author_type, created_at in rows:
+        key = (normalise_cell(body), author_type)
+        found.setdefault(key, []).append((created_at.date(), ident))
+    return found
 
 
 def _parse_row(row: Row, mapping, references: _References, latest: date):
@@ -387,25 +512,33 @@ def run_import(
     now: datetime,
     import_id=None,
     upload: ContributionImport | None = None,
+    include_existing: bool = False,
 ) -> ImportResult:
     """Create every row's contribution, or none if any row or the meeting is refused.
 
     With ``import_id`` (or ``upload``, whose id is used), each row gets the
     idempotency key ``import:<id>:<line>``: confirming the same import twice
     creates nothing the second time. With ``upload``, it is marked imported.
+    Rows already in the meeting (:func:`already_in_meeting`) are skipped unless
+    ``include_existing``.
 
     :raises ImportRejected: rejected rows, closed meeting, actor not staff,
         upload already imported; nothing is written then.
     :raises ImportFileError: unusable mapping.
     """
     _check_allowed(meeting, actor, upload)
-    result = preview(meeting, table, mapping, now=now)
+    result = preview(meeting, table, mapping, now=now, upload=upload)
     if result.rejected:
         raise ImportRejected(_rejected_message(len(result.rejected)), preview=result)
     if upload is not None and import_id is None:
         import_id = upload.id
+    known = (
+        {} if include_existing else {item.line: item.contribution_id for item in result.existing}
+    )
     with db.session.begin_nested():
-        outcome = _create_all(meeting, result.valid, actor=actor, now=now, import_id=import_id)
+        outcome = _create_all(
+            meeting, result.valid, known, actor=actor, now=now, import_id=import_id
+        )
         if upload is not None:
             upload.mapping = check_mapping(mapping, table.headers)
             mark_imported(upload, outcome.created)
@@ -431,9 +564,15 @@ def _rejected_message(count: int) -> str:
     return f"Rien n'a été importé : {lines}. Corrigez le fichier puis déposez-le à nouveau."
 
 
-def _create_all(meeting, rows: list[RowDraft], *, actor, now, import_id) -> ImportResult:
+def _create_all(meeting, rows: list[RowDraft], known, *, actor, now, import_id) -> ImportResult:
+    """Submit each row, except those ``known`` (line → the contribution already there)."""
     outcome = ImportResult()
     for row in rows:
+        if row.line in known:
+            outcome.contributions.append(db.session.get(Contribution, known[row.line]))
+            outcome.skipped += 1
+            outcome.already += 1
+            continue
         row.draft.idempotency_key = idempotency_key(import_id, row.line)
         try:
             contribution, created = services.submit_contribution(
@@ -473,6 +612,7 @@ def store_upload(meeting, filename: str, content: bytes, actor) -> ContributionI
     table = read_table(filename, content)
     upload = ContributionImport(
         meeting_id=meeting.id,
+        checksum=file_checksum(content),
         created_by_id=getattr(actor, "id", None),
         filename=safe_filename(filename),
         content=content,

@@ -507,3 +507,93 @@ def test_safe_filename_keeps_the_extension_within_255_characters():
     long_name = safe_filename("é" * 10 + "a" * 400 + ".xlsx")
     assert len(long_name) == 255
     assert long_name.endswith("a.xlsx")
+
+
+# --- Importing the same file again (issue 16 #2) --------------------------------------
+
+AGAIN = "texte;auteur;date\nPlus de bus le dimanche;usager;02/03/2025\nUn guichet unique;élu;\n"
+
+
+def upload_and_confirm(client, meeting, content: bytes, filename="papiers.csv", **confirm):
+    response = client.post(
+        f"/rencontres/{meeting.id}/import",
+        data={"file": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    preview_page = client.get(response.headers["Location"])
+    confirmed = client.post(response.headers["Location"] + "/confirmer", data=confirm)
+    return preview_page.get_data(as_text=True), confirmed
+
+
+def test_the_same_file_again_is_recognised_by_the_dry_run_and_skipped(
+    client, login, make_meeting, facilitator, count
+):
+    meeting = make_meeting(status="open")
+    login(facilitator)
+    upload_and_confirm(client, meeting, AGAIN.encode())
+    assert count(Contribution, Contribution.meeting_id == meeting.id) == 2
+    page, confirmed = upload_and_confirm(client, meeting, AGAIN.encode(), "encore.csv")
+    assert "2</span> ligne(s) déjà dans la rencontre" in page
+    assert "Ligne 2 : importée depuis ce même fichier" in page
+    assert "Importer les 0 nouvelles contributions" in page
+    assert confirmed.status_code == 303
+    assert count(Contribution, Contribution.meeting_id == meeting.id) == 2
+    flashed = client.get(confirmed.headers["Location"]).get_data(as_text=True)
+    assert "2 ligne(s) déjà dans la rencontre : laissée(s) de côté" in flashed
+
+
+def test_a_corrected_file_adds_only_its_new_rows(db, make_meeting, facilitator, count):
+    meeting = make_meeting()
+    first = read_table("a.csv", AGAIN.encode())
+    run_import(meeting, first, guess_mapping(first.headers), actor=facilitator, now=NOW)
+    corrected = read_table(
+        "b.csv",
+        (
+            "auteur;texte;date\n"
+            "usager;Plus  de bus le DIMANCHE;2025-03-02\n"  # same text, author and date
+            "élu;Un guichet unique;01/03/2025\n"  # dated now: the first import had no date
+            "usager;Un guichet unique;\n"  # another author type
+            "usager;Plus de bus le dimanche;05/03/2025\n"  # another date
+            "proche;Des aidants épuisés;\n"
+        ).encode(),
+    )
+    mapping = guess_mapping(corrected.headers)
+    dry_run = preview(meeting, corrected, mapping, now=NOW)
+    assert [(item.line, item.same_file) for item in dry_run.existing] == [(2, False)]
+    result = run_import(meeting, corrected, mapping, actor=facilitator, now=NOW)
+    assert (result.created, result.already, result.skipped) == (4, 1, 1)
+    assert count(Contribution, Contribution.meeting_id == meeting.id) == 6
+
+
+def test_rows_already_there_are_imported_when_asked(
+    client, login, make_meeting, facilitator, count
+):
+    meeting = make_meeting(status="open")
+    login(facilitator)
+    upload_and_confirm(client, meeting, AGAIN.encode())
+    upload_and_confirm(client, meeting, AGAIN.encode(), include_existing="y")
+    assert count(Contribution, Contribution.meeting_id == meeting.id) == 4
+
+
+def test_merge_all_identical_merges_each_group_once(
+    client, login, make_meeting, facilitator, count, db
+):
+    meeting = make_meeting(status="open")
+    login(facilitator)
+    for _ in range(3):
+        upload_and_confirm(client, meeting, AGAIN.encode(), include_existing="y")
+    page = client.get(f"/rencontres/{meeting.id}/import").get_data(as_text=True)
+    assert "Fusionner tous les identiques (4)" in page
+    url = f"/rencontres/{meeting.id}/fusionner-identiques"
+    merged = client.post(url, follow_redirects=True).get_data(as_text=True)
+    assert "4 contribution(s) identique(s) fusionnée(s) (2 texte(s))" in merged
+    contributions = db.session.scalars(
+        db.select(Contribution).filter_by(meeting_id=meeting.id).order_by(Contribution.id)
+    ).all()
+    kept = [c for c in contributions if c.merged_into_id is None]
+    assert [c.body for c in kept] == ["Plus de bus le dimanche", "Un guichet unique"]
+    assert {c.merged_into_id for c in contributions if c not in kept} == {c.id for c in kept}
+    again = client.post(url, follow_redirects=True).get_data(as_text=True)
+    assert "Aucune contribution identique à fusionner" in again
+    assert "Fusionner tous les identiques" not in again
