@@ -18,17 +18,9 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from consult.core import spreadsheets
 from consult.core.sanitize import clean_line, clean_text, safe_cell
-from consult.core.spreadsheets import (
-    ImportFileError,
-    Rejection,
-    Row,
-    Table,
-    by_name,
-    normalise_cell,
-    read_table,
-    shown_cell,
-)
+from consult.core.spreadsheets import ImportFileError, Rejection, Table, normalise_cell, shown_cell
 from consult.extensions import db
 from consult.followup.models import indicator_kind
 from consult.followup.services import (
@@ -141,7 +133,7 @@ class ImportOutcome:
 
 def read(filename: str, content: bytes) -> Table:
     """The file's table (see :func:`consult.core.spreadsheets.read_table`)."""
-    return read_table(filename, content, rows_are="aucune mesure")
+    return spreadsheets.read_table(filename, content, rows_are="aucune mesure")
 
 
 def column_index(headers: list[str]) -> dict[str, int]:
@@ -190,7 +182,7 @@ class _References:
         fiches = db.session.query(Fiche).filter(Fiche.scheme_id == scheme.id).all()
         return cls(
             fiches={normalise_cell(f.number): f for f in fiches},
-            territories=by_name((t.name, t.code, t.id) for t in territories()),
+            territories=spreadsheets.by_name((t.name, t.code, t.id) for t in territories()),
         )
 
 
@@ -223,7 +215,7 @@ def check(scheme: Scheme, table: Table) -> CheckResult:
     return result
 
 
-def _parse(row: Row, columns: dict[str, int], references: _References) -> Line:
+def _parse(row: spreadsheets.Row, columns: dict[str, int], references: _References) -> Line:
     def cell(name: str) -> str:
         return row.cell(columns.get(name)).strip()
 
