@@ -22,11 +22,14 @@ from consult.contributions.models import AUTHOR_TYPES, KINDS, Contribution, Cont
 from consult.core.db import utcnow
 from consult.core.sanitize import clean_line, clean_text
 from consult.core.spreadsheets import (
+    CellError,
     ImportFileError,
+    Reasons,
     Rejection,
     Row,
     Table,
     by_name,
+    named,
     normalise_cell,
     read_table,
     shown_cell,
@@ -236,10 +239,6 @@ def _check_distinct(mapping: dict[str, int], headers: list[str]) -> None:
 # --- Dry run -------------------------------------------------------------------------
 
 
-class _Invalid(Exception):
-    """One reason a cell is refused (collected, never raised out of this module)."""
-
-
 @dataclass
 class _References:
     """Publics and territories by normalised name (or code)."""
@@ -392,14 +391,8 @@ def _parse_row(row: Row, mapping, references: _References, latest: date):
     def value(name: str) -> str:
         return row.cell(mapping.get(name))
 
-    reasons: list[str] = []
-
-    def parsed(parser, *args):
-        try:
-            return parser(*args)
-        except _Invalid as error:
-            reasons.append(str(error))
-            return None
+    reasons = Reasons()
+    parsed = reasons.parsed
 
     draft = services.Draft(
         body=parsed(_body, value("texte")),
@@ -419,11 +412,11 @@ def _parse_row(row: Row, mapping, references: _References, latest: date):
 
 def _body(raw: str) -> str:
     if not clean_text(raw):
-        raise _Invalid("texte vide")
+        raise CellError("texte vide")
     try:
         return services.check_body(raw)
     except services.ContributionError as error:
-        raise _Invalid(str(error)) from error
+        raise CellError(str(error)) from error
 
 
 def _kind(raw: str) -> str:
@@ -431,7 +424,7 @@ def _kind(raw: str) -> str:
         return "proposition"
     kind = _lookup(_KIND_INDEX, raw)
     if kind is None:
-        raise _Invalid(
+        raise CellError(
             f"type « {shown_cell(raw)} » inconnu : constat, proposition, question ou témoignage"
         )
     return kind
@@ -442,7 +435,7 @@ def _author(raw: str) -> str:
         return "usager"
     author = _lookup(_AUTHOR_INDEX, raw)
     if author is None:
-        raise _Invalid(
+        raise CellError(
             f"auteur « {shown_cell(raw)} » inconnu : usager·e, proche ou aidant·e, "
             "professionnel·le, partenaire, élu·e ou agent du Département"
         )
@@ -452,7 +445,7 @@ def _author(raw: str) -> str:
 def _bounded(raw: str, label: str, limit: int) -> str:
     text = clean_line(raw)
     if len(text) > limit:
-        raise _Invalid(f"{label} trop long ({len(text)} caractères, {limit} au maximum)")
+        raise CellError(f"{label} trop long ({len(text)} caractères, {limit} au maximum)")
     return text
 
 
@@ -461,17 +454,12 @@ def _publics(raw: str, references: _References) -> list[int]:
     unknown = [name for name in names if normalise_cell(name) not in references.publics]
     if unknown:
         listed = ", ".join(f"« {shown_cell(name)} »" for name in unknown)
-        raise _Invalid(f"public{'s' if len(unknown) > 1 else ''} {listed} inconnu")
+        raise CellError(f"public{'s' if len(unknown) > 1 else ''} {listed} inconnu")
     return list(dict.fromkeys(references.publics[normalise_cell(name)] for name in names))
 
 
 def _territory(raw: str, references: _References) -> int | None:
-    if not raw.strip():
-        return None
-    territory_id = references.territories.get(normalise_cell(raw))
-    if territory_id is None:
-        raise _Invalid(f"territoire « {shown_cell(raw)} » inconnu")
-    return territory_id
+    return named(references.territories, raw, "territoire")
 
 
 def _date(raw: str, latest: date) -> date | None:
@@ -480,11 +468,11 @@ def _date(raw: str, latest: date) -> date | None:
         return None
     day = _parse_date(text)
     if day is None:
-        raise _Invalid(
+        raise CellError(
             f"date « {shown_cell(raw)} » non reconnue : jj/mm/aaaa ou aaaa-mm-jj attendu"
         )
     if day > latest:
-        raise _Invalid(f"date « {shown_cell(raw)} » dans le futur")
+        raise CellError(f"date « {shown_cell(raw)} » dans le futur")
     return day
 
 

@@ -68,6 +68,39 @@ class Rejection:
         return f"ligne {self.line} : {self.reason}"
 
 
+class CellError(Exception):
+    """One reason a cell is refused: collected by :class:`Reasons` into the line's rejection."""
+
+
+class Reasons(list):
+    """The French reasons a line is refused, collected cell by cell."""
+
+    def __init__(self, *also: type[Exception]):
+        super().__init__()
+        self.caught = (CellError, *also)
+
+    def parsed(self, parser, *args):
+        """``parser(*args)``, or None after noting why it refused the cell."""
+        try:
+            return parser(*args)
+        except self.caught as error:
+            self.append(str(error))
+            return None
+
+
+def named(index: dict[str, int], raw: str, label: str) -> int | None:
+    """The id ``raw`` names in a :func:`by_name` index; None for a blank cell.
+
+    :raises CellError: « territoire « Tarentaize » inconnu ».
+    """
+    if not raw.strip():
+        return None
+    found = index.get(normalise_cell(raw))
+    if found is None:
+        raise CellError(f"{label} « {shown_cell(raw)} » inconnu")
+    return found
+
+
 # --- Normalising labels --------------------------------------------------------------
 
 _PUNCTUATION = str.maketrans(

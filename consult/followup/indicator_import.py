@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 
 from consult.core import spreadsheets
 from consult.core.sanitize import clean_line, clean_text, safe_cell
-from consult.core.spreadsheets import ImportFileError, Rejection, Table, normalise_cell, shown_cell
+from consult.core.spreadsheets import (
+    CellError,
+    ImportFileError,
+    Rejection,
+    Table,
+    normalise_cell,
+    shown_cell,
+)
 from consult.extensions import db
 from consult.followup.models import indicator_kind
 from consult.followup.services import (
@@ -168,10 +175,6 @@ def _column_name(header: str) -> str | None:
     return HEADER_SYNONYMS.get(key)
 
 
-class _Invalid(Exception):
-    """One reason a cell is refused."""
-
-
 @dataclass
 class _References:
     fiches: dict[str, Fiche]
@@ -197,7 +200,7 @@ def check(scheme: Scheme, table: Table) -> CheckResult:
     for row in table.rows:
         try:
             line = _parse(row, columns, references)
-        except _Invalid as error:
+        except CellError as error:
             result.rejected.append(Rejection(row.line, str(error)))
             continue
         if line.measure is not None:
@@ -219,14 +222,8 @@ def _parse(row: spreadsheets.Row, columns: dict[str, int], references: _Referenc
     def cell(name: str) -> str:
         return row.cell(columns.get(name)).strip()
 
-    reasons: list[str] = []
-
-    def parsed(parser, *args):
-        try:
-            return parser(*args)
-        except (_Invalid, MeasureError) as error:
-            reasons.append(str(error))
-            return None
+    reasons = spreadsheets.Reasons(MeasureError)
+    parsed = reasons.parsed
 
     indicator = parsed(_indicator, cell("fiche"), cell("indicateur"), references)
     definition = parsed(_definition, cell)
@@ -239,24 +236,24 @@ def _parse(row: spreadsheets.Row, columns: dict[str, int], references: _Referenc
     elif definition is None and not reasons:
         reasons.append("ni année ni valeur, et aucune définition d'indicateur : ligne à compléter")
     if reasons:
-        raise _Invalid(" ; ".join(reasons))
+        raise CellError(" ; ".join(reasons))
     return Line(row.line, indicator, definition, measure)
 
 
 def _indicator(fiche_cell: str, indicator_cell: str, references: _References) -> Indicator:
     if not fiche_cell:
-        raise _Invalid("numéro de fiche manquant")
+        raise CellError("numéro de fiche manquant")
     number = re.sub(r"^fiche\s*(action)?\s*(n[°o]\s*)?", "", fiche_cell, flags=re.I).strip()
     fiche = references.fiches.get(normalise_cell(number))
     if fiche is None:
-        raise _Invalid(f"fiche « {shown_cell(fiche_cell)} » inconnue dans ce schéma")
+        raise CellError(f"fiche « {shown_cell(fiche_cell)} » inconnue dans ce schéma")
     if not indicator_cell:
-        raise _Invalid("indicateur manquant (sa position dans la fiche ou son libellé)")
+        raise CellError("indicateur manquant (sa position dans la fiche ou son libellé)")
     indicators = list(fiche.indicators)
     if POSITION.fullmatch(indicator_cell):
         position = int(indicator_cell)
         if not 1 <= position <= len(indicators):
-            raise _Invalid(
+            raise CellError(
                 f"la fiche {fiche.number} a {len(indicators)} indicateur"
                 f"{'s' if len(indicators) > 1 else ''} : pas d'indicateur n° {position}"
             )
@@ -264,7 +261,7 @@ def _indicator(fiche_cell: str, indicator_cell: str, references: _References) ->
     for indicator in indicators:
         if normalise_cell(indicator.label) == normalise_cell(indicator_cell):
             return indicator
-    raise _Invalid(
+    raise CellError(
         f"indicateur « {shown_cell(indicator_cell)} » introuvable dans la fiche {fiche.number}"
     )
 
@@ -288,7 +285,7 @@ def _kind(raw: str) -> str:
     kind = indicator_kind(raw)
     if kind is not None:
         return kind
-    raise _Invalid(f"type « {shown_cell(raw)} » inconnu : nombre, taux, montant ou qualitatif")
+    raise CellError(f"type « {shown_cell(raw)} » inconnu : nombre, taux, montant ou qualitatif")
 
 
 def _year(raw: str, label: str = "année") -> int | None:
@@ -296,19 +293,19 @@ def _year(raw: str, label: str = "année") -> int | None:
         return None
     # Only ASCII digits: "²⁰²⁴".isdigit() is true, and int() refuses it.
     if not YEAR.fullmatch(raw) or not 1900 <= int(raw) <= 2200:
-        raise _Invalid(f"{label} « {shown_cell(raw)} » non reconnue : une année comme 2026")
+        raise CellError(f"{label} « {shown_cell(raw)} » non reconnue : une année comme 2026")
     return int(raw)
 
 
 def _measure(cell, kind: str, references: _References) -> MeasureDraft:
     year = _year(cell("annee"))
     if year is None:
-        raise _Invalid("année manquante")
+        raise CellError("année manquante")
     source, comment = clean_line(cell("source")), clean_text(cell("commentaire"))
     if len(source) > MAX_SOURCE:
-        raise _Invalid(f"source trop longue ({MAX_SOURCE} caractères au maximum)")
+        raise CellError(f"source trop longue ({MAX_SOURCE} caractères au maximum)")
     if len(comment) > MAX_COMMENT:
-        raise _Invalid(f"commentaire trop long ({MAX_COMMENT} caractères au maximum)")
+        raise CellError(f"commentaire trop long ({MAX_COMMENT} caractères au maximum)")
     raw = cell("valeur")
     draft = MeasureDraft(
         year=year,
@@ -324,12 +321,7 @@ def _measure(cell, kind: str, references: _References) -> MeasureDraft:
 
 
 def _territory(raw: str, references: _References) -> int | None:
-    if not raw:
-        return None
-    territory_id = references.territories.get(normalise_cell(raw))
-    if territory_id is None:
-        raise _Invalid(f"territoire « {shown_cell(raw)} » inconnu")
-    return territory_id
+    return spreadsheets.named(references.territories, raw, "territoire")
 
 
 # --- Import ---------------------------------------------------------------------------
