@@ -4,10 +4,11 @@ import io
 import json
 
 import pytest
+import sqlalchemy as sa
 
 from consult.followup.models import Measurement
 from consult.schemes.importer import SchemeImportError, load_document, validate_document
-from consult.schemes.models import Scheme
+from consult.schemes.models import Fiche, Scheme
 from tests.factories import load_fixture
 
 DEEP = '{"format": "consult-scheme/1", "fiches": ' + "[" * 100_000 + "]" * 100_000 + "}"
@@ -96,3 +97,22 @@ def test_indicator_values_in_superscript_digits_are_refused_line_by_line(
     assert "année « ²⁰²⁴ » non reconnue" in page
     assert "indicateur « ² » introuvable dans la fiche 1" in page
     assert count(Measurement) == 0
+
+
+def test_drafting_next_to_a_fiche_numbered_in_superscript_digits(
+    client, make_scheme, make_user, make_working_group, login, db
+):
+    scheme, member = make_scheme(), make_user(role="member")
+    group = make_working_group(scheme=scheme, members=[(member, "pilote")])
+    db.session.add(
+        Fiche(scheme=scheme, number=f"GT{group.id}-²", title="Importée ainsi", position=99)
+    )
+    db.session.commit()
+    login(member)
+    response = client.post(
+        f"/groupes/{group.id}/fiches/nouvelle",
+        data={"title": "Une nouvelle fiche", "part": "transversale", "form_key": "k" * 24},
+    )
+    assert response.status_code == 303
+    numbers = db.session.scalars(sa.select(Fiche.number).where(Fiche.working_group_id == group.id))
+    assert list(numbers) == [f"GT{group.id}-1"]
