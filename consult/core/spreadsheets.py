@@ -213,11 +213,24 @@ def _headers(cells: list[str]) -> list[str]:
     return [clean_line(cell) or f"Colonne {index}" for index, cell in enumerate(cells, 1)]
 
 
-def _trimmed(cells: list[str]) -> list[str]:
+def _trimmed(cells: list[str], line: int) -> list[str]:
+    """The cells without the blank ones at the end; nothing is dropped silently.
+
+    :raises ImportFileError: text beyond column ``MAX_COLUMNS``.
+    """
+    if any(cell.strip() for cell in cells[MAX_COLUMNS:]):
+        raise _too_wide(line)
     cells = cells[:MAX_COLUMNS]
     while cells and not cells[-1].strip():
         cells.pop()
     return cells
+
+
+def _too_wide(line: int) -> ImportFileError:
+    return ImportFileError(
+        f"La ligne {line} a du texte au-delà de la colonne {MAX_COLUMNS} : "
+        "supprimez ces colonnes dans le tableur, puis déposez le fichier à nouveau."
+    )
 
 
 def _too_many_cells() -> ImportFileError:
@@ -249,7 +262,7 @@ def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
             seen += len(cells)
             if seen > MAX_CELLS:
                 raise _too_many_cells()
-            yield line, _trimmed(cells)
+            yield line, _trimmed(cells, line)
     except csv.Error as error:
         raise ImportFileError(f"Le fichier CSV est illisible vers la ligne {line + 1}.") from error
 
@@ -336,7 +349,7 @@ def _sheet_rows(workbook) -> list[tuple[int, list[str]]]:
             seen += len(cells)
             if seen > MAX_CELLS:
                 raise _too_many_cells()
-            values = _trimmed(_row_values(cells))
+            values = _trimmed(_row_values(cells, line), line)
             if values:
                 rows.append((line, values))
             if len(rows) > MAX_ROWS + 1:  # the headers, then one row too many
@@ -359,12 +372,19 @@ def _parsed_rows(workbook, sheet) -> Iterator[tuple[int, list[dict]]]:
         yield from parser.parse()
 
 
-def _row_values(cells: list[dict]) -> list[str]:
-    """The texts of the first ``MAX_COLUMNS`` columns, gaps filled with ""."""
+def _row_values(cells: list[dict], line: int) -> list[str]:
+    """The texts of the row's first ``MAX_COLUMNS`` columns, gaps filled with "".
+
+    A cell further right is only looked at, never placed: a row whose one cell
+    sits in column XFD costs one cell, not 16,384.
+    """
     values = [""] * min(MAX_COLUMNS, max((cell["column"] for cell in cells), default=0))
     for cell in cells:
-        if 1 <= cell["column"] <= MAX_COLUMNS:
-            values[cell["column"] - 1] = _cell_text(cell["value"])
+        text = _cell_text(cell["value"])
+        if cell["column"] <= MAX_COLUMNS:
+            values[cell["column"] - 1] = text
+        elif text.strip():
+            raise _too_wide(line)
     return values
 
 

@@ -452,8 +452,10 @@ def test_broken_text_encodings_raise_the_modules_error(content):
 def test_odd_but_readable_csv_is_checked_row_by_row(db, make_meeting):
     unclosed = read_table("a.csv", b'texte\n"jamais ferm\xe9\n')
     assert [(row.line, list(row)) for row in unclosed.rows] == [(2, ["jamais fermé\n"])]
-    wide = read_table("b.csv", b"texte;type\n" + b"a;" * 5000 + b"\n")
+    wide = read_table("b.csv", b"texte;type\n" + b"a;" * 200 + b";" * 5000 + b"\n")
     assert len(wide.rows[0]) == spreadsheets.MAX_COLUMNS
+    with pytest.raises(ImportFileError, match="ligne 2 a du texte au-delà de la colonne 200"):
+        read_table("b.csv", b"texte;type\n" + b"a;" * 201 + b"\n")
     invisible = read_table("c.csv", "\ufeff\n\n\ntexte\n\u202e\n".encode())
     assert [row.line for row in invisible.rows] == [5]
     result = preview(make_meeting(), invisible, {"texte": 0}, now=NOW)

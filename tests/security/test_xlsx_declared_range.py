@@ -68,11 +68,10 @@ def test_rows_are_never_padded_whatever_the_gaps(monkeypatch):
     assert [(row.line, list(row)) for row in table.rows] == [(2, ["un avis"]), (10**9, ["loin"])]
 
 
-def test_cell_far_to_the_right_is_cut_at_the_column_limit():
-    content = crafted_xlsx([["Texte"], ["un avis"]], far_row=3)
-    content = _move_far_cell(content, "XFD3")
-    table = read_table("large.xlsx", content)
-    assert [list(row) for row in table.rows] == [["un avis"]]
+def test_text_far_to_the_right_gets_a_clear_french_message():
+    content = _move_far_cell(crafted_xlsx([["Texte"], ["un avis"]], far_row=3), "XFD3")
+    with pytest.raises(ImportFileError, match="ligne 3 a du texte au-delà de la colonne 200"):
+        read_table("large.xlsx", content)
 
 
 def _move_far_cell(content: bytes, reference: str) -> bytes:
