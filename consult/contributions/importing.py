@@ -306,7 +306,7 @@ def already_in_meeting(meeting, rows: list[RowDraft], upload=None) -> list[Exist
     and the same date when the row gives one.
     """
     from_file = _imported_lines(meeting, upload)
-    by_text = _texts_in_meeting(meeting)
+    by_text = _texts_in_meeting(meeting, upload)
     found = []
     for row in rows:
         if row.line in from_file:
@@ -368,19 +368,20 @@ def identical_groups(meeting_id: int) -> list[list[Contribution]]:
     ]
 
 
-def _texts_in_meeting(meeting) -> dict[tuple[str, str], list[tuple[date, int]]]:
-    """(normalised text as written, author type) → [(day, id)] of every contribution."""
+def _texts_in_meeting(meeting, upload) -> dict[tuple[str, str], list[tuple[date, int]]]:
+    """(normalised text as written, author type) → [(day, id)] of every contribution,
+    except those ``upload`` itself made (its own preview, shown again after import)."""
     found: dict[tuple[str, str], list[tuple[date, int]]] = {}
-    rows = db.session.execute(
-        sa.select(
-            Contribution.id,
-            sa.func.coalesce(Contribution.original_body, Contribution.body),
-            Contribution.author_type,
-            Contribution.created_at,
-        )
-        .where(Contribution.meeting_id == meeting.id)
-        .order_by(Contribution.id)
-    )
+    query = sa.select(
+        Contribution.id,
+        sa.func.coalesce(Contribution.original_body, Contribution.body),
+        Contribution.author_type,
+        Contribution.created_at,
+    ).where(Contribution.meeting_id == meeting.id)
+    if upload is not None and upload.id is not None:
+        own = Contribution.idempotency_key.startswith(f"import:{upload.id}:")
+        query = query.where(sa.or_(Contribution.idempotency_key.is_(None), ~own))
+    rows = db.session.execute(query.order_by(Contribution.id))
     for ident, body, author_type, created_at in rows:
         key = (normalise_cell(body), author_type)
         found.setdefault(key, []).append((created_at.date(), ident))

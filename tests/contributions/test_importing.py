@@ -525,6 +525,7 @@ def upload_and_confirm(client, meeting, content: bytes, filename="papiers.csv", 
     assert response.status_code == 302
     preview_page = client.get(response.headers["Location"])
     confirmed = client.post(response.headers["Location"] + "/confirmer", data=confirm)
+    confirmed.preview_url = response.headers["Location"]
     return preview_page.get_data(as_text=True), confirmed
 
 
@@ -533,8 +534,10 @@ def test_the_same_file_again_is_recognised_by_the_dry_run_and_skipped(
 ):
     meeting = make_meeting(status="open")
     login(facilitator)
-    upload_and_confirm(client, meeting, AGAIN.encode())
+    _, first = upload_and_confirm(client, meeting, AGAIN.encode())
     assert count(Contribution, Contribution.meeting_id == meeting.id) == 2
+    own_rows = client.get(first.preview_url).get_data(as_text=True)  # not its own duplicates
+    assert "0</span> ligne(s) déjà dans la rencontre" in own_rows
     page, confirmed = upload_and_confirm(client, meeting, AGAIN.encode(), "encore.csv")
     assert "2</span> ligne(s) déjà dans la rencontre" in page
     assert "Ligne 2 : importée depuis ce même fichier" in page
