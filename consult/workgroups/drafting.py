@@ -489,16 +489,10 @@ def _attach_ideas(fiche: Fiche, ideas: list[ChosenIdea]) -> None:
 
 
 def create_fiche(
-    group: WorkingGroup,
-    draft: FicheDraft,
-    ideas: list[ChosenIdea],
-    *,
-    actor,
-    form_key: str | None,
+    group: WorkingGroup, draft: FicheDraft, ideas: list[ChosenIdea], *, actor, form_key
 ) -> tuple[Fiche, bool]:
-    """Create a draft fiche for the group, with the ideas and contributions it answers.
-
-    ``actor`` writes it: « Fiches liées » link only fiches they may see.
+    """Create a draft fiche for the group, with the ideas and contributions it answers;
+    ``actor`` writes it (« Fiches liées » link only fiches they may see).
 
     :returns: ``(fiche, created)``; ``created`` is False when the same form was sent
         again (double click, network retry): no second fiche is made.
@@ -527,10 +521,7 @@ def create_fiche(
             if twin is not None:
                 return twin, False
             continue
-        _apply_fields(fiche, parsed)
-        _sync_actions(fiche, parsed.actions)
-        _sync_indicators(fiche, parsed.indicators)
-        _sync_links(fiche, parsed.links, actor)
+        _fill(fiche, parsed, actor)
         _attach_ideas(fiche, ideas)
         db.session.flush()
         return fiche, True
@@ -546,12 +537,16 @@ def update_fiche(fiche: Fiche, draft: FicheDraft, *, actor) -> None:
         raise DraftingError(
             "Cette fiche est validée : elle ne se modifie plus.", status=409, field="title"
         )
-    parsed = parse(draft)
+    _fill(fiche, parse(draft), actor)
+    db.session.flush()
+
+
+def _fill(fiche: Fiche, parsed: ParsedFiche, actor) -> None:
+    """Write every drafted field, the actions, indicators and links."""
     _apply_fields(fiche, parsed)
     _sync_actions(fiche, parsed.actions)
     _sync_indicators(fiche, parsed.indicators)
     _sync_links(fiche, parsed.links, actor)
-    db.session.flush()
 
 
 # --- Validation steps ---------------------------------------------------------------------
