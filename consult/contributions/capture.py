@@ -11,6 +11,7 @@ from consult.contributions import importing, services
 from consult.contributions.forms import (
     NOT_IN_FILE,
     RECORDED_CHANNELS,
+    ConfirmImportForm,
     RapidEntryForm,
     UploadForm,
     mapping_form,
@@ -145,7 +146,13 @@ def import_upload(meeting_id: int):
         meeting=meeting,
         form=form,
         columns=importing.ACCEPTED_COLUMNS,
+        identical=_identical(meeting),
     ), (422 if form.errors else 200)
+
+
+def _identical(meeting: Meeting) -> int:
+    """How many of the meeting's contributions repeat another word for word."""
+    return sum(len(group) - 1 for group in importing.identical_groups(meeting.id))
 
 
 @bp.get("/rencontres/<int:meeting_id>/import/modele.csv")
@@ -201,7 +208,7 @@ def import_preview(meeting_id: int, import_id: int):
     if upload.status != "imported" and form.validate_on_submit():
         problem = _save_mapping(form, upload, table)
     try:
-        result = importing.preview(meeting, table, upload.mapping or {})
+        result = importing.preview(meeting, table, upload.mapping or {}, upload=upload)
     except importing.ImportFileError as error:
         problem, result = problem or str(error), None
     return render_template(
@@ -213,6 +220,8 @@ def import_preview(meeting_id: int, import_id: int):
         problem=problem,
         result=result,
         shown=SHOWN_ROWS,
+        confirm_form=ConfirmImportForm(formdata=None),
+        identical=_identical(meeting),
         can_confirm=bool(result and result.ok and not problem and meeting.is_open),
     ), (422 if problem else 200)
 
@@ -222,9 +231,16 @@ def import_preview(meeting_id: int, import_id: int):
 def import_confirm(meeting_id: int, import_id: int):
     meeting = get_or_404(db.session, Meeting, meeting_id)
     upload, table = _upload_or_404(meeting, import_id)
+    form = ConfirmImportForm()
     try:
         result = importing.run_import(
-            meeting, table, upload.mapping or {}, actor=current_user, now=utcnow(), upload=upload
+            meeting,
+            table,
+            upload.mapping or {},
+            actor=current_user,
+            now=utcnow(),
+            upload=upload,
+            include_existing=form.validate_on_submit() and form.include_existing.data,
         )
         schedule_refresh(meeting.scheme_id)  # suggestions for every imported row, in one job
         db.session.commit()
@@ -232,5 +248,8 @@ def import_confirm(meeting_id: int, import_id: int):
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for(".import_preview", meeting_id=meeting.id, import_id=upload.id))
-    flash(f"{result.created} contribution(s) importée(s) depuis « {upload.filename} ».", "success")
+    message = f"{result.created} contribution(s) importée(s) depuis « {upload.filename} »."
+    if result.already:
+        message += f" {result.already} ligne(s) déjà dans la rencontre : laissée(s) de côté."
+    flash(message, "success")
     return redirect(url_for("meetings.manage", meeting_id=meeting.id), code=303)

@@ -208,6 +208,14 @@ class UploadForm(BaseForm):
     )
 
 
+class ConfirmImportForm(BaseForm):
+    """Confirming an import; lines already in the meeting are left out unless ticked."""
+
+    include_existing = BooleanField(
+        "Importer aussi les lignes déjà présentes dans la rencontre (elles seront en double)"
+    )
+
+
 def mapping_form(headers: list[str], fields: dict[str, str], mapping: dict[str, int]):
     """A form with one "which column?" choice per accepted field, preset to ``mapping``."""
 

@@ -7,21 +7,13 @@ Every row goes through :func:`consult.contributions.services.submit_contribution
 so an imported contribution is cleaned and checked like one typed online.
 """
 
-import codecs
-import csv
 import hashlib
-import io
 import re
-import unicodedata
-import warnings
-import zipfile
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import PurePath
 from typing import NamedTuple
 
-import openpyxl
 import sqlalchemy as sa
 from werkzeug.utils import secure_filename
 
@@ -29,6 +21,19 @@ from consult.contributions import services
 from consult.contributions.models import AUTHOR_TYPES, KINDS, Contribution, ContributionImport
 from consult.core.db import utcnow
 from consult.core.sanitize import clean_line, clean_text
+from consult.core.spreadsheets import (
+    CellError,
+    ImportFileError,
+    Reasons,
+    Rejection,
+    Row,
+    Table,
+    by_name,
+    named,
+    normalise_cell,
+    read_table,
+    shown_cell,
+)
 from consult.extensions import db
 from consult.schemes.models import Public, Territory
 
@@ -45,19 +50,9 @@ ACCEPTED_COLUMNS = {
     "groupe": "Groupe au nom duquel on s'exprime, par exemple « Atelier 2 » (facultatif)",
     "date": "Date de la contribution : jj/mm/aaaa ou aaaa-mm-jj (facultatif)",
 }
-MAX_ROWS = 10_000
-MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 100
-RATIO_CHECKED_ABOVE = 1024 * 1024  # tiny workbooks may compress well: nothing to fear
-MAX_ZIP_MEMBERS = 1000
-MAX_COLUMNS = 200
-MAX_HEADER_LENGTH = 200
 MAX_PSEUDONYM = 80
 MAX_GROUP = 200
 KEY_LENGTH = Contribution.__table__.c.idempotency_key.type.length
-DELIMITERS = ";,\t"
-SINGLE_COLUMN = "\x1f"  # the ASCII unit separator: never typed in a contribution
 
 HEADER_SYNONYMS = {
     "texte": ("texte", "textes", "contribution", "avis", "verbatim", "propos", "commentaire"),
@@ -75,33 +70,12 @@ AUTHOR_SYNONYMS = {"proche": "proche_aidant", "aidant": "proche_aidant", "aidant
 DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y")
 
 
-class ImportFileError(Exception):
-    """A French message explaining why a file or a column mapping cannot be used."""
-
-
 class ImportRejected(Exception):
     """A French message explaining why nothing was imported; ``preview`` tells which lines."""
 
     def __init__(self, message: str, preview: "Preview | None" = None):
         super().__init__(message)
         self.preview = preview
-
-
-class Row(list):
-    """The cells of one spreadsheet line (a list of str) and its 1-based ``line`` number."""
-
-    def __init__(self, cells: Iterable[str], line: int):
-        super().__init__(cells)
-        self.line = line
-
-
-@dataclass
-class Table:
-    """What a file holds: column names and the non-blank rows under them."""
-
-    headers: list[str]
-    rows: list[Row]
-    header_line: int = 1
 
 
 @dataclass
@@ -113,22 +87,20 @@ class RowDraft:
     written_on: date | None = None
 
 
-@dataclass
-class Rejection:
-    """A line the import refuses, with the French reason(s)."""
-
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"ligne {self.line} : {self.reason}"
-
-
 class Duplicate(NamedTuple):
     """A line whose text repeats an earlier line (imported anyway, for moderators)."""
 
     line: int
     first_line: int
+
+
+class Existing(NamedTuple):
+    """A line already in the meeting: imported from the same file before, or the same
+    text, author type (and date, when the line gives one) as a contribution there."""
+
+    line: int
+    contribution_id: int
+    same_file: bool
 
 
 @dataclass
@@ -138,38 +110,31 @@ class Preview:
     valid: list[RowDraft] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
+    existing: list[Existing] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return bool(self.valid) and not self.rejected
 
+    @property
+    def new(self) -> list[RowDraft]:
+        """The valid lines not already in the meeting."""
+        known = {item.line for item in self.existing}
+        return [row for row in self.valid if row.line not in known]
+
 
 @dataclass
 class ImportResult:
-    """What an import did: ``created`` new rows, ``skipped`` rows an earlier run made."""
+    """What an import did: ``created`` new rows, ``skipped`` rows an earlier run made
+    (``already`` of them recognised in the meeting by file or by text)."""
 
     created: int = 0
     skipped: int = 0
+    already: int = 0
     contributions: list[Contribution] = field(default_factory=list)
 
 
 # --- Normalising labels --------------------------------------------------------------
-
-_PUNCTUATION = str.maketrans(
-    {
-        **{".": "·", "•": "·", "⋅": "·", "œ": "oe", "æ": "ae"},
-        **dict.fromkeys("-_'’/", " "),
-    }
-)
-_PARENTHESISED = re.compile(r"\((\w+)\)")
-
-
-def normalise_cell(text: str | None) -> str:
-    """Lower case, no accents, single spaces; "(e)", ".e", "•e" all become "·e"."""
-    text = _PARENTHESISED.sub(r"·\1", (text or "").casefold())
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(plain.translate(_PUNCTUATION).replace(" ·", "·").split())
 
 
 def _variants(text: str) -> list[str]:
@@ -200,228 +165,6 @@ def _lookup(index: dict, raw: str):
 _KIND_INDEX = _choice_index(KINDS)
 _AUTHOR_INDEX = _choice_index(AUTHOR_TYPES, AUTHOR_SYNONYMS)
 _HEADER_INDEX = {word: name for name, words in HEADER_SYNONYMS.items() for word in words}
-
-
-def shown_cell(raw: str, limit: int = 60) -> str:
-    """A cell value quoted in a message: one printable line, shortened."""
-    text = " ".join("".join(ch for ch in raw if ch.isprintable() or ch.isspace()).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# --- Reading files -------------------------------------------------------------------
-
-
-def read_table(filename: str, content: bytes, *, rows_are: str = "aucune contribution") -> Table:
-    """Read the headers and rows of a CSV or XLSX file (first sheet).
-
-    ``rows_are`` names what a file with headers only lacks ("aucune mesure"…).
-
-    :raises ImportFileError: unknown or mismatched format, empty file, no rows,
-        more than ``MAX_ROWS`` rows, oversized or zip-bomb workbook.
-    """
-    extension = _extension(filename)
-    if not content or not content.strip():
-        raise ImportFileError("Le fichier est vide.")
-    if len(content) > MAX_FILE_BYTES:
-        raise ImportFileError(
-            f"Le fichier est trop lourd ({len(content) // 1024} Ko) : "
-            f"{MAX_FILE_BYTES // (1024 * 1024)} Mo au maximum."
-        )
-    lines = _xlsx_lines(content) if extension == ".xlsx" else _csv_lines(content)
-    return _table(lines, rows_are)
-
-
-def _extension(filename: str) -> str:
-    extension = PurePath(filename or "").suffix.lower()
-    if extension in (".csv", ".xlsx"):
-        return extension
-    if extension in (".xls", ".ods"):
-        raise ImportFileError(
-            f"Les fichiers {extension} ne sont pas pris en charge : dans le tableur, "
-            "enregistrez le fichier au format .xlsx ou .csv."
-        )
-    raise ImportFileError("Format non pris en charge : envoyez un fichier .csv ou .xlsx.")
-
-
-def _table(lines: Iterator[tuple[int, list[str]]], rows_are: str) -> Table:
-    """Skip blank lines, take the first other one as headers, bound the row count."""
-    headers, header_line, rows = None, 0, []
-    for line, cells in lines:
-        if not any(cell.strip() for cell in cells):
-            continue
-        if headers is None:
-            headers, header_line = _headers(cells), line
-        elif len(rows) >= MAX_ROWS:
-            raise ImportFileError(
-                f"Le fichier contient plus de {_thousands(MAX_ROWS)} lignes : "
-                "découpez-le en plusieurs fichiers."
-            )
-        else:
-            rows.append(Row(cells, line))
-    if headers is None:
-        raise ImportFileError("Le fichier est vide.")
-    if not rows:
-        raise ImportFileError(
-            f"Le fichier ne contient {rows_are} : seulement la ligne des titres de colonnes."
-        )
-    return Table(headers=headers, rows=rows, header_line=header_line)
-
-
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", "\u202f")
-
-
-def _headers(cells: list[str]) -> list[str]:
-    if any(len(cell) > MAX_HEADER_LENGTH for cell in cells):
-        raise ImportFileError(
-            "La première ligne doit donner le nom des colonnes (texte, type, auteur…) ; "
-            "elle semble contenir une contribution. Ajoutez une ligne de titres."
-        )
-    return [clean_line(cell) or f"Colonne {index}" for index, cell in enumerate(cells, 1)]
-
-
-def _trimmed(cells: list[str]) -> list[str]:
-    cells = cells[:MAX_COLUMNS]
-    while cells and not cells[-1].strip():
-        cells.pop()
-    return cells
-
-
-def _csv_lines(content: bytes) -> Iterator[tuple[int, list[str]]]:
-    if content.startswith(b"PK\x03\x04"):
-        raise ImportFileError(
-            "Ce fichier n'est pas un CSV mais sans doute un classeur Excel : "
-            "envoyez-le avec l'extension .xlsx."
-        )
-    text = _decode(content)
-    delimiter, text = _delimiter(text)
-    return _csv_records(text, delimiter)
-
-
-def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    line = 0
-    try:
-        for line, cells in enumerate(reader, 1):
-            yield line, _trimmed(cells)
-    except csv.Error as error:
-        raise ImportFileError(f"Le fichier CSV est illisible vers la ligne {line + 1}.") from error
-
-
-def _decode(content: bytes) -> str:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252/Latin-1."""
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "cp1252", "latin-1")
-    for encoding in encodings:
-        try:
-            text = content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            return text
-    raise ImportFileError(
-        "Ce fichier ne ressemble pas à un fichier CSV (texte) : "
-        "vérifiez son format ou enregistrez-le en .csv ou .xlsx depuis le tableur."
-    )
-
-
-def _looks_like_text(text: str) -> bool:
-    sample = text[:100_000]
-    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r")
-    return "\x00" not in sample and controls <= 10 + len(sample) // 100
-
-
-def _delimiter(text: str) -> tuple[str, str]:
-    """The delimiter, and the text without Excel's "sep=;" hint line if there was one.
-
-    Taken from that hint, else the header line (when only one candidate occurs
-    in it), else csv.Sniffer, else ";" as French Excel writes. A header without
-    any candidate means one column: then nothing splits a line.
-    """
-    first, _, rest = text.partition("\n")
-    hint = first.strip()
-    if hint.startswith("sep=") and len(hint) == 5:
-        return hint[4], rest
-    present = [delimiter for delimiter in DELIMITERS if delimiter in first]
-    if len(present) == 1:
-        return present[0], text
-    if not present:
-        return SINGLE_COLUMN, text
-    try:
-        return csv.Sniffer().sniff(text[:20_000], delimiters=DELIMITERS).delimiter, text
-    except csv.Error:
-        return ";", text
-
-
-def _xlsx_lines(content: bytes) -> Iterator[tuple[int, list[str]]]:
-    _check_zip(content)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            rows = _sheet_rows(workbook)
-    except Exception as error:  # openpyxl raises anything on a damaged workbook
-        raise ImportFileError(
-            "Ce classeur .xlsx est illisible : "
-            "ouvrez-le dans le tableur et enregistrez-le à nouveau."
-        ) from error
-    return iter(rows)
-
-
-def _sheet_rows(workbook) -> list[tuple[int, list[str]]]:
-    """Read the first sheet, stopping as soon as it has too many non-blank rows."""
-    try:
-        sheet = workbook.worksheets[0]
-        rows, filled = [], 0
-        for line, values in enumerate(
-            sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True), 1
-        ):
-            cells = _trimmed([_cell_text(value) for value in values])
-            if cells:
-                rows.append((line, cells))
-                filled += 1
-            if filled > MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        workbook.close()
-
-
-def _check_zip(content: bytes) -> None:
-    """Refuse what is not a zip, and zip bombs, before openpyxl inflates anything."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
-        raise ImportFileError(
-            "Ce fichier n'est pas un classeur .xlsx valide : enregistrez-le au format .xlsx "
-            "(Excel, LibreOffice) ou en .csv."
-        ) from error
-    size = sum(member.file_size for member in members)
-    packed = max(1, sum(member.compress_size for member in members))
-    too_compressed = size > RATIO_CHECKED_ABOVE and size > MAX_COMPRESSION_RATIO * packed
-    if len(members) > MAX_ZIP_MEMBERS or size > MAX_UNCOMPRESSED_BYTES or too_compressed:
-        raise ImportFileError(
-            "Ce classeur est anormalement volumineux une fois décompressé : il a été refusé. "
-            "Enregistrez les contributions en .csv."
-        )
-
-
-def _cell_text(value) -> str:
-    """An XLSX cell as text: dates as yyyy-mm-dd, 12.0 as 12."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        if value.time() == time():
-            return value.date().isoformat()
-        return value.isoformat(sep=" ", timespec="minutes")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 # --- Column mapping ------------------------------------------------------------------
@@ -475,7 +218,7 @@ def check_mapping(mapping: dict, headers: list[str]) -> dict[str, int]:
 
 
 def _column(name: str, index, headers: list[str]) -> int:
-    if isinstance(index, str) and index.strip().isdigit():
+    if isinstance(index, str) and re.fullmatch(r"[0-9]{1,6}", index.strip()):
         index = int(index)
     if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(headers):
         raise ImportFileError(f"La colonne choisie pour « {name} » n'existe pas dans le fichier.")
@@ -494,10 +237,6 @@ def _check_distinct(mapping: dict[str, int], headers: list[str]) -> None:
 
 
 # --- Dry run -------------------------------------------------------------------------
-
-
-class _Invalid(Exception):
-    """One reason a cell is refused (collected, never raised out of this module)."""
 
 
 @dataclass
@@ -519,19 +258,17 @@ class _References:
         )
 
 
-def by_name(items) -> dict[str, int]:
-    """Normalised name → id, then code → id where no name already took it."""
-    items = list(items)
-    index: dict[str, int] = {}
-    for name, _code, ident in items:
-        index.setdefault(normalise_cell(name), ident)
-    for _name, code, ident in items:
-        index.setdefault(normalise_cell(code), ident)
-    return index
-
-
-def preview(meeting, table: Table, mapping: dict, *, now: datetime | None = None) -> Preview:
+def preview(
+    meeting,
+    table: Table,
+    mapping: dict,
+    *,
+    now: datetime | None = None,
+    upload: ContributionImport | None = None,
+) -> Preview:
     """Check every row as the import would, without writing anything.
+
+    Also lists the rows already in the meeting (see :func:`already_in_meeting`).
 
     :raises ImportFileError: when the mapping itself is unusable.
     """
@@ -549,22 +286,114 @@ def preview(meeting, table: Table, mapping: dict, *, now: datetime | None = None
         if text_key in first_lines:
             result.duplicates.append(Duplicate(row.line, first_lines[text_key]))
         first_lines.setdefault(text_key, row.line)
+    result.existing = already_in_meeting(meeting, result.valid, upload)
     return result
+
+
+# --- Rows already in the meeting -----------------------------------------------------
+
+
+def file_checksum(content: bytes) -> str:
+    """The SHA-256 of an uploaded file, which recognises it when it comes again."""
+    return hashlib.sha256(content).hexdigest()
+
+
+def already_in_meeting(meeting, rows: list[RowDraft], upload=None) -> list[Existing]:
+    """The rows the meeting already holds, each with the contribution it repeats.
+
+    Same file: an earlier upload of the same bytes (checksum) was imported, and the
+    row's line became a contribution. Else same text (normalised), same author type,
+    and the same date when the row gives one.
+    """
+    from_file = _imported_lines(meeting, upload)
+    by_text = _texts_in_meeting(meeting, upload)
+    found = []
+    for row in rows:
+        if row.line in from_file:
+            found.append(Existing(row.line, from_file[row.line], True))
+            continue
+        same = by_text.get((normalise_cell(row.draft.body), row.draft.author_type), [])
+        match = next((i for day, i in same if row.written_on in (None, day)), None)
+        if match is not None:
+            found.append(Existing(row.line, match, False))
+    return found
+
+
+def _imported_lines(meeting, upload) -> dict[int, int]:
+    """Line → contribution made from it by an earlier import of the same file."""
+    if upload is None or not upload.checksum:
+        return {}
+    earlier = db.session.scalars(
+        sa.select(ContributionImport.id).where(
+            ContributionImport.meeting_id == meeting.id,
+            ContributionImport.checksum == upload.checksum,
+            ContributionImport.id != upload.id,
+        )
+    ).all()
+    if not earlier:
+        return {}
+    prefixes = [Contribution.idempotency_key.startswith(f"import:{ident}:") for ident in earlier]
+    made = db.session.execute(
+        sa.select(Contribution.idempotency_key, Contribution.id).where(
+            Contribution.meeting_id == meeting.id, sa.or_(*prefixes)
+        )
+    )
+    return {int(key.rsplit(":", 1)[1]): ident for key, ident in made}
+
+
+def identical_groups(meeting_id: int) -> list[list[Contribution]]:
+    """The meeting's contributions that repeat one another word for word.
+
+    Same text as written (normalised), same type, same author type; pending or
+    published and not merged. Each group starts with the one to keep: the oldest
+    published one, else the oldest.
+    """
+    contributions = db.session.scalars(
+        sa.select(Contribution)
+        .where(
+            Contribution.meeting_id == meeting_id,
+            Contribution.status.in_(("pending", "published")),
+            Contribution.merged_into_id.is_(None),
+        )
+        .order_by(Contribution.id)
+    )
+    groups: dict[tuple[str, str, str], list[Contribution]] = {}
+    for item in contributions:
+        key = (normalise_cell(item.original_body or item.body), item.kind, item.author_type)
+        groups.setdefault(key, []).append(item)
+    return [
+        sorted(group, key=lambda item: (item.status != "published", item.id))
+        for group in groups.values()
+        if len(group) > 1
+    ]
+
+
+def _texts_in_meeting(meeting, upload) -> dict[tuple[str, str], list[tuple[date, int]]]:
+    """(normalised text as written, author type) → [(day, id)] of every contribution,
+    except those ``upload`` itself made (its own preview, shown again after import)."""
+    found: dict[tuple[str, str], list[tuple[date, int]]] = {}
+    query = sa.select(
+        Contribution.id,
+        sa.func.coalesce(Contribution.original_body, Contribution.body),
+        Contribution.author_type,
+        Contribution.created_at,
+    ).where(Contribution.meeting_id == meeting.id)
+    if upload is not None and upload.id is not None:
+        own = Contribution.idempotency_key.startswith(f"import:{upload.id}:")
+        query = query.where(sa.or_(Contribution.idempotency_key.is_(None), ~own))
+    rows = db.session.execute(query.order_by(Contribution.id))
+    for ident, body, author_type, created_at in rows:
+        key = (normalise_cell(body), author_type)
+        found.setdefault(key, []).append((created_at.date(), ident))
+    return found
 
 
 def _parse_row(row: Row, mapping, references: _References, latest: date):
     def value(name: str) -> str:
-        index = mapping.get(name)
-        return row[index] if index is not None and index < len(row) else ""
+        return row.cell(mapping.get(name))
 
-    reasons: list[str] = []
-
-    def parsed(parser, *args):
-        try:
-            return parser(*args)
-        except _Invalid as error:
-            reasons.append(str(error))
-            return None
+    reasons = Reasons()
+    parsed = reasons.parsed
 
     draft = services.Draft(
         body=parsed(_body, value("texte")),
@@ -584,11 +413,11 @@ def _parse_row(row: Row, mapping, references: _References, latest: date):
 
 def _body(raw: str) -> str:
     if not clean_text(raw):
-        raise _Invalid("texte vide")
+        raise CellError("texte vide")
     try:
         return services.check_body(raw)
     except services.ContributionError as error:
-        raise _Invalid(str(error)) from error
+        raise CellError(str(error)) from error
 
 
 def _kind(raw: str) -> str:
@@ -596,7 +425,7 @@ def _kind(raw: str) -> str:
         return "proposition"
     kind = _lookup(_KIND_INDEX, raw)
     if kind is None:
-        raise _Invalid(
+        raise CellError(
             f"type « {shown_cell(raw)} » inconnu : constat, proposition, question ou témoignage"
         )
     return kind
@@ -607,7 +436,7 @@ def _author(raw: str) -> str:
         return "usager"
     author = _lookup(_AUTHOR_INDEX, raw)
     if author is None:
-        raise _Invalid(
+        raise CellError(
             f"auteur « {shown_cell(raw)} » inconnu : usager·e, proche ou aidant·e, "
             "professionnel·le, partenaire, élu·e ou agent du Département"
         )
@@ -617,7 +446,7 @@ def _author(raw: str) -> str:
 def _bounded(raw: str, label: str, limit: int) -> str:
     text = clean_line(raw)
     if len(text) > limit:
-        raise _Invalid(f"{label} trop long ({len(text)} caractères, {limit} au maximum)")
+        raise CellError(f"{label} trop long ({len(text)} caractères, {limit} au maximum)")
     return text
 
 
@@ -626,17 +455,12 @@ def _publics(raw: str, references: _References) -> list[int]:
     unknown = [name for name in names if normalise_cell(name) not in references.publics]
     if unknown:
         listed = ", ".join(f"« {shown_cell(name)} »" for name in unknown)
-        raise _Invalid(f"public{'s' if len(unknown) > 1 else ''} {listed} inconnu")
+        raise CellError(f"public{'s' if len(unknown) > 1 else ''} {listed} inconnu")
     return list(dict.fromkeys(references.publics[normalise_cell(name)] for name in names))
 
 
 def _territory(raw: str, references: _References) -> int | None:
-    if not raw.strip():
-        return None
-    territory_id = references.territories.get(normalise_cell(raw))
-    if territory_id is None:
-        raise _Invalid(f"territoire « {shown_cell(raw)} » inconnu")
-    return territory_id
+    return named(references.territories, raw, "territoire")
 
 
 def _date(raw: str, latest: date) -> date | None:
@@ -645,11 +469,11 @@ def _date(raw: str, latest: date) -> date | None:
         return None
     day = _parse_date(text)
     if day is None:
-        raise _Invalid(
+        raise CellError(
             f"date « {shown_cell(raw)} » non reconnue : jj/mm/aaaa ou aaaa-mm-jj attendu"
         )
     if day > latest:
-        raise _Invalid(f"date « {shown_cell(raw)} » dans le futur")
+        raise CellError(f"date « {shown_cell(raw)} » dans le futur")
     return day
 
 
@@ -677,25 +501,33 @@ def run_import(
     now: datetime,
     import_id=None,
     upload: ContributionImport | None = None,
+    include_existing: bool = False,
 ) -> ImportResult:
     """Create every row's contribution, or none if any row or the meeting is refused.
 
     With ``import_id`` (or ``upload``, whose id is used), each row gets the
     idempotency key ``import:<id>:<line>``: confirming the same import twice
     creates nothing the second time. With ``upload``, it is marked imported.
+    Rows already in the meeting (:func:`already_in_meeting`) are skipped unless
+    ``include_existing``.
 
     :raises ImportRejected: rejected rows, closed meeting, actor not staff,
         upload already imported; nothing is written then.
     :raises ImportFileError: unusable mapping.
     """
     _check_allowed(meeting, actor, upload)
-    result = preview(meeting, table, mapping, now=now)
+    result = preview(meeting, table, mapping, now=now, upload=upload)
     if result.rejected:
         raise ImportRejected(_rejected_message(len(result.rejected)), preview=result)
     if upload is not None and import_id is None:
         import_id = upload.id
+    known = (
+        {} if include_existing else {item.line: item.contribution_id for item in result.existing}
+    )
     with db.session.begin_nested():
-        outcome = _create_all(meeting, result.valid, actor=actor, now=now, import_id=import_id)
+        outcome = _create_all(
+            meeting, result.valid, known, actor=actor, now=now, import_id=import_id
+        )
         if upload is not None:
             upload.mapping = check_mapping(mapping, table.headers)
             mark_imported(upload, outcome.created)
@@ -721,9 +553,15 @@ def _rejected_message(count: int) -> str:
     return f"Rien n'a été importé : {lines}. Corrigez le fichier puis déposez-le à nouveau."
 
 
-def _create_all(meeting, rows: list[RowDraft], *, actor, now, import_id) -> ImportResult:
+def _create_all(meeting, rows: list[RowDraft], known, *, actor, now, import_id) -> ImportResult:
+    """Submit each row, except those ``known`` (line → the contribution already there)."""
     outcome = ImportResult()
     for row in rows:
+        if row.line in known:
+            outcome.contributions.append(db.session.get(Contribution, known[row.line]))
+            outcome.skipped += 1
+            outcome.already += 1
+            continue
         row.draft.idempotency_key = idempotency_key(import_id, row.line)
         try:
             contribution, created = services.submit_contribution(
@@ -763,6 +601,7 @@ def store_upload(meeting, filename: str, content: bytes, actor) -> ContributionI
     table = read_table(filename, content)
     upload = ContributionImport(
         meeting_id=meeting.id,
+        checksum=file_checksum(content),
         created_by_id=getattr(actor, "id", None),
         filename=safe_filename(filename),
         content=content,

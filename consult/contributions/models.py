@@ -171,6 +171,8 @@ class ContributionImport(TimestampMixin, db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     filename: Mapped[str] = mapped_column(sa.String(255))
+    # SHA-256 of the file: recognises it when it comes again, even once its content is gone.
+    checksum: Mapped[str] = mapped_column(sa.String(64), default="", server_default="", index=True)
     content: Mapped[bytes] = mapped_column(sa.LargeBinary)
     mapping: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     status: Mapped[str] = mapped_column(sa.String(20), default="uploaded")

@@ -423,6 +423,12 @@ RULES: dict[str, Rule] = {
     "desk.duplicates": Rule("/moderation/doublons", STAFF),
     "desk.bulk": Rule("/moderation/lot", STAFF, POST, note="1 000 contributions au plus."),
     "moderation.audit_log": Rule("/admin/journal-moderation", ADMIN),
+    "moderation.merge_identical_contributions": Rule(
+        "/rencontres/<int:meeting_id>/fusionner-identiques",
+        STAFF,
+        POST,
+        note="Texte, type et type d'auteur identiques ; chaque fusion est journalisée.",
+    ),
     "moderation.audit_log_csv": Rule(
         "/admin/journal-moderation.csv",
         ADMIN,

@@ -179,7 +179,9 @@ def _drafted_fiche(group: WorkingGroup, version, now) -> Fiche | None:
         schedule="2021-2024",
         links="31, 32",
     )
-    fiche, _ = drafting.create_fiche(group, draft, ideas, form_key="demo-fiche-droits")
+    fiche, _ = drafting.create_fiche(
+        group, draft, ideas, actor=_account("animateur"), form_key="demo-fiche-droits"
+    )
     pilot = _account("partenaire")
     if pilot is not None:
         drafting.change_status(fiche, group, "proposee", actor=pilot, now=now)

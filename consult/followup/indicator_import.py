@@ -9,8 +9,8 @@ updates the definition, so the downloaded template can be sent back half filled.
 :func:`check` is the dry run: every refused line with its number and a French
 reason. :func:`run_import` saves everything or nothing; sending the same file again
 updates the values (one value per indicator, year and territory), never duplicates.
-Files are read and checked by :mod:`consult.contributions.importing` (size, format,
-encoding, delimiter, zip bombs).
+Files are read and checked by :mod:`consult.core.spreadsheets` (size, format,
+encoding, delimiter, zip bombs, real rows and cells).
 """
 
 import csv
@@ -18,17 +18,16 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from consult.contributions.importing import (
+from consult.core import spreadsheets
+from consult.core.sanitize import clean_line, clean_text, safe_cell
+from consult.core.spreadsheets import (
+    CellError,
     ImportFileError,
     Rejection,
-    Row,
     Table,
-    by_name,
     normalise_cell,
-    read_table,
     shown_cell,
 )
-from consult.core.sanitize import clean_line, clean_text, safe_cell
 from consult.extensions import db
 from consult.followup.models import indicator_kind
 from consult.followup.services import (
@@ -82,6 +81,8 @@ HEADER_SYNONYMS = {
 }
 _SMALL_WORDS = {"de", "du", "la", "le", "l", "d", "des"}
 MAX_SOURCE = 300
+YEAR = re.compile(r"[0-9]{4}")
+POSITION = re.compile(r"[0-9]{1,6}")
 MAX_COMMENT = 5000
 
 
@@ -138,8 +139,8 @@ class ImportOutcome:
 
 
 def read(filename: str, content: bytes) -> Table:
-    """The file's table (see :func:`consult.contributions.importing.read_table`)."""
-    return read_table(filename, content, rows_are="aucune mesure")
+    """The file's table (see :func:`consult.core.spreadsheets.read_table`)."""
+    return spreadsheets.read_table(filename, content, rows_are="aucune mesure")
 
 
 def column_index(headers: list[str]) -> dict[str, int]:
@@ -174,10 +175,6 @@ def _column_name(header: str) -> str | None:
     return HEADER_SYNONYMS.get(key)
 
 
-class _Invalid(Exception):
-    """One reason a cell is refused."""
-
-
 @dataclass
 class _References:
     fiches: dict[str, Fiche]
@@ -188,7 +185,7 @@ class _References:
         fiches = db.session.query(Fiche).filter(Fiche.scheme_id == scheme.id).all()
         return cls(
             fiches={normalise_cell(f.number): f for f in fiches},
-            territories=by_name((t.name, t.code, t.id) for t in territories()),
+            territories=spreadsheets.by_name((t.name, t.code, t.id) for t in territories()),
         )
 
 
@@ -203,7 +200,7 @@ def check(scheme: Scheme, table: Table) -> CheckResult:
     for row in table.rows:
         try:
             line = _parse(row, columns, references)
-        except _Invalid as error:
+        except CellError as error:
             result.rejected.append(Rejection(row.line, str(error)))
             continue
         if line.measure is not None:
@@ -221,19 +218,12 @@ def check(scheme: Scheme, table: Table) -> CheckResult:
     return result
 
 
-def _parse(row: Row, columns: dict[str, int], references: _References) -> Line:
+def _parse(row: spreadsheets.Row, columns: dict[str, int], references: _References) -> Line:
     def cell(name: str) -> str:
-        index = columns.get(name)
-        return row[index].strip() if index is not None and index < len(row) else ""
+        return row.cell(columns.get(name)).strip()
 
-    reasons: list[str] = []
-
-    def parsed(parser, *args):
-        try:
-            return parser(*args)
-        except (_Invalid, MeasureError) as error:
-            reasons.append(str(error))
-            return None
+    reasons = spreadsheets.Reasons(MeasureError)
+    parsed = reasons.parsed
 
     indicator = parsed(_indicator, cell("fiche"), cell("indicateur"), references)
     definition = parsed(_definition, cell)
@@ -246,24 +236,24 @@ def _parse(row: Row, columns: dict[str, int], references: _References) -> Line:
     elif definition is None and not reasons:
         reasons.append("ni année ni valeur, et aucune définition d'indicateur : ligne à compléter")
     if reasons:
-        raise _Invalid(" ; ".join(reasons))
+        raise CellError(" ; ".join(reasons))
     return Line(row.line, indicator, definition, measure)
 
 
 def _indicator(fiche_cell: str, indicator_cell: str, references: _References) -> Indicator:
     if not fiche_cell:
-        raise _Invalid("numéro de fiche manquant")
+        raise CellError("numéro de fiche manquant")
     number = re.sub(r"^fiche\s*(action)?\s*(n[°o]\s*)?", "", fiche_cell, flags=re.I).strip()
     fiche = references.fiches.get(normalise_cell(number))
     if fiche is None:
-        raise _Invalid(f"fiche « {shown_cell(fiche_cell)} » inconnue dans ce schéma")
+        raise CellError(f"fiche « {shown_cell(fiche_cell)} » inconnue dans ce schéma")
     if not indicator_cell:
-        raise _Invalid("indicateur manquant (sa position dans la fiche ou son libellé)")
+        raise CellError("indicateur manquant (sa position dans la fiche ou son libellé)")
     indicators = list(fiche.indicators)
-    if indicator_cell.isdigit():
+    if POSITION.fullmatch(indicator_cell):
         position = int(indicator_cell)
         if not 1 <= position <= len(indicators):
-            raise _Invalid(
+            raise CellError(
                 f"la fiche {fiche.number} a {len(indicators)} indicateur"
                 f"{'s' if len(indicators) > 1 else ''} : pas d'indicateur n° {position}"
             )
@@ -271,7 +261,7 @@ def _indicator(fiche_cell: str, indicator_cell: str, references: _References) ->
     for indicator in indicators:
         if normalise_cell(indicator.label) == normalise_cell(indicator_cell):
             return indicator
-    raise _Invalid(
+    raise CellError(
         f"indicateur « {shown_cell(indicator_cell)} » introuvable dans la fiche {fiche.number}"
     )
 
@@ -295,26 +285,27 @@ def _kind(raw: str) -> str:
     kind = indicator_kind(raw)
     if kind is not None:
         return kind
-    raise _Invalid(f"type « {shown_cell(raw)} » inconnu : nombre, taux, montant ou qualitatif")
+    raise CellError(f"type « {shown_cell(raw)} » inconnu : nombre, taux, montant ou qualitatif")
 
 
 def _year(raw: str, label: str = "année") -> int | None:
     if not raw:
         return None
-    if not raw.isdigit() or not 1900 <= int(raw) <= 2200:
-        raise _Invalid(f"{label} « {shown_cell(raw)} » non reconnue : une année comme 2026")
+    # Only ASCII digits: "²⁰²⁴".isdigit() is true, and int() refuses it.
+    if not YEAR.fullmatch(raw) or not 1900 <= int(raw) <= 2200:
+        raise CellError(f"{label} « {shown_cell(raw)} » non reconnue : une année comme 2026")
     return int(raw)
 
 
 def _measure(cell, kind: str, references: _References) -> MeasureDraft:
     year = _year(cell("annee"))
     if year is None:
-        raise _Invalid("année manquante")
+        raise CellError("année manquante")
     source, comment = clean_line(cell("source")), clean_text(cell("commentaire"))
     if len(source) > MAX_SOURCE:
-        raise _Invalid(f"source trop longue ({MAX_SOURCE} caractères au maximum)")
+        raise CellError(f"source trop longue ({MAX_SOURCE} caractères au maximum)")
     if len(comment) > MAX_COMMENT:
-        raise _Invalid(f"commentaire trop long ({MAX_COMMENT} caractères au maximum)")
+        raise CellError(f"commentaire trop long ({MAX_COMMENT} caractères au maximum)")
     raw = cell("valeur")
     draft = MeasureDraft(
         year=year,
@@ -330,12 +321,7 @@ def _measure(cell, kind: str, references: _References) -> MeasureDraft:
 
 
 def _territory(raw: str, references: _References) -> int | None:
-    if not raw:
-        return None
-    territory_id = references.territories.get(normalise_cell(raw))
-    if territory_id is None:
-        raise _Invalid(f"territoire « {shown_cell(raw)} » inconnu")
-    return territory_id
+    return spreadsheets.named(references.territories, raw, "territoire")
 
 
 # --- Import ---------------------------------------------------------------------------

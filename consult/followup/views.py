@@ -8,9 +8,9 @@ visitors are sent to the login page, others get 403 on a public fiche, 404 other
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from consult.contributions.importing import ImportFileError
 from consult.core.db import get_or_404
 from consult.core.security import roles_required
+from consult.core.spreadsheets import ImportFileError
 from consult.extensions import db
 from consult.followup import charts, indicator_import, services
 from consult.followup.forms import (

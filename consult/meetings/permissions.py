@@ -1,10 +1,14 @@
 """Who may see, run and close a meeting."""
 
+import sqlalchemy as sa
+
+from consult.meetings.models import Meeting
+
 STAFF = ("admin", "facilitator")
 
 
 def _is_staff(user) -> bool:
-    return bool(user.is_authenticated and user.role in STAFF)
+    return bool(user is not None and user.is_authenticated and user.role in STAFF)
 
 
 def can_view_meeting(user, meeting) -> bool:
@@ -12,6 +16,14 @@ def can_view_meeting(user, meeting) -> bool:
     if meeting.status != "draft":
         return True
     return _is_staff(user)
+
+
+def visible_meeting_clause(user):
+    """:func:`can_view_meeting` as a query condition, for every list of meetings.
+
+    Not even the members of a working group see its meetings in preparation.
+    """
+    return sa.true() if _is_staff(user) else Meeting.status != "draft"
 
 
 def can_create_meeting(user) -> bool:

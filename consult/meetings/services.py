@@ -15,7 +15,7 @@ from consult.meetings.models import (
     Meeting,
     new_join_code,
 )
-from consult.meetings.permissions import STAFF
+from consult.meetings.permissions import visible_meeting_clause
 from consult.schemes.models import Scheme, Territory, Theme
 
 MAX_ATTENDANCE = 100_000
@@ -44,9 +44,11 @@ class MeetingDetails:
 
 def visible_meetings(user) -> list[Meeting]:
     """Meetings this user may see, most recent first."""
-    query = sa.select(Meeting).order_by(Meeting.held_on.desc().nulls_last(), Meeting.id)
-    if not (user.is_authenticated and user.role in STAFF):
-        query = query.where(Meeting.status != "draft")
+    query = (
+        sa.select(Meeting)
+        .where(visible_meeting_clause(user))
+        .order_by(Meeting.held_on.desc().nulls_last(), Meeting.id)
+    )
     return db.session.scalars(query).all()
 
 

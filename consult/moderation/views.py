@@ -1,16 +1,20 @@
-"""The moderation audit trail, for administrators (page and CSV export)."""
+"""The moderation audit trail (page and CSV export), and merging identical contributions."""
 
 import csv
 import io
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from consult.core.db import small_int
+from consult.core.db import get_or_404, small_int, utcnow
 from consult.core.sanitize import safe_cell
 from consult.core.security import roles_required
 from consult.extensions import db
+from consult.meetings.models import Meeting
+from consult.moderation import services
+from consult.moderation.identical import merge_identical
 from consult.moderation.models import ModerationEvent
 
 bp = Blueprint("moderation", __name__)
@@ -86,3 +90,25 @@ def audit_log_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=journal-moderation.csv"},
     )
+
+
+@bp.post("/rencontres/<int:meeting_id>/fusionner-identiques")
+@roles_required("admin", "facilitator")
+def merge_identical_contributions(meeting_id: int):
+    """« Fusionner tous les identiques » (offered on the meeting's import pages)."""
+    meeting = get_or_404(db.session, Meeting, meeting_id)
+    try:
+        groups, merged = merge_identical(meeting, actor=current_user, now=utcnow())
+    except services.ModerationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        if merged:
+            flash(
+                f"{merged} contribution(s) identique(s) fusionnée(s) ({groups} texte(s)).",
+                "success",
+            )
+        else:
+            flash("Aucune contribution identique à fusionner dans cette rencontre.", "info")
+    return redirect(url_for("capture.import_upload", meeting_id=meeting.id), 303)

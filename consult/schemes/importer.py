@@ -47,6 +47,19 @@ LIST_FIELDS = (
     "description",
     "implementation",
 )
+NUMBER_LENGTH = Fiche.number.type.length
+FICHE_COLUMNS = {
+    "title": Fiche.title,
+    "part": Fiche.part,
+    "policy": Fiche.policy,
+    "axis": Axis.title,
+    "objective": Objective.title,
+}
+MAX_DEPTH = 12  # a scheme is document → fiches → fiche → list → item, with room to spare
+TOO_DEEP = (
+    f"Le fichier imbrique listes et objets sur plus de {MAX_DEPTH} niveaux : "
+    "ce n'est pas un schéma au format consult-scheme/1."
+)
 _NUMBERED = re.compile(r"^\s*(\d+(?:[.\-]\d+)*)[.)]?\s+(.+)$")
 
 
@@ -59,19 +72,51 @@ class SchemeImportError(Exception):
 
 
 def load_document(raw: bytes | str) -> dict:
-    """Parse JSON bytes or text, raising SchemeImportError with a French message."""
+    """Parse JSON bytes or text, raising SchemeImportError with a French message.
+
+    Refused besides malformed JSON: nesting deeper than ``MAX_DEPTH``, integers
+    too long for Python to read (4,300 digits), NaN and Infinity.
+    """
     try:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_refuse_constant)
     except UnicodeDecodeError as exc:
         raise SchemeImportError(["Le fichier n'est pas encodé en UTF-8."]) from exc
     except json.JSONDecodeError as exc:
         raise SchemeImportError(
             [f"Le fichier n'est pas un JSON valide (ligne {exc.lineno}, colonne {exc.colno})."]
         ) from exc
+    except RecursionError as exc:
+        raise SchemeImportError([TOO_DEEP]) from exc
+    except ValueError as exc:  # an integer past sys.get_int_max_str_digits(), NaN
+        raise SchemeImportError(
+            [
+                "Le fichier contient un nombre illisible (plus de 4 300 chiffres, NaN ou "
+                "Infinity) : les numéros et les chiffres d'un schéma sont courts."
+            ]
+        ) from exc
     if not isinstance(data, dict):
         raise SchemeImportError(["Le fichier doit contenir un objet JSON ({…})."])
+    if _depth_exceeds(data, MAX_DEPTH):
+        raise SchemeImportError([TOO_DEEP])
     return _without_superscript_markup(data)
+
+
+def _refuse_constant(name: str):
+    raise ValueError(name)
+
+
+def _depth_exceeds(data, limit: int) -> bool:
+    """Whether lists and objects nest deeper than ``limit`` (without recursing)."""
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict | list):
+            if depth > limit:
+                return True
+            children = value.values() if isinstance(value, dict) else value
+            pending.extend((child, depth + 1) for child in children)
+    return False
 
 
 # Exported from a PDF, "1er" sometimes reads "1 ^{er}": the superscript becomes plain text.
@@ -105,6 +150,20 @@ def _check_header(data: dict) -> list[str]:
     for key in ("process_figures", "levels"):
         if data.get(key) is not None and not isinstance(data[key], dict):
             errors.append(f"Champ « {key} » : un objet est attendu.")
+    return errors + _length_errors(
+        data,
+        "Schéma",
+        {"department": Scheme.department, "title": Scheme.title, "period": Scheme.period},
+    )
+
+
+def _length_errors(raw: dict, where: str, columns: dict) -> list[str]:
+    """Texts (and numbers) of ``raw`` longer than their column (key → model column) holds."""
+    errors = []
+    for key, column in columns.items():
+        value, limit = raw.get(key), column.type.length
+        if isinstance(value, str | int) and len(str(value).strip()) > limit:
+            errors.append(f"{where} : champ « {key} » trop long ({limit} caractères au maximum).")
     return errors
 
 
@@ -128,9 +187,11 @@ def _check_axes(axes: list) -> list[str]:
         if isinstance(axis, str):
             if not axis.strip():
                 errors.append(f"{where} : titre vide.")
+            errors += _length_errors({"title": axis}, where, {"title": Axis.title})
         elif isinstance(axis, dict):
             if not _is_text(axis.get("title")):
                 errors.append(f"{where} : champ « title » manquant ou vide.")
+            errors += _length_errors(axis, where, {"number": Axis.number, "title": Axis.title})
         else:
             errors.append(f"{where} : du texte ou un objet est attendu.")
     return errors
@@ -151,6 +212,7 @@ def _check_themes(themes: list) -> list[str]:
         seen.add(number)
         if not _is_text(theme.get("title")):
             errors.append(f"{where} (n° {number or '?'}) : champ « title » manquant ou vide.")
+        errors += _length_errors(theme, where, {"number": Theme.number, "title": Theme.title})
     return errors
 
 
@@ -169,6 +231,10 @@ def _check_fiche_fields(fiche: dict, where: str) -> list[str]:
             errors.append(f"{where} : champ « {key} » : une liste est attendue.")
         elif not all(isinstance(item, str | int) for item in value):
             errors.append(f"{where} : champ « {key} » : la liste doit contenir du texte.")
+    errors += _length_errors(fiche, where, FICHE_COLUMNS)
+    links = fiche.get("linked_fiches")
+    if isinstance(links, list) and any(len(str(item).strip()) > NUMBER_LENGTH for item in links):
+        errors.append(f"{where} : champ « linked_fiches » : un numéro de fiche trop long.")
     return errors
 
 
@@ -181,6 +247,9 @@ def _check_fiches(fiches: list) -> list[str]:
         number = fiche.get("number")
         if not isinstance(number, str | int) or not str(number).strip():
             errors.append(f"Fiche n° {index} de la liste : champ « number » manquant.")
+            where = f"Fiche n° {index} de la liste"
+        elif len(str(number).strip()) > NUMBER_LENGTH:
+            errors.append(f"Fiche n° {index} de la liste : champ « number » trop long.")
             where = f"Fiche n° {index} de la liste"
         else:
             number = str(number).strip()

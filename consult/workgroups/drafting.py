@@ -19,6 +19,7 @@ from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
 from consult.followup.models import INDICATOR_KINDS, indicator_kind
 from consult.meetings.models import Meeting
+from consult.meetings.permissions import visible_meeting_clause
 from consult.schemes.models import Action, Fiche, FicheLink, Indicator
 from consult.synthesis.models import SynthesisVersion
 from consult.workgroups.models import (
@@ -29,7 +30,7 @@ from consult.workgroups.models import (
     FicheStatusChange,
     WorkingGroup,
 )
-from consult.workgroups.permissions import LEADS, is_staff, membership
+from consult.workgroups.permissions import LEADS, can_see_fiche, is_staff, membership
 from consult.workgroups.services import group_version, idea_at
 
 EDITABLE_STATUSES = ("brouillon", "proposee")
@@ -408,11 +409,23 @@ def _sync_indicators(fiche: Fiche, wanted: list[IndicatorLine]) -> None:
     fiche.indicators = keep
 
 
-def _sync_links(fiche: Fiche, numbers: list[str]) -> None:
+def _sync_links(fiche: Fiche, numbers: list[str], actor) -> None:
+    """Link the fiches ``numbers`` name, among those ``actor`` may see.
+
+    A number naming a fiche the actor may not see (another group's draft) is kept
+    as written, linked to nothing, exactly like a number no fiche has: typing
+    numbers reveals neither titles nor existence.
+    """
     others = db.session.scalars(
         sa.select(Fiche).where(Fiche.scheme_id == fiche.scheme_id, Fiche.number.in_(numbers))
     ).all()
-    by_number = {other.number: other for other in others}
+    by_number = {other.number: other for other in others if can_see_fiche(other, actor)}
+    # A link the team made to a fiche this actor may not see survives their edit.
+    by_number |= {
+        link.target_number: link.target
+        for link in fiche.links
+        if link.target is not None and link.target_number not in by_number
+    }
     fiche.links = [
         FicheLink(target_number=number, target=by_number.get(number), position=position)
         for position, number in enumerate(numbers)
@@ -428,7 +441,8 @@ def _next_number(group: WorkingGroup) -> str:
             Fiche.scheme_id == group.scheme_id, Fiche.number.startswith(prefix)
         )
     ).all()
-    used = [int(n.removeprefix(prefix)) for n in numbers if n.removeprefix(prefix).isdigit()]
+    tails = [n.removeprefix(prefix) for n in numbers]
+    used = [int(tail) for tail in tails if tail.isascii() and tail.isdigit()]  # not "²"
     return f"{prefix}{max(used, default=0) + 1}"
 
 
@@ -475,9 +489,10 @@ def _attach_ideas(fiche: Fiche, ideas: list[ChosenIdea]) -> None:
 
 
 def create_fiche(
-    group: WorkingGroup, draft: FicheDraft, ideas: list[ChosenIdea], *, form_key: str | None
+    group: WorkingGroup, draft: FicheDraft, ideas: list[ChosenIdea], *, actor, form_key
 ) -> tuple[Fiche, bool]:
-    """Create a draft fiche for the group, with the ideas and contributions it answers.
+    """Create a draft fiche for the group, with the ideas and contributions it answers;
+    ``actor`` writes it (« Fiches liées » link only fiches they may see).
 
     :returns: ``(fiche, created)``; ``created`` is False when the same form was sent
         again (double click, network retry): no second fiche is made.
@@ -506,18 +521,15 @@ def create_fiche(
             if twin is not None:
                 return twin, False
             continue
-        _apply_fields(fiche, parsed)
-        _sync_actions(fiche, parsed.actions)
-        _sync_indicators(fiche, parsed.indicators)
-        _sync_links(fiche, parsed.links)
+        _fill(fiche, parsed, actor)
         _attach_ideas(fiche, ideas)
         db.session.flush()
         return fiche, True
     raise DraftingError("La fiche n'a pas pu être numérotée : envoyez le formulaire à nouveau.")
 
 
-def update_fiche(fiche: Fiche, draft: FicheDraft) -> None:
-    """Change a fiche's fields while it is a draft or proposed.
+def update_fiche(fiche: Fiche, draft: FicheDraft, *, actor) -> None:
+    """Change a fiche's fields while it is a draft or proposed (``actor``: see create_fiche).
 
     :raises DraftingError: the fiche is validated (409) or a field is wrong (422).
     """
@@ -525,12 +537,16 @@ def update_fiche(fiche: Fiche, draft: FicheDraft) -> None:
         raise DraftingError(
             "Cette fiche est validée : elle ne se modifie plus.", status=409, field="title"
         )
-    parsed = parse(draft)
+    _fill(fiche, parse(draft), actor)
+    db.session.flush()
+
+
+def _fill(fiche: Fiche, parsed: ParsedFiche, actor) -> None:
+    """Write every drafted field, the actions, indicators and links."""
     _apply_fields(fiche, parsed)
     _sync_actions(fiche, parsed.actions)
     _sync_indicators(fiche, parsed.indicators)
-    _sync_links(fiche, parsed.links)
-    db.session.flush()
+    _sync_links(fiche, parsed.links, actor)
 
 
 # --- Validation steps ---------------------------------------------------------------------
@@ -642,11 +658,11 @@ def fiche_ideas(fiche: Fiche) -> list[FicheIdea]:
     ).all()
 
 
-def scheme_meetings(scheme_id: int) -> list[Meeting]:
-    """Meetings a comité decision may be recorded at, newest first."""
+def scheme_meetings(scheme_id: int, user) -> list[Meeting]:
+    """Meetings ``user`` may see that a comité decision may be recorded at, newest first."""
     return db.session.scalars(
         sa.select(Meeting)
-        .where(Meeting.scheme_id == scheme_id)
+        .where(Meeting.scheme_id == scheme_id, visible_meeting_clause(user))
         .order_by(Meeting.held_on.desc(), Meeting.id.desc())
     ).all()
 

@@ -28,7 +28,12 @@ from consult.workgroups.models import (
     WorkingGroup,
 )
 from consult.workgroups.notify import queue_answer_mail
-from consult.workgroups.permissions import is_staff, membership, visible_group_or_404
+from consult.workgroups.permissions import (
+    is_staff,
+    membership,
+    visible_group_or_404,
+    visible_links,
+)
 
 bp = Blueprint("fiches", __name__)
 staff_only = roles_required("admin", "facilitator")
@@ -70,7 +75,11 @@ def new_fiche(group_id: int):
     if form.validate_on_submit():
         try:
             fiche, created = drafting.create_fiche(
-                group, _draft(form), ideas, form_key=form.form_key.data or None
+                group,
+                _draft(form),
+                ideas,
+                actor=current_user,
+                form_key=form.form_key.data or None,
             )
             db.session.commit()
         except drafting.DraftingError as error:
@@ -97,7 +106,7 @@ def show(group_id: int, fiche_id: int):
 
 def _status_form(fiche: Fiche) -> FicheStatusForm:
     form = FicheStatusForm()
-    form.fill_meetings(drafting.scheme_meetings(fiche.scheme_id))
+    form.fill_meetings(drafting.scheme_meetings(fiche.scheme_id, current_user))
     return form
 
 
@@ -106,6 +115,7 @@ def _show_page(group, fiche, status_form, code: int = 200):
         "fiches/show.html",
         group=group,
         fiche=fiche,
+        links=visible_links(fiche, current_user),
         member=membership(group, current_user),
         history=drafting.history(fiche),
         ideas=drafting.fiche_ideas(fiche),
@@ -130,7 +140,7 @@ def edit(group_id: int, fiche_id: int):
     form = FicheForm(data=drafting.as_draft(fiche) if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            drafting.update_fiche(fiche, _draft(form))
+            drafting.update_fiche(fiche, _draft(form), actor=current_user)
             db.session.commit()
         except drafting.DraftingError as error:
             db.session.rollback()

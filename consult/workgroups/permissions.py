@@ -17,12 +17,12 @@ LEADS = ("pilote", "copilote")
 
 
 def is_staff(user) -> bool:
-    return bool(user.is_authenticated and user.role in STAFF)
+    return bool(user is not None and user.is_authenticated and user.role in STAFF)
 
 
 def membership(group: WorkingGroup, user) -> Membership | None:
-    """The user's membership of the group, or None."""
-    if not user.is_authenticated:
+    """The user's membership of the group, or None (also for no user at all)."""
+    if user is None or not user.is_authenticated:
         return None
     return db.session.scalar(
         sa.select(Membership).where(
@@ -78,3 +78,22 @@ def can_see_fiche(fiche, user) -> bool:
         return True
     group = fiche.working_group_id and db.session.get(WorkingGroup, fiche.working_group_id)
     return bool(group) and membership(group, user) is not None
+
+
+def visible_links(fiche, user, *, public_only: bool = False) -> list:
+    """The fiche's « Fiches liées » a viewer may read.
+
+    A link whose target the viewer may not see (another group's draft) is left out,
+    so its title never shows; on public pages (``public_only``) only validated and
+    adopted targets show, whoever looks. Links to no fiche (a number cited by the
+    scheme's document) stay: they reveal nothing.
+    """
+
+    def shown(target) -> bool:
+        if target is None:
+            return True
+        if public_only:
+            return target.status in PUBLIC_FICHE_STATUSES
+        return can_see_fiche(target, user)
+
+    return [link for link in fiche.links if shown(link.target)]

@@ -19,6 +19,7 @@ from consult.core.db import utcnow
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
 from consult.meetings.models import Meeting
+from consult.meetings.permissions import visible_meeting_clause
 from consult.schemes.models import Fiche, Scheme, Theme
 from consult.synthesis.models import Synthesis, SynthesisVersion
 from consult.workgroups.models import (
@@ -305,10 +306,11 @@ def group_version(group: WorkingGroup, version_id: int) -> SynthesisVersion | No
 # --- What the group reads ---------------------------------------------------------------
 
 
-def group_meetings(group: WorkingGroup) -> list[Meeting]:
+def group_meetings(group: WorkingGroup, user) -> list[Meeting]:
+    """The group's meetings ``user`` may see (those in preparation: the team only)."""
     return db.session.scalars(
         sa.select(Meeting)
-        .where(Meeting.working_group_id == group.id)
+        .where(Meeting.working_group_id == group.id, visible_meeting_clause(user))
         .order_by(Meeting.held_on.desc(), Meeting.id.desc())
     ).all()
 

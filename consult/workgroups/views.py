@@ -117,7 +117,7 @@ def _render_space(group: WorkingGroup, *, member_form=None, share_form=None, sta
         "workgroups/show.html",
         group=group,
         member=membership(group, current_user),
-        meetings=services.group_meetings(group),
+        meetings=services.group_meetings(group, current_user),
         fiches=drafting.group_fiches(group),
         fiche_statuses=FICHE_STATUSES,
         shared=shared,

@@ -21,6 +21,7 @@ from consult.contributions.importing import (
     store_upload,
 )
 from consult.contributions.models import Contribution, ContributionImport
+from consult.core import spreadsheets
 
 NOW = datetime(2025, 3, 14, 10, 0, tzinfo=UTC)
 HEADERS = "texte;type;auteur;pseudonyme;publics;territoire;groupe;date"
@@ -167,9 +168,9 @@ def test_zip_bomb_is_refused_before_openpyxl_opens_it(monkeypatch):
     def never(*args, **kwargs):
         raise AssertionError("openpyxl must not open a zip bomb")
 
-    monkeypatch.setattr(importing.openpyxl, "load_workbook", never)
+    monkeypatch.setattr(spreadsheets.openpyxl, "load_workbook", never)
     huge = _zip_of_zeros(60 * 1024 * 1024)
-    assert len(huge) < importing.MAX_FILE_BYTES
+    assert len(huge) < spreadsheets.MAX_FILE_BYTES
     with pytest.raises(ImportFileError, match="anormalement volumineux"):
         read_table("bombe.xlsx", huge)
     dense = _zip_of_zeros(5 * 1024 * 1024)  # under 50 MB, but compressed a thousandfold
@@ -178,7 +179,7 @@ def test_zip_bomb_is_refused_before_openpyxl_opens_it(monkeypatch):
 
 
 def test_too_many_rows_are_refused(monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 3)
     four = ["Texte", "un avis", "deux avis", "trois avis", "quatre avis"]
     with pytest.raises(ImportFileError, match="plus de 3 lignes"):
         read_table("long.csv", csv_bytes(*four))
@@ -188,7 +189,7 @@ def test_too_many_rows_are_refused(monkeypatch):
 
 
 def test_too_heavy_file_is_refused(monkeypatch):
-    monkeypatch.setattr(importing, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(spreadsheets, "MAX_FILE_BYTES", 100)
     with pytest.raises(ImportFileError, match="trop lourd"):
         read_table("lourd.csv", csv_bytes("Texte", "x" * 200))
 
@@ -451,8 +452,10 @@ def test_broken_text_encodings_raise_the_modules_error(content):
 def test_odd_but_readable_csv_is_checked_row_by_row(db, make_meeting):
     unclosed = read_table("a.csv", b'texte\n"jamais ferm\xe9\n')
     assert [(row.line, list(row)) for row in unclosed.rows] == [(2, ["jamais fermé\n"])]
-    wide = read_table("b.csv", b"texte;type\n" + b"a;" * 5000 + b"\n")
-    assert len(wide.rows[0]) == importing.MAX_COLUMNS
+    wide = read_table("b.csv", b"texte;type\n" + b"a;" * 200 + b";" * 5000 + b"\n")
+    assert len(wide.rows[0]) == spreadsheets.MAX_COLUMNS
+    with pytest.raises(ImportFileError, match="ligne 2 a du texte au-delà de la colonne 200"):
+        read_table("b.csv", b"texte;type\n" + b"a;" * 201 + b"\n")
     invisible = read_table("c.csv", "\ufeff\n\n\ntexte\n\u202e\n".encode())
     assert [row.line for row in invisible.rows] == [5]
     result = preview(make_meeting(), invisible, {"texte": 0}, now=NOW)
@@ -506,3 +509,96 @@ def test_safe_filename_keeps_the_extension_within_255_characters():
     long_name = safe_filename("é" * 10 + "a" * 400 + ".xlsx")
     assert len(long_name) == 255
     assert long_name.endswith("a.xlsx")
+
+
+# --- Importing the same file again (issue 16 #2) --------------------------------------
+
+AGAIN = "texte;auteur;date\nPlus de bus le dimanche;usager;02/03/2025\nUn guichet unique;élu;\n"
+
+
+def upload_and_confirm(client, meeting, content: bytes, filename="papiers.csv", **confirm):
+    response = client.post(
+        f"/rencontres/{meeting.id}/import",
+        data={"file": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    preview_page = client.get(response.headers["Location"])
+    confirmed = client.post(response.headers["Location"] + "/confirmer", data=confirm)
+    confirmed.preview_url = response.headers["Location"]
+    return preview_page.get_data(as_text=True), confirmed
+
+
+def test_the_same_file_again_is_recognised_by_the_dry_run_and_skipped(
+    client, login, make_meeting, facilitator, count
+):
+    meeting = make_meeting(status="open")
+    login(facilitator)
+    _, first = upload_and_confirm(client, meeting, AGAIN.encode())
+    assert count(Contribution, Contribution.meeting_id == meeting.id) == 2
+    own_rows = client.get(first.preview_url).get_data(as_text=True)  # not its own duplicates
+    assert "0</span> ligne(s) déjà dans la rencontre" in own_rows
+    page, confirmed = upload_and_confirm(client, meeting, AGAIN.encode(), "encore.csv")
+    assert "2</span> ligne(s) déjà dans la rencontre" in page
+    assert "Ligne 2 : importée depuis ce même fichier" in page
+    assert "Importer les 0 nouvelles contributions" in page
+    assert confirmed.status_code == 303
+    assert count(Contribution, Contribution.meeting_id == meeting.id) == 2
+    flashed = client.get(confirmed.headers["Location"]).get_data(as_text=True)
+    assert "2 ligne(s) déjà dans la rencontre : laissée(s) de côté" in flashed
+
+
+def test_a_corrected_file_adds_only_its_new_rows(db, make_meeting, facilitator, count):
+    meeting = make_meeting()
+    first = read_table("a.csv", AGAIN.encode())
+    run_import(meeting, first, guess_mapping(first.headers), actor=facilitator, now=NOW)
+    corrected = read_table(
+        "b.csv",
+        (
+            "auteur;texte;date\n"
+            "usager;Plus  de bus le DIMANCHE;2025-03-02\n"  # same text, author and date
+            "élu;Un guichet unique;01/03/2025\n"  # dated now: the first import had no date
+            "usager;Un guichet unique;\n"  # another author type
+            "usager;Plus de bus le dimanche;05/03/2025\n"  # another date
+            "proche;Des aidants épuisés;\n"
+        ).encode(),
+    )
+    mapping = guess_mapping(corrected.headers)
+    dry_run = preview(meeting, corrected, mapping, now=NOW)
+    assert [(item.line, item.same_file) for item in dry_run.existing] == [(2, False)]
+    result = run_import(meeting, corrected, mapping, actor=facilitator, now=NOW)
+    assert (result.created, result.already, result.skipped) == (4, 1, 1)
+    assert count(Contribution, Contribution.meeting_id == meeting.id) == 6
+
+
+def test_rows_already_there_are_imported_when_asked(
+    client, login, make_meeting, facilitator, count
+):
+    meeting = make_meeting(status="open")
+    login(facilitator)
+    upload_and_confirm(client, meeting, AGAIN.encode())
+    upload_and_confirm(client, meeting, AGAIN.encode(), include_existing="y")
+    assert count(Contribution, Contribution.meeting_id == meeting.id) == 4
+
+
+def test_merge_all_identical_merges_each_group_once(
+    client, login, make_meeting, facilitator, count, db
+):
+    meeting = make_meeting(status="open")
+    login(facilitator)
+    for _ in range(3):
+        upload_and_confirm(client, meeting, AGAIN.encode(), include_existing="y")
+    page = client.get(f"/rencontres/{meeting.id}/import").get_data(as_text=True)
+    assert "Fusionner tous les identiques (4)" in page
+    url = f"/rencontres/{meeting.id}/fusionner-identiques"
+    merged = client.post(url, follow_redirects=True).get_data(as_text=True)
+    assert "4 contribution(s) identique(s) fusionnée(s) (2 texte(s))" in merged
+    contributions = db.session.scalars(
+        db.select(Contribution).filter_by(meeting_id=meeting.id).order_by(Contribution.id)
+    ).all()
+    kept = [c for c in contributions if c.merged_into_id is None]
+    assert [c.body for c in kept] == ["Plus de bus le dimanche", "Un guichet unique"]
+    assert {c.merged_into_id for c in contributions if c not in kept} == {c.id for c in kept}
+    again = client.post(url, follow_redirects=True).get_data(as_text=True)
+    assert "Aucune contribution identique à fusionner" in again
+    assert "Fusionner tous les identiques" not in again
