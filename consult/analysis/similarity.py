@@ -33,14 +33,15 @@ EMPTY_ANSWERS = frozenset(
 )
 
 
-def _letters(text: str) -> str:
+def letters(text: str) -> str:
+    """Lower-case unaccented letters and digits, one space between words."""
     lowered = strip_accents((text or "").lower())
     return " ".join("".join(ch if ch.isalnum() else " " for ch in lowered).split())
 
 
 def is_empty_answer(text: str) -> bool:
     """True for answers such as « RAS », « Non. », « Rien à ajouter »."""
-    return _letters(text) in EMPTY_ANSWERS
+    return letters(text) in EMPTY_ANSWERS
 
 
 def vectorise(texts: list[str]) -> tuple[csr_matrix, TfidfVectorizer]:
@@ -95,7 +96,7 @@ def near_duplicates(texts: list[str], threshold: float = 0.3) -> list[DuplicateG
     find, union = _union_find(len(texts))
     first_of: dict[str, int] = {}
     for index, text in enumerate(texts):
-        key = "∅" if is_empty_answer(text) else _letters(text)
+        key = "∅" if is_empty_answer(text) else letters(text)
         if key in first_of:
             union(index, first_of[key])
         else:
