@@ -1,4 +1,4 @@
-"""Duplicate detection measured against a labelled JSONL file (fields id, text, duplicate_of).
+"""Duplicate detection measured on a labelled JSONL file (id, text, duplicate_of; kind if any).
 
     PYTHONPATH=. python bench/duplicates.py FILE.jsonl [--threshold T] [--cv]
 
@@ -65,10 +65,10 @@ def pair_scores(proposed: list[list[int]], truth: dict[int, int]) -> tuple[float
     return precision, recall
 
 
-def cross_validated_threshold(texts: list[str], truth: dict[int, int], folds: int = 5):
+def cross_validated_threshold(texts, kinds, truth: dict[int, int], folds: int = 5):
     """Median over folds of the threshold with the best pair F1 on the other folds."""
     scores = similarity(texts).scores
-    candidates = candidate_pairs(scores, 0.0)
+    candidates = candidate_pairs(scores, 0.0, kinds)
     rng = np.random.default_rng(0)
     fold_of = rng.integers(0, folds, len(candidates))
     chosen = []
@@ -100,8 +100,9 @@ def main() -> None:
     with open(args.path, encoding="utf-8") as handle:
         rows = [json.loads(line) for line in handle if line.strip()]
     texts, truth = [r["text"] for r in rows], labelled_groups(rows)
+    kinds = [r["kind"] for r in rows] if all(r.get("kind") for r in rows) else None
     started = time.perf_counter()
-    groups = find_duplicates(texts, threshold=args.threshold)
+    groups = find_duplicates(texts, threshold=args.threshold, kinds=kinds)
     elapsed = time.perf_counter() - started
     precision, recall = pair_scores([g.members for g in groups], truth)
     print(f"duplicates precision {precision:.2f} recall {recall:.2f}")
@@ -110,7 +111,7 @@ def main() -> None:
         f"({len(rows)} contributions)"
     )
     if args.cv:
-        median, chosen = cross_validated_threshold(texts, truth)
+        median, chosen = cross_validated_threshold(texts, kinds, truth)
         folds = " ".join(f"{t:.2f}" for t in chosen)
         print(f"duplicates cross-validated threshold {median:.2f} (folds {folds})")
 

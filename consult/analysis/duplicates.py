@@ -31,6 +31,10 @@ STRONG = 0.6
 CAMPAIGN_MIN_SIZE = 5
 CAMPAIGN_WINDOW = timedelta(days=7)
 CAMPAIGN_SIMILARITY = 0.9
+# A proposal and the account of a problem are two ideas, however close their words
+# (« les jeunes sortent de l'ASE sans logement » / « réserver des logements aux
+# jeunes sortant de l'ASE »); a question can be either.
+PROPOSAL, ACCOUNTS = "proposition", frozenset({"constat", "temoignage"})
 _WORD = "[0-9a-z-]"
 
 
@@ -72,8 +76,19 @@ def concept_expression(name: str, text: str) -> str:
     """The words of ``text`` that name concept ``name`` (to explain a match)."""
     for concept, rx in _concept_patterns():
         if concept == name and (match := rx.search(_plain(text))):
-            return match.group(0)
+            return _as_written(match.group(0), text)
     return name
+
+
+def _as_written(plain: str, text: str) -> str:
+    """The words of ``text`` that read ``plain`` once unaccented (« mineurs non accompagnés »)."""
+    words = re.findall(r"[^\W_]+(?:-[^\W_]+)*", text)
+    size = len(plain.split())
+    for start in range(len(words) - size + 1):
+        window = " ".join(words[start : start + size])
+        if _plain(window).strip() == plain:
+            return window.lower()
+    return plain
 
 
 @dataclass
@@ -90,7 +105,8 @@ def _tokens(terms_: list[str], concepts_: list[str]) -> list[str]:
 
 
 def _cosines(matrix) -> np.ndarray:
-    return np.asarray((matrix @ matrix.T).todense())
+    # float32: a meeting of 5,000 texts makes 100 MB matrices, not 200.
+    return (matrix @ matrix.T).astype(np.float32).toarray()
 
 
 def similarity_matrix(texts: list[str]) -> Features:
@@ -108,7 +124,10 @@ def similarity_matrix(texts: list[str]) -> Features:
     chars = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, preprocessor=_plain
     ).fit_transform(texts)
-    scores = (_cosines(word_matrix) + _cosines(chars) + _meaning(word_matrix)) / 3
+    scores = _cosines(word_matrix)
+    scores += _cosines(chars)
+    scores += _meaning(word_matrix)
+    scores /= 3
     np.fill_diagonal(scores, 0.0)
     return Features(term_lists, concept_lists, scores)
 
@@ -120,15 +139,26 @@ def _meaning(word_matrix) -> np.ndarray:
     # One BLAS thread: on a matrix this small, threads only fight over the cores.
     with threadpool_limits(limits=1):
         reduced = TruncatedSVD(dimensions, random_state=0).fit_transform(word_matrix)
-    vectors = normalize(reduced)
+    vectors = normalize(reduced).astype(np.float32)
     return np.clip(vectors @ vectors.T, 0.0, 1.0)
 
 
-def candidate_pairs(scores: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
-    """Pairs at or above ``threshold`` where each text is the other's closest, or very close."""
+def candidate_pairs(
+    scores: np.ndarray, threshold: float, kinds: list[str] | None = None
+) -> list[tuple[int, int, float]]:
+    """Pairs at or above ``threshold`` where each text is the other's closest, or very close.
+
+    :param kinds: the texts' kinds (constat, proposition…), when known: a proposal
+        is never paired with a constat or a témoignage.
+    """
     size = len(scores)
     if size < 2:
         return []
+    scores = scores.copy()
+    if kinds is not None:
+        proposal = np.array([k == PROPOSAL for k in kinds])
+        account = np.array([k in ACCOUNTS for k in kinds])
+        scores[np.outer(proposal, account) | np.outer(account, proposal)] = 0.0
     rank = min(MUTUAL_RANK, size - 1)
     closest = np.argsort(-scores, axis=1)[:, :rank]
     near = np.zeros_like(scores, dtype=bool)
@@ -166,9 +196,12 @@ def _exact_key(text: str) -> str:
     return "∅" if is_empty_answer(text) else letters(text)
 
 
-def find_duplicates(texts: list[str], threshold: float = DEFAULT_THRESHOLD) -> list[DuplicateGroup]:
+def find_duplicates(
+    texts: list[str], threshold: float = DEFAULT_THRESHOLD, kinds: list[str] | None = None
+) -> list[DuplicateGroup]:
     """Groups of identical texts, empty answers, and rewordings of one idea.
 
+    ``kinds`` (constat, proposition…, one per text) when known: see :func:`candidate_pairs`.
     Quadratic in memory: callers compare a meeting at a time (a few thousand texts).
     """
     find, union = _union_find(len(texts))
@@ -180,7 +213,8 @@ def find_duplicates(texts: list[str], threshold: float = DEFAULT_THRESHOLD) -> l
     features = None
     if len(singles) >= 2:
         features = similarity_matrix([texts[i] for i in singles])
-        for a, b, score in candidate_pairs(features.scores, threshold):
+        single_kinds = [kinds[i] for i in singles] if kinds else None
+        for a, b, score in candidate_pairs(features.scores, threshold, single_kinds):
             pairs.append((singles[a], singles[b], score))
             union(singles[a], singles[b])
     clusters: dict[int, list[int]] = {}
@@ -213,9 +247,11 @@ def _describe(members, pairs, texts, features, position) -> DuplicateGroup:
 def _reasons(term_lists, concept_lists, texts: list[str]) -> list[str]:
     """Expressions of the sector, then words, that all ``texts`` share (no repeats)."""
     found = [concept_expression(c, texts[0]) for c in _common(concept_lists)]
-    found += [readable(t, texts) for t in _common(term_lists)]
+    expressions = [e for e in found if not any(e != o and letters(e) in letters(o) for o in found)]
+    inside = {w for e in expressions for w in letters(e).split()}
+    words = [readable(t, texts) for t in _common(term_lists)]
     unique: dict[str, str] = {}
-    for item in found:
+    for item in expressions + [w for w in words if letters(w) not in inside]:
         unique.setdefault(letters(item), item)
     return list(unique.values())[:8]
 
