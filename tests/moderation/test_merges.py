@@ -17,6 +17,8 @@ from consult.moderation.services import (
     undo_campaign,
     undo_merge,
 )
+from consult.synthesis.analysis import build_document
+from consult.synthesis.services import Scope, collect_items, create_synthesis
 from consult.tagging.models import ContributionTag
 
 
@@ -147,3 +149,59 @@ def test_a_campaign_merges_into_its_oldest_text_and_can_be_undone(
     assert campaign_of(kept) is None
     with pytest.raises(ModerationError, match="déjà"):
         undo_campaign(campaign, actor=moderator, now=utcnow())
+
+
+def test_a_synthesis_counts_a_campaign_as_one_idea_of_its_senders(
+    db, make_meeting, make_contribution, moderator
+):
+    meeting = make_meeting()
+    start = utcnow() - timedelta(hours=1)
+    slogan = "Non à la fermeture du foyer de vie de Moûtiers, gardons nos places d'accueil."
+    copies = [
+        make_contribution(meeting=meeting, body=slogan, created_at=start + timedelta(minutes=n))
+        for n in range(50)
+    ]
+    others = [
+        make_contribution(meeting=meeting, body=f"Plus de bus le soir vers la vallée {n}.")
+        for n in range(3)
+    ]
+    merge_campaign(copies, actor=moderator, now=utcnow())
+    synthesis = create_synthesis(
+        scheme=meeting.scheme,
+        title="Synthèse",
+        template="concertations",
+        scope=Scope(),
+        actor=moderator,
+    )
+    items = collect_items(synthesis)
+    assert sorted(i.id for i in items) == sorted([copies[0].id] + [o.id for o in others])
+    document = build_document(
+        items,
+        title="Synthèse",
+        template="concertations",
+        scope=[],
+        participants=None,
+        now=utcnow(),
+        group_by="all",
+    )
+    assert document.contributions == 53  # 50 senders + 3
+    (section,) = document.sections
+    campaign_ideas = [idea for idea in section.ideas if copies[0].id in idea.ids]
+    assert [(idea.size, idea.ids) for idea in campaign_ideas] == [(50, [copies[0].id])]
+
+
+def test_a_synthesis_counts_the_authors_of_merges_of_merges(
+    db, make_meeting, make_contribution, moderator
+):
+    meeting = make_meeting()
+    a, b, c = (make_contribution(meeting=meeting, body=f"Texte {n} sur les bus") for n in "abc")
+    merge(b, [c], actor=moderator, now=utcnow())
+    merge(a, [b], actor=moderator, now=utcnow())
+    synthesis = create_synthesis(
+        scheme=meeting.scheme,
+        title="Synthèse",
+        template="concertations",
+        scope=Scope(),
+        actor=moderator,
+    )
+    assert [(i.id, i.weight) for i in collect_items(synthesis)] == [(a.id, 3)]
