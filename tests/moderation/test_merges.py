@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import render_template
 
 from consult.core.db import utcnow
 from consult.moderation.models import Merge, ModerationEvent
@@ -18,6 +19,8 @@ from consult.moderation.services import (
     undo_merge,
 )
 from consult.synthesis.analysis import build_document
+from consult.synthesis.document import Editorial
+from consult.synthesis.exports import document_context
 from consult.synthesis.services import Scope, collect_items, create_synthesis
 from consult.tagging.models import ContributionTag
 
@@ -188,6 +191,14 @@ def test_a_synthesis_counts_a_campaign_as_one_idea_of_its_senders(
     (section,) = document.sections
     campaign_ideas = [idea for idea in section.ideas if copies[0].id in idea.ids]
     assert [(idea.size, idea.ids) for idea in campaign_ideas] == [(50, [copies[0].id])]
+    assert campaign_ideas[0].quotes[0].weight == 50
+    html = render_template(
+        "synthesis/document.html",
+        **document_context(
+            document, Editorial(), version=1, status_label="Brouillon", contribution_url=None
+        ),
+    )
+    assert "envoyée par 50 personnes" in html
 
 
 def test_a_synthesis_counts_the_authors_of_merges_of_merges(
