@@ -12,7 +12,6 @@ from consult.analysis.duplicates import (
 from consult.analysis.similarity import (
     is_empty_answer,
     key_terms,
-    near_duplicates,
     readable_label,
     vectorise,
 )
@@ -37,7 +36,7 @@ def test_empty_answers_are_recognised():
 
 
 def test_copies_rewordings_and_empty_answers_are_grouped():
-    groups = {tuple(g.members): g.reason for g in near_duplicates(TEXTS, threshold=0.3)}
+    groups = {tuple(g.members): g.reason for g in find_duplicates(TEXTS)}
     assert groups[(0, 2, 5)] == "même idée, autres mots"
     assert groups[(1, 4)] == "réponses vides"
     assert groups[(3, 6)] == "même idée, autres mots"
@@ -45,7 +44,7 @@ def test_copies_rewordings_and_empty_answers_are_grouped():
 
 
 def test_identical_copies_alone_are_called_identical():
-    groups = near_duplicates(["Plus de bus.", "plus de bus !", "Des crèches."])
+    groups = find_duplicates(["Plus de bus.", "plus de bus !", "Des crèches."])
     assert [(g.members, g.reason) for g in groups] == [([0, 1], "textes identiques")]
 
 
