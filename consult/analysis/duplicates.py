@@ -12,7 +12,7 @@ from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from consult.analysis.similarity import is_empty_answer, letters, readable
-from consult.analysis.text import strip_accents, terms
+from consult.analysis.text import analyzer, strip_accents, terms
 from consult.analysis.wordlists import DATA
 
 # Chosen by 5-fold cross-validation on labelled rewordings (bench/duplicates.py,
@@ -89,6 +89,18 @@ def _as_written(plain: str, text: str) -> str:
         if _plain(window).strip() == plain:
             return window.lower()
     return plain
+
+
+def vectorise(texts: list[str]):
+    """TF-IDF of terms, bigrams and sector concepts (l2-normalised rows), and its vectoriser.
+
+    Cheaper than :func:`similarity_matrix` (no dense matrix): for « the closest to this one ».
+    """
+    vectorizer = TfidfVectorizer(
+        analyzer=lambda text: analyzer(text) + [f"§{c}" for c in concepts(text)] * CONCEPT_WEIGHT,
+        sublinear_tf=True,
+    )
+    return vectorizer.fit_transform(texts), vectorizer
 
 
 @dataclass

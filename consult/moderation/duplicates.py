@@ -8,14 +8,13 @@ import sqlalchemy as sa
 from flask import current_app
 from sklearn.metrics.pairwise import cosine_similarity
 
-from consult.analysis.duplicates import find_campaigns, find_duplicates
-from consult.analysis.similarity import vectorise
+from consult.analysis.duplicates import find_campaigns, find_duplicates, vectorise
 from consult.contributions.models import Contribution
 from consult.extensions import db
 
 MERGEABLE = ("pending", "published")
 MAX_COMPARED = 5000  # a meeting at a time: find_duplicates is quadratic in memory
-SIMILAR_MINIMUM = 0.3
+SIMILAR_MINIMUM = 0.25  # only listed, never checked: a facilitator decides
 
 
 @dataclass

@@ -46,6 +46,9 @@ def test_the_demo_rewording_pair_is_proposed_with_why_and_nothing_checked(
     assert f'value="{first.id}"' in page.text
     assert f'value="{second.id}"' in page.text
     assert " checked" not in page.text
+    review = client.get(f"/moderation/{first.id}")  # and on the contribution's own page
+    assert f'name="sources" value="{second.id}"' in review.text
+    assert 'type="checkbox" name="sources" value="{second.id}" checked' not in review.text
 
 
 def test_merge_by_number_then_undo_over_http(client, facilitator, meeting, make_contribution, db):
