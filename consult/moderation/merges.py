@@ -81,8 +81,10 @@ def campaign():
     contributions = db.session.scalars(
         sa.select(Contribution).where(Contribution.id.in_(ids), Contribution.status.in_(MERGEABLE))
     ).all()
-    if len({c.meeting_id for c in contributions}) > 1:
-        contributions = []  # a campaign is found within one meeting
+    if len(contributions) < 2 or len({c.meeting_id for c in contributions}) > 1:
+        # Already merged (a double-submitted form), or texts of several meetings.
+        flash("Ces contributions ne peuvent plus être regroupées : rechargez la page.", "error")
+        return _back()
     try:
         found = services.merge_campaign(contributions, actor=current_user, now=utcnow())
     except services.ModerationError as error:

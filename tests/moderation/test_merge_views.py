@@ -109,6 +109,9 @@ def test_a_campaign_is_flagged_merged_and_weighs_its_senders(
     kept = db.session.get(Contribution, copies[0].id)
     assert (kept.status, kept.weight) == ("published", 50)
     assert db.session.scalar(sa.select(Campaign.size)) == 50
+    again = _post(client, "/moderation/campagne", {"ids": [c.id for c in copies]})
+    assert "ne peuvent plus être regroupées" in again.text  # a double submit: one campaign
+    assert db.session.scalar(sa.select(sa.func.count(Campaign.id))) == 1
 
     page = _post(client, f"/moderation/{kept.id}/annuler-campagne", {})
     assert "Campagne défaite" in page.text
