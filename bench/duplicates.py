@@ -1,40 +1,121 @@
-"""Near-duplicate detection against a labelled JSONL file (fields id, text, duplicate_of).
+"""Duplicate detection measured on a labelled JSONL file (id, text, duplicate_of; kind if any).
 
-    python bench/duplicates.py ../shared/data/labelled/contributions-dev.jsonl [threshold ...]
+    PYTHONPATH=. python bench/duplicates.py FILE.jsonl [--threshold T] [--cv]
 
-For each threshold: labelled pairs found (recall), grouped pairs that are not
-labelled duplicates (noise), and time.
+Prints, at the platform's default setting (or ``--threshold``)::
+
+    duplicates precision 0.90 recall 0.84
+    duplicates time 3.1 ms per contribution (240 contributions)
+
+Pair precision and recall. The labelled duplicates form groups: ``duplicate_of``
+links a text to an earlier one saying the same thing, and links chain (A ← B ← C
+puts A, B and C in one group). The detector proposes groups too. Every two
+members of one proposed group make a proposed pair; a proposed pair is right
+when its two texts are in the same labelled group (directly or transitively
+labelled duplicates).
+
+- precision = right proposed pairs / proposed pairs (1.00 when nothing is proposed)
+- recall = labelled pairs (two members of one labelled group) that end up in one
+  proposed group / labelled pairs
+
+``--cv`` also prints the threshold 5-fold cross-validation picks (each fold: the
+threshold with the best pair F1 on the other four; the median is reported), the
+way :data:`consult.analysis.duplicates.DEFAULT_THRESHOLD` was chosen.
 """
 
+import argparse
 import json
-import sys
+import statistics
 import time
+from itertools import combinations
 
-from consult.analysis.similarity import near_duplicates
+import numpy as np
+
+from consult.analysis.duplicates import DEFAULT_THRESHOLD, candidate_pairs, find_duplicates
+from consult.analysis.duplicates import similarity_matrix as similarity
 
 
-def evaluate(rows, threshold):
-    started = time.perf_counter()
-    groups = near_duplicates([r["text"] for r in rows], threshold=threshold)
-    elapsed = time.perf_counter() - started
-    group_of = {i: n for n, g in enumerate(groups) for i in g.members}
+def labelled_groups(rows: list[dict]) -> dict[int, int]:
+    """Row index → labelled group (the index of its earliest text)."""
     index = {r["id"]: i for i, r in enumerate(rows)}
-    labelled = [(index[r["duplicate_of"]], i) for i, r in enumerate(rows) if r["duplicate_of"]]
-    found = sum(a in group_of and group_of.get(a) == group_of.get(b) for a, b in labelled)
-    grouped_pairs = sum(len(g.members) * (len(g.members) - 1) // 2 for g in groups)
-    return found, len(labelled), grouped_pairs, elapsed
+    root = list(range(len(rows)))
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            i = root[i]
+        return i
+
+    for i, row in enumerate(rows):
+        if row.get("duplicate_of") in index:
+            a, b = find(i), find(index[row["duplicate_of"]])
+            root[max(a, b)] = min(a, b)
+    return {i: find(i) for i in range(len(rows))}
 
 
-def main(path, thresholds):
-    with open(path, encoding="utf-8") as handle:
-        rows = [json.loads(line) for line in handle]
-    for threshold in thresholds:
-        found, total, grouped, elapsed = evaluate(rows, threshold)
-        print(
-            f"threshold={threshold:.2f} labelled_pairs_found={found}/{total} "
-            f"({found / total:.0%}) grouped_pairs={grouped} time={elapsed * 1000:.0f} ms"
-        )
+def pair_scores(proposed: list[list[int]], truth: dict[int, int]) -> tuple[float, float]:
+    """Pair precision and recall of ``proposed`` groups against labelled groups."""
+    pairs = {(a, b) for group in proposed for a, b in combinations(sorted(group), 2)}
+    members: dict[int, list[int]] = {}
+    for i, group in truth.items():
+        members.setdefault(group, []).append(i)
+    labelled = {p for m in members.values() for p in combinations(sorted(m), 2)}
+    right = sum(truth[a] == truth[b] for a, b in pairs)
+    precision = right / len(pairs) if pairs else 1.0
+    recall = len(pairs & labelled) / len(labelled) if labelled else 1.0
+    return precision, recall
+
+
+def cross_validated_threshold(texts, kinds, truth: dict[int, int], folds: int = 5):
+    """Median over folds of the threshold with the best pair F1 on the other folds."""
+    scores = similarity(texts).scores
+    candidates = candidate_pairs(scores, 0.0, kinds)
+    rng = np.random.default_rng(0)
+    fold_of = rng.integers(0, folds, len(candidates))
+    chosen = []
+    for fold in range(folds):
+        train = [c for c, f in zip(candidates, fold_of, strict=True) if f != fold]
+        chosen.append(_best_threshold(train, truth))
+    return statistics.median(chosen), chosen
+
+
+def _best_threshold(pairs, truth) -> float:
+    labelled = sum(truth[a] == truth[b] for a, b, _ in pairs) or 1
+    best, best_f1 = 1.0, -1.0
+    for threshold in sorted({round(s, 2) for _, _, s in pairs}):
+        kept = [(a, b) for a, b, s in pairs if s >= threshold]
+        right = sum(truth[a] == truth[b] for a, b in kept)
+        precision, recall = right / max(len(kept), 1), right / labelled
+        f1 = 2 * precision * recall / (precision + recall or 1)
+        if f1 > best_f1:
+            best, best_f1 = threshold, f1
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path")
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument("--cv", action="store_true")
+    args = parser.parse_args()
+    with open(args.path, encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    texts, truth = [r["text"] for r in rows], labelled_groups(rows)
+    kinds = [r["kind"] for r in rows] if all(r.get("kind") for r in rows) else None
+    find_duplicates(["maison", "maisons"])  # load the lemmatiser once, as a server process does
+    started = time.perf_counter()
+    groups = find_duplicates(texts, threshold=args.threshold, kinds=kinds)
+    elapsed = time.perf_counter() - started
+    precision, recall = pair_scores([g.members for g in groups], truth)
+    print(f"duplicates precision {precision:.2f} recall {recall:.2f}")
+    print(
+        f"duplicates time {elapsed * 1000 / len(rows):.1f} ms per contribution "
+        f"({len(rows)} contributions)"
+    )
+    if args.cv:
+        median, chosen = cross_validated_threshold(texts, kinds, truth)
+        folds = " ".join(f"{t:.2f}" for t in chosen)
+        print(f"duplicates cross-validated threshold {median:.2f} (folds {folds})")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], [float(t) for t in sys.argv[2:]] or [0.3, 0.4, 0.5, 0.6])
+    main()

@@ -84,6 +84,7 @@ def _register_domains(app: Flask) -> None:
     from consult.followup import views as followup_views
     from consult.meetings import views as meetings_views
     from consult.moderation import desk as moderation_desk
+    from consult.moderation import merges as moderation_merges
     from consult.moderation import views as moderation_views
     from consult.schemes import cli as schemes_cli
     from consult.schemes import views as schemes_views
@@ -101,6 +102,7 @@ def _register_domains(app: Flask) -> None:
         capture_views,
         moderation_views,
         moderation_desk,
+        moderation_merges,
         synthesis_views,
         workgroups_views,
         workgroups_fiches,

@@ -108,6 +108,10 @@ class Contribution(TimestampMixin, db.Model):
         sa.ForeignKey("contributions.id", ondelete="SET NULL"), index=True
     )
     has_personal_data: Mapped[bool] = mapped_column(default=False, index=True)
+    # How many people sent this idea: 1, plus the weights of the contributions merged
+    # into it (a campaign of 50 identical texts merged into one weighs 50). Syntheses
+    # count it as that many authors of one idea.
+    weight: Mapped[int] = mapped_column(default=1, server_default="1")
 
     meeting: Mapped[Meeting] = relationship()
     territory: Mapped[Territory | None] = relationship()

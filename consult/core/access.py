@@ -421,6 +421,14 @@ RULES: dict[str, Rule] = {
         "/moderation/fusion", STAFF, POST, note="Contributions d'une même rencontre seulement."
     ),
     "desk.duplicates": Rule("/moderation/doublons", STAFF),
+    "merges.by_number": Rule(
+        "/moderation/fusion/numero", STAFF, POST, note="Deux contributions d'un même schéma."
+    ),
+    "merges.undo": Rule("/moderation/<int:contribution_id>/annuler-fusion", STAFF, POST),
+    "merges.campaign": Rule(
+        "/moderation/campagne", STAFF, POST, note="Contributions d'une même rencontre seulement."
+    ),
+    "merges.undo_campaign": Rule("/moderation/<int:contribution_id>/annuler-campagne", STAFF, POST),
     "desk.bulk": Rule("/moderation/lot", STAFF, POST, note="1 000 contributions au plus."),
     "moderation.audit_log": Rule("/admin/journal-moderation", ADMIN),
     "moderation.merge_identical_contributions": Rule(

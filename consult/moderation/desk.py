@@ -120,6 +120,7 @@ def _review_page(contribution: Contribution, filters: QueueFilters, decision=Non
         findings=personal_data_findings(contribution),
         similar=similar_to(contribution) if contribution.status in ("pending", "published") else [],
         merged=services.merged_sources(contribution),
+        campaign=services.campaign_of(contribution),
         reports=_open_reports(contribution),
         history=services.history(contribution),
         rejection_reasons=REJECTION_REASONS,
@@ -268,11 +269,13 @@ def duplicates():
     meeting_id = request.args.get("rencontre", type=small_int)
     meeting = db.session.get(Meeting, meeting_id) if meeting_id else None
     meetings = db.session.scalars(sa.select(Meeting).order_by(Meeting.id.desc())).all()
+    campaigns, groups = duplicate_groups(meeting.id) if meeting else ([], [])
     return render_template(
         "moderation/duplicates.html",
         meeting=meeting,
         meetings=meetings,
-        groups=duplicate_groups(meeting.id) if meeting else [],
+        campaigns=campaigns,
+        groups=groups,
     )
 
 

@@ -1,19 +1,20 @@
-"""Near-duplicates offered for merge: per meeting, and for one contribution."""
+"""Near-duplicates and campaigns offered for merge: per meeting, and for one contribution."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 import sqlalchemy as sa
 from flask import current_app
 from sklearn.metrics.pairwise import cosine_similarity
 
-from consult.analysis.similarity import near_duplicates, vectorise
+from consult.analysis.duplicates import find_campaigns, find_duplicates, vectorise
 from consult.contributions.models import Contribution
 from consult.extensions import db
 
 MERGEABLE = ("pending", "published")
-MAX_COMPARED = 5000  # a meeting at a time: near_duplicates is quadratic in memory
-SIMILAR_MINIMUM = 0.3
+MAX_COMPARED = 5000  # a meeting at a time: find_duplicates is quadratic in memory
+SIMILAR_MINIMUM = 0.25  # only listed, never checked: a facilitator decides
 
 
 @dataclass
@@ -23,6 +24,20 @@ class Group:
     contributions: list[Contribution]
     score: float
     reason: str
+    shared: list[str] = field(default_factory=list)  # words and expressions in common
+
+
+@dataclass
+class CampaignCandidate:
+    """Near-identical contributions sent together, to merge as one campaign."""
+
+    contributions: list[Contribution]  # oldest first: the first one is kept
+    first_at: datetime
+    last_at: datetime
+
+    @property
+    def weight(self) -> int:
+        return sum(c.weight for c in self.contributions)
 
 
 def _candidates(meeting_id: int, limit: int = MAX_COMPARED) -> list[Contribution]:
@@ -34,12 +49,31 @@ def _candidates(meeting_id: int, limit: int = MAX_COMPARED) -> list[Contribution
     ).all()
 
 
-def duplicate_groups(meeting_id: int) -> list[Group]:
-    """Groups of a meeting's contributions to offer for merge, biggest first."""
+def campaign_candidates(contributions: list[Contribution]) -> list[CampaignCandidate]:
+    """Campaigns among ``contributions``: many near-identical texts sent together."""
+    found = find_campaigns([c.body for c in contributions], [c.created_at for c in contributions])
+    return [
+        CampaignCandidate([contributions[i] for i in c.members], c.first_at, c.last_at)
+        for c in found
+    ]
+
+
+def duplicate_groups(meeting_id: int) -> tuple[list[CampaignCandidate], list[Group]]:
+    """A meeting's campaigns, then its other groups to offer for merge, biggest first.
+
+    Copies that make a campaign are offered as the campaign, not again as a group.
+    """
     contributions = _candidates(meeting_id)
-    groups = near_duplicates([c.body for c in contributions])
-    found = [Group([contributions[i] for i in g.members], g.score, g.reason) for g in groups]
-    return sorted(found, key=lambda g: (-len(g.contributions), -g.score))
+    campaigns = campaign_candidates(contributions)
+    in_campaign = {c.id for campaign in campaigns for c in campaign.contributions}
+    groups = []
+    for g in find_duplicates(
+        [c.body for c in contributions], kinds=[c.kind for c in contributions]
+    ):
+        members = [contributions[i] for i in g.members if contributions[i].id not in in_campaign]
+        if len(members) > 1:
+            groups.append(Group(members, g.score, g.reason, g.shared))
+    return campaigns, sorted(groups, key=lambda g: (-len(g.contributions), -g.score))
 
 
 # Meeting id → (version, ids, TF-IDF rows): the review page is opened hundreds of times in

@@ -6,9 +6,10 @@ from wtforms import (
     IntegerField,
     SelectField,
     SelectMultipleField,
+    StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, NumberRange, Optional
+from wtforms.validators import AnyOf, NumberRange, Optional, Regexp
 
 from consult.core.db import MAX_ID, small_int
 from consult.core.forms import BaseForm, length, required
@@ -62,6 +63,37 @@ class MergeForm(BaseForm):
         validators=[required("Choisissez la contribution à garder."), NumberRange(1, MAX_ID)]
     )
     sources = SelectMultipleField(coerce=small_int, validate_choice=False)
+
+
+_NUMBER = Regexp(r"^\d{1,9}$", message="Un numéro de contribution s'écrit en chiffres.")
+
+
+class MergeNumberForm(BaseForm):
+    """« Fusionner avec le n° … »: two contributions by number, and which one is kept."""
+
+    contribution = StringField(
+        "N°",
+        validators=[required("Indiquez le numéro de la contribution."), _NUMBER],
+    )
+    number = StringField(
+        "avec le n°",
+        validators=[required("Indiquez le numéro de l'autre contribution."), _NUMBER],
+    )
+    keep = SelectField(
+        "Garder",
+        choices={"this": "la première", "other": "la seconde"},
+        validators=[required("Choisissez la contribution gardée.")],
+    )
+
+    def numbers(self) -> tuple[int, int]:
+        """The two numbers, once validated."""
+        return int(self.contribution.data), int(self.number.data)
+
+
+class CampaignForm(BaseForm):
+    """Merge a campaign: the near-identical contributions, the oldest is kept."""
+
+    ids = SelectMultipleField(coerce=small_int, validate_choice=False)
 
 
 class BulkForm(BaseForm):

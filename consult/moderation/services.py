@@ -10,7 +10,15 @@ from consult.contributions.models import Contribution
 from consult.contributions.services import check_body, detect_personal_data, mask_signature
 from consult.core.sanitize import clean_text
 from consult.extensions import db
-from consult.moderation.models import REJECTION_REASONS, REPORT_REASONS, ModerationEvent, Report
+from consult.meetings.models import Meeting
+from consult.moderation.models import (
+    REJECTION_REASONS,
+    REPORT_REASONS,
+    Campaign,
+    Merge,
+    ModerationEvent,
+    Report,
+)
 from consult.tagging.models import ContributionTag
 
 
@@ -36,6 +44,7 @@ def snapshot(contribution: Contribution) -> dict:
         "rejection_reason": contribution.rejection_reason,
         "rejection_note": contribution.rejection_note,
         "merged_into_id": contribution.merged_into_id,
+        "weight": contribution.weight,
         "tags": _tags(contribution),
     }
 
@@ -128,24 +137,198 @@ def mask(contribution: Contribution, *, actor, now, findings=None) -> Contributi
     return _replace_body(contribution, masked, actor=actor, action="mask", reason=kinds, now=now)
 
 
-def merge(target: Contribution, sources: list[Contribution], *, actor, now) -> Contribution:
-    """Merge duplicates into ``target``: sources are kept (status merged), supports add up."""
-    sources = [s for s in sources if s.id != target.id]
+def _scheme_id(contribution: Contribution) -> int:
+    return db.session.scalar(
+        sa.select(Meeting.scheme_id).where(Meeting.id == contribution.meeting_id)
+    )
+
+
+def _move_tags(source: Contribution, target: Contribution, actor) -> list[str]:
+    """Give ``target`` the tags of ``source`` it lacks; returns them ("theme:3")."""
+    have = set(_tags(target))
+    added = []
+    for key in _tags(source):
+        if key in have:
+            continue
+        kind, _, ident = key.partition(":")
+        column = "theme_id" if kind == "theme" else "fiche_id"
+        db.session.add(
+            ContributionTag(
+                contribution_id=target.id,
+                set_by_id=actor.id if actor else None,
+                **{column: int(ident)},
+            )
+        )
+        added.append(key)
+    return added
+
+
+def _merge_one(target, source, *, actor, now, campaign=None) -> Merge:
+    _check_not_merged(source)
+    if _scheme_id(source) != _scheme_id(target):
+        raise ModerationError(
+            f"La n° {source.id} appartient à un autre schéma : on ne peut pas la fusionner."
+        )
+    source_before = _snapshot(source)
+    link = Merge(
+        target_id=target.id,
+        source_id=source.id,
+        campaign_id=campaign.id if campaign else None,
+        source_status=source.status,
+        supports=source.support_count,
+        weight=source.weight,
+        tags=_move_tags(source, target, actor),
+        merged_by_id=actor.id if actor else None,
+        merged_at=now,
+    )
+    db.session.add(link)
+    source.status, source.merged_into_id = "merged", target.id
+    target.support_count += source.support_count
+    target.weight += source.weight
+    _record(source, actor, "merge", source_before, reason=f"fusionnée dans n° {target.id}", now=now)
+    return link
+
+
+def merge(
+    target: Contribution, sources: list[Contribution], *, actor, now, campaign=None
+) -> Contribution:
+    """Merge duplicates into ``target``, which is kept; each merge can be undone.
+
+    Sources are kept (status merged); their supports and weight (how many people
+    sent them) add up on the target, which also receives the tags it lacked.
+
+    :raises ModerationError: nothing to merge, a contribution already merged, or
+        contributions of two different schemes.
+    """
+    sources = list({s.id: s for s in sources if s.id != target.id}.values())
     if not sources:
         raise ModerationError("Choisissez au moins une autre contribution à fusionner.")
     _check_not_merged(target)
     before = _snapshot(target)
     for source in sources:
-        _check_not_merged(source)
-        source_before = _snapshot(source)
-        source.status, source.merged_into_id = "merged", target.id
-        target.support_count += source.support_count
-        _record(
-            source, actor, "merge", source_before, reason=f"fusionnée dans n° {target.id}", now=now
-        )
+        _merge_one(target, source, actor=actor, now=now, campaign=campaign)
+    db.session.flush()
     ids = ", ".join(str(s.id) for s in sources)
     _record(target, actor, "merge", before, reason=f"reçoit n° {ids}", now=now)
     return target
+
+
+def merge_by_number(
+    contribution: Contribution, number: int | None, *, keep_other: bool, actor, now
+) -> Contribution:
+    """« Fusionner avec le n° … »: merge two contributions named by their numbers.
+
+    :param keep_other: keep contribution ``number`` (else ``contribution`` is kept).
+    :returns: the contribution kept.
+    :raises ModerationError: no such number, the same contribution, or see :func:`merge`.
+    """
+    other = db.session.get(Contribution, number) if number else None
+    if other is None:
+        raise ModerationError(f"Il n'y a pas de contribution n° {number or '?'}.")
+    if other.id == contribution.id:
+        raise ModerationError("Indiquez le numéro d'une autre contribution.")
+    target, source = (other, contribution) if keep_other else (contribution, other)
+    return merge(target, [source], actor=actor, now=now)
+
+
+def active_merge(source: Contribution) -> Merge | None:
+    """The merge that put ``source`` into another contribution, while not undone."""
+    return db.session.scalar(
+        sa.select(Merge)
+        .where(Merge.source_id == source.id, Merge.undone_at.is_(None))
+        .order_by(Merge.id.desc())
+    )
+
+
+def _remove_tags(target: Contribution, keys: list[str]) -> None:
+    for key in keys:
+        kind, _, ident = key.partition(":")
+        column = ContributionTag.theme_id if kind == "theme" else ContributionTag.fiche_id
+        db.session.execute(
+            sa.delete(ContributionTag).where(
+                ContributionTag.contribution_id == target.id, column == int(ident)
+            )
+        )
+
+
+def undo_merge(source: Contribution, *, actor, now) -> Contribution:
+    """Undo the merge of ``source``: its status, supports, weight and tags come back.
+
+    :raises ModerationError: ``source`` is not merged, or its target was itself
+        merged since (undo that merge first).
+    """
+    link = active_merge(source)
+    if source.status != "merged":
+        raise ModerationError("Cette contribution n'est pas fusionnée dans une autre.")
+    if link is None:
+        raise ModerationError(
+            "Cette fusion date d'avant l'historique des fusions : elle ne peut pas être annulée."
+        )
+    target = db.session.get(Contribution, link.target_id)
+    if target.status == "merged":
+        raise ModerationError(
+            f"La n° {target.id} a depuis été fusionnée dans la n° {target.merged_into_id} : "
+            "annulez d'abord cette fusion-là."
+        )
+    before, source_before = _snapshot(target), _snapshot(source)
+    source.status, source.merged_into_id = link.source_status, None
+    target.support_count = max(0, target.support_count - link.supports)
+    target.weight = max(1, target.weight - link.weight)
+    _remove_tags(target, link.tags or [])
+    link.undone_at, link.undone_by_id = now, actor.id if actor else None
+    db.session.flush()
+    _record(source, actor, "unmerge", source_before, reason=f"sortie de la n° {target.id}", now=now)
+    _record(target, actor, "unmerge", before, reason=f"n° {source.id} ressortie", now=now)
+    return source
+
+
+def merge_campaign(contributions: list[Contribution], *, actor, now) -> Campaign:
+    """Merge a campaign (near-identical texts sent together) into its oldest text.
+
+    The kept contribution weighs as many people as sent the text, and its origin
+    stays visible: « texte identique envoyé par N personnes ».
+    """
+    ordered = sorted(contributions, key=lambda c: (c.created_at, c.id))
+    if len(ordered) < 2:
+        raise ModerationError("Une campagne réunit au moins deux contributions.")
+    target = ordered[0]
+    campaign = Campaign(
+        meeting_id=target.meeting_id,
+        contribution_id=target.id,
+        size=sum(c.weight for c in ordered),
+        first_at=ordered[0].created_at,
+        last_at=ordered[-1].created_at,
+        merged_by_id=actor.id if actor else None,
+        merged_at=now,
+    )
+    db.session.add(campaign)
+    db.session.flush()
+    before = _snapshot(target)
+    merge(target, ordered[1:], actor=actor, now=now, campaign=campaign)
+    _record(target, actor, "campaign", before, reason=campaign.label, now=now)
+    return campaign
+
+
+def undo_campaign(campaign: Campaign, *, actor, now) -> Campaign:
+    """Undo every merge of a campaign (each text becomes a contribution again)."""
+    if campaign.undone_at is not None:
+        raise ModerationError("Cette campagne a déjà été défaite.")
+    links = db.session.scalars(
+        sa.select(Merge).where(Merge.campaign_id == campaign.id, Merge.undone_at.is_(None))
+    ).all()
+    for link in links:
+        undo_merge(db.session.get(Contribution, link.source_id), actor=actor, now=now)
+    campaign.undone_at = now
+    return campaign
+
+
+def campaign_of(contribution: Contribution) -> Campaign | None:
+    """The campaign merged into ``contribution``, if any (for « envoyé par N personnes »)."""
+    return db.session.scalar(
+        sa.select(Campaign).where(
+            Campaign.contribution_id == contribution.id, Campaign.undone_at.is_(None)
+        )
+    )
 
 
 def merged_sources(target: Contribution) -> list[Contribution]:

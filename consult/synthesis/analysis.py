@@ -757,7 +757,7 @@ def trim(text: str, limit: int = QUOTE_CHARS) -> str:
 
 
 def _quote(corpus: _Corpus, row: int) -> Quote:
-    return Quote(id=corpus.ids[row], text=trim(corpus.texts[row]))
+    return Quote(id=corpus.ids[row], text=trim(corpus.texts[row]), weight=int(corpus.weights[row]))
 
 
 # ---------------------------------------------------------------- picks

@@ -64,6 +64,7 @@ class Quote:
 
     id: int
     text: str
+    weight: int = 1  # people who sent it (a campaign merged into one contribution: all)
 
 
 @dataclass

@@ -125,15 +125,6 @@ def scope_conditions(synthesis: Synthesis) -> list:
     return conditions
 
 
-def _merged_counts(ids: list[int]) -> dict[int, int]:
-    rows = db.session.execute(
-        sa.select(Contribution.merged_into_id, sa.func.count())
-        .where(Contribution.merged_into_id.in_(ids))
-        .group_by(Contribution.merged_into_id)
-    )
-    return dict(rows.all())
-
-
 def _tags(ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
     tags = db.session.scalars(
         sa.select(ContributionTag)
@@ -150,7 +141,7 @@ def _tags(ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
     return found
 
 
-def _item(contribution: Contribution, tags, merged: int) -> Item:
+def _item(contribution: Contribution, tags) -> Item:
     themes, fiches = tags
     return Item(
         id=contribution.id,
@@ -167,7 +158,7 @@ def _item(contribution: Contribution, tags, merged: int) -> Item:
         fiches=sorted(fiches),
         group=contribution.on_behalf_of or "",
         supports=contribution.support_count,
-        weight=1 + merged,
+        weight=contribution.weight,  # its senders, merged duplicates and campaigns included
         created_at=contribution.created_at,
     )
 
@@ -196,8 +187,8 @@ def iter_items(synthesis: Synthesis, ids: list[int] | None = None) -> Iterator[I
                 selectinload(Contribution.publics),
             )
         ).all()
-        tags, merged = _tags(batch), _merged_counts(batch)
-        items = [_item(c, tags[c.id], merged.get(c.id, 0)) for c in contributions]
+        tags = _tags(batch)
+        items = [_item(c, tags[c.id]) for c in contributions]
         for contribution in contributions:  # keep memory flat over 100,000 contributions
             db.session.expunge(contribution)
         yield from items

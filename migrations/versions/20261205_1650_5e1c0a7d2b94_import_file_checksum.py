@@ -1,7 +1,7 @@
 """Imported files keep their checksum, so the same file is recognised when it comes again
 
 Revision ID: 5e1c0a7d2b94
-Revises: d85a4cc38316
+Revises: 5d1c2e3a7b90
 Create Date: 2026-12-05 16:50:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5e1c0a7d2b94"
-down_revision = "d85a4cc38316"
+down_revision = "5d1c2e3a7b90"
 branch_labels = None
 depends_on = None
 

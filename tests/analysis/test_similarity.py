@@ -1,9 +1,17 @@
 """Near-duplicates and key terms on contributions written in different words."""
 
+from datetime import UTC, datetime, timedelta
+
+from consult.analysis.duplicates import (
+    DEFAULT_THRESHOLD,
+    concepts,
+    explain_pair,
+    find_campaigns,
+    find_duplicates,
+)
 from consult.analysis.similarity import (
     is_empty_answer,
     key_terms,
-    near_duplicates,
     readable_label,
     vectorise,
 )
@@ -28,7 +36,7 @@ def test_empty_answers_are_recognised():
 
 
 def test_copies_rewordings_and_empty_answers_are_grouped():
-    groups = {tuple(g.members): g.reason for g in near_duplicates(TEXTS, threshold=0.3)}
+    groups = {tuple(g.members): g.reason for g in find_duplicates(TEXTS)}
     assert groups[(0, 2, 5)] == "même idée, autres mots"
     assert groups[(1, 4)] == "réponses vides"
     assert groups[(3, 6)] == "même idée, autres mots"
@@ -36,7 +44,7 @@ def test_copies_rewordings_and_empty_answers_are_grouped():
 
 
 def test_identical_copies_alone_are_called_identical():
-    groups = near_duplicates(["Plus de bus.", "plus de bus !", "Des crèches."])
+    groups = find_duplicates(["Plus de bus.", "plus de bus !", "Des crèches."])
     assert [(g.members, g.reason) for g in groups] == [([0, 1], "textes identiques")]
 
 
@@ -45,3 +53,65 @@ def test_key_terms_label_a_group():
     labels = [readable_label(t, TEXTS) for t in key_terms(matrix, vectorizer, [3, 6], limit=3)]
     assert "mdph" in labels
     assert "délais" in labels
+
+
+# ---------------------------------------------------------------- rewordings, campaigns
+
+REWORDINGS = [
+    # 0 and 1: the same idea, few words in common (sector synonyms do the work)
+    "On manque de familles d'accueil : beaucoup d'assistantes familiales partent à la retraite.",
+    "Pénurie d'assistants familiaux, les départs en retraite ne sont pas remplacés.",
+    "Créer des places en crèche à horaires décalés pour les parents qui travaillent tôt.",
+    "Les délais de la MDPH pour renouveler l'AAH sont beaucoup trop longs.",
+    "Ouvrir des permanences d'aide au numérique dans les maisons sociales le samedi.",
+    "Un référent unique pour les allocataires du RSA, qui ne change pas tous les six mois.",
+    "Plus de bus entre les villages et la ville, le soir et le week-end.",
+    "Les mineurs non accompagnés attendent des semaines avant un bilan de santé.",
+]
+
+
+def test_sector_concepts_are_found_whatever_the_words():
+    assert "mna" in concepts("Les MNA arrivent sans papiers.")
+    assert "mna" in concepts("Un mineur non accompagné arrive sans papiers.")
+    assert "assfam" in concepts("Les familles d’accueil manquent.")
+    assert "assfam" not in concepts("Les familles attendent.")
+
+
+def test_a_rewording_is_grouped_and_explained_and_topics_alone_are_not():
+    groups = find_duplicates(REWORDINGS)
+    assert [g.members for g in groups] == [[0, 1]]
+    (group,) = groups
+    assert group.reason == "même idée, autres mots"
+    assert group.score >= DEFAULT_THRESHOLD
+    assert "retraite" in group.shared
+    assert any("famil" in s for s in group.shared)  # « assistantes familiales » / concept
+
+
+def test_copies_and_empty_answers_are_grouped_with_their_reason():
+    groups = find_duplicates(["RAS", "Plus de bus.", "plus de bus !", "Non.", "Des crèches."])
+    found = {tuple(g.members): g.reason for g in groups}
+    assert found == {(0, 3): "réponses vides", (1, 2): "textes identiques"}
+
+
+def test_explain_pair_says_what_two_texts_share():
+    score, shared = explain_pair(REWORDINGS[3], "La MDPH met six mois à renouveler mon AAH.")
+    assert "mdph" in [s.lower() for s in shared]
+    assert 0 < score <= 1
+
+
+def test_a_campaign_is_many_near_identical_texts_sent_together():
+    start = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    slogan = "Non à la fermeture du foyer de Moûtiers ! Signé : un habitant"
+    texts = [slogan] * 6 + [slogan.replace("un habitant", "une habitante")] + REWORDINGS
+    times = [start + timedelta(minutes=i) for i in range(len(texts))]
+    (campaign,) = find_campaigns(texts, times)
+    assert campaign.members == list(range(7))
+    assert (campaign.first_at, campaign.last_at) == (times[0], times[6])
+
+
+def test_identical_texts_spread_over_months_or_too_few_are_not_a_campaign():
+    start = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    texts = ["Plus de bus le soir."] * 6 + ["RAS"] * 10
+    spread = [start + timedelta(days=30 * i) for i in range(6)] + [start] * 10
+    assert find_campaigns(texts, spread) == []
+    assert find_campaigns(texts[:4], [start] * 4) == []

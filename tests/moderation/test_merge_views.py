@@ -1,0 +1,130 @@
+"""Duplicates and campaigns on the desk over HTTP: why, nothing checked, by number, undo."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from consult.contributions.models import Contribution
+from consult.core.db import utcnow
+from consult.moderation.models import Campaign, ModerationEvent
+
+# A real rewording pair of the demo data (consult/demo/data/contributions.txt).
+DEMO_PAIR = (
+    "Pourquoi les aides à domicile changent tout le temps ? "
+    "Je dois tout réexpliquer à chaque fois.",
+    "Toujours la même aide à domicile, ou au moins une petite équipe de deux ou trois personnes.",
+)
+
+
+@pytest.fixture
+def facilitator(make_user, login):
+    user = make_user(role="facilitator")
+    login(user)
+    return user
+
+
+@pytest.fixture
+def meeting(make_meeting):
+    return make_meeting(status="open")
+
+
+def _post(client, url, data):
+    return client.post(url, data=data, follow_redirects=True)
+
+
+def test_the_demo_rewording_pair_is_proposed_with_why_and_nothing_checked(
+    client, facilitator, meeting, make_contribution
+):
+    first = make_contribution(meeting=meeting, body=DEMO_PAIR[0], kind="question")
+    second = make_contribution(meeting=meeting, body=DEMO_PAIR[1], kind="proposition")
+    make_contribution(meeting=meeting, body="Créer des places en crèche à horaires décalés.")
+    page = client.get(f"/moderation/doublons?rencontre={meeting.id}")
+    assert "1 groupe(s) de doublons" in page.text
+    assert "même idée, autres mots" in page.text
+    assert "Pourquoi : en commun « aide" in page.text
+    assert f'value="{first.id}"' in page.text
+    assert f'value="{second.id}"' in page.text
+    assert " checked" not in page.text
+    review = client.get(f"/moderation/{first.id}")  # and on the contribution's own page
+    assert f'name="sources" value="{second.id}"' in review.text
+    assert 'type="checkbox" name="sources" value="{second.id}" checked' not in review.text
+
+
+def test_merge_by_number_then_undo_over_http(client, facilitator, meeting, make_contribution, db):
+    here = make_contribution(meeting=meeting, body="Plus de bus le soir", support_count=1)
+    there = make_contribution(meeting=meeting, body="Des bus après 20 h", support_count=4)
+    page = _post(
+        client,
+        "/moderation/fusion/numero",
+        {"contribution": here.id, "number": there.id, "keep": "this"},
+    )
+    assert page.status_code == 200
+    assert "fusionnées" in page.text
+    assert f"Annuler la fusion de la n° {there.id}" in page.text
+    db.session.refresh(here)
+    assert (here.support_count, here.weight) == (5, 2)
+
+    page = _post(client, f"/moderation/{there.id}/annuler-fusion", {})
+    assert "Fusion annulée" in page.text
+    db.session.refresh(here)
+    db.session.refresh(there)
+    assert (there.status, here.support_count, here.weight) == ("published", 1, 1)
+    actions = db.session.scalars(
+        sa.select(ModerationEvent.action).where(ModerationEvent.contribution_id == there.id)
+    ).all()
+    assert actions == ["merge", "unmerge"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"contribution": "1", "number": "", "keep": "this"}, "numéro de l&#39;autre"),
+        ({"contribution": "abc", "number": "2", "keep": "this"}, "en chiffres"),
+        ({"contribution": "999999", "number": "2", "keep": "this"}, "pas de contribution"),
+    ],
+)
+def test_merge_by_number_explains_bad_input(client, facilitator, data, message):
+    page = _post(client, "/moderation/fusion/numero", data)
+    assert page.status_code == 200
+    assert message in page.text
+
+
+def test_a_campaign_is_flagged_merged_and_weighs_its_senders(
+    client, facilitator, meeting, make_contribution, db
+):
+    start = utcnow() - timedelta(hours=2)
+    slogan = "Non à la fermeture du foyer de vie de Moûtiers, signez la pétition !"
+    copies = [
+        make_contribution(meeting=meeting, body=slogan, created_at=start + timedelta(minutes=n))
+        for n in range(50)
+    ]
+    page = client.get(f"/moderation/doublons?rencontre={meeting.id}")
+    assert "texte identique envoyé par 50 personnes" in page.text
+    assert "0 groupe(s) de doublons" in page.text  # the copies are offered once, as the campaign
+
+    page = _post(client, "/moderation/campagne", {"ids": [c.id for c in copies]})
+    assert "Campagne regroupée" in page.text
+    assert "texte identique envoyé par 50 personnes" in page.text
+    kept = db.session.get(Contribution, copies[0].id)
+    assert (kept.status, kept.weight) == ("published", 50)
+    assert db.session.scalar(sa.select(Campaign.size)) == 50
+    again = _post(client, "/moderation/campagne", {"ids": [c.id for c in copies]})
+    assert "ne peuvent plus être regroupées" in again.text  # a double submit: one campaign
+    assert db.session.scalar(sa.select(sa.func.count(Campaign.id))) == 1
+
+    page = _post(client, f"/moderation/{kept.id}/annuler-campagne", {})
+    assert "Campagne défaite" in page.text
+    db.session.refresh(kept)
+    assert kept.weight == 1
+
+
+@pytest.mark.parametrize("role", ["participant", "partner", "member"])
+def test_only_staff_merge_and_undo(client, make_user, login, make_contribution, role, db):
+    a, b = make_contribution(), make_contribution()
+    login(make_user(role=role))
+    data = {"contribution": a.id, "number": b.id, "keep": "this"}
+    assert client.post("/moderation/fusion/numero", data=data).status_code == 403
+    assert client.post(f"/moderation/{a.id}/annuler-fusion").status_code == 403
+    assert client.post("/moderation/campagne", data={"ids": [a.id, b.id]}).status_code == 403
+    assert db.session.get(Contribution, b.id).status == "published"

@@ -1,0 +1,218 @@
+"""Merges that can be undone, merge by number, and campaigns of identical texts."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask import render_template
+
+from consult.core.db import utcnow
+from consult.moderation.models import Merge, ModerationEvent
+from consult.moderation.services import (
+    ModerationError,
+    campaign_of,
+    merge,
+    merge_by_number,
+    merge_campaign,
+    merged_sources,
+    undo_campaign,
+    undo_merge,
+)
+from consult.synthesis.analysis import build_document
+from consult.synthesis.document import Editorial
+from consult.synthesis.exports import document_context
+from consult.synthesis.services import Scope, collect_items, create_synthesis
+from consult.tagging.models import ContributionTag
+
+
+@pytest.fixture
+def moderator(make_user):
+    return make_user(role="facilitator")
+
+
+def _tags(db, contribution) -> set:
+    rows = db.session.execute(
+        sa.select(ContributionTag.theme_id, ContributionTag.fiche_id).where(
+            ContributionTag.contribution_id == contribution.id
+        )
+    )
+    return {(t, f) for t, f in rows}
+
+
+def test_merge_then_undo_restores_status_supports_weight_and_tags(
+    db, make_meeting, make_contribution, moderator
+):
+    meeting = make_meeting()
+    theme, other_theme = meeting.scheme.themes[0], meeting.scheme.themes[1]
+    target = make_contribution(meeting=meeting, body="Plus de bus", support_count=2)
+    source = make_contribution(
+        meeting=meeting, body="Des bus le soir", status="pending", support_count=3
+    )
+    db.session.add_all(
+        [
+            ContributionTag(contribution_id=target.id, theme_id=theme.id),
+            ContributionTag(contribution_id=source.id, theme_id=theme.id),
+            ContributionTag(contribution_id=source.id, theme_id=other_theme.id),
+        ]
+    )
+    db.session.flush()
+
+    merge(target, [source], actor=moderator, now=utcnow())
+    assert (source.status, source.merged_into_id) == ("merged", target.id)
+    assert (target.support_count, target.weight) == (5, 2)
+    assert _tags(db, target) == {(theme.id, None), (other_theme.id, None)}
+
+    undo_merge(source, actor=moderator, now=utcnow())
+    assert (source.status, source.merged_into_id) == ("pending", None)
+    assert (target.support_count, target.weight) == (2, 1)
+    assert _tags(db, target) == {(theme.id, None)}  # its own tag stays
+    assert _tags(db, source) == {(theme.id, None), (other_theme.id, None)}
+    assert merged_sources(target) == []
+    actions = db.session.scalars(
+        sa.select(ModerationEvent.action).where(ModerationEvent.contribution_id == source.id)
+    ).all()
+    assert actions == ["merge", "unmerge"]
+    with pytest.raises(ModerationError, match="pas fusionnée"):
+        undo_merge(source, actor=moderator, now=utcnow())
+
+
+def test_weight_follows_merges_of_merges_and_undo_in_order(
+    db, make_meeting, make_contribution, moderator
+):
+    meeting = make_meeting()
+    a, b, c = (make_contribution(meeting=meeting, body=f"Texte {n}") for n in "abc")
+    merge(b, [c], actor=moderator, now=utcnow())
+    merge(a, [b], actor=moderator, now=utcnow())
+    assert a.weight == 3  # c's author still counts, through b
+    with pytest.raises(ModerationError, match="annulez d'abord"):
+        undo_merge(c, actor=moderator, now=utcnow())
+    undo_merge(b, actor=moderator, now=utcnow())
+    undo_merge(c, actor=moderator, now=utcnow())
+    assert (a.weight, b.weight, c.weight) == (1, 1, 1)
+
+
+def test_merge_by_number_keeps_the_chosen_one(db, make_meeting, make_contribution, moderator):
+    meeting = make_meeting()
+    here = make_contribution(meeting=meeting, body="Plus de places en crèche")
+    there = make_contribution(meeting=make_meeting(scheme=meeting.scheme), body="Des crèches")
+    kept = merge_by_number(here, there.id, keep_other=True, actor=moderator, now=utcnow())
+    assert kept is there
+    assert (here.status, here.merged_into_id) == ("merged", there.id)
+
+
+@pytest.mark.parametrize(
+    ("number", "message"), [(None, "pas de contribution"), (10**8, "pas de contribution")]
+)
+def test_merge_by_number_refuses_a_missing_number(
+    db, make_contribution, moderator, number, message
+):
+    with pytest.raises(ModerationError, match=message):
+        merge_by_number(
+            make_contribution(), number, keep_other=False, actor=moderator, now=utcnow()
+        )
+
+
+def test_merge_by_number_refuses_itself_and_another_scheme(
+    db, make_meeting, make_contribution, moderator
+):
+    here = make_contribution()
+    with pytest.raises(ModerationError, match="autre contribution"):
+        merge_by_number(here, here.id, keep_other=False, actor=moderator, now=utcnow())
+    elsewhere = make_contribution(meeting=make_meeting())
+    with pytest.raises(ModerationError, match="autre schéma"):
+        merge_by_number(here, elsewhere.id, keep_other=False, actor=moderator, now=utcnow())
+    assert here.status == "published"
+
+
+def test_a_campaign_merges_into_its_oldest_text_and_can_be_undone(
+    db, make_meeting, make_contribution, moderator
+):
+    meeting = make_meeting()
+    start = utcnow() - timedelta(hours=3)
+    copies = [
+        make_contribution(
+            meeting=meeting,
+            body="Non à la fermeture du foyer !",
+            created_at=start + timedelta(minutes=n),
+        )
+        for n in range(50)
+    ]
+    campaign = merge_campaign(list(reversed(copies)), actor=moderator, now=utcnow())
+    kept = copies[0]
+    assert campaign.contribution_id == kept.id
+    assert (campaign.size, kept.weight) == (50, 50)
+    assert campaign.label == "texte identique envoyé par 50 personnes"
+    assert campaign_of(kept) is campaign
+    assert len(merged_sources(kept)) == 49
+    assert db.session.scalar(sa.select(sa.func.count(Merge.id))) == 49
+
+    undo_campaign(campaign, actor=moderator, now=utcnow())
+    assert {c.status for c in copies} == {"published"}
+    assert kept.weight == 1
+    assert campaign_of(kept) is None
+    with pytest.raises(ModerationError, match="déjà"):
+        undo_campaign(campaign, actor=moderator, now=utcnow())
+
+
+def test_a_synthesis_counts_a_campaign_as_one_idea_of_its_senders(
+    db, make_meeting, make_contribution, moderator
+):
+    meeting = make_meeting()
+    start = utcnow() - timedelta(hours=1)
+    slogan = "Non à la fermeture du foyer de vie de Moûtiers, gardons nos places d'accueil."
+    copies = [
+        make_contribution(meeting=meeting, body=slogan, created_at=start + timedelta(minutes=n))
+        for n in range(50)
+    ]
+    others = [
+        make_contribution(meeting=meeting, body=f"Plus de bus le soir vers la vallée {n}.")
+        for n in range(3)
+    ]
+    merge_campaign(copies, actor=moderator, now=utcnow())
+    synthesis = create_synthesis(
+        scheme=meeting.scheme,
+        title="Synthèse",
+        template="concertations",
+        scope=Scope(),
+        actor=moderator,
+    )
+    items = collect_items(synthesis)
+    assert sorted(i.id for i in items) == sorted([copies[0].id] + [o.id for o in others])
+    document = build_document(
+        items,
+        title="Synthèse",
+        template="concertations",
+        scope=[],
+        participants=None,
+        now=utcnow(),
+        group_by="all",
+    )
+    assert document.contributions == 53  # 50 senders + 3
+    (section,) = document.sections
+    campaign_ideas = [idea for idea in section.ideas if copies[0].id in idea.ids]
+    assert [(idea.size, idea.ids) for idea in campaign_ideas] == [(50, [copies[0].id])]
+    assert campaign_ideas[0].quotes[0].weight == 50
+    html = render_template(
+        "synthesis/document.html",
+        **document_context(
+            document, Editorial(), version=1, status_label="Brouillon", contribution_url=None
+        ),
+    )
+    assert "envoyée par 50 personnes" in html
+
+
+def test_a_synthesis_counts_the_authors_of_merges_of_merges(
+    db, make_meeting, make_contribution, moderator
+):
+    meeting = make_meeting()
+    a, b, c = (make_contribution(meeting=meeting, body=f"Texte {n} sur les bus") for n in "abc")
+    merge(b, [c], actor=moderator, now=utcnow())
+    merge(a, [b], actor=moderator, now=utcnow())
+    synthesis = create_synthesis(
+        scheme=meeting.scheme,
+        title="Synthèse",
+        template="concertations",
+        scope=Scope(),
+        actor=moderator,
+    )
+    assert [(i.id, i.weight) for i in collect_items(synthesis)] == [(a.id, 3)]
