@@ -536,8 +536,8 @@ def test_the_same_file_again_is_recognised_by_the_dry_run_and_skipped(
     login(facilitator)
     _, first = upload_and_confirm(client, meeting, AGAIN.encode())
     assert count(Contribution, Contribution.meeting_id == meeting.id) == 2
-    own_rows = client.get(first.preview_url).get_data(as_text=True)  # not its own duplicates
-    assert "0</span> ligne(s) déjà dans la rencontre" in own_rows
+    imported_page = client.get(first.preview_url).get_data(as_text=True)
+    assert "Le fichier d'origine n'est pas conservé" in imported_page  # issue 12 #3
     page, confirmed = upload_and_confirm(client, meeting, AGAIN.encode(), "encore.csv")
     assert "2</span> ligne(s) déjà dans la rencontre" in page
     assert "Ligne 2 : importée depuis ce même fichier" in page
