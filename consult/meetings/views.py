@@ -23,13 +23,22 @@ from consult.core.db import get_or_404, small_int, utcnow
 from consult.core.security import roles_required
 from consult.extensions import db
 from consult.meetings import services
-from consult.meetings.forms import CloseForm, JoinForm, MeetingForm, StatusForm, attendance_form
+from consult.meetings.forms import (
+    CloseForm,
+    JoinForm,
+    MeetingForm,
+    MinutesForm,
+    StatusForm,
+    attendance_form,
+    minutes_text,
+)
 from consult.meetings.models import PARTICIPANT_TYPES, TRANSITIONS, Meeting
 from consult.meetings.permissions import (
     STAFF,
     can_close_meeting,
     can_create_meeting,
     can_edit_meeting,
+    can_edit_minutes,
     can_manage_meeting,
     can_record_attendance,
     can_view_join_code,
@@ -316,9 +325,12 @@ def edit(meeting_id: int):
     return _form_page(form, meeting)
 
 
-def _manage_page(meeting: Meeting, status: int = 200, attendance=None, closing=None):
+def _manage_page(meeting: Meeting, status: int = 200, attendance=None, closing=None, minutes=None):
     attendance = attendance or attendance_form(meeting, formdata=None, prefix="presences")
     closing = closing or attendance_form(meeting, CloseForm, formdata=None, prefix="cloture")
+    minutes = minutes or MinutesForm(
+        formdata=None, data={"minutes": minutes_text(meeting.minutes)}, prefix="releve"
+    )
     transitions = [
         (target, TRANSITION_LABELS.get((meeting.status, target), target))
         for target in TRANSITIONS.get(meeting.status, ())
@@ -329,11 +341,14 @@ def _manage_page(meeting: Meeting, status: int = 200, attendance=None, closing=N
         meeting=meeting,
         attendance=attendance,
         closing=closing,
+        minutes_form=minutes,
+        minutes_versions=services.minutes_versions(meeting),
         transitions=transitions,
         participant_types=PARTICIPANT_TYPES,
         can_edit=can_edit_meeting(current_user, meeting),
         can_record=can_record_attendance(current_user, meeting),
         can_close=can_close_meeting(current_user, meeting),
+        can_edit_minutes=can_edit_minutes(current_user, meeting),
         contribute_url=contribute_url(meeting.id, external=True),
         short_url=join_url(meeting, external=True),
     ), status
@@ -410,7 +425,24 @@ def close(meeting_id: int):
             by_type=form.by_type(),
             by_group=form.by_group(),
             now=utcnow(),
+            actor=current_user,
         )
     except services.MeetingError as error:
         return _refuse(meeting, str(error), closing=form)
     return _done(meeting, "Rencontre close : le relevé et les effectifs sont sur sa page publique.")
+
+
+@bp.post("/rencontres/<int:meeting_id>/releve")
+@staff_only
+def minutes(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    if not can_edit_minutes(current_user, meeting):
+        return _refuse(meeting, "Le relevé se corrige une fois la rencontre close.")
+    form = MinutesForm(prefix="releve")
+    if not form.validate_on_submit():
+        return _refuse(meeting, "Relevé non enregistré : corrigez l'erreur signalée.", minutes=form)
+    try:
+        services.set_minutes(meeting, form.minutes_html(), actor=current_user, now=utcnow())
+    except services.MeetingError as error:
+        return _refuse(meeting, str(error), minutes=form)
+    return _done(meeting, "Relevé de conclusions enregistré ; la version précédente est gardée.")

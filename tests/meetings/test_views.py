@@ -393,6 +393,77 @@ def test_only_open_meetings_can_be_closed(client, make_meeting, facilitator, db)
     assert "Seule une rencontre ouverte peut être close" in response.get_data(as_text=True)
 
 
+def _close(client, meeting, minutes):
+    return client.post(f"/rencontres/{meeting.id}/cloture", data={"cloture-minutes": minutes})
+
+
+def test_closing_again_with_empty_minutes_keeps_them(client, make_meeting, facilitator, db):
+    meeting = make_meeting(status="open")
+    _close(client, meeting, "Première conclusion\nsur deux lignes\n\nEt l'accès <aux droits>")
+    client.post(f"/rencontres/{meeting.id}/etat", data={"target": "open"})
+    form_page = client.get(f"/rencontres/{meeting.id}/gestion").get_data(as_text=True)
+    # The close form shows the minutes as they were typed, not empty and not as HTML.
+    assert "Première conclusion\nsur deux lignes\n\nEt l&#39;accès &lt;aux droits&gt;" in form_page
+    assert _close(client, meeting, "").status_code == 302
+    db.session.refresh(meeting)
+    assert meeting.status == "closed"
+    assert "Première conclusion" in meeting.minutes
+
+
+def test_closing_again_with_the_shown_minutes_changes_nothing(
+    client, make_meeting, facilitator, db
+):
+    meeting = make_meeting(status="open")
+    _close(client, meeting, "Conclusion\nune\n\ndeux & trois")
+    stored = meeting.minutes
+    client.post(f"/rencontres/{meeting.id}/etat", data={"target": "open"})
+    _close(client, meeting, "Conclusion\nune\n\ndeux & trois")
+    db.session.refresh(meeting)
+    assert meeting.minutes == stored
+    assert client.get(f"/rencontres/{meeting.id}/gestion").status_code == 200
+    body = client.get(f"/rencontres/{meeting.id}/gestion").get_data(as_text=True)
+    assert "Versions précédentes du relevé" not in body
+
+
+def test_minutes_of_a_closed_meeting_are_edited_with_history(client, make_meeting, facilitator, db):
+    meeting = make_meeting(status="open")
+    _close(client, meeting, "Version un")
+    page = client.get(f"/rencontres/{meeting.id}/gestion").get_data(as_text=True)
+    assert 'name="releve-minutes"' in page
+    assert "Version un</textarea>" in page
+    response = client.post(
+        f"/rencontres/{meeting.id}/releve", data={"releve-minutes": "Version deux"}
+    )
+    assert response.status_code == 302
+    db.session.refresh(meeting)
+    assert meeting.minutes == "<p>Version deux</p>"
+    page = client.get(f"/rencontres/{meeting.id}/gestion").get_data(as_text=True)
+    assert "Versions précédentes du relevé" in page
+    assert "<p>Version un</p>" in page
+    public = client.get(f"/rencontres/{meeting.id}").get_data(as_text=True)
+    assert "<p>Version deux</p>" in public
+    assert "Version un" not in public
+
+
+def test_minutes_of_an_open_meeting_are_not_edited_apart(client, make_meeting, facilitator, db):
+    meeting = make_meeting(status="open")
+    _commit(db)
+    response = client.post(f"/rencontres/{meeting.id}/releve", data={"releve-minutes": "x"})
+    assert response.status_code == 422
+    db.session.refresh(meeting)
+    assert meeting.minutes in ("", None)
+
+
+@pytest.mark.parametrize("role", NON_STAFF)
+def test_minutes_edit_is_staff_only(client, make_meeting, make_user, login, role, db):
+    meeting = make_meeting(status="closed", minutes="<p>Gardé</p>")
+    login(make_user(role=role))
+    response = client.post(f"/rencontres/{meeting.id}/releve", data={"releve-minutes": "x"})
+    assert response.status_code in (302, 403)
+    db.session.refresh(meeting)
+    assert meeting.minutes == "<p>Gardé</p>"
+
+
 # --- Live wall ------------------------------------------------------------------------
 
 
