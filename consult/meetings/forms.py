@@ -7,6 +7,7 @@ from markupsafe import escape
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -77,6 +78,8 @@ class MeetingForm(BaseForm):
             "« Personnes âgées » puis « Jeunes accueillis en protection de l'enfance »."
         ),
     )
+    # One key per displayed form: a double submit creates one meeting.
+    form_key = HiddenField()
     publish_immediately = BooleanField(
         "Publier les contributions sans modération préalable",
         description=(

@@ -19,6 +19,7 @@ from flask import (
 from flask_login import current_user
 
 from consult.contributions.services import published_page, published_since
+from consult.core import idempotency
 from consult.core.db import get_or_404, small_int, utcnow
 from consult.core.security import roles_required
 from consult.extensions import db
@@ -271,19 +272,24 @@ def _form_page(form: MeetingForm, meeting: Meeting | None):
 @staff_only
 def create():
     form = _meeting_form(MeetingForm(data=_prefill_from_group()))
+    if request.method == "GET":
+        form.form_key.data = idempotency.new_key()
     if form.validate_on_submit():
+        done = idempotency.already_done(form.form_key.data)
+        if done:  # the same form sent twice: show the meeting it created
+            return redirect(done)
         try:
             meeting = services.create_meeting(_details(form), actor=current_user, now=utcnow())
         except services.MeetingError as error:
             db.session.rollback()
             flash(str(error), "error")
         else:
-            db.session.commit()
+            target = url_for("meetings.manage", meeting_id=meeting.id)
             flash(
                 "Rencontre créée. Elle reste en préparation tant que vous ne l'ouvrez pas.",
                 "success",
             )
-            return redirect(url_for("meetings.manage", meeting_id=meeting.id))
+            return redirect(idempotency.commit_once(form.form_key.data, target))
     return _form_page(form, None)
 
 

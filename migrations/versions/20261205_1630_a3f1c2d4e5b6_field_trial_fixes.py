@@ -1,4 +1,4 @@
-"""Field trial fixes: earlier versions of a meeting's minutes
+"""Field trial fixes: earlier versions of a meeting's minutes, forms submitted once
 
 Revision ID: a3f1c2d4e5b6
 Revises: d85a4cc38316
@@ -19,6 +19,13 @@ depends_on = None
 
 def upgrade():
     op.create_table(
+        'form_submissions',
+        sa.Column('key', sa.String(length=64), nullable=False),
+        sa.Column('target', sa.String(length=500), nullable=False),
+        sa.Column('created_at', consult.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('key', name=op.f('pk_form_submissions')),
+    )
+    op.create_table(
         'meeting_minutes_versions',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('meeting_id', sa.Integer(), nullable=False),
@@ -37,3 +44,4 @@ def downgrade():
     with op.batch_alter_table('meeting_minutes_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_meeting_minutes_versions_meeting_id'))
     op.drop_table('meeting_minutes_versions')
+    op.drop_table('form_submissions')

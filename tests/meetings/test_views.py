@@ -73,6 +73,29 @@ def test_facilitator_creates_a_draft_meeting(client, make_scheme, facilitator, d
     assert len(stored.join_code) == 6
 
 
+def _form_key(client, path="/rencontres/nouvelle") -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="form_key" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_double_submitted_meeting_form_creates_one_meeting(client, make_scheme, facilitator, db):
+    scheme = make_scheme()
+    data = _meeting_data(scheme, form_key=_form_key(client))
+    first = client.post("/rencontres/nouvelle", data=data)
+    second = client.post("/rencontres/nouvelle", data=data)
+    meeting = _only_meeting(db)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert second.headers["Location"] == f"/rencontres/{meeting.id}/gestion"
+
+
+def test_two_meeting_forms_create_two_meetings(client, make_scheme, facilitator, db):
+    scheme = make_scheme()
+    for _ in range(2):
+        client.post("/rencontres/nouvelle", data=_meeting_data(scheme, form_key=_form_key(client)))
+    assert len(db.session.scalars(sa.select(Meeting)).all()) == 2
+
+
 def test_meeting_title_is_shown_escaped(client, make_scheme, facilitator, db):
     scheme = make_scheme()
     title = "Enfance & familles <3 ans> : « parlons-en »"
