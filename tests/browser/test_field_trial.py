@@ -1,6 +1,7 @@
 """What a first field trial found (issue 16): keyboard, decision forms, phone layout."""
 
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -85,3 +86,55 @@ def test_decision_form_offers_only_the_chosen_fiche_actions(page, live_server):
     bullets = form.locator(".choices__list").first
     assert bullets.evaluate("l => getComputedStyle(l).listStyleType") == "none"
     check_a11y(page)
+
+
+SHOTS = Path(__file__).resolve().parents[2] / "instance" / "screenshots"
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_phone_menu_is_compact_and_works_with_the_keyboard(page, live_server):
+    """Item 8: at 375 px the menu folds behind one button; at 1280 px it is all there."""
+    page.set_viewport_size({"width": 375, "height": 667})
+    page.goto("/")
+    toggle = page.locator(".menu-toggle")
+    assert toggle.is_visible()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert not page.locator(".main-nav").is_visible()
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] < 667 * 0.2
+    _shot(page, "menu-375-closed")
+    check_a11y(page)
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert page.get_by_role("link", name="Rencontres", exact=True).is_visible()
+    assert page.get_by_role("link", name="Se connecter").is_visible()
+    _shot(page, "menu-375-open")
+    check_a11y(page)
+    page.keyboard.press("Tab")  # into the menu's first link
+    assert page.evaluate("document.activeElement.closest('#site-menu') !== null")
+    page.keyboard.press("Escape")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.classList.contains('menu-toggle')")
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert not toggle.is_visible()
+    assert page.get_by_role("link", name="Rencontres", exact=True).is_visible()
+    _shot(page, "menu-1280")
+
+
+def test_menu_without_javascript_stays_open(browser, live_server):
+    context = browser.new_context(
+        java_script_enabled=False,
+        base_url=live_server.base_url,
+        viewport={"width": 375, "height": 667},
+    )
+    page = context.new_page()
+    page.goto("/")
+    assert not page.locator(".menu-toggle").is_visible()
+    assert page.get_by_role("link", name="Rencontres", exact=True).is_visible()
+    context.close()
