@@ -35,6 +35,7 @@ from consult.contributions.forms import (
 from consult.contributions.models import KINDS, STATUSES, Contribution
 from consult.contributions.permissions import can_support
 from consult.core.db import get_or_404, small_int, utcnow
+from consult.core.security import local_path
 from consult.extensions import db, limiter
 from consult.followup import tracing
 from consult.meetings.models import Meeting
@@ -363,10 +364,27 @@ def support(contribution_id: int):
             "Merci : votre soutien est enregistré."
             if added
             else "Vous soutenez déjà cette contribution.",
-            "success" if added else "info",
+            _in_place("success" if added else "info", contribution),
         )
+    return redirect(_back_to(contribution), code=303)
+
+
+def _in_place(category: str, contribution: Contribution) -> str:
+    """A confirmation shown in the contribution's card when the person goes back to it."""
+    return f"{category}@contribution-{contribution.id}" if _return_path() else category
+
+
+def _return_path() -> str | None:
+    return local_path(request.args.get("retour"))
+
+
+def _back_to(contribution: Contribution) -> str:
+    """The page the person came from (same place, confirmation in view), else the meeting."""
+    back = _return_path()
+    if back:
+        return f"{back}#contribution-{contribution.id}-confirmation"
     target = url_for("meetings.show", meeting_id=contribution.meeting_id)
-    return redirect(f"{target}#contribution-{contribution.id}", code=303)
+    return f"{target}#contribution-{contribution.id}"
 
 
 @bp.route("/contributions/<int:contribution_id>/signaler", methods=["GET", "POST"])
@@ -391,10 +409,10 @@ def report(contribution_id: int):
             "Merci : l'équipe de modération va relire cette contribution."
             if added
             else "Vous avez déjà signalé cette contribution : l'équipe va la relire.",
-            "success",
+            _in_place("success", contribution),
         )
-        target = url_for("meetings.show", meeting_id=contribution.meeting_id)
-        return redirect(f"{target}#contribution-{contribution.id}", code=303)
-    return render_template("contributions/report.html", contribution=contribution, form=form), (
-        422 if form.errors else 200
-    )
+        return redirect(_back_to(contribution), code=303)
+    back = _return_path() or url_for("meetings.show", meeting_id=contribution.meeting_id)
+    return render_template(
+        "contributions/report.html", contribution=contribution, form=form, back=back
+    ), (422 if form.errors else 200)

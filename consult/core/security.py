@@ -1,6 +1,8 @@
 """HTTP security headers and the role decorator used by views."""
 
+import re
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort
 from flask_login import current_user
@@ -30,6 +32,17 @@ HEADERS = {
     "Permissions-Policy": "camera=(), geolocation=(), microphone=(), payment=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+
+
+def local_path(target: str | None) -> str | None:
+    """``target`` if it is a path of this site, else None (no open redirect).
+
+    Browsers drop tabs and newlines and read ``\\`` as ``/``: "/\t/evil" is "//evil".
+    """
+    cleaned = re.sub(r"[\x00-\x1f\x7f]", "", target or "").replace("\\", "/")
+    if cleaned.startswith("/") and not cleaned.startswith("//") and not urlsplit(cleaned).netloc:
+        return cleaned
+    return None
 
 
 def init_app(app) -> None:

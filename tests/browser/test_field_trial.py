@@ -138,3 +138,21 @@ def test_menu_without_javascript_stays_open(browser, live_server):
     assert not page.locator(".menu-toggle").is_visible()
     assert page.get_by_role("link", name="Rencontres", exact=True).is_visible()
     context.close()
+
+
+def test_support_on_a_phone_confirms_next_to_the_contribution(page, live_server):
+    """Item 9: after « Je soutiens » the thanks are on screen, by the contribution."""
+    page.set_viewport_size({"width": 375, "height": 667})
+    page.goto("/contributions/")
+    card = page.locator("article.contribution").nth(4)
+    card_id = card.get_attribute("id")
+    card.get_by_role("button", name="Je soutiens").click()
+    page.wait_for_url(re.compile(rf"/contributions/.*#{card_id}-confirmation$"))
+    confirmation = page.locator(f"#{card_id}-confirmation")
+    assert "soutien" in confirmation.inner_text()
+    assert confirmation.is_visible()
+    assert page.evaluate(f"document.activeElement.id === '{card_id}-confirmation'")
+    box = confirmation.bounding_box()
+    assert 0 <= box["y"] < 667  # on screen, not above at the top of the page
+    _shot(page, "support-375")
+    check_a11y(page)
