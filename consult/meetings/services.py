@@ -51,13 +51,17 @@ def visible_meetings(user) -> list[Meeting]:
     return db.session.scalars(query).all()
 
 
-def find_by_join_code(code: str) -> Meeting | None:
-    """The open meeting a join code leads to (case and spaces ignored)."""
+def find_by_join_code(code: str, statuses=("open",)) -> Meeting | None:
+    """The meeting a join code leads to (case and spaces ignored), among ``statuses``.
+
+    A closed meeting's code is still printed on posters: its QR code then leads to
+    what the meeting produced.
+    """
     normalised = "".join(ch for ch in (code or "").upper() if ch.isalnum())
     if not normalised:
         return None
     return db.session.scalar(
-        sa.select(Meeting).where(Meeting.join_code == normalised, Meeting.status == "open")
+        sa.select(Meeting).where(Meeting.join_code == normalised, Meeting.status.in_(statuses))
     )
 
 

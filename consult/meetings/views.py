@@ -63,6 +63,7 @@ UNKNOWN_CODE = (
     "de contributions."
 )
 NO_DATE = datetime.min.replace(tzinfo=UTC)
+ENDED = ("closed", "archived")
 
 
 def contribute_url(meeting_id: int, external: bool = False) -> str:
@@ -127,21 +128,45 @@ def join():
         return _join_page(JoinForm(formdata=None))
     form = JoinForm(formdata=request.args)
     if form.validate():
-        meeting = services.find_by_join_code(form.code.data)
-        if meeting is not None:
-            return redirect(contribute_url(meeting.id))
+        target = _where_code_leads(form.code.data)
+        if target is not None:
+            return redirect(target)
         form.code.errors.append(UNKNOWN_CODE)
     return _join_page(form, 422)
 
 
+def _where_code_leads(code: str) -> str | None:
+    """An open meeting's form; a closed or archived one's results; else None."""
+    meeting = services.find_by_join_code(code, statuses=ENDED + ("open",))
+    if meeting is None:
+        return None
+    if meeting.is_open:
+        return contribute_url(meeting.id)
+    return url_for("meetings.results", meeting_id=meeting.id)
+
+
 @bp.get("/r/<string(maxlength=30):code>")
 def short_link(code: str):
-    meeting = services.find_by_join_code(code)
-    if meeting is not None:
-        return redirect(contribute_url(meeting.id))
+    target = _where_code_leads(code)
+    if target is not None:
+        return redirect(target)
     form = JoinForm(formdata=None, data={"code": code})
     form.code.errors = [UNKNOWN_CODE]
     return _join_page(form, 422)
+
+
+@bp.get("/rencontres/<int:meeting_id>/resultats")
+def results(meeting_id: int):
+    """Where a closed meeting's QR code leads: what was said, what was decided."""
+    meeting = _meeting_or_404(meeting_id)
+    if meeting.status not in ENDED:
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return render_template(
+        "meetings/results.html",
+        meeting=meeting,
+        page=published_page(meeting_id=meeting.id),
+        participant_types=PARTICIPANT_TYPES,
+    )
 
 
 @bp.get("/rencontres/<int:meeting_id>/qr.svg")

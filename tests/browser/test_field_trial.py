@@ -11,6 +11,7 @@ from consult.contributions.models import Contribution
 from consult.contributions.services import Draft, submit_contribution
 from consult.core.db import utcnow
 from consult.extensions import db
+from consult.meetings.models import Meeting
 from consult.workgroups.models import Membership
 from tests.browser.conftest import add_open_meeting, check_a11y, login_as
 
@@ -155,4 +156,26 @@ def test_support_on_a_phone_confirms_next_to_the_contribution(page, live_server)
     box = confirmation.bounding_box()
     assert 0 <= box["y"] < 667  # on screen, not above at the top of the page
     _shot(page, "support-375")
+    check_a11y(page)
+
+
+def _closed_meeting_code(live_server) -> str:
+    with live_server.app.app_context():
+        return db.session.scalar(
+            sa.select(Meeting.join_code).where(Meeting.status == "closed").order_by(Meeting.id)
+        )
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_closed_meeting_qr_code_shows_its_results(page, live_server, width):
+    """Item 10: the QR code of a meeting that is over leads to what it produced."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"/r/{_closed_meeting_code(live_server)}")
+    page.wait_for_url(re.compile(r"/rencontres/\d+/resultats$"))
+    main = page.inner_text("main")
+    assert "Cette rencontre est terminée" in main
+    assert "Ce qui a été dit" in main
+    assert "Ce qui a été décidé" in main
+    assert "erreur" not in main.lower()
+    _shot(page, f"results-{width}")
     check_a11y(page)

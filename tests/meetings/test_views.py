@@ -240,9 +240,9 @@ def test_join_code_leads_to_the_participant_form(client, make_meeting, typed):
     assert response.headers["Location"] == f"/rencontres/{meeting.id}/contribuer"
 
 
-@pytest.mark.parametrize("status", ["draft", "closed", "archived"])
-def test_join_code_of_a_meeting_not_open_gets_a_french_message(client, make_meeting, status):
-    make_meeting(status=status, join_code="ABC234")
+def test_join_code_of_a_meeting_in_preparation_gets_a_french_message(client, make_meeting):
+    # A closed meeting's code leads to its results (test_closed_meeting_qr_code_leads_...).
+    make_meeting(status="draft", join_code="ABC234")
     response = client.get("/rejoindre?code=ABC234")
     assert response.status_code == 422
     assert "Aucune rencontre ouverte ne correspond à ce code" in response.get_data(as_text=True)
@@ -485,6 +485,40 @@ def test_minutes_edit_is_staff_only(client, make_meeting, make_user, login, role
     assert response.status_code in (302, 403)
     db.session.refresh(meeting)
     assert meeting.minutes == "<p>Gardé</p>"
+
+
+@pytest.mark.parametrize("status", ["closed", "archived"])
+def test_closed_meeting_qr_code_leads_to_its_results(
+    client, make_meeting, make_contribution, status
+):
+    meeting = make_meeting(status=status, join_code="ABC234", minutes="<p>Un bus le dimanche</p>")
+    make_contribution(meeting=meeting, body="Il manque des bus le dimanche soir")
+    for path in ("/r/abc234", "/rejoindre?code=ABC+234"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response.headers["Location"] == f"/rencontres/{meeting.id}/resultats"
+    page = client.get(f"/rencontres/{meeting.id}/resultats").get_data(as_text=True)
+    assert "Cette rencontre est terminée" in page
+    assert "Ce qui a été dit" in page
+    assert "Ce qui a été décidé" in page
+    assert "<p>Un bus le dimanche</p>" in page
+    assert "Il manque des bus le dimanche soir" in page
+    assert f'/suite/rencontres/{meeting.id}"' in page
+    assert "Le formulaire contient" not in page
+
+
+def test_draft_meeting_code_stays_unknown(client, make_meeting):
+    make_meeting(status="draft", join_code="ABC234")
+    response = client.get("/r/ABC234")
+    assert response.status_code == 422
+    assert "Aucune rencontre ouverte ne correspond" in response.get_data(as_text=True)
+
+
+def test_open_meeting_results_page_sends_to_the_meeting(client, make_meeting):
+    meeting = make_meeting(status="open")
+    response = client.get(f"/rencontres/{meeting.id}/resultats")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/rencontres/{meeting.id}"
 
 
 # --- Live wall ------------------------------------------------------------------------
