@@ -110,7 +110,7 @@ def _remember_receipt(receipt: str) -> None:
     session["receipts"] = [receipt, *receipts][:RECEIPTS_KEPT]
 
 
-def _submit(meeting: Meeting, draft: services.Draft, form):
+def _submit(meeting: Meeting, draft: services.Draft, form, easy: bool = False):
     """Create the contribution (once) and go to the receipt; or explain the refusal."""
     try:
         contribution, _created = services.submit_contribution(
@@ -123,7 +123,9 @@ def _submit(meeting: Meeting, draft: services.Draft, form):
         form.body.errors.append(str(error))
         return None
     _remember_receipt(receipt)
-    return redirect(url_for(".thanks", meeting_id=meeting.id), code=303)
+    # After the easy-read form, the receipt stays easy-read.
+    target = url_for(".thanks", meeting_id=meeting.id, facile=1 if easy else None)
+    return redirect(target, code=303)
 
 
 def _draft(form: ContributionForm) -> services.Draft:
@@ -205,7 +207,7 @@ def create_easy(meeting_id: int):
     else:
         sending = form.step.data == "envoyer" and "envoyer" in request.form
         if sending and form.validate_step("envoyer"):
-            response = _submit(meeting, _falc_draft(form), form)
+            response = _submit(meeting, _falc_draft(form), form, easy=True)
             if response is not None:
                 return response
         step = "envoyer" if sending else _falc_step(form)
@@ -228,7 +230,13 @@ def thanks(meeting_id: int):
     contribution = services.find_by_receipt(receipts[0]) if receipts else None
     if contribution is None or contribution.meeting_id != meeting.id:
         return redirect(url_for(".create", meeting_id=meeting.id))
-    return render_template("contributions/thanks.html", meeting=meeting, contribution=contribution)
+    template = "thanks_easy.html" if _easy() else "thanks.html"
+    return render_template(f"contributions/{template}", meeting=meeting, contribution=contribution)
+
+
+def _easy() -> bool:
+    """``?facile=1``: the participant came through the easy-read (FALC) form."""
+    return request.args.get("facile") == "1"
 
 
 # --- Following a contribution with its receipt code -----------------------------------
@@ -242,6 +250,15 @@ def track():
     if form.validate_on_submit():
         contribution = _by_receipt(form.code)
     return _track_page(form, contribution)
+
+
+@bp.get("/suivi/<string(maxlength=20):code>")
+@limiter.limit("30 per minute")
+def track_link(code: str):
+    """The same follow-up page, with the code in a link the participant can bookmark."""
+    form = ReceiptForm(formdata=None, code=code)
+    form.code.errors = []  # never validated: a fresh list to add the refusal to
+    return _track_page(form, _by_receipt(form.code))
 
 
 UNKNOWN_RECEIPT = (
@@ -268,6 +285,7 @@ def _track_page(form, contribution, rights=None, status=None):
         statuses=STATUSES,
         rejection_reasons=REJECTION_REASONS,
         answer=tracing.answer_for(contribution) if contribution is not None else None,
+        easy=_easy(),
     ), status or (422 if form.errors else 200)
 
 

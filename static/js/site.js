@@ -1,4 +1,4 @@
-// Every page: the small-screen menu, and the focus on an in-place confirmation.
+// Every page: the small-screen menu, the focus on an in-place confirmation, print buttons.
 (function () {
   "use strict";
 
@@ -37,6 +37,16 @@
     }
   }
 
+  // « Imprimer mon code »: the button is shown only where printing from the page works.
+  function printButtons() {
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      var holder = button.closest("[hidden]");
+      if (holder) { holder.hidden = false; }
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   foldMenu();
   focusConfirmation();
+  printButtons();
 }());

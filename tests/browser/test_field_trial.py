@@ -179,3 +179,41 @@ def test_closed_meeting_qr_code_shows_its_results(page, live_server, width):
     assert "erreur" not in main.lower()
     _shot(page, f"results-{width}")
     check_a11y(page)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_easy_read_receipt_and_follow_up_stay_easy_read(page, live_server, width):
+    """Items 11 and 12: the easy-read receipt, its code card, and a follow-up link."""
+    with live_server.app.app_context():
+        meeting_id = add_open_meeting("Université sociale facile").id
+        db.session.commit()
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"/rencontres/{meeting_id}/contribuer/facile")
+    page.click("text=Je suis aidé par le Département")
+    page.click("button:has-text('Suivant')")
+    page.click("text=J'ai une idée")
+    page.click("button:has-text('Suivant')")
+    page.fill("#body", "Je voudrais un bus le dimanche pour voir ma fille")
+    page.click("button:has-text('Suivant')")
+    page.click("button:has-text('Suivant')")
+    page.check("#consent")
+    page.click("button:has-text('Envoyer mon avis')")
+    page.wait_for_url(re.compile(r"/merci\?facile=1$"))
+    main = page.inner_text("main")
+    assert "Nous avons bien reçu votre avis." in main
+    assert "Noter mon code" in main
+    assert page.get_by_role("button", name="Imprimer mon code").is_visible()
+    _shot(page, f"receipt-easy-{width}")
+    check_a11y(page)
+    page.click("text=Suivre mon avis")
+    page.wait_for_url(re.compile(r"/suivi/[A-Z0-9]{5}-[A-Z0-9]{5}\?facile=1$"))
+    main = page.inner_text("main")
+    assert "L'équipe n'a pas encore lu votre avis" in main
+    assert "JSON" not in main
+    assert "À modérer" not in main
+    _shot(page, f"suivi-easy-{width}")
+    check_a11y(page)
+    page.goto("/")
+    assert page.get_by_role("heading", name="Suivre ma contribution").is_visible()
+    _shot(page, f"home-{width}")
+    check_a11y(page)

@@ -90,3 +90,14 @@ def test_public_pages_render(client, path):
     response = client.get(path)
     assert response.status_code == 200
     assert '<a class="skip-link" href="#contenu">' in response.get_data(as_text=True)
+
+
+def test_home_page_offers_to_follow_a_contribution(client, make_contribution, db):
+    contribution = make_contribution(status="pending", body="Un accueil de jour le samedi")
+    db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "Suivre ma contribution" in page.split("<footer")[0]
+    assert '<form method="post" action="/suivi"' in page
+    result = client.post("/suivi", data={"code": contribution.receipt_code})
+    assert result.status_code == 200
+    assert "Un accueil de jour le samedi" in result.get_data(as_text=True)
