@@ -217,3 +217,21 @@ def test_easy_read_receipt_and_follow_up_stay_easy_read(page, live_server, width
     assert page.get_by_role("heading", name="Suivre ma contribution").is_visible()
     _shot(page, f"home-{width}")
     check_a11y(page)
+
+
+def test_poster_prints_on_one_a4_page(page, live_server):
+    """Item 13: a print button, the promises, the easy-read version; one A4 sheet."""
+    with live_server.app.app_context():
+        meeting_id = add_open_meeting("Concertation affichée").id
+        db.session.commit()
+    login_as(page, live_server, "animateur")
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"/rencontres/{meeting_id}/affiche")
+        assert page.get_by_role("button", name="Imprimer l'affiche").is_visible()
+        assert "Sans compte" in page.inner_text(".poster__promises")
+        _shot(page, f"poster-{width}")
+        check_a11y(page)
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1

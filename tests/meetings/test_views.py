@@ -521,6 +521,17 @@ def test_open_meeting_results_page_sends_to_the_meeting(client, make_meeting):
     assert response.headers["Location"] == f"/rencontres/{meeting.id}"
 
 
+def test_poster_has_a_print_button_and_says_what_to_expect(client, make_meeting, facilitator):
+    meeting = make_meeting(status="open")
+    page = client.get(f"/rencontres/{meeting.id}/affiche").get_data(as_text=True)
+    assert "Imprimer l'affiche" in page
+    assert "data-print" in page
+    for promise in ("Sans compte", "Anonyme", "2 minutes"):
+        assert f"<li>{promise}</li>" in page
+    assert "facile à lire et à comprendre" in page
+    assert "js/site.js" in page
+
+
 # --- Live wall ------------------------------------------------------------------------
 
 
