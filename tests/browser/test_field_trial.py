@@ -235,3 +235,21 @@ def test_poster_prints_on_one_a4_page(page, live_server):
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4", print_background=True)
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_facilitator_lands_on_the_to_do_page(page, live_server, width):
+    """Item 18: after signing in, staff see what waits for them."""
+    page.set_viewport_size({"width": width, "height": 900})
+    login_as(page, live_server, "animateur")
+    assert page.url.endswith("/a-faire")
+    main = page.inner_text("main")
+    for heading in (
+        "Contributions à modérer",
+        "Rencontres à clore",
+        "Synthèses à terminer",
+        "Décisions en attente",
+    ):
+        assert heading in main
+    _shot(page, f"todo-{width}")
+    check_a11y(page)
