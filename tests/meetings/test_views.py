@@ -452,6 +452,9 @@ def test_minutes_of_a_closed_meeting_are_edited_with_history(client, make_meetin
     meeting = make_meeting(status="open")
     _close(client, meeting, "Version un")
     page = client.get(f"/rencontres/{meeting.id}/gestion").get_data(as_text=True)
+    assert 'href="#titre-releve">Modifier le relevé de conclusions' in page
+    edit_page = client.get(f"/rencontres/{meeting.id}/modifier").get_data(as_text=True)
+    assert f"/rencontres/{meeting.id}/gestion#titre-releve" in edit_page
     assert 'name="releve-minutes"' in page
     assert "Version un</textarea>" in page
     response = client.post(
