@@ -371,7 +371,7 @@ def support(contribution_id: int):
         abort(404)
     form = SupportForm()
     if not form.validate_on_submit() or not can_support(current_user, contribution):
-        flash("Cette contribution ne peut plus être soutenue.", "error")
+        flash("Cette contribution ne peut plus être soutenue.", _in_place("error", contribution))
     else:
         user = current_user if current_user.is_authenticated else None
         added = services.support_contribution(
