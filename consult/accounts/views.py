@@ -121,7 +121,10 @@ def login():
         db.session.commit()
         _start_session(user, form.remember.data)
         flash(f"Bienvenue, {user.display_name}.", "success")
-        return redirect(_safe_next(request.args.get("next")))
+        target = request.args.get("next")
+        if not target and user.role in ("admin", "facilitator"):
+            target = url_for("site.todo")  # staff land on what waits for them
+        return redirect(_safe_next(target))
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200
 
 

@@ -69,13 +69,16 @@ class ContributionForm(BaseForm):
     """A participant's contribution, with or without an account."""
 
     body = _body_field("Votre contribution")
+    # Nothing pre-ticked: a professional who does not look must not be counted as
+    # a service user (field trial, issue 16 item 17).
     kind = RadioField(
-        "C'est plutôt…", choices=KINDS, default="proposition", validators=[required()]
+        "C'est plutôt…",
+        choices=KINDS,
+        validators=[required("Choisissez si c'est un constat, une proposition, …")],
     )
     author_type = RadioField(
         "Vous êtes…",
         choices=AUTHOR_TYPES,
-        default="usager",
         validators=[required("Dites-nous qui vous êtes.")],
     )
     pseudonym = StringField(

@@ -38,6 +38,7 @@ from consult.contributions.forms import (
 from consult.contributions.models import KINDS, STATUSES, Contribution
 from consult.contributions.permissions import can_support
 from consult.core.db import get_or_404, small_int, utcnow
+from consult.core.security import local_path
 from consult.extensions import db, limiter
 from consult.followup import tracing
 from consult.meetings.models import Meeting
@@ -130,7 +131,7 @@ def _closed_page(meeting: Meeting, text: str | None):
     return render_template("contributions/closed.html", meeting=meeting, text=text), status
 
 
-def _submit(meeting: Meeting, draft: services.Draft, form):
+def _submit(meeting: Meeting, draft: services.Draft, form, easy: bool = False):
     """Create the contribution (once) and go to the receipt; or explain the refusal.
 
     The session (a cookie anyone holding the device can read) keeps only the
@@ -151,7 +152,9 @@ def _submit(meeting: Meeting, draft: services.Draft, form):
         flash("Cette contribution était déjà enregistrée.", "info")
         return redirect(url_for("meetings.show", meeting_id=meeting.id), code=303)
     session["receipt_for"] = contribution.id
-    return redirect(url_for(".thanks", meeting_id=meeting.id), code=303)
+    # After the easy-read form, the receipt stays easy-read.
+    target = url_for(".thanks", meeting_id=meeting.id, facile=1 if easy else None)
+    return redirect(target, code=303)
 
 
 def _draft(form: ContributionForm) -> services.Draft:
@@ -233,7 +236,7 @@ def create_easy(meeting_id: int):
     else:
         sending = form.step.data == "envoyer" and "envoyer" in request.form
         if sending and form.validate_step("envoyer"):
-            response = _submit(meeting, _falc_draft(form), form)
+            response = _submit(meeting, _falc_draft(form), form, easy=True)
             if response is not None:
                 return response
         step = "envoyer" if sending else _falc_step(form)
@@ -263,11 +266,17 @@ def thanks(meeting_id: int):
         or utcnow() - contribution.created_at > RECEIPT_PAGE_WINDOW
     ):
         return redirect(url_for(".create", meeting_id=meeting.id))
+    template = "thanks_easy.html" if _easy() else "thanks.html"
     response = make_response(
-        render_template("contributions/thanks.html", meeting=meeting, contribution=contribution)
+        render_template(f"contributions/{template}", meeting=meeting, contribution=contribution)
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _easy() -> bool:
+    """``?facile=1``: the participant came through the easy-read (FALC) form."""
+    return request.args.get("facile") == "1"
 
 
 # --- Following a contribution with its receipt code -----------------------------------
@@ -281,6 +290,15 @@ def track():
     if form.validate_on_submit():
         contribution = _by_receipt(form.code)
     return _track_page(form, contribution)
+
+
+@bp.get("/suivi/<string(maxlength=20):code>")
+@limiter.limit("30 per minute")
+def track_link(code: str):
+    """The same follow-up page, with the code in a link the participant can bookmark."""
+    form = ReceiptForm(formdata=None, code=code)
+    form.code.errors = []  # never validated: a fresh list to add the refusal to
+    return _track_page(form, _by_receipt(form.code))
 
 
 UNKNOWN_RECEIPT = (
@@ -307,6 +325,7 @@ def _track_page(form, contribution, rights=None, status=None):
         statuses=STATUSES,
         rejection_reasons=REJECTION_REASONS,
         answer=tracing.answer_for(contribution) if contribution is not None else None,
+        easy=_easy(),
     ), status or (422 if form.errors else 200)
 
 
@@ -392,11 +411,29 @@ def support(contribution_id: int):
         abort(404)
     form = SupportForm()
     if not form.validate_on_submit() or not can_support(current_user, contribution):
-        flash("Cette contribution ne peut plus être soutenue.", "error")
+        flash("Cette contribution ne peut plus être soutenue.", _in_place("error", contribution))
     else:
-        flash(*_record_support(contribution))
+        message, category = _record_support(contribution)
+        flash(message, _in_place(category, contribution))
+    return redirect(_back_to(contribution), code=303)
+
+
+def _in_place(category: str, contribution: Contribution) -> str:
+    """A confirmation shown in the contribution's card when the person goes back to it."""
+    return f"{category}@contribution-{contribution.id}" if _return_path() else category
+
+
+def _return_path() -> str | None:
+    return local_path(request.args.get("retour"))
+
+
+def _back_to(contribution: Contribution) -> str:
+    """The page the person came from (same place, confirmation in view), else the meeting."""
+    back = _return_path()
+    if back:
+        return f"{back}#contribution-{contribution.id}-confirmation"
     target = url_for("meetings.show", meeting_id=contribution.meeting_id)
-    return redirect(f"{target}#contribution-{contribution.id}", code=303)
+    return f"{target}#contribution-{contribution.id}"
 
 
 def _record_support(contribution: Contribution) -> tuple[str, str]:
@@ -422,12 +459,13 @@ def report(contribution_id: int):
         abort(404)
     form = ReportForm()
     if form.validate_on_submit():
-        flash(*_record_report(contribution, form))
-        target = url_for("meetings.show", meeting_id=contribution.meeting_id)
-        return redirect(f"{target}#contribution-{contribution.id}", code=303)
-    return render_template("contributions/report.html", contribution=contribution, form=form), (
-        422 if form.errors else 200
-    )
+        message, category = _record_report(contribution, form)
+        flash(message, _in_place(category, contribution))
+        return redirect(_back_to(contribution), code=303)
+    back = _return_path() or url_for("meetings.show", meeting_id=contribution.meeting_id)
+    return render_template(
+        "contributions/report.html", contribution=contribution, form=form, back=back
+    ), (422 if form.errors else 200)
 
 
 def _record_report(contribution: Contribution, form: ReportForm) -> tuple[str, str]:

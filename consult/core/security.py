@@ -1,7 +1,9 @@
 """HTTP security headers, proxy and production checks, and the role decorator."""
 
 import logging
+import re
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, request
 from flask_login import current_user
@@ -74,6 +76,17 @@ def _trust_proxies(app) -> None:
     proxies = app.config.get("TRUSTED_PROXIES") or 0
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
+
+def local_path(target: str | None) -> str | None:
+    """``target`` if it is a path of this site, else None (no open redirect).
+
+    Browsers drop tabs and newlines and read ``\\`` as ``/``: "/\t/evil" is "//evil".
+    """
+    cleaned = re.sub(r"[\x00-\x1f\x7f]", "", target or "").replace("\\", "/")
+    if cleaned.startswith("/") and not cleaned.startswith("//") and not urlsplit(cleaned).netloc:
+        return cleaned
+    return None
 
 
 def init_app(app) -> None:

@@ -1,11 +1,13 @@
 """Meeting forms: details, lifecycle, join code, attendance and closing."""
 
 import re
+from html import unescape
 
 from markupsafe import escape
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -21,6 +23,10 @@ from consult.meetings.services import MAX_ATTENDANCE
 
 USER_GROUPS_KIND = "universite_sociale"
 _DIGITS = re.compile(r"[0-9]+")
+_PARAGRAPH = re.compile(r"<p>((?:(?!</?p>).)*)</p>", re.DOTALL)
+_PARAGRAPHS = re.compile(r"(?:<p>(?:(?!</?p>).)*</p>)*", re.DOTALL)
+_P_OR_BR = re.compile(r"</?p>|<br\s*/?>")
+_BR = re.compile(r"<br\s*/?>")
 # Minutes containing one of the allowed tags are HTML; anything else is plain text.
 _ALLOWED_TAG = re.compile(
     r"<\s*/?\s*(?:{})\b".format("|".join(sorted(PROFILES["rich"]["tags"]))), re.IGNORECASE
@@ -72,6 +78,8 @@ class MeetingForm(BaseForm):
             "« Personnes âgées » puis « Jeunes accueillis en protection de l'enfance »."
         ),
     )
+    # One key per displayed form: a double submit creates one meeting.
+    form_key = HiddenField()
     publish_immediately = BooleanField(
         "Publier les contributions sans modération préalable",
         description=(
@@ -166,8 +174,8 @@ class AttendanceForm(BaseForm):
         return {g: self[f"group_{i}"].data or "0" for i, g in enumerate(self.groups)}
 
 
-class CloseForm(AttendanceForm):
-    """Closing: the relevé de conclusions and the final head counts."""
+class MinutesForm(BaseForm):
+    """The relevé de conclusions, typed as plain text (or HTML) by the facilitator."""
 
     minutes = TextAreaField(
         "Relevé de conclusions",
@@ -181,7 +189,7 @@ class CloseForm(AttendanceForm):
     def minutes_html(self) -> str:
         """The minutes as HTML: plain text becomes escaped paragraphs; HTML is left as typed.
 
-        Either way ``close_meeting`` passes it through ``clean_html`` before storing it.
+        Either way ``set_minutes`` passes it through ``clean_html`` before storing it.
         """
         text = (self.minutes.data or "").replace("\r\n", "\n")
         if _ALLOWED_TAG.search(text):
@@ -191,6 +199,23 @@ class CloseForm(AttendanceForm):
             "<p>" + "<br>".join(str(escape(line)) for line in p.split("\n")) + "</p>"
             for p in paragraphs
         )
+
+
+def minutes_text(html: str) -> str:
+    """Stored minutes back as the text typed: the inverse of ``minutes_html``.
+
+    Minutes made of plain paragraphs come back as plain text; richer HTML is
+    shown as is, so that saving it unchanged keeps it unchanged.
+    """
+    html = html or ""
+    if not _PARAGRAPHS.fullmatch(html) or "<" in _P_OR_BR.sub("", html):
+        return html
+    paragraphs = _PARAGRAPH.findall(html)
+    return "\n\n".join(unescape(_BR.sub("\n", p)) for p in paragraphs)
+
+
+class CloseForm(AttendanceForm, MinutesForm):
+    """Closing: the relevé de conclusions and the final head counts."""
 
 
 def attendance_form(meeting, base=AttendanceForm, **kwargs) -> AttendanceForm:
@@ -205,6 +230,8 @@ def attendance_form(meeting, base=AttendanceForm, **kwargs) -> AttendanceForm:
         base.__name__, (base,), {**fields, "type_keys": tuple(PARTICIPANT_TYPES), "groups": groups}
     )
     counts = {f"type_{k}": str(v) for k, v in (meeting.attendance_by_type or {}).items()}
+    if issubclass(base, MinutesForm):
+        counts["minutes"] = minutes_text(meeting.minutes)
     by_group = meeting.attendance_by_group or {}
     counts |= {f"group_{i}": str(by_group[g]) for i, g in enumerate(groups) if g in by_group}
     return form_class(data=counts, **kwargs)

@@ -114,3 +114,19 @@ class Meeting(TimestampMixin, db.Model):
     def participant_count(self) -> int:
         """Attendance, counted by participant type (each person once)."""
         return sum(int(n) for n in (self.attendance_by_type or {}).values())
+
+
+class MinutesVersion(db.Model):
+    """A previous text of a meeting's minutes, kept when they are replaced."""
+
+    __tablename__ = "meeting_minutes_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    body: Mapped[str] = mapped_column(sa.Text)
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    replaced_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )

@@ -54,3 +54,8 @@ def can_close_meeting(user, meeting) -> bool:
 def can_view_join_code(user, meeting) -> bool:
     """The code, QR code and poster lead to an open meeting; staff prepare them earlier."""
     return meeting.status == "open" or _is_staff(user)
+
+
+def can_edit_minutes(user, meeting) -> bool:
+    """A closed meeting's minutes are corrected (an open one's go through closing)."""
+    return _is_staff(user) and meeting.status == "closed"

@@ -13,6 +13,7 @@ from consult.meetings.models import (
     STATUSES,
     TRANSITIONS,
     Meeting,
+    MinutesVersion,
     new_join_code,
 )
 from consult.meetings.permissions import visible_meeting_clause
@@ -52,13 +53,17 @@ def visible_meetings(user) -> list[Meeting]:
     return db.session.scalars(query).all()
 
 
-def find_by_join_code(code: str) -> Meeting | None:
-    """The open meeting a join code leads to (case and spaces ignored)."""
+def find_by_join_code(code: str, statuses=("open",)) -> Meeting | None:
+    """The meeting a join code leads to (case and spaces ignored), among ``statuses``.
+
+    A closed meeting's code is still printed on posters: its QR code then leads to
+    what the meeting produced.
+    """
     normalised = "".join(ch for ch in (code or "").upper() if ch.isalnum())
     if not normalised:
         return None
     return db.session.scalar(
-        sa.select(Meeting).where(Meeting.join_code == normalised, Meeting.status == "open")
+        sa.select(Meeting).where(Meeting.join_code == normalised, Meeting.status.in_(statuses))
     )
 
 
@@ -162,9 +167,53 @@ def record_attendance(meeting: Meeting, by_type: dict, by_group: dict) -> Meetin
 
 
 def close_meeting(
-    meeting: Meeting, *, minutes: str, by_type: dict, by_group: dict, now: datetime
+    meeting: Meeting,
+    *,
+    minutes: str,
+    by_type: dict,
+    by_group: dict,
+    now: datetime,
+    actor=None,
 ) -> Meeting:
-    """Close an open meeting, recording its minutes (relevé de conclusions) and counts."""
+    """Close an open meeting, recording its minutes (relevé de conclusions) and counts.
+
+    Empty minutes leave the existing ones in place: closing again after a reopening
+    must never erase what was written the first time.
+    """
     record_attendance(meeting, by_type, by_group)
-    meeting.minutes = clean_html(minutes)
+    if clean_html(minutes).strip():
+        set_minutes(meeting, minutes, actor=actor, now=now)
     return change_status(meeting, "closed", now=now)
+
+
+def set_minutes(meeting: Meeting, minutes: str, *, actor, now: datetime) -> Meeting:
+    """Replace a meeting's minutes, keeping the previous text as a version.
+
+    :raises MeetingError: when the meeting is archived (frozen).
+    """
+    if meeting.status == "archived":
+        raise MeetingError("Une rencontre archivée ne peut plus être modifiée.")
+    cleaned = clean_html(minutes)
+    if cleaned == (meeting.minutes or ""):
+        return meeting
+    if meeting.minutes:
+        db.session.add(
+            MinutesVersion(
+                meeting_id=meeting.id,
+                body=meeting.minutes,
+                replaced_at=now,
+                replaced_by_id=getattr(actor, "id", None),
+            )
+        )
+    meeting.minutes = cleaned
+    db.session.flush()
+    return meeting
+
+
+def minutes_versions(meeting: Meeting) -> list[MinutesVersion]:
+    """Earlier texts of the minutes, most recently replaced first."""
+    return db.session.scalars(
+        sa.select(MinutesVersion)
+        .where(MinutesVersion.meeting_id == meeting.id)
+        .order_by(MinutesVersion.replaced_at.desc(), MinutesVersion.id.desc())
+    ).all()

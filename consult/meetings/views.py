@@ -19,17 +19,27 @@ from flask import (
 from flask_login import current_user
 
 from consult.contributions.services import published_page, published_since
+from consult.core import idempotency
 from consult.core.db import get_or_404, small_int, utcnow
 from consult.core.security import roles_required
 from consult.extensions import db
 from consult.meetings import services
-from consult.meetings.forms import CloseForm, JoinForm, MeetingForm, StatusForm, attendance_form
+from consult.meetings.forms import (
+    CloseForm,
+    JoinForm,
+    MeetingForm,
+    MinutesForm,
+    StatusForm,
+    attendance_form,
+    minutes_text,
+)
 from consult.meetings.models import PARTICIPANT_TYPES, TRANSITIONS, Meeting
 from consult.meetings.permissions import (
     STAFF,
     can_close_meeting,
     can_create_meeting,
     can_edit_meeting,
+    can_edit_minutes,
     can_manage_meeting,
     can_record_attendance,
     can_view_join_code,
@@ -53,6 +63,7 @@ UNKNOWN_CODE = (
     "de contributions."
 )
 NO_DATE = datetime.min.replace(tzinfo=UTC)
+ENDED = ("closed", "archived")
 
 
 def contribute_url(meeting_id: int, external: bool = False) -> str:
@@ -117,21 +128,45 @@ def join():
         return _join_page(JoinForm(formdata=None))
     form = JoinForm(formdata=request.args)
     if form.validate():
-        meeting = services.find_by_join_code(form.code.data)
-        if meeting is not None:
-            return redirect(contribute_url(meeting.id))
+        target = _where_code_leads(form.code.data)
+        if target is not None:
+            return redirect(target)
         form.code.errors.append(UNKNOWN_CODE)
     return _join_page(form, 422)
 
 
+def _where_code_leads(code: str) -> str | None:
+    """An open meeting's form; a closed or archived one's results; else None."""
+    meeting = services.find_by_join_code(code, statuses=ENDED + ("open",))
+    if meeting is None:
+        return None
+    if meeting.is_open:
+        return contribute_url(meeting.id)
+    return url_for("meetings.results", meeting_id=meeting.id)
+
+
 @bp.get("/r/<string(maxlength=30):code>")
 def short_link(code: str):
-    meeting = services.find_by_join_code(code)
-    if meeting is not None:
-        return redirect(contribute_url(meeting.id))
+    target = _where_code_leads(code)
+    if target is not None:
+        return redirect(target)
     form = JoinForm(formdata=None, data={"code": code})
     form.code.errors = [UNKNOWN_CODE]
     return _join_page(form, 422)
+
+
+@bp.get("/rencontres/<int:meeting_id>/resultats")
+def results(meeting_id: int):
+    """Where a closed meeting's QR code leads: what was said, what was decided."""
+    meeting = _meeting_or_404(meeting_id)
+    if meeting.status not in ENDED:
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return render_template(
+        "meetings/results.html",
+        meeting=meeting,
+        page=published_page(meeting_id=meeting.id),
+        participant_types=PARTICIPANT_TYPES,
+    )
 
 
 @bp.get("/rencontres/<int:meeting_id>/qr.svg")
@@ -262,19 +297,24 @@ def _form_page(form: MeetingForm, meeting: Meeting | None):
 @staff_only
 def create():
     form = _meeting_form(MeetingForm(data=_prefill_from_group()))
+    if request.method == "GET":
+        form.form_key.data = idempotency.new_key()
     if form.validate_on_submit():
+        done = idempotency.already_done(form.form_key.data)
+        if done:  # the same form sent twice: show the meeting it created
+            return redirect(done)
         try:
             meeting = services.create_meeting(_details(form), actor=current_user, now=utcnow())
         except services.MeetingError as error:
             db.session.rollback()
             flash(str(error), "error")
         else:
-            db.session.commit()
+            target = url_for("meetings.manage", meeting_id=meeting.id)
             flash(
                 "Rencontre créée. Elle reste en préparation tant que vous ne l'ouvrez pas.",
                 "success",
             )
-            return redirect(url_for("meetings.manage", meeting_id=meeting.id))
+            return redirect(idempotency.commit_once(form.form_key.data, target))
     return _form_page(form, None)
 
 
@@ -316,9 +356,12 @@ def edit(meeting_id: int):
     return _form_page(form, meeting)
 
 
-def _manage_page(meeting: Meeting, status: int = 200, attendance=None, closing=None):
+def _manage_page(meeting: Meeting, status: int = 200, attendance=None, closing=None, minutes=None):
     attendance = attendance or attendance_form(meeting, formdata=None, prefix="presences")
     closing = closing or attendance_form(meeting, CloseForm, formdata=None, prefix="cloture")
+    minutes = minutes or MinutesForm(
+        formdata=None, data={"minutes": minutes_text(meeting.minutes)}, prefix="releve"
+    )
     transitions = [
         (target, TRANSITION_LABELS.get((meeting.status, target), target))
         for target in TRANSITIONS.get(meeting.status, ())
@@ -329,11 +372,14 @@ def _manage_page(meeting: Meeting, status: int = 200, attendance=None, closing=N
         meeting=meeting,
         attendance=attendance,
         closing=closing,
+        minutes_form=minutes,
+        minutes_versions=services.minutes_versions(meeting),
         transitions=transitions,
         participant_types=PARTICIPANT_TYPES,
         can_edit=can_edit_meeting(current_user, meeting),
         can_record=can_record_attendance(current_user, meeting),
         can_close=can_close_meeting(current_user, meeting),
+        can_edit_minutes=can_edit_minutes(current_user, meeting),
         contribute_url=contribute_url(meeting.id, external=True),
         short_url=join_url(meeting, external=True),
     ), status
@@ -410,7 +456,24 @@ def close(meeting_id: int):
             by_type=form.by_type(),
             by_group=form.by_group(),
             now=utcnow(),
+            actor=current_user,
         )
     except services.MeetingError as error:
         return _refuse(meeting, str(error), closing=form)
     return _done(meeting, "Rencontre close : le relevé et les effectifs sont sur sa page publique.")
+
+
+@bp.post("/rencontres/<int:meeting_id>/releve")
+@staff_only
+def minutes(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    if not can_edit_minutes(current_user, meeting):
+        return _refuse(meeting, "Le relevé se corrige une fois la rencontre close.")
+    form = MinutesForm(prefix="releve")
+    if not form.validate_on_submit():
+        return _refuse(meeting, "Relevé non enregistré : corrigez l'erreur signalée.", minutes=form)
+    try:
+        services.set_minutes(meeting, form.minutes_html(), actor=current_user, now=utcnow())
+    except services.MeetingError as error:
+        return _refuse(meeting, str(error), minutes=form)
+    return _done(meeting, "Relevé de conclusions enregistré ; la version précédente est gardée.")

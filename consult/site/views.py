@@ -6,12 +6,14 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from consult.contributions.models import Contribution
+from consult.core.db import utcnow
 from consult.core.security import roles_required
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.services import list_schemes
 from consult.site import services
 from consult.site.forms import SettingsForm
+from consult.site.todo import staff_todo
 
 bp = Blueprint("site", __name__)
 
@@ -86,6 +88,13 @@ def privacy():
 @roles_required("admin", "facilitator")
 def admin_home():
     return render_template("site/admin.html")
+
+
+@bp.get("/a-faire")
+@roles_required("admin", "facilitator")
+def todo():
+    """Where staff land after signing in: what waits for them."""
+    return render_template("site/todo.html", todo=staff_todo(utcnow().date()))
 
 
 @bp.route("/admin/apparence", methods=["GET", "POST"])

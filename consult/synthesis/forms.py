@@ -1,6 +1,13 @@
 """Synthesis forms: scope and template, editorial part, version status."""
 
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Optional
 
 from consult.contributions.forms import MultiCheckboxField
@@ -18,6 +25,8 @@ class SynthesisForm(BaseForm):
         description="Par exemple : Synthèse des concertations territoriales 2026.",
     )
     template = SelectField("Modèle", choices=TEMPLATES, validators=[required()])
+    # One key per displayed form: a double submit asks for one synthesis, one job.
+    form_key = HiddenField()
     scheme_id = SelectField("Schéma", coerce=int, validators=[required()])
     meeting_ids = MultiCheckboxField("Rencontres (toutes si aucune cochée)", coerce=int)
     territory_ids = MultiCheckboxField("Territoires", coerce=int)

@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from consult.core import idempotency
 from consult.core.db import get_or_404, utcnow
 from consult.core.jobs import STATUS_LABELS, JobRun
 from consult.core.security import roles_required
@@ -104,7 +105,12 @@ def _scope(form: SynthesisForm) -> services.Scope:
 @staff_only
 def create():
     form = _synthesis_form()
+    if request.method == "GET":
+        form.form_key.data = idempotency.new_key()
     if form.validate_on_submit():
+        done = idempotency.already_done(form.form_key.data)
+        if done:  # the same form sent twice: show the synthesis it asked for
+            return redirect(done, 303)
         try:
             synthesis = services.create_synthesis(
                 scheme=db.session.get(Scheme, form.scheme_id.data),
@@ -114,13 +120,13 @@ def create():
                 actor=current_user,
             )
             services.generate(synthesis)
-            db.session.commit()
         except services.SynthesisError as error:
             db.session.rollback()
             form.title.errors.append(str(error))
         else:
+            target = url_for(".show", synthesis_id=synthesis.id)
             flash("Synthèse demandée : elle se prépare en arrière-plan.", "success")
-            return redirect(url_for(".show", synthesis_id=synthesis.id), 303)
+            return redirect(idempotency.commit_once(form.form_key.data, target), 303)
     return render_template("synthesis/form.html", form=form), (422 if form.errors else 200)
 
 

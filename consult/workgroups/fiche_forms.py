@@ -123,3 +123,5 @@ class DecisionForm(BaseForm):
             for f in action_fiches
             for action in f.actions
         ]
+        # Grouped per fiche for the page: it offers only the chosen fiche's actions.
+        self.action_groups = [(f, list(f.actions)) for f in action_fiches if f.actions]

@@ -189,7 +189,10 @@ def change_status(group_id: int, fiche_id: int):
 
 def _decision_form(group: WorkingGroup, **kwargs) -> DecisionForm:
     form = DecisionForm(**kwargs)
-    form.fill_choices(decision_services.decidable_fiches(group), drafting.group_fiches(group))
+    # Every fiche a decision may name offers its actions (the page narrows them to
+    # the fiche chosen).
+    fiches = decision_services.decidable_fiches(group)
+    form.fill_choices(fiches, fiches)
     return form
 
 

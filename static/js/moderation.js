@@ -4,9 +4,29 @@
 (function () {
   "use strict";
 
-  function typing(target) {
-    var tag = target.tagName;
-    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable;
+  function isField(element) {
+    if (!element || !element.tagName) { return false; }
+    var tag = element.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || element.isContentEditable;
+  }
+
+  // Typing: the key went to a field, or a field has the focus (whatever the event target).
+  function typing(event) {
+    return event.isComposing || isField(event.target) || isField(document.activeElement);
+  }
+
+  // The first field a person types in: never the hidden CSRF input that comes first.
+  function firstField(container) {
+    return container.querySelector(
+      "textarea, select, input:not([type=hidden]):not([type=submit]):not([type=button])"
+    );
+  }
+
+  function focusField(field) {
+    field.focus();
+    if (field.tagName === "TEXTAREA" && typeof field.setSelectionRange === "function") {
+      field.setSelectionRange(field.value.length, field.value.length);
+    }
   }
 
   function activate(element) {
@@ -16,8 +36,8 @@
       element.click();
     } else if (element.tagName === "SUMMARY") {
       element.parentElement.open = true;
-      var field = element.parentElement.querySelector("textarea, input, select");
-      (field || element).focus();
+      var field = firstField(element.parentElement);
+      if (field) { focusField(field); } else { element.focus(); }
     } else {
       element.focus();
     }
@@ -39,8 +59,8 @@
   }
 
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && typing(event.target)) { event.target.blur(); return; }
-    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
+    if (event.key === "Escape" && typing(event)) { document.activeElement.blur(); return; }
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) { return; }
     var key = event.key;
     if ((key === "j" || key === "k") && moveInQueue(key === "j" ? 1 : -1)) {
       event.preventDefault();

@@ -75,7 +75,7 @@ def _contribute_easy_read(mobile, meeting_id: int) -> None:
     check_a11y(mobile)
     mobile.check("#consent")
     mobile.click("button:has-text('Envoyer mon avis')")
-    mobile.wait_for_url(re.compile(r"/merci$"))
+    mobile.wait_for_url(re.compile(r"/merci\?facile=1$"))  # the receipt stays easy-read
     assert EASY_BODY in mobile.inner_text("main")
 
 

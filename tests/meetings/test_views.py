@@ -73,6 +73,29 @@ def test_facilitator_creates_a_draft_meeting(client, make_scheme, facilitator, d
     assert len(stored.join_code) == 6
 
 
+def _form_key(client, path="/rencontres/nouvelle") -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="form_key" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_double_submitted_meeting_form_creates_one_meeting(client, make_scheme, facilitator, db):
+    scheme = make_scheme()
+    data = _meeting_data(scheme, form_key=_form_key(client))
+    first = client.post("/rencontres/nouvelle", data=data)
+    second = client.post("/rencontres/nouvelle", data=data)
+    meeting = _only_meeting(db)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert second.headers["Location"] == f"/rencontres/{meeting.id}/gestion"
+
+
+def test_two_meeting_forms_create_two_meetings(client, make_scheme, facilitator, db):
+    scheme = make_scheme()
+    for _ in range(2):
+        client.post("/rencontres/nouvelle", data=_meeting_data(scheme, form_key=_form_key(client)))
+    assert len(db.session.scalars(sa.select(Meeting)).all()) == 2
+
+
 def test_meeting_title_is_shown_escaped(client, make_scheme, facilitator, db):
     scheme = make_scheme()
     title = "Enfance & familles <3 ans> : « parlons-en »"
@@ -217,9 +240,9 @@ def test_join_code_leads_to_the_participant_form(client, make_meeting, typed):
     assert response.headers["Location"] == f"/rencontres/{meeting.id}/contribuer"
 
 
-@pytest.mark.parametrize("status", ["draft", "closed", "archived"])
-def test_join_code_of_a_meeting_not_open_gets_a_french_message(client, make_meeting, status):
-    make_meeting(status=status, join_code="ABC234")
+def test_join_code_of_a_meeting_in_preparation_gets_a_french_message(client, make_meeting):
+    # A closed meeting's code leads to its results (test_closed_meeting_qr_code_leads_...).
+    make_meeting(status="draft", join_code="ABC234")
     response = client.get("/rejoindre?code=ABC234")
     assert response.status_code == 422
     assert "Aucune rencontre ouverte ne correspond à ce code" in response.get_data(as_text=True)
@@ -391,6 +414,125 @@ def test_only_open_meetings_can_be_closed(client, make_meeting, facilitator, db)
     response = client.post(f"/rencontres/{meeting.id}/cloture", data={"cloture-minutes": "x"})
     assert response.status_code == 422
     assert "Seule une rencontre ouverte peut être close" in response.get_data(as_text=True)
+
+
+def _close(client, meeting, minutes):
+    return client.post(f"/rencontres/{meeting.id}/cloture", data={"cloture-minutes": minutes})
+
+
+def test_closing_again_with_empty_minutes_keeps_them(client, make_meeting, facilitator, db):
+    meeting = make_meeting(status="open")
+    _close(client, meeting, "Première conclusion\nsur deux lignes\n\nEt l'accès <aux droits>")
+    client.post(f"/rencontres/{meeting.id}/etat", data={"target": "open"})
+    form_page = client.get(f"/rencontres/{meeting.id}/gestion").get_data(as_text=True)
+    # The close form shows the minutes as they were typed, not empty and not as HTML.
+    assert "Première conclusion\nsur deux lignes\n\nEt l&#39;accès &lt;aux droits&gt;" in form_page
+    assert _close(client, meeting, "").status_code == 302
+    db.session.refresh(meeting)
+    assert meeting.status == "closed"
+    assert "Première conclusion" in meeting.minutes
+
+
+def test_closing_again_with_the_shown_minutes_changes_nothing(
+    client, make_meeting, facilitator, db
+):
+    meeting = make_meeting(status="open")
+    _close(client, meeting, "Conclusion\nune\n\ndeux & trois")
+    stored = meeting.minutes
+    client.post(f"/rencontres/{meeting.id}/etat", data={"target": "open"})
+    _close(client, meeting, "Conclusion\nune\n\ndeux & trois")
+    db.session.refresh(meeting)
+    assert meeting.minutes == stored
+    assert client.get(f"/rencontres/{meeting.id}/gestion").status_code == 200
+    body = client.get(f"/rencontres/{meeting.id}/gestion").get_data(as_text=True)
+    assert "Versions précédentes du relevé" not in body
+
+
+def test_minutes_of_a_closed_meeting_are_edited_with_history(client, make_meeting, facilitator, db):
+    meeting = make_meeting(status="open")
+    _close(client, meeting, "Version un")
+    page = client.get(f"/rencontres/{meeting.id}/gestion").get_data(as_text=True)
+    assert 'href="#titre-releve">Modifier le relevé de conclusions' in page
+    edit_page = client.get(f"/rencontres/{meeting.id}/modifier").get_data(as_text=True)
+    assert f"/rencontres/{meeting.id}/gestion#titre-releve" in edit_page
+    assert 'name="releve-minutes"' in page
+    assert "Version un</textarea>" in page
+    response = client.post(
+        f"/rencontres/{meeting.id}/releve", data={"releve-minutes": "Version deux"}
+    )
+    assert response.status_code == 302
+    db.session.refresh(meeting)
+    assert meeting.minutes == "<p>Version deux</p>"
+    page = client.get(f"/rencontres/{meeting.id}/gestion").get_data(as_text=True)
+    assert "Versions précédentes du relevé" in page
+    assert "<p>Version un</p>" in page
+    public = client.get(f"/rencontres/{meeting.id}").get_data(as_text=True)
+    assert "<p>Version deux</p>" in public
+    assert "Version un" not in public
+
+
+def test_minutes_of_an_open_meeting_are_not_edited_apart(client, make_meeting, facilitator, db):
+    meeting = make_meeting(status="open")
+    _commit(db)
+    response = client.post(f"/rencontres/{meeting.id}/releve", data={"releve-minutes": "x"})
+    assert response.status_code == 422
+    db.session.refresh(meeting)
+    assert meeting.minutes in ("", None)
+
+
+@pytest.mark.parametrize("role", NON_STAFF)
+def test_minutes_edit_is_staff_only(client, make_meeting, make_user, login, role, db):
+    meeting = make_meeting(status="closed", minutes="<p>Gardé</p>")
+    login(make_user(role=role))
+    response = client.post(f"/rencontres/{meeting.id}/releve", data={"releve-minutes": "x"})
+    assert response.status_code in (302, 403)
+    db.session.refresh(meeting)
+    assert meeting.minutes == "<p>Gardé</p>"
+
+
+@pytest.mark.parametrize("status", ["closed", "archived"])
+def test_closed_meeting_qr_code_leads_to_its_results(
+    client, make_meeting, make_contribution, status
+):
+    meeting = make_meeting(status=status, join_code="ABC234", minutes="<p>Un bus le dimanche</p>")
+    make_contribution(meeting=meeting, body="Il manque des bus le dimanche soir")
+    for path in ("/r/abc234", "/rejoindre?code=ABC+234"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response.headers["Location"] == f"/rencontres/{meeting.id}/resultats"
+    page = client.get(f"/rencontres/{meeting.id}/resultats").get_data(as_text=True)
+    assert "Cette rencontre est terminée" in page
+    assert "Ce qui a été dit" in page
+    assert "Ce qui a été décidé" in page
+    assert "<p>Un bus le dimanche</p>" in page
+    assert "Il manque des bus le dimanche soir" in page
+    assert f'/suite/rencontres/{meeting.id}"' in page
+    assert "Le formulaire contient" not in page
+
+
+def test_draft_meeting_code_stays_unknown(client, make_meeting):
+    make_meeting(status="draft", join_code="ABC234")
+    response = client.get("/r/ABC234")
+    assert response.status_code == 422
+    assert "Aucune rencontre ouverte ne correspond" in response.get_data(as_text=True)
+
+
+def test_open_meeting_results_page_sends_to_the_meeting(client, make_meeting):
+    meeting = make_meeting(status="open")
+    response = client.get(f"/rencontres/{meeting.id}/resultats")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/rencontres/{meeting.id}"
+
+
+def test_poster_has_a_print_button_and_says_what_to_expect(client, make_meeting, facilitator):
+    meeting = make_meeting(status="open")
+    page = client.get(f"/rencontres/{meeting.id}/affiche").get_data(as_text=True)
+    assert "Imprimer l'affiche" in page
+    assert "data-print" in page
+    for promise in ("Sans compte", "Anonyme", "2 minutes"):
+        assert f"<li>{promise}</li>" in page
+    assert "facile à lire et à comprendre" in page
+    assert "js/site.js" in page
 
 
 # --- Live wall ------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Branding: name, colour (contrast-checked) and logo (type-checked)."""
 
 import io
+from datetime import date
 
 import pytest
 
@@ -10,6 +11,7 @@ from consult.site.services import (
     contrast_with_white,
     logo_mimetype,
 )
+from tests.factories import DEFAULT_PASSWORD as PASSWORD
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -90,3 +92,52 @@ def test_public_pages_render(client, path):
     response = client.get(path)
     assert response.status_code == 200
     assert '<a class="skip-link" href="#contenu">' in response.get_data(as_text=True)
+
+
+def test_home_page_offers_to_follow_a_contribution(client, make_contribution, db):
+    contribution = make_contribution(status="pending", body="Un accueil de jour le samedi")
+    db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "Suivre ma contribution" in page.split("<footer")[0]
+    assert '<form method="post" action="/suivi"' in page
+    result = client.post("/suivi", data={"code": contribution.receipt_code})
+    assert result.status_code == 200
+    assert "Un accueil de jour le samedi" in result.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("role", "landing"), [("facilitator", "/a-faire"), ("admin", "/a-faire")])
+def test_staff_land_on_their_to_do_page(client, make_user, login, role, landing):
+    response = login(make_user(role=role))
+    assert response.status_code == 302
+    assert response.headers["Location"] == landing
+
+
+@pytest.mark.parametrize("role", ["participant", "member", "partner"])
+def test_others_land_on_the_home_page_and_cannot_see_it(client, make_user, login, role):
+    assert login(make_user(role=role)).headers["Location"] == "/"
+    assert client.get("/a-faire").status_code in (302, 403)
+
+
+def test_asked_page_wins_over_the_to_do_page(client, make_user):
+    user = make_user(role="facilitator")
+    response = client.post(
+        "/connexion?next=/rencontres/", data={"email": user.email, "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/rencontres/"
+
+
+def test_to_do_page_lists_what_waits(client, make_user, login, make_meeting, make_contribution, db):
+    waiting = make_meeting(status="open", title="Concertation à modérer")
+    for _ in range(3):
+        make_contribution(meeting=waiting, status="pending")
+    make_contribution(meeting=waiting, status="published")
+    past = make_meeting(status="open", title="Forum oublié", held_on=date(2020, 1, 15))
+    make_meeting(status="open", title="Forum à venir", held_on=date(2999, 1, 1))
+    login(make_user(role="facilitator"))
+    page = client.get("/a-faire").get_data(as_text=True)
+    assert "3 contributions à modérer — Concertation à modérer" in page
+    assert f"/moderation/?statut=pending&amp;rencontre={waiting.id}" in page
+    assert "Forum oublié" in page
+    assert f"/rencontres/{past.id}/gestion" in page
+    assert "Forum à venir" not in page
+    assert "Aucune synthèse en cours." in page

@@ -1,0 +1,64 @@
+"""Insert-once for creating forms: a double-submitted form creates one object."""
+
+import re
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from consult.core.db import UTCDateTime, utcnow
+from consult.extensions import db
+
+KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+class FormSubmission(db.Model):
+    """One displayed form that created something, and the page that shows what it made.
+
+    The key is the primary key: two submissions of the same form cannot both be stored,
+    even when they arrive at the same instant on two workers.
+    """
+
+    __tablename__ = "form_submissions"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    target: Mapped[str] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def new_key() -> str:
+    """A fresh key for one displayed form (a hidden field); a resubmission reuses it."""
+    return secrets.token_urlsafe(24)
+
+
+def valid(key: str | None) -> bool:
+    """Whether ``key`` looks like one :func:`new_key` made."""
+    return bool(key and KEY.fullmatch(key))
+
+
+def already_done(key: str | None) -> str | None:
+    """The page of what this form already created, or None the first time."""
+    if not valid(key):
+        return None
+    return db.session.scalar(sa.select(FormSubmission.target).where(FormSubmission.key == key))
+
+
+def commit_once(key: str | None, target: str) -> str:
+    """Commit the request's work, remembering that form ``key`` created ``target``.
+
+    :returns: ``target``; or, when the same form was committed meanwhile (double
+        click on two workers), the first submission's page: this one is rolled back.
+    """
+    if valid(key):
+        db.session.add(FormSubmission(key=key, target=target))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        first = already_done(key)
+        if first is None:
+            raise
+        return first
+    return target

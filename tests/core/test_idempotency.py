@@ -1,0 +1,28 @@
+"""Insert-once for creating forms (core.idempotency)."""
+
+import sqlalchemy as sa
+
+from consult.core import idempotency
+from consult.core.idempotency import FormSubmission
+
+
+def test_a_key_is_remembered_with_its_page(db):
+    key = idempotency.new_key()
+    assert idempotency.already_done(key) is None
+    assert idempotency.commit_once(key, "/rencontres/1/gestion") == "/rencontres/1/gestion"
+    assert idempotency.already_done(key) == "/rencontres/1/gestion"
+
+
+def test_a_twin_commit_gives_the_first_page_and_keeps_one_row(db):
+    key = idempotency.new_key()
+    idempotency.commit_once(key, "/premier")
+    # A second worker that checked before the first committed: its insert collides.
+    assert idempotency.commit_once(key, "/second") == "/premier"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FormSubmission)) == 1
+
+
+def test_malformed_keys_are_ignored(db):
+    assert idempotency.already_done("") is None
+    assert idempotency.already_done("<script>") is None
+    assert idempotency.commit_once("court", "/page") == "/page"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FormSubmission)) == 0
