@@ -143,6 +143,7 @@ def build_document(
     participants: int | None,
     now: datetime,
     group_by: str = "theme",
+    question: str = "",
 ) -> Document:
     """The generated part of a synthesis of ``items`` (see the module's docstring).
 
