@@ -2,6 +2,9 @@
 
 Pure computation (no Flask, no database); same input → same ideas.
 
+A large corpus holds more ideas than a small one: the smallest idea grows with the square
+root of the number of answers, not in proportion.
+
 1. Answers are cut into statements, negations kept (:mod:`consult.analysis.statements`);
    the words of the question and forms of stop words are left out, and so are terms
    found in a single statement; statements are TF-IDF vectors (sublinear tf).
@@ -32,7 +35,8 @@ from sklearn.preprocessing import normalize
 from consult.analysis.statements import NEGATED, Statements, Vocabulary, split_statements
 from consult.analysis.text import STOP_WORDS, strip_accents, terms
 
-MIN_SHARE = 0.03  # an idea gathers at least this share of the answers (and 2)
+MIN_SHARE = 0.03  # an idea gathers at least this share of the answers (and 2)…
+ROOT_SHARE = 0.5  # …or, when fewer, this times the square root of the number of answers
 MAX_SEED_SHARE = 0.5  # a term in more of the statements is too general to seed an idea…
 FEW = 20  # …unless there are fewer statements than this
 JOIN = 0.15  # cosine similarity to an idea's centre for a statement to join it
@@ -95,7 +99,8 @@ def find_ideas(texts: list[str], weights=None, question: str = "") -> IdeaMap:
     text_weights = np.ones(len(texts)) if weights is None else np.asarray(weights, float)
     space = _space(texts, text_weights, question)
     rows = np.flatnonzero(space.vectors.getnnz(axis=1) > 0)
-    min_size = max(2.0, MIN_SHARE * text_weights.sum())
+    total = text_weights.sum()
+    min_size = max(2.0, min(MIN_SHARE * total, ROOT_SHARE * math.sqrt(total)))
     groups = _cluster(space, rows, min_size, exclude=())
     ideas = [_idea(space, group, depth=0) for group in groups]
     ideas.sort(key=lambda idea: (-text_weights[idea.members].sum(), idea.members[0]))
@@ -173,7 +178,22 @@ def _cluster(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[
             return []
     order = np.argsort(labels, kind="stable")
     bounds = np.searchsorted(labels[order], np.arange(labels.max() + 2))
-    return [rows[order[bounds[g] : bounds[g + 1]]] for g in range(labels.max() + 1)]
+    groups = [rows[order[bounds[g] : bounds[g + 1]]] for g in range(labels.max() + 1)]
+    return [part for group in groups for part in _split_negation(space, group, min_size)]
+
+
+def _split_negation(space: _Space, rows: np.ndarray, min_size: float) -> list[np.ndarray]:
+    """An idea whose statements say both "X" and "pas X" becomes two ideas."""
+    vocabulary = space.statements.vocabulary
+    presence = space.statements.counts[rows].astype(bool).astype(np.float32)
+    weight = np.asarray(presence.T @ space.weights[rows]).ravel()
+    for term in np.flatnonzero(weight >= min_size).tolist():
+        name = vocabulary.names[term]
+        plain = vocabulary.term_ids.get(name.removeprefix(NEGATED), term)
+        if name.startswith(NEGATED) and plain != term and weight[plain] >= min_size:
+            negated = presence[:, term].toarray().ravel() > 0
+            return [rows[~negated], rows[negated]]
+    return [rows]
 
 
 def _refine(vectors, weights, labels, source, min_size) -> np.ndarray:
