@@ -151,15 +151,20 @@ def _seeds(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[np
     return groups
 
 
-def _assign(vectors, centres) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's closest centre and its cosine similarity, a block of rows at a time."""
-    best = np.zeros(vectors.shape[0], np.int64)
-    score = np.zeros(vectors.shape[0])
-    for start in range(0, vectors.shape[0], BLOCK):
+def _assign(vectors, centres, labels) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's closest centre, its cosine similarity, and the similarity to the centre
+    of its current idea (``labels``, 0 for none), a block of rows at a time."""
+    n = vectors.shape[0]
+    best, score, own = np.zeros(n, np.int64), np.zeros(n), np.zeros(n)
+    for start in range(0, n, BLOCK):
         sims = (vectors[start : start + BLOCK] @ centres.T).toarray()
         best[start : start + BLOCK] = sims.argmax(axis=1)
         score[start : start + BLOCK] = sims.max(axis=1)
-    return best, score
+        current = labels[start : start + BLOCK]
+        own[start : start + BLOCK] = np.where(
+            current >= 0, sims[np.arange(len(sims)), np.maximum(current, 0)], 0
+        )
+    return best, score, own
 
 
 def _cluster(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[np.ndarray]:
@@ -179,6 +184,7 @@ def _cluster(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[
     order = np.argsort(labels, kind="stable")
     bounds = np.searchsorted(labels[order], np.arange(labels.max() + 2))
     groups = [rows[order[bounds[g] : bounds[g + 1]]] for g in range(labels.max() + 1)]
+    groups = [group for group in groups if len(group)]  # dissolved in the last round
     return [part for group in groups for part in _split_negation(space, group, min_size)]
 
 
@@ -197,24 +203,19 @@ def _split_negation(space: _Space, rows: np.ndarray, min_size: float) -> list[np
 
 
 def _refine(vectors, weights, labels, source, min_size) -> np.ndarray:
-    """One round: keep the ideas large and coherent enough, then move rows to the closest."""
+    """One round: each row moves to the closest centre of an idea large and coherent
+    enough (the others are dissolved), or to none when no centre is close."""
     inside = labels >= 0
     k = labels.max() + 1
     onehot = sparse.csr_matrix(
         (weights[inside], (labels[inside], np.flatnonzero(inside))), shape=(k, len(labels))
     )
-    centres = normalize(onehot @ vectors)
-    closeness = np.asarray(vectors.multiply(centres[np.maximum(labels, 0)]).sum(1)).ravel()
-    cohesion = np.bincount(labels[inside], weights=closeness[inside], minlength=k) / np.maximum(
-        np.bincount(labels[inside], minlength=k), 1
-    )
+    best, score, own = _assign(vectors, normalize(onehot @ vectors), labels)
+    members = np.maximum(np.bincount(labels[inside], minlength=k), 1)
+    cohesion = np.bincount(labels[inside], weights=own[inside], minlength=k) / members
     answers = _answer_weights(labels, source, weights, k)
     keep = (cohesion >= COHERENT) & (answers >= min_size)
-    if not keep.any():
-        return np.full(len(labels), -1)
-    centres = centres[np.flatnonzero(keep)]
-    best, score = _assign(vectors, centres)
-    return np.where(score >= JOIN, best, -1)
+    return np.where((score >= JOIN) & keep[best], best, -1)
 
 
 def _answer_weights(labels, source, weights, k) -> np.ndarray:
@@ -254,7 +255,7 @@ def _candidates(space: _Space, rows: np.ndarray) -> list[str]:
     """Statements and their clauses, as written, that are short enough to be a title."""
     found = []
     for row in rows.tolist():
-        statement = " ".join(space.statements.text(space.texts, row).split())
+        statement = space.statements.text(space.texts, row)
         pieces = [statement, *_CLAUSE.split(statement)]
         for piece in pieces:
             words = piece.split()

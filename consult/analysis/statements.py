@@ -10,6 +10,7 @@ is analysed once (see :func:`consult.analysis.text.terms`), which keeps large co
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import chain
 
 import numpy as np
@@ -24,6 +25,12 @@ NEGATORS = frozenset({"pas", "jamais", "aucun", "aucune", "sans", "ni", "non", "
 NEGATED = "non "  # prefix of a negated term's name
 _PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
 _ENDS = ".!?;…"
+
+
+@lru_cache(maxsize=1 << 20)
+def chunk_terms(key: str) -> tuple[str, ...]:
+    """:func:`consult.analysis.text.terms` of a chunk, kept: a corpus repeats its words."""
+    return tuple(terms(key))
 
 
 @dataclass
@@ -45,7 +52,7 @@ class Vocabulary:
                 continue
             self.chunk_ids[chunk] = len(self.chunk_ids)
             key = chunk.lower().strip(_PUNCTUATION)
-            found = [self.term(t) for t in terms(key)]
+            found = [self.term(t) for t in chunk_terms(key)]
             self.flat.extend(found)
             self.offsets.append(len(self.flat))
             self.negator.append(key.replace("’", "'").split("'")[-1] in NEGATORS)
@@ -71,7 +78,13 @@ class Statements:
     def text(self, texts: list[str], statement: int) -> str:
         """The words of ``statement`` as written."""
         start, end = self.spans[statement]
-        return " ".join(texts[int(self.source[statement])].replace("\n", " . ").split()[start:end])
+        return " ".join(_said(texts[int(self.source[statement])])[start:end])
+
+
+@lru_cache(maxsize=4096)
+def _said(text: str) -> tuple[str, ...]:
+    """The chunks of a text read again (titles, key terms), kept for its next statement."""
+    return tuple(_chunks(text))
 
 
 def _chunks(text: str) -> list[str]:

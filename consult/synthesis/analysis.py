@@ -40,7 +40,8 @@ from sklearn.preprocessing import normalize
 
 from consult.analysis.ideas import FoundIdea, find_ideas
 from consult.analysis.similarity import is_empty_answer
-from consult.analysis.text import ACRONYMS, STOP_WORDS, strip_accents, terms
+from consult.analysis.statements import chunk_terms
+from consult.analysis.text import ACRONYMS, STOP_WORDS, strip_accents
 from consult.synthesis.document import (
     MIN_CELL,
     Breakdown,
@@ -188,7 +189,7 @@ class _Terms:
             key = chunk.lower().strip(_PUNCTUATION)
             found = self.keys.get(key)
             if found is None:
-                found = self.keys[key] = [self._term_id(term) for term in terms(key)]
+                found = self.keys[key] = [self._term_id(term) for term in chunk_terms(key)]
             self.flat.extend(found)
             self.offsets.append(len(self.flat))
 
