@@ -30,6 +30,7 @@ import numpy as np
 import simplemma
 import snowballstemmer
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 from sklearn.preprocessing import normalize
 
 from consult.analysis.statements import NEGATED, Statements, Vocabulary, split_statements
@@ -38,14 +39,17 @@ from consult.analysis.text import STOP_WORDS, strip_accents, terms
 MIN_SHARE = 0.03  # an idea gathers at least this share of the answers (and 2)…
 ROOT_SHARE = 0.5  # …or, when fewer, this times the square root of the number of answers
 MAX_SEED_SHARE = 0.5  # a term in more of the statements is too general to seed an idea…
+SEED_IDF = 0.0  # how much a rarer term is preferred as a seed
 FEW = 20  # …unless there are fewer statements than this
 JOIN = 0.15  # cosine similarity to an idea's centre for a statement to join it
 COHERENT = 0.1  # below this mean similarity to its centre, an idea is dissolved
+MERGE = 0.35  # ideas whose centres are this close (cosine) are merged
 ROUNDS = 4  # refinement rounds
 TITLE_WORDS = 14
 TITLE_CANDIDATES = 40  # statements read to choose a title
 MAX_TERMS = 5  # key terms beside a title
-SUB_MIN = 12  # an idea of at least this many answers may get sub-ideas
+SUB_MIN = 12  # an idea of at least this many answers…
+SUB_OF_ALL = 0.05  # …and this share of all of them may get sub-ideas
 SUB_SHARE = 0.12  # a sub-idea gathers at least this share of its idea
 BLOCK = 20_000  # statements compared to the centres at a time
 _CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=\()")
@@ -102,7 +106,8 @@ def find_ideas(texts: list[str], weights=None, question: str = "") -> IdeaMap:
     total = text_weights.sum()
     min_size = max(2.0, min(MIN_SHARE * total, ROOT_SHARE * math.sqrt(total)))
     groups = _cluster(space, rows, min_size, exclude=())
-    ideas = [_idea(space, group, depth=0) for group in groups]
+    large = max(SUB_MIN, SUB_OF_ALL * total)
+    ideas = [_idea(space, group, large) for group in groups]
     ideas.sort(key=lambda idea: (-text_weights[idea.members].sum(), idea.members[0]))
     supported = np.zeros(len(texts), bool)
     for idea in ideas:
@@ -132,17 +137,21 @@ def _space(texts: list[str], text_weights: np.ndarray, question: str) -> _Space:
 
 def _seeds(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[np.ndarray]:
     """Statements grouped by the term most of them share, greedily (no cap)."""
-    presence = space.vectors[rows].astype(bool).astype(np.float32).tocsc()
+    presence = space.vectors[rows].astype(bool).astype(np.float32)
+    columns = presence.tocsc()
     weights = space.weights[rows]
     left = np.asarray(presence.T @ weights).ravel()
     left[list(exclude)] = 0
+    df = np.diff(columns.indptr)
     if len(rows) >= FEW:
-        left[np.diff(presence.indptr) > MAX_SEED_SHARE * len(rows)] = 0
+        left[df > MAX_SEED_SHARE * len(rows)] = 0
+    # a rarer term names a more precise idea: it goes first when it gathers as many
+    boost = np.log((1 + len(rows)) / (1 + df)) ** SEED_IDF
     free = np.ones(len(rows), bool)
     groups = []
     while len(left) and left.max() >= min_size:
-        term = int(np.argmax(left))
-        column = presence.indices[presence.indptr[term] : presence.indptr[term + 1]]
+        term = int(np.argmax(np.where(left >= min_size, left * boost, -1)))
+        column = columns.indices[columns.indptr[term] : columns.indptr[term + 1]]
         taken = column[free[column]]
         free[taken] = False
         left -= np.asarray(presence[taken].T @ weights[taken]).ravel()
@@ -177,8 +186,11 @@ def _cluster(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[
     labels = np.full(len(rows), -1)
     for number, group in enumerate(groups):
         labels[group] = number
-    for _ in range(ROUNDS):
-        labels = _refine(vectors, weights, labels, space.statements.source[rows], min_size)
+    source = space.statements.source[rows]
+    for round_ in range(ROUNDS):
+        if round_ == ROUNDS - 1:
+            labels = _merge_close(vectors, weights, labels)
+        labels = _refine(vectors, weights, labels, source, min_size)
         if labels.max() < 0:
             return []
     order = np.argsort(labels, kind="stable")
@@ -186,6 +198,19 @@ def _cluster(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[
     groups = [rows[order[bounds[g] : bounds[g + 1]]] for g in range(labels.max() + 1)]
     groups = [group for group in groups if len(group)]  # dissolved in the last round
     return [part for group in groups for part in _split_negation(space, group, min_size)]
+
+
+def _merge_close(vectors, weights, labels) -> np.ndarray:
+    """Ideas whose centres are close (cosine at least :data:`MERGE`) become one."""
+    inside = labels >= 0
+    k = labels.max() + 1
+    onehot = sparse.csr_matrix(
+        (weights[inside], (labels[inside], np.flatnonzero(inside))), shape=(k, len(labels))
+    )
+    centres = normalize(onehot @ vectors)
+    close = (centres @ centres.T).toarray() >= MERGE
+    _, component = connected_components(sparse.csr_matrix(close), directed=False)
+    return np.where(inside, component[np.maximum(labels, 0)], -1)
 
 
 def _split_negation(space: _Space, rows: np.ndarray, min_size: float) -> list[np.ndarray]:
@@ -226,7 +251,7 @@ def _answer_weights(labels, source, weights, k) -> np.ndarray:
     return np.bincount(pairs[0], weights=weights[first], minlength=k)
 
 
-def _idea(space: _Space, rows: np.ndarray, depth: int) -> FoundIdea:
+def _idea(space: _Space, rows: np.ndarray, large: float | None) -> FoundIdea:
     """An idea made of statement ``rows``: its title, key terms, answers and sub-ideas."""
     vectors = space.vectors[rows]
     centre = normalize(sparse.csr_matrix(space.weights[rows][None, :]) @ vectors)
@@ -243,10 +268,10 @@ def _idea(space: _Space, rows: np.ndarray, depth: int) -> FoundIdea:
         representatives=representatives,
     )
     size = space.text_weights[members].sum()
-    if depth == 0 and size >= SUB_MIN:
+    if large is not None and size >= large:
         subs = _cluster(space, rows, max(2.0, SUB_SHARE * size), exclude=top[:2].tolist())
         if len(subs) >= 2:
-            idea.sub_ideas = [_idea(space, group, depth + 1) for group in subs]
+            idea.sub_ideas = [_idea(space, group, None) for group in subs]
             idea.sub_ideas.sort(key=lambda s: (-len(s.members), s.members[0]))
     return idea
 
