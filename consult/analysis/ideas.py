@@ -46,12 +46,15 @@ COHERENT = 0.1  # below this mean similarity to its centre, an idea is dissolved
 MERGE = 0.35  # ideas whose centres are this close (cosine) are merged
 ROUNDS = 4  # refinement rounds
 TITLE_WORDS = 14
+CLAUSE = 0.9  # a title made of a sentence's first clauses counts this much…
+CUT = 0.6  # …and one made of its first words, this much
 TITLE_CANDIDATES = 40  # statements read to choose a title
 MAX_TERMS = 5  # key terms beside a title
 SUB_MIN = 12  # an idea of at least this many answers…
 SUB_OF_ALL = 0.05  # …and this share of all of them may get sub-ideas
 SUB_SHARE = 0.12  # a sub-idea gathers at least this share of its idea
 BLOCK = 20_000  # statements compared to the centres at a time
+_SENTENCE = re.compile(r"(?<=[.!?;…])\s+")
 _CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=\()")
 _STEMMER = snowballstemmer.stemmer("french")
 
@@ -251,8 +254,9 @@ def _answer_weights(labels, source, weights, k) -> np.ndarray:
     return np.bincount(pairs[0], weights=weights[first], minlength=k)
 
 
-def _idea(space: _Space, rows: np.ndarray, large: float | None) -> FoundIdea:
-    """An idea made of statement ``rows``: its title, key terms, answers and sub-ideas."""
+def _idea(space: _Space, rows: np.ndarray, large: float | None, avoid: str = "") -> FoundIdea:
+    """An idea made of statement ``rows``: its title, key terms, answers and sub-ideas
+    (when it holds at least ``large`` answers; ``avoid``: its parent's title)."""
     vectors = space.vectors[rows]
     centre = normalize(sparse.csr_matrix(space.weights[rows][None, :]) @ vectors)
     closeness = np.asarray((vectors @ centre.T).todense()).ravel()
@@ -262,7 +266,7 @@ def _idea(space: _Space, rows: np.ndarray, large: float | None) -> FoundIdea:
     representatives = list(dict.fromkeys(source[ranked].tolist()))
     top = centre.indices[np.argsort(-centre.data, kind="stable")[:MAX_TERMS]]
     idea = FoundIdea(
-        title=_title(space, ranked[:TITLE_CANDIDATES], centre),
+        title=_title(space, ranked[:TITLE_CANDIDATES], centre, avoid),
         key_terms=_key_terms(space, ranked[:TITLE_CANDIDATES], top.tolist()),
         members=members.tolist(),
         representatives=representatives,
@@ -271,39 +275,50 @@ def _idea(space: _Space, rows: np.ndarray, large: float | None) -> FoundIdea:
     if large is not None and size >= large:
         subs = _cluster(space, rows, max(2.0, SUB_SHARE * size), exclude=top[:2].tolist())
         if len(subs) >= 2:
-            idea.sub_ideas = [_idea(space, group, None) for group in subs]
+            idea.sub_ideas = [_idea(space, group, None, idea.title) for group in subs]
             idea.sub_ideas.sort(key=lambda s: (-len(s.members), s.members[0]))
     return idea
 
 
-def _candidates(space: _Space, rows: np.ndarray) -> list[str]:
-    """Statements and their clauses, as written, that are short enough to be a title."""
-    found = []
+def _candidates(space: _Space, rows: np.ndarray) -> dict[str, float]:
+    """Sentences of the statements, as written, that can be a title, each with a factor:
+    1 for a whole sentence, :data:`CLAUSE` for its first clauses, :data:`CUT` for its
+    first words (a title starts where a sentence starts: a middle clause reads badly)."""
+    found: dict[str, float] = {}
     for row in rows.tolist():
-        statement = space.statements.text(space.texts, row)
-        pieces = [statement, *_CLAUSE.split(statement)]
-        for piece in pieces:
-            words = piece.split()
-            if 3 <= len(words) <= TITLE_WORDS:
-                found.append(piece)
-            elif len(words) > TITLE_WORDS and piece is statement:
-                found.append(" ".join(words[:TITLE_WORDS]))
-    return list(dict.fromkeys(found))
+        for sentence in _SENTENCE.split(space.statements.text(space.texts, row)):
+            words = sentence.split()
+            if len(words) < 3:
+                continue
+            if len(words) <= TITLE_WORDS:
+                found.setdefault(sentence, 1.0)
+                continue
+            lead = ""
+            for clause in _CLAUSE.split(sentence):
+                longer = f"{lead} {clause}".strip()
+                if len(longer.split()) > TITLE_WORDS:
+                    break
+                lead = longer
+            if len(lead.split()) >= 3:
+                found.setdefault(lead, CLAUSE)
+            else:
+                found.setdefault(" ".join(words[:TITLE_WORDS]), CUT)
+    return found
 
 
-def _title(space: _Space, rows: np.ndarray, centre) -> str:
-    """The candidate closest to the idea's centre, tidied: "Baisser la TVA sur l'énergie"."""
-    candidates = _candidates(space, rows)
-    if not candidates:
-        return _tidy(space.statements.text(space.texts, int(rows[0])))
+def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
+    """The candidate closest to the idea's centre, tidied: "Baisser la TVA sur l'énergie".
+
+    ``avoid``: a title already taken (a sub-idea is not titled like its idea).
+    """
     weights = dict(zip(centre.indices.tolist(), centre.data.tolist(), strict=True))
     vocabulary = space.statements.vocabulary
-    best, best_score = candidates[0], -1.0
-    for candidate in candidates:
+    best, best_score = space.statements.text(space.texts, int(rows[0])), -1.0
+    for candidate, factor in _candidates(space, rows).items():
         found = _piece_terms(vocabulary, candidate)
-        if not found:
+        if not found or _tidy(candidate) == avoid:
             continue
-        score = sum(weights.get(t, 0.0) for t in found) / math.sqrt(len(found) + 2)
+        score = factor * sum(weights.get(t, 0.0) for t in found) / math.sqrt(len(found) + 2)
         if score > best_score:
             best, best_score = candidate, score
     return _tidy(best)
