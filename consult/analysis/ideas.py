@@ -97,14 +97,17 @@ def _weak_terms() -> frozenset[str]:
     )
 
 
-def find_ideas(texts: list[str], weights=None, question: str = "") -> IdeaMap:
+def find_ideas(
+    texts: list[str], weights=None, question: str = "", vocabulary: Vocabulary | None = None
+) -> IdeaMap:
     """The ideas of ``texts`` (see the module's docstring).
 
     :param weights: how many contributions each text stands for (1 each by default).
     :param question: the question answered; its words never seed an idea nor make a title.
+    :param vocabulary: shared by the calls over one corpus, so each word is read once.
     """
     text_weights = np.ones(len(texts)) if weights is None else np.asarray(weights, float)
-    space = _space(texts, text_weights, question)
+    space = _space(texts, text_weights, question, vocabulary or Vocabulary())
     rows = np.flatnonzero(space.vectors.getnnz(axis=1) > 0)
     total = text_weights.sum()
     min_size = max(2.0, min(MIN_SHARE * total, ROOT_SHARE * math.sqrt(total)))
@@ -118,8 +121,8 @@ def find_ideas(texts: list[str], weights=None, question: str = "") -> IdeaMap:
     return IdeaMap(ideas, np.flatnonzero(~supported).tolist())
 
 
-def _space(texts: list[str], text_weights: np.ndarray, question: str) -> _Space:
-    statements = split_statements(texts, Vocabulary())
+def _space(texts: list[str], text_weights: np.ndarray, question: str, vocabulary) -> _Space:
+    statements = split_statements(texts, vocabulary)
     counts = statements.counts
     names = statements.vocabulary.names
     asked = set(terms(question))
@@ -168,8 +171,12 @@ def _assign(vectors, centres, labels) -> tuple[np.ndarray, np.ndarray, np.ndarra
     of its current idea (``labels``, 0 for none), a block of rows at a time."""
     n = vectors.shape[0]
     best, score, own = np.zeros(n, np.int64), np.zeros(n), np.zeros(n)
+    # dense centres: a sparse × dense product is much faster than sparse × sparse
+    used = np.unique(centres.indices)
+    dense = centres[:, used].toarray().astype(np.float32).T
+    vectors = vectors[:, used]
     for start in range(0, n, BLOCK):
-        sims = (vectors[start : start + BLOCK] @ centres.T).toarray()
+        sims = vectors[start : start + BLOCK] @ dense
         best[start : start + BLOCK] = sims.argmax(axis=1)
         score[start : start + BLOCK] = sims.max(axis=1)
         current = labels[start : start + BLOCK]

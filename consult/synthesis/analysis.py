@@ -40,7 +40,7 @@ from sklearn.preprocessing import normalize
 
 from consult.analysis.ideas import FoundIdea, find_ideas
 from consult.analysis.similarity import is_empty_answer
-from consult.analysis.statements import chunk_terms
+from consult.analysis.statements import Vocabulary, chunk_terms
 from consult.analysis.text import ACRONYMS, STOP_WORDS, strip_accents
 from consult.synthesis.document import (
     MIN_CELL,
@@ -302,6 +302,7 @@ class _Corpus:
         self.kinds = np.array([it.kind for it in self.items], dtype=object)
         self.empty = np.fromiter((len(t) < 40 and is_empty_answer(t) for t in self.texts), bool, n)
         self.vocabulary = _Terms()
+        self.statement_vocabulary = Vocabulary()  # shared by the sections' ideas
         min_df = 1 if n < MIN_DF_ROWS else 2
         counts, first, second, self.n_words = _count_matrix(self.texts, self.vocabulary, min_df)
         keep = np.bincount(counts.indices, minlength=counts.shape[1]) >= min_df
@@ -552,7 +553,8 @@ def _is_vigilance(text: str) -> bool:
 def _ideas(corpus: _Corpus, texts: _Texts, question: str) -> list[Idea]:
     """The ideas of a section's distinct texts (:func:`consult.analysis.ideas.find_ideas`);
     sets each text's main idea (``labels``, -1 for none) and rank in it (``closeness``)."""
-    found = find_ideas([corpus.texts[r] for r in texts.rows.tolist()], texts.weights, question)
+    texts_of = [corpus.texts[r] for r in texts.rows.tolist()]
+    found = find_ideas(texts_of, texts.weights, question, corpus.statement_vocabulary)
     texts.labels = np.full(len(texts.rows), -1)
     texts.closeness = np.zeros(len(texts.rows))
     for number in reversed(range(len(found.ideas))):  # the largest idea is the main one
