@@ -161,6 +161,7 @@ def measure(rows: list[dict]) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Print the figures of each question, then the overall ones (see the docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--coded", required=True, help="coded answers (JSON lines)")
     args = parser.parse_args(argv)

@@ -71,13 +71,13 @@ class Statements:
     """Statements of a list of texts: their text of origin, words, and term counts."""
 
     source: np.ndarray  # text position of each statement
-    spans: list[tuple[int, int]]  # first and last word (whitespace chunks) of each
+    spans: np.ndarray  # statements × 2: first word and after the last (whitespace chunks)
     counts: sparse.csr_matrix  # statements × terms
     vocabulary: Vocabulary
 
     def text(self, texts: list[str], statement: int) -> str:
         """The words of ``statement`` as written."""
-        start, end = self.spans[statement]
+        start, end = self.spans[statement].tolist()
         return " ".join(_said(texts[int(self.source[statement])])[start:end])
 
 
@@ -133,7 +133,7 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int):
     cols = _negate(cols, np.repeat(negated, per_chunk), vocabulary)
     first = np.flatnonzero(starts)
     last = np.append(first[1:], len(ids))
-    spans = list(zip(position[first].tolist(), (position[last - 1] + 1).tolist(), strict=True))
+    spans = np.stack([position[first], position[last - 1] + 1], axis=1).astype(np.int32)
     return rows, cols, doc[first] + offset, spans
 
 
@@ -166,7 +166,7 @@ def split_statements(texts: list[str], vocabulary: Vocabulary | None = None) -> 
         rows.append(r + count)
         cols.append(c)
         sources.append(s)
-        spans.extend(sp)
+        spans.append(sp)
         count += len(s)
     row = np.concatenate(rows) if rows else np.zeros(0, np.int64)
     col = np.concatenate(cols) if cols else np.zeros(0, np.int64)
@@ -175,4 +175,5 @@ def split_statements(texts: list[str], vocabulary: Vocabulary | None = None) -> 
     )
     matrix.sum_duplicates()
     source = np.concatenate(sources) if sources else np.zeros(0, np.int64)
-    return Statements(source, spans, matrix, vocabulary)
+    spans_all = np.concatenate(spans) if spans else np.zeros((0, 2), np.int32)
+    return Statements(source, spans_all, matrix, vocabulary)
