@@ -23,6 +23,7 @@ root of the number of answers, not in proportion.
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -48,12 +49,14 @@ ROUNDS = 4  # refinement rounds
 TITLE_WORDS = 14
 CLAUSE = 0.9  # a title made of a sentence's first clauses counts this much…
 CUT = 0.6  # …and one made of its first words, this much
+KEY_TERM_ROWS = 20  # statements read to see how people wrote the key terms
 TITLE_CANDIDATES = 40  # statements read to choose a title
 MAX_TERMS = 5  # key terms beside a title
 SUB_MIN = 12  # an idea of at least this many answers…
 SUB_OF_ALL = 0.05  # …and this share of all of them may get sub-ideas
 SUB_SHARE = 0.12  # a sub-idea gathers at least this share of its idea
 BLOCK = 20_000  # statements compared to the centres at a time
+_EDGES = ".,;:!?()[]{}«»\"'’…*"
 _SENTENCE = re.compile(r"(?<=[.!?;…])\s+")
 _CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=\()")
 _STEMMER = snowballstemmer.stemmer("french")
@@ -353,21 +356,20 @@ def _key_terms(space: _Space, rows: np.ndarray, wanted: list[int]) -> list[str]:
     """The key terms as people wrote them most often in the idea's statements."""
     vocabulary = space.statements.vocabulary
     names = vocabulary.names
-    bare = {t: vocabulary.term_ids.get(names[t].removeprefix(NEGATED), t) for t in wanted}
-    written: dict[int, dict[str, int]] = {t: {} for t in wanted}
-    for row in rows.tolist():
+    plain = {vocabulary.term_ids.get(names[t].removeprefix(NEGATED), t) for t in wanted}
+    written: dict[int, Counter] = {t: Counter() for t in plain}
+    for row in rows[:KEY_TERM_ROWS].tolist():
         for chunk in space.statements.text(space.texts, row).split():
             index = vocabulary.chunk_ids.get(chunk)
-            if index is None:
+            if index is None or vocabulary.offsets[index + 1] - vocabulary.offsets[index] != 1:
                 continue
-            ids = vocabulary.flat[vocabulary.offsets[index] : vocabulary.offsets[index + 1]]
-            word = chunk.lower().strip(".,;:!?()[]{}«»\"'’…*").split("'")[-1]
-            for t in wanted:
-                if len(ids) == 1 and ids[0] == bare[t]:
-                    written[t][word] = written[t].get(word, 0) + 1
+            term = vocabulary.flat[vocabulary.offsets[index]]
+            if term in written:
+                written[term][chunk.lower().strip(_EDGES).split("'")[-1]] += 1
     shown = []
     for t in wanted:
-        word = max(written[t].items(), key=lambda kv: (kv[1], kv[0]))[0] if written[t] else ""
-        word = word or names[t].removeprefix(NEGATED)
+        base = names[t].removeprefix(NEGATED)
+        found = written[vocabulary.term_ids.get(base, t)]
+        word = max(found.items(), key=lambda kv: (kv[1], kv[0]))[0] if found else base
         shown.append(f"pas {word}" if names[t].startswith(NEGATED) else word)
     return list(dict.fromkeys(shown))
