@@ -9,13 +9,15 @@ seed), then for each size measures, each in a fresh process (so that the peak re
 memory, ``ru_maxrss``, is that size's own):
 
 - ``build_document`` (``time_s``, ``peak_mb``: the whole process, contributions included);
-- the baseline: ``TfidfVectorizer`` (default settings) + ``MiniBatchKMeans`` over the
-  same texts, with as many clusters as the document has ideas (``baseline_s``).
+- the baseline, the plain pipeline on one thread (issue 17):
+  ``TfidfVectorizer(sublinear_tf=True, min_df=2, max_df=0.5)`` + ``MiniBatchKMeans(50)``
+  over the same texts (``baseline_s``);
+- ``isolated``: the share of contributions in no idea (``Section.isolated``).
 
 ``--full`` adds 1.93 million contributions: the sample repeated with light variations
 (two words swapped, a few words added at the end). Prints one line per size::
 
-    synthesis n=3000 time_s=… peak_mb=… baseline_s=… ratio=… k=… items_mb=… baseline_peak_mb=…
+    synthesis n=3000 time_s=… peak_mb=… baseline_s=… ratio=… k=… isolated=… items_mb=… …
 """
 
 import argparse
@@ -124,7 +126,7 @@ def _peak_mb() -> float:
 
 
 def run_synthesis(path: str, size: int) -> dict:
-    from consult.synthesis.analysis import OTHER_IDEAS, build_document
+    from consult.synthesis.analysis import build_document
 
     items = make_items(read_rows(path, size))
     items_mb = _peak_mb()
@@ -138,18 +140,28 @@ def run_synthesis(path: str, size: int) -> dict:
         now=datetime(2026, 1, 1),
     )
     elapsed = time.perf_counter() - started
-    ideas = sum(1 for s in document.sections for i in s.ideas if i.label != OTHER_IDEAS)
-    return {"time": elapsed, "peak_mb": _peak_mb(), "items_mb": items_mb, "k": ideas}
+    ideas = sum(len(s.ideas) for s in document.sections)
+    isolated = sum(len(s.isolated) for s in document.sections) / max(len(items), 1)
+    return {
+        "time": elapsed,
+        "peak_mb": _peak_mb(),
+        "items_mb": items_mb,
+        "k": ideas,
+        "isolated": isolated,
+    }
 
 
-def run_baseline(path: str, size: int, k: int) -> dict:
+def run_baseline(path: str, size: int) -> dict:
     from sklearn.cluster import MiniBatchKMeans
     from sklearn.feature_extraction.text import TfidfVectorizer
+    from threadpoolctl import threadpool_limits
 
     texts = [text for _, text in read_rows(path, size)]
     started = time.perf_counter()
-    matrix = TfidfVectorizer().fit_transform(texts)
-    MiniBatchKMeans(n_clusters=max(k, 1), random_state=0).fit(matrix)
+    with threadpool_limits(limits=1):
+        vectorizer = TfidfVectorizer(sublinear_tf=True, min_df=2, max_df=0.5)
+        matrix = vectorizer.fit_transform(texts)
+        MiniBatchKMeans(n_clusters=50, random_state=0).fit(matrix)
     return {"time": time.perf_counter() - started, "peak_mb": _peak_mb()}
 
 
@@ -169,23 +181,21 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help=f"add {FULL:,} contributions")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--child", choices=("synthesis", "baseline"), help=argparse.SUPPRESS)
-    parser.add_argument("--k", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "synthesis":
         print(json.dumps(run_synthesis(args.path, args.sizes[0])))
         return
     if args.child == "baseline":
-        print(json.dumps(run_baseline(args.path, args.sizes[0], args.k)))
+        print(json.dumps(run_baseline(args.path, args.sizes[0])))
         return
     for size in [*args.sizes, *([FULL] if args.full else [])]:
         ours = _child([args.path, "--child", "synthesis", "--sizes", str(size)])
         line = f"synthesis n={size} time_s={ours['time']:.2f} peak_mb={ours['peak_mb']:.0f}"
         if not args.no_baseline:
-            base = _child(
-                [args.path, "--child", "baseline", "--sizes", str(size), "--k", str(ours["k"])]
-            )
+            base = _child([args.path, "--child", "baseline", "--sizes", str(size)])
             line += f" baseline_s={base['time']:.2f} ratio={ours['time'] / base['time']:.2f}"
-        line += f" k={ours['k']} items_mb={ours['items_mb']:.0f}"
+        line += f" k={ours['k']} isolated={ours['isolated']:.2f}"
+        line += f" items_mb={ours['items_mb']:.0f}"
         if not args.no_baseline:
             line += f" baseline_peak_mb={base['peak_mb']:.0f}"
         print(line, flush=True)

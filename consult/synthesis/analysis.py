@@ -7,24 +7,23 @@ id order, every random choice is seeded, every tie is broken by id).
   theme and fiche, each counted with its weight (merged duplicates count). A cell of fewer
   than :data:`MIN_CELL` contributions is never shown alone: small cells are merged into
   "Autres" when that reaches :data:`MIN_CELL`, else only their total is given (``hidden``).
-- **Sections** (one per theme, per fiche, or one for everything): the *ideas* (groups of
-  contributions saying the same thing, named by their key terms, with their most
-  representative quotes), then proposals, questions and points of vigilance.
+- **Sections** (one per theme, per fiche, or one for everything): the *ideas*
+  (:func:`consult.analysis.ideas.find_ideas`: groups of statements saying the same thing,
+  titled by one of them, with key terms, sub-ideas and their most representative quotes),
+  the *isolated contributions* (in no idea: listed, never counted as an idea), then
+  proposals, questions and points of vigilance. The words of the question (``question``)
+  and of the section's title never make an idea's title.
 - **Differences**: the terms service users use much more than professionals (and the
   reverse), and the same between the two largest territories: chi² of each term's
   2 × 2 table (contributions using it or not, in each group), Benjamini–Hochberg at 5 %,
   only for terms used by at least :data:`MIN_CELL` contributions of the group.
 
-Speed: the corpus is vectorised once (TF-IDF over the terms and bigrams of
-:func:`consult.analysis.text.terms`, each distinct whitespace-separated chunk of text
-analysed once), then each section slices its rows. Up to :data:`SMALL_SECTION` distinct
-texts, ideas come from average-linkage clustering (cosine); above, from k-means fitted on
-a sample of :data:`SAMPLE_ROWS` texts and their most used terms, then applied to all.
+Speed: the corpus is vectorised once for the differences (TF-IDF over the terms and
+bigrams of :func:`consult.analysis.text.terms`, each distinct whitespace-separated chunk of
+text analysed once); each section's ideas are found on its distinct texts.
 """
 
-import math
 import re
-import warnings
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,13 +36,12 @@ import simplemma
 import snowballstemmer
 from scipy import sparse
 from scipy.stats import chi2
-from sklearn.cluster import AgglomerativeClustering, KMeans
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import normalize
-from threadpoolctl import threadpool_limits
 
+from consult.analysis.ideas import FoundIdea, find_ideas
 from consult.analysis.similarity import is_empty_answer
-from consult.analysis.text import ACRONYMS, STOP_WORDS, strip_accents, terms
+from consult.analysis.statements import Vocabulary, chunk_terms
+from consult.analysis.text import ACRONYMS, STOP_WORDS, strip_accents
 from consult.synthesis.document import (
     MIN_CELL,
     Breakdown,
@@ -59,23 +57,13 @@ from consult.synthesis.document import (
 
 OTHERS = f"Autres (moins de {MIN_CELL} chacun)"
 UNKNOWN = "Non renseigné"
-OTHER_IDEAS = "Autres idées"
-MAX_IDEAS = 12  # ideas per section; the rest go to "Autres idées"
-SMALL_SECTION = 1_000  # up to this many distinct texts, hierarchical clustering
-TAIL_SECTION = 40  # up to this many, an idea of a single contribution is kept
-SAME_IDEA = 0.07  # cosine similarity (average linkage) for two texts to share an idea
-DIFFUSE = 0.1  # below this mean similarity to its centre, a group is no idea
-OUTLIER = 0.05  # below this similarity to its idea's centre, a text goes to "Autres idées"
-SAMPLE_ROWS = 20_000  # k-means is fitted on at most this many texts, then predicts the rest
-KMEANS_ITERATIONS = 50
-CLUSTER_FEATURES = 20_000  # and on the terms most used in that sample
+OTHER_IDEAS = "Autres idées"  # no longer made: what joins no idea is ``Section.isolated``
+ISOLATED = "Contributions isolées"
 MIN_DF_ROWS = 2_000  # from this many texts, terms found in a single one are ignored
 BATCH = 50_000  # texts tokenised at a time (bounds the memory of temporary strings)
 QUOTE_CHARS = 400
-LABEL_CHARS = 50  # an idea named by no shared term is named by its best text, cut
 MAX_QUOTES = 3  # per idea
 MAX_PICKS = 8  # proposals, questions, points of vigilance per section
-MAX_TERMS = 5  # key terms per idea
 MAX_CONTRASTS = 8  # terms per side of a difference
 FALSE_DISCOVERY = 0.05  # Benjamini–Hochberg rate for the terms of a difference
 PHRASE_ROWS = 60  # texts read to find how people wrote a term
@@ -143,6 +131,7 @@ def build_document(
     participants: int | None,
     now: datetime,
     group_by: str = "theme",
+    question: str = "",
 ) -> Document:
     """The generated part of a synthesis of ``items`` (see the module's docstring).
 
@@ -157,7 +146,7 @@ def build_document(
         participants=participants,
         contributions=int(corpus.weights.sum()),
         breakdowns=[b for b in (_breakdown(corpus, *d) for d in DIMENSIONS) if b],
-        sections=_sections(corpus, group_by),
+        sections=_sections(corpus, group_by, question),
         differences=_differences(corpus),
     )
 
@@ -200,7 +189,7 @@ class _Terms:
             key = chunk.lower().strip(_PUNCTUATION)
             found = self.keys.get(key)
             if found is None:
-                found = self.keys[key] = [self._term_id(term) for term in terms(key)]
+                found = self.keys[key] = [self._term_id(term) for term in chunk_terms(key)]
             self.flat.extend(found)
             self.offsets.append(len(self.flat))
 
@@ -313,6 +302,7 @@ class _Corpus:
         self.kinds = np.array([it.kind for it in self.items], dtype=object)
         self.empty = np.fromiter((len(t) < 40 and is_empty_answer(t) for t in self.texts), bool, n)
         self.vocabulary = _Terms()
+        self.statement_vocabulary = Vocabulary()  # shared by the sections' ideas
         min_df = 1 if n < MIN_DF_ROWS else 2
         counts, first, second, self.n_words = _count_matrix(self.texts, self.vocabulary, min_df)
         keep = np.bincount(counts.indices, minlength=counts.shape[1]) >= min_df
@@ -478,18 +468,22 @@ def _natural(label: str) -> tuple:
 # ---------------------------------------------------------------- sections
 
 
-def _sections(corpus: _Corpus, group_by: str) -> list[Section]:
+def _sections(corpus: _Corpus, group_by: str, question: str) -> list[Section]:
     if not corpus.items:
         return []
     if group_by not in SECTION_KINDS:
         rows = np.arange(len(corpus.items))
-        return [_section(corpus, "all", "Toutes les contributions", rows)]
+        return [_section(corpus, "all", "Toutes les contributions", rows, question)]
     attribute, untagged = SECTION_KINDS[group_by]
     labels, rows_of = _values(corpus.items, attribute, True, untagged)
     by_label = dict(zip(labels, rows_of, strict=True))
     titles = sorted((k for k in labels if k != untagged), key=_natural)
     titles += [untagged] if untagged in by_label else []
-    return [_section(corpus, group_by, title, by_label[title]) for title in titles]
+    # a section's own title is its question: its words make no idea title
+    return [
+        _section(corpus, group_by, title, by_label[title], f"{question} {title}")
+        for title in titles
+    ]
 
 
 @dataclass
@@ -530,15 +524,19 @@ def _distinct(corpus: _Corpus, rows: np.ndarray) -> _Texts:
     return _Texts(usable, text_of, firsts, weights, weights + supports)
 
 
-def _section(corpus: _Corpus, kind: str, title: str, rows: np.ndarray) -> Section:
+def _section(
+    corpus: _Corpus, kind: str, title: str, rows: np.ndarray, question: str = ""
+) -> Section:
     texts = _distinct(corpus, rows)
-    ideas = _ideas(corpus, texts) if len(texts.rows) else []
+    ideas = _ideas(corpus, texts, question) if len(texts.rows) else []
+    in_ideas = {i for idea in ideas for i in idea.ids}
     return Section(
         kind=kind,
         title=title,
         count=int(corpus.weights[rows].sum()),
         ids=corpus.id_list(rows),
         ideas=ideas,
+        isolated=[i for i in corpus.id_list(rows) if i not in in_ideas],
         proposals=_pick(corpus, texts, lambda r: corpus.kinds[r] == "proposition"),
         questions=_pick(corpus, texts, lambda r: corpus.kinds[r] == "question"),
         vigilance=_pick(corpus, texts, lambda r: _is_vigilance(corpus.texts[r])),
@@ -552,197 +550,35 @@ def _is_vigilance(text: str) -> bool:
 # ---------------------------------------------------------------- ideas
 
 
-def _ideas(corpus: _Corpus, texts: _Texts) -> list[Idea]:
-    vectors = corpus.matrix[texts.rows]
-    large = len(texts.rows) > SMALL_SECTION
-    if large:
-        groups = _split_diffuse(vectors, texts.weights, _kmeans(vectors, texts.weights))
-    else:
-        groups = _hierarchical(vectors)
-    centres, texts.closeness = _closeness(vectors, groups, texts.weights)
-    texts.labels, kept = _rank(groups, texts, large)
-    ideas = [
-        _idea(corpus, texts, np.flatnonzero(texts.labels == label), centres[group])
-        for label, group in enumerate(kept)
-    ]
-    rest = np.flatnonzero(texts.labels < 0)
-    if len(rest):
-        ideas.append(_other_ideas(corpus, texts, rest))
-    return ideas
+def _ideas(corpus: _Corpus, texts: _Texts, question: str) -> list[Idea]:
+    """The ideas of a section's distinct texts (:func:`consult.analysis.ideas.find_ideas`);
+    sets each text's main idea (``labels``, -1 for none) and rank in it (``closeness``)."""
+    texts_of = [corpus.texts[r] for r in texts.rows.tolist()]
+    found = find_ideas(texts_of, texts.weights, question, corpus.statement_vocabulary)
+    texts.labels = np.full(len(texts.rows), -1)
+    texts.closeness = np.zeros(len(texts.rows))
+    for number in reversed(range(len(found.ideas))):  # the largest idea is the main one
+        representatives = found.ideas[number].representatives
+        texts.labels[representatives] = number
+        texts.closeness[representatives] = 1 - np.arange(len(representatives)) / len(
+            representatives
+        )
+    return [_idea(corpus, texts, idea) for idea in found.ideas]
 
 
-def _hierarchical(vectors) -> np.ndarray:
-    """Average-linkage groups of texts (cosine) for a small section."""
-    if vectors.shape[0] == 1:
-        return np.zeros(1, np.int64)
-    distances = 1 - (vectors @ vectors.T).toarray()
-    np.clip(distances, 0, 2, out=distances)
-    np.fill_diagonal(distances, 0)
-    model = AgglomerativeClustering(
-        n_clusters=None,
-        metric="precomputed",
-        linkage="average",
-        distance_threshold=1 - SAME_IDEA,
-    )
-    return model.fit_predict(distances).astype(np.int64)
-
-
-def _kmeans(vectors, weights: np.ndarray) -> np.ndarray:
-    """k-means fitted on a sample of the texts and their most used terms, then every text."""
-    n = vectors.shape[0]
-    k = min(MAX_IDEAS, math.ceil(math.sqrt(n / 2)))
-    sample = np.arange(n)
-    if n > SAMPLE_ROWS:
-        sample = np.sort(np.random.default_rng(0).choice(n, SAMPLE_ROWS, replace=False))
-    fitted = vectors[sample]
-    df = np.bincount(fitted.indices, minlength=vectors.shape[1])
-    columns = np.argsort(-df, kind="stable")[:CLUSTER_FEATURES]
-    keep = np.zeros(vectors.shape[1], bool)
-    keep[columns[df[columns] > 1]] = True
-    model = KMeans(n_clusters=k, random_state=0, n_init=1, max_iter=KMEANS_ITERATIONS)
-    # One thread: on a busy machine, OpenMP threads waiting for each other cost more
-    # than they bring on problems this size (measured: 3 times slower on 2 cores).
-    with threadpool_limits(limits=1, user_api="openmp"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # fewer distinct texts than k
-        model.fit(normalize(_keep_columns(fitted, keep)), sample_weight=weights[sample])
-        if n == len(sample):
-            return model.labels_.astype(np.int64)
-        return model.predict(normalize(_keep_columns(vectors, keep))).astype(np.int64)
-
-
-def _closeness(vectors, groups: np.ndarray, weights: np.ndarray):
-    """Each group's centre (the l2-normalised weighted mean of its vectors, sparse rows),
-    and each text's cosine similarity to the centre of its group."""
-    n = vectors.shape[0]
-    onehot = sparse.csr_matrix(
-        (weights.astype(np.float32), (groups, np.arange(n))), shape=(groups.max() + 1, n)
-    )
-    centres = normalize(onehot @ vectors)
-    closeness = np.zeros(n)
-    order = np.argsort(groups, kind="stable")
-    bounds = np.searchsorted(groups[order], np.arange(centres.shape[0] + 1))
-    for group in np.flatnonzero(np.diff(bounds)).tolist():
-        rows = order[bounds[group] : bounds[group + 1]]
-        closeness[rows] = (vectors[rows] @ centres[group].T).toarray().ravel()
-    return centres, closeness
-
-
-def _cohesion(groups: np.ndarray, closeness: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Weighted mean similarity of each group's texts to its centre (0 for an empty group)."""
-    size = np.bincount(groups, weights=weights)
-    total = np.bincount(groups, weights=weights * closeness, minlength=len(size))
-    return np.divide(total, size, out=np.zeros(len(size)), where=size > 0)
-
-
-def _split_diffuse(vectors, weights: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Cluster again, once, the texts of the groups that share no clear idea.
-
-    k-means on short texts usually leaves one large group of texts close to nothing in
-    particular; what it holds is split into groups of its own.
-    """
-    _, closeness = _closeness(vectors, groups, weights)
-    diffuse = np.flatnonzero(_cohesion(groups, closeness, weights) < DIFFUSE)
-    rows = np.flatnonzero(np.isin(groups, diffuse))
-    if len(rows) <= SMALL_SECTION:
-        return groups
-    result = groups.copy()
-    result[rows] = groups.max() + 1 + _kmeans(vectors[rows], weights[rows])
-    return result
-
-
-def _rank(groups: np.ndarray, texts: _Texts, large: bool) -> tuple[np.ndarray, list[int]]:
-    """Ideas numbered by weight, and the group behind each; the rest are -1 ("Autres").
-
-    A group of one contribution is an idea only in a small section; at most
-    :data:`MAX_IDEAS` ideas; in a large section, a group whose texts are on average far
-    from its centre, or a text far from its group's centre, is left out.
-    """
-    n_groups = groups.max() + 1
-    inside = texts.closeness >= OUTLIER if large else np.ones(len(groups), bool)
-    size = np.bincount(groups[inside], weights=texts.weights[inside], minlength=n_groups)
-    people = np.bincount(groups[inside], weights=texts.people[inside], minlength=n_groups)
-    first = np.full(n_groups, len(groups))
-    np.minimum.at(first, groups, np.arange(len(groups)))
-    order = np.lexsort((first, -people, -size))
-    eligible = (size > 1) | ((size > 0) & (len(groups) <= TAIL_SECTION))
-    if large:
-        eligible &= _cohesion(groups, texts.closeness, texts.weights) >= DIFFUSE
-    kept = [g for g in order.tolist() if eligible[g]][:MAX_IDEAS]
-    renumber = np.full(n_groups, -1)
-    renumber[kept] = np.arange(len(kept))
-    labels = renumber[groups]
-    labels[~inside] = -1
-    return labels, kept
-
-
-def _representatives(corpus: _Corpus, texts: _Texts, positions: np.ndarray) -> np.ndarray:
-    """Positions ordered from the most representative: close to the centre, not too short."""
-    rows = texts.rows[positions]
-    short = corpus.n_words[rows] < 4
-    return positions[np.lexsort((rows, -texts.closeness[positions], short))]
-
-
-def _idea(corpus: _Corpus, texts: _Texts, positions: np.ndarray, centre) -> Idea:
-    best = texts.rows[_representatives(corpus, texts, positions)]
+def _idea(corpus: _Corpus, texts: _Texts, found: FoundIdea) -> Idea:
+    positions = np.asarray(found.members, np.int64)
     rows = texts.members(positions)
-    phrases = _key_phrases(corpus, centre, best)
+    best = texts.rows[np.asarray(found.representatives[:MAX_QUOTES], np.int64)]
     return Idea(
-        label=_label(phrases) or trim(corpus.texts[best[0]], LABEL_CHARS),
-        terms=phrases,
+        label=found.title,
+        terms=found.key_terms,
         size=int(texts.weights[positions].sum()),
         supports=int(corpus.supports[rows].sum()),
         ids=corpus.id_list(rows),
-        quotes=[_quote(corpus, r) for r in best[:MAX_QUOTES].tolist()],
+        quotes=[_quote(corpus, r) for r in best.tolist()],
+        sub_ideas=[_idea(corpus, texts, sub) for sub in found.sub_ideas],
     )
-
-
-def _other_ideas(corpus: _Corpus, texts: _Texts, positions: np.ndarray) -> Idea:
-    rows = texts.members(positions)
-    return Idea(
-        label=OTHER_IDEAS,
-        terms=[],
-        size=int(texts.weights[positions].sum()),
-        supports=int(corpus.supports[rows].sum()),
-        ids=corpus.id_list(rows),
-    )
-
-
-def _key_phrases(corpus: _Corpus, centre, rows: np.ndarray) -> list[str]:
-    """The heaviest terms of an idea's centre that two of its texts share (``rows``, most
-    representative first), a bigram replacing the words it contains."""
-    candidates = centre.indices[np.argsort(-centre.data, kind="stable")[: MAX_TERMS * 6]]
-    if len(rows) > 1:
-        shared = np.asarray(corpus.presence[rows][:, candidates].sum(axis=0)).ravel() >= 2
-        candidates = candidates[shared]
-    chosen: list[set[int]] = []
-    phrases: list[str] = []
-    written = corpus.phrases(rows)
-    for feature in candidates.tolist():
-        words = set(corpus.feature_terms(feature))
-        if any(words <= c for c in chosen):
-            continue
-        inside = [i for i, c in enumerate(chosen) if c <= words]
-        if not inside and len(chosen) == MAX_TERMS:
-            continue
-        phrase = written.get(feature)
-        if phrase is None or phrase in phrases:
-            continue
-        if inside:
-            chosen[inside[0]], phrases[inside[0]] = words, phrase
-            for i in reversed(inside[1:]):
-                del chosen[i], phrases[i]
-        else:
-            chosen.append(words)
-            phrases.append(phrase)
-    return phrases
-
-
-def _label(phrases: list[str]) -> str:
-    """Two key terms, three when short: "places en crèche · horaires d'ouverture"."""
-    shown = phrases[:2]
-    if len(phrases) > 2 and len(" · ".join(phrases[:3])) <= LABEL_CHARS:
-        shown = phrases[:3]
-    return " · ".join(shown)
 
 
 def trim(text: str, limit: int = QUOTE_CHARS) -> str:

@@ -77,6 +77,7 @@ class Idea:
     supports: int
     ids: list[int]
     quotes: list[Quote] = field(default_factory=list)  # 1 to 3, most representative first
+    sub_ideas: list["Idea"] = field(default_factory=list)  # label: a title, terms beside
 
 
 @dataclass
@@ -88,6 +89,7 @@ class Section:
     count: int
     ids: list[int]
     ideas: list[Idea] = field(default_factory=list)
+    isolated: list[int] = field(default_factory=list)  # "contributions isolées": no idea
     proposals: list[Quote] = field(default_factory=list)
     questions: list[Quote] = field(default_factory=list)
     vigilance: list[Quote] = field(default_factory=list)
@@ -158,11 +160,16 @@ def _quotes(items: list[dict]) -> list[Quote]:
     return [Quote(**q) for q in items]
 
 
+def _idea(data: dict) -> Idea:
+    subs = [_idea(s) for s in data.get("sub_ideas", [])]
+    return Idea(**{**data, "quotes": _quotes(data["quotes"]), "sub_ideas": subs})
+
+
 def _section(data: dict) -> Section:
     return Section(
         **{
             **data,
-            "ideas": [Idea(**{**i, "quotes": _quotes(i["quotes"])}) for i in data["ideas"]],
+            "ideas": [_idea(i) for i in data["ideas"]],
             "proposals": _quotes(data["proposals"]),
             "questions": _quotes(data["questions"]),
             "vigilance": _quotes(data["vigilance"]),

@@ -1,0 +1,186 @@
+"""Synthesis quality on human-coded answers: coverage, agreement, titles, against a baseline.
+
+    python bench/synthesis_quality.py --coded ../shared/data/coded/grand-debat-coded-dev.jsonl
+
+Each question is synthesised on its own, as a facilitator would, through the platform's
+own ``build_document`` (one section, the question's wording given so that its words
+make no title). Prints one line per question, then exactly (weighted by answers)::
+
+    overall leftover 0.43
+    overall ami 0.17
+    overall baseline_ami 0.14
+    overall title_support 0.40
+    overall ideas 11.2
+
+- ``leftover``: share of answers in no idea;
+- ``ami``: ``adjusted_mutual_info_score`` between each answer's main idea (answers in no
+  idea form one group) and its human label (the category with most votes; ties go to
+  the category most frequent in the question);
+- ``baseline_ami``: the same for ``TfidfVectorizer(sublinear_tf=True)`` + ``KMeans`` with
+  as many clusters as the platform found ideas (``n_init=10, random_state=0``);
+- ``title_support``: mean over ideas of the share of its answers containing at least one
+  content word of its title (lemmatised; the question's own words excluded);
+- ``ideas``: number of ideas per question.
+"""
+
+import argparse
+import json
+import sys
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import simplemma
+from sklearn.cluster import KMeans
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import adjusted_mutual_info_score
+from threadpoolctl import threadpool_limits
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from consult.analysis.text import _TOKEN, STOP_WORDS, strip_accents  # noqa: E402
+from consult.synthesis.analysis import OTHER_IDEAS, build_document  # noqa: E402
+from consult.synthesis.document import Item  # noqa: E402
+
+FIGURES = ("leftover", "ami", "baseline_ami", "title_support", "ideas")
+
+
+def read_coded(path: str) -> dict[str, list[dict]]:
+    """The coded answers of each question, in file order."""
+    by_question: dict[str, list[dict]] = defaultdict(list)
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                row = json.loads(line)
+                by_question[row["question"]].append(row)
+    return dict(by_question)
+
+
+def human_labels(rows: list[dict]) -> list[str]:
+    """Each answer's category with most votes; ties to the question's most frequent one."""
+    frequency = Counter(code for row in rows for code in row["codes"])
+    labels = []
+    for row in rows:
+        codes = row["codes"] or {"": 0}
+        labels.append(max(codes, key=lambda c: (codes[c], frequency[c], c)))
+    return labels
+
+
+def lemmas(text: str) -> set[str]:
+    """Content words of ``text``: lemmatised, lower case, unaccented, stop words out."""
+    found = set()
+    for token in _TOKEN.findall(text or ""):
+        word = token.lower().replace("’", "'").split("'")[-1]
+        if len(word) < 2 or word.isdigit() or word in STOP_WORDS:
+            continue
+        lemma = strip_accents(simplemma.lemmatize(word, lang="fr").lower())
+        if lemma not in STOP_WORDS and strip_accents(word) not in STOP_WORDS:
+            found.add(lemma)
+    return found
+
+
+def _items(texts: list[str]) -> list[Item]:
+    return [
+        Item(
+            id=number,
+            text=text,
+            kind="constat",
+            kind_label="Constat",
+            author_type="usager",
+            author_type_label="Usager",
+            channel_label="En ligne",
+            meeting="Grand Débat",
+            territory="",
+        )
+        for number, text in enumerate(texts, start=1)
+    ]
+
+
+def platform_ideas(texts: list[str], question: str) -> list[tuple[str, list[int]]]:
+    """(title, answer positions) of each idea the platform finds, isolated ones left out."""
+    document = build_document(
+        _items(texts),
+        title=question,
+        template="concertations",
+        scope=[],
+        participants=None,
+        now=datetime(2026, 1, 1, tzinfo=UTC),
+        group_by="all",
+        question=question,
+    )
+    return [
+        (idea.label, [ident - 1 for ident in idea.ids])
+        for section in document.sections
+        for idea in section.ideas
+        if idea.label != OTHER_IDEAS
+    ]
+
+
+def main_ideas(n: int, ideas: list[tuple[str, list[int]]]) -> np.ndarray:
+    """Each answer's main idea: the largest idea it supports; -1 for none."""
+    main = np.full(n, -1)
+    for number in sorted(range(len(ideas)), key=lambda i: len(ideas[i][1])):
+        main[ideas[number][1]] = number
+    return main
+
+
+def baseline(texts: list[str], k: int) -> np.ndarray:
+    """Plain TF-IDF + k-means labels, ``k`` clusters."""
+    matrix = TfidfVectorizer(sublinear_tf=True).fit_transform(texts)
+    k = max(1, min(k, matrix.shape[0]))
+    with threadpool_limits(limits=1):
+        return KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(matrix)
+
+
+def title_support(texts: list[str], question: str, ideas) -> float:
+    """Mean over ideas of the share of answers holding a content word of the title."""
+    asked = lemmas(question)
+    words = [lemmas(text) for text in texts]
+    shares = []
+    for title, members in ideas:
+        wanted = lemmas(title) - asked
+        shares.append(np.mean([bool(wanted & words[m]) for m in members]) if members else 0)
+    return float(np.mean(shares)) if shares else 0.0
+
+
+def measure(rows: list[dict]) -> dict[str, float]:
+    """The figures of one question."""
+    texts = [row["text"] for row in rows]
+    question = rows[0]["question_text"]
+    ideas = platform_ideas(texts, question)
+    labels = human_labels(rows)
+    main = main_ideas(len(texts), ideas)
+    return {
+        "leftover": float(np.mean(main < 0)),
+        "ami": adjusted_mutual_info_score(labels, main),
+        "baseline_ami": adjusted_mutual_info_score(labels, baseline(texts, len(ideas))),
+        "title_support": title_support(texts, question, ideas),
+        "ideas": float(len(ideas)),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the figures of each question, then the overall ones (see the docstring)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--coded", required=True, help="coded answers (JSON lines)")
+    args = parser.parse_args(argv)
+    by_question = read_coded(args.coded)
+    if not by_question:
+        parser.error(f"aucune réponse codée dans {args.coded}")
+    totals, answers = Counter(), 0
+    for code, rows in sorted(by_question.items()):
+        figures = measure(rows)
+        shown = " ".join(f"{name} {figures[name]:.2f}" for name in FIGURES[:-1])
+        print(f"question {code} answers {len(rows)} {shown} ideas {figures['ideas']:.0f}")
+        for name in FIGURES:
+            totals[name] += figures[name] * len(rows)
+        answers += len(rows)
+    for name in FIGURES:
+        value = totals[name] / answers
+        print(f"overall {name} {value:.1f}" if name == "ideas" else f"overall {name} {value:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,375 @@
+"""Ideas in a list of answers: groups of statements saying the same thing, titled by one of them.
+
+Pure computation (no Flask, no database); same input → same ideas.
+
+A large corpus holds more ideas than a small one: the smallest idea grows with the square
+root of the number of answers, not in proportion.
+
+1. Answers are cut into statements, negations kept (:mod:`consult.analysis.statements`);
+   the words of the question and forms of stop words are left out, and so are terms
+   found in a single statement; statements are TF-IDF vectors (sublinear tf).
+2. **Seeds**: the term shared by the most statements not yet in an idea makes an idea of
+   them, again and again while a term still gathers :data:`MIN_SHARE` of the answers (at
+   least two): the number of ideas follows the material, there is no cap.
+3. **Refinement**: each statement joins the idea whose centre is closest (cosine at least
+   :data:`JOIN`), a few rounds; an idea left too small, or whose statements are on average
+   far from their centre (:data:`COHERENT`), is dissolved and its statements go elsewhere.
+4. An answer supports every idea one of its statements joined; answers that support none
+   are the *isolated contributions*, listed apart and never counted as an idea.
+5. **Titles**: the statement or clause of the idea (3 to :data:`TITLE_WORDS` words) closest
+   to its centre, as written — never invented, never made of the question's words alone —
+   with the idea's key terms beside it. A large idea gets **sub-ideas** the same way.
+"""
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+import simplemma
+import snowballstemmer
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+from sklearn.preprocessing import normalize
+
+from consult.analysis.statements import NEGATED, Statements, Vocabulary, split_statements
+from consult.analysis.text import STOP_WORDS, strip_accents, terms
+
+MIN_SHARE = 0.03  # an idea gathers at least this share of the answers (and 2)…
+ROOT_SHARE = 0.5  # …or, when fewer, this times the square root of the number of answers
+MAX_SEED_SHARE = 0.5  # a term in more of the statements is too general to seed an idea…
+SEED_IDF = 0.0  # how much a rarer term is preferred as a seed
+FEW = 20  # …unless there are fewer statements than this
+JOIN = 0.15  # cosine similarity to an idea's centre for a statement to join it
+COHERENT = 0.1  # below this mean similarity to its centre, an idea is dissolved
+MERGE = 0.35  # ideas whose centres are this close (cosine) are merged
+ROUNDS = 4  # refinement rounds
+TITLE_WORDS = 14
+CLAUSE = 0.9  # a title made of a sentence's first clauses counts this much…
+CUT = 0.6  # …and one made of its first words, this much
+KEY_TERM_ROWS = 20  # statements read to see how people wrote the key terms
+TITLE_CANDIDATES = 40  # statements read to choose a title
+MAX_TERMS = 5  # key terms beside a title
+SUB_MIN = 12  # an idea of at least this many answers…
+SUB_OF_ALL = 0.05  # …and this share of all of them may get sub-ideas
+SUB_SHARE = 0.12  # a sub-idea gathers at least this share of its idea
+BLOCK = 20_000  # statements compared to the centres at a time
+_EDGES = ".,;:!?()[]{}«»\"'’…*"
+_SENTENCE = re.compile(r"(?<=[.!?;…])\s+")
+_CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=\()")
+_STEMMER = snowballstemmer.stemmer("french")
+
+
+@dataclass
+class FoundIdea:
+    """One idea: its title, key terms, the answers behind it (positions in the input)."""
+
+    title: str
+    key_terms: list[str]
+    members: list[int]  # positions of the answers supporting it, in order
+    representatives: list[int]  # answer positions, most central first
+    sub_ideas: list["FoundIdea"] = field(default_factory=list)
+
+
+@dataclass
+class IdeaMap:
+    """The ideas of a list of answers (largest first) and the answers in none."""
+
+    ideas: list[FoundIdea]
+    isolated: list[int]
+
+
+@dataclass
+class _Space:
+    """Statements, their vectors and weights, and what the titles need to read."""
+
+    texts: list[str]
+    statements: Statements
+    vectors: sparse.csr_matrix
+    weights: np.ndarray  # per statement: its answer's weight
+    text_weights: np.ndarray
+
+
+@cache
+def _weak_terms() -> frozenset[str]:
+    """Terms of the lemmas of stop words ("etre", "devoir"…): they make no idea."""
+    return frozenset(
+        _STEMMER.stemWord(strip_accents(simplemma.lemmatize(w, lang="fr"))) for w in STOP_WORDS
+    )
+
+
+def find_ideas(
+    texts: list[str], weights=None, question: str = "", vocabulary: Vocabulary | None = None
+) -> IdeaMap:
+    """The ideas of ``texts`` (see the module's docstring).
+
+    :param weights: how many contributions each text stands for (1 each by default).
+    :param question: the question answered; its words never seed an idea nor make a title.
+    :param vocabulary: shared by the calls over one corpus, so each word is read once.
+    """
+    text_weights = np.ones(len(texts)) if weights is None else np.asarray(weights, float)
+    space = _space(texts, text_weights, question, vocabulary or Vocabulary())
+    rows = np.flatnonzero(space.vectors.getnnz(axis=1) > 0)
+    total = text_weights.sum()
+    min_size = max(2.0, min(MIN_SHARE * total, ROOT_SHARE * math.sqrt(total)))
+    groups = _cluster(space, rows, min_size, exclude=())
+    large = max(SUB_MIN, SUB_OF_ALL * total)
+    ideas = [_idea(space, group, large) for group in groups]
+    ideas.sort(key=lambda idea: (-text_weights[idea.members].sum(), idea.members[0]))
+    supported = np.zeros(len(texts), bool)
+    for idea in ideas:
+        supported[idea.members] = True
+    return IdeaMap(ideas, np.flatnonzero(~supported).tolist())
+
+
+def _space(texts: list[str], text_weights: np.ndarray, question: str, vocabulary) -> _Space:
+    statements = split_statements(texts, vocabulary)
+    counts = statements.counts
+    names = statements.vocabulary.names
+    asked = set(terms(question))
+    weak = _weak_terms()
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    bare = [name.removeprefix(NEGATED) for name in names]
+    usable = np.fromiter((n not in asked and n not in weak for n in bare), bool, len(names)) & (
+        df >= 2
+    )
+    counts = counts @ sparse.diags(usable.astype(np.float32))
+    counts.eliminate_zeros()
+    n = max(counts.shape[0], 1)
+    idf = np.log((1 + n) / (1 + df)).astype(np.float32) + 1
+    counts.data = (1 + np.log(counts.data)) * idf[counts.indices]
+    vectors = normalize(counts.tocsr(), copy=False)
+    return _Space(texts, statements, vectors, text_weights[statements.source], text_weights)
+
+
+def _seeds(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[np.ndarray]:
+    """Statements grouped by the term most of them share, greedily (no cap)."""
+    presence = space.vectors[rows].astype(bool).astype(np.float32)
+    columns = presence.tocsc()
+    weights = space.weights[rows]
+    left = np.asarray(presence.T @ weights).ravel()
+    left[list(exclude)] = 0
+    df = np.diff(columns.indptr)
+    if len(rows) >= FEW:
+        left[df > MAX_SEED_SHARE * len(rows)] = 0
+    # a rarer term names a more precise idea: it goes first when it gathers as many
+    boost = np.log((1 + len(rows)) / (1 + df)) ** SEED_IDF
+    free = np.ones(len(rows), bool)
+    groups = []
+    while len(left) and left.max() >= min_size:
+        term = int(np.argmax(np.where(left >= min_size, left * boost, -1)))
+        column = columns.indices[columns.indptr[term] : columns.indptr[term + 1]]
+        taken = column[free[column]]
+        free[taken] = False
+        left -= np.asarray(presence[taken].T @ weights[taken]).ravel()
+        left[term] = 0
+        groups.append(taken)
+    return groups
+
+
+def _assign(vectors, centres, labels) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's closest centre, its cosine similarity, and the similarity to the centre
+    of its current idea (``labels``, 0 for none), a block of rows at a time."""
+    n = vectors.shape[0]
+    best, score, own = np.zeros(n, np.int64), np.zeros(n), np.zeros(n)
+    # dense centres: a sparse × dense product is much faster than sparse × sparse
+    used = np.unique(centres.indices)
+    dense = centres[:, used].toarray().astype(np.float32).T
+    vectors = vectors[:, used]
+    for start in range(0, n, BLOCK):
+        sims = vectors[start : start + BLOCK] @ dense
+        best[start : start + BLOCK] = sims.argmax(axis=1)
+        score[start : start + BLOCK] = sims.max(axis=1)
+        current = labels[start : start + BLOCK]
+        own[start : start + BLOCK] = np.where(
+            current >= 0, sims[np.arange(len(sims)), np.maximum(current, 0)], 0
+        )
+    return best, score, own
+
+
+def _cluster(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[np.ndarray]:
+    """Groups of statement rows (seeded, refined, incoherent ones dissolved)."""
+    groups = _seeds(space, rows, min_size, exclude)
+    if not groups:
+        return []
+    vectors = space.vectors[rows]
+    weights = space.weights[rows]
+    labels = np.full(len(rows), -1)
+    for number, group in enumerate(groups):
+        labels[group] = number
+    source = space.statements.source[rows]
+    for round_ in range(ROUNDS):
+        if round_ == ROUNDS - 1:
+            labels = _merge_close(vectors, weights, labels)
+        labels = _refine(vectors, weights, labels, source, min_size)
+        if labels.max() < 0:
+            return []
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(labels.max() + 2))
+    groups = [rows[order[bounds[g] : bounds[g + 1]]] for g in range(labels.max() + 1)]
+    groups = [group for group in groups if len(group)]  # dissolved in the last round
+    return [part for group in groups for part in _split_negation(space, group, min_size)]
+
+
+def _merge_close(vectors, weights, labels) -> np.ndarray:
+    """Ideas whose centres are close (cosine at least :data:`MERGE`) become one."""
+    inside = labels >= 0
+    k = labels.max() + 1
+    onehot = sparse.csr_matrix(
+        (weights[inside], (labels[inside], np.flatnonzero(inside))), shape=(k, len(labels))
+    )
+    centres = normalize(onehot @ vectors)
+    close = (centres @ centres.T).toarray() >= MERGE
+    _, component = connected_components(sparse.csr_matrix(close), directed=False)
+    return np.where(inside, component[np.maximum(labels, 0)], -1)
+
+
+def _split_negation(space: _Space, rows: np.ndarray, min_size: float) -> list[np.ndarray]:
+    """An idea whose statements say both "X" and "pas X" becomes two ideas."""
+    vocabulary = space.statements.vocabulary
+    presence = space.statements.counts[rows].astype(bool).astype(np.float32)
+    weight = np.asarray(presence.T @ space.weights[rows]).ravel()
+    for term in np.flatnonzero(weight >= min_size).tolist():
+        name = vocabulary.names[term]
+        plain = vocabulary.term_ids.get(name.removeprefix(NEGATED), term)
+        if name.startswith(NEGATED) and plain != term and weight[plain] >= min_size:
+            negated = presence[:, term].toarray().ravel() > 0
+            return [rows[~negated], rows[negated]]
+    return [rows]
+
+
+def _refine(vectors, weights, labels, source, min_size) -> np.ndarray:
+    """One round: each row moves to the closest centre of an idea large and coherent
+    enough (the others are dissolved), or to none when no centre is close."""
+    inside = labels >= 0
+    k = labels.max() + 1
+    onehot = sparse.csr_matrix(
+        (weights[inside], (labels[inside], np.flatnonzero(inside))), shape=(k, len(labels))
+    )
+    best, score, own = _assign(vectors, normalize(onehot @ vectors), labels)
+    members = np.maximum(np.bincount(labels[inside], minlength=k), 1)
+    cohesion = np.bincount(labels[inside], weights=own[inside], minlength=k) / members
+    answers = _answer_weights(labels, source, weights, k)
+    keep = (cohesion >= COHERENT) & (answers >= min_size)
+    return np.where((score >= JOIN) & keep[best], best, -1)
+
+
+def _answer_weights(labels, source, weights, k) -> np.ndarray:
+    """Per idea, the weight of the distinct answers having a statement in it."""
+    inside = labels >= 0
+    pairs = np.unique(np.stack([labels[inside], source[inside]]), axis=1)
+    first = np.searchsorted(source, pairs[1])  # any statement of the answer has its weight
+    return np.bincount(pairs[0], weights=weights[first], minlength=k)
+
+
+def _idea(space: _Space, rows: np.ndarray, large: float | None, avoid: str = "") -> FoundIdea:
+    """An idea made of statement ``rows``: its title, key terms, answers and sub-ideas
+    (when it holds at least ``large`` answers; ``avoid``: its parent's title)."""
+    vectors = space.vectors[rows]
+    centre = normalize(sparse.csr_matrix(space.weights[rows][None, :]) @ vectors)
+    closeness = np.asarray((vectors @ centre.T).todense()).ravel()
+    ranked = rows[np.lexsort((rows, -closeness))]
+    source = space.statements.source
+    members = np.unique(source[rows])
+    representatives = list(dict.fromkeys(source[ranked].tolist()))
+    top = centre.indices[np.argsort(-centre.data, kind="stable")[:MAX_TERMS]]
+    idea = FoundIdea(
+        title=_title(space, ranked[:TITLE_CANDIDATES], centre, avoid),
+        key_terms=_key_terms(space, ranked[:TITLE_CANDIDATES], top.tolist()),
+        members=members.tolist(),
+        representatives=representatives,
+    )
+    size = space.text_weights[members].sum()
+    if large is not None and size >= large:
+        subs = _cluster(space, rows, max(2.0, SUB_SHARE * size), exclude=top[:2].tolist())
+        if len(subs) >= 2:
+            idea.sub_ideas = [_idea(space, group, None, idea.title) for group in subs]
+            idea.sub_ideas.sort(key=lambda s: (-len(s.members), s.members[0]))
+    return idea
+
+
+def _candidates(space: _Space, rows: np.ndarray) -> dict[str, float]:
+    """Sentences of the statements, as written, that can be a title, each with a factor:
+    1 for a whole sentence, :data:`CLAUSE` for its first clauses, :data:`CUT` for its
+    first words (a title starts where a sentence starts: a middle clause reads badly)."""
+    found: dict[str, float] = {}
+    for row in rows.tolist():
+        for sentence in _SENTENCE.split(space.statements.text(space.texts, row)):
+            words = sentence.split()
+            if len(words) < 3:
+                continue
+            if len(words) <= TITLE_WORDS:
+                found.setdefault(sentence, 1.0)
+                continue
+            lead = ""
+            for clause in _CLAUSE.split(sentence):
+                longer = f"{lead} {clause}".strip()
+                if len(longer.split()) > TITLE_WORDS:
+                    break
+                lead = longer
+            if len(lead.split()) >= 3:
+                found.setdefault(lead, CLAUSE)
+            else:
+                found.setdefault(" ".join(words[:TITLE_WORDS]), CUT)
+    return found
+
+
+def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
+    """The candidate closest to the idea's centre, tidied: "Baisser la TVA sur l'énergie".
+
+    ``avoid``: a title already taken (a sub-idea is not titled like its idea).
+    """
+    weights = dict(zip(centre.indices.tolist(), centre.data.tolist(), strict=True))
+    vocabulary = space.statements.vocabulary
+    best, best_score = space.statements.text(space.texts, int(rows[0])), -1.0
+    for candidate, factor in _candidates(space, rows).items():
+        found = _piece_terms(vocabulary, candidate)
+        if not found or _tidy(candidate) == avoid:
+            continue
+        score = factor * sum(weights.get(t, 0.0) for t in found) / math.sqrt(len(found) + 2)
+        if score > best_score:
+            best, best_score = candidate, score
+    return _tidy(best)
+
+
+def _piece_terms(vocabulary: Vocabulary, piece: str) -> set[int]:
+    """Term ids of a piece of text, through the chunks already analysed."""
+    found = set()
+    for chunk in piece.split():
+        index = vocabulary.chunk_ids.get(chunk)
+        if index is not None:
+            found.update(vocabulary.flat[vocabulary.offsets[index] : vocabulary.offsets[index + 1]])
+    return found
+
+
+def _tidy(text: str) -> str:
+    """No edge punctuation or list marks, a capital first letter, at most 14 words."""
+    words = text.split()[:TITLE_WORDS]
+    text = " ".join(words).strip(" ,;:-–—•*\"'«»()")
+    text = text.rstrip(".…!?").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _key_terms(space: _Space, rows: np.ndarray, wanted: list[int]) -> list[str]:
+    """The key terms as people wrote them most often in the idea's statements."""
+    vocabulary = space.statements.vocabulary
+    names = vocabulary.names
+    plain = {vocabulary.term_ids.get(names[t].removeprefix(NEGATED), t) for t in wanted}
+    written: dict[int, Counter] = {t: Counter() for t in plain}
+    for row in rows[:KEY_TERM_ROWS].tolist():
+        for chunk in space.statements.text(space.texts, row).split():
+            index = vocabulary.chunk_ids.get(chunk)
+            if index is None or vocabulary.offsets[index + 1] - vocabulary.offsets[index] != 1:
+                continue
+            term = vocabulary.flat[vocabulary.offsets[index]]
+            if term in written:
+                written[term][chunk.lower().strip(_EDGES).split("'")[-1]] += 1
+    shown = []
+    for t in wanted:
+        base = names[t].removeprefix(NEGATED)
+        found = written[vocabulary.term_ids.get(base, t)]
+        word = max(found.items(), key=lambda kv: (kv[1], kv[0]))[0] if found else base
+        shown.append(f"pas {word}" if names[t].startswith(NEGATED) else word)
+    return list(dict.fromkeys(shown))

@@ -1,0 +1,179 @@
+"""Answers cut into statements and counted as terms, negations kept ("pas prêt" ≠ "prêt").
+
+An answer of more than :data:`SPLIT_WORDS` words is cut at its sentence ends into
+statements (a sentence shorter than :data:`MIN_WORDS` words stays with its neighbour), so
+that an answer saying several things can support several ideas. Each statement becomes a
+row of term counts; a word right after a negation ("ne … pas", "jamais", "aucun", "sans")
+counts as its own negated term ("non prêt"), so that "je ne suis pas prêt à payer" and
+"je suis prêt à payer" do not share that word. Each distinct whitespace-separated chunk
+is analysed once (see :func:`consult.analysis.text.terms`), which keeps large corpora fast.
+"""
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain
+
+import numpy as np
+from scipy import sparse
+
+from consult.analysis.text import terms
+
+SPLIT_WORDS = 30  # answers longer than this are cut into statements
+MIN_WORDS = 5  # a shorter sentence stays with its neighbour
+BATCH = 50_000  # texts analysed at a time (bounds the memory of temporary strings)
+NEGATORS = frozenset({"pas", "jamais", "aucun", "aucune", "sans", "ni", "non", "rien"})
+NEGATED = "non "  # prefix of a negated term's name
+_PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
+_ENDS = ".!?;…"
+
+
+@lru_cache(maxsize=1 << 20)
+def chunk_terms(key: str) -> tuple[str, ...]:
+    """:func:`consult.analysis.text.terms` of a chunk, kept: a corpus repeats its words."""
+    return tuple(terms(key))
+
+
+@dataclass
+class Vocabulary:
+    """Chunks → term ids, each chunk analysed once; term names and the words behind them."""
+
+    chunk_ids: dict[str, int] = field(default_factory=dict)
+    offsets: list[int] = field(default_factory=lambda: [0])
+    flat: list[int] = field(default_factory=list)
+    negator: list[bool] = field(default_factory=list)
+    ends: list[bool] = field(default_factory=list)
+    term_ids: dict[str, int] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
+
+    def add(self, chunks) -> None:
+        """Analyse the chunks not seen yet."""
+        for chunk in chunks:
+            if chunk in self.chunk_ids:
+                continue
+            self.chunk_ids[chunk] = len(self.chunk_ids)
+            key = chunk.lower().strip(_PUNCTUATION)
+            found = [self.term(t) for t in chunk_terms(key)]
+            self.flat.extend(found)
+            self.offsets.append(len(self.flat))
+            self.negator.append(key.replace("’", "'").split("'")[-1] in NEGATORS)
+            self.ends.append(chunk[-1] in _ENDS)
+
+    def term(self, name: str) -> int:
+        """The id of term ``name``, created when new."""
+        if name not in self.term_ids:
+            self.term_ids[name] = len(self.names)
+            self.names.append(name)
+        return self.term_ids[name]
+
+
+@dataclass
+class Statements:
+    """Statements of a list of texts: their text of origin, words, and term counts."""
+
+    source: np.ndarray  # text position of each statement
+    spans: np.ndarray  # statements × 2: first word and after the last (whitespace chunks)
+    counts: sparse.csr_matrix  # statements × terms
+    vocabulary: Vocabulary
+
+    def text(self, texts: list[str], statement: int) -> str:
+        """The words of ``statement`` as written."""
+        start, end = self.spans[statement].tolist()
+        return " ".join(_said(texts[int(self.source[statement])])[start:end])
+
+
+@lru_cache(maxsize=4096)
+def _said(text: str) -> tuple[str, ...]:
+    """The chunks of a text read again (titles, key terms), kept for its next statement."""
+    return tuple(_chunks(text))
+
+
+def _chunks(text: str) -> list[str]:
+    return (text.replace("\n", " . ") if "\n" in text else text).split()
+
+
+def _boundaries(doc: np.ndarray, ends: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """True at each chunk that starts a statement."""
+    n = len(doc)
+    start = np.ones(n, bool)
+    start[1:] = doc[1:] != doc[:-1]
+    sentence_start = start.copy()
+    sentence_start[1:] |= ends[:-1] & (lengths[doc[1:]] > SPLIT_WORDS)
+    sentence = np.cumsum(sentence_start) - 1
+    size = np.bincount(sentence)
+    first = np.flatnonzero(sentence_start)
+    # a boundary between two sentences of one answer stays if both are long enough
+    inner = first[~start[first]]
+    keep = (size[sentence[inner]] >= MIN_WORDS) & (size[sentence[inner - 1]] >= MIN_WORDS)
+    result = start.copy()
+    result[inner[keep]] = True
+    return result
+
+
+def _batch(texts: list[str], vocabulary: Vocabulary, offset: int):
+    split = [_chunks(text) for text in texts]
+    lengths = np.fromiter(map(len, split), np.int64, len(split))
+    flat = list(chain.from_iterable(split))
+    del split
+    vocabulary.add(dict.fromkeys(flat))
+    ids = np.fromiter(map(vocabulary.chunk_ids.__getitem__, flat), np.int64, len(flat))
+    del flat
+    doc = np.repeat(np.arange(len(texts)), lengths)
+    starts = _boundaries(doc, np.asarray(vocabulary.ends)[ids], lengths)
+    statement = np.cumsum(starts) - 1
+    position = np.arange(len(ids)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    negated = _negated(ids, doc, np.asarray(vocabulary.negator), vocabulary)
+    offsets = np.asarray(vocabulary.offsets, np.int64)
+    per_chunk = np.diff(offsets)[ids]
+    ends = np.cumsum(per_chunk)
+    where = np.repeat(offsets[ids] - (ends - per_chunk), per_chunk) + np.arange(
+        ends[-1] if len(ends) else 0
+    )
+    cols = np.asarray(vocabulary.flat, np.int64)[where]
+    rows = np.repeat(statement, per_chunk)
+    cols = _negate(cols, np.repeat(negated, per_chunk), vocabulary)
+    first = np.flatnonzero(starts)
+    last = np.append(first[1:], len(ids))
+    spans = np.stack([position[first], position[last - 1] + 1], axis=1).astype(np.int32)
+    return rows, cols, doc[first] + offset, spans
+
+
+def _negated(ids, doc, negator, vocabulary) -> np.ndarray:
+    """Chunks right after a negation, or one chunk further when the one between says nothing."""
+    has_terms = np.diff(np.asarray(vocabulary.offsets))[ids] > 0
+    neg = negator[ids]
+    result = np.zeros(len(ids), bool)
+    result[1:] = neg[:-1] & (doc[1:] == doc[:-1])
+    result[2:] |= neg[:-2] & ~has_terms[1:-1] & (doc[2:] == doc[:-2])
+    return result & has_terms
+
+
+def _negate(cols: np.ndarray, negated: np.ndarray, vocabulary: Vocabulary) -> np.ndarray:
+    if not negated.any():
+        return cols
+    cols = cols.copy()
+    names = vocabulary.names
+    mapping = {t: vocabulary.term(NEGATED + names[t]) for t in np.unique(cols[negated]).tolist()}
+    cols[negated] = np.fromiter(map(mapping.__getitem__, cols[negated].tolist()), np.int64)
+    return cols
+
+
+def split_statements(texts: list[str], vocabulary: Vocabulary | None = None) -> Statements:
+    """The statements of ``texts`` and their term counts (see the module's docstring)."""
+    vocabulary = vocabulary or Vocabulary()
+    rows, cols, sources, spans, count = [], [], [], [], 0
+    for start in range(0, len(texts), BATCH):
+        r, c, s, sp = _batch(texts[start : start + BATCH], vocabulary, start)
+        rows.append(r + count)
+        cols.append(c)
+        sources.append(s)
+        spans.append(sp)
+        count += len(s)
+    row = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+    col = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+    matrix = sparse.csr_matrix(
+        (np.ones(len(row), np.float32), (row, col)), shape=(count, len(vocabulary.names))
+    )
+    matrix.sum_duplicates()
+    source = np.concatenate(sources) if sources else np.zeros(0, np.int64)
+    spans_all = np.concatenate(spans) if spans else np.zeros((0, 2), np.int32)
+    return Statements(source, spans_all, matrix, vocabulary)

@@ -1,0 +1,110 @@
+"""consult.analysis.ideas: ideas that cover and cohere, titled by their own statements."""
+
+from consult.analysis.ideas import TITLE_WORDS, find_ideas
+from consult.analysis.statements import split_statements
+
+HEATING = [
+    "Il faut des aides financières pour changer de chaudière.",
+    "Des aides financières plus simples pour changer de chaudière.",
+    "Augmenter les aides financières pour remplacer une vieille chaudière.",
+    "Les aides financières pour la chaudière sont trop compliquées.",
+]
+INSULATION = [
+    "Mieux isoler les logements anciens avant tout.",
+    "Isoler les logements mal isolés, les passoires thermiques.",
+    "Il faut isoler les logements des locataires.",
+    "Isoler d'abord les logements, ensuite changer le chauffage.",
+]
+QUESTION = "Que faudrait-il faire pour vous aider à changer de mode de chauffage ?"
+
+
+def _members(found) -> list[set[int]]:
+    return [set(idea.members) for idea in found.ideas]
+
+
+def test_ideas_gather_answers_saying_the_same_thing():
+    found = find_ideas(HEATING + INSULATION, question=QUESTION)
+    assert {0, 1, 2, 3} in _members(found)
+    assert {4, 5, 6, 7} in _members(found)
+    assert found.isolated == []
+
+
+def test_titles_are_short_statements_taken_from_the_idea_itself():
+    found = find_ideas(HEATING + INSULATION, question=QUESTION)
+    texts = HEATING + INSULATION
+    for idea in found.ideas:
+        assert len(idea.title.split()) <= TITLE_WORDS
+        own = " ".join(texts[m] for m in idea.members).lower()
+        assert idea.title.lower() in own, idea.title
+        assert idea.key_terms
+
+
+def test_words_of_the_question_never_make_a_title():
+    texts = [f"Changer de chauffage, mode {word} chaudière." for word in ("aide",) * 4]
+    texts += [f"Changer le chauffage : {t}" for t in INSULATION]
+    found = find_ideas(texts, question=QUESTION)
+    assert found.ideas
+    for idea in found.ideas:
+        assert "chauffage" not in idea.key_terms
+        assert idea.title.lower() not in {"changer de chauffage", "changer le chauffage"}
+        assert idea.title.lower().split()[:2] != ["changer", "de"] or "chaudière" in idea.title
+
+
+def test_negation_is_kept_apart_from_the_affirmation():
+    ready = [f"Je suis prêt à payer plus pour {w}." for w in ("le train", "le bus", "le vélo")]
+    not_ready = [
+        f"Je ne suis pas prêt à payer plus pour {w}." for w in ("le train", "le bus", "le vélo")
+    ]
+    found = find_ideas(ready + not_ready)
+    negated = next(idea for idea in found.ideas if 3 in idea.members)
+    assert set(negated.members) == {3, 4, 5}
+    assert "pas" in negated.title.split()
+    assert "pas prêt" in negated.key_terms
+
+
+def test_a_long_answer_is_split_and_supports_several_ideas():
+    both = (
+        "Les aides financières pour changer de chaudière devraient être plus simples à "
+        "obtenir pour tout le monde. Et surtout il faut isoler les logements anciens, "
+        "car beaucoup de logements sont de vraies passoires thermiques en hiver."
+    )
+    statements = split_statements([both])
+    assert len(statements.source) == 2
+    found = find_ideas([*HEATING, *INSULATION, both], question=QUESTION)
+    supporting = [idea for idea in found.ideas if 8 in idea.members]
+    assert len(supporting) == 2
+
+
+def test_the_number_of_ideas_follows_the_material_with_no_cap():
+    topics = [f"sujet{chr(97 + a)}{chr(97 + b)}" for a in range(5) for b in range(4)]
+    texts = [f"Parlons du {topic} encore {n}" for topic in topics for n in ("x", "y", "z")]
+    found = find_ideas(texts)
+    assert len(found.ideas) == len(topics) > 12
+    assert found.isolated == []
+
+
+def test_what_joins_no_idea_is_listed_as_isolated():
+    lone = ["Zorglub absolument.", "Vivement les vacances de printemps."]
+    found = find_ideas(HEATING + lone)
+    assert found.isolated == [4, 5]
+    assert all(4 not in idea.members and 5 not in idea.members for idea in found.ideas)
+
+
+def test_a_large_idea_gets_sub_ideas():
+    boiler = [f"Des aides financières pour la chaudière à {w}." for w in ("bois",) * 8]
+    pump = [f"Des aides financières pour la pompe à chaleur {w}." for w in "abcdefgh"]
+    found = find_ideas(boiler + pump)
+    (idea,) = found.ideas
+    assert len(idea.sub_ideas) == 2
+    assert {frozenset(s.members) for s in idea.sub_ideas} == {
+        frozenset(range(8)),
+        frozenset(range(8, 16)),
+    }
+
+
+def test_same_input_same_ideas_and_empty_input_no_idea():
+    texts = HEATING + INSULATION
+    assert find_ideas(texts, question=QUESTION) == find_ideas(texts, question=QUESTION)
+    empty = find_ideas(["", "RAS"])
+    assert empty.ideas == []
+    assert empty.isolated == [0, 1]

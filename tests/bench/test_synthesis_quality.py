@@ -1,0 +1,66 @@
+"""bench/synthesis_quality.py: output format, metric definitions, malformed input."""
+
+import json
+import re
+
+import pytest
+
+from bench.synthesis_quality import human_labels, main, main_ideas, title_support
+from tests.factories import FIXTURES
+
+SAMPLE = FIXTURES / "grand-debat-coded-sample.jsonl"
+QUESTION = re.compile(
+    r"^question Q\d+ answers \d+ leftover \d\.\d\d ami -?\d\.\d\d baseline_ami -?\d\.\d\d "
+    r"title_support \d\.\d\d ideas \d+$"
+)
+OVERALL = ["leftover", "ami", "baseline_ami", "title_support", "ideas"]
+
+
+def test_prints_question_lines_then_the_five_overall_lines(capsys):
+    assert main(["--coded", str(SAMPLE)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 + 5
+    assert all(QUESTION.match(line) for line in lines[:2]), lines[:2]
+    assert [line.split()[1] for line in lines[2:]] == OVERALL
+    assert all(line.startswith("overall ") for line in lines[2:])
+    assert re.fullmatch(r"overall ideas \d+\.\d", lines[-1])
+    figures = {line.split()[1]: float(line.split()[2]) for line in lines[2:]}
+    assert 0 <= figures["leftover"] <= 1
+    assert figures["ideas"] >= 1
+
+
+def test_human_label_is_the_most_voted_ties_to_the_most_frequent_category():
+    rows = [
+        {"codes": {"a": 2, "b": 1}},
+        {"codes": {"a": 1, "b": 1}},  # tie: "b" is in more answers of the question
+        {"codes": {"b": 1}},
+        {"codes": {"c": 1}},
+    ]
+    assert human_labels(rows) == ["a", "b", "b", "c"]
+
+
+def test_main_idea_is_the_largest_supported_and_unassigned_form_one_group():
+    ideas = [("petite", [0]), ("grande", [0, 1, 2])]
+    assert main_ideas(4, ideas).tolist() == [1, 1, 1, -1]
+
+
+def test_title_support_counts_answers_holding_a_title_word_question_words_excluded():
+    texts = ["Isoler les logements", "Des logements mieux isolés", "Baisser les prix"]
+    ideas = [("Isoler les logements", [0, 1, 2])]
+    assert title_support(texts, "Que faire ?", ideas) == pytest.approx(2 / 3)
+    # the question's own words do not count: nothing left in the title supports it
+    assert title_support(texts, "Comment isoler les logements ?", ideas) == 0
+
+
+def test_empty_file_is_refused_with_a_message(tmp_path, capsys):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", "utf-8")
+    with pytest.raises(SystemExit):
+        main(["--coded", str(empty)])
+    assert "aucune réponse codée" in capsys.readouterr().err
+
+
+def test_fixture_is_coded_answers_of_two_questions():
+    rows = [json.loads(line) for line in SAMPLE.read_text("utf-8").splitlines()]
+    assert {row["question"] for row in rows} == {"Q153", "Q165"}
+    assert all(row["codes"] for row in rows)
