@@ -5,6 +5,7 @@ import logging
 import sqlalchemy as sa
 
 from consult.contributions.models import Contribution
+from consult.contributions.services import contribution_submitted
 from consult.core.db import utcnow
 from consult.core.jobs import JobRun, enqueue_after_commit, report_progress
 from consult.extensions import db
@@ -88,3 +89,12 @@ def schedule_refresh(scheme_id: int) -> None:
     )
     if waiting is None:
         enqueue_after_commit(refresh_suggestions, scheme_id, label=refresh_label(scheme_id))
+
+
+def _suggest_on_submit(contribution: Contribution, **_extra) -> None:
+    enqueue_after_commit(suggest_tags, contribution.id)
+
+
+def init_app(app) -> None:
+    """Suggest tags for every contribution submitted (signal sent by contributions)."""
+    contribution_submitted.connect(_suggest_on_submit)
