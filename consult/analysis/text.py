@@ -63,7 +63,7 @@ def analyzer(text: str) -> list[str]:
 
 # --- Terms for tag suggestions ------------------------------------------------------------
 
-AMBIGUOUS = load_words("ambiguous_words")
+AMBIGUOUS = frozenset(strip_accents(w) for w in load_words("ambiguous_words"))
 _NEGATIONS = frozenset({"ne", "n", "pas", "plus", "jamais", "aucun", "aucune", "sans"})
 
 
@@ -73,16 +73,23 @@ def _key(word: str) -> str:
     return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
 
 
-def _load_expressions() -> dict[tuple[str, ...], str]:
-    """``data/expressions.txt``: each variant's words (matching form) → its term."""
+def _load_expressions() -> dict[tuple[str, ...], list[str]]:
+    """``data/expressions.txt``: each variant's words (matching form) → its terms.
+
+    ``langage_simple acces_droits = langage simple | falc``: the expression is the
+    term ``langage_simple`` and also means ``acces_droits`` (fiches say « accès aux
+    droits », people write « en langage simple »).
+    """
     found = {}
     for line in load_words("expressions"):
-        term, _, variants = line.partition("=")
-        EXPRESSION_NAMES.setdefault(term.strip(), variants.split("|")[0].strip())
+        names, _, variants = line.partition("=")
+        term = names.split()[0]  # further names: terms the expression also means
+        shown = term.upper() if term in ACRONYMS else variants.split("|")[0].strip()
+        EXPRESSION_NAMES.setdefault(term, shown)
         for variant in variants.split("|"):
             words = tuple(_key(w) for w in _TOKEN.findall(variant.replace("'", " ")))
             if words:
-                found[words] = term.strip()
+                found[words] = names.split()
     return found
 
 
@@ -90,6 +97,10 @@ def _load_expressions() -> dict[tuple[str, ...], str]:
 EXPRESSION_NAMES: dict[str, str] = {}
 EXPRESSIONS = _load_expressions()
 _LONGEST = max((len(words) for words in EXPRESSIONS), default=1)
+
+
+def _unwanted(word: str) -> bool:
+    return word in STOP_WORDS or word in AMBIGUOUS
 
 
 def _tokens(text: str) -> list[str]:
@@ -100,7 +111,7 @@ def _tokens(text: str) -> list[str]:
     return words
 
 
-def _expression_at(keys: list[str], start: int) -> tuple[str, int] | None:
+def _expression_at(keys: list[str], start: int) -> tuple[list[str], int] | None:
     for size in range(min(_LONGEST, len(keys) - start), 0, -1):
         term = EXPRESSIONS.get(tuple(keys[start : start + size]))
         if term:
@@ -121,14 +132,14 @@ def tag_terms(text: str) -> list[str]:
     while index < len(words):
         found = _expression_at(keys, index)
         if found:
-            result.append(found[0])
+            result.extend(found[0])
             index += found[1]
             continue
         word = words[index].lower()
         index += 1
         if len(word) < 3 or word.isdigit() or word in _NEGATIONS:
             continue
-        if word in STOP_WORDS or strip_accents(word) in STOP_WORDS or word in AMBIGUOUS:
+        if word in STOP_WORDS or _unwanted(strip_accents(word)):
             continue
         lemma = _tag_lemma(word)
         if lemma:

@@ -128,8 +128,10 @@ def _examples(column, scheme_id: int) -> dict[int, list[str]]:
 
 
 def fiche_text(fiche: Fiche) -> str:
-    """The words of a fiche a contribution can match: title, objectives, actions, indicators."""
-    parts = [fiche.title, fiche.policy, *fiche.objectives, *fiche.context]
+    """The words of a fiche a contribution can match: title, constats, objectives,
+    actions, indicators. The title counts twice: it says what the fiche is about."""
+    parts = [fiche.title, fiche.title, fiche.policy, *fiche.objectives, *fiche.context]
+    parts += fiche.implementation
     parts += [a.title for a in fiche.actions] + [i.label for i in fiche.indicators]
     return " ".join(p for p in parts if p)
 
