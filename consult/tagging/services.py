@@ -217,22 +217,50 @@ def suggestions_of(contribution: Contribution) -> list[TagSuggestion]:
     return pending
 
 
+def find_suggestion(suggestion_id: int | None) -> TagSuggestion | None:
+    """A stored suggestion by id (None when a refresh replaced it)."""
+    return db.session.get(TagSuggestion, suggestion_id) if suggestion_id else None
+
+
+def accept_suggestion(suggestion: TagSuggestion, *, actor, now: datetime) -> ContributionTag:
+    """Turn one suggestion into a tag on its contribution (idempotent)."""
+    contribution = db.session.get(Contribution, suggestion.contribution_id)
+    target = {"theme": suggestion.theme} if suggestion.theme_id else {"fiche": suggestion.fiche}
+    return add_tag(contribution, **target, actor=actor, from_suggestion=True, now=now)
+
+
+def planned_acceptances(
+    contributions: list[Contribution], *, minimum: float
+) -> list[tuple[Contribution, TagSuggestion]]:
+    """What bulk acceptance would do: each suggestion scoring ≥ ``minimum``, not applied."""
+    return [
+        (contribution, s)
+        for contribution in contributions
+        for s in suggestions_of(contribution)
+        if s.score >= minimum
+    ]
+
+
 def accept_suggestions(
-    contributions: list[Contribution], *, minimum: float, actor, now: datetime
+    contributions: list[Contribution],
+    *,
+    minimum: float,
+    actor,
+    now: datetime,
+    only: set[int] | None = None,
 ) -> int:
-    """Bulk: turn every suggestion scoring ≥ ``minimum`` into a tag. Returns tags added."""
+    """Bulk: turn every suggestion scoring ≥ ``minimum`` into a tag. Returns tags added.
+
+    :param only: the suggestion ids a preview showed; others (a refresh replaced
+        them since) are left alone.
+    """
     added = 0
-    for contribution in contributions:
-        for s in suggestions_of(contribution):
-            if s.score >= minimum:
-                before = len(tags_of(contribution))
-                add_tag(
-                    contribution,
-                    theme=s.theme,
-                    fiche=s.fiche,
-                    actor=actor,
-                    from_suggestion=True,
-                    now=now,
-                )
-                added += len(tags_of(contribution)) - before
+    for contribution, s in planned_acceptances(contributions, minimum=minimum):
+        if only is not None and s.id not in only:
+            continue
+        before = len(tags_of(contribution))
+        add_tag(
+            contribution, theme=s.theme, fiche=s.fiche, actor=actor, from_suggestion=True, now=now
+        )
+        added += len(tags_of(contribution)) - before
     return added
