@@ -25,6 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
 
 from consult.analysis.similarity import readable_label
 from consult.analysis.text import EXPRESSION_NAMES, tag_terms
@@ -110,7 +111,9 @@ class Suggester:
         texts += [lb.text for lb in self.labels]
         targets += list(range(len(self.labels)))
         model = LogisticRegression(C=REGULARISATION, max_iter=300)
-        with warnings.catch_warnings():
+        # One BLAS thread: on a busy machine, threads fighting for cores made this
+        # small fit 30 times slower (2.8 s instead of 0.07 s on the Savoie dev set).
+        with warnings.catch_warnings(), threadpool_limits(limits=1):
             # Not fully converged is good enough for ranking.
             warnings.simplefilter("ignore", ConvergenceWarning)
             # Few examples per label is the normal case here, not a regression problem.
