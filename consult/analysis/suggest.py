@@ -34,8 +34,9 @@ from consult.analysis.text import EXPRESSION_NAMES, tag_terms
 # regression fits (5-fold cross-validation on the Savoie dev set; themes, whose
 # scheme text is a bare title, give the learned part twice the weight).
 PRIOR_WEIGHT = 1.0
-LEARNED_WEIGHT = 1.0
+LEARNED_WEIGHT = 0.5
 REGULARISATION = 20.0
+EXAMPLE_WEIGHT = 1.0  # the examples' centroid beside the label's own text, in the prior
 MIN_CALIBRATION_POINTS = 20
 WORDS_SHOWN = 4
 
@@ -93,9 +94,17 @@ class Suggester:
         self.vectorizer = TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True)
         self.vectorizer.fit([t for t in corpus if t.strip()] or ["vide"])
         self.vocabulary = self.vectorizer.get_feature_names_out()
-        self.profiles = normalize(self.vectorizer.transform([lb.text for lb in labels])).toarray()
+        self.profiles = normalize(np.vstack([self._profile(label) for label in labels]))
         self.coef, self.intercept = self._learn()
         self.calibration = calibration or Calibration([], [])
+
+    def _profile(self, label: Label) -> np.ndarray:
+        """The label's text, plus the centroid of its tagged examples."""
+        own = normalize(self.vectorizer.transform([label.text])).toarray()[0]
+        if not label.examples:
+            return own
+        centroid = normalize(self.vectorizer.transform(label.examples)).toarray().mean(axis=0)
+        return own + EXAMPLE_WEIGHT * centroid / max(np.linalg.norm(centroid), 1e-9)
 
     @property
     def learned(self) -> bool:
