@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 # inherits ready models instead of rebuilding them (issue 17: 560 ms of CPU per job).
 _suggesters: dict[int, tuple[tuple, dict]] = {}
 SUGGEST_JOB = "consult.tagging.jobs.suggest_tags"
+REFRESH_JOB = "consult.tagging.jobs.refresh_suggestions"
 
 
 def _tags_version(scheme: Scheme) -> tuple:
@@ -104,8 +105,10 @@ def _suggest_on_submit(contribution: Contribution, **_extra) -> None:
 def _scheme_of_job(job) -> int | None:
     """The scheme a queued suggestion job will need (None for any other job)."""
     args = list(getattr(job, "args", None) or ())
-    if len(args) < 3 or args[1] != SUGGEST_JOB:
+    if len(args) < 3 or args[1] not in (SUGGEST_JOB, REFRESH_JOB):
         return None
+    if args[1] == REFRESH_JOB:
+        return args[2]
     return db.session.scalar(
         sa.select(Meeting.scheme_id)
         .join(Contribution, Contribution.meeting_id == Meeting.id)
@@ -116,9 +119,10 @@ def _scheme_of_job(job) -> int | None:
 def prepare_for_job(job) -> bool:
     """Refresh the model a queued suggestion job will use; True when it is one."""
     scheme_id = _scheme_of_job(job)
-    if scheme_id is not None:
-        suggesters_for(db.session.get(Scheme, scheme_id))
-    return scheme_id is not None
+    scheme = db.session.get(Scheme, scheme_id) if scheme_id is not None else None
+    if scheme is not None:
+        suggesters_for(scheme)
+    return scheme is not None
 
 
 def _warm_before_fork(app, job=None, **_extra) -> None:

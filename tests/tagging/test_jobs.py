@@ -71,6 +71,7 @@ def test_model_is_prepared_before_the_fork_and_reused_by_the_job(
     monkeypatch.setattr(tagging_jobs, "_suggesters", {})
 
     assert prepare_for_job(QueuedJob(1, tagging_jobs.SUGGEST_JOB, contribution.id))
+    assert prepare_for_job(QueuedJob(1, tagging_jobs.REFRESH_JOB, contribution.meeting.scheme_id))
     assert jobs.run_all() == [True]
 
     assert built == [meeting.scheme]  # once, in the worker; the job found it ready
@@ -81,6 +82,7 @@ def test_other_jobs_prepare_nothing(db, make_scheme, make_meeting, make_contribu
 
     assert not prepare_for_job(QueuedJob(1, "consult.core.sample_jobs.ping", "note"))
     assert not prepare_for_job(QueuedJob(1, tagging_jobs.SUGGEST_JOB))
+    assert not prepare_for_job(QueuedJob(1, tagging_jobs.REFRESH_JOB, 999999))
     assert prepare_for_job(QueuedJob(1, tagging_jobs.SUGGEST_JOB, contribution.id))
 
 
