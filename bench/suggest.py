@@ -1,75 +1,136 @@
-"""Tag-suggestion quality against a labelled JSONL file and a consult-scheme/1 file.
+"""CPU cost of one tag-suggestion job in a forking worker, as ``flask worker`` runs it.
 
-    python bench/suggest.py ../shared/data/schemes/savoie.json \
-        ../shared/data/labelled/contributions-dev.jsonl
+    python bench/suggest.py --scheme ../shared/data/schemes/savoie.json \
+        --labelled ../shared/data/labelled/contributions-dev.jsonl [--jobs 30]
 
-Prints top-1 / top-3 hit rates for fiches and themes (a hit is the labelled
-value or its alternative), first from the scheme's texts alone, then after
-"learning" from the first half of the labelled rows, measured on the second half.
+The scheme and the labelled contributions go into a throwaway SQLite database; half
+of them are tagged (the model learns and calibrates from them). Then each job runs
+as RQ runs it: the worker process forks a work horse, which calls
+``consult.core.jobs.execute`` for ``suggest_tags`` and exits. The work horse's CPU
+time is read from the operating system (``wait4``), twice:
+
+* ``rebuilt_in_work_horse``: the worker prepares nothing, so every work horse
+  builds the model (what happened before issue 17);
+* ``built_once_per_worker``: the worker sends ``before_work_horse`` as
+  ``flask worker`` does; tagging refreshes its model there if its version stamp
+  changed, and every work horse inherits it.
+
+Stdout, exactly (median per job, milliseconds of CPU)::
+
+    suggest job cpu_ms 562.0 rebuilt_in_work_horse
+    suggest job cpu_ms 12.0 built_once_per_worker
+    suggest worker cpu_ms 3.0 before_fork
+
+(``before_fork``: the worker's own CPU per job for the version check.)
 """
 
-import json
+import argparse
+import os
+import statistics
 import sys
+import tempfile
 import time
+from collections import Counter
+from pathlib import Path
 
-from consult.analysis.suggest import Label, Suggester
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # ``config`` lives at the project root, outside the package
 
-
-def scheme_labels(scheme):
-    fiches = {
-        str(f["number"]): " ".join(
-            [
-                f["title"],
-                *f.get("objectives", []),
-                *f.get("actions", []),
-                *f.get("indicators", []),
-                f.get("policy", ""),
-            ]
-        )
-        for f in scheme["fiches"]
-    }
-    themes = {str(t["number"]): t["title"] for t in scheme.get("themes", [])}
-    return fiches, themes
-
-
-def hit_rates(suggester, rows, field):
-    top1 = top3 = counted = 0
-    for row in rows:
-        wanted = {str(row[field]), str(row.get(f"{field}_alt"))} - {"None"}
-        if not wanted:
-            continue
-        counted += 1
-        keys = [s.key for s in suggester.suggest(row["text"], top=3, minimum=0)]
-        top1 += bool(keys[:1]) and keys[0] in wanted
-        top3 += bool(wanted & set(keys))
-    return top1 / counted, top3 / counted, counted
+from bench.tagging_quality import (  # noqa: E402
+    BenchError,
+    bench_app,
+    read_items,
+    read_scheme,
+    resolve,
+    setup,
+    store,
+    tag_all,
+)
+from consult.core import jobs as core_jobs  # noqa: E402
+from consult.core.cli import before_work_horse  # noqa: E402
+from consult.extensions import db  # noqa: E402
+from consult.tagging import jobs as tagging_jobs  # noqa: E402
 
 
-def build(texts, rows, field):
-    examples = {}
-    for row in rows:
-        if row.get(field) is not None:
-            examples.setdefault(str(row[field]), []).append(row["text"])
-    return Suggester([Label(k, t, examples.get(k, [])) for k, t in texts.items()])
+class QueuedJob:
+    """The arguments RQ holds for one job: ``execute(job_run_id, path, *args)``."""
+
+    def __init__(self, contribution_id: int):
+        self.args = (0, tagging_jobs.SUGGEST_JOB, contribution_id)
 
 
-def main(scheme_path, labelled_path):
-    with open(scheme_path, encoding="utf-8") as handle:
-        fiches, themes = scheme_labels(json.load(handle))
-    with open(labelled_path, encoding="utf-8") as handle:
-        rows = [json.loads(line) for line in handle]
+def work_horse(app, contribution_id: int) -> None:
+    """The forked child: run the job as the worker would, then leave at once."""
+    status = 1
+    try:
+        with app.app_context():
+            core_jobs.execute(0, tagging_jobs.SUGGEST_JOB, contribution_id)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def run_jobs(app, ids: list[int], announce: bool) -> tuple[list[float], list[float]]:
+    """CPU milliseconds of each work horse, and of the worker before each fork."""
+    horses, worker = [], []
+    for contribution_id in ids:
+        started = time.process_time()
+        if announce:
+            before_work_horse.send(app, job=QueuedJob(contribution_id))
+        else:
+            db.session.remove()
+            db.engine.dispose()
+        worker.append((time.process_time() - started) * 1000)
+        pid = os.fork()
+        if pid == 0:
+            work_horse(app, contribution_id)
+        _pid, status, usage = os.wait4(pid, 0)
+        if status != 0:
+            raise BenchError(f"la tâche de la contribution n° {contribution_id} a échoué")
+        horses.append((usage.ru_utime + usage.ru_stime) * 1000)
+    return horses, worker
+
+
+def prepare(document: dict, items: list[dict]) -> list[int]:
+    """Store every item, tag the first half; ids of the other half (to suggest for)."""
+    scheme, meeting, actor, indexes = setup(document)
+    rows = resolve(items, indexes, Counter())
+    contributions = store(meeting, rows)
     half = len(rows) // 2
-    for name, texts, field in (("fiches", fiches, "fiche"), ("themes", themes, "theme")):
-        started = time.perf_counter()
-        cold = hit_rates(build(texts, [], field), rows[half:], field)
-        learned = hit_rates(build(texts, rows[:half], field), rows[half:], field)
-        elapsed = time.perf_counter() - started
-        print(
-            f"{name}: scheme texts only top1={cold[0]:.0%} top3={cold[1]:.0%} | after "
-            f"learning from {half} tagged rows top1={learned[0]:.0%} top3={learned[1]:.0%} "
-            f"(n={cold[2]}, {elapsed:.1f}s)"
-        )
+    tag_all(list(zip(contributions[:half], rows[:half], strict=True)), actor)
+    db.session.commit()
+    return [c.id for c in contributions[half:]]
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description="Coût d'une tâche de suggestion.")
+    parser.add_argument("--scheme", type=Path, required=True, help="schéma consult-scheme/1")
+    parser.add_argument("--labelled", type=Path, required=True, help="JSONL étiqueté")
+    parser.add_argument("--jobs", type=int, default=30, help="tâches mesurées par mode")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    try:
+        document, items = read_scheme(args.scheme), read_items(args.labelled)
+        with (
+            tempfile.TemporaryDirectory(prefix="consult-bench-") as directory,
+            bench_app(Path(directory)) as app,
+        ):
+            ids = prepare(document, items)[: max(1, args.jobs)]
+            tagging_jobs.init_app(app)
+            cold, _ = run_jobs(app, ids, announce=False)
+            warm, worker = run_jobs(app, ids, announce=True)
+    except BenchError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    print(f"suggest job cpu_ms {statistics.median(cold):.1f} rebuilt_in_work_horse")
+    print(f"suggest job cpu_ms {statistics.median(warm):.1f} built_once_per_worker")
+    print(f"suggest worker cpu_ms {statistics.median(worker[1:] or worker):.1f} before_fork")
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    sys.exit(main())

@@ -16,12 +16,20 @@ normalisation). A suggestion hits when it is the label or its alternative. An it
 with no label for a target (off-topic) does not count for it; an item whose label is
 not in the scheme counts as a miss, with a warning.
 
-Stdout: one figure a line, ``cold fiche top3 0.63`` (and ``learned …`` with --train).
-Everything else goes to stderr.
+With ``--folds K`` (and no ``--train``), the ``learned`` figures come from K-fold
+cross-validation on the labelled file itself: the suggesters learn from the tags of
+K-1 folds and score the held-out fold, in turn.
+
+Stdout: one figure a line, ``cold fiche top3 0.63`` (and ``learned …`` with --train
+or --folds), then, for the learned fiche suggestions, one line per score band:
+``calibration fiche 0.8 precision 0.83 share 0.41`` (band lower bound; share of the
+suggestions scored in the band that are right; share of contributions whose best
+suggestion is in the band). Everything else goes to stderr.
 """
 
 import argparse
 import json
+import math
 import re
 import sys
 import tempfile
@@ -30,6 +38,8 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -48,6 +58,7 @@ from consult.schemes.importer import (  # noqa: E402
     validate_document,
 )
 from consult.schemes.models import Fiche, Theme  # noqa: E402
+from consult.tagging.models import ContributionTag  # noqa: E402
 from consult.tagging.services import (  # noqa: E402
     add_tag,
     build_suggesters,
@@ -57,6 +68,7 @@ from consult.tagging.services import (  # noqa: E402
 
 TARGETS = ("theme", "fiche")
 TOPS = (1, 3)
+BANDS = 10  # calibration bands of 0.1
 MODELS = {"theme": Theme, "fiche": Fiche}
 NAMES = {"theme": "thématique", "fiche": "fiche"}
 _PREFIX = re.compile(r"^(?:fiches? actions?|fiches?|fa|themes?|thematiques?|t|n|no|numero) ")
@@ -229,8 +241,13 @@ def store(meeting: Meeting, rows: list[Labelled]) -> list[Contribution]:
 
 def learn(meeting: Meeting, rows: list[Labelled], actor: User) -> int:
     """Store training items and tag each with its label, as a facilitator does."""
+    return tag_all(list(zip(store(meeting, rows), rows, strict=True)), actor)
+
+
+def tag_all(pairs: list[tuple[Contribution, Labelled]], actor: User) -> int:
+    """Tag each contribution with its row's labels, as a facilitator does."""
     tagged = 0
-    for contribution, row in zip(store(meeting, rows), rows, strict=True):
+    for contribution, row in pairs:
         for target in TARGETS:
             if row.main[target] is not None:
                 label = db.session.get(MODELS[target], row.main[target])
@@ -239,11 +256,11 @@ def learn(meeting: Meeting, rows: list[Labelled], actor: User) -> int:
     return tagged
 
 
-def ranking(contribution: Contribution) -> dict[str, list[int]]:
-    """Stored suggestions per target, best first (ties in the order they were stored)."""
+def ranking(contribution: Contribution) -> dict[str, list[tuple[int, float]]]:
+    """Stored suggestions per target, ``(id, score)`` best first (ties as stored)."""
     ranked = {target: [] for target in TARGETS}
     for s in sorted(suggestions_of(contribution), key=lambda s: (-s.score, s.id)):
-        ranked["theme" if s.theme_id else "fiche"].append(s.theme_id or s.fiche_id)
+        ranked["theme" if s.theme_id else "fiche"].append((s.theme_id or s.fiche_id, s.score))
     return ranked
 
 
@@ -255,30 +272,77 @@ class Tally:
     hits: Counter = field(default_factory=Counter)
     unlabelled: int = 0
     silent: int = 0
+    scored: list[tuple[float, bool]] = field(default_factory=list)
+    best: list[float] = field(default_factory=list)
 
-    def add(self, wanted: set[int] | None, ranked: list[int]) -> None:
+    def add(self, wanted: set[int] | None, ranked: list[tuple[int, float]]) -> None:
         if wanted is None:
             self.unlabelled += 1
             return
+        ids = [i for i, _score in ranked]
         self.counted += 1
         self.silent += not ranked
         for k in TOPS:
-            self.hits[k] += bool(wanted & set(ranked[:k]))
+            self.hits[k] += bool(wanted & set(ids[:k]))
+        self.scored += [(score, i in wanted) for i, score in ranked]
+        self.best += [ranked[0][1]] if ranked else []
+
+    def merge(self, other: "Tally") -> None:
+        self.counted += other.counted
+        self.hits.update(other.hits)
+        self.unlabelled += other.unlabelled
+        self.silent += other.silent
+        self.scored += other.scored
+        self.best += other.best
 
     def rate(self, k: int) -> float:
         return self.hits[k] / self.counted if self.counted else float("nan")
+
+    def bands(self) -> list[tuple[float, float, float]]:
+        """``(lower bound, share right, share of contributions)`` per band used."""
+        result = []
+        for band in range(BANDS):
+            inside = [right for score, right in self.scored if _band(score) == band]
+            if inside:
+                best = sum(_band(score) == band for score in self.best)
+                share = best / self.counted if self.counted else float("nan")
+                result.append((band / BANDS, sum(inside) / len(inside), share))
+        return result
+
+
+def _band(score: float) -> int:
+    return min(BANDS - 1, max(0, math.floor(score * BANDS + 1e-9)))
 
 
 def measure(scheme, contributions: list[Contribution], rows: list[Labelled]) -> dict:
     """Suggest for each contribution with freshly built suggesters; tally per target."""
     suggesters = build_suggesters(scheme)
+    started = time.process_time()
     tallies = {target: Tally() for target in TARGETS}
     for contribution, row in zip(contributions, rows, strict=True):
         store_suggestions(contribution, suggesters, now=utcnow(), top=max(TOPS))
         ranked = ranking(contribution)
         for target in TARGETS:
             tallies[target].add(row.wanted[target], ranked[target])
+    per_item = (time.process_time() - started) * 1000 / max(1, len(rows))
+    note(f"{per_item:.1f} ms CPU par contribution (suggestions calculées et enregistrées)")
     return tallies
+
+
+def cross_validate(scheme, meeting, actor, contributions, rows, folds: int) -> dict:
+    """Learn from the tags of K-1 folds, measure the held-out fold; tallies added up."""
+    totals = {target: Tally() for target in TARGETS}
+    for fold in range(folds):
+        db.session.execute(sa.delete(ContributionTag))
+        pairs = list(zip(contributions, rows, strict=True))
+        kept = [pair for n, pair in enumerate(pairs) if n % folds != fold]
+        held = [pair for n, pair in enumerate(pairs) if n % folds == fold]
+        tag_all(kept, actor)
+        tallies = measure(scheme, [c for c, _ in held], [r for _, r in held])
+        for target in TARGETS:
+            totals[target].merge(tallies[target])
+    db.session.execute(sa.delete(ContributionTag))
+    return totals
 
 
 def setup(document: dict):
@@ -309,6 +373,12 @@ def evaluate(document: dict, test: list[dict], train: list[dict] | None, paths) 
         tagged = learn(meeting, train_rows, actor)
         results["learned"] = measure(scheme, contributions, rows)
         note(f"appris : {tagged} étiquettes posées, {time.perf_counter() - started:.1f} s")
+    elif paths.folds:
+        started = time.perf_counter()
+        results["learned"] = cross_validate(
+            scheme, meeting, actor, contributions, rows, paths.folds
+        )
+        note(f"validation croisée ({paths.folds} plis) : {time.perf_counter() - started:.1f} s")
     return results
 
 
@@ -320,6 +390,9 @@ def report(results: dict) -> None:
         for target in TARGETS:
             for k in TOPS:
                 print(f"{setting} {target} top{k} {tallies[target].rate(k):.2f}")
+    if "learned" in results:
+        for lower, precision, share in results["learned"]["fiche"].bands():
+            print(f"calibration fiche {lower:.1f} precision {precision:.2f} share {share:.2f}")
 
 
 def diagnose(results: dict) -> None:
@@ -338,6 +411,12 @@ def parse_args(argv):
     parser.add_argument("--scheme", type=Path, required=True, help="schéma consult-scheme/1")
     parser.add_argument("--labelled", type=Path, required=True, help="JSONL à évaluer")
     parser.add_argument("--train", type=Path, help="JSONL étiqueté à apprendre d'abord")
+    parser.add_argument(
+        "--folds",
+        type=int,
+        default=0,
+        help="sans --train : chiffres « learned » par validation croisée en K plis",
+    )
     return parser.parse_args(argv)
 
 
@@ -353,6 +432,9 @@ def main(argv=None) -> int:
         train = read_items(args.train) if args.train else None
     except BenchError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    if args.folds == 1 or args.folds < 0:
+        print("Erreur : --folds demande au moins 2 plis.", file=sys.stderr)
         return 2
     if _same_file(args.labelled, args.train):
         warn("--train et --labelled sont le même fichier : le score « learned » est optimiste.")

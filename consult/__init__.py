@@ -90,6 +90,7 @@ def _register_domains(app: Flask) -> None:
     from consult.schemes import views as schemes_views
     from consult.site import views as site_views
     from consult.synthesis import views as synthesis_views
+    from consult.tagging import jobs as tagging_jobs
     from consult.workgroups import fiches as workgroups_fiches
     from consult.workgroups import views as workgroups_views
 
@@ -113,5 +114,5 @@ def _register_domains(app: Flask) -> None:
         app.register_blueprint(module.bp)
     accounts_views.init_app(app)
     site_views.init_app(app)
-    for module in (core_cli, schemes_cli, demo_cli, contributions_cli):
+    for module in (core_cli, schemes_cli, demo_cli, contributions_cli, tagging_jobs):
         module.init_app(app)

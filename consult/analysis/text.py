@@ -59,3 +59,99 @@ def analyzer(text: str) -> list[str]:
     """Terms plus adjacent pairs (bigrams): a scikit-learn ``analyzer`` callable."""
     words = terms(text)
     return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+# --- Terms for tag suggestions ------------------------------------------------------------
+
+AMBIGUOUS = frozenset(strip_accents(w) for w in load_words("ambiguous_words"))
+_NEGATIONS = frozenset({"ne", "n", "pas", "plus", "jamais", "aucun", "aucune", "sans"})
+
+
+def _key(word: str) -> str:
+    """Matching form of a word: unaccented, lower case, no plural ``s``/``x``."""
+    word = strip_accents(word.lower().replace("’", "'"))
+    return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
+
+
+def _load_expressions() -> dict[tuple[str, ...], list[str]]:
+    """``data/expressions.txt``: each variant's words (matching form) → its terms.
+
+    ``langage_simple acces_droits = langage simple | falc``: the expression is the
+    term ``langage_simple`` and also means ``acces_droits`` (fiches say « accès aux
+    droits », people write « en langage simple »).
+    """
+    found = {}
+    for line in load_words("expressions"):
+        names, _, variants = line.partition("=")
+        term = names.split()[0]  # further names: terms the expression also means
+        shown = term.upper() if term in ACRONYMS else variants.split("|")[0].strip()
+        EXPRESSION_NAMES.setdefault(term, shown)
+        for variant in variants.split("|"):
+            words = tuple(_key(w) for w in _TOKEN.findall(variant.replace("'", " ")))
+            if words:
+                found[words] = names.split()
+    return found
+
+
+# A term → how it reads (« accueil_jour » → « accueil de jour »), for explanations.
+EXPRESSION_NAMES: dict[str, str] = {}
+EXPRESSIONS = _load_expressions()
+_LONGEST = max((len(words) for words in EXPRESSIONS), default=1)
+
+
+def _unwanted(word: str) -> bool:
+    return word in STOP_WORDS or word in AMBIGUOUS
+
+
+def _tokens(text: str) -> list[str]:
+    words = []
+    for raw in _TOKEN.findall(text or ""):
+        for part in raw.replace("’", "'").split("'"):
+            words.extend(p for p in part.split("-") if p)
+    return words
+
+
+def _expression_at(keys: list[str], start: int) -> tuple[list[str], int] | None:
+    for size in range(min(_LONGEST, len(keys) - start), 0, -1):
+        term = EXPRESSIONS.get(tuple(keys[start : start + size]))
+        if term:
+            return term, size
+    return None
+
+
+def tag_terms(text: str) -> list[str]:
+    """Terms that may decide a tag: sector expressions as one term, then lemmas.
+
+    Expressions (« accueil de jour », « revenu de solidarité active » → ``rsa``)
+    are found first; stop words and ambiguous words alone (« personne ne m'a
+    rappelée », « rien », « accueil ») are dropped, so they never decide a tag.
+    """
+    words = _tokens(text)
+    keys = [_key(w) for w in words]
+    result, index = [], 0
+    while index < len(words):
+        found = _expression_at(keys, index)
+        if found:
+            result.extend(found[0])
+            index += found[1]
+            continue
+        word = words[index].lower()
+        index += 1
+        if len(word) < 3 or word.isdigit() or word in _NEGATIONS:
+            continue
+        if word in STOP_WORDS or _unwanted(strip_accents(word)):
+            continue
+        lemma = _tag_lemma(word)
+        if lemma:
+            result.append(lemma)
+    return result
+
+
+@lru_cache(maxsize=100_000)
+def _tag_lemma(word: str) -> str:
+    """The word's term, or ``""`` when its lemma is ambiguous (« rien », « aider »)."""
+    if word in ACRONYMS:
+        return word
+    if strip_accents(simplemma.lemmatize(word, lang="fr")) in AMBIGUOUS:
+        return ""
+    return _lemma(word)

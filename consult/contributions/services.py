@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from blinker import Namespace
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -15,7 +16,6 @@ from consult.contributions.models import (
     Contribution,
     Support,
 )
-from consult.core.jobs import enqueue_after_commit
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
 from consult.meetings.models import Meeting
@@ -25,6 +25,9 @@ MIN_LENGTH = 3
 MAX_LENGTH = 5000
 STAFF = ("admin", "facilitator")
 PER_PAGE = 20
+# Sent with a newly stored contribution (not for bulk imports): reactions that belong
+# to later domains, such as tag suggestions, subscribe to it instead of being imported.
+contribution_submitted = Namespace().signal("contribution-submitted")
 
 
 @dataclass
@@ -223,7 +226,7 @@ def submit_contribution(
         contribution.author_type = "partenaire"
     contribution, created = _insert_once(contribution, draft.idempotency_key)
     if created and suggest:
-        _suggest_later(contribution)
+        contribution_submitted.send(contribution)
     return contribution, created
 
 
@@ -236,13 +239,6 @@ def _publish_if_allowed(contribution: Contribution, meeting: Meeting, now: datet
     if detect_personal_data(contribution) or not meeting.publish_immediately:
         return
     contribution.status, contribution.published_at = "published", now
-
-
-def _suggest_later(contribution: Contribution) -> None:
-    # Imported here: tagging depends on moderation, which depends on this module.
-    from consult.tagging.jobs import suggest_tags
-
-    enqueue_after_commit(suggest_tags, contribution.id)
 
 
 def _insert_once(contribution: Contribution, key: str | None):

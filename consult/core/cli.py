@@ -15,6 +15,7 @@ import os
 import signal
 
 import click
+from blinker import Namespace
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from redis import Redis
@@ -25,6 +26,19 @@ from consult.core.jobs import QUEUES
 from consult.extensions import db
 
 log = logging.getLogger(__name__)
+
+# Sent in the worker process before it forks the work horse of a job (``job=``): what
+# a domain builds then (a suggestion model) is inherited instead of rebuilt per job.
+before_work_horse = Namespace().signal("before-work-horse")
+
+
+class ConsultWorker(Worker):
+    """RQ's forking worker, announcing each job before its work horse is forked."""
+
+    def execute_job(self, job, queue):
+        before_work_horse.send(current_app._get_current_object(), job=job)
+        super().execute_job(job, queue)
+
 
 NO_REDIS = (
     "REDIS_URL n'est pas défini : sans Redis, les tâches s'exécutent "
@@ -146,7 +160,7 @@ def worker_command(
     if relay and not burst:
         relay_process = _start_relay_process(redis_url, interval, min_age, grace)
     try:
-        worker = Worker(list(queues or QUEUES), connection=Redis.from_url(redis_url))
+        worker = ConsultWorker(list(queues or QUEUES), connection=Redis.from_url(redis_url))
         worker.work(burst=burst, with_scheduler=True)
     finally:
         if relay_process is not None:

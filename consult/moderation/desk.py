@@ -15,7 +15,13 @@ from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.moderation import services
 from consult.moderation.duplicates import duplicate_groups, similar_to
-from consult.moderation.forms import BulkForm, DecisionForm, MergeForm, TagForm
+from consult.moderation.forms import (
+    AcceptSuggestionForm,
+    BulkForm,
+    DecisionForm,
+    MergeForm,
+    TagForm,
+)
 from consult.moderation.models import REJECTION_REASONS, Report
 from consult.moderation.queue import QueueFilters, neighbours, queue_page
 from consult.schemes.models import Fiche, Public, Scheme, Territory, Theme
@@ -74,12 +80,14 @@ def queue():
         filters.status = "pending"
     page = queue_page(filters, page=request.args.get("page", 1, type=small_int))
     bulk = BulkForm(formdata=None, back=_queue_url(filters))
+    back = url_for(".queue", page=page.number, **filters.to_args())
     return render_template(
         "moderation/queue.html",
         page=page,
         filters=filters,
         pager_args=filters.to_args(),
         bulk=bulk,
+        accept_form=AcceptSuggestionForm(formdata=None, back=back),
         open_reports=_open_report_counts([row.contribution.id for row in page.items]),
         **_filter_choices(),
     )
@@ -279,12 +287,20 @@ def duplicates():
     )
 
 
+def _minimum(form: BulkForm) -> float:
+    """The threshold as a probability (the form asks for a percentage)."""
+    return (form.minimum.data if form.minimum.data is not None else 80) / 100
+
+
 def _bulk_apply(contributions: list[Contribution], form: BulkForm) -> tuple[int, list[str]]:
     done, problems, now = 0, [], utcnow()
     if form.action.data == "accept_suggestions":
-        minimum = float(form.minimum.data if form.minimum.data is not None else 0.5)
         return tagging.accept_suggestions(
-            contributions, minimum=minimum, actor=current_user, now=now
+            contributions,
+            minimum=_minimum(form),
+            actor=current_user,
+            now=now,
+            only=set(form.suggestions.data or []),
         ), []
     for contribution in contributions:
         try:
@@ -321,6 +337,8 @@ def bulk():
         .options(selectinload(Contribution.meeting))
         .order_by(Contribution.id)
     ).all()
+    if form.action.data == "accept_suggestions" and form.confirm.data != "1":
+        return _bulk_preview(form, contributions, back)
     done, problems = _bulk_apply(contributions, form)
     if form.action.data == "accept_suggestions":
         for scheme_id in {c.meeting.scheme_id for c in contributions}:
@@ -330,4 +348,42 @@ def bulk():
     flash(f"{done} {label} sur {len(contributions)} contribution(s) choisie(s).", "success")
     for problem in problems[:10]:
         flash(problem, "error")
+    return redirect(back, 303)
+
+
+def _bulk_preview(form: BulkForm, contributions: list[Contribution], back: str):
+    """Which tags bulk acceptance would put on which contributions; nothing written yet."""
+    planned = tagging.planned_acceptances(contributions, minimum=_minimum(form))
+    form.confirm.data = "1"
+    form.back.data = back
+    return render_template(
+        "moderation/bulk_preview.html",
+        form=form,
+        planned=planned,
+        contributions=contributions,
+        minimum=round(_minimum(form) * 100),
+        back=back,
+    )
+
+
+@bp.post("/moderation/suggestion")
+@staff_only
+def accept_suggestion():
+    """Accept a row's best suggestion from the queue, back to the same page."""
+    form = AcceptSuggestionForm()
+    back = _safe_back(form.back.data)
+    suggestion = tagging.find_suggestion(form.accept.data) if form.validate() else None
+    if suggestion is None:
+        flash("Cette suggestion n'existe plus : rechargez la page.", "error")
+        return redirect(back, 303)
+    contribution = _contribution_or_404(suggestion.contribution_id)
+    try:
+        tagging.accept_suggestion(suggestion, actor=current_user, now=utcnow())
+    except tagging.TaggingError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(back, 303)
+    schedule_refresh(contribution.meeting.scheme_id)
+    db.session.commit()
+    flash(f"Suggestion acceptée pour la contribution n° {contribution.id}.", "success")
     return redirect(back, 303)

@@ -1,7 +1,6 @@
 """Moderation forms: decisions, tags, merges, bulk actions and participants' reports."""
 
 from wtforms import (
-    DecimalField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -104,12 +103,22 @@ class BulkForm(BaseForm):
     reason = SelectField(
         "Motif (rejet)", choices={"": "— Choisir —", **REJECTION_REASONS}, validators=[Optional()]
     )
-    minimum = DecimalField(
-        "Seuil de confiance (suggestions)",
-        places=2,
-        default=0.5,
-        validators=[Optional(), NumberRange(0, 1, "Un seuil entre 0 et 1, par exemple 0,5.")],
+    minimum = IntegerField(
+        "Seuil de confiance des suggestions (%)",
+        default=80,
+        validators=[Optional(), NumberRange(0, 100, "Un seuil entre 0 et 100 %%, par exemple 80.")],
     )
+    # Accepting suggestions shows what it will do first; the preview's button confirms
+    # exactly the suggestions it listed.
+    confirm = HiddenField()
+    suggestions = SelectMultipleField(coerce=small_int, validate_choice=False)
+    back = HiddenField()
+
+
+class AcceptSuggestionForm(BaseForm):
+    """Accept one suggestion from the queue's list, then go back to the same page."""
+
+    accept = IntegerField(validators=[required("Suggestion manquante."), NumberRange(1, MAX_ID)])
     back = HiddenField()
 
 

@@ -31,7 +31,7 @@ from consult.contributions.models import (
 from consult.contributions.services import Page
 from consult.extensions import db
 from consult.moderation.models import Report
-from consult.tagging.models import ContributionTag
+from consult.tagging.models import ContributionTag, TagSuggestion
 
 PER_PAGE = 25
 SEARCH_MAX_LENGTH = 200
@@ -210,6 +210,7 @@ class QueueRow:
 
     contribution: Contribution
     tags: list[ContributionTag]
+    suggestion: TagSuggestion | None = None  # the best one not applied yet
 
     @property
     def themes(self) -> list:
@@ -235,6 +236,24 @@ def _tags_by_contribution(ids: list[int]) -> dict[int, list[ContributionTag]]:
     return grouped
 
 
+def _best_suggestions(tags: dict[int, list[ContributionTag]]) -> dict[int, TagSuggestion]:
+    """Each contribution's best suggestion whose theme or fiche it does not carry yet."""
+    if not tags:
+        return {}
+    rows = db.session.scalars(
+        sa.select(TagSuggestion)
+        .where(TagSuggestion.contribution_id.in_(list(tags)))
+        .options(selectinload(TagSuggestion.theme), selectinload(TagSuggestion.fiche))
+        .order_by(TagSuggestion.score.desc(), TagSuggestion.id)
+    ).all()
+    applied = {(t.contribution_id, t.theme_id, t.fiche_id) for row in tags.values() for t in row}
+    best: dict[int, TagSuggestion] = {}
+    for row in rows:
+        if (row.contribution_id, row.theme_id, row.fiche_id) not in applied:
+            best.setdefault(row.contribution_id, row)
+    return best
+
+
 def count(filters: QueueFilters) -> int:
     """How many contributions match (a count on ``contributions`` alone)."""
     query = sa.select(sa.func.count()).select_from(Contribution).where(*conditions(filters))
@@ -257,7 +276,8 @@ def queue_page(filters: QueueFilters, page: int = 1, per_page: int = PER_PAGE) -
         .offset((page - 1) * per_page)
     ).all()
     tags = _tags_by_contribution([c.id for c in contributions])
-    items = [QueueRow(c, tags[c.id]) for c in contributions]
+    best = _best_suggestions(tags)
+    items = [QueueRow(c, tags[c.id], best.get(c.id)) for c in contributions]
     return Page(items=items, number=page, total=count(filters), per_page=per_page)
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from consult.analysis.suggest import Label, Suggester
+from consult.analysis.suggest import Label, Suggester, out_of_fold
 from consult.contributions.models import Contribution
 from consult.extensions import db
 from consult.meetings.models import Meeting
@@ -13,8 +13,10 @@ from consult.moderation import services as moderation
 from consult.schemes.models import Fiche, Scheme, Theme
 from consult.tagging.models import ContributionTag, TagSuggestion
 
-MAX_EXAMPLES = 200  # per label: enough to learn, bounded so a job stays quick
-THEME_EXAMPLE_WEIGHT = 1.0
+MAX_EXAMPLES = 200  # per label: enough to learn, bounded so a model builds quickly
+# Theme texts are bare titles: what facilitators decided weighs more there
+# (5-fold cross-validation, Savoie dev set: learned theme top-1 0.60 → 0.61).
+THEME_LEARNED_WEIGHT = 1.0
 # Weak but often right: moderators see the score; bulk acceptance has its own threshold.
 SUGGESTION_FLOOR = 0.01
 
@@ -126,10 +128,18 @@ def _examples(column, scheme_id: int) -> dict[int, list[str]]:
 
 
 def fiche_text(fiche: Fiche) -> str:
-    """The words of a fiche a contribution can match: title, objectives, actions, indicators."""
-    parts = [fiche.title, fiche.policy, *fiche.objectives, *fiche.context]
+    """The words of a fiche a contribution can match: title, constats, objectives,
+    actions, indicators. The title counts twice: it says what the fiche is about."""
+    parts = [fiche.title, fiche.title, fiche.policy, *fiche.objectives, *fiche.context]
+    parts += fiche.implementation
     parts += [a.title for a in fiche.actions] + [i.label for i in fiche.indicators]
     return " ".join(p for p in parts if p)
+
+
+def _suggester(labels: list[Label], learned_weight: float = 1.0) -> Suggester:
+    """A suggester whose scores are calibrated on out-of-fold scores of the tags set."""
+    calibration = out_of_fold(labels, learned_weight=learned_weight)
+    return Suggester(labels, calibration=calibration, learned_weight=learned_weight)
 
 
 def build_suggesters(scheme: Scheme) -> dict[str, Suggester]:
@@ -138,20 +148,25 @@ def build_suggesters(scheme: Scheme) -> dict[str, Suggester]:
     fiche_examples = _examples(ContributionTag.fiche_id, scheme.id)
     suggesters = {}
     if scheme.themes:
-        # Theme texts are often bare titles: moderators' decisions weigh more there
-        # (bench/tagging_quality.py: learned theme top-3 0.69 → 0.79 on the Savoie dev set).
-        suggesters["theme"] = Suggester(
-            [
-                Label(str(t.id), f"{t.title} {t.description}", theme_examples.get(t.id, []))
-                for t in scheme.themes
-            ],
-            example_weight=THEME_EXAMPLE_WEIGHT,
-        )
+        themes = [
+            Label(str(t.id), f"{t.title} {t.description}", theme_examples.get(t.id, []))
+            for t in scheme.themes
+        ]
+        suggesters["theme"] = _suggester(themes, THEME_LEARNED_WEIGHT)
     if scheme.fiches:
-        suggesters["fiche"] = Suggester(
-            [Label(str(f.id), fiche_text(f), fiche_examples.get(f.id, [])) for f in scheme.fiches]
-        )
+        fiches = [
+            Label(str(f.id), fiche_text(f), fiche_examples.get(f.id, [])) for f in scheme.fiches
+        ]
+        suggesters["fiche"] = _suggester(fiches)
     return suggesters
+
+
+def _applied(contribution: Contribution) -> dict[str, set[str]]:
+    """Keys of the themes and fiches already on the contribution (never suggested again)."""
+    applied: dict[str, set[str]] = {"theme": set(), "fiche": set()}
+    for tag in tags_of(contribution):
+        applied[tag.target].add(str(tag.theme_id or tag.fiche_id))
+    return applied
 
 
 def store_suggestions(
@@ -161,9 +176,12 @@ def store_suggestions(
     db.session.execute(
         sa.delete(TagSuggestion).where(TagSuggestion.contribution_id == contribution.id)
     )
-    stored = []
+    stored, applied = [], _applied(contribution)
     for target, suggester in suggesters.items():
-        for s in suggester.suggest(contribution.body, top=top, minimum=SUGGESTION_FLOOR):
+        found = suggester.suggest(
+            contribution.body, top=top, minimum=SUGGESTION_FLOOR, exclude=applied[target]
+        )
+        for s in found:
             row = TagSuggestion(
                 contribution_id=contribution.id,
                 score=s.score,
@@ -179,30 +197,70 @@ def store_suggestions(
 
 
 def suggestions_of(contribution: Contribution) -> list[TagSuggestion]:
-    """Stored suggestions, best first."""
-    return db.session.scalars(
+    """Stored suggestions not applied yet, best first.
+
+    Each carries ``rank``, its place among all stored suggestions: accepting one
+    leaves the others' numbers (and keyboard keys) as they were.
+    """
+    stored = db.session.scalars(
         sa.select(TagSuggestion)
         .where(TagSuggestion.contribution_id == contribution.id)
-        .order_by(TagSuggestion.score.desc())
+        .order_by(TagSuggestion.score.desc(), TagSuggestion.id)
     ).all()
+    applied = _applied(contribution)
+    pending = []
+    for rank, suggestion in enumerate(stored, 1):
+        suggestion.rank = rank
+        target = "theme" if suggestion.theme_id else "fiche"
+        if str(suggestion.theme_id or suggestion.fiche_id) not in applied[target]:
+            pending.append(suggestion)
+    return pending
+
+
+def find_suggestion(suggestion_id: int | None) -> TagSuggestion | None:
+    """A stored suggestion by id (None when a refresh replaced it)."""
+    return db.session.get(TagSuggestion, suggestion_id) if suggestion_id else None
+
+
+def accept_suggestion(suggestion: TagSuggestion, *, actor, now: datetime) -> ContributionTag:
+    """Turn one suggestion into a tag on its contribution (idempotent)."""
+    contribution = db.session.get(Contribution, suggestion.contribution_id)
+    target = {"theme": suggestion.theme} if suggestion.theme_id else {"fiche": suggestion.fiche}
+    return add_tag(contribution, **target, actor=actor, from_suggestion=True, now=now)
+
+
+def planned_acceptances(
+    contributions: list[Contribution], *, minimum: float
+) -> list[tuple[Contribution, TagSuggestion]]:
+    """What bulk acceptance would do: each suggestion scoring ≥ ``minimum``, not applied."""
+    return [
+        (contribution, s)
+        for contribution in contributions
+        for s in suggestions_of(contribution)
+        if s.score >= minimum
+    ]
 
 
 def accept_suggestions(
-    contributions: list[Contribution], *, minimum: float, actor, now: datetime
+    contributions: list[Contribution],
+    *,
+    minimum: float,
+    actor,
+    now: datetime,
+    only: set[int] | None = None,
 ) -> int:
-    """Bulk: turn every suggestion scoring ≥ ``minimum`` into a tag. Returns tags added."""
+    """Bulk: turn every suggestion scoring ≥ ``minimum`` into a tag. Returns tags added.
+
+    :param only: the suggestion ids a preview showed; others (a refresh replaced
+        them since) are left alone.
+    """
     added = 0
-    for contribution in contributions:
-        for s in suggestions_of(contribution):
-            if s.score >= minimum:
-                before = len(tags_of(contribution))
-                add_tag(
-                    contribution,
-                    theme=s.theme,
-                    fiche=s.fiche,
-                    actor=actor,
-                    from_suggestion=True,
-                    now=now,
-                )
-                added += len(tags_of(contribution)) - before
+    for contribution, s in planned_acceptances(contributions, minimum=minimum):
+        if only is not None and s.id not in only:
+            continue
+        before = len(tags_of(contribution))
+        add_tag(
+            contribution, theme=s.theme, fiche=s.fiche, actor=actor, from_suggestion=True, now=now
+        )
+        added += len(tags_of(contribution)) - before
     return added

@@ -10,6 +10,7 @@ from tests.factories import FIXTURES, load_fixture
 
 SCHEME = FIXTURES / "savoie.json"
 LINE = re.compile(r"^(cold|learned) (theme|fiche) (top1|top3) \d\.\d\d$")
+CALIBRATION = re.compile(r"^calibration fiche 0\.\d precision \d\.\d\d share \d\.\d\d$")
 WORD = "zorglub"  # in no scheme text: only learning can tie it to a fiche
 
 
@@ -32,7 +33,9 @@ def _run(capsys, labelled, train=None) -> dict[str, float]:
     argv = ["--scheme", str(SCHEME), "--labelled", labelled]
     assert main([*argv, "--train", train] if train else argv) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert all(LINE.match(line) for line in lines), lines
+    figures = [line for line in lines if not CALIBRATION.match(line)]
+    assert all(LINE.match(line) for line in figures), lines
+    lines = figures
     return {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in lines}
 
 
@@ -135,3 +138,31 @@ def test_a_missing_file_stops_with_a_french_message(tmp_path, capsys):
 )
 def test_labels_are_normalised(value, expected):
     assert normalise(value) == expected
+
+
+def test_learned_figures_come_with_one_calibration_line_per_band(tmp_path, capsys):
+    items = _titled_items(6)
+    labelled = _write(tmp_path / "test.jsonl", items)
+
+    assert main(["--scheme", str(SCHEME), "--labelled", labelled, "--folds", "2"]) == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    keys = [line.rsplit(" ", 1)[0] for line in lines if LINE.match(line)]
+    bands = [line for line in lines if CALIBRATION.match(line)]
+    assert keys[4:] == [
+        "learned theme top1",
+        "learned theme top3",
+        "learned fiche top1",
+        "learned fiche top3",
+    ]
+    assert bands
+    assert len(keys) + len(bands) == len(lines)
+    shares = [float(line.rsplit(" ", 1)[1]) for line in bands]
+    assert abs(sum(shares) - 1.0) < 0.02  # every item's best suggestion is in one band
+
+
+def test_one_fold_is_refused(tmp_path, capsys):
+    labelled = _write(tmp_path / "test.jsonl", _titled_items(2))
+
+    assert main(["--scheme", str(SCHEME), "--labelled", labelled, "--folds", "1"]) == 2
+    assert "au moins 2 plis" in capsys.readouterr().err

@@ -225,9 +225,16 @@ def test_bulk_accepts_suggestions_above_the_threshold(client, facilitator, meeti
             TagSuggestion(contribution_id=contribution.id, score=score, words=["ehpad"], **target)
         )
     db.session.flush()
+    planned = db.session.scalars(sa.select(TagSuggestion.id).where(TagSuggestion.score > 0.5))
     client.post(
         "/moderation/lot",
-        data={"ids": [contribution.id], "action": "accept_suggestions", "minimum": "0.5"},
+        data={
+            "ids": [contribution.id],
+            "action": "accept_suggestions",
+            "minimum": "50",
+            "confirm": "1",
+            "suggestions": list(planned),
+        },
     )
     tags = db.session.scalars(sa.select(ContributionTag)).all()
     assert [(t.fiche_id, t.from_suggestion) for t in tags] == [(fiche.id, True)]

@@ -375,7 +375,8 @@ def test_a_page_loads_in_a_fixed_number_of_queries(db, add, scheme, make_territo
     showing = _statements(db, lambda: _show(pages[0]))
     assert len(pages[0].items) == n
     assert all(isinstance(row, QueueRow) and len(row.tags) == 2 for row in pages[0].items)
-    assert len(loading) == 8  # rows, meetings, territories, publics, tags, themes, fiches, count
+    # rows, meetings, territories, publics, tags, themes, fiches, best suggestions, count
+    assert len(loading) == 9
     assert showing == []
 
 

@@ -1,0 +1,60 @@
+"""The issue's five contributions, against the Savoie scheme, from its text alone."""
+
+import pytest
+
+from consult.core.db import utcnow
+from consult.tagging.services import build_suggesters, store_suggestions, suggestions_of
+
+# (text, fiches accepted first or second, a word that must justify it, a word that must not)
+EXAMPLES = [
+    (
+        "J'ai déposé un dossier à la MDPH pour ma fille il y a six mois, j'ai appelé trois "
+        "fois et personne ne m'a rappelée.",
+        {"31", "32"},
+        "MDPH",
+        "personne",
+    ),
+    (
+        "Il faudrait plus de places d'accueil de jour et de répit pour les aidants, ma mère "
+        "a Alzheimer et je suis épuisée.",
+        {"9"},
+        "aidant",
+        "accueil",
+    ),
+    (
+        "Les jeunes retraités isolés dans les villages n'ont plus de lien social depuis la "
+        "fermeture du café.",
+        {"24", "25"},
+        "personne âgée",
+        "jeunes",
+    ),
+    (
+        "Les courriers du Département devraient être écrits en langage simple, je ne "
+        "comprends rien à l'administration.",
+        {"31", "32"},
+        "accès aux droits",
+        "administration",
+    ),
+    (
+        "Je touche le RSA depuis deux ans et mon référent ne m'a jamais proposé de formation.",
+        {"23"},
+        "RSA",
+        "ans",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "fiches", "why", "never"), EXAMPLES)
+def test_issue_examples_get_the_right_fiche_with_words_that_justify_it(
+    db, make_scheme, make_meeting, make_contribution, text, fiches, why, never
+):
+    meeting = make_meeting(scheme=make_scheme())
+    contribution = make_contribution(meeting=meeting, body=text)
+    store_suggestions(contribution, build_suggesters(meeting.scheme), now=utcnow())
+
+    found = [s for s in suggestions_of(contribution) if s.fiche_id]
+    numbers = [s.fiche.number for s in found]
+    right = next(s for s in found[:2] if s.fiche.number in fiches)
+    assert set(numbers[:2]) & fiches, numbers
+    assert why in right.words
+    assert all(never not in s.words for s in found)

@@ -1,0 +1,123 @@
+"""Suggestions on the desk: best one per queue row, accepted from the list, bulk preview."""
+
+import pytest
+import sqlalchemy as sa
+from markupsafe import escape
+
+from consult.tagging.models import ContributionTag, TagSuggestion
+
+
+@pytest.fixture
+def facilitator(make_user, login):
+    user = make_user(role="facilitator")
+    login(user)
+    return user
+
+
+@pytest.fixture
+def suggested(db, make_scheme, make_meeting, make_contribution):
+    """A pending contribution with a fiche suggested at 90 % and a theme at 20 %."""
+    meeting = make_meeting(scheme=make_scheme(), status="open")
+    contribution = make_contribution(
+        meeting=meeting, body="Du répit pour les aidants", status="pending"
+    )
+    fiche, theme = meeting.scheme.fiches[8], meeting.scheme.themes[12]
+    rows = [
+        TagSuggestion(
+            contribution_id=contribution.id, score=0.9, words=["aidant"], fiche_id=fiche.id
+        ),
+        TagSuggestion(
+            contribution_id=contribution.id, score=0.2, words=["répit"], theme_id=theme.id
+        ),
+    ]
+    db.session.add_all(rows)
+    db.session.commit()
+    return contribution, rows
+
+
+def _tags(db):
+    return db.session.scalars(sa.select(ContributionTag).order_by(ContributionTag.id)).all()
+
+
+def test_queue_shows_each_rows_best_suggestion_as_a_percentage(client, facilitator, suggested):
+    contribution, (fiche_row, _theme_row) = suggested
+
+    page = client.get("/moderation/").text
+
+    assert f"Fiche {fiche_row.fiche.number} : " in page
+    assert "90 %" in page
+    assert f'form="suggestion-{fiche_row.id}"' in page
+    assert "car : aidant" in page
+
+
+def test_accepting_from_the_list_tags_and_returns_to_the_queue(db, client, facilitator, suggested):
+    contribution, (fiche_row, theme_row) = suggested
+
+    response = client.post(
+        "/moderation/suggestion", data={"accept": fiche_row.id, "back": "/moderation/?page=1"}
+    )
+
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/moderation/?page=1")
+    assert [(t.fiche_id, t.from_suggestion) for t in _tags(db)] == [(fiche_row.fiche_id, True)]
+    page = client.get("/moderation/").text
+    assert f'form="suggestion-{theme_row.id}"' in page  # the next best, not the applied one
+    assert f'form="suggestion-{fiche_row.id}"' not in page
+
+
+def test_accepting_a_vanished_suggestion_says_so(db, client, facilitator, suggested):
+    response = client.post("/moderation/suggestion", data={"accept": 999999}, follow_redirects=True)
+
+    assert "existe plus : rechargez la page" in response.text
+    assert _tags(db) == []
+
+
+def test_review_page_keeps_numbers_after_one_is_accepted(db, client, facilitator, suggested):
+    contribution, (fiche_row, theme_row) = suggested
+    client.post("/moderation/suggestion", data={"accept": fiche_row.id})
+
+    page = client.get(f"/moderation/{contribution.id}").text
+
+    assert '<li value="2">' in page
+    assert 'data-key="2"' in page
+    assert 'data-key="1"' not in page
+
+
+def test_bulk_accept_previews_before_writing_then_writes_what_it_showed(
+    db, client, facilitator, suggested
+):
+    contribution, (fiche_row, _theme_row) = suggested
+    data = {"ids": [contribution.id], "action": "accept_suggestions", "minimum": "80"}
+
+    preview = client.post("/moderation/lot", data=data)
+
+    assert preview.status_code == 200
+    assert "encore enregistré" in preview.text
+    assert escape(f"Fiche {fiche_row.fiche.number} : {fiche_row.fiche.title}") in preview.text
+    assert f'name="suggestions" value="{fiche_row.id}"' in preview.text
+    assert _tags(db) == []
+
+    client.post("/moderation/lot", data={**data, "confirm": "1", "suggestions": [fiche_row.id]})
+
+    assert [(t.fiche_id, t.from_suggestion) for t in _tags(db)] == [(fiche_row.fiche_id, True)]
+
+
+def test_bulk_confirm_skips_suggestions_the_preview_did_not_show(
+    db, client, facilitator, suggested
+):
+    contribution, (fiche_row, _theme_row) = suggested
+    data = {"ids": [contribution.id], "action": "accept_suggestions", "minimum": "10"}
+
+    client.post("/moderation/lot", data={**data, "confirm": "1", "suggestions": [fiche_row.id]})
+
+    assert [t.fiche_id for t in _tags(db)] == [fiche_row.fiche_id]
+
+
+def test_bulk_threshold_over_100_is_refused(db, client, facilitator, suggested):
+    contribution, _rows = suggested
+    data = {"ids": [contribution.id], "action": "accept_suggestions", "minimum": "150"}
+
+    response = client.post("/moderation/lot", data=data, follow_redirects=True)
+
+    assert "vérifiez le seuil" in response.text
+    assert _tags(db) == []
