@@ -155,6 +155,9 @@ RULES: dict[str, Rule] = {
     "site.accessibility": Rule("/accessibilite", PUBLIC),
     "site.privacy": Rule("/donnees-personnelles", PUBLIC),
     "site.admin_home": Rule("/admin/", STAFF),
+    "site.todo": Rule(
+        "/a-faire", STAFF, note="La page « à faire » de l'équipe, après la connexion."
+    ),
     "site.settings": Rule(
         "/admin/apparence", ADMIN, GET_POST, note="Logo PNG ou JPEG, 512 Ko au plus."
     ),
@@ -311,6 +314,18 @@ RULES: dict[str, Rule] = {
         POST,
         note="Rencontre ouverte ou close seulement (422 sinon).",
     ),
+    "meetings.minutes": Rule(
+        "/rencontres/<int:meeting_id>/releve",
+        STAFF,
+        POST,
+        note="Corriger le relevé d'une rencontre ; chaque version remplacée est gardée.",
+    ),
+    "meetings.results": Rule(
+        "/rencontres/<int:meeting_id>/resultats",
+        PUBLIC,
+        note="Rencontre close ou archivée : ce qui a été dit et décidé ; sinon, sa page.",
+        variants=ON_DRAFT_MEETING,
+    ),
     "meetings.close": Rule(
         "/rencontres/<int:meeting_id>/cloture",
         STAFF,
@@ -340,6 +355,11 @@ RULES: dict[str, Rule] = {
     ),
     "contributions.track": Rule(
         "/suivi", PUBLIC, GET_POST, note="Le code de suivi tient lieu d'autorisation."
+    ),
+    "contributions.track_link": Rule(
+        "/suivi/<string(maxlength=20):code>",
+        PUBLIC,
+        note="Le code de suivi dans le lien (page à garder en favori) tient lieu d'autorisation.",
     ),
     "contributions.download_data": Rule(
         "/suivi/donnees",
@@ -429,6 +449,9 @@ RULES: dict[str, Rule] = {
         "/moderation/campagne", STAFF, POST, note="Contributions d'une même rencontre seulement."
     ),
     "merges.undo_campaign": Rule("/moderation/<int:contribution_id>/annuler-campagne", STAFF, POST),
+    "desk.accept_suggestion": Rule(
+        "/moderation/suggestion", STAFF, POST, note="Accepter la meilleure suggestion d'une ligne."
+    ),
     "desk.bulk": Rule("/moderation/lot", STAFF, POST, note="1 000 contributions au plus."),
     "moderation.audit_log": Rule("/admin/journal-moderation", ADMIN),
     "moderation.merge_identical_contributions": Rule(

@@ -336,6 +336,7 @@ class World:
             return self.contribution.id
         specific = {
             ("schemes.fiche", "number"): lambda: self.scheme.fiches[0].number,
+            ("contributions.track_link", "code"): lambda: self.contribution.receipt_code,
             ("accounts.reset_password", "token"): lambda: self.reset_token,
             ("accounts.accept_invitation", "token"): lambda: self.invitation_token,
             ("synthesis.export", "kind"): lambda: "json",
