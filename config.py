@@ -106,6 +106,8 @@ class Config:
     JOB_RETRIES = _env_int("CONSULT_JOB_RETRIES", 3)
     # Branding, publics and territories: kept this many seconds by each process.
     REFERENCE_CACHE_SECONDS = _env_int("CONSULT_REFERENCE_CACHE_SECONDS", 30)
+    # Public pages' figures (core/cache.py): refreshed at each publication or decision.
+    PUBLIC_FIGURES_SECONDS = _env_int("CONSULT_PUBLIC_FIGURES_SECONDS", 600)
     SECURITY_LOG_RETENTION_DAYS = _env_int("CONSULT_SECURITY_LOG_DAYS", 365)
     # Masked originals and pseudonyms are erased this many days after the contribution.
     RETENTION_DAYS = _env_int("CONSULT_RETENTION_DAYS", 365)
@@ -144,6 +146,7 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     REFERENCE_CACHE_SECONDS = 0  # each test sees its own publics, territories and branding
+    PUBLIC_FIGURES_SECONDS = 0  # rolled-back tests reuse ids: tests switch it on themselves
     # CSRF is switched back on by the tests that check it (tests/test_csrf.py).
     WTF_CSRF_ENABLED = False
     SERVER_NAME = None

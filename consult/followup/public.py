@@ -45,15 +45,17 @@ def meeting(meeting_id: int):
     found = get_or_404(db.session, Meeting, meeting_id)
     if not can_view_meeting(current_user, found):
         abort(404)
-    ids = tracing.meeting_ids(found)
+    figures = tracing.meeting_figures(found)
     return render_template(
         "suite/meeting.html",
         meeting=found,
         participant_types=PARTICIPANT_TYPES,
-        page=tracing.traced_page(ids, _page_number()),
-        outcomes=tracing.outcomes(ids),
+        page=tracing.traced_page(
+            tracing.meeting_ids(found), _page_number(), figures.outcomes.total
+        ),
+        outcomes=figures.outcomes,
         syntheses=tracing.meeting_syntheses(found),
-        fiches=tracing.public_fiches_answering(ids),
+        fiches=tracing.fiches_by_id(figures.fiche_ids),
         fiche_statuses=FICHE_STATUSES,
     )
 
@@ -62,14 +64,14 @@ def meeting(meeting_id: int):
 def theme(theme_id: int):
     """One theme: the contributions tagged with it, and the fiches that answer them."""
     found = get_or_404(db.session, Theme, theme_id)
-    ids = tracing.theme_ids(found)
+    figures = tracing.theme_figures(found)
     return render_template(
         "suite/theme.html",
         theme=found,
-        page=tracing.traced_page(ids, _page_number()),
-        outcomes=tracing.outcomes(ids),
+        page=tracing.traced_page(tracing.theme_ids(found), _page_number(), figures.outcomes.total),
+        outcomes=figures.outcomes,
         syntheses=tracing.theme_syntheses(found),
-        fiches=tracing.theme_fiches(found),
+        fiches=tracing.fiches_by_id(figures.fiche_ids),
         fiche_statuses=FICHE_STATUSES,
     )
 
@@ -86,7 +88,9 @@ def fiche(fiche_id: int):
         scheme=found.scheme,
         adopted_on=tracing.adopted_on(found),
         ideas=fiche_ideas(found),
-        page=tracing.traced_page(tracing.fiche_ids(found), _page_number()),
+        page=tracing.traced_page(
+            tracing.fiche_ids(found), _page_number(), tracing.fiche_total(found)
+        ),
         fiche_statuses=FICHE_STATUSES,
         action_statuses=ACTION_STATUSES,
     )
