@@ -44,7 +44,9 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY") or os.environ.get("CONSULT_SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _normalise_db_url(_database_url())
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Pooled connections are replaced after a few minutes rather than pinged before each
+    # checkout (a round trip per request); a connection cut meanwhile fails one query.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": _env_int("CONSULT_DB_POOL_RECYCLE", 300)}
     REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get("CONSULT_REDIS_URL")
     INSTANCE_DIR = INSTANCE_DIR
     UPLOAD_DIR = INSTANCE_DIR / "uploads"
@@ -92,7 +94,9 @@ class Config:
 
     JOBS_INLINE = not REDIS_URL
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
+    # Each limit costs one Redis round trip (flask-limiter hits them one by one, no
+    # batching); the X-RateLimit headers would cost two more per request: off.
+    RATELIMIT_HEADERS_ENABLED = False
     # Redis down for a moment: count in memory rather than refuse every participant (500).
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Anonymous posting, per browser (and, more loosely, per IP: a whole room
