@@ -110,8 +110,9 @@ class Config:
     JOB_RETRIES = _env_int("CONSULT_JOB_RETRIES", 3)
     # Branding, publics and territories: kept this many seconds by each process.
     REFERENCE_CACHE_SECONDS = _env_int("CONSULT_REFERENCE_CACHE_SECONDS", 30)
-    # Public pages' figures (core/cache.py): refreshed at each publication or decision.
-    PUBLIC_FIGURES_SECONDS = _env_int("CONSULT_PUBLIC_FIGURES_SECONDS", 600)
+    # Public pages' figures (core/cache.py): refreshed at each publication or decision,
+    # and at least this often for any other change.
+    PUBLIC_FIGURES_SECONDS = _env_int("CONSULT_PUBLIC_FIGURES_SECONDS", 120)
     SECURITY_LOG_RETENTION_DAYS = _env_int("CONSULT_SECURITY_LOG_DAYS", 365)
     # Masked originals and pseudonyms are erased this many days after the contribution.
     RETENTION_DAYS = _env_int("CONSULT_RETENTION_DAYS", 365)

@@ -16,8 +16,8 @@ Which syntheses "cover" a meeting or a theme is kept simple:
 The figures of the public pages (how many contributions, how many answered, which
 fiches answer them) cost counts over every contribution: they are kept by
 ``core.cache.public_figures`` until a contribution is published or changed, a decision
-recorded, a fiche or a meeting changed (``_WATCHED``), and pages read only the page
-of contributions they show.
+recorded, a fiche, a meeting or a synthesis changed (``watch_public_figures`` below),
+and pages read only the page of contributions they show.
 """
 
 from collections import Counter
@@ -32,7 +32,7 @@ from consult.contributions.services import PER_PAGE, Page
 from consult.core.cache import public_figures, watch_public_figures
 from consult.extensions import db
 from consult.meetings.models import Meeting
-from consult.schemes.models import Fiche, Scheme, Theme
+from consult.schemes.models import Action, Fiche, Scheme, Territory, Theme
 from consult.synthesis.models import Synthesis, SynthesisVersion
 from consult.tagging.models import ContributionTag
 from consult.workgroups.models import (
@@ -40,6 +40,7 @@ from consult.workgroups.models import (
     PUBLIC_FICHE_STATUSES,
     Decision,
     FicheContribution,
+    FicheIdea,
     FicheStatusChange,
     WorkingGroup,
 )
@@ -69,8 +70,24 @@ EASY_SENTENCES = {
 WAITING = "Pas encore de réponse : les groupes de travail étudient les contributions."
 WAITING_EASY = "Votre idée est en train d'être lue. Vous aurez une réponse plus tard."
 
-# A commit writing one of these refreshes the public figures (core.cache).
-watch_public_figures(Decision, Fiche, FicheContribution, ContributionTag, Meeting, WorkingGroup)
+# A commit writing one of these refreshes the public figures and pages (core.cache);
+# any other change shows within PUBLIC_FIGURES_SECONDS.
+watch_public_figures(
+    Decision,
+    Fiche,
+    Action,
+    FicheIdea,
+    FicheContribution,
+    FicheStatusChange,
+    ContributionTag,
+    Meeting,
+    Scheme,
+    Theme,
+    Territory,
+    Synthesis,
+    SynthesisVersion,
+    WorkingGroup,
+)
 watch_public_figures(Contribution, new_only_if=lambda c: c.status == "published")
 
 

@@ -112,3 +112,15 @@ def test_a_new_contribution_waiting_for_moderation_keeps_the_figures(
     _quiet_decision(db, world.waiting)
     db.session.commit()
     assert _figures(client, url) == before, "nothing public changed: no refresh"
+
+
+def test_a_kept_page_is_still_refused_to_who_may_not_see_it(
+    client, login, make_meeting, make_user, world, db
+):
+    draft = make_meeting(scheme=world.scheme, status="draft", title="Rencontre en préparation")
+    db.session.commit()
+    url = f"/suite/rencontres/{draft.id}"
+    login(make_user(role="facilitator"))
+    assert "Rencontre en préparation" in client.get(url).get_data(as_text=True)
+    client.post("/deconnexion")
+    assert client.get(url).status_code == 404, "the kept body is never served unchecked"
