@@ -41,6 +41,8 @@ import argparse
 import os
 import re
 import secrets
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -61,7 +63,37 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.durability import Service, _free_port  # noqa: E402
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Service:
+    """One process group the bench starts and stops (gunicorn, the worker)."""
+
+    def __init__(self, name: str, argv: list[str], env: dict, logdir: Path):
+        self.argv, self.env, self.log_path = argv, env, logdir / f"{name}.log"
+        self.proc = None
+
+    def start(self) -> None:
+        with open(self.log_path, "a", encoding="utf-8") as log:
+            self.proc = subprocess.Popen(  # noqa: S603 - our own commands
+                self.argv, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(5)
+
 
 HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>', re.I)
 ATTR = re.compile(r'(name|value)="([^"]*)"')
