@@ -388,12 +388,15 @@ def main() -> None:
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
     parser.add_argument("--meeting", type=int)
     parser.add_argument("--participants", type=int, default=50)
-    parser.add_argument("--per-participant", type=int, default=20)
+    parser.add_argument(
+        "--per-participant", type=int, help="posts per participant (per round): 20, --compare 5"
+    )
     parser.add_argument("--rounds", type=int, default=3, help="--compare: rounds per app")
     parser.add_argument("--drain-timeout", type=float, default=900.0)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--database-url", help="PostgreSQL URL, to count stored rows")
     args = parser.parse_args()
+    args.per_participant = args.per_participant or (5 if args.compare else 20)
     if args.compare:
         if not args.database_url:
             parser.error("--compare needs --database-url (a scratch database, recreated)")
