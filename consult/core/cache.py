@@ -82,6 +82,9 @@ def rendered_file(family: str, key: str, render: Callable[[], bytes]) -> bytes:
 # --- Public figures -----------------------------------------------------------------------
 
 GENERATION_KEY = "consult:public-figures:generation"
+# Bodies of pages are kept too (tens of Ko each): a crawler walking every page of every
+# meeting must not grow a process without bound; the oldest entries go first.
+MAX_ENTRIES = 500
 _STALE = "consult_public_figures_stale"
 _WATCHED: set[type] = set()
 _NEW_ONLY_IF: dict[type, Callable[[object], bool]] = {}
@@ -152,7 +155,11 @@ def public_figures(key: Hashable, compute: Callable[[], object]) -> object:
     if hit is not None and hit[0] == generation and now - hit[1] < ttl:
         return hit[2]
     value = compute()
-    store.entries[key] = (generation, now, value)
+    with store.lock:
+        store.entries.pop(key, None)
+        store.entries[key] = (generation, now, value)
+        while len(store.entries) > MAX_ENTRIES:
+            del store.entries[next(iter(store.entries))]
     return value
 
 

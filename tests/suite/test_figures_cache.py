@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
+from consult.core import cache
 from consult.moderation.services import publish
 from consult.workgroups import decisions
 from consult.workgroups.models import Decision, WorkingGroup
@@ -124,3 +125,10 @@ def test_a_kept_page_is_still_refused_to_who_may_not_see_it(
     assert "Rencontre en préparation" in client.get(url).get_data(as_text=True)
     client.post("/deconnexion")
     assert client.get(url).status_code == 404, "the kept body is never served unchecked"
+
+
+def test_a_crawler_cannot_grow_the_kept_pages_without_bound(app, client, world, monkeypatch):
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
+    for number in range(1, 8):
+        assert client.get(f"/suite/rencontres/{world.meeting.id}?page={number}").status_code == 200
+    assert len(cache.figures_store(app).entries) == 3
