@@ -132,3 +132,14 @@ def test_a_crawler_cannot_grow_the_kept_pages_without_bound(app, client, world, 
     for number in range(1, 8):
         assert client.get(f"/suite/rencontres/{world.meeting.id}?page={number}").status_code == 200
     assert len(cache.figures_store(app).entries) == 3
+
+
+def test_kept_bodies_hold_no_token(client, world):
+    """A kept body is served to everyone: a form token in it would be someone else's."""
+    for url in (
+        f"/suite/rencontres/{world.meeting.id}",
+        f"/suite/thematiques/{world.theme.id}",
+    ):
+        html = client.get(url).get_data(as_text=True)
+        assert world.kept.body in html
+        assert "csrf_token" not in html
