@@ -44,7 +44,9 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY") or os.environ.get("CONSULT_SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _normalise_db_url(_database_url())
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Pooled connections are replaced after a few minutes rather than pinged before each
+    # checkout (a round trip per request); a connection cut meanwhile fails one query.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": _env_int("CONSULT_DB_POOL_RECYCLE", 300)}
     REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get("CONSULT_REDIS_URL")
     INSTANCE_DIR = INSTANCE_DIR
     UPLOAD_DIR = INSTANCE_DIR / "uploads"
@@ -92,7 +94,9 @@ class Config:
 
     JOBS_INLINE = not REDIS_URL
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
+    # Each limit costs one Redis round trip (flask-limiter hits them one by one, no
+    # batching); the X-RateLimit headers would cost two more per request: off.
+    RATELIMIT_HEADERS_ENABLED = False
     # Redis down for a moment: count in memory rather than refuse every participant (500).
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Anonymous posting, per browser (and, more loosely, per IP: a whole room
@@ -106,6 +110,9 @@ class Config:
     JOB_RETRIES = _env_int("CONSULT_JOB_RETRIES", 3)
     # Branding, publics and territories: kept this many seconds by each process.
     REFERENCE_CACHE_SECONDS = _env_int("CONSULT_REFERENCE_CACHE_SECONDS", 30)
+    # Public pages' figures (core/cache.py): refreshed at each publication or decision,
+    # and at least this often for any other change.
+    PUBLIC_FIGURES_SECONDS = _env_int("CONSULT_PUBLIC_FIGURES_SECONDS", 120)
     SECURITY_LOG_RETENTION_DAYS = _env_int("CONSULT_SECURITY_LOG_DAYS", 365)
     # Masked originals and pseudonyms are erased this many days after the contribution.
     RETENTION_DAYS = _env_int("CONSULT_RETENTION_DAYS", 365)
@@ -144,6 +151,7 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     REFERENCE_CACHE_SECONDS = 0  # each test sees its own publics, territories and branding
+    PUBLIC_FIGURES_SECONDS = 0  # rolled-back tests reuse ids: tests switch it on themselves
     # CSRF is switched back on by the tests that check it (tests/test_csrf.py).
     WTF_CSRF_ENABLED = False
     SERVER_NAME = None

@@ -11,17 +11,89 @@ CONSULT_ANON_POST_LIMIT_IP raised, as docs/benchmarks.md shows.
 
 Prints contributions/s, latency percentiles of the POSTs and, with
 --database-url, the number of contributions acknowledged vs stored.
+
+Side by side (issue 17):
+
+    python bench/ingest.py --compare --participants 20 \
+        --database-url postgresql://postgres@127.0.0.1:5432/SCRATCH
+
+recreates the scratch database (``flask db upgrade``, ``flask demo load``), starts on
+free ports the platform (gunicorn -w 4, production settings, Redis from --redis-url,
+anonymous limits raised) **with ``flask worker`` running**, and a bare Flask +
+SQLAlchemy app (``bare_app``: a form page, and a POST that inserts and answers with
+the receipt), then drives both with the same participants in interleaved rounds
+(project, bare, project, bare…). Each participant opens the form, posts, and reads the
+receipt (the project's redirect is followed). It checks acknowledged = stored for both
+(and stops otherwise), waits until every suggestion job of the run is finished, and
+prints exactly:
+
+    ingest project 56.2 per_s p95 301 ms
+    ingest bare 188.3 per_s p95 73 ms
+    ingest ratio 0.30
+    ingest suggestions_drained_s 240.0
+
+(``suggestions_drained_s``: seconds from the last project POST until every
+contribution of the run has had its suggestions computed and stored; --drain-timeout
+bounds the wait.)
 """
 
 import argparse
+import os
 import re
+import secrets
+import signal
+import socket
 import statistics
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 import urllib.parse
 import urllib.request
 import uuid
 from http.cookiejar import CookieJar
+from pathlib import Path
+
+import psycopg
+import sqlalchemy as sa
+from flask import Flask, abort, request
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Service:
+    """One process group the bench starts and stops (gunicorn, the worker)."""
+
+    def __init__(self, name: str, argv: list[str], env: dict, logdir: Path):
+        self.argv, self.env, self.log_path = argv, env, logdir / f"{name}.log"
+        self.proc = None
+
+    def start(self) -> None:
+        with open(self.log_path, "a", encoding="utf-8") as log:
+            self.proc = subprocess.Popen(  # noqa: S603 - our own commands
+                self.argv, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(5)
+
 
 HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>', re.I)
 ATTR = re.compile(r'(name|value)="([^"]*)"')
@@ -40,17 +112,21 @@ def _hidden_fields(html: str) -> dict[str, str]:
 class Participant(threading.Thread):
     """One phone: its own cookies, GET the form, POST, follow to the receipt."""
 
-    def __init__(self, base_url, meeting, count, results, lock):
+    def __init__(self, base_url, meeting, count, results, lock, tag="Bench", opener=None):
         super().__init__(daemon=True)
         self.form_url = f"{base_url}/rencontres/{meeting}/contribuer"
-        self.count, self.results, self.lock = count, results, lock
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        self.count, self.results, self.lock, self.tag = count, results, lock, tag
+        self.opener = opener
+        if self.opener is None:
+            self.opener = urllib.request.build_opener(
+                urllib.request.HTTPCookieProcessor(CookieJar())
+            )
 
     def run(self):
         for n in range(self.count):
             html = self.opener.open(self.form_url, timeout=30).read().decode()
             data = _hidden_fields(html)
-            body = f"Bench {uuid.uuid4().hex[:8]} : plus de transports en Maurienne n°{n}"
+            body = f"{self.tag} {uuid.uuid4().hex[:8]} : plus de transports en Maurienne n°{n}"
             data.update(
                 body=body, kind="proposition", author_type="usager", consent="y", territory_id="0"
             )
@@ -68,8 +144,6 @@ class Participant(threading.Thread):
 
 
 def _stored(database_url: str, meeting: int) -> int:
-    import psycopg
-
     with psycopg.connect(database_url) as conn:
         return conn.execute(
             "SELECT count(*) FROM contributions WHERE meeting_id = %s AND body LIKE 'Bench %%'",
@@ -77,14 +151,7 @@ def _stored(database_url: str, meeting: int) -> int:
         ).fetchone()[0]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base-url", default="http://127.0.0.1:8000")
-    parser.add_argument("--meeting", type=int, required=True)
-    parser.add_argument("--participants", type=int, default=50)
-    parser.add_argument("--per-participant", type=int, default=20)
-    parser.add_argument("--database-url", help="PostgreSQL URL, to count stored rows")
-    args = parser.parse_args()
+def simple(args) -> None:
 
     before = _stored(args.database_url, args.meeting) if args.database_url else 0
     results, lock = [], threading.Lock()
@@ -113,6 +180,231 @@ def main() -> None:
     print(f"acknowledged={acknowledged} failed={len(results) - acknowledged}")
     if args.database_url:
         print(f"stored={_stored(args.database_url, args.meeting) - before}")
+
+
+# --- Side by side: the platform (with its worker) and a bare app ---------------------------
+
+BARE_FORM = """<!doctype html><html lang="fr"><body><form method="post">
+<input type="hidden" name="form_key" value="{key}">
+<textarea name="body"></textarea><select name="kind"><option>proposition</option></select>
+<button>Envoyer</button></form></body></html>"""
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def bare_app() -> Flask:
+    """Form page; a POST that inserts (RETURNING) and answers with the receipt."""
+    app = Flask(__name__)
+    url = os.environ["BENCH_BARE_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://")
+    engine = sa.create_engine(url, pool_size=5)
+    insert = sa.text(
+        "INSERT INTO bench_bare_contributions (body, kind, author_type, receipt_code, form_key) "
+        "VALUES (:body, :kind, :author_type, :code, :key) RETURNING id"
+    )
+
+    @app.route("/rencontres/<int:meeting>/contribuer", methods=["GET", "POST"])
+    def contribute(meeting: int):
+        if request.method == "GET":
+            return BARE_FORM.format(key=secrets.token_urlsafe(16))
+        body = request.form.get("body", "").strip()
+        if not body or len(body) > 5000:
+            abort(422)
+        code = "".join(secrets.choice(ALPHABET) for _ in range(10))
+        code = f"{code[:5]}-{code[5:]}"
+        values = {
+            "body": body,
+            "kind": request.form.get("kind", "proposition"),
+            "author_type": request.form.get("author_type", "usager"),
+            "code": code,
+            "key": request.form.get("form_key", ""),
+        }
+        with engine.begin() as conn:
+            conn.execute(insert, values).scalar_one()
+        return f"<p>Merci ! Votre code de suivi : <strong>{code}</strong></p>"
+
+    return app
+
+
+class Platforms:
+    """The scratch database, the platform (gunicorn + flask worker) and the bare app."""
+
+    def __init__(self, args):
+        self.args = args
+        self.tmp = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
+        self.bin = Path(sys.executable).parent
+        self.env = dict(os.environ)
+        self.env.update(
+            DATABASE_URL=args.database_url,
+            REDIS_URL=args.redis_url,
+            SECRET_KEY=secrets.token_hex(32),
+            CONSULT_CONFIG="config.ProductionConfig",
+            CONSULT_SECURE_COOKIES="0",
+            CONSULT_PUBLIC_URL="https://bench.invalid",
+            CONSULT_MAIL_TO_LOG="1",
+            CONSULT_ANON_POST_LIMIT="100000 per minute",
+            CONSULT_ANON_POST_LIMIT_IP="1000000 per minute",
+            CONSULT_INSTANCE_DIR=str(self.tmp / "instance"),
+            BENCH_BARE_DATABASE_URL=args.database_url,
+            FLASK_APP="wsgi",
+            PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        )
+        self.services: list[Service] = []
+
+    def once(self, argv: list[str]) -> None:
+        subprocess.run(argv, env=self.env, cwd=ROOT, check=True, capture_output=True)  # noqa: S603
+
+    def connect(self, database: str | None = None, **kwargs):
+        url = self.args.database_url
+        if database:
+            url = url.rpartition("/")[0] + "/" + database
+        return psycopg.connect(url, **kwargs)
+
+    def prepare(self) -> int:
+        """A fresh scratch database with the demo data; the open meeting's id."""
+        name = self.args.database_url.rpartition("/")[2]
+        with self.connect("postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        for command in (["db", "upgrade"], ["demo", "load"]):
+            self.once([str(self.bin / "flask"), *command])
+        with self.connect() as conn:
+            conn.execute(
+                "CREATE TABLE bench_bare_contributions (id serial PRIMARY KEY, body text NOT NULL, "
+                "kind text, author_type text, receipt_code text UNIQUE, form_key text, "
+                "created_at timestamptz DEFAULT now())"
+            )
+            row = conn.execute(
+                "SELECT id FROM meetings WHERE status = 'open' ORDER BY id LIMIT 1"
+            ).fetchone()
+        if row is None:
+            raise SystemExit("no open meeting in the demo data")
+        return row[0]
+
+    def start(self) -> tuple[str, str]:
+        self.once(["redis-cli", "-u", self.args.redis_url, "flushdb"])
+        urls = []
+        for name, app in (("project", "wsgi:app"), ("bare", "bench.ingest:bare_app()")):
+            port = _free_port()
+            argv = [str(self.bin / "gunicorn"), "-w", "4", "-b", f"127.0.0.1:{port}", app]
+            self.services.append(Service(name, argv, self.env, self.tmp))
+            urls.append(f"http://127.0.0.1:{port}")
+        self.services.append(
+            Service("worker", [str(self.bin / "flask"), "worker"], self.env, self.tmp)
+        )
+        for service in self.services:
+            service.start()
+        for url in urls:
+            _wait_for(url + "/rencontres/1/contribuer")
+        return urls[0], urls[1]
+
+    def stop(self) -> None:
+        for service in self.services:
+            service.stop()
+
+    def stored(self, tag: str) -> tuple[int, int]:
+        like = f"{tag} %"
+        with self.connect() as conn:
+            project = conn.execute(
+                "SELECT count(*) FROM contributions WHERE body LIKE %s", (like,)
+            ).fetchone()[0]
+            bare = conn.execute(
+                "SELECT count(*) FROM bench_bare_contributions WHERE body LIKE %s", (like,)
+            ).fetchone()[0]
+        return project, bare
+
+    def suggestions_left(self) -> int:
+        with self.connect() as conn:
+            return conn.execute(
+                "SELECT count(*) FROM job_runs WHERE name = 'suggest_tags' "
+                "AND status NOT IN ('done', 'failed')"
+            ).fetchone()[0]
+
+
+def _wait_for(url: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5).read()  # noqa: S310
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer")
+
+
+def one_round(base_url: str, meeting: int, args, tag: str) -> tuple[list, float]:
+    results, lock = [], threading.Lock()
+    threads = [
+        Participant(base_url, meeting, args.per_participant, results, lock, tag)
+        for _ in range(args.participants)
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, time.perf_counter() - started
+
+
+def _figures(results: list, wall: float) -> tuple[float, float, int]:
+    acknowledged = sum(ok for _, ok in results)
+    p95 = statistics.quantiles([elapsed * 1000 for elapsed, _ in results], n=100)[94]
+    return acknowledged / wall, p95, acknowledged
+
+
+def compare(args) -> None:
+    platforms = Platforms(args)
+    meeting = platforms.prepare()
+    tag = f"Bench{int(time.time())}"
+    try:
+        project_url, bare_url = platforms.start()
+        one_round(project_url, meeting, args, "Warmup")  # caches, pools, models
+        one_round(bare_url, meeting, args, "Warmup")
+        runs = {"project": ([], 0.0), "bare": ([], 0.0)}
+        last_project_post = 0.0
+        for _ in range(args.rounds):
+            for name, url in (("project", project_url), ("bare", bare_url)):
+                results, wall = one_round(url, meeting, args, tag)
+                runs[name] = (runs[name][0] + results, runs[name][1] + wall)
+                if name == "project":
+                    last_project_post = time.perf_counter()
+        deadline = time.perf_counter() + args.drain_timeout
+        while platforms.suggestions_left() and time.perf_counter() < deadline:
+            time.sleep(0.2)
+        drained = time.perf_counter() - last_project_post
+        stored = platforms.stored(tag)
+    finally:
+        platforms.stop()
+    project, bare = _figures(*runs["project"]), _figures(*runs["bare"])
+    if (project[2], bare[2]) != stored:
+        raise SystemExit(f"acknowledged {(project[2], bare[2])} != stored {stored}")
+    print(f"ingest project {project[0]:.1f} per_s p95 {project[1]:.0f} ms")
+    print(f"ingest bare {bare[0]:.1f} per_s p95 {bare[1]:.0f} ms")
+    print(f"ingest ratio {project[0] / bare[0]:.2f}")
+    print(f"ingest suggestions_drained_s {drained:.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--compare", action="store_true", help="platform vs bare app")
+    parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+    parser.add_argument("--meeting", type=int)
+    parser.add_argument("--participants", type=int, default=50)
+    parser.add_argument(
+        "--per-participant", type=int, help="posts per participant (per round): 20, --compare 5"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="--compare: rounds per app")
+    parser.add_argument("--drain-timeout", type=float, default=900.0)
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/5")
+    parser.add_argument("--database-url", help="PostgreSQL URL, to count stored rows")
+    args = parser.parse_args()
+    args.per_participant = args.per_participant or (5 if args.compare else 20)
+    if args.compare:
+        if not args.database_url:
+            parser.error("--compare needs --database-url (a scratch database, recreated)")
+        compare(args)
+    elif args.meeting is None:
+        parser.error("--meeting is required without --compare")
+    else:
+        simple(args)
 
 
 if __name__ == "__main__":

@@ -67,6 +67,10 @@ class Contribution(TimestampMixin, db.Model):
         # The moderation queue: pending work oldest first, everything else newest first.
         sa.Index("ix_contributions_status_created_at", "status", "created_at", "id"),
         sa.Index("ix_contributions_created_at", "created_at", "id"),
+        # A meeting's published contributions, newest first (droit de suite, 100k rows).
+        sa.Index(
+            "ix_contributions_meeting_status_created_at", "meeting_id", "status", "created_at", "id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,16 +6,34 @@ year but are read by every participant's request: each process keeps them for
 in this process clear the cache at once; other processes see them within the delay.
 
 Slow documents (a bilan's PDF) are kept as files instead: :func:`rendered_file`.
+
+Public figures (how many contributions a meeting received, how many were answered)
+are read by every visitor of the public pages and cost whole-table counts:
+:func:`public_figures` keeps them per process, valid while the *figures generation*
+is unchanged and for at most ``PUBLIC_FIGURES_SECONDS`` (0: off, as in the tests).
+A commit that writes a watched model (:func:`watch_public_figures`: a contribution
+published, a decision recorded…) bumps the generation after it commits: in Redis
+when ``REDIS_URL`` is set (every process sees it at its next request, for one GET
+per request), in this process otherwise. When Redis cannot be read, the delay
+alone bounds how stale a figure may be.
 """
 
 import hashlib
+import logging
 import os
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import wraps
 from pathlib import Path
 
-from flask import current_app
+import sqlalchemy as sa
+from flask import current_app, has_app_context, has_request_context, request
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
 
 
 def reference_cache(func: Callable[[], object]) -> Callable[[], object]:
@@ -59,3 +77,133 @@ def rendered_file(family: str, key: str, render: Callable[[], bytes]) -> bytes:
     partial.write_bytes(body)
     os.replace(partial, path)
     return body
+
+
+# --- Public figures -----------------------------------------------------------------------
+
+GENERATION_KEY = "consult:public-figures:generation"
+# Bodies of pages are kept too (tens of Ko each): a crawler walking every page of every
+# meeting must not grow a process without bound; the oldest entries go first.
+MAX_ENTRIES = 500
+_STALE = "consult_public_figures_stale"
+_WATCHED: set[type] = set()
+_NEW_ONLY_IF: dict[type, Callable[[object], bool]] = {}
+
+
+class FiguresStore:
+    """One process's figures, each stamped with the generation it was computed under."""
+
+    def __init__(self, redis_url: str | None):
+        self.redis = (
+            Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=1)
+            if redis_url
+            else None
+        )
+        self.local = 0  # bumped by this process's own commits
+        self.entries: dict[Hashable, tuple[tuple, float, object]] = {}
+        self.lock = threading.Lock()
+
+    def generation(self) -> tuple:
+        """(shared generation or None when Redis is not there, this process's generation)."""
+        shared = None
+        if self.redis is not None:
+            try:
+                shared = self.redis.get(GENERATION_KEY) or b"0"
+            except RedisError as exc:
+                log.warning("génération des chiffres publics illisible (%s)", exc)
+        return (shared, self.local)
+
+    def bump(self) -> None:
+        with self.lock:
+            self.local += 1
+        if self.redis is not None:
+            try:
+                self.redis.incr(GENERATION_KEY)
+            except RedisError as exc:
+                log.warning("chiffres publics : Redis injoignable (%s)", exc)
+
+
+def figures_store(app) -> FiguresStore:
+    """The app's store of public figures (created at first use)."""
+    store = app.extensions.get("consult_public_figures")
+    if store is None:
+        store = app.extensions.setdefault(
+            "consult_public_figures", FiguresStore(app.config.get("REDIS_URL"))
+        )
+    return store
+
+
+def _current_generation(store: FiguresStore) -> tuple:
+    """Read once per request: a page asking for several figures costs one Redis GET."""
+    if not has_request_context():
+        return store.generation()
+    environ = request.environ  # not ``g``: tests share one app context between requests
+    if "consult.figures_generation" not in environ:
+        environ["consult.figures_generation"] = store.generation()
+    return environ["consult.figures_generation"]
+
+
+def public_figures(key: Hashable, compute: Callable[[], object]) -> object:
+    """``compute()`` (plain values, never ORM objects), kept until the figures change."""
+    ttl = current_app.config.get("PUBLIC_FIGURES_SECONDS", 0)
+    if not ttl:
+        return compute()
+    store = figures_store(current_app)
+    generation = _current_generation(store)  # read before computing: a bump wins
+    now = time.monotonic()
+    hit = store.entries.get(key)
+    if hit is not None and hit[0] == generation and now - hit[1] < ttl:
+        return hit[2]
+    value = compute()
+    with store.lock:
+        store.entries.pop(key, None)
+        store.entries[key] = (generation, now, value)
+        while len(store.entries) > MAX_ENTRIES:
+            del store.entries[next(iter(store.entries))]
+    return value
+
+
+def watch_public_figures(*models: type, new_only_if=None) -> None:
+    """A commit that adds, changes or deletes one of ``models`` refreshes the figures.
+
+    ``new_only_if(instance)``: a new row counts only when it says so (a contribution
+    waiting for moderation changes no public figure).
+    """
+    _WATCHED.update(models)
+    if new_only_if is not None:
+        _NEW_ONLY_IF.update(dict.fromkeys(models, new_only_if))
+
+
+def _watched(instances, *, new: bool = False) -> bool:
+    for instance in instances:
+        if type(instance) not in _WATCHED:
+            continue
+        check = _NEW_ONLY_IF.get(type(instance)) if new else None
+        if check is None or check(instance):
+            return True
+    return False
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _note_watched_writes(session, _context, _instances) -> None:
+    changed = _watched(session.dirty) or _watched(session.deleted)
+    if changed or _watched(session.new, new=True):
+        session.info[_STALE] = True
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _note_bulk_writes(state) -> None:
+    writes = state.is_update or state.is_delete or state.is_insert
+    if writes and state.bind_mapper is not None and state.bind_mapper.class_ in _WATCHED:
+        state.session.info[_STALE] = True
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _bump_after_commit(session) -> None:
+    if session.info.pop(_STALE, False) and has_app_context():
+        figures_store(current_app).bump()
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session) -> None:
+    session.info.pop(_STALE, None)

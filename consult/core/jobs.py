@@ -9,12 +9,15 @@ Once the transaction commits:
 
 * without Redis (``InlineDispatcher``) the call runs in this process, right
   after the response;
-* with Redis (``RQDispatcher``) the row is *claimed* (``dispatched_at`` set and a
-  fresh dispatch token written to ``rq_job_id``, by one conditional UPDATE) and
-  pushed onto RQ with the token as RQ job id. If Redis (or the claim) fails, the
+* with Redis (``RQDispatcher``) the row is *claimed* when it is inserted
+  (``dispatched_at`` set and a fresh dispatch token written to ``rq_job_id``, in
+  the caller's own INSERT: no second connection, no extra UPDATE) and pushed onto
+  RQ with the token as RQ job id right after the commit. If Redis fails, the
   error is logged and the claim released: the participant's data is already
   committed, the request goes on, and the row stays ``queued`` with
-  ``dispatched_at`` NULL until the relay sends it.
+  ``dispatched_at`` NULL until the relay sends it. If the process dies between
+  the commit and the push, the relay finds a dispatched row that RQ does not know
+  and sends it again (a late push of the old token is then ignored by ``execute``).
 
 The relay (``relay_once``: ``flask jobs relay``, and every ``flask worker`` at
 start and in a relay process beside it) sends what the requests could not, and
@@ -109,13 +112,14 @@ class JobRun(db.Model):
 
 @dataclass
 class JobCall:
-    """A call waiting for its transaction to commit."""
+    """A call waiting for its transaction to commit (``token``: claimed at insert)."""
 
     path: str
     args: tuple
     job_run_id: int
     queue: str = DEFAULT
     timeout: int = 600
+    token: str | None = None
 
 
 @dataclass
@@ -169,15 +173,22 @@ class RQDispatcher:
         # Fail fast when Redis is down or hung: a request must not wait for it.
         self.redis = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=10)
         self.retries = retries
+        self.queues: dict[str, Queue] = {}
 
     def queue(self, name: str):
-        return Queue(name, connection=self.redis)
+        """One Queue per name and process: RQ asks Redis its version (INFO) once per Queue."""
+        if name not in self.queues:
+            self.queues[name] = Queue(name, connection=self.redis)
+        return self.queues[name]
 
     def dispatch(self, call: JobCall) -> None:
         """After commit: never raise into the request, the relay will send the row later."""
         item = Outgoing(call.job_run_id, call.path, list(call.args), call.queue, call.timeout)
         try:
-            send_new(self, item, self.retries)
+            if call.token is None:
+                send_new(self, item, self.retries)
+            else:  # claimed by its own INSERT
+                _push(self, item, call.token, self.retries)
         except Exception as exc:  # Redis down, database hiccup: the outbox keeps the row
             log.warning("JobRun %s non transmise à Redis (%s) : le relais l'enverra", item.id, exc)
 
@@ -238,9 +249,12 @@ def enqueue_after_commit(
     run = JobRun(
         name=label or func.__name__, queue=queue, path=path, args=list(args), timeout=timeout
     )
+    if isinstance(dispatcher_for(current_app), RQDispatcher):
+        # Claimed by its own INSERT: the push after commit needs no UPDATE of its own.
+        run.dispatched_at, run.rq_job_id = utcnow(), _new_token()
     db.session.add(run)
     db.session.flush()
-    call = JobCall(path, args, run.id, queue, timeout)
+    call = JobCall(path, args, run.id, queue, timeout, run.rq_job_id)
     db.session.info.setdefault("consult_pending_jobs", []).append(call)
     return run
 
@@ -262,7 +276,10 @@ def _forget_after_rollback(session) -> None:
 # --- Claims: one conditional UPDATE each, on a connection of their own -------------------
 
 
-def _new_token(job_run_id: int) -> str:
+def _new_token(job_run_id: int | None = None) -> str:
+    """A dispatch token (the RQ job id); a row claimed at insert has no id yet."""
+    if job_run_id is None:
+        return f"jobrun-{secrets.token_hex(9)}"
     return f"jobrun-{job_run_id}-{secrets.token_hex(6)}"
 
 

@@ -1,14 +1,19 @@
 """Pages publiques « droit de suite » : ce qui a été dit et ce qui en a été fait.
 
-Everyone reads them, signed in or not. A meeting in preparation is seen by the
-Département's team only; a fiche still being drafted by its working group is seen by
-the group's members and the team only (404 for everyone else, never 403).
+Everyone reads them, signed in or not. Their bodies (everything but the page's frame,
+its forms and tokens) are the same for everyone who may see them: they are kept by
+``core.cache.public_figures`` until something is published or decided. A meeting in
+preparation is seen by the Département's team only; a fiche still being drafted by its
+working group is seen by the group's members and the team only (404 for everyone
+else, never 403).
 """
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
+from markupsafe import Markup
 
 from consult.contributions.forms import ReceiptForm
+from consult.core.cache import public_figures
 from consult.core.db import get_or_404, small_int
 from consult.extensions import db
 from consult.followup import tracing
@@ -28,14 +33,25 @@ def _page_number() -> int:
     return request.args.get("page", 1, type=small_int)
 
 
+def _body(key: tuple, template: str, context) -> Markup:
+    """A page's body, the same for everyone who may see it, kept until the figures change.
+
+    ``context`` is called only when the body must be rendered again.
+    """
+    # The output of an autoescaped template: already escaped, kept as such.
+    return public_figures(key, lambda: Markup(render_template(template, **context())))  # noqa: S704
+
+
 @bp.get("/")
 def index():
     """Ce que sont devenues vos contributions: every scheme, its figures and its lists."""
+    schemes = _body(
+        ("suite", "index"),
+        "suite/_schemes.html",
+        lambda: {"traces": tracing.overview(), "fiche_statuses": FICHE_STATUSES},
+    )
     return render_template(
-        "suite/index.html",
-        traces=tracing.overview(),
-        receipt_form=ReceiptForm(formdata=None),
-        fiche_statuses=FICHE_STATUSES,
+        "suite/index.html", schemes=schemes, receipt_form=ReceiptForm(formdata=None)
     )
 
 
@@ -45,33 +61,45 @@ def meeting(meeting_id: int):
     found = get_or_404(db.session, Meeting, meeting_id)
     if not can_view_meeting(current_user, found):
         abort(404)
-    ids = tracing.meeting_ids(found)
-    return render_template(
-        "suite/meeting.html",
-        meeting=found,
-        participant_types=PARTICIPANT_TYPES,
-        page=tracing.traced_page(ids, _page_number()),
-        outcomes=tracing.outcomes(ids),
-        syntheses=tracing.meeting_syntheses(found),
-        fiches=tracing.public_fiches_answering(ids),
-        fiche_statuses=FICHE_STATUSES,
-    )
+    number = _page_number()
+
+    def context() -> dict:
+        figures = tracing.meeting_figures(found)
+        ids = tracing.meeting_ids(found)
+        return {
+            "meeting": found,
+            "participant_types": PARTICIPANT_TYPES,
+            "page": tracing.traced_page(ids, number, figures.outcomes.total),
+            "outcomes": figures.outcomes,
+            "syntheses": tracing.meeting_syntheses(found),
+            "fiches": tracing.fiches_by_id(figures.fiche_ids),
+            "fiche_statuses": FICHE_STATUSES,
+        }
+
+    body = _body(("suite", "meeting", found.id, number), "suite/_meeting_body.html", context)
+    return render_template("suite/meeting.html", meeting=found, body=body)
 
 
 @bp.get("/thematiques/<int:theme_id>")
 def theme(theme_id: int):
     """One theme: the contributions tagged with it, and the fiches that answer them."""
     found = get_or_404(db.session, Theme, theme_id)
-    ids = tracing.theme_ids(found)
-    return render_template(
-        "suite/theme.html",
-        theme=found,
-        page=tracing.traced_page(ids, _page_number()),
-        outcomes=tracing.outcomes(ids),
-        syntheses=tracing.theme_syntheses(found),
-        fiches=tracing.theme_fiches(found),
-        fiche_statuses=FICHE_STATUSES,
-    )
+    number = _page_number()
+
+    def context() -> dict:
+        figures = tracing.theme_figures(found)
+        ids = tracing.theme_ids(found)
+        return {
+            "theme": found,
+            "page": tracing.traced_page(ids, number, figures.outcomes.total),
+            "outcomes": figures.outcomes,
+            "syntheses": tracing.theme_syntheses(found),
+            "fiches": tracing.fiches_by_id(figures.fiche_ids),
+            "fiche_statuses": FICHE_STATUSES,
+        }
+
+    body = _body(("suite", "theme", found.id, number), "suite/_theme_body.html", context)
+    return render_template("suite/theme.html", theme=found, body=body)
 
 
 @bp.get("/fiches/<int:fiche_id>")
@@ -80,13 +108,19 @@ def fiche(fiche_id: int):
     found = get_or_404(db.session, Fiche, fiche_id)
     if not can_see_fiche(found, current_user):
         abort(404)
-    return render_template(
-        "suite/fiche.html",
-        fiche=found,
-        scheme=found.scheme,
-        adopted_on=tracing.adopted_on(found),
-        ideas=fiche_ideas(found),
-        page=tracing.traced_page(tracing.fiche_ids(found), _page_number()),
-        fiche_statuses=FICHE_STATUSES,
-        action_statuses=ACTION_STATUSES,
-    )
+    number = _page_number()
+
+    def context() -> dict:
+        ids = tracing.fiche_ids(found)
+        return {
+            "fiche": found,
+            "scheme": found.scheme,
+            "adopted_on": tracing.adopted_on(found),
+            "ideas": fiche_ideas(found),
+            "page": tracing.traced_page(ids, number, tracing.fiche_total(found)),
+            "fiche_statuses": FICHE_STATUSES,
+            "action_statuses": ACTION_STATUSES,
+        }
+
+    body = _body(("suite", "fiche", found.id, number), "suite/_fiche_body.html", context)
+    return render_template("suite/fiche.html", fiche=found, scheme=found.scheme, body=body)

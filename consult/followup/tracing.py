@@ -12,6 +12,12 @@ Which syntheses "cover" a meeting or a theme is kept simple:
 - a theme: the latest published version of each synthesis of its scheme whose scope
   names the theme (all its ideas), and, in the others, the sections written for that
   theme (a section of kind ``theme`` titled "<number>. <title>").
+
+The figures of the public pages (how many contributions, how many answered, which
+fiches answer them) cost counts over every contribution: they are kept by
+``core.cache.public_figures`` until a contribution is published or changed, a decision
+recorded, a fiche, a meeting or a synthesis changed (``watch_public_figures`` below),
+and pages read only the page of contributions they show.
 """
 
 from collections import Counter
@@ -22,10 +28,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from consult.contributions.models import Contribution
-from consult.contributions.services import Page, newest_first_page
+from consult.contributions.services import PER_PAGE, Page
+from consult.core.cache import public_figures, watch_public_figures
 from consult.extensions import db
 from consult.meetings.models import Meeting
-from consult.schemes.models import Fiche, Scheme, Theme
+from consult.schemes.models import Action, Fiche, Scheme, Territory, Theme
 from consult.synthesis.models import Synthesis, SynthesisVersion
 from consult.tagging.models import ContributionTag
 from consult.workgroups.models import (
@@ -33,6 +40,7 @@ from consult.workgroups.models import (
     PUBLIC_FICHE_STATUSES,
     Decision,
     FicheContribution,
+    FicheIdea,
     FicheStatusChange,
     WorkingGroup,
 )
@@ -61,6 +69,26 @@ EASY_SENTENCES = {
 }
 WAITING = "Pas encore de réponse : les groupes de travail étudient les contributions."
 WAITING_EASY = "Votre idée est en train d'être lue. Vous aurez une réponse plus tard."
+
+# A commit writing one of these refreshes the public figures and pages (core.cache);
+# any other change shows within PUBLIC_FIGURES_SECONDS.
+watch_public_figures(
+    Decision,
+    Fiche,
+    Action,
+    FicheIdea,
+    FicheContribution,
+    FicheStatusChange,
+    ContributionTag,
+    Meeting,
+    Scheme,
+    Theme,
+    Territory,
+    Synthesis,
+    SynthesisVersion,
+    WorkingGroup,
+)
+watch_public_figures(Contribution, new_only_if=lambda c: c.status == "published")
 
 
 # --- Contributions and their decisions ----------------------------------------------------
@@ -95,17 +123,29 @@ def decisions_by_contribution(ids: list[int]) -> dict[int, Decision]:
     return {d.contribution_id: d for d in decisions}
 
 
-def traced_page(ids: sa.Select, page: int) -> Page:
+def traced_page(ids: sa.Select, page: int, total: int | None = None) -> Page:
     """One page of the published contributions in ``ids``, newest first, with decisions.
 
-    A page number past the end shows the last page; 0 or less shows the first.
+    ``total`` (how many ``ids`` selects) comes from the cached figures when known. A
+    page number past the end shows the last page; 0 or less shows the first.
     """
-    found = newest_first_page(
-        sa.select(Contribution).where(Contribution.id.in_(ids)), page, clamp=True
-    )
-    decisions = decisions_by_contribution([c.id for c in found.items])
-    found.items = [Traced(c, decisions.get(c.id)) for c in found.items]
-    return found
+    if total is None:
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())) or 0
+    number = min(max(1, page), max(1, -(-total // PER_PAGE)))
+    items = db.session.scalars(
+        ids.with_only_columns(Contribution)  # the same filters, without an IN over all ids
+        .order_by(Contribution.created_at.desc(), Contribution.id.desc())
+        .options(
+            selectinload(Contribution.publics),
+            selectinload(Contribution.organisation),
+            selectinload(Contribution.territory),
+            selectinload(Contribution.meeting),
+        )
+        .limit(PER_PAGE)
+        .offset((number - 1) * PER_PAGE)
+    ).all()
+    decisions = decisions_by_contribution([c.id for c in items])
+    return Page(items=[Traced(c, decisions.get(c.id)) for c in items], number=number, total=total)
 
 
 def meeting_ids(meeting: Meeting) -> sa.Select:
@@ -157,6 +197,48 @@ def outcomes(ids: sa.Select) -> Outcomes:
         )
     )
     return Outcomes(total=total, counts={key: found.get(key, 0) for key in DECISION_OUTCOMES})
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a public page counts (plain values: kept between requests, never ORM objects)."""
+
+    outcomes: Outcomes
+    fiche_ids: tuple[int, ...] = ()
+
+
+def fiches_by_id(ids: tuple[int, ...]) -> list[Fiche]:
+    """The public fiches among ``ids``, in the public pages' order."""
+    return _public_fiches(Fiche.id.in_(ids)) if ids else []
+
+
+def meeting_figures(meeting: Meeting) -> Figures:
+    """The meeting's answers and the fiches answering its contributions (cached)."""
+
+    def compute() -> Figures:
+        ids = meeting_ids(meeting)
+        return Figures(outcomes(ids), tuple(f.id for f in public_fiches_answering(ids)))
+
+    return public_figures(("meeting", meeting.id), compute)
+
+
+def theme_figures(theme: Theme) -> Figures:
+    """The theme's answers and its public fiches (cached)."""
+
+    def compute() -> Figures:
+        return Figures(outcomes(theme_ids(theme)), tuple(f.id for f in theme_fiches(theme)))
+
+    return public_figures(("theme", theme.id), compute)
+
+
+def fiche_total(fiche: Fiche) -> int:
+    """How many published contributions the fiche answers (cached)."""
+
+    def compute() -> int:
+        ids = fiche_ids(fiche)
+        return db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())) or 0
+
+    return public_figures(("fiche", fiche.id), compute)
 
 
 def public_fiches_answering(ids: sa.Select) -> list[Fiche]:
@@ -304,7 +386,9 @@ def scheme_trace(scheme: Scheme) -> SchemeTrace:
     ).all()
     return SchemeTrace(
         scheme=scheme,
-        outcomes=outcomes(_public_ids(Meeting.scheme_id == scheme.id)),
+        outcomes=public_figures(
+            ("scheme", scheme.id), lambda: outcomes(_public_ids(Meeting.scheme_id == scheme.id))
+        ),
         adopted=sum(1 for f in fiches if f.status == "adoptee"),
         meetings=meetings,
         themes=list(scheme.themes),

@@ -5,9 +5,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from consult.core.cache import reference_cache
+from consult.contributions.models import Contribution
+from consult.core.cache import public_figures, reference_cache
 from consult.core.sanitize import clean_line
 from consult.extensions import db
+from consult.meetings.models import Meeting
 from consult.site.models import DEFAULT_COLOUR, SiteSettings
 
 LOGO_MAX_BYTES = 512 * 1024
@@ -47,6 +49,22 @@ def branding() -> Branding:
         contact_email=settings.contact_email or "",
         has_logo=bool(settings.logo_mimetype),
     )
+
+
+def home_figures() -> dict[str, int]:
+    """The home page's counts, kept until a meeting or a contribution changes (core.cache)."""
+
+    def compute() -> dict[str, int]:
+        return {
+            "meetings": db.session.scalar(
+                sa.select(sa.func.count(Meeting.id)).where(Meeting.status != "draft")
+            ),
+            "contributions": db.session.scalar(
+                sa.select(sa.func.count(Contribution.id)).where(Contribution.status == "published")
+            ),
+        }
+
+    return public_figures("home", compute)
 
 
 def default_branding() -> Branding:

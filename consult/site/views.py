@@ -5,7 +5,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from consult.contributions.models import Contribution
 from consult.core.db import utcnow
 from consult.core.security import roles_required
 from consult.extensions import db
@@ -37,19 +36,11 @@ def home():
     open_meetings = db.session.scalars(
         sa.select(Meeting).where(Meeting.status == "open").order_by(Meeting.held_on)
     ).all()
-    figures = {
-        "meetings": db.session.scalar(
-            sa.select(sa.func.count(Meeting.id)).where(Meeting.status != "draft")
-        ),
-        "contributions": db.session.scalar(
-            sa.select(sa.func.count(Contribution.id)).where(Contribution.status == "published")
-        ),
-    }
     return render_template(
         "site/home.html",
         schemes=list_schemes(),
         open_meetings=open_meetings,
-        figures=figures,
+        figures=services.home_figures(),
     )
 
 
