@@ -71,6 +71,7 @@ def _register_domains(app: Flask) -> None:
     from consult.contributions import cli as contributions_cli
     from consult.contributions import views as contributions_views
     from consult.core import cli as core_cli
+    from consult.decidim import cli as decidim_cli
     from consult.demo import cli as demo_cli
     from consult.followup import public as followup_public
     from consult.followup import reports as followup_reports
@@ -104,5 +105,5 @@ def _register_domains(app: Flask) -> None:
         app.register_blueprint(module.bp)
     accounts_views.init_app(app)
     site_views.init_app(app)
-    for module in (core_cli, schemes_cli, demo_cli, contributions_cli):
+    for module in (core_cli, schemes_cli, demo_cli, contributions_cli, decidim_cli):
         module.init_app(app)
