@@ -4,6 +4,7 @@ from consult.accounts import models as accounts  # noqa: F401
 from consult.contributions import models as contributions  # noqa: F401
 from consult.core import jobs  # noqa: F401 - JobRun
 from consult.decidim import models as decidim  # noqa: F401
+from consult.deliberations import models as deliberations  # noqa: F401
 from consult.followup import models as followup  # noqa: F401
 from consult.meetings import models as meetings  # noqa: F401
 from consult.moderation import models as moderation  # noqa: F401

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from consult.contributions.forms import ReceiptForm
 from consult.core.db import get_or_404, small_int
+from consult.deliberations.services import deliberation_of
 from consult.extensions import db
 from consult.followup import tracing
 from consult.followup.models import ACTION_STATUSES
@@ -85,6 +86,7 @@ def fiche(fiche_id: int):
         fiche=found,
         scheme=found.scheme,
         adopted_on=tracing.adopted_on(found),
+        deliberation=deliberation_of(found),
         ideas=fiche_ideas(found),
         page=tracing.traced_page(tracing.fiche_ids(found), _page_number()),
         fiche_statuses=FICHE_STATUSES,

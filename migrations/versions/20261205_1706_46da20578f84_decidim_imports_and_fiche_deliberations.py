@@ -54,9 +54,22 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_decidim_records_import_id'), ['import_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_decidim_records_proposal_id'), ['proposal_id'], unique=False)
 
+    op.create_table('deliberations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('fiche_id', sa.Integer(), nullable=False),
+    sa.Column('identifier', sa.String(length=100), nullable=False),
+    sa.Column('voted_on', sa.Date(), nullable=False),
+    sa.Column('url', sa.String(length=500), nullable=False),
+    sa.Column('created_at', consult.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', consult.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['fiche_id'], ['fiches.id'], name=op.f('fk_deliberations_fiche_id_fiches'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_deliberations')),
+    sa.UniqueConstraint('fiche_id', name=op.f('uq_deliberations_fiche_id'))
+    )
 
 
 def downgrade():
+    op.drop_table('deliberations')
     with op.batch_alter_table('decidim_records', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_decidim_records_proposal_id'))
         batch_op.drop_index(batch_op.f('ix_decidim_records_import_id'))
