@@ -83,6 +83,8 @@ class Config:
     SECURITY_LOG_RETENTION_DAYS = _env_int("CONSULT_SECURITY_LOG_DAYS", 365)
     # Masked originals and pseudonyms are erased this many days after the contribution.
     RETENTION_DAYS = _env_int("CONSULT_RETENTION_DAYS", 365)
+    # Open-data files rebuilt by a job after each commit that changes what is public.
+    OPENDATA_AUTO = os.environ.get("CONSULT_OPENDATA_AUTO", "1") != "0"
 
 
 class DevelopmentConfig(Config):
@@ -118,6 +120,7 @@ class TestConfig(Config):
     # CSRF is switched back on by the tests that check it (tests/test_csrf.py).
     WTF_CSRF_ENABLED = False
     SERVER_NAME = None
+    OPENDATA_AUTO = False  # tests/opendata switch it on: others count their own jobs
 
 
 class ProductionConfig(Config):

@@ -79,6 +79,9 @@ def _register_domains(app: Flask) -> None:
     from consult.meetings import views as meetings_views
     from consult.moderation import desk as moderation_desk
     from consult.moderation import views as moderation_views
+    from consult.opendata import cli as opendata_cli
+    from consult.opendata import jobs as opendata_jobs
+    from consult.opendata import views as opendata_views
     from consult.schemes import cli as schemes_cli
     from consult.schemes import views as schemes_views
     from consult.site import views as site_views
@@ -101,9 +104,11 @@ def _register_domains(app: Flask) -> None:
         followup_views,
         followup_reports,
         followup_public,
+        opendata_views,
     ):
         app.register_blueprint(module.bp)
     accounts_views.init_app(app)
     site_views.init_app(app)
-    for module in (core_cli, schemes_cli, demo_cli, contributions_cli, decidim_cli):
+    opendata_jobs.init_app(app)
+    for module in (core_cli, schemes_cli, demo_cli, contributions_cli, decidim_cli, opendata_cli):
         module.init_app(app)
