@@ -14,13 +14,11 @@ MIMETYPES = {".csv": "text/csv", ".json": "application/json", ".md": "text/markd
 
 @bp.get("/")
 def index():
-    """Every scheme's file set, its columns and its data card (public)."""
+    """Every scheme's file set (built on first download if need be) and its columns."""
     schemes = db.session.scalars(sa.select(Scheme).order_by(Scheme.title)).all()
-    built = {s.id: (files.directory(s.slug) / files.CARD).is_file() for s in schemes}
     return render_template(
         "opendata/index.html",
         schemes=schemes,
-        built=built,
         datasets=services.DATASETS,
         small=services.SMALL_CELL,
         licence=services.LICENCE,
