@@ -39,6 +39,7 @@ NAME_FIELDS = {
     ("endorsements", "user_endorsements"),
     ("likes", "user_endorsements"),
 }
+_WORDS = re.compile(r"\w+")
 MAX_DEPTH = 50  # a comment answering a comment… Decidim itself nests far less
 
 
@@ -173,7 +174,7 @@ def plan_import(meeting, export: Export) -> Plan:
     """
     check_meeting(meeting)
     known = _known_ids(meeting.id)
-    names = _author_names(export)
+    names = Names(export)
     plan = Plan(proposals_read=len(export.proposals.rows))
     proposal_ids = _read_proposals(export.proposals, plan, known, names)
     if export.comments is not None:
@@ -206,9 +207,14 @@ def _known_ids(meeting_id: int) -> dict[tuple[str, int], int]:
     return {(kind, decidim_id): contribution_id for kind, decidim_id, contribution_id in rows}
 
 
-def _read_proposals(table: Table, plan: Plan, known, names: list[str]) -> set[int]:
+def _read_proposals(table: Table, plan: Plan, known, names: "Names") -> set[int]:
     columns, seen = Columns(table.headers), set()
     _require(columns, ("id",), "propositions")
+    if "commentable_type" in columns.index:
+        raise importing.ImportFileError(
+            "Le fichier des propositions est un fichier de commentaires : "
+            "donnez-le avec --comments, et le fichier des propositions en premier."
+        )
     for row in table.rows:
         try:
             item = _proposal(columns, row, seen, known, names)
@@ -229,7 +235,7 @@ def _require(columns: Columns, names: tuple[str, ...], what: str) -> None:
         )
 
 
-def _proposal(columns: Columns, row: Row, seen: set[int], known, names: list[str]) -> Item:
+def _proposal(columns: Columns, row: Row, seen: set[int], known, names: "Names") -> Item:
     decidim_id = _decidim_id(columns.get(row, "id"), "proposal", seen, known)
     if columns.get(row, "withdrawn").lower() == "true" or columns.get(row, "state") == "withdrawn":
         raise _Invalid("proposition retirée par son auteur·rice dans Decidim : non importée")
@@ -258,27 +264,43 @@ def _decidim_id(raw: str, kind: str, seen: set[int], known) -> int:
     return decidim_id
 
 
-def _author_names(export: Export) -> list[str]:
-    """Every author's, endorser's and group's name in the export, longest first.
+class Names:
+    """Every author's, endorser's and group's name in the export, to mask in any text.
 
     A comment may name the author of the comment it answers: each text is masked
-    against all the names of the export, not its own author's only.
+    against all the names of the export, not its own author's only. Names are
+    indexed by their first word so a text is only matched against the few names
+    that may occur in it (an export holds thousands).
     """
-    raw = []
-    for table in (export.proposals, export.comments):
-        if table is None:
-            continue
-        columns = Columns(table.headers)
-        wanted = [name for name in columns.index if tuple(name.split("/")[:2]) in NAME_FIELDS]
-        raw.extend(columns.get(row, name) for row in table.rows for name in wanted)
-    names = {part.strip() for value in raw for part in [value, *value.split(", ")]}
-    return sorted((name for name in names if len(name) >= 3), key=len, reverse=True)
+
+    def __init__(self, export: Export):
+        raw = []
+        for table in (export.proposals, export.comments):
+            if table is None:
+                continue
+            columns = Columns(table.headers)
+            wanted = [n for n in columns.index if tuple(n.split("/")[:2]) in NAME_FIELDS]
+            raw.extend(columns.get(row, name) for row in table.rows for name in wanted)
+        names = {part.strip() for value in raw for part in [value, *value.split(", ")]}
+        self.by_word: dict[str, set[str]] = {}
+        for name in names:
+            words = _WORDS.findall(name.casefold())
+            if len(name) >= 3 and words:
+                self.by_word.setdefault(words[0], set()).add(name)
+
+    def mask(self, text: str) -> str:
+        """``text`` with every name of the export replaced by « [nom masqué] »."""
+        found = set()
+        for word in set(_WORDS.findall(text.casefold())):
+            found |= self.by_word.get(word, set())
+        for name in sorted(found, key=len, reverse=True):
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", MASKS["name"], text, flags=re.I)
+        return text
 
 
-def _checked_body(text: str, names: list[str]) -> str:
+def _checked_body(text: str, names: Names) -> str:
     """The text with its authors' names masked, cleaned and checked like a typed one."""
-    for name in names:
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", MASKS["name"], text, flags=re.I)
+    text = names.mask(text)
     if not text.strip():
         raise _Invalid("texte vide")
     try:
@@ -333,7 +355,7 @@ def _read_comments(table: Table, plan: Plan, known, names, proposal_ids: set[int
         plan.items.append(item)
 
 
-def _comment(columns: Columns, row: Row, seen: set[int], known, names: list[str]) -> Item:
+def _comment(columns: Columns, row: Row, seen: set[int], known, names: "Names") -> Item:
     return Item(
         kind="comment",
         line=row.line,
