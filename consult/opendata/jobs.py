@@ -48,18 +48,23 @@ def _public_change(obj) -> bool:
     return isinstance(obj, Decision | Deliberation)
 
 
+def _get(model, ident):
+    return db.session.get(model, ident) if ident is not None else None
+
+
 def _scheme_id(obj) -> int | None:
     """The scheme whose public files an object written in this flush may change."""
     if isinstance(obj, Meeting | Fiche):
         return obj.scheme_id
     if isinstance(obj, Contribution):
-        meeting = obj.meeting or db.session.get(Meeting, obj.meeting_id)
-        return meeting.scheme_id if meeting is not None else None
-    if isinstance(obj, Decision):
-        return _scheme_id(db.session.get(Contribution, obj.contribution_id))
-    if isinstance(obj, Deliberation):
-        return _scheme_id(db.session.get(Fiche, obj.fiche_id))
-    return None
+        meeting = obj.meeting or _get(Meeting, obj.meeting_id)
+    elif isinstance(obj, Decision):
+        return _scheme_id(obj.contribution or _get(Contribution, obj.contribution_id))
+    elif isinstance(obj, Deliberation):
+        return _scheme_id(_get(Fiche, obj.fiche_id))
+    else:
+        return None
+    return meeting.scheme_id if meeting is not None else None
 
 
 def _watched(session) -> set[int]:
@@ -68,9 +73,13 @@ def _watched(session) -> set[int]:
     return found - {None}
 
 
+def _enabled() -> bool:
+    return has_app_context() and current_app.config.get("OPENDATA_AUTO", True)
+
+
 def _before_flush(session, _context, _instances) -> None:
     """Note the schemes whose public files this flush may change."""
-    if not has_app_context() or not current_app.config.get("OPENDATA_AUTO", True):
+    if not _enabled():
         return
     with session.no_autoflush:
         session.info.setdefault(PENDING, set()).update(_watched(session))
@@ -78,6 +87,10 @@ def _before_flush(session, _context, _instances) -> None:
 
 def _before_commit(session) -> None:
     """One rebuild per scheme per transaction, queued to run once the commit is done."""
+    if not _enabled():
+        return
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # commit flushes after this hook: note what that flush writes now
     for scheme_id in sorted(session.info.pop(PENDING, ())):
         enqueue_after_commit(build_open_data, scheme_id, label="open_data")
 

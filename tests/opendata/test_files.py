@@ -177,3 +177,13 @@ def test_pending_contribution_triggers_no_rebuild(
     make_contribution(meeting=world["shown"][0].meeting, body="Encore en attente", status="pending")
     db.session.commit()
     assert jobs.calls == []
+
+
+def test_a_decision_added_through_its_relationship_triggers_one_rebuild(
+    app, db, world, jobs, monkeypatch
+):
+    monkeypatch.setitem(app.config, "OPENDATA_AUTO", True)
+    db.session.add(Decision(contribution=world["shown"][2], outcome="retenue"))
+    db.session.add(Decision(contribution=world["shown"][3], outcome="hors_champ", reason="Non"))
+    db.session.commit()
+    assert [call.args for call in jobs.calls] == [(world["scheme"].id,)]
