@@ -173,6 +173,10 @@ def plan_import(meeting, export: Export) -> Plan:
     :raises DecidimError: the meeting cannot take an import.
     """
     check_meeting(meeting)
+    if _already_imported(meeting.id, export.checksum):
+        raise DecidimError(
+            "Ces fichiers ont déjà été importés dans cette rencontre : rien à faire."
+        )
     known = _known_ids(meeting.id)
     names = Names(export)
     plan = Plan(proposals_read=len(export.proposals.rows))
@@ -397,8 +401,6 @@ def run_import(meeting, export: Export, *, now: datetime) -> ImportOutcome:
     plan = plan_import(meeting, export)
     if plan.rejected:
         raise DecidimError(f"Rien n'a été importé : {len(plan.rejected)} ligne(s) refusée(s).")
-    if _already_imported(meeting.id, export.checksum):
-        raise DecidimError("Ces fichiers ont déjà été importés dans cette rencontre.")
     with db.session.begin_nested():
         batch = DecidimImport(
             meeting_id=meeting.id,

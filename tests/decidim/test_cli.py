@@ -118,7 +118,9 @@ def test_import_never_runs_twice(runner, db, tmp_path, consultation, count):
     assert first.exit_code == 0, first.output
     again = run(runner, "import", proposals, "--meeting", consultation.id)
     assert again.exit_code != 0
-    assert "déjà importé" in again.output
+    assert again.output.strip() == (
+        "Error: Ces fichiers ont déjà été importés dans cette rencontre : rien à faire."
+    )
     assert len(contributions_of(db, consultation)) == 3
     assert count(DecidimImport) == 1
 
@@ -128,6 +130,20 @@ def test_import_refused_outside_an_online_consultation(runner, db, make_meeting)
     result = run(runner, "import", CURRENT, "--meeting", meeting.id, "--dry-run")
     assert result.exit_code != 0
     assert "consultation en ligne" in result.output
+
+
+def test_same_rows_in_another_file_are_refused_line_by_line(runner, db, tmp_path, consultation):
+    proposals = valid_copy(tmp_path, CURRENT, set())
+    assert run(runner, "import", proposals, "--meeting", consultation.id).exit_code == 0
+    with open(proposals, encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    subset = tmp_path / "subset.csv"
+    subset.write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")
+    again = run(runner, "import", subset, "--meeting", consultation.id, "--dry-run")
+    assert again.output.splitlines() == [
+        "decidim proposals 1 comments 0 refused 1",
+        "proposals ligne 2 : identifiant Decidim 201 déjà importé dans cette rencontre",
+    ]
 
 
 def test_export_then_import_round_trips(runner, db, tmp_path, consultation, make_meeting):
