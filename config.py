@@ -118,6 +118,8 @@ class Config:
     RETENTION_DAYS = _env_int("CONSULT_RETENTION_DAYS", 365)
     # Uploaded import files never imported are deleted this many days after upload.
     UPLOAD_RETENTION_DAYS = _env_int("CONSULT_UPLOAD_RETENTION_DAYS", 30)
+    # Open-data files rebuilt by a job after each commit that changes what is public.
+    OPENDATA_AUTO = os.environ.get("CONSULT_OPENDATA_AUTO", "1") != "0"
 
 
 class DevelopmentConfig(Config):
@@ -158,6 +160,7 @@ class TestConfig(Config):
     PUBLIC_URL = "http://localhost"
     TRUSTED_PROXIES = 0
     TRUSTED_HOSTS = None
+    OPENDATA_AUTO = False  # tests/opendata switch it on: others count their own jobs
 
 
 class ProductionConfig(Config):

@@ -78,6 +78,7 @@ def _register_domains(app: Flask) -> None:
     from consult.contributions import cli as contributions_cli
     from consult.contributions import views as contributions_views
     from consult.core import cli as core_cli
+    from consult.decidim import cli as decidim_cli
     from consult.demo import cli as demo_cli
     from consult.followup import public as followup_public
     from consult.followup import reports as followup_reports
@@ -86,6 +87,9 @@ def _register_domains(app: Flask) -> None:
     from consult.moderation import desk as moderation_desk
     from consult.moderation import merges as moderation_merges
     from consult.moderation import views as moderation_views
+    from consult.opendata import cli as opendata_cli
+    from consult.opendata import jobs as opendata_jobs
+    from consult.opendata import views as opendata_views
     from consult.schemes import cli as schemes_cli
     from consult.schemes import views as schemes_views
     from consult.site import views as site_views
@@ -110,9 +114,19 @@ def _register_domains(app: Flask) -> None:
         followup_views,
         followup_reports,
         followup_public,
+        opendata_views,
     ):
         app.register_blueprint(module.bp)
     accounts_views.init_app(app)
     site_views.init_app(app)
-    for module in (core_cli, schemes_cli, demo_cli, contributions_cli, tagging_jobs):
+    opendata_jobs.init_app(app)
+    for module in (
+        core_cli,
+        schemes_cli,
+        demo_cli,
+        contributions_cli,
+        tagging_jobs,
+        decidim_cli,
+        opendata_cli,
+    ):
         module.init_app(app)

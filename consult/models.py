@@ -6,6 +6,8 @@ from consult.core import (
     idempotency,  # noqa: F401 - FormSubmission
     jobs,  # noqa: F401 - JobRun
 )
+from consult.decidim import models as decidim  # noqa: F401
+from consult.deliberations import models as deliberations  # noqa: F401
 from consult.followup import models as followup  # noqa: F401
 from consult.meetings import models as meetings  # noqa: F401
 from consult.moderation import models as moderation  # noqa: F401

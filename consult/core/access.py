@@ -675,6 +675,9 @@ RULES: dict[str, Rule] = {
     "suite.meeting": Rule("/suite/rencontres/<int:meeting_id>", PUBLIC, variants=ON_DRAFT_MEETING),
     "suite.theme": Rule("/suite/thematiques/<int:theme_id>", PUBLIC),
     "suite.fiche": Rule("/suite/fiches/<int:fiche_id>", PUBLIC, variants=ON_DRAFT_FICHE),
+    # --- Open data -----------------------------------------------------------------------
+    "opendata.index": Rule("/donnees-ouvertes/", PUBLIC),
+    "opendata.download": Rule("/donnees-ouvertes/<slug>/<name>", PUBLIC),
 }
 
 

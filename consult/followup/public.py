@@ -15,6 +15,7 @@ from markupsafe import Markup
 from consult.contributions.forms import ReceiptForm
 from consult.core.cache import public_figures
 from consult.core.db import get_or_404, small_int
+from consult.deliberations.services import deliberation_of
 from consult.extensions import db
 from consult.followup import tracing
 from consult.followup.models import ACTION_STATUSES
@@ -116,6 +117,7 @@ def fiche(fiche_id: int):
             "fiche": found,
             "scheme": found.scheme,
             "adopted_on": tracing.adopted_on(found),
+            "deliberation": deliberation_of(found),
             "ideas": fiche_ideas(found),
             "page": tracing.traced_page(ids, number, tracing.fiche_total(found)),
             "fiche_statuses": FICHE_STATUSES,

@@ -1,6 +1,6 @@
 """Forms of the fiches drafted by working groups, of their validation and of decisions."""
 
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional, Regexp
 
 from consult.contributions.forms import KEY_PATTERN
@@ -83,6 +83,14 @@ class FicheStatusForm(BaseForm):
         validate_choice=False,
     )
     back = HiddenField(validators=[Optional()])
+    # The adopting deliberation (SCDL « Délibérations »: DELIB_ID, DELIB_DATE, DELIB_URL).
+    deliberation_identifier = StringField(
+        "Numéro de la délibération", validators=[Optional(), length(max=100)]
+    )
+    deliberation_date = DateField("Date de la délibération", validators=[Optional()])
+    deliberation_url = StringField(
+        "Adresse de la délibération publiée", validators=[Optional(), length(max=500)]
+    )
 
     def fill_meetings(self, meetings) -> None:
         self.meeting_id.choices = {0: "Aucune"} | {m.id: m.title for m in meetings}

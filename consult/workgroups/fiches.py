@@ -16,6 +16,7 @@ from consult.contributions.models import KINDS
 from consult.core.db import small_int, utcnow
 from consult.core.mail import public_url
 from consult.core.security import roles_required
+from consult.deliberations import services as deliberations
 from consult.extensions import db
 from consult.schemes.models import Fiche
 from consult.workgroups import decisions as decision_services
@@ -173,15 +174,27 @@ def change_status(group_id: int, fiche_id: int):
             meeting_id=form.meeting_id.data or None,
             now=utcnow(),
         )
+        _record_deliberation(fiche, form)
         db.session.commit()
-    except drafting.DraftingError as error:
+    except (drafting.DraftingError, deliberations.DeliberationError) as error:
         db.session.rollback()
         _add_error(form, error, "target")
-        return _show_page(group, fiche, form, error.status)
+        return _show_page(group, fiche, form, getattr(error, "status", 422))
     flash(f"Fiche {fiche.number} : {FICHE_STATUSES[change.to_status].lower()}.", "success")
     if form.back.data == "comite" and is_staff(current_user):
         return redirect(url_for(".committee"), 303)
     return redirect(url_for(".show", group_id=group.id, fiche_id=fiche.id), 303)
+
+
+def _record_deliberation(fiche: Fiche, form: FicheStatusForm) -> None:
+    """The adopting deliberation, when the form gives one (refused for any other move)."""
+    deliberations.record_deliberation(
+        fiche,
+        identifier=form.deliberation_identifier.data or "",
+        voted_on=form.deliberation_date.data,
+        url=form.deliberation_url.data or "",
+        now=utcnow(),
+    )
 
 
 # --- Decisions on contributions -----------------------------------------------------------

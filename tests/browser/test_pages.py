@@ -28,6 +28,7 @@ PUBLIC_PAGES = [
     "/mot-de-passe-oublie",
     "/accessibilite",
     "/donnees-personnelles",
+    "/donnees-ouvertes/",
     "/suite/",
     "/suite/rencontres/1",
     "/suite/thematiques/10",

@@ -342,6 +342,7 @@ class World:
             ("synthesis.export", "kind"): lambda: "json",
             ("synthesis.export_contributions", "kind"): lambda: "csv",
             ("reports.export", "kind"): lambda: "docx",
+            ("opendata.download", "name"): lambda: "contributions.csv",
         }
         if (endpoint, name) in specific:
             return specific[(endpoint, name)]()

@@ -1,0 +1,1 @@
+"""Decidim in and out: importing its open-data export, exporting in its shape."""

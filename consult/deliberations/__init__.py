@@ -1,0 +1,1 @@
+"""The conseil départemental deliberation that adopted a fiche (SCDL « Délibérations »)."""

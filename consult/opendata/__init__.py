@@ -1,0 +1,1 @@
+"""Open data: flat files (CSV, JSON, Table Schema, data card) of each scheme."""

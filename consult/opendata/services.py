@@ -1,0 +1,301 @@
+"""Open data of a scheme: the public, masked rows of each dataset and their Table Schema.
+
+Only what the public pages already show goes out, pseudonymised: published contributions
+of meetings that are not drafts nor working-group spaces, texts masked again, no names;
+attendance and author profiles of fewer than ``SMALL_CELL`` people are left blank.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from consult.analysis.personal_data import mask_personal_data
+from consult.contributions.models import AUTHOR_TYPES, KINDS, Contribution
+from consult.deliberations.models import Deliberation
+from consult.extensions import db
+from consult.meetings.models import KINDS as MEETING_KINDS
+from consult.meetings.models import PARTICIPANT_TYPES, Meeting
+from consult.schemes.models import Fiche, Scheme, Territory, Theme
+from consult.tagging.models import ContributionTag
+from consult.workgroups.models import (
+    DECISION_OUTCOMES,
+    FICHE_STATUSES,
+    PUBLIC_FICHE_STATUSES,
+    Decision,
+)
+
+SMALL_CELL = 5  # fewer people than this: the count (or profile) is not published
+LICENCE = {
+    "name": "etalab-2.0",
+    "title": "Licence Ouverte / Open Licence version 2.0",
+    "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its name, Table Schema type, French title and description."""
+
+    name: str
+    type: str
+    title: str
+    description: str
+    enum: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One file set (CSV, JSON, schema): what it holds and its columns."""
+
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+
+
+def _col(name, type_, title, description, enum=()) -> Column:
+    return Column(name, type_, title, description, tuple(enum))
+
+
+SMALL = f"Vide si moins de {SMALL_CELL} personnes (secret statistique)."
+DATASETS = (
+    Dataset(
+        "contributions",
+        "Contributions publiées",
+        "Les contributions publiées des rencontres publiques, texte masqué, sans nom.",
+        (
+            _col("id", "integer", "Identifiant", "Numéro de la contribution sur la plateforme."),
+            _col(
+                "rencontre_id", "integer", "Rencontre", "Numéro de la rencontre (voir rencontres)."
+            ),
+            _col("date_publication", "date", "Date de publication", "Jour de publication."),
+            _col("type", "string", "Type", "Constat, proposition, question ou témoignage.", KINDS),
+            _col(
+                "profil",
+                "string",
+                "Qui s'exprime",
+                f"Profil de l'auteur·rice. {SMALL.replace('personnes', 'contributions')}",
+                AUTHOR_TYPES,
+            ),
+            _col("territoire", "string", "Territoire", "Territoire concerné, s'il est connu."),
+            _col("texte", "string", "Texte", "Texte publié, données personnelles masquées."),
+            _col("thematiques", "string", "Thématiques", "Thématiques, séparées par « ; »."),
+            _col("fiches", "string", "Fiches actions", "Numéros des fiches, séparés par « ; »."),
+            _col("soutiens", "integer", "Soutiens", "Nombre de « je soutiens »."),
+        ),
+    ),
+    Dataset(
+        "rencontres",
+        "Rencontres",
+        "Les rencontres ouvertes, closes ou archivées, avec leurs effectifs (sans noms).",
+        (
+            _col("id", "integer", "Identifiant", "Numéro de la rencontre."),
+            _col("type", "string", "Type", "Type de rencontre.", MEETING_KINDS),
+            _col("titre", "string", "Titre", "Titre de la rencontre."),
+            _col("date", "date", "Date", "Jour où elle s'est tenue, s'il est connu."),
+            _col("territoire", "string", "Territoire", "Territoire de la rencontre."),
+            _col("participants", "integer", "Participants", f"Effectif total. {SMALL}"),
+            *(
+                _col(f"participants_{key}", "integer", label, f"Effectif : {label}. {SMALL}")
+                for key, label in PARTICIPANT_TYPES.items()
+            ),
+        ),
+    ),
+    Dataset(
+        "fiches",
+        "Fiches actions",
+        "Les fiches actions validées ou adoptées, leur état et la délibération qui les adopte.",
+        (
+            _col("id", "integer", "Identifiant", "Numéro de la fiche sur la plateforme."),
+            _col("numero", "string", "Numéro", "Numéro de la fiche dans le schéma."),
+            _col("titre", "string", "Titre", "Titre de la fiche."),
+            _col("statut", "string", "État", "Validée ou adoptée.", PUBLIC_FICHE_STATUSES),
+            _col("avancement", "string", "Avancement", "Avancement de la mise en œuvre."),
+            _col("deliberation_id", "string", "DELIB_ID", "Numéro de la délibération (SCDL)."),
+            _col("deliberation_date", "date", "DELIB_DATE", "Date du vote (SCDL)."),
+            _col("deliberation_url", "string", "DELIB_URL", "Adresse de l'acte publié (SCDL)."),
+        ),
+    ),
+    Dataset(
+        "decisions",
+        "Suites données aux contributions",
+        "Ce que les groupes de travail ont fait de chaque contribution publiée, et pourquoi.",
+        (
+            _col("contribution_id", "integer", "Contribution", "Voir le fichier contributions."),
+            _col("suite", "string", "Suite donnée", "Retenue, non retenue…", DECISION_OUTCOMES),
+            _col("motif", "string", "Motif", "Raison de la décision, texte masqué."),
+            _col("fiche", "string", "Fiche", "Numéro de la fiche qui la reprend, s'il y en a."),
+            _col("date_decision", "date", "Date", "Jour de la décision."),
+        ),
+    ),
+)
+
+
+def table_schema(dataset: Dataset) -> dict:
+    """The Table Schema (frictionless) describing every column of ``dataset``."""
+    fields = []
+    for column in dataset.columns:
+        field = {
+            "name": column.name,
+            "type": column.type,
+            "title": column.title,
+            "description": column.description,
+        }
+        if column.enum:
+            field["constraints"] = {"enum": list(column.enum)}
+        fields.append(field)
+    key = "contribution_id" if dataset.name == "decisions" else "id"
+    return {"fields": fields, "primaryKey": key, "missingValues": [""]}
+
+
+# --- Rows ----------------------------------------------------------------------------
+
+
+def public_meetings(scheme: Scheme) -> list[Meeting]:
+    """Meetings the public pages show: not drafts, not working-group spaces."""
+    return db.session.scalars(
+        sa.select(Meeting)
+        .where(
+            Meeting.scheme_id == scheme.id,
+            Meeting.status != "draft",
+            Meeting.working_group_id.is_(None),
+        )
+        .order_by(Meeting.id)
+    ).all()
+
+
+def rows(scheme: Scheme) -> dict[str, list[dict]]:
+    """Every dataset's rows for ``scheme``."""
+    meetings = public_meetings(scheme)
+    contributions = _published(meetings)
+    return {
+        "contributions": _contribution_rows(contributions),
+        "rencontres": [_meeting_row(meeting) for meeting in meetings],
+        "fiches": _fiche_rows(scheme),
+        "decisions": _decision_rows(contributions),
+    }
+
+
+def _published(meetings: list[Meeting]) -> list[Contribution]:
+    return db.session.scalars(
+        sa.select(Contribution)
+        .where(
+            Contribution.meeting_id.in_([m.id for m in meetings]),
+            Contribution.status == "published",
+        )
+        .order_by(Contribution.id)
+    ).all()
+
+
+def _tags(ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
+    found: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in ids}
+    query = (
+        sa.select(ContributionTag.contribution_id, Theme.title, Fiche.number)
+        .outerjoin(Theme, Theme.id == ContributionTag.theme_id)
+        .outerjoin(Fiche, Fiche.id == ContributionTag.fiche_id)
+        .where(ContributionTag.contribution_id.in_(ids))
+        .order_by(ContributionTag.id)
+    )
+    for contribution_id, theme, fiche in db.session.execute(query):
+        themes, fiches = found[contribution_id]
+        (themes if theme else fiches).append(theme or fiche)
+    return found
+
+
+def _contribution_rows(contributions: list[Contribution]) -> list[dict]:
+    profiles = Counter((c.meeting_id, c.author_type) for c in contributions)
+    tags = _tags([c.id for c in contributions])
+    territories = dict(db.session.execute(sa.select(Territory.id, Territory.name)).all())
+    return [
+        {
+            "id": c.id,
+            "rencontre_id": c.meeting_id,
+            "date_publication": _day(c.published_at or c.created_at),
+            "type": c.kind,
+            "profil": c.author_type
+            if profiles[(c.meeting_id, c.author_type)] >= SMALL_CELL
+            else "",
+            "territoire": territories.get(c.territory_id, ""),
+            "texte": mask_personal_data(c.body),
+            "thematiques": "; ".join(tags[c.id][0]),
+            "fiches": "; ".join(tags[c.id][1]),
+            "soutiens": c.support_count,
+        }
+        for c in contributions
+    ]
+
+
+def _count(value) -> int | str:
+    """A head count, or blank when it is under the small-cell threshold."""
+    number = int(value or 0)
+    return number if number >= SMALL_CELL else ""
+
+
+def _meeting_row(meeting: Meeting) -> dict:
+    by_type = meeting.attendance_by_type or {}
+    row = {
+        "id": meeting.id,
+        "type": meeting.kind,
+        "titre": meeting.title,
+        "date": meeting.held_on.isoformat() if meeting.held_on else "",
+        "territoire": meeting.territory.name if meeting.territory else "",
+        "participants": _count(meeting.participant_count),
+    }
+    for key in PARTICIPANT_TYPES:
+        row[f"participants_{key}"] = _count(by_type.get(key))
+    return row
+
+
+def _fiche_rows(scheme: Scheme) -> list[dict]:
+    query = (
+        sa.select(Fiche, Deliberation)
+        .outerjoin(Deliberation, Deliberation.fiche_id == Fiche.id)
+        .where(Fiche.scheme_id == scheme.id, Fiche.status.in_(PUBLIC_FICHE_STATUSES))
+        .order_by(Fiche.position, Fiche.id)
+    )
+    return [
+        {
+            "id": fiche.id,
+            "numero": fiche.number,
+            "titre": fiche.title,
+            "statut": fiche.status,
+            "avancement": fiche.progress_status or "",
+            "deliberation_id": deliberation.identifier if deliberation else "",
+            "deliberation_date": deliberation.voted_on.isoformat() if deliberation else "",
+            "deliberation_url": deliberation.url if deliberation else "",
+        }
+        for fiche, deliberation in db.session.execute(query)
+    ]
+
+
+def _decision_rows(contributions: list[Contribution]) -> list[dict]:
+    query = (
+        sa.select(Decision, Fiche.number, Fiche.status)
+        .outerjoin(Fiche, Fiche.id == Decision.fiche_id)
+        .where(Decision.contribution_id.in_([c.id for c in contributions]))
+        .order_by(Decision.contribution_id)
+    )
+    return [
+        {
+            "contribution_id": decision.contribution_id,
+            "suite": decision.outcome,
+            "motif": mask_personal_data(decision.reason or ""),
+            # A fiche still in draft is not public: its number is not either.
+            "fiche": number if status in PUBLIC_FICHE_STATUSES else "",
+            "date_decision": _day(decision.decided_at),
+        }
+        for decision, number, status in db.session.execute(query)
+    ]
+
+
+def _day(moment: datetime | date | None) -> str:
+    if moment is None:
+        return ""
+    return (moment.date() if isinstance(moment, datetime) else moment).isoformat()
+
+
+def status_labels() -> dict[str, dict[str, str]]:
+    """Labels of the coded values, for the data card."""
+    return {"fiches": FICHE_STATUSES, "decisions": DECISION_OUTCOMES}

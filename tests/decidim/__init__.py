@@ -1,0 +1,1 @@
+"""Decidim import and export."""

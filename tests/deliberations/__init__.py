@@ -1,0 +1,1 @@
+"""The deliberation that adopted a fiche."""

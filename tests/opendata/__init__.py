@@ -1,0 +1,1 @@
+"""Open-data files, their schemas and the page."""

@@ -1,0 +1,189 @@
+"""Open-data files: valid against their own schema, public rows only, small cells blank."""
+
+import csv
+import json
+from datetime import date
+
+import pytest
+
+from consult.core.db import utcnow
+from consult.deliberations.models import Deliberation
+from consult.moderation import services as moderation
+from consult.opendata import services
+from consult.schemes.models import Fiche
+from consult.workgroups.models import Decision
+
+PHONE_TEXT = "Rappelez-moi au 06 12 34 56 78 pour les horaires du relais"
+
+
+@pytest.fixture
+def instance(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "INSTANCE_DIR", tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def world(db, make_scheme, make_meeting, make_contribution, make_working_group, make_user):
+    scheme = make_scheme()
+    public = make_meeting(
+        scheme=scheme,
+        attendance_by_type={"usagers": 12, "elus": 2},
+        title="Rencontre d'Albertville",
+    )
+    draft = make_meeting(scheme=scheme, status="draft")
+    group = make_working_group(scheme=scheme)
+    private = make_meeting(scheme=scheme, kind="groupe_de_travail", working_group_id=group.id)
+    shown = [make_contribution(meeting=public, body=f"Avis public {n}") for n in range(5)]
+    elected = make_contribution(meeting=public, body="Avis d'élu", author_type="elu")
+    phone = make_contribution(meeting=public, body=PHONE_TEXT)
+    make_contribution(meeting=public, body="Avis en attente", status="pending")
+    make_contribution(meeting=draft, body="Avis d'une rencontre en préparation")
+    make_contribution(meeting=private, body="Avis du groupe de travail")
+    adopted = Fiche(
+        scheme_id=scheme.id, number="A1", title="Relais petite enfance", status="adoptee"
+    )
+    hidden = Fiche(scheme_id=scheme.id, number="Z9", title="Brouillon secret", status="brouillon")
+    db.session.add_all([adopted, hidden])
+    db.session.flush()
+    db.session.add_all(
+        [
+            Deliberation(
+                fiche_id=adopted.id,
+                identifier="CD-2026-042",
+                voted_on=date(2026, 11, 20),
+                url="https://example.fr/CD-2026-042.pdf",
+            ),
+            Decision(contribution_id=shown[0].id, outcome="retenue", fiche_id=adopted.id),
+            Decision(
+                contribution_id=shown[1].id,
+                outcome="non_retenue",
+                reason="Hors budget",
+                fiche_id=hidden.id,
+            ),
+        ]
+    )
+    db.session.commit()
+    return {
+        "scheme": scheme,
+        "shown": shown,
+        "elected": elected,
+        "phone": phone,
+        "admin": make_user(role="admin"),
+    }
+
+
+def build(runner, scheme):
+    result = runner.invoke(args=["opendata", "build", "--scheme", scheme.slug])
+    assert result.exit_code == 0, result.output
+    return result.output.strip()
+
+
+def read(instance, scheme, dataset):
+    folder = instance / "opendata" / scheme.slug
+    with (folder / f"{dataset}.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    schema = json.loads((folder / f"{dataset}.schema.json").read_text(encoding="utf-8"))
+    as_json = json.loads((folder / f"{dataset}.json").read_text(encoding="utf-8"))
+    return rows, schema, as_json, list(rows[0]) if rows else []
+
+
+def check_against_schema(rows, schema, header):
+    """A small Table Schema validator: names, types, enums, primary key unique."""
+    fields = {field["name"]: field for field in schema["fields"]}
+    assert header == [field["name"] for field in schema["fields"]]
+    assert all(field["description"] for field in schema["fields"])
+    keys = [row[schema["primaryKey"]] for row in rows]
+    assert len(keys) == len(set(keys))
+    for row in rows:
+        for name, value in row.items():
+            if value in schema["missingValues"]:
+                continue
+            kind = fields[name]["type"]
+            if kind == "integer":
+                int(value)
+            elif kind == "date":
+                date.fromisoformat(value)
+            enum = fields[name].get("constraints", {}).get("enum")
+            if enum:
+                assert value in enum, (name, value)
+
+
+def test_every_file_validates_against_its_own_schema(runner, instance, world):
+    output = build(runner, world["scheme"])
+    public_fiches = sum(f.status in ("validee", "adoptee") for f in world["scheme"].fiches)
+    assert output == (
+        f"opendata {world['scheme'].slug} contributions 7 rencontres 1 fiches {public_fiches} "
+        "decisions 2"
+    )
+    for dataset in services.DATASETS:
+        rows, schema, as_json, header = read(instance, world["scheme"], dataset.name)
+        assert rows, dataset.name
+        check_against_schema(rows, schema, header)
+        assert len(as_json) == len(rows)
+
+
+def test_only_public_masked_rows_and_no_small_cells(runner, instance, world):
+    build(runner, world["scheme"])
+    rows, *_ = read(instance, world["scheme"], "contributions")
+    texts = {row["texte"] for row in rows}
+    assert "Avis public 0" in texts
+    assert not {"Avis en attente", "Avis du groupe de travail"} & texts
+    assert "Avis d'une rencontre en préparation" not in texts
+    assert PHONE_TEXT not in texts
+    assert any("[téléphone masqué]" in text for text in texts)
+    profiles = {row["id"]: row["profil"] for row in rows}
+    assert profiles[str(world["elected"].id)] == ""  # one elected member: not published
+    assert profiles[str(world["shown"][0].id)] == "usager"
+    meetings, *_ = read(instance, world["scheme"], "rencontres")
+    albertville = next(row for row in meetings if row["titre"] == "Rencontre d'Albertville")
+    assert albertville["participants"] == "14"
+    assert albertville["participants_usagers"] == "12"
+    assert albertville["participants_elus"] == ""  # 2 people: below the threshold
+
+
+def test_fiches_carry_their_deliberation_and_decisions_their_reason(runner, instance, world):
+    build(runner, world["scheme"])
+    fiches, *_ = read(instance, world["scheme"], "fiches")
+    by_number = {row["numero"]: row for row in fiches}
+    assert "Z9" not in by_number  # a draft fiche is not public
+    assert by_number["A1"]["deliberation_id"] == "CD-2026-042"
+    assert by_number["A1"]["deliberation_date"] == "2026-11-20"
+    decisions, *_ = read(instance, world["scheme"], "decisions")
+    by_outcome = {row["suite"]: row for row in decisions}
+    assert by_outcome["retenue"]["fiche"] == "A1"
+    assert by_outcome["non_retenue"]["motif"] == "Hors budget"
+    assert by_outcome["non_retenue"]["fiche"] == ""  # a draft fiche's number stays private
+
+
+def test_rejecting_a_contribution_rebuilds_the_files_without_it(
+    app, db, runner, instance, world, jobs, monkeypatch
+):
+    build(runner, world["scheme"])
+    monkeypatch.setitem(app.config, "OPENDATA_AUTO", True)
+    target = world["shown"][3]
+    moderation.reject(target, actor=world["admin"], reason="hors_sujet", now=utcnow())
+    db.session.commit()
+    assert [call.path for call in jobs.calls] == ["consult.opendata.jobs.build_open_data"]
+    jobs.run_all()
+    rows, *_ = read(instance, world["scheme"], "contributions")
+    assert str(target.id) not in {row["id"] for row in rows}
+    assert len(rows) == 6
+
+
+def test_pending_contribution_triggers_no_rebuild(
+    app, db, world, jobs, monkeypatch, make_contribution
+):
+    monkeypatch.setitem(app.config, "OPENDATA_AUTO", True)
+    make_contribution(meeting=world["shown"][0].meeting, body="Encore en attente", status="pending")
+    db.session.commit()
+    assert jobs.calls == []
+
+
+def test_a_decision_added_through_its_relationship_triggers_one_rebuild(
+    app, db, world, jobs, monkeypatch
+):
+    monkeypatch.setitem(app.config, "OPENDATA_AUTO", True)
+    db.session.add(Decision(contribution=world["shown"][2], outcome="retenue"))
+    db.session.add(Decision(contribution=world["shown"][3], outcome="hors_champ", reason="Non"))
+    db.session.commit()
+    assert [call.args for call in jobs.calls] == [(world["scheme"].id,)]
