@@ -153,7 +153,9 @@ def test_export_then_import_round_trips(runner, db, tmp_path, consultation, make
     out = tmp_path / "out"
     result = run(runner, "export", "--meeting", consultation.id, out)
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "decidim proposals 4 comments 3"
+    # Proposal 202 gives a phone number: it waits for a moderator (issue 12 #2), so it
+    # is not exported and the comment on it goes out as a proposal of its own.
+    assert result.output.strip() == "decidim proposals 4 comments 2"
     header = (out / "proposals.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("id;author/id;author/name;taxonomies/id;taxonomies/name")
     assert not any(name in (out / "comments.csv").read_text() for name in AUTHORS)
@@ -167,5 +169,5 @@ def test_export_then_import_round_trips(runner, db, tmp_path, consultation, make
         "--meeting",
         target.id,
     )
-    assert again.output.splitlines()[0] == "decidim proposals 4 comments 3 refused 0"
-    assert len(contributions_of(db, target)) == 7
+    assert again.output.splitlines()[0] == "decidim proposals 4 comments 2 refused 0"
+    assert len(contributions_of(db, target)) == 6
