@@ -24,7 +24,7 @@ from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.models import Fiche, Public, Scheme, Territory, Theme
 from consult.synthesis import exports, services
-from consult.synthesis.document import Document
+from consult.synthesis.current import current_version
 from consult.synthesis.forms import EditorialForm, SynthesisForm, VersionStatusForm
 from consult.synthesis.models import VERSION_TRANSITIONS, Synthesis, SynthesisVersion
 from consult.synthesis.permissions import can_manage, can_read_version, is_shared_with
@@ -175,12 +175,15 @@ def contribution_link(external: bool = False):
 
 
 def _render_context(synthesis: Synthesis, version: SynthesisVersion, external=False) -> dict:
+    """The version as it may be shown now (see :func:`current_version`)."""
+    current = current_version(version)
     return exports.document_context(
-        Document.from_dict(version.document),
+        current.document,
         services.editorial_of(version),
         version=version.number,
         status_label=version.status_label,
         contribution_url=contribution_link(external),
+        retired=current.retired,
     )
 
 
@@ -270,6 +273,7 @@ def export(synthesis_id: int, number: int, kind: str):
             status_label=current.status_label,
             base_url=request.host_url,
             contribution_url=context["contribution_url"],
+            retired=context["retired"],
         )
     elif kind == "docx":
         body = exports.render_docx(
@@ -277,9 +281,12 @@ def export(synthesis_id: int, number: int, kind: str):
             context["editorial"],
             version=current.number,
             status_label=current.status_label,
+            retired=context["retired"],
         )
     else:
-        body = exports.render_json(context["document"], context["editorial"], version=number)
+        body = exports.render_json(
+            context["document"], context["editorial"], version=number, retired=context["retired"]
+        )
     disposition = f"attachment; filename={_filename(synthesis, number, kind)}"
     return Response(body, mimetype=EXPORT_TYPES[kind], headers={"Content-Disposition": disposition})
 
@@ -288,7 +295,7 @@ def export(synthesis_id: int, number: int, kind: str):
 def export_contributions(synthesis_id: int, number: int, kind: str):
     synthesis = _synthesis_or_404(synthesis_id)
     current = _version_or_404(synthesis, number)
-    rows = services.export_rows(synthesis, Document.from_dict(current.document))
+    rows = services.export_rows(synthesis, current_version(current).document)
     name = f"synthese-{synthesis.id}-v{number}-contributions.{kind}"
     headers = {"Content-Disposition": f"attachment; filename={name}"}
     if kind == "csv":
