@@ -23,21 +23,18 @@ from consult.core.security import roles_required
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.models import Fiche, Public, Scheme, Territory, Theme
-from consult.synthesis import exports, services
-from consult.synthesis.current import current_version
+from consult.synthesis import exports, files, jobs, services
+from consult.synthesis.current import CurrentVersion, current_version
 from consult.synthesis.forms import EditorialForm, SynthesisForm, VersionStatusForm
 from consult.synthesis.models import VERSION_TRANSITIONS, Synthesis, SynthesisVersion
 from consult.synthesis.permissions import can_manage, can_read_version, is_shared_with
 from consult.workgroups.services import validations_of
 
 bp = Blueprint("synthesis", __name__)
+bp.record_once(lambda state: jobs.init_app(state.app))
 IN_PROGRESS = ("queued", "running", "retrying")  # a job sent again after a crash is retrying
 staff_only = roles_required("admin", "facilitator")
-EXPORT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "json": "application/json",
-}
+KIND_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)"}
 
 
 def _synthesis_or_404(synthesis_id: int) -> Synthesis:
@@ -174,17 +171,25 @@ def contribution_link(external: bool = False):
     return lambda ident: url_for(endpoint, contribution_id=ident, _external=external)
 
 
-def _render_context(synthesis: Synthesis, version: SynthesisVersion, external=False) -> dict:
+def _render_context(version: SynthesisVersion, live: CurrentVersion) -> dict:
     """The version as it may be shown now (see :func:`current_version`)."""
-    current = current_version(version)
     return exports.document_context(
-        current.document,
+        live.document,
         services.editorial_of(version),
         version=version.number,
         status_label=version.status_label,
-        contribution_url=contribution_link(external),
-        retired=current.retired,
+        contribution_url=contribution_link(),
+        retired=live.retired,
     )
+
+
+def _documents(version: SynthesisVersion, live: CurrentVersion) -> dict[str, bool]:
+    """Whether each file of the version, as it reads now, is ready to download."""
+    family = jobs.version_family(version)
+    return {
+        kind: files.stored_file(family, live.fingerprint, kind) is not None
+        for kind in jobs.DOCUMENT_KINDS
+    }
 
 
 def _validations(synthesis: Synthesis, current: SynthesisVersion) -> list:
@@ -198,6 +203,7 @@ def _validations(synthesis: Synthesis, current: SynthesisVersion) -> list:
 def version(synthesis_id: int, number: int):
     synthesis = _synthesis_or_404(synthesis_id)
     current = _version_or_404(synthesis, number)
+    live = current_version(current)
     return render_template(
         "synthesis/version.html",
         synthesis=synthesis,
@@ -205,7 +211,8 @@ def version(synthesis_id: int, number: int):
         transitions=VERSION_TRANSITIONS.get(current.status, ()) if can_manage(current_user) else (),
         can_edit=can_manage(current_user) and current.status != "published",
         validations=_validations(synthesis, current),
-        **_render_context(synthesis, current),
+        documents=_documents(current, live),
+        **_render_context(current, live),
     )
 
 
@@ -219,6 +226,7 @@ def change_status(synthesis_id: int, number: int):
         if not form.validate():
             raise services.SynthesisError("État inconnu.")
         services.change_status(current, form.target.data, actor=current_user, now=utcnow())
+        jobs.request_documents(current)  # the status is printed on the files
         db.session.commit()
         flash(f"Version {current.number} : {current.status_label.lower()}.", "success")
     except services.SynthesisError as error:
@@ -241,6 +249,7 @@ def edit_editorial(synthesis_id: int, number: int):
                 analysis=form.analysis.data,
                 conclusions=form.conclusions.data,
             )
+            jobs.request_documents(current)
             db.session.commit()
         except services.SynthesisError as error:
             db.session.rollback()
@@ -260,35 +269,56 @@ def _filename(synthesis: Synthesis, number: int, extension: str) -> str:
     return f"synthese-{synthesis.id}-v{number}.{extension}"
 
 
+def _export_json(synthesis: Synthesis, current: SynthesisVersion, number: int):
+    live = current_version(current)
+    body = exports.render_json(
+        live.document, services.editorial_of(current), version=number, retired=live.retired
+    )
+    disposition = f"attachment; filename={_filename(synthesis, number, 'json')}"
+    return Response(body, mimetype="application/json", headers={"Content-Disposition": disposition})
+
+
 @bp.get("/syntheses/<int:synthesis_id>/v<int:number>.<any(pdf, docx, json):kind>")
 def export(synthesis_id: int, number: int, kind: str):
+    """The stored file of the version as it reads now, or « en cours de préparation »."""
     synthesis = _synthesis_or_404(synthesis_id)
     current = _version_or_404(synthesis, number)
-    context = _render_context(synthesis, current, external=True)
-    if kind == "pdf":
-        body = exports.render_pdf(
-            context["document"],
-            context["editorial"],
-            version=current.number,
-            status_label=current.status_label,
-            base_url=request.host_url,
-            contribution_url=context["contribution_url"],
-            retired=context["retired"],
+    if kind == "json":  # quick to write: made on each request from the current document
+        return _export_json(synthesis, current, number)
+    family = jobs.version_family(current)
+    stored = files.stored_file(family, current_version(current).fingerprint, kind)
+    if stored is not None:
+        return files.send_stored(
+            stored,
+            extension=kind,
+            download_name=_filename(synthesis, number, kind),
+            public=current.status == "published",
         )
-    elif kind == "docx":
-        body = exports.render_docx(
-            context["document"],
-            context["editorial"],
-            version=current.number,
-            status_label=current.status_label,
-            retired=context["retired"],
-        )
-    else:
-        body = exports.render_json(
-            context["document"], context["editorial"], version=number, retired=context["retired"]
-        )
-    disposition = f"attachment; filename={_filename(synthesis, number, kind)}"
-    return Response(body, mimetype=EXPORT_TYPES[kind], headers={"Content-Disposition": disposition})
+    # Filling a missing file is idempotent (one job per file at a time, keyed by the
+    # database): the only write a GET makes here, so that no request renders one.
+    run = files.request_render(jobs.render_version_document, family, kind, current.id)
+    db.session.commit()
+    return preparing_page(
+        title=f"{synthesis.title} — version {number}",
+        kind=kind,
+        run=run,
+        back_url=url_for(".version", synthesis_id=synthesis.id, number=number),
+    )
+
+
+def preparing_page(*, title: str, kind: str, run, back_url: str):
+    """202 « en cours de préparation », retried by the page until the file is ready."""
+    body = render_template(
+        "synthesis/preparing.html",
+        title=title,
+        kind_label=KIND_LABELS[kind],
+        run=run,
+        status_labels=STATUS_LABELS,
+        document_url=request.path,
+        back_url=back_url,
+    )
+    headers = {"Retry-After": "3", "Cache-Control": "no-store"}
+    return body, 202, headers
 
 
 @bp.get("/syntheses/<int:synthesis_id>/v<int:number>/contributions.<any(csv, xlsx):kind>")
