@@ -17,15 +17,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app, send_file
+from flask import current_app, render_template, request, send_file
 
-from consult.core.jobs import ACTIVE, JobRun, enqueue_after_commit
+from consult.core.jobs import ACTIVE, STATUS_LABELS, JobRun, enqueue_after_commit
 from consult.extensions import db
 
 MIMETYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+KIND_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)"}
 RENDER_TIMEOUT = 900  # seconds: a long synthesis or a 33-fiche bilan takes a while to print
 
 
@@ -160,3 +161,17 @@ def request_render(func, family: str, extension: str, *args) -> JobRun:
         timeout=RENDER_TIMEOUT,
         label=render_label(family, extension),
     )
+
+
+def preparing_page(*, title: str, kind: str, run: JobRun, back_url: str):
+    """202 « en cours de préparation »: the page asks again until the file is ready."""
+    body = render_template(
+        "synthesis/preparing.html",
+        title=title,
+        kind_label=KIND_LABELS[kind],
+        run=run,
+        status_labels=STATUS_LABELS,
+        document_url=request.path,
+        back_url=back_url,
+    )
+    return body, 202, {"Retry-After": "3", "Cache-Control": "no-store"}

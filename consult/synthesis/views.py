@@ -11,7 +11,6 @@ from flask import (
     jsonify,
     redirect,
     render_template,
-    request,
     stream_with_context,
     url_for,
 )
@@ -34,7 +33,6 @@ bp = Blueprint("synthesis", __name__)
 bp.record_once(lambda state: jobs.init_app(state.app))
 IN_PROGRESS = ("queued", "running", "retrying")  # a job sent again after a crash is retrying
 staff_only = roles_required("admin", "facilitator")
-KIND_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)"}
 
 
 def _synthesis_or_404(synthesis_id: int) -> Synthesis:
@@ -298,27 +296,12 @@ def export(synthesis_id: int, number: int, kind: str):
     # database): the only write a GET makes here, so that no request renders one.
     run = files.request_render(jobs.render_version_document, family, kind, current.id)
     db.session.commit()
-    return preparing_page(
+    return files.preparing_page(
         title=f"{synthesis.title} — version {number}",
         kind=kind,
         run=run,
         back_url=url_for(".version", synthesis_id=synthesis.id, number=number),
     )
-
-
-def preparing_page(*, title: str, kind: str, run, back_url: str):
-    """202 « en cours de préparation », retried by the page until the file is ready."""
-    body = render_template(
-        "synthesis/preparing.html",
-        title=title,
-        kind_label=KIND_LABELS[kind],
-        run=run,
-        status_labels=STATUS_LABELS,
-        document_url=request.path,
-        back_url=back_url,
-    )
-    headers = {"Retry-After": "3", "Cache-Control": "no-store"}
-    return body, 202, headers
 
 
 @bp.get("/syntheses/<int:synthesis_id>/v<int:number>/contributions.<any(csv, xlsx):kind>")
