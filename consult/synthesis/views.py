@@ -197,6 +197,16 @@ def _validations(synthesis: Synthesis, current: SynthesisVersion) -> list:
     return []
 
 
+def _sharing(synthesis: Synthesis, current: SynthesisVersion) -> dict:
+    """For the team: the status form, the groups to share with, those already chosen."""
+    if not can_manage(current_user):
+        return {"status_form": None, "shared_with": []}
+    groups = services.working_groups(synthesis)
+    shared = services.shared_group_ids(synthesis)
+    form = _status_form([g for g in groups if g.id not in shared], formdata=None)
+    return {"status_form": form, "shared_with": [g.name for g in groups if g.id in shared]}
+
+
 @bp.get("/syntheses/<int:synthesis_id>/v<int:number>")
 def version(synthesis_id: int, number: int):
     synthesis = _synthesis_or_404(synthesis_id)
@@ -210,8 +220,41 @@ def version(synthesis_id: int, number: int):
         can_edit=can_manage(current_user) and current.status != "published",
         validations=_validations(synthesis, current),
         documents=_documents(current, live),
+        **_sharing(synthesis, current),
         **_render_context(current, live),
     )
+
+
+def _status_form(groups: list, **data) -> VersionStatusForm:
+    form = VersionStatusForm(**data)
+    form.group_ids.choices = [(g.id, g.name) for g in groups]
+    return form
+
+
+def _form_error(form: VersionStatusForm) -> str:
+    if form.group_ids.errors:
+        return "Choisissez des groupes de travail dans la liste."
+    if "csrf_token" in form.errors:
+        return "Le formulaire a expiré : rechargez la page."
+    return "État inconnu."
+
+
+def _apply_status(form: VersionStatusForm, current: SynthesisVersion, groups: list) -> str:
+    """Share with the chosen groups, publish once confirmed, or go back to draft."""
+    target, now = form.target.data, utcnow()
+    if target == "shared":
+        chosen = [g for g in groups if g.id in (form.group_ids.data or [])]
+        names = services.share_version(current, chosen, actor=current_user, now=now)
+        if not names:
+            return f"Version {current.number} : déjà partagée avec ces groupes."
+        return f"Version {current.number} partagée avec : {', '.join(names)}."
+    if target == "published" and not form.confirm.data:
+        raise services.SynthesisError(
+            "Pour publier, cochez « Je confirme la publication » : une version publiée "
+            "est visible de tous et ne change plus."
+        )
+    services.change_status(current, target, actor=current_user, now=now)
+    return f"Version {current.number} : {current.status_label.lower()}."
 
 
 @bp.post("/syntheses/<int:synthesis_id>/v<int:number>/etat")
@@ -219,14 +262,15 @@ def version(synthesis_id: int, number: int):
 def change_status(synthesis_id: int, number: int):
     synthesis = _synthesis_or_404(synthesis_id)
     current = _version_or_404(synthesis, number)
-    form = VersionStatusForm()
+    groups = services.working_groups(synthesis)
+    form = _status_form(groups)
     try:
         if not form.validate():
-            raise services.SynthesisError("État inconnu.")
-        services.change_status(current, form.target.data, actor=current_user, now=utcnow())
+            raise services.SynthesisError(_form_error(form))
+        message = _apply_status(form, current, groups)
         jobs.request_documents(current)  # the status is printed on the files
         db.session.commit()
-        flash(f"Version {current.number} : {current.status_label.lower()}.", "success")
+        flash(message, "success")
     except services.SynthesisError as error:
         db.session.rollback()
         flash(str(error), "error")

@@ -89,12 +89,13 @@ def test_drafts_are_private_shared_for_groups_published_for_all(
     client.post("/deconnexion")
     assert client.get(url).status_code == 404
     login(facilitator)
-    client.post(f"{url}/etat", data={"target": "shared"})
     outsider, reader = make_user(role="member"), make_user(role="member")
     group = WorkingGroup(scheme_id=meeting.scheme_id, name="Groupe de lecture")
     group.members.append(Membership(user=reader, role="membre"))
-    db.session.add(GroupSynthesis(group=group, synthesis_id=version.synthesis_id))
+    db.session.add(group)
     db.session.commit()
+    client.post(f"{url}/etat", data={"target": "shared", "group_ids": [group.id]})
+    assert db.session.get(GroupSynthesis, (group.id, version.synthesis_id)) is not None
     login(outsider)  # shared: only with the groups it is shared with
     assert client.get(url).status_code == 404
     login(reader)
@@ -102,7 +103,7 @@ def test_drafts_are_private_shared_for_groups_published_for_all(
     client.post("/deconnexion")
     assert client.get(url).status_code == 404
     login(facilitator)
-    client.post(f"{url}/etat", data={"target": "published"})
+    client.post(f"{url}/etat", data={"target": "published", "confirm": "y"})
     client.post("/deconnexion")
     assert client.get(url).status_code == 200
     assert download(client, jobs, f"{url}.pdf").data.startswith(b"%PDF")
