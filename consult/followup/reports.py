@@ -88,6 +88,12 @@ def _document(report: AnnualReport) -> ReportDocument | None:
     return ReportDocument.from_dict(report.document) if report.document else None
 
 
+def _documents(report: AnnualReport) -> dict[str, bool]:
+    """Whether each file of the report, as it is now, is ready to download."""
+    family, key = report_jobs.report_family(report), report_jobs.report_key(report)
+    return {kind: files.stored_file(family, key, kind) is not None for kind in ("pdf", "docx")}
+
+
 def _render_show(report: AnnualReport, *, error: str = "", status: int = 200):
     document = _document(report)
     context = {}
@@ -95,6 +101,7 @@ def _render_show(report: AnnualReport, *, error: str = "", status: int = 200):
         context = report_exports.document_context(
             document, status_label=REPORT_STATUSES[report.status], fiche_url=_fiche_url()
         )
+        context["documents"] = _documents(report)
     return render_template(
         "reports/show.html",
         report=report,

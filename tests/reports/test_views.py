@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from consult.core.jobs import JobRun
+from consult.followup import report_exports
 from consult.followup.models import AnnualReport
 from tests.reports.conftest import YEAR, download
 
@@ -250,3 +251,17 @@ def test_posts_without_csrf_token_are_refused(app, client, staff, generated, log
     assert response.status_code == 400
     assert "Le formulaire a expiré" in response.text
     assert count(AnnualReport) == 1
+
+
+def test_show_page_says_while_the_files_are_prepared(
+    client, staff, generated, jobs, login, monkeypatch
+):
+    login(staff)
+    waiting = client.get(f"/bilans/{generated.id}").text
+    assert f"Bilan {YEAR} en PDF : en cours de préparation" in waiting
+    assert f'href="/bilans/{generated.id}.pdf">Télécharger' not in waiting
+    monkeypatch.setattr(report_exports, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7")
+    jobs.run_all()  # the jobs queued by the generation
+    ready = client.get(f"/bilans/{generated.id}").text
+    assert f'href="/bilans/{generated.id}.pdf">Télécharger le bilan {YEAR} en PDF' in ready
+    assert "en cours de préparation" not in ready
