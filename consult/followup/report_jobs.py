@@ -123,7 +123,7 @@ def report_key(report: AnnualReport) -> str:
 
 def request_documents(report: AnnualReport) -> None:
     """Queue the report's PDF and Word files (after commit), when it has a document."""
-    if report.document is None:
+    if report.document is None or not files.renders_ahead():
         return
     for kind in DOCUMENT_KINDS:
         files.request_render(render_report_document, report_family(report), kind, report.id)

@@ -13,13 +13,21 @@ import hashlib
 import io
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, render_template, request, send_file
 
-from consult.core.jobs import ACTIVE, STATUS_LABELS, JobRun, enqueue_after_commit
+from consult.core.db import utcnow
+from consult.core.jobs import (
+    ACTIVE,
+    STATUS_LABELS,
+    InlineDispatcher,
+    JobRun,
+    dispatcher_for,
+    enqueue_after_commit,
+)
 from consult.extensions import db
 
 MIMETYPES = {
@@ -27,6 +35,7 @@ MIMETYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 KIND_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)"}
+INLINE_LOST = 30  # seconds
 RENDER_TIMEOUT = 900  # seconds: a long synthesis or a 33-fiche bilan takes a while to print
 
 
@@ -136,13 +145,34 @@ def render_label(family: str, extension: str) -> str:
 
 
 def active_render(family: str, extension: str) -> JobRun | None:
-    """The job preparing this document, if one is waiting or running."""
+    """The job preparing this document, if one is waiting or running.
+
+    Without Redis a job runs right after the request that asked for it: one still
+    waiting after :data:`INLINE_LOST` seconds was lost (its request failed, the
+    process stopped), and a new one is asked for. With Redis the relay sends lost
+    jobs again; a job older than its timeout is not waited for either.
+    """
+    patience = RENDER_TIMEOUT if renders_ahead() else INLINE_LOST
     return db.session.scalar(
         sa.select(JobRun)
-        .where(JobRun.name == render_label(family, extension), JobRun.status.in_(ACTIVE))
+        .where(
+            JobRun.name == render_label(family, extension),
+            JobRun.status.in_(ACTIVE),
+            JobRun.created_at >= utcnow() - timedelta(seconds=patience),
+        )
         .order_by(JobRun.id.desc())
         .limit(1)
     )
+
+
+def renders_ahead() -> bool:
+    """Whether to render files before anyone asks (a worker does it: RQ).
+
+    Without Redis, jobs run in the web process after the *next* request, which would
+    make whoever comes next wait seconds for a PDF: files are then rendered when first
+    asked for, by the request that polls for them.
+    """
+    return not isinstance(dispatcher_for(current_app), InlineDispatcher)
 
 
 def request_render(func, family: str, extension: str, *args) -> JobRun:

@@ -78,6 +78,8 @@ def version_family(version: SynthesisVersion) -> str:
 
 def request_documents(version: SynthesisVersion) -> None:
     """Queue the version's PDF and Word files (after commit), unless already under way."""
+    if not files.renders_ahead():
+        return
     for kind in DOCUMENT_KINDS:
         files.request_render(render_version_document, version_family(version), kind, version.id)
 
@@ -139,7 +141,7 @@ def refresh_stored_documents(job_run_id: int) -> int:
         key = current_version(version).fingerprint
         kinds = {f.path.suffix.lstrip(".") for f in files.family_files(family) if f.key != key}
         stale += files.remove_family(family, keep=key)
-        for kind in sorted(kinds & set(DOCUMENT_KINDS)):
+        for kind in sorted(kinds & set(DOCUMENT_KINDS)) if files.renders_ahead() else ():
             files.request_render(render_version_document, family, kind, version.id)
     db.session.commit()
     log.info("job %s: %s stored synthesis file(s) out of date", job_run_id, stale)
