@@ -13,6 +13,8 @@ from consult.synthesis.document import Difference, Document, Quote, Section
 from consult.synthesis.models import Synthesis, SynthesisVersion
 from consult.synthesis.services import STILL_COUNTED, shown_statuses
 
+GONE_IDEA = "Idée retirée : toutes ses contributions ont été retirées depuis"
+
 
 @dataclass
 class CurrentVersion:
@@ -100,12 +102,14 @@ class _Pruner:
         return [_fresh_quote(q, self.texts) for q in quotes if q.id not in self.retired]
 
     def section(self, section: Section) -> Section:
-        ideas = []
+        ideas = []  # same positions: working groups' comments are keyed by them
         for idea in section.ideas:
             ids, gone = self.ids(idea.ids)
-            if ids:
-                size = max(idea.size - gone, len(ids))
-                ideas.append(replace(idea, ids=ids, size=size, quotes=self.quotes(idea.quotes)))
+            if not ids:
+                ideas.append(replace(idea, label=GONE_IDEA, terms=[], ids=[], size=0, quotes=[]))
+                continue
+            size = max(idea.size - gone, len(ids))
+            ideas.append(replace(idea, ids=ids, size=size, quotes=self.quotes(idea.quotes)))
         ids, gone = self.ids(section.ids)
         return replace(
             section,

@@ -23,8 +23,6 @@ from consult.synthesis.models import (
     SynthesisVersion,
 )
 from consult.tagging.models import ContributionTag
-from consult.workgroups.models import GroupSynthesis, WorkingGroup
-from consult.workgroups.services import GroupError, share_synthesis
 
 READ_BATCH = 2000
 # A contribution merged into another after a version was made still counts in it.
@@ -353,40 +351,3 @@ def change_status(version: SynthesisVersion, target: str, *, actor, now) -> Synt
     version.status = target
     version.status_changed_at, version.status_changed_by_id = now, actor.id
     return version
-
-
-def working_groups(synthesis: Synthesis) -> list[WorkingGroup]:
-    """The working groups of the synthesis's scheme, by name."""
-    return db.session.scalars(
-        sa.select(WorkingGroup)
-        .where(WorkingGroup.scheme_id == synthesis.scheme_id)
-        .order_by(WorkingGroup.name)
-    ).all()
-
-
-def shared_group_ids(synthesis: Synthesis) -> set[int]:
-    """The working groups the synthesis is already shared with."""
-    return set(
-        db.session.scalars(
-            sa.select(GroupSynthesis.working_group_id).where(
-                GroupSynthesis.synthesis_id == synthesis.id
-            )
-        )
-    )
-
-
-def share_version(version: SynthesisVersion, groups: list, *, actor, now) -> list[str]:
-    """Share the version with working groups: they read it in their space at once.
-
-    A draft becomes "shared"; a shared or published version stays as it is and is
-    shared with more groups. Returns the names of the groups it was newly shared with.
-    :raises SynthesisError: no group chosen, or the version cannot be shared.
-    """
-    if not groups:
-        raise SynthesisError("Choisissez au moins un groupe de travail avec qui partager.")
-    if version.status == "draft":
-        change_status(version, "shared", actor=actor, now=now)
-    try:
-        return [g.name for g in groups if share_synthesis(g, version.synthesis_id, actor=actor)]
-    except GroupError as error:
-        raise SynthesisError(str(error)) from error

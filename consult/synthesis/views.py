@@ -22,7 +22,7 @@ from consult.core.security import roles_required
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.models import Fiche, Public, Scheme, Territory, Theme
-from consult.synthesis import exports, files, jobs, services
+from consult.synthesis import exports, files, jobs, services, sharing
 from consult.synthesis.current import CurrentVersion, current_version
 from consult.synthesis.forms import EditorialForm, SynthesisForm, VersionStatusForm
 from consult.synthesis.models import VERSION_TRANSITIONS, Synthesis, SynthesisVersion
@@ -201,8 +201,8 @@ def _sharing(synthesis: Synthesis, current: SynthesisVersion) -> dict:
     """For the team: the status form, the groups to share with, those already chosen."""
     if not can_manage(current_user):
         return {"status_form": None, "shared_with": []}
-    groups = services.working_groups(synthesis)
-    shared = services.shared_group_ids(synthesis)
+    groups = sharing.working_groups(synthesis)
+    shared = sharing.shared_group_ids(synthesis)
     form = _status_form([g for g in groups if g.id not in shared], formdata=None)
     return {"status_form": form, "shared_with": [g.name for g in groups if g.id in shared]}
 
@@ -244,7 +244,7 @@ def _apply_status(form: VersionStatusForm, current: SynthesisVersion, groups: li
     target, now = form.target.data, utcnow()
     if target == "shared":
         chosen = [g for g in groups if g.id in (form.group_ids.data or [])]
-        names = services.share_version(current, chosen, actor=current_user, now=now)
+        names = sharing.share_version(current, chosen, actor=current_user, now=now)
         if not names:
             return f"Version {current.number} : déjà partagée avec ces groupes."
         return f"Version {current.number} partagée avec : {', '.join(names)}."
@@ -262,7 +262,7 @@ def _apply_status(form: VersionStatusForm, current: SynthesisVersion, groups: li
 def change_status(synthesis_id: int, number: int):
     synthesis = _synthesis_or_404(synthesis_id)
     current = _version_or_404(synthesis, number)
-    groups = services.working_groups(synthesis)
+    groups = sharing.working_groups(synthesis)
     form = _status_form(groups)
     try:
         if not form.validate():

@@ -15,10 +15,13 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from consult.contributions.privacy import withdraw
 from consult.core.db import utcnow
 from consult.moderation.services import mask, reject
 from consult.synthesis.document import Breakdown, Cell, Document, Idea, Quote, Section
 from consult.synthesis.models import Synthesis, SynthesisVersion
+from consult.workgroups.models import GroupSynthesis
+from consult.workgroups.services import idea_at
 
 WITHDRAWN = "Mon fils est placé au foyer des Tilleuls depuis mars"
 PHONE, EMAIL = "06 55 44 33 22", "paul.martin@example.org"
@@ -78,7 +81,14 @@ def published(db, make_meeting, make_contribution, make_user):
     )
     db.session.add(version)
     db.session.commit()
-    return {"url": f"/syntheses/{synthesis.id}/v1", "made": made, "staff": staff}
+    return {
+        "url": f"/syntheses/{synthesis.id}/v1",
+        "made": made,
+        "staff": staff,
+        "synthesis_id": synthesis.id,
+        "version_id": version.id,
+        "scheme": meeting.scheme,
+    }
 
 
 def download(client, jobs, url: str):
@@ -170,3 +180,23 @@ def test_rejected_after_publication_is_gone_from_every_format(client, jobs, publ
     assert "1 contribution retirée" in formats["page"]
     assert json.loads(formats["json"])["document"]["contributions"] == 5
     assert formats["csv"].count("\r\n") == 1 + 5  # header and the five still shown
+
+
+def test_working_group_reading_page_and_fiche_seeds_forget_it_too(
+    client, published, db, make_user, make_working_group, login
+):
+    member = make_user(role="member")
+    group = make_working_group(scheme=published["scheme"], members=[(member, "membre")])
+    link = GroupSynthesis(working_group_id=group.id, synthesis_id=published["synthesis_id"])
+    db.session.add(link)
+    db.session.commit()
+    withdraw(published["made"][0], now=utcnow())
+    mask(published["made"][1], actor=published["staff"], now=utcnow())
+    db.session.commit()
+    login(member)
+    page = client.get(f"/groupes/{group.id}/syntheses/{published['version_id']}")
+    assert page.status_code == 200
+    assert_nowhere({"group page": page.text}, WITHDRAWN, PHONE, EMAIL)
+    assert squeezed("Les horaires de la crèche sont trop courts") in squeezed(page.text)
+    idea = idea_at(db.session.get(SynthesisVersion, published["version_id"]), 0, 0)
+    assert_nowhere({"fiche seed": json.dumps(idea, ensure_ascii=False)}, WITHDRAWN, PHONE)
