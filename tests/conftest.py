@@ -128,6 +128,13 @@ def jobs(app, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def documents_dir(app, tmp_path, monkeypatch):
+    """Stored PDF and Word files go to a folder of the test's own."""
+    monkeypatch.setitem(app.config, "DOCUMENTS_DIR", str(tmp_path / "documents"))
+    return tmp_path / "documents"
+
+
+@pytest.fixture(autouse=True)
 def no_rate_limits(monkeypatch):
     """Rate limits off, counters cleared; ``limits_on`` switches them back on."""
     monkeypatch.setattr(limiter, "enabled", False)

@@ -1,23 +1,29 @@
-"""Annual reports: asking for one, the job that generates it, publishing it.
+"""Annual reports: asking for one, the jobs that generate it and render its files.
 
 A report is one row per scheme and year. Asking again for an existing one regenerates
 it; a report being generated is not queued a second time (a double click queues one job).
+Its PDF and Word files are rendered by a job once per generation and status, stored,
+and served as files (``consult.synthesis.files``): never rendered in a request.
 """
 
 import logging
 
 import sqlalchemy as sa
+from flask import url_for
 from sqlalchemy.exc import IntegrityError
 
 from consult.core.db import utcnow
 from consult.core.jobs import ACTIVE, enqueue_after_commit, report_progress
 from consult.extensions import db
+from consult.followup import report_exports
 from consult.followup.models import REPORT_STATUSES, AnnualReport
-from consult.followup.report import build_report
+from consult.followup.report import ReportDocument, build_report
 from consult.schemes.models import Scheme
+from consult.synthesis import files
 
 log = logging.getLogger(__name__)
 MIN_YEAR, MAX_YEAR = 2000, 2100
+DOCUMENT_KINDS = ("pdf", "docx")
 
 
 class ReportError(Exception):
@@ -78,6 +84,7 @@ def change_status(report: AnnualReport, target: str, *, now) -> AnnualReport:
         )
     report.status = target
     report.published_at = now if target == "published" else None
+    request_documents(report)  # the status is printed on the files
     return report
 
 
@@ -94,7 +101,57 @@ def generate_annual_report(job_run_id: int, report_id: int) -> int | None:
     document = build_report(report.scheme, report.year, now=utcnow(), progress=tell)
     report.document = document.to_dict()
     report.generated_at = document.generated_at
+    request_documents(report)
     db.session.commit()
     report_progress(job_run_id, 100, f"Bilan {report.year} prêt")
     log.info("job %s: annual report %s (%s)", job_run_id, report_id, report.year)
     return report.id
+
+
+# --- Stored PDF and Word files ---------------------------------------------------------
+
+
+def report_family(report: AnnualReport) -> str:
+    return f"bilan-{report.id}"
+
+
+def report_key(report: AnnualReport) -> str:
+    """What the files depend on: the generation and the status (never the request)."""
+    generated = report.generated_at.isoformat() if report.generated_at else ""
+    return files.make_key(report.id, generated, report.status)
+
+
+def request_documents(report: AnnualReport) -> None:
+    """Queue the report's PDF and Word files (after commit), when it has a document."""
+    if report.document is None or not files.renders_ahead():
+        return
+    for kind in DOCUMENT_KINDS:
+        files.request_render(render_report_document, report_family(report), kind, report.id)
+
+
+def _render(report: AnnualReport, kind: str) -> bytes:
+    document = ReportDocument.from_dict(report.document)
+    status_label = REPORT_STATUSES[report.status]
+    if kind == "docx":
+        return report_exports.render_docx(document, status_label=status_label)
+    base_url, context = files.public_request_context()
+    with context:
+        return report_exports.render_pdf(
+            document,
+            status_label=status_label,
+            base_url=base_url,
+            fiche_url=lambda ident: url_for("suite.fiche", fiche_id=ident, _external=True),
+        )
+
+
+def render_report_document(job_run_id: int, report_id: int, kind: str) -> str | None:
+    """Render and store one file of the report as it is now; returns its key."""
+    report = db.session.get(AnnualReport, report_id)
+    if report is None or report.document is None or kind not in DOCUMENT_KINDS:
+        return None
+    key, family = report_key(report), report_family(report)
+    if files.stored_file(family, key, kind) is None:
+        report_progress(job_run_id, 10, "Mise en page du bilan")
+        files.store_file(family, key, kind, _render(report, kind))
+    log.info("job %s: annual report %s %s ready", job_run_id, report_id, kind)
+    return key

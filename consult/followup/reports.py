@@ -5,10 +5,9 @@ anyone else). The team (administrators, facilitators) asks for, regenerates and 
 """
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from consult.core.cache import rendered_file
 from consult.core.db import get_or_404, utcnow
 from consult.core.jobs import STATUS_LABELS
 from consult.core.security import roles_required
@@ -19,14 +18,11 @@ from consult.followup.report import ReportDocument
 from consult.followup.report_forms import RegenerateForm, ReportForm, ReportStatusForm
 from consult.followup.report_jobs import ReportError
 from consult.schemes.models import Scheme
+from consult.synthesis import files
 from consult.synthesis.permissions import can_manage
 
 bp = Blueprint("reports", __name__, url_prefix="/bilans")
 staff_only = roles_required("admin", "facilitator")
-EXPORT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 def _report_or_404(report_id: int) -> AnnualReport:
@@ -92,6 +88,12 @@ def _document(report: AnnualReport) -> ReportDocument | None:
     return ReportDocument.from_dict(report.document) if report.document else None
 
 
+def _documents(report: AnnualReport) -> dict[str, bool]:
+    """Whether each file of the report, as it is now, is ready to download."""
+    family, key = report_jobs.report_family(report), report_jobs.report_key(report)
+    return {kind: files.stored_file(family, key, kind) is not None for kind in ("pdf", "docx")}
+
+
 def _render_show(report: AnnualReport, *, error: str = "", status: int = 200):
     document = _document(report)
     context = {}
@@ -99,6 +101,7 @@ def _render_show(report: AnnualReport, *, error: str = "", status: int = 200):
         context = report_exports.document_context(
             document, status_label=REPORT_STATUSES[report.status], fiche_url=_fiche_url()
         )
+        context["documents"] = _documents(report)
     return render_template(
         "reports/show.html",
         report=report,
@@ -152,25 +155,26 @@ def change_status(report_id: int):
 
 @bp.get("/<int:report_id>.<any(pdf, docx):kind>")
 def export(report_id: int, kind: str):
+    """The stored file of the report, or « en cours de préparation » (never rendered here)."""
     report = _report_or_404(report_id)
-    document = _document(report)
-    if document is None:
+    if report.document is None:
         return render_template("reports/not_ready.html", report=report), 409
-    status_label = REPORT_STATUSES[report.status]
-    if kind == "pdf":
-        # WeasyPrint needs seconds for 33 fiches and their charts: once per version.
-        body = rendered_file(
-            f"bilan-{report.id}",
-            f"{report.generated_at.isoformat()}|{report.status}|{request.host_url}",
-            lambda: report_exports.render_pdf(
-                document,
-                status_label=status_label,
-                base_url=request.host_url,
-                fiche_url=_fiche_url(external=True),
-            ),
+    family = report_jobs.report_family(report)
+    stored = files.stored_file(family, report_jobs.report_key(report), kind)
+    if stored is not None:
+        return files.send_stored(
+            stored,
+            extension=kind,
+            download_name=f"bilan-{report.year}-{report.id}.{kind}",
+            public=report.status == "published",
         )
-    else:
-        body = report_exports.render_docx(document, status_label=status_label)
-    name = f"bilan-{report.year}-{report.id}.{kind}"
-    headers = {"Content-Disposition": f"attachment; filename={name}"}
-    return Response(body, mimetype=EXPORT_TYPES[kind], headers=headers)
+    # Filling a missing file is idempotent (one job per file at a time, keyed by the
+    # database): the only write a GET makes here, so that no request renders one.
+    run = files.request_render(report_jobs.render_report_document, family, kind, report.id)
+    db.session.commit()
+    return files.preparing_page(
+        title=f"Bilan {report.year}",
+        kind=kind,
+        run=run,
+        back_url=url_for(".show", report_id=report.id),
+    )

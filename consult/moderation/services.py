@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from blinker import Namespace
 from sqlalchemy.exc import IntegrityError
 
 from consult.analysis.personal_data import find_personal_data, mask_personal_data
@@ -20,6 +21,10 @@ from consult.moderation.models import (
     Report,
 )
 from consult.tagging.models import ContributionTag
+
+# Sent for every change recorded in the audit trail (publish, reject, mask, withdraw…):
+# later domains (stored synthesis documents) subscribe instead of being imported here.
+contribution_changed = Namespace().signal("contribution-changed")
 
 
 class ModerationError(Exception):
@@ -68,6 +73,7 @@ def _record(contribution, actor, action, before, *, reason="", now) -> Moderatio
         at=now,
     )
     db.session.add(event)
+    contribution_changed.send(contribution, action=action)
     return event
 
 

@@ -153,6 +153,22 @@ def percent(count: int, total: int) -> str:
     return f"{shown}\u202f%"
 
 
+def retired_text(retired: int) -> str:
+    """« 1 contribution retirée depuis … » (empty when none was)."""
+    if retired == 1:
+        return (
+            "1 contribution retirée depuis la génération de cette version (retirée par "
+            "son auteur, rejetée ou dépubliée) : elle n'est plus ni citée ni comptée."
+        )
+    if retired > 1:
+        return (
+            f"{number(retired)} contributions retirées depuis la génération de cette "
+            "version (retirées par leur auteur, rejetées ou dépubliées) : elles ne sont "
+            "plus ni citées ni comptées."
+        )
+    return ""
+
+
 class _Tools:
     """What ``synthesis/document.html`` calls (``synthesis_tools`` in its context)."""
 
@@ -162,6 +178,7 @@ class _Tools:
     number = staticmethod(number)
     percent = staticmethod(percent)
     french_date = staticmethod(french_date)
+    retired_text = staticmethod(retired_text)
     min_cell = MIN_CELL
     method = METHOD
 
@@ -185,14 +202,20 @@ def document_context(
     version: int,
     status_label: str,
     contribution_url: ContributionUrl | None,
+    retired: int = 0,
 ) -> dict:
-    """Everything ``synthesis/document.html`` (and ``synthesis/pdf.html``) expects."""
+    """Everything ``synthesis/document.html`` (and ``synthesis/pdf.html``) expects.
+
+    ``retired``: contributions of the version withdrawn, rejected or taken back since
+    it was generated (already removed from ``document``); the document says how many.
+    """
     return {
         "document": document,
         "editorial": editorial,
         "version": version,
         "status_label": status_label,
         "contribution_url": contribution_url,
+        "retired": retired,
         **template_tools(),
     }
 
@@ -235,6 +258,7 @@ def render_pdf_html(
     version: int,
     status_label: str,
     contribution_url: ContributionUrl | None = None,
+    retired: int = 0,
 ) -> str:
     """The standalone HTML that :func:`render_pdf` prints (useful to preview or test)."""
     return render_template(
@@ -245,6 +269,7 @@ def render_pdf_html(
             version=version,
             status_label=status_label,
             contribution_url=contribution_url,
+            retired=retired,
         ),
     )
 
@@ -257,6 +282,7 @@ def render_pdf(
     status_label: str,
     base_url: str,
     contribution_url: ContributionUrl | None = None,
+    retired: int = 0,
 ) -> bytes:
     """The synthesis as a tagged PDF (PDF/UA-1): title page, contents with page numbers.
 
@@ -273,6 +299,7 @@ def render_pdf(
         version=version,
         status_label=status_label,
         contribution_url=contribution_url,
+        retired=retired,
     )
     page = HTML(string=html, base_url=base_url, url_fetcher=static_url_fetcher(base_url))
     return page.write_pdf(pdf_variant="pdf/ua-1")
@@ -312,12 +339,14 @@ def docx_table(doc, header: list[str], rows: list[list[str]]) -> None:
     doc.add_paragraph()
 
 
-def _docx_cover(doc, document: Document, *, version: int, status_label: str) -> None:
+def _docx_cover(doc, document: Document, *, version: int, status_label: str, retired=0) -> None:
     doc.add_heading(document.title, level=0)
     doc.add_paragraph(f"Version {version} — {status_label}")
     doc.add_paragraph(f"Générée le {french_date(document.generated_at)}")
     for label, value in document.scope:
         doc.add_paragraph(f"{label} : {value}")
+    if retired:
+        doc.add_paragraph(retired_text(retired))
 
 
 def _docx_editorial(doc, editorial: Editorial) -> None:
@@ -402,7 +431,7 @@ def _count(value: int, word: str) -> str:
 
 
 def render_docx(
-    document: Document, editorial: Editorial, *, version: int, status_label: str
+    document: Document, editorial: Editorial, *, version: int, status_label: str, retired: int = 0
 ) -> bytes:
     """The synthesis as an editable Word document (headings, tables, quotes in italic)."""
     from docx import Document as WordDocument
@@ -413,7 +442,7 @@ def render_docx(
     doc.core_properties.title = document.title
     doc.core_properties.language = "fr-FR"
     doc.core_properties.subject = f"Synthèse, version {version} ({status_label})"
-    _docx_cover(doc, document, version=version, status_label=status_label)
+    _docx_cover(doc, document, version=version, status_label=status_label, retired=retired)
     _docx_editorial(doc, editorial)
 
     doc.add_heading("Ce que les participants ont dit", level=1)
@@ -446,14 +475,18 @@ def render_docx(
 # --- JSON -------------------------------------------------------------------------------
 
 
-def render_json(document: Document, editorial: Editorial, *, version: int) -> bytes:
+def render_json(
+    document: Document, editorial: Editorial, *, version: int, retired: int = 0
+) -> bytes:
     """The version as JSON: ``{"version", "document", "editorial"}`` (UTF-8).
 
-    ``Document.from_dict(data["document"])`` gives the document back.
+    ``Document.from_dict(data["document"])`` gives the document back;
+    ``contributions_retirees`` counts those removed since generation.
     """
     data = {
         "format": "consult.synthese/1",
         "version": version,
+        "contributions_retirees": retired,
         "document": document.to_dict(),
         "editorial": asdict(editorial),
     }

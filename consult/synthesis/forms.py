@@ -66,4 +66,10 @@ class EditorialForm(BaseForm):
 
 
 class VersionStatusForm(BaseForm):
+    """Back to draft, share with working groups (which ones), or publish (confirmed)."""
+
     target = SelectField(choices={"draft": "", "shared": "", "published": ""})
+    group_ids = MultiCheckboxField("Groupes de travail qui liront cette version", coerce=int)
+    confirm = BooleanField(
+        "Je confirme la publication : cette version sera visible de tous et ne changera plus."
+    )

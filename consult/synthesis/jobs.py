@@ -1,15 +1,33 @@
-"""The background job that generates a synthesis version (with a visible progress bar)."""
+"""Background jobs: generate a synthesis version, then render its PDF and Word files.
+
+A version's files are rendered here, never in a request, and kept under a key made of
+what the version shows now (:mod:`consult.synthesis.current`). When a contribution is
+withdrawn, masked or rejected, moderation sends ``contribution_changed``: a job then
+deletes every stored file that no longer matches its version and renders it again. A
+request never serves a file whose key is not the current one either, so a missed
+signal can delay a file, never show a withdrawn text.
+"""
 
 import logging
 
+import sqlalchemy as sa
+from flask import url_for
+
 from consult.core.db import utcnow
-from consult.core.jobs import report_progress
+from consult.core.jobs import WAITING, JobRun, enqueue_after_commit, report_progress
 from consult.extensions import db
-from consult.synthesis import services
+from consult.moderation.services import contribution_changed
+from consult.synthesis import exports, files, services
 from consult.synthesis.analysis import build_document
-from consult.synthesis.models import TEMPLATE_GROUPING, Synthesis
+from consult.synthesis.current import CurrentVersion, current_version
+from consult.synthesis.models import TEMPLATE_GROUPING, Synthesis, SynthesisVersion
 
 log = logging.getLogger(__name__)
+DOCUMENT_KINDS = ("pdf", "docx")
+FAMILY_PREFIX = "synthese-v"
+REFRESH_LABEL = "documents:synthese"
+# Audit-trail actions that cannot take text out of a version (anything else may).
+HARMLESS_ACTIONS = frozenset({"publish", "merge", "anonymise"})
 
 
 def _by_user_group(items):
@@ -44,7 +62,106 @@ def generate_synthesis(job_run_id: int, synthesis_id: int) -> int | None:
         group_by=grouping,
     )
     version = services.add_version(synthesis, document.to_dict(), len(items), now=utcnow())
+    request_documents(version)
     db.session.commit()
     report_progress(job_run_id, 100, f"Version {version.number} prête")
     log.info("job %s: synthesis %s version %s", job_run_id, synthesis_id, version.number)
     return version.number
+
+
+# --- Stored PDF and Word files ---------------------------------------------------------
+
+
+def version_family(version: SynthesisVersion) -> str:
+    return f"{FAMILY_PREFIX}{version.id}"
+
+
+def request_documents(version: SynthesisVersion) -> None:
+    """Queue the version's PDF and Word files (after commit), unless already under way."""
+    if not files.renders_ahead():
+        return
+    for kind in DOCUMENT_KINDS:
+        files.request_render(render_version_document, version_family(version), kind, version.id)
+
+
+def _render(version: SynthesisVersion, current: CurrentVersion, kind: str) -> bytes:
+    """One file of the version, links to the public contribution pages of the site."""
+    editorial = services.editorial_of(version)
+    base_url, context = files.public_request_context()
+    with context:
+
+        def contribution_url(ident: int) -> str:
+            return url_for("contributions.show", contribution_id=ident, _external=True)
+
+        if kind == "pdf":
+            return exports.render_pdf(
+                current.document,
+                editorial,
+                version=version.number,
+                status_label=version.status_label,
+                base_url=base_url,
+                contribution_url=contribution_url,
+                retired=current.retired,
+            )
+        return exports.render_docx(
+            current.document,
+            editorial,
+            version=version.number,
+            status_label=version.status_label,
+            retired=current.retired,
+        )
+
+
+def render_version_document(job_run_id: int, version_id: int, kind: str) -> str | None:
+    """Render and store one file of a version as it reads now; returns its key."""
+    version = db.session.get(SynthesisVersion, version_id)
+    if version is None or kind not in DOCUMENT_KINDS:
+        return None
+    current = current_version(version)
+    family = version_family(version)
+    if files.stored_file(family, current.fingerprint, kind) is None:
+        report_progress(job_run_id, 10, "Mise en page du document")
+        files.store_file(family, current.fingerprint, kind, _render(version, current, kind))
+    log.info("job %s: synthesis version %s %s ready", job_run_id, version_id, kind)
+    return current.fingerprint
+
+
+def refresh_stored_documents(job_run_id: int) -> int:
+    """Delete the stored files a version no longer shows as is, and render them again.
+
+    :returns: how many files were out of date.
+    """
+    stale = 0
+    for family in sorted(files.families(FAMILY_PREFIX)):
+        ident = family.removeprefix(FAMILY_PREFIX)
+        version = db.session.get(SynthesisVersion, int(ident)) if ident.isdigit() else None
+        if version is None:
+            files.remove_family(family)
+            continue
+        key = current_version(version).fingerprint
+        kinds = {f.path.suffix.lstrip(".") for f in files.family_files(family) if f.key != key}
+        stale += files.remove_family(family, keep=key)
+        for kind in sorted(kinds & set(DOCUMENT_KINDS)) if files.renders_ahead() else ():
+            files.request_render(render_version_document, family, kind, version.id)
+    db.session.commit()
+    log.info("job %s: %s stored synthesis file(s) out of date", job_run_id, stale)
+    return stale
+
+
+def _refresh_waiting() -> bool:
+    """A refresh not started yet will see this change too."""
+    waiting = sa.select(JobRun.id).where(JobRun.name == REFRESH_LABEL, JobRun.status.in_(WAITING))
+    return db.session.scalar(waiting.limit(1)) is not None
+
+
+def _on_contribution_changed(contribution, *, action: str = "", **_extra) -> None:
+    """Moderation changed a contribution: refresh the stored files after its commit."""
+    if action in HARMLESS_ACTIONS or not files.families(FAMILY_PREFIX):
+        return
+    if not _refresh_waiting():
+        enqueue_after_commit(refresh_stored_documents, queue="synthesis", label=REFRESH_LABEL)
+
+
+def init_app(app) -> None:
+    """Subscribe to moderation's ``contribution_changed`` (one receiver, however often)."""
+    contribution_changed.connect(_on_contribution_changed)

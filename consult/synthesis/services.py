@@ -25,6 +25,8 @@ from consult.synthesis.models import (
 from consult.tagging.models import ContributionTag
 
 READ_BATCH = 2000
+# A contribution merged into another after a version was made still counts in it.
+STILL_COUNTED = ("merged",)
 BLOCK_TAG = re.compile(r"<(p|ul|ol|h[1-6]|blockquote|table)\b", re.IGNORECASE)
 
 
@@ -100,10 +102,17 @@ def _tag_exists(column, ids: list[int]):
     return sa.exists().where(ContributionTag.contribution_id == Contribution.id, column.in_(ids))
 
 
+def shown_statuses(synthesis: Synthesis) -> tuple[str, ...]:
+    """The contribution statuses a synthesis reads, and that its versions may show."""
+    if Scope.from_dict(synthesis.scope).published_only:
+        return ("published",)
+    return ("published", "pending")
+
+
 def scope_conditions(synthesis: Synthesis) -> list:
     """SQL conditions selecting the synthesis's contributions."""
     scope = Scope.from_dict(synthesis.scope)
-    statuses = ("published",) if scope.published_only else ("published", "pending")
+    statuses = shown_statuses(synthesis)
     conditions = [Meeting.scheme_id == synthesis.scheme_id, Contribution.status.in_(statuses)]
     simple = {
         Contribution.meeting_id: scope.meeting_ids,
@@ -173,13 +182,18 @@ def _scope_ids(synthesis: Synthesis) -> list[int]:
 
 
 def iter_items(synthesis: Synthesis, ids: list[int] | None = None) -> Iterator[Item]:
-    """The contributions in scope as synthesis items, read (and forgotten) in batches."""
+    """The contributions in scope as synthesis items, read (and forgotten) in batches.
+
+    Given ``ids`` (a version's), only those still shown are read: a contribution
+    withdrawn, rejected or taken back since is never exported again.
+    """
     ids = _scope_ids(synthesis) if ids is None else ids
+    statuses = (*shown_statuses(synthesis), *STILL_COUNTED)
     for start in range(0, len(ids), READ_BATCH):
         batch = ids[start : start + READ_BATCH]
         contributions = db.session.scalars(
             sa.select(Contribution)
-            .where(Contribution.id.in_(batch))
+            .where(Contribution.id.in_(batch), Contribution.status.in_(statuses))
             .order_by(Contribution.id)
             .options(
                 selectinload(Contribution.meeting),

@@ -11,7 +11,6 @@ from flask import (
     jsonify,
     redirect,
     render_template,
-    request,
     stream_with_context,
     url_for,
 )
@@ -24,21 +23,17 @@ from consult.core.security import roles_required
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.models import Fiche, Public, Scheme, Territory, Theme
-from consult.synthesis import exports, services
-from consult.synthesis.document import Document
+from consult.synthesis import exports, files, jobs, services, sharing
+from consult.synthesis.current import CurrentVersion, current_version
 from consult.synthesis.forms import EditorialForm, SynthesisForm, VersionStatusForm
 from consult.synthesis.models import VERSION_TRANSITIONS, Synthesis, SynthesisVersion
 from consult.synthesis.permissions import can_manage, can_read_version, is_shared_with
 from consult.workgroups.services import validations_of
 
 bp = Blueprint("synthesis", __name__)
+bp.record_once(lambda state: jobs.init_app(state.app))
 IN_PROGRESS = ("queued", "running", "retrying")  # a job sent again after a crash is retrying
 staff_only = roles_required("admin", "facilitator")
-EXPORT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "json": "application/json",
-}
 
 
 def _synthesis_or_404(synthesis_id: int) -> Synthesis:
@@ -180,14 +175,25 @@ def contribution_link(external: bool = False):
     return lambda ident: url_for(endpoint, contribution_id=ident, _external=external)
 
 
-def _render_context(synthesis: Synthesis, version: SynthesisVersion, external=False) -> dict:
+def _render_context(version: SynthesisVersion, live: CurrentVersion) -> dict:
+    """The version as it may be shown now (see :func:`current_version`)."""
     return exports.document_context(
-        Document.from_dict(version.document),
+        live.document,
         services.editorial_of(version),
         version=version.number,
         status_label=version.status_label,
-        contribution_url=contribution_link(external),
+        contribution_url=contribution_link(),
+        retired=live.retired,
     )
+
+
+def _documents(version: SynthesisVersion, live: CurrentVersion) -> dict[str, bool]:
+    """Whether each file of the version, as it reads now, is ready to download."""
+    family = jobs.version_family(version)
+    return {
+        kind: files.stored_file(family, live.fingerprint, kind) is not None
+        for kind in jobs.DOCUMENT_KINDS
+    }
 
 
 def _validations(synthesis: Synthesis, current: SynthesisVersion) -> list:
@@ -197,10 +203,21 @@ def _validations(synthesis: Synthesis, current: SynthesisVersion) -> list:
     return []
 
 
+def _sharing(synthesis: Synthesis, current: SynthesisVersion) -> dict:
+    """For the team: the status form, the groups to share with, those already chosen."""
+    if not can_manage(current_user):
+        return {"status_form": None, "shared_with": []}
+    groups = sharing.working_groups(synthesis)
+    shared = sharing.shared_group_ids(synthesis)
+    form = _status_form([g for g in groups if g.id not in shared], formdata=None)
+    return {"status_form": form, "shared_with": [g.name for g in groups if g.id in shared]}
+
+
 @bp.get("/syntheses/<int:synthesis_id>/v<int:number>")
 def version(synthesis_id: int, number: int):
     synthesis = _synthesis_or_404(synthesis_id)
     current = _version_or_404(synthesis, number)
+    live = current_version(current)
     return render_template(
         "synthesis/version.html",
         synthesis=synthesis,
@@ -208,8 +225,42 @@ def version(synthesis_id: int, number: int):
         transitions=VERSION_TRANSITIONS.get(current.status, ()) if can_manage(current_user) else (),
         can_edit=can_manage(current_user) and current.status != "published",
         validations=_validations(synthesis, current),
-        **_render_context(synthesis, current),
+        documents=_documents(current, live),
+        **_sharing(synthesis, current),
+        **_render_context(current, live),
     )
+
+
+def _status_form(groups: list, **data) -> VersionStatusForm:
+    form = VersionStatusForm(**data)
+    form.group_ids.choices = [(g.id, g.name) for g in groups]
+    return form
+
+
+def _form_error(form: VersionStatusForm) -> str:
+    if form.group_ids.errors:
+        return "Choisissez des groupes de travail dans la liste."
+    if "csrf_token" in form.errors:
+        return "Le formulaire a expiré : rechargez la page."
+    return "État inconnu."
+
+
+def _apply_status(form: VersionStatusForm, current: SynthesisVersion, groups: list) -> str:
+    """Share with the chosen groups, publish once confirmed, or go back to draft."""
+    target, now = form.target.data, utcnow()
+    if target == "shared":
+        chosen = [g for g in groups if g.id in (form.group_ids.data or [])]
+        names = sharing.share_version(current, chosen, actor=current_user, now=now)
+        if not names:
+            return f"Version {current.number} : déjà partagée avec ces groupes."
+        return f"Version {current.number} partagée avec : {', '.join(names)}."
+    if target == "published" and not form.confirm.data:
+        raise services.SynthesisError(
+            "Pour publier, cochez « Je confirme la publication » : une version publiée "
+            "est visible de tous et ne change plus."
+        )
+    services.change_status(current, target, actor=current_user, now=now)
+    return f"Version {current.number} : {current.status_label.lower()}."
 
 
 @bp.post("/syntheses/<int:synthesis_id>/v<int:number>/etat")
@@ -217,13 +268,15 @@ def version(synthesis_id: int, number: int):
 def change_status(synthesis_id: int, number: int):
     synthesis = _synthesis_or_404(synthesis_id)
     current = _version_or_404(synthesis, number)
-    form = VersionStatusForm()
+    groups = sharing.working_groups(synthesis)
+    form = _status_form(groups)
     try:
         if not form.validate():
-            raise services.SynthesisError("État inconnu.")
-        services.change_status(current, form.target.data, actor=current_user, now=utcnow())
+            raise services.SynthesisError(_form_error(form))
+        message = _apply_status(form, current, groups)
+        jobs.request_documents(current)  # the status is printed on the files
         db.session.commit()
-        flash(f"Version {current.number} : {current.status_label.lower()}.", "success")
+        flash(message, "success")
     except services.SynthesisError as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -244,6 +297,7 @@ def edit_editorial(synthesis_id: int, number: int):
                 analysis=form.analysis.data,
                 conclusions=form.conclusions.data,
             )
+            jobs.request_documents(current)
             db.session.commit()
         except services.SynthesisError as error:
             db.session.rollback()
@@ -263,38 +317,48 @@ def _filename(synthesis: Synthesis, number: int, extension: str) -> str:
     return f"synthese-{synthesis.id}-v{number}.{extension}"
 
 
+def _export_json(synthesis: Synthesis, current: SynthesisVersion, number: int):
+    live = current_version(current)
+    body = exports.render_json(
+        live.document, services.editorial_of(current), version=number, retired=live.retired
+    )
+    disposition = f"attachment; filename={_filename(synthesis, number, 'json')}"
+    return Response(body, mimetype="application/json", headers={"Content-Disposition": disposition})
+
+
 @bp.get("/syntheses/<int:synthesis_id>/v<int:number>.<any(pdf, docx, json):kind>")
 def export(synthesis_id: int, number: int, kind: str):
+    """The stored file of the version as it reads now, or « en cours de préparation »."""
     synthesis = _synthesis_or_404(synthesis_id)
     current = _version_or_404(synthesis, number)
-    context = _render_context(synthesis, current, external=True)
-    if kind == "pdf":
-        body = exports.render_pdf(
-            context["document"],
-            context["editorial"],
-            version=current.number,
-            status_label=current.status_label,
-            base_url=request.host_url,
-            contribution_url=context["contribution_url"],
+    if kind == "json":  # quick to write: made on each request from the current document
+        return _export_json(synthesis, current, number)
+    family = jobs.version_family(current)
+    stored = files.stored_file(family, current_version(current).fingerprint, kind)
+    if stored is not None:
+        return files.send_stored(
+            stored,
+            extension=kind,
+            download_name=_filename(synthesis, number, kind),
+            public=current.status == "published",
         )
-    elif kind == "docx":
-        body = exports.render_docx(
-            context["document"],
-            context["editorial"],
-            version=current.number,
-            status_label=current.status_label,
-        )
-    else:
-        body = exports.render_json(context["document"], context["editorial"], version=number)
-    disposition = f"attachment; filename={_filename(synthesis, number, kind)}"
-    return Response(body, mimetype=EXPORT_TYPES[kind], headers={"Content-Disposition": disposition})
+    # Filling a missing file is idempotent (one job per file at a time, keyed by the
+    # database): the only write a GET makes here, so that no request renders one.
+    run = files.request_render(jobs.render_version_document, family, kind, current.id)
+    db.session.commit()
+    return files.preparing_page(
+        title=f"{synthesis.title} — version {number}",
+        kind=kind,
+        run=run,
+        back_url=url_for(".version", synthesis_id=synthesis.id, number=number),
+    )
 
 
 @bp.get("/syntheses/<int:synthesis_id>/v<int:number>/contributions.<any(csv, xlsx):kind>")
 def export_contributions(synthesis_id: int, number: int, kind: str):
     synthesis = _synthesis_or_404(synthesis_id)
     current = _version_or_404(synthesis, number)
-    rows = services.export_rows(synthesis, Document.from_dict(current.document))
+    rows = services.export_rows(synthesis, current_version(current).document)
     name = f"synthese-{synthesis.id}-v{number}-contributions.{kind}"
     headers = {"Content-Disposition": f"attachment; filename={name}"}
     if kind == "csv":

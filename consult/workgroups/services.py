@@ -21,6 +21,7 @@ from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.meetings.permissions import visible_meeting_clause
 from consult.schemes.models import Fiche, Scheme, Theme
+from consult.synthesis.current import current_version
 from consult.synthesis.models import Synthesis, SynthesisVersion
 from consult.workgroups.models import (
     MEMBER_ROLES,
@@ -336,8 +337,12 @@ def contributions_in_scope(group: WorkingGroup, page: int = 1) -> Page:
 
 
 def idea_at(version: SynthesisVersion, section: int, idea: int) -> dict | None:
-    """The idea ``document.sections[section].ideas[idea]``, or None when there is none."""
-    sections = (version.document or {}).get("sections") or []
+    """The idea ``document.sections[section].ideas[idea]``, or None when there is none.
+
+    Read from the version as it may be shown now (nothing withdrawn, masked or
+    rejected since: ``synthesis.current``), with the same positions.
+    """
+    sections = current_version(version).document.to_dict()["sections"]
     if not 0 <= section < len(sections):
         return None
     ideas = sections[section].get("ideas") or []

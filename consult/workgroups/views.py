@@ -7,7 +7,7 @@ from consult.core.db import get_or_404, small_int
 from consult.core.security import roles_required
 from consult.extensions import db
 from consult.schemes.services import list_schemes
-from consult.synthesis.document import Document
+from consult.synthesis.current import current_version
 from consult.synthesis.exports import plain_document, template_tools
 from consult.synthesis.views import contribution_link
 from consult.workgroups import drafting, services
@@ -210,7 +210,7 @@ def _render_version(group, version, *, comment_error=None, validation_form=None,
         group=group,
         version=version,
         synthesis=version.synthesis,
-        document=plain_document(Document.from_dict(version.document)),
+        document=plain_document(current_version(version).document),
         threads=services.threads(group, version),
         validations=validations,
         representative=representative,

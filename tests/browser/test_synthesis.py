@@ -50,6 +50,10 @@ def test_facilitator_generates_reads_and_downloads_a_synthesis(page, live_server
     page.wait_for_selector("text=Partie rédigée enregistrée")
     assert "Les habitants ont surtout parlé de mobilité." in page.inner_text("main")
 
+    # The files are rendered by a job: the page says so, and reloads once they are ready.
+    toolbar = page.locator(".synthesis-toolbar")
+    toolbar.locator("a.button", has_text="PDF").wait_for(timeout=120_000)
+    toolbar.locator("a.button", has_text="Word (DOCX)").wait_for(timeout=120_000)
     pdf = _download(page, "PDF")
     assert pdf.startswith(b"%PDF")
     pdf_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)

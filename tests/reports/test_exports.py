@@ -11,7 +11,7 @@ from consult.followup.models import AnnualReport
 from consult.followup.report import ReportDocument
 from consult.followup.report_exports import gap_text, render_pdf_html
 from consult.followup.report_jobs import change_status
-from tests.reports.conftest import YEAR
+from tests.reports.conftest import YEAR, download
 
 
 @pytest.fixture
@@ -29,9 +29,8 @@ def published(client, followed, jobs, db, make_user, login):
     return report
 
 
-def test_pdf_has_cover_contents_fiches_indicators_and_targets(client, published):
-    response = client.get(f"/bilans/{published.id}.pdf")  # the one PDF render of the module
-    assert response.status_code == 200
+def test_pdf_has_cover_contents_fiches_indicators_and_targets(client, published, jobs):
+    response = download(client, jobs, f"/bilans/{published.id}.pdf")  # the module's one PDF
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
     assert f"bilan-{YEAR}-{published.id}.pdf" in response.headers["Content-Disposition"]
@@ -51,9 +50,8 @@ def test_pdf_has_cover_contents_fiches_indicators_and_targets(client, published)
     assert reader.metadata.title.startswith(f"Bilan annuel {YEAR}")
 
 
-def test_docx_has_fiches_indicators_and_targets(client, published):
-    response = client.get(f"/bilans/{published.id}.docx")
-    assert response.status_code == 200
+def test_docx_has_fiches_indicators_and_targets(client, published, jobs):
+    response = download(client, jobs, f"/bilans/{published.id}.docx")
     doc = WordDocument(io.BytesIO(response.data))
     paragraphs = "\n".join(p.text for p in doc.paragraphs)
     cells = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from consult.followup.charts import figure
 from consult.followup.models import AnnualReport, Measurement
 from consult.schemes.models import Indicator
+from tests.reports.conftest import download
 
 SAMPLE = Path(__file__).parent.parent / "fixtures" / "indicateurs-savoie-2022-2023.csv"
 
@@ -49,8 +50,7 @@ def test_two_years_of_savoie_indicators_reach_the_annual_report_pdf(
     jobs.run_all()
     report = db.session.scalars(sa.select(AnnualReport)).one()
     assert report.document is not None
-    response = client.get(f"/bilans/{report.id}.pdf")
-    assert response.status_code == 200
+    response = download(client, jobs, f"/bilans/{report.id}.pdf")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
     text = re.sub(r"\s+", " ", text.replace("\u202f", " "))
     missing = [f.number for f in scheme.fiches if f.title[:30] not in text]

@@ -6,8 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from consult.core.jobs import JobRun
+from consult.followup import report_exports
 from consult.followup.models import AnnualReport
-from tests.reports.conftest import YEAR
+from tests.reports.conftest import YEAR, download
 
 JOB = "consult.followup.report_jobs.generate_annual_report"
 NON_STAFF = ("participant", "partner", "member")
@@ -101,7 +102,7 @@ def test_asking_twice_regenerates_instead_of_duplicating(client, staff, followed
     response = ask(client, followed.scheme)
     assert response.status_code == 303
     assert count(AnnualReport) == 1
-    assert len(jobs.calls) == 1  # an existing report is prepared again
+    assert [c.path for c in jobs.calls if c.path == JOB] == [JOB]  # prepared again
     assert "existait déjà" in client.get(response.headers["Location"]).text
 
 
@@ -146,7 +147,7 @@ def test_unknown_status_is_refused(client, staff, generated, db, login):
     assert "Cet état n'existe pas" in html.unescape(response.text)
 
 
-def test_publish_then_everyone_reads_it(client, staff, generated, db, login, make_user):
+def test_publish_then_everyone_reads_it(client, staff, generated, db, login, make_user, jobs):
     login(staff)
     response = client.post(f"/bilans/{generated.id}/etat", data={"target": "published"})
     assert response.status_code == 303
@@ -161,7 +162,7 @@ def test_publish_then_everyone_reads_it(client, staff, generated, db, login, mak
         assert page.status_code == 200, role
         assert "Publier le bilan" not in page.text
         assert f"Bilan {YEAR}" in client.get("/bilans/").text
-        assert client.get(f"/bilans/{generated.id}.docx").status_code == 200
+        assert download(client, jobs, f"/bilans/{generated.id}.docx").data.startswith(b"PK")
         client.post("/deconnexion")
     login(staff)
     response = client.post(f"/bilans/{generated.id}/etat", data={"target": "draft"})
@@ -189,13 +190,13 @@ def test_draft_is_hidden_from_non_staff(
 
 
 @pytest.mark.parametrize("role", ["facilitator", "admin"])
-def test_staff_read_drafts(client, generated, login, make_user, role):
+def test_staff_read_drafts(client, generated, login, make_user, role, jobs):
     login(make_user(role=role))
     page = client.get(f"/bilans/{generated.id}")
     assert page.status_code == 200
     assert "Publier le bilan" in page.text
     assert f"/bilans/{generated.id}" in client.get("/bilans/").text
-    assert client.get(f"/bilans/{generated.id}.docx").status_code == 200
+    assert download(client, jobs, f"/bilans/{generated.id}.docx").data.startswith(b"PK")
 
 
 @pytest.mark.parametrize("role", [None, *NON_STAFF])
@@ -207,6 +208,7 @@ def test_management_is_for_staff_only(
         login(make_user(role=role))
     else:
         expected = 302
+    queued = list(jobs.calls)  # the generated report's files
     posts = [
         ("/bilans/nouveau", {"scheme_id": followed.scheme.id, "year": YEAR - 1}),
         (f"/bilans/{generated.id}/generer", {}),
@@ -218,7 +220,7 @@ def test_management_is_for_staff_only(
         if expected == 302:
             assert "/connexion" in response.headers["Location"]
     assert count(AnnualReport) == 1
-    assert jobs.calls == []
+    assert jobs.calls == queued
     db.session.refresh(generated)
     assert generated.status == "draft"
 
@@ -227,7 +229,7 @@ def test_regenerate_queues_one_job(client, staff, generated, jobs, login, db):
     login(staff)
     assert client.post(f"/bilans/{generated.id}/generer").status_code == 303
     assert client.post(f"/bilans/{generated.id}/generer").status_code == 303
-    assert [c.path for c in jobs.calls] == [JOB]
+    assert [c.path for c in jobs.calls if c.path == JOB] == [JOB]
     jobs.run_all()
     db.session.refresh(generated)
     assert generated.job_run.status == "done"
@@ -249,3 +251,17 @@ def test_posts_without_csrf_token_are_refused(app, client, staff, generated, log
     assert response.status_code == 400
     assert "Le formulaire a expiré" in response.text
     assert count(AnnualReport) == 1
+
+
+def test_show_page_says_while_the_files_are_prepared(
+    client, staff, generated, jobs, login, monkeypatch
+):
+    login(staff)
+    waiting = client.get(f"/bilans/{generated.id}").text
+    assert f"Bilan {YEAR} en PDF : en cours de préparation" in waiting
+    assert f'href="/bilans/{generated.id}.pdf">Télécharger' not in waiting
+    monkeypatch.setattr(report_exports, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7")
+    jobs.run_all()  # the jobs queued by the generation
+    ready = client.get(f"/bilans/{generated.id}").text
+    assert f'href="/bilans/{generated.id}.pdf">Télécharger le bilan {YEAR} en PDF' in ready
+    assert "en cours de préparation" not in ready

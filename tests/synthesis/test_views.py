@@ -15,33 +15,6 @@ from consult.moderation.services import mask
 from consult.synthesis.models import Synthesis, SynthesisVersion
 from consult.workgroups.models import GroupSynthesis, Membership, WorkingGroup
 
-TEXTS = [
-    "Il faut plus de places en crèche pour les parents qui travaillent tôt le matin",
-    "Les places en crèche manquent, surtout pour les horaires décalés",
-    "Ouvrir des crèches avec des horaires décalés pour les parents",
-    "Plus de transports en commun le soir pour aller au travail",
-    "Les transports en commun ne passent plus le soir après 20 heures",
-    "Un bus le soir pour rentrer du travail serait bien",
-    '=HYPERLINK("http://exemple.fr") des aides à domicile pour les personnes âgées',
-]
-
-
-@pytest.fixture
-def facilitator(make_user, login):
-    user = make_user(role="facilitator")
-    login(user)
-    return user
-
-
-@pytest.fixture
-def meeting(make_meeting, make_contribution, db):
-    meeting = make_meeting(status="open", attendance_by_type={"usagers": 20, "professionnels": 8})
-    for n, text in enumerate(TEXTS):
-        author = "usager" if n % 2 else "professionnel"
-        make_contribution(meeting=meeting, body=text, status="published", author_type=author)
-    db.session.commit()
-    return meeting
-
 
 def generate(client, jobs, meeting, title="Synthèse de la rencontre"):
     response = client.post(
@@ -57,6 +30,17 @@ def generate(client, jobs, meeting, title="Synthèse de la rencontre"):
     assert "consult.synthesis.jobs.generate_synthesis" in [c.path for c in jobs.calls]
     jobs.run_all()
     return response.headers["Location"]
+
+
+def download(client, jobs, url: str):
+    """A PDF or Word file: « en cours de préparation » (202) until its job has run."""
+    response = client.get(url)
+    if response.status_code == 202:
+        assert "en cours de préparation" in response.text
+        jobs.run_all()
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response
 
 
 def latest(db) -> SynthesisVersion:
@@ -105,12 +89,13 @@ def test_drafts_are_private_shared_for_groups_published_for_all(
     client.post("/deconnexion")
     assert client.get(url).status_code == 404
     login(facilitator)
-    client.post(f"{url}/etat", data={"target": "shared"})
     outsider, reader = make_user(role="member"), make_user(role="member")
     group = WorkingGroup(scheme_id=meeting.scheme_id, name="Groupe de lecture")
     group.members.append(Membership(user=reader, role="membre"))
-    db.session.add(GroupSynthesis(group=group, synthesis_id=version.synthesis_id))
+    db.session.add(group)
     db.session.commit()
+    client.post(f"{url}/etat", data={"target": "shared", "group_ids": [group.id]})
+    assert db.session.get(GroupSynthesis, (group.id, version.synthesis_id)) is not None
     login(outsider)  # shared: only with the groups it is shared with
     assert client.get(url).status_code == 404
     login(reader)
@@ -118,10 +103,10 @@ def test_drafts_are_private_shared_for_groups_published_for_all(
     client.post("/deconnexion")
     assert client.get(url).status_code == 404
     login(facilitator)
-    client.post(f"{url}/etat", data={"target": "published"})
+    client.post(f"{url}/etat", data={"target": "published", "confirm": "y"})
     client.post("/deconnexion")
     assert client.get(url).status_code == 200
-    assert client.get(f"{url}.pdf").status_code == 200
+    assert download(client, jobs, f"{url}.pdf").data.startswith(b"%PDF")
 
 
 def test_editorial_part_is_sanitised_and_kept_apart(client, facilitator, meeting, jobs, db):
@@ -153,9 +138,9 @@ def test_exports_open_and_never_show_masked_data(client, facilitator, meeting, j
     db.session.commit()
     generate(client, jobs, meeting)
     url = f"/syntheses/{latest(db).synthesis_id}/v1"
-    pdf = client.get(f"{url}.pdf")
+    pdf = download(client, jobs, f"{url}.pdf")
     assert pdf.data.startswith(b"%PDF")
-    docx = client.get(f"{url}.docx")
+    docx = download(client, jobs, f"{url}.docx")
     with zipfile.ZipFile(io.BytesIO(docx.data)) as archive:
         document_xml = archive.read("word/document.xml").decode()
     assert "06 12 34 56 78" not in document_xml
