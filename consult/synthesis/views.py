@@ -11,6 +11,7 @@ from flask import (
     jsonify,
     redirect,
     render_template,
+    request,
     stream_with_context,
     url_for,
 )
