@@ -56,6 +56,9 @@ section "Lint (ruff)"
 .venv/bin/ruff check . || failures+=("ruff check")
 .venv/bin/ruff format --check . || failures+=("ruff format")
 
+section "Couches (import-linter : pas d'import vers un domaine plus haut)"
+PYTHONPATH=. .venv/bin/lint-imports || failures+=("couches")
+
 ensure_chromium
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
