@@ -259,9 +259,11 @@ def _refine(vectors, weights, labels, source, min_size) -> np.ndarray:
 def _answer_weights(labels, source, weights, k) -> np.ndarray:
     """Per idea, the weight of the distinct answers having a statement in it."""
     inside = labels >= 0
-    pairs = np.unique(np.stack([labels[inside], source[inside]]), axis=1)
-    first = np.searchsorted(source, pairs[1])  # any statement of the answer has its weight
-    return np.bincount(pairs[0], weights=weights[first], minlength=k)
+    span = int(source.max()) + 1 if len(source) else 1
+    # one integer per (idea, answer) pair: a flat unique is much faster than unique(axis=1)
+    pairs = np.unique(labels[inside].astype(np.int64) * span + source[inside])
+    first = np.searchsorted(source, pairs % span)  # any statement of the answer has its weight
+    return np.bincount(pairs // span, weights=weights[first], minlength=k)
 
 
 def _idea(space: _Space, rows: np.ndarray, large: float | None, avoid: str = "") -> FoundIdea:

@@ -1,6 +1,8 @@
 """consult.analysis.ideas: ideas that cover and cohere, titled by their own statements."""
 
-from consult.analysis.ideas import TITLE_WORDS, find_ideas
+import numpy as np
+
+from consult.analysis.ideas import TITLE_WORDS, _answer_weights, find_ideas
 from consult.analysis.statements import split_statements
 
 HEATING = [
@@ -108,3 +110,16 @@ def test_same_input_same_ideas_and_empty_input_no_idea():
     empty = find_ideas(["", "RAS"])
     assert empty.ideas == []
     assert empty.isolated == [0, 1]
+
+
+def test_an_idea_weighs_its_distinct_answers_once_each():
+    # statements 0-1 come from answer 0 (weight 2), 2 from answer 3, 3-5 from answer 7
+    source = np.array([0, 0, 3, 7, 7, 7])
+    weights = np.array([2.0, 2.0, 1.0, 5.0, 5.0, 5.0])
+    labels = np.array([1, 1, -1, 1, 0, 1])
+    found = _answer_weights(labels, source, weights, 3)
+    expected = np.zeros(3)
+    for label in range(3):
+        answers = {int(s) for s, lab in zip(source, labels, strict=True) if lab == label}
+        expected[label] = sum(weights[np.searchsorted(source, a)] for a in answers)
+    assert found.tolist() == expected.tolist() == [5.0, 7.0, 0.0]
