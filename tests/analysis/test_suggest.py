@@ -1,6 +1,7 @@
 """Suggestions come from the scheme's texts, explain themselves, and learn."""
 
 import numpy as np
+import pytest
 
 from consult.analysis.suggest import (
     WEIGHT_CHOICES,
@@ -9,6 +10,7 @@ from consult.analysis.suggest import (
     choose_weight,
     out_of_fold,
 )
+from consult.analysis.text import tag_terms
 
 LABELS = [
     Label(
@@ -84,3 +86,9 @@ def test_out_of_fold_chooses_a_weight_and_calibrates_with_it():
 
     assert weight in WEIGHT_CHOICES
     assert calibration.fitted
+
+
+@pytest.mark.parametrize("word", ["trois", "quatre", "avant", "après", "déjà", "jai"])
+def test_numbers_and_time_words_do_not_decide_a_tag(word):
+    assert tag_terms(word) == []
+    assert tag_terms(f"{word} la MDPH") == tag_terms("la MDPH")
