@@ -14,9 +14,6 @@ from consult.schemes.models import Fiche, Scheme, Theme
 from consult.tagging.models import ContributionTag, TagSuggestion
 
 MAX_EXAMPLES = 200  # per label: enough to learn, bounded so a model builds quickly
-# Theme texts are bare titles: what facilitators decided weighs more there
-# (5-fold cross-validation, Savoie dev set: learned theme top-1 0.60 → 0.61).
-THEME_LEARNED_WEIGHT = 1.0
 # Weak but often right: moderators see the score; bulk acceptance has its own threshold.
 SUGGESTION_FLOOR = 0.01
 
@@ -136,9 +133,10 @@ def fiche_text(fiche: Fiche) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _suggester(labels: list[Label], learned_weight: float = 1.0) -> Suggester:
-    """A suggester whose scores are calibrated on out-of-fold scores of the tags set."""
-    calibration = out_of_fold(labels, learned_weight=learned_weight)
+def _suggester(labels: list[Label]) -> Suggester:
+    """A suggester whose learned part's weight and calibration come from
+    out-of-fold scores of the tags set."""
+    learned_weight, calibration = out_of_fold(labels)
     return Suggester(labels, calibration=calibration, learned_weight=learned_weight)
 
 
@@ -152,7 +150,7 @@ def build_suggesters(scheme: Scheme) -> dict[str, Suggester]:
             Label(str(t.id), f"{t.title} {t.description}", theme_examples.get(t.id, []))
             for t in scheme.themes
         ]
-        suggesters["theme"] = _suggester(themes, THEME_LEARNED_WEIGHT)
+        suggesters["theme"] = _suggester(themes)
     if scheme.fiches:
         fiches = [
             Label(str(f.id), fiche_text(f), fiche_examples.get(f.id, [])) for f in scheme.fiches

@@ -1,6 +1,16 @@
 """Suggestions come from the scheme's texts, explain themselves, and learn."""
 
-from consult.analysis.suggest import Label, Suggester
+import numpy as np
+import pytest
+
+from consult.analysis.suggest import (
+    WEIGHT_CHOICES,
+    Label,
+    Suggester,
+    choose_weight,
+    out_of_fold,
+)
+from consult.analysis.text import tag_terms
 
 LABELS = [
     Label(
@@ -56,3 +66,29 @@ def test_decisions_teach_the_suggester():
     assert after.key == "fiche-31"
     assert after.learned is True
     assert "saisonniers" in after.words
+
+
+def test_the_learned_weight_follows_what_ranks_held_out_items_right():
+    prior_right = (np.array([0.9, 0.1]), np.array([0.2, 0.8]), 0)
+    learned_right = (np.array([0.8, 0.2]), np.array([0.0, 1.0]), 1)
+
+    assert choose_weight([prior_right] * 3 + [learned_right], (0.25, 4.0)) == 0.25
+    assert choose_weight([prior_right] + [learned_right] * 3, (0.25, 4.0)) == 4.0
+
+
+def test_out_of_fold_chooses_a_weight_and_calibrates_with_it():
+    labels = [
+        Label("a", "transport mobilité", ["bus rural trop rare", "pas de bus le soir"] * 6),
+        Label("b", "logement habitat", ["loyer trop cher", "logement insalubre"] * 6),
+    ]
+
+    weight, calibration = out_of_fold(labels)
+
+    assert weight in WEIGHT_CHOICES
+    assert calibration.fitted
+
+
+@pytest.mark.parametrize("word", ["trois", "quatre", "avant", "après", "déjà", "jai"])
+def test_numbers_and_time_words_do_not_decide_a_tag(word):
+    assert tag_terms(word) == []
+    assert tag_terms(f"{word} la MDPH") == tag_terms("la MDPH")
