@@ -126,14 +126,17 @@ def find_ideas(
 
 def _space(texts: list[str], text_weights: np.ndarray, question: str, vocabulary) -> _Space:
     statements = split_statements(texts, vocabulary)
-    counts = statements.counts
+    counts = statements.counts.tocsr()
     names = statements.vocabulary.names
     asked = set(terms(question))
     weak = _weak_terms()
     df = np.bincount(counts.indices, minlength=counts.shape[1])
+    # Said by two people at least: one text sent by a whole campaign counts its senders.
+    row_weights = np.repeat(text_weights[statements.source], np.diff(counts.indptr))
+    said = np.bincount(counts.indices, weights=row_weights, minlength=counts.shape[1])
     bare = [name.removeprefix(NEGATED) for name in names]
     usable = np.fromiter((n not in asked and n not in weak for n in bare), bool, len(names)) & (
-        df >= 2
+        said >= 2
     )
     counts = counts @ sparse.diags(usable.astype(np.float32))
     counts.eliminate_zeros()
