@@ -1,6 +1,6 @@
 """Contributors hear, in one digest, when the fiche answering them moves."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -8,8 +8,9 @@ import sqlalchemy as sa
 from consult.core.db import utcnow
 from consult.digest import jobs, services
 from consult.digest.models import Subscription
+from consult.followup.models import AnnualReport, Milestone
 from consult.opendata import files
-from consult.workgroups.models import FicheContribution, FicheStatusChange
+from consult.workgroups.models import Decision, FicheContribution, FicheStatusChange
 from tests.contributions.test_views import BODY, contribute
 
 ADDRESS = "camille.secret@exemple.fr"
@@ -165,3 +166,51 @@ def test_address_never_in_public_pages_nor_open_data(
     assert BODY in opendata
     pages = (listing, opendata, client.get(f"/rencontres/{meeting.id}").text)
     assert all(ADDRESS not in page for page in pages)
+
+
+def test_decision_milestone_and_bilan_reach_the_contributor_in_one_digest(
+    db, fiche, make_user, make_contribution, outbox
+):
+    user = make_user(role="participant")
+    contribution = make_contribution(author_id=user.id)
+    db.session.add(Decision(contribution_id=contribution.id, outcome="retenue", fiche_id=fiche.id))
+    action = fiche.actions[0]
+    db.session.add(Milestone(action=action, label="Premier comité", done_on=date.today()))
+    db.session.add(
+        AnnualReport(
+            scheme_id=fiche.scheme_id,
+            year=2025,
+            status="published",
+            published_at=utcnow() + timedelta(minutes=1),
+        )
+    )
+    db.session.commit()
+
+    jobs.send_digests(utcnow())
+
+    assert len(outbox) == 1
+    body = outbox[0][2]
+    assert "jalon atteint, Premier comité" in body
+    assert "Le bilan 2025 du schéma est publié." in body
+
+
+def test_one_click_unsubscribe_needs_no_form_token(app, db, client, fiche, author, outbox):
+    """RFC 8058: a mail client POSTs the List-Unsubscribe address without any form."""
+    _move(db, fiche, "proposee")
+    jobs.send_digests(utcnow())
+    path = outbox[0][3]["List-Unsubscribe"].strip("<>").removeprefix(app.config["PUBLIC_URL"])
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post(path, data={"List-Unsubscribe": "One-Click"})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert response.status_code == 200
+    subscription = db.session.scalar(sa.select(Subscription))
+    assert subscription.unsubscribed_at is not None
+
+
+def test_unknown_unsubscribe_link_reveals_nothing(client):
+    response = client.get("/nouvelles/desabonnement/inconnu")
+    assert response.status_code == 200
+    assert "Me désabonner" not in response.text
+    assert client.post("/nouvelles/desabonnement/inconnu").status_code == 200
