@@ -44,6 +44,7 @@ def send_digests(now: datetime) -> tuple[int, int]:
     one message, and a run twice sends nothing twice (deliveries are recorded).
     :returns: (news found in this run, digests sent)
     """
+    services.forget_withdrawn(now)
     found = services.collect_news(now)
     digests = services.pending_digests(now)
     for subscription, items in digests.items():

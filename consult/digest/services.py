@@ -65,6 +65,15 @@ def unsubscribe(subscription: Subscription, now: datetime) -> None:
     db.session.flush()
 
 
+def forget_withdrawn(now: datetime) -> int:
+    """Erase the addresses left with contributions since withdrawn; returns how many."""
+    withdrawn = sa.select(Contribution.id).where(Contribution.status == "withdrawn")
+    result = db.session.execute(
+        sa.delete(Subscription).where(Subscription.contribution_id.in_(withdrawn))
+    )
+    return result.rowcount
+
+
 # --- What moved ---------------------------------------------------------------------
 
 

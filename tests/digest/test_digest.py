@@ -214,3 +214,20 @@ def test_unknown_unsubscribe_link_reveals_nothing(client):
     assert response.status_code == 200
     assert "Me désabonner" not in response.text
     assert client.post("/nouvelles/desabonnement/inconnu").status_code == 200
+
+
+def test_withdrawing_the_contribution_erases_its_address(db, client, make_meeting, fiche, outbox):
+    contribute(client, make_meeting(status="open"), news_email=ADDRESS)
+    contribution = db.session.scalar(sa.select(services.Contribution))
+    _link(db, fiche, contribution)
+    response = client.post(
+        "/suivi/effacer",
+        data={"code": contribution.receipt_code, "choice": "withdraw", "confirm": "y"},
+    )
+    assert response.status_code == 200
+    _move(db, fiche, "proposee")
+
+    jobs.send_digests(utcnow())
+
+    assert outbox == []
+    assert db.session.scalar(sa.select(Subscription)) is None
