@@ -80,6 +80,8 @@ def _register_domains(app: Flask) -> None:
     from consult.core import cli as core_cli
     from consult.decidim import cli as decidim_cli
     from consult.demo import cli as demo_cli
+    from consult.digest import cli as digest_cli
+    from consult.digest import views as digest_views
     from consult.followup import public as followup_public
     from consult.followup import reports as followup_reports
     from consult.followup import views as followup_views
@@ -115,11 +117,13 @@ def _register_domains(app: Flask) -> None:
         followup_reports,
         followup_public,
         opendata_views,
+        digest_views,
     ):
         app.register_blueprint(module.bp)
     accounts_views.init_app(app)
     site_views.init_app(app)
     opendata_jobs.init_app(app)
+    digest_views.init_app(app)
     for module in (
         core_cli,
         schemes_cli,
@@ -128,5 +132,6 @@ def _register_domains(app: Flask) -> None:
         tagging_jobs,
         decidim_cli,
         opendata_cli,
+        digest_cli,
     ):
         module.init_app(app)

@@ -8,6 +8,7 @@ from consult.core import (
 )
 from consult.decidim import models as decidim  # noqa: F401
 from consult.deliberations import models as deliberations  # noqa: F401
+from consult.digest import models as digest  # noqa: F401
 from consult.followup import models as followup  # noqa: F401
 from consult.meetings import models as meetings  # noqa: F401
 from consult.moderation import models as moderation  # noqa: F401

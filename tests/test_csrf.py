@@ -34,6 +34,7 @@ POST_ROUTES = [
     "/suivi",
     "/suivi/donnees",
     "/suivi/effacer",
+    "/suivi/nouvelles/effacer",
     "/mon-compte/effacer",
     "/contributions/1/signaler",
     "/moderation/1/decision",

@@ -13,7 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, Optional, Regexp
+from wtforms.validators import AnyOf, Email, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.contributions.models import AUTHOR_TYPES, KINDS
@@ -91,6 +91,16 @@ class ContributionForm(BaseForm):
     consent = BooleanField(
         "J'ai lu comment mon avis sera utilisé et je suis d'accord.",
         validators=[required("Cochez la case pour envoyer votre contribution.")],
+    )
+    news_email = StringField(
+        "Recevoir des nouvelles par e-mail (facultatif)",
+        validators=[
+            Optional(),
+            length(max=254),
+            Email("Cette adresse e-mail n'est pas valide.", check_deliverability=False),
+        ],
+        description="Seulement pour vous prévenir quand la fiche qui répond à votre "
+        "contribution avance. Jamais publiée ; vous pourrez l'effacer avec votre code de suivi.",
     )
     form_key = _key_field()
 

@@ -28,6 +28,10 @@ PER_PAGE = 20
 # Sent with a newly stored contribution (not for bulk imports): reactions that belong
 # to later domains, such as tag suggestions, subscribe to it instead of being imported.
 contribution_submitted = Namespace().signal("contribution-submitted")
+# News for contributors (consult.digest) listens too: the optional address left at
+# submission, and what /suivi shows (each receiver returns a template and its data).
+news_address_given = Namespace().signal("news-address-given")
+follow_up_shown = Namespace().signal("follow-up-shown")
 
 
 @dataclass

@@ -142,6 +142,9 @@ def _submit(meeting: Meeting, draft: services.Draft, form, easy: bool = False):
         contribution, created = services.submit_contribution(
             meeting, draft, actor=current_user, now=now
         )
+        address = getattr(form, "news_email", None)
+        if created and address is not None and address.data:
+            services.news_address_given.send(contribution, address=address.data, now=now)
         db.session.commit()
     except services.ContributionError as error:
         db.session.rollback()
@@ -325,6 +328,7 @@ def _track_page(form, contribution, rights=None, status=None):
         statuses=STATUSES,
         rejection_reasons=REJECTION_REASONS,
         answer=tracing.answer_for(contribution) if contribution is not None else None,
+        extras=[r for _, r in services.follow_up_shown.send(contribution)] if contribution else [],
         easy=_easy(),
     ), status or (422 if form.errors else 200)
 

@@ -678,6 +678,24 @@ RULES: dict[str, Rule] = {
     # --- Open data -----------------------------------------------------------------------
     "opendata.index": Rule("/donnees-ouvertes/", PUBLIC),
     "opendata.download": Rule("/donnees-ouvertes/<slug>/<name>", PUBLIC),
+    # --- News for contributors (digest) --------------------------------------------------
+    "digest.unsubscribe": Rule(
+        "/nouvelles/desabonnement/<string(maxlength=64):token>",
+        PUBLIC,
+        GET_POST,
+        note=(
+            "Le jeton du lien reçu par e-mail tient lieu d'autorisation ; GET montre le bouton, "
+            "POST désabonne (sans jeton CSRF : désabonnement en un clic, RFC 8058). Un jeton "
+            "inconnu montre la même page, sans dire s'il existe."
+        ),
+    ),
+    "digest.forget_address": Rule(
+        "/suivi/nouvelles/effacer",
+        PUBLIC,
+        POST,
+        note="Le code de suivi envoyé avec le formulaire tient lieu d'autorisation.",
+        variants={"unknown_receipt": NOBODY_SEES},
+    ),
 }
 
 

@@ -24,7 +24,7 @@ def public_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
+def send_mail(to: str, subject: str, body: str, headers: dict | None = None) -> None:
     """Send a plain-text message, or log it when no mail server is configured.
 
     The body (it may hold a reset or invitation link) is logged only where
@@ -41,6 +41,8 @@ def send_mail(to: str, subject: str, body: str) -> None:
     message["From"] = config["MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = subject
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
         smtp.starttls()

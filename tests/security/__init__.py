@@ -339,6 +339,7 @@ class World:
             ("contributions.track_link", "code"): lambda: self.contribution.receipt_code,
             ("accounts.reset_password", "token"): lambda: self.reset_token,
             ("accounts.accept_invitation", "token"): lambda: self.invitation_token,
+            ("digest.unsubscribe", "token"): lambda: "jeton-de-desabonnement",
             ("synthesis.export", "kind"): lambda: "json",
             ("synthesis.export_contributions", "kind"): lambda: "csv",
             ("reports.export", "kind"): lambda: "docx",
@@ -380,7 +381,11 @@ class World:
 
     def form_data(self, endpoint: str, variant: str | None = None) -> dict:
         """What a POST to ``endpoint`` sends when the object travels in the form."""
-        if endpoint in ("contributions.download_data", "contributions.erase"):
+        if endpoint in (
+            "contributions.download_data",
+            "contributions.erase",
+            "digest.forget_address",
+        ):
             code = "ZZZZZ-99999" if variant == "unknown_receipt" else None
             return {"code": code or self.contribution.receipt_code}
         return {}
