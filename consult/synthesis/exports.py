@@ -32,6 +32,7 @@ from flask import current_app, render_template, url_for
 from markupsafe import Markup
 
 from consult.core.sanitize import clean_html, clean_text, safe_cell
+from consult.synthesis.analysis import UNPLACED
 from consult.synthesis.charts import bar_chart_svg, number, shown_cells
 from consult.synthesis.document import MIN_CELL, Document, Editorial
 
@@ -121,10 +122,26 @@ METHOD = (
     f"Aucune catégorie de moins de {MIN_CELL} contributions n'est montrée dans les "
     "répartitions : elle est regroupée dans « Autres » ou comptée parmi les contributions "
     "non affichées, pour que personne ne puisse y être reconnu.",
-    "Les différences entre groupes sont les termes qu'un groupe emploie nettement plus "
-    "souvent que l'autre, rapportés à la taille de chaque groupe.",
+    "Les contributions pas encore étiquetées sont placées dans une partie par la meilleure "
+    "suggestion enregistrée (score calibré suffisant), et signalées « placée par "
+    "suggestion, à vérifier » ; les autres sont réunies dans une partie à part.",
+    "Ce qui diffère entre les groupes compare la part de chaque idée chez les usagers et "
+    "chez les professionnels, puis entre les deux territoires qui ont le plus contribué : "
+    "test du χ² (test exact de Fisher quand un effectif attendu est inférieur à 5), seuil "
+    "de 5 % après correction de Benjamini–Hochberg sur l'ensemble des idées comparées. "
+    "Les termes qu'un groupe emploie nettement plus que l'autre sont donnés en complément.",
+    "Un point de vigilance contient un terme d'alerte (risque, danger, inquiétude…), ou "
+    "une expression négative (manque de, impossible, isolé…) dans un témoignage, un "
+    "constat ou une contribution signalée ; la raison est indiquée sous chaque citation.",
     "La liste complète des contributions, avec leurs étiquettes et l'idée à laquelle chacune "
     "appartient, est disponible en export tableur (CSV ou Excel).",
+)
+
+
+UNPLACED_TITLES = tuple(UNPLACED.values())
+NO_COMPARISON = (
+    f"Pas de comparaison : il faut au moins {MIN_CELL} contributions dans chacun des "
+    "groupes comparés (usagers et professionnels, deux territoires)."
 )
 
 
@@ -151,6 +168,13 @@ def percent(count: int, total: int) -> str:
     value = 100 * count / total
     shown = f"{value:.0f}" if value >= 10 or value == 0 else f"{value:.1f}".replace(".", ",")
     return f"{shown}\u202f%"
+
+
+def p_value(value: float) -> str:
+    """« 0,003 » or « < 0,001 »."""
+    if value < 0.001:
+        return "< 0,001"
+    return f"{value:.3f}".replace(".", ",")
 
 
 def retired_text(retired: int) -> str:
@@ -181,6 +205,9 @@ class _Tools:
     retired_text = staticmethod(retired_text)
     min_cell = MIN_CELL
     method = METHOD
+    unplaced = UNPLACED_TITLES
+    no_comparison = NO_COMPARISON
+    p_value = staticmethod(p_value)
 
     @staticmethod
     def bar_chart(breakdown, *, chart_id: str | None = None) -> Markup:
