@@ -343,7 +343,7 @@ def docx_language(doc, language: str = "fr-FR") -> None:
         lang.set(qn("w:val"), language)
 
 
-def _docx_quote(doc, quote, style: str | None = None) -> None:
+def _docx_quote(doc, quote, style: str | None = None, guessed=()) -> None:
     from docx.shared import Cm
 
     paragraph = doc.add_paragraph(style=style)
@@ -351,6 +351,10 @@ def _docx_quote(doc, quote, style: str | None = None) -> None:
         paragraph.paragraph_format.left_indent = Cm(1)
     paragraph.add_run(f"« {quote.text} »").italic = True
     paragraph.add_run(f" (contribution n° {quote.id})")
+    if quote.id in guessed:
+        paragraph.add_run(" — placée par suggestion, à vérifier")
+    if quote.reason:
+        paragraph.add_run(f" — {quote.reason}")
 
 
 def docx_table(doc, header: list[str], rows: list[list[str]]) -> None:
@@ -407,10 +411,40 @@ def _docx_breakdowns(doc, document: Document) -> None:
         docx_table(doc, ["Catégorie", "Contributions", "Part"], rows)
 
 
+def _docx_findings(doc, document: Document) -> None:
+    if not document.findings:
+        return
+    doc.add_heading("L'essentiel : les idées principales", level=2)
+    rows = [
+        [
+            f.label,
+            number(f.count),
+            percent(f.count, document.contributions),
+            ", ".join(f"{c.label} ({number(c.count)})" for c in f.authors) or "—",
+            f.section,
+        ]
+        for f in document.findings
+    ]
+    docx_table(doc, ["Idée", "Contributions", "Part", "Exprimée par", "Partie"], rows)
+
+
+def _docx_section_notes(doc, section) -> None:
+    guessed = section.suggested or []
+    if guessed:
+        doc.add_paragraph(
+            f"Dont {_count(len(guessed), 'contribution')} pas encore étiquetée"
+            f"{'s' if len(guessed) > 1 else ''} : placée{'s' if len(guessed) > 1 else ''} "
+            "ici par suggestion, à vérifier."
+        )
+    if section.title in UNPLACED_TITLES:
+        doc.add_paragraph("Contributions ni étiquetées ni placées par une suggestion.")
+
+
 def _docx_sections(doc, document: Document) -> None:
     for section in document.sections:
         doc.add_heading(section.title, level=2)
         doc.add_paragraph(f"{_count(section.count, 'contribution')}.")
+        _docx_section_notes(doc, section)
         if section.ideas:
             doc.add_heading("Idées principales", level=3)
         for idea in section.ideas:
@@ -420,7 +454,13 @@ def _docx_sections(doc, document: Document) -> None:
                 f" — {_count(idea.size, 'contribution')}, {_count(idea.supports, 'soutien')}"
             )
             for quote in idea.quotes:
-                _docx_quote(doc, quote)
+                _docx_quote(doc, quote, guessed=section.suggested)
+        if section.isolated:
+            doc.add_heading("Contributions isolées", level=3)
+            doc.add_paragraph(
+                f"{_count(len(section.isolated), 'contribution')} ne rejoignent aucune idée "
+                "(elles ne sont pas comptées comme une idée)."
+            )
         for heading, quotes in (
             ("Propositions", section.proposals),
             ("Questions", section.questions),
@@ -429,28 +469,46 @@ def _docx_sections(doc, document: Document) -> None:
             if quotes:
                 doc.add_heading(heading, level=3)
                 for quote in quotes:
-                    _docx_quote(doc, quote, style="List Bullet")
+                    _docx_quote(doc, quote, style="List Bullet", guessed=section.suggested)
+
+
+def _docx_difference(doc, difference) -> None:
+    doc.add_heading(difference.title, level=2)
+    doc.add_paragraph(
+        f"{difference.group_a} : {_count(difference.size_a, 'contribution')} ; "
+        f"{difference.group_b} : {_count(difference.size_b, 'contribution')}."
+    )
+    if difference.summary:
+        doc.add_paragraph(difference.summary)
+    if difference.ideas:
+        header = ["Idée", difference.group_a, difference.group_b, "Test"]
+        rows = [
+            [
+                s.label,
+                f"{percent(s.count_a, difference.size_a)} ({number(s.count_a)})",
+                f"{percent(s.count_b, difference.size_b)} ({number(s.count_b)})",
+                f"{s.test}, p corrigé {p_value(s.p_value)}",
+            ]
+            for s in difference.ideas
+        ]
+        docx_table(doc, header, rows)
+    for group, terms in (
+        (difference.group_a, difference.terms_a),
+        (difference.group_b, difference.terms_b),
+    ):
+        if terms:
+            doc.add_paragraph(f"Termes plus employés par : {group}")
+            header = ["Terme", difference.group_a, difference.group_b]
+            rows = [[t.term, number(t.count_a), number(t.count_b)] for t in terms]
+            docx_table(doc, header, rows)
 
 
 def _docx_differences(doc, document: Document) -> None:
     doc.add_heading("Ce qui diffère entre les groupes", level=1)
     if not document.differences:
-        doc.add_paragraph("Aucune différence marquée entre les groupes comparés.")
+        doc.add_paragraph(NO_COMPARISON)
     for difference in document.differences:
-        doc.add_heading(difference.title, level=2)
-        doc.add_paragraph(
-            f"{difference.group_a} : {_count(difference.size_a, 'contribution')} ; "
-            f"{difference.group_b} : {_count(difference.size_b, 'contribution')}."
-        )
-        for group, terms in (
-            (difference.group_a, difference.terms_a),
-            (difference.group_b, difference.terms_b),
-        ):
-            if terms:
-                doc.add_paragraph(f"Termes plus employés par : {group}")
-                header = ["Terme", difference.group_a, difference.group_b]
-                rows = [[t.term, number(t.count_a), number(t.count_b)] for t in terms]
-                docx_table(doc, header, rows)
+        _docx_difference(doc, difference)
 
 
 def _count(value: int, word: str) -> str:
@@ -485,6 +543,7 @@ def render_docx(
         else "Participants aux rencontres : nombre non relevé"
     )
     doc.add_paragraph(f"Contributions : {number(document.contributions)}")
+    _docx_findings(doc, document)
     if document.breakdowns:
         _docx_breakdowns(doc, document)
     _docx_sections(doc, document)

@@ -1,12 +1,18 @@
 """The structure a working group reads: sections, key findings, differences, vigilance."""
 
+import io
+import re
+import zipfile
+
 import pytest
+from flask import render_template
+from markupsafe import escape
 
 from consult.core.db import utcnow
 from consult.synthesis import services
 from consult.synthesis.analysis import vigilance_reason
 from consult.synthesis.document import Document, Editorial
-from consult.synthesis.exports import render_docx
+from consult.synthesis.exports import document_context, render_docx
 from consult.synthesis.services import PLACEMENT_FLOOR, Scope
 from consult.tagging.models import TagSuggestion
 from consult.tagging.services import add_tag
@@ -140,3 +146,45 @@ def test_vigilance_needs_an_alarm_word_or_a_negative_situation():
     vigilance = build(items).sections[0].vigilance
     assert {q.id for q in vigilance} == {1, 3}
     assert all(q.reason for q in vigilance)
+
+
+def _structured_document() -> Document:
+    items = _groups(CRECHE * 2 + MDPH * 2, CRECHE * 2 + MDPH * 2)
+    items += [item(300 + n, t, suggested_themes=[MOBILITE]) for n, t in enumerate(BUS)]
+    items += [item(400, "Zorblatique quintessence !")]
+    return build(items)
+
+
+def _docx_text(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("word/document.xml").decode()
+    return re.sub(r"<[^>]+>", "", xml)
+
+
+def test_page_and_docx_show_the_same_structure(request_ctx):
+    document = _structured_document()
+    html = render_template(
+        "synthesis/document.html",
+        **document_context(
+            document, Editorial(), version=1, status_label="Brouillon", contribution_url=None
+        ),
+    )
+    docx = _docx_text(render_docx(document, Editorial(), version=1, status_label="Brouillon"))
+    ideas = sum(len(s.ideas) for s in document.sections)
+    isolated = sum(len(s.isolated) for s in document.sections)
+    assert isolated >= 1  # the lone text is listed, never counted as an idea
+    assert f"{ideas}</span> idée" in html
+    summary = next(d.summary for d in document.differences if d.title.startswith("Usagers"))
+    for shown in (html, docx):
+        assert "L'essentiel : les idées principales" in shown or "L&#39;essentiel" in shown
+        assert document.findings[0].label in shown or escape(document.findings[0].label) in shown
+        assert "placée" in shown
+        assert "par suggestion, à vérifier" in shown
+        assert summary in shown
+        assert "Contributions ni étiquetées ni placées par une suggestion." in shown
+
+
+@pytest.fixture
+def request_ctx(app):
+    with app.test_request_context("/"):
+        yield
