@@ -885,15 +885,23 @@ def _idea_shares(corpus: _Corpus, sections, rows_a, rows_b):
         if a + b >= MIN_CELL:
             tested.append((idea, a, b, *_test([[a, size_a - a], [b, size_b - b]])))
     if not tested:
-        return [], 0, "χ²"
+        return [], 0, "test du χ²"
     adjusted = false_discovery_control([t[4] for t in tested], method="bh")
     shares = [
         IdeaShare(idea.label, a, b, a / size_a, b / size_b, test, float(p), idea.ids)
         for (idea, a, b, test, _), p in zip(tested, adjusted, strict=True)
         if p <= FALSE_DISCOVERY
     ]
-    tests = sorted({t[3] for t in tested})
-    return shares, len(tested), " ou ".join(tests)
+    return shares, len(tested), _test_name({t[3] for t in tested})
+
+
+def _test_name(tests: set[str]) -> str:
+    """The tests used, named as a reader would: « test du χ² », « test exact de Fisher »."""
+    if tests == {"χ²"}:
+        return "test du χ²"
+    if "χ²" not in tests:
+        return "test exact de Fisher"
+    return "test du χ² (exact de Fisher pour les petits effectifs)"
 
 
 def _test(table: list[list[int]]) -> tuple[str, float]:
@@ -908,8 +916,7 @@ def _test(table: list[list[int]]) -> tuple[str, float]:
 def _summary(title: str, differing: int, tested: int, test: str) -> str:
     """The result of a comparison in one plain sentence."""
     between = title[0].lower() + title[1:] if title.startswith("Usagers") else title
-    method = f"test {'du' if test == 'χ²' else ''} {test}".replace("  ", " ")
-    method = f"{method}, seuil 5 % après correction"
+    method = f"{test}, seuil 5 % après correction"
     if not tested:
         return f"Aucune idée assez partagée pour comparer {between} ({method})."
     if not differing:

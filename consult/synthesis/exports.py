@@ -458,8 +458,12 @@ def _docx_sections(doc, document: Document) -> None:
         if section.isolated:
             doc.add_heading("Contributions isolées", level=3)
             doc.add_paragraph(
-                f"{_count(len(section.isolated), 'contribution')} ne rejoignent aucune idée "
-                "(elles ne sont pas comptées comme une idée)."
+                f"{_count(len(section.isolated), 'contribution')} "
+                + (
+                    "ne rejoignent aucune idée (elles ne sont pas comptées comme une idée)."
+                    if len(section.isolated) > 1
+                    else "ne rejoint aucune idée (elle n'est pas comptée comme une idée)."
+                )
             )
         for heading, quotes in (
             ("Propositions", section.proposals),
