@@ -865,8 +865,9 @@ def _findings(corpus: _Corpus, sections: list[Section]) -> list[Finding]:
     for idea, section in _main_ideas(sections)[:MAX_FINDINGS]:
         rows = _rows(corpus, idea.ids)
         labels, rows_of = _grouped([corpus.items[r].author_type_label for r in rows], False, "")
-        authors, _ = _cells(corpus, labels, [rows[positions] for positions in rows_of])
-        found.append(Finding(idea.label, section, idea.size, idea.size / total, idea.ids, authors))
+        authors, hidden = _cells(corpus, labels, [rows[positions] for positions in rows_of])
+        share = idea.size / total
+        found.append(Finding(idea.label, section, idea.size, share, idea.ids, authors, hidden))
     return found
 
 

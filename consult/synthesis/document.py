@@ -111,6 +111,7 @@ class Finding:
     share: float  # of all the contributions read, 0 to 1
     ids: list[int]
     authors: list[Cell] = field(default_factory=list)  # by author type, small cells merged
+    authors_hidden: int = 0  # in author types too small to show, even merged
 
 
 @dataclass

@@ -170,6 +170,14 @@ def percent(count: int, total: int) -> str:
     return f"{shown}\u202f%"
 
 
+def authors(finding) -> str:
+    """« Usager (12), Professionnel (5), autres types (3) »: who said a main idea."""
+    parts = [f"{cell.label} ({number(cell.count)})" for cell in finding.authors]
+    if finding.authors_hidden:
+        parts.append(f"autres types ({number(finding.authors_hidden)})")
+    return ", ".join(parts) or "—"
+
+
 def p_value(value: float) -> str:
     """« 0,003 » or « < 0,001 »."""
     if value < 0.001:
@@ -208,6 +216,7 @@ class _Tools:
     unplaced = UNPLACED_TITLES
     no_comparison = NO_COMPARISON
     p_value = staticmethod(p_value)
+    authors = staticmethod(authors)
 
     @staticmethod
     def bar_chart(breakdown, *, chart_id: str | None = None) -> Markup:
@@ -420,7 +429,7 @@ def _docx_findings(doc, document: Document) -> None:
             f.label,
             number(f.count),
             percent(f.count, document.contributions),
-            ", ".join(f"{c.label} ({number(c.count)})" for c in f.authors) or "—",
+            authors(f),
             f.section,
         ]
         for f in document.findings

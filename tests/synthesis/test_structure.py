@@ -12,7 +12,7 @@ from consult.core.db import utcnow
 from consult.synthesis import services
 from consult.synthesis.analysis import vigilance_reason
 from consult.synthesis.document import Document, Editorial
-from consult.synthesis.exports import document_context, render_docx
+from consult.synthesis.exports import authors, document_context, render_docx
 from consult.synthesis.services import PLACEMENT_FLOOR, Scope
 from consult.tagging.models import TagSuggestion
 from consult.tagging.services import add_tag
@@ -188,3 +188,31 @@ def test_page_and_docx_show_the_same_structure(request_ctx):
 def request_ctx(app):
     with app.test_request_context("/"):
         yield
+
+
+def test_key_findings_never_hide_who_said_an_idea_in_small_groups():
+    items = [item(n, t, themes=[SOCIAL]) for n, t in enumerate(CRECHE * 2, 1)]
+    items += [item(20, CRECHE[0], themes=[SOCIAL], author="elu")]
+    finding = next(f for f in build(items).findings if 20 in f.ids)
+    assert [(c.label, c.count) for c in finding.authors] == [("Usager", finding.count - 1)]
+    assert finding.authors_hidden == 1
+    assert authors(finding) == f"Usager ({finding.count - 1}), autres types (1)"
+
+
+def test_versions_stored_before_the_new_structure_still_load():
+    document = _structured_document()
+    stored = document.to_dict()
+    for key in ("findings",):
+        del stored[key]
+    for section in stored["sections"]:
+        del section["suggested"]
+        for quote in section["vigilance"]:
+            del quote["reason"]
+    for difference in stored["differences"]:
+        for key in ("ideas", "tested", "summary"):
+            del difference[key]
+    loaded = Document.from_dict(stored)
+    assert loaded.findings == []
+    assert [s.suggested for s in loaded.sections] == [[]] * len(loaded.sections)
+    assert [d.summary for d in loaded.differences] == [""] * len(loaded.differences)
+    assert loaded.sections[0].ideas == document.sections[0].ideas
