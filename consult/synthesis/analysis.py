@@ -35,7 +35,7 @@ import numpy as np
 import simplemma
 import snowballstemmer
 from scipy import sparse
-from scipy.stats import chi2
+from scipy.stats import chi2, chi2_contingency, false_discovery_control, fisher_exact
 from sklearn.preprocessing import normalize
 
 from consult.analysis.ideas import FoundIdea, find_ideas
@@ -48,7 +48,9 @@ from consult.synthesis.document import (
     Cell,
     Difference,
     Document,
+    Finding,
     Idea,
+    IdeaShare,
     Item,
     Quote,
     Section,
@@ -65,34 +67,77 @@ QUOTE_CHARS = 400
 MAX_QUOTES = 3  # per idea
 MAX_PICKS = 8  # proposals, questions, points of vigilance per section
 MAX_CONTRASTS = 8  # terms per side of a difference
+MAX_FINDINGS = 6  # main ideas on the first page
 FALSE_DISCOVERY = 0.05  # Benjamini–Hochberg rate for the terms of a difference
 PHRASE_ROWS = 60  # texts read to find how people wrote a term
 
-# Wording that announces a point of vigilance (unaccented, lower case, matched on words).
-VIGILANCE_WORDS = (
+# Points of vigilance, explainable: an alarm word is enough; a negative expression
+# needs a report on the contribution or a kind that describes a situation (a testimony,
+# an observation), so that a proposal saying "il ne faut pas…" is not one.
+# Unaccented, lower case, matched on whole words.
+ALARM_WORDS = (
     "attention",
-    "risque",
-    "risques",
+    "alerte",
+    "alerter",
     "vigilance",
     "vigilant",
     "vigilants",
-    "ne pas",
-    "ne faut pas",
-    "eviter",
-    "evitons",
+    "risque",
+    "risques",
     "danger",
+    "dangers",
     "dangereux",
     "inquiet",
+    "inquiete",
+    "inquietes",
     "inquiete",
     "inquietude",
     "inquietudes",
     "crainte",
     "craintes",
     "craindre",
+    "maltraitance",
+    "detresse",
+    "urgence",
+)
+NEGATIVE_WORDS = (
+    "ne pas",
+    "ne faut pas",
+    "eviter",
+    "evitons",
     "manque de",
     "manque d",
+    "manquent",
+    "impossible",
+    "insuffisant",
+    "insuffisante",
+    "insuffisants",
+    "abandonne",
+    "abandonnes",
+    "isole",
+    "isoles",
+    "isolee",
+    "isolees",
+    "trop long",
+    "trop longs",
+    "trop longues",
+    "personne ne",
+    "aucun",
+    "aucune",
+    "plus rien",
+    "epuisement",
+    "epuise",
+    "epuises",
 )
-_VIGILANCE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in VIGILANCE_WORDS) + r")\b")
+SITUATION_KINDS = {"temoignage": "un témoignage", "constat": "un constat"}
+
+
+def _words_pattern(words) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+
+
+_ALARM = _words_pattern(ALARM_WORDS)
+_NEGATIVE = _words_pattern(NEGATIVE_WORDS)
 
 USERS = ("usager", "proche_aidant")
 PROFESSIONALS = ("professionnel", "partenaire", "agent")
@@ -114,6 +159,8 @@ MISSING = {
     "fiche": "Sans fiche action",
 }
 SECTION_KINDS = {"theme": ("themes", MISSING["theme"]), "fiche": ("fiches", MISSING["fiche"])}
+# The last section's title: contributions with neither a tag nor a stored suggestion.
+UNPLACED = {"theme": MISSING["theme"], "fiche": MISSING["fiche"]}
 
 _PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
 _ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
@@ -138,6 +185,7 @@ def build_document(
     ``group_by`` is "theme", "fiche" or "all" (one section for everything).
     """
     corpus = _Corpus(items)
+    sections = _sections(corpus, group_by, question)
     return Document(
         title=title,
         template=template,
@@ -146,8 +194,9 @@ def build_document(
         participants=participants,
         contributions=int(corpus.weights.sum()),
         breakdowns=[b for b in (_breakdown(corpus, *d) for d in DIMENSIONS) if b],
-        sections=_sections(corpus, group_by, question),
-        differences=_differences(corpus),
+        sections=sections,
+        differences=_differences(corpus, sections),
+        findings=_findings(corpus, sections),
     )
 
 
@@ -300,6 +349,8 @@ class _Corpus:
         self.weights = np.fromiter((max(it.weight, 1) for it in self.items), np.int64, n)
         self.supports = np.fromiter((it.supports for it in self.items), np.int64, n)
         self.kinds = np.array([it.kind for it in self.items], dtype=object)
+        self.flagged = np.fromiter((it.flagged for it in self.items), bool, n)
+        self.row_of = {ident: row for row, ident in enumerate(self.ids)}
         self.empty = np.fromiter((len(t) < 40 and is_empty_answer(t) for t in self.texts), bool, n)
         self.vocabulary = _Terms()
         self.statement_vocabulary = Vocabulary()  # shared by the sections' ideas
@@ -406,6 +457,11 @@ def _breakdown(corpus: _Corpus, dimension: str, title: str, attribute: str, many
     labels, rows_of = _values(corpus.items, attribute, many, missing)
     if labels in ([], [missing]):
         return None
+    return Breakdown(dimension, title, *_cells(corpus, labels, rows_of))
+
+
+def _cells(corpus: _Corpus, labels: list[str], rows_of) -> tuple[list[Cell], int]:
+    """One cell per label with its weighted count; small cells merged or hidden."""
     cells, small = [], []
     for label, cell_rows in zip(labels, rows_of, strict=True):
         count = int(corpus.weights[cell_rows].sum())
@@ -422,12 +478,16 @@ def _breakdown(corpus: _Corpus, dimension: str, title: str, attribute: str, many
             cells.append(Cell(OTHERS, count, corpus.id_list(merged)))
         else:
             hidden = count
-    return Breakdown(dimension, title, cells, hidden)
+    return cells, hidden
 
 
 def _values(items: list[Item], attribute: str, many: bool, missing: str):
     """The distinct values of ``attribute`` (``missing`` for none) and the rows of each."""
-    found = list(map(attrgetter(attribute), items))
+    return _grouped(list(map(attrgetter(attribute), items)), many, missing)
+
+
+def _grouped(found: list, many: bool, missing: str):
+    """The distinct values of ``found`` (one per row; ``missing`` for none) and their rows."""
     if many:
         lengths = np.fromiter(map(len, found), np.int64, len(found))
         rows = np.repeat(np.arange(len(found)), lengths)
@@ -474,16 +534,23 @@ def _sections(corpus: _Corpus, group_by: str, question: str) -> list[Section]:
     if group_by not in SECTION_KINDS:
         rows = np.arange(len(corpus.items))
         return [_section(corpus, "all", "Toutes les contributions", rows, question)]
-    attribute, untagged = SECTION_KINDS[group_by]
-    labels, rows_of = _values(corpus.items, attribute, True, untagged)
+    attribute, _ = SECTION_KINDS[group_by]
+    tagged = [getattr(it, attribute) for it in corpus.items]
+    suggested = [getattr(it, f"suggested_{attribute}")[:1] for it in corpus.items]
+    placed = [tags or guess for tags, guess in zip(tagged, suggested, strict=True)]
+    by_guess = np.array([not t and bool(g) for t, g in zip(tagged, suggested, strict=True)])
+    labels, rows_of = _grouped(placed, True, UNPLACED[group_by])
     by_label = dict(zip(labels, rows_of, strict=True))
-    titles = sorted((k for k in labels if k != untagged), key=_natural)
-    titles += [untagged] if untagged in by_label else []
-    # a section's own title is its question: its words make no idea title
-    return [
-        _section(corpus, group_by, title, by_label[title], f"{question} {title}")
-        for title in titles
-    ]
+    titles = sorted((k for k in labels if k != UNPLACED[group_by]), key=_natural)
+    titles += [UNPLACED[group_by]] if UNPLACED[group_by] in by_label else []
+    sections = []
+    for title in titles:
+        rows = by_label[title]
+        # a section's own title is its question: its words make no idea title
+        section = _section(corpus, group_by, title, rows, f"{question} {title}")
+        section.suggested = corpus.id_list(rows[by_guess[rows]])
+        sections.append(section)
+    return sections
 
 
 @dataclass
@@ -539,12 +606,37 @@ def _section(
         isolated=[i for i in corpus.id_list(rows) if i not in in_ideas],
         proposals=_pick(corpus, texts, lambda r: corpus.kinds[r] == "proposition"),
         questions=_pick(corpus, texts, lambda r: corpus.kinds[r] == "question"),
-        vigilance=_pick(corpus, texts, lambda r: _is_vigilance(corpus.texts[r])),
+        vigilance=_vigilance(corpus, texts),
     )
 
 
-def _is_vigilance(text: str) -> bool:
-    return _VIGILANCE.search(strip_accents(text.lower()).replace("'", " ")) is not None
+def _vigilance(corpus: _Corpus, texts: _Texts) -> list[Quote]:
+    """Points of vigilance, each with the reason it was picked."""
+    reasons: dict[int, str] = {}
+
+    def wanted(row: int) -> bool:
+        reasons[corpus.ids[row]] = vigilance_reason(
+            corpus.texts[row], corpus.kinds[row], bool(corpus.flagged[row])
+        )
+        return reasons[corpus.ids[row]] != ""
+
+    picked = _pick(corpus, texts, wanted)
+    for quote in picked:
+        quote.reason = reasons[quote.id]
+    return picked
+
+
+def vigilance_reason(text: str, kind: str, flagged: bool = False) -> str:
+    """Why ``text`` is a point of vigilance (« alerte : risque »), "" when it is not."""
+    plain = strip_accents(text.lower()).replace("'", " ").replace("’", " ")
+    alarms = sorted(set(_ALARM.findall(plain)))
+    negatives = sorted(set(_NEGATIVE.findall(plain)))
+    if alarms:
+        return "termes d'alerte : " + ", ".join(alarms + negatives)
+    if negatives and (kind in SITUATION_KINDS or flagged):
+        context = "une contribution signalée" if flagged else SITUATION_KINDS[kind]
+        return f"expression négative ({', '.join(negatives)}) dans {context}"
+    return ""
 
 
 # ---------------------------------------------------------------- ideas
@@ -627,13 +719,14 @@ def _pick(corpus: _Corpus, texts: _Texts, wanted) -> list[Quote]:
 # ---------------------------------------------------------------- differences
 
 
-def _differences(corpus: _Corpus) -> list[Difference]:
+def _differences(corpus: _Corpus, sections: list[Section]) -> list[Difference]:
     types = [it.author_type for it in corpus.items]
     users = np.flatnonzero([t in USERS for t in types])
     pros = np.flatnonzero([t in PROFESSIONALS for t in types])
     found = [
         _difference(
             corpus,
+            sections,
             "Usagers et professionnels",
             ("Usagers et proches aidants", users),
             ("Professionnels, partenaires et agents", pros),
@@ -650,6 +743,7 @@ def _differences(corpus: _Corpus) -> list[Difference]:
         found.append(
             _difference(
                 corpus,
+                sections,
                 f"{first} et {second}",
                 (first, np.flatnonzero([p == first for p in places])),
                 (second, np.flatnonzero([p == second for p in places])),
@@ -658,7 +752,7 @@ def _differences(corpus: _Corpus) -> list[Difference]:
     return [d for d in found if d is not None]
 
 
-def _difference(corpus: _Corpus, title: str, a, b) -> Difference | None:
+def _difference(corpus: _Corpus, sections, title: str, a, b) -> Difference | None:
     (name_a, rows_a), (name_b, rows_b) = a, b
     size_a, size_b = int(corpus.weights[rows_a].sum()), int(corpus.weights[rows_b].sum())
     if size_a < MIN_CELL or size_b < MIN_CELL:
@@ -670,6 +764,7 @@ def _difference(corpus: _Corpus, title: str, a, b) -> Difference | None:
     eligible = np.where(over_a, people_a, people_b) >= MIN_CELL
     score = _contrast(count_a, count_b, size_a, size_b, eligible)
     counts = (count_a, count_b)
+    shares, tested, test = _idea_shares(corpus, sections, rows_a, rows_b)
     return Difference(
         title=title,
         group_a=name_a,
@@ -678,6 +773,9 @@ def _difference(corpus: _Corpus, title: str, a, b) -> Difference | None:
         size_b=size_b,
         terms_a=_contrasts(corpus, np.where(over_a, score, 0), rows_a, presence_a, counts),
         terms_b=_contrasts(corpus, np.where(over_a, 0, score), rows_b, presence_b, counts),
+        ideas=shares,
+        tested=tested,
+        summary=_summary(title, len(shares), tested, test),
     )
 
 
@@ -745,3 +843,87 @@ def _contrasts(corpus: _Corpus, score, rows, presence, counts) -> list[TermContr
         if len(result) == MAX_CONTRASTS:
             break
     return result
+
+
+# ---------------------------------------------------------------- main ideas and their shares
+
+
+def _main_ideas(sections: list[Section]) -> list[tuple[Idea, str]]:
+    """Every idea (never the isolated contributions) with its section, largest first."""
+    ideas = [(idea, s.title) for s in sections for idea in s.ideas if idea.ids]
+    return sorted(ideas, key=lambda pair: (-pair[0].size, pair[0].ids[0]))
+
+
+def _rows(corpus: _Corpus, ids: list[int]) -> np.ndarray:
+    return np.fromiter((corpus.row_of[i] for i in ids if i in corpus.row_of), np.int64)
+
+
+def _findings(corpus: _Corpus, sections: list[Section]) -> list[Finding]:
+    """The first page: the main ideas, their weighted counts and shares, who said them."""
+    total = max(int(corpus.weights.sum()), 1)
+    found = []
+    for idea, section in _main_ideas(sections)[:MAX_FINDINGS]:
+        rows = _rows(corpus, idea.ids)
+        labels, rows_of = _grouped([corpus.items[r].author_type_label for r in rows], False, "")
+        authors, hidden = _cells(corpus, labels, [rows[positions] for positions in rows_of])
+        share = idea.size / total
+        found.append(Finding(idea.label, section, idea.size, share, idea.ids, authors, hidden))
+    return found
+
+
+def _idea_shares(corpus: _Corpus, sections, rows_a, rows_b):
+    """The ideas whose shares differ between groups A and B, how many were compared and
+    the test used: chi² (Yates) of each idea's 2 × 2 table, Fisher's exact test when an
+    expected count is under 5, Benjamini–Hochberg across the ideas compared."""
+    weights = corpus.weights
+    size_a, size_b = int(weights[rows_a].sum()), int(weights[rows_b].sum())
+    in_a, in_b = np.zeros(len(weights), bool), np.zeros(len(weights), bool)
+    in_a[rows_a], in_b[rows_b] = True, True
+    tested: list[tuple[Idea, int, int, str, float]] = []
+    for idea, _ in _main_ideas(sections):
+        rows = _rows(corpus, idea.ids)
+        a, b = int(weights[rows[in_a[rows]]].sum()), int(weights[rows[in_b[rows]]].sum())
+        if a + b >= MIN_CELL:
+            tested.append((idea, a, b, *_test([[a, size_a - a], [b, size_b - b]])))
+    if not tested:
+        return [], 0, "test du χ²"
+    adjusted = false_discovery_control([t[4] for t in tested], method="bh")
+    shares = [
+        IdeaShare(idea.label, a, b, a / size_a, b / size_b, test, float(p), idea.ids)
+        for (idea, a, b, test, _), p in zip(tested, adjusted, strict=True)
+        if p <= FALSE_DISCOVERY
+    ]
+    return shares, len(tested), _test_name({t[3] for t in tested})
+
+
+def _test_name(tests: set[str]) -> str:
+    """The tests used, named as a reader would: « test du χ² », « test exact de Fisher »."""
+    if tests == {"χ²"}:
+        return "test du χ²"
+    if "χ²" not in tests:
+        return "test exact de Fisher"
+    return "test du χ² (exact de Fisher pour les petits effectifs)"
+
+
+def _test(table: list[list[int]]) -> tuple[str, float]:
+    """The test of a 2 × 2 table and its p-value."""
+    counts = np.asarray(table, np.float64)
+    expected = counts.sum(axis=1, keepdims=True) * counts.sum(axis=0) / counts.sum()
+    if (expected < 5).any():
+        return "exact de Fisher", float(fisher_exact(table).pvalue)
+    return "χ²", float(chi2_contingency(counts, correction=True).pvalue)
+
+
+def _summary(title: str, differing: int, tested: int, test: str) -> str:
+    """The result of a comparison in one plain sentence."""
+    between = title[0].lower() + title[1:] if title.startswith("Usagers") else title
+    method = f"{test}, seuil 5 % après correction"
+    if not tested:
+        return f"Aucune idée assez partagée pour comparer {between} ({method})."
+    if not differing:
+        return f"Aucune différence nette entre {between} ({method})."
+    ideas = "idée n'a" if differing == 1 else "idées n'ont"
+    return (
+        f"{differing} {ideas} pas la même part entre {between}, "
+        f"sur {tested} comparée{'s' if tested > 1 else ''} ({method})."
+    )

@@ -119,6 +119,7 @@ class _Pruner:
             proposals=self.quotes(section.proposals),
             questions=self.quotes(section.questions),
             vigilance=self.quotes(section.vigilance),
+            suggested=self.ids(section.suggested)[0],
         )
 
     def difference(self, difference: Difference) -> Difference:
@@ -136,6 +137,7 @@ class _Pruner:
             sizes[side] = max(sizes[side] - len(gone_ids), 0)
         return replace(
             difference,
+            ideas=[replace(i, ids=self.ids(i.ids)[0]) for i in difference.ideas],
             terms_a=terms["a"],
             terms_b=terms["b"],
             size_a=sizes["a"],
@@ -157,6 +159,7 @@ class _Pruner:
             breakdowns=breakdowns,
             sections=[self.section(s) for s in document.sections],
             differences=[self.difference(d) for d in document.differences],
+            findings=[replace(f, ids=self.ids(f.ids)[0]) for f in document.findings],
         )
 
 

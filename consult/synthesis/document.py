@@ -37,6 +37,10 @@ class Item:
     supports: int = 0
     weight: int = 1  # 1 + the number of duplicates merged into it (their authors count)
     created_at: datetime | None = None
+    # Best stored suggestion where no tag is set yet: places it, marked "à vérifier".
+    suggested_themes: list[str] = field(default_factory=list)
+    suggested_fiches: list[str] = field(default_factory=list)
+    flagged: bool = False  # reported by a participant or partner (a report was filed)
 
 
 @dataclass
@@ -65,6 +69,7 @@ class Quote:
     id: int
     text: str
     weight: int = 1  # people who sent it (a campaign merged into one contribution: all)
+    reason: str = ""  # why it was picked (points of vigilance: the words and the kind)
 
 
 @dataclass
@@ -93,6 +98,34 @@ class Section:
     proposals: list[Quote] = field(default_factory=list)
     questions: list[Quote] = field(default_factory=list)
     vigilance: list[Quote] = field(default_factory=list)
+    suggested: list[int] = field(default_factory=list)  # placed by a suggestion, to check
+
+
+@dataclass
+class Finding:
+    """One main idea on the first page: its weight, its share and who said it."""
+
+    label: str
+    section: str
+    count: int  # contributions, weighted (a campaign counts its senders)
+    share: float  # of all the contributions read, 0 to 1
+    ids: list[int]
+    authors: list[Cell] = field(default_factory=list)  # by author type, small cells merged
+    authors_hidden: int = 0  # in author types too small to show, even merged
+
+
+@dataclass
+class IdeaShare:
+    """The share of one idea in two groups, and the test that compared them."""
+
+    label: str
+    count_a: int
+    count_b: int
+    share_a: float
+    share_b: float
+    test: str  # "χ²" or "exact de Fisher"
+    p_value: float  # adjusted (Benjamini–Hochberg across the ideas compared)
+    ids: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -116,6 +149,9 @@ class Difference:
     size_b: int
     terms_a: list[TermContrast] = field(default_factory=list)  # over-represented in A
     terms_b: list[TermContrast] = field(default_factory=list)
+    ideas: list[IdeaShare] = field(default_factory=list)  # shares that differ clearly
+    tested: int = 0  # ideas compared
+    summary: str = ""  # the result in one sentence, also when nothing differs
 
 
 @dataclass
@@ -131,6 +167,7 @@ class Document:
     breakdowns: list[Breakdown] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # the first page's main ideas
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -153,6 +190,7 @@ class Document:
             ],
             sections=[_section(s) for s in data["sections"]],
             differences=[_difference(d) for d in data["differences"]],
+            findings=[_finding(f) for f in data.get("findings", [])],
         )
 
 
@@ -177,12 +215,17 @@ def _section(data: dict) -> Section:
     )
 
 
+def _finding(data: dict) -> Finding:
+    return Finding(**{**data, "authors": [Cell(**c) for c in data.get("authors", [])]})
+
+
 def _difference(data: dict) -> Difference:
     return Difference(
         **{
             **data,
             "terms_a": [TermContrast(**t) for t in data["terms_a"]],
             "terms_b": [TermContrast(**t) for t in data["terms_b"]],
+            "ideas": [IdeaShare(**i) for i in data.get("ideas", [])],
         }
     )
 

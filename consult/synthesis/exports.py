@@ -32,6 +32,7 @@ from flask import current_app, render_template, url_for
 from markupsafe import Markup
 
 from consult.core.sanitize import clean_html, clean_text, safe_cell
+from consult.synthesis.analysis import UNPLACED
 from consult.synthesis.charts import bar_chart_svg, number, shown_cells
 from consult.synthesis.document import MIN_CELL, Document, Editorial
 
@@ -121,10 +122,26 @@ METHOD = (
     f"Aucune catégorie de moins de {MIN_CELL} contributions n'est montrée dans les "
     "répartitions : elle est regroupée dans « Autres » ou comptée parmi les contributions "
     "non affichées, pour que personne ne puisse y être reconnu.",
-    "Les différences entre groupes sont les termes qu'un groupe emploie nettement plus "
-    "souvent que l'autre, rapportés à la taille de chaque groupe.",
+    "Les contributions pas encore étiquetées sont placées dans une partie par la meilleure "
+    "suggestion enregistrée (score calibré suffisant), et signalées « placée par "
+    "suggestion, à vérifier » ; les autres sont réunies dans une partie à part.",
+    "Ce qui diffère entre les groupes compare la part de chaque idée chez les usagers et "
+    "chez les professionnels, puis entre les deux territoires qui ont le plus contribué : "
+    "test du χ² (test exact de Fisher quand un effectif attendu est inférieur à 5), seuil "
+    "de 5 % après correction de Benjamini–Hochberg sur l'ensemble des idées comparées. "
+    "Les termes qu'un groupe emploie nettement plus que l'autre sont donnés en complément.",
+    "Un point de vigilance contient un terme d'alerte (risque, danger, inquiétude…), ou "
+    "une expression négative (manque de, impossible, isolé…) dans un témoignage, un "
+    "constat ou une contribution signalée ; la raison est indiquée sous chaque citation.",
     "La liste complète des contributions, avec leurs étiquettes et l'idée à laquelle chacune "
     "appartient, est disponible en export tableur (CSV ou Excel).",
+)
+
+
+UNPLACED_TITLES = tuple(UNPLACED.values())
+NO_COMPARISON = (
+    f"Pas de comparaison : il faut au moins {MIN_CELL} contributions dans chacun des "
+    "groupes comparés (usagers et professionnels, deux territoires)."
 )
 
 
@@ -151,6 +168,21 @@ def percent(count: int, total: int) -> str:
     value = 100 * count / total
     shown = f"{value:.0f}" if value >= 10 or value == 0 else f"{value:.1f}".replace(".", ",")
     return f"{shown}\u202f%"
+
+
+def authors(finding) -> str:
+    """« Usager (12), Professionnel (5), autres types (3) »: who said a main idea."""
+    parts = [f"{cell.label} ({number(cell.count)})" for cell in finding.authors]
+    if finding.authors_hidden:
+        parts.append(f"autres types ({number(finding.authors_hidden)})")
+    return ", ".join(parts) or "—"
+
+
+def p_value(value: float) -> str:
+    """« 0,003 » or « < 0,001 »."""
+    if value < 0.001:
+        return "< 0,001"
+    return f"{value:.3f}".replace(".", ",")
 
 
 def retired_text(retired: int) -> str:
@@ -181,6 +213,10 @@ class _Tools:
     retired_text = staticmethod(retired_text)
     min_cell = MIN_CELL
     method = METHOD
+    unplaced = UNPLACED_TITLES
+    no_comparison = NO_COMPARISON
+    p_value = staticmethod(p_value)
+    authors = staticmethod(authors)
 
     @staticmethod
     def bar_chart(breakdown, *, chart_id: str | None = None) -> Markup:
@@ -316,7 +352,7 @@ def docx_language(doc, language: str = "fr-FR") -> None:
         lang.set(qn("w:val"), language)
 
 
-def _docx_quote(doc, quote, style: str | None = None) -> None:
+def _docx_quote(doc, quote, style: str | None = None, guessed=()) -> None:
     from docx.shared import Cm
 
     paragraph = doc.add_paragraph(style=style)
@@ -324,6 +360,10 @@ def _docx_quote(doc, quote, style: str | None = None) -> None:
         paragraph.paragraph_format.left_indent = Cm(1)
     paragraph.add_run(f"« {quote.text} »").italic = True
     paragraph.add_run(f" (contribution n° {quote.id})")
+    if quote.id in guessed:
+        paragraph.add_run(" — placée par suggestion, à vérifier")
+    if quote.reason:
+        paragraph.add_run(f" — {quote.reason}")
 
 
 def docx_table(doc, header: list[str], rows: list[list[str]]) -> None:
@@ -380,10 +420,40 @@ def _docx_breakdowns(doc, document: Document) -> None:
         docx_table(doc, ["Catégorie", "Contributions", "Part"], rows)
 
 
+def _docx_findings(doc, document: Document) -> None:
+    if not document.findings:
+        return
+    doc.add_heading("L'essentiel : les idées principales", level=2)
+    rows = [
+        [
+            f.label,
+            number(f.count),
+            percent(f.count, document.contributions),
+            authors(f),
+            f.section,
+        ]
+        for f in document.findings
+    ]
+    docx_table(doc, ["Idée", "Contributions", "Part", "Exprimée par", "Partie"], rows)
+
+
+def _docx_section_notes(doc, section) -> None:
+    guessed = section.suggested or []
+    if guessed:
+        doc.add_paragraph(
+            f"Dont {_count(len(guessed), 'contribution')} pas encore étiquetée"
+            f"{'s' if len(guessed) > 1 else ''} : placée{'s' if len(guessed) > 1 else ''} "
+            "ici par suggestion, à vérifier."
+        )
+    if section.title in UNPLACED_TITLES:
+        doc.add_paragraph("Contributions ni étiquetées ni placées par une suggestion.")
+
+
 def _docx_sections(doc, document: Document) -> None:
     for section in document.sections:
         doc.add_heading(section.title, level=2)
         doc.add_paragraph(f"{_count(section.count, 'contribution')}.")
+        _docx_section_notes(doc, section)
         if section.ideas:
             doc.add_heading("Idées principales", level=3)
         for idea in section.ideas:
@@ -393,7 +463,17 @@ def _docx_sections(doc, document: Document) -> None:
                 f" — {_count(idea.size, 'contribution')}, {_count(idea.supports, 'soutien')}"
             )
             for quote in idea.quotes:
-                _docx_quote(doc, quote)
+                _docx_quote(doc, quote, guessed=section.suggested)
+        if section.isolated:
+            doc.add_heading("Contributions isolées", level=3)
+            doc.add_paragraph(
+                f"{_count(len(section.isolated), 'contribution')} "
+                + (
+                    "ne rejoignent aucune idée (elles ne sont pas comptées comme une idée)."
+                    if len(section.isolated) > 1
+                    else "ne rejoint aucune idée (elle n'est pas comptée comme une idée)."
+                )
+            )
         for heading, quotes in (
             ("Propositions", section.proposals),
             ("Questions", section.questions),
@@ -402,28 +482,46 @@ def _docx_sections(doc, document: Document) -> None:
             if quotes:
                 doc.add_heading(heading, level=3)
                 for quote in quotes:
-                    _docx_quote(doc, quote, style="List Bullet")
+                    _docx_quote(doc, quote, style="List Bullet", guessed=section.suggested)
+
+
+def _docx_difference(doc, difference) -> None:
+    doc.add_heading(difference.title, level=2)
+    doc.add_paragraph(
+        f"{difference.group_a} : {_count(difference.size_a, 'contribution')} ; "
+        f"{difference.group_b} : {_count(difference.size_b, 'contribution')}."
+    )
+    if difference.summary:
+        doc.add_paragraph(difference.summary)
+    if difference.ideas:
+        header = ["Idée", difference.group_a, difference.group_b, "Test"]
+        rows = [
+            [
+                s.label,
+                f"{percent(s.count_a, difference.size_a)} ({number(s.count_a)})",
+                f"{percent(s.count_b, difference.size_b)} ({number(s.count_b)})",
+                f"{s.test}, p corrigé {p_value(s.p_value)}",
+            ]
+            for s in difference.ideas
+        ]
+        docx_table(doc, header, rows)
+    for group, terms in (
+        (difference.group_a, difference.terms_a),
+        (difference.group_b, difference.terms_b),
+    ):
+        if terms:
+            doc.add_paragraph(f"Termes plus employés par : {group}")
+            header = ["Terme", difference.group_a, difference.group_b]
+            rows = [[t.term, number(t.count_a), number(t.count_b)] for t in terms]
+            docx_table(doc, header, rows)
 
 
 def _docx_differences(doc, document: Document) -> None:
     doc.add_heading("Ce qui diffère entre les groupes", level=1)
     if not document.differences:
-        doc.add_paragraph("Aucune différence marquée entre les groupes comparés.")
+        doc.add_paragraph(NO_COMPARISON)
     for difference in document.differences:
-        doc.add_heading(difference.title, level=2)
-        doc.add_paragraph(
-            f"{difference.group_a} : {_count(difference.size_a, 'contribution')} ; "
-            f"{difference.group_b} : {_count(difference.size_b, 'contribution')}."
-        )
-        for group, terms in (
-            (difference.group_a, difference.terms_a),
-            (difference.group_b, difference.terms_b),
-        ):
-            if terms:
-                doc.add_paragraph(f"Termes plus employés par : {group}")
-                header = ["Terme", difference.group_a, difference.group_b]
-                rows = [[t.term, number(t.count_a), number(t.count_b)] for t in terms]
-                docx_table(doc, header, rows)
+        _docx_difference(doc, difference)
 
 
 def _count(value: int, word: str) -> str:
@@ -458,6 +556,7 @@ def render_docx(
         else "Participants aux rencontres : nombre non relevé"
     )
     doc.add_paragraph(f"Contributions : {number(document.contributions)}")
+    _docx_findings(doc, document)
     if document.breakdowns:
         _docx_breakdowns(doc, document)
     _docx_sections(doc, document)

@@ -13,6 +13,7 @@ from consult.core.jobs import enqueue_after_commit
 from consult.core.sanitize import clean_html, clean_line
 from consult.extensions import db
 from consult.meetings.models import Meeting
+from consult.moderation.models import Report
 from consult.schemes.models import Fiche, Public, Territory, Theme
 from consult.synthesis.document import Editorial, Item
 from consult.synthesis.exports import idea_index
@@ -22,9 +23,14 @@ from consult.synthesis.models import (
     Synthesis,
     SynthesisVersion,
 )
-from consult.tagging.models import ContributionTag
+from consult.tagging.models import ContributionTag, TagSuggestion
 
 READ_BATCH = 2000
+# A stored suggestion places an untagged contribution in a section from this calibrated
+# score on (its best suggestion only), marked "placée par suggestion, à vérifier".
+PLACEMENT_FLOOR = 0.3
+# Reports that make a negative contribution a point of vigilance (not off-topic ones).
+VIGILANCE_REPORTS = ("injurieux", "donnees_personnelles", "autre")
 # A contribution merged into another after a version was made still counts in it.
 STILL_COUNTED = ("merged",)
 BLOCK_TAG = re.compile(r"<(p|ul|ol|h[1-6]|blockquote|table)\b", re.IGNORECASE)
@@ -150,7 +156,35 @@ def _tags(ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
     return found
 
 
-def _item(contribution: Contribution, tags) -> Item:
+def _suggestions(ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
+    """The best stored theme and fiche suggestion of each contribution, when sure enough."""
+    rows = db.session.scalars(
+        sa.select(TagSuggestion)
+        .where(TagSuggestion.contribution_id.in_(ids), TagSuggestion.score >= PLACEMENT_FLOOR)
+        .order_by(TagSuggestion.contribution_id, TagSuggestion.score.desc(), TagSuggestion.id)
+        .options(selectinload(TagSuggestion.theme), selectinload(TagSuggestion.fiche))
+    )
+    found: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in ids}
+    for suggestion in rows:
+        themes, fiches = found[suggestion.contribution_id]
+        if suggestion.theme is not None and not themes:
+            themes.append(f"{suggestion.theme.number}. {suggestion.theme.title}")
+        elif suggestion.fiche is not None and not fiches:
+            fiches.append(f"Fiche {suggestion.fiche.number} : {suggestion.fiche.title}")
+    return found
+
+
+def _flagged(ids: list[int]) -> set[int]:
+    return set(
+        db.session.scalars(
+            sa.select(Report.contribution_id).where(
+                Report.contribution_id.in_(ids), Report.reason.in_(VIGILANCE_REPORTS)
+            )
+        )
+    )
+
+
+def _item(contribution: Contribution, tags, suggested=([], []), flagged=False) -> Item:
     themes, fiches = tags
     return Item(
         id=contribution.id,
@@ -169,6 +203,9 @@ def _item(contribution: Contribution, tags) -> Item:
         supports=contribution.support_count,
         weight=contribution.weight,  # its senders, merged duplicates and campaigns included
         created_at=contribution.created_at,
+        suggested_themes=[] if themes else suggested[0],
+        suggested_fiches=[] if fiches else suggested[1],
+        flagged=flagged,
     )
 
 
@@ -201,8 +238,8 @@ def iter_items(synthesis: Synthesis, ids: list[int] | None = None) -> Iterator[I
                 selectinload(Contribution.publics),
             )
         ).all()
-        tags = _tags(batch)
-        items = [_item(c, tags[c.id]) for c in contributions]
+        tags, suggested, flagged = _tags(batch), _suggestions(batch), _flagged(batch)
+        items = [_item(c, tags[c.id], suggested[c.id], c.id in flagged) for c in contributions]
         for contribution in contributions:  # keep memory flat over 100,000 contributions
             db.session.expunge(contribution)
         yield from items

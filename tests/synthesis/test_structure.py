@@ -1,0 +1,218 @@
+"""The structure a working group reads: sections, key findings, differences, vigilance."""
+
+import io
+import re
+import zipfile
+
+import pytest
+from flask import render_template
+from markupsafe import escape
+
+from consult.core.db import utcnow
+from consult.synthesis import services
+from consult.synthesis.analysis import vigilance_reason
+from consult.synthesis.document import Document, Editorial
+from consult.synthesis.exports import authors, document_context, render_docx
+from consult.synthesis.services import PLACEMENT_FLOOR, Scope
+from consult.tagging.models import TagSuggestion
+from consult.tagging.services import add_tag
+from tests.synthesis.test_analysis import CRECHE, MDPH, build, item
+
+SOCIAL, MOBILITE = "1. Social", "2. Mobilité"
+BUS = [
+    "Un bus le soir pour rentrer du travail dans la vallée.",
+    "Les bus du soir manquent pour rentrer du travail.",
+    "Plus de bus le soir entre la vallée et la ville.",
+    "Des bus tard le soir pour rentrer du travail.",
+]
+
+
+def test_sections_come_from_tags_then_suggestions_marked_then_neither():
+    items = [item(n, text, themes=[SOCIAL]) for n, text in enumerate(CRECHE, 1)]
+    items += [item(10 + n, t, suggested_themes=[MOBILITE]) for n, t in enumerate(BUS)]
+    items += [item(20, "Des crèches.", themes=[SOCIAL], suggested_themes=[MOBILITE])]
+    items += [item(30, "Rien de plus à dire sur tout ça.")]
+    sections = build(items).sections
+    assert [(s.title, s.ids) for s in sections] == [
+        (SOCIAL, [1, 2, 3, 4, 20]),
+        (MOBILITE, [10, 11, 12, 13]),
+        ("Sans thématique", [30]),
+    ]
+    social, mobility, rest = sections
+    assert social.suggested == []  # a tag wins over any suggestion
+    assert mobility.suggested == [10, 11, 12, 13]
+    assert rest.suggested == []
+
+
+def test_untagged_contributions_get_their_best_sure_suggestion(
+    db, make_meeting, make_contribution, make_user
+):
+    staff = make_user(role="facilitator")
+    meeting = make_meeting(status="open")
+    first, second = meeting.scheme.themes[0], meeting.scheme.themes[1]
+    tagged = make_contribution(meeting=meeting, body="Des crèches", status="published")
+    guessed = make_contribution(meeting=meeting, body="Des bus", status="published")
+    unsure = make_contribution(meeting=meeting, body="Autre chose", status="published")
+    add_tag(tagged, theme=first, actor=staff, now=utcnow())
+    for contribution, theme, score in [
+        (tagged, second, 0.9),
+        (guessed, first, PLACEMENT_FLOOR + 0.1),
+        (guessed, second, PLACEMENT_FLOOR + 0.3),
+        (unsure, first, PLACEMENT_FLOOR / 2),
+    ]:
+        db.session.add(
+            TagSuggestion(contribution_id=contribution.id, theme_id=theme.id, score=score)
+        )
+    db.session.commit()
+    synthesis = services.create_synthesis(
+        scheme=meeting.scheme,
+        title="Synthèse",
+        template="concertations",
+        scope=Scope(),
+        actor=staff,
+    )
+    items = {it.id: it for it in services.collect_items(synthesis)}
+    label = f"{second.number}. {second.title}"
+    assert items[tagged.id].suggested_themes == []
+    assert items[guessed.id].suggested_themes == [label]
+    assert items[unsure.id].suggested_themes == []
+
+
+def test_key_findings_give_weighted_counts_shares_and_authors():
+    items = [item(n, t, themes=[SOCIAL], weight=3) for n, t in enumerate(CRECHE, 1)]
+    items += [item(10 + n, t, themes=[SOCIAL], author="professionnel") for n, t in enumerate(MDPH)]
+    document = build(items)
+    assert document.contributions == 16
+    findings = {f.label: f for f in document.findings}
+    ideas = {i.label: i for s in document.sections for i in s.ideas}
+    assert findings.keys() == ideas.keys()
+    assert len(findings) >= 2
+    creche = next(f for f in document.findings if set(f.ids) <= {1, 2, 3, 4})
+    assert creche.count == 3 * len(creche.ids)  # a campaign counts its senders
+    assert creche.share == pytest.approx(creche.count / 16)
+    assert [(c.label, c.count) for c in creche.authors] == [("Usager", creche.count)]
+    assert document.findings[0] is creche  # largest first
+    assert Document.from_dict(document.to_dict()).findings == document.findings
+
+
+def _groups(users: list[str], pros: list[str]) -> list:
+    items = [item(n, t, author="usager") for n, t in enumerate(users, 1)]
+    return items + [item(100 + n, t, author="professionnel") for n, t in enumerate(pros)]
+
+
+def test_differences_compare_the_shares_of_ideas_with_the_test_named():
+    document = build(_groups(CRECHE * 5, MDPH * 5))
+    difference = next(d for d in document.differences if d.title == "Usagers et professionnels")
+    assert difference.tested >= 2
+    assert difference.ideas
+    creche = next(s for s in difference.ideas if set(s.ids) & {1, 2})
+    assert (creche.count_a, creche.count_b) == (len(set(creche.ids)), 0)
+    assert creche.share_a > 0.5
+    assert creche.share_b == 0
+    assert creche.test == "χ²"
+    assert creche.p_value <= 0.05
+    assert "pas la même part entre usagers et professionnels" in difference.summary
+    assert "test du χ², seuil 5 % après correction" in difference.summary
+
+
+def test_small_counts_use_fisher_exact_test():
+    document = build(_groups(CRECHE * 2 + BUS * 2, MDPH * 2 + BUS * 2))
+    difference = next(d for d in document.differences if d.title == "Usagers et professionnels")
+    assert difference.tested
+    assert "exact de Fisher" in difference.summary
+
+
+def test_nothing_differs_is_said_in_plain_words():
+    document = build(_groups(CRECHE * 2 + MDPH * 2, CRECHE * 2 + MDPH * 2))
+    difference = next(d for d in document.differences if d.title == "Usagers et professionnels")
+    assert difference.tested >= 2
+    assert difference.ideas == []
+    assert difference.summary.startswith("Aucune différence nette entre usagers et professionnels")
+    assert "seuil 5 % après correction" in difference.summary
+    docx = render_docx(document, Editorial(), version=1, status_label="Brouillon")
+    assert b"word/document.xml" in docx
+
+
+def test_vigilance_needs_an_alarm_word_or_a_negative_situation():
+    assert "risque" in vigilance_reason("Il y a un risque d'épuisement.", "proposition")
+    assert vigilance_reason("Il ne faut pas hésiter à demander.", "proposition") == ""
+    assert "témoignage" in vigilance_reason("Je suis isolée depuis un an.", "temoignage")
+    assert "signalée" in vigilance_reason("Aucune aide reçue.", "proposition", flagged=True)
+    items = [
+        item(1, "Attention au risque d'épuisement des aidants.", themes=["A"]),
+        item(2, "Il ne faut pas oublier les aidants.", themes=["A"], kind="proposition"),
+        item(3, "Je suis isolée, personne ne vient.", themes=["A"], kind="temoignage"),
+    ]
+    vigilance = build(items).sections[0].vigilance
+    assert {q.id for q in vigilance} == {1, 3}
+    assert all(q.reason for q in vigilance)
+
+
+def _structured_document() -> Document:
+    items = _groups(CRECHE * 2 + MDPH * 2, CRECHE * 2 + MDPH * 2)
+    items += [item(300 + n, t, suggested_themes=[MOBILITE]) for n, t in enumerate(BUS)]
+    items += [item(400, "Zorblatique quintessence !")]
+    return build(items)
+
+
+def _docx_text(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("word/document.xml").decode()
+    return re.sub(r"<[^>]+>", "", xml)
+
+
+def test_page_and_docx_show_the_same_structure(request_ctx):
+    document = _structured_document()
+    html = render_template(
+        "synthesis/document.html",
+        **document_context(
+            document, Editorial(), version=1, status_label="Brouillon", contribution_url=None
+        ),
+    )
+    docx = _docx_text(render_docx(document, Editorial(), version=1, status_label="Brouillon"))
+    ideas = sum(len(s.ideas) for s in document.sections)
+    isolated = sum(len(s.isolated) for s in document.sections)
+    assert isolated >= 1  # the lone text is listed, never counted as an idea
+    assert f"{ideas}</span> idée" in html
+    summary = next(d.summary for d in document.differences if d.title.startswith("Usagers"))
+    for shown in (html, docx):
+        assert "L'essentiel : les idées principales" in shown or "L&#39;essentiel" in shown
+        assert document.findings[0].label in shown or escape(document.findings[0].label) in shown
+        assert "placée" in shown
+        assert "par suggestion, à vérifier" in shown
+        assert summary in shown
+        assert "Contributions ni étiquetées ni placées par une suggestion." in shown
+
+
+@pytest.fixture
+def request_ctx(app):
+    with app.test_request_context("/"):
+        yield
+
+
+def test_key_findings_never_hide_who_said_an_idea_in_small_groups():
+    items = [item(n, t, themes=[SOCIAL]) for n, t in enumerate(CRECHE * 2, 1)]
+    items += [item(20, CRECHE[0], themes=[SOCIAL], author="elu")]
+    finding = next(f for f in build(items).findings if 20 in f.ids)
+    assert [(c.label, c.count) for c in finding.authors] == [("Usager", finding.count - 1)]
+    assert finding.authors_hidden == 1
+    assert authors(finding) == f"Usager ({finding.count - 1}), autres types (1)"
+
+
+def test_versions_stored_before_the_new_structure_still_load():
+    document = _structured_document()
+    stored = document.to_dict()
+    for key in ("findings",):
+        del stored[key]
+    for section in stored["sections"]:
+        del section["suggested"]
+        for quote in section["vigilance"]:
+            del quote["reason"]
+    for difference in stored["differences"]:
+        for key in ("ideas", "tested", "summary"):
+            del difference[key]
+    loaded = Document.from_dict(stored)
+    assert loaded.findings == []
+    assert [s.suggested for s in loaded.sections] == [[]] * len(loaded.sections)
+    assert [d.summary for d in loaded.differences] == [""] * len(loaded.differences)
+    assert loaded.sections[0].ideas == document.sections[0].ideas
