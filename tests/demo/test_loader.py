@@ -73,6 +73,11 @@ def test_demo_cli_prints_logins(runner, app, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "admin@demo.consult.fr" in result.output
     assert (tmp_path / "demo-logins.txt").read_text(encoding="utf-8").count("@demo") == 6
+    lines = {line.split()[0]: line for line in result.output.splitlines() if "@demo" in line}
+    assert "Administrateur·rice" in lines["admin@demo.consult.fr"]
+    assert "Animateur·rice" in lines["animateur@demo.consult.fr"]
+    assert "Membre de groupe de travail" in lines["membre@demo.consult.fr"]
+    assert "Participant·e" in lines["participant@demo.consult.fr"]
 
 
 def test_demo_has_a_published_synthesis_of_its_contributions(app, db):
