@@ -1,11 +1,15 @@
 # The README's commands. `make demo` starts the platform; `make test` runs everything.
-.PHONY: demo test lint format db-check worker install
+.PHONY: demo demo-reset test lint format db-check worker install
 
 install:
-	./scripts/bootstrap.sh
+	./scripts/bootstrap.sh dev
 
 demo:
 	./scripts/demo.sh
+
+# Start again from a fresh demo (deletes instance/consult.db and what the demo produced).
+demo-reset:
+	RESET=1 ./scripts/demo.sh
 
 test:
 	./scripts/test.sh

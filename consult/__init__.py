@@ -51,7 +51,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
-            core_db.configure_sqlite(db.engine)
+            core_db.configure_sqlite(db.engine, db.session)
     migrate.init_app(
         app,
         db,

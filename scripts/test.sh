@@ -3,7 +3,7 @@
 # PostgreSQL + Redis when they are reachable (required when CI=true).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/bootstrap.sh
+./scripts/bootstrap.sh dev
 PY=.venv/bin/python
 PG_URL=${CONSULT_PG_URL:-postgresql://postgres@127.0.0.1:5432}
 REDIS_URL_TEST=${CONSULT_REDIS_URL:-redis://127.0.0.1:6379/15}

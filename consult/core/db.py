@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, has_request_context
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.routing import IntegerConverter
 
@@ -65,13 +65,25 @@ def get_or_404(session, model, ident, **scope):
     return obj
 
 
-def configure_sqlite(engine) -> None:
-    """Make SQLite transactional and enforce foreign keys.
+SQLITE_BUSY_TIMEOUT_MS = 15000  # a writer waits up to 15 s for another to finish
+_BEGIN_OPTION = "consult_sqlite_begin"
+
+
+def configure_sqlite(engine, sessions=None) -> None:
+    """Make SQLite transactional, enforce foreign keys, and let a small team write.
 
     pysqlite opens transactions lazily and silently commits around DDL and
     SAVEPOINTs; emitting BEGIN ourselves gives real transactions (SQLAlchemy's
     documented recipe), which the per-test rollback and every write rely on.
+    The sessions of ``sessions`` BEGIN IMMEDIATE while serving a request: they
+    take the write lock up front, so a second writer waits (busy timeout) instead
+    of failing with "database is locked" when its read snapshot went stale, which
+    a deferred BEGIN cannot avoid in WAL mode. Plain engine connections (the job
+    outbox) and work outside requests (CLI, relay) keep a deferred BEGIN, so a
+    session that only read never blocks another connection of the same thread.
     """
+    if sessions is not None:
+        sessions.configure(execution_options={_BEGIN_OPTION: "IMMEDIATE"})
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -79,12 +91,16 @@ def configure_sqlite(engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        mode = connection.get_execution_options().get(_BEGIN_OPTION)
+        if mode and has_request_context():
+            connection.exec_driver_sql(f"BEGIN {mode}")
+        else:
+            connection.exec_driver_sql("BEGIN")
 
 
 MAX_ID = 2**31 - 1  # ids and page numbers beyond this are refused, never sent to the database

@@ -3,6 +3,8 @@
 import click
 from flask import current_app
 
+from consult.accounts.models import ROLES
+from consult.demo import content
 from consult.demo.loader import load_demo
 from consult.extensions import db
 
@@ -17,7 +19,10 @@ def load_command() -> None:
     logins_file = current_app.config["INSTANCE_DIR"] / "demo-logins.txt"
     if result["logins"]:
         logins_file.parent.mkdir(parents=True, exist_ok=True)
-        lines = [f"{email}  {password}" for email, password in result["logins"].items()]
+        lines = [
+            f"{email}  {password}  ({login_role(email)})"
+            for email, password in result["logins"].items()
+        ]
         logins_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
         logins_file.chmod(0o600)
     click.echo(
@@ -27,6 +32,14 @@ def load_command() -> None:
     if logins_file.exists():
         click.echo(f"Comptes de démonstration (aussi dans {logins_file}) :")
         click.echo(logins_file.read_text(encoding="utf-8").rstrip())
+
+
+def login_role(email: str) -> str:
+    """The role a demo login plays, in French, e.g. « Animateur·rice »."""
+    for key, role, name, _org in content.PEOPLE:
+        if email == f"{key}@{content.DEMO_EMAIL_DOMAIN}":
+            return f"{ROLES.get(role, role)} — {name}"
+    return "rôle inconnu"
 
 
 def init_app(app) -> None:

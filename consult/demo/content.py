@@ -38,7 +38,7 @@ PEOPLE = [
 ]
 DEMO_EMAIL_DOMAIN = "demo.consult.fr"
 
-# (key, kind, title, territory code, date, status, place)
+# (key, kind, title, territory code, date, status, place): the 2019 concertation, over.
 MEETINGS = [
     (
         "ct-chambery",
@@ -82,7 +82,7 @@ MEETINGS = [
         "Concertation territoriale — Maurienne",
         "maurienne",
         date(2019, 4, 9),
-        "open",
+        "closed",
         "Saint-Jean-de-Maurienne, salle polyvalente",
     ),
     (
@@ -91,7 +91,7 @@ MEETINGS = [
         "Université sociale 2019",
         None,
         date(2019, 5, 23),
-        "open",
+        "closed",
         "Chambéry, Manège",
     ),
     (
@@ -100,10 +100,20 @@ MEETINGS = [
         "Consultation en ligne sur le schéma",
         None,
         date(2019, 4, 1),
-        "open",
+        "closed",
         "En ligne",
     ),
 ]
+
+# The meeting open now (dated the day the demo is loaded): where a visitor can contribute.
+CURRENT_MEETING = (
+    "bilan-en-cours",
+    "consultation_en_ligne",
+    "Consultation en ligne : bilan à mi-parcours du schéma",
+    None,
+    "open",
+    "En ligne",
+)
 
 # Short codes used in data/contributions.txt
 KIND_CODES = {"c": "constat", "p": "proposition", "q": "question", "t": "temoignage"}

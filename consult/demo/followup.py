@@ -8,12 +8,15 @@ the sample indicator file (FICTITIOUS values, 2022 and 2023) for the 33 fiches, 
 the published bilan annuel 2023.
 """
 
+import re
+from dataclasses import replace
 from datetime import date
 
 import sqlalchemy as sa
 
 from consult.accounts.models import Organisation, User
 from consult.contributions.models import Contribution
+from consult.core.sanitize import clean_line
 from consult.demo import content
 from consult.extensions import db
 from consult.followup import indicator_import
@@ -152,16 +155,11 @@ def _share_synthesis(scheme: Scheme, group: WorkingGroup):
 
 
 def _drafted_fiche(group: WorkingGroup, version, now) -> Fiche | None:
-    """A fiche the group drafted from the synthesis' first two ideas, proposed to the comité."""
+    """A fiche the group drafted from two ideas of the synthesis, proposed to the comité."""
     existing = drafting.find_by_form_key(group, "demo-fiche-droits")
     if version is None or existing is not None:
         return existing
-    keys = [
-        f"{s}-{i}"
-        for s, section in enumerate(version.document["sections"])
-        for i, _ in enumerate(section["ideas"])
-    ][:2]
-    ideas, _ = drafting.chosen_ideas(group, version.id, keys)
+    ideas = on_topic_ideas(group, version)
     draft = drafting.FicheDraft(
         title="Un accueil de proximité pour les démarches en ligne",
         part="transversale",
@@ -186,6 +184,43 @@ def _drafted_fiche(group: WorkingGroup, version, now) -> Fiche | None:
     if pilot is not None:
         drafting.change_status(fiche, group, "proposee", actor=pilot, now=now)
     return fiche
+
+
+# What the showcase fiche (« Un accueil de proximité pour les démarches en ligne ») is
+# about: its observations and the contributions it answers all speak of this.
+SHOWCASE_SUBJECT = re.compile(
+    r"en ligne|internet|numérique|ordinateur|dossier|démarches?\b|formulaire|guichet|"
+    r"\bsite\b|tablette",
+    re.IGNORECASE,
+)
+
+
+def on_topic_ideas(group: WorkingGroup, version, limit: int = 2) -> list:
+    """The synthesis ideas richest in on-topic contributions, keeping only those.
+
+    The synthesis' clusters mix subjects: each idea keeps the contributions about
+    the showcase fiche's subject, and one of them as its label and quotes.
+    """
+    keys = [
+        f"{s}-{i}"
+        for s, section in enumerate(version.document["sections"])
+        for i, _ in enumerate(section["ideas"])
+    ]
+    ideas, _ = drafting.chosen_ideas(group, version.id, keys)
+    wanted = [i for idea in ideas for i in idea.ids]
+    bodies = dict(
+        db.session.execute(
+            sa.select(Contribution.id, Contribution.body).where(Contribution.id.in_(wanted))
+        ).all()
+    )
+    kept = []
+    for idea in ideas:
+        ids = [i for i in idea.ids if SHOWCASE_SUBJECT.search(bodies.get(i, ""))]
+        if ids:
+            texts = [clean_line(bodies[i]) for i in ids[:4]]
+            kept.append(replace(idea, label=texts[0][:500], ids=ids, quotes=texts[1:]))
+    kept.sort(key=lambda idea: -len(idea.ids))
+    return kept[:limit]
 
 
 PER_GROUP_TAGGED = 20

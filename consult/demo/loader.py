@@ -1,8 +1,9 @@
 """Load the demo data; safe to run twice (existing rows are kept)."""
 
 import secrets
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -87,7 +88,9 @@ def _people() -> dict[str, str]:
 def _meetings(scheme: Scheme) -> dict[str, Meeting]:
     meetings = {}
     territories = {t.code: t for t in db.session.scalars(sa.select(Territory))}
-    for key, kind, title, territory, held_on, status, place in content.MEETINGS:
+    key, kind, title, territory, status, place = content.CURRENT_MEETING
+    current = (key, kind, title, territory, date.today(), status, place)
+    for key, kind, title, territory, held_on, status, place in [*content.MEETINGS, current]:
         meeting = db.session.scalar(sa.select(Meeting).where(Meeting.title == title))
         if meeting is None:
             meeting = Meeting(
@@ -147,14 +150,27 @@ def _parse_line(line: str) -> dict:
     }
 
 
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def said_at(meeting: Meeting, rank: int) -> datetime:
+    """When the ``rank``-th contribution of a meeting was made: during it, from 9 h 30
+    (Paris time); an online consultation collects over its first weeks."""
+    start = datetime.combine(meeting.held_on, time(9, 30), tzinfo=PARIS)
+    step = timedelta(hours=7) if meeting.kind == "consultation_en_ligne" else timedelta(minutes=4)
+    return (start + rank * step).astimezone(UTC)
+
+
 def _contributions(meetings: dict[str, Meeting], now) -> int:
     if db.session.scalar(sa.select(sa.func.count(Contribution.id))):
         return 0
     publics = {p.code: p for p in db.session.scalars(sa.select(Public))}
     items = parse_contributions((DATA / "contributions.txt").read_text(encoding="utf-8"))
-    for index, item in enumerate(items):
+    rank: dict[str, int] = {}
+    for item in items:
         meeting = meetings[item["meeting"]]
-        created = now - timedelta(hours=len(items) - index)
+        rank[item["meeting"]] = rank.get(item["meeting"], -1) + 1
+        created = said_at(meeting, rank[item["meeting"]])
         contribution = Contribution(
             meeting=meeting,
             body=item["text"],

@@ -23,7 +23,7 @@ import mimetypes
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, fields, is_dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, TypedDict
 from urllib.parse import unquote, urljoin, urlsplit
@@ -34,7 +34,7 @@ from markupsafe import Markup
 from consult.core.sanitize import clean_html, clean_text, safe_cell
 from consult.synthesis.analysis import UNPLACED
 from consult.synthesis.charts import bar_chart_svg, number, shown_cells
-from consult.synthesis.document import MIN_CELL, Document, Editorial
+from consult.synthesis.document import MIN_CELL, Document, Editorial, local_time
 
 ContributionUrl = Callable[[int], str]
 
@@ -149,15 +149,15 @@ NO_COMPARISON = (
 
 
 def french_date(moment: datetime | None) -> str:
-    """``12 mars 2025 à 14 h 05`` (the time as given: the platform stores UTC)."""
+    """``12 mars 2025 à 14 h 05``, in French local time (the platform stores UTC)."""
     if moment is None:
         return ""
+    if moment.tzinfo is not None:
+        moment = local_time(moment)
     day = "1er" if moment.day == 1 else str(moment.day)
     text = f"{day} {MONTHS[moment.month - 1]} {moment.year}"
     if moment.hour or moment.minute:
         text += f" à {moment.hour} h {moment.minute:02d}"
-    if moment.tzinfo is not None and moment.utcoffset() == timedelta(0):
-        text += " (UTC)"
     return text
 
 

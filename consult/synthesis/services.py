@@ -24,6 +24,7 @@ from consult.synthesis.models import (
     SynthesisVersion,
 )
 from consult.tagging.models import ContributionTag, TagSuggestion
+from consult.workgroups.models import WorkingGroup, working_group_fiches
 
 READ_BATCH = 2000
 # A stored suggestion places an untagged contribution in a section from this calibrated
@@ -108,6 +109,23 @@ def _tag_exists(column, ids: list[int]):
     return sa.exists().where(ContributionTag.contribution_id == Contribution.id, column.in_(ids))
 
 
+def theme_fiche_ids(scheme_id: int, theme_ids: list[int]) -> list[int]:
+    """The theme's fiches: those of the working groups working on these themes."""
+    if not theme_ids:
+        return []
+    groups = sa.select(WorkingGroup.id).where(
+        WorkingGroup.scheme_id == scheme_id, WorkingGroup.theme_id.in_(theme_ids)
+    )
+    linked = sa.select(working_group_fiches.c.fiche_id).where(
+        working_group_fiches.c.working_group_id.in_(groups)
+    )
+    query = sa.select(Fiche.id).where(
+        Fiche.scheme_id == scheme_id,
+        sa.or_(Fiche.id.in_(linked), Fiche.working_group_id.in_(groups)),
+    )
+    return list(db.session.scalars(query.order_by(Fiche.position, Fiche.id)))
+
+
 def shown_statuses(synthesis: Synthesis) -> tuple[str, ...]:
     """The contribution statuses a synthesis reads, and that its versions may show."""
     if Scope.from_dict(synthesis.scope).published_only:
@@ -128,7 +146,14 @@ def scope_conditions(synthesis: Synthesis) -> list:
     }
     conditions += [column.in_(values) for column, values in simple.items() if values]
     if scope.theme_ids:
-        conditions.append(_tag_exists(ContributionTag.theme_id, scope.theme_ids))
+        # A theme's contributions include those sorted into the theme's fiches.
+        theme_fiches = theme_fiche_ids(synthesis.scheme_id, scope.theme_ids)
+        conditions.append(
+            sa.or_(
+                _tag_exists(ContributionTag.theme_id, scope.theme_ids),
+                _tag_exists(ContributionTag.fiche_id, theme_fiches),
+            )
+        )
     if scope.fiche_ids:
         conditions.append(_tag_exists(ContributionTag.fiche_id, scope.fiche_ids))
     if scope.public_ids:
@@ -277,14 +302,37 @@ def export_rows(synthesis: Synthesis, document) -> Iterator[dict]:
         }
 
 
+def _narrowed(scope: Scope) -> bool:
+    """The scope picks contributions by more than their meeting."""
+    lists = (scope.territory_ids, scope.theme_ids, scope.fiche_ids, scope.public_ids)
+    others = (scope.author_types, scope.kinds, scope.date_from, scope.date_to)
+    return any(lists) or any(others)
+
+
 def participants(synthesis: Synthesis) -> int | None:
-    """People counted at the meetings in scope (attendance), None if nobody counted."""
+    """People counted (attendance) at the meetings in scope, None if nobody counted.
+
+    A scope narrowed to a theme, a territory… counts only the meetings where the
+    contributions it reads were made, not every meeting of the scheme.
+    """
     scope = Scope.from_dict(synthesis.scope)
     query = sa.select(Meeting).where(Meeting.scheme_id == synthesis.scheme_id)
     if scope.meeting_ids:
         query = query.where(Meeting.id.in_(scope.meeting_ids))
+    if _narrowed(scope):
+        in_scope = (
+            sa.select(Contribution.meeting_id)
+            .join(Meeting, Meeting.id == Contribution.meeting_id)
+            .where(*scope_conditions(synthesis))
+        )
+        query = query.where(Meeting.id.in_(in_scope))
     total = sum(m.participant_count for m in db.session.scalars(query))
     return total or None
+
+
+def _scope_fiche_ids(synthesis: Synthesis, scope: Scope) -> list[int]:
+    """The fiches named in the scope, or else the fiches of its themes."""
+    return scope.fiche_ids or theme_fiche_ids(synthesis.scheme_id, scope.theme_ids)
 
 
 def describe_scope(synthesis: Synthesis) -> list[tuple[str, str]]:
@@ -302,7 +350,7 @@ def describe_scope(synthesis: Synthesis) -> list[tuple[str, str]]:
         ("Rencontres", names(Meeting, scope.meeting_ids, "title") or "toutes"),
         ("Territoires", names(Territory, scope.territory_ids, "name") or "tous"),
         ("Thématiques", names(Theme, scope.theme_ids, "title") or "toutes"),
-        ("Fiches", names(Fiche, scope.fiche_ids, "title") or "toutes"),
+        ("Fiches", names(Fiche, _scope_fiche_ids(synthesis, scope), "title") or "toutes"),
         ("Publics", names(Public, scope.public_ids, "label") or "tous"),
         ("Auteurs", ", ".join(AUTHOR_TYPES.get(a, a) for a in scope.author_types) or "tous"),
         ("Types", ", ".join(KINDS.get(k, k) for k in scope.kinds) or "tous"),

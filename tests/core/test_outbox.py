@@ -147,7 +147,7 @@ def _contribute(client, meeting_id: int, body: str):
     key = re.search(r'name="form_key"[^>]*value="([^"]+)"', form) or re.search(
         r'value="([^"]+)"[^>]*name="form_key"', form
     )
-    return client.post(
+    response = client.post(
         f"/rencontres/{meeting_id}/contribuer",
         data={
             "body": body,
@@ -158,6 +158,10 @@ def _contribute(client, meeting_id: int, body: str):
             "form_key": key.group(1),
         },
     )
+    # The request ran in the test's app context: end its session as the request's own
+    # app context would (on SQLite a request holds the write lock until then).
+    db.session.remove()
+    return response
 
 
 # --- Redis down at commit --------------------------------------------------------------

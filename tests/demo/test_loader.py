@@ -1,17 +1,27 @@
 """The demo loads the Savoie scheme, territories, meetings and contributions, once."""
 
+from datetime import date
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
 
 from consult.accounts.models import User
 from consult.accounts.passwords import password_problems, verify_password
 from consult.contributions.models import Contribution
+from consult.demo.followup import SHOWCASE_SUBJECT
 from consult.demo.loader import load_demo, parse_contributions
 from consult.followup.models import AnnualReport, Measurement, Milestone
 from consult.meetings.models import Meeting
 from consult.schemes.models import Fiche, Territory
 from consult.synthesis.document import Document
 from consult.synthesis.models import SynthesisVersion
-from consult.workgroups.models import Decision, FicheIdea, Membership, WorkingGroup
+from consult.workgroups.models import (
+    Decision,
+    FicheContribution,
+    FicheIdea,
+    Membership,
+    WorkingGroup,
+)
 
 
 def test_demo_fills_every_screen(db, count):
@@ -19,7 +29,7 @@ def test_demo_fills_every_screen(db, count):
     assert result["scheme"].department == "Savoie"
     assert count(Fiche, Fiche.status == "adoptee") == 33
     assert count(Territory) == 5
-    assert count(Meeting) == 10
+    assert count(Meeting) == 11  # ten past meetings, one open now
     assert count(Contribution) >= 200
     assert count(Contribution, Contribution.status == "published") >= 180
     assert count(Contribution, Contribution.status == "pending") >= 5
@@ -73,6 +83,11 @@ def test_demo_cli_prints_logins(runner, app, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "admin@demo.consult.fr" in result.output
     assert (tmp_path / "demo-logins.txt").read_text(encoding="utf-8").count("@demo") == 6
+    lines = {line.split()[0]: line for line in result.output.splitlines() if "@demo" in line}
+    assert "Administrateur·rice" in lines["admin@demo.consult.fr"]
+    assert "Animateur·rice" in lines["animateur@demo.consult.fr"]
+    assert "Membre de groupe de travail" in lines["membre@demo.consult.fr"]
+    assert "Participant·e" in lines["participant@demo.consult.fr"]
 
 
 def test_demo_has_a_published_synthesis_of_its_contributions(app, db):
@@ -93,7 +108,7 @@ def test_demo_follows_up_the_scheme(db, count):
     assert count(FicheIdea, FicheIdea.fiche_id == drafted.id) == 2
     outcomes = set(db.session.scalars(sa.select(Decision.outcome)))
     assert outcomes == {"retenue", "partiellement_retenue", "non_retenue", "hors_champ"}
-    assert count(Decision) >= 20
+    assert count(Decision) >= 10  # on the on-topic contributions the groups work from
     indicators = [i for f in scheme.fiches if f.status == "adoptee" for i in f.indicators]
     assert count(Measurement) == 2 * len(indicators) == 326
     years = set(db.session.scalars(sa.select(Measurement.year)))
@@ -101,3 +116,37 @@ def test_demo_follows_up_the_scheme(db, count):
     report = db.session.scalars(sa.select(AnnualReport)).one()
     assert (report.year, report.status) == (2023, "published")
     assert report.document  # generated with the measurements above
+
+
+def test_showcase_fiche_lists_only_observations_about_its_subject(db):
+    load_demo()
+    fiche = db.session.scalars(
+        sa.select(Fiche).where(Fiche.title == "Un accueil de proximité pour les démarches en ligne")
+    ).one()
+    off_topic = ("transport", "maltrait", "aide à domicile", "aides à domicile", "bus ")
+    observations = [line for line in fiche.context if line.strip()]
+    assert observations
+    linked = db.session.scalars(
+        sa.select(Contribution.body)
+        .join(FicheContribution, FicheContribution.contribution_id == Contribution.id)
+        .where(FicheContribution.fiche_id == fiche.id)
+    ).all()
+    assert len(linked) >= 5
+    for text in [*observations, *linked]:
+        assert not any(word in text.lower() for word in off_topic), text
+        assert SHOWCASE_SUBJECT.search(text), text
+
+
+def test_demo_contributions_are_dated_within_their_meetings(db):
+    load_demo()
+    meetings = db.session.scalars(sa.select(Meeting)).all()
+    for meeting in meetings:
+        said = sa.select(Contribution).where(Contribution.meeting_id == meeting.id)
+        for contribution in db.session.scalars(said):
+            local = contribution.created_at.astimezone(ZoneInfo("Europe/Paris"))
+            assert local.date() >= meeting.held_on, (meeting.title, local)
+            assert local.year == meeting.held_on.year, (meeting.title, local)
+    past = [m for m in meetings if m.held_on.year < date.today().year]
+    assert past
+    assert all(m.status == "closed" for m in past)
+    assert any(m.status == "open" and m.held_on == date.today() for m in meetings)

@@ -274,7 +274,7 @@ def test_page_structure_is_accessible_and_traceable(request_ctx):
     assert "<strong>groupe de travail</strong>" in html  # editorial HTML kept
     assert "Hameau" not in html  # small cell neither in the chart nor in the table
     assert "moins de 5 contributions" in html
-    assert "12 mars 2025 à 14 h 05" in html
+    assert "12 mars 2025 à 15 h 05" in html  # 14 h 05 UTC, read in Paris (winter time)
 
 
 def test_page_renders_without_contribution_links(request_ctx):
