@@ -16,9 +16,10 @@ TOKEN_PREFIX = "csk_"  # noqa: S105 - a public marker, not a secret
 class TokenError(Exception):
     """A French message: why a token could not be created, or a call is refused."""
 
-    def __init__(self, message: str, status: int = 401):
+    def __init__(self, message: str, status: int = 401, token: ApiToken | None = None):
         super().__init__(message)
         self.status = status
+        self.token = token  # the token presented, when it exists (for the audit)
 
 
 def hash_token(raw: str) -> str:
@@ -80,6 +81,6 @@ def authenticate(header: str | None, scope: str, *, now: datetime) -> ApiToken:
     if token is None or not token.active:
         raise TokenError("Jeton d'accès inconnu ou révoqué.")
     if scope not in token.scope_set:
-        raise TokenError(f"Ce jeton n'a pas la portée « {scope} ».", 403)
+        raise TokenError(f"Ce jeton n'a pas la portée « {scope} ».", 403, token)
     token.last_used_at = now
     return token

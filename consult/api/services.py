@@ -187,11 +187,29 @@ def _scheme_rows(resource: str, scheme: Scheme, query: Query) -> list[dict]:
         "theme": _theme_title(scheme, query.theme) if query.theme else None,
         "fiche": _fiche_number(scheme, query.fiche) if query.fiche else None,
     }
+    public = _public_fiche_numbers(scheme)
     return [
-        {"schema": scheme.slug, **row}
+        _without_draft_fiches({"schema": scheme.slug, **row}, public)
         for row in rows[RESOURCES[resource]]
         if _keep(resource, row, query, refs)
     ]
+
+
+def _public_fiche_numbers(scheme: Scheme) -> set[str]:
+    return set(
+        db.session.scalars(
+            sa.select(Fiche.number).where(
+                Fiche.scheme_id == scheme.id, Fiche.status.in_(PUBLIC_FICHE_STATUSES)
+            )
+        )
+    )
+
+
+def _without_draft_fiches(row: dict, public: set[str]) -> dict:
+    """A contribution's tags keep only public fiches (a draft fiche is not published)."""
+    if "fiches" in row and row["fiches"]:
+        row["fiches"] = "; ".join(n for n in row["fiches"].split("; ") if n in public)
+    return row
 
 
 def items(resource: str, query: Query) -> list[dict]:
@@ -234,7 +252,12 @@ def draft_from(payload, idempotency_key: str | None, organisation_id: int):
         raise ApiError(f"Champ inconnu : {', '.join(map(str, unknown))[:200]}.")
     kind = payload.get("type", "proposition")
     profile = payload.get("profil", "partenaire")
-    if kind not in KINDS or profile not in AUTHOR_TYPES:
+    if (
+        not isinstance(kind, str)
+        or not isinstance(profile, str)
+        or kind not in KINDS
+        or (profile not in AUTHOR_TYPES)
+    ):
         raise ApiError("« type » ou « profil » n'est pas une valeur de la liste documentée.")
     return contributions.Draft(
         body=_text(payload, "texte", 20_000),

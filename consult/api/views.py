@@ -125,7 +125,8 @@ def create_contribution(meeting_id: int):
         )
         contribution, created = services.submit(meeting_id, draft, token, now=now)
     except (TokenError, ApiError) as error:
-        db.session.rollback()
+        # Nothing was written but the token's last use: the audit row joins it.
+        token = token or getattr(error, "token", None)
         services.audit(token, request, error.status, str(error), now=now, contribution_id=None)
         db.session.commit()
         return _error(str(error), error.status)
