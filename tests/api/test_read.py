@@ -124,3 +124,18 @@ def test_texts_are_masked(client, world, db):
     db.session.flush()
     found, _ = get_all(client, "/api/v1/contributions")
     assert "06 12 34 56 78" not in str(found)
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status"),
+    [
+        ("GET", "/api/v1/meetings/0.9", 404),
+        ("GET", "/api/v1/inconnu", 404),
+        ("GET", "/api/v1/meetings/1/contributions", 405),
+        ("DELETE", "/api/v1/schemes", 405),
+    ],
+)
+def test_bad_urls_answer_json(client, world, method, url, status):
+    response = client.open(url, method=method)
+    assert response.status_code == status
+    assert response.get_json()["statut"] == status
