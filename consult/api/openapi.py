@@ -204,9 +204,8 @@ def _write() -> dict:
     }
 
 
-def spec() -> dict:
-    """The whole description (a new dict at each call)."""
-    meeting = {
+def _meeting() -> dict:
+    return {
         "get": {
             "operationId": "get_meeting",
             "summary": "Une rencontre publique.",
@@ -224,8 +223,12 @@ def spec() -> dict:
             },
         }
     }
+
+
+def spec() -> dict:
+    """The whole description (a new dict at each call)."""
     paths = {f"/api/v1/{name}": _list(name) for name in LISTS}
-    paths["/api/v1/meetings/{meeting_id}"] = meeting
+    paths["/api/v1/meetings/{meeting_id}"] = _meeting()
     paths["/api/v1/meetings/{meeting_id}/contributions"] = _write()
     paths["/api/openapi.json"] = {
         "get": {

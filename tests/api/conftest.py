@@ -31,6 +31,24 @@ def world(db, make_scheme, make_meeting, make_contribution, make_working_group):
         make_contribution(meeting=draft, body="Avis de brouillon secret"),
         make_contribution(meeting=private, body="Avis du groupe secret"),
     ]
+    adopted, hidden, theme = _fiches_and_tags(db, scheme, shown, elsewhere)
+    return {
+        "scheme": scheme,
+        "public": public,
+        "other": other,
+        "draft": draft,
+        "private": private,
+        "shown": shown,
+        "elsewhere": elsewhere,
+        "secrets": secrets_,
+        "adopted": adopted,
+        "hidden": hidden,
+        "theme": theme,
+    }
+
+
+def _fiches_and_tags(db, scheme, shown, elsewhere):
+    """An adopted and a draft fiche, tags and decisions on the public contributions."""
     adopted = Fiche(scheme_id=scheme.id, number="A1", title="Fiche adoptée", status="adoptee")
     hidden = Fiche(scheme_id=scheme.id, number="Z9", title="Fiche secrète", status="brouillon")
     theme = db.session.query(Theme).filter_by(scheme_id=scheme.id).first()
@@ -46,19 +64,7 @@ def world(db, make_scheme, make_meeting, make_contribution, make_working_group):
         ]
     )
     db.session.flush()
-    return {
-        "scheme": scheme,
-        "public": public,
-        "other": other,
-        "draft": draft,
-        "private": private,
-        "shown": shown,
-        "elsewhere": elsewhere,
-        "secrets": secrets_,
-        "adopted": adopted,
-        "hidden": hidden,
-        "theme": theme,
-    }
+    return adopted, hidden, theme
 
 
 @pytest.fixture
