@@ -74,6 +74,8 @@ def _init_extensions(app: Flask) -> None:
 def _register_domains(app: Flask) -> None:
     import consult.models  # noqa: F401 - every table known to the metadata
     from consult.accounts import views as accounts_views
+    from consult.api import cli as api_cli
+    from consult.api import views as api_views
     from consult.contributions import capture as capture_views
     from consult.contributions import cli as contributions_cli
     from consult.contributions import views as contributions_views
@@ -118,6 +120,7 @@ def _register_domains(app: Flask) -> None:
         followup_public,
         opendata_views,
         digest_views,
+        api_views,
     ):
         app.register_blueprint(module.bp)
     accounts_views.init_app(app)
@@ -133,5 +136,6 @@ def _register_domains(app: Flask) -> None:
         decidim_cli,
         opendata_cli,
         digest_cli,
+        api_cli,
     ):
         module.init_app(app)

@@ -1,6 +1,7 @@
 """Every domain's models, imported once so the metadata (and Alembic) sees all tables."""
 
 from consult.accounts import models as accounts  # noqa: F401
+from consult.api import models as api  # noqa: F401
 from consult.contributions import models as contributions  # noqa: F401
 from consult.core import (
     idempotency,  # noqa: F401 - FormSubmission

@@ -77,6 +77,8 @@ POST_ROUTES = [
     "/bilans/1/generer",
     "/bilans/1/etat",
 ]
+# Authenticated by a bearer token only (no cookie read): CSRF-exempt, see tests/api.
+TOKEN_ROUTES = {"/api/v1/meetings/1/contributions"}
 PLACEHOLDERS = {
     "<int:user_id>": "1",
     "<int:meeting_id>": "1",
@@ -123,7 +125,15 @@ def test_every_post_route_is_listed(app):
         for placeholder, value in PLACEHOLDERS.items():
             rule = rule.replace(placeholder, value)
         normalised.add(rule)
-    assert normalised - CSRF_EXEMPT == set(POST_ROUTES)
+    assert normalised - CSRF_EXEMPT == set(POST_ROUTES) | TOKEN_ROUTES
+
+
+@pytest.mark.usefixtures("csrf_on")
+@pytest.mark.parametrize("path", sorted(TOKEN_ROUTES))
+def test_token_routes_need_a_token_not_a_csrf_one(client, path):
+    """CSRF-exempt API routes read no cookie: without a bearer token, 401."""
+    response = client.post(path, json={"texte": "Un texte assez long pour passer."})
+    assert response.status_code == 401
 
 
 @pytest.mark.usefixtures("csrf_on")

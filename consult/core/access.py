@@ -115,6 +115,8 @@ ON_OTHER_GROUP = {"other_group": NOT_A_MEMBER}
 # A version read through a group it is not shared with: nobody, the team included.
 NOT_SHARED_HERE = outcomes("login", "hidden", "hidden", "hidden", "hidden", "hidden")
 ON_DRAFT_FICHE = {"draft_fiche": STAFF_ONLY_SEE}
+# The partner API: a bearer token, never a session (401 for everyone without one).
+TOKEN_ONLY = outcomes("login", "login", "login", "login", "login", "login")
 ON_DRAFT_FICHE_EDIT = {"draft_fiche": NOT_A_MEMBER}
 
 
@@ -695,6 +697,26 @@ RULES: dict[str, Rule] = {
         POST,
         note="Le code de suivi envoyé avec le formulaire tient lieu d'autorisation.",
         variants={"unknown_receipt": NOBODY_SEES},
+    ),
+    # --- API (docs/api.md): public data only; partners write with a bearer token -------
+    "api.openapi": Rule("/api/openapi.json", PUBLIC),
+    "api.schemes": Rule("/api/v1/schemes", PUBLIC),
+    "api.meetings": Rule("/api/v1/meetings", PUBLIC),
+    "api.meeting": Rule(
+        "/api/v1/meetings/<int:meeting_id>",
+        PUBLIC,
+        variants={"draft_meeting": NOBODY_SEES},
+        note="L'API ne sert que les données publiques, à l'équipe aussi.",
+    ),
+    "api.contributions": Rule("/api/v1/contributions", PUBLIC),
+    "api.fiches": Rule("/api/v1/fiches", PUBLIC),
+    "api.decisions": Rule("/api/v1/decisions", PUBLIC),
+    "api.create_contribution": Rule(
+        "/api/v1/meetings/<int:meeting_id>/contributions",
+        TOKEN_ONLY,
+        POST,
+        note="Jeton d'organisation (portée contributions:write) ; la session ne suffit "
+        "pas (401). Sans CSRF : aucun cookie n'est lu.",
     ),
 }
 

@@ -55,6 +55,9 @@ def init_app(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error):
+        if request.path.startswith("/api/"):  # the API answers JSON, even to a bad URL
+            code = error.code or 500
+            return {"erreur": MESSAGES.get(code, MESSAGES[400])[1], "statut": code}, code
         return _render(error.code or 500)
 
     @app.errorhandler(Exception)

@@ -1,0 +1,1 @@
+"""The public read API, the partner write API and their OpenAPI description."""
