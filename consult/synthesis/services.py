@@ -22,6 +22,7 @@ from consult.synthesis.models import (
     Synthesis,
     SynthesisVersion,
 )
+from consult.synthesis.publishing import NO_EDITORIAL, has_editorial
 from consult.tagging.models import ContributionTag
 
 READ_BATCH = 2000
@@ -339,6 +340,8 @@ def change_status(version: SynthesisVersion, target: str, *, actor, now) -> Synt
             "Cette synthèse lit aussi des contributions pas encore modérées : "
             "elle ne peut être ni partagée ni publiée."
         )
+    if target == "published" and not has_editorial(version):
+        raise SynthesisError(NO_EDITORIAL)
     version.status = target
     version.status_changed_at, version.status_changed_by_id = now, actor.id
     return version
