@@ -284,7 +284,7 @@ def _split_change(form, document, idea) -> Change:
 def _move_change(form, document, idea) -> Change:
     moved = _ints([form.get("contribution") or "x"])[0]
     everywhere = {i for _, _, other in _ideas(document) for i in other.ids}
-    everywhere.update(i for section in document.sections for i in section.isolated)
+    everywhere.update(i for section in document.sections for i in section.ids + section.isolated)
     if moved not in everywhere:
         raise CurationError(f"La contribution n° {moved} n'est pas dans cette synthèse.")
     if moved in idea.ids:

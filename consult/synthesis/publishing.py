@@ -70,10 +70,14 @@ def participants_note(version: SynthesisVersion, document: Document) -> str:
     if not meetings:
         return "Participants inconnus : la synthèse ne porte sur aucune rencontre."
     if document.participants is None or not counted:
+        which = (
+            f"pour aucune des {len(meetings)} rencontres"
+            if len(meetings) > 1
+            else "pour la rencontre"
+        )
         return (
-            f"Participants inconnus : la présence n'a été relevée pour aucune des "
-            f"{len(meetings)} rencontres (feuille de présence de chaque rencontre), "
-            "puis régénérez la synthèse."
+            f"Participants inconnus : la présence n'a été relevée {which} ; saisissez-la "
+            "(feuille de présence de chaque rencontre) puis régénérez la synthèse."
         )
     if len(counted) < len(meetings):
         return (
