@@ -399,3 +399,9 @@ def choices(document: Document) -> dict[tuple[int, int], list[tuple[int, str]]]:
         )
         texts = {row.id: " ".join((row.body or "").split())[:140] for row in rows}
     return {place: [(i, texts.get(i, "")) for i in chosen] for place, chosen in wanted.items()}
+
+
+def without_hidden(document: Document) -> Document:
+    """The document without the ideas the team hid or merged away (for files, not positions)."""
+    sections = [replace(s, ideas=[i for i in s.ideas if not i.hidden]) for s in document.sections]
+    return replace(document, sections=sections)

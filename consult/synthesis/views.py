@@ -347,7 +347,10 @@ def _filename(synthesis: Synthesis, number: int, extension: str) -> str:
 def _export_json(synthesis: Synthesis, current: SynthesisVersion, number: int):
     live = current_version(current)
     body = exports.render_json(
-        live.document, services.editorial_of(current), version=number, retired=live.retired
+        curation.without_hidden(live.document),
+        services.editorial_of(current),
+        version=number,
+        retired=live.retired,
     )
     disposition = f"attachment; filename={_filename(synthesis, number, 'json')}"
     return Response(body, mimetype="application/json", headers={"Content-Disposition": disposition})

@@ -134,6 +134,9 @@ def test_merge_split_move_quotes_and_hide(client, facilitator, world):
     published_part = page.split('id="synthese-participants"')[1].split('id="curation"')[0]
     assert "Le bus du soir" in published_part
     assert "places en crèche" not in published_part  # hidden: not in the document
+    exported = client.get(f"/syntheses/{version.synthesis_id}/v1.json").get_json()
+    shown = [i["label"] for i in exported["document"]["sections"][0]["ideas"]]
+    assert shown == ["logement jeunes", "Le bus du soir"]
 
 
 def test_regenerated_version_keeps_the_curation(client, facilitator, world, db):
