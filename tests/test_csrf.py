@@ -55,6 +55,7 @@ POST_ROUTES = [
     "/syntheses/1/generer",
     "/syntheses/1/v1/etat",
     "/syntheses/1/v1/redaction",
+    "/syntheses/1/v1/idees",
     "/groupes/1/fiches/nouvelle",
     "/groupes/1/fiches/1/modifier",
     "/groupes/1/fiches/1/etat",

@@ -498,6 +498,13 @@ RULES: dict[str, Rule] = {
         GET_POST,
         note="Une version publiée ne change plus.",
     ),
+    "synthesis.curate_ideas": Rule(
+        "/syntheses/<int:synthesis_id>/v<int:number>/idees",
+        STAFF,
+        POST,
+        note="Renommer, fusionner, scinder, déplacer, citer, masquer ; chaque retouche est "
+        "journalisée et reprise à la régénération. Une version publiée ne change plus.",
+    ),
     "synthesis.export": Rule(
         "/syntheses/<int:synthesis_id>/v<int:number>.<any(pdf, docx, json):kind>",
         PUBLIC,

@@ -221,6 +221,12 @@ def _synthesis(scheme: Scheme, now) -> None:
         now=now,
     )
     version = synthesis_services.add_version(synthesis, document.to_dict(), len(items), now=now)
+    synthesis_services.update_editorial(
+        version,
+        introduction="<p>Synthèse des contributions recueillies lors des rencontres.</p>",
+        analysis="",
+        conclusions="",
+    )  # a version is published with its editorial part
     synthesis_services.change_status(version, "published", actor=facilitator, now=now)
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from consult.contributions.models import Contribution
 from consult.extensions import db
 from consult.meetings.models import Meeting
+from consult.synthesis import curation
 from consult.synthesis.document import Difference, Document, Quote, Section
 from consult.synthesis.models import Synthesis, SynthesisVersion
 from consult.synthesis.services import STILL_COUNTED, shown_statuses
@@ -163,9 +164,12 @@ class _Pruner:
         )
 
 
-def _fingerprint(version: SynthesisVersion, retired: set[int], document: Document) -> str:
+def _fingerprint(
+    version: SynthesisVersion, retired: set[int], document: Document, curated: list[int]
+) -> str:
     """What the version's files depend on; never anything from the request."""
     data = {
+        "curation": curated,
         "version": version.id,
         "number": version.number,
         "status": version.status,
@@ -183,7 +187,8 @@ def current_version(version: SynthesisVersion) -> CurrentVersion:
 
     Contributions withdrawn by their author, rejected or taken back since generation are
     removed (quotes, ids and counts); a quote whose words a moderator masked or changed
-    since is replaced by the current published text.
+    since is replaced by the current published text. The team's curation of ideas
+    (``synthesis.curation``) is applied last: every view reads the curated ideas.
     """
     stored = Document.from_dict(version.document)
     synthesis = version.synthesis
@@ -191,4 +196,8 @@ def current_version(version: SynthesisVersion) -> CurrentVersion:
     quoted = {q.id for q in _quotes(stored)} - retired
     texts = _current_texts(quoted) if quoted else {}
     document = _Pruner(retired, texts).document(stored, len(retired))
-    return CurrentVersion(document, len(retired), _fingerprint(version, retired, document))
+    rows = curation.changes_for(version)
+    changes = [curation.as_change(row) for row in rows]
+    document = curation.apply(document, changes, curation.quoted_texts(rows))
+    fingerprint = _fingerprint(version, retired, document, [row.id for row in rows])
+    return CurrentVersion(document, len(retired), fingerprint)

@@ -101,6 +101,8 @@ class Idea:
     ids: list[int]
     quotes: list[Quote] = field(default_factory=list)  # 1 to 3, most representative first
     sub_ideas: list["Idea"] = field(default_factory=list)  # label: a title, terms beside
+    hidden: bool = False  # hidden or merged away by the team (kept: positions are keys)
+    curated: bool = False  # renamed, split or reshaped by the team
 
 
 @dataclass

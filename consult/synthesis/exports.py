@@ -456,7 +456,7 @@ def _docx_sections(doc, document: Document) -> None:
         _docx_section_notes(doc, section)
         if section.ideas:
             doc.add_heading("Idées principales", level=3)
-        for idea in section.ideas:
+        for idea in (i for i in section.ideas if not i.hidden):
             paragraph = doc.add_paragraph(style="List Number")
             paragraph.add_run(idea.label).bold = True
             paragraph.add_run(
@@ -638,7 +638,7 @@ def idea_index(document: Document) -> dict[int, str]:
     index: dict[int, str] = {}
     for section in document.sections:
         for idea in section.ideas:
-            for ident in idea.ids:
+            for ident in [] if idea.hidden else idea.ids:
                 index.setdefault(ident, idea.label)
     return index
 

@@ -96,3 +96,42 @@ class SynthesisVersion(db.Model):
     @property
     def status_label(self) -> str:
         return VERSION_STATUSES.get(self.status, self.status)
+
+
+CURATION_ACTIONS = {
+    "rename": "Idée renommée",
+    "merge": "Idées fusionnées",
+    "split": "Idée scindée",
+    "move": "Contribution déplacée",
+    "quotes": "Citations choisies",
+    "hide": "Idée masquée",
+    "show": "Idée affichée de nouveau",
+}
+
+
+class IdeaCuration(db.Model):
+    """One change the team made to the ideas of a synthesis, re-applied to every version.
+
+    Ideas are found again by their contributions (``idea_ids``), so a regenerated version
+    inherits the curation; each row is also the history entry (who, when, what).
+    """
+
+    __tablename__ = "idea_curations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    synthesis_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("syntheses.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(sa.String(20))
+    idea_ids: Mapped[list] = mapped_column(sa.JSON, default=list)  # the curated idea
+    other_ids: Mapped[list] = mapped_column(sa.JSON, default=list)  # merged, split, moved…
+    title: Mapped[str] = mapped_column(sa.String(300), default="")
+    summary: Mapped[str] = mapped_column(sa.String(600), default="")  # for the history
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    author: Mapped[User | None] = relationship()
+
+    @property
+    def action_label(self) -> str:
+        return CURATION_ACTIONS.get(self.action, self.action)

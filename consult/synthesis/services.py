@@ -23,6 +23,7 @@ from consult.synthesis.models import (
     Synthesis,
     SynthesisVersion,
 )
+from consult.synthesis.publishing import NO_EDITORIAL, has_editorial
 from consult.tagging.models import ContributionTag, TagSuggestion
 from consult.workgroups.models import WorkingGroup, working_group_fiches
 
@@ -424,6 +425,8 @@ def change_status(version: SynthesisVersion, target: str, *, actor, now) -> Synt
             "Cette synthèse lit aussi des contributions pas encore modérées : "
             "elle ne peut être ni partagée ni publiée."
         )
+    if target == "published" and not has_editorial(version):
+        raise SynthesisError(NO_EDITORIAL)
     version.status = target
     version.status_changed_at, version.status_changed_by_id = now, actor.id
     return version

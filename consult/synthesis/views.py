@@ -24,7 +24,7 @@ from consult.core.security import roles_required
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.models import Fiche, Public, Scheme, Territory, Theme
-from consult.synthesis import exports, files, jobs, services, sharing
+from consult.synthesis import curation, exports, files, jobs, publishing, services, sharing
 from consult.synthesis.current import CurrentVersion, current_version
 from consult.synthesis.document import local_time_text
 from consult.synthesis.forms import EditorialForm, SynthesisForm, VersionStatusForm
@@ -229,6 +229,10 @@ def version(synthesis_id: int, number: int):
         can_edit=can_manage(current_user) and current.status != "published",
         validations=_validations(synthesis, current),
         documents=_documents(current, live),
+        curating=can_manage(current_user) and current.status != "published",
+        curation_history=curation.history(synthesis.id) if can_manage(current_user) else [],
+        curation_choices=curation.choices(live.document) if can_manage(current_user) else {},
+        warnings=publishing.warnings(current, live.document) if can_manage(current_user) else [],
         **_sharing(synthesis, current),
         **_render_context(current, live),
     )
@@ -313,6 +317,28 @@ def edit_editorial(synthesis_id: int, number: int):
     ), (422 if form.errors else 200)
 
 
+@bp.post("/syntheses/<int:synthesis_id>/v<int:number>/idees")
+@staff_only
+def curate_ideas(synthesis_id: int, number: int):
+    synthesis = _synthesis_or_404(synthesis_id)
+    current = _version_or_404(synthesis, number)
+    live = current_version(current)
+    try:
+        row = curation.record(
+            current, live.document, request.form, actor=current_user, now=utcnow()
+        )
+        jobs.request_documents(current)
+        db.session.commit()
+    except curation.CurationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(f"{row.action_label} : {row.summary}" if row else "Déjà fait.", "success")
+    return redirect(
+        url_for(".version", synthesis_id=synthesis.id, number=number, _anchor="curation"), 303
+    )
+
+
 # --- Exports ------------------------------------------------------------------------------
 
 
@@ -323,7 +349,10 @@ def _filename(synthesis: Synthesis, number: int, extension: str) -> str:
 def _export_json(synthesis: Synthesis, current: SynthesisVersion, number: int):
     live = current_version(current)
     body = exports.render_json(
-        live.document, services.editorial_of(current), version=number, retired=live.retired
+        curation.without_hidden(live.document),
+        services.editorial_of(current),
+        version=number,
+        retired=live.retired,
     )
     disposition = f"attachment; filename={_filename(synthesis, number, 'json')}"
     return Response(body, mimetype="application/json", headers={"Content-Disposition": disposition})

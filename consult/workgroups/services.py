@@ -346,8 +346,8 @@ def idea_at(version: SynthesisVersion, section: int, idea: int) -> dict | None:
     if not 0 <= section < len(sections):
         return None
     ideas = sections[section].get("ideas") or []
-    if not 0 <= idea < len(ideas):
-        return None
+    if not 0 <= idea < len(ideas) or ideas[idea].get("hidden"):
+        return None  # hidden or merged away by the team: not to be discussed or drafted
     return ideas[idea]
 
 

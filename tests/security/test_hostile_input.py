@@ -1035,6 +1035,8 @@ def test_synthesis_exports_neutralise_formulas(app, probe, world, jobs):
     assert response.status_code == 303, response.status_code
     jobs.run_all()
     synthesis = urlsplit(response.headers["Location"]).path
+    editorial = {"introduction": "<p>Introduction</p>"}  # published with its editorial part
+    assert probe.post("facilitator", f"{synthesis}/v1/redaction", editorial).status_code == 303
     data = {"target": "published", "confirm": "y"}  # publishing asks for confirmation
     assert probe.post("facilitator", f"{synthesis}/v1/etat", data).status_code == 303
     csv_export = probe.get("anonymous", f"{synthesis}/v1/contributions.csv")

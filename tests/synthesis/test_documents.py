@@ -62,6 +62,7 @@ def test_stored_file_is_served_with_validators_whatever_the_host(
     draft = client.get(url)
     assert draft.data.startswith(b"%PDF")
     assert "private" in draft.headers["Cache-Control"]  # a draft: the team's only
+    client.post(url.replace(".pdf", "/redaction"), data={"introduction": "<p>Intro</p>"})
     client.post(url.replace(".pdf", "/etat"), data={"target": "published", "confirm": "y"})
     jobs.run_all()
     client.post("/deconnexion")

@@ -108,6 +108,7 @@ def test_status_goes_draft_shared_published_and_stops(db, make_meeting, synthesi
     synthesis = synthesis_of(make_meeting())
     version = services.add_version(synthesis, {}, 0, now=utcnow())
     services.change_status(version, "shared", actor=staff, now=utcnow())
+    services.update_editorial(version, introduction="<p>Intro</p>", analysis="", conclusions="")
     services.change_status(version, "published", actor=staff, now=utcnow())
     with pytest.raises(SynthesisError):
         services.change_status(version, "draft", actor=staff, now=utcnow())

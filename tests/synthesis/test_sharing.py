@@ -86,6 +86,7 @@ def test_publishing_asks_for_confirmation(client, facilitator, meeting, jobs, db
     assert "cochez « Je confirme la publication »" in html.unescape(refused.text)
     db.session.refresh(latest(db))
     assert latest(db).status == "draft"
+    client.post(f"{url}/redaction", data={"introduction": "<p>Intro</p>"})
     client.post(f"{url}/etat", data={"target": "published", "confirm": "y"})
     db.session.refresh(latest(db))
     assert latest(db).status == "published"

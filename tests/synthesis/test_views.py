@@ -103,6 +103,7 @@ def test_drafts_are_private_shared_for_groups_published_for_all(
     client.post("/deconnexion")
     assert client.get(url).status_code == 404
     login(facilitator)
+    client.post(f"{url}/redaction", data={"introduction": "<p>Intro</p>"})
     client.post(f"{url}/etat", data={"target": "published", "confirm": "y"})
     client.post("/deconnexion")
     assert client.get(url).status_code == 200

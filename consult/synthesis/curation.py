@@ -1,0 +1,407 @@
+"""The team's curation of ideas (rename, merge, split, move, quotes, hide)."""
+
+from dataclasses import dataclass, replace
+
+import sqlalchemy as sa
+
+from consult.contributions.models import Contribution
+from consult.core.sanitize import clean_line
+from consult.extensions import db
+from consult.synthesis.document import Document, Idea, Quote
+from consult.synthesis.models import IdeaCuration, SynthesisVersion
+
+MAX_QUOTES = 3
+MAX_TITLE = 300
+QUOTE_CHARS = 400
+
+
+class CurationError(ValueError):
+    """A curation that cannot be made; the message is shown to the facilitator."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One curation as :func:`apply` reads it (a row, or a change being checked)."""
+
+    action: str
+    idea_ids: tuple[int, ...]
+    other_ids: tuple[int, ...] = ()
+    title: str = ""
+
+
+# --- Finding an idea again ------------------------------------------------------------
+
+
+def _ideas(document: Document):
+    for s, section in enumerate(document.sections):
+        for i, idea in enumerate(section.ideas):
+            yield s, i, idea
+
+
+def find(document: Document, ids, *, skip=None) -> tuple[int, int] | None:
+    """The visible idea sharing most contributions with ``ids`` (first on ties), or None."""
+    wanted, best, found = set(ids), 0, None
+    for s, i, idea in _ideas(document):
+        shared = len(wanted.intersection(idea.ids))
+        if idea.hidden or (s, i) == skip or shared <= best:
+            continue
+        best, found = shared, (s, i)
+    return found
+
+
+def _set(document: Document, place: tuple[int, int], idea: Idea) -> None:
+    document.sections[place[0]].ideas[place[1]] = idea
+
+
+def _get(document: Document, place: tuple[int, int]) -> Idea:
+    return document.sections[place[0]].ideas[place[1]]
+
+
+def _without(idea: Idea, gone: set[int]) -> Idea:
+    ids = [i for i in idea.ids if i not in gone]
+    removed = len(idea.ids) - len(ids)
+    quotes = [q for q in idea.quotes if q.id not in gone]
+    return replace(idea, ids=ids, size=max(idea.size - removed, len(ids)), quotes=quotes)
+
+
+# --- Applying each kind of change ------------------------------------------------------
+
+
+def _rename(document, place, change, texts) -> None:
+    _set(document, place, replace(_get(document, place), label=change.title, curated=True))
+
+
+def _hide(document, place, change, texts) -> None:
+    _set(document, place, replace(_get(document, place), hidden=True))
+
+
+def _merge(document, place, change, texts) -> None:
+    other = find(document, change.other_ids, skip=place)
+    if other is None:
+        return
+    idea, absorbed = _get(document, place), _get(document, other)
+    ids = idea.ids + [i for i in absorbed.ids if i not in set(idea.ids)]
+    merged = replace(
+        idea,
+        ids=ids,
+        size=idea.size + absorbed.size,
+        supports=idea.supports + absorbed.supports,
+        quotes=(idea.quotes + absorbed.quotes)[:MAX_QUOTES],
+        sub_ideas=idea.sub_ideas + absorbed.sub_ideas,
+        curated=True,
+    )
+    _set(document, place, merged)
+    _set(document, other, replace(absorbed, hidden=True))
+
+
+def _split(document, place, change, texts) -> None:
+    idea = _get(document, place)
+    chosen = set(change.other_ids).intersection(idea.ids)
+    if not chosen or chosen == set(idea.ids):
+        return
+    new = Idea(
+        label=change.title,
+        terms=[],
+        size=len(chosen),
+        supports=0,
+        ids=[i for i in idea.ids if i in chosen],
+        quotes=[q for q in idea.quotes if q.id in chosen],
+        curated=True,
+    )
+    _set(document, place, replace(_without(idea, chosen), curated=True))
+    document.sections[place[0]].ideas.append(new)
+
+
+def _move(document, place, change, texts) -> None:
+    moved = set(change.other_ids)
+    for s, i, idea in _ideas(document):
+        if (s, i) != place and moved.intersection(idea.ids):
+            _set(document, (s, i), _without(idea, moved))
+    for section in document.sections:
+        section.isolated = [i for i in section.isolated if i not in moved]
+    idea = _get(document, place)
+    added = [i for i in change.other_ids if i not in set(idea.ids)]
+    _set(document, place, replace(idea, ids=idea.ids + added, size=idea.size + len(added)))
+
+
+def _quotes(document, place, change, texts) -> None:
+    idea = _get(document, place)
+    known = {q.id: q for q in idea.quotes}
+    quotes = [
+        known.get(i) or Quote(id=i, text=_excerpt(texts.get(i, "")))
+        for i in change.other_ids
+        if i in set(idea.ids) and (i in known or texts.get(i))
+    ]
+    _set(document, place, replace(idea, quotes=quotes[:MAX_QUOTES]))
+
+
+def _show(document, place, change, texts) -> None:
+    """Nothing to do: :func:`apply` finds hidden ideas only for this action."""
+
+
+APPLY = {
+    "rename": _rename,
+    "hide": _hide,
+    "merge": _merge,
+    "split": _split,
+    "move": _move,
+    "quotes": _quotes,
+}
+
+
+def _excerpt(text: str) -> str:
+    words = " ".join((text or "").split())
+    if len(words) <= QUOTE_CHARS:
+        return words
+    return words[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def _unhide(document: Document, change: Change) -> None:
+    wanted, best, found = set(change.idea_ids), 0, None
+    for s, i, idea in _ideas(document):
+        shared = len(wanted.intersection(idea.ids))
+        if idea.hidden and shared > best:
+            best, found = shared, (s, i)
+    if found is not None:
+        _set(document, found, replace(_get(document, found), hidden=False))
+
+
+def apply(document: Document, changes: list[Change], texts: dict[int, str]) -> Document:
+    """The document with the team's changes, oldest first; positions are kept.
+
+    Each change finds its idea again as the visible idea sharing most contributions with
+    the one curated, so a regenerated version inherits titles, merges, splits and moves.
+    Merged and hidden ideas stay in place, flagged ``hidden`` (comments are keyed by
+    position). A change whose idea is no longer there is skipped.
+    """
+    sections = [
+        replace(s, ideas=list(s.ideas), isolated=list(s.isolated)) for s in document.sections
+    ]
+    document = replace(document, sections=sections)
+    for change in changes:
+        if change.action == "show":
+            _unhide(document, change)
+            continue
+        place = find(document, change.idea_ids)
+        if place is not None and change.action in APPLY:
+            APPLY[change.action](document, place, change, texts)
+    return document
+
+
+# --- Reading and recording ----------------------------------------------------------------
+
+
+def changes_for(version: SynthesisVersion) -> list[IdeaCuration]:
+    """The synthesis's curation that applies to the version, oldest first.
+
+    A published version keeps what it was published with: later changes are not applied.
+    """
+    query = sa.select(IdeaCuration).where(IdeaCuration.synthesis_id == version.synthesis_id)
+    if version.status == "published" and version.status_changed_at is not None:
+        query = query.where(IdeaCuration.created_at <= version.status_changed_at)
+    return list(db.session.scalars(query.order_by(IdeaCuration.id)))
+
+
+def as_change(row: IdeaCuration) -> Change:
+    return Change(row.action, tuple(row.idea_ids or ()), tuple(row.other_ids or ()), row.title)
+
+
+def quoted_texts(rows: list[IdeaCuration]) -> dict[int, str]:
+    """Current (published, masked) texts of the contributions chosen as quotes."""
+    ids = {i for row in rows if row.action == "quotes" for i in row.other_ids or ()}
+    if not ids:
+        return {}
+    found = db.session.execute(
+        sa.select(Contribution.id, Contribution.body).where(Contribution.id.in_(sorted(ids)))
+    )
+    return {row.id: row.body for row in found}
+
+
+def history(synthesis_id: int) -> list[IdeaCuration]:
+    """Every change of the team, newest first (the curation history)."""
+    return list(
+        db.session.scalars(
+            sa.select(IdeaCuration)
+            .where(IdeaCuration.synthesis_id == synthesis_id)
+            .order_by(IdeaCuration.id.desc())
+        )
+    )
+
+
+def clean_title(raw: str | None) -> str:
+    title = clean_line(raw or "")
+    if len(title) < 3:
+        raise CurationError("Donnez un titre d'au moins 3 caractères à l'idée.")
+    if len(title) > MAX_TITLE:
+        raise CurationError(f"Le titre d'une idée fait {MAX_TITLE} caractères au maximum.")
+    return title
+
+
+# --- Checking a change the team asks for ------------------------------------------------
+
+
+def _place(raw: str | None, document: Document) -> tuple[int, int]:
+    """``"section-idea"`` from a form, as a position of ``document``."""
+    try:
+        s, i = (int(part) for part in (raw or "").split("-"))
+        document.sections[s].ideas[i]  # noqa: B018 - raises IndexError when absent
+    except (ValueError, IndexError):
+        raise CurationError("Cette idée n'existe pas (ou plus) dans cette version.") from None
+    if s < 0 or i < 0:
+        raise CurationError("Cette idée n'existe pas (ou plus) dans cette version.")
+    return s, i
+
+
+def _ints(values: list[str]) -> list[int]:
+    try:
+        return list(dict.fromkeys(int(v) for v in values))
+    except ValueError:
+        raise CurationError("Numéro de contribution invalide.") from None
+
+
+def _chosen(form, idea: Idea, message: str) -> tuple[int, ...]:
+    chosen = [i for i in _ints(form.getlist("ids")) if i in set(idea.ids)]
+    if not chosen:
+        raise CurationError(message)
+    return tuple(chosen)
+
+
+def _merge_change(form, document, idea) -> Change:
+    other = _get(document, _place(form.get("other"), document))
+    if other is idea or other.hidden:
+        raise CurationError("Choisissez une autre idée, visible, à fusionner avec celle-ci.")
+    return Change("merge", tuple(idea.ids), tuple(other.ids))
+
+
+def _split_change(form, document, idea) -> Change:
+    title = clean_title(form.get("title"))
+    chosen = _chosen(form, idea, "Cochez les contributions qui forment la nouvelle idée.")
+    if len(chosen) == len(set(idea.ids)):
+        raise CurationError("Laissez au moins une contribution à l'idée d'origine.")
+    return Change("split", tuple(idea.ids), chosen, title)
+
+
+def _move_change(form, document, idea) -> Change:
+    moved = _ints([form.get("contribution") or "x"])[0]
+    everywhere = {i for _, _, other in _ideas(document) for i in other.ids}
+    everywhere.update(i for section in document.sections for i in section.ids + section.isolated)
+    if moved not in everywhere:
+        raise CurationError(f"La contribution n° {moved} n'est pas dans cette synthèse.")
+    if moved in idea.ids:
+        raise CurationError(f"La contribution n° {moved} est déjà dans cette idée.")
+    return Change("move", tuple(idea.ids), (moved,))
+
+
+def _quotes_change(form, document, idea) -> Change:
+    chosen = _chosen(form, idea, "Cochez de 1 à 3 contributions à citer.")
+    if len(chosen) > MAX_QUOTES:
+        raise CurationError("Cochez 3 citations au plus.")
+    return Change("quotes", tuple(idea.ids), chosen)
+
+
+CHECKS = {
+    "rename": lambda form, document, idea: Change(
+        "rename", tuple(idea.ids), title=clean_title(form.get("title"))
+    ),
+    "hide": lambda form, document, idea: Change("hide", tuple(idea.ids)),
+    "show": lambda form, document, idea: Change("show", tuple(idea.ids)),
+    "merge": _merge_change,
+    "split": _split_change,
+    "move": _move_change,
+    "quotes": _quotes_change,
+}
+
+
+def check(form, document: Document) -> Change:
+    """The change a submitted form asks for, checked against the curated document."""
+    action = form.get("action")
+    if action not in CHECKS:
+        raise CurationError("Action inconnue.")
+    idea = _get(document, _place(form.get("idea"), document))
+    if not idea.ids:
+        raise CurationError("Cette idée n'a plus de contribution : elle ne se modifie pas.")
+    if idea.hidden != (action == "show"):
+        raise CurationError("Cette idée est masquée : affichez-la avant de la modifier.")
+    return CHECKS[action](form, document, idea)
+
+
+def _summary(change: Change, document: Document) -> str:
+    place = find(document, change.idea_ids) or _unhidden_place(document, change)
+    label = _get(document, place).label if place else "?"
+    extra = {
+        "rename": f" → « {change.title} »",
+        "split": f" → « {change.title} » ({len(change.other_ids)} contributions)",
+        "move": f" ← contribution n° {change.other_ids[0]}" if change.other_ids else "",
+        "quotes": f" ({len(change.other_ids)} citations)",
+    }.get(change.action, "")
+    if change.action == "merge":
+        other = find(document, change.other_ids, skip=place)
+        extra = f" + « {_get(document, other).label} »" if other else ""
+    return f"« {label} »{extra}"[:600]
+
+
+def _unhidden_place(document: Document, change: Change):
+    wanted = set(change.idea_ids)
+    for s, i, idea in _ideas(document):
+        if idea.hidden and wanted.intersection(idea.ids):
+            return s, i
+    return None
+
+
+def record(version, document: Document, form, *, actor, now) -> IdeaCuration | None:
+    """Store the change ``form`` asks for on ``document`` (the version as curated now).
+
+    :returns: the new row, or None when the very same change was the last one made
+        (a double-submitted form records it once). Never commits.
+    """
+    if version.status == "published":
+        raise CurationError("Une version publiée ne change plus : régénérez-en une autre.")
+    change = check(form, document)
+    last = db.session.scalar(
+        sa.select(IdeaCuration)
+        .where(IdeaCuration.synthesis_id == version.synthesis_id)
+        .order_by(IdeaCuration.id.desc())
+        .limit(1)
+    )
+    if last is not None and as_change(last) == change:
+        return None
+    row = IdeaCuration(
+        synthesis_id=version.synthesis_id,
+        action=change.action,
+        idea_ids=list(change.idea_ids),
+        other_ids=list(change.other_ids),
+        title=change.title,
+        summary=_summary(change, document),
+        author_id=actor.id,
+        created_at=now,
+    )
+    db.session.add(row)
+    return row
+
+
+# --- What the curation forms offer ------------------------------------------------------
+
+CHOICES_PER_IDEA = 60  # contributions offered as boxes to tick (quotes first)
+
+
+def choices(document: Document) -> dict[tuple[int, int], list[tuple[int, str]]]:
+    """For each idea, contributions to tick (to quote or split off): id and a short text."""
+    wanted: dict[tuple[int, int], list[int]] = {}
+    for s, i, idea in _ideas(document):
+        quoted = [q.id for q in idea.quotes]
+        ordered = list(dict.fromkeys(quoted + idea.ids))
+        wanted[(s, i)] = ordered[:CHOICES_PER_IDEA]
+    ids = {i for chosen in wanted.values() for i in chosen}
+    texts = {}
+    if ids:
+        rows = db.session.execute(
+            sa.select(Contribution.id, Contribution.body).where(Contribution.id.in_(sorted(ids)))
+        )
+        texts = {row.id: " ".join((row.body or "").split())[:140] for row in rows}
+    return {place: [(i, texts.get(i, "")) for i in chosen] for place, chosen in wanted.items()}
+
+
+def without_hidden(document: Document) -> Document:
+    """The document without the ideas the team hid or merged away (for files, not positions)."""
+    sections = [replace(s, ideas=[i for i in s.ideas if not i.hidden]) for s in document.sections]
+    return replace(document, sections=sections)

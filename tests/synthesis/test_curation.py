@@ -1,0 +1,206 @@
+"""The team curates the ideas (rename, merge, split, move, quotes, hide): kept, recorded, read."""
+
+from html import unescape
+
+import pytest
+import sqlalchemy as sa
+
+from consult.contributions.models import Contribution
+from consult.core.db import utcnow
+from consult.synthesis import services
+from consult.synthesis.current import current_version
+from consult.synthesis.document import Document, Idea, Quote, Section
+from consult.synthesis.models import IdeaCuration
+from consult.workgroups.services import idea_at
+
+TEXTS = [
+    "Il faut plus de places en crèche pour les parents qui travaillent tôt",
+    "Les places en crèche manquent, surtout pour les horaires décalés",
+    "Ouvrir des crèches avec des horaires décalés pour les parents",
+    "Plus de transports en commun le soir pour aller au travail",
+    "Les transports en commun ne passent plus le soir après 20 heures",
+    "Un bus le soir pour rentrer du travail serait bien",
+    "Les loyers sont trop chers pour les jeunes du territoire",
+    "Construire des logements sociaux près des gares",
+    "Aider les jeunes à trouver un premier logement",
+]
+
+
+def idea(label: str, ids: list[int], texts: dict[int, str]) -> Idea:
+    quotes = [Quote(id=ids[0], text=texts[ids[0]])]
+    return Idea(label=label, terms=[label], size=len(ids), supports=0, ids=ids, quotes=quotes)
+
+
+def handmade(ideas: list[Idea], ids: list[int]) -> dict:
+    """A stored document whose ideas are known (not what the analysis happens to find)."""
+    section = Section(kind="all", title="Toutes les contributions", count=len(ids), ids=ids)
+    section.ideas = ideas
+    document = Document(
+        title="Synthèse",
+        template="rencontre",
+        scope=[("Rencontres", "Chambéry")],
+        generated_at=utcnow(),
+        participants=None,
+        contributions=len(ids),
+        sections=[section],
+    )
+    return document.to_dict()
+
+
+@pytest.fixture
+def world(make_synthesis_version, make_meeting, make_working_group, make_user, db):
+    """A draft version shared with a group, with three ideas: crèches, transports, logement."""
+    member = make_user(role="member")
+    meeting = make_meeting(status="open")
+    group = make_working_group(
+        scheme=meeting.scheme, members=[(member, "pilote")], theme=meeting.scheme.themes[0]
+    )
+    version = make_synthesis_version(meeting=meeting, status="shared", texts=TEXTS, group=group)
+    rows = db.session.execute(
+        sa.select(Contribution.id, Contribution.body)
+        .where(Contribution.meeting_id == meeting.id)
+        .order_by(Contribution.id)
+    ).all()
+    ids, texts = [r.id for r in rows], {r.id: r.body for r in rows}
+    ideas = [
+        idea("places en crèche", ids[0:3], texts),
+        idea("transports soir", ids[3:6], texts),
+        idea("logement jeunes", ids[6:9], texts),
+    ]
+    version.document = handmade(ideas, ids)
+    db.session.commit()
+    return {"version": version, "ids": ids, "texts": texts, "group": group, "member": member}
+
+
+def curate(client, version, **data):
+    url = f"/syntheses/{version.synthesis_id}/v{version.number}/idees"
+    return client.post(url, data=data)
+
+
+def labels(version) -> list[str]:
+    ideas = current_version(version).document.sections[0].ideas
+    return [i.label for i in ideas if not i.hidden]
+
+
+def test_rename_is_shown_recorded_and_a_double_submit_counts_once(client, facilitator, world, db):
+    version = world["version"]
+    for _ in range(2):
+        response = curate(client, version, action="rename", idea="0-0", title="Des crèches")
+        assert response.status_code == 303
+    assert labels(version) == ["Des crèches", "transports soir", "logement jeunes"]
+    (row,) = db.session.scalars(sa.select(IdeaCuration)).all()
+    assert (row.action, row.author_id) == ("rename", facilitator.id)
+    page = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
+    assert "Idée renommée : « places en crèche » → « Des crèches »" in page  # the history
+    assert facilitator.display_name in page
+    assert '<label for="titre-0-0">Nouveau titre de l\'idée</label>' in page
+
+
+def test_bad_input_gets_a_french_message_and_changes_nothing(client, facilitator, world, db):
+    version = world["version"]
+    for data, message in [
+        ({"action": "rename", "idea": "0-0", "title": " "}, "au moins 3 caractères"),
+        ({"action": "rename", "idea": "0-9", "title": "Titre"}, "n'existe pas"),
+        ({"action": "merge", "idea": "0-0", "other": "0-0"}, "une autre idée"),
+        ({"action": "move", "idea": "0-0", "contribution": "999999"}, "pas dans cette synthèse"),
+        ({"action": "explode", "idea": "0-0"}, "Action inconnue"),
+    ]:
+        page = client.post(
+            f"/syntheses/{version.synthesis_id}/v1/idees", data=data, follow_redirects=True
+        )
+        assert page.status_code == 200
+        assert message in unescape(page.text), data
+    assert db.session.scalar(sa.select(sa.func.count(IdeaCuration.id))) == 0
+
+
+def test_merge_split_move_quotes_and_hide(client, facilitator, world):
+    version, ids, texts = world["version"], world["ids"], world["texts"]
+    curate(client, version, action="merge", idea="0-0", other="0-1")
+    ideas = current_version(version).document.sections[0].ideas
+    assert ideas[0].ids == ids[0:6]
+    assert ideas[1].hidden  # positions kept (comments are keyed by them), merged one hidden
+    curate(client, version, action="split", idea="0-0", ids=ids[3:6], title="Le bus du soir")
+    curate(client, version, action="move", idea="0-3", contribution=str(ids[8]))
+    curate(client, version, action="quotes", idea="0-2", ids=[ids[7]])
+    curate(client, version, action="hide", idea="0-0")
+    ideas = current_version(version).document.sections[0].ideas
+    assert [i.label for i in ideas if not i.hidden] == ["logement jeunes", "Le bus du soir"]
+    assert ideas[3].ids == ids[3:6] + [ids[8]]
+    assert ideas[2].ids == ids[6:8]
+    assert ideas[2].size == 2
+    assert [(q.id, q.text) for q in ideas[2].quotes] == [(ids[7], texts[ids[7]])]
+    assert ideas[0].hidden
+    page = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
+    published_part = page.split('id="synthese-participants"')[1].split('id="curation"')[0]
+    assert "Le bus du soir" in published_part
+    assert "places en crèche" not in published_part  # hidden: not in the document
+    exported = client.get(f"/syntheses/{version.synthesis_id}/v1.json").get_json()
+    shown = [i["label"] for i in exported["document"]["sections"][0]["ideas"]]
+    assert shown == ["logement jeunes", "Le bus du soir"]
+
+
+def test_regenerated_version_keeps_the_curation(client, facilitator, world, db):
+    version, ids, texts = world["version"], world["ids"], world["texts"]
+    curate(client, version, action="rename", idea="0-0", title="Des places en crèche")
+    curate(client, version, action="merge", idea="0-1", other="0-2")
+    curate(client, version, action="split", idea="0-1", ids=ids[6:8], title="Se loger")
+    # New contributions, ideas found again in another order with other members.
+    new = ids + [ids[-1] + 1000]
+    texts[new[-1]] = "Encore une crèche"
+    regenerated = [
+        idea("transports bus", ids[3:6], texts),
+        idea("logement loyers", ids[6:9], texts),
+        idea("crèches horaires", ids[0:3] + [new[-1]], texts),
+    ]
+    second = services.add_version(
+        version.synthesis, handmade(regenerated, new), len(new), now=utcnow()
+    )
+    db.session.commit()
+    ideas = current_version(second).document.sections[0].ideas
+    assert ideas[2].label == "Des places en crèche"  # the idea sharing most contributions
+    assert ideas[1].hidden  # merged again into the transports idea …
+    assert [i.label for i in ideas if not i.hidden] == [
+        "transports bus",
+        "Des places en crèche",
+        "Se loger",  # … and split off again by its contributions
+    ]
+    assert ideas[3].ids == ids[6:8]
+
+
+def test_group_reading_and_fiche_drafting_take_the_curated_titles(
+    client, login, facilitator, world
+):
+    version, group = world["version"], world["group"]
+    curate(client, version, action="rename", idea="0-1", title="Des bus le soir")
+    curate(client, version, action="hide", idea="0-2")
+    assert idea_at(version, 0, 1)["label"] == "Des bus le soir"
+    assert idea_at(version, 0, 2) is None  # hidden: neither discussed nor drafted
+    login(world["member"])
+    page = unescape(client.get(f"/groupes/{group.id}/syntheses/{version.id}").text)
+    assert "Des bus le soir" in page
+    assert "transports soir" not in page
+    assert "logement jeunes" not in page
+    url = f"/groupes/{group.id}/fiches/nouvelle?version={version.id}&idee=0-1"
+    drafting = unescape(client.get(url).text)
+    assert 'value="Des bus le soir"' in drafting
+
+
+def test_curation_is_for_the_team_only(client, login, make_user, world, db):
+    version = world["version"]
+    assert curate(client, version, action="hide", idea="0-0").status_code == 302  # sign in
+    for role in ("participant", "member", "partner"):
+        login(make_user(role=role))
+        assert curate(client, version, action="hide", idea="0-0").status_code in (403, 404)
+    assert db.session.scalar(sa.select(sa.func.count(IdeaCuration.id))) == 0
+
+
+def test_a_published_version_no_longer_changes(client, facilitator, world, db):
+    version = world["version"]
+    curate(client, version, action="rename", idea="0-0", title="Avant publication")
+    version.editorial = {"introduction": "<p>Intro</p>"}
+    services.change_status(version, "published", actor=facilitator, now=utcnow())
+    db.session.commit()
+    page = curate(client, version, action="rename", idea="0-0", title="Après")
+    assert page.status_code == 303
+    assert labels(version)[0] == "Avant publication"
+    assert db.session.scalar(sa.select(sa.func.count(IdeaCuration.id))) == 1
