@@ -25,7 +25,7 @@ from consult.followup.report import build_report
 from consult.meetings.models import Meeting
 from consult.schemes.models import Fiche, Scheme, Theme
 from consult.synthesis.models import Synthesis
-from consult.tagging.models import ContributionTag, TagSuggestion
+from consult.tagging.models import TagSuggestion
 from consult.tagging.services import add_tag
 from consult.workgroups import decisions, drafting
 from consult.workgroups.models import Decision, GroupSynthesis, Membership, WorkingGroup
@@ -224,9 +224,9 @@ def on_topic_ideas(group: WorkingGroup, version, limit: int = 2) -> list:
 
 
 PER_GROUP_TAGGED = 20
-# The answers the demo's groups give, in turn: (outcome, reason).
+# The answers the demo's groups give, in turn: (outcome, reason). Every kind of answer
+# comes within a group's first four proposals, so the droit de suite shows them all.
 ANSWERS = [
-    ("retenue", ""),
     ("retenue", ""),
     (
         "partiellement_retenue",
@@ -237,12 +237,13 @@ ANSWERS = [
         "non_retenue",
         "Le Département finance déjà ce service : il sera mieux fait connaître plutôt que doublé.",
     ),
-    ("retenue", ""),
     (
         "hors_champ",
         "Cette demande relève de l'État ou de la commune, pas du schéma départemental ; "
         "elle leur a été transmise.",
     ),
+    ("retenue", ""),
+    ("retenue", ""),
 ]
 
 
@@ -251,10 +252,9 @@ def _tag_for_groups(groups: list[WorkingGroup], now) -> None:
     group's theme get that theme (as accepting the suggestion on the review page would)."""
     actor = _account("animateur")
     for group in groups:
-        tagged = db.session.scalar(
-            sa.select(ContributionTag.id).where(ContributionTag.theme_id == group.theme_id)
-        )
-        if actor is None or group.theme is None or tagged:
+        # add_tag is idempotent: a second load, or the moderators' tags accepted before
+        # the synthesis (demo/synthesis.py), leave these as they are.
+        if actor is None or group.theme is None:
             continue
         best = db.session.scalars(
             sa.select(Contribution)

@@ -14,6 +14,7 @@ from consult.contributions.models import Contribution
 from consult.core.db import utcnow
 from consult.demo import content
 from consult.demo.followup import load_follow_up
+from consult.demo.synthesis import curate, tag_before_synthesis, write_editorial
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.importer import import_scheme, load_document
@@ -204,6 +205,7 @@ def _synthesis(scheme: Scheme, now) -> None:
     facilitator = db.session.scalar(
         sa.select(User).where(User.email == f"animateur@{content.DEMO_EMAIL_DOMAIN}")
     )
+    tag_before_synthesis(scheme, facilitator, now)  # the moderators' work comes first
     synthesis = synthesis_services.create_synthesis(
         scheme=scheme,
         title="Synthèse des concertations territoriales (démonstration)",
@@ -221,12 +223,8 @@ def _synthesis(scheme: Scheme, now) -> None:
         now=now,
     )
     version = synthesis_services.add_version(synthesis, document.to_dict(), len(items), now=now)
-    synthesis_services.update_editorial(
-        version,
-        introduction="<p>Synthèse des contributions recueillies lors des rencontres.</p>",
-        analysis="",
-        conclusions="",
-    )  # a version is published with its editorial part
+    curate(version, facilitator, now)
+    write_editorial(version)  # a version is published with its editorial part
     synthesis_services.change_status(version, "published", actor=facilitator, now=now)
 
 

@@ -13,6 +13,8 @@ from consult.demo.loader import load_demo, parse_contributions
 from consult.followup.models import AnnualReport, Measurement, Milestone
 from consult.meetings.models import Meeting
 from consult.schemes.models import Fiche, Territory
+from consult.synthesis import curation
+from consult.synthesis.current import current_version
 from consult.synthesis.document import Document
 from consult.synthesis.models import SynthesisVersion
 from consult.workgroups.models import (
@@ -99,6 +101,23 @@ def test_demo_has_a_published_synthesis_of_its_contributions(app, db):
     assert any(section.ideas for section in document.sections)
 
 
+def test_demo_synthesis_is_tagged_curated_and_written_before_it_is_published(db):
+    """What a Département would publish (issue 14 #6): sections by theme from tags, ideas
+    the team reworked, and its editorial part."""
+    load_demo()
+    version = db.session.scalars(sa.select(SynthesisVersion)).one()
+    document = current_version(version).document
+    themed = [s for s in document.sections if s.kind == "theme" and s.ids]
+    assert len(themed) >= 10
+    assert sum(len(s.ids) - len(s.suggested) for s in themed) >= 40  # tagged, not guessed
+    actions = [row.action for row in curation.history(version.synthesis_id)]
+    assert "merge" in actions
+    assert "rename" in actions
+    titles = {idea.label for s in document.sections for idea in s.ideas if not idea.hidden}
+    assert "Garder la même aide à domicile, un métier à mieux reconnaître" in titles
+    assert all(version.editorial.get(part) for part in ("introduction", "analysis"))
+
+
 def test_demo_follows_up_the_scheme(db, count):
     scheme = load_demo()["scheme"]
     assert count(WorkingGroup) == 2
@@ -108,7 +127,8 @@ def test_demo_follows_up_the_scheme(db, count):
     assert count(FicheIdea, FicheIdea.fiche_id == drafted.id) == 2
     outcomes = set(db.session.scalars(sa.select(Decision.outcome)))
     assert outcomes == {"retenue", "partiellement_retenue", "non_retenue", "hors_champ"}
-    assert count(Decision) >= 10  # on the on-topic contributions the groups work from
+    # the groups answer their proposals (on-topic ones only since the demo tells one story)
+    assert count(Decision) >= 8
     indicators = [i for f in scheme.fiches if f.status == "adoptee" for i in f.indicators]
     assert count(Measurement) == 2 * len(indicators) == 326
     years = set(db.session.scalars(sa.select(Measurement.year)))
