@@ -39,6 +39,41 @@ PEOPLE = [
 DEMO_EMAIL_DOMAIN = "demo.consult.fr"
 
 # (key, kind, title, territory code, date, status, place): the 2019 concertation, over.
+# Head counts noted when each 2019 meeting closed (demonstration values, of the order of
+# the Savoie's 788 participants over its concertations): syntheses count participants
+# from them.
+ATTENDANCE = {
+    "ct-chambery": {
+        "usagers": 18,
+        "professionnels": 46,
+        "partenaires": 31,
+        "elus": 9,
+        "agents": 22,
+    },
+    "ct-aix": {"usagers": 12, "professionnels": 39, "partenaires": 27, "elus": 11, "agents": 17},
+    "ct-albertville": {
+        "usagers": 15,
+        "professionnels": 35,
+        "partenaires": 22,
+        "elus": 8,
+        "agents": 19,
+    },
+    "ct-tarentaise": {
+        "usagers": 9,
+        "professionnels": 28,
+        "partenaires": 19,
+        "elus": 12,
+        "agents": 14,
+    },
+    "ct-maurienne": {
+        "usagers": 11,
+        "professionnels": 30,
+        "partenaires": 18,
+        "elus": 10,
+        "agents": 15,
+    },
+    "us-2019": {"usagers": 64, "proches_aidants": 21, "professionnels": 12, "agents": 9},
+}
 MEETINGS = [
     (
         "ct-chambery",

@@ -102,6 +102,7 @@ def _meetings(scheme: Scheme) -> dict[str, Meeting]:
                 status=status,
                 place=place,
                 territory=territories.get(territory),
+                attendance_by_type=content.ATTENDANCE.get(key, {}),
             )
             if kind == "universite_sociale":
                 meeting.user_groups = scheme.extra.get("universite_sociale_groups", [])

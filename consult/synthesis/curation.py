@@ -185,7 +185,20 @@ def apply(document: Document, changes: list[Change], texts: dict[int, str]) -> D
         place = find(document, change.idea_ids)
         if place is not None and change.action in APPLY:
             APPLY[change.action](document, place, change, texts)
-    return document
+    return _retitled_findings(document) if changes else document
+
+
+def _retitled_findings(document: Document) -> Document:
+    """The first page's main ideas under the titles the team gave them, each once."""
+    findings, seen = [], set()
+    for finding in document.findings:
+        place = find(document, finding.ids)
+        if place in seen:
+            continue  # merged into an idea already listed
+        seen.add(place)
+        label = _get(document, place).label if place is not None else finding.label
+        findings.append(replace(finding, label=label))
+    return replace(document, findings=findings)
 
 
 # --- Reading and recording ----------------------------------------------------------------

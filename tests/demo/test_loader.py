@@ -116,6 +116,10 @@ def test_demo_synthesis_is_tagged_curated_and_written_before_it_is_published(db)
     titles = {idea.label for s in document.sections for idea in s.ideas if not idea.hidden}
     assert "Garder la même aide à domicile, un métier à mieux reconnaître" in titles
     assert all(version.editorial.get(part) for part in ("introduction", "analysis"))
+    assert document.participants > 500  # from the head counts noted at each meeting
+    assert "Garder la même aide à domicile, un métier à mieux reconnaître" in {
+        finding.label for finding in document.findings
+    }  # the first page reads the team's titles too
 
 
 def test_demo_follows_up_the_scheme(db, count):

@@ -9,7 +9,7 @@ from consult.contributions.models import Contribution
 from consult.core.db import utcnow
 from consult.synthesis import services
 from consult.synthesis.current import current_version
-from consult.synthesis.document import Document, Idea, Quote, Section
+from consult.synthesis.document import Document, Finding, Idea, Quote, Section
 from consult.synthesis.models import IdeaCuration
 from consult.workgroups.services import idea_at
 
@@ -94,6 +94,21 @@ def test_rename_is_shown_recorded_and_a_double_submit_counts_once(client, facili
     assert "Idée renommée : « places en crèche » → « Des crèches »" in page  # the history
     assert facilitator.display_name in page
     assert '<label for="titre-0-0">Nouveau titre de l\'idée</label>' in page
+
+
+def test_the_first_page_shows_the_titles_the_team_gave(client, facilitator, world, db):
+    version = world["version"]
+    stored = Document.from_dict(version.document)
+    stored.findings = [
+        Finding(label=i.label, section="Toutes", count=i.size, share=i.size / 9, ids=i.ids)
+        for i in stored.sections[0].ideas
+    ]
+    version.document = stored.to_dict()
+    db.session.commit()
+    curate(client, version, action="rename", idea="0-0", title="Des crèches")
+    curate(client, version, action="merge", idea="0-1", other="0-2")
+    findings = current_version(version).document.findings
+    assert [f.label for f in findings] == ["Des crèches", "transports soir"]
 
 
 def test_bad_input_gets_a_french_message_and_changes_nothing(client, facilitator, world, db):
