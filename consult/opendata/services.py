@@ -191,11 +191,16 @@ def _published(meetings: list[Meeting]) -> list[Contribution]:
 
 def _tags(ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
     found: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in ids}
+    # A draft fiche is not public: neither its number nor that it exists (issue 12 #18).
+    public_fiche = sa.and_(
+        Fiche.id == ContributionTag.fiche_id, Fiche.status.in_(PUBLIC_FICHE_STATUSES)
+    )
     query = (
         sa.select(ContributionTag.contribution_id, Theme.title, Fiche.number)
         .outerjoin(Theme, Theme.id == ContributionTag.theme_id)
-        .outerjoin(Fiche, Fiche.id == ContributionTag.fiche_id)
+        .outerjoin(Fiche, public_fiche)
         .where(ContributionTag.contribution_id.in_(ids))
+        .where(sa.or_(Theme.id.is_not(None), Fiche.id.is_not(None)))
         .order_by(ContributionTag.id)
     )
     for contribution_id, theme, fiche in db.session.execute(query):

@@ -5,12 +5,14 @@ import json
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from consult.core.db import utcnow
 from consult.deliberations.models import Deliberation
 from consult.moderation import services as moderation
 from consult.opendata import services
 from consult.schemes.models import Fiche
+from consult.tagging.models import ContributionTag
 from consult.workgroups.models import Decision
 
 PHONE_TEXT = "Rappelez-moi au 06 12 34 56 78 pour les horaires du relais"
@@ -139,6 +141,22 @@ def test_only_public_masked_rows_and_no_small_cells(runner, instance, world):
     assert albertville["participants"] == "14"
     assert albertville["participants_usagers"] == "12"
     assert albertville["participants_elus"] == ""  # 2 people: below the threshold
+
+
+def test_a_draft_fiche_tag_never_shows_in_the_contributions_file(runner, instance, world, db):
+    draft = db.session.scalars(sa.select(Fiche).where(Fiche.number == "Z9")).one()
+    adopted = db.session.scalars(sa.select(Fiche).where(Fiche.number == "A1")).one()
+    db.session.add_all(
+        [
+            ContributionTag(contribution_id=world["shown"][2].id, fiche_id=draft.id),
+            ContributionTag(contribution_id=world["shown"][3].id, fiche_id=adopted.id),
+        ]
+    )
+    db.session.commit()
+    build(runner, world["scheme"])
+    rows, _, as_json, _ = read(instance, world["scheme"], "contributions")
+    assert "Z9" not in json.dumps(as_json) + json.dumps(rows)
+    assert "A1" in json.dumps(as_json)  # a public fiche's tag stays
 
 
 def test_fiches_carry_their_deliberation_and_decisions_their_reason(runner, instance, world):
