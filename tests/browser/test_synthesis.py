@@ -44,13 +44,13 @@ def test_facilitator_generates_reads_and_downloads_a_synthesis(page, live_server
     assert re.search(r"/moderation/\d+", page.url)
     page.go_back()
 
-    page.click("text=Rédiger l'introduction")
+    page.click('a:has-text("Rédiger l\'introduction")')  # the warning names it too
     page.fill("#introduction", "Les habitants ont surtout parlé de mobilité.")
     page.click("button:has-text('Enregistrer')")
     page.wait_for_selector("text=Partie rédigée enregistrée")
     assert "Les habitants ont surtout parlé de mobilité." in page.inner_text("main")
 
-    # The files are rendered by a job: the page says so, and reloads once they are ready.
+    # The files are rendered by a job: the page says so, and puts their links in place.
     toolbar = page.locator(".synthesis-toolbar")
     toolbar.locator("a.button", has_text="PDF").wait_for(timeout=120_000)
     toolbar.locator("a.button", has_text="Word (DOCX)").wait_for(timeout=120_000)
