@@ -120,13 +120,18 @@ def test_flask_worker_command_runs_queued_jobs_in_a_forked_work_horse(app):
     with app.app_context():
         run = enqueue_after_commit(ping, "via flask worker")
         call = db.session.info["consult_pending_jobs"].pop()
+        db.session.flush()
+        # The worker ends the session and disposes of the engine before each fork (no
+        # connection shared with the work horse): keep only the id, and hold no
+        # connection while it runs (reading run.id after the commit would take one).
+        run_id = run.id
         db.session.commit()
         try:
             dispatcher.dispatch(call)
             result = app.test_cli_runner().invoke(args=["worker", "--burst", "default"])
             assert result.exit_code == 0, result.output
             db.session.expire_all()
-            assert db.session.get(JobRun, run.id).status == "done"
+            assert db.session.get(JobRun, run_id).status == "done"
         finally:
-            db.session.execute(sa.delete(JobRun).where(JobRun.id == run.id))
+            db.session.execute(sa.delete(JobRun).where(JobRun.id == run_id))
             db.session.commit()
