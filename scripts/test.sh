@@ -61,26 +61,53 @@ PYTHONPATH=. .venv/bin/lint-imports || failures+=("couches")
 
 ensure_chromium
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+pg_pid=""
+trap '[[ -n $pg_pid ]] && kill "$pg_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 DATABASE_URL="sqlite:///$tmp/migrations.db" migration_check SQLite || failures+=("migrations SQLite")
 
-section "Tests sur SQLite (tâches en ligne, sans Redis)"
-CONSULT_INSTANCE_DIR="$tmp/instance" $PY -m pytest "$@" || failures+=("pytest SQLite")
+run_sqlite() {
+  CONSULT_INSTANCE_DIR="$tmp/instance" $PY -m pytest --durations=10 "$@"
+}
+
+run_postgres() {
+  redis-cli -u "$REDIS_URL_TEST" flushdb >/dev/null
+  CONSULT_INSTANCE_DIR="$tmp/instance-pg" CONSULT_TEST_DATABASE_URL="$PG_URL/consult_test" \
+    CONSULT_TEST_REDIS_URL="$REDIS_URL_TEST" $PY -m pytest --durations=10 "$@"
+}
 
 if ! services_up; then start_services; fi
 if services_up; then
   recreate_db consult_migcheck && DATABASE_URL="$PG_URL/consult_migcheck" \
     migration_check PostgreSQL || failures+=("migrations PostgreSQL")
   recreate_db consult_test
-  section "Tests sur PostgreSQL + Redis"
-  redis-cli -u "$REDIS_URL_TEST" flushdb >/dev/null
-  CONSULT_INSTANCE_DIR="$tmp/instance-pg" CONSULT_TEST_DATABASE_URL="$PG_URL/consult_test" \
-    CONSULT_TEST_REDIS_URL="$REDIS_URL_TEST" $PY -m pytest "$@" || failures+=("pytest PostgreSQL")
-elif [[ ${CI:-} == true ]]; then
-  failures+=("PostgreSQL ou Redis injoignable sous CI")
+  if [[ ${CONSULT_TEST_SERIAL:-} == 1 ]]; then
+    section "Tests sur SQLite (tâches en ligne, sans Redis)"
+    run_sqlite "$@" || failures+=("pytest SQLite")
+    section "Tests sur PostgreSQL + Redis"
+    run_postgres "$@" || failures+=("pytest PostgreSQL")
+  else
+    # The two runs are independent (own database, instance folder, free ports): run them side
+    # by side, one per core. SQLite is shown as it goes; PostgreSQL's report follows it.
+    section "Tests sur SQLite (tâches en ligne, sans Redis) et, en parallèle, sur PostgreSQL + Redis"
+    echo "(CONSULT_TEST_SERIAL=1 pour les lancer l'un après l'autre)"
+    run_postgres "$@" >"$tmp/pytest-postgres.log" 2>&1 &
+    pg_pid=$!
+    run_sqlite "$@" || failures+=("pytest SQLite")
+    pg_status=0
+    wait "$pg_pid" || pg_status=$?
+    section "Tests sur PostgreSQL + Redis (rapport)"
+    cat "$tmp/pytest-postgres.log"
+    ((pg_status == 0)) || failures+=("pytest PostgreSQL")
+  fi
 else
-  echo "IGNORÉ : PostgreSQL ou Redis injoignable sur 127.0.0.1, tests PostgreSQL + Redis non lancés."
+  section "Tests sur SQLite (tâches en ligne, sans Redis)"
+  run_sqlite "$@" || failures+=("pytest SQLite")
+  if [[ ${CI:-} == true ]]; then
+    failures+=("PostgreSQL ou Redis injoignable sous CI")
+  else
+    echo "IGNORÉ : PostgreSQL ou Redis injoignable sur 127.0.0.1, tests PostgreSQL + Redis non lancés."
+  fi
 fi
 
 section "Bilan"

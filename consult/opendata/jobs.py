@@ -11,14 +11,26 @@ from consult.core.db import utcnow
 from consult.core.jobs import enqueue_after_commit
 from consult.deliberations.models import Deliberation
 from consult.extensions import db
+from consult.followup.models import Measurement
 from consult.meetings.models import Meeting
 from consult.opendata import files
-from consult.schemes.models import Fiche, Scheme
+from consult.schemes.models import Fiche, Indicator, Scheme
+from consult.synthesis.models import IdeaCuration, Synthesis, SynthesisVersion
 from consult.workgroups.models import PUBLIC_FICHE_STATUSES, Decision
 
 log = logging.getLogger(__name__)
 PENDING = "opendata_schemes"
-WATCHED = (Contribution, Fiche, Meeting, Decision, Deliberation)
+WATCHED = (
+    Contribution,
+    Fiche,
+    Meeting,
+    Decision,
+    Deliberation,
+    SynthesisVersion,
+    IdeaCuration,
+    Indicator,
+    Measurement,
+)
 
 
 def build_open_data(job_run_id: int, scheme_id: int) -> dict | None:
@@ -45,7 +57,9 @@ def _public_change(obj) -> bool:
         return obj.status in PUBLIC_FICHE_STATUSES or _changed(obj, "status")
     if isinstance(obj, Meeting):
         return obj.status != "draft" or _changed(obj, "status")
-    return isinstance(obj, Decision | Deliberation)
+    if isinstance(obj, SynthesisVersion):
+        return obj.status == "published" or _changed(obj, "status")
+    return isinstance(obj, Decision | Deliberation | IdeaCuration | Indicator | Measurement)
 
 
 def _get(model, ident):
@@ -60,8 +74,14 @@ def _scheme_id(obj) -> int | None:
         meeting = obj.meeting or _get(Meeting, obj.meeting_id)
     elif isinstance(obj, Decision):
         return _scheme_id(obj.contribution or _get(Contribution, obj.contribution_id))
-    elif isinstance(obj, Deliberation):
+    elif isinstance(obj, Deliberation | Indicator):
         return _scheme_id(_get(Fiche, obj.fiche_id))
+    elif isinstance(obj, Measurement):
+        return _scheme_id(_get(Indicator, obj.indicator_id))
+    elif isinstance(obj, SynthesisVersion | IdeaCuration):
+        return _scheme_id(_get(Synthesis, obj.synthesis_id))
+    elif isinstance(obj, Synthesis):
+        return obj.scheme_id
     else:
         return None
     return meeting.scheme_id if meeting is not None else None

@@ -15,9 +15,12 @@ from consult.analysis.personal_data import mask_personal_data
 from consult.contributions.models import AUTHOR_TYPES, KINDS, Contribution
 from consult.deliberations.models import Deliberation
 from consult.extensions import db
+from consult.followup.models import Measurement
 from consult.meetings.models import KINDS as MEETING_KINDS
 from consult.meetings.models import PARTICIPANT_TYPES, Meeting
-from consult.schemes.models import Fiche, Scheme, Territory, Theme
+from consult.schemes.models import Fiche, Indicator, Scheme, Territory, Theme
+from consult.synthesis.current import current_version
+from consult.synthesis.models import Synthesis, SynthesisVersion
 from consult.tagging.models import ContributionTag
 from consult.workgroups.models import (
     DECISION_OUTCOMES,
@@ -84,6 +87,12 @@ DATASETS = (
             _col("thematiques", "string", "Thématiques", "Thématiques, séparées par « ; »."),
             _col("fiches", "string", "Fiches actions", "Numéros des fiches, séparés par « ; »."),
             _col("soutiens", "integer", "Soutiens", "Nombre de « je soutiens »."),
+            _col(
+                "idees",
+                "string",
+                "Idées",
+                "Idées des synthèses publiées qu'elle soutient (voir idees), séparées par « ; ».",
+            ),
         ),
     ),
     Dataset(
@@ -130,6 +139,56 @@ DATASETS = (
             _col("date_decision", "date", "Date", "Jour de la décision."),
         ),
     ),
+    Dataset(
+        "idees",
+        "Idées des synthèses publiées",
+        "Les idées de la dernière version publiée de chaque synthèse, telles que l'équipe "
+        "d'animation les a relues (titres renommés, idées fusionnées ou masquées).",
+        (
+            _col("id", "string", "Identifiant", "Synthèse, version et rang de l'idée : S3-V2-I4."),
+            _col("synthese_id", "integer", "Synthèse", "Numéro de la synthèse."),
+            _col("synthese_titre", "string", "Titre de la synthèse", "Titre de la synthèse."),
+            _col("version", "integer", "Version", "Numéro de la version publiée."),
+            _col("date_publication", "date", "Date de publication", "Jour de publication."),
+            _col("partie", "string", "Partie", "Thématique ou fiche de la partie de l'idée."),
+            _col("idee", "string", "Idée", "L'idée, en une phrase."),
+            _col("mots_cles", "string", "Mots-clés", "Mots-clés de l'idée, séparés par « ; »."),
+            _col("contributions", "integer", "Contributions", "Contributions qui la portent."),
+            _col("part", "number", "Part", "Part des contributions de la synthèse (0 à 1)."),
+            _col("soutiens", "integer", "Soutiens", "« Je soutiens » de ces contributions."),
+        ),
+    ),
+    Dataset(
+        "indicateurs",
+        "Indicateurs des fiches actions",
+        "Les indicateurs des fiches validées ou adoptées, avec valeur initiale et cible.",
+        (
+            _col("id", "integer", "Identifiant", "Numéro de l'indicateur."),
+            _col("fiche_id", "integer", "Fiche", "Voir le fichier fiches."),
+            _col("fiche_numero", "string", "Numéro de fiche", "Numéro de la fiche dans le schéma."),
+            _col("libelle", "string", "Libellé", "Ce que l'indicateur mesure."),
+            _col("type", "string", "Type", "Nombre, taux, montant ou qualitatif."),
+            _col("unite", "string", "Unité", "Unité des valeurs, s'il y en a une."),
+            _col("valeur_initiale", "number", "Valeur initiale", "Valeur de départ."),
+            _col("annee_initiale", "integer", "Année initiale", "Année de la valeur de départ."),
+            _col("cible", "number", "Cible", "Valeur visée."),
+            _col("annee_cible", "integer", "Année cible", "Année où la cible est visée."),
+        ),
+    ),
+    Dataset(
+        "mesures",
+        "Mesures des indicateurs",
+        "Les valeurs relevées chaque année pour les indicateurs publiés, par territoire.",
+        (
+            _col("id", "integer", "Identifiant", "Numéro de la mesure."),
+            _col("indicateur_id", "integer", "Indicateur", "Voir le fichier indicateurs."),
+            _col("annee", "integer", "Année", "Année mesurée."),
+            _col("territoire", "string", "Territoire", "Territoire ; vide : tout le schéma."),
+            _col("valeur", "number", "Valeur", "Valeur chiffrée."),
+            _col("valeur_texte", "string", "Valeur (texte)", "Valeur d'un indicateur qualitatif."),
+            _col("source", "string", "Source", "D'où vient la valeur."),
+        ),
+    ),
 )
 
 
@@ -170,11 +229,16 @@ def rows(scheme: Scheme) -> dict[str, list[dict]]:
     """Every dataset's rows for ``scheme``."""
     meetings = public_meetings(scheme)
     contributions = _published(meetings)
+    ideas, ideas_of = _idea_rows(published_versions(scheme))
+    indicators = _indicator_rows(scheme)
     return {
-        "contributions": _contribution_rows(contributions),
+        "contributions": _contribution_rows(contributions, ideas_of),
         "rencontres": [_meeting_row(meeting) for meeting in meetings],
         "fiches": _fiche_rows(scheme),
         "decisions": _decision_rows(contributions),
+        "idees": ideas,
+        "indicateurs": indicators,
+        "mesures": _measurement_rows([row["id"] for row in indicators]),
     }
 
 
@@ -209,7 +273,9 @@ def _tags(ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
     return found
 
 
-def _contribution_rows(contributions: list[Contribution]) -> list[dict]:
+def _contribution_rows(
+    contributions: list[Contribution], ideas_of: dict[int, list[str]]
+) -> list[dict]:
     profiles = Counter((c.meeting_id, c.author_type) for c in contributions)
     tags = _tags([c.id for c in contributions])
     territories = dict(db.session.execute(sa.select(Territory.id, Territory.name)).all())
@@ -227,6 +293,7 @@ def _contribution_rows(contributions: list[Contribution]) -> list[dict]:
             "thematiques": "; ".join(tags[c.id][0]),
             "fiches": "; ".join(tags[c.id][1]),
             "soutiens": c.support_count,
+            "idees": "; ".join(ideas_of.get(c.id, ())),
         }
         for c in contributions
     ]
@@ -293,6 +360,101 @@ def _decision_rows(contributions: list[Contribution]) -> list[dict]:
         }
         for decision, number, status in db.session.execute(query)
     ]
+
+
+def published_versions(scheme: Scheme) -> list[SynthesisVersion]:
+    """The latest published version of each of the scheme's syntheses."""
+    latest = (
+        sa.select(sa.func.max(SynthesisVersion.id))
+        .join(Synthesis, Synthesis.id == SynthesisVersion.synthesis_id)
+        .where(Synthesis.scheme_id == scheme.id, SynthesisVersion.status == "published")
+        .group_by(SynthesisVersion.synthesis_id)
+    )
+    return db.session.scalars(
+        sa.select(SynthesisVersion)
+        .where(SynthesisVersion.id.in_(latest))
+        .order_by(SynthesisVersion.synthesis_id)
+    ).all()
+
+
+def _idea_rows(versions: list[SynthesisVersion]) -> tuple[list[dict], dict[int, list[str]]]:
+    """One row per idea the published versions show now (curated, less what was retired)."""
+    rows: list[dict] = []
+    ideas_of: dict[int, list[str]] = {}
+    for version in versions:
+        document = current_version(version).document
+        shown = [(s, i) for s in document.sections for i in s.ideas if not i.hidden]
+        for rank, (section, idea) in enumerate(shown, start=1):
+            key = f"S{version.synthesis_id}-V{version.number}-I{rank}"
+            rows.append(_idea_row(key, version, document.contributions, section.title, idea))
+            for contribution_id in idea.ids:
+                ideas_of.setdefault(contribution_id, []).append(key)
+    return rows, ideas_of
+
+
+def _idea_row(key: str, version: SynthesisVersion, total: int, part: str, idea) -> dict:
+    return {
+        "id": key,
+        "synthese_id": version.synthesis_id,
+        "synthese_titre": version.synthesis.title,
+        "version": version.number,
+        "date_publication": _day(version.status_changed_at or version.generated_at),
+        "partie": part,
+        "idee": idea.label,
+        "mots_cles": "; ".join(idea.terms),
+        "contributions": idea.size,
+        "part": round(idea.size / total, 4) if total else "",
+        "soutiens": idea.supports,
+    }
+
+
+def _indicator_rows(scheme: Scheme) -> list[dict]:
+    query = (
+        sa.select(Indicator, Fiche.number)
+        .join(Fiche, Fiche.id == Indicator.fiche_id)
+        .where(Fiche.scheme_id == scheme.id, Fiche.status.in_(PUBLIC_FICHE_STATUSES))
+        .order_by(Fiche.position, Fiche.id, Indicator.position, Indicator.id)
+    )
+    return [
+        {
+            "id": indicator.id,
+            "fiche_id": indicator.fiche_id,
+            "fiche_numero": number,
+            "libelle": indicator.label,
+            "type": indicator.kind,
+            "unite": indicator.unit,
+            "valeur_initiale": _number(indicator.baseline),
+            "annee_initiale": _number(indicator.baseline_year),
+            "cible": _number(indicator.target),
+            "annee_cible": _number(indicator.target_year),
+        }
+        for indicator, number in db.session.execute(query)
+    ]
+
+
+def _measurement_rows(indicator_ids: list[int]) -> list[dict]:
+    territories = dict(db.session.execute(sa.select(Territory.id, Territory.name)).all())
+    query = (
+        sa.select(Measurement)
+        .where(Measurement.indicator_id.in_(indicator_ids))
+        .order_by(Measurement.indicator_id, Measurement.year, Measurement.id)
+    )
+    return [
+        {
+            "id": measurement.id,
+            "indicateur_id": measurement.indicator_id,
+            "annee": measurement.year,
+            "territoire": territories.get(measurement.territory_id, ""),
+            "valeur": _number(measurement.value),
+            "valeur_texte": mask_personal_data(measurement.text_value or ""),
+            "source": measurement.source,
+        }
+        for measurement in db.session.scalars(query)
+    ]
+
+
+def _number(value) -> float | int | str:
+    return "" if value is None else value
 
 
 def _day(moment: datetime | date | None) -> str:

@@ -113,7 +113,8 @@ def browser():
 def page(browser, live_server):
     context = browser.new_context(locale="fr-FR", base_url=live_server.base_url)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    # Generous: the suite runs its SQLite and PostgreSQL halves side by side on a busy machine.
+    page.set_default_timeout(30_000)
     yield page
     context.close()
 

@@ -80,7 +80,7 @@ def _committee(page, fiche_id: int, number: str, target: str, note: str) -> None
 def test_from_synthesis_ideas_to_a_fiche_and_back_to_the_participant(browser, live_server):
     context = browser.new_context(locale="fr-FR", base_url=live_server.base_url)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)
 
     # A member opens the group's synthesis and drafts a fiche from two of its ideas.
     login_as(page, live_server, "membre")

@@ -100,7 +100,7 @@ def test_facilitator_runs_a_meeting_from_creation_to_closing(browser, page, live
         base_url=live_server.base_url,
     )
     mobile = phone.new_page()
-    mobile.set_default_timeout(10_000)
+    mobile.set_default_timeout(30_000)
     mobile.goto("/rejoindre?code=NOPE22")
     assert "Aucune rencontre ouverte" in mobile.inner_text("main")
     check_a11y(mobile)
@@ -117,7 +117,7 @@ def test_facilitator_runs_a_meeting_from_creation_to_closing(browser, page, live
     # Both contributions reach the wall without a reload, as text, never as markup.
     for text in (WALL_BODY, EASY_BODY):
         item = page.locator(".wall-item", has_text=text.split("<")[0])
-        item.wait_for(timeout=4_000)
+        item.wait_for()  # the wall polls: wait for the state, not a clock
     assert page.locator(".wall-item b").count() == 0
     assert page.evaluate("window.wallMarker") == "same page"
     assert "nouvelle contribution" in page.inner_text("#wall-status")

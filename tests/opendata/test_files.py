@@ -9,9 +9,12 @@ import sqlalchemy as sa
 
 from consult.core.db import utcnow
 from consult.deliberations.models import Deliberation
+from consult.followup.models import Measurement
 from consult.moderation import services as moderation
 from consult.opendata import services
-from consult.schemes.models import Fiche
+from consult.schemes.models import Fiche, Indicator
+from consult.synthesis.document import Document
+from consult.synthesis.models import IdeaCuration
 from consult.tagging.models import ContributionTag
 from consult.workgroups.models import Decision
 
@@ -74,6 +77,29 @@ def world(db, make_scheme, make_meeting, make_contribution, make_working_group, 
     }
 
 
+@pytest.fixture
+def followed(db, world, make_meeting, make_synthesis_version):
+    """The world, plus a published synthesis, a shared one, and indicators with measurements."""
+    scheme = world["scheme"]
+    published = make_synthesis_version(meeting=make_meeting(scheme=scheme), status="published")
+    shared = make_synthesis_version(meeting=make_meeting(scheme=scheme), status="shared")
+    fiches = {f.number: f for f in scheme.fiches}
+    counted = Indicator(
+        fiche_id=fiches["A1"].id, label="Places ouvertes", unit="places", baseline=40, target=60
+    )
+    secret = Indicator(fiche_id=fiches["Z9"].id, label="Indicateur d'une fiche en brouillon")
+    db.session.add_all([counted, secret])
+    db.session.flush()
+    db.session.add_all(
+        [
+            Measurement(indicator_id=counted.id, year=2025, value=48.5, source="CAF"),
+            Measurement(indicator_id=secret.id, year=2025, value=7),
+        ]
+    )
+    db.session.commit()
+    return {**world, "published": published, "shared": shared, "indicator": counted}
+
+
 def build(runner, scheme):
     result = runner.invoke(args=["opendata", "build", "--scheme", scheme.slug])
     assert result.exit_code == 0, result.output
@@ -103,6 +129,8 @@ def check_against_schema(rows, schema, header):
             kind = fields[name]["type"]
             if kind == "integer":
                 int(value)
+            elif kind == "number":
+                float(value)
             elif kind == "date":
                 date.fromisoformat(value)
             enum = fields[name].get("constraints", {}).get("enum")
@@ -112,13 +140,18 @@ def check_against_schema(rows, schema, header):
 
 def test_every_file_validates_against_its_own_schema(runner, instance, world):
     output = build(runner, world["scheme"])
-    public_fiches = sum(f.status in ("validee", "adoptee") for f in world["scheme"].fiches)
+    public = [f for f in world["scheme"].fiches if f.status in ("validee", "adoptee")]
+    indicators = sum(len(f.indicators) for f in public)
     assert output == (
-        f"opendata {world['scheme'].slug} contributions 7 rencontres 1 fiches {public_fiches} "
-        "decisions 2"
+        f"opendata {world['scheme'].slug} contributions 7 rencontres 1 fiches {len(public)} "
+        f"decisions 2 idees 0 indicateurs {indicators} mesures 0"
     )
+
+
+def test_every_file_of_a_followed_scheme_validates_against_its_schema(runner, instance, followed):
+    build(runner, followed["scheme"])
     for dataset in services.DATASETS:
-        rows, schema, as_json, header = read(instance, world["scheme"], dataset.name)
+        rows, schema, as_json, header = read(instance, followed["scheme"], dataset.name)
         assert rows, dataset.name
         check_against_schema(rows, schema, header)
         assert len(as_json) == len(rows)
@@ -205,3 +238,72 @@ def test_a_decision_added_through_its_relationship_triggers_one_rebuild(
     db.session.add(Decision(contribution=world["shown"][3], outcome="hors_champ", reason="Non"))
     db.session.commit()
     assert [call.args for call in jobs.calls] == [(world["scheme"].id,)]
+
+
+def test_ideas_of_the_published_version_only_linked_from_their_contributions(
+    runner, instance, followed
+):
+    build(runner, followed["scheme"])
+    ideas, *_ = read(instance, followed["scheme"], "idees")
+    assert {row["synthese_id"] for row in ideas} == {str(followed["published"].synthesis_id)}
+    assert all(row["id"].startswith(f"S{followed['published'].synthesis_id}-V1-") for row in ideas)
+    contributions, *_ = read(instance, followed["scheme"], "contributions")
+    linked = {key for row in contributions for key in row["idees"].split("; ") if key}
+    assert linked == {row["id"] for row in ideas}
+    for idea in ideas:
+        assert 0 < float(idea["part"]) <= 1
+        supporters = [row for row in contributions if idea["id"] in row["idees"].split("; ")]
+        assert len(supporters) == int(idea["contributions"])
+
+
+def test_the_teams_title_is_what_the_ideas_file_says(runner, instance, followed, db):
+    version = followed["shared"]  # curated while shared with the group, then published
+    first = next(i for s in Document.from_dict(version.document).sections for i in s.ideas)
+    db.session.add(
+        IdeaCuration(
+            synthesis_id=version.synthesis_id,
+            action="rename",
+            idea_ids=first.ids,
+            title="Des places de crèche aux horaires des parents",
+            created_at=utcnow(),
+        )
+    )
+    version.status, version.status_changed_at = "published", utcnow()
+    db.session.commit()
+    build(runner, followed["scheme"])
+    ideas, *_ = read(instance, followed["scheme"], "idees")
+    titles = {row["idee"] for row in ideas if row["synthese_id"] == str(version.synthesis_id)}
+    assert "Des places de crèche aux horaires des parents" in titles
+    assert first.label not in titles
+
+
+def test_indicators_and_measurements_of_public_fiches_only(runner, instance, followed):
+    build(runner, followed["scheme"])
+    indicators, *_ = read(instance, followed["scheme"], "indicateurs")
+    by_label = {row["libelle"]: row for row in indicators}
+    assert "Indicateur d'une fiche en brouillon" not in by_label
+    assert {row["fiche_numero"] for row in indicators} & {"Z9"} == set()
+    counted = by_label["Places ouvertes"]
+    assert (counted["fiche_numero"], counted["unite"]) == ("A1", "places")
+    assert (counted["valeur_initiale"], counted["cible"]) == ("40.0", "60.0")
+    measures, *_ = read(instance, followed["scheme"], "mesures")
+    assert [(row["annee"], row["valeur"], row["source"]) for row in measures] == [
+        ("2025", "48.5", "CAF")
+    ]
+
+
+def test_publishing_a_version_and_measuring_rebuild_the_files(
+    app, db, world, jobs, monkeypatch, make_meeting, make_synthesis_version
+):
+    version = make_synthesis_version(meeting=make_meeting(scheme=world["scheme"]))
+    db.session.commit()
+    monkeypatch.setitem(app.config, "OPENDATA_AUTO", True)
+    version.status = "published"
+    db.session.commit()
+    adopted = next(f for f in world["scheme"].fiches if f.number == "A1")
+    indicator = Indicator(fiche_id=adopted.id, label="Familles accueillies")
+    db.session.add(indicator)
+    db.session.commit()
+    db.session.add(Measurement(indicator_id=indicator.id, year=2026, value=3))
+    db.session.commit()
+    assert [call.args for call in jobs.calls] == [(world["scheme"].id,)] * 3
