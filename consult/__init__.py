@@ -74,6 +74,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_domains(app: Flask) -> None:
     import consult.models  # noqa: F401 - every table known to the metadata
     from consult.accounts import views as accounts_views
+    from consult.api import admin as api_admin
     from consult.api import cli as api_cli
     from consult.api import views as api_views
     from consult.contributions import capture as capture_views
@@ -121,6 +122,7 @@ def _register_domains(app: Flask) -> None:
         opendata_views,
         digest_views,
         api_views,
+        api_admin,
     ):
         app.register_blueprint(module.bp)
     accounts_views.init_app(app)

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from consult.accounts.models import Organisation
-from consult.api.models import SCOPES, ApiToken
+from consult.api.models import SCOPES, ApiCall, ApiToken
 from consult.extensions import db
 
 TOKEN_PREFIX = "csk_"  # noqa: S105 - a public marker, not a secret
@@ -84,3 +84,17 @@ def authenticate(header: str | None, scope: str, *, now: datetime) -> ApiToken:
         raise TokenError(f"Ce jeton n'a pas la portée « {scope} ».", 403, token)
     token.last_used_at = now
     return token
+
+
+def tokens() -> list[ApiToken]:
+    """Every token, active ones first, newest first."""
+    return db.session.scalars(
+        sa.select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())
+    ).all()
+
+
+def recent_calls(limit: int = 50) -> list[ApiCall]:
+    """The latest write calls, newest first (the audit trail the administrator reads)."""
+    return db.session.scalars(
+        sa.select(ApiCall).order_by(ApiCall.called_at.desc(), ApiCall.id.desc()).limit(limit)
+    ).all()

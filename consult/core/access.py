@@ -74,6 +74,7 @@ OBJECTS = {
     "section": "la première partie de cette version",
     "idea": "sa première idée",
     "report_id": "un bilan annuel publié (export : docx)",
+    "token_id": "un jeton d'API actif d'une organisation partenaire",
 }
 # The private objects variants are about.
 VARIANTS = {
@@ -718,6 +719,13 @@ RULES: dict[str, Rule] = {
     "api.contributions": Rule("/api/v1/contributions", PUBLIC),
     "api.fiches": Rule("/api/v1/fiches", PUBLIC),
     "api.decisions": Rule("/api/v1/decisions", PUBLIC),
+    "api_admin.tokens": Rule(
+        "/admin/api", ADMIN, note="Jetons des organisations et journal des appels en écriture."
+    ),
+    "api_admin.create_token": Rule(
+        "/admin/api", ADMIN, POST, note="La valeur du jeton n'est affichée qu'une fois."
+    ),
+    "api_admin.revoke_token": Rule("/admin/api/jetons/<int:token_id>/revoquer", ADMIN, POST),
     "api.create_contribution": Rule(
         "/api/v1/meetings/<int:meeting_id>/contributions",
         TOKEN_ONLY,

@@ -49,6 +49,7 @@ ADMIN_PAGES = [
     "/admin/schemas/savoie-2020-2024/niveaux",
     "/admin/territoires",
     "/admin/journal-moderation",
+    "/admin/api",
     "/moderation/",
     "/moderation/1",
     "/moderation/doublons?rencontre=5",

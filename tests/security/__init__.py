@@ -292,6 +292,16 @@ class World:
         return report
 
     @cached_property
+    def api_token(self):
+        from consult.accounts.models import Organisation
+        from consult.api.auth import create_token
+
+        organisation = Organisation(name="Partenaire de la matrice", kind="association")
+        self.db.session.add(organisation)
+        token, _raw = create_token(organisation, ["contributions:write"], now=utcnow())
+        return token
+
+    @cached_property
     def report(self):
         return self._report("published")
 
@@ -370,6 +380,7 @@ class World:
             "section": lambda: 0,
             "idea": lambda: 0,
             "report_id": lambda: self.report.id,
+            "token_id": lambda: self.api_token.id,
         }
         if name not in generic:
             pytest.fail(
