@@ -1,9 +1,11 @@
 """Database conventions: constraint naming, UTC timestamps, scoped getters."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import abort, has_request_context
+from flask import abort, g, has_request_context
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.routing import IntegerConverter
 
@@ -67,6 +69,23 @@ def get_or_404(session, model, ident, **scope):
 
 SQLITE_BUSY_TIMEOUT_MS = 15000  # a writer waits up to 15 s for another to finish
 _BEGIN_OPTION = "consult_sqlite_begin"
+_DEFERRED = "consult_deferred_begin"
+
+
+@contextmanager
+def deferred_transactions() -> Iterator[None]:
+    """Within the block, the request's sessions BEGIN as outside a request (deferred).
+
+    For work that runs after the answer and may take seconds (inline jobs rendering
+    a PDF): with BEGIN IMMEDIATE it would hold SQLite's write lock all along and make
+    every other request wait, then fail; deferred, it only reads until it writes.
+    """
+    previous = g.get(_DEFERRED, False)
+    setattr(g, _DEFERRED, True)
+    try:
+        yield
+    finally:
+        setattr(g, _DEFERRED, previous)
 
 
 def configure_sqlite(engine, sessions=None) -> None:
@@ -97,7 +116,7 @@ def configure_sqlite(engine, sessions=None) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
         mode = connection.get_execution_options().get(_BEGIN_OPTION)
-        if mode and has_request_context():
+        if mode and has_request_context() and not g.get(_DEFERRED, False):
             connection.exec_driver_sql(f"BEGIN {mode}")
         else:
             connection.exec_driver_sql("BEGIN")

@@ -53,7 +53,7 @@ from rq import Queue, Retry
 from rq.job import Job
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from consult.core.db import UTCDateTime, utcnow
+from consult.core.db import UTCDateTime, deferred_transactions, utcnow
 from consult.extensions import db
 
 log = logging.getLogger(__name__)
@@ -136,11 +136,17 @@ class InlineDispatcher:
     def run_pending(self) -> None:
         with self.lock:
             calls, self.pending = self.pending, []
-        for call in calls:
-            retries = current_app.config["JOB_RETRIES"]
-            for _ in range(retries + 1):
-                if execute(call.job_run_id, call.path, *call.args, reraise=False):
-                    break
+        if not calls:
+            return
+        # The answer is built: end the request's transaction (what it did not commit is
+        # dropped, as the teardown would), so the jobs start their own, deferred.
+        db.session.rollback()
+        with deferred_transactions():  # a long job must not hold SQLite's write lock
+            for call in calls:
+                retries = current_app.config["JOB_RETRIES"]
+                for _ in range(retries + 1):
+                    if execute(call.job_run_id, call.path, *call.args, reraise=False):
+                        break
 
 
 class DispatchError(Exception):

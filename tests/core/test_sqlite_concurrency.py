@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import sessionmaker
 
-from consult.core.db import configure_sqlite
+from consult.core.db import configure_sqlite, deferred_transactions
 from consult.extensions import db
 
 
@@ -75,3 +75,41 @@ def test_the_application_sessions_take_the_write_lock_first(app):
         pytest.skip("SQLite only")
     options = db.session.session_factory.kw["execution_options"]
     assert options["consult_sqlite_begin"] == "IMMEDIATE"
+
+
+def test_a_long_inline_job_leaves_the_write_lock_to_other_requests(tmp_path):
+    """A job run after the answer (a PDF rendering) reads for seconds without the write lock.
+
+    With BEGIN IMMEDIATE it held the lock while rendering: every other request waited
+    the busy timeout, then answered 500 "database is locked".
+    """
+    engine, sessions = _engine(tmp_path / "demo.db")
+    web = Flask(__name__)
+    reading, other_done = threading.Event(), threading.Event()
+    errors = []
+
+    def job():
+        request = web.test_request_context(method="POST")
+        with request, deferred_transactions(), sessions.begin() as session:
+            session.execute(sa.text("SELECT count(*) FROM note")).scalar()
+            reading.set()
+            other_done.wait(30)  # "rendering": another request writes meanwhile
+
+    def other_request():
+        reading.wait(30)
+        try:
+            with web.test_request_context(method="POST"), sessions.begin() as session:
+                session.execute(sa.text("PRAGMA busy_timeout=200"))
+                session.execute(sa.text("INSERT INTO note (body) VALUES ('pendant le rendu')"))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(repr(exc))
+        finally:
+            other_done.set()
+
+    threads = [threading.Thread(target=job), threading.Thread(target=other_request)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    engine.dispose()
