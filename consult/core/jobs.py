@@ -122,6 +122,9 @@ class JobCall:
     token: str | None = None
 
 
+INLINE_ROUNDS = 5  # jobs queued by jobs, run in the same request (bounded: never a loop)
+
+
 @dataclass
 class InlineDispatcher:
     """Without Redis: run calls in this process, right after the request's commit."""
@@ -134,19 +137,25 @@ class InlineDispatcher:
             self.pending.append(call)
 
     def run_pending(self) -> None:
-        with self.lock:
-            calls, self.pending = self.pending, []
-        if not calls:
-            return
-        # The answer is built: end the request's transaction (what it did not commit is
-        # dropped, as the teardown would), so the jobs start their own, deferred.
-        db.session.rollback()
-        with deferred_transactions():  # a long job must not hold SQLite's write lock
-            for call in calls:
-                retries = current_app.config["JOB_RETRIES"]
-                for _ in range(retries + 1):
-                    if execute(call.job_run_id, call.path, *call.args, reraise=False):
-                        break
+        """Run what is waiting, then what those jobs queued (a version, then its PDF):
+        without a worker, a document is ready when the request that asked for it ends."""
+        for _ in range(INLINE_ROUNDS):
+            with self.lock:
+                calls, self.pending = self.pending, []
+            if not calls:
+                return
+            # The answer is built: end the request's transaction (what it did not commit is
+            # dropped, as the teardown would), so the jobs start their own, deferred.
+            db.session.rollback()
+            with deferred_transactions():  # a long job must not hold SQLite's write lock
+                for call in calls:
+                    self._run(call)
+
+    @staticmethod
+    def _run(call: JobCall) -> None:
+        for _ in range(current_app.config["JOB_RETRIES"] + 1):
+            if execute(call.job_run_id, call.path, *call.args, reraise=False):
+                return
 
 
 class DispatchError(Exception):

@@ -1,7 +1,7 @@
 """Tiny jobs the test-suite and ``flask jobs ping`` use to prove the job wiring works."""
 
 from consult.core.db import utcnow
-from consult.core.jobs import JobRun
+from consult.core.jobs import JobRun, enqueue_after_commit
 from consult.extensions import db
 
 
@@ -18,3 +18,9 @@ def flaky(job_run_id: int, failures: int) -> None:
     if attempt <= failures:
         raise RuntimeError(f"échec simulé n° {attempt}")
     ping(job_run_id, "réussi après nouvel essai")
+
+
+def relay(job_run_id: int, note: str) -> None:
+    """Queue a :func:`ping` of ``note``: a job that asks for another (a version, its PDF)."""
+    enqueue_after_commit(ping, note)
+    db.session.commit()

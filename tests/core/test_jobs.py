@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from consult.core import jobs as core_jobs
 from consult.core.jobs import JobRun, enqueue_after_commit
-from consult.core.sample_jobs import flaky, ping
+from consult.core.sample_jobs import flaky, ping, relay
 
 
 def _enqueue_ping(db, note="bonjour"):
@@ -61,6 +61,23 @@ def test_inline_dispatcher_retries_until_success(app, db):
     assert run.status == "done"
     assert run.attempts == 3
     assert "réussi" in run.message
+
+
+def test_inline_jobs_queued_by_jobs_run_before_the_request_ends(app, db, monkeypatch):
+    """Without a worker, a version's PDF (queued by the generation job) is ready at once."""
+    dispatcher = core_jobs.InlineDispatcher()
+    monkeypatch.setitem(app.extensions, "consult_jobs", dispatcher)
+    first = enqueue_after_commit(relay, "le PDF")
+    db.session.commit()
+    dispatcher.run_pending()
+    runs = db.session.scalars(sa.select(JobRun).order_by(JobRun.id)).all()
+    assert [(run.path.rsplit(".", 1)[1], run.status) for run in runs] == [
+        ("relay", "done"),
+        ("ping", "done"),
+    ]
+    assert runs[0].id == first.id
+    assert runs[1].message.startswith("le PDF")
+    assert dispatcher.pending == []
 
 
 def test_status_label_is_french():
