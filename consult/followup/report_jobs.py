@@ -101,7 +101,7 @@ def generate_annual_report(job_run_id: int, report_id: int) -> int | None:
     document = build_report(report.scheme, report.year, now=utcnow(), progress=tell)
     report.document = document.to_dict()
     report.generated_at = document.generated_at
-    request_documents(report)
+    request_documents(report, generated=True)
     db.session.commit()
     report_progress(job_run_id, 100, f"Bilan {report.year} prêt")
     log.info("job %s: annual report %s (%s)", job_run_id, report_id, report.year)
@@ -121,11 +121,11 @@ def report_key(report: AnnualReport) -> str:
     return files.make_key(report.id, generated, report.status)
 
 
-def request_documents(report: AnnualReport) -> None:
+def request_documents(report: AnnualReport, *, generated: bool = False) -> None:
     """Queue the report's PDF and Word files (after commit), when it has a document."""
-    if report.document is None or not files.renders_ahead():
+    if report.document is None:
         return
-    for kind in DOCUMENT_KINDS:
+    for kind in files.kinds_ahead(DOCUMENT_KINDS, generated=generated):
         files.request_render(render_report_document, report_family(report), kind, report.id)
 
 

@@ -155,26 +155,17 @@ def change_status(report_id: int):
 
 @bp.get("/<int:report_id>.<any(pdf, docx):kind>")
 def export(report_id: int, kind: str):
-    """The stored file of the report, or « en cours de préparation » (never rendered here)."""
+    """The stored file of the report, or « en cours de préparation » while a worker renders it."""
     report = _report_or_404(report_id)
     if report.document is None:
         return render_template("reports/not_ready.html", report=report), 409
-    family = report_jobs.report_family(report)
-    stored = files.stored_file(family, report_jobs.report_key(report), kind)
-    if stored is not None:
-        return files.send_stored(
-            stored,
-            extension=kind,
-            download_name=f"bilan-{report.year}-{report.id}.{kind}",
-            public=report.status == "published",
-        )
-    # Filling a missing file is idempotent (one job per file at a time, keyed by the
-    # database): the only write a GET makes here, so that no request renders one.
-    run = files.request_render(report_jobs.render_report_document, family, kind, report.id)
-    db.session.commit()
-    return files.preparing_page(
+    download = files.Download(
+        family=report_jobs.report_family(report),
+        key=report_jobs.report_key(report),
+        extension=kind,
+        name=f"bilan-{report.year}-{report.id}.{kind}",
+        public=report.status == "published",
         title=f"Bilan {report.year}",
-        kind=kind,
-        run=run,
         back_url=url_for(".show", report_id=report.id),
     )
+    return files.serve_or_prepare(download, report_jobs.render_report_document, report.id)

@@ -175,6 +175,15 @@ def renders_ahead() -> bool:
     return not isinstance(dispatcher_for(current_app), InlineDispatcher)
 
 
+def kinds_ahead(kinds: tuple[str, ...], *, generated: bool) -> tuple[str, ...]:
+    """The files to render before anyone asks: all of them with a worker; without one,
+    only the PDF of a version just generated (its request waits for it, so that the
+    download right after is immediate), the others when first asked for."""
+    if renders_ahead():
+        return kinds
+    return ("pdf",) if generated and "pdf" in kinds else ()
+
+
 def request_render(func, family: str, extension: str, *args) -> JobRun:
     """Queue ``func(job_run_id, *args, extension)`` to render it, unless under way.
 
@@ -205,3 +214,41 @@ def preparing_page(*, title: str, kind: str, run: JobRun, back_url: str):
         back_url=back_url,
     )
     return body, 202, {"Retry-After": "3", "Cache-Control": "no-store"}
+
+
+@dataclass(frozen=True)
+class Download:
+    """A stored document as its page offers it: where it is kept, how it is named."""
+
+    family: str
+    key: str  # from the database only (never from the request)
+    extension: str
+    name: str  # the file name the reader's browser saves
+    public: bool  # published: proxies may keep it a minute
+    title: str  # for the « en cours de préparation » page
+    back_url: str
+
+
+def serve_or_prepare(download: Download, render_job, *args):
+    """The stored file; else its rendering is queued (idempotent) and « en cours » shown.
+
+    Without a worker (the zero-setup mode) the rendering runs inside this request, as
+    inline jobs always do, and the reader gets the file rather than a page to reload.
+    """
+    stored = stored_file(download.family, download.key, download.extension)
+    if stored is None:
+        run = request_render(render_job, download.family, download.extension, *args)
+        db.session.commit()
+        if not renders_ahead():
+            dispatcher_for(current_app).run_pending()
+            stored = stored_file(download.family, download.key, download.extension)
+    if stored is not None:
+        return send_stored(
+            stored,
+            extension=download.extension,
+            download_name=download.name,
+            public=download.public,
+        )
+    return preparing_page(
+        title=download.title, kind=download.extension, run=run, back_url=download.back_url
+    )

@@ -62,7 +62,7 @@ def generate_synthesis(job_run_id: int, synthesis_id: int) -> int | None:
         group_by=grouping,
     )
     version = services.add_version(synthesis, document.to_dict(), len(items), now=utcnow())
-    request_documents(version)
+    request_documents(version, generated=True)
     db.session.commit()
     report_progress(job_run_id, 100, f"Version {version.number} prête")
     log.info("job %s: synthesis %s version %s", job_run_id, synthesis_id, version.number)
@@ -76,11 +76,9 @@ def version_family(version: SynthesisVersion) -> str:
     return f"{FAMILY_PREFIX}{version.id}"
 
 
-def request_documents(version: SynthesisVersion) -> None:
+def request_documents(version: SynthesisVersion, *, generated: bool = False) -> None:
     """Queue the version's PDF and Word files (after commit), unless already under way."""
-    if not files.renders_ahead():
-        return
-    for kind in DOCUMENT_KINDS:
+    for kind in files.kinds_ahead(DOCUMENT_KINDS, generated=generated):
         files.request_render(render_version_document, version_family(version), kind, version.id)
 
 

@@ -365,25 +365,16 @@ def export(synthesis_id: int, number: int, kind: str):
     current = _version_or_404(synthesis, number)
     if kind == "json":  # quick to write: made on each request from the current document
         return _export_json(synthesis, current, number)
-    family = jobs.version_family(current)
-    stored = files.stored_file(family, current_version(current).fingerprint, kind)
-    if stored is not None:
-        return files.send_stored(
-            stored,
-            extension=kind,
-            download_name=_filename(synthesis, number, kind),
-            public=current.status == "published",
-        )
-    # Filling a missing file is idempotent (one job per file at a time, keyed by the
-    # database): the only write a GET makes here, so that no request renders one.
-    run = files.request_render(jobs.render_version_document, family, kind, current.id)
-    db.session.commit()
-    return files.preparing_page(
+    download = files.Download(
+        family=jobs.version_family(current),
+        key=current_version(current).fingerprint,
+        extension=kind,
+        name=_filename(synthesis, number, kind),
+        public=current.status == "published",
         title=f"{synthesis.title} — version {number}",
-        kind=kind,
-        run=run,
         back_url=url_for(".version", synthesis_id=synthesis.id, number=number),
     )
+    return files.serve_or_prepare(download, jobs.render_version_document, current.id)
 
 
 @bp.get("/syntheses/<int:synthesis_id>/v<int:number>/contributions.<any(csv, xlsx):kind>")

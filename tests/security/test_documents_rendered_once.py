@@ -71,3 +71,31 @@ def test_synthesis_pdf_is_rendered_once_whatever_the_host(client, jobs, publishe
     etag = client.get(url).headers["ETag"]
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
     assert renders == ["synthese"]
+
+
+@pytest.fixture
+def no_worker(app, monkeypatch):
+    """The zero-setup mode: no Redis, jobs run inline in the web process."""
+    from consult.core import jobs as core_jobs
+
+    monkeypatch.setitem(app.extensions, "consult_jobs", core_jobs.InlineDispatcher())
+
+
+def test_without_a_worker_the_first_download_gets_the_file(client, published, renders, no_worker):  # noqa: F811
+    url = f"{published['url']}.pdf"
+    first = client.get(url)
+    assert (first.status_code, first.data) == (200, b"%PDF-1.7 synthese")  # not « en cours »
+    assert client.get(url).data == b"%PDF-1.7 synthese"
+    assert renders == ["synthese"]  # rendered once, then served from the stored file
+
+
+def test_without_a_worker_generating_a_bilan_renders_its_pdf_only(
+    client, db, make_scheme, make_user, login, renders, no_worker
+):
+    scheme = make_scheme()
+    login(make_user(role="admin"))
+    client.post("/bilans/nouveau", data={"scheme_id": scheme.id, "year": 2025})
+    report = db.session.scalars(sa.select(AnnualReport)).one()
+    assert renders == ["bilan"]  # ready for the download right after; the Word file waits
+    assert client.get(f"/bilans/{report.id}.pdf").data == b"%PDF-1.7 bilan"
+    assert renders == ["bilan"]
