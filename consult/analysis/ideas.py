@@ -37,7 +37,8 @@ from sklearn.preprocessing import normalize
 from consult.analysis.statements import NEGATED, Statements, Vocabulary, split_statements
 from consult.analysis.text import STOP_WORDS, strip_accents, terms
 
-MIN_SHARE = 0.03  # an idea gathers at least this share of the answers (and 2)…
+MIN_SHARE = 0.03  # an idea gathers at least this share of the answers…
+MIN_ANSWERS = 2.0  # …and at least this many…
 ROOT_SHARE = 0.5  # …or, when fewer, this times the square root of the number of answers
 MAX_SEED_SHARE = 0.5  # a term in more of the statements is too general to seed an idea…
 SEED_IDF = 0.0  # how much a rarer term is preferred as a seed
@@ -113,7 +114,7 @@ def find_ideas(
     space = _space(texts, text_weights, question, vocabulary or Vocabulary())
     rows = np.flatnonzero(space.vectors.getnnz(axis=1) > 0)
     total = text_weights.sum()
-    min_size = max(2.0, min(MIN_SHARE * total, ROOT_SHARE * math.sqrt(total)))
+    min_size = max(MIN_ANSWERS, min(MIN_SHARE * total, ROOT_SHARE * math.sqrt(total)))
     groups = _cluster(space, rows, min_size, exclude=())
     large = max(SUB_MIN, SUB_OF_ALL * total)
     ideas = [_idea(space, group, large) for group in groups]

@@ -36,6 +36,7 @@ import simplemma
 import snowballstemmer
 from scipy import sparse
 from scipy.stats import chi2, chi2_contingency, false_discovery_control, fisher_exact
+from sklearn import config_context
 from sklearn.preprocessing import normalize
 
 from consult.analysis.ideas import FoundIdea, find_ideas
@@ -184,6 +185,13 @@ def build_document(
 
     ``group_by`` is "theme", "fiche" or "all" (one section for everything).
     """
+    # scikit-learn checks the arguments of each call (a few ms each, hundreds of calls):
+    # the calls below are the library's own, with arguments it built itself
+    with config_context(skip_parameter_validation=True):
+        return _build(items, title, template, scope, participants, now, group_by, question)
+
+
+def _build(items, title, template, scope, participants, now, group_by, question) -> Document:
     corpus = _Corpus(items)
     sections = _sections(corpus, group_by, question)
     return Document(
