@@ -36,6 +36,7 @@ from sklearn.preprocessing import normalize
 
 from consult.analysis.statements import NEGATED, Statements, Vocabulary, split_statements
 from consult.analysis.text import STOP_WORDS, strip_accents, terms
+from consult.analysis.vectors import tfidf
 
 MIN_SHARE = 0.03  # an idea gathers at least this share of the answers…
 MIN_ANSWERS = 2.0  # …and at least this many…
@@ -131,7 +132,6 @@ def _space(texts: list[str], text_weights: np.ndarray, question: str, vocabulary
     names = statements.vocabulary.names
     asked = set(terms(question))
     weak = _weak_terms()
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
     # Said by two people at least: one text sent by a whole campaign counts its senders.
     row_weights = np.repeat(text_weights[statements.source], np.diff(counts.indptr))
     said = np.bincount(counts.indices, weights=row_weights, minlength=counts.shape[1])
@@ -141,10 +141,7 @@ def _space(texts: list[str], text_weights: np.ndarray, question: str, vocabulary
     )
     counts = counts @ sparse.diags(usable.astype(np.float32))
     counts.eliminate_zeros()
-    n = max(counts.shape[0], 1)
-    idf = np.log((1 + n) / (1 + df)).astype(np.float32) + 1
-    counts.data = (1 + np.log(counts.data)) * idf[counts.indices]
-    vectors = normalize(counts.tocsr(), copy=False)
+    vectors = tfidf(counts.tocsr())
     return _Space(texts, statements, vectors, text_weights[statements.source], text_weights)
 
 
