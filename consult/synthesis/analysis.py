@@ -23,8 +23,8 @@ The text analytics are the library's (:mod:`consult.analysis`): vectors
 (:mod:`~consult.analysis.phrases`) and tests (:mod:`~consult.analysis.statistics`); this
 module builds the document from them.
 
-Speed: the corpus is vectorised once for the differences (TF-IDF over the terms and
-bigrams of :func:`consult.analysis.text.terms`, each distinct whitespace-separated chunk of
+Speed: the corpus is counted once for the differences (which texts use each term and
+bigram of :func:`consult.analysis.text.terms`, each distinct whitespace-separated chunk of
 text analysed once); each section's ideas are found on its distinct texts.
 """
 
@@ -46,7 +46,7 @@ from consult.analysis.similarity import is_empty_answer
 from consult.analysis.statements import Vocabulary
 from consult.analysis.statistics import FALSE_DISCOVERY
 from consult.analysis.text import strip_accents
-from consult.analysis.vectors import Terms, count_matrix, keep_columns, tfidf
+from consult.analysis.vectors import Terms, count_matrix, keep_columns
 from consult.synthesis.document import (
     MIN_CELL,
     Breakdown,
@@ -231,12 +231,10 @@ class _Corpus:
         if not keep.all():
             counts, first, second = keep_columns(counts, keep), first[keep], second[keep]
         self.first, self.second = first, second
-        self.matrix = tfidf(counts)
-        data = np.ones(len(self.matrix.data), np.float32)
-        self.presence = sparse.csr_matrix(
-            (data, self.matrix.indices, self.matrix.indptr), shape=self.matrix.shape
-        )
-        self.has_terms = np.diff(self.matrix.indptr) > 0
+        # the differences only ask who uses a term: presence, no TF-IDF weights
+        data = np.ones(len(counts.data), np.float32)
+        self.presence = sparse.csr_matrix((data, counts.indices, counts.indptr), counts.shape)
+        self.has_terms = np.diff(counts.indptr) > 0
 
     def id_list(self, rows) -> list[int]:
         return [self.ids[r] for r in np.sort(np.asarray(rows, dtype=np.int64)).tolist()]
