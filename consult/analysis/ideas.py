@@ -25,17 +25,14 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
 
 import numpy as np
-import simplemma
-import snowballstemmer
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from sklearn.preprocessing import normalize
 
 from consult.analysis.statements import NEGATED, Statements, Vocabulary, split_statements
-from consult.analysis.text import STOP_WORDS, strip_accents, terms
+from consult.analysis.text import stop_word_terms, terms
 from consult.analysis.vectors import tfidf
 
 MIN_SHARE = 0.03  # an idea gathers at least this share of the answers…
@@ -61,7 +58,6 @@ BLOCK = 20_000  # statements compared to the centres at a time
 _EDGES = ".,;:!?()[]{}«»\"'’…*"
 _SENTENCE = re.compile(r"(?<=[.!?;…])\s+")
 _CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=\()")
-_STEMMER = snowballstemmer.stemmer("french")
 
 
 @dataclass
@@ -94,14 +90,6 @@ class _Space:
     text_weights: np.ndarray
 
 
-@cache
-def _weak_terms() -> frozenset[str]:
-    """Terms of the lemmas of stop words ("etre", "devoir"…): they make no idea."""
-    return frozenset(
-        _STEMMER.stemWord(strip_accents(simplemma.lemmatize(w, lang="fr"))) for w in STOP_WORDS
-    )
-
-
 def find_ideas(
     texts: list[str], weights=None, question: str = "", vocabulary: Vocabulary | None = None
 ) -> IdeaMap:
@@ -131,7 +119,7 @@ def _space(texts: list[str], text_weights: np.ndarray, question: str, vocabulary
     counts = statements.counts.tocsr()
     names = statements.vocabulary.names
     asked = set(terms(question))
-    weak = _weak_terms()
+    weak = stop_word_terms()
     # Said by two people at least: one text sent by a whole campaign counts its senders.
     row_weights = np.repeat(text_weights[statements.source], np.diff(counts.indptr))
     said = np.bincount(counts.indices, weights=row_weights, minlength=counts.shape[1])

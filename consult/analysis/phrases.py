@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 import simplemma
 import snowballstemmer
 
-from consult.analysis.text import ACRONYMS, STOP_WORDS, strip_accents
+from consult.analysis.text import ACRONYMS, stop_word_terms, strip_accents
 
 PHRASE_ROWS = 60  # texts read to find how people wrote a term
 _PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
@@ -56,13 +56,6 @@ class Phrases:
 
 
 @cache
-def _stop_terms() -> frozenset[str]:
-    """The terms of stop words' lemmas ("etre", "avoir", "pouvoir"…), with the same
-    lemmatiser and stemmer as :mod:`consult.analysis.text`."""
-    return frozenset(_stem(simplemma.lemmatize(word, lang="fr")) for word in STOP_WORDS)
-
-
-@cache
 def _stem(word: str) -> str:
     return _STEMMER.stemWord(strip_accents(word.lower()))
 
@@ -75,7 +68,7 @@ def is_weak(word: str) -> bool:
     is a noun as often as not ("le pouvoir d'achat") and is kept.
     """
     lemma = simplemma.lemmatize(word, lang="fr")
-    if _stem(lemma) not in _stop_terms():
+    if _stem(lemma) not in stop_word_terms():
         return False
     return lemma.lower() != word.lower() or not simplemma.is_known(word, lang="fr")  # "étre"
 

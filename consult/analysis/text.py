@@ -38,6 +38,16 @@ def _lemma(word: str) -> str:
     return _STEMMER.stemWord(strip_accents(simplemma.lemmatize(word, lang="fr")))
 
 
+@lru_cache(maxsize=1)
+def stop_word_terms() -> frozenset[str]:
+    """The terms of stop words' lemmas ("etre", "avoir", "pouvoir"…): another form of a
+    stop word ("suis", "doit") gives one of them and says nothing of an idea."""
+    return frozenset(
+        _STEMMER.stemWord(strip_accents(simplemma.lemmatize(word, lang="fr").lower()))
+        for word in STOP_WORDS
+    )
+
+
 def load_lemmas() -> None:
     """Load the French lemma dictionary now (about half a second, once per process):
     a worker does it before forking the work horse of a job, which then inherits it."""
