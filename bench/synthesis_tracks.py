@@ -57,9 +57,10 @@ def _line(label: str, rows_by_question, results) -> str:
     cells = " ".join(
         f"{q}:{r[1]:.2f}/{r[2]:.2f}" for q, r in zip(sorted(rows_by_question), results, strict=True)
     )
+    support = f"{mean[2]:.2f}" if mean[2] else "-"  # not measured: same ideas, or none
     return (
         f"{label:34s} ami {mean[0]:.3f} baseline {mean[1]:.3f} ratio {mean[0] / mean[1]:.2f} "
-        f"title_support {mean[2]:.2f} leftover {mean[3]:.2f} ideas {mean[4]:.1f} | {cells}"
+        f"title_support {support} leftover {mean[3]:.2f} ideas {mean[4]:.1f} | {cells}"
     )
 
 
