@@ -8,16 +8,21 @@ contribution's theme; author types, territories, kinds… are drawn at random wi
 seed), then for each size measures, each in a fresh process (so that the peak resident
 memory, ``ru_maxrss``, is that size's own):
 
-- ``build_document`` (``time_s``, ``peak_mb``: the whole process, contributions included);
+- ``build_document`` (``time_s``, ``peak_mb``: the whole process, contributions included;
+  ``cpu_s``: its processor time). The French lemma dictionary is loaded first, outside the
+  measured time (``load_s``), as the worker does before forking a job's work horse;
 - the baseline, the plain pipeline on one thread (issue 17):
   ``TfidfVectorizer(sublinear_tf=True, min_df=2, max_df=0.5)`` + ``MiniBatchKMeans(50)``
-  over the same texts (``baseline_s``);
+  over the same texts (``baseline_s``, ``baseline_cpu_s``); ``ratio`` and ``cpu_ratio``
+  compare the two (processor time varies less than elapsed time on a shared machine);
 - ``isolated``: the share of contributions in no idea (``Section.isolated``).
 
 ``--full`` adds 1.93 million contributions: the sample repeated with light variations
-(two words swapped, a few words added at the end). Prints one line per size::
+(two words swapped, a few words added at the end). ``--repeat N`` runs each size N times,
+synthesis and baseline interleaved, and prints medians. One line per size::
 
-    synthesis n=3000 time_s=… peak_mb=… baseline_s=… ratio=… k=… isolated=… items_mb=… …
+    synthesis n=3000 time_s=… peak_mb=… baseline_s=… ratio=… cpu_s=… baseline_cpu_s=…
+    cpu_ratio=… load_s=… k=… isolated=… items_mb=… baseline_peak_mb=…
 """
 
 import argparse
@@ -26,6 +31,7 @@ import gzip
 import json
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -126,11 +132,15 @@ def _peak_mb() -> float:
 
 
 def run_synthesis(path: str, size: int) -> dict:
+    from consult.analysis.text import load_lemmas
     from consult.synthesis.analysis import build_document
 
     items = make_items(read_rows(path, size))
     items_mb = _peak_mb()
-    started = time.perf_counter()
+    loading = time.perf_counter()
+    load_lemmas()  # as the worker does before forking a job's work horse
+    loaded = time.perf_counter() - loading
+    started, cpu = time.perf_counter(), time.process_time()
     document = build_document(
         items,
         title="Grand Débat",
@@ -139,11 +149,13 @@ def run_synthesis(path: str, size: int) -> dict:
         participants=None,
         now=datetime(2026, 1, 1),
     )
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     ideas = sum(len(s.ideas) for s in document.sections)
     isolated = sum(len(s.isolated) for s in document.sections) / max(len(items), 1)
     return {
         "time": elapsed,
+        "cpu": cpu,
+        "load": loaded,
         "peak_mb": _peak_mb(),
         "items_mb": items_mb,
         "k": ideas,
@@ -157,12 +169,16 @@ def run_baseline(path: str, size: int) -> dict:
     from threadpoolctl import threadpool_limits
 
     texts = [text for _, text in read_rows(path, size)]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with threadpool_limits(limits=1):
         vectorizer = TfidfVectorizer(sublinear_tf=True, min_df=2, max_df=0.5)
         matrix = vectorizer.fit_transform(texts)
         MiniBatchKMeans(n_clusters=50, random_state=0).fit(matrix)
-    return {"time": time.perf_counter() - started, "peak_mb": _peak_mb()}
+    return {
+        "time": time.perf_counter() - started,
+        "cpu": time.process_time() - cpu,
+        "peak_mb": _peak_mb(),
+    }
 
 
 def _child(args: list[str]) -> dict:
@@ -180,6 +196,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
     parser.add_argument("--full", action="store_true", help=f"add {FULL:,} contributions")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per size (medians)")
     parser.add_argument("--child", choices=("synthesis", "baseline"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "synthesis":
@@ -189,16 +206,33 @@ def main() -> None:
         print(json.dumps(run_baseline(args.path, args.sizes[0])))
         return
     for size in [*args.sizes, *([FULL] if args.full else [])]:
-        ours = _child([args.path, "--child", "synthesis", "--sizes", str(size)])
-        line = f"synthesis n={size} time_s={ours['time']:.2f} peak_mb={ours['peak_mb']:.0f}"
+        print(_measure(args, size), flush=True)
+
+
+def _median(runs: list[dict], key: str) -> float:
+    return statistics.median(run[key] for run in runs)
+
+
+def _measure(args, size: int) -> str:
+    """One line for ``size``: medians of ``--repeat`` runs, synthesis and baseline
+    interleaved (a shared machine's load changes from one minute to the next)."""
+    ours, base = [], []
+    for _ in range(args.repeat):
+        ours.append(_child([args.path, "--child", "synthesis", "--sizes", str(size)]))
         if not args.no_baseline:
-            base = _child([args.path, "--child", "baseline", "--sizes", str(size)])
-            line += f" baseline_s={base['time']:.2f} ratio={ours['time'] / base['time']:.2f}"
-        line += f" k={ours['k']} isolated={ours['isolated']:.2f}"
-        line += f" items_mb={ours['items_mb']:.0f}"
-        if not args.no_baseline:
-            line += f" baseline_peak_mb={base['peak_mb']:.0f}"
-        print(line, flush=True)
+            base.append(_child([args.path, "--child", "baseline", "--sizes", str(size)]))
+    time_s, cpu_s = _median(ours, "time"), _median(ours, "cpu")
+    line = f"synthesis n={size} time_s={time_s:.2f} peak_mb={_median(ours, 'peak_mb'):.0f}"
+    if base:
+        base_s, base_cpu = _median(base, "time"), _median(base, "cpu")
+        line += f" baseline_s={base_s:.2f} ratio={time_s / base_s:.2f}"
+        line += f" cpu_s={cpu_s:.2f} baseline_cpu_s={base_cpu:.2f} cpu_ratio={cpu_s / base_cpu:.2f}"
+    line += f" load_s={_median(ours, 'load'):.2f}"
+    line += f" k={ours[0]['k']} isolated={ours[0]['isolated']:.2f}"
+    line += f" items_mb={ours[0]['items_mb']:.0f}"
+    if base:
+        line += f" baseline_peak_mb={_median(base, 'peak_mb'):.0f}"
+    return line
 
 
 if __name__ == "__main__":

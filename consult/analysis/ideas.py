@@ -25,19 +25,18 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
 
 import numpy as np
-import simplemma
-import snowballstemmer
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from sklearn.preprocessing import normalize
 
 from consult.analysis.statements import NEGATED, Statements, Vocabulary, split_statements
-from consult.analysis.text import STOP_WORDS, strip_accents, terms
+from consult.analysis.text import stop_word_terms, terms
+from consult.analysis.vectors import tfidf
 
-MIN_SHARE = 0.03  # an idea gathers at least this share of the answers (and 2)…
+MIN_SHARE = 0.03  # an idea gathers at least this share of the answers…
+MIN_ANSWERS = 2.0  # …and at least this many…
 ROOT_SHARE = 0.5  # …or, when fewer, this times the square root of the number of answers
 MAX_SEED_SHARE = 0.5  # a term in more of the statements is too general to seed an idea…
 SEED_IDF = 0.0  # how much a rarer term is preferred as a seed
@@ -59,7 +58,6 @@ BLOCK = 20_000  # statements compared to the centres at a time
 _EDGES = ".,;:!?()[]{}«»\"'’…*"
 _SENTENCE = re.compile(r"(?<=[.!?;…])\s+")
 _CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=\()")
-_STEMMER = snowballstemmer.stemmer("french")
 
 
 @dataclass
@@ -92,14 +90,6 @@ class _Space:
     text_weights: np.ndarray
 
 
-@cache
-def _weak_terms() -> frozenset[str]:
-    """Terms of the lemmas of stop words ("etre", "devoir"…): they make no idea."""
-    return frozenset(
-        _STEMMER.stemWord(strip_accents(simplemma.lemmatize(w, lang="fr"))) for w in STOP_WORDS
-    )
-
-
 def find_ideas(
     texts: list[str], weights=None, question: str = "", vocabulary: Vocabulary | None = None
 ) -> IdeaMap:
@@ -113,7 +103,7 @@ def find_ideas(
     space = _space(texts, text_weights, question, vocabulary or Vocabulary())
     rows = np.flatnonzero(space.vectors.getnnz(axis=1) > 0)
     total = text_weights.sum()
-    min_size = max(2.0, min(MIN_SHARE * total, ROOT_SHARE * math.sqrt(total)))
+    min_size = max(MIN_ANSWERS, min(MIN_SHARE * total, ROOT_SHARE * math.sqrt(total)))
     groups = _cluster(space, rows, min_size, exclude=())
     large = max(SUB_MIN, SUB_OF_ALL * total)
     ideas = [_idea(space, group, large) for group in groups]
@@ -129,8 +119,7 @@ def _space(texts: list[str], text_weights: np.ndarray, question: str, vocabulary
     counts = statements.counts.tocsr()
     names = statements.vocabulary.names
     asked = set(terms(question))
-    weak = _weak_terms()
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    weak = stop_word_terms()
     # Said by two people at least: one text sent by a whole campaign counts its senders.
     row_weights = np.repeat(text_weights[statements.source], np.diff(counts.indptr))
     said = np.bincount(counts.indices, weights=row_weights, minlength=counts.shape[1])
@@ -140,10 +129,7 @@ def _space(texts: list[str], text_weights: np.ndarray, question: str, vocabulary
     )
     counts = counts @ sparse.diags(usable.astype(np.float32))
     counts.eliminate_zeros()
-    n = max(counts.shape[0], 1)
-    idf = np.log((1 + n) / (1 + df)).astype(np.float32) + 1
-    counts.data = (1 + np.log(counts.data)) * idf[counts.indices]
-    vectors = normalize(counts.tocsr(), copy=False)
+    vectors = tfidf(counts.tocsr())
     return _Space(texts, statements, vectors, text_weights[statements.source], text_weights)
 
 

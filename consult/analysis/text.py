@@ -21,6 +21,8 @@ _ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]", re.I
 
 def strip_accents(text: str) -> str:
     """``"âgées"`` → ``"agees"`` (for matching only, never for display)."""
+    if text.isascii():  # most words: nothing to strip, and much faster
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -34,6 +36,22 @@ def _lemma(word: str) -> str:
     # unaccented lemma, so that text typed without accents ("agee") meets
     # the accented form ("âgées"): both give "age".
     return _STEMMER.stemWord(strip_accents(simplemma.lemmatize(word, lang="fr")))
+
+
+@lru_cache(maxsize=1)
+def stop_word_terms() -> frozenset[str]:
+    """The terms of stop words' lemmas ("etre", "avoir", "pouvoir"…): another form of a
+    stop word ("suis", "doit") gives one of them and says nothing of an idea."""
+    return frozenset(
+        _STEMMER.stemWord(strip_accents(simplemma.lemmatize(word, lang="fr").lower()))
+        for word in STOP_WORDS
+    )
+
+
+def load_lemmas() -> None:
+    """Load the French lemma dictionary now (about half a second, once per process):
+    a worker does it before forking the work horse of a job, which then inherits it."""
+    _lemma.__wrapped__("maisons")
 
 
 def terms(text: str) -> list[str]:

@@ -18,8 +18,13 @@ id order, every random choice is seeded, every tie is broken by id).
   2 × 2 table (contributions using it or not, in each group), Benjamini–Hochberg at 5 %,
   only for terms used by at least :data:`MIN_CELL` contributions of the group.
 
-Speed: the corpus is vectorised once for the differences (TF-IDF over the terms and
-bigrams of :func:`consult.analysis.text.terms`, each distinct whitespace-separated chunk of
+The text analytics are the library's (:mod:`consult.analysis`): vectors
+(:mod:`~consult.analysis.vectors`), ideas (:mod:`~consult.analysis.ideas`), phrases
+(:mod:`~consult.analysis.phrases`) and tests (:mod:`~consult.analysis.statistics`); this
+module builds the document from them.
+
+Speed: the corpus is counted once for the differences (which texts use each term and
+bigram of :func:`consult.analysis.text.terms`, each distinct whitespace-separated chunk of
 text analysed once); each section's ideas are found on its distinct texts.
 """
 
@@ -27,21 +32,21 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache, lru_cache
 from itertools import chain
 from operator import attrgetter
 
 import numpy as np
-import simplemma
-import snowballstemmer
 from scipy import sparse
-from scipy.stats import chi2, chi2_contingency, false_discovery_control, fisher_exact
-from sklearn.preprocessing import normalize
+from sklearn import config_context
 
+from consult.analysis import statistics
 from consult.analysis.ideas import FoundIdea, find_ideas
+from consult.analysis.phrases import Phrases
 from consult.analysis.similarity import is_empty_answer
-from consult.analysis.statements import Vocabulary, chunk_terms
-from consult.analysis.text import ACRONYMS, STOP_WORDS, strip_accents
+from consult.analysis.statements import Vocabulary
+from consult.analysis.statistics import FALSE_DISCOVERY
+from consult.analysis.text import strip_accents
+from consult.analysis.vectors import Terms, count_matrix, keep_columns
 from consult.synthesis.document import (
     MIN_CELL,
     Breakdown,
@@ -62,14 +67,11 @@ UNKNOWN = "Non renseigné"
 OTHER_IDEAS = "Autres idées"  # no longer made: what joins no idea is ``Section.isolated``
 ISOLATED = "Contributions isolées"
 MIN_DF_ROWS = 2_000  # from this many texts, terms found in a single one are ignored
-BATCH = 50_000  # texts tokenised at a time (bounds the memory of temporary strings)
 QUOTE_CHARS = 400
 MAX_QUOTES = 3  # per idea
 MAX_PICKS = 8  # proposals, questions, points of vigilance per section
 MAX_CONTRASTS = 8  # terms per side of a difference
 MAX_FINDINGS = 6  # main ideas on the first page
-FALSE_DISCOVERY = 0.05  # Benjamini–Hochberg rate for the terms of a difference
-PHRASE_ROWS = 60  # texts read to find how people wrote a term
 
 # Points of vigilance, explainable: an alarm word is enough; a negative expression
 # needs a report on the contribution or a kind that describes a situation (a testimony,
@@ -163,9 +165,6 @@ SECTION_KINDS = {"theme": ("themes", MISSING["theme"]), "fiche": ("fiches", MISS
 UNPLACED = {"theme": MISSING["theme"], "fiche": MISSING["fiche"]}
 
 _PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
-_ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
-_STEMMER = snowballstemmer.stemmer("french")
-_BREAK = re.compile(r"[,;:.!?()«»\"\[\]/]")
 _SENTENCE_END = re.compile(r"[.!?…](?=\s)")
 
 
@@ -184,6 +183,13 @@ def build_document(
 
     ``group_by`` is "theme", "fiche" or "all" (one section for everything).
     """
+    # scikit-learn checks the arguments of each call (a few ms each, hundreds of calls):
+    # the calls below are the library's own, with arguments it built itself
+    with config_context(skip_parameter_validation=True):
+        return _build(items, title, template, scope, participants, now, group_by, question)
+
+
+def _build(items, title, template, scope, participants, now, group_by, question) -> Document:
     corpus = _Corpus(items)
     sections = _sections(corpus, group_by, question)
     return Document(
@@ -200,142 +206,7 @@ def build_document(
     )
 
 
-# ---------------------------------------------------------------- vectors
-
-
-class _Terms:
-    """Whitespace-separated pieces of text (“chunks”) → term ids, each chunk analysed once.
-
-    ``terms(text)`` is the concatenation of ``terms(chunk)`` over ``text.split()`` (a
-    token never spans a space), so analysing each distinct chunk once gives exactly the
-    terms of :func:`consult.analysis.text.terms`, much faster on a large corpus.
-    """
-
-    def __init__(self):
-        self.chunks: dict[str, int] = {}
-        self.keys: dict[str, list[int]] = {}
-        self.frequency: list[int] = []
-        self.term_ids: dict[str, int] = {}
-        self.names: list[str] = []
-        self.offsets: list[int] = [0]
-        self.flat: list[int] = []
-        self._surfaces: list[str] | None = None
-
-    def of(self, chunk: str) -> list[int]:
-        index = self.chunks.get(chunk)
-        if index is None:
-            self._add([chunk])
-            index = self.chunks[chunk]
-        return self.flat[self.offsets[index] : self.offsets[index + 1]]
-
-    def _add(self, chunks) -> None:
-        for chunk in chunks:
-            if chunk in self.chunks:
-                continue
-            self.chunks[chunk] = len(self.chunks)
-            self.frequency.append(0)
-            # Case and the punctuation around a word change nothing to its terms.
-            key = chunk.lower().strip(_PUNCTUATION)
-            found = self.keys.get(key)
-            if found is None:
-                found = self.keys[key] = [self._term_id(term) for term in chunk_terms(key)]
-            self.flat.extend(found)
-            self.offsets.append(len(self.flat))
-
-    def _term_id(self, term: str) -> int:
-        if term not in self.term_ids:
-            self.term_ids[term] = len(self.names)
-            self.names.append(term)
-        return self.term_ids[term]
-
-    def sequence(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The terms of ``texts`` in order, the text each comes from, and chunks per text."""
-        split = [text.split() for text in texts]
-        lengths = np.fromiter(map(len, split), np.int64, len(split))
-        flat = list(chain.from_iterable(split))
-        del split
-        self._add(dict.fromkeys(flat))
-        chunk_ids = np.fromiter(map(self.chunks.__getitem__, flat), np.int64, len(flat))
-        del flat
-        seen = np.bincount(chunk_ids, minlength=len(self.frequency))
-        self.frequency = (np.asarray(self.frequency, np.int64) + seen).tolist()
-        offsets = np.asarray(self.offsets, dtype=np.int64)
-        counts = np.diff(offsets)[chunk_ids]
-        ends = np.cumsum(counts)
-        starts = offsets[chunk_ids] - (ends - counts)
-        positions = np.repeat(starts, counts) + np.arange(ends[-1] if len(ends) else 0)
-        docs = np.repeat(np.repeat(np.arange(len(texts), dtype=np.int32), lengths), counts)
-        return np.asarray(self.flat, dtype=np.int32)[positions], docs, lengths
-
-    def surface(self, term: int) -> str:
-        """The word people wrote most often for ``term`` ("délais" for "del")."""
-        if self._surfaces is None:
-            best: dict[int, tuple[int, int, str]] = {}
-            for chunk, index in self.chunks.items():
-                start, end = self.offsets[index], self.offsets[index + 1]
-                word = _clean([chunk])
-                if end - start != 1 or not word or " " in word:
-                    continue
-                candidate = (self.frequency[index], -len(word), word)
-                best[self.flat[start]] = max(best.get(self.flat[start], candidate), candidate)
-            self._surfaces = [best[t][2] if t in best else n for t, n in enumerate(self.names)]
-        return self._surfaces[term]
-
-
-def _count_matrix(texts: list[str], vocabulary: _Terms, min_df: int):
-    """Counts of terms and bigrams per text (CSR), each feature's term ids, words per text."""
-    rows, cols, bigram_rows, bigram_keys, words = [], [], [], [], []
-    for start in range(0, len(texts), BATCH):
-        sequence, docs, lengths = vocabulary.sequence(texts[start : start + BATCH])
-        docs += start
-        rows.append(docs)
-        cols.append(sequence)
-        words.append(lengths)
-        same = docs[1:] == docs[:-1]
-        bigram_rows.append(docs[1:][same])
-        bigram_keys.append((sequence[:-1][same].astype(np.int64) << 32) | sequence[1:][same])
-    n_terms = len(vocabulary.names)
-    keys = np.concatenate(bigram_keys) if bigram_keys else np.zeros(0, np.int64)
-    pairs, inverse, frequency = np.unique(keys, return_inverse=True, return_counts=True)
-    frequent = frequency >= min_df  # a bigram said fewer times is in fewer texts
-    renumber = np.cumsum(frequent) - 1 + n_terms
-    keep = frequent[inverse]
-    rows.append(np.concatenate(bigram_rows)[keep] if bigram_rows else np.zeros(0, np.int32))
-    cols.append(renumber[inverse][keep].astype(np.int32))
-    pairs = pairs[frequent]
-    first = np.concatenate([np.arange(n_terms), pairs >> 32]).astype(np.int32)
-    second = np.concatenate([np.full(n_terms, -1), pairs & 0xFFFFFFFF]).astype(np.int32)
-    row, col = np.concatenate(rows), np.concatenate(cols)
-    del rows, cols, keys, inverse, keep
-    shape = (len(texts), len(first))
-    counts = sparse.csr_matrix((np.ones(len(row), np.float32), (row, col)), shape=shape)
-    counts.sum_duplicates()
-    n_words = np.concatenate(words) if words else np.zeros(0, np.int64)
-    return counts, first, second, n_words
-
-
-def _keep_columns(matrix, keep: np.ndarray):
-    """``matrix[:, keep]`` for a boolean mask, in one pass over the stored values."""
-    renumber = (np.cumsum(keep) - 1).astype(np.int32)
-    kept = keep[matrix.indices]
-    row_of = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    indptr = np.zeros(matrix.shape[0] + 1, np.int64)
-    indptr[1:] = np.cumsum(np.bincount(row_of[kept], minlength=matrix.shape[0]))
-    return sparse.csr_matrix(
-        (matrix.data[kept], renumber[matrix.indices[kept]], indptr),
-        shape=(matrix.shape[0], int(keep.sum())),
-    )
-
-
-def _tfidf(counts):
-    """Sublinear tf × smooth idf, rows l2-normalised (as ``TfidfVectorizer``), in place."""
-    n = counts.shape[0]
-    if not counts.nnz:
-        return counts
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
-    counts.data = (1 + np.log(counts.data)) * idf[counts.indices]
-    return normalize(counts, copy=False)
+# ---------------------------------------------------------------- corpus
 
 
 class _Corpus:
@@ -352,20 +223,18 @@ class _Corpus:
         self.flagged = np.fromiter((it.flagged for it in self.items), bool, n)
         self.row_of = {ident: row for row, ident in enumerate(self.ids)}
         self.empty = np.fromiter((len(t) < 40 and is_empty_answer(t) for t in self.texts), bool, n)
-        self.vocabulary = _Terms()
+        self.vocabulary = Terms()
         self.statement_vocabulary = Vocabulary()  # shared by the sections' ideas
         min_df = 1 if n < MIN_DF_ROWS else 2
-        counts, first, second, self.n_words = _count_matrix(self.texts, self.vocabulary, min_df)
+        counts, first, second, self.n_words = count_matrix(self.texts, self.vocabulary, min_df)
         keep = np.bincount(counts.indices, minlength=counts.shape[1]) >= min_df
         if not keep.all():
-            counts, first, second = _keep_columns(counts, keep), first[keep], second[keep]
+            counts, first, second = keep_columns(counts, keep), first[keep], second[keep]
         self.first, self.second = first, second
-        self.matrix = _tfidf(counts)
-        data = np.ones(len(self.matrix.data), np.float32)
-        self.presence = sparse.csr_matrix(
-            (data, self.matrix.indices, self.matrix.indptr), shape=self.matrix.shape
-        )
-        self.has_terms = np.diff(self.matrix.indptr) > 0
+        # the differences only ask who uses a term: presence, no TF-IDF weights
+        data = np.ones(len(counts.data), np.float32)
+        self.presence = sparse.csr_matrix((data, counts.indices, counts.indptr), counts.shape)
+        self.has_terms = np.diff(counts.indptr) > 0
 
     def id_list(self, rows) -> list[int]:
         return [self.ids[r] for r in np.sort(np.asarray(rows, dtype=np.int64)).tolist()]
@@ -374,79 +243,8 @@ class _Corpus:
         second = int(self.second[feature])
         return (int(self.first[feature]),) if second < 0 else (int(self.first[feature]), second)
 
-    def phrases(self, rows) -> "_Phrases":
-        return _Phrases(self, rows)
-
-
-class _Phrases:
-    """How people wrote terms and bigrams in a few texts ("places en crèche" for "plac crech")."""
-
-    def __init__(self, corpus: _Corpus, rows):
-        self.corpus = corpus
-        self.spans: dict[tuple[int, ...], list[tuple[list[str], int, int]]] = {}
-        for row in rows[:PHRASE_ROWS]:
-            chunks = corpus.texts[row].split()
-            sequence = [(t, i) for i, c in enumerate(chunks) for t in corpus.vocabulary.of(c)]
-            for (term, i), (following, j) in zip(sequence, sequence[1:], strict=False):
-                if j - i < 4:
-                    self.spans.setdefault((term, following), []).append((chunks, i, j))
-            for term, i in sequence:
-                self.spans.setdefault((term,), []).append((chunks, i, i))
-
-    def get(self, feature: int) -> str | None:
-        """The most frequent way of writing ``feature``; None for a bigram nobody wrote as a
-        phrase (its words on either side of a comma or a full stop), or a term that is
-        only a form of a stop word ("suis")."""
-        wanted = self.corpus.feature_terms(feature)
-        found = Counter(_clean(chunks[i : j + 1]) for chunks, i, j in self.spans.get(wanted, []))
-        found.pop("", None)
-        if not found and len(wanted) == 1:
-            found[self.corpus.vocabulary.surface(wanted[0])] = 1
-        for phrase in [p for p in found if any(_is_weak(w) for w in p.split())]:
-            del found[phrase]
-        if not found:
-            return None
-        return max(found.items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))[0]
-
-
-@cache
-def _stop_terms() -> frozenset[str]:
-    """The terms of stop words' lemmas ("etre", "avoir", "pouvoir"…), with the same
-    lemmatiser and stemmer as :mod:`consult.analysis.text`."""
-    return frozenset(_stem(simplemma.lemmatize(word, lang="fr")) for word in STOP_WORDS)
-
-
-@cache
-def _stem(word: str) -> str:
-    return _STEMMER.stemWord(strip_accents(word.lower()))
-
-
-@lru_cache(maxsize=10_000)
-def _is_weak(word: str) -> bool:
-    """True for another form of a stop word: "suis", "soient" (être), "doit" (devoir).
-
-    Such words say nothing of an idea: no label or term is made of them. The lemma itself
-    is a noun as often as not ("le pouvoir d'achat") and is kept.
-    """
-    lemma = simplemma.lemmatize(word, lang="fr")
-    if _stem(lemma) not in _stop_terms():
-        return False
-    return lemma.lower() != word.lower() or not simplemma.is_known(word, lang="fr")  # "étre"
-
-
-def _clean(words: list[str]) -> str:
-    """Words as people wrote them, for a label: no edge punctuation, elision or capitals.
-
-    "" when punctuation separates them ("répondre, les délais" is no phrase).
-    """
-    text = _ELISION.sub("", " ".join(words).strip(_PUNCTUATION))
-    if _BREAK.search(text) or any(not w.strip(_PUNCTUATION) for w in text.split()):
-        return ""
-    shown = []
-    for word in text.split():
-        bare = word.strip(_PUNCTUATION).lower()
-        shown.append(word.upper() if bare in ACRONYMS else word.lower())
-    return " ".join(shown).strip(_PUNCTUATION)
+    def phrases(self, rows) -> Phrases:
+        return Phrases(self.texts, self.vocabulary, self.feature_terms, rows)
 
 
 # ---------------------------------------------------------------- figures
@@ -758,11 +556,11 @@ def _difference(corpus: _Corpus, sections, title: str, a, b) -> Difference | Non
     if size_a < MIN_CELL or size_b < MIN_CELL:
         return None
     presence_a, presence_b = corpus.presence[rows_a], corpus.presence[rows_b]
-    count_a, people_a = _usage(presence_a, corpus.weights[rows_a])
-    count_b, people_b = _usage(presence_b, corpus.weights[rows_b])
+    count_a, people_a = statistics.usage(presence_a, corpus.weights[rows_a])
+    count_b, people_b = statistics.usage(presence_b, corpus.weights[rows_b])
     over_a = count_a * size_b > count_b * size_a
     eligible = np.where(over_a, people_a, people_b) >= MIN_CELL
-    score = _contrast(count_a, count_b, size_a, size_b, eligible)
+    score = statistics.contrast(count_a, count_b, size_a, size_b, eligible)
     counts = (count_a, count_b)
     shares, tested, test = _idea_shares(corpus, sections, rows_a, rows_b)
     return Difference(
@@ -777,41 +575,6 @@ def _difference(corpus: _Corpus, sections, title: str, a, b) -> Difference | Non
         tested=tested,
         summary=_summary(title, len(shares), tested, test),
     )
-
-
-def _usage(presence, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per feature: contributions using it, weighted and distinct."""
-    weighted = np.asarray(presence.T @ weights.astype(np.float64)).ravel()
-    distinct = np.bincount(presence.indices, minlength=presence.shape[1])
-    return weighted, distinct
-
-
-def _contrast(count_a, count_b, size_a, size_b, eligible) -> np.ndarray:
-    """Chi² (Yates) of each eligible feature's 2×2 table (used or not × group A or B).
-
-    Features that are not significant at a false discovery rate of
-    :data:`FALSE_DISCOVERY` (Benjamini–Hochberg over the eligible features) score 0.
-    """
-    tested = np.flatnonzero(eligible)
-    a, b = count_a[tested], count_b[tested]
-    used, total = a + b, size_a + size_b
-    table = np.stack([a, b, size_a - a, size_b - b])
-    expected = (
-        np.stack([used * size_a, used * size_b, (total - used) * size_a, (total - used) * size_b])
-        / total
-    )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        gap = np.maximum(np.abs(table - expected) - 0.5, 0)
-        statistic = np.nan_to_num((gap**2 / expected).sum(axis=0))
-    p_values = chi2.sf(statistic, 1)
-    order = np.argsort(p_values, kind="stable")
-    limits = FALSE_DISCOVERY * np.arange(1, len(order) + 1) / max(len(order), 1)
-    passed = np.flatnonzero(p_values[order] <= limits)
-    score = np.zeros(len(count_a))
-    if len(passed):
-        significant = order[: passed[-1] + 1]
-        score[tested[significant]] = statistic[significant]
-    return score
 
 
 def _contrasts(corpus: _Corpus, score, rows, presence, counts) -> list[TermContrast]:
@@ -884,34 +647,16 @@ def _idea_shares(corpus: _Corpus, sections, rows_a, rows_b):
         rows = _rows(corpus, idea.ids)
         a, b = int(weights[rows[in_a[rows]]].sum()), int(weights[rows[in_b[rows]]].sum())
         if a + b >= MIN_CELL:
-            tested.append((idea, a, b, *_test([[a, size_a - a], [b, size_b - b]])))
+            tested.append((idea, a, b, *statistics.table_test([[a, size_a - a], [b, size_b - b]])))
     if not tested:
         return [], 0, "test du χ²"
-    adjusted = false_discovery_control([t[4] for t in tested], method="bh")
+    adjusted = statistics.corrected([t[4] for t in tested])
     shares = [
         IdeaShare(idea.label, a, b, a / size_a, b / size_b, test, float(p), idea.ids)
         for (idea, a, b, test, _), p in zip(tested, adjusted, strict=True)
         if p <= FALSE_DISCOVERY
     ]
-    return shares, len(tested), _test_name({t[3] for t in tested})
-
-
-def _test_name(tests: set[str]) -> str:
-    """The tests used, named as a reader would: « test du χ² », « test exact de Fisher »."""
-    if tests == {"χ²"}:
-        return "test du χ²"
-    if "χ²" not in tests:
-        return "test exact de Fisher"
-    return "test du χ² (exact de Fisher pour les petits effectifs)"
-
-
-def _test(table: list[list[int]]) -> tuple[str, float]:
-    """The test of a 2 × 2 table and its p-value."""
-    counts = np.asarray(table, np.float64)
-    expected = counts.sum(axis=1, keepdims=True) * counts.sum(axis=0) / counts.sum()
-    if (expected < 5).any():
-        return "exact de Fisher", float(fisher_exact(table).pvalue)
-    return "χ²", float(chi2_contingency(counts, correction=True).pvalue)
+    return shares, len(tested), statistics.name_of_tests({t[3] for t in tested})
 
 
 def _summary(title: str, differing: int, tested: int, test: str) -> str:

@@ -449,6 +449,16 @@ def _docx_section_notes(doc, section) -> None:
         doc.add_paragraph("Contributions ni étiquetées ni placées par une suggestion.")
 
 
+def _docx_sub_ideas(doc, sub_ideas) -> None:
+    """The nuances of an idea, one line each under it."""
+    if sub_ideas:
+        doc.add_paragraph("Dont :")
+    for sub in sub_ideas:
+        paragraph = doc.add_paragraph(style="List Bullet")
+        paragraph.add_run(sub.label).bold = True
+        paragraph.add_run(f" — {_count(sub.size, 'contribution')}")
+
+
 def _docx_sections(doc, document: Document) -> None:
     for section in document.sections:
         doc.add_heading(section.title, level=2)
@@ -462,8 +472,11 @@ def _docx_sections(doc, document: Document) -> None:
             paragraph.add_run(
                 f" — {_count(idea.size, 'contribution')}, {_count(idea.supports, 'soutien')}"
             )
+            if idea.terms:
+                doc.add_paragraph(f"Termes clés : {', '.join(idea.terms)}")
             for quote in idea.quotes:
                 _docx_quote(doc, quote, guessed=section.suggested)
+            _docx_sub_ideas(doc, idea.sub_ideas)
         if section.isolated:
             doc.add_heading("Contributions isolées", level=3)
             doc.add_paragraph(

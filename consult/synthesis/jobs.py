@@ -13,6 +13,8 @@ import logging
 import sqlalchemy as sa
 from flask import url_for
 
+from consult.analysis.text import load_lemmas
+from consult.core.cli import before_work_horse
 from consult.core.db import utcnow
 from consult.core.jobs import WAITING, JobRun, enqueue_after_commit, report_progress
 from consult.extensions import db
@@ -160,6 +162,16 @@ def _on_contribution_changed(contribution, *, action: str = "", **_extra) -> Non
         enqueue_after_commit(refresh_stored_documents, queue="synthesis", label=REFRESH_LABEL)
 
 
+def _load_lemmas_before_fork(app, job=None, **_extra) -> None:
+    """In the worker, before a job's work horse is forked (signal from ``flask worker``):
+    the lemma dictionary is loaded once and inherited by every synthesis job."""
+    args = list(getattr(job, "args", None) or ())
+    if len(args) >= 2 and args[1] == f"{__name__}.{generate_synthesis.__qualname__}":
+        load_lemmas()
+
+
 def init_app(app) -> None:
-    """Subscribe to moderation's ``contribution_changed`` (one receiver, however often)."""
+    """Subscribe to moderation's ``contribution_changed`` (one receiver, however often);
+    prepare the worker for synthesis jobs."""
     contribution_changed.connect(_on_contribution_changed)
+    before_work_horse.connect(_load_lemmas_before_fork)

@@ -29,3 +29,15 @@ def test_analyzer_adds_bigrams():
 
 def test_strip_accents():
     assert strip_accents("Élève âgée où") == "Eleve agee ou"
+
+
+def test_stop_word_terms_hold_the_lemmas_of_stop_words_not_content_words():
+    from consult.analysis.text import stop_word_terms
+
+    assert {"avoir", "aller"} <= stop_word_terms()
+    assert terms("crèches")[0] not in stop_word_terms()
+
+
+def test_strip_accents_keeps_ascii_and_letters_without_marks():
+    assert strip_accents("ehpad rsa") == "ehpad rsa"
+    assert strip_accents("Œuvre à cœur ß") == "Œuvre a cœur ß"

@@ -650,3 +650,52 @@ def test_xlsx_of_100000_rows_writes_in_little_memory(tmp_path):
     grown_kb = int(result.stdout.split()[-1])
     assert grown_kb < 50 * 1024
     assert path.stat().st_size > 1_000_000
+
+
+def _with_sub_ideas() -> Document:
+    document = make_document()
+    document.sections[0].ideas[0].sub_ideas = [
+        Idea(
+            label="Ouvrir les crèches le soir",
+            terms=["soir"],
+            size=6,
+            supports=0,
+            ids=[10, 11, 12, 13, 14, 15],
+            quotes=[],
+        ),
+        Idea(
+            label="Des places pour les bébés",
+            terms=["bébé"],
+            size=5,
+            supports=0,
+            ids=[16, 17, 18, 19, 20],
+            quotes=[],
+        ),
+    ]
+    return document
+
+
+def test_sub_ideas_and_key_terms_show_under_their_idea(request_ctx):
+    html = render_html(_with_sub_ideas(), make_editorial())
+    idea = html.index("places en crèche, horaires du soir")
+    terms = html.index("Termes clés : crèche, horaire")
+    first, second = (
+        html.index("Ouvrir les crèches le soir"),
+        html.index("Des places pour les bébés"),
+    )
+    assert idea < terms < first < second < html.index("transport scolaire")
+    assert "Ouvrir les crèches le soir</strong> — 6 contributions" in html
+    assert html.count('synthesis-sub-idea"') == 2
+
+
+def test_docx_lists_sub_ideas_under_their_idea():
+    data = exports.render_docx(
+        _with_sub_ideas(), make_editorial(), version=3, status_label="Partagée"
+    )
+    texts = [p.text for p in docx_texts(data)[0]]
+    idea = next(n for n, t in enumerate(texts) if t.startswith("places en crèche"))
+    assert texts.index("Ouvrir les crèches le soir — 6 contributions") > idea
+    assert texts.index("Des places pour les bébés — 5 contributions") < next(
+        n for n, t in enumerate(texts) if t.startswith("transport scolaire")
+    )
+    assert "Termes clés : crèche, horaire" in texts

@@ -1,0 +1,76 @@
+"""Tests that say whether two groups differ: per term (vectorised) and per idea.
+
+Pure computation. Both correct for the many comparisons made at once with
+Benjamini–Hochberg (SciPy's ``false_discovery_control``) at :data:`FALSE_DISCOVERY`.
+"""
+
+import numpy as np
+from scipy.stats import chi2, chi2_contingency, false_discovery_control, fisher_exact
+
+FALSE_DISCOVERY = 0.05  # Benjamini–Hochberg rate
+CHI2 = "χ²"
+FISHER = "exact de Fisher"
+
+
+def usage(presence, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per feature (column of ``presence``): texts using it, weighted and distinct."""
+    weighted = np.asarray(presence.T @ weights.astype(np.float64)).ravel()
+    distinct = np.bincount(presence.indices, minlength=presence.shape[1])
+    return weighted, distinct
+
+
+def contrast(count_a, count_b, size_a, size_b, eligible) -> np.ndarray:
+    """Chi² (Yates) of each eligible feature's 2×2 table (used or not × group A or B).
+
+    Features that are not significant at a false discovery rate of
+    :data:`FALSE_DISCOVERY` (Benjamini–Hochberg over the eligible features) score 0.
+    """
+    tested = np.flatnonzero(eligible)
+    a, b = count_a[tested], count_b[tested]
+    used, total = a + b, size_a + size_b
+    table = np.stack([a, b, size_a - a, size_b - b])
+    expected = (
+        np.stack([used * size_a, used * size_b, (total - used) * size_a, (total - used) * size_b])
+        / total
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.maximum(np.abs(table - expected) - 0.5, 0)
+        statistic = np.nan_to_num((gap**2 / expected).sum(axis=0))
+    score = np.zeros(len(count_a))
+    if len(tested):
+        significant = significant_after_correction(chi2.sf(statistic, 1))
+        score[tested[significant]] = statistic[significant]
+    return score
+
+
+def corrected(p_values) -> np.ndarray:
+    """``p_values`` adjusted by Benjamini–Hochberg (significant: at most
+    :data:`FALSE_DISCOVERY`)."""
+    p_values = np.asarray(p_values, np.float64)
+    if not len(p_values):
+        return p_values
+    return false_discovery_control(p_values, method="bh")
+
+
+def significant_after_correction(p_values) -> np.ndarray:
+    """Which of ``p_values`` stay significant after Benjamini–Hochberg (boolean mask)."""
+    return corrected(p_values) <= FALSE_DISCOVERY
+
+
+def table_test(table: list[list[int]]) -> tuple[str, float]:
+    """The test of a 2 × 2 table and its p-value: chi² (Yates), Fisher's exact test when
+    an expected count is under 5."""
+    counts = np.asarray(table, np.float64)
+    expected = counts.sum(axis=1, keepdims=True) * counts.sum(axis=0) / counts.sum()
+    if (expected < 5).any():
+        return FISHER, float(fisher_exact(table).pvalue)
+    return CHI2, float(chi2_contingency(counts, correction=True).pvalue)
+
+
+def name_of_tests(tests: set[str]) -> str:
+    """The tests used, named as a reader would: « test du χ² », « test exact de Fisher »."""
+    if tests == {CHI2}:
+        return "test du χ²"
+    if CHI2 not in tests:
+        return "test exact de Fisher"
+    return "test du χ² (exact de Fisher pour les petits effectifs)"

@@ -1,0 +1,149 @@
+"""Texts as vectors: each text's terms and bigrams counted, then weighted by TF-IDF.
+
+Terms are those of :func:`consult.analysis.text.terms` (lemmatised, unaccented, stop
+words out); each distinct whitespace-separated chunk of text is analysed once
+(:class:`Terms`), which keeps a corpus of millions of answers fast. Pure computation.
+"""
+
+from itertools import chain
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfTransformer
+
+from consult.analysis.phrases import clean
+from consult.analysis.statements import chunk_terms
+
+BATCH = 50_000  # texts tokenised at a time (bounds the memory of temporary strings)
+_PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
+
+
+class Terms:
+    """Whitespace-separated pieces of text (“chunks”) → term ids, each chunk analysed once.
+
+    ``terms(text)`` is the concatenation of ``terms(chunk)`` over ``text.split()`` (a
+    token never spans a space), so analysing each distinct chunk once gives exactly the
+    terms of :func:`consult.analysis.text.terms`, much faster on a large corpus.
+    """
+
+    def __init__(self):
+        self.chunks: dict[str, int] = {}
+        self.keys: dict[str, list[int]] = {}
+        self.frequency: list[int] = []
+        self.term_ids: dict[str, int] = {}
+        self.names: list[str] = []
+        self.offsets: list[int] = [0]
+        self.flat: list[int] = []
+        self._surfaces: list[str] | None = None
+
+    def of(self, chunk: str) -> list[int]:
+        index = self.chunks.get(chunk)
+        if index is None:
+            self._add([chunk])
+            index = self.chunks[chunk]
+        return self.flat[self.offsets[index] : self.offsets[index + 1]]
+
+    def _add(self, chunks) -> None:
+        for chunk in chunks:
+            if chunk in self.chunks:
+                continue
+            self.chunks[chunk] = len(self.chunks)
+            self.frequency.append(0)
+            # Case and the punctuation around a word change nothing to its terms.
+            key = chunk.lower().strip(_PUNCTUATION)
+            found = self.keys.get(key)
+            if found is None:
+                found = self.keys[key] = [self._term_id(term) for term in chunk_terms(key)]
+            self.flat.extend(found)
+            self.offsets.append(len(self.flat))
+
+    def _term_id(self, term: str) -> int:
+        if term not in self.term_ids:
+            self.term_ids[term] = len(self.names)
+            self.names.append(term)
+        return self.term_ids[term]
+
+    def sequence(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The terms of ``texts`` in order, the text each comes from, and chunks per text."""
+        split = [text.split() for text in texts]
+        lengths = np.fromiter(map(len, split), np.int64, len(split))
+        flat = list(chain.from_iterable(split))
+        del split
+        self._add(dict.fromkeys(flat))
+        chunk_ids = np.fromiter(map(self.chunks.__getitem__, flat), np.int64, len(flat))
+        del flat
+        seen = np.bincount(chunk_ids, minlength=len(self.frequency))
+        self.frequency = (np.asarray(self.frequency, np.int64) + seen).tolist()
+        offsets = np.asarray(self.offsets, dtype=np.int64)
+        counts = np.diff(offsets)[chunk_ids]
+        ends = np.cumsum(counts)
+        starts = offsets[chunk_ids] - (ends - counts)
+        positions = np.repeat(starts, counts) + np.arange(ends[-1] if len(ends) else 0)
+        docs = np.repeat(np.repeat(np.arange(len(texts), dtype=np.int32), lengths), counts)
+        return np.asarray(self.flat, dtype=np.int32)[positions], docs, lengths
+
+    def surface(self, term: int) -> str:
+        """The word people wrote most often for ``term`` ("délais" for "del")."""
+        if self._surfaces is None:
+            best: dict[int, tuple[int, int, str]] = {}
+            for chunk, index in self.chunks.items():
+                start, end = self.offsets[index], self.offsets[index + 1]
+                word = clean([chunk])
+                if end - start != 1 or not word or " " in word:
+                    continue
+                candidate = (self.frequency[index], -len(word), word)
+                best[self.flat[start]] = max(best.get(self.flat[start], candidate), candidate)
+            self._surfaces = [best[t][2] if t in best else n for t, n in enumerate(self.names)]
+        return self._surfaces[term]
+
+
+def count_matrix(texts: list[str], vocabulary: Terms, min_df: int):
+    """Counts of terms and bigrams per text (CSR), each feature's term ids, words per text."""
+    rows, cols, bigram_rows, bigram_keys, words = [], [], [], [], []
+    for start in range(0, len(texts), BATCH):
+        sequence, docs, lengths = vocabulary.sequence(texts[start : start + BATCH])
+        docs += start
+        rows.append(docs)
+        cols.append(sequence)
+        words.append(lengths)
+        same = docs[1:] == docs[:-1]
+        bigram_rows.append(docs[1:][same])
+        bigram_keys.append((sequence[:-1][same].astype(np.int64) << 32) | sequence[1:][same])
+    n_terms = len(vocabulary.names)
+    keys = np.concatenate(bigram_keys) if bigram_keys else np.zeros(0, np.int64)
+    pairs, inverse, frequency = np.unique(keys, return_inverse=True, return_counts=True)
+    frequent = frequency >= min_df  # a bigram said fewer times is in fewer texts
+    renumber = np.cumsum(frequent) - 1 + n_terms
+    keep = frequent[inverse]
+    rows.append(np.concatenate(bigram_rows)[keep] if bigram_rows else np.zeros(0, np.int32))
+    cols.append(renumber[inverse][keep].astype(np.int32))
+    pairs = pairs[frequent]
+    first = np.concatenate([np.arange(n_terms), pairs >> 32]).astype(np.int32)
+    second = np.concatenate([np.full(n_terms, -1), pairs & 0xFFFFFFFF]).astype(np.int32)
+    row, col = np.concatenate(rows), np.concatenate(cols)
+    del rows, cols, keys, inverse, keep
+    shape = (len(texts), len(first))
+    counts = sparse.csr_matrix((np.ones(len(row), np.float32), (row, col)), shape=shape)
+    counts.sum_duplicates()
+    n_words = np.concatenate(words) if words else np.zeros(0, np.int64)
+    return counts, first, second, n_words
+
+
+def keep_columns(matrix, keep: np.ndarray):
+    """``matrix[:, keep]`` for a boolean mask, in one pass over the stored values."""
+    renumber = (np.cumsum(keep) - 1).astype(np.int32)
+    kept = keep[matrix.indices]
+    row_of = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    indptr = np.zeros(matrix.shape[0] + 1, np.int64)
+    indptr[1:] = np.cumsum(np.bincount(row_of[kept], minlength=matrix.shape[0]))
+    return sparse.csr_matrix(
+        (matrix.data[kept], renumber[matrix.indices[kept]], indptr),
+        shape=(matrix.shape[0], int(keep.sum())),
+    )
+
+
+def tfidf(counts):
+    """Sublinear tf × smooth idf, rows l2-normalised (scikit-learn's ``TfidfTransformer``)."""
+    if not counts.nnz:
+        return counts
+    return TfidfTransformer(sublinear_tf=True).fit_transform(counts)

@@ -1,0 +1,36 @@
+import numpy as np
+
+from consult.analysis import statistics
+
+
+def _hand_benjamini_hochberg(p_values, rate=0.05):
+    order = np.argsort(p_values, kind="stable")
+    limits = rate * np.arange(1, len(order) + 1) / len(order)
+    passed = np.flatnonzero(np.asarray(p_values)[order] <= limits)
+    mask = np.zeros(len(p_values), bool)
+    if len(passed):
+        mask[order[: passed[-1] + 1]] = True
+    return mask
+
+
+def test_benjamini_hochberg_keeps_what_the_step_up_rule_keeps():
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        p = np.concatenate([rng.uniform(0, 0.01, 5), rng.uniform(0, 1, 30)])
+        assert (statistics.significant_after_correction(p) == _hand_benjamini_hochberg(p)).all()
+    assert statistics.significant_after_correction([]).tolist() == []
+
+
+def test_contrast_scores_only_the_terms_that_differ():
+    count_a = np.array([80.0, 10.0, 0.0])
+    count_b = np.array([10.0, 10.0, 1.0])
+    score = statistics.contrast(count_a, count_b, 100, 100, np.array([True, True, False]))
+    assert score[0] > 0
+    assert score[1] == 0
+    assert score[2] == 0
+
+
+def test_small_tables_get_fishers_exact_test():
+    assert statistics.table_test([[2, 8], [1, 9]])[0] == statistics.FISHER
+    assert statistics.table_test([[60, 40], [30, 70]])[0] == statistics.CHI2
+    assert statistics.name_of_tests({statistics.CHI2, statistics.FISHER}).startswith("test du χ²")

@@ -1,0 +1,65 @@
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from consult.analysis.phrases import Phrases, clean, is_weak
+from consult.analysis.text import terms
+from consult.analysis.vectors import Terms, count_matrix, keep_columns, tfidf
+
+TEXTS = [
+    "Plus de places en crèche, vite !",
+    "Les places en crèche manquent.",
+    "Des bus le soir",
+]
+
+
+def test_each_text_counts_the_terms_of_text_terms_and_their_bigrams():
+    vocabulary = Terms()
+    counts, first, second, words = count_matrix(TEXTS, vocabulary, min_df=1)
+    row = counts[1].toarray().ravel()
+    unigrams = sorted(vocabulary.names[f] for f in np.flatnonzero(row) if second[f] < 0)
+    assert unigrams == sorted(set(terms(TEXTS[1])))
+    bigrams = {(first[f], second[f]) for f in np.flatnonzero(row) if second[f] >= 0}
+    assert len(bigrams) == len(terms(TEXTS[1])) - 1
+    assert words.tolist() == [len(t.split()) for t in TEXTS]
+
+
+def test_keep_columns_is_a_column_selection():
+    counts, *_ = count_matrix(TEXTS, Terms(), min_df=1)
+    keep = np.arange(counts.shape[1]) % 2 == 0
+    assert (keep_columns(counts, keep).toarray() == counts.toarray()[:, keep]).all()
+
+
+def test_tfidf_is_scikit_learns_sublinear_smooth_l2():
+    counts, *_ = count_matrix(TEXTS * 2, Terms(), min_df=1)
+    expected = TfidfVectorizer(sublinear_tf=True, analyzer=lambda x: x).fit_transform(
+        [
+            [str(c) for c, n in zip(row.indices, row.data, strict=True) for _ in range(int(n))]
+            for row in counts
+        ]
+    )
+    ours = tfidf(counts.copy())
+    assert ours.dtype == np.float32
+    assert np.allclose(np.sort(ours.toarray(), axis=1), np.sort(expected.toarray(), axis=1))
+
+
+def test_phrases_give_terms_back_as_people_wrote_them():
+    vocabulary = Terms()
+    counts, first, second, _ = count_matrix(TEXTS, vocabulary, min_df=1)
+
+    def feature_terms(feature):
+        return (
+            (int(first[feature]),)
+            if second[feature] < 0
+            else (int(first[feature]), int(second[feature]))
+        )
+
+    pair = next(
+        f
+        for f in range(len(first))
+        if second[f] >= 0 and vocabulary.names[first[f]].startswith("plac")
+    )
+    assert Phrases(TEXTS, vocabulary, feature_terms, [0, 1]).get(pair) == "places en crèche"
+    assert clean(["manquent."]) == "manquent"
+    assert clean(["vite,", "Les"]) == ""
+    assert is_weak("suis")
+    assert not is_weak("crèche")
