@@ -201,6 +201,8 @@ def _contribution_form() -> ContributionForm:
 @per_address
 def create(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
+    if request.method == "GET" and meeting.is_open and _same_for_everyone():
+        return _blank_form(meeting)
     form = _contribution_form()
     if not meeting.is_open:
         return _closed_page(meeting, form.body.data)
@@ -208,8 +210,6 @@ def create(meeting_id: int):
         response = _submit(meeting, _draft(form), form)
         if response is not None:
             return response
-    if request.method == "GET" and _same_for_everyone():
-        return _blank_form(meeting, form)
     incomplete = renew_missing_key(form)
     return render_template(
         "contributions/form.html", meeting=meeting, form=form, partner=_is_partner()
@@ -221,16 +221,17 @@ def _same_for_everyone() -> bool:
     return not current_user.is_authenticated and "_flashes" not in session
 
 
-def _blank_form(meeting: Meeting, form: ContributionForm) -> str:
-    """The blank form, its HTML kept apart from its tokens (CSRF token, form key)."""
-    tokens = {"csrf": generate_csrf(), "form_key": form.form_key.data}
-    return page_with_tokens(
-        ("contribution-form", meeting.id, meeting.updated_at),
-        lambda: render_template(
-            "contributions/form.html", meeting=meeting, form=form, partner=False
-        ),
-        tokens,
-    )
+def _blank_form(meeting: Meeting) -> str:
+    """The blank form, its HTML kept apart from its tokens (CSRF token, form key): the
+    form itself is built only when the page is rendered again."""
+    tokens = {"csrf": generate_csrf(), "form_key": new_form_key()}
+
+    def render() -> str:
+        form = _contribution_form()
+        form.form_key.data = tokens["form_key"]
+        return render_template("contributions/form.html", meeting=meeting, form=form)
+
+    return page_with_tokens(("contribution-form", meeting.id, meeting.updated_at), render, tokens)
 
 
 def _falc_step(form: EasyReadForm) -> str:
