@@ -23,7 +23,8 @@ anonymous limits raised) **with ``flask worker`` running**, and a bare Flask +
 SQLAlchemy app (``bare_app``: a form page, and a POST that inserts and answers with
 the receipt), then drives both with the same participants in interleaved rounds
 (project, bare, project, bare…). Each participant opens the form, posts, and reads the
-receipt (the project's redirect is followed). It checks acknowledged = stored for both
+receipt (the POST's answer for both apps; a redirect would be followed). The CPU each
+part used during the rounds goes to stderr. It checks acknowledged = stored for both
 (and stops otherwise), waits until every suggestion job of the run is finished, and
 prints exactly:
 
