@@ -23,7 +23,8 @@ anonymous limits raised) **with ``flask worker`` running**, and a bare Flask +
 SQLAlchemy app (``bare_app``: a form page, and a POST that inserts and answers with
 the receipt), then drives both with the same participants in interleaved rounds
 (project, bare, project, bare…). Each participant opens the form, posts, and reads the
-receipt (the project's redirect is followed). It checks acknowledged = stored for both
+receipt (the POST's answer for both apps; a redirect would be followed). The CPU each
+part used during the rounds goes to stderr. It checks acknowledged = stored for both
 (and stops otherwise), waits until every suggestion job of the run is finished, and
 prints exactly:
 
@@ -83,6 +84,18 @@ class Service:
                 self.argv, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )  # fmt: skip
+
+    def cpu_seconds(self) -> float:
+        """CPU used so far by this service's process group (reaped children included)."""
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == self.proc.pid:  # process group: started in its own session
+                ticks += sum(int(value) for value in fields[11:15])
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
@@ -296,6 +309,9 @@ class Platforms:
             _wait_for(url + "/rencontres/1/contribuer")
         return urls[0], urls[1]
 
+    def cpu(self) -> dict[str, float]:
+        return {Path(s.log_path).stem: s.cpu_seconds() for s in self.services}
+
     def stop(self) -> None:
         for service in self.services:
             service.stop()
@@ -350,6 +366,17 @@ def _figures(results: list, wall: float) -> tuple[float, float, int]:
     return acknowledged / wall, p95, acknowledged
 
 
+def _print_cpu(cpu: dict[str, float], stored: tuple[int, int]) -> None:
+    """On stderr (stdout keeps the issue's four lines): CPU per contribution of each part."""
+    project, bare = (max(1, n) for n in stored)
+    app, worker = (cpu[name] / project * 1000 for name in ("project", "worker"))
+    print(
+        f"cpu per contribution: project app {app:.1f} ms, worker {worker:.1f} ms, "
+        f"bare app {cpu['bare'] / bare * 1000:.1f} ms",
+        file=sys.stderr,
+    )
+
+
 def compare(args) -> None:
     platforms = Platforms(args)
     meeting = platforms.prepare()
@@ -359,6 +386,7 @@ def compare(args) -> None:
         one_round(project_url, meeting, args, "Warmup")  # caches, pools, models
         one_round(bare_url, meeting, args, "Warmup")
         runs = {"project": ([], 0.0), "bare": ([], 0.0)}
+        cpu_before = platforms.cpu()
         last_project_post = 0.0
         for _ in range(args.rounds):
             for name, url in (("project", project_url), ("bare", bare_url)):
@@ -370,9 +398,11 @@ def compare(args) -> None:
         while platforms.suggestions_left() and time.perf_counter() < deadline:
             time.sleep(0.2)
         drained = time.perf_counter() - last_project_post
+        cpu = {name: used - cpu_before[name] for name, used in platforms.cpu().items()}
         stored = platforms.stored(tag)
     finally:
         platforms.stop()
+    _print_cpu(cpu, stored)
     project, bare = _figures(*runs["project"]), _figures(*runs["bare"])
     if (project[2], bare[2]) != stored:
         raise SystemExit(f"acknowledged {(project[2], bare[2])} != stored {stored}")

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from blinker import Namespace
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.analysis.personal_data import Finding, find_personal_data, mask_personal_data
 from consult.contributions.models import (
@@ -15,7 +16,9 @@ from consult.contributions.models import (
     KINDS,
     Contribution,
     Support,
+    contribution_publics,
 )
+from consult.core.idempotency import insert_once
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
 from consult.meetings.models import Meeting
@@ -199,10 +202,10 @@ def submit_contribution(
         the same form (double click, network retry), which never adds a row.
     :raises ContributionError: closed meeting, text too short or too long, bad choice.
     """
-    existing = find_by_idempotency_key(draft.idempotency_key)
-    if existing is not None:
-        return existing, False
     if meeting.status != "open":
+        existing = find_by_idempotency_key(draft.idempotency_key)
+        if existing is not None:  # a repeat of a form sent before the meeting closed
+            return existing, False
         raise ContributionError(
             "Cette rencontre n'accepte plus de contributions : elle est "
             f"« {meeting.status_label.lower()} ». Votre texte n'a pas été enregistré."
@@ -211,14 +214,13 @@ def submit_contribution(
     _check_choices(draft)
     publics, territory = _references(draft)
     contribution = Contribution(
-        meeting=meeting,
+        meeting_id=meeting.id,
         body=body,
         kind=draft.kind,
         author_type=draft.author_type,
         channel=draft.channel,
         pseudonym=clean_line(draft.pseudonym)[:80],
-        territory=territory or meeting.territory,
-        publics=publics,
+        territory_id=territory.id if territory else meeting.territory_id,
         idempotency_key=draft.idempotency_key or None,
         status="pending",
         consented_at=now,
@@ -228,7 +230,7 @@ def submit_contribution(
     _publish_if_allowed(contribution, meeting, now)
     if contribution.organisation_id:
         contribution.author_type = "partenaire"
-    contribution, created = _insert_once(contribution, draft.idempotency_key)
+    contribution, created = _insert_once(contribution, meeting, publics)
     if created and suggest:
         contribution_submitted.send(contribution)
     return contribution, created
@@ -245,17 +247,26 @@ def _publish_if_allowed(contribution: Contribution, meeting: Meeting, now: datet
     contribution.status, contribution.published_at = "published", now
 
 
-def _insert_once(contribution: Contribution, key: str | None):
-    """Insert in a savepoint: a concurrent twin with the same key wins, we return it."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(contribution)
-    except IntegrityError:
-        twin = find_by_idempotency_key(key)
-        if twin is None:
-            raise
-        return twin, False
-    return contribution, True
+def _insert_once(draft: Contribution, meeting: Meeting, publics: list[Public]):
+    """One ``INSERT … ON CONFLICT DO NOTHING``: a twin with the same key wins, we return it.
+
+    ``draft`` is never added to the session: its column values are inserted.
+    """
+    values = {
+        column.key: getattr(draft, column.key)
+        for column in sa.inspect(Contribution).column_attrs
+        if getattr(draft, column.key) is not None
+    }
+    contribution, created = insert_once(Contribution, values, Contribution.idempotency_key)
+    if created:
+        set_committed_value(contribution, "meeting", meeting)
+        if publics:
+            db.session.execute(
+                sa.insert(contribution_publics),
+                [{"contribution_id": contribution.id, "public_id": p.id} for p in publics],
+            )
+        set_committed_value(contribution, "publics", sorted(publics, key=lambda p: p.position))
+    return contribution, created
 
 
 def find_by_receipt(code: str) -> Contribution | None:

@@ -20,6 +20,7 @@ from flask import (
 )
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from limits import parse_many
 
 from consult.contributions import privacy, services
@@ -37,7 +38,8 @@ from consult.contributions.forms import (
 )
 from consult.contributions.models import KINDS, STATUSES, Contribution
 from consult.contributions.permissions import can_support
-from consult.core.db import get_or_404, small_int, utcnow
+from consult.core.cache import page_with_tokens
+from consult.core.db import get_or_404, loaded_after_commit, small_int, utcnow
 from consult.core.security import local_path
 from consult.extensions import db, limiter
 from consult.followup import tracing
@@ -132,32 +134,42 @@ def _closed_page(meeting: Meeting, text: str | None):
 
 
 def _submit(meeting: Meeting, draft: services.Draft, form, easy: bool = False):
-    """Create the contribution (once) and go to the receipt; or explain the refusal.
+    """Create the contribution (once) and answer with its receipt; or explain the refusal.
 
-    The session (a cookie anyone holding the device can read) keeps only the
-    contribution's id, and only until ``/merci`` has shown the code once.
+    The receipt is this POST's answer (no redirect, no re-read after the commit):
+    reloading it sends the same form key again, which shows the same receipt for a
+    short while and never adds a row. Nothing readable is kept in the session.
     """
     now = utcnow()
     try:
-        contribution, created = services.submit_contribution(
-            meeting, draft, actor=current_user, now=now
-        )
-        address = getattr(form, "news_email", None)
-        if created and address is not None and address.data:
-            services.news_address_given.send(contribution, address=address.data, now=now)
-        db.session.commit()
+        with loaded_after_commit(db.session()):
+            contribution, created = services.submit_contribution(
+                meeting, draft, actor=current_user, now=now
+            )
+            address = getattr(form, "news_email", None)
+            if created and address is not None and address.data:
+                services.news_address_given.send(contribution, address=address.data, now=now)
+            db.session.commit()
     except services.ContributionError as error:
         db.session.rollback()
         form.body.errors.append(str(error))
         return None
     session.pop("receipts", None)  # what older versions kept: readable codes
+    session.pop("receipt_for", None)
     if not created and now - contribution.created_at > REPEAT_SHOWS_RECEIPT:
         flash("Cette contribution était déjà enregistrée.", "info")
         return redirect(url_for("meetings.show", meeting_id=meeting.id), code=303)
-    session["receipt_for"] = contribution.id
-    # After the easy-read form, the receipt stays easy-read.
-    target = url_for(".thanks", meeting_id=meeting.id, facile=1 if easy else None)
-    return redirect(target, code=303)
+    return _receipt(meeting, contribution, easy)
+
+
+def _receipt(meeting: Meeting, contribution: Contribution, easy: bool):
+    """The receipt page (easy-read after the easy-read form); never kept by a cache."""
+    template = "thanks_easy.html" if easy else "thanks.html"
+    response = make_response(
+        render_template(f"contributions/{template}", meeting=meeting, contribution=contribution)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _draft(form: ContributionForm) -> services.Draft:
@@ -189,6 +201,8 @@ def _contribution_form() -> ContributionForm:
 @per_address
 def create(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
+    if request.method == "GET" and meeting.is_open and _same_for_everyone():
+        return _blank_form(meeting)
     form = _contribution_form()
     if not meeting.is_open:
         return _closed_page(meeting, form.body.data)
@@ -200,6 +214,24 @@ def create(meeting_id: int):
     return render_template(
         "contributions/form.html", meeting=meeting, form=form, partner=_is_partner()
     ), (422 if form.errors or incomplete else 200)
+
+
+def _same_for_everyone() -> bool:
+    """The blank form looks the same to every anonymous visitor but for its tokens."""
+    return not current_user.is_authenticated and "_flashes" not in session
+
+
+def _blank_form(meeting: Meeting) -> str:
+    """The blank form, its HTML kept apart from its tokens (CSRF token, form key): the
+    form itself is built only when the page is rendered again."""
+    tokens = {"csrf": generate_csrf(), "form_key": new_form_key()}
+
+    def render() -> str:
+        form = _contribution_form()
+        form.form_key.data = tokens["form_key"]
+        return render_template("contributions/form.html", meeting=meeting, form=form)
+
+    return page_with_tokens(("contribution-form", meeting.id, meeting.updated_at), render, tokens)
 
 
 def _falc_step(form: EasyReadForm) -> str:
@@ -257,7 +289,8 @@ def create_easy(meeting_id: int):
 
 @bp.get("/rencontres/<int:meeting_id>/merci")
 def thanks(meeting_id: int):
-    """The receipt, shown once: a second visit (the next person) gets the form."""
+    """The receipt, shown once, for a session an older version sent here after its POST
+    (the POST now answers with the receipt); a second visit (the next person) gets the form."""
     meeting = _meeting_or_404(meeting_id)
     contribution_id = session.pop("receipt_for", None)
     contribution = (
@@ -269,12 +302,7 @@ def thanks(meeting_id: int):
         or utcnow() - contribution.created_at > RECEIPT_PAGE_WINDOW
     ):
         return redirect(url_for(".create", meeting_id=meeting.id))
-    template = "thanks_easy.html" if _easy() else "thanks.html"
-    response = make_response(
-        render_template(f"contributions/{template}", meeting=meeting, contribution=contribution)
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _receipt(meeting, contribution, _easy())
 
 
 def _easy() -> bool:

@@ -56,6 +56,35 @@ def reference_cache(func: Callable[[], object]) -> Callable[[], object]:
     return wrapper
 
 
+def page_with_tokens(key: Hashable, render: Callable[[], str], tokens: dict[str, str]) -> str:
+    """A page rendered once per ``key`` and ``REFERENCE_CACHE_SECONDS`` (0: every time),
+    with its per-request ``tokens`` (a CSRF token, a form key) put in at each call.
+
+    ``render()`` must show each token's value as it is (no escaping changes the
+    URL-safe values the callers pass); the kept copy holds a marker in their place.
+    Only for pages that depend on nothing else of the request (anonymous, no flash).
+    """
+    ttl = current_app.config.get("REFERENCE_CACHE_SECONDS", 0)
+    pages = current_app.extensions.setdefault("consult_token_pages", {})
+    now = time.monotonic()
+    hit = pages.get(key)
+    if ttl and hit is not None and now - hit[0] < ttl:
+        html = hit[1]
+        for name, value in tokens.items():
+            html = html.replace(f"\x00{name}\x00", value)
+        return html
+    html = render()
+    if ttl:
+        kept = html
+        for name, value in tokens.items():
+            kept = kept.replace(value, f"\x00{name}\x00")
+        pages.pop(key, None)
+        pages[key] = (now, kept)
+        while len(pages) > MAX_ENTRIES:
+            pages.pop(next(iter(pages)), None)
+    return html
+
+
 def rendered_file(family: str, key: str, render: Callable[[], bytes]) -> bytes:
     """A slow document (a PDF) rendered once per ``key`` and kept in the instance folder.
 
@@ -191,8 +220,16 @@ def _note_watched_writes(session, _context, _instances) -> None:
         session.info[_STALE] = True
 
 
+def note_new_row(session, instance) -> None:
+    """A row inserted outside the unit of work (``insert_once``), judged like ``session.new``."""
+    if _watched([instance], new=True):
+        session.info[_STALE] = True
+
+
 @sa.event.listens_for(Session, "do_orm_execute")
 def _note_bulk_writes(state) -> None:
+    if state.execution_options.get("consult_insert_once"):
+        return  # insert_once judges its row itself (note_new_row)
     writes = state.is_update or state.is_delete or state.is_insert
     if writes and state.bind_mapper is not None and state.bind_mapper.class_ in _WATCHED:
         state.session.info[_STALE] = True

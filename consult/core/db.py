@@ -122,6 +122,18 @@ def configure_sqlite(engine, sessions=None) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+@contextmanager
+def loaded_after_commit(session):
+    """Commits inside keep objects loaded (``expire_on_commit`` off): an answer built from
+    what the request just wrote needs no re-read. ``session``: a Session, not the proxy."""
+    previous = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        yield session
+    finally:
+        session.expire_on_commit = previous
+
+
 MAX_ID = 2**31 - 1  # ids and page numbers beyond this are refused, never sent to the database
 
 

@@ -5,9 +5,12 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
+from blinker import Namespace
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from consult.core.cache import note_new_row
 from consult.core.db import UTCDateTime, utcnow
 from consult.extensions import db
 
@@ -62,3 +65,38 @@ def commit_once(key: str | None, target: str) -> str:
             raise
         return first
     return target
+
+
+# Sent with each row :func:`insert_once` creates: that INSERT bypasses the unit of work,
+# so what watches new rows in ``session.new`` (open-data rebuilds) listens here instead.
+row_inserted = Namespace().signal("row-inserted")
+_UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def insert_once(model, values: dict, key):
+    """``INSERT … ON CONFLICT (key) DO NOTHING RETURNING *``: one statement, no savepoint.
+
+    A concurrent twin with the same key (double click on two workers) makes the
+    database wait for the first transaction: it then either inserts (the first
+    rolled back) or returns nothing, and the first's row is read back.
+
+    :returns: ``(row, created)``; ``row`` is an ORM object of ``model``, loaded.
+    """
+    session = db.session
+    upsert = _UPSERT[session.get_bind(mapper=sa.inspect(model)).dialect.name]
+    statement = (
+        upsert(model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[key])
+        .returning(model)
+        .execution_options(consult_insert_once=True)
+    )
+    row = session.scalars(statement).one_or_none()
+    if row is not None:
+        note_new_row(session, row)
+        row_inserted.send(row, session=session)
+        return row, True
+    twin = session.scalar(sa.select(model).where(key == values[key.key]))
+    if twin is None:  # the conflict was on the key: its row exists, committed
+        raise RuntimeError(f"{model.__name__}: conflict on {key.key} but no row found")
+    return twin, False

@@ -209,15 +209,18 @@ class RQDispatcher:
 
     def push(self, item: Outgoing, token: str, retries_left: int) -> None:
         retry = Retry(max=retries_left, interval=RETRY_INTERVALS) if retries_left > 0 else None
-        self.queue(item.queue).enqueue(
-            execute,
-            args=(item.id, item.path, *item.args),
-            kwargs={"token": token},
-            job_id=token,
-            job_timeout=item.timeout,
-            retry=retry,
-            description=f"{item.path} (JobRun {item.id})",
-        )
+        with self.redis.pipeline() as pipe:  # one round trip (RQ alone makes two)
+            self.queue(item.queue).enqueue(
+                execute,
+                args=(item.id, item.path, *item.args),
+                kwargs={"token": token},
+                job_id=token,
+                job_timeout=item.timeout,
+                retry=retry,
+                description=f"{item.path} (JobRun {item.id})",
+                pipeline=pipe,
+            )
+            pipe.execute()
 
     def rq_statuses(self, tokens: list[str]) -> list[str | None]:
         """RQ's status of each job id (None: Redis does not know it, or no longer)."""

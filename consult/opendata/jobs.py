@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from consult.contributions.models import Contribution
 from consult.core.db import utcnow
+from consult.core.idempotency import row_inserted
 from consult.core.jobs import enqueue_after_commit
 from consult.deliberations.models import Deliberation
 from consult.extensions import db
@@ -105,6 +106,14 @@ def _before_flush(session, _context, _instances) -> None:
         session.info.setdefault(PENDING, set()).update(_watched(session))
 
 
+def _note_inserted(row, session, **_extra) -> None:
+    """A row inserted outside the unit of work (insert once): as ``_before_flush`` would."""
+    if _enabled() and isinstance(row, WATCHED) and _public_change(row):
+        scheme_id = _scheme_id(row)
+        if scheme_id is not None:
+            session.info.setdefault(PENDING, set()).add(scheme_id)
+
+
 def _before_commit(session) -> None:
     """One rebuild per scheme per transaction, queued to run once the commit is done."""
     if not _enabled():
@@ -130,3 +139,4 @@ def init_app(app) -> None:
         sa.event.listen(Session, "before_flush", _before_flush)
         sa.event.listen(Session, "before_commit", _before_commit)
         sa.event.listen(Session, "after_transaction_end", _after_transaction)
+    row_inserted.connect(_note_inserted)

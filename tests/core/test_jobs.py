@@ -128,8 +128,9 @@ def test_worker_command_explains_that_no_redis_means_inline(app, monkeypatch):
 @pytest.mark.skipif(
     not os.environ.get("CONSULT_TEST_REDIS_URL"), reason="CONSULT_TEST_REDIS_URL non défini"
 )
-def test_flask_worker_command_runs_queued_jobs_in_a_forked_work_horse(app):
-    """`flask worker --burst`: the real command, a real fork, the real database."""
+@pytest.mark.parametrize("fork", ["--fork", "--no-fork"])
+def test_flask_worker_command_runs_queued_jobs(app, fork):
+    """`flask worker --burst`: the real command, a real fork or none, the real database."""
     from consult.extensions import db
 
     url = os.environ["CONSULT_TEST_REDIS_URL"]
@@ -145,7 +146,7 @@ def test_flask_worker_command_runs_queued_jobs_in_a_forked_work_horse(app):
         db.session.commit()
         try:
             dispatcher.dispatch(call)
-            result = app.test_cli_runner().invoke(args=["worker", "--burst", "default"])
+            result = app.test_cli_runner().invoke(args=["worker", "--burst", fork, "default"])
             assert result.exit_code == 0, result.output
             db.session.expire_all()
             assert db.session.get(JobRun, run_id).status == "done"

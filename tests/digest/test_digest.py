@@ -116,7 +116,7 @@ def test_anonymous_address_gets_the_digest_and_is_deleted_with_the_code(
     app, db, client, make_meeting, fiche, outbox
 ):
     meeting = make_meeting(status="open")
-    assert contribute(client, meeting, news_email=ADDRESS).status_code == 303
+    assert contribute(client, meeting, news_email=ADDRESS).status_code == 200
     subscription = db.session.scalar(sa.select(Subscription))
     contribution = subscription and db.session.get(
         services.Contribution, subscription.contribution_id
