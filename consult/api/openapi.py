@@ -55,20 +55,34 @@ LISTS = {
         "Les suites données aux contributions publiées.",
         ("scheme", "meeting", "fiche", "date_from", "date_to"),
     ),
+    "ideas": (
+        "Idee",
+        "Les idées de la dernière version publiée de chaque synthèse, telles que relues.",
+        ("scheme", "date_from", "date_to"),
+    ),
+    "indicators": (
+        "Indicateur",
+        "Les indicateurs des fiches validées ou adoptées.",
+        ("scheme", "fiche"),
+    ),
+    "measurements": ("Mesure", "Les mesures de ces indicateurs.", ("scheme",)),
 }
 DATASET_SCHEMAS = {
     "Contribution": "contributions",
     "Rencontre": "rencontres",
     "Fiche": "fiches",
     "Decision": "decisions",
+    "Idee": "idees",
+    "Indicateur": "indicateurs",
+    "Mesure": "mesures",
 }
 
 
 def _column(column) -> dict:
     """A Table Schema column as JSON Schema; a small cell (or unknown) is an empty string."""
-    if column.type == "integer":
-        blank = "secret statistique" in column.description
-        kind = {"type": ["integer", "string"]} if blank else {"type": "integer"}
+    if column.type in ("integer", "number"):
+        blank = column.optional or "secret statistique" in column.description
+        kind = {"type": [column.type, "string"]} if blank else {"type": column.type}
     else:
         kind = {"type": "string"}
     return {**kind, "title": column.title, "description": column.description}

@@ -29,6 +29,9 @@ RESOURCES = {
     "contributions": "contributions",
     "fiches": "fiches",
     "decisions": "decisions",
+    "ideas": "idees",
+    "indicators": "indicateurs",
+    "measurements": "mesures",
 }
 FILTERS = {
     "schemes": (),
@@ -36,11 +39,17 @@ FILTERS = {
     "contributions": ("scheme", "meeting", "theme", "fiche", "date_from", "date_to"),
     "fiches": ("scheme",),
     "decisions": ("scheme", "meeting", "fiche", "date_from", "date_to"),
+    "ideas": ("scheme", "date_from", "date_to"),
+    "indicators": ("scheme", "fiche"),
+    "measurements": ("scheme",),
 }
+# Where a row names its fiche(s) (contributions: several, separated by « ; »).
+FICHE_FIELDS = {"contributions": "fiches", "decisions": "fiche", "indicators": "fiche_numero"}
 DATE_FIELDS = {
     "meetings": "date",
     "contributions": "date_publication",
     "decisions": "date_decision",
+    "ideas": "date_publication",
 }
 
 
@@ -173,11 +182,7 @@ def _keep(resource: str, row: dict, query: Query, refs: dict) -> bool:
             return False
     if query.theme is not None and refs["theme"] not in row["thematiques"].split("; "):
         return False
-    if query.fiche is not None:
-        numbers = row["fiches"].split("; ") if resource == "contributions" else [row["fiche"]]
-        if refs["fiche"] not in numbers:
-            return False
-    return True
+    return query.fiche is None or refs["fiche"] in row[FICHE_FIELDS[resource]].split("; ")
 
 
 def _scheme_rows(resource: str, scheme: Scheme, query: Query) -> list[dict]:

@@ -110,6 +110,21 @@ def decisions():
     return _page("decisions")
 
 
+@bp.get("/v1/ideas")
+def ideas():
+    return _page("ideas")
+
+
+@bp.get("/v1/indicators")
+def indicators():
+    return _page("indicators")
+
+
+@bp.get("/v1/measurements")
+def measurements():
+    return _page("measurements")
+
+
 @bp.post("/v1/meetings/<int:meeting_id>/contributions")
 @csrf.exempt  # authenticated by a bearer token only: no session cookie is read
 @limiter.limit(WRITE_LIMIT, key_func=token_key)

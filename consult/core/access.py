@@ -719,6 +719,9 @@ RULES: dict[str, Rule] = {
     "api.contributions": Rule("/api/v1/contributions", PUBLIC),
     "api.fiches": Rule("/api/v1/fiches", PUBLIC),
     "api.decisions": Rule("/api/v1/decisions", PUBLIC),
+    "api.ideas": Rule("/api/v1/ideas", PUBLIC),
+    "api.indicators": Rule("/api/v1/indicators", PUBLIC),
+    "api.measurements": Rule("/api/v1/measurements", PUBLIC),
     "api_admin.tokens": Rule(
         "/admin/api", ADMIN, note="Jetons des organisations et journal des appels en écriture."
     ),

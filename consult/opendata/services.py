@@ -46,6 +46,7 @@ class Column:
     title: str
     description: str
     enum: tuple[str, ...] = ()
+    optional: bool = False  # may be empty (not known), whatever its type
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,8 @@ class Dataset:
     columns: tuple[Column, ...]
 
 
-def _col(name, type_, title, description, enum=()) -> Column:
-    return Column(name, type_, title, description, tuple(enum))
+def _col(name, type_, title, description, enum=(), optional=False) -> Column:
+    return Column(name, type_, title, description, tuple(enum), optional)
 
 
 SMALL = f"Vide si moins de {SMALL_CELL} personnes (secret statistique)."
@@ -154,7 +155,13 @@ DATASETS = (
             _col("idee", "string", "Idée", "L'idée, en une phrase."),
             _col("mots_cles", "string", "Mots-clés", "Mots-clés de l'idée, séparés par « ; »."),
             _col("contributions", "integer", "Contributions", "Contributions qui la portent."),
-            _col("part", "number", "Part", "Part des contributions de la synthèse (0 à 1)."),
+            _col(
+                "part",
+                "number",
+                "Part",
+                "Part des contributions de la synthèse (0 à 1).",
+                optional=True,
+            ),
             _col("soutiens", "integer", "Soutiens", "« Je soutiens » de ces contributions."),
         ),
     ),
@@ -169,10 +176,24 @@ DATASETS = (
             _col("libelle", "string", "Libellé", "Ce que l'indicateur mesure."),
             _col("type", "string", "Type", "Nombre, taux, montant ou qualitatif."),
             _col("unite", "string", "Unité", "Unité des valeurs, s'il y en a une."),
-            _col("valeur_initiale", "number", "Valeur initiale", "Valeur de départ."),
-            _col("annee_initiale", "integer", "Année initiale", "Année de la valeur de départ."),
-            _col("cible", "number", "Cible", "Valeur visée."),
-            _col("annee_cible", "integer", "Année cible", "Année où la cible est visée."),
+            _col(
+                "valeur_initiale", "number", "Valeur initiale", "Valeur de départ.", optional=True
+            ),
+            _col(
+                "annee_initiale",
+                "integer",
+                "Année initiale",
+                "Année de la valeur de départ.",
+                optional=True,
+            ),
+            _col("cible", "number", "Cible", "Valeur visée.", optional=True),
+            _col(
+                "annee_cible",
+                "integer",
+                "Année cible",
+                "Année où la cible est visée.",
+                optional=True,
+            ),
         ),
     ),
     Dataset(
@@ -184,7 +205,7 @@ DATASETS = (
             _col("indicateur_id", "integer", "Indicateur", "Voir le fichier indicateurs."),
             _col("annee", "integer", "Année", "Année mesurée."),
             _col("territoire", "string", "Territoire", "Territoire ; vide : tout le schéma."),
-            _col("valeur", "number", "Valeur", "Valeur chiffrée."),
+            _col("valeur", "number", "Valeur", "Valeur chiffrée.", optional=True),
             _col("valeur_texte", "string", "Valeur (texte)", "Valeur d'un indicateur qualitatif."),
             _col("source", "string", "Source", "D'où vient la valeur."),
         ),

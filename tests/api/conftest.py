@@ -6,13 +6,16 @@ import pytest
 
 from consult.api import auth
 from consult.core.db import utcnow
-from consult.schemes.models import Fiche, Theme
+from consult.followup.models import Measurement
+from consult.schemes.models import Fiche, Indicator, Theme
 from consult.tagging.models import ContributionTag
 from consult.workgroups.models import Decision
 
 
 @pytest.fixture
-def world(db, make_scheme, make_meeting, make_contribution, make_working_group):
+def world(
+    db, make_scheme, make_meeting, make_contribution, make_working_group, make_synthesis_version
+):
     scheme = make_scheme()
     public = make_meeting(scheme=scheme, held_on=date(2026, 3, 1), title="Rencontre publique")
     other = make_meeting(scheme=scheme, held_on=date(2026, 6, 1), title="Autre rencontre")
@@ -32,7 +35,11 @@ def world(db, make_scheme, make_meeting, make_contribution, make_working_group):
         make_contribution(meeting=private, body="Avis du groupe secret"),
     ]
     adopted, hidden, theme = _fiches_and_tags(db, scheme, shown, elsewhere)
+    # Its texts sit in the draft meeting: never listed; its ideas are, once published.
+    synthesis = make_synthesis_version(meeting=draft, status="published")
+    _indicators(db, adopted, hidden)
     return {
+        "synthesis": synthesis,
         "scheme": scheme,
         "public": public,
         "other": other,
@@ -65,6 +72,22 @@ def _fiches_and_tags(db, scheme, shown, elsewhere):
     )
     db.session.flush()
     return adopted, hidden, theme
+
+
+def _indicators(db, adopted, hidden):
+    """An indicator measured twice on the adopted fiche; one on the draft fiche, secret."""
+    counted = Indicator(fiche_id=adopted.id, label="Familles accueillies", baseline=10)
+    secret = Indicator(fiche_id=hidden.id, label="Indicateur secret")
+    db.session.add_all([counted, secret])
+    db.session.flush()
+    db.session.add_all(
+        [
+            Measurement(indicator_id=counted.id, year=2025, value=12),
+            Measurement(indicator_id=counted.id, year=2026, text_value="En hausse"),
+            Measurement(indicator_id=secret.id, year=2026, value=3, source="secret"),
+        ]
+    )
+    db.session.flush()
 
 
 @pytest.fixture

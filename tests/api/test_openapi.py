@@ -41,6 +41,12 @@ def test_served_description_is_valid_openapi_31(client):
 
 def test_item_schemas_list_every_open_data_column():
     schemas = spec()["components"]["schemas"]
-    for name, dataset in (("Contribution", "contributions"), ("Rencontre", "rencontres")):
+    for name, dataset in (
+        ("Contribution", "contributions"),
+        ("Rencontre", "rencontres"),
+        ("Idee", "idees"),
+        ("Indicateur", "indicateurs"),
+        ("Mesure", "mesures"),
+    ):
         columns = next(d.columns for d in DATASETS if d.name == dataset)
         assert {c.name for c in columns} <= set(schemas[name]["properties"])

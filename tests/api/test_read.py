@@ -32,7 +32,16 @@ def test_contributions_are_paginated_with_next_links(client, world):
 
 
 def test_private_data_is_never_listed(client, world):
-    for resource in ("schemes", "meetings", "contributions", "fiches", "decisions"):
+    for resource in (
+        "schemes",
+        "meetings",
+        "contributions",
+        "fiches",
+        "decisions",
+        "ideas",
+        "indicators",
+        "measurements",
+    ):
         found, _ = get_all(client, f"/api/v1/{resource}?per_page=100")
         text = str(found)
         assert SECRET not in text, resource
@@ -106,6 +115,24 @@ def test_bad_parameters_are_refused_in_french(client, world, query):
     body = response.get_json()
     assert body["statut"] == 400
     assert body["erreur"]
+
+
+def test_ideas_indicators_and_measurements_of_what_is_public(client, world, db):
+    ideas = get_all(client, "/api/v1/ideas")[0]
+    synthesis_id = world["synthesis"].synthesis_id
+    assert ideas
+    assert {idea["synthese_id"] for idea in ideas} == {synthesis_id}
+    assert all(idea["contributions"] >= 1 and idea["idee"] for idea in ideas)
+    assert get_all(client, "/api/v1/ideas?date_to=2000-01-01")[0] == []
+    indicators = get_all(client, f"/api/v1/indicators?fiche={world['adopted'].id}")[0]
+    assert [i["libelle"] for i in indicators] == ["Familles accueillies"]
+    assert get_all(client, f"/api/v1/indicators?fiche={world['hidden'].id}")[0] == []
+    measures = get_all(client, "/api/v1/measurements")[0]
+    mine = [m for m in measures if m["indicateur_id"] == indicators[0]["id"]]
+    assert [(m["annee"], m["valeur"], m["valeur_texte"]) for m in mine] == [
+        (2025, 12.0, ""),
+        (2026, "", "En hausse"),
+    ]
 
 
 def test_filter_not_offered_by_a_resource_is_refused(client, world):
