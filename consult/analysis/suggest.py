@@ -244,7 +244,7 @@ class Suggester:
         A label needs a calibrated score ≥ ``minimum`` and at least one justifying word.
         """
         vector = self.vector(text)
-        if not vector.any():
+        if not vector.any() and not self._heard_from_children(text):
             return []
         raw = self.raw_scores(text)
         probabilities = self.calibration(raw)
@@ -273,7 +273,22 @@ class Suggester:
             weight = weight + self.learned_weight * np.clip(words, 0, None) / 10
         share = vector * weight
         best = [i for i in np.argsort(-share)[:WORDS_SHOWN] if share[i] > 0]
+        if not best and self._heard_from_children(text):
+            return self._children_words(index, text)
         return [self._readable(self.vocabulary[i], text) for i in best]
+
+    def _heard_from_children(self, text: str) -> bool:
+        return (
+            self.children is not None
+            and self.children.learned
+            and bool(self.children.vector(text).any())
+        )
+
+    def _children_words(self, index: int, text: str) -> list[str]:
+        """The words of the child that carries this label most for ``text``."""
+        carried = self.links[index] * self.children._probabilities(text)
+        child = int(np.argmax(carried))
+        return self.children._words(child, self.children.vector(text), text)
 
     @staticmethod
     def _readable(term: str, text: str) -> str:
@@ -347,9 +362,13 @@ def _held_out_parts(labels: list[Label], folds: int, children: list[Label] | Non
         held = [item for n, item in enumerate(items) if n % folds == fold]
         if not held:
             continue
-        texts = {text for text, _ in held}
+        kept: list[list[str]] = [[] for _ in labels]
+        for n, (text, i) in enumerate(items):
+            if n % folds != fold:
+                kept[i].append(text)
         model = Suggester(
-            _without(labels, texts), children=_without(children, texts) if children else None
+            [Label(lb.key, lb.text, kept[i], lb.passages) for i, lb in enumerate(labels)],
+            children=_without(children, {text for text, _ in held}) if children else None,
         )
         if not model.learned:
             continue
