@@ -124,8 +124,9 @@ def _char_analyzer(text: str) -> list[str]:
 class Suggester:
     """Prior (scheme text) + learned (tags) linear scores over lemmas; explained.
 
-    :param children: the level below (a theme's fiches), their examples being the
-        same contributions' texts: their learned probabilities are carried up.
+    :param children: the level below (a theme's fiches, as labels or as their
+        suggester already built), their examples being the same contributions'
+        texts: their learned probabilities are carried up.
     """
 
     def __init__(
@@ -133,7 +134,7 @@ class Suggester:
         labels: list[Label],
         calibration: Calibration | None = None,
         learned_weight: float = LEARNED_WEIGHT,
-        children: list[Label] | None = None,
+        children: "list[Label] | Suggester | None" = None,
     ):
         self.labels = labels
         self.learned_weight = learned_weight
@@ -305,6 +306,8 @@ def _binary(values: np.ndarray) -> np.ndarray:
 def _hierarchy(labels: list[Label], children: list[Label] | None):
     """The children's suggester and ``P(parent | child)`` from co-tags: a parent and
     a child tagged on the same contribution share an example text."""
+    built = children if isinstance(children, Suggester) else None
+    children = built.labels if built is not None else children
     if not children or not any(child.examples for child in children):
         return None, None
     counts = np.full((len(labels), len(children)), CO_TAG_SMOOTHING)
@@ -316,7 +319,7 @@ def _hierarchy(labels: list[Label], children: list[Label] | None):
         for text in label.examples:
             for c in tagged_with.get(text, ()):
                 counts[p, c] += 1
-    return Suggester(children), counts / counts.sum(axis=0, keepdims=True)
+    return built or Suggester(children), counts / counts.sum(axis=0, keepdims=True)
 
 
 def out_of_fold(

@@ -155,10 +155,11 @@ def fiche_text(fiche: Fiche) -> str:
     return " ".join([fiche.title, *fiche_passages(fiche)])
 
 
-def _suggester(labels: list[Label], children: list[Label] | None = None) -> Suggester:
+def _suggester(labels: list[Label], children: Suggester | None = None) -> Suggester:
     """A suggester whose learned part's weight and calibration come from
     out-of-fold scores of the tags set."""
-    learned_weight, calibration = out_of_fold(labels, children=children)
+    below = children.labels if children is not None else None
+    learned_weight, calibration = out_of_fold(labels, children=below)
     return Suggester(
         labels, calibration=calibration, learned_weight=learned_weight, children=children
     )
@@ -180,7 +181,7 @@ def build_suggesters(scheme: Scheme) -> dict[str, Suggester]:
         )
         for f in scheme.fiches
     ]
-    suggesters = {}
+    suggesters = {"fiche": _suggester(fiches)} if fiches else {}
     if scheme.themes:
         themes = [
             Label(
@@ -192,9 +193,7 @@ def build_suggesters(scheme: Scheme) -> dict[str, Suggester]:
             for t in scheme.themes
         ]
         # A theme also hears its fiches: the fiches tagged with it on the same contributions.
-        suggesters["theme"] = _suggester(themes, children=fiches or None)
-    if fiches:
-        suggesters["fiche"] = _suggester(fiches)
+        suggesters["theme"] = _suggester(themes, children=suggesters.get("fiche"))
     return suggesters
 
 
