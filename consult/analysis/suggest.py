@@ -200,10 +200,10 @@ class Suggester:
         coef[model.classes_], intercept[model.classes_] = rows, heads
         return coef, intercept
 
-    def parts(self, text: str) -> tuple[np.ndarray, np.ndarray | None]:
+    def parts(self, text: str, vector=None) -> tuple[np.ndarray, np.ndarray | None]:
         """The prior (cosine to the label's text, less rejections) and the learned
         probabilities (with the children's carried up, when there are children)."""
-        vector = self.vector(text)
+        vector = self.vector(text) if vector is None else vector
         prior = PRIOR_WEIGHT * (self.profiles @ vector) - self._rejection(text)
         if not self.learned:
             return prior, None
@@ -229,9 +229,9 @@ class Suggester:
                 penalty[index] = REJECTION_WEIGHT * (refused @ vector.T).max()
         return penalty
 
-    def raw_scores(self, text: str) -> np.ndarray:
-        """Uncalibrated score of every label."""
-        prior, learned = self.parts(text)
+    def raw_scores(self, text: str, vector=None) -> np.ndarray:
+        """Uncalibrated score of every label (``vector``: the text's, when known)."""
+        prior, learned = self.parts(text, vector)
         return prior if learned is None else prior + self.learned_weight * learned
 
     def vector(self, text: str) -> np.ndarray:
@@ -247,7 +247,7 @@ class Suggester:
         vector = self.vector(text)
         if not vector.any() and not self._heard_from_children(text):
             return []
-        raw = self.raw_scores(text)
+        raw = self.raw_scores(text, vector)
         probabilities = self.calibration(raw)
         found = []
         for index in np.argsort(-raw, kind="stable"):
