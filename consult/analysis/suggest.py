@@ -8,8 +8,16 @@ justified by the words that weigh most for it:
   the label's text (a fiche's title, constats, objectives, actions, indicators);
   it alone works on the first day (cold start);
 * a **learned** part: a logistic regression over the contributions facilitators
-  tagged (each tag says "this label", and "not the others": accepted, corrected
-  and rejected suggestions all teach it), fitted once per model.
+  tagged (each tag says "this label", and "not the others") and over the label's
+  own passages (a fiche's objectives, actions… as light pseudo-examples), on
+  lemmas plus character n-grams of lemmas (« handicap », « handicapé »,
+  « polyhandicap » share most of their letters); fitted once per model;
+* for a parent level (themes), the **children's** learned probabilities (fiches)
+  carried up through the co-tags facilitators set (a contribution tagged with
+  fiche 9 was mostly tagged with theme 13 too): ``P(theme) = Σ P(fiche) ·
+  P(theme | fiche)``, averaged with the theme's own learned part;
+* a **rejection** penalty: a suggestion a facilitator turned down lowers that
+  label for texts like the rejected one (cosine to the closest rejected text).
 
 Scores become probabilities through a :class:`Calibration` fitted on
 out-of-fold scores (:func:`out_of_fold`), so "80 %" means right about 4 times
@@ -18,8 +26,10 @@ in 5 on held-out contributions.
 
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.isotonic import IsotonicRegression
@@ -37,6 +47,17 @@ PRIOR_WEIGHT = 1.0
 LEARNED_WEIGHT = 0.5
 REGULARISATION = 20.0
 EXAMPLE_WEIGHT = 1.0  # the examples' centroid beside the label's own text, in the prior
+# A passage of the scheme (one objective, one action) counts as this much of a tagged
+# contribution in the regression: enough to know every label before it is ever tagged,
+# little enough that what facilitators did soon decides.
+PASSAGE_WEIGHT = 0.3
+CHAR_SIZES = (3, 4, 5)
+CHAR_MIN_DF = 3  # a letter sequence seen in fewer texts is noise, and costs fitting time
+CHAR_MIN_TEXTS = 50  # … once there are enough texts to tell
+CO_TAG_SMOOTHING = 0.1  # added to every (parent, child) co-tag count
+# A rejected suggestion takes this much off the label for a text as close as the
+# rejected one (cosine 1); a text sharing a few words with it loses a little.
+REJECTION_WEIGHT = 1.0
 # Weights of the learned part tried on held-out scores (:func:`choose_weight`):
 # from "the scheme's text decides" to "what facilitators did decides".
 WEIGHT_CHOICES = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
@@ -51,6 +72,8 @@ class Label:
     key: str
     text: str
     examples: list[str] = field(default_factory=list)
+    passages: list[str] = field(default_factory=list)  # the text's parts, as pseudo-examples
+    rejected: list[str] = field(default_factory=list)  # texts it was suggested for, refused
 
 
 @dataclass
@@ -78,27 +101,57 @@ class Calibration:
         return self.model.predict(np.asarray(scores, float))
 
 
+@lru_cache(maxsize=4096)
+def _terms(text: str) -> tuple[str, ...]:
+    # Each text is read by two vectorizers, and again by every out-of-fold model.
+    return tuple(tag_terms(text))
+
+
 def _analyzer(text: str) -> list[str]:
-    return tag_terms(text)
+    return list(_terms(text))
+
+
+def _char_analyzer(text: str) -> list[str]:
+    """Character n-grams of each lemma (`` handicap `` → `` ha``, ``han``…)."""
+    grams = []
+    for term in _terms(text):
+        padded = f" {term} "
+        for size in CHAR_SIZES:
+            grams += [padded[i : i + size] for i in range(len(padded) - size + 1)]
+    return grams
 
 
 class Suggester:
-    """Prior (scheme text) + learned (tags) linear scores over lemmas; explained."""
+    """Prior (scheme text) + learned (tags) linear scores over lemmas; explained.
+
+    :param children: the level below (a theme's fiches, as labels or as their
+        suggester already built), their examples being the same contributions'
+        texts: their learned probabilities are carried up.
+    """
 
     def __init__(
         self,
         labels: list[Label],
         calibration: Calibration | None = None,
         learned_weight: float = LEARNED_WEIGHT,
+        children: "list[Label] | Suggester | None" = None,
     ):
         self.labels = labels
         self.learned_weight = learned_weight
         corpus = [label.text for label in labels] + [e for lb in labels for e in lb.examples]
-        self.vectorizer = TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True)
-        self.vectorizer.fit([t for t in corpus if t.strip()] or ["vide"])
+        corpus = [t for t in corpus if t.strip()] or ["vide"]
+        self.vectorizer = TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True).fit(corpus)
+        rare = CHAR_MIN_DF if len(corpus) >= CHAR_MIN_TEXTS else 1
+        self.chars = TfidfVectorizer(analyzer=_char_analyzer, sublinear_tf=True, min_df=rare)
+        self.chars.fit(corpus)
         self.vocabulary = self.vectorizer.get_feature_names_out()
         self.profiles = normalize(np.vstack([self._profile(label) for label in labels]))
         self.coef, self.intercept = self._learn()
+        self.children, self.links = _hierarchy(labels, children) if self.learned else (None, None)
+        self.rejected = [
+            normalize(self.vectorizer.transform(lb.rejected)) if lb.rejected else None
+            for lb in labels
+        ]
         self.calibration = calibration or Calibration([], [])
 
     def _profile(self, label: Label) -> np.ndarray:
@@ -113,15 +166,24 @@ class Suggester:
     def learned(self) -> bool:
         return self.coef is not None
 
+    def _features(self, texts: list[str]):
+        """Lemmas and their character n-grams, each half a unit vector."""
+        words = normalize(self.vectorizer.transform(texts))
+        return normalize(sp.hstack([words, normalize(self.chars.transform(texts))]).tocsr())
+
     def _learn(self) -> tuple[np.ndarray | None, np.ndarray | None]:
-        """Logistic regression over the tagged examples, each label's own text included
-        (one more example each, so even a single tagged label has others to differ from)."""
+        """Logistic regression over the tagged examples and the labels' passages
+        (light pseudo-examples, so even a single tagged label has others to differ from)."""
         if not any(lb.examples for lb in self.labels):
             return None, None
         texts = [e for lb in self.labels for e in lb.examples]
         targets = [i for i, lb in enumerate(self.labels) for _ in lb.examples]
-        texts += [lb.text for lb in self.labels]
-        targets += list(range(len(self.labels)))
+        weights = [1.0] * len(texts)
+        for i, lb in enumerate(self.labels):
+            passages = [p for p in lb.passages if p.strip()] or [lb.text]
+            texts += passages
+            targets += [i] * len(passages)
+            weights += [PASSAGE_WEIGHT] * len(passages)
         model = LogisticRegression(C=REGULARISATION, max_iter=300)
         # One BLAS thread: on a busy machine, threads fighting for cores made this
         # small fit 30 times slower (2.8 s instead of 0.07 s on the Savoie dev set).
@@ -130,23 +192,46 @@ class Suggester:
             warnings.simplefilter("ignore", ConvergenceWarning)
             # Few examples per label is the normal case here, not a regression problem.
             warnings.filterwarnings("ignore", "The number of unique classes", UserWarning)
-            model.fit(normalize(self.vectorizer.transform(texts)), targets)
-        if len(self.labels) == 2:
-            return _binary(model.coef_), _binary(model.intercept_)
-        return model.coef_, model.intercept_
+            model.fit(self._features(texts), targets, sample_weight=weights)
+        coef = np.zeros((len(self.labels), model.coef_.shape[1]))
+        intercept = np.full(len(self.labels), -1e3)  # a label never seen is never learned
+        rows = _binary(model.coef_) if len(model.classes_) == 2 else model.coef_
+        heads = _binary(model.intercept_) if len(model.classes_) == 2 else model.intercept_
+        coef[model.classes_], intercept[model.classes_] = rows, heads
+        return coef, intercept
 
-    def parts(self, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """The prior (cosine to the label's text) and the learned probabilities."""
-        prior = PRIOR_WEIGHT * (self.profiles @ vector)
+    def parts(self, text: str, vector=None) -> tuple[np.ndarray, np.ndarray | None]:
+        """The prior (cosine to the label's text, less rejections) and the learned
+        probabilities (with the children's carried up, when there are children)."""
+        vector = self.vector(text) if vector is None else vector
+        prior = PRIOR_WEIGHT * (self.profiles @ vector) - self._rejection(text)
         if not self.learned:
             return prior, None
-        logits = self.coef @ vector + self.intercept
-        logits = np.exp(logits - logits.max())
-        return prior, logits / logits.sum()
+        learned = self._probabilities(text)
+        if self.children is not None and self.children.learned:
+            learned = (learned + self.links @ self.children._probabilities(text)) / 2
+        return prior, learned
 
-    def raw_scores(self, vector: np.ndarray) -> np.ndarray:
-        """Uncalibrated score of every label for a normalised term vector."""
-        prior, learned = self.parts(vector)
+    def _probabilities(self, text: str) -> np.ndarray:
+        features = self._features([text])
+        logits = np.asarray(features @ self.coef.T)[0] + self.intercept
+        logits = np.exp(logits - logits.max())
+        return logits / logits.sum()
+
+    def _rejection(self, text: str) -> np.ndarray:
+        """Per label, how close ``text`` is to a text that label was refused for."""
+        penalty = np.zeros(len(self.labels))
+        if not any(r is not None for r in self.rejected):
+            return penalty
+        vector = normalize(self.vectorizer.transform([text]))
+        for index, refused in enumerate(self.rejected):
+            if refused is not None:
+                penalty[index] = REJECTION_WEIGHT * (refused @ vector.T).max()
+        return penalty
+
+    def raw_scores(self, text: str, vector=None) -> np.ndarray:
+        """Uncalibrated score of every label (``vector``: the text's, when known)."""
+        prior, learned = self.parts(text, vector)
         return prior if learned is None else prior + self.learned_weight * learned
 
     def vector(self, text: str) -> np.ndarray:
@@ -160,9 +245,9 @@ class Suggester:
         A label needs a calibrated score ≥ ``minimum`` and at least one justifying word.
         """
         vector = self.vector(text)
-        if not vector.any():
+        if not vector.any() and not self._heard_from_children(text):
             return []
-        raw = self.raw_scores(vector)
+        raw = self.raw_scores(text, vector)
         probabilities = self.calibration(raw)
         found = []
         for index in np.argsort(-raw, kind="stable"):
@@ -185,10 +270,26 @@ class Suggester:
     def _words(self, index: int, vector: np.ndarray, text: str) -> list[str]:
         weight = PRIOR_WEIGHT * self.profiles[index]
         if self.learned:
-            weight = weight + self.learned_weight * np.clip(self.coef[index], 0, None) / 10
+            words = self.coef[index, : len(self.vocabulary)]  # lemmas, not their letters
+            weight = weight + self.learned_weight * np.clip(words, 0, None) / 10
         share = vector * weight
         best = [i for i in np.argsort(-share)[:WORDS_SHOWN] if share[i] > 0]
+        if not best and self._heard_from_children(text):
+            return self._children_words(index, text)
         return [self._readable(self.vocabulary[i], text) for i in best]
+
+    def _heard_from_children(self, text: str) -> bool:
+        return (
+            self.children is not None
+            and self.children.learned
+            and bool(self.children.vector(text).any())
+        )
+
+    def _children_words(self, index: int, text: str) -> list[str]:
+        """The words of the child that carries this label most for ``text``."""
+        carried = self.links[index] * self.children._probabilities(text)
+        child = int(np.argmax(carried))
+        return self.children._words(child, self.children.vector(text), text)
 
     @staticmethod
     def _readable(term: str, text: str) -> str:
@@ -202,17 +303,41 @@ def _binary(values: np.ndarray) -> np.ndarray:
     return np.concatenate([-values, values])
 
 
+def _hierarchy(labels: list[Label], children: list[Label] | None):
+    """The children's suggester and ``P(parent | child)`` from co-tags: a parent and
+    a child tagged on the same contribution share an example text."""
+    built = children if isinstance(children, Suggester) else None
+    children = built.labels if built is not None else children
+    if not children or not any(child.examples for child in children):
+        return None, None
+    counts = np.full((len(labels), len(children)), CO_TAG_SMOOTHING)
+    tagged_with = {}
+    for c, child in enumerate(children):
+        for text in child.examples:
+            tagged_with.setdefault(text, set()).add(c)
+    for p, label in enumerate(labels):
+        for text in label.examples:
+            for c in tagged_with.get(text, ()):
+                counts[p, c] += 1
+    return built or Suggester(children), counts / counts.sum(axis=0, keepdims=True)
+
+
 def out_of_fold(
-    labels: list[Label], folds: int = 5, top: int = 3, learned_weight: float | None = None
+    labels: list[Label],
+    folds: int = 5,
+    top: int = 3,
+    learned_weight: float | None = None,
+    children: list[Label] | None = None,
 ) -> tuple[float, Calibration]:
     """The learned part's weight and the calibration, both from held-out scores.
 
     Each label's examples are split into ``folds``; a model learns from the
-    others and scores the held-out ones. The weight (unless given) is the one of
+    others (children too: their examples that are held-out texts are left out)
+    and scores the held-out ones. The weight (unless given) is the one of
     :data:`WEIGHT_CHOICES` whose blend ranks the right label first most often;
     with it, each held-out item's ``top`` suggestions are right or not.
     """
-    held = _held_out_parts(labels, folds)
+    held = _held_out_parts(labels, folds, children)
     if learned_weight is None:
         learned_weight = choose_weight(held)
     scores, right = [], []
@@ -224,7 +349,14 @@ def out_of_fold(
     return learned_weight, Calibration(scores, right)
 
 
-def _held_out_parts(labels: list[Label], folds: int) -> list[tuple]:
+def _without(labels: list[Label], texts: set[str]) -> list[Label]:
+    return [
+        Label(lb.key, lb.text, [e for e in lb.examples if e not in texts], lb.passages)
+        for lb in labels
+    ]
+
+
+def _held_out_parts(labels: list[Label], folds: int, children: list[Label] | None = None):
     """``(prior, learned, right label)`` of every example, scored by a model that
     learned from the other folds (items without a learned part are left out)."""
     items = [(text, i) for i, lb in enumerate(labels) for text in lb.examples]
@@ -237,11 +369,14 @@ def _held_out_parts(labels: list[Label], folds: int) -> list[tuple]:
         for n, (text, i) in enumerate(items):
             if n % folds != fold:
                 kept[i].append(text)
-        model = Suggester([Label(lb.key, lb.text, kept[i]) for i, lb in enumerate(labels)])
+        model = Suggester(
+            [Label(lb.key, lb.text, kept[i], lb.passages) for i, lb in enumerate(labels)],
+            children=_without(children, {text for text, _ in held}) if children else None,
+        )
         if not model.learned:
             continue
         for text, wanted in held:
-            prior, learned = model.parts(model.vector(text))
+            prior, learned = model.parts(text)
             found.append((prior, learned, wanted))
     return found
 

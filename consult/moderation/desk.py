@@ -205,18 +205,28 @@ def _tag_target(value: str):
     return {kind: target}
 
 
+def _pending_suggestion(contribution: Contribution, suggestion_id: int):
+    suggestion = next(
+        (s for s in tagging.suggestions_of(contribution) if s.id == suggestion_id), None
+    )
+    if suggestion is None:
+        raise tagging.TaggingError("Cette suggestion n'existe plus : rechargez la page.")
+    return suggestion
+
+
 def _change_tags(contribution: Contribution, form: TagForm) -> str:
     now = utcnow()
     if form.remove.data:
         if not tagging.remove_tag(contribution, form.remove.data, actor=current_user, now=now):
             raise tagging.TaggingError("Cette étiquette n'est plus sur la contribution.")
         return "Étiquette retirée."
-    if form.accept.data:
-        suggestion = next(
-            (s for s in tagging.suggestions_of(contribution) if s.id == form.accept.data), None
+    if form.refuse.data:
+        tagging.reject_suggestion(
+            _pending_suggestion(contribution, form.refuse.data), actor=current_user, now=now
         )
-        if suggestion is None:
-            raise tagging.TaggingError("Cette suggestion n'existe plus : rechargez la page.")
+        return "Suggestion refusée : elle ne sera plus proposée pour cette contribution."
+    if form.accept.data:
+        suggestion = _pending_suggestion(contribution, form.accept.data)
         target = {"theme": suggestion.theme} if suggestion.theme else {"fiche": suggestion.fiche}
         tagging.add_tag(contribution, **target, actor=current_user, from_suggestion=True, now=now)
         return "Suggestion acceptée."

@@ -39,9 +39,10 @@ class DecisionForm(BaseForm):
 
 
 class TagForm(BaseForm):
-    """Accept a suggestion, add a theme or fiche, or remove a tag."""
+    """Accept or refuse a suggestion, add a theme or fiche, or remove a tag."""
 
     accept = IntegerField(validators=[Optional(), NumberRange(1, MAX_ID)])
+    refuse = IntegerField(validators=[Optional(), NumberRange(1, MAX_ID)])
     add = SelectField("Ajouter une thématique ou une fiche", validators=[Optional()])
     remove = IntegerField(validators=[Optional(), NumberRange(1, MAX_ID)])
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from consult.analysis.duplicates import CAMPAIGN_MIN_SIZE, CAMPAIGN_WINDOW
 from consult.contributions.models import (
     AUTHOR_TYPES,
     KINDS,
@@ -211,6 +212,7 @@ class QueueRow:
     contribution: Contribution
     tags: list[ContributionTag]
     suggestion: TagSuggestion | None = None  # the best one not applied yet
+    campaign: int = 0  # when part of a campaign: how many sent this very text together
 
     @property
     def themes(self) -> list:
@@ -254,6 +256,35 @@ def _best_suggestions(tags: dict[int, list[ContributionTag]]) -> dict[int, TagSu
     return best
 
 
+def _campaign_sizes(contributions: list[Contribution]) -> dict[int, int]:
+    """For rows whose text was sent word for word by at least :data:`CAMPAIGN_MIN_SIZE`
+    contributions of the same meeting within :data:`CAMPAIGN_WINDOW` of it: how many.
+
+    One query over the page's texts (the « Doublons » page also finds copies with a
+    word changed; this flag only needs to say « look there »).
+    """
+    if not contributions:
+        return {}
+    rows = db.session.execute(
+        sa.select(Contribution.meeting_id, Contribution.body, Contribution.created_at).where(
+            Contribution.meeting_id.in_({c.meeting_id for c in contributions}),
+            Contribution.body.in_({c.body for c in contributions}),
+            Contribution.status.in_(("pending", "published")),
+            Contribution.merged_into_id.is_(None),
+        )
+    ).all()
+    sent: dict[tuple[int, str], list] = {}
+    for meeting_id, body, created_at in rows:
+        sent.setdefault((meeting_id, body), []).append(created_at)
+    sizes = {}
+    for c in contributions:
+        times = sent.get((c.meeting_id, c.body), [])
+        together = sum(abs(t - c.created_at) <= CAMPAIGN_WINDOW for t in times)
+        if together >= CAMPAIGN_MIN_SIZE:
+            sizes[c.id] = together
+    return sizes
+
+
 def count(filters: QueueFilters) -> int:
     """How many contributions match (a count on ``contributions`` alone)."""
     query = sa.select(sa.func.count()).select_from(Contribution).where(*conditions(filters))
@@ -277,7 +308,8 @@ def queue_page(filters: QueueFilters, page: int = 1, per_page: int = PER_PAGE) -
     ).all()
     tags = _tags_by_contribution([c.id for c in contributions])
     best = _best_suggestions(tags)
-    items = [QueueRow(c, tags[c.id], best.get(c.id)) for c in contributions]
+    campaigns = _campaign_sizes(contributions)
+    items = [QueueRow(c, tags[c.id], best.get(c.id), campaigns.get(c.id, 0)) for c in contributions]
     return Page(items=items, number=page, total=count(filters), per_page=per_page)
 
 

@@ -12,7 +12,7 @@ from consult.core.jobs import JobRun, enqueue_after_commit, report_progress
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.models import Fiche, Scheme, Theme
-from consult.tagging.models import ContributionTag
+from consult.tagging.models import ContributionTag, SuggestionRejection
 from consult.tagging.services import build_suggesters, store_suggestions
 
 log = logging.getLogger(__name__)
@@ -28,11 +28,15 @@ REFRESH_JOB = "consult.tagging.jobs.refresh_suggestions"
 
 
 def _tags_version(scheme: Scheme) -> tuple:
-    """Changes whenever a tag is added or removed (the suggesters must learn again), and
+    """Changes whenever a tag is added or removed or a suggestion refused (the suggesters
+    must learn again), and
     whenever the scheme's themes or fiches change (a working group drafts a fiche; a
     scheme is imported again under a reused id)."""
     tags = db.session.execute(
         sa.select(sa.func.count(ContributionTag.id), sa.func.max(ContributionTag.id))
+    ).one()
+    refused = db.session.execute(
+        sa.select(sa.func.count(SuggestionRejection.id), sa.func.max(SuggestionRejection.id))
     ).one()
     labels = [
         db.session.execute(
@@ -42,7 +46,7 @@ def _tags_version(scheme: Scheme) -> tuple:
         ).one()
         for model in (Theme, Fiche)
     ]
-    return (*tags, *(tuple(pair) for pair in labels), scheme.created_at)
+    return (*tags, *refused, *(tuple(pair) for pair in labels), scheme.created_at)
 
 
 def suggesters_for(scheme: Scheme) -> dict:

@@ -65,3 +65,31 @@ class TagSuggestion(db.Model):
 
     theme: Mapped[Theme | None] = relationship()
     fiche: Mapped[Fiche | None] = relationship()
+
+
+class SuggestionRejection(db.Model):
+    """A suggested theme or fiche a facilitator turned down for a contribution.
+
+    Never suggested again for that contribution, and weighs against that label for
+    texts like it (:mod:`consult.analysis.suggest`, rejection penalty).
+    """
+
+    __tablename__ = "suggestion_rejections"
+    __table_args__ = (
+        sa.UniqueConstraint("contribution_id", "theme_id", name="uq_suggestion_rejections_theme"),
+        sa.UniqueConstraint("contribution_id", "fiche_id", name="uq_suggestion_rejections_fiche"),
+        sa.CheckConstraint("(theme_id IS NULL) <> (fiche_id IS NULL)", name="one_target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contributions.id", ondelete="CASCADE"), index=True
+    )
+    theme_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("themes.id", ondelete="CASCADE"), index=True
+    )
+    fiche_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("fiches.id", ondelete="CASCADE"), index=True
+    )
+    set_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,7 +11,7 @@ from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.moderation import services as moderation
 from consult.schemes.models import Fiche, Scheme, Theme
-from consult.tagging.models import ContributionTag, TagSuggestion
+from consult.tagging.models import ContributionTag, SuggestionRejection, TagSuggestion
 
 MAX_EXAMPLES = 200  # per label: enough to learn, bounded so a model builds quickly
 # Weak but often right: moderators see the score; bulk acceptance has its own threshold.
@@ -124,46 +124,92 @@ def _examples(column, scheme_id: int) -> dict[int, list[str]]:
     return examples
 
 
-def fiche_text(fiche: Fiche) -> str:
-    """The words of a fiche a contribution can match: title, constats, objectives,
-    actions, indicators. The title counts twice: it says what the fiche is about."""
-    parts = [fiche.title, fiche.title, fiche.policy, *fiche.objectives, *fiche.context]
+def _rejections(column, scheme_id: int) -> dict[int, list[str]]:
+    """The texts each theme or fiche of one scheme was suggested for and refused, newest first."""
+    rows = db.session.execute(
+        sa.select(column, Contribution.body)
+        .join(Contribution, Contribution.id == SuggestionRejection.contribution_id)
+        .join(Meeting, Meeting.id == Contribution.meeting_id)
+        .where(column.is_not(None), Meeting.scheme_id == scheme_id)
+        .order_by(SuggestionRejection.id.desc())
+    )
+    refused: dict[int, list[str]] = {}
+    for target_id, body in rows:
+        bucket = refused.setdefault(target_id, [])
+        if len(bucket) < MAX_EXAMPLES:
+            bucket.append(body)
+    return refused
+
+
+def fiche_passages(fiche: Fiche) -> list[str]:
+    """The parts of a fiche a contribution can match: title, policy, objectives,
+    constats, implementation, actions, indicators."""
+    parts = [fiche.title, fiche.policy, *fiche.objectives, *fiche.context]
     parts += fiche.implementation
     parts += [a.title for a in fiche.actions] + [i.label for i in fiche.indicators]
-    return " ".join(p for p in parts if p)
+    return [p for p in parts if p]
 
 
-def _suggester(labels: list[Label]) -> Suggester:
+def fiche_text(fiche: Fiche) -> str:
+    """A fiche's passages as one text; the title counts twice: it says what the fiche is about."""
+    return " ".join([fiche.title, *fiche_passages(fiche)])
+
+
+def _suggester(labels: list[Label], children: Suggester | None = None) -> Suggester:
     """A suggester whose learned part's weight and calibration come from
     out-of-fold scores of the tags set."""
-    learned_weight, calibration = out_of_fold(labels)
-    return Suggester(labels, calibration=calibration, learned_weight=learned_weight)
+    below = children.labels if children is not None else None
+    learned_weight, calibration = out_of_fold(labels, children=below)
+    return Suggester(
+        labels, calibration=calibration, learned_weight=learned_weight, children=children
+    )
 
 
 def build_suggesters(scheme: Scheme) -> dict[str, Suggester]:
     """One suggester for themes, one for fiches, learning from every tag already set."""
     theme_examples = _examples(ContributionTag.theme_id, scheme.id)
     fiche_examples = _examples(ContributionTag.fiche_id, scheme.id)
-    suggesters = {}
+    theme_refused = _rejections(SuggestionRejection.theme_id, scheme.id)
+    fiche_refused = _rejections(SuggestionRejection.fiche_id, scheme.id)
+    fiches = [
+        Label(
+            str(f.id),
+            fiche_text(f),
+            fiche_examples.get(f.id, []),
+            fiche_passages(f),
+            rejected=fiche_refused.get(f.id, []),
+        )
+        for f in scheme.fiches
+    ]
+    suggesters = {"fiche": _suggester(fiches)} if fiches else {}
     if scheme.themes:
         themes = [
-            Label(str(t.id), f"{t.title} {t.description}", theme_examples.get(t.id, []))
+            Label(
+                str(t.id),
+                f"{t.title} {t.description}",
+                theme_examples.get(t.id, []),
+                rejected=theme_refused.get(t.id, []),
+            )
             for t in scheme.themes
         ]
-        suggesters["theme"] = _suggester(themes)
-    if scheme.fiches:
-        fiches = [
-            Label(str(f.id), fiche_text(f), fiche_examples.get(f.id, [])) for f in scheme.fiches
-        ]
-        suggesters["fiche"] = _suggester(fiches)
+        # A theme also hears its fiches: the fiches tagged with it on the same contributions.
+        suggesters["theme"] = _suggester(themes, children=suggesters.get("fiche"))
     return suggesters
 
 
 def _applied(contribution: Contribution) -> dict[str, set[str]]:
-    """Keys of the themes and fiches already on the contribution (never suggested again)."""
+    """Keys of the themes and fiches already on the contribution or refused for it
+    (never suggested again)."""
     applied: dict[str, set[str]] = {"theme": set(), "fiche": set()}
     for tag in tags_of(contribution):
         applied[tag.target].add(str(tag.theme_id or tag.fiche_id))
+    refused = db.session.execute(
+        sa.select(SuggestionRejection.theme_id, SuggestionRejection.fiche_id).where(
+            SuggestionRejection.contribution_id == contribution.id
+        )
+    )
+    for theme_id, fiche_id in refused:
+        applied["theme" if theme_id else "fiche"].add(str(theme_id or fiche_id))
     return applied
 
 
@@ -225,6 +271,24 @@ def accept_suggestion(suggestion: TagSuggestion, *, actor, now: datetime) -> Con
     contribution = db.session.get(Contribution, suggestion.contribution_id)
     target = {"theme": suggestion.theme} if suggestion.theme_id else {"fiche": suggestion.fiche}
     return add_tag(contribution, **target, actor=actor, from_suggestion=True, now=now)
+
+
+def reject_suggestion(suggestion: TagSuggestion, *, actor, now: datetime) -> SuggestionRejection:
+    """Turn a suggestion down: it leaves the contribution for good, and the next
+    suggesters weigh that label down for texts like this one (idempotent)."""
+    target = {"theme_id": suggestion.theme_id, "fiche_id": suggestion.fiche_id}
+    found = db.session.scalar(
+        sa.select(SuggestionRejection).filter_by(
+            contribution_id=suggestion.contribution_id, **target
+        )
+    )
+    if found is None:
+        found = SuggestionRejection(
+            contribution_id=suggestion.contribution_id, set_by_id=actor.id, created_at=now, **target
+        )
+        db.session.add(found)
+    db.session.flush()  # the stored suggestion stays: the others keep their numbers
+    return found
 
 
 def planned_acceptances(

@@ -92,3 +92,48 @@ def test_out_of_fold_chooses_a_weight_and_calibrates_with_it():
 def test_numbers_and_time_words_do_not_decide_a_tag(word):
     assert tag_terms(word) == []
     assert tag_terms(f"{word} la MDPH") == tag_terms("la MDPH")
+
+
+def test_a_theme_hears_its_fiches_through_the_tags_set_together():
+    both = ["Pas de bus le soir pour aller travailler", "Le bus rural passe deux fois par jour"]
+    fiches = [
+        Label("mobilite", "Mobilité et transports", both + ["Covoiturage vers la gare"] * 3),
+        Label("logement", "Logement et habitat", ["Loyer trop cher", "Logement insalubre"] * 2),
+    ]
+    themes = [
+        Label("vie-quotidienne", "Vie quotidienne", both),
+        Label("cadre-de-vie", "Cadre de vie", ["Loyer trop cher", "Logement insalubre"]),
+    ]
+    text = "Organiser du covoiturage vers la gare"
+
+    alone = Suggester(themes).suggest(text, top=2)
+    with_fiches = Suggester(themes, children=fiches).suggest(text, top=2)
+
+    assert not alone or alone[0].key != "vie-quotidienne"
+    assert with_fiches[0].key == "vie-quotidienne"
+
+
+def test_a_refused_label_weighs_less_for_texts_like_the_refused_one():
+    text = "Ma mère veut rester à domicile mais l'aide à domicile ne vient plus."
+    refused = [
+        Label(lb.key, lb.text, rejected=[text] if lb.key == "fiche-24" else []) for lb in LABELS
+    ]
+    before = Suggester(LABELS).raw_scores(text)
+    after = Suggester(refused).raw_scores(text)
+    unrelated = "Simplifier les démarches en ligne pour l'accès aux droits."
+
+    assert after[0] < before[0]
+    assert after[1:] == pytest.approx(before[1:])
+    assert Suggester(refused).raw_scores(unrelated)[0] == pytest.approx(
+        Suggester(LABELS).raw_scores(unrelated)[0]
+    )
+
+
+def test_the_fiche_passages_teach_the_learned_part_before_any_tag_there():
+    fiches = [
+        Label("aidants", "Soutenir les aidants", passages=["Développer le relayage à domicile"]),
+        Label("droits", "Accès aux droits", ["Trop de papiers pour la CAF"] * 3),
+    ]
+    best = Suggester(fiches).suggest("Le relayage permettrait aux aidants de souffler")[0]
+    assert best.key == "aidants"
+    assert best.words

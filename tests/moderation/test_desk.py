@@ -326,3 +326,19 @@ def test_similar_contributions_reuse_the_meetings_vectors_until_they_change(
     duplicates.similar_to(kept)
     assert len(calls) == 2  # a candidate left: the vectors are rebuilt
     duplicates._vectors.clear()
+
+
+def test_queue_row_flags_a_campaign_and_links_to_the_duplicates_page(
+    client, facilitator, make_meeting, make_contribution
+):
+    meeting = make_meeting()
+    for _ in range(5):
+        make_contribution(
+            meeting=meeting, body="Gardez la PMI de Modane ouverte !", status="pending"
+        )
+    make_contribution(meeting=meeting, body="Une idée à moi", status="pending")
+
+    page = client.get(f"/moderation/?rencontre={meeting.id}").text
+
+    assert page.count("campagne : texte identique envoyé par 5 personnes") == 5
+    assert f"/moderation/doublons?rencontre={meeting.id}" in page

@@ -375,8 +375,9 @@ def test_a_page_loads_in_a_fixed_number_of_queries(db, add, scheme, make_territo
     showing = _statements(db, lambda: _show(pages[0]))
     assert len(pages[0].items) == n
     assert all(isinstance(row, QueueRow) and len(row.tags) == 2 for row in pages[0].items)
-    # rows, meetings, territories, publics, tags, themes, fiches, best suggestions, count
-    assert len(loading) == 9
+    # rows, meetings, territories, publics, tags, themes, fiches, best suggestions,
+    # campaign copies, count
+    assert len(loading) == 10
     assert showing == []
 
 
@@ -566,3 +567,25 @@ def test_a_deleted_contribution_leaves_the_sqlite_index(db, texts):
         sa.text("SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH 'jardin'")
     ).all()
     assert rowid not in left
+
+
+# -- Campaigns flagged on their rows ----------------------------------------------------
+
+
+def test_rows_of_a_campaign_say_how_many_sent_the_same_text_together(db, add, make_meeting):
+    slogan = "Non à la fermeture du centre médico-social de Modane !"
+    for n in range(6):
+        add(body=slogan, minutes=n)
+    late = add(body=slogan, minutes=60 * 24 * 30)  # a month later: not sent together
+    elsewhere = make_meeting()
+    for n in range(3):
+        add(body=slogan, minutes=n, meeting=elsewhere)  # another meeting's copies
+    lone = add(body="Un texte écrit par une seule personne", minutes=7)
+
+    rows = {row.contribution.id: row for row in queue_page(QueueFilters(), per_page=50).items}
+
+    campaign = [row for row in rows.values() if row.campaign]
+    assert len(campaign) == 6
+    assert {row.campaign for row in campaign} == {6}
+    assert rows[late.id].campaign == 0
+    assert rows[lone.id].campaign == 0

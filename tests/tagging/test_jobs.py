@@ -11,7 +11,8 @@ from consult.core.db import utcnow
 from consult.core.jobs import enqueue_after_commit
 from consult.tagging import jobs as tagging_jobs
 from consult.tagging.jobs import prepare_for_job, suggest_tags, suggesters_for
-from consult.tagging.services import add_tag, suggestions_of
+from consult.tagging.models import TagSuggestion
+from consult.tagging.services import add_tag, reject_suggestion, suggestions_of
 
 SERVICES = Path(__file__).parents[2] / "consult" / "contributions" / "services.py"
 
@@ -121,3 +122,26 @@ def test_worker_announces_each_job_before_forking(app, monkeypatch):
         before_work_horse.disconnect(receiver)
 
     assert seen == ["job", "forked"]
+
+
+def test_model_is_rebuilt_when_a_suggestion_is_refused(
+    db, monkeypatch, make_scheme, make_meeting, make_contribution, make_user
+):
+    meeting = make_meeting(scheme=make_scheme())
+    contribution = make_contribution(meeting=meeting)
+    suggestion = TagSuggestion(
+        contribution_id=contribution.id,
+        score=0.5,
+        words=["x"],
+        fiche_id=meeting.scheme.fiches[0].id,
+    )
+    db.session.add(suggestion)
+    db.session.flush()
+    built = []
+    monkeypatch.setattr(tagging_jobs, "build_suggesters", lambda s: built.append(s) or {})
+    monkeypatch.setattr(tagging_jobs, "_suggesters", {})
+    suggesters_for(meeting.scheme)
+    reject_suggestion(suggestion, actor=make_user(role="facilitator"), now=utcnow())
+    suggesters_for(meeting.scheme)
+
+    assert len(built) == 2

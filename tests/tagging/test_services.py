@@ -11,6 +11,7 @@ from consult.tagging.services import (
     accept_suggestions,
     add_tag,
     build_suggesters,
+    reject_suggestion,
     store_suggestions,
     suggestions_of,
     tags_of,
@@ -99,3 +100,47 @@ def test_suggestions_learn_from_decisions(db, savoie_meeting, make_contribution,
     fiche_suggestions = [s for s in suggestions_of(fresh) if s.fiche_id]
     assert fiche_suggestions[0].fiche_id == target.id
     assert fiche_suggestions[0].learned is True
+
+
+def test_a_refused_suggestion_is_never_offered_again_and_others_keep_their_numbers(
+    db, savoie_meeting, make_contribution, make_user
+):
+    facilitator = make_user(role="facilitator")
+    contribution = make_contribution(
+        meeting=savoie_meeting,
+        body="Plus de places d'accueil de jour et de répit pour les aidants des personnes âgées.",
+    )
+    store_suggestions(contribution, build_suggesters(savoie_meeting.scheme), now=utcnow())
+    first, *others = suggestions_of(contribution)
+    reject_suggestion(first, actor=facilitator, now=utcnow())
+    assert [(s.id, s.rank) for s in suggestions_of(contribution)] == [
+        (s.id, s.rank) for s in others
+    ]
+    store_suggestions(contribution, build_suggesters(savoie_meeting.scheme), now=utcnow())
+    keys = {(s.theme_id, s.fiche_id) for s in suggestions_of(contribution)}
+    assert (first.theme_id, first.fiche_id) not in keys
+    assert tags_of(contribution) == []
+
+
+def test_a_refusal_lowers_that_fiche_for_similar_texts(
+    db, savoie_meeting, make_contribution, make_user
+):
+    facilitator = make_user(role="facilitator")
+    body = "Les aidants ont besoin de répit : accueil de jour le week-end pour souffler."
+    refused_on = make_contribution(meeting=savoie_meeting, body=body)
+    similar = make_contribution(meeting=savoie_meeting, body=body + " Merci.")
+
+    def score_of_best_fiche(contribution):
+        store_suggestions(contribution, build_suggesters(savoie_meeting.scheme), now=utcnow())
+        best = next(s for s in suggestions_of(contribution) if s.fiche_id)
+        return best.fiche_id, best.score
+
+    fiche_id, before = score_of_best_fiche(similar)
+    store_suggestions(refused_on, build_suggesters(savoie_meeting.scheme), now=utcnow())
+    refused = next(s for s in suggestions_of(refused_on) if s.fiche_id == fiche_id)
+    reject_suggestion(refused, actor=facilitator, now=utcnow())
+    store_suggestions(similar, build_suggesters(savoie_meeting.scheme), now=utcnow())
+    after = {s.fiche_id: s.score for s in suggestions_of(similar) if s.fiche_id}
+    assert after.get(fiche_id, 0.0) < before
+    best_after = max(after, key=after.get) if after else None
+    assert best_after != fiche_id

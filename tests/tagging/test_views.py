@@ -121,3 +121,23 @@ def test_bulk_threshold_over_100_is_refused(db, client, facilitator, suggested):
 
     assert "vérifiez le seuil" in response.text
     assert _tags(db) == []
+
+
+def test_refusing_a_suggestion_on_the_review_page_removes_it_without_tagging(
+    db, client, facilitator, suggested
+):
+    contribution, (fiche_row, theme_row) = suggested
+    page = client.get(f"/moderation/{contribution.id}").text
+    assert f'name="refuse" value="{fiche_row.id}"' in page
+
+    response = client.post(
+        f"/moderation/{contribution.id}/etiquettes",
+        data={"accept": fiche_row.id, "refuse": fiche_row.id},
+        follow_redirects=True,
+    )
+
+    assert "Suggestion refusée" in response.text
+    assert _tags(db) == []
+    assert f'name="refuse" value="{fiche_row.id}"' not in response.text
+    assert f'name="refuse" value="{theme_row.id}"' in response.text
+    assert '<li value="2">' in response.text  # the theme keeps its number
