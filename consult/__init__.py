@@ -85,7 +85,6 @@ def _register_domains(app: Flask) -> None:
     from consult.digest import cli as digest_cli
     from consult.digest import views as digest_views
     from consult.followup import public as followup_public
-    from consult.followup import reports as followup_reports
     from consult.followup import views as followup_views
     from consult.meetings import views as meetings_views
     from consult.moderation import desk as moderation_desk
@@ -94,6 +93,7 @@ def _register_domains(app: Flask) -> None:
     from consult.opendata import cli as opendata_cli
     from consult.opendata import jobs as opendata_jobs
     from consult.opendata import views as opendata_views
+    from consult.reports import views as reports_views
     from consult.schemes import cli as schemes_cli
     from consult.schemes import views as schemes_views
     from consult.site import views as site_views
@@ -116,7 +116,7 @@ def _register_domains(app: Flask) -> None:
         workgroups_views,
         workgroups_fiches,
         followup_views,
-        followup_reports,
+        reports_views,
         followup_public,
         opendata_views,
         digest_views,

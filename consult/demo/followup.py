@@ -20,9 +20,10 @@ from consult.core.sanitize import clean_line
 from consult.demo import content
 from consult.extensions import db
 from consult.followup import indicator_import
-from consult.followup.models import AnnualReport, Milestone
-from consult.followup.report import build_report
+from consult.followup.models import Milestone
 from consult.meetings.models import Meeting
+from consult.reports.models import AnnualReport
+from consult.reports.services import build_report
 from consult.schemes.models import Fiche, Scheme, Theme
 from consult.synthesis.models import Synthesis
 from consult.tagging.models import TagSuggestion

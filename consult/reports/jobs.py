@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from consult.core.db import utcnow
 from consult.core.jobs import ACTIVE, enqueue_after_commit, report_progress
 from consult.extensions import db
-from consult.followup import report_exports
-from consult.followup.models import REPORT_STATUSES, AnnualReport
-from consult.followup.report import ReportDocument, build_report
+from consult.reports import exports as report_exports
+from consult.reports.models import REPORT_STATUSES, AnnualReport
+from consult.reports.services import ReportDocument, build_report
 from consult.schemes.models import Scheme
 from consult.synthesis import files
 
