@@ -84,7 +84,6 @@ def _register_domains(app: Flask) -> None:
     from consult.demo import cli as demo_cli
     from consult.digest import cli as digest_cli
     from consult.digest import views as digest_views
-    from consult.followup import public as followup_public
     from consult.followup import views as followup_views
     from consult.meetings import views as meetings_views
     from consult.moderation import desk as moderation_desk
@@ -97,6 +96,7 @@ def _register_domains(app: Flask) -> None:
     from consult.schemes import cli as schemes_cli
     from consult.schemes import views as schemes_views
     from consult.site import views as site_views
+    from consult.suite import views as suite_views
     from consult.synthesis import views as synthesis_views
     from consult.tagging import jobs as tagging_jobs
     from consult.workgroups import fiches as workgroups_fiches
@@ -117,7 +117,7 @@ def _register_domains(app: Flask) -> None:
         workgroups_fiches,
         followup_views,
         reports_views,
-        followup_public,
+        suite_views,
         opendata_views,
         digest_views,
         api_views,
