@@ -84,6 +84,7 @@ def _register_domains(app: Flask) -> None:
     from consult.demo import cli as demo_cli
     from consult.digest import cli as digest_cli
     from consult.digest import views as digest_views
+    from consult.fiches import views as fiches_views
     from consult.followup import views as followup_views
     from consult.meetings import views as meetings_views
     from consult.moderation import desk as moderation_desk
@@ -99,7 +100,6 @@ def _register_domains(app: Flask) -> None:
     from consult.suite import views as suite_views
     from consult.synthesis import views as synthesis_views
     from consult.tagging import jobs as tagging_jobs
-    from consult.workgroups import fiches as workgroups_fiches
     from consult.workgroups import views as workgroups_views
 
     for module in (
@@ -114,7 +114,7 @@ def _register_domains(app: Flask) -> None:
         moderation_merges,
         synthesis_views,
         workgroups_views,
-        workgroups_fiches,
+        fiches_views,
         followup_views,
         reports_views,
         suite_views,

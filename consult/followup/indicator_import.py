@@ -29,7 +29,6 @@ from consult.core.spreadsheets import (
     shown_cell,
 )
 from consult.extensions import db
-from consult.followup.models import indicator_kind
 from consult.followup.services import (
     Definition,
     MeasureDraft,
@@ -41,7 +40,7 @@ from consult.followup.services import (
     territories,
     upsert_measurement,
 )
-from consult.schemes.models import Fiche, Indicator, Scheme
+from consult.schemes.models import Fiche, Indicator, Scheme, indicator_kind
 
 COLUMNS = {
     "fiche": "Numéro de la fiche action (obligatoire)",

@@ -4,7 +4,6 @@ Progress and indicator definitions live on the scheme's own rows (``Action.progr
 ``Indicator.kind``/``unit``/``baseline``/``target``); this module adds what is dated.
 """
 
-import unicodedata
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -12,28 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.core.db import UTCDateTime, utcnow
 from consult.extensions import db
-
-INDICATOR_KINDS = {
-    "nombre": "Nombre",
-    "taux": "Taux",
-    "montant": "Montant",
-    "qualitatif": "Qualitatif",
-}
-
-
-def indicator_kind(text: str | None) -> str | None:
-    """The kind a person typed ("Taux", "montants", "qualitatif"…), or None if unknown."""
-    wanted = _plain(text)
-    for key, label in INDICATOR_KINDS.items():
-        if wanted in (key, key + "s", _plain(label)):
-            return key
-    return None
-
-
-def _plain(text: str | None) -> str:
-    decomposed = unicodedata.normalize("NFKD", (text or "").strip().lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
 
 ACTION_STATUSES = {
     "a_venir": "À venir",

@@ -18,9 +18,9 @@ from sqlalchemy.orm import selectinload
 from consult.core.db import utcnow
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
-from consult.followup.models import ACTION_STATUSES, INDICATOR_KINDS, Measurement, Milestone
+from consult.followup.models import ACTION_STATUSES, Measurement, Milestone
 from consult.followup.participation import COMPUTED, participation_by_year
-from consult.schemes.models import Action, Fiche, Indicator, Scheme, Territory
+from consult.schemes.models import INDICATOR_KINDS, Action, Fiche, Indicator, Scheme, Territory
 from consult.workgroups.models import (
     PUBLIC_FICHE_STATUSES,
     Membership,

@@ -12,15 +12,8 @@ import sqlalchemy as sa
 from consult.contributions.models import Contribution
 from consult.extensions import db
 from consult.schemes.models import Fiche
-from consult.workgroups.models import PUBLIC_FICHE_STATUSES, Decision
+from consult.workgroups.models import PUBLIC_FICHE_STATUSES, RECEIPT_SENTENCES, Decision
 
-# What the participant reads on their receipt page, per outcome.
-RECEIPT_SENTENCES = {
-    "retenue": "Votre proposition a été retenue.",
-    "partiellement_retenue": "Votre proposition a été retenue en partie.",
-    "non_retenue": "Votre proposition n'a pas été retenue.",
-    "hors_champ": "Votre proposition ne relève pas du schéma.",
-}
 # The same, in easy-to-read French (FALC): short words, one idea per sentence.
 EASY_SENTENCES = {
     "retenue": "Le Département a lu votre idée. Il va la mettre en place.",

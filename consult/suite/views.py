@@ -17,12 +17,12 @@ from consult.core.cache import public_figures
 from consult.core.db import get_or_404, small_int
 from consult.deliberations.services import deliberation_of
 from consult.extensions import db
+from consult.fiches.services import fiche_ideas
 from consult.followup.models import ACTION_STATUSES
 from consult.meetings.models import PARTICIPANT_TYPES, Meeting
 from consult.meetings.permissions import can_view_meeting
 from consult.schemes.models import Fiche, Theme
 from consult.suite import services
-from consult.workgroups.drafting import fiche_ideas
 from consult.workgroups.models import FICHE_STATUSES
 from consult.workgroups.permissions import can_see_fiche
 

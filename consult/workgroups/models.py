@@ -43,6 +43,13 @@ DECISION_OUTCOMES = {
 }
 # Outcomes that must say why (shown to the participant on their receipt page).
 OUTCOMES_WITH_REASON = ("partiellement_retenue", "non_retenue", "hors_champ")
+# What the participant reads on their receipt page, per outcome.
+RECEIPT_SENTENCES = {
+    "retenue": "Votre proposition a été retenue.",
+    "partiellement_retenue": "Votre proposition a été retenue en partie.",
+    "non_retenue": "Votre proposition n'a pas été retenue.",
+    "hors_champ": "Votre proposition ne relève pas du schéma.",
+}
 
 working_group_fiches = sa.Table(
     "working_group_fiches",

@@ -10,7 +10,7 @@ from consult.schemes.services import list_schemes
 from consult.synthesis.current import current_version
 from consult.synthesis.exports import plain_document, template_tools
 from consult.synthesis.views import contribution_link
-from consult.workgroups import drafting, services
+from consult.workgroups import services
 from consult.workgroups.forms import (
     CommentForm,
     GroupForm,
@@ -118,7 +118,7 @@ def _render_space(group: WorkingGroup, *, member_form=None, share_form=None, sta
         group=group,
         member=membership(group, current_user),
         meetings=services.group_meetings(group, current_user),
-        fiches=drafting.group_fiches(group),
+        fiches=services.group_fiches(group),
         fiche_statuses=FICHE_STATUSES,
         shared=shared,
         validations=services.validations_by_version(group, versions),

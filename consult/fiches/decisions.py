@@ -15,8 +15,6 @@ from consult.contributions.models import KINDS, Contribution
 from consult.core.sanitize import clean_text, safe_cell
 from consult.extensions import db
 from consult.schemes.models import Action, Fiche
-from consult.tagging.models import ContributionTag
-from consult.workgroups.drafting import group_fiches
 from consult.workgroups.models import (
     DECISION_OUTCOMES,
     OUTCOMES_WITH_REASON,
@@ -24,6 +22,7 @@ from consult.workgroups.models import (
     FicheContribution,
     WorkingGroup,
 )
+from consult.workgroups.services import group_fiches, scope_ids
 
 PER_PAGE = 25
 RETAINED = ("retenue", "partiellement_retenue")
@@ -41,21 +40,6 @@ class DecisionError(Exception):
     def __init__(self, message: str, *, field: str = "outcome"):
         super().__init__(message)
         self.field = field
-
-
-def scope_ids(group: WorkingGroup):
-    """A select of the ids of the contributions the group answers (any status)."""
-    fiche_ids = [fiche.id for fiche in group_fiches(group)]
-    tagged = sa.or_(
-        ContributionTag.fiche_id.in_(fiche_ids),
-        ContributionTag.theme_id == group.theme_id if group.theme_id else sa.false(),
-    )
-    return sa.union(
-        sa.select(FicheContribution.contribution_id).where(
-            FicheContribution.fiche_id.in_(fiche_ids)
-        ),
-        sa.select(ContributionTag.contribution_id).where(tagged),
-    )
 
 
 def _in_scope(group: WorkingGroup):

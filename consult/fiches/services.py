@@ -17,10 +17,16 @@ from sqlalchemy.exc import IntegrityError
 from consult.contributions.models import Contribution
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
-from consult.followup.models import INDICATOR_KINDS, indicator_kind
 from consult.meetings.models import Meeting
 from consult.meetings.permissions import visible_meeting_clause
-from consult.schemes.models import Action, Fiche, FicheLink, Indicator
+from consult.schemes.models import (
+    INDICATOR_KINDS,
+    Action,
+    Fiche,
+    FicheLink,
+    Indicator,
+    indicator_kind,
+)
 from consult.synthesis.models import SynthesisVersion
 from consult.workgroups.models import (
     FICHE_STATUSES,
@@ -51,15 +57,6 @@ class DraftingError(Exception):
 
 
 # --- The group's fiches -------------------------------------------------------------------
-
-
-def group_fiches(group: WorkingGroup) -> list[Fiche]:
-    """The fiches the group drafted, then the fiches associated with it (no duplicates)."""
-    drafted = db.session.scalars(
-        sa.select(Fiche).where(Fiche.working_group_id == group.id).order_by(Fiche.id)
-    ).all()
-    seen = {fiche.id for fiche in drafted}
-    return [*drafted, *(fiche for fiche in group.fiches if fiche.id not in seen)]
 
 
 def group_fiche_or_404(group: WorkingGroup, fiche_id: int) -> Fiche:
