@@ -12,9 +12,8 @@ from consult.digest.models import Delivery, NewsItem, Subscription
 from consult.extensions import db
 from consult.followup.models import ACTION_STATUSES, Milestone
 from consult.reports.models import AnnualReport
-from consult.schemes.models import Action, Fiche
+from consult.schemes.models import FICHE_STATUSES, Action, Fiche
 from consult.workgroups.models import (
-    FICHE_STATUSES,
     Decision,
     FicheContribution,
     FicheStatusChange,

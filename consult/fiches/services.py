@@ -15,11 +15,14 @@ from flask import abort
 from sqlalchemy.exc import IntegrityError
 
 from consult.contributions.models import Contribution
+from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.meetings.permissions import visible_meeting_clause
 from consult.schemes.models import (
+    FICHE_STATUSES,
+    FICHE_TRANSITIONS,
     INDICATOR_KINDS,
     Action,
     Fiche,
@@ -29,8 +32,6 @@ from consult.schemes.models import (
 )
 from consult.synthesis.models import SynthesisVersion
 from consult.workgroups.models import (
-    FICHE_STATUSES,
-    FICHE_TRANSITIONS,
     FicheContribution,
     FicheIdea,
     FicheStatusChange,
@@ -47,13 +48,8 @@ MAX_LINES = 200
 NUMBER_LENGTH = Fiche.__table__.c.number.type.length
 
 
-class DraftingError(Exception):
+class DraftingError(DomainError):
     """A fiche cannot be saved or moved; the message is for the person, in French."""
-
-    def __init__(self, message: str, *, field: str = "", status: int = 422):
-        super().__init__(message)
-        self.field = field
-        self.status = status
 
 
 # --- The group's fiches -------------------------------------------------------------------

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from consult.contributions.forms import new_form_key
 from consult.contributions.models import KINDS
 from consult.core.db import small_int, utcnow
+from consult.core.errors import refuse
 from consult.core.mail import public_url
 from consult.core.security import roles_required
 from consult.deliberations import services as deliberations
@@ -22,10 +23,9 @@ from consult.fiches import decisions as decision_services
 from consult.fiches import services
 from consult.fiches.forms import DecisionForm, FicheForm, FicheStatusForm
 from consult.fiches.jobs import queue_answer_mail
-from consult.schemes.models import Fiche
+from consult.schemes.models import FICHE_STATUSES, Fiche
 from consult.workgroups.models import (
     DECISION_OUTCOMES,
-    FICHE_STATUSES,
     OUTCOMES_WITH_REASON,
     WorkingGroup,
 )
@@ -49,12 +49,6 @@ def _draft(form: FicheForm) -> services.FicheDraft:
     return services.FicheDraft(
         **{name: getattr(form, name).data or "" for name in services.FicheDraft.__annotations__}
     )
-
-
-def _add_error(form, error: Exception, default: str) -> None:
-    """Show a service's error under the field it names (``error.field``)."""
-    field = getattr(form, getattr(error, "field", "") or default, None) or form[default]
-    field.errors = [*field.errors, str(error)]
 
 
 # --- Drafting -----------------------------------------------------------------------------
@@ -84,8 +78,7 @@ def new_fiche(group_id: int):
             )
             db.session.commit()
         except services.DraftingError as error:
-            db.session.rollback()
-            _add_error(form, error, "title")
+            refuse(error, form, "title")
         else:
             if created:
                 flash(f"Fiche {fiche.number} enregistrée en brouillon.", "success")
@@ -144,8 +137,7 @@ def edit(group_id: int, fiche_id: int):
             services.update_fiche(fiche, _draft(form), actor=current_user)
             db.session.commit()
         except services.DraftingError as error:
-            db.session.rollback()
-            _add_error(form, error, "title")
+            refuse(error, form, "title")
         else:
             flash(f"Fiche {fiche.number} enregistrée.", "success")
             return redirect(url_for(".show", group_id=group.id, fiche_id=fiche.id), 303)
@@ -177,9 +169,8 @@ def change_status(group_id: int, fiche_id: int):
         _record_deliberation(fiche, form)
         db.session.commit()
     except (services.DraftingError, deliberations.DeliberationError) as error:
-        db.session.rollback()
-        _add_error(form, error, "target")
-        return _show_page(group, fiche, form, getattr(error, "status", 422))
+        refuse(error, form, "target")
+        return _show_page(group, fiche, form, error.status)
     flash(f"Fiche {fiche.number} : {FICHE_STATUSES[change.to_status].lower()}.", "success")
     if form.back.data == "comite" and is_staff(current_user):
         return redirect(url_for(".committee"), 303)
@@ -270,8 +261,7 @@ def decide(group_id: int, contribution_id: int):
             queue_answer_mail(decision, public_url("accounts.account"))
             db.session.commit()
         except decision_services.DecisionError as error:
-            db.session.rollback()
-            _add_error(form, error, "outcome")
+            refuse(error, form, "outcome")
         else:
             flash(
                 f"Contribution n° {contribution.id} : {decision.outcome_label.lower()}.", "success"

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from consult.core import spreadsheets
+from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line, clean_text, safe_cell
 from consult.core.spreadsheets import (
     CellError,
@@ -85,7 +86,7 @@ POSITION = re.compile(r"[0-9]{1,6}")
 MAX_COMMENT = 5000
 
 
-class IndicatorImportRejected(Exception):
+class IndicatorImportRejected(DomainError):
     """Nothing was imported; ``result`` lists the refused lines."""
 
     def __init__(self, message: str, result: "CheckResult"):

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from consult.contributions.models import Contribution
 from consult.extensions import db
-from consult.schemes.models import Fiche
-from consult.workgroups.models import PUBLIC_FICHE_STATUSES, RECEIPT_SENTENCES, Decision
+from consult.schemes.models import PUBLIC_FICHE_STATUSES, Fiche
+from consult.workgroups.models import RECEIPT_SENTENCES, Decision
 
 # The same, in easy-to-read French (FALC): short words, one idea per sentence.
 EASY_SENTENCES = {

@@ -13,8 +13,8 @@ from consult.deliberations.models import Deliberation
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.opendata import files
-from consult.schemes.models import Fiche, Scheme
-from consult.workgroups.models import PUBLIC_FICHE_STATUSES, Decision
+from consult.schemes.models import PUBLIC_FICHE_STATUSES, Fiche, Scheme
+from consult.workgroups.models import Decision
 
 log = logging.getLogger(__name__)
 PENDING = "opendata_schemes"

@@ -17,12 +17,17 @@ from consult.deliberations.models import Deliberation
 from consult.extensions import db
 from consult.meetings.models import KINDS as MEETING_KINDS
 from consult.meetings.models import PARTICIPANT_TYPES, Meeting
-from consult.schemes.models import Fiche, Scheme, Territory, Theme
+from consult.schemes.models import (
+    FICHE_STATUSES,
+    PUBLIC_FICHE_STATUSES,
+    Fiche,
+    Scheme,
+    Territory,
+    Theme,
+)
 from consult.tagging.models import ContributionTag
 from consult.workgroups.models import (
     DECISION_OUTCOMES,
-    FICHE_STATUSES,
-    PUBLIC_FICHE_STATUSES,
     Decision,
 )
 

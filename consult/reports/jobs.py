@@ -13,6 +13,7 @@ from flask import url_for
 from sqlalchemy.exc import IntegrityError
 
 from consult.core.db import utcnow
+from consult.core.errors import DomainError
 from consult.core.jobs import ACTIVE, enqueue_after_commit, report_progress
 from consult.extensions import db
 from consult.reports import exports as report_exports
@@ -26,7 +27,7 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 DOCUMENT_KINDS = ("pdf", "docx")
 
 
-class ReportError(Exception):
+class ReportError(DomainError):
     """A French message explaining why a request about a report was refused."""
 
 

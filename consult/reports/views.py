@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from consult.core.db import get_or_404, utcnow
+from consult.core.errors import refuse
 from consult.core.jobs import STATUS_LABELS
 from consult.core.security import roles_required
 from consult.extensions import db
@@ -68,8 +69,7 @@ def create():
             report, created = jobs.request_report(scheme, form.year.data, actor=current_user)
             db.session.commit()
         except ReportError as error:
-            db.session.rollback()
-            form.year.errors.append(str(error))
+            refuse(error, form, "year")
         else:
             if created:
                 flash(f"Bilan {report.year} demandé : il se prépare en arrière-plan.", "success")

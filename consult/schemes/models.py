@@ -111,6 +111,23 @@ class Theme(db.Model):
     scheme: Mapped[Scheme] = relationship(back_populates="themes")
 
 
+# Fiche lifecycle: drafted by a working group, proposed to the comité de pilotage,
+# validated, then adopted with the scheme. Imported fiches are adopted.
+FICHE_STATUSES = {
+    "brouillon": "Brouillon",
+    "proposee": "Proposée au comité de pilotage",
+    "validee": "Validée par le comité de pilotage",
+    "adoptee": "Adoptée",
+}
+FICHE_TRANSITIONS = {
+    "brouillon": ("proposee",),
+    "proposee": ("brouillon", "validee"),
+    "validee": ("proposee", "adoptee"),
+    "adoptee": (),
+}
+PUBLIC_FICHE_STATUSES = ("validee", "adoptee")
+
+
 class Fiche(db.Model):
     """A fiche action: what the Département and its partners commit to do."""
 

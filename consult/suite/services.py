@@ -29,16 +29,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from consult.contributions.models import Contribution
-from consult.contributions.services import PER_PAGE, Page
+from consult.contributions.services import PER_PAGE
 from consult.core.cache import public_figures, watch_public_figures
+from consult.core.pagination import Page, paginate
 from consult.extensions import db
 from consult.meetings.models import Meeting
-from consult.schemes.models import Action, Fiche, Scheme, Territory, Theme
+from consult.schemes.models import PUBLIC_FICHE_STATUSES, Action, Fiche, Scheme, Territory, Theme
 from consult.synthesis.models import Synthesis, SynthesisVersion
 from consult.tagging.models import ContributionTag
 from consult.workgroups.models import (
     DECISION_OUTCOMES,
-    PUBLIC_FICHE_STATUSES,
     Decision,
     FicheContribution,
     FicheIdea,
@@ -107,8 +107,7 @@ def traced_page(ids: sa.Select, page: int, total: int | None = None) -> Page:
     """
     if total is None:
         total = db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())) or 0
-    number = min(max(1, page), max(1, -(-total // PER_PAGE)))
-    items = db.session.scalars(
+    found = paginate(
         ids.with_only_columns(Contribution)  # the same filters, without an IN over all ids
         .order_by(Contribution.created_at.desc(), Contribution.id.desc())
         .options(
@@ -116,12 +115,14 @@ def traced_page(ids: sa.Select, page: int, total: int | None = None) -> Page:
             selectinload(Contribution.organisation),
             selectinload(Contribution.territory),
             selectinload(Contribution.meeting),
-        )
-        .limit(PER_PAGE)
-        .offset((number - 1) * PER_PAGE)
-    ).all()
-    decisions = decisions_by_contribution([c.id for c in items])
-    return Page(items=[Traced(c, decisions.get(c.id)) for c in items], number=number, total=total)
+        ),
+        page,
+        PER_PAGE,
+        total=total,
+    )
+    decisions = decisions_by_contribution([c.id for c in found.items])
+    found.items = [Traced(c, decisions.get(c.id)) for c in found.items]
+    return found
 
 
 def meeting_ids(meeting: Meeting) -> sa.Select:

@@ -21,9 +21,8 @@ from consult.fiches.services import fiche_ideas
 from consult.followup.models import ACTION_STATUSES
 from consult.meetings.models import PARTICIPANT_TYPES, Meeting
 from consult.meetings.permissions import can_view_meeting
-from consult.schemes.models import Fiche, Theme
+from consult.schemes.models import FICHE_STATUSES, Fiche, Theme
 from consult.suite import services
-from consult.workgroups.models import FICHE_STATUSES
 from consult.workgroups.permissions import can_see_fiche
 
 bp = Blueprint("suite", __name__, url_prefix="/suite")

@@ -20,21 +20,6 @@ MEMBER_ROLES = {
     "membre": "Membre",
     "representant_usagers": "Représentant·e des usagers",
 }
-# Fiche lifecycle: drafted by a working group, proposed to the comité de pilotage,
-# validated, then adopted with the scheme. Imported fiches are adopted.
-FICHE_STATUSES = {
-    "brouillon": "Brouillon",
-    "proposee": "Proposée au comité de pilotage",
-    "validee": "Validée par le comité de pilotage",
-    "adoptee": "Adoptée",
-}
-FICHE_TRANSITIONS = {
-    "brouillon": ("proposee",),
-    "proposee": ("brouillon", "validee"),
-    "validee": ("proposee", "adoptee"),
-    "adoptee": (),
-}
-PUBLIC_FICHE_STATUSES = ("validee", "adoptee")
 DECISION_OUTCOMES = {
     "retenue": "Retenue",
     "partiellement_retenue": "Partiellement retenue",

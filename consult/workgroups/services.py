@@ -16,6 +16,7 @@ from consult.accounts.services import find_user_by_email
 from consult.contributions.models import Contribution
 from consult.contributions.services import Page, newest_first_page
 from consult.core.db import utcnow
+from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
 from consult.meetings.models import Meeting
@@ -40,7 +41,7 @@ READABLE_STATUSES = ("shared", "published")
 REPEAT_WINDOW = timedelta(minutes=10)
 
 
-class GroupError(Exception):
+class GroupError(DomainError):
     """A French message explaining why the request was refused."""
 
 
