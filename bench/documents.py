@@ -33,7 +33,7 @@ from consult.accounts.models import User  # noqa: E402
 from consult.accounts.passwords import hash_password  # noqa: E402
 from consult.demo.loader import load_demo  # noqa: E402
 from consult.extensions import db  # noqa: E402
-from consult.followup.models import AnnualReport  # noqa: E402
+from consult.reports.models import AnnualReport  # noqa: E402
 from consult.synthesis.models import Synthesis  # noqa: E402
 
 PASSWORD = secrets.token_urlsafe(16) + "-Aa1"  # a throwaway account in a scratch database

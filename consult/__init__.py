@@ -85,8 +85,7 @@ def _register_domains(app: Flask) -> None:
     from consult.demo import cli as demo_cli
     from consult.digest import cli as digest_cli
     from consult.digest import views as digest_views
-    from consult.followup import public as followup_public
-    from consult.followup import reports as followup_reports
+    from consult.fiches import views as fiches_views
     from consult.followup import views as followup_views
     from consult.meetings import views as meetings_views
     from consult.moderation import desk as moderation_desk
@@ -95,12 +94,13 @@ def _register_domains(app: Flask) -> None:
     from consult.opendata import cli as opendata_cli
     from consult.opendata import jobs as opendata_jobs
     from consult.opendata import views as opendata_views
+    from consult.reports import views as reports_views
     from consult.schemes import cli as schemes_cli
     from consult.schemes import views as schemes_views
     from consult.site import views as site_views
+    from consult.suite import views as suite_views
     from consult.synthesis import views as synthesis_views
     from consult.tagging import jobs as tagging_jobs
-    from consult.workgroups import fiches as workgroups_fiches
     from consult.workgroups import views as workgroups_views
 
     for module in (
@@ -115,10 +115,10 @@ def _register_domains(app: Flask) -> None:
         moderation_merges,
         synthesis_views,
         workgroups_views,
-        workgroups_fiches,
+        fiches_views,
         followup_views,
-        followup_reports,
-        followup_public,
+        reports_views,
+        suite_views,
         opendata_views,
         digest_views,
         api_views,

@@ -14,6 +14,7 @@ from consult.followup import models as followup  # noqa: F401
 from consult.meetings import models as meetings  # noqa: F401
 from consult.moderation import models as moderation  # noqa: F401
 from consult.moderation import queue as moderation_queue  # noqa: F401 - search DDL listener
+from consult.reports import models as reports  # noqa: F401
 from consult.schemes import models as schemes  # noqa: F401
 from consult.site import models as site  # noqa: F401
 from consult.synthesis import models as synthesis  # noqa: F401

@@ -17,7 +17,6 @@ ROLES = {
     "partner": "Partenaire",
     "participant": "Participant·e",
 }
-STAFF_ROLES = ("admin", "facilitator", "member", "partner")
 
 ORGANISATION_KINDS = {
     "departement": "Département",
@@ -86,14 +85,6 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def role_label(self) -> str:
         return ROLES.get(self.role, self.role)
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in ("admin", "facilitator")
 
     def renew_session_token(self) -> None:
         self.session_token = _new_session_token()

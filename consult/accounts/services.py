@@ -21,6 +21,7 @@ from consult.accounts.passwords import (
     password_problems,
     verify_password,
 )
+from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line
 from consult.extensions import db
 
@@ -32,12 +33,14 @@ RESET_SALT = "consult-password-reset"
 PASSWORD_SET_KINDS = ("password_reset", "password_changed", "invitation_accepted")
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A French message explaining why an account operation was refused."""
 
 
 class LoginThrottled(AccountError):
     """Too many failed attempts: sign-in refused for a while."""
+
+    status = 429
 
 
 def normalise_email(email: str) -> str:

@@ -36,6 +36,7 @@ from consult.accounts.models import Organisation, User
 from consult.accounts.passwords import verify_password
 from consult.contributions import privacy
 from consult.core.db import get_or_404, utcnow
+from consult.core.errors import refuse
 from consult.core.mail import public_url, send_mail
 from consult.core.security import roles_required
 from consult.extensions import db, limiter, login_manager
@@ -116,8 +117,7 @@ def login():
         except services.AccountError as error:
             db.session.commit()  # keep the failed attempt: it feeds the throttle
             flash(str(error), "error")
-            status = 429 if isinstance(error, services.LoginThrottled) else 422
-            return render_template("accounts/login.html", form=form), status
+            return render_template("accounts/login.html", form=form), error.status
         db.session.commit()
         _start_session(user, form.remember.data)
         flash(f"Bienvenue, {user.display_name}.", "success")
@@ -192,8 +192,7 @@ def account():
                 current_user, form.current.data, form.password.data, now=utcnow()
             )
         except services.AccountError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+            refuse(error)
             return _account_page(form, 422)
         db.session.commit()
         _start_session(current_user._get_current_object())
@@ -282,8 +281,7 @@ def _token_page(token: str, salt: str, max_age_key: str, template: str, kind: st
         try:
             services.set_password(user, form.password.data, now=utcnow(), kind=kind)
         except services.AccountError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+            refuse(error)
             return render_template(template, form=form, user=user), 422
         db.session.commit()
         _start_session(user)
@@ -350,8 +348,7 @@ def admin_users():
                 now=utcnow(),
             )
         except services.AccountError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+            refuse(error)
             return _accounts_page(form, OrganisationForm(formdata=None), 422)
         db.session.commit()
         _send_invitation(user)
@@ -379,8 +376,7 @@ def create_organisation():
         try:
             services.create_organisation(org_form.name.data, org_form.kind.data)
         except services.AccountError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+            refuse(error)
             return _accounts_page(_invite_form(), org_form, 422)
         db.session.commit()
         flash("Organisation ajoutée.", "success")
@@ -398,8 +394,7 @@ def toggle_user(user_id: int):
                 current_user, user, not user.is_active_account, now=utcnow()
             )
         except services.AccountError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+            refuse(error)
             return redirect(url_for("accounts.admin_users"))
         db.session.commit()
         flash(

@@ -18,8 +18,7 @@ from consult.contributions.models import AUTHOR_TYPES, KINDS, Contribution
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.opendata import services as opendata
-from consult.schemes.models import Fiche, Scheme, Theme
-from consult.workgroups.models import PUBLIC_FICHE_STATUSES
+from consult.schemes.models import PUBLIC_FICHE_STATUSES, Fiche, Scheme, Theme
 
 MAX_PER_PAGE = 100
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -20,6 +20,7 @@ from werkzeug.utils import secure_filename
 from consult.contributions import services
 from consult.contributions.models import AUTHOR_TYPES, KINDS, Contribution, ContributionImport
 from consult.core.db import utcnow
+from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line, clean_text
 from consult.core.spreadsheets import (
     CellError,
@@ -70,7 +71,7 @@ AUTHOR_SYNONYMS = {"proche": "proche_aidant", "aidant": "proche_aidant", "aidant
 DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y")
 
 
-class ImportRejected(Exception):
+class ImportRejected(DomainError):
     """A French message explaining why nothing was imported; ``preview`` tells which lines."""
 
     def __init__(self, message: str, preview: "Preview | None" = None):

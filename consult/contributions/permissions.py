@@ -3,11 +3,6 @@
 STAFF = ("admin", "facilitator")
 
 
-def can_contribute(user, meeting) -> bool:
-    """Anyone, with or without an account, while the meeting is open."""
-    return meeting.status == "open"
-
-
 def can_record_for_others(user, meeting) -> bool:
     """Facilitators type in what was said in the room or written on paper."""
     return bool(user.is_authenticated and user.role in STAFF and meeting.status == "open")

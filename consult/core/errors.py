@@ -1,8 +1,14 @@
-"""French error pages that leak nothing (no traceback, no internal detail)."""
+"""French error pages that leak nothing, and the one base of the domains' refusals.
+
+A service refuses a request by raising a :class:`DomainError` subclass whose message is
+written for the person, in French. A view that re-renders its form calls
+:func:`refuse` (undo the request's writes, flash the message); one the view does not
+catch gets the 422 page with that message (``init_app``).
+"""
 
 import logging
 
-from flask import render_template, request
+from flask import flash, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -19,6 +25,7 @@ MESSAGES = {
         "Envoi trop volumineux",
         "Le contenu envoyé dépasse la taille autorisée. Réduisez-le puis réessayez.",
     ),
+    422: ("Demande refusée", "La demande n'a pas pu être enregistrée."),
     429: (
         "Trop de tentatives",
         "Vous avez fait trop de tentatives. Patientez quelques minutes puis réessayez.",
@@ -29,6 +36,36 @@ MESSAGES = {
         "enregistré n'est perdu. Réessayez dans un instant.",
     ),
 }
+
+
+class DomainError(Exception):
+    """A use case refused; ``str(error)`` is the French message shown to the person.
+
+    :param field: the form field the refusal is about ("" for the whole request).
+    :param status: the HTTP status the view answers with (422 unless said otherwise).
+    """
+
+    status = 422
+
+    def __init__(self, message: str = "", *, field: str = "", status: int | None = None):
+        super().__init__(message)
+        self.field = field
+        if status is not None:
+            self.status = status
+
+
+def refuse(error: DomainError, form=None, default_field: str = "") -> None:
+    """Undo what the request wrote and show the refusal's French message.
+
+    With a ``form``, the message goes under the field the error names (``error.field``),
+    else under ``default_field``; without one, it is flashed for the next page.
+    """
+    db.session.rollback()
+    if form is None:
+        flash(str(error), "error")
+        return
+    field = getattr(form, error.field or default_field, None) or form[default_field]
+    field.errors = [*field.errors, str(error)]
 
 
 def _render(code: int, detail: str | None = None, kept_text: str | None = None):
@@ -52,6 +89,14 @@ def init_app(app) -> None:
             "Le formulaire a expiré ou a été envoyé deux fois. Rechargez la page puis recommencez.",
             kept_text=request.form.get("body", "")[:5000] or None,
         )
+
+    @app.errorhandler(DomainError)
+    def _domain_error(error):
+        # A refusal no view caught: nothing it wrote is kept, the person reads why.
+        db.session.rollback()
+        if request.path.startswith("/api/"):
+            return {"erreur": str(error), "statut": error.status}, error.status
+        return _render(error.status, str(error))
 
     @app.errorhandler(HTTPException)
     def _http_error(error):

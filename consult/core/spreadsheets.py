@@ -15,6 +15,7 @@ from pathlib import PurePath
 import openpyxl
 from openpyxl.worksheet._reader import WorkSheetParser
 
+from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line
 
 MAX_ROWS = 10_000
@@ -32,7 +33,7 @@ DELIMITERS = ";,\t"
 SINGLE_COLUMN = "\x1f"  # the ASCII unit separator: never typed in a contribution
 
 
-class ImportFileError(Exception):
+class ImportFileError(DomainError):
     """A French message explaining why a file or a column mapping cannot be used."""
 
 

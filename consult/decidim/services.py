@@ -22,6 +22,7 @@ from consult.contributions import importing
 from consult.contributions import services as contributions
 from consult.contributions.importing import Rejection, Row, Table, normalise_cell, shown_cell
 from consult.contributions.models import Contribution
+from consult.core.errors import DomainError
 from consult.decidim.models import DecidimImport, DecidimRecord
 from consult.extensions import db
 from consult.schemes.models import Theme
@@ -43,7 +44,7 @@ _WORDS = re.compile(r"\w+")
 MAX_DEPTH = 50  # a comment answering a comment… Decidim itself nests far less
 
 
-class DecidimError(Exception):
+class DecidimError(DomainError):
     """A French message explaining why nothing was imported."""
 
 

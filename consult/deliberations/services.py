@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
+from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line
 from consult.deliberations.models import Deliberation
 from consult.extensions import db
@@ -14,12 +15,11 @@ MAX_IDENTIFIER = 100
 MAX_URL = 500
 
 
-class DeliberationError(Exception):
+class DeliberationError(DomainError):
     """A French message naming the deliberation field that is wrong."""
 
     def __init__(self, message: str, field: str = "deliberation_identifier"):
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field=field)
 
 
 def deliberation_of(fiche: Fiche) -> Deliberation | None:

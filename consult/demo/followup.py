@@ -19,15 +19,17 @@ from consult.contributions.models import Contribution
 from consult.core.sanitize import clean_line
 from consult.demo import content
 from consult.extensions import db
+from consult.fiches import decisions
+from consult.fiches import services as fiche_services
 from consult.followup import indicator_import
-from consult.followup.models import AnnualReport, Milestone
-from consult.followup.report import build_report
+from consult.followup.models import Milestone
 from consult.meetings.models import Meeting
+from consult.reports.models import AnnualReport
+from consult.reports.services import build_report
 from consult.schemes.models import Fiche, Scheme, Theme
 from consult.synthesis.models import Synthesis
 from consult.tagging.models import TagSuggestion
 from consult.tagging.services import add_tag
-from consult.workgroups import decisions, drafting
 from consult.workgroups.models import Decision, GroupSynthesis, Membership, WorkingGroup
 
 INDICATORS_FILE = "indicateurs-savoie-2022-2023.csv"
@@ -156,15 +158,15 @@ def _share_synthesis(scheme: Scheme, group: WorkingGroup):
 
 def _drafted_fiche(group: WorkingGroup, version, now) -> Fiche | None:
     """A fiche the group drafted from two ideas of the synthesis, proposed to the comité."""
-    existing = drafting.find_by_form_key(group, "demo-fiche-droits")
+    existing = fiche_services.find_by_form_key(group, "demo-fiche-droits")
     if version is None or existing is not None:
         return existing
     ideas = on_topic_ideas(group, version)
-    draft = drafting.FicheDraft(
+    draft = fiche_services.FicheDraft(
         title="Un accueil de proximité pour les démarches en ligne",
         part="transversale",
         policy="Transversal (toutes politiques)",
-        context=drafting.prefill(ideas).get("context", ""),
+        context=fiche_services.prefill(ideas).get("context", ""),
         objectives="Que personne ne renonce à un droit faute de savoir faire en ligne",
         actions=(
             "Ouvrir un point d'accueil numérique dans chaque maison sociale\n"
@@ -177,12 +179,12 @@ def _drafted_fiche(group: WorkingGroup, version, now) -> Fiche | None:
         schedule="2021-2024",
         links="31, 32",
     )
-    fiche, _ = drafting.create_fiche(
+    fiche, _ = fiche_services.create_fiche(
         group, draft, ideas, actor=_account("animateur"), form_key="demo-fiche-droits"
     )
     pilot = _account("partenaire")
     if pilot is not None:
-        drafting.change_status(fiche, group, "proposee", actor=pilot, now=now)
+        fiche_services.change_status(fiche, group, "proposee", actor=pilot, now=now)
     return fiche
 
 
@@ -206,7 +208,7 @@ def on_topic_ideas(group: WorkingGroup, version, limit: int = 2) -> list:
         for s, section in enumerate(version.document["sections"])
         for i, _ in enumerate(section["ideas"])
     ]
-    ideas, _ = drafting.chosen_ideas(group, version.id, keys)
+    ideas, _ = fiche_services.chosen_ideas(group, version.id, keys)
     wanted = [i for idea in ideas for i in idea.ids]
     bodies = dict(
         db.session.execute(

@@ -10,10 +10,10 @@ from consult.accounts.models import User
 from consult.contributions.models import Contribution
 from consult.digest.models import Delivery, NewsItem, Subscription
 from consult.extensions import db
-from consult.followup.models import ACTION_STATUSES, AnnualReport, Milestone
-from consult.schemes.models import Action, Fiche
+from consult.followup.models import ACTION_STATUSES, Milestone
+from consult.reports.models import AnnualReport
+from consult.schemes.models import FICHE_STATUSES, Action, Fiche
 from consult.workgroups.models import (
-    FICHE_STATUSES,
     Decision,
     FicheContribution,
     FicheStatusChange,

@@ -9,9 +9,10 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from consult.core.forms import BaseForm, length, required
-from consult.followup.models import ACTION_STATUSES, INDICATOR_KINDS
+from consult.followup.models import ACTION_STATUSES
 from consult.followup.participation import COMPUTED
 from consult.followup.services import MeasureError, parse_number
+from consult.schemes.models import INDICATOR_KINDS
 
 YEARS = NumberRange(min=1900, max=2200, message="Une année entre 1900 et 2200, s'il vous plaît.")
 PERCENT = NumberRange(min=0, max=100, message="L'avancement va de 0 à 100 %%.")

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from consult.core import spreadsheets
+from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line, clean_text, safe_cell
 from consult.core.spreadsheets import (
     CellError,
@@ -29,7 +30,6 @@ from consult.core.spreadsheets import (
     shown_cell,
 )
 from consult.extensions import db
-from consult.followup.models import indicator_kind
 from consult.followup.services import (
     Definition,
     MeasureDraft,
@@ -41,7 +41,7 @@ from consult.followup.services import (
     territories,
     upsert_measurement,
 )
-from consult.schemes.models import Fiche, Indicator, Scheme
+from consult.schemes.models import Fiche, Indicator, Scheme, indicator_kind
 
 COLUMNS = {
     "fiche": "Numéro de la fiche action (obligatoire)",
@@ -86,7 +86,7 @@ POSITION = re.compile(r"[0-9]{1,6}")
 MAX_COMMENT = 5000
 
 
-class IndicatorImportRejected(Exception):
+class IndicatorImportRejected(DomainError):
     """Nothing was imported; ``result`` lists the refused lines."""
 
     def __init__(self, message: str, result: "CheckResult"):

@@ -7,7 +7,6 @@ share of service users among them, contributions, and what became of the proposa
 never count.
 """
 
-from collections import Counter
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -116,15 +115,3 @@ def _contribution_rows(scheme_id: int):
         .group_by(year, Contribution.kind, Decision.outcome)
     )
     return ((int(y), kind, outcome, count) for y, kind, outcome, count in rows)
-
-
-def decision_counts(scheme_id: int) -> Counter:
-    """Decisions recorded on the scheme's contributions, by outcome."""
-    rows = db.session.execute(
-        sa.select(Decision.outcome, sa.func.count())
-        .join(Contribution, Contribution.id == Decision.contribution_id)
-        .join(Meeting, Meeting.id == Contribution.meeting_id)
-        .where(Meeting.scheme_id == scheme_id)
-        .group_by(Decision.outcome)
-    )
-    return Counter(dict(rows.all()))

@@ -16,13 +16,21 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from consult.core.db import utcnow
+from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
-from consult.followup.models import ACTION_STATUSES, INDICATOR_KINDS, Measurement, Milestone
+from consult.followup.models import ACTION_STATUSES, Measurement, Milestone
 from consult.followup.participation import COMPUTED, participation_by_year
-from consult.schemes.models import Action, Fiche, Indicator, Scheme, Territory
-from consult.workgroups.models import (
+from consult.schemes.models import (
+    INDICATOR_KINDS,
     PUBLIC_FICHE_STATUSES,
+    Action,
+    Fiche,
+    Indicator,
+    Scheme,
+    Territory,
+)
+from consult.workgroups.models import (
     Membership,
     WorkingGroup,
     working_group_fiches,
@@ -33,7 +41,7 @@ MAX_VALUE = 1e15
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
 
 
-class MeasureError(ValueError):
+class MeasureError(DomainError, ValueError):
     """A French message explaining why a value or a measurement is refused."""
 
 

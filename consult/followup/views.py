@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from consult.core.db import get_or_404
+from consult.core.errors import refuse
 from consult.core.security import roles_required
 from consult.core.spreadsheets import ImportFileError
 from consult.extensions import db
@@ -202,8 +203,7 @@ def update_progress(fiche_id: int):
         services.update_progress(fiche, form.progress_status.data, changes)
         db.session.commit()
     except services.MeasureError as error:
-        db.session.rollback()
-        form.progress_status.errors = [str(error)]
+        refuse(error, form, "progress_status")
         return _fiche_page(_visible_fiche(fiche_id), 422, progress=form)
     flash("Avancement enregistré.", "success")
     return _back_to(fiche, "avancement")
@@ -220,8 +220,7 @@ def add_milestone(action_id: int):
             _, created = services.add_milestone(action, form.label.data, form.due_on.data)
             db.session.commit()
         except services.MeasureError as error:
-            db.session.rollback()
-            form.label.errors = [str(error)]
+            refuse(error, form, "label")
         else:
             flash("Jalon ajouté." if created else "Ce jalon existait déjà.", "success")
             return _back_to(fiche, f"action-{action.id}")
@@ -318,9 +317,7 @@ def add_measurement(indicator_id: int):
             _, created = services.upsert_measurement(indicator, draft, actor=current_user)
             db.session.commit()
         except services.MeasureError as error:
-            db.session.rollback()
-            field = form.text_value if indicator.kind == "qualitatif" else form.value
-            field.errors = [str(error)]
+            refuse(error, form, "text_value" if indicator.kind == "qualitatif" else "value")
         else:
             flash(f"Mesure {draft.year} {'enregistrée' if created else 'mise à jour'}.", "success")
             return _back_to(fiche, f"indicateur-{indicator.id}")

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from consult.core.errors import DomainError
 from consult.core.sanitize import clean_html, clean_line, clean_text
 from consult.extensions import db
 from consult.meetings.models import (
@@ -22,7 +23,7 @@ from consult.schemes.models import Scheme, Territory, Theme
 MAX_ATTENDANCE = 100_000
 
 
-class MeetingError(Exception):
+class MeetingError(DomainError):
     """A French message explaining why a meeting change was refused."""
 
 

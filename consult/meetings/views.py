@@ -21,6 +21,7 @@ from flask_login import current_user
 from consult.contributions.services import published_page, published_since
 from consult.core import idempotency
 from consult.core.db import get_or_404, small_int, utcnow
+from consult.core.errors import refuse
 from consult.core.security import roles_required
 from consult.extensions import db
 from consult.meetings import services
@@ -306,8 +307,7 @@ def create():
         try:
             meeting = services.create_meeting(_details(form), actor=current_user, now=utcnow())
         except services.MeetingError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+            refuse(error)
         else:
             target = url_for("meetings.manage", meeting_id=meeting.id)
             flash(
@@ -347,8 +347,7 @@ def edit(meeting_id: int):
         try:
             services.update_meeting(meeting, _details(form))
         except services.MeetingError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+            refuse(error)
         else:
             db.session.commit()
             flash("Rencontre modifiée.", "success")

@@ -15,9 +15,9 @@ from consult.extensions import db
 from consult.followup.models import Measurement
 from consult.meetings.models import Meeting
 from consult.opendata import files
-from consult.schemes.models import Fiche, Indicator, Scheme
+from consult.schemes.models import PUBLIC_FICHE_STATUSES, Fiche, Indicator, Scheme
 from consult.synthesis.models import IdeaCuration, Synthesis, SynthesisVersion
-from consult.workgroups.models import PUBLIC_FICHE_STATUSES, Decision
+from consult.workgroups.models import Decision
 
 log = logging.getLogger(__name__)
 PENDING = "opendata_schemes"

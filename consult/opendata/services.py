@@ -18,14 +18,20 @@ from consult.extensions import db
 from consult.followup.models import Measurement
 from consult.meetings.models import KINDS as MEETING_KINDS
 from consult.meetings.models import PARTICIPANT_TYPES, Meeting
-from consult.schemes.models import Fiche, Indicator, Scheme, Territory, Theme
+from consult.schemes.models import (
+    FICHE_STATUSES,
+    PUBLIC_FICHE_STATUSES,
+    Fiche,
+    Indicator,
+    Scheme,
+    Territory,
+    Theme,
+)
 from consult.synthesis.current import current_version
 from consult.synthesis.models import Synthesis, SynthesisVersion
 from consult.tagging.models import ContributionTag
 from consult.workgroups.models import (
     DECISION_OUTCOMES,
-    FICHE_STATUSES,
-    PUBLIC_FICHE_STATUSES,
     Decision,
 )
 

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
 from consult.schemes.models import (
@@ -63,7 +64,7 @@ TOO_DEEP = (
 _NUMBERED = re.compile(r"^\s*(\d+(?:[.\-]\d+)*)[.)]?\s+(.+)$")
 
 
-class SchemeImportError(Exception):
+class SchemeImportError(DomainError):
     """The document cannot be imported; ``errors`` lists every problem in French."""
 
     def __init__(self, errors: list[str]):

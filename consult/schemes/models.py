@@ -1,5 +1,6 @@
 """Scheme structure: axes, objectives, themes, fiches with actions and indicators."""
 
+import unicodedata
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -110,6 +111,23 @@ class Theme(db.Model):
     scheme: Mapped[Scheme] = relationship(back_populates="themes")
 
 
+# Fiche lifecycle: drafted by a working group, proposed to the comité de pilotage,
+# validated, then adopted with the scheme. Imported fiches are adopted.
+FICHE_STATUSES = {
+    "brouillon": "Brouillon",
+    "proposee": "Proposée au comité de pilotage",
+    "validee": "Validée par le comité de pilotage",
+    "adoptee": "Adoptée",
+}
+FICHE_TRANSITIONS = {
+    "brouillon": ("proposee",),
+    "proposee": ("brouillon", "validee"),
+    "validee": ("proposee", "adoptee"),
+    "adoptee": (),
+}
+PUBLIC_FICHE_STATUSES = ("validee", "adoptee")
+
+
 class Fiche(db.Model):
     """A fiche action: what the Département and its partners commit to do."""
 
@@ -203,6 +221,29 @@ class Action(db.Model):
         order_by="Milestone.position",
         cascade="all, delete-orphan",
     )
+
+
+# What an indicator counts (Indicator.kind); a person may type the label.
+INDICATOR_KINDS = {
+    "nombre": "Nombre",
+    "taux": "Taux",
+    "montant": "Montant",
+    "qualitatif": "Qualitatif",
+}
+
+
+def indicator_kind(text: str | None) -> str | None:
+    """The kind a person typed ("Taux", "montants", "qualitatif"…), or None if unknown."""
+    wanted = _plain(text)
+    for key, label in INDICATOR_KINDS.items():
+        if wanted in (key, key + "s", _plain(label)):
+            return key
+    return None
+
+
+def _plain(text: str | None) -> str:
+    decomposed = unicodedata.normalize("NFKD", (text or "").strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class Indicator(db.Model):

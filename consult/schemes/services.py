@@ -4,11 +4,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from consult.core.cache import reference_cache
+from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line
 from consult.extensions import db
 from consult.schemes.importer import slugify
 from consult.schemes.models import (
     DEFAULT_LEVEL_NAMES,
+    PUBLIC_FICHE_STATUSES,
     Action,
     Axis,
     Fiche,
@@ -57,8 +59,6 @@ def fiches_by_group(scheme: Scheme) -> list[tuple[str, list[Fiche]]]:
     Fiches still drafted by a working group (or awaiting the comité de pilotage) stay
     in the group's space: only validated and adopted fiches are listed.
     """
-    from consult.workgroups.models import PUBLIC_FICHE_STATUSES
-
     groups: dict[str, list[Fiche]] = {}
     for fiche in scheme.fiches:
         if fiche.status not in PUBLIC_FICHE_STATUSES:
@@ -118,7 +118,7 @@ def clear_reference_cache() -> None:
     territory_choices.cache_clear()
 
 
-class TerritoryError(Exception):
+class TerritoryError(DomainError):
     """A French message explaining why a territory or public was refused."""
 
 

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from consult.core.db import utcnow
+from consult.core.errors import refuse
 from consult.core.security import roles_required
 from consult.extensions import db
 from consult.schemes import services
@@ -98,8 +99,7 @@ def add_territory():
             name=form.name.data, kind=form.kind.data, parent_id=form.parent_id.data or None
         )
     except services.TerritoryError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refuse(error)
         return _references_page(form, public_form, 422)
     db.session.commit()
     flash("Territoire ajouté.", "success")
@@ -115,8 +115,7 @@ def add_public():
     try:
         services.add_public(label=form.label.data)
     except services.TerritoryError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refuse(error)
         return _references_page(territory_form, form, 422)
     db.session.commit()
     flash("Public ajouté.", "success")

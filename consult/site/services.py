@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from consult.contributions.models import Contribution
 from consult.core.cache import public_figures, reference_cache
+from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line
 from consult.extensions import db
 from consult.meetings.models import Meeting
@@ -17,7 +18,7 @@ _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
-class SiteError(Exception):
+class SiteError(DomainError):
     """A French message explaining why a setting was refused."""
 
 

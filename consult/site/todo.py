@@ -7,10 +7,10 @@ import sqlalchemy as sa
 
 from consult.contributions.models import Contribution
 from consult.extensions import db
+from consult.fiches import decisions
 from consult.meetings.models import Meeting
 from consult.schemes.models import Fiche
 from consult.synthesis.models import Synthesis, SynthesisVersion
-from consult.workgroups import decisions
 from consult.workgroups.models import WorkingGroup
 
 LISTED = 20

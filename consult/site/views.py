@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from consult.core.db import utcnow
+from consult.core.errors import refuse
 from consult.core.security import roles_required
 from consult.extensions import db
 from consult.meetings.models import Meeting
@@ -105,8 +106,7 @@ def settings():
                 remove_logo=form.remove_logo.data,
             )
         except services.SiteError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+            refuse(error)
             return render_template("site/settings.html", form=form), 422
         db.session.commit()
         flash("Apparence enregistrée.", "success")

@@ -20,21 +20,6 @@ MEMBER_ROLES = {
     "membre": "Membre",
     "representant_usagers": "Représentant·e des usagers",
 }
-# Fiche lifecycle: drafted by a working group, proposed to the comité de pilotage,
-# validated, then adopted with the scheme. Imported fiches are adopted.
-FICHE_STATUSES = {
-    "brouillon": "Brouillon",
-    "proposee": "Proposée au comité de pilotage",
-    "validee": "Validée par le comité de pilotage",
-    "adoptee": "Adoptée",
-}
-FICHE_TRANSITIONS = {
-    "brouillon": ("proposee",),
-    "proposee": ("brouillon", "validee"),
-    "validee": ("proposee", "adoptee"),
-    "adoptee": (),
-}
-PUBLIC_FICHE_STATUSES = ("validee", "adoptee")
 DECISION_OUTCOMES = {
     "retenue": "Retenue",
     "partiellement_retenue": "Partiellement retenue",
@@ -43,6 +28,13 @@ DECISION_OUTCOMES = {
 }
 # Outcomes that must say why (shown to the participant on their receipt page).
 OUTCOMES_WITH_REASON = ("partiellement_retenue", "non_retenue", "hors_champ")
+# What the participant reads on their receipt page, per outcome.
+RECEIPT_SENTENCES = {
+    "retenue": "Votre proposition a été retenue.",
+    "partiellement_retenue": "Votre proposition a été retenue en partie.",
+    "non_retenue": "Votre proposition n'a pas été retenue.",
+    "hors_champ": "Votre proposition ne relève pas du schéma.",
+}
 
 working_group_fiches = sa.Table(
     "working_group_fiches",

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from flask import abort
 
 from consult.extensions import db
-from consult.workgroups.models import PUBLIC_FICHE_STATUSES, Membership, WorkingGroup
+from consult.schemes.models import PUBLIC_FICHE_STATUSES
+from consult.workgroups.models import Membership, WorkingGroup
 
 STAFF = ("admin", "facilitator")
 # Roles that lead the group's work (edit the group's fiches' follow-up, propose fiches).

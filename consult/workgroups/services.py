@@ -16,6 +16,7 @@ from consult.accounts.services import find_user_by_email
 from consult.contributions.models import Contribution
 from consult.contributions.services import Page, newest_first_page
 from consult.core.db import utcnow
+from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
 from consult.meetings.models import Meeting
@@ -23,8 +24,10 @@ from consult.meetings.permissions import visible_meeting_clause
 from consult.schemes.models import Fiche, Scheme, Theme
 from consult.synthesis.current import current_version
 from consult.synthesis.models import Synthesis, SynthesisVersion
+from consult.tagging.models import ContributionTag
 from consult.workgroups.models import (
     MEMBER_ROLES,
+    FicheContribution,
     GroupSynthesis,
     IdeaComment,
     Membership,
@@ -38,7 +41,7 @@ READABLE_STATUSES = ("shared", "published")
 REPEAT_WINDOW = timedelta(minutes=10)
 
 
-class GroupError(Exception):
+class GroupError(DomainError):
     """A French message explaining why the request was refused."""
 
 
@@ -304,6 +307,33 @@ def group_version(group: WorkingGroup, version_id: int) -> SynthesisVersion | No
     return version
 
 
+# --- The group's fiches and the contributions it answers ------------------------------
+
+
+def group_fiches(group: WorkingGroup) -> list[Fiche]:
+    """The fiches the group drafted, then the fiches associated with it (no duplicates)."""
+    drafted = db.session.scalars(
+        sa.select(Fiche).where(Fiche.working_group_id == group.id).order_by(Fiche.id)
+    ).all()
+    seen = {fiche.id for fiche in drafted}
+    return [*drafted, *(fiche for fiche in group.fiches if fiche.id not in seen)]
+
+
+def scope_ids(group: WorkingGroup):
+    """A select of the ids of the contributions the group answers (any status)."""
+    fiche_ids = [fiche.id for fiche in group_fiches(group)]
+    tagged = sa.or_(
+        ContributionTag.fiche_id.in_(fiche_ids),
+        ContributionTag.theme_id == group.theme_id if group.theme_id else sa.false(),
+    )
+    return sa.union(
+        sa.select(FicheContribution.contribution_id).where(
+            FicheContribution.fiche_id.in_(fiche_ids)
+        ),
+        sa.select(ContributionTag.contribution_id).where(tagged),
+    )
+
+
 # --- What the group reads ---------------------------------------------------------------
 
 
@@ -317,10 +347,8 @@ def group_meetings(group: WorkingGroup, user) -> list[Meeting]:
 
 
 def contributions_in_scope(group: WorkingGroup, page: int = 1) -> Page:
-    """Published contributions the group answers (see :func:`decisions.scope_ids`), newest
+    """Published contributions the group answers (see :func:`scope_ids`), newest
     first: those tagged with its theme or fiches, and those its fiches were drafted from."""
-    from consult.workgroups.decisions import scope_ids
-
     base = (
         sa.select(Contribution)
         .join(Meeting)

@@ -4,13 +4,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from consult.core.db import get_or_404, small_int
+from consult.core.errors import refuse
 from consult.core.security import roles_required
 from consult.extensions import db
+from consult.schemes.models import FICHE_STATUSES
 from consult.schemes.services import list_schemes
 from consult.synthesis.current import current_version
 from consult.synthesis.exports import plain_document, template_tools
 from consult.synthesis.views import contribution_link
-from consult.workgroups import drafting, services
+from consult.workgroups import services
 from consult.workgroups.forms import (
     CommentForm,
     GroupForm,
@@ -19,7 +21,7 @@ from consult.workgroups.forms import (
     ShareForm,
     ValidationForm,
 )
-from consult.workgroups.models import FICHE_STATUSES, WorkingGroup
+from consult.workgroups.models import WorkingGroup
 from consult.workgroups.permissions import (
     STAFF,
     can_manage_group,
@@ -74,8 +76,7 @@ def _save_group(form: GroupForm, save, group: WorkingGroup | None):
             saved = save(_details(form))
             db.session.commit()
         except services.GroupError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error))
+            refuse(error, form, "name")
         else:
             flash(f"Groupe de travail « {saved.name} » enregistré.", "success")
             return redirect(url_for(".show", group_id=saved.id), 303)
@@ -118,7 +119,7 @@ def _render_space(group: WorkingGroup, *, member_form=None, share_form=None, sta
         group=group,
         member=membership(group, current_user),
         meetings=services.group_meetings(group, current_user),
-        fiches=drafting.group_fiches(group),
+        fiches=services.group_fiches(group),
         fiche_statuses=FICHE_STATUSES,
         shared=shared,
         validations=services.validations_by_version(group, versions),
@@ -145,8 +146,7 @@ def add_member(group_id: int):
             member = services.add_member(group, form.email.data, form.role.data)
             db.session.commit()
         except services.GroupError as error:
-            db.session.rollback()
-            form.email.errors.append(str(error))
+            refuse(error, form, "email")
         else:
             flash(f"{member.user.display_name} rejoint le groupe ({member.role_label}).", "success")
             return redirect(url_for(".show", group_id=group.id, _anchor="membres"), 303)
@@ -180,8 +180,7 @@ def share_synthesis(group_id: int):
             added = services.share_synthesis(group, form.synthesis_id.data, actor=current_user)
             db.session.commit()
         except services.GroupError as error:
-            db.session.rollback()
-            form.synthesis_id.errors.append(str(error))
+            refuse(error, form, "synthesis_id")
         else:
             message = "Synthèse partagée avec le groupe." if added else "Synthèse déjà partagée."
             flash(message, "success" if added else "info")
@@ -243,8 +242,7 @@ def comment(group_id: int, version_id: int, section: int, idea: int):
             )
             db.session.commit()
         except services.GroupError as error:
-            db.session.rollback()
-            form.body.errors.append(str(error))
+            refuse(error, form, "body")
         else:
             flash("Votre message est publié pour le groupe.", "success")
             anchor = f"idee-{section}-{idea}"

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from consult.contributions.models import Contribution
 from consult.extensions import db
+from consult.fiches import decisions
 from consult.schemes.models import Fiche
-from consult.workgroups import decisions
 from consult.workgroups.models import Decision, FicheContribution, FicheIdea, WorkingGroup
 from tests.browser.conftest import check_a11y, login_as
 

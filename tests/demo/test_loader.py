@@ -10,8 +10,9 @@ from consult.accounts.passwords import password_problems, verify_password
 from consult.contributions.models import Contribution
 from consult.demo.followup import SHOWCASE_SUBJECT
 from consult.demo.loader import load_demo, parse_contributions
-from consult.followup.models import AnnualReport, Measurement, Milestone
+from consult.followup.models import Measurement, Milestone
 from consult.meetings.models import Meeting
+from consult.reports.models import AnnualReport
 from consult.schemes.models import Fiche, Territory
 from consult.synthesis import curation
 from consult.synthesis.current import current_version

@@ -8,8 +8,9 @@ import sqlalchemy as sa
 from consult.core.db import utcnow
 from consult.digest import jobs, services
 from consult.digest.models import Subscription
-from consult.followup.models import AnnualReport, Milestone
+from consult.followup.models import Milestone
 from consult.opendata import files
+from consult.reports.models import AnnualReport
 from consult.workgroups.models import Decision, FicheContribution, FicheStatusChange
 from tests.contributions.test_views import BODY, contribute
 

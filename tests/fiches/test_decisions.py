@@ -239,7 +239,7 @@ def test_concurrent_insert_updates_instead_of_failing(
 ):
     """A decision inserted meanwhile by another request is updated, never duplicated."""
     from consult.core.db import utcnow
-    from consult.workgroups import decisions
+    from consult.fiches import decisions
 
     proposal = contributions["proposal"]
     db.session.add(Decision(contribution_id=proposal.id, outcome="non_retenue", reason="Avant"))
@@ -315,7 +315,7 @@ def test_authors_with_an_account_are_told_the_answer(
 
     response = decide(client, group, proposal, outcome="non_retenue", reason="Déjà financé")
     assert response.status_code == 303
-    assert [c.path for c in jobs.calls] == ["consult.workgroups.notify.mail_answer"]
+    assert [c.path for c in jobs.calls] == ["consult.fiches.jobs.mail_answer"]
     with caplog.at_level(logging.WARNING, logger="consult.mail"):
         assert jobs.run_all() == [True]
 

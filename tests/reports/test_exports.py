@@ -7,10 +7,10 @@ from docx import Document as WordDocument
 from pypdf import PdfReader
 
 from consult.core.db import utcnow
-from consult.followup.models import AnnualReport
-from consult.followup.report import ReportDocument
-from consult.followup.report_exports import gap_text, render_pdf_html
-from consult.followup.report_jobs import change_status
+from consult.reports.exports import gap_text, render_pdf_html
+from consult.reports.jobs import change_status
+from consult.reports.models import AnnualReport
+from consult.reports.services import ReportDocument
 from tests.reports.conftest import YEAR, download
 
 

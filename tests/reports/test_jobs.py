@@ -3,8 +3,8 @@
 import pytest
 
 from consult.core.db import utcnow
-from consult.followup import report_jobs
-from consult.followup.models import AnnualReport
+from consult.reports import jobs as report_jobs
+from consult.reports.models import AnnualReport
 from tests.reports.conftest import YEAR
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from consult.followup.report import ReportDocument, build_report, verdict
+from consult.reports.services import ReportDocument, build_report, verdict
 from tests.reports.conftest import YEAR
 
 

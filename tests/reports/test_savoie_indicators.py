@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from consult.followup.charts import figure
-from consult.followup.models import AnnualReport, Measurement
+from consult.followup.models import Measurement
+from consult.reports.models import AnnualReport
 from consult.schemes.models import Indicator
 from tests.reports.conftest import download
 

@@ -6,11 +6,11 @@ import pytest
 import sqlalchemy as sa
 
 from consult.core.jobs import JobRun
-from consult.followup import report_exports
-from consult.followup.models import AnnualReport
+from consult.reports import exports as report_exports
+from consult.reports.models import AnnualReport
 from tests.reports.conftest import YEAR, download
 
-JOB = "consult.followup.report_jobs.generate_annual_report"
+JOB = "consult.reports.jobs.generate_annual_report"
 NON_STAFF = ("participant", "partner", "member")
 
 

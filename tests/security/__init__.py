@@ -277,8 +277,8 @@ class World:
         return next(m for m in self.group.members if m.role == "membre")
 
     def _report(self, status: str):
-        from consult.followup.models import AnnualReport
-        from consult.followup.report import build_report
+        from consult.reports.models import AnnualReport
+        from consult.reports.services import build_report
 
         report = AnnualReport(
             scheme=self.scheme,

@@ -10,8 +10,8 @@ sees every render.
 import pytest
 import sqlalchemy as sa
 
-from consult.followup import report_exports
-from consult.followup.models import AnnualReport
+from consult.reports import exports as report_exports
+from consult.reports.models import AnnualReport
 from consult.synthesis import exports
 from tests.security.test_published_version_withdrawn import published  # noqa: F401
 

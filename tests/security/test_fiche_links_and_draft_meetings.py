@@ -6,9 +6,10 @@ from html import unescape
 import pytest
 import sqlalchemy as sa
 
+from consult.fiches import services as fiche_services
 from consult.meetings.services import visible_meetings
 from consult.schemes.models import Fiche, FicheLink
-from consult.workgroups import drafting, services
+from consult.workgroups import services
 
 SECRET = "Projet confidentiel du groupe voisin"
 DRAFT_MEETING = "Réunion encore en préparation"
@@ -120,7 +121,7 @@ def test_every_list_of_meetings_follows_the_same_rule(world, make_user):
     facilitator, scheme_id = make_user(role="facilitator"), world["scheme"].id
     for titles_of in (
         lambda user: services.group_meetings(world["ours"], user),
-        lambda user: drafting.scheme_meetings(scheme_id, user),
+        lambda user: fiche_services.scheme_meetings(scheme_id, user),
         lambda user: visible_meetings(user),
     ):
         assert DRAFT_MEETING not in [meeting.title for meeting in titles_of(world["alice"])]

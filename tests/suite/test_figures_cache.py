@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from consult.core import cache
+from consult.fiches import decisions
 from consult.moderation.services import publish
-from consult.workgroups import decisions
 from consult.workgroups.models import Decision, WorkingGroup
 
 NOW = datetime(2026, 12, 5, 12, tzinfo=UTC)

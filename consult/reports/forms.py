@@ -8,8 +8,8 @@ from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange, StopValidation
 
 from consult.core.forms import BaseForm, required
-from consult.followup.models import REPORT_STATUSES
-from consult.followup.report_jobs import MAX_YEAR, MIN_YEAR
+from consult.reports.jobs import MAX_YEAR, MIN_YEAR
+from consult.reports.models import REPORT_STATUSES
 
 YEAR_MESSAGE = f"Choisissez une année entre {MIN_YEAR} et {MAX_YEAR}, en chiffres."
 

@@ -9,14 +9,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from consult.core.db import get_or_404, utcnow
+from consult.core.errors import refuse
 from consult.core.jobs import STATUS_LABELS
 from consult.core.security import roles_required
 from consult.extensions import db
-from consult.followup import report_exports, report_jobs
-from consult.followup.models import REPORT_STATUSES, AnnualReport
-from consult.followup.report import ReportDocument
-from consult.followup.report_forms import RegenerateForm, ReportForm, ReportStatusForm
-from consult.followup.report_jobs import ReportError
+from consult.reports import exports, jobs
+from consult.reports.forms import RegenerateForm, ReportForm, ReportStatusForm
+from consult.reports.jobs import ReportError
+from consult.reports.models import REPORT_STATUSES, AnnualReport
+from consult.reports.services import ReportDocument
 from consult.schemes.models import Scheme
 from consult.synthesis import files
 from consult.synthesis.permissions import can_manage
@@ -65,11 +66,10 @@ def create():
     if form.validate_on_submit():
         scheme = db.session.get(Scheme, form.scheme_id.data)
         try:
-            report, created = report_jobs.request_report(scheme, form.year.data, actor=current_user)
+            report, created = jobs.request_report(scheme, form.year.data, actor=current_user)
             db.session.commit()
         except ReportError as error:
-            db.session.rollback()
-            form.year.errors.append(str(error))
+            refuse(error, form, "year")
         else:
             if created:
                 flash(f"Bilan {report.year} demandé : il se prépare en arrière-plan.", "success")
@@ -90,7 +90,7 @@ def _document(report: AnnualReport) -> ReportDocument | None:
 
 def _documents(report: AnnualReport) -> dict[str, bool]:
     """Whether each file of the report, as it is now, is ready to download."""
-    family, key = report_jobs.report_family(report), report_jobs.report_key(report)
+    family, key = jobs.report_family(report), jobs.report_key(report)
     return {kind: files.stored_file(family, key, kind) is not None for kind in ("pdf", "docx")}
 
 
@@ -98,7 +98,7 @@ def _render_show(report: AnnualReport, *, error: str = "", status: int = 200):
     document = _document(report)
     context = {}
     if document is not None:
-        context = report_exports.document_context(
+        context = exports.document_context(
             document, status_label=REPORT_STATUSES[report.status], fiche_url=_fiche_url()
         )
         context["documents"] = _documents(report)
@@ -106,7 +106,7 @@ def _render_show(report: AnnualReport, *, error: str = "", status: int = 200):
         "reports/show.html",
         report=report,
         run=report.job_run,
-        generating=report_jobs.is_generating(report),
+        generating=jobs.is_generating(report),
         status_labels=STATUS_LABELS,
         statuses=REPORT_STATUSES,
         can_manage=can_manage(current_user),
@@ -128,7 +128,7 @@ def regenerate(report_id: int):
     report = _report_or_404(report_id)
     if not RegenerateForm().validate_on_submit():
         return _render_show(report, error="Le formulaire a expiré : rechargez la page.", status=422)
-    if report_jobs.generate(report):
+    if jobs.generate(report):
         db.session.commit()
         flash("Nouvelle préparation demandée : elle se fait en arrière-plan.", "success")
     else:
@@ -144,7 +144,7 @@ def change_status(report_id: int):
     try:
         if not form.validate_on_submit():
             raise ReportError("Cet état n'existe pas : choisissez « Publier » ou « Brouillon ».")
-        report_jobs.change_status(report, form.target.data, now=utcnow())
+        jobs.change_status(report, form.target.data, now=utcnow())
         db.session.commit()
     except ReportError as error:
         db.session.rollback()
@@ -160,12 +160,12 @@ def export(report_id: int, kind: str):
     if report.document is None:
         return render_template("reports/not_ready.html", report=report), 409
     download = files.Download(
-        family=report_jobs.report_family(report),
-        key=report_jobs.report_key(report),
+        family=jobs.report_family(report),
+        key=jobs.report_key(report),
         extension=kind,
         name=f"bilan-{report.year}-{report.id}.{kind}",
         public=report.status == "published",
         title=f"Bilan {report.year}",
         back_url=url_for(".show", report_id=report.id),
     )
-    return files.serve_or_prepare(download, report_jobs.render_report_document, report.id)
+    return files.serve_or_prepare(download, jobs.render_report_document, report.id)

@@ -5,7 +5,8 @@ from wtforms.validators import Optional, Regexp
 
 from consult.contributions.forms import KEY_PATTERN
 from consult.core.forms import BaseForm, length, required
-from consult.workgroups.models import DECISION_OUTCOMES, FICHE_STATUSES
+from consult.schemes.models import FICHE_STATUSES
+from consult.workgroups.models import DECISION_OUTCOMES
 
 # The three parts of a scheme's fiches, as the Savoie names them.
 FICHE_PARTS = {

@@ -19,16 +19,23 @@ import sqlalchemy as sa
 from consult.contributions.models import Contribution
 from consult.core.db import utcnow
 from consult.extensions import db
-from consult.followup.models import ACTION_STATUSES, INDICATOR_KINDS
+from consult.followup.models import ACTION_STATUSES
 from consult.followup.participation import YearFigures, participation_by_year
 from consult.followup.services import public_fiches
 from consult.meetings.models import Meeting
-from consult.schemes.models import Action, Fiche, Indicator, Scheme, Theme
+from consult.schemes.models import (
+    FICHE_STATUSES,
+    INDICATOR_KINDS,
+    PUBLIC_FICHE_STATUSES,
+    Action,
+    Fiche,
+    Indicator,
+    Scheme,
+    Theme,
+)
 from consult.tagging.models import ContributionTag
 from consult.workgroups.models import (
     DECISION_OUTCOMES,
-    FICHE_STATUSES,
-    PUBLIC_FICHE_STATUSES,
     Decision,
     FicheContribution,
 )

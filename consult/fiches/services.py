@@ -15,16 +15,23 @@ from flask import abort
 from sqlalchemy.exc import IntegrityError
 
 from consult.contributions.models import Contribution
+from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
-from consult.followup.models import INDICATOR_KINDS, indicator_kind
 from consult.meetings.models import Meeting
 from consult.meetings.permissions import visible_meeting_clause
-from consult.schemes.models import Action, Fiche, FicheLink, Indicator
-from consult.synthesis.models import SynthesisVersion
-from consult.workgroups.models import (
+from consult.schemes.models import (
     FICHE_STATUSES,
     FICHE_TRANSITIONS,
+    INDICATOR_KINDS,
+    Action,
+    Fiche,
+    FicheLink,
+    Indicator,
+    indicator_kind,
+)
+from consult.synthesis.models import SynthesisVersion
+from consult.workgroups.models import (
     FicheContribution,
     FicheIdea,
     FicheStatusChange,
@@ -41,25 +48,11 @@ MAX_LINES = 200
 NUMBER_LENGTH = Fiche.__table__.c.number.type.length
 
 
-class DraftingError(Exception):
+class DraftingError(DomainError):
     """A fiche cannot be saved or moved; the message is for the person, in French."""
-
-    def __init__(self, message: str, *, field: str = "", status: int = 422):
-        super().__init__(message)
-        self.field = field
-        self.status = status
 
 
 # --- The group's fiches -------------------------------------------------------------------
-
-
-def group_fiches(group: WorkingGroup) -> list[Fiche]:
-    """The fiches the group drafted, then the fiches associated with it (no duplicates)."""
-    drafted = db.session.scalars(
-        sa.select(Fiche).where(Fiche.working_group_id == group.id).order_by(Fiche.id)
-    ).all()
-    seen = {fiche.id for fiche in drafted}
-    return [*drafted, *(fiche for fiche in group.fiches if fiche.id not in seen)]
 
 
 def group_fiche_or_404(group: WorkingGroup, fiche_id: int) -> Fiche:

@@ -12,11 +12,11 @@ from flask import abort
 from sqlalchemy.exc import IntegrityError
 
 from consult.contributions.models import KINDS, Contribution
+from consult.core.errors import DomainError
+from consult.core.pagination import paginate
 from consult.core.sanitize import clean_text, safe_cell
 from consult.extensions import db
 from consult.schemes.models import Action, Fiche
-from consult.tagging.models import ContributionTag
-from consult.workgroups.drafting import group_fiches
 from consult.workgroups.models import (
     DECISION_OUTCOMES,
     OUTCOMES_WITH_REASON,
@@ -24,6 +24,7 @@ from consult.workgroups.models import (
     FicheContribution,
     WorkingGroup,
 )
+from consult.workgroups.services import group_fiches, scope_ids
 
 PER_PAGE = 25
 RETAINED = ("retenue", "partiellement_retenue")
@@ -35,27 +36,11 @@ FILTERS = {
 REASON_HELP = "Expliquez en quelques mots pourquoi — la personne le lira."
 
 
-class DecisionError(Exception):
+class DecisionError(DomainError):
     """A decision cannot be recorded; the message names the field, in French."""
 
     def __init__(self, message: str, *, field: str = "outcome"):
-        super().__init__(message)
-        self.field = field
-
-
-def scope_ids(group: WorkingGroup):
-    """A select of the ids of the contributions the group answers (any status)."""
-    fiche_ids = [fiche.id for fiche in group_fiches(group)]
-    tagged = sa.or_(
-        ContributionTag.fiche_id.in_(fiche_ids),
-        ContributionTag.theme_id == group.theme_id if group.theme_id else sa.false(),
-    )
-    return sa.union(
-        sa.select(FicheContribution.contribution_id).where(
-            FicheContribution.fiche_id.in_(fiche_ids)
-        ),
-        sa.select(ContributionTag.contribution_id).where(tagged),
-    )
+        super().__init__(message, field=field)
 
 
 def _in_scope(group: WorkingGroup):
@@ -97,7 +82,7 @@ class Listing:
 def listing(group: WorkingGroup, *, which: str = "toutes", kind: str = "", page: int = 1):
     """The group's contributions with their decision, 25 a page, oldest first."""
     query = (
-        sa.select(Contribution, Decision)
+        sa.select(Contribution)
         .outerjoin(Decision, Decision.contribution_id == Contribution.id)
         .where(_in_scope(group))
     )
@@ -108,14 +93,15 @@ def listing(group: WorkingGroup, *, which: str = "toutes", kind: str = "", page:
         query = query.where(Decision.contribution_id.is_not(None))
     if kind in KINDS:
         query = query.where(Contribution.kind == kind)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(max(page, 1), pages)
-    results = db.session.execute(
-        query.order_by(Contribution.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ).all()
-    rows = [Row(contribution, decision) for contribution, decision in results]
-    return Listing(rows=rows, total=total, page=page, pages=pages)
+    found = paginate(query.order_by(Contribution.id), page, PER_PAGE)
+    decisions = _decisions_of([contribution.id for contribution in found.items])
+    rows = [Row(contribution, decisions.get(contribution.id)) for contribution in found.items]
+    return Listing(rows=rows, total=found.total, page=found.number, pages=found.pages)
+
+
+def _decisions_of(ids: list[int]) -> dict[int, Decision]:
+    decisions = db.session.scalars(sa.select(Decision).where(Decision.contribution_id.in_(ids)))
+    return {decision.contribution_id: decision for decision in decisions}
 
 
 def decidable_fiches(group: WorkingGroup) -> list[Fiche]:

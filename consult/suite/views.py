@@ -17,13 +17,12 @@ from consult.core.cache import public_figures
 from consult.core.db import get_or_404, small_int
 from consult.deliberations.services import deliberation_of
 from consult.extensions import db
-from consult.followup import tracing
+from consult.fiches.services import fiche_ideas
 from consult.followup.models import ACTION_STATUSES
 from consult.meetings.models import PARTICIPANT_TYPES, Meeting
 from consult.meetings.permissions import can_view_meeting
-from consult.schemes.models import Fiche, Theme
-from consult.workgroups.drafting import fiche_ideas
-from consult.workgroups.models import FICHE_STATUSES
+from consult.schemes.models import FICHE_STATUSES, Fiche, Theme
+from consult.suite import services
 from consult.workgroups.permissions import can_see_fiche
 
 bp = Blueprint("suite", __name__, url_prefix="/suite")
@@ -49,7 +48,7 @@ def index():
     schemes = _body(
         ("suite", "index"),
         "suite/_schemes.html",
-        lambda: {"traces": tracing.overview(), "fiche_statuses": FICHE_STATUSES},
+        lambda: {"traces": services.overview(), "fiche_statuses": FICHE_STATUSES},
     )
     return render_template(
         "suite/index.html", schemes=schemes, receipt_form=ReceiptForm(formdata=None)
@@ -65,15 +64,15 @@ def meeting(meeting_id: int):
     number = _page_number()
 
     def context() -> dict:
-        figures = tracing.meeting_figures(found)
-        ids = tracing.meeting_ids(found)
+        figures = services.meeting_figures(found)
+        ids = services.meeting_ids(found)
         return {
             "meeting": found,
             "participant_types": PARTICIPANT_TYPES,
-            "page": tracing.traced_page(ids, number, figures.outcomes.total),
+            "page": services.traced_page(ids, number, figures.outcomes.total),
             "outcomes": figures.outcomes,
-            "syntheses": tracing.meeting_syntheses(found),
-            "fiches": tracing.fiches_by_id(figures.fiche_ids),
+            "syntheses": services.meeting_syntheses(found),
+            "fiches": services.fiches_by_id(figures.fiche_ids),
             "fiche_statuses": FICHE_STATUSES,
         }
 
@@ -88,14 +87,14 @@ def theme(theme_id: int):
     number = _page_number()
 
     def context() -> dict:
-        figures = tracing.theme_figures(found)
-        ids = tracing.theme_ids(found)
+        figures = services.theme_figures(found)
+        ids = services.theme_ids(found)
         return {
             "theme": found,
-            "page": tracing.traced_page(ids, number, figures.outcomes.total),
+            "page": services.traced_page(ids, number, figures.outcomes.total),
             "outcomes": figures.outcomes,
-            "syntheses": tracing.theme_syntheses(found),
-            "fiches": tracing.fiches_by_id(figures.fiche_ids),
+            "syntheses": services.theme_syntheses(found),
+            "fiches": services.fiches_by_id(figures.fiche_ids),
             "fiche_statuses": FICHE_STATUSES,
         }
 
@@ -112,14 +111,14 @@ def fiche(fiche_id: int):
     number = _page_number()
 
     def context() -> dict:
-        ids = tracing.fiche_ids(found)
+        ids = services.fiche_ids(found)
         return {
             "fiche": found,
             "scheme": found.scheme,
-            "adopted_on": tracing.adopted_on(found),
+            "adopted_on": services.adopted_on(found),
             "deliberation": deliberation_of(found),
             "ideas": fiche_ideas(found),
-            "page": tracing.traced_page(ids, number, tracing.fiche_total(found)),
+            "page": services.traced_page(ids, number, services.fiche_total(found)),
             "fiche_statuses": FICHE_STATUSES,
             "action_statuses": ACTION_STATUSES,
         }

@@ -15,7 +15,7 @@ from consult.contributions.models import Contribution
 from consult.core.jobs import enqueue_after_commit
 from consult.core.mail import send_mail
 from consult.extensions import db
-from consult.workgroups.models import Decision
+from consult.workgroups.models import RECEIPT_SENTENCES, Decision
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,6 @@ def _authors(contribution_id: int) -> list[User]:
 
 def mail_answer(job_run_id: int, decision_id: int, account_link: str) -> int:
     """Send the answer to each author; returns how many messages were sent."""
-    from consult.followup.tracing import RECEIPT_SENTENCES
-
     decision = db.session.get(Decision, decision_id)
     if decision is None:
         return 0

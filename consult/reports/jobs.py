@@ -13,11 +13,12 @@ from flask import url_for
 from sqlalchemy.exc import IntegrityError
 
 from consult.core.db import utcnow
+from consult.core.errors import DomainError
 from consult.core.jobs import ACTIVE, enqueue_after_commit, report_progress
 from consult.extensions import db
-from consult.followup import report_exports
-from consult.followup.models import REPORT_STATUSES, AnnualReport
-from consult.followup.report import ReportDocument, build_report
+from consult.reports import exports as report_exports
+from consult.reports.models import REPORT_STATUSES, AnnualReport
+from consult.reports.services import ReportDocument, build_report
 from consult.schemes.models import Scheme
 from consult.synthesis import files
 
@@ -26,7 +27,7 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 DOCUMENT_KINDS = ("pdf", "docx")
 
 
-class ReportError(Exception):
+class ReportError(DomainError):
     """A French message explaining why a request about a report was refused."""
 
 

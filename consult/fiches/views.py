@@ -14,21 +14,21 @@ from flask_login import current_user, login_required
 from consult.contributions.forms import new_form_key
 from consult.contributions.models import KINDS
 from consult.core.db import small_int, utcnow
+from consult.core.errors import refuse
 from consult.core.mail import public_url
 from consult.core.security import roles_required
 from consult.deliberations import services as deliberations
 from consult.extensions import db
-from consult.schemes.models import Fiche
-from consult.workgroups import decisions as decision_services
-from consult.workgroups import drafting
-from consult.workgroups.fiche_forms import DecisionForm, FicheForm, FicheStatusForm
+from consult.fiches import decisions as decision_services
+from consult.fiches import services
+from consult.fiches.forms import DecisionForm, FicheForm, FicheStatusForm
+from consult.fiches.jobs import queue_answer_mail
+from consult.schemes.models import FICHE_STATUSES, Fiche
 from consult.workgroups.models import (
     DECISION_OUTCOMES,
-    FICHE_STATUSES,
     OUTCOMES_WITH_REASON,
     WorkingGroup,
 )
-from consult.workgroups.notify import queue_answer_mail
 from consult.workgroups.permissions import (
     is_staff,
     membership,
@@ -45,16 +45,10 @@ def _group(group_id: int) -> WorkingGroup:
     return visible_group_or_404(group_id)
 
 
-def _draft(form: FicheForm) -> drafting.FicheDraft:
-    return drafting.FicheDraft(
-        **{name: getattr(form, name).data or "" for name in drafting.FicheDraft.__annotations__}
+def _draft(form: FicheForm) -> services.FicheDraft:
+    return services.FicheDraft(
+        **{name: getattr(form, name).data or "" for name in services.FicheDraft.__annotations__}
     )
-
-
-def _add_error(form, error: Exception, default: str) -> None:
-    """Show a service's error under the field it names (``error.field``)."""
-    field = getattr(form, getattr(error, "field", "") or default, None) or form[default]
-    field.errors = [*field.errors, str(error)]
 
 
 # --- Drafting -----------------------------------------------------------------------------
@@ -64,10 +58,10 @@ def _add_error(form, error: Exception, default: str) -> None:
 @login_required
 def new_fiche(group_id: int):
     group = _group(group_id)
-    ideas, message = drafting.chosen_ideas(
+    ideas, message = services.chosen_ideas(
         group, request.args.get("version", type=small_int), request.args.getlist("idee")
     )
-    form = FicheForm(data=drafting.prefill(ideas) if request.method == "GET" else None)
+    form = FicheForm(data=services.prefill(ideas) if request.method == "GET" else None)
     if request.method == "GET":
         form.form_key.data = new_form_key()
         if message:
@@ -75,7 +69,7 @@ def new_fiche(group_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            fiche, created = drafting.create_fiche(
+            fiche, created = services.create_fiche(
                 group,
                 _draft(form),
                 ideas,
@@ -83,9 +77,8 @@ def new_fiche(group_id: int):
                 form_key=form.form_key.data or None,
             )
             db.session.commit()
-        except drafting.DraftingError as error:
-            db.session.rollback()
-            _add_error(form, error, "title")
+        except services.DraftingError as error:
+            refuse(error, form, "title")
         else:
             if created:
                 flash(f"Fiche {fiche.number} enregistrée en brouillon.", "success")
@@ -101,13 +94,13 @@ def new_fiche(group_id: int):
 @login_required
 def show(group_id: int, fiche_id: int):
     group = _group(group_id)
-    fiche = drafting.group_fiche_or_404(group, fiche_id)
+    fiche = services.group_fiche_or_404(group, fiche_id)
     return _show_page(group, fiche, _status_form(fiche))
 
 
 def _status_form(fiche: Fiche) -> FicheStatusForm:
     form = FicheStatusForm()
-    form.fill_meetings(drafting.scheme_meetings(fiche.scheme_id, current_user))
+    form.fill_meetings(services.scheme_meetings(fiche.scheme_id, current_user))
     return form
 
 
@@ -118,11 +111,11 @@ def _show_page(group, fiche, status_form, code: int = 200):
         fiche=fiche,
         links=visible_links(fiche, current_user),
         member=membership(group, current_user),
-        history=drafting.history(fiche),
-        ideas=drafting.fiche_ideas(fiche),
+        history=services.history(fiche),
+        ideas=services.fiche_ideas(fiche),
         answered=decision_services.answered(fiche),
-        editable=drafting.is_editable(fiche),
-        targets=drafting.allowed_targets(fiche, group, current_user),
+        editable=services.is_editable(fiche),
+        targets=services.allowed_targets(fiche, group, current_user),
         status_form=status_form,
         staff=is_staff(current_user),
         statuses=FICHE_STATUSES,
@@ -133,19 +126,18 @@ def _show_page(group, fiche, status_form, code: int = 200):
 @login_required
 def edit(group_id: int, fiche_id: int):
     group = _group(group_id)
-    fiche = drafting.drafted_fiche_or_404(group, fiche_id)
-    if not drafting.is_editable(fiche):
+    fiche = services.drafted_fiche_or_404(group, fiche_id)
+    if not services.is_editable(fiche):
         return render_template(
             "fiches/locked.html", group=group, fiche=fiche, statuses=FICHE_STATUSES
         ), 409
-    form = FicheForm(data=drafting.as_draft(fiche) if request.method == "GET" else None)
+    form = FicheForm(data=services.as_draft(fiche) if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            drafting.update_fiche(fiche, _draft(form), actor=current_user)
+            services.update_fiche(fiche, _draft(form), actor=current_user)
             db.session.commit()
-        except drafting.DraftingError as error:
-            db.session.rollback()
-            _add_error(form, error, "title")
+        except services.DraftingError as error:
+            refuse(error, form, "title")
         else:
             flash(f"Fiche {fiche.number} enregistrée.", "success")
             return redirect(url_for(".show", group_id=group.id, fiche_id=fiche.id), 303)
@@ -158,14 +150,14 @@ def edit(group_id: int, fiche_id: int):
 @login_required
 def change_status(group_id: int, fiche_id: int):
     group = _group(group_id)
-    fiche = drafting.drafted_fiche_or_404(group, fiche_id)
+    fiche = services.drafted_fiche_or_404(group, fiche_id)
     form = _status_form(fiche)
-    if not drafting.may_move(group, current_user):
+    if not services.may_move(group, current_user):
         abort(403)
     if not form.validate_on_submit():
         return _show_page(group, fiche, form, 422)
     try:
-        change = drafting.change_status(
+        change = services.change_status(
             fiche,
             group,
             form.target.data,
@@ -176,10 +168,9 @@ def change_status(group_id: int, fiche_id: int):
         )
         _record_deliberation(fiche, form)
         db.session.commit()
-    except (drafting.DraftingError, deliberations.DeliberationError) as error:
-        db.session.rollback()
-        _add_error(form, error, "target")
-        return _show_page(group, fiche, form, getattr(error, "status", 422))
+    except (services.DraftingError, deliberations.DeliberationError) as error:
+        refuse(error, form, "target")
+        return _show_page(group, fiche, form, error.status)
     flash(f"Fiche {fiche.number} : {FICHE_STATUSES[change.to_status].lower()}.", "success")
     if form.back.data == "comite" and is_staff(current_user):
         return redirect(url_for(".committee"), 303)
@@ -270,8 +261,7 @@ def decide(group_id: int, contribution_id: int):
             queue_answer_mail(decision, public_url("accounts.account"))
             db.session.commit()
         except decision_services.DecisionError as error:
-            db.session.rollback()
-            _add_error(form, error, "outcome")
+            refuse(error, form, "outcome")
         else:
             flash(
                 f"Contribution n° {contribution.id} : {decision.outcome_label.lower()}.", "success"
@@ -293,8 +283,8 @@ def _listing_args() -> dict:
 @bp.get("/comite/")
 @staff_only
 def committee():
-    fiches = drafting.committee_fiches()
-    changes = drafting.recent_changes()
+    fiches = services.committee_fiches()
+    changes = services.recent_changes()
     group_ids = {f.working_group_id for f in fiches if f.working_group_id}
     groups = {
         g.id: g
@@ -314,5 +304,5 @@ def committee():
         changes=changes,
         change_fiches=change_fiches,
         statuses=FICHE_STATUSES,
-        transitions=drafting.FICHE_TRANSITIONS,
+        transitions=services.FICHE_TRANSITIONS,
     )

@@ -15,7 +15,9 @@ from types import SimpleNamespace
 from flask import render_template
 from markupsafe import Markup
 
-from consult.followup.report import (
+from consult.followup.charts import figure, indicator_svg
+from consult.followup.services import indicator_snapshot
+from consult.reports.services import (
     IndicatorLine,
     ReportDocument,
     wanted_direction,
@@ -61,8 +63,6 @@ def day(iso: str) -> str:
 
 def gap_text(line: IndicatorLine) -> str:
     """The distance to the target in words ("" when there is nothing to compare)."""
-    from consult.followup.charts import figure
-
     if line.gap is None or line.target is None:
         return ""
     direction = wanted_direction(line.baseline, line.target)
@@ -79,8 +79,6 @@ def gap_text(line: IndicatorLine) -> str:
 
 def reference_text(value: float | None, year: int | None, unit: str) -> str:
     """A baseline or a target with its year: ``120 (2024)``, or ``—``."""
-    from consult.followup.charts import figure
-
     if value is None:
         return "—"
     return figure(value, unit) + (f" ({year})" if year else "")
@@ -88,8 +86,6 @@ def reference_text(value: float | None, year: int | None, unit: str) -> str:
 
 def measured_text(value: float | None, text_value: str, unit: str) -> str:
     """A year's value: the number, or the qualitative text, or "pas de mesure"."""
-    from consult.followup.charts import figure
-
     if text_value:
         return text_value
     return figure(value, unit) if value is not None else "pas de mesure"
@@ -97,9 +93,6 @@ def measured_text(value: float | None, text_value: str, unit: str) -> str:
 
 def indicator_chart(line: IndicatorLine, *, chart_id: str) -> Markup:
     """The indicator's chart, drawn from the values frozen in the report (not today's)."""
-    from consult.followup.charts import indicator_svg
-    from consult.followup.services import indicator_snapshot
-
     snapshot = indicator_snapshot(
         line,
         [SimpleNamespace(year=year, value=value, territory_id=None) for year, value in line.series],

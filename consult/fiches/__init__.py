@@ -1,0 +1,1 @@
+"""Fiches actions: drafting by working groups, decisions on contributions, comité validation."""

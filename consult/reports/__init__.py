@@ -1,0 +1,1 @@
+"""Annual reports (bilans annuels): content, generation job, exports, pages."""
