@@ -21,6 +21,7 @@ from consult.contributions.forms import (
 from consult.contributions.models import Contribution
 from consult.contributions.permissions import STAFF, can_import, can_record_for_others
 from consult.core.db import get_or_404, small_int, utcnow
+from consult.core.errors import refuse
 from consult.core.security import roles_required
 from consult.extensions import db
 from consult.meetings.models import Meeting
@@ -102,8 +103,7 @@ def rapid_entry(meeting_id: int):
             )
             db.session.commit()
         except services.ContributionError as error:
-            db.session.rollback()
-            form.body.errors.append(str(error))
+            refuse(error, form, "body")
         else:
             repeat = "" if created else " déjà (envoi en double ignoré)"
             flash(f"Contribution n° {contribution.id} enregistrée{repeat}.", "success")
@@ -137,8 +137,7 @@ def import_upload(meeting_id: int):
             stored = importing.store_upload(meeting, upload.filename, upload.read(), current_user)
             db.session.commit()
         except importing.ImportFileError as error:
-            db.session.rollback()
-            form.file.errors.append(str(error))
+            refuse(error, form, "file")
         else:
             return redirect(url_for(".import_preview", meeting_id=meeting.id, import_id=stored.id))
     return render_template(
@@ -245,8 +244,7 @@ def import_confirm(meeting_id: int, import_id: int):
         schedule_refresh(meeting.scheme_id)  # suggestions for every imported row, in one job
         db.session.commit()
     except (importing.ImportRejected, importing.ImportFileError) as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refuse(error)
         return redirect(url_for(".import_preview", meeting_id=meeting.id, import_id=upload.id))
     message = f"{result.created} contribution(s) importée(s) depuis « {upload.filename} »."
     if result.already:

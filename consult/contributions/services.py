@@ -18,6 +18,7 @@ from consult.contributions.models import (
     Support,
     contribution_publics,
 )
+from consult.core.errors import DomainError
 from consult.core.idempotency import insert_once
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
@@ -94,7 +95,7 @@ def newest_first_page(base, page: int = 1, *, clamp: bool = False) -> Page:
     return Page(items=items, number=page, total=total)
 
 
-class ContributionError(Exception):
+class ContributionError(DomainError):
     """A French message explaining why a contribution was refused."""
 
 

@@ -40,6 +40,7 @@ from consult.contributions.models import KINDS, STATUSES, Contribution
 from consult.contributions.permissions import can_support
 from consult.core.cache import page_with_tokens
 from consult.core.db import get_or_404, loaded_after_commit, small_int, utcnow
+from consult.core.errors import refuse
 from consult.core.security import local_path
 from consult.extensions import db, limiter
 from consult.followup import tracing
@@ -151,8 +152,7 @@ def _submit(meeting: Meeting, draft: services.Draft, form, easy: bool = False):
                 services.news_address_given.send(contribution, address=address.data, now=now)
             db.session.commit()
     except services.ContributionError as error:
-        db.session.rollback()
-        form.body.errors.append(str(error))
+        refuse(error, form, "body")
         return None
     session.pop("receipts", None)  # what older versions kept: readable codes
     session.pop("receipt_for", None)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from consult.contributions.models import AUTHOR_TYPES, KINDS, STATUSES, Contribution
 from consult.contributions.services import ContributionError, personal_data_findings
 from consult.core.db import get_or_404, small_int, utcnow
+from consult.core.errors import refuse
 from consult.core.security import roles_required
 from consult.extensions import db
 from consult.meetings.models import Meeting
@@ -183,8 +184,7 @@ def decide(contribution_id: int):
     try:
         message = _apply(contribution, form)
     except (services.ModerationError, ContributionError) as error:
-        db.session.rollback()
-        form.action.errors.append(str(error))
+        refuse(error, form, "action")
         return _review_page(contribution, filters, decision=form, status=422)
     db.session.commit()
     flash(message, "success")
@@ -246,8 +246,7 @@ def tag(contribution_id: int):
             raise tagging.TaggingError("Choix d'étiquette invalide.")
         message = _change_tags(contribution, form)
     except tagging.TaggingError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refuse(error)
     else:
         schedule_refresh(contribution.meeting.scheme_id)
         db.session.commit()
@@ -273,8 +272,7 @@ def merge():
     try:
         services.merge(target, sources, actor=current_user, now=utcnow())
     except services.ModerationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refuse(error)
     else:
         db.session.commit()
         flash(f"{len(sources)} contribution(s) fusionnée(s) dans la n° {target.id}.", "success")
@@ -390,8 +388,7 @@ def accept_suggestion():
     try:
         tagging.accept_suggestion(suggestion, actor=current_user, now=utcnow())
     except tagging.TaggingError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refuse(error)
         return redirect(back, 303)
     schedule_refresh(contribution.meeting.scheme_id)
     db.session.commit()

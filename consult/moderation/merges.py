@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from consult.contributions.models import Contribution
 from consult.core.db import get_or_404, utcnow
+from consult.core.errors import refuse
 from consult.core.security import roles_required
 from consult.extensions import db
 from consult.moderation import services
@@ -50,8 +51,7 @@ def by_number():
             now=utcnow(),
         )
     except services.ModerationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refuse(error)
         return _back()
     db.session.commit()
     flash(f"Contributions n° {contribution.id} et n° {number} fusionnées.", "success")
@@ -65,8 +65,7 @@ def undo(contribution_id: int):
     try:
         services.undo_merge(contribution, actor=current_user, now=utcnow())
     except services.ModerationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refuse(error)
     else:
         db.session.commit()
         flash(f"Fusion annulée : la n° {contribution.id} est de nouveau à part.", "success")
@@ -88,8 +87,7 @@ def campaign():
     try:
         found = services.merge_campaign(contributions, actor=current_user, now=utcnow())
     except services.ModerationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refuse(error)
         return _back()
     db.session.commit()
     flash(f"Campagne regroupée dans la n° {found.contribution_id} : {found.label}.", "success")
@@ -106,8 +104,7 @@ def undo_campaign(contribution_id: int):
             raise services.ModerationError("Aucune campagne n'est regroupée dans celle-ci.")
         services.undo_campaign(found, actor=current_user, now=utcnow())
     except services.ModerationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refuse(error)
     else:
         db.session.commit()
         flash(f"Campagne défaite : les {found.size} textes sont de nouveau à part.", "success")

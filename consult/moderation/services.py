@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from consult.analysis.personal_data import find_personal_data, mask_personal_data
 from consult.contributions.models import Contribution
 from consult.contributions.services import check_body, detect_personal_data, mask_signature
+from consult.core.errors import DomainError
 from consult.core.sanitize import clean_text
 from consult.extensions import db
 from consult.meetings.models import Meeting
@@ -27,7 +28,7 @@ from consult.tagging.models import ContributionTag
 contribution_changed = Namespace().signal("contribution-changed")
 
 
-class ModerationError(Exception):
+class ModerationError(DomainError):
     """A French message explaining why a moderation decision was refused."""
 
 
@@ -54,21 +55,14 @@ def snapshot(contribution: Contribution) -> dict:
     }
 
 
-_snapshot = snapshot
-
-
 def record(contribution, actor, action, before, *, reason="", now) -> ModerationEvent:
     """Add one event to the audit trail (``before`` from :func:`snapshot`)."""
-    return _record(contribution, actor, action, before, reason=reason, now=now)
-
-
-def _record(contribution, actor, action, before, *, reason="", now) -> ModerationEvent:
     event = ModerationEvent(
         contribution_id=contribution.id if contribution else None,
         actor_id=actor.id if actor else None,
         action=action,
         before=before,
-        after=_snapshot(contribution) if contribution else {},
+        after=snapshot(contribution) if contribution else {},
         reason=reason,
         at=now,
     )
@@ -85,11 +79,11 @@ def _check_not_merged(contribution: Contribution) -> None:
 def publish(contribution: Contribution, *, actor, now: datetime) -> Contribution:
     """Publish a contribution (also undoes a rejection)."""
     _check_not_merged(contribution)
-    before = _snapshot(contribution)
+    before = snapshot(contribution)
     contribution.status = "published"
     contribution.published_at = contribution.published_at or now
     contribution.rejection_reason, contribution.rejection_note = "", ""
-    _record(contribution, actor, "publish", before, now=now)
+    record(contribution, actor, "publish", before, now=now)
     return contribution
 
 
@@ -101,23 +95,21 @@ def reject(contribution: Contribution, *, actor, reason: str, note: str = "", no
     note = clean_text(note)
     if reason == "autre" and not note:
         raise ModerationError("Précisez le motif du rejet.")
-    before = _snapshot(contribution)
+    before = snapshot(contribution)
     contribution.status = "rejected"
     contribution.rejection_reason, contribution.rejection_note = reason, note
-    _record(
-        contribution, actor, "reject", before, reason=note or REJECTION_REASONS[reason], now=now
-    )
+    record(contribution, actor, "reject", before, reason=note or REJECTION_REASONS[reason], now=now)
     return contribution
 
 
 def _replace_body(contribution, new_body, *, actor, action, reason, now) -> Contribution:
-    before = _snapshot(contribution)
+    before = snapshot(contribution)
     if contribution.original_body is None:
         contribution.original_body = contribution.body
     contribution.body = new_body
     contribution.edited_at, contribution.edited_by_id = now, actor.id
     detect_personal_data(contribution)
-    _record(contribution, actor, action, before, reason=reason, now=now)
+    record(contribution, actor, action, before, reason=reason, now=now)
     return contribution
 
 
@@ -175,7 +167,7 @@ def _merge_one(target, source, *, actor, now, campaign=None) -> Merge:
         raise ModerationError(
             f"La n° {source.id} appartient à un autre schéma : on ne peut pas la fusionner."
         )
-    source_before = _snapshot(source)
+    source_before = snapshot(source)
     link = Merge(
         target_id=target.id,
         source_id=source.id,
@@ -191,7 +183,7 @@ def _merge_one(target, source, *, actor, now, campaign=None) -> Merge:
     source.status, source.merged_into_id = "merged", target.id
     target.support_count += source.support_count
     target.weight += source.weight
-    _record(source, actor, "merge", source_before, reason=f"fusionnée dans n° {target.id}", now=now)
+    record(source, actor, "merge", source_before, reason=f"fusionnée dans n° {target.id}", now=now)
     return link
 
 
@@ -210,12 +202,12 @@ def merge(
     if not sources:
         raise ModerationError("Choisissez au moins une autre contribution à fusionner.")
     _check_not_merged(target)
-    before = _snapshot(target)
+    before = snapshot(target)
     for source in sources:
         _merge_one(target, source, actor=actor, now=now, campaign=campaign)
     db.session.flush()
     ids = ", ".join(str(s.id) for s in sources)
-    _record(target, actor, "merge", before, reason=f"reçoit n° {ids}", now=now)
+    record(target, actor, "merge", before, reason=f"reçoit n° {ids}", now=now)
     return target
 
 
@@ -276,15 +268,15 @@ def undo_merge(source: Contribution, *, actor, now) -> Contribution:
             f"La n° {target.id} a depuis été fusionnée dans la n° {target.merged_into_id} : "
             "annulez d'abord cette fusion-là."
         )
-    before, source_before = _snapshot(target), _snapshot(source)
+    before, source_before = snapshot(target), snapshot(source)
     source.status, source.merged_into_id = link.source_status, None
     target.support_count = max(0, target.support_count - link.supports)
     target.weight = max(1, target.weight - link.weight)
     _remove_tags(target, link.tags or [])
     link.undone_at, link.undone_by_id = now, actor.id if actor else None
     db.session.flush()
-    _record(source, actor, "unmerge", source_before, reason=f"sortie de la n° {target.id}", now=now)
-    _record(target, actor, "unmerge", before, reason=f"n° {source.id} ressortie", now=now)
+    record(source, actor, "unmerge", source_before, reason=f"sortie de la n° {target.id}", now=now)
+    record(target, actor, "unmerge", before, reason=f"n° {source.id} ressortie", now=now)
     return source
 
 
@@ -309,9 +301,9 @@ def merge_campaign(contributions: list[Contribution], *, actor, now) -> Campaign
     )
     db.session.add(campaign)
     db.session.flush()
-    before = _snapshot(target)
+    before = snapshot(target)
     merge(target, ordered[1:], actor=actor, now=now, campaign=campaign)
-    _record(target, actor, "campaign", before, reason=campaign.label, now=now)
+    record(target, actor, "campaign", before, reason=campaign.label, now=now)
     return campaign
 
 
@@ -368,11 +360,11 @@ def report(
             )
     except IntegrityError:
         return False
-    _record(
+    record(
         contribution,
         None,
         "report",
-        _snapshot(contribution),
+        snapshot(contribution),
         reason=REPORT_REASONS[reason],
         now=now,
     )
@@ -387,11 +379,11 @@ def handle_reports(contribution: Contribution, *, actor, now) -> int:
     for item in reports:
         item.status, item.handled_by_id, item.handled_at = "handled", actor.id, now
     if reports:
-        _record(
+        record(
             contribution,
             actor,
             "report_handled",
-            _snapshot(contribution),
+            snapshot(contribution),
             reason=f"{len(reports)} signalement(s)",
             now=now,
         )

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from consult.core.db import get_or_404, small_int, utcnow
+from consult.core.errors import refuse
 from consult.core.sanitize import safe_cell
 from consult.core.security import roles_required
 from consult.extensions import db
@@ -100,8 +101,7 @@ def merge_identical_contributions(meeting_id: int):
     try:
         groups, merged = merge_identical(meeting, actor=current_user, now=utcnow())
     except services.ModerationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refuse(error)
     else:
         db.session.commit()
         if merged:

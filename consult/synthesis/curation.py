@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 import sqlalchemy as sa
 
 from consult.contributions.models import Contribution
+from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line
 from consult.extensions import db
 from consult.synthesis.document import Document, Idea, Quote
@@ -15,7 +16,7 @@ MAX_TITLE = 300
 QUOTE_CHARS = 400
 
 
-class CurationError(ValueError):
+class CurationError(DomainError):
     """A curation that cannot be made; the message is shown to the facilitator."""
 
 

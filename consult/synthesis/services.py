@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from consult.contributions.models import AUTHOR_TYPES, KINDS, Contribution
+from consult.core.errors import DomainError
 from consult.core.jobs import enqueue_after_commit
 from consult.core.sanitize import clean_html, clean_line
 from consult.extensions import db
@@ -38,7 +39,7 @@ STILL_COUNTED = ("merged",)
 BLOCK_TAG = re.compile(r"<(p|ul|ol|h[1-6]|blockquote|table)\b", re.IGNORECASE)
 
 
-class SynthesisError(Exception):
+class SynthesisError(DomainError):
     """A French message explaining why a synthesis request was refused."""
 
 

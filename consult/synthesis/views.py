@@ -19,6 +19,7 @@ from flask_login import current_user
 
 from consult.core import idempotency
 from consult.core.db import get_or_404, utcnow
+from consult.core.errors import refuse
 from consult.core.jobs import STATUS_LABELS, JobRun
 from consult.core.security import roles_required
 from consult.extensions import db
@@ -119,8 +120,7 @@ def create():
             )
             services.generate(synthesis)
         except services.SynthesisError as error:
-            db.session.rollback()
-            form.title.errors.append(str(error))
+            refuse(error, form, "title")
         else:
             target = url_for(".show", synthesis_id=synthesis.id)
             flash("Synthèse demandée : elle se prépare en arrière-plan.", "success")
@@ -285,8 +285,7 @@ def change_status(synthesis_id: int, number: int):
         db.session.commit()
         flash(message, "success")
     except services.SynthesisError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refuse(error)
     return redirect(url_for(".version", synthesis_id=synthesis.id, number=number), 303)
 
 
@@ -307,8 +306,7 @@ def edit_editorial(synthesis_id: int, number: int):
             jobs.request_documents(current)
             db.session.commit()
         except services.SynthesisError as error:
-            db.session.rollback()
-            form.introduction.errors.append(str(error))
+            refuse(error, form, "introduction")
         else:
             flash("Partie rédigée enregistrée.", "success")
             return redirect(url_for(".version", synthesis_id=synthesis.id, number=number), 303)
@@ -330,8 +328,7 @@ def curate_ideas(synthesis_id: int, number: int):
         jobs.request_documents(current)
         db.session.commit()
     except curation.CurationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refuse(error)
     else:
         flash(f"{row.action_label} : {row.summary}" if row else "Déjà fait.", "success")
     return redirect(

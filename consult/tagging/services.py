@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from consult.analysis.suggest import Label, Suggester, out_of_fold
 from consult.contributions.models import Contribution
+from consult.core.errors import DomainError
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.moderation import services as moderation
@@ -18,7 +19,7 @@ MAX_EXAMPLES = 200  # per label: enough to learn, bounded so a model builds quic
 SUGGESTION_FLOOR = 0.01
 
 
-class TaggingError(Exception):
+class TaggingError(DomainError):
     """A French message explaining why a tag was refused."""
 
 
