@@ -18,6 +18,7 @@ from consult.accounts.models import Organisation, User
 from consult.contributions.models import Contribution
 from consult.core.sanitize import clean_line
 from consult.demo import content
+from consult.demo.closing import close_in_the_past
 from consult.extensions import db
 from consult.followup import indicator_import
 from consult.followup.models import AnnualReport, Milestone
@@ -127,18 +128,17 @@ def _meetings(scheme: Scheme, group: WorkingGroup) -> None:
     for key, kind, title, held_on, attendance in FOLLOW_UP_MEETINGS:
         if db.session.scalar(sa.select(Meeting.id).where(Meeting.title == title)):
             continue
-        db.session.add(
-            Meeting(
-                scheme=scheme,
-                kind=kind,
-                title=title,
-                held_on=held_on,
-                status="closed",
-                place="Chambéry",
-                attendance_by_type=attendance,
-                working_group_id=group.id if key.startswith("gt-") else None,
-            )
+        meeting = Meeting(
+            scheme=scheme,
+            kind=kind,
+            title=title,
+            held_on=held_on,
+            place="Chambéry",
+            attendance_by_type=attendance,
+            working_group_id=group.id if key.startswith("gt-") else None,
         )
+        close_in_the_past(meeting, key)
+        db.session.add(meeting)
     db.session.flush()
 
 
