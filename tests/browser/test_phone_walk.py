@@ -86,3 +86,17 @@ def test_the_menu_marks_the_committee_page_as_current(page, live_server):
     current = page.locator(".main-nav [aria-current=page]")
     assert current.count() == 1
     assert current.inner_text() == "Comité de pilotage"
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/connexion", "Mot de passe oublié"),
+        ("/connexion", "Créer un compte participant·e"),
+        ("/rejoindre", "Voir toutes les rencontres"),
+    ],
+)
+def test_links_alone_on_their_line_are_44_px_targets(page, path, name):
+    page.set_viewport_size(PHONE)
+    page.goto(path)
+    assert page.get_by_role("link", name=name).bounding_box()["height"] >= 44
