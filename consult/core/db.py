@@ -1,5 +1,7 @@
 """Database conventions: constraint naming, UTC timestamps, scoped getters."""
 
+import contextlib
+import contextvars
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -67,6 +69,22 @@ def get_or_404(session, model, ident, **scope):
 
 SQLITE_BUSY_TIMEOUT_MS = 15000  # a writer waits up to 15 s for another to finish
 _BEGIN_OPTION = "consult_sqlite_begin"
+_AFTER_RESPONSE = contextvars.ContextVar("consult_sqlite_after_response", default=False)
+
+
+@contextlib.contextmanager
+def deferred_transactions():
+    """Work run after a request's response (inline jobs) takes no write lock up front.
+
+    A document rendered for 20 s inside BEGIN IMMEDIATE held the demo's only write
+    lock that long: every other visitor waited, then got a 500 "database is locked".
+    Deferred, it reads under WAL without blocking anyone and locks only to write.
+    """
+    token = _AFTER_RESPONSE.set(True)
+    try:
+        yield
+    finally:
+        _AFTER_RESPONSE.reset(token)
 
 
 def configure_sqlite(engine, sessions=None) -> None:
@@ -97,7 +115,7 @@ def configure_sqlite(engine, sessions=None) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
         mode = connection.get_execution_options().get(_BEGIN_OPTION)
-        if mode and has_request_context():
+        if mode and has_request_context() and not _AFTER_RESPONSE.get():
             connection.exec_driver_sql(f"BEGIN {mode}")
         else:
             connection.exec_driver_sql("BEGIN")

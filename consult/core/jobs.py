@@ -53,7 +53,7 @@ from rq import Queue, Retry
 from rq.job import Job
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from consult.core.db import UTCDateTime, utcnow
+from consult.core.db import UTCDateTime, deferred_transactions, utcnow
 from consult.extensions import db
 
 log = logging.getLogger(__name__)
@@ -136,11 +136,12 @@ class InlineDispatcher:
     def run_pending(self) -> None:
         with self.lock:
             calls, self.pending = self.pending, []
-        for call in calls:
-            retries = current_app.config["JOB_RETRIES"]
-            for _ in range(retries + 1):
-                if execute(call.job_run_id, call.path, *call.args, reraise=False):
-                    break
+        with deferred_transactions():  # a long job must not hold SQLite's write lock
+            for call in calls:
+                retries = current_app.config["JOB_RETRIES"]
+                for _ in range(retries + 1):
+                    if execute(call.job_run_id, call.path, *call.args, reraise=False):
+                        break
 
 
 class DispatchError(Exception):
@@ -504,6 +505,7 @@ def execute(job_run_id: int, path: str, *args, reraise: bool = True, token=None)
         return True
     try:
         _resolve(path)(job_run_id, *args)
+        db.session.commit()  # the job's own work first: marking it done is a short write
     except Exception as exc:
         db.session.rollback()
         log.exception("job %s (%s) failed", job_run_id, path)

@@ -1,5 +1,6 @@
 """Two staff writing at once on the zero-setup SQLite database both succeed."""
 
+import sqlite3
 import threading
 
 import pytest
@@ -7,7 +8,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import sessionmaker
 
-from consult.core.db import configure_sqlite
+from consult.core.db import configure_sqlite, deferred_transactions
 from consult.extensions import db
 
 
@@ -75,3 +76,40 @@ def test_the_application_sessions_take_the_write_lock_first(app):
         pytest.skip("SQLite only")
     options = db.session.session_factory.kw["execution_options"]
     assert options["consult_sqlite_begin"] == "IMMEDIATE"
+
+
+def test_a_long_job_after_the_response_does_not_hold_the_write_lock(tmp_path):
+    """An inline job (a PDF rendered for many seconds) reads without the write lock.
+
+    Inside BEGIN IMMEDIATE it held the lock for the whole rendering: the other
+    visitors' requests waited the busy timeout, then failed with a 500.
+    """
+    engine, sessions = _engine(tmp_path / "demo.db")
+    web = Flask(__name__)
+    job_reading, visitor_done = threading.Event(), threading.Event()
+    errors = []
+
+    def job():
+        with web.test_request_context(), deferred_transactions(), sessions() as session:
+            session.execute(sa.text("SELECT count(*) FROM note")).scalar()
+            job_reading.set()
+            visitor_done.wait(30)  # still "rendering" while the visitor writes
+
+    def visitor():  # another request's write, which gives up quickly if the lock is held
+        job_reading.wait(5)
+        try:
+            with sqlite3.connect(tmp_path / "demo.db", timeout=0.5) as conn:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("INSERT INTO note (body) VALUES ('visiteur')")
+        except sqlite3.Error as exc:
+            errors.append(repr(exc))
+        finally:
+            visitor_done.set()
+
+    threads = [threading.Thread(target=job), threading.Thread(target=visitor)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    engine.dispose()
