@@ -26,15 +26,6 @@ def test_login_then_logout(client, make_user, login):
     assert "Se connecter" in client.get("/").get_data(as_text=True)
 
 
-@pytest.mark.parametrize(
-    ("role", "landing"),
-    [("facilitator", "/a-faire"), ("member", "/groupes/"), ("participant", "/")],
-)
-def test_each_role_lands_where_its_work_is(client, make_user, login, role, landing):
-    response = login(make_user(role=role))
-    assert response.headers["Location"].removeprefix("http://localhost") == landing
-
-
 def test_login_session_is_renewed(client, make_user, login):
     user = make_user()
     with client.session_transaction() as session:
