@@ -337,6 +337,7 @@ def _track_page(form, contribution, rights=None, status=None):
         answer=tracing.answer_for(contribution) if contribution is not None else None,
         extras=[r for _, r in services.follow_up_shown.send(contribution)] if contribution else [],
         easy=_easy(),
+        easy_kinds=FALC_KINDS,
     ), status or (422 if form.errors else 200)
 
 
