@@ -100,3 +100,15 @@ def test_links_alone_on_their_line_are_44_px_targets(page, path, name):
     page.set_viewport_size(PHONE)
     page.goto(path)
     assert page.get_by_role("link", name=name).bounding_box()["height"] >= 44
+
+
+def test_moderation_queue_boxes_are_44_px_targets(page, live_server):
+    login_as(page, live_server, "animateur")
+    page.set_viewport_size(PHONE)
+    page.goto("/moderation/")
+    pick = page.locator("td .pick").first
+    box = pick.bounding_box()
+    assert box["width"] >= 44
+    assert box["height"] >= 44
+    pick.click(position={"x": 2, "y": 2})  # a corner of the square, off the box itself
+    assert pick.locator("input").is_checked()
