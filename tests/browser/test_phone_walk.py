@@ -112,3 +112,12 @@ def test_moderation_queue_boxes_are_44_px_targets(page, live_server):
     assert box["height"] >= 44
     pick.click(position={"x": 2, "y": 2})  # a corner of the square, off the box itself
     assert pick.locator("input").is_checked()
+
+
+def test_committee_address_field_looks_like_the_other_fields(page, live_server):
+    """The deliberation's address (type url) had the browser's bare 21 px box."""
+    login_as(page, live_server, "admin")
+    page.set_viewport_size(PHONE)
+    page.goto("/comite/")
+    address = page.locator("input[type=url]").first
+    assert address.bounding_box()["height"] >= 44
