@@ -27,22 +27,26 @@ if ! port_free "$PORT"; then
   exit 1
 fi
 
+# The app's instance folder (config.py): where the SQLite demo and its files live.
+INSTANCE=${CONSULT_INSTANCE_DIR:-instance}
+
 if [[ ${RESET:-} == 1 ]]; then
   if [[ -n ${DATABASE_URL:-}${CONSULT_DATABASE_URL:-} ]]; then
-    echo "RESET=1 ne remet à zéro que la base SQLite de démonstration (instance/consult.db) ;" >&2
+    echo "RESET=1 ne remet à zéro que la base SQLite de démonstration ($INSTANCE/consult.db) ;" >&2
     echo "DATABASE_URL est défini : videz cette base vous-même." >&2
     exit 2
   fi
   echo "» Remise à zéro de la démonstration (base, comptes, fichiers produits)…"
-  rm -rf instance/consult.db instance/consult.db-wal instance/consult.db-shm \
-    instance/demo-logins.txt instance/uploads instance/documents instance/opendata instance/cache
+  rm -rf "$INSTANCE"/consult.db "$INSTANCE"/consult.db-wal "$INSTANCE"/consult.db-shm \
+    "$INSTANCE"/demo-logins.txt "$INSTANCE"/uploads "$INSTANCE"/documents \
+    "$INSTANCE"/opendata "$INSTANCE"/cache
 fi
 
 ./scripts/bootstrap.sh runtime
 export CONSULT_CONFIG=${CONSULT_CONFIG:-config.DevelopmentConfig}
 export CONSULT_PUBLIC_URL=${CONSULT_PUBLIC_URL:-http://127.0.0.1:$PORT}
 export FLASK_APP=wsgi
-mkdir -p instance
+mkdir -p "$INSTANCE"
 echo "» Mise à jour de la base de données…"
 .venv/bin/flask db upgrade
 echo "» Chargement de la démonstration (schéma de la Savoie)…"

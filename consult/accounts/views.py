@@ -121,11 +121,18 @@ def login():
         db.session.commit()
         _start_session(user, form.remember.data)
         flash(f"Bienvenue, {user.display_name}.", "success")
-        target = request.args.get("next")
-        if not target and user.role in ("admin", "facilitator"):
-            target = url_for("site.todo")  # staff land on what waits for them
+        target = request.args.get("next") or _landing(user.role)
         return redirect(_safe_next(target))
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200
+
+
+def _landing(role: str) -> str | None:
+    """Staff land on what waits for them, working group members on their groups."""
+    if role in ("admin", "facilitator"):
+        return url_for("site.todo")
+    if role == "member":
+        return url_for("workgroups.index")
+    return None
 
 
 @bp.post("/deconnexion")

@@ -75,19 +75,26 @@ def _signed_in() -> bool:
     return current_user.is_authenticated
 
 
+def _not_sending() -> bool:
+    """Only sending counts: the easy-read form's « Suivant » and « Retour » create nothing."""
+    return _signed_in() or (
+        request.endpoint == "contributions.create_easy" and "envoyer" not in request.form
+    )
+
+
 per_browser = limiter.shared_limit(
     lambda: current_app.config["ANON_POST_LIMIT_BROWSER"],
     scope="contribution-browser",
     key_func=browser_key,
     methods=["POST"],
-    exempt_when=_signed_in,
+    exempt_when=_not_sending,
 )
 per_address = limiter.shared_limit(
     lambda: current_app.config["ANON_POST_LIMIT_IP"],
     scope="contribution-address",
     key_func=get_remote_address,
     methods=["POST"],
-    exempt_when=_signed_in,
+    exempt_when=_not_sending,
 )
 
 
@@ -358,6 +365,7 @@ def _track_page(form, contribution, rights=None, status=None):
         answer=tracing.answer_for(contribution) if contribution is not None else None,
         extras=[r for _, r in services.follow_up_shown.send(contribution)] if contribution else [],
         easy=_easy(),
+        easy_kinds=FALC_KINDS,
     ), status or (422 if form.errors else 200)
 
 

@@ -74,6 +74,82 @@ ATTENDANCE = {
     },
     "us-2019": {"usagers": 64, "proches_aidants": 21, "professionnels": 12, "agents": 9},
 }
+# The relevé de conclusions each 2019 meeting published when it closed (demonstration text,
+# drawn from what its participants said): its results page says what was decided.
+MINUTES = {
+    "ct-chambery": (
+        "Relevé de conclusions de la concertation du bassin chambérien.\n\n"
+        "Trois priorités sont retenues pour les groupes de travail : un repérage plus précoce "
+        "de la fragilité des personnes âgées, un guichet unique d'information par bassin de "
+        "vie, et des modes de garde aux horaires décalés.\n\n"
+        "Le groupe « Accès aux droits » étudiera les permanences d'aide au numérique dans les "
+        "maisons sociales. Les délais de la MDPH et de la PMI sont transmis au comité de "
+        "pilotage."
+    ),
+    "ct-aix": (
+        "Relevé de conclusions de la concertation d'Aix-les-Bains et de l'Avant-Pays "
+        "savoyard.\n\n"
+        "Les participants demandent des services qui viennent aux habitants des petites "
+        "communes : accueil de jour itinérant, permanences mobiles du Département dans les "
+        "mairies. Ces deux propositions sont confiées aux groupes de travail.\n\n"
+        "La reconnaissance du métier d'assistant familial et l'habitat inclusif seront "
+        "examinés avec les partenaires."
+    ),
+    "ct-albertville": (
+        "Relevé de conclusions de la concertation de la Combe de Savoie et d'Albertville.\n\n"
+        "Le travail saisonnier marque ce territoire : logement des saisonniers, calcul du RSA "
+        "et de la prime d'activité, garde d'urgence pour les parents qui reprennent un "
+        "emploi.\n\n"
+        "Le groupe « Du domicile à l'EHPAD » reprend le diagnostic du logement des personnes "
+        "âgées qui vivent seules."
+    ),
+    "ct-tarentaise": (
+        "Relevé de conclusions de la concertation de Tarentaise.\n\n"
+        "L'hiver isole : un lien téléphonique régulier avec les personnes âgées isolées et des "
+        "tournées coordonnées entre aides à domicile, infirmiers et portage de repas sont "
+        "proposés aux groupes de travail.\n\n"
+        "Une permanence santé et droits sociaux dans les stations sera étudiée avec les "
+        "communes."
+    ),
+    "ct-maurienne": (
+        "Relevé de conclusions de la concertation de Maurienne.\n\n"
+        "La haute vallée manque de services : une permanence sociale hebdomadaire à Modane "
+        "et Lanslebourg, et une plateforme de répit pour les aidants, qui n'existe pas "
+        "encore en Maurienne.\n\n"
+        "Le prêt de tablettes avec un accompagnement aux démarches en ligne est confié au "
+        "groupe « Accès aux droits »."
+    ),
+    "us-2019": (
+        "Relevé de conclusions de l'université sociale 2019.\n\n"
+        "Les personnes accompagnées ont parlé de leur quotidien : garder la même aide à "
+        "domicile, recevoir des courriers simples et illustrés, garder un éducateur de "
+        "confiance après un placement.\n\n"
+        "Ces propositions sont transmises telles quelles aux groupes de travail, qui diront "
+        "ce qu'ils en retiennent."
+    ),
+    "en-ligne": (
+        "Relevé de conclusions de la consultation en ligne.\n\n"
+        "Les avis reçus en ligne rejoignent ceux des concertations territoriales : ils sont "
+        "lus avec eux dans la synthèse et transmis aux mêmes groupes de travail."
+    ),
+    "gt-droits": (
+        "Relevé de conclusions de la première séance du groupe « Accès aux droits ».\n\n"
+        "Le groupe a lu la synthèse des concertations et retient deux pistes pour sa fiche "
+        "action : des permanences de proximité et un accompagnement aux démarches en ligne. "
+        "Chaque contribution qu'il reprend recevra une réponse."
+    ),
+    "us-2022": (
+        "Relevé de conclusions de l'université sociale 2022.\n\n"
+        "Premier bilan du schéma avec les personnes accompagnées : ce qui a changé depuis "
+        "2019, ce qui tarde encore. Les avis sont transmis aux groupes de travail."
+    ),
+    "forum-2023": (
+        "Relevé de conclusions du forum social 2023.\n\n"
+        "Le Département a présenté l'avancement des fiches actions ; les participants ont "
+        "dit ce qu'ils en voient sur le terrain. Ce qui ressort est repris dans le bilan "
+        "annuel."
+    ),
+}
 MEETINGS = [
     (
         "ct-chambery",

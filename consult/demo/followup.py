@@ -18,6 +18,7 @@ from consult.accounts.models import Organisation, User
 from consult.contributions.models import Contribution
 from consult.core.sanitize import clean_line
 from consult.demo import content
+from consult.demo.closing import close_in_the_past
 from consult.extensions import db
 from consult.fiches import decisions
 from consult.fiches import services as fiche_services
@@ -129,18 +130,17 @@ def _meetings(scheme: Scheme, group: WorkingGroup) -> None:
     for key, kind, title, held_on, attendance in FOLLOW_UP_MEETINGS:
         if db.session.scalar(sa.select(Meeting.id).where(Meeting.title == title)):
             continue
-        db.session.add(
-            Meeting(
-                scheme=scheme,
-                kind=kind,
-                title=title,
-                held_on=held_on,
-                status="closed",
-                place="Chambéry",
-                attendance_by_type=attendance,
-                working_group_id=group.id if key.startswith("gt-") else None,
-            )
+        meeting = Meeting(
+            scheme=scheme,
+            kind=kind,
+            title=title,
+            held_on=held_on,
+            place="Chambéry",
+            attendance_by_type=attendance,
+            working_group_id=group.id if key.startswith("gt-") else None,
         )
+        close_in_the_past(meeting, key)
+        db.session.add(meeting)
     db.session.flush()
 
 
@@ -228,6 +228,8 @@ def on_topic_ideas(group: WorkingGroup, version, limit: int = 2) -> list:
 PER_GROUP_TAGGED = 20
 # The answers the demo's groups give, in turn: (outcome, reason). Every kind of answer
 # comes within a group's first four proposals, so the droit de suite shows them all.
+# A proposal is retained only in a fiche whose stored suggestion for it reaches this score.
+FITS_A_FICHE = 0.15
 ANSWERS = [
     ("retenue", ""),
     (
@@ -276,26 +278,46 @@ def _tag_for_groups(groups: list[WorkingGroup], now) -> None:
 
 
 def _decisions(group: WorkingGroup, actor_key: str, now) -> None:
-    """Answers to the group's first proposals (retained in one of its adopted fiches, or not)."""
+    """Answers to the group's proposals: those closest to an adopted fiche are retained in it."""
     actor = _account(actor_key)
     adopted = [f for f in group.fiches if f.status == "adoptee"]
     done = db.session.scalar(sa.select(Decision.id).where(Decision.working_group_id == group.id))
     if actor is None or not adopted or done:
         return
     rows = decisions.listing(group, which="sans", kind="proposition").rows
+    fits = _closest_fiches([row.contribution.id for row in rows], adopted)
+    rows = sorted(rows, key=lambda row: -fits.get(row.contribution.id, (0.0, None))[0])
+    kept = [answer for answer in ANSWERS if answer[0] in ("retenue", "partiellement_retenue")]
+    left = [answer for answer in ANSWERS if answer not in kept]
     for n, row in enumerate(rows):
+        score, fiche_id = fits.get(row.contribution.id, (0.0, None))
         outcome, reason = ANSWERS[n % len(ANSWERS)]
-        retained = outcome in ("retenue", "partiellement_retenue")
+        retained = (outcome, reason) in kept
+        if retained and score < FITS_A_FICHE:  # never retained in a fiche about something else
+            (outcome, reason), retained = left[n % len(left)], False
         decisions.decide(
             group,
             row.contribution,
             outcome=outcome,
-            fiche_id=adopted[n % len(adopted)].id if retained else None,
+            fiche_id=fiche_id if retained else None,
             action_id=None,
             reason=reason,
             actor=actor,
             now=now,
         )
+
+
+def _closest_fiches(contribution_ids: list[int], fiches: list[Fiche]) -> dict:
+    """Each contribution's best stored suggestion among these fiches: (score, fiche id)."""
+    rows = db.session.execute(
+        sa.select(TagSuggestion.contribution_id, TagSuggestion.fiche_id, TagSuggestion.score)
+        .where(
+            TagSuggestion.contribution_id.in_(contribution_ids),
+            TagSuggestion.fiche_id.in_([fiche.id for fiche in fiches]),
+        )
+        .order_by(TagSuggestion.score)
+    )
+    return {contribution_id: (score, fiche_id) for contribution_id, fiche_id, score in rows}
 
 
 def _progress(scheme: Scheme) -> None:

@@ -13,6 +13,7 @@ from consult.analysis.personal_data import find_personal_data
 from consult.contributions.models import Contribution
 from consult.core.db import utcnow
 from consult.demo import content
+from consult.demo.closing import close_in_the_past
 from consult.demo.followup import load_follow_up
 from consult.demo.synthesis import curate, tag_before_synthesis, write_editorial
 from consult.extensions import db
@@ -104,6 +105,8 @@ def _meetings(scheme: Scheme) -> dict[str, Meeting]:
                 territory=territories.get(territory),
                 attendance_by_type=content.ATTENDANCE.get(key, {}),
             )
+            if status == "closed":
+                close_in_the_past(meeting, key)
             if kind == "universite_sociale":
                 meeting.user_groups = scheme.extra.get("universite_sociale_groups", [])
             db.session.add(meeting)

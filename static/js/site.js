@@ -46,7 +46,40 @@
     });
   }
 
+  // A table wider than the screen scrolls sideways: the keyboard must reach it too
+  // (WCAG 2.1.1). Only the tables that do scroll become a tab stop, named after their
+  // caption or the heading above them.
+  function regionName(scroller) {
+    var caption = scroller.querySelector("caption");
+    if (caption) { return caption.textContent.trim(); }
+    var heading = scroller.closest("section, article, main");
+    heading = heading && heading.querySelector("h2, h3, h1");
+    return (heading ? heading.textContent.trim() + " : " : "") + "tableau à faire défiler";
+  }
+
+  function scrollableTables() {
+    // Templates that declare their own region (tabindex) are left as they are.
+    var scrollers = document.querySelectorAll(".table-scroll:not([tabindex])");
+    function update() {
+      Array.prototype.forEach.call(scrollers, function (scroller) {
+        var scrolls = scroller.scrollWidth > scroller.clientWidth + 1;
+        if (scrolls) {
+          scroller.setAttribute("tabindex", "0");
+          scroller.setAttribute("role", "region");
+          if (!scroller.hasAttribute("aria-labelledby")) {
+            scroller.setAttribute("aria-label", regionName(scroller));
+          }
+        } else {
+          ["tabindex", "role", "aria-label"].forEach(function (name) { scroller.removeAttribute(name); });
+        }
+      });
+    }
+    update();
+    window.addEventListener("resize", update);
+  }
+
   foldMenu();
   focusConfirmation();
   printButtons();
+  scrollableTables();
 }());

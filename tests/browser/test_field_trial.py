@@ -211,6 +211,10 @@ def test_easy_read_receipt_and_follow_up_stay_easy_read(page, live_server, width
     assert "L'équipe n'a pas encore lu votre avis" in main
     assert "JSON" not in main
     assert "À modérer" not in main
+    assert "J'ai une idée" in main  # the words chosen, not « Proposition »
+    assert "Proposition" not in main
+    for radio in page.locator(".erase-form input[type=radio]").all():  # not squeezed
+        assert radio.bounding_box()["width"] >= 20
     _shot(page, f"suivi-easy-{width}")
     check_a11y(page)
     page.goto("/")

@@ -175,3 +175,39 @@ def test_demo_contributions_are_dated_within_their_meetings(db):
     assert past
     assert all(m.status == "closed" for m in past)
     assert any(m.status == "open" and m.held_on == date.today() for m in meetings)
+
+
+def test_closed_demo_meetings_say_when_they_closed_and_what_was_decided(db):
+    """Item 16: a 2019 meeting's results page shows its relevé, like a real closed one."""
+    load_demo()
+    closed = db.session.scalars(sa.select(Meeting).where(Meeting.status == "closed")).all()
+    assert closed
+    for meeting in closed:
+        assert meeting.minutes.startswith("<p>Relevé de conclusions"), meeting.title
+        assert meeting.closed_at is not None
+        last = db.session.scalar(
+            sa.select(sa.func.max(Contribution.created_at)).where(
+                Contribution.meeting_id == meeting.id
+            )
+        )
+        assert last is None or last <= meeting.closed_at, meeting.title
+
+
+def test_demo_retains_proposals_only_in_fiches_about_them(db):
+    """Item 16: a retained proposal sits in a fiche its stored suggestions point to."""
+    from consult.demo.followup import FITS_A_FICHE
+    from consult.tagging.models import TagSuggestion
+
+    load_demo()
+    retained = db.session.scalars(sa.select(Decision).where(Decision.fiche_id.is_not(None))).all()
+    assert retained
+    for decision in retained:
+        score = db.session.scalar(
+            sa.select(TagSuggestion.score).where(
+                TagSuggestion.contribution_id == decision.contribution_id,
+                TagSuggestion.fiche_id == decision.fiche_id,
+            )
+        )
+        assert (score or 0.0) >= FITS_A_FICHE, decision.contribution.body
+    outcomes = {d.outcome for d in db.session.scalars(sa.select(Decision))}
+    assert outcomes == {"retenue", "partiellement_retenue", "non_retenue", "hors_champ"}

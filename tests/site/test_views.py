@@ -112,9 +112,12 @@ def test_staff_land_on_their_to_do_page(client, make_user, login, role, landing)
     assert response.headers["Location"] == landing
 
 
-@pytest.mark.parametrize("role", ["participant", "member", "partner"])
-def test_others_land_on_the_home_page_and_cannot_see_it(client, make_user, login, role):
-    assert login(make_user(role=role)).headers["Location"] == "/"
+@pytest.mark.parametrize(
+    ("role", "landing"), [("participant", "/"), ("member", "/groupes/"), ("partner", "/")]
+)
+def test_others_land_elsewhere_and_cannot_see_it(client, make_user, login, role, landing):
+    """Working group members land on their groups; the to-do page is the staff's."""
+    assert login(make_user(role=role)).headers["Location"] == landing
     assert client.get("/a-faire").status_code in (302, 403)
 
 

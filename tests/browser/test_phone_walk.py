@@ -1,0 +1,123 @@
+"""A fresh walk at 375 px (issue 16's check): what a phone user met on top of the list."""
+
+import pytest
+
+from consult.extensions import db
+from tests.browser.conftest import add_open_meeting, check_a11y, login_as
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 375, "height": 740}
+
+
+def _overflow(page) -> int:
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+@pytest.mark.parametrize(
+    ("account", "path"),
+    [
+        (None, "/donnees-ouvertes/"),
+        ("admin", "/admin/comptes"),
+        ("admin", "/suivi-du-schema/fiches/6"),
+        ("animateur", "/moderation/"),
+        ("animateur", "/rencontres/5/affiche"),
+    ],
+)
+def test_wide_tables_scroll_inside_their_box_on_a_phone(page, live_server, account, path):
+    """A wide table scrolls in its own box (with the keyboard too), never the whole page."""
+    if account:
+        login_as(page, live_server, account)
+    page.set_viewport_size(PHONE)
+    page.goto(path)
+    assert _overflow(page) <= 0
+    check_a11y(page)  # a box that scrolls is a named region the keyboard can reach
+
+
+def test_tables_that_fit_are_no_tab_stop(page):
+    """Only a table that scrolls becomes a region: at 1280 px nothing is added to Tab."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/suite/fiches/6")
+    assert page.locator(".table-scroll").count() > 0
+    assert page.locator(".table-scroll[tabindex]").count() == 0
+    page.set_viewport_size(PHONE)
+    page.wait_for_function(
+        "() => document.querySelector('.table-scroll[tabindex=\"0\"][role=region][aria-label]')"
+    )
+
+
+def test_home_offers_to_give_an_opinion_on_the_first_screen(page):
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    give = page.locator(".hero").get_by_role("link", name="Donner mon avis")
+    box = give.bounding_box()
+    assert box["y"] + box["height"] <= PHONE["height"]
+    assert box["height"] >= 44
+    # One meeting open: straight to its form; several: to their list, each with its button.
+    assert give.get_attribute("href").endswith(("/contribuer", "#titre-rencontres"))
+    form_link = page.locator(".card").first.get_by_role("link", name="Donner mon avis")
+    assert form_link.get_attribute("href").endswith("/contribuer")
+
+
+def test_consent_box_sits_beside_its_sentence(page, live_server):
+    with live_server.app.app_context():
+        meeting_id = add_open_meeting("Concertation au téléphone").id
+        db.session.commit()
+    page.set_viewport_size(PHONE)
+    page.goto(f"/rencontres/{meeting_id}/contribuer")
+    box = page.locator("#consent").bounding_box()
+    label = page.locator("label[for=consent]").bounding_box()
+    assert label["x"] > box["x"] + box["width"]  # beside, not under
+    assert label["y"] < box["y"] + box["height"]
+    for radio in ("kind-0", "author_type-4"):  # the whole pill is the target, ≥ 44 px
+        assert page.locator(f"label[for={radio}]").bounding_box()["height"] >= 44
+
+
+def test_members_land_on_their_working_groups(page, live_server):
+    login_as(page, live_server, "membre")
+    assert page.url.endswith("/groupes/")
+
+
+def test_the_menu_marks_the_committee_page_as_current(page, live_server):
+    login_as(page, live_server, "admin")
+    page.goto("/comite/")
+    current = page.locator(".main-nav [aria-current=page]")
+    assert current.count() == 1
+    assert current.inner_text() == "Comité de pilotage"
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/connexion", "Mot de passe oublié"),
+        ("/connexion", "Créer un compte participant·e"),
+        ("/rejoindre", "Voir toutes les rencontres"),
+    ],
+)
+def test_links_alone_on_their_line_are_44_px_targets(page, path, name):
+    page.set_viewport_size(PHONE)
+    page.goto(path)
+    assert page.get_by_role("link", name=name).bounding_box()["height"] >= 44
+
+
+def test_moderation_queue_boxes_are_44_px_targets(page, live_server):
+    login_as(page, live_server, "animateur")
+    page.set_viewport_size(PHONE)
+    page.goto("/moderation/")
+    pick = page.locator("td .pick").first
+    box = pick.bounding_box()
+    assert box["width"] >= 44
+    assert box["height"] >= 44
+    pick.click(position={"x": 2, "y": 2})  # a corner of the square, off the box itself
+    assert pick.locator("input").is_checked()
+
+
+def test_committee_address_field_looks_like_the_other_fields(page, live_server):
+    """The deliberation's address (type url) had the browser's bare 21 px box."""
+    login_as(page, live_server, "admin")
+    page.set_viewport_size(PHONE)
+    page.goto("/comite/")
+    address = page.locator("input[type=url]").first
+    assert address.bounding_box()["height"] >= 44
