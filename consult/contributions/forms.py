@@ -174,8 +174,16 @@ class RapidEntryForm(BaseForm):
     """A facilitator types what was said in the room or written on paper."""
 
     body = _body_field("Contribution")
-    kind = SelectField("Type", choices=KINDS, validators=[required()])
-    author_type = SelectField("Auteur", choices=AUTHOR_TYPES, validators=[required()])
+    # Nothing chosen in advance: a professional typed as « usager » would skew every
+    # comparison (issue 16 #17). The choice is then kept from one entry to the next.
+    kind = SelectField(
+        "Type", choices={"": "— choisir —"} | KINDS, validators=[required("Choisissez le type.")]
+    )
+    author_type = SelectField(
+        "Auteur",
+        choices={"": "— choisir —"} | AUTHOR_TYPES,
+        validators=[required("Choisissez qui s'exprime.")],
+    )
     channel = SelectField("Recueillie", choices=RECORDED_CHANNELS)
     on_behalf_of = StringField(
         "Groupe ou table (facultatif)",

@@ -19,6 +19,8 @@ KINDS = {
     "consultation_instance": "Consultation d'instance",
     "consultation_en_ligne": "Consultation en ligne",
 }
+# Meetings held in a room take an attendance sheet; an online consultation has none.
+WITHOUT_ATTENDANCE = frozenset({"consultation_en_ligne"})
 STATUSES = {
     "draft": "En préparation",
     "open": "Ouverte aux contributions",

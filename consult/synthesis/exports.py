@@ -113,9 +113,13 @@ METHOD = (
     "thématiques choisis), après modération ; les données personnelles repérées par les "
     "modérateurs sont masquées.",
     "Les idées regroupent les contributions qui emploient les mêmes termes clés (mots "
-    "ramenés à leur forme de base, mots vides retirés). Chaque idée est nommée par ses "
-    "termes les plus caractéristiques ; sa taille compte ses contributions, doublons "
-    "fusionnés compris ; les soutiens sont les « Je soutiens » reçus.",
+    "ramenés à leur forme de base, mots vides retirés, négations gardées) ; une "
+    "contribution qui dit plusieurs choses peut soutenir plusieurs idées. Chaque idée est "
+    "titrée par la phrase la plus représentative de ses propres contributions (14 mots au "
+    "plus), ses termes clés à côté ; l'équipe d'animation peut la renommer, la fusionner, "
+    "la scinder ou la masquer. Sa taille compte ses contributions, doublons fusionnés "
+    "compris ; les soutiens sont les « Je soutiens » reçus. Les contributions qui ne "
+    "rejoignent aucune idée sont listées à part, comme « contributions isolées ».",
     "Les citations sont choisies parmi les plus représentatives de chaque idée et "
     "reproduites telles que publiées. Elles ne sont jamais signées : seul le numéro de la "
     "contribution est donné.",

@@ -5,7 +5,7 @@ import re
 import sqlalchemy as sa
 
 from consult.extensions import db
-from consult.meetings.models import Meeting
+from consult.meetings.models import WITHOUT_ATTENDANCE, Meeting
 from consult.synthesis.document import Document
 from consult.synthesis.models import SynthesisVersion
 from consult.tagging.models import ContributionTag
@@ -65,10 +65,13 @@ def participants_note(version: SynthesisVersion, document: Document) -> str:
     query = sa.select(Meeting).where(Meeting.scheme_id == version.synthesis.scheme_id)
     if from_scope:
         query = query.where(Meeting.id.in_(from_scope))
-    meetings = list(db.session.scalars(query))
+    every = list(db.session.scalars(query))
+    meetings = [m for m in every if m.kind not in WITHOUT_ATTENDANCE]  # a sheet was due
     counted = [m for m in meetings if m.participant_count]
-    if not meetings:
+    if not every:
         return "Participants inconnus : la synthèse ne porte sur aucune rencontre."
+    if not meetings:
+        return "Participants : consultation en ligne seulement, sans feuille de présence."
     if document.participants is None or not counted:
         which = (
             f"pour aucune des {len(meetings)} rencontres"

@@ -60,9 +60,17 @@ def test_facilitator_types_50_paper_contributions_with_the_keyboard_only(page, l
     page.goto(f"/rencontres/{meeting_id}/saisie")
     check_a11y(page)
     _focus_lands_on(page, "body")
-    # Channel and group are set once, with the keyboard.
-    for _ in range(3):
-        page.keyboard.press("Tab")
+    # Type, author, channel and group are chosen once, with the keyboard: nothing is
+    # chosen in advance (a professional counted as « usager » would skew the figures).
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "kind"
+    assert page.input_value("#kind") == ""
+    page.keyboard.press("ArrowDown")  # "Constat"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "author_type"
+    assert page.input_value("#author_type") == ""
+    page.keyboard.press("ArrowDown")  # "Usager·e"
+    page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "channel"
     page.keyboard.press("ArrowDown")  # "Écrit sur papier"
     page.keyboard.press("Tab")
@@ -89,6 +97,7 @@ def test_facilitator_types_50_paper_contributions_with_the_keyboard_only(page, l
     assert {(r.on_behalf_of, r.channel, r.recorded_by_id) for r in rows} == {
         ("Table des aidants", "papier", facilitator)
     }
+    assert {(r.kind, r.author_type) for r in rows} == {("constat", "usager")}
 
 
 def test_import_shows_bad_rows_then_imports_the_corrected_file_all_at_once(

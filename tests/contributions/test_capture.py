@@ -234,3 +234,15 @@ def test_import_sample_lists_the_accepted_columns(client, make_meeting, facilita
     response = client.get(f"/rencontres/{meeting.id}/import/modele.csv")
     assert response.mimetype == "text/csv"
     assert response.text.lstrip("\ufeff").startswith("texte;type;auteur")
+
+
+def test_type_and_author_are_never_chosen_in_advance(client, make_meeting, facilitator, count):
+    meeting = make_meeting(status="open")
+    url = f"/rencontres/{meeting.id}/saisie"
+    page = client.get(url)
+    assert page.text.count('<option value="">— choisir —</option>') == 2  # first: shown
+    assert "selected" not in page.text.split('id="kind"')[1].split('id="channel"')[0]
+    response = client.post(url, data=entry(PAPER[0], form_key(page), kind="", author_type=""))
+    assert "Choisissez le type." in response.text
+    assert "Choisissez qui s&#39;exprime." in response.text
+    assert count(Contribution) == 0

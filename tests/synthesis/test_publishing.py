@@ -91,3 +91,23 @@ def test_participants_come_from_attendance_or_the_page_says_why(client, facilita
     version.document = {**version.document, "participants": 12}
     db.session.commit()
     assert "Participants inconnus" not in page_of(client, version)
+
+
+def test_an_online_consultation_is_not_counted_as_missing_attendance(
+    client, facilitator, version, db, make_meeting, make_contribution
+):
+    in_room = db.session.get(Contribution, version.document["sections"][0]["ids"][0]).meeting
+    in_room.attendance_by_type = {"usagers": 12}
+    online = make_meeting(scheme=in_room.scheme, kind="consultation_en_ligne", status="open")
+    make_contribution(meeting=online, body="Un avis déposé en ligne", status="published")
+    version.synthesis.scope = {"meeting_ids": [in_room.id, online.id]}
+    version.document = {**version.document, "participants": 12}
+    db.session.commit()
+    page = page_of(client, version)
+    assert "présence relevée pour 1 rencontres sur 2" not in page
+    assert "Participants inconnus" not in page
+    in_room.attendance_by_type = {}
+    version.synthesis.scope = {"meeting_ids": [online.id]}
+    version.document = {**version.document, "participants": None}
+    db.session.commit()
+    assert "consultation en ligne seulement, sans feuille de présence" in page_of(client, version)
