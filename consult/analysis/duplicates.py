@@ -127,7 +127,8 @@ def _cosines(matrix) -> np.ndarray:
 def similarity_matrix(texts: list[str]) -> Features:
     """Similarity of every pair of ``texts``: the mean of three cosines.
 
-    Words (lemmas and sector concepts, TF-IDF), characters (3–5-grams, which see
+    Words (lemmas and sector concepts, TF-IDF; soft cosine when :data:`SOFT_MATCHING`:
+    a term also meets its neighbours in word vectors), characters (3–5-grams, which see
     « pédopsychiatre » in « pédopsychiatrie » and survive typos) and meaning (LSA
     over the words: texts on the same subject meet even with few words in common).
     """
