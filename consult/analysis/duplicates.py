@@ -11,7 +11,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
-from consult.analysis.similarity import is_empty_answer, letters, readable
+from consult.analysis.similarity import is_empty_answer, letters, readable, soft_cosines
 from consult.analysis.text import analyzer, strip_accents, terms
 from consult.analysis.wordlists import DATA
 
@@ -22,6 +22,9 @@ DEFAULT_THRESHOLD = 0.40
 # this many words: two texts naming the same things in other words meet.
 CONCEPT_WEIGHT = 2
 LSA_DIMENSIONS = 100
+# Words compared by soft cosine: a term also meets its neighbours in word vectors learned
+# on the Grand Débat answers (« crèche » / « garde »), not only itself.
+SOFT_MATCHING = True
 # A pair is proposed only if each text is the other's closest (or the two are very
 # close): a text near everything on its theme does not chain unrelated texts into
 # one group, and an idea said three times still makes one group.
@@ -124,7 +127,8 @@ def _cosines(matrix) -> np.ndarray:
 def similarity_matrix(texts: list[str]) -> Features:
     """Similarity of every pair of ``texts``: the mean of three cosines.
 
-    Words (lemmas and sector concepts, TF-IDF), characters (3–5-grams, which see
+    Words (lemmas and sector concepts, TF-IDF; soft cosine when :data:`SOFT_MATCHING`:
+    a term also meets its neighbours in word vectors), characters (3–5-grams, which see
     « pédopsychiatre » in « pédopsychiatrie » and survive typos) and meaning (LSA
     over the words: texts on the same subject meet even with few words in common).
     """
@@ -136,7 +140,10 @@ def similarity_matrix(texts: list[str]) -> Features:
     chars = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, preprocessor=_plain
     ).fit_transform(texts)
-    scores = _cosines(word_matrix)
+    if SOFT_MATCHING:
+        scores = soft_cosines(word_matrix, words.get_feature_names_out())
+    else:
+        scores = _cosines(word_matrix)
     scores += _cosines(chars)
     scores += _meaning(word_matrix)
     scores /= 3

@@ -1,10 +1,14 @@
 """Vectors, similarity and key terms over French texts (duplicates: ``analysis.duplicates``)."""
 
+from dataclasses import dataclass
+from functools import cache
+
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, identity
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from consult.analysis.text import analyzer, strip_accents, terms
+from consult.analysis.wordlists import DATA
 
 # Answers that say nothing ("RAS", "Non", "Merci") are duplicates of each other
 # whatever their spelling: they are grouped by their normalised letters.
@@ -87,3 +91,71 @@ def readable(term: str, texts: list[str]) -> str:
 def readable_label(term: str, texts: list[str]) -> str:
     """A stemmed term or bigram in words people wrote."""
     return " ".join(readable(part, texts) for part in term.split(" "))
+
+
+# --- Word vectors learned on the Grand Débat answers (scripts/train_word_vectors.py) ---------
+
+WORD_VECTORS = DATA / "word_vectors.npz"
+# Soft cosine (Sidorov et al. 2014): each term also matches its NEIGHBOURS closest terms,
+# as much as cos² of their vectors (gensim's exponent); the rest of the matrix is left out.
+NEIGHBOURS = 10
+EXPONENT = 2
+_ROWS_AT_ONCE = 2_000  # terms compared at a time (bounds memory: 2,000 × vocabulary floats)
+
+
+@dataclass(frozen=True)
+class WordVectors:
+    """Terms → unit vectors (float32), learned on a large civic corpus."""
+
+    index: dict[str, int]
+    vectors: np.ndarray
+
+
+@cache
+def word_vectors() -> WordVectors:
+    """The shipped vectors, loaded on first use, once per process (about 2 MB)."""
+    with np.load(WORD_VECTORS) as data:
+        words, vectors = data["words"].tolist(), data["vectors"].astype(np.float32)
+    return WordVectors({w: i for i, w in enumerate(words)}, vectors)
+
+
+def term_similarity(names) -> csr_matrix:
+    """Terms × terms: 1 on the diagonal, cos² to each known term's closest neighbours.
+
+    ``names``: the terms of a matrix's columns (unknown terms match only themselves).
+    """
+    model = word_vectors()
+    known = [(column, model.index[n]) for column, n in enumerate(names) if n in model.index]
+    size = len(names)
+    if len(known) < 2:
+        return identity(size, format="csr", dtype=np.float32)
+    columns = np.array([c for c, _ in known])
+    vectors = model.vectors[[i for _, i in known]]
+    limit = min(NEIGHBOURS, len(known) - 1)
+    rows, cols, values = [], [], []
+    for start in range(0, len(known), _ROWS_AT_ONCE):
+        sims = vectors[start : start + _ROWS_AT_ONCE] @ vectors.T
+        own = np.arange(len(sims))
+        sims[own, own + start] = -1.0
+        closest = np.argpartition(-sims, limit - 1, axis=1)[:, :limit]
+        near = np.take_along_axis(sims, closest, axis=1)
+        keep = near > 0
+        rows.append(columns[(own + start)[:, None].repeat(limit, axis=1)[keep]])
+        cols.append(columns[closest[keep]])
+        values.append(near[keep] ** EXPONENT)
+    data = (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols)))
+    neighbours = csr_matrix(data, shape=(size, size), dtype=np.float32)
+    return neighbours.maximum(neighbours.T) + identity(size, format="csr", dtype=np.float32)
+
+
+def soft_cosines(matrix, names) -> np.ndarray:
+    """Soft cosine of every pair of rows of ``matrix`` (texts × ``names``), dense float32.
+
+    Two texts saying the same thing in other words (« crèche » / « garde ») meet;
+    texts sharing their words score as with a plain cosine.
+    """
+    products = (matrix @ term_similarity(names) @ matrix.T).astype(np.float32).toarray()
+    norms = np.sqrt(np.clip(np.diag(products), 1e-12, None))
+    products /= norms[:, None]
+    products /= norms[None, :]
+    return np.clip(products, 0.0, 1.0)
