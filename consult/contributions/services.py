@@ -20,6 +20,7 @@ from consult.contributions.models import (
 )
 from consult.core.errors import DomainError
 from consult.core.idempotency import insert_once
+from consult.core.pagination import Page
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
 from consult.meetings.models import Meeting
@@ -36,28 +37,6 @@ contribution_submitted = Namespace().signal("contribution-submitted")
 # submission, and what /suivi shows (each receiver returns a template and its data).
 news_address_given = Namespace().signal("news-address-given")
 follow_up_shown = Namespace().signal("follow-up-shown")
-
-
-@dataclass
-class Page:
-    """One page of results and what the pager needs."""
-
-    items: list
-    number: int
-    total: int
-    per_page: int = PER_PAGE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
 
 
 def published_page(*, page: int = 1, meeting_id=None, kind=None, territory_id=None) -> Page:
@@ -92,7 +71,7 @@ def newest_first_page(base, page: int = 1, *, clamp: bool = False) -> Page:
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)
     ).all()
-    return Page(items=items, number=page, total=total)
+    return Page(items=items, number=page, total=total, per_page=PER_PAGE)
 
 
 class ContributionError(DomainError):

@@ -29,7 +29,7 @@ from consult.contributions.models import (
     Contribution,
     contribution_publics,
 )
-from consult.contributions.services import Page
+from consult.core.pagination import Page
 from consult.extensions import db
 from consult.moderation.models import Report
 from consult.tagging.models import ContributionTag, TagSuggestion

@@ -14,9 +14,10 @@ from sqlalchemy.orm import selectinload
 from consult.accounts.models import Organisation, User
 from consult.accounts.services import find_user_by_email
 from consult.contributions.models import Contribution
-from consult.contributions.services import Page, newest_first_page
+from consult.contributions.services import newest_first_page
 from consult.core.db import utcnow
 from consult.core.errors import DomainError
+from consult.core.pagination import Page
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
 from consult.meetings.models import Meeting
