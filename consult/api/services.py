@@ -185,7 +185,7 @@ def _keep(resource: str, row: dict, query: Query, refs: dict) -> bool:
 
 
 def _scheme_rows(resource: str, scheme: Scheme, query: Query) -> list[dict]:
-    rows = opendata.rows(scheme)
+    rows = opendata.kept_rows(scheme)
     refs = {
         "meeting_of": {c["id"]: c["rencontre_id"] for c in rows["contributions"]},
         "theme": _theme_title(scheme, query.theme) if query.theme else None,
@@ -231,7 +231,7 @@ def public_meeting(meeting_id: int) -> dict | None:
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None or meeting.status == "draft" or meeting.working_group_id:
         return None
-    rows = opendata.rows(meeting.scheme)["rencontres"]
+    rows = opendata.kept_rows(meeting.scheme)["rencontres"]
     return next(({"schema": meeting.scheme.slug, **r} for r in rows if r["id"] == meeting_id), None)
 
 

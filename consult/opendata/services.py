@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from consult.analysis.personal_data import mask_personal_data
 from consult.contributions.models import AUTHOR_TYPES, KINDS, Contribution
+from consult.core.cache import public_figures, watch_public_figures
 from consult.deliberations.models import Deliberation
 from consult.extensions import db
 from consult.followup.models import Measurement
@@ -28,7 +29,7 @@ from consult.schemes.models import (
     Theme,
 )
 from consult.synthesis.current import current_version
-from consult.synthesis.models import Synthesis, SynthesisVersion
+from consult.synthesis.models import IdeaCuration, Synthesis, SynthesisVersion
 from consult.tagging.models import ContributionTag
 from consult.workgroups.models import (
     DECISION_OUTCOMES,
@@ -250,6 +251,16 @@ def public_meetings(scheme: Scheme) -> list[Meeting]:
         )
         .order_by(Meeting.id)
     ).all()
+
+
+# Besides those the public pages watch (contributions, decisions, fiches, syntheses…), the
+# rows depend on these: a commit writing one refreshes the kept rows (core.cache).
+watch_public_figures(Deliberation, IdeaCuration, Indicator, Measurement)
+
+
+def kept_rows(scheme: Scheme) -> dict[str, list[dict]]:
+    """:func:`rows`, kept until something public changes (the API reads them per page)."""
+    return public_figures(("opendata-rows", scheme.id), lambda: rows(scheme))
 
 
 def rows(scheme: Scheme) -> dict[str, list[dict]]:

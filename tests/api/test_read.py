@@ -166,3 +166,24 @@ def test_bad_urls_answer_json(client, world, method, url, status):
     response = client.open(url, method=method)
     assert response.status_code == status
     assert response.get_json()["statut"] == status
+
+
+def test_kept_rows_follow_what_is_published(app, client, world, db, monkeypatch, make_user):
+    """The API keeps the open-data rows between requests, until something public changes."""
+    from consult.core.db import utcnow
+    from consult.followup.models import Measurement
+    from consult.moderation import services as moderation
+
+    monkeypatch.setitem(app.config, "PUBLIC_FIGURES_SECONDS", 600)
+    total = client.get("/api/v1/contributions").get_json()["total"]
+    assert client.get("/api/v1/contributions").get_json()["total"] == total  # kept
+    pending = world["secrets"][0]
+    pending.body = "Un avis désormais publié"
+    moderation.publish(pending, actor=make_user(role="facilitator"), now=utcnow())
+    db.session.commit()
+    assert client.get("/api/v1/contributions").get_json()["total"] == total + 1
+    measured = len(get_all(client, "/api/v1/measurements")[0])
+    indicator = get_all(client, f"/api/v1/indicators?fiche={world['adopted'].id}")[0][0]
+    db.session.add(Measurement(indicator_id=indicator["id"], year=2027, value=20))
+    db.session.commit()
+    assert len(get_all(client, "/api/v1/measurements")[0]) == measured + 1
