@@ -38,7 +38,7 @@ from consult.contributions import privacy
 from consult.core.db import get_or_404, utcnow
 from consult.core.errors import refuse
 from consult.core.mail import public_url, send_mail
-from consult.core.security import roles_required
+from consult.core.security import STAFF, admin_only
 from consult.extensions import db, limiter, login_manager
 
 bp = Blueprint("accounts", __name__)
@@ -128,7 +128,7 @@ def login():
 
 def _landing(role: str) -> str | None:
     """Staff land on what waits for them, working group members on their groups."""
-    if role in ("admin", "facilitator"):
+    if role in STAFF:
         return url_for("site.todo")
     if role == "member":
         return url_for("workgroups.index")
@@ -340,7 +340,7 @@ def _accounts_page(form, org_form, status=200):
 
 
 @bp.route("/admin/comptes", methods=["GET", "POST"])
-@roles_required("admin")
+@admin_only
 def admin_users():
     form = _invite_form()
     if form.validate_on_submit():
@@ -376,7 +376,7 @@ def _send_invitation(user: User) -> None:
 
 
 @bp.post("/admin/organisations")
-@roles_required("admin")
+@admin_only
 def create_organisation():
     org_form = OrganisationForm()
     if org_form.validate_on_submit():
@@ -392,7 +392,7 @@ def create_organisation():
 
 
 @bp.post("/admin/comptes/<int:user_id>/statut")
-@roles_required("admin")
+@admin_only
 def toggle_user(user_id: int):
     user = get_or_404(db.session, User, user_id)
     if ConfirmForm().validate_on_submit():
@@ -412,7 +412,7 @@ def toggle_user(user_id: int):
 
 
 @bp.post("/admin/comptes/<int:user_id>/relancer")
-@roles_required("admin")
+@admin_only
 def resend_invitation(user_id: int):
     user = get_or_404(db.session, User, user_id)
     if ConfirmForm().validate_on_submit() and user.password_hash is None:

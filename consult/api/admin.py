@@ -11,7 +11,7 @@ from consult.api.forms import TokenForm
 from consult.api.models import SCOPES, ApiToken
 from consult.core import idempotency
 from consult.core.db import utcnow
-from consult.core.security import roles_required
+from consult.core.security import admin_only
 from consult.extensions import db
 
 bp = Blueprint("api_admin", __name__)
@@ -45,7 +45,7 @@ def _form() -> TokenForm:
 
 
 @bp.get("/admin/api")
-@roles_required("admin")
+@admin_only
 def tokens():
     form = _form()
     form.form_key.data = idempotency.new_key()
@@ -53,7 +53,7 @@ def tokens():
 
 
 @bp.post("/admin/api")
-@roles_required("admin")
+@admin_only
 def create_token():
     form = _form()
     if not form.validate_on_submit():
@@ -80,7 +80,7 @@ def create_token():
 
 
 @bp.post("/admin/api/jetons/<int:token_id>/revoquer")
-@roles_required("admin")
+@admin_only
 def revoke_token(token_id: int):
     token = db.get_or_404(ApiToken, token_id)
     if token.active:

@@ -19,17 +19,16 @@ from consult.contributions.forms import (
     renew_missing_key,
 )
 from consult.contributions.models import Contribution
-from consult.contributions.permissions import STAFF, can_import, can_record_for_others
+from consult.contributions.permissions import can_import, can_record_for_others
 from consult.core.db import get_or_404, small_int, utcnow
 from consult.core.errors import refuse
-from consult.core.security import roles_required
+from consult.core.security import staff_only
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.services import territory_choices
 from consult.tagging.jobs import schedule_refresh
 
 bp = Blueprint("capture", __name__)
-staff_only = roles_required(*STAFF)
 RECENT = 10
 # What stays from one entry to the next (query string → form field).
 STICKY = {"type": "kind", "auteur": "author_type", "canal": "channel", "groupe": "on_behalf_of"}

@@ -22,6 +22,7 @@ from consult.contributions.models import AUTHOR_TYPES, KINDS, Contribution, Cont
 from consult.core.db import utcnow
 from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line, clean_text
+from consult.core.security import STAFF
 from consult.core.spreadsheets import (
     CellError,
     ImportFileError,
@@ -536,7 +537,7 @@ def run_import(
 
 
 def _check_allowed(meeting, actor, upload: ContributionImport | None) -> None:
-    if actor is None or getattr(actor, "role", None) not in services.STAFF:
+    if actor is None or getattr(actor, "role", None) not in STAFF:
         raise ImportRejected("Seuls les animateurs et animatrices peuvent importer un fichier.")
     if upload is not None and upload.meeting_id != meeting.id:
         raise ImportRejected("Ce fichier a été déposé pour une autre rencontre.")

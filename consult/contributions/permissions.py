@@ -1,6 +1,6 @@
 """Who may contribute, record on someone's behalf, import and support."""
 
-STAFF = ("admin", "facilitator")
+from consult.core.security import STAFF
 
 
 def can_record_for_others(user, meeting) -> bool:

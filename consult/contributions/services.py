@@ -22,13 +22,13 @@ from consult.core.errors import DomainError
 from consult.core.idempotency import insert_once
 from consult.core.pagination import Page
 from consult.core.sanitize import clean_line, clean_text
+from consult.core.security import STAFF
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.models import Public, Territory
 
 MIN_LENGTH = 3
 MAX_LENGTH = 5000
-STAFF = ("admin", "facilitator")
 PER_PAGE = 20
 # Sent with a newly stored contribution (not for bulk imports): reactions that belong
 # to later domains, such as tag suggestions, subscribe to it instead of being imported.

@@ -123,6 +123,10 @@ def init_app(app) -> None:
         return response
 
 
+# Who runs the platform day to day; everyone else sees what their role opens to them.
+STAFF = ("admin", "facilitator")
+
+
 def roles_required(*roles: str):
     """Allow the view only to signed-in users holding one of ``roles``.
 
@@ -141,3 +145,7 @@ def roles_required(*roles: str):
         return wrapper
 
     return decorator
+
+
+staff_only = roles_required(*STAFF)
+admin_only = roles_required("admin")

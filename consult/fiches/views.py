@@ -16,7 +16,7 @@ from consult.contributions.models import KINDS
 from consult.core.db import small_int, utcnow
 from consult.core.errors import refuse
 from consult.core.mail import public_url
-from consult.core.security import roles_required
+from consult.core.security import staff_only
 from consult.deliberations import services as deliberations
 from consult.extensions import db
 from consult.fiches import decisions as decision_services
@@ -37,7 +37,6 @@ from consult.workgroups.permissions import (
 )
 
 bp = Blueprint("fiches", __name__)
-staff_only = roles_required("admin", "facilitator")
 
 
 def _group(group_id: int) -> WorkingGroup:

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from consult.core.db import get_or_404
 from consult.core.errors import refuse
-from consult.core.security import roles_required
+from consult.core.security import staff_only
 from consult.core.spreadsheets import ImportFileError
 from consult.extensions import db
 from consult.followup import charts, indicator_import, services
@@ -30,7 +30,6 @@ from consult.schemes.services import get_scheme, list_schemes
 from consult.workgroups.permissions import can_see_fiche
 
 bp = Blueprint("followup", __name__, url_prefix="/suivi-du-schema")
-staff_only = roles_required("admin", "facilitator")
 
 
 def _scheme_or_404(slug: str) -> Scheme:

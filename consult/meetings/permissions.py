@@ -2,9 +2,8 @@
 
 import sqlalchemy as sa
 
+from consult.core.security import STAFF
 from consult.meetings.models import Meeting
-
-STAFF = ("admin", "facilitator")
 
 
 def _is_staff(user) -> bool:

@@ -22,7 +22,7 @@ from consult.contributions.services import published_page, published_since
 from consult.core import idempotency
 from consult.core.db import get_or_404, small_int, utcnow
 from consult.core.errors import refuse
-from consult.core.security import roles_required
+from consult.core.security import staff_only
 from consult.extensions import db
 from consult.meetings import services
 from consult.meetings.forms import (
@@ -36,7 +36,6 @@ from consult.meetings.forms import (
 )
 from consult.meetings.models import PARTICIPANT_TYPES, TRANSITIONS, Meeting
 from consult.meetings.permissions import (
-    STAFF,
     can_close_meeting,
     can_create_meeting,
     can_edit_meeting,
@@ -50,7 +49,6 @@ from consult.schemes.services import list_schemes, list_territories
 from consult.workgroups.models import WorkingGroup
 
 bp = Blueprint("meetings", __name__)
-staff_only = roles_required(*STAFF)
 
 TRANSITION_LABELS = {
     ("draft", "open"): "Ouvrir la rencontre aux contributions",

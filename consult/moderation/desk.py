@@ -11,7 +11,7 @@ from consult.contributions.models import AUTHOR_TYPES, KINDS, STATUSES, Contribu
 from consult.contributions.services import ContributionError, personal_data_findings
 from consult.core.db import get_or_404, small_int, utcnow
 from consult.core.errors import refuse
-from consult.core.security import roles_required
+from consult.core.security import staff_only
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.moderation import services
@@ -30,7 +30,6 @@ from consult.tagging import services as tagging
 from consult.tagging.jobs import schedule_refresh
 
 bp = Blueprint("desk", __name__)
-staff_only = roles_required("admin", "facilitator")
 MAX_BULK = 1000
 
 

@@ -7,14 +7,13 @@ from flask_login import current_user
 from consult.contributions.models import Contribution
 from consult.core.db import get_or_404, utcnow
 from consult.core.errors import refuse
-from consult.core.security import roles_required
+from consult.core.security import staff_only
 from consult.extensions import db
 from consult.moderation import services
 from consult.moderation.duplicates import MERGEABLE
 from consult.moderation.forms import CampaignForm, MergeNumberForm
 
 bp = Blueprint("merges", __name__)
-staff_only = roles_required("admin", "facilitator")
 
 
 def _review(contribution_id: int):

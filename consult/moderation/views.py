@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from consult.core.db import get_or_404, small_int, utcnow
 from consult.core.errors import refuse
 from consult.core.sanitize import safe_cell
-from consult.core.security import roles_required
+from consult.core.security import admin_only, staff_only
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.moderation import services
@@ -23,7 +23,7 @@ PER_PAGE = 50
 
 
 @bp.get("/admin/journal-moderation")
-@roles_required("admin")
+@admin_only
 def audit_log():
     page = max(1, request.args.get("page", 1, type=small_int))
     query = sa.select(ModerationEvent).order_by(
@@ -74,7 +74,7 @@ def _csv_row(event: ModerationEvent) -> list:
 
 
 @bp.get("/admin/journal-moderation.csv")
-@roles_required("admin")
+@admin_only
 def audit_log_csv():
     events = db.session.scalars(
         sa.select(ModerationEvent)
@@ -94,7 +94,7 @@ def audit_log_csv():
 
 
 @bp.post("/rencontres/<int:meeting_id>/fusionner-identiques")
-@roles_required("admin", "facilitator")
+@staff_only
 def merge_identical_contributions(meeting_id: int):
     """« Fusionner tous les identiques » (offered on the meeting's import pages)."""
     meeting = get_or_404(db.session, Meeting, meeting_id)

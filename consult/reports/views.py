@@ -11,7 +11,7 @@ from flask_login import current_user
 from consult.core.db import get_or_404, utcnow
 from consult.core.errors import refuse
 from consult.core.jobs import STATUS_LABELS
-from consult.core.security import roles_required
+from consult.core.security import staff_only
 from consult.extensions import db
 from consult.reports import exports, jobs
 from consult.reports.forms import RegenerateForm, ReportForm, ReportStatusForm
@@ -23,7 +23,6 @@ from consult.synthesis import files
 from consult.synthesis.permissions import can_manage
 
 bp = Blueprint("reports", __name__, url_prefix="/bilans")
-staff_only = roles_required("admin", "facilitator")
 
 
 def _report_or_404(report_id: int) -> AnnualReport:

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from consult.core.db import utcnow
 from consult.core.errors import refuse
-from consult.core.security import roles_required
+from consult.core.security import admin_only
 from consult.extensions import db
 from consult.schemes import services
 from consult.schemes.forms import LevelNamesForm, PublicForm, SchemeImportForm, TerritoryForm
@@ -83,13 +83,13 @@ def _references_page(territory_form, public_form, status=200):
 
 
 @bp.get("/admin/territoires")
-@roles_required("admin")
+@admin_only
 def admin_territories():
     return _references_page(*_territory_forms())
 
 
 @bp.post("/admin/territoires")
-@roles_required("admin")
+@admin_only
 def add_territory():
     form, public_form = _territory_forms(TerritoryForm())
     if not form.validate_on_submit():
@@ -107,7 +107,7 @@ def add_territory():
 
 
 @bp.post("/admin/publics")
-@roles_required("admin")
+@admin_only
 def add_public():
     territory_form, form = _territory_forms(public_form=PublicForm())
     if not form.validate_on_submit():
@@ -123,7 +123,7 @@ def add_public():
 
 
 @bp.route("/admin/schemas/importer", methods=["GET", "POST"])
-@roles_required("admin")
+@admin_only
 def import_form():
     form = SchemeImportForm()
     errors: list[str] = []
@@ -143,7 +143,7 @@ def import_form():
 
 
 @bp.route("/admin/schemas/<slug>/niveaux", methods=["GET", "POST"])
-@roles_required("admin")
+@admin_only
 def levels(slug: str):
     scheme = _scheme_or_404(slug)
     form = LevelNamesForm(data={k: scheme.level(k) for k in DEFAULT_LEVEL_NAMES})

@@ -7,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from consult.core.db import utcnow
 from consult.core.errors import refuse
-from consult.core.security import roles_required
+from consult.core.security import admin_only, staff_only
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.services import list_schemes
@@ -77,20 +77,20 @@ def privacy():
 
 
 @bp.get("/admin/")
-@roles_required("admin", "facilitator")
+@staff_only
 def admin_home():
     return render_template("site/admin.html")
 
 
 @bp.get("/a-faire")
-@roles_required("admin", "facilitator")
+@staff_only
 def todo():
     """Where staff land after signing in: what waits for them."""
     return render_template("site/todo.html", todo=staff_todo(utcnow().date()))
 
 
 @bp.route("/admin/apparence", methods=["GET", "POST"])
-@roles_required("admin")
+@admin_only
 def settings():
     current = services.get_settings()
     form = SettingsForm(obj=current)

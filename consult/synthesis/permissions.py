@@ -1,8 +1,7 @@
 """Who may define syntheses and read their versions."""
 
+from consult.core.security import STAFF
 from consult.workgroups.services import is_shared_with
-
-STAFF = ("admin", "facilitator")
 
 
 def _role(user) -> str | None:

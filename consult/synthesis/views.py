@@ -21,7 +21,7 @@ from consult.core import idempotency
 from consult.core.db import get_or_404, utcnow
 from consult.core.errors import refuse
 from consult.core.jobs import STATUS_LABELS, JobRun
-from consult.core.security import roles_required
+from consult.core.security import staff_only
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.models import Fiche, Public, Scheme, Territory, Theme
@@ -37,7 +37,6 @@ bp = Blueprint("synthesis", __name__)
 bp.record_once(lambda state: jobs.init_app(state.app))
 bp.add_app_template_filter(local_time_text, "heure_locale")
 IN_PROGRESS = ("queued", "running", "retrying")  # a job sent again after a crash is retrying
-staff_only = roles_required("admin", "facilitator")
 
 
 def _synthesis_or_404(synthesis_id: int) -> Synthesis:

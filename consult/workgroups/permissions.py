@@ -8,11 +8,11 @@ else gets a 404, never a 403, so that a private group is not revealed.
 import sqlalchemy as sa
 from flask import abort
 
+from consult.core.security import STAFF
 from consult.extensions import db
 from consult.schemes.models import PUBLIC_FICHE_STATUSES
 from consult.workgroups.models import Membership, WorkingGroup
 
-STAFF = ("admin", "facilitator")
 # Roles that lead the group's work (edit the group's fiches' follow-up, propose fiches).
 LEADS = ("pilote", "copilote")
 

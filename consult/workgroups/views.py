@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from consult.core.db import get_or_404, small_int
 from consult.core.errors import refuse
-from consult.core.security import roles_required
+from consult.core.security import staff_only
 from consult.extensions import db
 from consult.schemes.models import FICHE_STATUSES
 from consult.schemes.services import list_schemes
@@ -23,7 +23,6 @@ from consult.workgroups.forms import (
 )
 from consult.workgroups.models import WorkingGroup
 from consult.workgroups.permissions import (
-    STAFF,
     can_manage_group,
     is_user_representative,
     membership,
@@ -31,7 +30,6 @@ from consult.workgroups.permissions import (
 )
 
 bp = Blueprint("workgroups", __name__, url_prefix="/groupes")
-staff_only = roles_required(*STAFF)
 NOT_A_REPRESENTATIVE = (
     "Seuls les représentants des usagers du groupe peuvent valider une synthèse. "
     "Vous pouvez la lire et la commenter idée par idée."
