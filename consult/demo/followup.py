@@ -30,7 +30,6 @@ from consult.reports.services import build_report
 from consult.schemes.models import Fiche, Scheme, Theme
 from consult.synthesis.models import Synthesis
 from consult.tagging.models import TagSuggestion
-from consult.tagging.services import add_tag
 from consult.workgroups.models import Decision, GroupSynthesis, Membership, WorkingGroup
 
 INDICATORS_FILE = "indicateurs-savoie-2022-2023.csv"
@@ -225,7 +224,6 @@ def on_topic_ideas(group: WorkingGroup, version, limit: int = 2) -> list:
     return kept[:limit]
 
 
-PER_GROUP_TAGGED = 20
 # The answers the demo's groups give, in turn: (outcome, reason). Every kind of answer
 # comes within a group's first four proposals, so the droit de suite shows them all.
 # A proposal is retained only in a fiche whose stored suggestion for it reaches this score.
@@ -249,32 +247,6 @@ ANSWERS = [
     ("retenue", ""),
     ("retenue", ""),
 ]
-
-
-def _tag_for_groups(groups: list[WorkingGroup], now) -> None:
-    """The moderators' work the groups start from: the contributions best suggested for each
-    group's theme get that theme (as accepting the suggestion on the review page would)."""
-    actor = _account("animateur")
-    for group in groups:
-        # add_tag is idempotent: a second load, or the moderators' tags accepted before
-        # the synthesis (demo/synthesis.py), leave these as they are.
-        if actor is None or group.theme is None:
-            continue
-        best = db.session.scalars(
-            sa.select(Contribution)
-            .join(TagSuggestion, Contribution.id == TagSuggestion.contribution_id)
-            .where(TagSuggestion.theme_id == group.theme_id, Contribution.status == "published")
-            .order_by(TagSuggestion.score.desc())
-            .limit(PER_GROUP_TAGGED)
-        )
-        for contribution in best:
-            add_tag(
-                contribution,
-                theme=group.theme,
-                actor=actor,
-                from_suggestion=True,
-                now=now,
-            )
 
 
 def _decisions(group: WorkingGroup, actor_key: str, now) -> None:
@@ -380,7 +352,6 @@ def load_follow_up(scheme: Scheme, data_dir, now) -> None:
     _meetings(scheme, groups[0])
     version = _share_synthesis(scheme, groups[0])
     _drafted_fiche(groups[0], version, now)
-    _tag_for_groups(groups, now)
     _decisions(groups[0], "membre", now)
     _decisions(groups[1], "animateur", now)
     _progress(scheme)

@@ -9,10 +9,11 @@ from consult.meetings.models import Meeting
 from consult.synthesis import curation
 from consult.synthesis import services as synthesis_services
 from consult.synthesis.current import current_version
-from consult.tagging.services import accept_suggestion, suggestions_of
+from consult.tagging.services import accept_suggestion, suggestions_of, tags_of
 
-# What the facilitators accept in bulk before generating (« accepter ≥ 45 % »): the
-# contributions below it stay untagged and are placed by their suggestion, marked so.
+# What the facilitators accept in bulk before generating (« accepter ≥ 45 % ») for the few
+# contributions they left untagged in moderation: those below it stay untagged and are
+# placed by their suggestion, marked so.
 ACCEPT_FROM = 0.45
 # Titles the team rewrote (issue 14 #6): an idea whose key terms hold these words.
 RENAMES = (
@@ -42,7 +43,8 @@ EDITORIAL = {
 
 
 def tag_before_synthesis(scheme, actor, now) -> int:
-    """Accept each published contribution's best theme suggestion from ``ACCEPT_FROM``."""
+    """Accept the best theme suggestion from ``ACCEPT_FROM`` of each published contribution
+    the moderators left untagged."""
     contributions = db.session.scalars(
         sa.select(Contribution)
         .join(Meeting, Contribution.meeting_id == Meeting.id)
@@ -51,6 +53,8 @@ def tag_before_synthesis(scheme, actor, now) -> int:
     )
     accepted = 0
     for contribution in contributions:
+        if tags_of(contribution):
+            continue
         themes = [s for s in suggestions_of(contribution) if s.theme_id]
         best = max(themes, key=lambda s: s.score, default=None)
         if best is not None and best.score >= ACCEPT_FROM:

@@ -62,9 +62,9 @@ def test_loading_twice_adds_nothing(db, count):
     assert second["contributions"] == 0
 
 
-def test_contribution_lines_are_parsed_with_codes_and_pseudonyms():
+def test_contribution_lines_are_parsed_with_codes_themes_and_pseudonyms():
     items = parse_contributions(
-        "## us-2019\nt u pa [Mamie Jo] Je vis seule.\n*p pro r Un rendez-vous plus tôt.\nRAS\n"
+        "## us-2019\nt u pa #13 [Mamie Jo] Je vis seule.\n*p pro r Un rendez-vous plus tôt.\nRAS\n"
     )
     assert items[0] == {
         "meeting": "us-2019",
@@ -73,11 +73,14 @@ def test_contribution_lines_are_parsed_with_codes_and_pseudonyms():
         "public": "personnes_agees",
         "status": "published",
         "pseudonym": "Mamie Jo",
+        "theme": "13",
         "text": "Je vis seule.",
     }
     assert items[1]["status"] == "pending"
+    assert items[1]["theme"] is None
     assert items[2]["text"] == "RAS"
     assert items[2]["status"] == "pending"
+    assert items[2]["theme"] is None
 
 
 def test_demo_cli_prints_logins(runner, app, tmp_path, monkeypatch):
