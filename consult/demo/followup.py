@@ -225,7 +225,7 @@ def on_topic_ideas(group: WorkingGroup, version, limit: int = 2) -> list:
 
 
 # The answers the demo's groups give, in turn: (outcome, reason). Every kind of answer
-# comes within a group's first four proposals, so the droit de suite shows them all.
+# comes within a group's first proposals, so the droit de suite shows them all.
 # A proposal is retained only in a fiche whose stored suggestion for it reaches this score.
 FITS_A_FICHE = 0.15
 ANSWERS = [
@@ -237,16 +237,38 @@ ANSWERS = [
     ),
     (
         "non_retenue",
-        "Le Département finance déjà ce service : il sera mieux fait connaître plutôt que doublé.",
-    ),
-    (
-        "hors_champ",
-        "Cette demande relève de l'État ou de la commune, pas du schéma départemental ; "
-        "elle leur a été transmise.",
+        "D'autres réponses au même besoin passent en premier sur la durée du schéma ; "
+        "la proposition sera réexaminée au bilan de mi-parcours.",
     ),
     ("retenue", ""),
     ("retenue", ""),
 ]
+# Proposals whose answer lies with another body than the Département: answered « hors
+# champ », each with who decides, never with a reason written for something else (the
+# ASE, the PMI, the APA and the MDPH are the Département's own).
+OUT_OF_SCOPE = (
+    (
+        re.compile(r"dossier partagé", re.IGNORECASE),
+        "Le partage d'informations entre la CAF, la CPAM et le Département est fixé par la "
+        "loi et par ces organismes, pas par le schéma départemental ; le Département a porté "
+        "la demande auprès d'eux.",
+    ),
+    (
+        re.compile(r"sorties? d'(hospitalisation|hôpital)", re.IGNORECASE),
+        "L'organisation des sorties d'hôpital relève de l'hôpital et de l'ARS ; le Département "
+        "y prend sa part pour l'aide à domicile et leur a transmis la demande.",
+    ),
+    (
+        re.compile(r"transports? (en commun|gratuits?|à la demande)", re.IGNORECASE),
+        "Les transports en commun relèvent de la Région et des intercommunalités, pas du "
+        "schéma départemental ; la demande leur a été transmise.",
+    ),
+)
+
+
+def out_of_scope_reason(text: str) -> str | None:
+    """Why a proposal is « hors champ » and who decides instead, or None."""
+    return next((reason for pattern, reason in OUT_OF_SCOPE if pattern.search(text)), None)
 
 
 def _decisions(group: WorkingGroup, actor_key: str, now) -> None:
@@ -267,6 +289,9 @@ def _decisions(group: WorkingGroup, actor_key: str, now) -> None:
         retained = (outcome, reason) in kept
         if retained and score < FITS_A_FICHE:  # never retained in a fiche about something else
             (outcome, reason), retained = left[n % len(left)], False
+        elsewhere = out_of_scope_reason(row.contribution.body)
+        if elsewhere:
+            outcome, reason, retained = "hors_champ", elsewhere, False
         decisions.decide(
             group,
             row.contribution,
