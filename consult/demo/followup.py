@@ -30,7 +30,6 @@ from consult.reports.services import build_report
 from consult.schemes.models import Fiche, Scheme, Theme
 from consult.synthesis.models import Synthesis
 from consult.tagging.models import TagSuggestion
-from consult.tagging.services import add_tag
 from consult.workgroups.models import Decision, GroupSynthesis, Membership, WorkingGroup
 
 INDICATORS_FILE = "indicateurs-savoie-2022-2023.csv"
@@ -225,9 +224,8 @@ def on_topic_ideas(group: WorkingGroup, version, limit: int = 2) -> list:
     return kept[:limit]
 
 
-PER_GROUP_TAGGED = 20
 # The answers the demo's groups give, in turn: (outcome, reason). Every kind of answer
-# comes within a group's first four proposals, so the droit de suite shows them all.
+# comes within a group's first proposals, so the droit de suite shows them all.
 # A proposal is retained only in a fiche whose stored suggestion for it reaches this score.
 FITS_A_FICHE = 0.15
 ANSWERS = [
@@ -239,42 +237,38 @@ ANSWERS = [
     ),
     (
         "non_retenue",
-        "Le Département finance déjà ce service : il sera mieux fait connaître plutôt que doublé.",
-    ),
-    (
-        "hors_champ",
-        "Cette demande relève de l'État ou de la commune, pas du schéma départemental ; "
-        "elle leur a été transmise.",
+        "D'autres réponses au même besoin passent en premier sur la durée du schéma ; "
+        "la proposition sera réexaminée au bilan de mi-parcours.",
     ),
     ("retenue", ""),
     ("retenue", ""),
 ]
+# Proposals whose answer lies with another body than the Département: answered « hors
+# champ », each with who decides, never with a reason written for something else (the
+# ASE, the PMI, the APA and the MDPH are the Département's own).
+OUT_OF_SCOPE = (
+    (
+        re.compile(r"dossier partagé", re.IGNORECASE),
+        "Le partage d'informations entre la CAF, la CPAM et le Département est fixé par la "
+        "loi et par ces organismes, pas par le schéma départemental ; le Département a porté "
+        "la demande auprès d'eux.",
+    ),
+    (
+        re.compile(r"sorties? d'(hospitalisation|hôpital)", re.IGNORECASE),
+        "L'organisation des sorties d'hôpital relève de l'hôpital et de l'ARS ; le Département "
+        "y prend sa part pour l'aide à domicile et leur a transmis la demande.",
+    ),
+    (
+        re.compile(r"transports? (en commun|gratuits?|à la demande)", re.IGNORECASE),
+        "Les transports en commun relèvent de la Région et des intercommunalités, pas du "
+        "schéma départemental ; la demande leur a été transmise.",
+    ),
+)
 
 
-def _tag_for_groups(groups: list[WorkingGroup], now) -> None:
-    """The moderators' work the groups start from: the contributions best suggested for each
-    group's theme get that theme (as accepting the suggestion on the review page would)."""
-    actor = _account("animateur")
-    for group in groups:
-        # add_tag is idempotent: a second load, or the moderators' tags accepted before
-        # the synthesis (demo/synthesis.py), leave these as they are.
-        if actor is None or group.theme is None:
-            continue
-        best = db.session.scalars(
-            sa.select(Contribution)
-            .join(TagSuggestion, Contribution.id == TagSuggestion.contribution_id)
-            .where(TagSuggestion.theme_id == group.theme_id, Contribution.status == "published")
-            .order_by(TagSuggestion.score.desc())
-            .limit(PER_GROUP_TAGGED)
-        )
-        for contribution in best:
-            add_tag(
-                contribution,
-                theme=group.theme,
-                actor=actor,
-                from_suggestion=True,
-                now=now,
-            )
+def out_of_scope_reason(text: str) -> str | None:
+    """Why a proposal is « hors champ » and who decides instead, or None."""
+    return next((reason for pattern, reason in OUT_OF_SCOPE if pattern.search(text)), None)
 
 
 def _decisions(group: WorkingGroup, actor_key: str, now) -> None:
@@ -295,6 +289,9 @@ def _decisions(group: WorkingGroup, actor_key: str, now) -> None:
         retained = (outcome, reason) in kept
         if retained and score < FITS_A_FICHE:  # never retained in a fiche about something else
             (outcome, reason), retained = left[n % len(left)], False
+        elsewhere = out_of_scope_reason(row.contribution.body)
+        if elsewhere:
+            outcome, reason, retained = "hors_champ", elsewhere, False
         decisions.decide(
             group,
             row.contribution,
@@ -380,7 +377,6 @@ def load_follow_up(scheme: Scheme, data_dir, now) -> None:
     _meetings(scheme, groups[0])
     version = _share_synthesis(scheme, groups[0])
     _drafted_fiche(groups[0], version, now)
-    _tag_for_groups(groups, now)
     _decisions(groups[0], "membre", now)
     _decisions(groups[1], "animateur", now)
     _progress(scheme)

@@ -23,7 +23,7 @@ from consult.schemes.models import Public, Scheme, Territory
 from consult.site.models import SiteSettings
 from consult.synthesis import services as synthesis_services
 from consult.synthesis.analysis import build_document
-from consult.tagging.services import build_suggesters, store_suggestions
+from consult.tagging.services import add_tag, build_suggesters, store_suggestions
 
 DATA = Path(__file__).parent / "data"
 
@@ -140,8 +140,13 @@ def _parse_line(line: str) -> dict:
             "public": None,
             "status": "pending",
             "pseudonym": "",
+            "theme": None,
             "text": line,
         }
+    theme = None
+    marker, _, after = body.partition(" ")
+    if marker[:1] == "#" and marker[1:].isdigit():
+        theme, body = marker[1:], after
     pseudonym = ""
     if body.startswith("[") and "]" in body:
         pseudonym, _, body = body[1:].partition("]")
@@ -151,6 +156,7 @@ def _parse_line(line: str) -> dict:
         "public": content.PUBLIC_CODES[public],
         "status": "pending" if code.startswith("*") else "published",
         "pseudonym": pseudonym.strip(),
+        "theme": theme,
         "text": body.strip(),
     }
 
@@ -166,12 +172,14 @@ def said_at(meeting: Meeting, rank: int) -> datetime:
     return (start + rank * step).astimezone(UTC)
 
 
-def _contributions(meetings: dict[str, Meeting], now) -> int:
+def _contributions(meetings: dict[str, Meeting]) -> list[tuple[Contribution, str | None]]:
+    """Each contribution created, with the theme number its moderators gave it."""
     if db.session.scalar(sa.select(sa.func.count(Contribution.id))):
-        return 0
+        return []
     publics = {p.code: p for p in db.session.scalars(sa.select(Public))}
     items = parse_contributions((DATA / "contributions.txt").read_text(encoding="utf-8"))
     rank: dict[str, int] = {}
+    created_ones = []
     for item in items:
         meeting = meetings[item["meeting"]]
         rank[item["meeting"]] = rank.get(item["meeting"], -1) + 1
@@ -193,8 +201,32 @@ def _contributions(meetings: dict[str, Meeting], now) -> int:
         if item["public"] in publics:
             contribution.publics.append(publics[item["public"]])
         db.session.add(contribution)
+        created_ones.append((contribution, item["theme"]))
     db.session.flush()
-    return len(items)
+    return created_ones
+
+
+def _facilitator() -> User | None:
+    return db.session.scalar(
+        sa.select(User).where(User.email == f"animateur@{content.DEMO_EMAIL_DOMAIN}")
+    )
+
+
+def _moderators_tags(scheme: Scheme, created_ones) -> int:
+    """The themes the facilitators gave each contribution when they published it (the
+    "#N" of contributions.txt), recorded as the tagging page records them: before any
+    suggestion is computed, so the learned suggesters start from them."""
+    themes = {theme.number: theme for theme in scheme.themes}
+    facilitator, tagged = _facilitator(), 0
+    for contribution, number in created_ones:
+        if number is None or contribution.status != "published":
+            continue
+        add_tag(
+            contribution, theme=themes[number], actor=facilitator, now=contribution.published_at
+        )
+        tagged += 1
+    db.session.flush()
+    return tagged
 
 
 def _suggestions(scheme: Scheme, now) -> None:
@@ -206,10 +238,8 @@ def _suggestions(scheme: Scheme, now) -> None:
 
 def _synthesis(scheme: Scheme, now) -> None:
     """A published synthesis of the concertations, as its job would have generated it."""
-    facilitator = db.session.scalar(
-        sa.select(User).where(User.email == f"animateur@{content.DEMO_EMAIL_DOMAIN}")
-    )
-    tag_before_synthesis(scheme, facilitator, now)  # the moderators' work comes first
+    facilitator = _facilitator()
+    tag_before_synthesis(scheme, facilitator, now)  # what the moderators left untagged
     synthesis = synthesis_services.create_synthesis(
         scheme=scheme,
         title="Synthèse des concertations territoriales (démonstration)",
@@ -239,8 +269,10 @@ def load_demo() -> dict:
     _reference_data()
     logins = _people()
     meetings = _meetings(scheme)
-    count = _contributions(meetings, now)
+    created_ones = _contributions(meetings)
+    count = len(created_ones)
     if count:
+        _moderators_tags(scheme, created_ones)
         _suggestions(scheme, now)
         _synthesis(scheme, now)
     load_follow_up(scheme, DATA, now)

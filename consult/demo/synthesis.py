@@ -9,15 +9,17 @@ from consult.meetings.models import Meeting
 from consult.synthesis import curation
 from consult.synthesis import services as synthesis_services
 from consult.synthesis.current import current_version
-from consult.tagging.services import accept_suggestion, suggestions_of
+from consult.tagging.services import accept_suggestion, suggestions_of, tags_of
 
-# What the facilitators accept in bulk before generating (« accepter ≥ 45 % »): the
-# contributions below it stay untagged and are placed by their suggestion, marked so.
+# What the facilitators accept in bulk before generating (« accepter ≥ 45 % ») for the few
+# contributions they left untagged in moderation: those below it stay untagged and are
+# placed by their suggestion, marked so.
 ACCEPT_FROM = 0.45
-# Titles the team rewrote (issue 14 #6): an idea whose key terms hold these words.
+# Titles the team rewrote (issue 14 #6): the idea holding the most contributions that
+# speak of the first words gets the second.
 RENAMES = (
-    ({"transports"}, "Des transports en commun entre les villages, les vallées et les villes"),
-    ({"domicile", "aide"}, "Garder la même aide à domicile, un métier à mieux reconnaître"),
+    ("transport", "Des transports pour qui n'a pas de voiture, entre villages, vallées et villes"),
+    ("aide à domicile", "Garder la même aide à domicile, et du répit pour les aidants"),
 )
 EDITORIAL = {
     "introduction": (
@@ -42,7 +44,8 @@ EDITORIAL = {
 
 
 def tag_before_synthesis(scheme, actor, now) -> int:
-    """Accept each published contribution's best theme suggestion from ``ACCEPT_FROM``."""
+    """Accept the best theme suggestion from ``ACCEPT_FROM`` of each published contribution
+    the moderators left untagged."""
     contributions = db.session.scalars(
         sa.select(Contribution)
         .join(Meeting, Contribution.meeting_id == Meeting.id)
@@ -51,6 +54,8 @@ def tag_before_synthesis(scheme, actor, now) -> int:
     )
     accepted = 0
     for contribution in contributions:
+        if tags_of(contribution):
+            continue
         themes = [s for s in suggestions_of(contribution) if s.theme_id]
         best = max(themes, key=lambda s: s.score, default=None)
         if best is not None and best.score >= ACCEPT_FROM:
@@ -69,12 +74,20 @@ def _visible(document):
 
 def _renames(document) -> list[MultiDict]:
     forms = []
-    for wanted, title in RENAMES:
-        for s, i, idea in _visible(document):
-            if wanted <= set(idea.terms):
-                forms.append(MultiDict({"action": "rename", "idea": f"{s}-{i}", "title": title}))
-                break
+    for words, title in RENAMES:
+        speaking = {i for i, body in _bodies(document).items() if words in body.lower()}
+        held = {(s, i): len(speaking.intersection(idea.ids)) for s, i, idea in _visible(document)}
+        best = max(held, key=held.get, default=None)
+        if best is not None and held[best]:
+            idea = f"{best[0]}-{best[1]}"
+            forms.append(MultiDict({"action": "rename", "idea": idea, "title": title}))
     return forms
+
+
+def _bodies(document) -> dict[int, str]:
+    ids = {i for section in document.sections for i in section.ids}
+    query = sa.select(Contribution.id, Contribution.body).where(Contribution.id.in_(ids))
+    return dict(db.session.execute(query).all())
 
 
 def _merges(document) -> list[MultiDict]:

@@ -62,9 +62,9 @@ def test_loading_twice_adds_nothing(db, count):
     assert second["contributions"] == 0
 
 
-def test_contribution_lines_are_parsed_with_codes_and_pseudonyms():
+def test_contribution_lines_are_parsed_with_codes_themes_and_pseudonyms():
     items = parse_contributions(
-        "## us-2019\nt u pa [Mamie Jo] Je vis seule.\n*p pro r Un rendez-vous plus tôt.\nRAS\n"
+        "## us-2019\nt u pa #13 [Mamie Jo] Je vis seule.\n*p pro r Un rendez-vous plus tôt.\nRAS\n"
     )
     assert items[0] == {
         "meeting": "us-2019",
@@ -73,11 +73,14 @@ def test_contribution_lines_are_parsed_with_codes_and_pseudonyms():
         "public": "personnes_agees",
         "status": "published",
         "pseudonym": "Mamie Jo",
+        "theme": "13",
         "text": "Je vis seule.",
     }
     assert items[1]["status"] == "pending"
+    assert items[1]["theme"] is None
     assert items[2]["text"] == "RAS"
     assert items[2]["status"] == "pending"
+    assert items[2]["theme"] is None
 
 
 def test_demo_cli_prints_logins(runner, app, tmp_path, monkeypatch):
@@ -115,10 +118,10 @@ def test_demo_synthesis_is_tagged_curated_and_written_before_it_is_published(db)
     assert "merge" in actions
     assert "rename" in actions
     titles = {idea.label for s in document.sections for idea in s.ideas if not idea.hidden}
-    assert "Garder la même aide à domicile, un métier à mieux reconnaître" in titles
+    assert "Garder la même aide à domicile, et du répit pour les aidants" in titles
     assert all(version.editorial.get(part) for part in ("introduction", "analysis"))
     assert document.participants > 500  # from the head counts noted at each meeting
-    assert "Garder la même aide à domicile, un métier à mieux reconnaître" in {
+    assert "Garder la même aide à domicile, et du répit pour les aidants" in {
         finding.label for finding in document.findings
     }  # the first page reads the team's titles too
 
@@ -211,3 +214,48 @@ def test_demo_retains_proposals_only_in_fiches_about_them(db):
         assert (score or 0.0) >= FITS_A_FICHE, decision.contribution.body
     outcomes = {d.outcome for d in db.session.scalars(sa.select(Decision))}
     assert outcomes == {"retenue", "partiellement_retenue", "non_retenue", "hors_champ"}
+
+
+def test_facilitators_tag_every_published_contribution_before_the_synthesis(db, count):
+    """Issue 14 #6: the demo shows the moderators' hand tags, with the audit trail the tagging
+    page records, and its synthesis has next to nothing « Sans thématique »."""
+    from consult.demo.loader import DATA
+    from consult.moderation.models import ModerationEvent
+    from consult.tagging.models import ContributionTag
+
+    items = parse_contributions((DATA / "contributions.txt").read_text(encoding="utf-8"))
+    published = [item for item in items if item["status"] == "published"]
+    untagged = [item["text"] for item in published if item["theme"] is None]
+    assert len(untagged) <= 0.05 * len(published), untagged
+    assert all(item["theme"] is None for item in items if item["status"] == "pending")
+
+    scheme = load_demo()["scheme"]
+    assert {item["theme"] for item in published} - {None} <= {t.number for t in scheme.themes}
+    by_hand = db.session.scalars(
+        sa.select(ContributionTag).where(ContributionTag.from_suggestion.is_(False))
+    ).all()
+    assert len(by_hand) == len(published) - len(untagged)
+    facilitator = db.session.scalar(sa.select(User).where(User.role == "facilitator"))
+    assert {tag.set_by_id for tag in by_hand} == {facilitator.id}
+    events = count(ModerationEvent, ModerationEvent.action == "tag")
+    assert events >= len(by_hand)
+    version = db.session.scalars(sa.select(SynthesisVersion)).one()
+    document = current_version(version).document
+    loose = sum(len(s.ids) for s in document.sections if s.title == "Sans thématique")
+    assert loose <= 0.05 * document.contributions
+
+
+def test_demo_answers_out_of_scope_proposals_with_who_decides(db):
+    """A « hors champ » answer names who decides, for that proposal; the ASE, the PMI or the
+    MDPH (the Département's own services) are never answered « hors champ »."""
+    from consult.demo.followup import out_of_scope_reason
+
+    load_demo()
+    decided = db.session.scalars(sa.select(Decision)).all()
+    out = [d for d in decided if d.outcome == "hors_champ"]
+    assert out
+    for decision in out:
+        assert decision.reason == out_of_scope_reason(decision.contribution.body)
+    own = ("ASE", "PMI", "MDPH", "APA")
+    assert not [d for d in out if any(word in d.contribution.body for word in own)]
+    assert out_of_scope_reason("Changer l'image de l'ASE auprès des familles.") is None
