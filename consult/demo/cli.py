@@ -1,12 +1,18 @@
 """``flask demo load``: fill an empty platform with the Savoie demo."""
 
 import click
+import sqlalchemy as sa
 from flask import current_app
 
 from consult.accounts.models import ROLES
+from consult.core.jobs import dispatcher_for
 from consult.demo import content
 from consult.demo.loader import load_demo
 from consult.extensions import db
+from consult.reports import jobs as report_jobs
+from consult.reports.models import AnnualReport
+from consult.synthesis import jobs as synthesis_jobs
+from consult.synthesis.models import SynthesisVersion
 
 demo_cli = click.Group("demo", help="Données de démonstration.")
 
@@ -16,6 +22,7 @@ def load_command() -> None:
     """Charger la démonstration (schéma de la Savoie, rencontres, contributions)."""
     result = load_demo()
     db.session.commit()
+    _prepare_documents()
     logins_file = current_app.config["INSTANCE_DIR"] / "demo-logins.txt"
     if result["logins"]:
         logins_file.parent.mkdir(parents=True, exist_ok=True)
@@ -32,6 +39,22 @@ def load_command() -> None:
     if logins_file.exists():
         click.echo(f"Comptes de démonstration (aussi dans {logins_file}) :")
         click.echo(logins_file.read_text(encoding="utf-8").rstrip())
+
+
+def _prepare_documents() -> None:
+    """The published synthesis's and bilan's PDFs, made now: their first readers do not wait.
+
+    Without Redis they are rendered here; with it, queued for ``flask worker``.
+    """
+    click.echo("Préparation des PDF de la synthèse et du bilan publiés (quelques secondes)…")
+    published = sa.select(SynthesisVersion).where(SynthesisVersion.status == "published")
+    for version in db.session.scalars(published):
+        synthesis_jobs.request_documents(version, generated=True)
+    bilans = sa.select(AnnualReport).where(AnnualReport.status == "published")
+    for report in db.session.scalars(bilans):
+        report_jobs.request_documents(report, generated=True)
+    db.session.commit()
+    dispatcher_for(current_app).run_pending()
 
 
 def login_role(email: str) -> str:

@@ -83,10 +83,13 @@ def test_contribution_lines_are_parsed_with_codes_themes_and_pseudonyms():
     assert items[2]["theme"] is None
 
 
-def test_demo_cli_prints_logins(runner, app, tmp_path, monkeypatch):
+def test_demo_cli_prints_logins(runner, app, tmp_path, monkeypatch, jobs):
     monkeypatch.setitem(app.config, "INSTANCE_DIR", tmp_path)
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
+    # The published synthesis's and bilan's files are asked for at once: no reader waits.
+    rendered = {call.path.rsplit(".", 1)[1] for call in jobs.calls}
+    assert {"render_version_document", "render_report_document"} <= rendered
     assert "admin@demo.consult.fr" in result.output
     assert (tmp_path / "demo-logins.txt").read_text(encoding="utf-8").count("@demo") == 6
     lines = {line.split()[0]: line for line in result.output.splitlines() if "@demo" in line}
