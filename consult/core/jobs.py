@@ -522,6 +522,7 @@ def execute(job_run_id: int, path: str, *args, reraise: bool = True, token=None)
         return True
     try:
         _resolve(path)(job_run_id, *args)
+        db.session.commit()  # the job's own work first, inside its retry scope
     except Exception as exc:
         db.session.rollback()
         log.exception("job %s (%s) failed", job_run_id, path)
