@@ -24,6 +24,8 @@ POST_ROUTES = [
     "/admin/comptes/1/relancer",
     "/admin/schemas/importer",
     "/admin/apparence",
+    "/admin/api",
+    "/admin/api/jetons/1/revoquer",
     "/admin/territoires",
     "/admin/publics",
     "/reinitialiser/jeton",
@@ -98,6 +100,7 @@ PLACEHOLDERS = {
     "<int:milestone_id>": "1",
     "<int:indicator_id>": "1",
     "<int:measurement_id>": "1",
+    "<int:token_id>": "1",
     "<token>": "jeton",
     "<slug>": "savoie",
 }

@@ -298,7 +298,7 @@ def test_participant_fields_with_the_whole_corpus(probe, world, db, name):
     assert expected <= set(fields), fields
     others = [f for f in fields if f != "body"]
     free_text = [f for f in fields if f not in CHECKED_FORMAT]
-    base = merge(PICKED, form.defaults(), {"consent": "y"})
+    base = merge(form.defaults(), PICKED, {"consent": "y"})  # nothing is chosen in advance
     keys = []
     for value_name, value in CORPUS:
         keys.append(form_key())
