@@ -202,7 +202,8 @@ def test_easy_read_receipt_and_follow_up_stay_easy_read(page, live_server, width
     main = page.inner_text("main")
     assert "Nous avons bien reçu votre avis." in main
     assert "Noter mon code" in main
-    assert page.get_by_role("button", name="Imprimer mon code").is_visible()
+    # Shown by the page's script once it has run (printing needs it): wait for it.
+    page.get_by_role("button", name="Imprimer mon code").wait_for(state="visible")
     _shot(page, f"receipt-easy-{width}")
     check_a11y(page)
     page.click("text=Suivre mon avis")
