@@ -62,7 +62,9 @@ PYTHONPATH=. .venv/bin/lint-imports || failures+=("couches")
 ensure_chromium
 tmp=$(mktemp -d)
 pg_pid=""
-trap '[[ -n $pg_pid ]] && kill "$pg_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+# On any exit: stop the PostgreSQL half if it still runs, remove the temporary folder.
+# (A failing `kill` must not become the script's status: `set -e` applies in traps.)
+trap 'if [[ -n $pg_pid ]]; then kill "$pg_pid" 2>/dev/null || true; fi; rm -rf "$tmp"' EXIT
 
 DATABASE_URL="sqlite:///$tmp/migrations.db" migration_check SQLite || failures+=("migrations SQLite")
 
@@ -96,6 +98,7 @@ if services_up; then
     run_sqlite "$@" || failures+=("pytest SQLite")
     pg_status=0
     wait "$pg_pid" || pg_status=$?
+    pg_pid=""  # finished: nothing to stop on exit
     section "Tests sur PostgreSQL + Redis (rapport)"
     cat "$tmp/pytest-postgres.log"
     ((pg_status == 0)) || failures+=("pytest PostgreSQL")
