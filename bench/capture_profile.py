@@ -14,7 +14,6 @@ import argparse
 import cProfile
 import os
 import pstats
-import re
 import secrets
 import sys
 import time
@@ -28,17 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>', re.I)
-ATTR = re.compile(r'(name|value)="([^"]*)"')
-
-
-def _hidden_fields(html: str) -> dict[str, str]:
-    fields = {}
-    for tag in HIDDEN.findall(html):
-        attrs = dict(ATTR.findall(tag))
-        if "name" in attrs:
-            fields[attrs["name"]] = attrs.get("value", "")
-    return fields
+from bench.ingest import _hidden_fields  # noqa: E402 - the same form reading as the bench
 
 
 class Counter:
