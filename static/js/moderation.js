@@ -80,4 +80,6 @@
       document.querySelectorAll("input[name=ids]").forEach(function (box) { box.checked = all.checked; });
     });
   }
+  // Tells tests (and assistive scripts) that the single-key shortcuts now answer.
+  document.documentElement.dataset.shortcuts = "ready";
 }());

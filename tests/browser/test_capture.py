@@ -48,9 +48,13 @@ def _user_id(live_server, email: str) -> int:
 
 
 def _focus_lands_on(page, element_id: str) -> None:
-    """Autofocus is applied once the page is shown: wait for it (fails after the timeout)."""
+    """Autofocus is applied once the page is shown: wait for it (fails after the timeout).
+
+    A function, not an expression: Playwright polls an expression with eval(), which the
+    page's Content Security Policy forbids (the wait failed only when it had to poll).
+    """
     page.wait_for_function(
-        f"document.activeElement && document.activeElement.id === '{element_id}'"
+        "(id) => document.activeElement && document.activeElement.id === id", arg=element_id
     )
 
 

@@ -53,8 +53,14 @@ def _state(live_server, contribution_id: int) -> tuple[Contribution, list[Contri
         return contribution, tags
 
 
+def _shortcuts_ready(page) -> None:
+    """The shortcuts script is deferred: a key pressed before it runs does nothing."""
+    page.wait_for_selector("html[data-shortcuts=ready]", state="attached")
+
+
 def _on(page, contribution_id: int) -> None:
     page.wait_for_url(re.compile(rf"/moderation/{contribution_id}(\?|$)"))
+    _shortcuts_ready(page)
 
 
 def test_moderator_processes_the_queue_with_the_keyboard_only(page, live_server):
@@ -62,6 +68,7 @@ def test_moderator_processes_the_queue_with_the_keyboard_only(page, live_server)
     login_as(page, live_server, "animateur")
     page.goto(f"/moderation/?statut=pending&rencontre={meeting_id}")
     check_a11y(page)
+    _shortcuts_ready(page)
     page.locator("body").focus()
     page.keyboard.press("j")  # first line of the queue
     assert TEXTS["publish"][:40] in page.evaluate("document.activeElement.textContent")
@@ -85,11 +92,13 @@ def test_moderator_processes_the_queue_with_the_keyboard_only(page, live_server)
     assert "06 12 34 56 78" in page.inner_text("mark")
     page.keyboard.press("m")  # mask the phone number; the same contribution stays open
     page.wait_for_selector("text=Données personnelles masquées")
+    _shortcuts_ready(page)
     assert "06 12 34 56 78" not in page.inner_text("#texte")
     check_a11y(page)
     first_suggestion = page.inner_text(".suggestions li:first-child .suggestion__label")
     page.keyboard.press("1")  # accept the best suggestion
     page.wait_for_selector("text=Suggestion acceptée")
+    _shortcuts_ready(page)
     assert first_suggestion in page.inner_text(".tag-list")
     page.keyboard.press("p")
     _on(page, ids["keep"])
