@@ -32,7 +32,25 @@ log = logging.getLogger(__name__)
 before_work_horse = Namespace().signal("before-work-horse")
 
 
-class ConsultWorker(Worker):
+class PromptStop:
+    """RQ listens for commands (stop a job, shut down) in a pub/sub thread that polls every
+    60 s. On unsubscribing, redis-py's thread may wait those 60 s for a subscription that
+    has ended, so a burst's end or a SIGTERM at deployment took a minute: poll every second.
+    """
+
+    PUBSUB_POLL_S = 1.0
+
+    def subscribe(self):
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(
+            sleep_time=self.PUBSUB_POLL_S,
+            daemon=True,
+            exception_handler=self._pubsub_exception_handler,
+        )
+
+
+class ConsultWorker(PromptStop, Worker):
     """RQ's forking worker, announcing each job before its work horse is forked."""
 
     def execute_job(self, job, queue):
@@ -40,7 +58,7 @@ class ConsultWorker(Worker):
         super().execute_job(job, queue)
 
 
-class ConsultSimpleWorker(SimpleWorker):
+class ConsultSimpleWorker(PromptStop, SimpleWorker):
     """Jobs run in the worker process itself (``--no-fork``): what a job builds (a
     suggestion model) and the pooled connections stay for the next job. A fork per job
     costs ~40 ms of CPU and a new PostgreSQL connection, more than a suggestion itself.

@@ -92,29 +92,55 @@ def test_status_label_is_french():
 def test_real_redis_worker_runs_a_committed_job(app):
     """End to end through Redis: commit, RQ enqueue, a real worker, the row updated."""
     from redis import Redis
-    from rq import SimpleWorker
 
+    from consult.core.cli import ConsultSimpleWorker
     from consult.extensions import db
 
     dispatcher = core_jobs.RQDispatcher(os.environ["CONSULT_TEST_REDIS_URL"], retries=1)
     with app.app_context():
         run = enqueue_after_commit(ping, "via redis")
         call = db.session.info["consult_pending_jobs"].pop()
+        db.session.flush()
+        run_id = run.id  # the worker ends the session after each job: keep only the id
         db.session.commit()  # a real commit: the worker reads committed rows only
         try:
             dispatcher.dispatch(call)
-            worker = SimpleWorker(
+            worker = ConsultSimpleWorker(
                 [dispatcher.queue(core_jobs.DEFAULT)],
                 connection=Redis.from_url(os.environ["CONSULT_TEST_REDIS_URL"]),
             )
             assert worker.work(burst=True)
             db.session.expire_all()
-            stored = db.session.get(JobRun, run.id)
+            stored = db.session.get(JobRun, run_id)
             assert stored.status == "done"
             assert stored.message.startswith("via redis")
         finally:
-            db.session.execute(sa.delete(JobRun).where(JobRun.id == run.id))
+            db.session.execute(sa.delete(JobRun).where(JobRun.id == run_id))
             db.session.commit()
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(
+    not os.environ.get("CONSULT_TEST_REDIS_URL"),
+    reason="CONSULT_TEST_REDIS_URL non défini",
+)
+def test_worker_listens_for_commands_with_a_short_poll():
+    """Stopping a worker (end of a burst, SIGTERM at deployment) waited up to one poll of its
+    command listener: RQ's 60 s made every `flask worker --burst` end a minute late."""
+    from redis import Redis
+
+    from consult.core.cli import ConsultSimpleWorker, ConsultWorker
+
+    connection = Redis.from_url(os.environ["CONSULT_TEST_REDIS_URL"])
+    for worker_class in (ConsultWorker, ConsultSimpleWorker):
+        worker = worker_class([core_jobs.DEFAULT], connection=connection)
+        worker.subscribe()
+        try:
+            assert worker.pubsub_thread.is_alive()
+            assert worker.pubsub_thread.sleep_time <= 1
+        finally:
+            worker.unsubscribe()
+        assert not worker.pubsub_thread.is_alive()
 
 
 def test_worker_command_explains_that_no_redis_means_inline(app, monkeypatch):

@@ -407,7 +407,12 @@ def real_redis(ctx, monkeypatch):
 def _work(queue_names=(core_jobs.DEFAULT,)):
     from rq import SimpleWorker
 
-    worker = SimpleWorker(
+    from consult.core.cli import PromptStop
+
+    class Worker(PromptStop, SimpleWorker):
+        """RQ's worker in this process, keeping the test's session (no per-job cleanup)."""
+
+    worker = Worker(
         [core_jobs.RQDispatcher(REDIS_URL, 0).queue(name) for name in queue_names],
         connection=core_jobs.RQDispatcher(REDIS_URL, 0).redis,
     )
