@@ -27,14 +27,35 @@ from tests.factories import (  # noqa: F401 - factory fixtures, shared by every 
     make_working_group,
 )
 
+# Test files that touch no database. `make test` runs them in its SQLite half; its PostgreSQL
+# half, run beside it, leaves them out (CONSULT_TEST_SKIP_DATABASE_FREE=1): same code, same result.
+DATABASE_FREE = (
+    "tests/analysis/",
+    "tests/bench/",
+    "tests/synthesis/test_analysis.py",
+    "tests/synthesis/test_analysis_ideas.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("CONSULT_TEST_SKIP_DATABASE_FREE") != "1":
+        return
+    dropped = [item for item in items if item.nodeid.startswith(DATABASE_FREE)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not item.nodeid.startswith(DATABASE_FREE)]
+
 
 def pytest_report_header(config):
     url = os.environ.get("CONSULT_TEST_DATABASE_URL", "sqlite (instance/test.db)")
     redis = os.environ.get("CONSULT_TEST_REDIS_URL", "aucun (tâches en ligne)")
-    return [
+    header = [
         f"consult: base de test = {url.split('@')[-1]}",
         f"consult: redis = {redis}",
     ]
+    if os.environ.get("CONSULT_TEST_SKIP_DATABASE_FREE") == "1":
+        header.append("consult: tests sans base de données laissés à la moitié SQLite")
+    return header
 
 
 @pytest.fixture(scope="session")
