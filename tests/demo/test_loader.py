@@ -1,19 +1,27 @@
-"""The demo loads the Savoie scheme, territories, meetings and contributions, once."""
+"""The demo loads the Savoie scheme, territories, meetings and contributions, once.
+
+Loading takes ~15 s: it is loaded once for this module, in a transaction that is rolled back
+at the end, and each test reads (or writes) in a savepoint of its own, rolled back after it.
+"""
 
 from datetime import date
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 from consult.accounts.models import User
 from consult.accounts.passwords import password_problems, verify_password
 from consult.contributions.models import Contribution
 from consult.demo.followup import SHOWCASE_SUBJECT
 from consult.demo.loader import load_demo, parse_contributions
+from consult.extensions import db as _db
 from consult.followup.models import Measurement, Milestone
 from consult.meetings.models import Meeting
 from consult.reports.models import AnnualReport
-from consult.schemes.models import Fiche, Territory
+from consult.schemes.models import Fiche, Scheme, Territory
 from consult.synthesis import curation
 from consult.synthesis.current import current_version
 from consult.synthesis.document import Document
@@ -25,10 +33,68 @@ from consult.workgroups.models import (
     Membership,
     WorkingGroup,
 )
+from tests.conftest import RecordingDispatcher
 
 
-def test_demo_fills_every_screen(db, count):
-    result = load_demo()
+def _bind_session(connection) -> None:
+    _db.session = scoped_session(
+        sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+    )
+
+
+@pytest.fixture(scope="module")
+def loaded(app, tmp_path_factory):
+    """The demo, loaded once (its jobs recorded, not run), then rolled back."""
+    with app.app_context():
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        original = _db.session
+        saved = (app.extensions.get("consult_jobs"), app.config.get("DOCUMENTS_DIR"))
+        app.extensions["consult_jobs"] = RecordingDispatcher()
+        app.config["DOCUMENTS_DIR"] = str(tmp_path_factory.mktemp("demo-documents"))
+        _bind_session(connection)
+        try:
+            result = load_demo()
+            _db.session.commit()  # releases the session's savepoint into the outer transaction
+            yield SimpleNamespace(
+                connection=connection,
+                scheme_id=result["scheme"].id,
+                logins=result["logins"],
+                contributions=result["contributions"],
+            )
+        finally:
+            _db.session.remove()
+            _db.session = original
+            app.extensions["consult_jobs"], app.config["DOCUMENTS_DIR"] = saved
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def db(app, loaded):
+    """This module's ``db``: the loaded demo, and a savepoint rolled back after the test."""
+    with app.app_context():
+        savepoint = loaded.connection.begin_nested()
+        _bind_session(loaded.connection)
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            savepoint.rollback()
+
+
+@pytest.fixture
+def demo(db, loaded) -> dict:
+    """What ``load_demo()`` returned, its scheme read again in this test's session."""
+    return {
+        "scheme": db.session.get(Scheme, loaded.scheme_id),
+        "logins": loaded.logins,
+        "contributions": loaded.contributions,
+    }
+
+
+def test_demo_fills_every_screen(db, count, demo):
+    result = demo
     assert result["scheme"].department == "Savoie"
     assert count(Fiche, Fiche.status == "adoptee") == 33
     assert count(Territory) == 5
@@ -40,8 +106,8 @@ def test_demo_fills_every_screen(db, count):
     assert kinds == {"constat", "proposition", "question", "temoignage"}
 
 
-def test_demo_accounts_get_strong_random_passwords(db):
-    logins = load_demo()["logins"]
+def test_demo_accounts_get_strong_random_passwords(db, demo):
+    logins = demo["logins"]
     assert set(logins) == {
         f"{key}@demo.consult.fr"
         for key in ("admin", "animateur", "membre", "partenaire", "participant", "representant")
@@ -52,8 +118,8 @@ def test_demo_accounts_get_strong_random_passwords(db):
         assert verify_password(user.password_hash, password)
 
 
-def test_loading_twice_adds_nothing(db, count):
-    load_demo()
+def test_loading_twice_adds_nothing(db, count, demo):
+    assert demo["contributions"] > 0  # the first load
     models = (Contribution, Meeting, User, WorkingGroup, Fiche, Decision, Measurement, Milestone)
     before = [count(model) for model in models]
     second = load_demo()
@@ -83,24 +149,7 @@ def test_contribution_lines_are_parsed_with_codes_themes_and_pseudonyms():
     assert items[2]["theme"] is None
 
 
-def test_demo_cli_prints_logins(runner, app, tmp_path, monkeypatch, jobs):
-    monkeypatch.setitem(app.config, "INSTANCE_DIR", tmp_path)
-    result = runner.invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
-    # The published synthesis's and bilan's files are asked for at once: no reader waits.
-    rendered = {call.path.rsplit(".", 1)[1] for call in jobs.calls}
-    assert {"render_version_document", "render_report_document"} <= rendered
-    assert "admin@demo.consult.fr" in result.output
-    assert (tmp_path / "demo-logins.txt").read_text(encoding="utf-8").count("@demo") == 6
-    lines = {line.split()[0]: line for line in result.output.splitlines() if "@demo" in line}
-    assert "Administrateur·rice" in lines["admin@demo.consult.fr"]
-    assert "Animateur·rice" in lines["animateur@demo.consult.fr"]
-    assert "Membre de groupe de travail" in lines["membre@demo.consult.fr"]
-    assert "Participant·e" in lines["participant@demo.consult.fr"]
-
-
-def test_demo_has_a_published_synthesis_of_its_contributions(app, db):
-    load_demo()
+def test_demo_has_a_published_synthesis_of_its_contributions(db):
     version = db.session.scalars(sa.select(SynthesisVersion)).one()
     document = Document.from_dict(version.document)
     assert version.status == "published"
@@ -111,7 +160,6 @@ def test_demo_has_a_published_synthesis_of_its_contributions(app, db):
 def test_demo_synthesis_is_tagged_curated_and_written_before_it_is_published(db):
     """What a Département would publish (issue 14 #6): sections by theme from tags, ideas
     the team reworked, and its editorial part."""
-    load_demo()
     version = db.session.scalars(sa.select(SynthesisVersion)).one()
     document = current_version(version).document
     themed = [s for s in document.sections if s.kind == "theme" and s.ids]
@@ -129,8 +177,8 @@ def test_demo_synthesis_is_tagged_curated_and_written_before_it_is_published(db)
     }  # the first page reads the team's titles too
 
 
-def test_demo_follows_up_the_scheme(db, count):
-    scheme = load_demo()["scheme"]
+def test_demo_follows_up_the_scheme(db, count, demo):
+    scheme = demo["scheme"]
     assert count(WorkingGroup) == 2
     assert count(Membership, Membership.role == "representant_usagers") == 1
     drafted = db.session.scalars(sa.select(Fiche).where(Fiche.working_group_id.is_not(None))).one()
@@ -150,7 +198,6 @@ def test_demo_follows_up_the_scheme(db, count):
 
 
 def test_showcase_fiche_lists_only_observations_about_its_subject(db):
-    load_demo()
     fiche = db.session.scalars(
         sa.select(Fiche).where(Fiche.title == "Un accueil de proximité pour les démarches en ligne")
     ).one()
@@ -169,7 +216,6 @@ def test_showcase_fiche_lists_only_observations_about_its_subject(db):
 
 
 def test_demo_contributions_are_dated_within_their_meetings(db):
-    load_demo()
     meetings = db.session.scalars(sa.select(Meeting)).all()
     for meeting in meetings:
         said = sa.select(Contribution).where(Contribution.meeting_id == meeting.id)
@@ -185,7 +231,6 @@ def test_demo_contributions_are_dated_within_their_meetings(db):
 
 def test_closed_demo_meetings_say_when_they_closed_and_what_was_decided(db):
     """Item 16: a 2019 meeting's results page shows its relevé, like a real closed one."""
-    load_demo()
     closed = db.session.scalars(sa.select(Meeting).where(Meeting.status == "closed")).all()
     assert closed
     for meeting in closed:
@@ -204,7 +249,6 @@ def test_demo_retains_proposals_only_in_fiches_about_them(db):
     from consult.demo.followup import FITS_A_FICHE
     from consult.tagging.models import TagSuggestion
 
-    load_demo()
     retained = db.session.scalars(sa.select(Decision).where(Decision.fiche_id.is_not(None))).all()
     assert retained
     for decision in retained:
@@ -219,7 +263,7 @@ def test_demo_retains_proposals_only_in_fiches_about_them(db):
     assert outcomes == {"retenue", "partiellement_retenue", "non_retenue", "hors_champ"}
 
 
-def test_facilitators_tag_every_published_contribution_before_the_synthesis(db, count):
+def test_facilitators_tag_every_published_contribution_before_the_synthesis(db, count, demo):
     """Issue 14 #6: the demo shows the moderators' hand tags, with the audit trail the tagging
     page records, and its synthesis has next to nothing « Sans thématique »."""
     from consult.demo.loader import DATA
@@ -232,7 +276,7 @@ def test_facilitators_tag_every_published_contribution_before_the_synthesis(db, 
     assert len(untagged) <= 0.05 * len(published), untagged
     assert all(item["theme"] is None for item in items if item["status"] == "pending")
 
-    scheme = load_demo()["scheme"]
+    scheme = demo["scheme"]
     assert {item["theme"] for item in published} - {None} <= {t.number for t in scheme.themes}
     by_hand = db.session.scalars(
         sa.select(ContributionTag).where(ContributionTag.from_suggestion.is_(False))
@@ -253,7 +297,6 @@ def test_demo_answers_out_of_scope_proposals_with_who_decides(db):
     MDPH (the Département's own services) are never answered « hors champ »."""
     from consult.demo.followup import out_of_scope_reason
 
-    load_demo()
     decided = db.session.scalars(sa.select(Decision)).all()
     out = [d for d in decided if d.outcome == "hors_champ"]
     assert out
