@@ -11,11 +11,10 @@ import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import abort
 from sqlalchemy.exc import IntegrityError
 
 from consult.contributions.models import Contribution
-from consult.core.errors import DomainError
+from consult.core.errors import DomainError, NotFoundError
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
 from consult.meetings.models import Meeting
@@ -59,9 +58,9 @@ def group_fiche_or_404(group: WorkingGroup, fiche_id: int) -> Fiche:
     """A fiche the group drafted or is associated with; 404 for any other."""
     fiche = db.session.get(Fiche, fiche_id)
     if fiche is None:
-        abort(404)
+        raise NotFoundError
     if fiche.working_group_id != group.id and fiche not in group.fiches:
-        abort(404)
+        raise NotFoundError
     return fiche
 
 
@@ -69,7 +68,7 @@ def drafted_fiche_or_404(group: WorkingGroup, fiche_id: int) -> Fiche:
     """A fiche the group drafted (only its drafters edit it and move it); 404 otherwise."""
     fiche = db.session.get(Fiche, fiche_id)
     if fiche is None or fiche.working_group_id != group.id:
-        abort(404)
+        raise NotFoundError
     return fiche
 
 

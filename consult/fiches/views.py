@@ -41,7 +41,7 @@ bp = Blueprint("fiches", __name__)
 
 def _group(group_id: int) -> WorkingGroup:
     """The group, for its members and the team (login first; 404 for anyone else)."""
-    return visible_group_or_404(group_id)
+    return visible_group_or_404(group_id, current_user)
 
 
 def _draft(form: FicheForm) -> services.FicheDraft:

@@ -6,8 +6,8 @@ else gets a 404, never a 403, so that a private group is not revealed.
 """
 
 import sqlalchemy as sa
-from flask import abort
 
+from consult.core.errors import NotFoundError
 from consult.core.security import STAFF
 from consult.extensions import db
 from consult.schemes.models import PUBLIC_FICHE_STATUSES
@@ -48,13 +48,15 @@ def is_user_representative(group: WorkingGroup, user) -> bool:
     return member is not None and member.role == "representant_usagers"
 
 
-def visible_group_or_404(group_id: int) -> WorkingGroup:
-    """The group when the current user may see it; 404 otherwise (existence not revealed)."""
-    from flask_login import current_user
+def visible_group_or_404(group_id: int, user) -> WorkingGroup:
+    """The group when ``user`` may see it.
 
+    :raises NotFoundError: no such group, or one the user may not see (a 404 page that
+        does not reveal whether the group exists).
+    """
     group = db.session.get(WorkingGroup, group_id)
-    if group is None or not can_see_group(group, current_user):
-        abort(404)
+    if group is None or not can_see_group(group, user):
+        raise NotFoundError
     return group
 
 
