@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from consult.core.db import get_or_404
 from consult.core.errors import refuse
-from consult.core.security import staff_only
+from consult.core.security import is_staff, staff_only
 from consult.core.spreadsheets import ImportFileError
 from consult.extensions import db
 from consult.followup import charts, indicator_import, services
@@ -73,7 +73,7 @@ def dashboard(slug: str):
         "followup/dashboard.html",
         board=services.dashboard(scheme),
         status_label=services.status_label,
-        is_staff=services.is_staff(current_user),
+        can_import_measurements=is_staff(current_user),
     )
 
 

@@ -8,17 +8,13 @@ else gets a 404, never a 403, so that a private group is not revealed.
 import sqlalchemy as sa
 
 from consult.core.errors import NotFoundError
-from consult.core.security import STAFF
+from consult.core.security import is_staff
 from consult.extensions import db
 from consult.schemes.models import PUBLIC_FICHE_STATUSES
 from consult.workgroups.models import Membership, WorkingGroup
 
 # Roles that lead the group's work (edit the group's fiches' follow-up, propose fiches).
 LEADS = ("pilote", "copilote")
-
-
-def is_staff(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.role in STAFF)
 
 
 def membership(group: WorkingGroup, user) -> Membership | None:
