@@ -131,6 +131,7 @@ def _register_domains(app: Flask) -> None:
     site_views.init_app(app)
     opendata_jobs.init_app(app)
     digest_views.init_app(app)
+    followup_views.init_app(app)
     for module in (
         core_cli,
         schemes_cli,

@@ -204,11 +204,10 @@ def account():
 
 
 def _account_page(form, status: int):
-    """The account, and the person's own contributions with what became of them."""
-    from consult.followup.tracing import answers_for_author
-
-    answers = answers_for_author(current_user.id)
-    return render_template("accounts/account.html", form=form, answers=answers), status
+    """The account, and what later domains show there (``services.account_shown``)."""
+    user = current_user._get_current_object()
+    sections = [section for _, section in services.account_shown.send(user)]
+    return render_template("accounts/account.html", form=form, sections=sections), status
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
