@@ -78,7 +78,6 @@ def _register_domains(app: Flask) -> None:
     from consult.api import cli as api_cli
     from consult.api import views as api_views
     from consult.contributions import capture as capture_views
-    from consult.contributions import cli as contributions_cli
     from consult.contributions import views as contributions_views
     from consult.core import cli as core_cli
     from consult.decidim import cli as decidim_cli
@@ -94,6 +93,8 @@ def _register_domains(app: Flask) -> None:
     from consult.opendata import cli as opendata_cli
     from consult.opendata import jobs as opendata_jobs
     from consult.opendata import views as opendata_views
+    from consult.privacy import cli as privacy_cli
+    from consult.privacy import views as privacy_views
     from consult.reports import views as reports_views
     from consult.schemes import cli as schemes_cli
     from consult.schemes import views as schemes_views
@@ -121,6 +122,7 @@ def _register_domains(app: Flask) -> None:
         suite_views,
         opendata_views,
         digest_views,
+        privacy_views,
         api_views,
         api_admin,
     ):
@@ -129,11 +131,12 @@ def _register_domains(app: Flask) -> None:
     site_views.init_app(app)
     opendata_jobs.init_app(app)
     digest_views.init_app(app)
+    followup_views.init_app(app)
     for module in (
         core_cli,
         schemes_cli,
         demo_cli,
-        contributions_cli,
+        privacy_cli,
         tagging_jobs,
         decidim_cli,
         opendata_cli,

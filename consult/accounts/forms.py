@@ -100,11 +100,3 @@ class OrganisationForm(BaseForm):
 
 class ConfirmForm(BaseForm):
     """An empty form: a button that changes state still needs CSRF."""
-
-
-class EraseAccountForm(BaseForm):
-    """Erasing one's account is confirmed with the password."""
-
-    password = PasswordField(
-        "Votre mot de passe, pour confirmer", validators=[required("Tapez votre mot de passe.")]
-    )

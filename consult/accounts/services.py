@@ -5,6 +5,7 @@ import logging
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from blinker import Namespace
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
@@ -26,6 +27,10 @@ from consult.core.sanitize import clean_line
 from consult.extensions import db
 
 log = logging.getLogger(__name__)
+# Sent with the person when their account page is drawn: later domains (what became of
+# their contributions, in consult.followup) answer with a section to show, a template and
+# its data, instead of being imported by accounts.
+account_shown = Namespace().signal("account-shown")
 
 INVITATION_SALT = "consult-invitation"
 RESET_SALT = "consult-password-reset"

@@ -1,6 +1,5 @@
 """Sign-in, sign-out, passwords, invitations and the administrator's account list."""
 
-import json
 import logging
 import re
 from urllib.parse import urlsplit
@@ -8,7 +7,6 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -24,7 +22,6 @@ from consult.accounts import services
 from consult.accounts.forms import (
     ChangePasswordForm,
     ConfirmForm,
-    EraseAccountForm,
     ForgotPasswordForm,
     InviteForm,
     LoginForm,
@@ -33,8 +30,6 @@ from consult.accounts.forms import (
     SetPasswordForm,
 )
 from consult.accounts.models import Organisation, User
-from consult.accounts.passwords import verify_password
-from consult.contributions import privacy
 from consult.core.db import get_or_404, utcnow
 from consult.core.errors import refuse
 from consult.core.mail import public_url, send_mail
@@ -209,43 +204,10 @@ def account():
 
 
 def _account_page(form, status: int):
-    """The account, and the person's own contributions with what became of them."""
-    from consult.followup.tracing import answers_for_author
-
-    answers = answers_for_author(current_user.id)
-    return render_template("accounts/account.html", form=form, answers=answers), status
-
-
-@bp.get("/mon-compte/donnees")
-@login_required
-def download_data():
-    """RGPD: the account and every contribution written with it, as one JSON file."""
+    """The account, and what later domains show there (``services.account_shown``)."""
     user = current_user._get_current_object()
-    body = json.dumps(privacy.export_account(user), ensure_ascii=False, indent=2)
-    return Response(
-        body,
-        mimetype="application/json",
-        headers={
-            "Content-Disposition": "attachment; filename=mes-donnees.json",
-            "Cache-Control": "no-store",  # personal data: never kept in a cache
-        },
-    )
-
-
-@bp.post("/mon-compte/effacer")
-@login_required
-def erase_account():
-    """RGPD: contributions stay, anonymous; the account is emptied and closed."""
-    form = EraseAccountForm()
-    user = current_user._get_current_object()
-    if not form.validate_on_submit() or not verify_password(user.password_hash, form.password.data):
-        flash("Mot de passe incorrect : votre compte n'a pas été effacé.", "error")
-        return redirect(url_for(".account"), 303)
-    privacy.erase_account(user, now=utcnow())
-    db.session.commit()
-    _end_session()
-    flash("Votre compte est effacé ; vos contributions restent, sans votre nom.", "success")
-    return redirect(url_for("site.home"), 303)
+    sections = [section for _, section in services.account_shown.send(user)]
+    return render_template("accounts/account.html", form=form, sections=sections), status
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])

@@ -23,7 +23,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from limits import parse_many
 
-from consult.contributions import privacy, services
+from consult.contributions import services
 from consult.contributions.forms import (
     FALC_AUTHORS,
     FALC_KINDS,
@@ -49,6 +49,7 @@ from consult.meetings.permissions import can_view_meeting
 from consult.moderation import services as moderation
 from consult.moderation.forms import ReportForm
 from consult.moderation.models import REJECTION_REASONS
+from consult.privacy import services as privacy
 from consult.schemes.models import Territory
 from consult.schemes.services import public_choices, territory_choices
 

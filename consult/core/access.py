@@ -192,7 +192,7 @@ RULES: dict[str, Rule] = {
         ),
     ),
     "accounts.account": Rule("/mon-compte", SIGNED_IN, GET_POST),
-    "accounts.download_data": Rule(
+    "privacy.download_data": Rule(
         "/mon-compte/donnees",
         SIGNED_IN,
         ("GET",),
@@ -201,7 +201,7 @@ RULES: dict[str, Rule] = {
             "jamais gardé en cache (Cache-Control: no-store)."
         ),
     ),
-    "accounts.erase_account": Rule(
+    "privacy.erase_account": Rule(
         "/mon-compte/effacer",
         SIGNED_IN,
         POST,

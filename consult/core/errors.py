@@ -54,6 +54,23 @@ class DomainError(Exception):
             self.status = status
 
 
+class NotFoundError(DomainError):
+    """The thing asked for does not exist or is out of the person's sight: a 404 page.
+
+    Raised by scoped getters (``core.db.get_or_404``, ``<domain>_or_404`` in services and
+    permissions) so that services never ``abort``; the message defaults to the standard
+    French 404 text, which reveals nothing about whether the thing exists.
+    """
+
+    status = 404
+
+
+class ForbiddenError(DomainError):
+    """The person may not do this: a 403 page (the standard French text by default)."""
+
+    status = 403
+
+
 def refuse(error: DomainError, form=None, default_field: str = "") -> None:
     """Undo what the request wrote and show the refusal's French message.
 
@@ -66,6 +83,10 @@ def refuse(error: DomainError, form=None, default_field: str = "") -> None:
         return
     field = getattr(form, error.field or default_field, None) or form[default_field]
     field.errors = [*field.errors, str(error)]
+
+
+def _text(code: int) -> str:
+    return MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])[1]
 
 
 def _render(code: int, detail: str | None = None, kept_text: str | None = None):
@@ -94,9 +115,10 @@ def init_app(app) -> None:
     def _domain_error(error):
         # A refusal no view caught: nothing it wrote is kept, the person reads why.
         db.session.rollback()
+        message = str(error) or _text(error.status)
         if request.path.startswith("/api/"):
-            return {"erreur": str(error), "statut": error.status}, error.status
-        return _render(error.status, str(error))
+            return {"erreur": message, "statut": error.status}, error.status
+        return _render(error.status, message)
 
     @app.errorhandler(HTTPException)
     def _http_error(error):

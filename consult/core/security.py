@@ -1,11 +1,16 @@
-"""HTTP security headers, proxy and production checks, and the role decorator."""
+"""HTTP security headers, proxy and production checks, the roles and their decorators.
+
+The roles are written here once: ``is_staff``/``is_admin`` answer for the domains'
+permissions, the decorators for the views, and every template gets ``can_run_platform``
+and ``can_administer`` (the menu) instead of testing a role itself.
+"""
 
 import logging
 import re
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, request
+from flask import abort, has_request_context, request
 from flask_login import current_user
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -108,6 +113,12 @@ def init_app(app) -> None:
             {"Content-Type": "text/plain"},
         )
 
+    @app.context_processor
+    def _platform_permissions():
+        # The menu on every page; outside a request (e-mails, documents) no one is signed in.
+        user = current_user if has_request_context() else None
+        return {"can_run_platform": is_staff(user), "can_administer": is_admin(user)}
+
     @app.after_request
     def _headers(response):
         for name, value in HEADERS.items():
@@ -145,6 +156,16 @@ def roles_required(*roles: str):
         return wrapper
 
     return decorator
+
+
+def is_staff(user) -> bool:
+    """The Département's team (administrators, facilitators), signed in."""
+    return bool(user is not None and user.is_authenticated and user.role in STAFF)
+
+
+def is_admin(user) -> bool:
+    """An administrator, signed in."""
+    return bool(user is not None and user.is_authenticated and user.role == "admin")
 
 
 staff_only = roles_required(*STAFF)

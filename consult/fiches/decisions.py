@@ -8,11 +8,10 @@ has one current :class:`Decision`; deciding again updates it.
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import abort
 from sqlalchemy.exc import IntegrityError
 
 from consult.contributions.models import KINDS, Contribution
-from consult.core.errors import DomainError
+from consult.core.errors import DomainError, NotFoundError
 from consult.core.pagination import paginate
 from consult.core.sanitize import clean_text, safe_cell
 from consult.extensions import db
@@ -56,12 +55,12 @@ def contribution_in_scope_or_404(group: WorkingGroup, contribution_id: int) -> C
     if contribution is not None and contribution.merged_into_id:
         contribution = db.session.get(Contribution, contribution.merged_into_id)
     if contribution is None:
-        abort(404)
+        raise NotFoundError
     found = db.session.scalar(
         sa.select(Contribution.id).where(Contribution.id == contribution.id, _in_scope(group))
     )
     if found is None:
-        abort(404)
+        raise NotFoundError
     return contribution
 
 

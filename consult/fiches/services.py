@@ -11,13 +11,17 @@ import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import abort
 from sqlalchemy.exc import IntegrityError
 
 from consult.contributions.models import Contribution
-from consult.core.errors import DomainError
+from consult.core.errors import DomainError, NotFoundError
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
+from consult.fiches.permissions import (
+    can_move_fiche,
+    can_record_committee_decisions,
+    is_committee_move,
+)
 from consult.meetings.models import Meeting
 from consult.meetings.permissions import visible_meeting_clause
 from consult.schemes.models import (
@@ -37,12 +41,10 @@ from consult.workgroups.models import (
     FicheStatusChange,
     WorkingGroup,
 )
-from consult.workgroups.permissions import LEADS, can_see_fiche, is_staff, membership
+from consult.workgroups.permissions import can_see_fiche
 from consult.workgroups.services import group_version, idea_at
 
 EDITABLE_STATUSES = ("brouillon", "proposee")
-# Moves only the Département's team may record: the comité de pilotage's decisions.
-COMMITTEE_MOVES = {("proposee", "validee"), ("validee", "adoptee"), ("validee", "proposee")}
 IDEA_KEY = re.compile(r"^(\d{1,4})-(\d{1,4})$")
 MAX_LINES = 200
 NUMBER_LENGTH = Fiche.__table__.c.number.type.length
@@ -59,9 +61,9 @@ def group_fiche_or_404(group: WorkingGroup, fiche_id: int) -> Fiche:
     """A fiche the group drafted or is associated with; 404 for any other."""
     fiche = db.session.get(Fiche, fiche_id)
     if fiche is None:
-        abort(404)
+        raise NotFoundError
     if fiche.working_group_id != group.id and fiche not in group.fiches:
-        abort(404)
+        raise NotFoundError
     return fiche
 
 
@@ -69,7 +71,7 @@ def drafted_fiche_or_404(group: WorkingGroup, fiche_id: int) -> Fiche:
     """A fiche the group drafted (only its drafters edit it and move it); 404 otherwise."""
     fiche = db.session.get(Fiche, fiche_id)
     if fiche is None or fiche.working_group_id != group.id:
-        abort(404)
+        raise NotFoundError
     return fiche
 
 
@@ -545,24 +547,6 @@ def _fill(fiche: Fiche, parsed: ParsedFiche, actor) -> None:
 # --- Validation steps ---------------------------------------------------------------------
 
 
-def may_move(group: WorkingGroup, user) -> bool:
-    """Who may change a fiche's state at all: the group's pilots and the team."""
-    if is_staff(user):
-        return True
-    member = membership(group, user)
-    return member is not None and member.role in LEADS
-
-
-def allowed_targets(fiche: Fiche, group: WorkingGroup, user) -> list[str]:
-    """The states the user may move the fiche to, in order."""
-    targets = FICHE_TRANSITIONS.get(fiche.status, ())
-    if is_staff(user):
-        return list(targets)
-    if not may_move(group, user):
-        return []
-    return [t for t in targets if (fiche.status, t) not in COMMITTEE_MOVES]
-
-
 def change_status(
     fiche: Fiche,
     group: WorkingGroup,
@@ -587,21 +571,21 @@ def change_status(
             field="target",
             status=409,
         )
-    staff = is_staff(actor)
-    if (fiche.status, target) in COMMITTEE_MOVES and not staff:
+    committee = can_record_committee_decisions(actor)
+    if is_committee_move(fiche, target) and not committee:
         raise DraftingError(
             "Seule l'équipe du Département enregistre les décisions du comité de pilotage.",
             field="target",
             status=403,
         )
-    if not may_move(group, actor):
+    if not can_move_fiche(group, actor):
         raise DraftingError(
             "Seuls le pilote et le co-pilote du groupe proposent une fiche.",
             field="target",
             status=403,
         )
     note = clean_text(note)
-    if staff and not note:
+    if committee and not note:
         raise DraftingError(
             "Écrivez la décision du comité de pilotage (ou la raison du changement).",
             field="note",

@@ -23,6 +23,11 @@ from consult.fiches import decisions as decision_services
 from consult.fiches import services
 from consult.fiches.forms import DecisionForm, FicheForm, FicheStatusForm
 from consult.fiches.jobs import queue_answer_mail
+from consult.fiches.permissions import (
+    allowed_targets,
+    can_move_fiche,
+    can_record_committee_decisions,
+)
 from consult.schemes.models import FICHE_STATUSES, Fiche
 from consult.workgroups.models import (
     DECISION_OUTCOMES,
@@ -30,7 +35,6 @@ from consult.workgroups.models import (
     WorkingGroup,
 )
 from consult.workgroups.permissions import (
-    is_staff,
     membership,
     visible_group_or_404,
     visible_links,
@@ -41,7 +45,7 @@ bp = Blueprint("fiches", __name__)
 
 def _group(group_id: int) -> WorkingGroup:
     """The group, for its members and the team (login first; 404 for anyone else)."""
-    return visible_group_or_404(group_id)
+    return visible_group_or_404(group_id, current_user)
 
 
 def _draft(form: FicheForm) -> services.FicheDraft:
@@ -114,9 +118,9 @@ def _show_page(group, fiche, status_form, code: int = 200):
         ideas=services.fiche_ideas(fiche),
         answered=decision_services.answered(fiche),
         editable=services.is_editable(fiche),
-        targets=services.allowed_targets(fiche, group, current_user),
+        targets=allowed_targets(fiche, group, current_user),
         status_form=status_form,
-        staff=is_staff(current_user),
+        can_record_committee_decisions=can_record_committee_decisions(current_user),
         statuses=FICHE_STATUSES,
     ), code
 
@@ -151,7 +155,7 @@ def change_status(group_id: int, fiche_id: int):
     group = _group(group_id)
     fiche = services.drafted_fiche_or_404(group, fiche_id)
     form = _status_form(fiche)
-    if not services.may_move(group, current_user):
+    if not can_move_fiche(group, current_user):
         abort(403)
     if not form.validate_on_submit():
         return _show_page(group, fiche, form, 422)
@@ -171,7 +175,7 @@ def change_status(group_id: int, fiche_id: int):
         refuse(error, form, "target")
         return _show_page(group, fiche, form, error.status)
     flash(f"Fiche {fiche.number} : {FICHE_STATUSES[change.to_status].lower()}.", "success")
-    if form.back.data == "comite" and is_staff(current_user):
+    if form.back.data == "comite" and can_record_committee_decisions(current_user):
         return redirect(url_for(".committee"), 303)
     return redirect(url_for(".show", group_id=group.id, fiche_id=fiche.id), 303)
 

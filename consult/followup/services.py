@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from consult.core.db import utcnow
 from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line, clean_text
+from consult.core.security import is_staff
 from consult.extensions import db
 from consult.followup.models import ACTION_STATUSES, Measurement, Milestone
 from consult.followup.participation import COMPUTED, participation_by_year
@@ -35,7 +36,7 @@ from consult.workgroups.models import (
     WorkingGroup,
     working_group_fiches,
 )
-from consult.workgroups.permissions import LEADS, is_staff
+from consult.workgroups.permissions import LEADS
 
 MAX_VALUE = 1e15
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")

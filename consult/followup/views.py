@@ -5,15 +5,18 @@ and the team, else 404). Updating is for the fiche's pilots and the team: anonym
 visitors are sent to the login page, others get 403 on a public fiche, 404 otherwise.
 """
 
+from types import SimpleNamespace
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from consult.accounts.services import account_shown
 from consult.core.db import get_or_404
 from consult.core.errors import refuse
-from consult.core.security import staff_only
+from consult.core.security import is_staff, staff_only
 from consult.core.spreadsheets import ImportFileError
 from consult.extensions import db
-from consult.followup import charts, indicator_import, services
+from consult.followup import charts, indicator_import, services, tracing
 from consult.followup.forms import (
     DeleteForm,
     ImportForm,
@@ -30,6 +33,18 @@ from consult.schemes.services import get_scheme, list_schemes
 from consult.workgroups.permissions import can_see_fiche
 
 bp = Blueprint("followup", __name__, url_prefix="/suivi-du-schema")
+
+
+def _my_contributions(user) -> SimpleNamespace:
+    """The account page's section: the person's own contributions and their answers."""
+    return SimpleNamespace(
+        template="followup/_my_contributions.html", answers=tracing.answers_for_author(user.id)
+    )
+
+
+def init_app(app) -> None:
+    """Show on the account page what became of its holder's contributions."""
+    account_shown.connect(_my_contributions)
 
 
 def _scheme_or_404(slug: str) -> Scheme:
@@ -73,7 +88,7 @@ def dashboard(slug: str):
         "followup/dashboard.html",
         board=services.dashboard(scheme),
         status_label=services.status_label,
-        is_staff=services.is_staff(current_user),
+        can_import_measurements=is_staff(current_user),
     )
 
 

@@ -2,19 +2,15 @@
 
 import sqlalchemy as sa
 
-from consult.core.security import STAFF
+from consult.core.security import is_staff
 from consult.meetings.models import Meeting
-
-
-def _is_staff(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.role in STAFF)
 
 
 def can_view_meeting(user, meeting) -> bool:
     """Meetings in preparation are seen by administrators and facilitators only."""
     if meeting.status != "draft":
         return True
-    return _is_staff(user)
+    return is_staff(user)
 
 
 def visible_meeting_clause(user):
@@ -22,39 +18,39 @@ def visible_meeting_clause(user):
 
     Not even the members of a working group see its meetings in preparation.
     """
-    return sa.true() if _is_staff(user) else Meeting.status != "draft"
+    return sa.true() if is_staff(user) else Meeting.status != "draft"
 
 
 def can_create_meeting(user) -> bool:
     """Administrators and facilitators create meetings."""
-    return _is_staff(user)
+    return is_staff(user)
 
 
 def can_manage_meeting(user, meeting) -> bool:
     """Administrators and facilitators run meetings (management page, lifecycle)."""
-    return _is_staff(user)
+    return is_staff(user)
 
 
 def can_edit_meeting(user, meeting) -> bool:
     """Details can change until the meeting is archived (then it is frozen)."""
-    return _is_staff(user) and meeting.status != "archived"
+    return is_staff(user) and meeting.status != "archived"
 
 
 def can_record_attendance(user, meeting) -> bool:
     """Head counts are taken during the meeting, and corrected after it closed."""
-    return _is_staff(user) and meeting.status in ("open", "closed")
+    return is_staff(user) and meeting.status in ("open", "closed")
 
 
 def can_close_meeting(user, meeting) -> bool:
     """Only an open meeting is closed, with its minutes and head counts."""
-    return _is_staff(user) and meeting.status == "open"
+    return is_staff(user) and meeting.status == "open"
 
 
 def can_view_join_code(user, meeting) -> bool:
     """The code, QR code and poster lead to an open meeting; staff prepare them earlier."""
-    return meeting.status == "open" or _is_staff(user)
+    return meeting.status == "open" or is_staff(user)
 
 
 def can_edit_minutes(user, meeting) -> bool:
     """A closed meeting's minutes are corrected (an open one's go through closing)."""
-    return _is_staff(user) and meeting.status == "closed"
+    return is_staff(user) and meeting.status == "closed"

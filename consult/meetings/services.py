@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -41,7 +42,9 @@ class MeetingDetails:
     theme_ids: list[int] = field(default_factory=list)
     user_groups: list[str] = field(default_factory=list)
     publish_immediately: bool = False
-    working_group_id: int | None = None
+    # The working group chosen for a "groupe de travail" meeting, loaded by the caller:
+    # meetings sit below working groups (pyproject.toml's import contract).
+    working_group: Any = None
 
 
 def visible_meetings(user) -> list[Meeting]:
@@ -93,12 +96,10 @@ def _apply(meeting: Meeting, details: MeetingDetails) -> Meeting:
 
 def _working_group_id(details: MeetingDetails, scheme: Scheme) -> int | None:
     """Only a "groupe de travail" meeting belongs to a group, of the same scheme."""
-    from consult.workgroups.models import WorkingGroup
-
-    if details.kind != "groupe_de_travail" or not details.working_group_id:
+    group = details.working_group
+    if details.kind != "groupe_de_travail" or group is None:
         return None
-    group = db.session.get(WorkingGroup, details.working_group_id)
-    if group is None or group.scheme_id != scheme.id:
+    if group.scheme_id != scheme.id:
         raise MeetingError("Choisissez un groupe de travail du schéma de la rencontre.")
     return group.id
 

@@ -267,7 +267,9 @@ def _details(form: MeetingForm) -> services.MeetingDetails:
         theme_ids=form.theme_ids.data or [],
         user_groups=form.group_lines(),
         publish_immediately=form.publish_immediately.data,
-        working_group_id=form.working_group_id.data or None,
+        working_group=db.session.get(WorkingGroup, form.working_group_id.data)
+        if form.working_group_id.data
+        else None,
     )
 
 

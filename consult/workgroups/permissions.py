@@ -6,19 +6,15 @@ else gets a 404, never a 403, so that a private group is not revealed.
 """
 
 import sqlalchemy as sa
-from flask import abort
 
-from consult.core.security import STAFF
+from consult.core.errors import NotFoundError
+from consult.core.security import is_staff
 from consult.extensions import db
 from consult.schemes.models import PUBLIC_FICHE_STATUSES
 from consult.workgroups.models import Membership, WorkingGroup
 
 # Roles that lead the group's work (edit the group's fiches' follow-up, propose fiches).
 LEADS = ("pilote", "copilote")
-
-
-def is_staff(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.role in STAFF)
 
 
 def membership(group: WorkingGroup, user) -> Membership | None:
@@ -48,13 +44,15 @@ def is_user_representative(group: WorkingGroup, user) -> bool:
     return member is not None and member.role == "representant_usagers"
 
 
-def visible_group_or_404(group_id: int) -> WorkingGroup:
-    """The group when the current user may see it; 404 otherwise (existence not revealed)."""
-    from flask_login import current_user
+def visible_group_or_404(group_id: int, user) -> WorkingGroup:
+    """The group when ``user`` may see it.
 
+    :raises NotFoundError: no such group, or one the user may not see (a 404 page that
+        does not reveal whether the group exists).
+    """
     group = db.session.get(WorkingGroup, group_id)
-    if group is None or not can_see_group(group, current_user):
-        abort(404)
+    if group is None or not can_see_group(group, user):
+        raise NotFoundError
     return group
 
 

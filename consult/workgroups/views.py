@@ -131,7 +131,7 @@ def _render_space(group: WorkingGroup, *, member_form=None, share_form=None, sta
 @bp.get("/<int:group_id>/")
 @login_required  # then 404 for anyone who is not a member (nor the team)
 def show(group_id: int):
-    return _render_space(visible_group_or_404(group_id))
+    return _render_space(visible_group_or_404(group_id, current_user))
 
 
 @bp.post("/<int:group_id>/membres")
@@ -190,7 +190,7 @@ def share_synthesis(group_id: int):
 
 
 def _group_version_or_404(group_id: int, version_id: int):
-    group = visible_group_or_404(group_id)
+    group = visible_group_or_404(group_id, current_user)
     version = services.group_version(group, version_id)
     if version is None:
         abort(404)

@@ -1,11 +1,14 @@
 """The one domain-error base: a refusal undoes the request's writes and says why in French."""
 
+from html import unescape
+
+import pytest
 import sqlalchemy as sa
 from flask import get_flashed_messages
 from wtforms import StringField
 
 from consult.accounts.models import User
-from consult.core.errors import DomainError, refuse
+from consult.core.errors import DomainError, ForbiddenError, NotFoundError, refuse
 from consult.core.forms import BaseForm
 from consult.core.pagination import paginate
 from consult.fiches.services import DraftingError
@@ -52,6 +55,31 @@ def test_a_refusal_no_view_catches_gets_a_french_page_with_its_status(app, db):
         )
     assert response.status_code == 409
     assert "Ce bilan est déjà publié." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "text"),
+    [
+        (NotFoundError(), 404, "Cette page n'existe pas ou n'est plus disponible."),
+        (ForbiddenError(), 403, "Vous n'avez pas l'autorisation d'accéder à cette page."),
+        (NotFoundError("Cette fiche n'existe pas."), 404, "Cette fiche n'existe pas."),
+    ],
+)
+def test_a_service_s_not_found_or_forbidden_gets_the_french_page(app, db, error, status, text):
+    with app.test_request_context("/groupes/"):
+        response = app.make_response(app.handle_user_exception(error))
+    assert response.status_code == status
+    assert text in unescape(response.get_data(as_text=True))
+
+
+def test_a_service_s_not_found_answers_json_under_the_api(app, db):
+    with app.test_request_context("/api/v1/rencontres/1"):
+        response = app.make_response(app.handle_user_exception(NotFoundError()))
+    assert response.status_code == 404
+    assert response.get_json() == {
+        "erreur": "Cette page n'existe pas ou n'est plus disponible.",
+        "statut": 404,
+    }
 
 
 def test_paginate_brings_a_page_past_the_end_back_to_the_last_one(db, make_user):

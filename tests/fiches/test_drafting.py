@@ -5,6 +5,8 @@ from html import unescape
 import pytest
 import sqlalchemy as sa
 
+from consult.core.errors import NotFoundError
+from consult.fiches.services import drafted_fiche_or_404, group_fiche_or_404
 from consult.schemes.models import Action, Fiche, FicheLink, Indicator
 from consult.workgroups.models import FicheContribution, FicheIdea, FicheStatusChange
 
@@ -376,13 +378,28 @@ def test_fiche_of_another_group_is_hidden(
     other = make_working_group(scheme=group.scheme, members=[(people["membre"], "pilote")])
     db.session.commit()
     login(people["membre"])
-    assert client.get(f"/groupes/{other.id}/fiches/{fiche.id}").status_code == 404
+    response = client.get(f"/groupes/{other.id}/fiches/{fiche.id}")
+    assert response.status_code == 404
+    assert "Cette page n'existe pas" in unescape(response.get_data(as_text=True))
     assert (
         client.post(
             f"/groupes/{other.id}/fiches/{fiche.id}/etat", data={"target": "proposee"}
         ).status_code
         == 404
     )
+
+
+def test_the_group_getters_raise_not_found_for_another_group_s_fiche(
+    people, group, fiche, make_working_group, db
+):
+    other = make_working_group(scheme=group.scheme, members=[(people["membre"], "pilote")])
+    db.session.flush()
+    assert group_fiche_or_404(group, fiche.id) is fiche
+    for getter in (group_fiche_or_404, drafted_fiche_or_404):
+        with pytest.raises(NotFoundError):
+            getter(other, fiche.id)
+        with pytest.raises(NotFoundError):
+            getter(group, 999999)
 
 
 def test_edit_moves_a_kept_sub_action_under_another_action(client, login, people, group, fiche, db):

@@ -78,3 +78,23 @@ def test_closing_records_minutes_and_counts(db, make_meeting):
 def test_bad_attendance_is_refused(db, make_meeting, by_type, message):
     with pytest.raises(MeetingError, match=message):
         record_attendance(make_meeting(), by_type, {})
+
+
+def test_a_group_meeting_takes_only_a_working_group_of_its_scheme(
+    db, make_scheme, make_user, make_working_group
+):
+    scheme = make_scheme()
+    group, foreign = make_working_group(scheme=scheme), make_working_group()
+    assert foreign.scheme_id != scheme.id
+    actor = make_user(role="facilitator")
+    kind = "groupe_de_travail"
+    meeting = create_meeting(
+        _details(scheme, kind=kind, working_group=group), actor=actor, now=utcnow()
+    )
+    assert meeting.working_group_id == group.id
+    other_kind = create_meeting(_details(scheme, working_group=group), actor=actor, now=utcnow())
+    assert other_kind.working_group_id is None
+    with pytest.raises(MeetingError, match="groupe de travail du schéma"):
+        create_meeting(
+            _details(scheme, kind=kind, working_group=foreign), actor=actor, now=utcnow()
+        )

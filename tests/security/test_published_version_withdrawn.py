@@ -15,9 +15,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from consult.contributions.privacy import withdraw
 from consult.core.db import utcnow
 from consult.moderation.services import mask, reject
+from consult.privacy.services import withdraw
 from consult.synthesis.document import Breakdown, Cell, Document, Idea, Quote, Section
 from consult.synthesis.models import Synthesis, SynthesisVersion
 from consult.workgroups.models import GroupSynthesis

@@ -144,3 +144,31 @@ def test_to_do_page_lists_what_waits(client, make_user, login, make_meeting, mak
     assert f"/rencontres/{past.id}/gestion" in page
     assert "Forum à venir" not in page
     assert "Aucune synthèse en cours." in page
+
+
+@pytest.mark.parametrize(
+    ("role", "team_menu", "admin_links"),
+    [
+        (None, False, False),
+        ("participant", False, False),
+        ("member", False, False),
+        ("partner", False, False),
+        ("facilitator", True, False),
+        ("admin", True, True),
+    ],
+)
+def test_menus_follow_the_roles_written_once(
+    client, make_user, login, db, role, team_menu, admin_links
+):
+    if role:
+        login(make_user(role=role))
+    home = client.get("/").get_data(as_text=True)
+    assert ('href="/admin/"' in home) is team_menu
+    admin = client.get("/admin/")
+    if not team_menu:
+        assert admin.status_code in (302, 403)
+        return
+    page = admin.get_data(as_text=True)
+    assert ("Comptes et organisations" in page) is admin_links
+    queue = client.get("/moderation/").get_data(as_text=True)
+    assert ("Journal de modération" in queue) is admin_links

@@ -4,9 +4,9 @@ import click
 from flask import current_app
 
 from consult.accounts.services import purge_security_log
-from consult.contributions.privacy import purge_expired, purge_uploads
 from consult.core.db import utcnow
 from consult.extensions import db
+from consult.privacy.services import purge_expired, purge_uploads
 
 retention_cli = click.Group("retention", help="Durées de conservation (RGPD).")
 

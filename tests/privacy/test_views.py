@@ -7,11 +7,11 @@ import sqlalchemy as sa
 
 from consult.accounts.models import User
 from consult.contributions.models import Contribution
-from consult.contributions.privacy import WITHDRAWN_TEXT, purge_expired
 from consult.contributions.services import Draft, submit_contribution
 from consult.core.db import utcnow
 from consult.moderation.models import ModerationEvent
 from consult.moderation.services import mask
+from consult.privacy.services import WITHDRAWN_TEXT, purge_expired
 from tests.factories import DEFAULT_PASSWORD
 
 PHONE = "Rappelez-moi au 06 12 34 56 78 pour l'aide à domicile"

@@ -17,6 +17,7 @@ from consult.extensions import db
 from consult.followup.tracing import export_answer
 from consult.moderation.models import ModerationEvent
 from consult.moderation.services import record, snapshot
+from consult.workgroups.models import Membership
 
 WITHDRAWN_TEXT = "[Contribution retirée par son auteur ou son autrice]"
 PURGED = "[texte d'origine effacé]"
@@ -207,8 +208,6 @@ def export_account(user) -> dict:
 
 def _leave_working_groups(user) -> None:
     """An erased account leaves its groups; its messages stay, signed « Compte effacé »."""
-    from consult.workgroups.models import Membership
-
     db.session.execute(sa.delete(Membership).where(Membership.user_id == user.id))
 
 

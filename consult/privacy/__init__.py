@@ -1,0 +1,1 @@
+"""Privacy (RGPD): participants' rights of access and erasure, and retention."""
