@@ -14,12 +14,16 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload
 
 from consult.contributions.services import published_page, published_since
 from consult.core import idempotency
+from consult.core.cache import public_body
 from consult.core.db import get_or_404, small_int, utcnow
 from consult.core.errors import refuse
 from consult.core.security import staff_only
@@ -102,13 +106,36 @@ def index():
 
 @bp.get("/rencontres/<int:meeting_id>")
 def show(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
-    page = published_page(meeting_id=meeting.id, page=request.args.get("page", 1, type=small_int))
+    """A meeting's public page: its facts, its report once closed, its contributions.
+
+    Everything below the links (report, contributions) is the same for everyone who may
+    see the meeting: it is kept until something is published or changed
+    (``core.cache.public_body``), except when this visitor has a confirmation to read
+    in a contribution's card (« je soutiens »), which is rendered for them alone.
+    """
+    meeting = db.session.get(Meeting, meeting_id, options=[joinedload(Meeting.territory)])
+    if meeting is None or not can_view_meeting(current_user, meeting):
+        abort(404)
+    number = max(1, request.args.get("page", 1, type=small_int))
+    here = url_for(".show", meeting_id=meeting.id, page=number if number != 1 else None)
+
+    def body() -> str:
+        return render_template(
+            "meetings/_show_body.html",
+            meeting=meeting,
+            page=published_page(meeting_id=meeting.id, page=number),
+            participant_types=PARTICIPANT_TYPES,
+            here=here,
+        )
+
+    if session.get("_flashes"):
+        kept = Markup(body())  # noqa: S704 - an autoescaped template's output
+    else:
+        kept = public_body(("meetings", "show", meeting.id, number), body)
     return render_template(
         "meetings/show.html",
         meeting=meeting,
-        page=page,
-        participant_types=PARTICIPANT_TYPES,
+        body=kept,
         can_manage=can_manage_meeting(current_user, meeting),
         contribute_url=contribute_url(meeting.id),
     )
