@@ -76,7 +76,7 @@ def test_statements_per_visit_do_not_grow_with_contributions(
     assert len(seen[45]) == len(seen[2]), seen[45]
 
 
-def test_a_kept_visit_reads_only_the_meeting(
+def test_a_kept_visit_reads_nothing(
     client, db, make_meeting, make_contribution, make_territory, statements, figures_kept
 ):
     meeting = make_meeting(status="open", territory=make_territory(name="Maurienne"))
@@ -88,7 +88,7 @@ def test_a_kept_visit_reads_only_the_meeting(
     db.session.expunge_all()  # as in production: nothing already loaded by the test
     with statements() as seen:
         again = client.get(url).get_data(as_text=True)
-    assert len(seen) == 1, seen  # the meeting (and its territory), for the access check
+    assert seen == [], "facts, access and body come from what is kept"
     assert TOKEN.sub("", again) == TOKEN.sub("", first)
     assert "Contribution numéro 29" in again
     assert "<dt>Territoire</dt><dd>Maurienne</dd>" in again
@@ -195,3 +195,30 @@ def test_the_team_link_is_not_kept(client, login, make_meeting, make_user, db, f
     assert "Gérer la rencontre" in client.get(url).get_data(as_text=True)
     client.post("/deconnexion")
     assert "Gérer la rencontre" not in client.get(url).get_data(as_text=True)
+
+
+def test_opening_a_kept_draft_shows_it_to_everyone(
+    client, login, make_meeting, make_user, db, figures_kept
+):
+    """Access is decided on the kept status: a change of status refreshes it."""
+    draft = make_meeting(status="draft", title="Rencontre en préparation")
+    db.session.commit()
+    url = f"/rencontres/{draft.id}"
+    assert client.get(url).status_code == 404
+    login(make_user(role="facilitator"))
+    response = client.post(f"/rencontres/{draft.id}/etat", data={"target": "open"})
+    assert response.status_code in (302, 303)
+    client.post("/deconnexion")
+    page = client.get(url).get_data(as_text=True)
+    assert "Rencontre en préparation" in page
+    assert "Participer : donner mon avis" in page
+
+
+def test_a_deleted_meeting_is_not_kept(client, make_meeting, db, figures_kept):
+    meeting = make_meeting(status="open")
+    db.session.commit()
+    url = f"/rencontres/{meeting.id}"
+    assert client.get(url).status_code == 200
+    db.session.delete(meeting)
+    db.session.commit()
+    assert client.get(url).status_code == 404
