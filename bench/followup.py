@@ -37,9 +37,10 @@ from consult.accounts.passwords import hash_password  # noqa: E402
 from consult.contributions.models import AUTHOR_TYPES, Contribution  # noqa: E402
 from consult.extensions import db  # noqa: E402
 from consult.fiches import decisions  # noqa: E402
-from consult.followup import indicator_import, report_exports  # noqa: E402
+from consult.followup import indicator_import  # noqa: E402
 from consult.followup.participation import participation_by_year  # noqa: E402
 from consult.meetings.models import PARTICIPANT_TYPES, Meeting  # noqa: E402
+from consult.reports import exports as report_exports  # noqa: E402
 from consult.reports.services import build_report  # noqa: E402
 from consult.schemes.importer import import_scheme, load_document  # noqa: E402
 from consult.schemes.models import Fiche, Scheme, Territory, Theme  # noqa: E402

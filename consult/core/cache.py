@@ -28,7 +28,9 @@ from functools import wraps
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context, has_request_context, request
+from flask import current_app, g, has_app_context, has_request_context, request
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.orm import Session
@@ -190,6 +192,31 @@ def public_figures(key: Hashable, compute: Callable[[], object]) -> object:
         while len(store.entries) > MAX_ENTRIES:
             del store.entries[next(iter(store.entries))]
     return value
+
+
+CSRF_MARK = "\x00csrf_token\x00"
+
+
+def public_body(key: Hashable, render: Callable[[], str]) -> Markup:
+    """A public page's body (``render()``: the output of an autoescaped template), kept by
+    :func:`public_figures` and served to everyone who may see the page.
+
+    The only part of it that belongs to one visitor, the CSRF token of its forms (« je
+    soutiens »), is kept as a marker and put back at each call; a body without forms
+    creates no token (nor session). The caller checks access first, and renders
+    without this function what depends on the visitor (flashed messages, links for
+    the team).
+    """
+
+    def compute() -> str:
+        html = str(render())
+        token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+        return html.replace(token, CSRF_MARK) if token else html
+
+    kept = public_figures(key, compute)
+    if CSRF_MARK in kept:
+        kept = kept.replace(CSRF_MARK, generate_csrf())
+    return Markup(kept)  # noqa: S704 - an autoescaped template's output, kept as is
 
 
 def watch_public_figures(*models: type, new_only_if=None) -> None:

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from consult.core.cache import watch_public_figures
 from consult.core.db import utcnow
 from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line, clean_text
@@ -37,6 +38,10 @@ from consult.workgroups.models import (
     working_group_fiches,
 )
 from consult.workgroups.permissions import LEADS
+
+# The public follow-up page of a fiche is kept (followup.views.fiche) until one of these
+# changes; fiches, actions, working groups and territories are watched by consult.suite.
+watch_public_figures(Indicator, Measurement, Milestone)
 
 MAX_VALUE = 1e15
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")

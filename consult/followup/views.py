@@ -9,8 +9,10 @@ from types import SimpleNamespace
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from consult.accounts.services import account_shown
+from consult.core.cache import public_figures
 from consult.core.db import get_or_404
 from consult.core.errors import refuse
 from consult.core.security import is_staff, staff_only
@@ -28,7 +30,7 @@ from consult.followup.forms import (
 )
 from consult.followup.models import Measurement, Milestone
 from consult.followup.participation import COMPUTED, participation_by_year
-from consult.schemes.models import Action, Indicator, Scheme
+from consult.schemes.models import Action, Fiche, Indicator, Scheme
 from consult.schemes.services import get_scheme, list_schemes
 from consult.workgroups.permissions import can_see_fiche
 
@@ -94,38 +96,65 @@ def dashboard(slug: str):
 
 @bp.get("/fiches/<int:fiche_id>")
 def fiche(fiche_id: int):
-    return _fiche_page(_visible_fiche(fiche_id))
+    """The fiche's follow-up. Who may only read it gets the same page as everyone else:
+    kept until a fiche, an action, a milestone, an indicator or a measurement changes
+    (or something is published or decided, for the indicators the platform computes)."""
+    found = db.session.get(Fiche, fiche_id)
+    if found is None or not can_see_fiche(found, current_user):
+        abort(404)
+    if services.can_follow_up(found, current_user):
+        return _fiche_page(services.load_fiche(fiche_id))
+    title, body = public_figures(("followup", "fiche", fiche_id), lambda: _read_only(fiche_id))
+    return render_template("followup/fiche.html", title=title, body=body)
+
+
+def _title(fiche) -> str:
+    return f"Suivi de la {fiche.scheme.level('fiche').lower()} {fiche.number} — {fiche.title}"
+
+
+def _read_only(fiche_id: int) -> tuple[str, Markup]:
+    """The page's title and body for who may not update the fiche (plain values: kept)."""
+    fiche = services.load_fiche(fiche_id)
+    body = render_template("followup/_fiche_body.html", **_context(fiche, editable=False))
+    return _title(fiche), Markup(body)  # noqa: S704 - an autoescaped template's output
 
 
 def _fiche_page(fiche, status: int = 200, **posted):
     """The fiche's follow-up; ``posted`` holds a refused form to show with its errors."""
     editable = services.can_follow_up(fiche, current_user)
-    forms = _forms(fiche, posted) if editable else {}
     return render_template(
-        "followup/fiche.html",
-        fiche=fiche,
-        scheme=fiche.scheme,
-        progress=services.fiche_progress(fiche),
-        groups=services.working_groups_of(fiche),
-        editable=editable,
-        forms=forms,
-        chart=charts.indicator_svg,
-        territory_year=charts.territory_year,
-        territory_chart=charts.territory_svg,
-        values=_yearly_values(fiche),
-        chart_view=services.chart_view,
-        computed_source=services.COMPUTED_SOURCE,
-        figure=charts.figure,
-        status_label=services.status_label,
-        kind_label=services.kind_label,
+        "followup/fiche.html", title=_title(fiche), **_context(fiche, editable, posted)
     ), status
+
+
+def _context(fiche, editable: bool, posted: dict | None = None) -> dict:
+    forms = _forms(fiche, posted or {}) if editable else {}
+    return {
+        "fiche": fiche,
+        "scheme": fiche.scheme,
+        "progress": services.fiche_progress(fiche),
+        "groups": services.working_groups_of(fiche),
+        "editable": editable,
+        "forms": forms,
+        "chart": charts.indicator_svg,
+        "territory_year": charts.territory_year,
+        "territory_chart": charts.territory_svg,
+        "values": _yearly_values(fiche),
+        "chart_view": services.chart_view,
+        "computed_source": services.COMPUTED_SOURCE,
+        "figure": charts.figure,
+        "status_label": services.status_label,
+        "kind_label": services.kind_label,
+    }
 
 
 def _yearly_values(fiche) -> dict:
     """Indicator id → the values the page lists and charts (computed ones included)."""
     figures = None
     if any(indicator.computed for indicator in fiche.indicators):
-        figures = participation_by_year(fiche.scheme_id)
+        figures = public_figures(
+            ("participation", fiche.scheme_id), lambda: participation_by_year(fiche.scheme_id)
+        )
     return {i.id: services.yearly_values(i, figures) for i in fiche.indicators}
 
 

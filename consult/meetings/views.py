@@ -1,7 +1,8 @@
 """Meetings: public pages, join code and QR code, live wall, facilitators' management."""
 
 import io
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 import segno
 import sqlalchemy as sa
@@ -14,12 +15,16 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload
 
 from consult.contributions.services import published_page, published_since
 from consult.core import idempotency
+from consult.core.cache import public_body, public_figures
 from consult.core.db import get_or_404, small_int, utcnow
 from consult.core.errors import refuse
 from consult.core.security import staff_only
@@ -100,17 +105,79 @@ def index():
     )
 
 
+@dataclass(frozen=True)
+class MeetingFacts:
+    """What the top of a meeting's public page shows, as plain values (kept: core.cache)."""
+
+    id: int
+    title: str
+    kind_label: str
+    status: str
+    status_label: str
+    is_open: bool
+    held_on: date | None
+    place: str
+    territory_name: str
+    user_groups: tuple[str, ...]
+    description: str
+
+    @classmethod
+    def read(cls, meeting_id: int) -> "MeetingFacts | None":
+        meeting = db.session.get(Meeting, meeting_id, options=[joinedload(Meeting.territory)])
+        if meeting is None:
+            return None
+        return cls(
+            id=meeting.id,
+            title=meeting.title,
+            kind_label=meeting.kind_label,
+            status=meeting.status,
+            status_label=meeting.status_label,
+            is_open=meeting.is_open,
+            held_on=meeting.held_on,
+            place=meeting.place,
+            territory_name=meeting.territory.name if meeting.territory else "",
+            user_groups=tuple(meeting.user_groups or ()),
+            description=meeting.description,
+        )
+
+
 @bp.get("/rencontres/<int:meeting_id>")
 def show(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
-    page = published_page(meeting_id=meeting.id, page=request.args.get("page", 1, type=small_int))
+    """A meeting's public page: its facts, its report once closed, its contributions.
+
+    The page is the same for everyone who may see the meeting, but for the team's link
+    and a visitor's confirmation in a contribution's card (« je soutiens »): its facts
+    and its body (report, contributions) are kept until something is published or
+    changed (``core.cache.public_body``). Access is decided at each visit on the kept
+    status: a meeting never goes back to preparation, and a change of status refreshes
+    what is kept. A visitor with a confirmation to read gets a body rendered for them.
+    """
+    facts = public_figures(("meetings", "facts", meeting_id), lambda: MeetingFacts.read(meeting_id))
+    if facts is None or not can_view_meeting(current_user, facts):
+        abort(404)
+    number = max(1, request.args.get("page", 1, type=small_int))
+    here = url_for(".show", meeting_id=meeting_id, page=number if number != 1 else None)
+
+    def body() -> str:
+        meeting = db.session.get(Meeting, meeting_id)
+        return render_template(
+            "meetings/_show_body.html",
+            meeting=meeting,
+            page=published_page(meeting_id=meeting_id, page=number),
+            participant_types=PARTICIPANT_TYPES,
+            here=here,
+        )
+
+    if session.get("_flashes"):
+        kept = Markup(body())  # noqa: S704 - an autoescaped template's output
+    else:
+        kept = public_body(("meetings", "show", meeting_id, number), body)
     return render_template(
         "meetings/show.html",
-        meeting=meeting,
-        page=page,
-        participant_types=PARTICIPANT_TYPES,
-        can_manage=can_manage_meeting(current_user, meeting),
-        contribute_url=contribute_url(meeting.id),
+        meeting=facts,
+        body=kept,
+        can_manage=can_manage_meeting(current_user, facts),
+        contribute_url=contribute_url(meeting_id),
     )
 
 

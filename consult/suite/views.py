@@ -124,4 +124,9 @@ def fiche(fiche_id: int):
         }
 
     body = _body(("suite", "fiche", found.id, number), "suite/_fiche_body.html", context)
-    return render_template("suite/fiche.html", fiche=found, scheme=found.scheme, body=body)
+    # Kept too: naming the fiche's level would read its scheme at every visit.
+    title = public_figures(
+        ("suite", "fiche-title", found.id),
+        lambda: f"{found.scheme.level('fiche')} {found.number} — {found.title}",
+    )
+    return render_template("suite/fiche.html", title=title, body=body)

@@ -143,3 +143,27 @@ def test_kept_bodies_hold_no_token(client, world):
         html = client.get(url).get_data(as_text=True)
         assert world.kept.body in html
         assert "csrf_token" not in html
+
+
+def test_a_kept_fiche_page_reads_only_the_fiche(client, db, world):
+    """Title and body are kept: a visit reads the fiche for the access check, nothing else
+    (its scheme, to name the fiche's level, was read at every visit)."""
+    url = f"/suite/fiches/{world.fiche.id}"
+    first = client.get(url).get_data(as_text=True)
+    level, number = world.scheme.level("fiche"), world.fiche.number
+    db.session.expunge_all()  # as in production: nothing already loaded by the test
+    seen = []
+
+    def note(conn, cursor, statement, *args):
+        # the site's settings are kept per process in production (reference_cache)
+        if statement.lstrip().startswith("SELECT") and "FROM site_settings" not in statement:
+            seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        again = client.get(url).get_data(as_text=True)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)
+    assert again == first
+    assert f"<title>{level} {number} —" in again
+    assert len(seen) == 1, seen

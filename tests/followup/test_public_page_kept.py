@@ -1,0 +1,140 @@
+"""A fiche's follow-up page under a crowd: who may only read it gets a page kept between
+visits (issue 17), refreshed when the follow-up changes; pilots keep their live forms."""
+
+import re
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from consult.followup.models import Measurement, Milestone
+from consult.moderation.services import publish
+
+NOW = datetime(2026, 12, 5, 12, tzinfo=UTC)
+ROW = re.compile(r'<th scope="row">(\d{4})</th>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>')
+
+
+@pytest.fixture(autouse=True)
+def figures_kept(app, monkeypatch):
+    """The cache as in production, empty at the start of each test."""
+    monkeypatch.setitem(app.config, "PUBLIC_FIGURES_SECONDS", 3600)
+    monkeypatch.delitem(app.extensions, "consult_public_figures", raising=False)
+    yield
+    app.extensions.pop("consult_public_figures", None)
+
+
+@pytest.fixture
+def statements(db):
+    """``with statements() as seen:``: the SELECT statements sent meanwhile."""
+
+    @contextmanager
+    def _watch():
+        seen = []
+
+        def note(conn, cursor, statement, *args):
+            # the site's settings are kept per process in production (reference_cache)
+            if statement.lstrip().startswith("SELECT") and "FROM site_settings" not in statement:
+                seen.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            yield seen
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", note)
+
+    return _watch
+
+
+def _page(client, fiche) -> str:
+    response = client.get(f"/suivi-du-schema/fiches/{fiche.id}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_a_kept_visit_reads_only_the_fiche(client, savoie, db, statements):
+    fiche = savoie.fiche
+    db.session.add(Measurement(indicator=fiche.indicators[0], year=2024, value=41))
+    db.session.commit()
+    first = _page(client, fiche)
+    db.session.expunge_all()  # as in production: nothing already loaded by the test
+    with statements() as seen:
+        again = _page(client, fiche)
+    assert len(seen) == 1, seen  # the fiche, for the access check
+    assert again == first
+    assert "41" in again
+
+
+def test_measurements_refresh_the_kept_page(client, login, savoie, db):
+    fiche = savoie.fiche
+    indicator = fiche.indicators[0]
+    assert "Aucune mesure enregistrée." in _page(client, fiche)
+
+    db.session.add(Measurement(indicator_id=indicator.id, year=2025, value=1234))
+    db.session.commit()
+    assert _yearly(_page(client, fiche)) == {"2025": "1\u202f234"}
+
+    login(savoie.people.pilot)  # the pilot writes through the real form
+    response = client.post(
+        f"/suivi-du-schema/indicateurs/{indicator.id}/mesures",
+        data={f"mesure-{indicator.id}-year": "2026", f"mesure-{indicator.id}-value": "7"},
+    )
+    assert response.status_code == 303
+    client.post("/deconnexion")
+    page = _page(client, fiche)
+    assert _yearly(page) == {"2025": "1\u202f234", "2026": "7"}
+    assert "Enregistrer la mesure" not in page
+
+
+def test_a_milestone_reached_refreshes_the_kept_page(client, savoie, db):
+    fiche = savoie.fiche
+    action = fiche.actions[0]
+    milestone = Milestone(action=action, label="Premier comité local", due_on=date(2026, 3, 1))
+    db.session.add(milestone)
+    db.session.commit()
+    assert "prévu le 01/03/2026" in _page(client, fiche)
+
+    milestone.done_on = date(2026, 2, 20)
+    db.session.commit()
+    assert "atteint le 20/02/2026" in _page(client, fiche)
+
+
+def test_pilots_keep_their_forms_and_readers_never_get_them(client, login, savoie):
+    fiche = savoie.fiche
+    login(savoie.people.pilot)
+    assert "Mettre à jour l'avancement" in _page(client, fiche)
+    client.post("/deconnexion")
+    page = _page(client, fiche)
+    assert "Mettre à jour l'avancement" not in page
+    assert "csrf_token" not in page.split('id="contenu"')[1], "no form token in a kept body"
+    login(savoie.people.pilot)
+    assert "Mettre à jour l'avancement" in _page(client, fiche), "the kept page is for readers"
+
+
+def test_a_kept_draft_is_still_refused_to_who_may_not_see_it(client, login, savoie, db):
+    savoie.fiche.status = "brouillon"
+    db.session.commit()
+    login(savoie.people.member)  # reads the draft, may not update it: gets the kept page
+    assert savoie.fiche.title[:20] in _page(client, savoie.fiche)
+    client.post("/deconnexion")
+    assert client.get(f"/suivi-du-schema/fiches/{savoie.fiche.id}").status_code == 404
+
+
+def test_computed_figures_follow_a_publication(client, savoie, make_meeting, make_contribution, db):
+    fiche = next(f for f in savoie.scheme.fiches if f.number == "6")
+    indicator = fiche.indicators[0]
+    indicator.computed = "contributions"
+    meeting = make_meeting(scheme=savoie.scheme, held_on=date(2023, 4, 1))
+    make_contribution(meeting=meeting, body="Première")
+    pending = make_contribution(meeting=meeting, body="Seconde", status="pending")
+    db.session.commit()
+    assert _yearly(_page(client, fiche)) == {"2023": "1"}
+
+    publish(pending, actor=savoie.people.admin, now=NOW)
+    db.session.commit()
+    assert _yearly(_page(client, fiche)) == {"2023": "2"}
+
+
+def _yearly(page: str) -> dict[str, str]:
+    """Year → value, from the first indicator's table."""
+    return dict(ROW.findall(page))
