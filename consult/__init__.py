@@ -46,7 +46,7 @@ def create_app(config_object=None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from consult.core import db as core_db
-    from consult.core import errors, jobs, security
+    from consult.core import errors, formatting, jobs, security
 
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -69,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     errors.init_app(app)
     security.init_app(app)
     jobs.init_app(app)
+    formatting.init_app(app)
 
 
 def _register_domains(app: Flask) -> None:

@@ -15,6 +15,7 @@ from pathlib import PurePath
 import openpyxl
 from openpyxl.worksheet._reader import WorkSheetParser
 
+from consult.core import formatting
 from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line
 
@@ -140,7 +141,7 @@ def shown_cell(raw: str, limit: int = 60) -> str:
 
 def thousands(number: int) -> str:
     """12345 → "12 345" (narrow no-break space), as French writes it."""
-    return f"{number:,}".replace(",", "\u202f")
+    return formatting.number(number)
 
 
 # --- Reading files -------------------------------------------------------------------

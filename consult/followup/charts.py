@@ -12,6 +12,7 @@ patterns, each labelled in words: nothing relies on colour alone.
 
 from markupsafe import Markup, escape
 
+from consult.core import formatting
 from consult.core.sanitize import clean_line
 from consult.followup.participation import COMPUTED
 from consult.synthesis.charts import AXIS_COLOUR, BAR_COLOUR, FONT, TEXT_COLOUR, _slug
@@ -32,9 +33,7 @@ def figure(value: float | int | None, unit: str = "") -> str:
     """A measured value the French way: ``1 234,5 %`` (narrow no-break spaces)."""
     if value is None:
         return "non renseigné"
-    rounded = round(float(value), 2)
-    text = f"{int(rounded):,}" if rounded == int(rounded) else f"{rounded:,.2f}".rstrip("0")
-    text = text.replace(",", "\u202f").replace(".", ",")
+    text = formatting.number(value, decimals=2)
     unit = clean_line(unit)
     return f"{text}\u202f{unit}" if unit else text
 

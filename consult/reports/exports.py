@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from flask import render_template
 from markupsafe import Markup
 
+from consult.core.formatting import long_date, percent
 from consult.followup.charts import figure, indicator_svg
 from consult.followup.services import indicator_snapshot
 from consult.reports.services import (
@@ -24,11 +25,8 @@ from consult.reports.services import (
 )
 from consult.synthesis.charts import number
 from consult.synthesis.exports import (
-    MONTHS,
     docx_language,
     docx_table,
-    french_date,
-    percent,
     plain_document,
     static_url_fetcher,
 )
@@ -56,9 +54,7 @@ def day(iso: str) -> str:
     """``2026-03-12`` as ``12 mars 2026`` ("" stays "")."""
     if not iso:
         return ""
-    moment = date.fromisoformat(iso)
-    first = "1er" if moment.day == 1 else str(moment.day)
-    return f"{first} {MONTHS[moment.month - 1]} {moment.year}"
+    return long_date(date.fromisoformat(iso))
 
 
 def gap_text(line: IndicatorLine) -> str:
@@ -106,7 +102,7 @@ class _Tools:
     plain_document = staticmethod(plain_document)
     number = staticmethod(number)
     percent = staticmethod(percent)
-    french_date = staticmethod(french_date)
+    french_date = staticmethod(long_date)
     day = staticmethod(day)
     gap_text = staticmethod(gap_text)
     reference_text = staticmethod(reference_text)
@@ -273,7 +269,7 @@ def render_docx(document: ReportDocument, *, status_label: str) -> bytes:
     doc.core_properties.subject = f"Bilan annuel {document.year} ({status_label})"
     doc.add_heading(document.title, level=0)
     doc.add_paragraph(f"{document.department} — {document.scheme_title}")
-    doc.add_paragraph(f"{status_label} — généré le {french_date(document.generated_at)}")
+    doc.add_paragraph(f"{status_label} — généré le {long_date(document.generated_at)}")
     _docx_summary(doc, document)
     _docx_fiches(doc, document)
     _docx_participation(doc, document)

@@ -14,6 +14,7 @@ import re
 
 from markupsafe import Markup, escape
 
+from consult.core import formatting
 from consult.core.sanitize import clean_line
 from consult.synthesis.document import MIN_CELL, Breakdown, Cell
 
@@ -35,7 +36,7 @@ def number(value: int | None) -> str:
     """A count the French way: ``12 345`` (narrow no-break space between thousands)."""
     if value is None:
         return "non relevé"
-    return f"{value:,}".replace(",", "\u202f")
+    return formatting.number(value)
 
 
 def shown_cells(breakdown: Breakdown) -> tuple[list[Cell], int]:

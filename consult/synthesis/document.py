@@ -12,27 +12,9 @@ masked never reaches an Item). Breakdown cells counting fewer than
 """
 
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 MIN_CELL = 5  # fewer people than this in a breakdown cell could be recognised
-
-LOCAL_ZONE = ZoneInfo("Europe/Paris")  # the platform stores UTC; people read French time
-
-
-def local_time(moment: datetime | None) -> datetime | None:
-    """``moment`` in French local time (Europe/Paris); naive values are taken as UTC."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(LOCAL_ZONE)
-
-
-def local_time_text(moment: datetime | None, pattern: str = "%d/%m/%Y à %H:%M") -> str:
-    """Jinja filter ``heure_locale``: ``05/12/2026 à 19:30`` in French local time."""
-    local = local_time(moment)
-    return "" if local is None else local.strftime(pattern)
 
 
 @dataclass

@@ -31,10 +31,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 from flask import current_app, render_template, url_for
 from markupsafe import Markup
 
+from consult.core.formatting import long_date, percent
 from consult.core.sanitize import clean_html, clean_text, safe_cell
 from consult.synthesis.analysis import UNPLACED
 from consult.synthesis.charts import bar_chart_svg, number, shown_cells
-from consult.synthesis.document import MIN_CELL, Document, Editorial, local_time
+from consult.synthesis.document import MIN_CELL, Document, Editorial
 
 ContributionUrl = Callable[[int], str]
 
@@ -42,20 +43,6 @@ EDITORIAL_PARTS = (
     ("introduction", "Introduction"),
     ("analysis", "Analyse"),
     ("conclusions", "Conclusions"),
-)
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
 )
 
 # --- Cleaning ---------------------------------------------------------------------------
@@ -152,28 +139,6 @@ NO_COMPARISON = (
 # --- Template helpers -------------------------------------------------------------------
 
 
-def french_date(moment: datetime | None) -> str:
-    """``12 mars 2025 à 14 h 05``, in French local time (the platform stores UTC)."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is not None:
-        moment = local_time(moment)
-    day = "1er" if moment.day == 1 else str(moment.day)
-    text = f"{day} {MONTHS[moment.month - 1]} {moment.year}"
-    if moment.hour or moment.minute:
-        text += f" à {moment.hour} h {moment.minute:02d}"
-    return text
-
-
-def percent(count: int, total: int) -> str:
-    """``12 %`` the French way (``—`` when there is no total)."""
-    if not total:
-        return "—"
-    value = 100 * count / total
-    shown = f"{value:.0f}" if value >= 10 or value == 0 else f"{value:.1f}".replace(".", ",")
-    return f"{shown}\u202f%"
-
-
 def authors(finding) -> str:
     """« Usager (12), Professionnel (5), autres types (3) »: who said a main idea."""
     parts = [f"{cell.label} ({number(cell.count)})" for cell in finding.authors]
@@ -213,7 +178,7 @@ class _Tools:
     shown_cells = staticmethod(shown_cells)
     number = staticmethod(number)
     percent = staticmethod(percent)
-    french_date = staticmethod(french_date)
+    french_date = staticmethod(long_date)
     retired_text = staticmethod(retired_text)
     min_cell = MIN_CELL
     method = METHOD
@@ -386,7 +351,7 @@ def docx_table(doc, header: list[str], rows: list[list[str]]) -> None:
 def _docx_cover(doc, document: Document, *, version: int, status_label: str, retired=0) -> None:
     doc.add_heading(document.title, level=0)
     doc.add_paragraph(f"Version {version} — {status_label}")
-    doc.add_paragraph(f"Générée le {french_date(document.generated_at)}")
+    doc.add_paragraph(f"Générée le {long_date(document.generated_at)}")
     for label, value in document.scope:
         doc.add_paragraph(f"{label} : {value}")
     if retired:

@@ -27,7 +27,6 @@ from consult.meetings.models import Meeting
 from consult.schemes.models import Fiche, Public, Scheme, Territory, Theme
 from consult.synthesis import curation, exports, files, jobs, publishing, services, sharing
 from consult.synthesis.current import CurrentVersion, current_version
-from consult.synthesis.document import local_time_text
 from consult.synthesis.forms import EditorialForm, SynthesisForm, VersionStatusForm
 from consult.synthesis.models import VERSION_TRANSITIONS, Synthesis, SynthesisVersion
 from consult.synthesis.permissions import can_manage, can_read_version, is_shared_with
@@ -35,7 +34,6 @@ from consult.workgroups.services import validations_of
 
 bp = Blueprint("synthesis", __name__)
 bp.record_once(lambda state: jobs.init_app(state.app))
-bp.add_app_template_filter(local_time_text, "heure_locale")
 IN_PROGRESS = ("queued", "running", "retrying")  # a job sent again after a crash is retrying
 
 

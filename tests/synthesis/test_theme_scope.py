@@ -6,8 +6,8 @@ import pytest
 from flask import render_template_string
 
 from consult.core.db import utcnow
+from consult.core.formatting import long_date
 from consult.synthesis import services
-from consult.synthesis.exports import french_date
 from consult.synthesis.services import Scope
 from consult.tagging.services import add_tag
 
@@ -71,8 +71,8 @@ def test_unscoped_synthesis_still_counts_every_meeting(theme_setup):
 def test_document_times_are_french_local_time():
     summer = datetime(2025, 7, 1, 14, 5, tzinfo=UTC)
     winter = datetime(2025, 1, 15, 23, 30, tzinfo=UTC)
-    assert french_date(summer) == "1er juillet 2025 à 16 h 05"
-    assert french_date(winter) == "16 janvier 2025 à 0 h 30"  # already the next day in Paris
+    assert long_date(summer) == "1er juillet 2025 à 16 h 05"
+    assert long_date(winter) == "16 janvier 2025 à 0 h 30"  # already the next day in Paris
 
 
 def test_heure_locale_filter(app):

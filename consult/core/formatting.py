@@ -1,0 +1,78 @@
+"""French formatting, written once: dates in French local time, numbers and shares (Babel).
+
+The platform stores UTC; people read Europe/Paris time. ``init_app`` makes these Jinja
+filters: ``date_fr`` (05/12/2026), ``date_heure`` (05/12/2026 à 19:30), ``heure_locale``
+(any strftime pattern), ``date_longue`` (1er mars 2025 à 14 h 05) and ``nombre`` (12 345).
+"""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCAL_ZONE = ZoneInfo("Europe/Paris")
+LOCALE = "fr_FR"
+
+
+def local_time(moment: datetime | None) -> datetime | None:
+    """``moment`` in French local time (Europe/Paris); naive values are taken as UTC."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LOCAL_ZONE)
+
+
+def local_time_text(moment: datetime | None, pattern: str = "%d/%m/%Y à %H:%M") -> str:
+    """``05/12/2026 à 19:30`` in French local time ("" for no moment)."""
+    local = local_time(moment)
+    return "" if local is None else local.strftime(pattern)
+
+
+def short_date(value: date | datetime | None) -> str:
+    """``05/12/2026``: a date as is, a stored moment by its French local day."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local_time(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def long_date(moment: date | datetime | None) -> str:
+    """``1er mars 2025 à 14 h 05`` (the time only when there is one), French local time."""
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime) and moment.tzinfo is not None:
+        moment = local_time(moment)
+    day = "1er" if moment.day == 1 else str(moment.day)
+    text = f"{day} {format_date(moment, 'MMMM y', locale=LOCALE)}"
+    if isinstance(moment, datetime) and (moment.hour or moment.minute):
+        text += f" à {moment.hour} h {moment.minute:02d}"
+    return text
+
+
+def number(value: float | None, decimals: int = 0) -> str:
+    """``12 345`` or ``1 234,5``: narrow no-break spaces between thousands, a decimal comma,
+    at most ``decimals`` decimals (none shown when they are zeros)."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def percent(count: int, total: int) -> str:
+    """``12 %`` (one decimal under 10 %), ``—`` when there is no total."""
+    if not total:
+        return "—"
+    value = 100 * count / total
+    pattern = "#,##0" if value >= 10 or value == 0 else "#,##0.0"
+    return f"{format_decimal(value, format=pattern, locale=LOCALE)}\u202f%"
+
+
+def init_app(app) -> None:
+    app.add_template_filter(short_date, "date_fr")
+    app.add_template_filter(local_time_text, "date_heure")
+    app.add_template_filter(local_time_text, "heure_locale")
+    app.add_template_filter(long_date, "date_longue")
+    app.add_template_filter(number, "nombre")
