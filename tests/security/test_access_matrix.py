@@ -29,8 +29,6 @@ LOGIN_PATH = "/connexion"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "acces.md"
 UNKNOWN_ID = 987_654
 HUGE_ID = 10**20  # beyond a 64-bit integer: SQLite refuses it as a parameter
-# Findings reported and not fixed yet: (endpoint, variant) → xfail mark (none today).
-KNOWN: dict = {}
 
 
 def outcome(response, method: str) -> str:
@@ -210,8 +208,6 @@ def test_unknown_ids_answer_404(app, db, client, world):
         numeric = sorted(n for n, c in rule._converters.items() if isinstance(c, IntegerConverter))
         for name in numeric:
             for label, ident in (("inconnu", UNKNOWN_ID), ("immense", HUGE_ID)):
-                if (endpoint, label) in KNOWN:
-                    continue
                 url, response = ask(
                     db, client, world, endpoint, "admin", route.method, **{name: ident}
                 )
