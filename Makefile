@@ -1,5 +1,5 @@
 # The README's commands. `make demo` starts the platform; `make test` runs everything.
-.PHONY: demo demo-reset test lint format db-check worker install
+.PHONY: demo demo-reset test lint format db-check worker install access-docs
 
 install:
 	./scripts/bootstrap.sh dev
@@ -28,3 +28,7 @@ db-check: install
 
 worker: install
 	FLASK_APP=wsgi .venv/bin/flask worker
+
+# docs/acces.md from consult/core/access.py and the routes the app serves (a test checks it).
+access-docs:
+	FLASK_APP=wsgi CONSULT_CONFIG=config.DevelopmentConfig .venv/bin/flask access document > docs/acces.md

@@ -1,4 +1,5 @@
-"""Cross-cutting commands: ``flask worker`` (RQ) and ``flask jobs`` (relay, ping).
+"""Cross-cutting commands: ``flask worker`` (RQ), ``flask jobs`` (relay, ping) and
+``flask access document`` (``docs/acces.md``).
 
 Where the relay runs: ``flask worker`` relays once before it starts working,
 then forks one small relay process beside the RQ worker (a process, not a
@@ -21,7 +22,7 @@ from flask.cli import AppGroup, with_appcontext
 from redis import Redis
 from rq import SimpleWorker, Worker
 
-from consult.core import jobs
+from consult.core import access, jobs
 from consult.core.jobs import QUEUES
 from consult.extensions import db
 
@@ -254,7 +255,20 @@ def ping_command(note: str) -> None:
     click.echo(f"Tâche d'essai n° {run.id} enregistrée.")
 
 
+access_cli = AppGroup("access", help="Qui peut faire quoi : la page docs/acces.md.")
+
+
+@access_cli.command("document")
+def access_document_command() -> None:
+    """Écrire docs/acces.md sur la sortie standard : les règles et les adresses servies.
+
+    make access-docs l'enregistre (flask access document > docs/acces.md).
+    """
+    click.echo(access.document(current_app.url_map), nl=False)
+
+
 def init_app(app) -> None:
     """Register the cross-cutting commands."""
     app.cli.add_command(worker_command)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(access_cli)

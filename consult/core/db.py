@@ -1,23 +1,20 @@
-"""Database conventions: constraint naming, UTC timestamps, scoped getters."""
+"""Database conventions: UTC timestamps, scoped getters, SQLite transactions.
+
+The constraint naming convention lives with the SQLAlchemy extension
+(``consult.extensions``), which this module does not import: ``get_or_404`` raises
+``core.errors.NotFoundError``, and ``core.errors`` imports the extensions.
+"""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import abort, g, has_request_context
+from flask import g, has_request_context
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.routing import IntegerConverter
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+from consult.core.errors import NotFoundError
 
 
 def utcnow() -> datetime:
@@ -56,14 +53,15 @@ class TimestampMixin:
 
 
 def get_or_404(session, model, ident, **scope):
-    """Load ``model`` by primary key, 404 when missing or outside ``scope``.
+    """Load ``model`` by primary key; :class:`NotFoundError` (a 404 page) when missing
+    or outside ``scope``.
 
     ``scope`` pins foreign keys (e.g. ``scheme_id=scheme.id``), so an id from
     another parent answers 404 rather than leaking that the object exists.
     """
     obj = session.get(model, ident)
     if obj is None or any(getattr(obj, k) != v for k, v in scope.items()):
-        abort(404)
+        raise NotFoundError
     return obj
 
 

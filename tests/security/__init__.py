@@ -7,6 +7,7 @@ Shared here: signing a user in without the login form, and the typical objects
 from functools import cached_property
 
 import pytest
+import sqlalchemy as sa
 from flask_login import utils as login_utils
 
 from consult.accounts import services as account_services
@@ -257,6 +258,11 @@ class World:
         """A 2023 value of ``indicator`` (made again when a request deleted it)."""
         from consult.followup.models import Measurement
 
+        measurement = self.db.session.scalar(
+            sa.select(Measurement).filter_by(indicator_id=indicator.id, year=2023)
+        )
+        if measurement is not None:
+            return measurement
         measurement = Measurement(indicator=indicator, year=2023, value=12)
         self.db.session.add(measurement)
         self.db.session.flush()
