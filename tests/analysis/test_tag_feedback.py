@@ -59,3 +59,16 @@ def test_weight_and_calibration_come_from_held_out_models_hearing_the_same_texts
     weight, calibration = out_of_fold(labels, UNTAGGED)
     assert weight > 0
     assert calibration.fitted
+
+
+def test_a_label_tagged_often_does_not_drown_one_tagged_rarely():
+    often = [f"Les familles ont besoin de transport, cas {n}" for n in range(12)]
+    rarely = ["Les jeunes ont besoin d'un foyer", "Un foyer pour les jeunes"]
+    labels = [
+        Label("familles", LABELS[0].text, often),
+        Label("jeunes", LABELS[1].text, rarely),
+    ]
+    text = "Les jeunes ont besoin de transport"
+    plain = Suggester(labels)._probabilities(text)
+    balanced = FeedbackSuggester(labels)._probabilities(text)
+    assert balanced[1] > plain[1] + 0.02
