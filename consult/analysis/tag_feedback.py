@@ -1,9 +1,10 @@
 """Tag suggestions whose labels also learn how people write, from untagged contributions.
 
-A fiche is written in the scheme's words (« favoriser le maintien à domicile »);
-contributions say it their way (« rester chez soi le plus longtemps »). Before anyone
-tags anything, the contributions already received tell which words go with which
-fiche: each untagged contribution is shared among the labels its text is closest to
+A fiche's text weighs its words as the scheme uses them; contributions tell which of
+them people use when they mean that fiche (« transport » said with « familles » leans
+towards the families' fiche, though both fiches name it). Before anyone tags
+anything, the contributions already received tell it: each untagged contribution is
+shared among the labels its text is closest to
 (a softmax of the cosines, :data:`SHARPNESS`), and each label's profile gets the
 centroid of its share (:data:`FEEDBACK_WEIGHT`) — pseudo-relevance feedback
 (Rocchio), no tag needed. The vocabulary stays the scheme's and the tags' (a word
@@ -44,7 +45,8 @@ from consult.analysis.suggest import (
 # dev set, the cold fiche top-3 was 0.68 to 0.74 for every sharpness (10 to 40),
 # weight (0.5, 1) and HEARD (0, 1, 3) tried (0.67 without feedback), also for
 # contributions the feedback never saw; HEARD = 1 with weight 1 cost the learned
-# fiche suggestions two points, hence the small HEARD (notes of the fourth pass).
+# fiche suggestions two points, hence the small HEARD (docs/benchmarks.md, issue 15,
+# fourth pass).
 SHARPNESS = 20.0
 FEEDBACK_WEIGHT = 0.5
 HEARD = 0.1
