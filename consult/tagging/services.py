@@ -5,7 +5,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from consult.analysis.suggest import Label, Suggester, out_of_fold
+from consult.analysis.suggest import Label, Suggester
+from consult.analysis.tag_feedback import MAX_UNLABELLED, FeedbackSuggester, out_of_fold
 from consult.contributions.models import Contribution
 from consult.core.errors import DomainError
 from consult.extensions import db
@@ -142,6 +143,23 @@ def _rejections(column, scheme_id: int) -> dict[int, list[str]]:
     return refused
 
 
+def _untagged(column, scheme_id: int) -> list[str]:
+    """The texts of the scheme's contributions (to moderate or published) with no
+    theme, or no fiche, yet, newest first: how people write, before anyone tags."""
+    tagged = sa.select(ContributionTag.contribution_id).where(column.is_not(None))
+    return db.session.scalars(
+        sa.select(Contribution.body)
+        .join(Meeting, Meeting.id == Contribution.meeting_id)
+        .where(
+            Meeting.scheme_id == scheme_id,
+            Contribution.status.in_(("pending", "published")),
+            Contribution.id.not_in(tagged),
+        )
+        .order_by(Contribution.id.desc())
+        .limit(MAX_UNLABELLED)
+    ).all()
+
+
 def fiche_passages(fiche: Fiche) -> list[str]:
     """The parts of a fiche a contribution can match: title, policy, objectives,
     constats, implementation, actions, indicators."""
@@ -156,13 +174,20 @@ def fiche_text(fiche: Fiche) -> str:
     return " ".join([fiche.title, *fiche_passages(fiche)])
 
 
-def _suggester(labels: list[Label], children: Suggester | None = None) -> Suggester:
-    """A suggester whose learned part's weight and calibration come from
-    out-of-fold scores of the tags set."""
+def _suggester(
+    labels: list[Label], unlabelled: list[str], children: Suggester | None = None
+) -> Suggester:
+    """A suggester whose labels also hear the untagged contributions (``unlabelled``),
+    and whose learned part's weight and calibration come from out-of-fold scores of
+    the tags set."""
     below = children.labels if children is not None else None
-    learned_weight, calibration = out_of_fold(labels, children=below)
-    return Suggester(
-        labels, calibration=calibration, learned_weight=learned_weight, children=children
+    learned_weight, calibration = out_of_fold(labels, unlabelled, children=below)
+    return FeedbackSuggester(
+        labels,
+        calibration=calibration,
+        learned_weight=learned_weight,
+        children=children,
+        unlabelled=unlabelled,
     )
 
 
@@ -182,7 +207,9 @@ def build_suggesters(scheme: Scheme) -> dict[str, Suggester]:
         )
         for f in scheme.fiches
     ]
-    suggesters = {"fiche": _suggester(fiches)} if fiches else {}
+    suggesters = {}
+    if fiches:
+        suggesters["fiche"] = _suggester(fiches, _untagged(ContributionTag.fiche_id, scheme.id))
     if scheme.themes:
         themes = [
             Label(
@@ -194,7 +221,8 @@ def build_suggesters(scheme: Scheme) -> dict[str, Suggester]:
             for t in scheme.themes
         ]
         # A theme also hears its fiches: the fiches tagged with it on the same contributions.
-        suggesters["theme"] = _suggester(themes, children=suggesters.get("fiche"))
+        untagged = _untagged(ContributionTag.theme_id, scheme.id)
+        suggesters["theme"] = _suggester(themes, untagged, children=suggesters.get("fiche"))
     return suggesters
 
 

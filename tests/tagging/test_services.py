@@ -144,3 +144,24 @@ def test_a_refusal_lowers_that_fiche_for_similar_texts(
     assert after.get(fiche_id, 0.0) < before
     best_after = max(after, key=after.get) if after else None
     assert best_after != fiche_id
+
+
+def test_fiches_hear_the_untagged_contributions_of_their_scheme_only(
+    db, savoie_meeting, make_scheme, make_meeting, make_contribution, make_user
+):
+    from consult.tagging.services import _untagged
+
+    facilitator = make_user(role="facilitator")
+    waiting = make_contribution(meeting=savoie_meeting, body="En attente", status="pending")
+    make_contribution(meeting=savoie_meeting, body="Publiée", status="published")
+    make_contribution(meeting=savoie_meeting, body="Rejetée", status="rejected")
+    tagged = make_contribution(meeting=savoie_meeting, body="Étiquetée fiche")
+    add_tag(tagged, fiche=_fiche(savoie_meeting, "33"), actor=facilitator, now=utcnow())
+    elsewhere = make_meeting(scheme=make_scheme(fixture="vienne.json"))
+    make_contribution(meeting=elsewhere, body="Autre schéma")
+    scheme_id = savoie_meeting.scheme.id
+    assert _untagged(ContributionTag.fiche_id, scheme_id) == ["Publiée", waiting.body]
+    # Tagged with a fiche, not with a theme: themes still hear it.
+    assert "Étiquetée fiche" in _untagged(ContributionTag.theme_id, scheme_id)
+    suggesters = build_suggesters(savoie_meeting.scheme)
+    assert suggesters["fiche"].feedback.any()

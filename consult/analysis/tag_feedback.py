@@ -1,0 +1,159 @@
+"""Tag suggestions whose labels also learn how people write, from untagged contributions.
+
+A fiche's text weighs its words as the scheme uses them; contributions tell which of
+them people use when they mean that fiche (« transport » said with « familles » leans
+towards the families' fiche, though both fiches name it). Before anyone tags
+anything, the contributions already received tell it: each untagged contribution is
+shared among the labels its text is closest to
+(a softmax of the cosines, :data:`SHARPNESS`), and each label's profile gets the
+centroid of its share (:data:`FEEDBACK_WEIGHT`) — pseudo-relevance feedback
+(Rocchio), no tag needed. The vocabulary stays the scheme's and the tags' (a word
+only contributions use still decides nothing), so the words that justify a suggestion
+are read as before; the feedback only re-weighs them.
+
+Everything else is :class:`consult.analysis.suggest.Suggester`: the learned part,
+children, rejections; the learned part's weight and the calibration are chosen on
+held-out scores of models built the same way (:func:`out_of_fold`). One change to
+the learned part: its regression weighs each label as much as the others
+(``class_weight="balanced"``), however many contributions facilitators tagged with it,
+so a theme tagged often does not win every close call.
+"""
+
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
+
+from consult.analysis.suggest import (
+    PASSAGE_WEIGHT,
+    REGULARISATION,
+    Calibration,
+    Label,
+    Suggester,
+    _binary,
+    _without,
+    choose_weight,
+)
+
+# A contribution's share of each label: softmax of SHARPNESS × cosine (20: a label
+# 0.05 closer than another gets e ≈ 2.7 times its share). A label's feedback counts
+# m / (m + HEARD) of FEEDBACK_WEIGHT, m the shares it got: a label that heard only
+# crumbs of texts other labels took (m ≪ 0.1) learns nothing from them. On the Savoie
+# dev set, the cold fiche top-3 was 0.68 to 0.74 for every sharpness (10 to 40),
+# weight (0.5, 1) and HEARD (0, 1, 3) tried (0.67 without feedback), also for
+# contributions the feedback never saw; HEARD = 1 with weight 1 cost the learned
+# fiche suggestions two points, hence the small HEARD (docs/benchmarks.md, issue 15,
+# fourth pass).
+SHARPNESS = 20.0
+FEEDBACK_WEIGHT = 0.5
+HEARD = 0.1
+MAX_UNLABELLED = 2000  # the newest untagged contributions are enough to learn the wording
+
+
+class FeedbackSuggester(Suggester):
+    """:class:`Suggester` whose label profiles are pulled towards the untagged
+    contributions closest to them (``unlabelled``: their texts)."""
+
+    def __init__(
+        self,
+        labels: list[Label],
+        *args,
+        unlabelled: list[str] = (),
+        **kwargs,
+    ):
+        super().__init__(labels, *args, **kwargs)
+        texts = [t for t in unlabelled[:MAX_UNLABELLED] if t and t.strip()]
+        self.feedback = np.zeros_like(self.profiles)
+        if texts:
+            self.feedback = feedback(self.profiles, normalize(self.vectorizer.transform(texts)))
+        self.profiles = normalize(self.profiles + FEEDBACK_WEIGHT * self.feedback)
+
+    def _learn(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """:meth:`Suggester._learn`, each label weighing the same in the regression."""
+        if not any(lb.examples for lb in self.labels):
+            return None, None
+        texts = [e for lb in self.labels for e in lb.examples]
+        targets = [i for i, lb in enumerate(self.labels) for _ in lb.examples]
+        weights = [1.0] * len(texts)
+        for i, lb in enumerate(self.labels):
+            passages = [p for p in lb.passages if p.strip()] or [lb.text]
+            texts += passages
+            targets += [i] * len(passages)
+            weights += [PASSAGE_WEIGHT] * len(passages)
+        model = LogisticRegression(C=REGULARISATION, max_iter=300, class_weight="balanced")
+        with warnings.catch_warnings(), threadpool_limits(limits=1):  # see Suggester._learn
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            warnings.filterwarnings("ignore", "The number of unique classes", UserWarning)
+            model.fit(self._features(texts), targets, sample_weight=weights)
+        coef = np.zeros((len(self.labels), model.coef_.shape[1]))
+        intercept = np.full(len(self.labels), -1e3)  # a label never seen is never learned
+        rows = _binary(model.coef_) if len(model.classes_) == 2 else model.coef_
+        heads = _binary(model.intercept_) if len(model.classes_) == 2 else model.intercept_
+        coef[model.classes_], intercept[model.classes_] = rows, heads
+        return coef, intercept
+
+
+def feedback(profiles: np.ndarray, texts) -> np.ndarray:
+    """Per label, the unit centroid of the texts, each text shared among the labels
+    by a softmax of its cosines to them (texts with no word of any label: none),
+    times m / (m + :data:`HEARD`), m the shares the label got."""
+    if texts.shape[0] == 0:
+        return np.zeros_like(profiles)
+    cosines = np.asarray(texts @ profiles.T)
+    heard = cosines.max(axis=1) > 0
+    cosines = cosines[heard]
+    shares = np.exp(SHARPNESS * (cosines - cosines.max(axis=1, keepdims=True)))
+    shares /= shares.sum(axis=1, keepdims=True)
+    centroids = np.asarray(texts[np.flatnonzero(heard)].T @ shares).T
+    mass = shares.sum(axis=0)
+    return normalize(centroids) * (mass / (mass + HEARD))[:, None]
+
+
+def out_of_fold(
+    labels: list[Label],
+    unlabelled: list[str] = (),
+    folds: int = 5,
+    top: int = 3,
+    children: list[Label] | None = None,
+) -> tuple[float, Calibration]:
+    """:func:`consult.analysis.suggest.out_of_fold` with models that hear ``unlabelled``
+    (the held-out texts are not among them, as a new contribution would not be)."""
+    held = _held_out_parts(labels, unlabelled, folds, children)
+    learned_weight = choose_weight(held)
+    scores, right = [], []
+    for prior, learned, wanted in held:
+        raw = prior + learned_weight * learned
+        for index in np.argsort(-raw)[:top]:
+            scores.append(float(raw[index]))
+            right.append(bool(index == wanted))
+    return learned_weight, Calibration(scores, right)
+
+
+def _held_out_parts(labels, unlabelled, folds, children=None):
+    items = [(text, i) for i, lb in enumerate(labels) for text in lb.examples]
+    found = []
+    for fold in range(folds):
+        held = [item for n, item in enumerate(items) if n % folds == fold]
+        if not held:
+            continue
+        kept: list[list[str]] = [[] for _ in labels]
+        for n, (text, i) in enumerate(items):
+            if n % folds != fold:
+                kept[i].append(text)
+        below = None
+        if children:  # built here, so that they learn as the final model's children do
+            below = FeedbackSuggester(_without(children, {text for text, _ in held}))
+        model = FeedbackSuggester(
+            [Label(lb.key, lb.text, kept[i], lb.passages) for i, lb in enumerate(labels)],
+            unlabelled=list(unlabelled),
+            children=below,
+        )
+        if not model.learned:
+            continue
+        for text, wanted in held:
+            prior, learned = model.parts(text)
+            found.append((prior, learned, wanted))
+    return found

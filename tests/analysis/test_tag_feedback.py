@@ -1,0 +1,74 @@
+"""Labels learn how people write from untagged contributions (pseudo-relevance feedback)."""
+
+import numpy as np
+import pytest
+from sklearn.preprocessing import normalize
+
+from consult.analysis.suggest import Label, Suggester
+from consult.analysis.tag_feedback import HEARD, FeedbackSuggester, feedback, out_of_fold
+
+LABELS = [
+    Label("familles", "Soutenir les familles : formation, écoute, transport."),
+    Label("jeunes", "Loger les jeunes : habitat, foyer, transport."),
+]
+# What people wrote before anyone tagged: « transport » goes with the families here.
+UNTAGGED = [
+    "Les familles n'ont aucun transport pour la formation",
+    "Une formation pour les familles et un transport",
+    "Écoute et transport pour les familles, vite",
+]
+
+
+def test_untagged_contributions_teach_which_label_a_shared_word_belongs_to():
+    text = "Il faudrait un transport le soir"
+    before = Suggester(LABELS).raw_scores(text)
+    assert before[1] >= before[0]  # « transport » is in both texts
+    after = FeedbackSuggester(LABELS, unlabelled=UNTAGGED)
+    scores = after.raw_scores(text)
+    assert scores[0] > scores[1] + 0.05
+    best = after.suggest(text)[0]
+    assert best.key == "familles"
+    assert best.words == ["transport"]  # still explained by the contribution's own words
+
+
+def test_without_untagged_contributions_nothing_changes():
+    text = "Des places en foyer pour les jeunes"
+    plain = Suggester(LABELS).raw_scores(text)
+    assert np.allclose(FeedbackSuggester(LABELS, unlabelled=[]).raw_scores(text), plain)
+    unrelated = ["Le match de foot était super hier soir"]
+    assert np.allclose(FeedbackSuggester(LABELS, unlabelled=unrelated).raw_scores(text), plain)
+
+
+def test_each_text_is_shared_among_the_labels_it_is_closest_to():
+    profiles = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    texts = normalize(np.array([[1.0, 0.0, 1.0], [0.0, 0.0, 1.0]]))
+    found = feedback(profiles, texts)
+    # The first text is the first label's; the second has no word of either: ignored.
+    # One text heard (m ≈ 1) counts m / (m + HEARD) of a full feedback.
+    unit = normalize(np.array([[1.0, 0.0, 1.0]]))[0]
+    assert found[0] == pytest.approx(unit / (1 + HEARD), abs=1e-3)
+    assert found[1, 2] < found[0, 2]
+    assert np.allclose(feedback(profiles, np.zeros((0, 3))), 0)
+
+
+def test_weight_and_calibration_come_from_held_out_models_hearing_the_same_texts():
+    labels = [
+        Label(lb.key, lb.text, [f"{word} {n}" for n in range(12)])
+        for lb, word in zip(LABELS, ("familles épuisées", "jeunes sans logement"), strict=True)
+    ]
+    weight, calibration = out_of_fold(labels, UNTAGGED)
+    assert weight > 0
+    assert calibration.fitted
+
+
+def test_a_label_tagged_often_does_not_drown_one_tagged_rarely():
+    often = [f"Les familles ont besoin de transport, cas {n}" for n in range(12)]
+    rarely = ["Les jeunes ont besoin d'un foyer", "Un foyer pour les jeunes"]
+    labels = [
+        Label("familles", LABELS[0].text, often),
+        Label("jeunes", LABELS[1].text, rarely),
+    ]
+    text = "Les jeunes ont besoin de transport"
+    plain = Suggester(labels)._probabilities(text)
+    balanced = FeedbackSuggester(labels)._probabilities(text)
+    assert balanced[1] > plain[1] + 0.02
