@@ -69,7 +69,9 @@ trap 'if [[ -n $pg_pid ]]; then kill "$pg_pid" 2>/dev/null || true; fi; rm -rf "
 DATABASE_URL="sqlite:///$tmp/migrations.db" migration_check SQLite || failures+=("migrations SQLite")
 
 run_sqlite() {
-  CONSULT_INSTANCE_DIR="$tmp/instance" $PY -m pytest --durations=10 "$@"
+  # Each half has its own temporary folder: two pytest runs cleaning the shared
+  # /tmp/pytest-of-<user> at once can fail on each other's files.
+  CONSULT_INSTANCE_DIR="$tmp/instance" $PY -m pytest --durations=10 --basetemp="$tmp/pytest-sqlite" "$@"
 }
 
 run_postgres() {
@@ -77,7 +79,7 @@ run_postgres() {
   # The tests that touch no database ran in the SQLite half: not twice.
   CONSULT_INSTANCE_DIR="$tmp/instance-pg" CONSULT_TEST_DATABASE_URL="$PG_URL/consult_test" \
     CONSULT_TEST_REDIS_URL="$REDIS_URL_TEST" CONSULT_TEST_SKIP_DATABASE_FREE=1 \
-    $PY -m pytest --durations=10 "$@"
+    $PY -m pytest --durations=10 --basetemp="$tmp/pytest-postgres" "$@"
 }
 
 if ! services_up; then start_services; fi
