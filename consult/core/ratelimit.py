@@ -8,11 +8,14 @@ counter per limit, per key and window, that expires with its window; a refused
 request counts too), so ``limiter.reset()`` and its storage still apply.
 
 Redis unreachable: the counts go to memory in this process for the moment (as
-Flask-Limiter's in-memory fallback does) rather than refuse every participant.
+Flask-Limiter's in-memory fallback does) rather than refuse every participant, and
+Redis is tried again after ``RETRY_SECONDS`` (not at every request: a participant does
+not wait for a connection that fails).
 """
 
 import functools
 import logging
+import time
 from collections.abc import Iterable, Sequence
 
 from limits import RateLimitItem, parse_many
@@ -39,7 +42,9 @@ end
 return counts
 """
 
+RETRY_SECONDS = 5.0
 _fallback = MemoryStorage()
+_down_until = [0.0]  # monotonic time until which Redis is not tried again
 
 
 @functools.lru_cache(maxsize=64)
@@ -65,11 +70,14 @@ def hit_all(groups: Iterable[tuple[str, Sequence[str]]], cost: int = 1) -> bool:
         allowed = [limiter.limiter.hit(item, *ids, cost=cost) for item, ids in hits]  # all counted
         return all(allowed)
     counted = [(item, item.key_for(*ids)) for item, ids in hits]
-    storage = limiter.storage
-    try:
-        counts = _incr_all(storage, counted, cost)
-    except (RedisError, OSError):
-        log.warning("Rate limit storage unreachable: counting in memory for now")
+    counts = None
+    if time.monotonic() >= _down_until[0]:
+        try:
+            counts = _incr_all(limiter.storage, counted, cost)
+        except (RedisError, OSError):
+            log.warning("Rate limit storage unreachable: counting in memory for now")
+            _down_until[0] = time.monotonic() + RETRY_SECONDS
+    if counts is None:
         counts = [_fallback.incr(key, item.get_expiry(), amount=cost) for item, key in counted]
     return all(count <= item.amount for count, (item, _key) in zip(counts, counted, strict=True))
 

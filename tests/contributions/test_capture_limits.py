@@ -98,11 +98,20 @@ def test_redis_unreachable_counts_in_memory_and_still_limits(
     client, make_meeting, app, monkeypatch, count
 ):
     monkeypatch.setattr(limiter, "enabled", True)  # not limits_on: its reset needs Redis
-    storage = RedisStorage("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    storage = RedisStorage("redis://127.0.0.1:1/0", connection_class=CountingConnection)
     monkeypatch.setattr(limiter, "_storage", storage)
     monkeypatch.setattr(ratelimit, "_fallback", type(ratelimit._fallback)())
+    monkeypatch.setattr(ratelimit, "_down_until", [0.0])
+    tried = []
+
+    def refused(_connection):
+        tried.append(1)
+        raise redis.exceptions.ConnectionError("Connection refused")
+
+    monkeypatch.setattr(CountingConnection, "connect", refused)
     monkeypatch.setitem(app.config, "ANON_POST_LIMIT_BROWSER", "2 per minute")
     meeting = make_meeting(status="open")
     statuses = [_send(client, meeting, f"Avis numéro {n}").status_code for n in range(3)]
     assert statuses == [200, 200, 429]  # no 500 for the participants, the limit still holds
     assert count(Contribution) == 2
+    assert len(tried) == 1  # Redis tried again only after ratelimit.RETRY_SECONDS
