@@ -94,8 +94,9 @@ class Config:
 
     JOBS_INLINE = not REDIS_URL
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
-    # Each limit costs one Redis round trip (flask-limiter hits them one by one, no
-    # batching); the X-RateLimit headers would cost two more per request: off.
+    # Flask-Limiter costs one Redis round trip per limit (the anonymous contribution's
+    # limits, supports and reports go through core.ratelimit.hit_all instead: one for
+    # all); the X-RateLimit headers would cost two more per request: off.
     RATELIMIT_HEADERS_ENABLED = False
     # Redis down for a moment: count in memory rather than refuse every participant (500).
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

@@ -1,8 +1,10 @@
 """Participants: contribute (standard and easy-read), receipts, follow-up, supports."""
 
+import functools
 import json
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import (
@@ -21,7 +23,6 @@ from flask import (
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from limits import parse_many
 
 from consult.contributions import services
 from consult.contributions.forms import (
@@ -38,9 +39,10 @@ from consult.contributions.forms import (
 )
 from consult.contributions.models import KINDS, STATUSES, Contribution
 from consult.contributions.permissions import can_support
-from consult.core.cache import page_with_tokens
+from consult.core.cache import page_with_tokens, public_figures
 from consult.core.db import get_or_404, loaded_after_commit, small_int, utcnow
 from consult.core.errors import refuse
+from consult.core.ratelimit import hit_all
 from consult.core.security import local_path
 from consult.extensions import db, limiter
 from consult.followup import tracing
@@ -83,20 +85,24 @@ def _not_sending() -> bool:
     )
 
 
-per_browser = limiter.shared_limit(
-    lambda: current_app.config["ANON_POST_LIMIT_BROWSER"],
-    scope="contribution-browser",
-    key_func=browser_key,
-    methods=["POST"],
-    exempt_when=_not_sending,
-)
-per_address = limiter.shared_limit(
-    lambda: current_app.config["ANON_POST_LIMIT_IP"],
-    scope="contribution-address",
-    key_func=get_remote_address,
-    methods=["POST"],
-    exempt_when=_not_sending,
-)
+def anonymous_post_limits(view):
+    """Anonymous sending is limited per browser (``ANON_POST_LIMIT_BROWSER``) and, more
+    loosely, per address (``ANON_POST_LIMIT_IP``): all these limits counted in one Redis
+    round trip (``core.ratelimit.hit_all``), under Flask-Limiter's keys; 429 beyond."""
+
+    @functools.wraps(view)
+    def limited(*args, **kwargs):
+        if request.method == "POST" and not _not_sending():
+            config = current_app.config
+            groups = [
+                (config["ANON_POST_LIMIT_BROWSER"], (browser_key(), "contribution-browser")),
+                (config["ANON_POST_LIMIT_IP"], (get_remote_address(), "contribution-address")),
+            ]
+            if not hit_all(groups):
+                abort(429)
+        return view(*args, **kwargs)
+
+    return limited
 
 
 def supporter_key() -> str:
@@ -118,8 +124,7 @@ def source_allows(setting: str, scope: str, contribution_id: int) -> bool:
     if current_user.is_authenticated or not limiter.enabled:
         return True
     address = get_remote_address()
-    items = parse_many(current_app.config[setting])
-    return all(limiter.limiter.hit(item, scope, str(contribution_id), address) for item in items)
+    return hit_all([(current_app.config[setting], (scope, str(contribution_id), address))])
 
 
 # --- Contributing -----------------------------------------------------------------------
@@ -205,12 +210,15 @@ def _contribution_form() -> ContributionForm:
 
 
 @bp.route("/rencontres/<int:meeting_id>/contribuer", methods=["GET", "POST"])
-@per_browser
-@per_address
+@anonymous_post_limits
 def create(meeting_id: int):
+    if request.method == "GET" and _same_for_everyone():
+        kept = _kept_meeting(meeting_id)
+        if kept is None or not can_view_meeting(current_user, kept):
+            abort(404)
+        if kept.is_open:
+            return _blank_form(kept)
     meeting = _meeting_or_404(meeting_id)
-    if request.method == "GET" and meeting.is_open and _same_for_everyone():
-        return _blank_form(meeting)
     form = _contribution_form()
     if not meeting.is_open:
         return _closed_page(meeting, form.body.data)
@@ -229,15 +237,45 @@ def _same_for_everyone() -> bool:
     return not current_user.is_authenticated and "_flashes" not in session
 
 
-def _blank_form(meeting: Meeting) -> str:
+@dataclass(frozen=True)
+class KeptMeeting:
+    """What the blank form needs to know of its meeting, as plain values (core.cache)."""
+
+    id: int
+    status: str
+    updated_at: datetime
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+def _kept_meeting(meeting_id: int) -> KeptMeeting | None:
+    """Kept until a meeting (or anything public) changes (``core.cache.public_figures``:
+    one Redis GET per request instead of a transaction and a query): access and the
+    kept page are decided on the current status and version of the meeting."""
+
+    def read() -> KeptMeeting | None:
+        row = db.session.execute(
+            sa.select(Meeting.id, Meeting.status, Meeting.updated_at).where(
+                Meeting.id == meeting_id
+            )
+        ).first()
+        return KeptMeeting(*row) if row is not None else None
+
+    return public_figures(("contributions", "form-meeting", meeting_id), read)
+
+
+def _blank_form(meeting: KeptMeeting) -> str:
     """The blank form, its HTML kept apart from its tokens (CSRF token, form key): the
-    form itself is built only when the page is rendered again."""
+    form itself (and the meeting) is built only when the page is rendered again."""
     tokens = {"csrf": generate_csrf(), "form_key": new_form_key()}
 
     def render() -> str:
         form = _contribution_form()
         form.form_key.data = tokens["form_key"]
-        return render_template("contributions/form.html", meeting=meeting, form=form)
+        loaded = _meeting_or_404(meeting.id)
+        return render_template("contributions/form.html", meeting=loaded, form=form)
 
     return page_with_tokens(("contribution-form", meeting.id, meeting.updated_at), render, tokens)
 
@@ -266,8 +304,7 @@ def _falc_draft(form: EasyReadForm) -> services.Draft:
 
 
 @bp.route("/rencontres/<int:meeting_id>/contribuer/facile", methods=["GET", "POST"])
-@per_browser
-@per_address
+@anonymous_post_limits
 def create_easy(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     form = EasyReadForm()

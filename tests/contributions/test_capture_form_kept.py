@@ -1,0 +1,98 @@
+"""Issue 17 #1: the blank form of a crowded meeting reads nothing from the database.
+
+What the form needs of its meeting (status, version) is kept like the public figures
+(``core.cache.public_figures``: until a meeting, or anything public, changes), the
+page's HTML apart from its tokens (``page_with_tokens``). A change of the meeting
+(closed, renamed, deleted) is seen at the next visit; a meeting in preparation is
+never shown to a visitor.
+"""
+
+import re
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from flask import g
+
+from tests.contributions.test_views import form_key
+
+FORM = "/rencontres/{}/contribuer"
+
+
+@pytest.fixture
+def kept(app, monkeypatch):
+    """The caches as in production, empty at the start of the test."""
+    monkeypatch.setitem(app.config, "PUBLIC_FIGURES_SECONDS", 3600)
+    monkeypatch.setitem(app.config, "REFERENCE_CACHE_SECONDS", 30)
+    monkeypatch.delitem(app.extensions, "consult_public_figures", raising=False)
+    monkeypatch.delitem(app.extensions, "consult_token_pages", raising=False)
+    yield
+    app.extensions.pop("consult_public_figures", None)
+    app.extensions.pop("consult_token_pages", None)
+
+
+@pytest.fixture
+def statements(db):
+    @contextmanager
+    def _watch():
+        seen = []
+
+        def note(_conn, _cursor, statement, *_args):
+            if "FROM site_settings" not in statement:  # kept per process (reference_cache)
+                seen.append(" ".join(statement.split()))
+
+        sa.event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            yield seen
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", note)
+
+    return _watch
+
+
+def _get(client, url):
+    g.pop("csrf_token", None)  # the tests' requests share one app context (and ``g``)
+    return client.get(url)
+
+
+def test_a_kept_form_reads_nothing_and_still_gets_fresh_tokens(
+    app, make_meeting, db, kept, statements
+):
+    meeting = make_meeting(status="open", title="Rencontre de Modane")
+    db.session.commit()
+    url = FORM.format(meeting.id)
+    first = _get(app.test_client(), url)
+    db.session.expunge_all()  # as in production: nothing already loaded by the test
+    with statements() as seen:
+        second = _get(app.test_client(), url)
+    assert seen == []
+    assert second.status_code == 200
+    assert "Rencontre de Modane" in second.text
+    assert form_key(first) != form_key(second)
+
+
+def test_closing_the_meeting_is_seen_at_the_next_visit(app, client, make_meeting, db, kept):
+    meeting = make_meeting(status="open", title="Rencontre de Modane")
+    db.session.commit()
+    url = FORM.format(meeting.id)
+    assert "Donner mon avis" in _get(client, url).text
+    meeting.title = "Rencontre de Saint-Jean"
+    db.session.commit()
+    assert "Rencontre de Saint-Jean" in _get(client, url).text
+    meeting.status = "closed"
+    db.session.commit()
+    page = _get(client, url)
+    assert "n'accepte pas de contributions" in page.text
+    assert not re.search(r'name="body"', page.text)
+
+
+def test_a_meeting_in_preparation_or_deleted_is_never_served(app, client, make_meeting, db, kept):
+    draft = make_meeting(status="draft")
+    opened = make_meeting(status="open")
+    db.session.commit()
+    assert _get(client, FORM.format(draft.id)).status_code == 404
+    assert _get(client, FORM.format(draft.id)).status_code == 404  # kept, still refused
+    assert _get(client, FORM.format(opened.id)).status_code == 200
+    db.session.delete(opened)
+    db.session.commit()
+    assert _get(client, FORM.format(opened.id)).status_code == 404
