@@ -31,7 +31,6 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from sklearn.preprocessing import normalize
 
-from consult.analysis.embeddings import embed, term_vectors
 from consult.analysis.statements import NEGATED, Statements, Vocabulary, split_statements
 from consult.analysis.text import stop_word_terms, terms
 from consult.analysis.vectors import tfidf
@@ -55,8 +54,6 @@ MAX_TERMS = 5  # key terms beside a title
 SUB_MIN = 12  # an idea of at least this many answers…
 SUB_OF_ALL = 0.05  # …and this share of all of them may get sub-ideas
 SUB_SHARE = 0.12  # a sub-idea gathers at least this share of its idea
-MIX = 0.0  # share of the meaning vectors' cosine in the similarity to a centre
-SEMANTIC = 0.0  # ideas whose meaning centres are this close (cosine) are merged (0: never)
 BLOCK = 20_000  # statements compared to the centres at a time
 _EDGES = ".,;:!?()[]{}«»\"'’…*"
 _SENTENCE = re.compile(r"(?<=[.!?;…])\s+")
@@ -91,7 +88,6 @@ class _Space:
     vectors: sparse.csr_matrix
     weights: np.ndarray  # per statement: its answer's weight
     text_weights: np.ndarray
-    dense: np.ndarray | None = None  # statements × dimensions: meaning vectors
 
 
 def find_ideas(
@@ -134,8 +130,7 @@ def _space(texts: list[str], text_weights: np.ndarray, question: str, vocabulary
     counts = counts @ sparse.diags(usable.astype(np.float32))
     counts.eliminate_zeros()
     vectors = tfidf(counts.tocsr())
-    dense = embed(vectors, term_vectors(names)) if (MIX or SEMANTIC) else None
-    return _Space(texts, statements, vectors, text_weights[statements.source], text_weights, dense)
+    return _Space(texts, statements, vectors, text_weights[statements.source], text_weights)
 
 
 def _seeds(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[np.ndarray]:
@@ -163,11 +158,10 @@ def _seeds(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[np
     return groups
 
 
-def _assign(vectors, centres, labels, dense=None, dense_centres=None):
+def _assign(vectors, centres, labels) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each row's closest centre, its cosine similarity, and the similarity to the centre
     of its current idea (``labels``, 0 for none), a block of rows at a time."""
     n = vectors.shape[0]
-    dense_rows = dense
     best, score, own = np.zeros(n, np.int64), np.zeros(n), np.zeros(n)
     # dense centres: a sparse × dense product is much faster than sparse × sparse
     used = np.unique(centres.indices)
@@ -175,8 +169,6 @@ def _assign(vectors, centres, labels, dense=None, dense_centres=None):
     vectors = vectors[:, used]
     for start in range(0, n, BLOCK):
         sims = vectors[start : start + BLOCK] @ dense
-        if dense_rows is not None:
-            sims = (1 - MIX) * sims + MIX * (dense_rows[start : start + BLOCK] @ dense_centres.T)
         best[start : start + BLOCK] = sims.argmax(axis=1)
         score[start : start + BLOCK] = sims.max(axis=1)
         current = labels[start : start + BLOCK]
@@ -192,7 +184,6 @@ def _cluster(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[
     if not groups:
         return []
     vectors = space.vectors[rows]
-    dense = space.dense[rows] if MIX else None
     weights = space.weights[rows]
     labels = np.full(len(rows), -1)
     for number, group in enumerate(groups):
@@ -200,20 +191,18 @@ def _cluster(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[
     source = space.statements.source[rows]
     for round_ in range(ROUNDS):
         if round_ == ROUNDS - 1:
-            labels = _merge_close(vectors, weights, labels, dense)
-        labels = _refine(vectors, weights, labels, source, min_size, dense)
+            labels = _merge_close(vectors, weights, labels)
+        labels = _refine(vectors, weights, labels, source, min_size)
         if labels.max() < 0:
             return []
     order = np.argsort(labels, kind="stable")
     bounds = np.searchsorted(labels[order], np.arange(labels.max() + 2))
     groups = [rows[order[bounds[g] : bounds[g + 1]]] for g in range(labels.max() + 1)]
     groups = [group for group in groups if len(group)]  # dissolved in the last round
-    if SEMANTIC and len(groups) > 1:
-        groups = _merge_meaning(space, groups)
     return [part for group in groups for part in _split_negation(space, group, min_size)]
 
 
-def _merge_close(vectors, weights, labels, dense=None) -> np.ndarray:
+def _merge_close(vectors, weights, labels) -> np.ndarray:
     """Ideas whose centres are close (cosine at least :data:`MERGE`) become one."""
     inside = labels >= 0
     k = labels.max() + 1
@@ -221,27 +210,9 @@ def _merge_close(vectors, weights, labels, dense=None) -> np.ndarray:
         (weights[inside], (labels[inside], np.flatnonzero(inside))), shape=(k, len(labels))
     )
     centres = normalize(onehot @ vectors)
-    sims = (centres @ centres.T).toarray()
-    if dense is not None:
-        meaning = normalize(onehot @ dense)
-        sims = (1 - MIX) * sims + MIX * (meaning @ meaning.T)
-    close = sims >= MERGE
+    close = (centres @ centres.T).toarray() >= MERGE
     _, component = connected_components(sparse.csr_matrix(close), directed=False)
     return np.where(inside, component[np.maximum(labels, 0)], -1)
-
-
-def _merge_meaning(space: _Space, groups: list[np.ndarray]) -> list[np.ndarray]:
-    """Groups whose meaning centres are close (average link, cosine ≥ :data:`SEMANTIC`)."""
-    from sklearn.cluster import AgglomerativeClustering
-
-    centres = np.stack([normalize((space.weights[g] @ space.dense[g])[None, :])[0] for g in groups])
-    labels = AgglomerativeClustering(
-        n_clusters=None, metric="cosine", linkage="average", distance_threshold=1 - SEMANTIC
-    ).fit_predict(centres)
-    return [
-        np.sort(np.concatenate([g for g, n in zip(groups, labels, strict=True) if n == k]))
-        for k in np.unique(labels)
-    ]
 
 
 def _split_negation(space: _Space, rows: np.ndarray, min_size: float) -> list[np.ndarray]:
@@ -258,7 +229,7 @@ def _split_negation(space: _Space, rows: np.ndarray, min_size: float) -> list[np
     return [rows]
 
 
-def _refine(vectors, weights, labels, source, min_size, dense=None) -> np.ndarray:
+def _refine(vectors, weights, labels, source, min_size) -> np.ndarray:
     """One round: each row moves to the closest centre of an idea large and coherent
     enough (the others are dissolved), or to none when no centre is close."""
     inside = labels >= 0
@@ -266,8 +237,7 @@ def _refine(vectors, weights, labels, source, min_size, dense=None) -> np.ndarra
     onehot = sparse.csr_matrix(
         (weights[inside], (labels[inside], np.flatnonzero(inside))), shape=(k, len(labels))
     )
-    dense_centres = normalize(onehot @ dense) if dense is not None else None
-    best, score, own = _assign(vectors, normalize(onehot @ vectors), labels, dense, dense_centres)
+    best, score, own = _assign(vectors, normalize(onehot @ vectors), labels)
     members = np.maximum(np.bincount(labels[inside], minlength=k), 1)
     cohesion = np.bincount(labels[inside], weights=own[inside], minlength=k) / members
     answers = _answer_weights(labels, source, weights, k)
