@@ -317,7 +317,7 @@ def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
     best, best_score = space.statements.text(space.texts, int(rows[0])), -1.0
     for candidate, factor in _candidates(space, rows).items():
         found = _piece_terms(vocabulary, candidate)
-        if not found or _tidy(candidate) == avoid:
+        if not found or (avoid and _tidy(candidate) == avoid):
             continue
         score = factor * sum(weights.get(t, 0.0) for t in found) / math.sqrt(len(found) + 2)
         if score > best_score:

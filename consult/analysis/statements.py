@@ -58,6 +58,23 @@ class Vocabulary:
             self.negator.append(key.replace("’", "'").split("'")[-1] in NEGATORS)
             self.ends.append(chunk[-1] in _ENDS)
 
+    @classmethod
+    def of_chunks(cls, chunk_ids: dict[str, int], offsets, flat, names) -> "Vocabulary":
+        """A vocabulary starting from chunks already analysed the same way (same keys,
+        same :func:`chunk_terms`): each chunk's term ids are ``flat[offsets[i]:offsets[i+1]]``
+        for chunk ``i``, named by ``names``. Nothing is analysed again."""
+        chunks = list(chunk_ids)
+        keys = [chunk.lower().strip(_PUNCTUATION) for chunk in chunks]
+        return cls(
+            chunk_ids=dict(chunk_ids),
+            offsets=list(offsets),
+            flat=list(flat),
+            negator=[key.replace("’", "'").split("'")[-1] in NEGATORS for key in keys],
+            ends=[chunk[-1] in _ENDS for chunk in chunks],
+            term_ids={name: number for number, name in enumerate(names)},
+            names=list(names),
+        )
+
     def term(self, name: str) -> int:
         """The id of term ``name``, created when new."""
         if name not in self.term_ids:
@@ -114,9 +131,12 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int):
     lengths = np.fromiter(map(len, split), np.int64, len(split))
     flat = list(chain.from_iterable(split))
     del split
-    vocabulary.add(dict.fromkeys(flat))
-    ids = np.fromiter(map(vocabulary.chunk_ids.__getitem__, flat), np.int64, len(flat))
-    del flat
+    found = list(map(vocabulary.chunk_ids.get, flat))
+    if None in found:  # chunks not seen yet, analysed in the order they come
+        vocabulary.add(dict.fromkeys(c for c, i in zip(flat, found, strict=True) if i is None))
+        found = list(map(vocabulary.chunk_ids.__getitem__, flat))
+    ids = np.fromiter(found, np.int64, len(flat))
+    del flat, found
     doc = np.repeat(np.arange(len(texts)), lengths)
     starts = _boundaries(doc, np.asarray(vocabulary.ends)[ids], lengths)
     statement = np.cumsum(starts) - 1

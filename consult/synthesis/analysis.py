@@ -224,9 +224,13 @@ class _Corpus:
         self.row_of = {ident: row for row, ident in enumerate(self.ids)}
         self.empty = np.fromiter((len(t) < 40 and is_empty_answer(t) for t in self.texts), bool, n)
         self.vocabulary = Terms()
-        self.statement_vocabulary = Vocabulary()  # shared by the sections' ideas
         min_df = 1 if n < MIN_DF_ROWS else 2
         counts, first, second, self.n_words = count_matrix(self.texts, self.vocabulary, min_df)
+        # shared by the sections' ideas; the words already read are not read again
+        terms = self.vocabulary
+        self.statement_vocabulary = Vocabulary.of_chunks(
+            terms.chunks, terms.offsets, terms.flat, terms.names
+        )
         keep = np.bincount(counts.indices, minlength=counts.shape[1]) >= min_df
         if not keep.all():
             counts, first, second = keep_columns(counts, keep), first[keep], second[keep]

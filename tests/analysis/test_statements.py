@@ -1,0 +1,57 @@
+"""consult.analysis.statements: a vocabulary taken over from the corpus's words reads the same."""
+
+import numpy as np
+
+from consult.analysis.statements import NEGATED, Vocabulary, split_statements
+from consult.analysis.vectors import Terms, count_matrix
+
+TEXTS = [
+    "Je ne suis pas prêt à payer plus d'impôts pour la transition écologique du pays. "
+    "Mais le train doit coûter moins cher que la voiture pour aller travailler chaque jour.\n"
+    "Voilà mon avis",
+    "Je suis prêt à payer plus pour le train ; les trains régionaux sont trop rares.",
+    "Jamais de pesticides près des écoles !",
+    "Plus de pistes cyclables. Des vélos en location dans chaque commune du département.",
+]
+
+
+def _read(statements) -> list[set[str]]:
+    """Each statement's terms, by name (ids depend on the order words were first read)."""
+    names = statements.vocabulary.names
+    counts = statements.counts.tocsr()
+    return [
+        {names[t] for t in counts.indices[counts.indptr[row] : counts.indptr[row + 1]]}
+        for row in range(counts.shape[0])
+    ]
+
+
+def _from_corpus(texts: list[str]) -> tuple[Terms, Vocabulary]:
+    corpus = Terms()
+    count_matrix(texts, corpus, 1)
+    return corpus, Vocabulary.of_chunks(corpus.chunks, corpus.offsets, corpus.flat, corpus.names)
+
+
+def test_a_vocabulary_of_the_corpus_chunks_gives_the_same_statements_and_terms():
+    _, shared = _from_corpus(TEXTS)
+    fresh = split_statements(TEXTS, Vocabulary())
+    again = split_statements(TEXTS, shared)
+    assert np.array_equal(again.source, fresh.source)
+    assert np.array_equal(again.spans, fresh.spans)
+    assert _read(again) == _read(fresh)
+    assert len(fresh.source) > len(TEXTS)  # the long answer was cut into statements
+    said = set().union(*_read(again))
+    assert "pret" in said
+    assert NEGATED + "pret" in said  # « pas prêt » ≠ « prêt »
+    assert NEGATED + "pesticid" in said  # « jamais de pesticides »
+
+
+def test_the_corpus_words_are_not_changed_by_the_statements():
+    corpus, shared = _from_corpus(TEXTS)
+    chunks, flat, names = dict(corpus.chunks), list(corpus.flat), list(corpus.names)
+    split_statements(TEXTS, shared)  # adds "." for the line break and the negated terms
+    assert "." in shared.chunk_ids
+    assert "." not in corpus.chunks
+    assert len(shared.names) > len(names)
+    assert corpus.chunks == chunks
+    assert corpus.flat == flat
+    assert corpus.names == names
