@@ -9,6 +9,7 @@ counts as its own negated term ("non prêt"), so that "je ne suis pas prêt à p
 is analysed once (see :func:`consult.analysis.text.terms`), which keeps large corpora fast.
 """
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
@@ -25,6 +26,7 @@ NEGATORS = frozenset({"pas", "jamais", "aucun", "aucune", "sans", "ni", "non", "
 NEGATED = "non "  # prefix of a negated term's name
 _PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
 _ENDS = ".!?;…"
+_OPEN_LINE_END = re.compile(r"(?<![.!?;…\s])[^\S\n]*\n")  # a line break after no sentence end
 
 
 @lru_cache(maxsize=1 << 20)
@@ -105,7 +107,10 @@ def _said(text: str) -> tuple[str, ...]:
 
 
 def _chunks(text: str) -> list[str]:
-    return (text.replace("\n", " . ") if "\n" in text else text).split()
+    """The whitespace-separated chunks of ``text``; a line that does not end a sentence
+    gets a "." chunk (a line that does needs none: a lone "." would be a one-word
+    sentence, too short to stand alone, and would glue the two sentences together)."""
+    return (_OPEN_LINE_END.sub(" . ", text) if "\n" in text else text).split()
 
 
 def _boundaries(doc: np.ndarray, ends: np.ndarray, lengths: np.ndarray) -> np.ndarray:

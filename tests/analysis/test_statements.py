@@ -7,7 +7,7 @@ from consult.analysis.vectors import Terms, count_matrix
 
 TEXTS = [
     "Je ne suis pas prêt à payer plus d'impôts pour la transition écologique du pays. "
-    "Mais le train doit coûter moins cher que la voiture pour aller travailler chaque jour.\n"
+    "Mais le train doit coûter moins cher que la voiture pour aller travailler chaque jour\n"
     "Voilà mon avis",
     "Je suis prêt à payer plus pour le train ; les trains régionaux sont trop rares.",
     "Jamais de pesticides près des écoles !",
@@ -55,3 +55,19 @@ def test_the_corpus_words_are_not_changed_by_the_statements():
     assert corpus.chunks == chunks
     assert corpus.flat == flat
     assert corpus.names == names
+
+
+def test_a_paragraph_ending_a_sentence_is_a_statement_as_after_a_space():
+    first = (
+        "Il faut beaucoup plus de trains dans les campagnes et les petites villes du "
+        "département, surtout le matin."
+    )
+    second = "Baisser aussi les prix des billets pour les jeunes et les familles du territoire."
+    for joined in (f"{first}\n{second}", f"{first} \n\n{second}", f"{first} {second}"):
+        found = split_statements([joined])
+        assert len(found.source) == 2, joined
+        assert found.text([joined], 0) == first
+        assert found.text([joined], 1) == second
+    # a line that ends no sentence still ends one
+    lines = split_statements([f"{first[:-1]}\n{second}"])
+    assert len(lines.source) == 2
