@@ -31,7 +31,13 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from sklearn.preprocessing import normalize
 
-from consult.analysis.statements import NEGATED, Statements, Vocabulary, split_statements
+from consult.analysis.statements import (
+    NEGATED,
+    Read,
+    Statements,
+    Vocabulary,
+    split_statements,
+)
 from consult.analysis.text import stop_word_terms, terms
 from consult.analysis.vectors import tfidf
 
@@ -91,16 +97,22 @@ class _Space:
 
 
 def find_ideas(
-    texts: list[str], weights=None, question: str = "", vocabulary: Vocabulary | None = None
+    texts: list[str],
+    weights=None,
+    question: str = "",
+    vocabulary: Vocabulary | None = None,
+    read: Read | None = None,
 ) -> IdeaMap:
     """The ideas of ``texts`` (see the module's docstring).
 
     :param weights: how many contributions each text stands for (1 each by default).
     :param question: the question answered; its words never seed an idea nor make a title.
     :param vocabulary: shared by the calls over one corpus, so each word is read once.
+    :param read: the texts' chunk ids already read in ``vocabulary``'s numbering, so the
+        texts are not split again (see :func:`consult.analysis.statements.split_statements`).
     """
     text_weights = np.ones(len(texts)) if weights is None else np.asarray(weights, float)
-    space = _space(texts, text_weights, question, vocabulary or Vocabulary())
+    space = _space(texts, text_weights, question, vocabulary or Vocabulary(), read)
     rows = np.flatnonzero(space.vectors.getnnz(axis=1) > 0)
     total = text_weights.sum()
     min_size = max(MIN_ANSWERS, min(MIN_SHARE * total, ROOT_SHARE * math.sqrt(total)))
@@ -114,8 +126,10 @@ def find_ideas(
     return IdeaMap(ideas, np.flatnonzero(~supported).tolist())
 
 
-def _space(texts: list[str], text_weights: np.ndarray, question: str, vocabulary) -> _Space:
-    statements = split_statements(texts, vocabulary)
+def _space(
+    texts: list[str], text_weights: np.ndarray, question: str, vocabulary, read=None
+) -> _Space:
+    statements = split_statements(texts, vocabulary, read)
     counts = statements.counts.tocsr()
     names = statements.vocabulary.names
     asked = set(terms(question))

@@ -131,7 +131,8 @@ def _boundaries(doc: np.ndarray, ends: np.ndarray, lengths: np.ndarray) -> np.nd
     return result
 
 
-def _batch(texts: list[str], vocabulary: Vocabulary, offset: int):
+def _read(texts: list[str], vocabulary: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
+    """Each text's chunk ids (flat) and chunks per text; new chunks are analysed."""
     split = [_chunks(text) for text in texts]
     lengths = np.fromiter(map(len, split), np.int64, len(split))
     flat = list(chain.from_iterable(split))
@@ -140,8 +141,60 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int):
     if None in found:  # chunks not seen yet, analysed in the order they come
         vocabulary.add(dict.fromkeys(c for c, i in zip(flat, found, strict=True) if i is None))
         found = list(map(vocabulary.chunk_ids.__getitem__, flat))
-    ids = np.fromiter(found, np.int64, len(flat))
-    del flat, found
+    return np.fromiter(found, np.int64, len(flat)), lengths
+
+
+def _reuse(texts: list[str], vocabulary: Vocabulary, read: "Read") -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_read` from chunk ids already read: only texts with a line break are read
+    again (their line ends may add "." chunks, see :func:`_chunks`)."""
+    ids, lengths = np.asarray(read.ids, np.int64), np.asarray(read.lengths, np.int64)
+    again = np.flatnonzero(np.fromiter(("\n" in t for t in texts), bool, len(texts)))
+    if not len(again):
+        return ids, lengths
+    new_ids, new_lengths = _read([texts[i] for i in again.tolist()], vocabulary)
+    total = lengths.copy()
+    total[again] = new_lengths
+    starts = np.cumsum(total) - total
+    result = np.empty(int(total.sum()), np.int64)
+    kept = np.ones(len(texts), bool)
+    kept[again] = False
+    text_of = np.repeat(np.arange(len(texts)), lengths)
+    within = np.arange(len(ids)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    keep = kept[text_of]
+    result[starts[text_of[keep]] + within[keep]] = ids[keep]
+    text_of = np.repeat(again, new_lengths)
+    within = np.arange(len(new_ids)) - np.repeat(np.cumsum(new_lengths) - new_lengths, new_lengths)
+    result[starts[text_of] + within] = new_ids
+    return result, total
+
+
+@dataclass
+class Read:
+    """Chunk ids of texts already split and looked up in the same chunk numbering (e.g.
+    :class:`consult.analysis.vectors.Terms` with ``keep_reading``): ``ids`` flat, text after
+    text, ``lengths`` chunks per text (``text.split()``: a text with a line break is read
+    again)."""
+
+    ids: np.ndarray
+    lengths: np.ndarray
+
+    def of(self, positions: np.ndarray) -> "Read":
+        """The texts at ``positions``, in that order."""
+        lengths = np.asarray(self.lengths, np.int64)
+        starts = np.cumsum(lengths) - lengths
+        chosen = lengths[positions]
+        ends = np.cumsum(chosen)
+        where = np.repeat(starts[positions] - (ends - chosen), chosen) + np.arange(
+            ends[-1] if len(ends) else 0
+        )
+        return Read(np.asarray(self.ids)[where], chosen)
+
+
+def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | None = None):
+    if read is None:
+        ids, lengths = _read(texts, vocabulary)
+    else:
+        ids, lengths = _reuse(texts, vocabulary, read)
     doc = np.repeat(np.arange(len(texts)), lengths)
     starts = _boundaries(doc, np.asarray(vocabulary.ends)[ids], lengths)
     statement = np.cumsum(starts) - 1
@@ -182,12 +235,18 @@ def _negate(cols: np.ndarray, negated: np.ndarray, vocabulary: Vocabulary) -> np
     return cols
 
 
-def split_statements(texts: list[str], vocabulary: Vocabulary | None = None) -> Statements:
-    """The statements of ``texts`` and their term counts (see the module's docstring)."""
+def split_statements(
+    texts: list[str], vocabulary: Vocabulary | None = None, read: Read | None = None
+) -> Statements:
+    """The statements of ``texts`` and their term counts (see the module's docstring).
+
+    ``read``: the texts' chunk ids already read in ``vocabulary``'s numbering (same
+    statements, the texts are not split and looked up again)."""
     vocabulary = vocabulary or Vocabulary()
     rows, cols, sources, spans, count = [], [], [], [], 0
     for start in range(0, len(texts), BATCH):
-        r, c, s, sp = _batch(texts[start : start + BATCH], vocabulary, start)
+        part = None if read is None else read.of(np.arange(start, min(start + BATCH, len(texts))))
+        r, c, s, sp = _batch(texts[start : start + BATCH], vocabulary, start, part)
         rows.append(r + count)
         cols.append(c)
         sources.append(s)

@@ -43,7 +43,7 @@ from consult.analysis import statistics
 from consult.analysis.ideas import FoundIdea, find_ideas
 from consult.analysis.phrases import Phrases
 from consult.analysis.similarity import is_empty_answer
-from consult.analysis.statements import Vocabulary
+from consult.analysis.statements import Read, Vocabulary
 from consult.analysis.statistics import FALSE_DISCOVERY
 from consult.analysis.text import strip_accents
 from consult.analysis.vectors import Terms, count_matrix, keep_columns
@@ -223,7 +223,7 @@ class _Corpus:
         self.flagged = np.fromiter((it.flagged for it in self.items), bool, n)
         self.row_of = {ident: row for row, ident in enumerate(self.ids)}
         self.empty = np.fromiter((len(t) < 40 and is_empty_answer(t) for t in self.texts), bool, n)
-        self.vocabulary = Terms()
+        self.vocabulary = Terms(keep_reading=True)
         min_df = 1 if n < MIN_DF_ROWS else 2
         counts, first, second, self.n_words = count_matrix(self.texts, self.vocabulary, min_df)
         # shared by the sections' ideas; the words already read are not read again
@@ -231,6 +231,10 @@ class _Corpus:
         self.statement_vocabulary = Vocabulary.of_chunks(
             terms.chunks, terms.offsets, terms.flat, terms.names
         )
+        # each text's chunks, so that the statements do not split the texts again
+        read = np.concatenate(terms.read) if terms.read else np.zeros(0, np.int32)
+        self.read = Read(read, self.n_words)
+        terms.read = None
         keep = np.bincount(counts.indices, minlength=counts.shape[1]) >= min_df
         if not keep.all():
             counts, first, second = keep_columns(counts, keep), first[keep], second[keep]
@@ -448,7 +452,13 @@ def _ideas(corpus: _Corpus, texts: _Texts, question: str) -> list[Idea]:
     """The ideas of a section's distinct texts (:func:`consult.analysis.ideas.find_ideas`);
     sets each text's main idea (``labels``, -1 for none) and rank in it (``closeness``)."""
     texts_of = [corpus.texts[r] for r in texts.rows.tolist()]
-    found = find_ideas(texts_of, texts.weights, question, corpus.statement_vocabulary)
+    found = find_ideas(
+        texts_of,
+        texts.weights,
+        question,
+        corpus.statement_vocabulary,
+        corpus.read.of(texts.rows),
+    )
     texts.labels = np.full(len(texts.rows), -1)
     texts.closeness = np.zeros(len(texts.rows))
     for number in reversed(range(len(found.ideas))):  # the largest idea is the main one

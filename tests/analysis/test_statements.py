@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from consult.analysis.statements import NEGATED, Vocabulary, split_statements
+from consult.analysis.statements import NEGATED, Read, Vocabulary, split_statements
 from consult.analysis.vectors import Terms, count_matrix
 
 TEXTS = [
@@ -71,3 +71,27 @@ def test_a_paragraph_ending_a_sentence_is_a_statement_as_after_a_space():
     # a line that ends no sentence still ends one
     lines = split_statements([f"{first[:-1]}\n{second}"])
     assert len(lines.source) == 2
+
+
+def test_chunks_already_read_by_the_corpus_give_the_same_statements():
+    texts = [*TEXTS, "Un texte\nsur deux lignes sans point\n\navec une ligne vide. Fin", "RAS"]
+    corpus = Terms(keep_reading=True)
+    _, _, _, lengths = count_matrix(texts, corpus, 1)
+    read = Read(np.concatenate(corpus.read), lengths)
+    assert read.lengths.tolist() == [len(t.split()) for t in texts]
+    for positions in ([0, 1, 2, 3, 4, 5], [5, 4, 0, 2], [1], []):
+        chosen = [texts[p] for p in positions]
+        fresh_vocabulary = Vocabulary.of_chunks(
+            corpus.chunks, corpus.offsets, corpus.flat, corpus.names
+        )
+        fresh = split_statements(chosen, fresh_vocabulary)
+        reused_vocabulary = Vocabulary.of_chunks(
+            corpus.chunks, corpus.offsets, corpus.flat, corpus.names
+        )
+        reused = split_statements(chosen, reused_vocabulary, read.of(np.asarray(positions, int)))
+        assert np.array_equal(reused.source, fresh.source)
+        assert np.array_equal(reused.spans, fresh.spans)
+        assert _read(reused) == _read(fresh)
+        assert (reused.counts != fresh.counts).nnz == 0  # same term numbers too
+        # a text with line breaks is read again ("." after a line that ends no sentence)
+        assert ("." in reused_vocabulary.chunk_ids) == (4 in positions or 0 in positions)
