@@ -28,8 +28,10 @@ bigram of :func:`consult.analysis.text.terms`, each distinct whitespace-separate
 text analysed once); each section's ideas are found on its distinct texts.
 """
 
+import gc
 import re
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
@@ -185,8 +187,23 @@ def build_document(
     """
     # scikit-learn checks the arguments of each call (a few ms each, hundreds of calls):
     # the calls below are the library's own, with arguments it built itself
-    with config_context(skip_parameter_validation=True):
+    with config_context(skip_parameter_validation=True), _no_cycle_collection():
         return _build(items, title, template, scope, participants, now, group_by, question)
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Python's cycle collector paused while the document is built: each of its passes
+    walks the young lists, and the analysis makes lists of millions of words (a tenth of
+    the processor time at 30,000 answers). The analysis makes no reference cycles worth
+    collecting: what it drops is freed at once, as ever, by reference counting."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _build(items, title, template, scope, participants, now, group_by, question) -> Document:
