@@ -25,6 +25,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -62,6 +63,22 @@ SUB_OF_ALL = 0.05  # …and this share of all of them may get sub-ideas
 SUB_SHARE = 0.12  # a sub-idea gathers at least this share of its idea
 BLOCK = 20_000  # statements compared to the centres at a time
 _EDGES = ".,;:!?()[]{}«»\"'’…*"
+# Words that announce, frame or qualify what is said without saying it (« ma proposition
+# est la suivante », « voici mon idée », « c'est essentiel ») — general French, not taken
+# from any corpus: a title made of these alone says nothing, the next candidate is taken.
+# Left out: words whose term is also a word with content (« également » → « égal »,
+# « important » → « import », « personnellement » → « personnel », « justement »…).
+DISCOURSE_WORDS = (
+    "proposition proposer suggestion suggérer idée avis opinion point vue penser pensée "
+    "croire estimer trouver sembler paraître dire parler évoquer aborder ajouter "
+    "expliquer préciser rappeler chose truc cas exemple façon manière sorte genre "
+    "niveau question réponse répondre sujet thème problème solution remarque "
+    "commentaire contribution message mot sens suivant suivre voici voilà dessous "
+    "dessus suite premier première deuxième second dernier enfin ensuite puis donc "
+    "plutôt surtout notamment certes cependant pourtant toutefois néanmoins ailleurs "
+    "vrai bon essentiel nécessaire possible part côté effet concerner concernant résumé "
+    "conclusion conclure demande demander souhait souhaiter espérer aimer savoir voir"
+)
 _SENTENCE = re.compile(r"(?<=[.!?;…])\s+")
 _CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=\()")
 
@@ -324,19 +341,34 @@ def _candidates(space: _Space, rows: np.ndarray) -> dict[str, float]:
 def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
     """The candidate closest to the idea's centre, tidied: "Baisser la TVA sur l'énergie".
 
+    A candidate whose words are all discourse words (:data:`DISCOURSE_WORDS`: « Ma
+    proposition est la suivante ») says nothing of the idea and is passed over.
     ``avoid``: a title already taken (a sub-idea is not titled like its idea).
     """
     weights = dict(zip(centre.indices.tolist(), centre.data.tolist(), strict=True))
     vocabulary = space.statements.vocabulary
+    empty = _discourse_ids(vocabulary)
     best, best_score = space.statements.text(space.texts, int(rows[0])), -1.0
     for candidate, factor in _candidates(space, rows).items():
         found = _piece_terms(vocabulary, candidate)
-        if not found or (avoid and _tidy(candidate) == avoid):
+        if not found or found <= empty or (avoid and _tidy(candidate) == avoid):
             continue
         score = factor * sum(weights.get(t, 0.0) for t in found) / math.sqrt(len(found) + 2)
         if score > best_score:
             best, best_score = candidate, score
     return _tidy(best)
+
+
+@lru_cache(maxsize=1)
+def _discourse_terms() -> frozenset[str]:
+    return frozenset(terms(DISCOURSE_WORDS))
+
+
+def _discourse_ids(vocabulary: Vocabulary) -> set[int]:
+    """The term ids of :data:`DISCOURSE_WORDS`, negated or not, in ``vocabulary``."""
+    ids = vocabulary.term_ids
+    names = _discourse_terms()
+    return {ids[n] for name in names for n in (name, NEGATED + name) if n in ids}
 
 
 def _piece_terms(vocabulary: Vocabulary, piece: str) -> set[int]:
