@@ -232,6 +232,7 @@ class _Corpus:
     def __init__(self, items: list[Item]):
         self.items = sorted(items, key=lambda item: item.id)
         self.ids = [item.id for item in self.items]
+        self.id_array = np.asarray(self.ids, np.int64)  # the same ids, picked by rows at once
         self.texts = [item.text or "" for item in self.items]
         n = len(self.items)
         self.weights = np.fromiter((max(it.weight, 1) for it in self.items), np.int64, n)
@@ -262,7 +263,7 @@ class _Corpus:
         self.has_terms = np.diff(counts.indptr) > 0
 
     def id_list(self, rows) -> list[int]:
-        return [self.ids[r] for r in np.sort(np.asarray(rows, dtype=np.int64)).tolist()]
+        return self.id_array[np.sort(np.asarray(rows, dtype=np.int64))].tolist()
 
     def feature_terms(self, feature: int) -> tuple[int, ...]:
         second = int(self.second[feature])
