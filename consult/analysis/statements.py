@@ -61,12 +61,16 @@ class Vocabulary:
             self.ends.append(chunk[-1] in _ENDS)
 
     @classmethod
-    def of_chunks(cls, chunk_ids: dict[str, int], offsets, flat, names) -> "Vocabulary":
+    def of_chunks(
+        cls, chunk_ids: dict[str, int], offsets, flat, names, keys: list[str] | None = None
+    ) -> "Vocabulary":
         """A vocabulary starting from chunks already analysed the same way (same keys,
         same :func:`chunk_terms`): each chunk's term ids are ``flat[offsets[i]:offsets[i+1]]``
-        for chunk ``i``, named by ``names``. Nothing is analysed again."""
+        for chunk ``i``, named by ``names``. Nothing is analysed again; ``keys``: each
+        chunk's key (lower case, edge punctuation off) when already known."""
         chunks = list(chunk_ids)
-        keys = [chunk.lower().strip(_PUNCTUATION) for chunk in chunks]
+        if keys is None:
+            keys = [chunk.lower().strip(_PUNCTUATION) for chunk in chunks]
         return cls(
             chunk_ids=dict(chunk_ids),
             offsets=list(offsets),

@@ -31,6 +31,7 @@ class Terms:
         # same texts (the statements) that should not split and look them up again.
         self.read: list[np.ndarray] | None = [] if keep_reading else None
         self.chunks: dict[str, int] = {}
+        self.chunk_keys: list[str] = []  # each chunk lower-cased, edge punctuation off
         self.keys: dict[str, list[int]] = {}
         self.frequency: list[int] = []
         self.term_ids: dict[str, int] = {}
@@ -54,6 +55,7 @@ class Terms:
             self.frequency.append(0)
             # Case and the punctuation around a word change nothing to its terms.
             key = chunk.lower().strip(_PUNCTUATION)
+            self.chunk_keys.append(key)
             found = self.keys.get(key)
             if found is None:
                 found = self.keys[key] = [self._term_id(term) for term in chunk_terms(key)]

@@ -247,7 +247,7 @@ class _Corpus:
         # shared by the sections' ideas; the words already read are not read again
         terms = self.vocabulary
         self.statement_vocabulary = Vocabulary.of_chunks(
-            terms.chunks, terms.offsets, terms.flat, terms.names
+            terms.chunks, terms.offsets, terms.flat, terms.names, terms.chunk_keys
         )
         # each text's chunks, so that the statements do not split the texts again
         read = np.concatenate(terms.read) if terms.read else np.zeros(0, np.int32)

@@ -95,3 +95,11 @@ def test_chunks_already_read_by_the_corpus_give_the_same_statements():
         assert (reused.counts != fresh.counts).nnz == 0  # same term numbers too
         # a text with line breaks is read again ("." after a line that ends no sentence)
         assert ("." in reused_vocabulary.chunk_ids) == (4 in positions or 0 in positions)
+
+
+def test_the_corpus_chunk_keys_give_the_same_vocabulary():
+    corpus = Terms()
+    count_matrix([*TEXTS, "« NON », Rien. L’impôt"], corpus, 1)
+    args = (corpus.chunks, corpus.offsets, corpus.flat, corpus.names)
+    assert len(corpus.chunk_keys) == len(corpus.chunks)
+    assert Vocabulary.of_chunks(*args, corpus.chunk_keys) == Vocabulary.of_chunks(*args)
