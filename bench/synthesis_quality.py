@@ -1,6 +1,7 @@
 """Synthesis quality on human-coded answers: coverage, agreement, titles, against a baseline.
 
     python bench/synthesis_quality.py --coded ../shared/data/coded/grand-debat-coded-dev.jsonl
+    python bench/synthesis_quality.py --coded … --titles   # each idea's title too
 
 Each question is synthesised on its own, as a facilitator would, through the platform's
 own ``build_document`` (one section, the question's wording given so that its words
@@ -144,13 +145,15 @@ def title_support(texts: list[str], question: str, ideas) -> float:
     return float(np.mean(shares)) if shares else 0.0
 
 
-def measure(rows: list[dict]) -> dict[str, float]:
-    """The figures of one question."""
+def measure(rows: list[dict], titles: list | None = None) -> dict[str, float]:
+    """The figures of one question; ``titles`` gets (answers, title) of each idea."""
     texts = [row["text"] for row in rows]
     question = rows[0]["question_text"]
     ideas = platform_ideas(texts, question)
     labels = human_labels(rows)
     main = main_ideas(len(texts), ideas)
+    if titles is not None:
+        titles.extend((len(members), title) for title, members in ideas)
     return {
         "leftover": float(np.mean(main < 0)),
         "ami": adjusted_mutual_info_score(labels, main),
@@ -164,15 +167,19 @@ def main(argv: list[str] | None = None) -> int:
     """Print the figures of each question, then the overall ones (see the docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--coded", required=True, help="coded answers (JSON lines)")
+    parser.add_argument("--titles", action="store_true", help="print each idea's title too")
     args = parser.parse_args(argv)
     by_question = read_coded(args.coded)
     if not by_question:
         parser.error(f"aucune réponse codée dans {args.coded}")
     totals, answers = Counter(), 0
     for code, rows in sorted(by_question.items()):
-        figures = measure(rows)
+        titles: list[tuple[int, str]] = []
+        figures = measure(rows, titles)
         shown = " ".join(f"{name} {figures[name]:.2f}" for name in FIGURES[:-1])
         print(f"question {code} answers {len(rows)} {shown} ideas {figures['ideas']:.0f}")
+        for size, title in titles if args.titles else ():
+            print(f"  title {size} {title}")
         for name in FIGURES:
             totals[name] += figures[name] * len(rows)
         answers += len(rows)

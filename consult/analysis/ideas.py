@@ -25,13 +25,20 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from sklearn.preprocessing import normalize
 
-from consult.analysis.statements import NEGATED, Statements, Vocabulary, split_statements
+from consult.analysis.statements import (
+    NEGATED,
+    Read,
+    Statements,
+    Vocabulary,
+    split_statements,
+)
 from consult.analysis.text import stop_word_terms, terms
 from consult.analysis.vectors import tfidf
 
@@ -56,6 +63,22 @@ SUB_OF_ALL = 0.05  # …and this share of all of them may get sub-ideas
 SUB_SHARE = 0.12  # a sub-idea gathers at least this share of its idea
 BLOCK = 20_000  # statements compared to the centres at a time
 _EDGES = ".,;:!?()[]{}«»\"'’…*"
+# Words that announce, frame or qualify what is said without saying it (« ma proposition
+# est la suivante », « voici mon idée », « c'est essentiel ») — general French, not taken
+# from any corpus: a title made of these alone says nothing, the next candidate is taken.
+# Left out: words whose term is also a word with content (« également » → « égal »,
+# « important » → « import », « personnellement » → « personnel », « justement »…).
+DISCOURSE_WORDS = (
+    "proposition proposer suggestion suggérer idée avis opinion point vue penser pensée "
+    "croire estimer trouver sembler paraître dire parler évoquer aborder ajouter "
+    "expliquer préciser rappeler chose truc cas exemple façon manière sorte genre "
+    "niveau question réponse répondre sujet thème problème solution remarque "
+    "commentaire contribution message mot sens suivant suivre voici voilà dessous "
+    "dessus suite premier première deuxième second dernier enfin ensuite puis donc "
+    "plutôt surtout notamment certes cependant pourtant toutefois néanmoins ailleurs "
+    "vrai bon essentiel nécessaire possible part côté effet concerner concernant résumé "
+    "conclusion conclure demande demander souhait souhaiter espérer aimer savoir voir"
+)
 _SENTENCE = re.compile(r"(?<=[.!?;…])\s+")
 _CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=\()")
 
@@ -91,16 +114,22 @@ class _Space:
 
 
 def find_ideas(
-    texts: list[str], weights=None, question: str = "", vocabulary: Vocabulary | None = None
+    texts: list[str],
+    weights=None,
+    question: str = "",
+    vocabulary: Vocabulary | None = None,
+    read: Read | None = None,
 ) -> IdeaMap:
     """The ideas of ``texts`` (see the module's docstring).
 
     :param weights: how many contributions each text stands for (1 each by default).
     :param question: the question answered; its words never seed an idea nor make a title.
     :param vocabulary: shared by the calls over one corpus, so each word is read once.
+    :param read: the texts' chunk ids already read in ``vocabulary``'s numbering, so the
+        texts are not split again (see :func:`consult.analysis.statements.split_statements`).
     """
     text_weights = np.ones(len(texts)) if weights is None else np.asarray(weights, float)
-    space = _space(texts, text_weights, question, vocabulary or Vocabulary())
+    space = _space(texts, text_weights, question, vocabulary or Vocabulary(), read)
     rows = np.flatnonzero(space.vectors.getnnz(axis=1) > 0)
     total = text_weights.sum()
     min_size = max(MIN_ANSWERS, min(MIN_SHARE * total, ROOT_SHARE * math.sqrt(total)))
@@ -114,8 +143,10 @@ def find_ideas(
     return IdeaMap(ideas, np.flatnonzero(~supported).tolist())
 
 
-def _space(texts: list[str], text_weights: np.ndarray, question: str, vocabulary) -> _Space:
-    statements = split_statements(texts, vocabulary)
+def _space(
+    texts: list[str], text_weights: np.ndarray, question: str, vocabulary, read=None
+) -> _Space:
+    statements = split_statements(texts, vocabulary, read)
     counts = statements.counts.tocsr()
     names = statements.vocabulary.names
     asked = set(terms(question))
@@ -310,19 +341,34 @@ def _candidates(space: _Space, rows: np.ndarray) -> dict[str, float]:
 def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
     """The candidate closest to the idea's centre, tidied: "Baisser la TVA sur l'énergie".
 
+    A candidate whose words are all discourse words (:data:`DISCOURSE_WORDS`: « Ma
+    proposition est la suivante ») says nothing of the idea and is passed over.
     ``avoid``: a title already taken (a sub-idea is not titled like its idea).
     """
     weights = dict(zip(centre.indices.tolist(), centre.data.tolist(), strict=True))
     vocabulary = space.statements.vocabulary
+    empty = _discourse_ids(vocabulary)
     best, best_score = space.statements.text(space.texts, int(rows[0])), -1.0
     for candidate, factor in _candidates(space, rows).items():
         found = _piece_terms(vocabulary, candidate)
-        if not found or _tidy(candidate) == avoid:
+        if not found or found <= empty or (avoid and _tidy(candidate) == avoid):
             continue
         score = factor * sum(weights.get(t, 0.0) for t in found) / math.sqrt(len(found) + 2)
         if score > best_score:
             best, best_score = candidate, score
     return _tidy(best)
+
+
+@lru_cache(maxsize=1)
+def _discourse_terms() -> frozenset[str]:
+    return frozenset(terms(DISCOURSE_WORDS))
+
+
+def _discourse_ids(vocabulary: Vocabulary) -> set[int]:
+    """The term ids of :data:`DISCOURSE_WORDS`, negated or not, in ``vocabulary``."""
+    ids = vocabulary.term_ids
+    names = _discourse_terms()
+    return {ids[n] for name in names for n in (name, NEGATED + name) if n in ids}
 
 
 def _piece_terms(vocabulary: Vocabulary, piece: str) -> set[int]:

@@ -9,6 +9,7 @@ counts as its own negated term ("non prêt"), so that "je ne suis pas prêt à p
 is analysed once (see :func:`consult.analysis.text.terms`), which keeps large corpora fast.
 """
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
@@ -25,6 +26,7 @@ NEGATORS = frozenset({"pas", "jamais", "aucun", "aucune", "sans", "ni", "non", "
 NEGATED = "non "  # prefix of a negated term's name
 _PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
 _ENDS = ".!?;…"
+_OPEN_LINE_END = re.compile(r"(?<![.!?;…\s])[^\S\n]*\n")  # a line break after no sentence end
 
 
 @lru_cache(maxsize=1 << 20)
@@ -58,6 +60,27 @@ class Vocabulary:
             self.negator.append(key.replace("’", "'").split("'")[-1] in NEGATORS)
             self.ends.append(chunk[-1] in _ENDS)
 
+    @classmethod
+    def of_chunks(
+        cls, chunk_ids: dict[str, int], offsets, flat, names, keys: list[str] | None = None
+    ) -> "Vocabulary":
+        """A vocabulary starting from chunks already analysed the same way (same keys,
+        same :func:`chunk_terms`): each chunk's term ids are ``flat[offsets[i]:offsets[i+1]]``
+        for chunk ``i``, named by ``names``. Nothing is analysed again; ``keys``: each
+        chunk's key (lower case, edge punctuation off) when already known."""
+        chunks = list(chunk_ids)
+        if keys is None:
+            keys = [chunk.lower().strip(_PUNCTUATION) for chunk in chunks]
+        return cls(
+            chunk_ids=dict(chunk_ids),
+            offsets=list(offsets),
+            flat=list(flat),
+            negator=[key.replace("’", "'").split("'")[-1] in NEGATORS for key in keys],
+            ends=[chunk[-1] in _ENDS for chunk in chunks],
+            term_ids={name: number for number, name in enumerate(names)},
+            names=list(names),
+        )
+
     def term(self, name: str) -> int:
         """The id of term ``name``, created when new."""
         if name not in self.term_ids:
@@ -88,7 +111,10 @@ def _said(text: str) -> tuple[str, ...]:
 
 
 def _chunks(text: str) -> list[str]:
-    return (text.replace("\n", " . ") if "\n" in text else text).split()
+    """The whitespace-separated chunks of ``text``; a line that does not end a sentence
+    gets a "." chunk (a line that does needs none: a lone "." would be a one-word
+    sentence, too short to stand alone, and would glue the two sentences together)."""
+    return (_OPEN_LINE_END.sub(" . ", text) if "\n" in text else text).split()
 
 
 def _boundaries(doc: np.ndarray, ends: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -109,14 +135,70 @@ def _boundaries(doc: np.ndarray, ends: np.ndarray, lengths: np.ndarray) -> np.nd
     return result
 
 
-def _batch(texts: list[str], vocabulary: Vocabulary, offset: int):
+def _read(texts: list[str], vocabulary: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
+    """Each text's chunk ids (flat) and chunks per text; new chunks are analysed."""
     split = [_chunks(text) for text in texts]
     lengths = np.fromiter(map(len, split), np.int64, len(split))
     flat = list(chain.from_iterable(split))
     del split
-    vocabulary.add(dict.fromkeys(flat))
-    ids = np.fromiter(map(vocabulary.chunk_ids.__getitem__, flat), np.int64, len(flat))
-    del flat
+    found = list(map(vocabulary.chunk_ids.get, flat))
+    if None in found:  # chunks not seen yet, analysed in the order they come
+        vocabulary.add(dict.fromkeys(c for c, i in zip(flat, found, strict=True) if i is None))
+        found = list(map(vocabulary.chunk_ids.__getitem__, flat))
+    return np.fromiter(found, np.int64, len(flat)), lengths
+
+
+def _reuse(texts: list[str], vocabulary: Vocabulary, read: "Read") -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_read` from chunk ids already read: only texts with a line break are read
+    again (their line ends may add "." chunks, see :func:`_chunks`)."""
+    ids, lengths = np.asarray(read.ids, np.int64), np.asarray(read.lengths, np.int64)
+    again = np.flatnonzero(np.fromiter(("\n" in t for t in texts), bool, len(texts)))
+    if not len(again):
+        return ids, lengths
+    new_ids, new_lengths = _read([texts[i] for i in again.tolist()], vocabulary)
+    total = lengths.copy()
+    total[again] = new_lengths
+    starts = np.cumsum(total) - total
+    result = np.empty(int(total.sum()), np.int64)
+    kept = np.ones(len(texts), bool)
+    kept[again] = False
+    text_of = np.repeat(np.arange(len(texts)), lengths)
+    within = np.arange(len(ids)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    keep = kept[text_of]
+    result[starts[text_of[keep]] + within[keep]] = ids[keep]
+    text_of = np.repeat(again, new_lengths)
+    within = np.arange(len(new_ids)) - np.repeat(np.cumsum(new_lengths) - new_lengths, new_lengths)
+    result[starts[text_of] + within] = new_ids
+    return result, total
+
+
+@dataclass
+class Read:
+    """Chunk ids of texts already split and looked up in the same chunk numbering (e.g.
+    :class:`consult.analysis.vectors.Terms` with ``keep_reading``): ``ids`` flat, text after
+    text, ``lengths`` chunks per text (``text.split()``: a text with a line break is read
+    again)."""
+
+    ids: np.ndarray
+    lengths: np.ndarray
+
+    def of(self, positions: np.ndarray) -> "Read":
+        """The texts at ``positions``, in that order."""
+        lengths = np.asarray(self.lengths, np.int64)
+        starts = np.cumsum(lengths) - lengths
+        chosen = lengths[positions]
+        ends = np.cumsum(chosen)
+        where = np.repeat(starts[positions] - (ends - chosen), chosen) + np.arange(
+            ends[-1] if len(ends) else 0
+        )
+        return Read(np.asarray(self.ids)[where], chosen)
+
+
+def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | None = None):
+    if read is None:
+        ids, lengths = _read(texts, vocabulary)
+    else:
+        ids, lengths = _reuse(texts, vocabulary, read)
     doc = np.repeat(np.arange(len(texts)), lengths)
     starts = _boundaries(doc, np.asarray(vocabulary.ends)[ids], lengths)
     statement = np.cumsum(starts) - 1
@@ -157,12 +239,18 @@ def _negate(cols: np.ndarray, negated: np.ndarray, vocabulary: Vocabulary) -> np
     return cols
 
 
-def split_statements(texts: list[str], vocabulary: Vocabulary | None = None) -> Statements:
-    """The statements of ``texts`` and their term counts (see the module's docstring)."""
+def split_statements(
+    texts: list[str], vocabulary: Vocabulary | None = None, read: Read | None = None
+) -> Statements:
+    """The statements of ``texts`` and their term counts (see the module's docstring).
+
+    ``read``: the texts' chunk ids already read in ``vocabulary``'s numbering (same
+    statements, the texts are not split and looked up again)."""
     vocabulary = vocabulary or Vocabulary()
     rows, cols, sources, spans, count = [], [], [], [], 0
     for start in range(0, len(texts), BATCH):
-        r, c, s, sp = _batch(texts[start : start + BATCH], vocabulary, start)
+        part = None if read is None else read.of(np.arange(start, min(start + BATCH, len(texts))))
+        r, c, s, sp = _batch(texts[start : start + BATCH], vocabulary, start, part)
         rows.append(r + count)
         cols.append(c)
         sources.append(s)

@@ -26,8 +26,12 @@ class Terms:
     terms of :func:`consult.analysis.text.terms`, much faster on a large corpus.
     """
 
-    def __init__(self):
+    def __init__(self, keep_reading: bool = False):
+        # keep_reading: keep each text's chunk ids (``read``), for a second pass over the
+        # same texts (the statements) that should not split and look them up again.
+        self.read: list[np.ndarray] | None = [] if keep_reading else None
         self.chunks: dict[str, int] = {}
+        self.chunk_keys: list[str] = []  # each chunk lower-cased, edge punctuation off
         self.keys: dict[str, list[int]] = {}
         self.frequency: list[int] = []
         self.term_ids: dict[str, int] = {}
@@ -51,6 +55,7 @@ class Terms:
             self.frequency.append(0)
             # Case and the punctuation around a word change nothing to its terms.
             key = chunk.lower().strip(_PUNCTUATION)
+            self.chunk_keys.append(key)
             found = self.keys.get(key)
             if found is None:
                 found = self.keys[key] = [self._term_id(term) for term in chunk_terms(key)]
@@ -72,6 +77,8 @@ class Terms:
         self._add(dict.fromkeys(flat))
         chunk_ids = np.fromiter(map(self.chunks.__getitem__, flat), np.int64, len(flat))
         del flat
+        if self.read is not None:
+            self.read.append(chunk_ids.astype(np.int32))
         seen = np.bincount(chunk_ids, minlength=len(self.frequency))
         self.frequency = (np.asarray(self.frequency, np.int64) + seen).tolist()
         offsets = np.asarray(self.offsets, dtype=np.int64)

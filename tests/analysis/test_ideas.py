@@ -123,3 +123,19 @@ def test_an_idea_weighs_its_distinct_answers_once_each():
         answers = {int(s) for s, lab in zip(source, labels, strict=True) if lab == label}
         expected[label] = sum(weights[np.searchsorted(source, a)] for a in answers)
     assert found.tolist() == expected.tolist() == [5.0, 7.0, 0.0]
+
+
+def test_a_title_made_only_of_discourse_words_is_passed_over():
+    texts = [
+        "Ma proposition est la suivante. Baisser la TVA sur l'énergie des ménages.",
+        "Ma proposition est la suivante. Une TVA plus basse sur le fioul et le gaz.",
+        "Ma proposition est la suivante. Supprimer la TVA sur les carburants.",
+        "Voici ma proposition, la suivante. Réduire la TVA sur l'électricité.",
+        "Ma proposition est la suivante. La TVA à 5 % sur le chauffage.",
+    ]
+    found = find_ideas(texts, question="Que proposez-vous pour la fiscalité ?")
+    assert len(found.ideas) == 1
+    title = found.ideas[0].title
+    assert "proposition" not in title.lower()
+    assert "TVA" in title  # the next candidate: a sentence of the idea that says something
+    assert any(title.rstrip(".") in text for text in texts)

@@ -34,3 +34,20 @@ def test_small_tables_get_fishers_exact_test():
     assert statistics.table_test([[2, 8], [1, 9]])[0] == statistics.FISHER
     assert statistics.table_test([[60, 40], [30, 70]])[0] == statistics.CHI2
     assert statistics.name_of_tests({statistics.CHI2, statistics.FISHER}).startswith("test du χ²")
+
+
+def test_table_test_gives_scipys_chi2_contingency_p_value_exactly():
+    from scipy.stats import chi2_contingency
+
+    rng = np.random.default_rng(1)
+    compared = 0
+    for _ in range(800):
+        a, b = rng.integers(0, 400, 2).tolist()
+        size_a, size_b = a + int(rng.integers(0, 3000)), b + int(rng.integers(0, 3000))
+        table = [[a, size_a - a], [b, size_b - b]]
+        test, p = statistics.table_test(table)
+        if test != statistics.CHI2:
+            continue
+        compared += 1
+        assert p == float(chi2_contingency(np.asarray(table, np.float64)).pvalue), table
+    assert compared > 400

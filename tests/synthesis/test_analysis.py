@@ -405,3 +405,27 @@ def test_sections_of_empty_answers_have_no_ideas(text):
     section = build([item(1, text, themes=["A"]), item(2, "Rien à ajouter", themes=["A"])])
     assert section.sections[0].ids == [1, 2]
     assert section.sections[0].ideas == []
+
+
+def test_the_cycle_collector_is_paused_while_building_and_left_as_it_was(monkeypatch):
+    import gc
+
+    import consult.synthesis.analysis as analysis
+
+    seen, real = [], analysis._build
+
+    def spy(*args):
+        seen.append(gc.isenabled())
+        return real(*args)
+
+    monkeypatch.setattr(analysis, "_build", spy)
+    try:
+        assert gc.isenabled()
+        build([item(1, CRECHE[0], themes=["Petite enfance"])])
+        assert gc.isenabled()
+        gc.disable()
+        build([item(1, CRECHE[0], themes=["Petite enfance"])])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert seen == [False, False]

@@ -1,0 +1,105 @@
+"""consult.analysis.statements: a vocabulary taken over from the corpus's words reads the same."""
+
+import numpy as np
+
+from consult.analysis.statements import NEGATED, Read, Vocabulary, split_statements
+from consult.analysis.vectors import Terms, count_matrix
+
+TEXTS = [
+    "Je ne suis pas prêt à payer plus d'impôts pour la transition écologique du pays. "
+    "Mais le train doit coûter moins cher que la voiture pour aller travailler chaque jour\n"
+    "Voilà mon avis",
+    "Je suis prêt à payer plus pour le train ; les trains régionaux sont trop rares.",
+    "Jamais de pesticides près des écoles !",
+    "Plus de pistes cyclables. Des vélos en location dans chaque commune du département.",
+]
+
+
+def _read(statements) -> list[set[str]]:
+    """Each statement's terms, by name (ids depend on the order words were first read)."""
+    names = statements.vocabulary.names
+    counts = statements.counts.tocsr()
+    return [
+        {names[t] for t in counts.indices[counts.indptr[row] : counts.indptr[row + 1]]}
+        for row in range(counts.shape[0])
+    ]
+
+
+def _from_corpus(texts: list[str]) -> tuple[Terms, Vocabulary]:
+    corpus = Terms()
+    count_matrix(texts, corpus, 1)
+    return corpus, Vocabulary.of_chunks(corpus.chunks, corpus.offsets, corpus.flat, corpus.names)
+
+
+def test_a_vocabulary_of_the_corpus_chunks_gives_the_same_statements_and_terms():
+    _, shared = _from_corpus(TEXTS)
+    fresh = split_statements(TEXTS, Vocabulary())
+    again = split_statements(TEXTS, shared)
+    assert np.array_equal(again.source, fresh.source)
+    assert np.array_equal(again.spans, fresh.spans)
+    assert _read(again) == _read(fresh)
+    assert len(fresh.source) > len(TEXTS)  # the long answer was cut into statements
+    said = set().union(*_read(again))
+    assert "pret" in said
+    assert NEGATED + "pret" in said  # « pas prêt » ≠ « prêt »
+    assert NEGATED + "pesticid" in said  # « jamais de pesticides »
+
+
+def test_the_corpus_words_are_not_changed_by_the_statements():
+    corpus, shared = _from_corpus(TEXTS)
+    chunks, flat, names = dict(corpus.chunks), list(corpus.flat), list(corpus.names)
+    split_statements(TEXTS, shared)  # adds "." for the line break and the negated terms
+    assert "." in shared.chunk_ids
+    assert "." not in corpus.chunks
+    assert len(shared.names) > len(names)
+    assert corpus.chunks == chunks
+    assert corpus.flat == flat
+    assert corpus.names == names
+
+
+def test_a_paragraph_ending_a_sentence_is_a_statement_as_after_a_space():
+    first = (
+        "Il faut beaucoup plus de trains dans les campagnes et les petites villes du "
+        "département, surtout le matin."
+    )
+    second = "Baisser aussi les prix des billets pour les jeunes et les familles du territoire."
+    for joined in (f"{first}\n{second}", f"{first} \n\n{second}", f"{first} {second}"):
+        found = split_statements([joined])
+        assert len(found.source) == 2, joined
+        assert found.text([joined], 0) == first
+        assert found.text([joined], 1) == second
+    # a line that ends no sentence still ends one
+    lines = split_statements([f"{first[:-1]}\n{second}"])
+    assert len(lines.source) == 2
+
+
+def test_chunks_already_read_by_the_corpus_give_the_same_statements():
+    texts = [*TEXTS, "Un texte\nsur deux lignes sans point\n\navec une ligne vide. Fin", "RAS"]
+    corpus = Terms(keep_reading=True)
+    _, _, _, lengths = count_matrix(texts, corpus, 1)
+    read = Read(np.concatenate(corpus.read), lengths)
+    assert read.lengths.tolist() == [len(t.split()) for t in texts]
+    for positions in ([0, 1, 2, 3, 4, 5], [5, 4, 0, 2], [1], []):
+        chosen = [texts[p] for p in positions]
+        fresh_vocabulary = Vocabulary.of_chunks(
+            corpus.chunks, corpus.offsets, corpus.flat, corpus.names
+        )
+        fresh = split_statements(chosen, fresh_vocabulary)
+        reused_vocabulary = Vocabulary.of_chunks(
+            corpus.chunks, corpus.offsets, corpus.flat, corpus.names
+        )
+        reused = split_statements(chosen, reused_vocabulary, read.of(np.asarray(positions, int)))
+        assert np.array_equal(reused.source, fresh.source)
+        assert np.array_equal(reused.spans, fresh.spans)
+        assert _read(reused) == _read(fresh)
+        assert (reused.counts != fresh.counts).nnz == 0  # same term numbers too
+        # a text with line breaks is read again ("." after a line that ends no sentence)
+        assert ("." in reused_vocabulary.chunk_ids) == (4 in positions or 0 in positions)
+
+
+def test_the_corpus_chunk_keys_give_the_same_vocabulary():
+    corpus = Terms()
+    count_matrix([*TEXTS, "« NON », Rien. L’impôt"], corpus, 1)
+    args = (corpus.chunks, corpus.offsets, corpus.flat, corpus.names)
+    assert len(corpus.chunk_keys) == len(corpus.chunks)
+    assert Vocabulary.of_chunks(*args, corpus.chunk_keys) == Vocabulary.of_chunks(*args)
