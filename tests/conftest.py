@@ -2,6 +2,7 @@
 
 import os
 import smtplib
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -201,3 +202,34 @@ def count(db):
         return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
 
     return _count
+
+
+@pytest.fixture
+def figures_kept(app, monkeypatch):
+    """The public pages' cache as in production, empty at the start of the test."""
+    monkeypatch.setitem(app.config, "PUBLIC_FIGURES_SECONDS", 3600)
+    monkeypatch.delitem(app.extensions, "consult_public_figures", raising=False)
+    yield
+    app.extensions.pop("consult_public_figures", None)
+
+
+@pytest.fixture
+def statements(db):
+    """``with statements() as seen:``: the SELECT statements sent meanwhile."""
+
+    @contextmanager
+    def _watch():
+        seen = []
+
+        def note(conn, cursor, statement, *args):
+            # the site's settings are kept per process in production (reference_cache)
+            if statement.lstrip().startswith("SELECT") and "FROM site_settings" not in statement:
+                seen.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            yield seen
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", note)
+
+    return _watch

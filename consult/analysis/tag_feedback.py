@@ -19,21 +19,13 @@ the learned part: its regression weighs each label as much as the others
 so a theme tagged often does not win every close call.
 """
 
-import warnings
-
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
-from threadpoolctl import threadpool_limits
 
 from consult.analysis.suggest import (
-    PASSAGE_WEIGHT,
-    REGULARISATION,
     Calibration,
     Label,
     Suggester,
-    _binary,
     _without,
     choose_weight,
 )
@@ -57,6 +49,8 @@ class FeedbackSuggester(Suggester):
     """:class:`Suggester` whose label profiles are pulled towards the untagged
     contributions closest to them (``unlabelled``: their texts)."""
 
+    class_weight = "balanced"  # each label weighs the same, however often it was tagged
+
     def __init__(
         self,
         labels: list[Label],
@@ -70,30 +64,6 @@ class FeedbackSuggester(Suggester):
         if texts:
             self.feedback = feedback(self.profiles, normalize(self.vectorizer.transform(texts)))
         self.profiles = normalize(self.profiles + FEEDBACK_WEIGHT * self.feedback)
-
-    def _learn(self) -> tuple[np.ndarray | None, np.ndarray | None]:
-        """:meth:`Suggester._learn`, each label weighing the same in the regression."""
-        if not any(lb.examples for lb in self.labels):
-            return None, None
-        texts = [e for lb in self.labels for e in lb.examples]
-        targets = [i for i, lb in enumerate(self.labels) for _ in lb.examples]
-        weights = [1.0] * len(texts)
-        for i, lb in enumerate(self.labels):
-            passages = [p for p in lb.passages if p.strip()] or [lb.text]
-            texts += passages
-            targets += [i] * len(passages)
-            weights += [PASSAGE_WEIGHT] * len(passages)
-        model = LogisticRegression(C=REGULARISATION, max_iter=300, class_weight="balanced")
-        with warnings.catch_warnings(), threadpool_limits(limits=1):  # see Suggester._learn
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            warnings.filterwarnings("ignore", "The number of unique classes", UserWarning)
-            model.fit(self._features(texts), targets, sample_weight=weights)
-        coef = np.zeros((len(self.labels), model.coef_.shape[1]))
-        intercept = np.full(len(self.labels), -1e3)  # a label never seen is never learned
-        rows = _binary(model.coef_) if len(model.classes_) == 2 else model.coef_
-        heads = _binary(model.intercept_) if len(model.classes_) == 2 else model.intercept_
-        coef[model.classes_], intercept[model.classes_] = rows, heads
-        return coef, intercept
 
 
 def feedback(profiles: np.ndarray, texts) -> np.ndarray:

@@ -2,11 +2,9 @@
 visits (issue 17), refreshed when the follow-up changes; pilots keep their live forms."""
 
 import re
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import pytest
-import sqlalchemy as sa
 
 from consult.followup.models import Measurement, Milestone
 from consult.moderation.services import publish
@@ -15,35 +13,7 @@ NOW = datetime(2026, 12, 5, 12, tzinfo=UTC)
 ROW = re.compile(r'<th scope="row">(\d{4})</th>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>')
 
 
-@pytest.fixture(autouse=True)
-def figures_kept(app, monkeypatch):
-    """The cache as in production, empty at the start of each test."""
-    monkeypatch.setitem(app.config, "PUBLIC_FIGURES_SECONDS", 3600)
-    monkeypatch.delitem(app.extensions, "consult_public_figures", raising=False)
-    yield
-    app.extensions.pop("consult_public_figures", None)
-
-
-@pytest.fixture
-def statements(db):
-    """``with statements() as seen:``: the SELECT statements sent meanwhile."""
-
-    @contextmanager
-    def _watch():
-        seen = []
-
-        def note(conn, cursor, statement, *args):
-            # the site's settings are kept per process in production (reference_cache)
-            if statement.lstrip().startswith("SELECT") and "FROM site_settings" not in statement:
-                seen.append(statement)
-
-        sa.event.listen(db.engine, "before_cursor_execute", note)
-        try:
-            yield seen
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", note)
-
-    return _watch
+pytestmark = pytest.mark.usefixtures("figures_kept")
 
 
 def _page(client, fiche) -> str:

@@ -2,11 +2,8 @@
 refreshed when something is published or supported, never served unchecked."""
 
 import re
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
-import pytest
-import sqlalchemy as sa
 from flask import g
 
 from consult.moderation.services import publish
@@ -14,37 +11,6 @@ from consult.moderation.services import publish
 NOW = datetime(2026, 12, 5, 12, tzinfo=UTC)
 HEADING = re.compile(r"Contributions publiées \((\d+)\)")
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-def figures_kept(app, monkeypatch):
-    """The cache as in production, empty at the start of the test."""
-    monkeypatch.setitem(app.config, "PUBLIC_FIGURES_SECONDS", 3600)
-    monkeypatch.delitem(app.extensions, "consult_public_figures", raising=False)
-    yield
-    app.extensions.pop("consult_public_figures", None)
-
-
-@pytest.fixture
-def statements(db):
-    """``with statements() as seen:``: the SELECT statements sent meanwhile."""
-
-    @contextmanager
-    def _watch():
-        seen = []
-
-        def note(conn, cursor, statement, *args):
-            # the site's settings are kept per process in production (reference_cache)
-            if statement.lstrip().startswith("SELECT") and "FROM site_settings" not in statement:
-                seen.append(statement)
-
-        sa.event.listen(db.engine, "before_cursor_execute", note)
-        try:
-            yield seen
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", note)
-
-    return _watch
 
 
 def _published(client, url: str) -> int:

@@ -17,13 +17,7 @@ ROW = re.compile(r'<th scope="row">([^<]+)</th><td class="number">(\d+)</td>')
 HOME = re.compile(r'<span class="figures__value">(\d+)</span> contributions publiées')
 
 
-@pytest.fixture(autouse=True)
-def figures_kept(app, monkeypatch):
-    """The cache as in production, empty at the start of each test."""
-    monkeypatch.setitem(app.config, "PUBLIC_FIGURES_SECONDS", 3600)
-    monkeypatch.delitem(app.extensions, "consult_public_figures", raising=False)
-    yield
-    app.extensions.pop("consult_public_figures", None)
+pytestmark = pytest.mark.usefixtures("figures_kept")
 
 
 def _figures(client, url: str) -> tuple[int, dict[str, int]]:
@@ -145,25 +139,15 @@ def test_kept_bodies_hold_no_token(client, world):
         assert "csrf_token" not in html
 
 
-def test_a_kept_fiche_page_reads_only_the_fiche(client, db, world):
+def test_a_kept_fiche_page_reads_only_the_fiche(client, db, world, statements):
     """Title and body are kept: a visit reads the fiche for the access check, nothing else
     (its scheme, to name the fiche's level, was read at every visit)."""
     url = f"/suite/fiches/{world.fiche.id}"
     first = client.get(url).get_data(as_text=True)
     level, number = world.scheme.level("fiche"), world.fiche.number
     db.session.expunge_all()  # as in production: nothing already loaded by the test
-    seen = []
-
-    def note(conn, cursor, statement, *args):
-        # the site's settings are kept per process in production (reference_cache)
-        if statement.lstrip().startswith("SELECT") and "FROM site_settings" not in statement:
-            seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", note)
-    try:
+    with statements() as seen:
         again = client.get(url).get_data(as_text=True)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", note)
     assert again == first
     assert f"<title>{level} {number} —" in again
     assert len(seen) == 1, seen
