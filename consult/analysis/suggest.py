@@ -324,12 +324,17 @@ def _hierarchy(labels: list[Label], children: list[Label] | None):
     return built or Suggester(children), counts / counts.sum(axis=0, keepdims=True)
 
 
+def _plain(labels: list[Label], children: list[Label] | None) -> "Suggester":
+    return Suggester(labels, children=children)
+
+
 def out_of_fold(
     labels: list[Label],
     folds: int = 5,
     top: int = 3,
     learned_weight: float | None = None,
     children: list[Label] | None = None,
+    build=_plain,
 ) -> tuple[float, Calibration]:
     """The learned part's weight and the calibration, both from held-out scores.
 
@@ -337,9 +342,10 @@ def out_of_fold(
     others (children too: their examples that are held-out texts are left out)
     and scores the held-out ones. The weight (unless given) is the one of
     :data:`WEIGHT_CHOICES` whose blend ranks the right label first most often;
-    with it, each held-out item's ``top`` suggestions are right or not.
+    with it, each held-out item's ``top`` suggestions are right or not. ``build(labels,
+    children)`` makes each fold's model (a :class:`Suggester` unless told otherwise).
     """
-    held = _held_out_parts(labels, folds, children)
+    held = _held_out_parts(labels, folds, children, build)
     if learned_weight is None:
         learned_weight = choose_weight(held)
     scores, right = [], []
@@ -358,7 +364,7 @@ def _without(labels: list[Label], texts: set[str]) -> list[Label]:
     ]
 
 
-def _held_out_parts(labels: list[Label], folds: int, children: list[Label] | None = None):
+def _held_out_parts(labels: list[Label], folds: int, children=None, build=_plain):
     """``(prior, learned, right label)`` of every example, scored by a model that
     learned from the other folds (items without a learned part are left out)."""
     items = [(text, i) for i, lb in enumerate(labels) for text in lb.examples]
@@ -371,9 +377,9 @@ def _held_out_parts(labels: list[Label], folds: int, children: list[Label] | Non
         for n, (text, i) in enumerate(items):
             if n % folds != fold:
                 kept[i].append(text)
-        model = Suggester(
+        model = build(
             [Label(lb.key, lb.text, kept[i], lb.passages) for i, lb in enumerate(labels)],
-            children=_without(children, {text for text, _ in held}) if children else None,
+            _without(children, {text for text, _ in held}) if children else None,
         )
         if not model.learned:
             continue

@@ -22,13 +22,8 @@ so a theme tagged often does not win every close call.
 import numpy as np
 from sklearn.preprocessing import normalize
 
-from consult.analysis.suggest import (
-    Calibration,
-    Label,
-    Suggester,
-    _without,
-    choose_weight,
-)
+from consult.analysis import suggest
+from consult.analysis.suggest import Calibration, Label, Suggester
 
 # A contribution's share of each label: softmax of SHARPNESS × cosine (20: a label
 # 0.05 closer than another gets e ≈ 2.7 times its share). A label's feedback counts
@@ -91,39 +86,10 @@ def out_of_fold(
 ) -> tuple[float, Calibration]:
     """:func:`consult.analysis.suggest.out_of_fold` with models that hear ``unlabelled``
     (the held-out texts are not among them, as a new contribution would not be)."""
-    held = _held_out_parts(labels, unlabelled, folds, children)
-    learned_weight = choose_weight(held)
-    scores, right = [], []
-    for prior, learned, wanted in held:
-        raw = prior + learned_weight * learned
-        for index in np.argsort(-raw)[:top]:
-            scores.append(float(raw[index]))
-            right.append(bool(index == wanted))
-    return learned_weight, Calibration(scores, right)
 
+    def build(kept: list[Label], kept_children: list[Label] | None) -> FeedbackSuggester:
+        # the children are built here, so that they learn as the final model's children do
+        below = FeedbackSuggester(kept_children) if kept_children else None
+        return FeedbackSuggester(kept, unlabelled=list(unlabelled), children=below)
 
-def _held_out_parts(labels, unlabelled, folds, children=None):
-    items = [(text, i) for i, lb in enumerate(labels) for text in lb.examples]
-    found = []
-    for fold in range(folds):
-        held = [item for n, item in enumerate(items) if n % folds == fold]
-        if not held:
-            continue
-        kept: list[list[str]] = [[] for _ in labels]
-        for n, (text, i) in enumerate(items):
-            if n % folds != fold:
-                kept[i].append(text)
-        below = None
-        if children:  # built here, so that they learn as the final model's children do
-            below = FeedbackSuggester(_without(children, {text for text, _ in held}))
-        model = FeedbackSuggester(
-            [Label(lb.key, lb.text, kept[i], lb.passages) for i, lb in enumerate(labels)],
-            unlabelled=list(unlabelled),
-            children=below,
-        )
-        if not model.learned:
-            continue
-        for text, wanted in held:
-            prior, learned = model.parts(text)
-            found.append((prior, learned, wanted))
-    return found
+    return suggest.out_of_fold(labels, folds=folds, top=top, children=children, build=build)
