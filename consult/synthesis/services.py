@@ -167,6 +167,13 @@ def scope_conditions(synthesis: Synthesis) -> list:
     return conditions
 
 
+def section_title(label: Theme | Fiche) -> str:
+    """The title of a theme's or a fiche's section: ``3. Title``, ``Fiche 12 : Title``."""
+    if isinstance(label, Fiche):
+        return f"Fiche {label.number} : {label.title}"
+    return f"{label.number}. {label.title}"
+
+
 def _tags(ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
     tags = db.session.scalars(
         sa.select(ContributionTag)
@@ -177,9 +184,9 @@ def _tags(ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
     for tag in tags:
         themes, fiches = found[tag.contribution_id]
         if tag.theme is not None:
-            themes.append(f"{tag.theme.number}. {tag.theme.title}")
+            themes.append(section_title(tag.theme))
         elif tag.fiche is not None:
-            fiches.append(f"Fiche {tag.fiche.number} : {tag.fiche.title}")
+            fiches.append(section_title(tag.fiche))
     return found
 
 
@@ -195,9 +202,9 @@ def _suggestions(ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
     for suggestion in rows:
         themes, fiches = found[suggestion.contribution_id]
         if suggestion.theme is not None and not themes:
-            themes.append(f"{suggestion.theme.number}. {suggestion.theme.title}")
+            themes.append(section_title(suggestion.theme))
         elif suggestion.fiche is not None and not fiches:
-            fiches.append(f"Fiche {suggestion.fiche.number} : {suggestion.fiche.title}")
+            fiches.append(section_title(suggestion.fiche))
     return found
 
 

@@ -25,6 +25,7 @@ from consult.meetings.permissions import visible_meeting_clause
 from consult.schemes.models import Fiche, Scheme, Theme
 from consult.synthesis.current import current_version
 from consult.synthesis.models import Synthesis, SynthesisVersion
+from consult.synthesis.services import section_title
 from consult.tagging.models import ContributionTag
 from consult.workgroups.models import (
     MEMBER_ROLES,
@@ -526,3 +527,15 @@ def validations_by_version(group: WorkingGroup, versions) -> dict[int, list[Vali
     ):
         by_version.setdefault(row.version_id, []).append(row)
     return by_version
+
+
+def reading_order(group: WorkingGroup, sections: list) -> tuple[list[tuple[int, object]], int]:
+    """A synthesis's sections as the group reads them: its own (its theme's, its fiches')
+    first, then the others, each with its place in the document (comments and the fiche
+    form name sections by it). Also the number of own sections found."""
+    own_titles = {section_title(fiche) for fiche in group.fiches}
+    if group.theme is not None:
+        own_titles.add(section_title(group.theme))
+    placed = list(enumerate(sections))
+    own = [pair for pair in placed if pair[1].title in own_titles]
+    return own + [pair for pair in placed if pair[1].title not in own_titles], len(own)

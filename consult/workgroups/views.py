@@ -202,12 +202,16 @@ def _render_version(group, version, *, comment_error=None, validation_form=None,
     validations = services.validations_of(version, group)
     representative = is_user_representative(group, current_user)
     already = any(v.user_id == current_user.id and not v.on_behalf_of for v in validations)
+    document = plain_document(current_version(version).document)
+    sections, own_count = services.reading_order(group, document.sections)
     return render_template(
         "workgroups/version.html",
         group=group,
         version=version,
         synthesis=version.synthesis,
-        document=plain_document(current_version(version).document),
+        document=document,
+        sections=sections,
+        own_sections=own_count,
         threads=services.threads(group, version),
         validations=validations,
         representative=representative,

@@ -260,3 +260,32 @@ def test_the_team_records_a_validation_given_on_paper(client, login, people, gro
     login(group.representative)  # the representative still validates in their own name
     assert client.post(url, data={"comment": ""}).status_code == 303
     assert count(SynthesisValidation) == 3
+
+
+def test_the_group_reads_its_own_theme_first_and_the_others_folded(
+    client, login, group, version, db
+):
+    """Field trial: a group's reading page started with other groups' themes (and ran to
+    ~67,000 px on a phone). Its own section comes first; the others follow, folded."""
+    from consult.synthesis.services import section_title
+
+    section = version.document["sections"][0]
+    other = dict(section, title="9. Un autre sujet")
+    own = dict(section, title=section_title(group.theme))
+    version.document = dict(version.document, sections=[other, own])
+    db.session.commit()
+    login(group.plain)
+    page = client.get(page_url(group, version)).text
+    folded = page.index('<details class="group-others">')
+    assert page.index('id="partie-1"') < folded < page.index('id="partie-0"')
+    # comments and the fiche form still name a section by its place in the document
+    assert f'action="{comment_url(group, version, 1, 0)}"' in page
+    assert page.index('id="choix-idee-1-0"') < page.index('id="choix-idee-0-0"')
+
+
+def test_a_group_without_its_own_section_reads_the_synthesis_as_it_is(
+    client, login, group, version
+):
+    login(group.plain)
+    page = client.get(page_url(group, version)).text
+    assert "group-others" not in page  # nothing folded: « Toutes les contributions »
