@@ -26,7 +26,6 @@ from consult.core.security import staff_only
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.services import territory_choices
-from consult.tagging.jobs import schedule_refresh
 
 bp = Blueprint("capture", __name__)
 RECENT = 10
@@ -240,7 +239,6 @@ def import_confirm(meeting_id: int, import_id: int):
             upload=upload,
             include_existing=form.validate_on_submit() and form.include_existing.data,
         )
-        schedule_refresh(meeting.scheme_id)  # suggestions for every imported row, in one job
         db.session.commit()
     except (importing.ImportRejected, importing.ImportFileError) as error:
         refuse(error)

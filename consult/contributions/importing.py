@@ -533,6 +533,7 @@ def run_import(
         if upload is not None:
             upload.mapping = check_mapping(mapping, table.headers)
             mark_imported(upload, outcome.created)
+    services.contributions_imported.send(meeting)
     return outcome
 
 

@@ -33,6 +33,8 @@ PER_PAGE = 20
 # Sent with a newly stored contribution (not for bulk imports): reactions that belong
 # to later domains, such as tag suggestions, subscribe to it instead of being imported.
 contribution_submitted = Namespace().signal("contribution-submitted")
+# Sent with the meeting after a bulk import: suggestions for all its rows in one job.
+contributions_imported = Namespace().signal("contributions-imported")
 # News for contributors (consult.digest) listens too: the optional address left at
 # submission, and what /suivi shows (each receiver returns a template and its data).
 news_address_given = Namespace().signal("news-address-given")

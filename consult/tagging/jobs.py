@@ -5,7 +5,7 @@ import logging
 import sqlalchemy as sa
 
 from consult.contributions.models import Contribution
-from consult.contributions.services import contribution_submitted
+from consult.contributions.services import contribution_submitted, contributions_imported
 from consult.core.cli import before_work_horse
 from consult.core.db import utcnow
 from consult.core.jobs import JobRun, enqueue_after_commit, report_progress
@@ -106,6 +106,10 @@ def _suggest_on_submit(contribution: Contribution, **_extra) -> None:
     enqueue_after_commit(suggest_tags, contribution.id)
 
 
+def _suggest_after_import(meeting: Meeting, **_extra) -> None:
+    schedule_refresh(meeting.scheme_id)  # every imported row, in one job
+
+
 def _scheme_of_job(job) -> int | None:
     """The scheme a queued suggestion job will need (None for any other job)."""
     args = list(getattr(job, "args", None) or ())
@@ -145,4 +149,5 @@ def init_app(app) -> None:
     """Suggest tags for every contribution submitted (signal sent by contributions);
     keep suggestion models in the worker process between jobs."""
     contribution_submitted.connect(_suggest_on_submit)
+    contributions_imported.connect(_suggest_after_import)
     before_work_horse.connect(_warm_before_fork)

@@ -355,6 +355,19 @@ def test_same_import_id_twice_creates_nothing_the_second_time(
     assert [c.id for c in again.contributions] == [c.id for c in first.contributions]
 
 
+def test_an_import_asks_once_for_the_suggestions_of_all_its_rows(
+    db, make_meeting, facilitator, places, jobs
+):
+    """Imported rows get their tag suggestions from one refresh of the scheme, queued by
+    tagging when contributions announces the import (no upward import from capture)."""
+    meeting = make_meeting()
+    run_import(meeting, read_table("bon.csv", GOOD), full_mapping(), actor=facilitator, now=NOW)
+    db.session.commit()
+    queued = [call for call in jobs.calls if call.path.endswith("refresh_suggestions")]
+    assert [call.args for call in queued] == [(meeting.scheme_id,)]
+    assert not [call for call in jobs.calls if call.path.endswith(".suggest_tags")]
+
+
 def test_long_import_ids_still_fit_the_key_column():
     key = importing.idempotency_key("x" * 100, 10_000)
     assert len(key) == importing.KEY_LENGTH == 64
