@@ -20,14 +20,12 @@ FORM = "/rencontres/{}/contribuer"
 
 
 @pytest.fixture
-def kept(app, monkeypatch):
-    """The caches as in production, empty at the start of the test."""
-    monkeypatch.setitem(app.config, "PUBLIC_FIGURES_SECONDS", 3600)
+def kept(figures_kept, app, monkeypatch):
+    """The caches as in production, empty at the start of the test: the public figures'
+    (``figures_kept``), the reference data's and the kept form pages'."""
     monkeypatch.setitem(app.config, "REFERENCE_CACHE_SECONDS", 30)
-    monkeypatch.delitem(app.extensions, "consult_public_figures", raising=False)
     monkeypatch.delitem(app.extensions, "consult_token_pages", raising=False)
     yield
-    app.extensions.pop("consult_public_figures", None)
     app.extensions.pop("consult_token_pages", None)
 
 
