@@ -33,11 +33,15 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.preprocessing import normalize
 
 from consult.analysis.statements import (
+    LESS,
+    MORE,
     NEGATED,
+    PREFIXES,
     Read,
     Statements,
     Vocabulary,
     split_statements,
+    strip_prefix,
 )
 from consult.analysis.text import stop_word_terms, terms
 from consult.analysis.vectors import tfidf
@@ -79,6 +83,7 @@ DISCOURSE_WORDS = (
     "vrai bon essentiel nécessaire possible part côté effet concerner concernant résumé "
     "conclusion conclure demande demander souhait souhaiter espérer aimer savoir voir"
 )
+_SHOWN = {NEGATED: "pas ", MORE: "plus de ", LESS: "moins de "}  # a key term's prefix
 _SENTENCE = re.compile(r"(?<=[.!?;…])\s+")
 _CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=\()")
 
@@ -154,7 +159,7 @@ def _space(
     # Said by two people at least: one text sent by a whole campaign counts its senders.
     row_weights = np.repeat(text_weights[statements.source], np.diff(counts.indptr))
     said = np.bincount(counts.indices, weights=row_weights, minlength=counts.shape[1])
-    bare = [name.removeprefix(NEGATED) for name in names]
+    bare = [strip_prefix(name) for name in names]
     usable = np.fromiter((n not in asked and n not in weak for n in bare), bool, len(names)) & (
         said >= 2
     )
@@ -247,17 +252,26 @@ def _merge_close(vectors, weights, labels) -> np.ndarray:
 
 
 def _split_negation(space: _Space, rows: np.ndarray, min_size: float) -> list[np.ndarray]:
-    """An idea whose statements say both "X" and "pas X" becomes two ideas."""
+    """An idea whose statements say both "X" and "pas X", or both "plus de X" and "moins
+    de X", becomes two ideas."""
     vocabulary = space.statements.vocabulary
     presence = space.statements.counts[rows].astype(bool).astype(np.float32)
     weight = np.asarray(presence.T @ space.weights[rows]).ravel()
     for term in np.flatnonzero(weight >= min_size).tolist():
-        name = vocabulary.names[term]
-        plain = vocabulary.term_ids.get(name.removeprefix(NEGATED), term)
-        if name.startswith(NEGATED) and plain != term and weight[plain] >= min_size:
-            negated = presence[:, term].toarray().ravel() > 0
-            return [rows[~negated], rows[negated]]
+        other = _opposite(vocabulary, vocabulary.names[term])
+        if other is not None and other != term and weight[other] >= min_size:
+            apart = presence[:, term].toarray().ravel() > 0
+            return [rows[~apart], rows[apart]]
     return [rows]
+
+
+def _opposite(vocabulary: Vocabulary, name: str) -> int | None:
+    """The id of the term saying the opposite of a negated or "moins de" term, if any."""
+    if name.startswith(NEGATED):
+        return vocabulary.term_ids.get(name.removeprefix(NEGATED))
+    if name.startswith(LESS):
+        return vocabulary.term_ids.get(MORE + name.removeprefix(LESS))
+    return None
 
 
 def _refine(vectors, weights, labels, source, min_size) -> np.ndarray:
@@ -365,10 +379,10 @@ def _discourse_terms() -> frozenset[str]:
 
 
 def _discourse_ids(vocabulary: Vocabulary) -> set[int]:
-    """The term ids of :data:`DISCOURSE_WORDS`, negated or not, in ``vocabulary``."""
+    """The term ids of :data:`DISCOURSE_WORDS`, with a negation or quantity or not."""
     ids = vocabulary.term_ids
     names = _discourse_terms()
-    return {ids[n] for name in names for n in (name, NEGATED + name) if n in ids}
+    return {ids[n] for name in names for n in (name, *(p + name for p in PREFIXES)) if n in ids}
 
 
 def _piece_terms(vocabulary: Vocabulary, piece: str) -> set[int]:
@@ -393,7 +407,7 @@ def _key_terms(space: _Space, rows: np.ndarray, wanted: list[int]) -> list[str]:
     """The key terms as people wrote them most often in the idea's statements."""
     vocabulary = space.statements.vocabulary
     names = vocabulary.names
-    plain = {vocabulary.term_ids.get(names[t].removeprefix(NEGATED), t) for t in wanted}
+    plain = {vocabulary.term_ids.get(strip_prefix(names[t]), t) for t in wanted}
     written: dict[int, Counter] = {t: Counter() for t in plain}
     for row in rows[:KEY_TERM_ROWS].tolist():
         for chunk in space.statements.text(space.texts, row).split():
@@ -405,8 +419,8 @@ def _key_terms(space: _Space, rows: np.ndarray, wanted: list[int]) -> list[str]:
                 written[term][chunk.lower().strip(_EDGES).split("'")[-1]] += 1
     shown = []
     for t in wanted:
-        base = names[t].removeprefix(NEGATED)
+        base = strip_prefix(names[t])
         found = written[vocabulary.term_ids.get(base, t)]
         word = max(found.items(), key=lambda kv: (kv[1], kv[0]))[0] if found else base
-        shown.append(f"pas {word}" if names[t].startswith(NEGATED) else word)
+        shown.append(f"{_SHOWN.get(names[t][: -len(base)], '')}{word}")
     return list(dict.fromkeys(shown))

@@ -5,7 +5,10 @@ statements (a sentence shorter than :data:`MIN_WORDS` words stays with its neigh
 that an answer saying several things can support several ideas. Each statement becomes a
 row of term counts; a word right after a negation ("ne … pas", "jamais", "aucun", "sans")
 counts as its own negated term ("non prêt"), so that "je ne suis pas prêt à payer" and
-"je suis prêt à payer" do not share that word. Each distinct whitespace-separated chunk
+"je suis prêt à payer" do not share that word; "plus" after "ne"/"n'" is a negation too
+("je ne veux plus de nucléaire"). A word after "plus de" / "moins de" counts as its own
+term of quantity ("plus tranch", "moins tax"): asking for more of something and asking for
+less of it are two positions, not one subject. Each distinct whitespace-separated chunk
 is analysed once (see :func:`consult.analysis.text.terms`), which keeps large corpora fast.
 """
 
@@ -24,6 +27,11 @@ MIN_WORDS = 5  # a shorter sentence stays with its neighbour
 BATCH = 50_000  # texts analysed at a time (bounds the memory of temporary strings)
 NEGATORS = frozenset({"pas", "jamais", "aucun", "aucune", "sans", "ni", "non", "rien"})
 NEGATED = "non "  # prefix of a negated term's name
+MORE = "plus "  # prefix of a term after "plus de" (or "davantage de")
+LESS = "moins "  # prefix of a term after "moins de"
+PREFIXES = (NEGATED, MORE, LESS)
+# what a chunk is for the negations and quantities around it (Vocabulary.marks)
+_NE, _OF, _MORE, _LESS = 1, 2, 3, 4
 _PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
 _ENDS = ".!?;…"
 _OPEN_LINE_END = re.compile(r"(?<![.!?;…\s])[^\S\n]*\n")  # a line break after no sentence end
@@ -44,6 +52,7 @@ class Vocabulary:
     flat: list[int] = field(default_factory=list)
     negator: list[bool] = field(default_factory=list)
     ends: list[bool] = field(default_factory=list)
+    marks: list[int] = field(default_factory=list)
     term_ids: dict[str, int] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
 
@@ -59,6 +68,7 @@ class Vocabulary:
             self.offsets.append(len(self.flat))
             self.negator.append(key.replace("’", "'").split("'")[-1] in NEGATORS)
             self.ends.append(chunk[-1] in _ENDS)
+            self.marks.append(_mark(key))
 
     @classmethod
     def of_chunks(
@@ -77,6 +87,7 @@ class Vocabulary:
             flat=list(flat),
             negator=[key.replace("’", "'").split("'")[-1] in NEGATORS for key in keys],
             ends=[chunk[-1] in _ENDS for chunk in chunks],
+            marks=[_mark(key) for key in keys],
             term_ids={name: number for number, name in enumerate(names)},
             names=list(names),
         )
@@ -87,6 +98,25 @@ class Vocabulary:
             self.term_ids[name] = len(self.names)
             self.names.append(name)
         return self.term_ids[name]
+
+
+def _mark(key: str) -> int:
+    """What a chunk's key is for negations and quantities: "ne"/"n'…", "de"/"d'…",
+    "plus"/"davantage", "moins", or nothing (0)."""
+    key = key.replace("’", "'")
+    if key == "ne" or key.startswith("n'"):
+        return _NE
+    if key in ("de", "des", "du") or key.startswith("d'"):
+        return _OF
+    return {"plus": _MORE, "davantage": _MORE, "moins": _LESS}.get(key, 0)
+
+
+def strip_prefix(name: str) -> str:
+    """A term's name without its negation or quantity: "non pret" → "pret"."""
+    for prefix in PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
 
 
 @dataclass
@@ -203,7 +233,10 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
     starts = _boundaries(doc, np.asarray(vocabulary.ends)[ids], lengths)
     statement = np.cumsum(starts) - 1
     position = np.arange(len(ids)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    negated = _negated(ids, doc, np.asarray(vocabulary.negator), vocabulary)
+    marks = np.asarray(vocabulary.marks, np.int8)[ids]
+    has_terms = np.diff(np.asarray(vocabulary.offsets))[ids] > 0
+    negator, more, less = _stance(np.asarray(vocabulary.negator)[ids], marks, doc)
+    negated = _after(negator, doc, has_terms)
     offsets = np.asarray(vocabulary.offsets, np.int64)
     per_chunk = np.diff(offsets)[ids]
     ends = np.cumsum(per_chunk)
@@ -212,30 +245,47 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
     )
     cols = np.asarray(vocabulary.flat, np.int64)[where]
     rows = np.repeat(statement, per_chunk)
-    cols = _negate(cols, np.repeat(negated, per_chunk), vocabulary)
+    cols = _prefixed(cols, np.repeat(negated, per_chunk), vocabulary, NEGATED)
+    for prefix, marker in ((MORE, more), (LESS, less)):
+        quantity = _after(marker, doc, has_terms) & ~negated
+        cols = _prefixed(cols, np.repeat(quantity, per_chunk), vocabulary, prefix)
     first = np.flatnonzero(starts)
     last = np.append(first[1:], len(ids))
     spans = np.stack([position[first], position[last - 1] + 1], axis=1).astype(np.int32)
     return rows, cols, doc[first] + offset, spans
 
 
-def _negated(ids, doc, negator, vocabulary) -> np.ndarray:
-    """Chunks right after a negation, or one chunk further when the one between says nothing."""
-    has_terms = np.diff(np.asarray(vocabulary.offsets))[ids] > 0
-    neg = negator[ids]
-    result = np.zeros(len(ids), bool)
-    result[1:] = neg[:-1] & (doc[1:] == doc[:-1])
-    result[2:] |= neg[:-2] & ~has_terms[1:-1] & (doc[2:] == doc[:-2])
+def _stance(negator, marks, doc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per chunk: a negation ("pas", "jamais"… and "plus" one or two chunks after
+    "ne"/"n'"), and a "plus de" / "moins de" (the next chunk is "de", "des", "d'…")."""
+    same = np.zeros(len(doc), bool)
+    same[1:] = doc[1:] == doc[:-1]
+    ne = marks == _NE
+    after_ne = np.zeros(len(doc), bool)
+    after_ne[1:] = ne[:-1] & same[1:]
+    after_ne[2:] |= ne[:-2] & (doc[2:] == doc[:-2])
+    no_more = (marks == _MORE) & after_ne
+    before_of = np.zeros(len(doc), bool)
+    before_of[:-1] = (marks[1:] == _OF) & same[1:]
+    return negator | no_more, (marks == _MORE) & ~no_more & before_of, (marks == _LESS) & before_of
+
+
+def _after(marker, doc, has_terms) -> np.ndarray:
+    """Chunks right after a marker, or one chunk further when the one between says nothing."""
+    result = np.zeros(len(doc), bool)
+    result[1:] = marker[:-1] & (doc[1:] == doc[:-1])
+    result[2:] |= marker[:-2] & ~has_terms[1:-1] & (doc[2:] == doc[:-2])
     return result & has_terms
 
 
-def _negate(cols: np.ndarray, negated: np.ndarray, vocabulary: Vocabulary) -> np.ndarray:
-    if not negated.any():
+def _prefixed(cols: np.ndarray, chosen: np.ndarray, vocabulary: Vocabulary, prefix: str):
+    """The ``chosen`` term ids replaced by those of the same terms with ``prefix``."""
+    if not chosen.any():
         return cols
     cols = cols.copy()
     names = vocabulary.names
-    mapping = {t: vocabulary.term(NEGATED + names[t]) for t in np.unique(cols[negated]).tolist()}
-    cols[negated] = np.fromiter(map(mapping.__getitem__, cols[negated].tolist()), np.int64)
+    mapping = {t: vocabulary.term(prefix + names[t]) for t in np.unique(cols[chosen]).tolist()}
+    cols[chosen] = np.fromiter(map(mapping.__getitem__, cols[chosen].tolist()), np.int64)
     return cols
 
 

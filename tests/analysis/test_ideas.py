@@ -139,3 +139,14 @@ def test_a_title_made_only_of_discourse_words_is_passed_over():
     assert "proposition" not in title.lower()
     assert "TVA" in title  # the next candidate: a sentence of the idea that says something
     assert any(title.rstrip(".") in text for text in texts)
+
+
+def test_asking_for_more_and_asking_for_less_are_two_ideas():
+    places = ("les villes", "les villages", "les quartiers")
+    more = [f"Il faudrait plus de policiers dans {p}." for p in places]
+    less = [f"Il faudrait moins de policiers dans {p}." for p in places]
+    found = find_ideas(more + less)
+    assert {0, 1, 2} in _members(found)
+    assert {3, 4, 5} in _members(found)
+    shown = {term for idea in found.ideas for term in idea.key_terms}
+    assert {"plus de policiers", "moins de policiers"} <= shown

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from consult.analysis.statements import NEGATED, Read, Vocabulary, split_statements
+from consult.analysis.statements import LESS, MORE, NEGATED, Read, Vocabulary, split_statements
 from consult.analysis.vectors import Terms, count_matrix
 
 TEXTS = [
@@ -103,3 +103,31 @@ def test_the_corpus_chunk_keys_give_the_same_vocabulary():
     args = (corpus.chunks, corpus.offsets, corpus.flat, corpus.names)
     assert len(corpus.chunk_keys) == len(corpus.chunks)
     assert Vocabulary.of_chunks(*args, corpus.chunk_keys) == Vocabulary.of_chunks(*args)
+
+
+def _terms_of(text: str) -> set[str]:
+    return set().union(*_read(split_statements([text])))
+
+
+def test_ne_plus_is_a_negation():
+    assert NEGATED + "nucleair" in _terms_of("Je ne veux plus de nucléaire dans la région.")
+    assert NEGATED + "tax" in _terms_of("Ne plus taxer le travail.")
+    assert "nucleair" in _terms_of("Je veux du nucléaire dans la région.")
+
+
+def test_more_of_and_less_of_are_two_positions_not_one_subject():
+    more = _terms_of("Il faut plus de tranches d'impôt.")
+    less = _terms_of("Il faut moins de tranches d'impôt.")
+    plain = _terms_of("Les tranches d'impôt sont mal faites.")
+    assert MORE + "tranch" in more
+    assert LESS + "tranch" in less
+    assert "tranch" in plain
+    assert not {MORE + "tranch", LESS + "tranch"} & plain
+    # "plus" that compares is no quantity: "plus juste" stays "juste"
+    assert "just" in _terms_of("Une fiscalité plus juste pour tous.")
+
+
+def test_quantities_read_the_same_through_the_corpus_vocabulary():
+    texts = ["Plus de pistes cyclables et moins de voitures.", "Je ne veux plus d'autoroutes."]
+    _, shared = _from_corpus(texts)
+    assert _read(split_statements(texts, shared)) == _read(split_statements(texts))
