@@ -2,6 +2,7 @@
 
     python bench/synthesis_quality.py --coded ../shared/data/coded/grand-debat-coded-dev.jsonl
     python bench/synthesis_quality.py --coded … --titles   # each idea's title too
+    python bench/synthesis_quality.py --coded … --seeds 10  # the baseline over 10 seeds too
 
 Each question is synthesised on its own, as a facilitator would, through the platform's
 own ``build_document`` (one section, the question's wording given so that its words
@@ -22,6 +23,13 @@ make no title). Prints one line per question, then exactly (weighted by answers)
 - ``title_support``: mean over ideas of the share of its answers containing at least one
   content word of its title (lemmatised; the question's own words excluded);
 - ``ideas``: number of ideas per question.
+
+With ``--seeds N`` the baseline is also run with ``random_state`` 0 to N-1 (the platform
+has no randomness), and two more lines follow: the overall baseline_ami over the seeds
+(mean, standard deviation, min, max) and the platform's ami divided by it::
+
+    seeds 10 baseline_ami mean 0.205 sd 0.008 min 0.193 max 0.219
+    seeds 10 ratio mean 1.29 min 1.21 max 1.37
 """
 
 import argparse
@@ -126,12 +134,12 @@ def main_ideas(n: int, ideas: list[tuple[str, list[int]]]) -> np.ndarray:
     return main
 
 
-def baseline(texts: list[str], k: int) -> np.ndarray:
+def baseline(texts: list[str], k: int, seed: int = 0) -> np.ndarray:
     """Plain TF-IDF + k-means labels, ``k`` clusters."""
     matrix = TfidfVectorizer(sublinear_tf=True).fit_transform(texts)
     k = max(1, min(k, matrix.shape[0]))
     with threadpool_limits(limits=1):
-        return KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(matrix)
+        return KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(matrix)
 
 
 def title_support(texts: list[str], question: str, ideas) -> float:
@@ -145,8 +153,9 @@ def title_support(texts: list[str], question: str, ideas) -> float:
     return float(np.mean(shares)) if shares else 0.0
 
 
-def measure(rows: list[dict], titles: list | None = None) -> dict[str, float]:
-    """The figures of one question; ``titles`` gets (answers, title) of each idea."""
+def measure(rows: list[dict], titles: list | None = None, seeds: int = 0) -> dict[str, float]:
+    """The figures of one question; ``titles`` gets (answers, title) of each idea;
+    ``seeds``: also ``baseline_ami <seed>`` for each seed below it."""
     texts = [row["text"] for row in rows]
     question = rows[0]["question_text"]
     ideas = platform_ideas(texts, question)
@@ -154,7 +163,13 @@ def measure(rows: list[dict], titles: list | None = None) -> dict[str, float]:
     main = main_ideas(len(texts), ideas)
     if titles is not None:
         titles.extend((len(members), title) for title, members in ideas)
-    return {
+    seeded = {
+        f"baseline_ami {seed}": adjusted_mutual_info_score(
+            labels, baseline(texts, len(ideas), seed)
+        )
+        for seed in range(seeds)
+    }
+    return seeded | {
         "leftover": float(np.mean(main < 0)),
         "ami": adjusted_mutual_info_score(labels, main),
         "baseline_ami": adjusted_mutual_info_score(labels, baseline(texts, len(ideas))),
@@ -168,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--coded", required=True, help="coded answers (JSON lines)")
     parser.add_argument("--titles", action="store_true", help="print each idea's title too")
+    parser.add_argument("--seeds", type=int, default=0, help="baseline over this many seeds")
     args = parser.parse_args(argv)
     by_question = read_coded(args.coded)
     if not by_question:
@@ -175,18 +191,32 @@ def main(argv: list[str] | None = None) -> int:
     totals, answers = Counter(), 0
     for code, rows in sorted(by_question.items()):
         titles: list[tuple[int, str]] = []
-        figures = measure(rows, titles)
+        figures = measure(rows, titles, args.seeds)
         shown = " ".join(f"{name} {figures[name]:.2f}" for name in FIGURES[:-1])
         print(f"question {code} answers {len(rows)} {shown} ideas {figures['ideas']:.0f}")
         for size, title in titles if args.titles else ():
             print(f"  title {size} {title}")
-        for name in FIGURES:
-            totals[name] += figures[name] * len(rows)
+        for name, value in figures.items():
+            totals[name] += value * len(rows)
         answers += len(rows)
     for name in FIGURES:
         value = totals[name] / answers
         print(f"overall {name} {value:.1f}" if name == "ideas" else f"overall {name} {value:.2f}")
+    if args.seeds:
+        print_seeds(totals, answers, args.seeds)
     return 0
+
+
+def print_seeds(totals: Counter, answers: int, seeds: int) -> None:
+    """The overall baseline_ami over the seeds, and the platform's ami divided by it."""
+    values = np.array([totals[f"baseline_ami {seed}"] / answers for seed in range(seeds)])
+    ratios = totals["ami"] / answers / values
+    print(
+        f"seeds {seeds} baseline_ami mean {values.mean():.3f} sd {values.std():.3f} "
+        f"min {values.min():.3f} max {values.max():.3f}"
+    )
+    low, high = ratios.min(), ratios.max()
+    print(f"seeds {seeds} ratio mean {ratios.mean():.2f} min {low:.2f} max {high:.2f}")
 
 
 if __name__ == "__main__":

@@ -64,3 +64,17 @@ def test_fixture_is_coded_answers_of_two_questions():
     rows = [json.loads(line) for line in SAMPLE.read_text("utf-8").splitlines()]
     assert {row["question"] for row in rows} == {"Q153", "Q165"}
     assert all(row["codes"] for row in rows)
+
+
+def test_seeds_add_the_baseline_over_several_random_states(capsys):
+    assert main(["--coded", str(SAMPLE), "--seeds", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 + 5 + 2
+    assert [line.split()[1] for line in lines[2:7]] == OVERALL
+    spread = lines[7].split()
+    assert spread[:3] == ["seeds", "3", "baseline_ami"]
+    low, mean, high = float(spread[8]), float(spread[4]), float(spread[10])
+    assert low <= mean <= high
+    seed_0 = float(lines[4].split()[2])  # the exact line uses random_state 0, one of the seeds
+    assert low - 0.005 <= seed_0 <= high + 0.005
+    assert re.fullmatch(r"seeds 3 ratio mean -?\d+\.\d\d min -?\d+\.\d\d max -?\d+\.\d\d", lines[8])
