@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from consult.analysis.ideas import TITLE_WORDS, _answer_weights, find_ideas
+from consult.analysis.ideas import LEANING, TITLE_WORDS, _answer_weights, _standalone, find_ideas
 from consult.analysis.statements import split_statements
 
 HEATING = [
@@ -150,3 +150,39 @@ def test_asking_for_more_and_asking_for_less_are_two_ideas():
     assert {3, 4, 5} in _members(found)
     shown = {term for idea in found.ideas for term in idea.key_terms}
     assert {"plus de policiers", "moins de policiers"} <= shown
+
+
+def test_a_title_does_not_lean_on_what_was_said_before_it():
+    texts = [
+        "Mais baisser la TVA sur l'énergie des ménages.",
+        "Mais baisser la TVA sur l'énergie.",
+        "Donc baisser la TVA sur l'énergie et le fioul.",
+        "Et baisser la TVA sur l'énergie, vite.",
+    ]
+    title = find_ideas(texts).ideas[0].title
+    assert not title.lower().startswith(("mais", "donc", "et "))
+    assert "TVA" in title
+    assert any(title.lower() in text.lower() for text in texts)  # still as written
+
+
+def test_sentences_pointing_back_are_titles_only_when_nothing_stands_alone():
+    assert _standalone("Après, il faudrait réduire les impôts") == (
+        "il faudrait réduire les impôts",
+        1.0,
+    )
+    for leaning in (
+        "Cela économise des frais de gestion",
+        "Ces entreprises n'investissent pas",
+        "Il frappe donc tout le monde",
+        "Sont-ils vraiment écologiques ?",
+        "Or, ce taux est unique",
+        "Ainsi que sur tous les bâtiments publics",
+    ):
+        assert _standalone(leaning)[1] == LEANING, leaning
+    for alone in (
+        "Il faut revoir les droits de succession",
+        "Il n'y a pas assez de médecins",
+        "Ce que les gens veulent, c'est du concret",
+        "Supprimer les niches fiscales",
+    ):
+        assert _standalone(alone) == (alone, 1.0), alone
