@@ -18,6 +18,13 @@ KINDS = {
     "question": "Question",
     "temoignage": "Témoignage",
 }
+# The same kinds, as the easy-read (FALC) form and pages say them.
+FALC_KINDS = {
+    "constat": "Je parle d'un problème",
+    "proposition": "J'ai une idée",
+    "question": "J'ai une question",
+    "temoignage": "Je raconte ce que je vis",
+}
 AUTHOR_TYPES = {
     "usager": "Usager·e",
     "proche_aidant": "Proche ou aidant·e",
