@@ -256,7 +256,6 @@ RULES: dict[str, Rule] = {
     # --- Schemes and reference lists ---------------------------------------------------
     "schemes.index": Rule(PUBLIC),
     "schemes.show": Rule(PUBLIC),
-    "schemes.fiche": Rule(PUBLIC),
     "schemes.territories": Rule(PUBLIC),
     "schemes.admin_territories": Rule(ADMIN),
     "schemes.add_territory": Rule(ADMIN),
@@ -459,6 +458,7 @@ RULES: dict[str, Rule] = {
         variants={"other_group": NOT_SHARED_HERE},
     ),
     # --- Fiches drafted by working groups, decisions, comité de pilotage ---------------
+    "fiches.read": Rule(PUBLIC),
     "fiches.new_fiche": Rule(
         GROUP_SPACE,
         note="À partir des idées cochées d'une synthèse partagée avec le groupe.",

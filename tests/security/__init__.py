@@ -351,7 +351,7 @@ class World:
             _ = self.group_fiche  # the group's fiche answers the typical contribution
             return self.contribution.id
         specific = {
-            ("schemes.fiche", "number"): lambda: self.scheme.fiches[0].number,
+            ("fiches.read", "number"): lambda: self.scheme.fiches[0].number,
             ("suite.track_link", "code"): lambda: self.contribution.receipt_code,
             ("accounts.reset_password", "token"): lambda: self.reset_token,
             ("accounts.accept_invitation", "token"): lambda: self.invitation_token,
