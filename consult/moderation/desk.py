@@ -13,6 +13,7 @@ from consult.core.db import get_or_404, small_int, utcnow
 from consult.core.errors import refuse
 from consult.core.security import staff_only
 from consult.extensions import db
+from consult.history.services import history
 from consult.meetings.models import Meeting
 from consult.moderation import services
 from consult.moderation.duplicates import duplicate_groups, similar_to
@@ -130,7 +131,7 @@ def _review_page(contribution: Contribution, filters: QueueFilters, decision=Non
         merged=services.merged_sources(contribution),
         campaign=services.campaign_of(contribution),
         reports=_open_reports(contribution),
-        history=services.history(contribution),
+        history=history(contribution),
         rejection_reasons=REJECTION_REASONS,
     ), status
 

@@ -18,7 +18,7 @@ from consult.core.cli import before_work_horse
 from consult.core.db import utcnow
 from consult.core.jobs import WAITING, JobRun, enqueue_after_commit, report_progress
 from consult.extensions import db
-from consult.moderation.services import contribution_changed
+from consult.history.services import contribution_changed
 from consult.synthesis import exports, files, services
 from consult.synthesis.analysis import build_document
 from consult.synthesis.current import CurrentVersion, current_version
@@ -171,7 +171,7 @@ def _load_lemmas_before_fork(app, job=None, **_extra) -> None:
 
 
 def init_app(app) -> None:
-    """Subscribe to moderation's ``contribution_changed`` (one receiver, however often);
+    """Subscribe to the audit trail's ``contribution_changed`` (one receiver, however often);
     prepare the worker for synthesis jobs."""
     contribution_changed.connect(_on_contribution_changed)
     before_work_horse.connect(_load_lemmas_before_fork)

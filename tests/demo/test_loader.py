@@ -267,7 +267,7 @@ def test_facilitators_tag_every_published_contribution_before_the_synthesis(db, 
     """Issue 14 #6: the demo shows the moderators' hand tags, with the audit trail the tagging
     page records, and its synthesis has next to nothing « Sans thématique »."""
     from consult.demo.loader import DATA
-    from consult.moderation.models import ModerationEvent
+    from consult.history.models import ModerationEvent
     from consult.tagging.models import ContributionTag
 
     items = parse_contributions((DATA / "contributions.txt").read_text(encoding="utf-8"))

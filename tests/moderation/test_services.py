@@ -3,12 +3,13 @@
 import pytest
 
 from consult.core.db import utcnow
-from consult.moderation.models import ModerationEvent, Report
+from consult.history.models import ModerationEvent
+from consult.history.services import history
+from consult.moderation.models import Report
 from consult.moderation.services import (
     ModerationError,
     edit_text,
     handle_reports,
-    history,
     mask,
     merge,
     merged_sources,

@@ -9,7 +9,7 @@ from consult.accounts.models import User
 from consult.contributions.models import Contribution
 from consult.contributions.services import Draft, submit_contribution
 from consult.core.db import utcnow
-from consult.moderation.models import ModerationEvent
+from consult.history.models import ModerationEvent
 from consult.moderation.services import mask
 from consult.privacy.services import WITHDRAWN_TEXT, purge_expired
 from tests.factories import DEFAULT_PASSWORD
