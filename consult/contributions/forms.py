@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, Email, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from consult.contributions.models import AUTHOR_TYPES, FALC_KINDS, KINDS
+from consult.contributions.models import AUTHOR_TYPES, FALC_KINDS, KINDS, REPORT_REASONS
 from consult.contributions.services import MAX_LENGTH, MIN_LENGTH
 from consult.core.forms import BaseForm, length, required
 
@@ -195,6 +195,17 @@ class RapidEntryForm(BaseForm):
 
 class SupportForm(BaseForm):
     """The "je soutiens" button (a CSRF-protected POST)."""
+
+
+class ReportForm(BaseForm):
+    """A participant or partner reports a published contribution."""
+
+    reason = SelectField(
+        "Pourquoi signalez-vous cette contribution ?",
+        choices={"": "— Choisir —", **REPORT_REASONS},
+        validators=[required("Choisissez une raison.")],
+    )
+    note = TextAreaField("Précision (facultatif)", validators=[length(max=1000)])
 
 
 NOT_IN_FILE = -1

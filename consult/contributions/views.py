@@ -32,6 +32,7 @@ from consult.contributions.forms import (
     FALC_STEPS,
     ContributionForm,
     EasyReadForm,
+    ReportForm,
     SupportForm,
     new_form_key,
     renew_missing_key,
@@ -46,8 +47,6 @@ from consult.core.security import local_path
 from consult.extensions import db, limiter
 from consult.meetings.models import Meeting
 from consult.meetings.permissions import can_view_meeting
-from consult.moderation import services as moderation
-from consult.moderation.forms import ReportForm
 from consult.schemes.models import Territory
 from consult.schemes.services import public_choices, territory_choices
 
@@ -454,7 +453,7 @@ def report(contribution_id: int):
 
 def _record_report(contribution: Contribution, form: ReportForm) -> tuple[str, str]:
     """Add the report (once per browser, bounded per source); the flash to show."""
-    added = moderation.report(
+    added = services.report_contribution(
         contribution, supporter_key(), reason=form.reason.data, note=form.note.data, now=utcnow()
     )
     if added and not source_allows("ANON_REPORT_LIMIT_SOURCE", "report", contribution.id):

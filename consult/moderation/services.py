@@ -3,17 +3,21 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from consult.analysis.personal_data import find_personal_data, mask_personal_data
-from consult.contributions.models import Contribution
-from consult.contributions.services import check_body, detect_personal_data, mask_signature
+from consult.contributions.models import REPORT_REASONS, Contribution, Report
+from consult.contributions.services import (
+    check_body,
+    contribution_reported,
+    detect_personal_data,
+    mask_signature,
+)
 from consult.core.errors import DomainError
 from consult.core.sanitize import clean_text
 from consult.extensions import db
 from consult.history.services import record, snapshot
 from consult.meetings.models import Meeting
-from consult.moderation.models import REJECTION_REASONS, REPORT_REASONS, Campaign, Merge, Report
+from consult.moderation.models import REJECTION_REASONS, Campaign, Merge
 from consult.tagging.models import ContributionTag
 from consult.tagging.services import tag_keys
 
@@ -287,31 +291,12 @@ def merged_sources(target: Contribution) -> list[Contribution]:
     ).all()
 
 
-def report(
-    contribution: Contribution, reporter_key: str, *, reason: str, note: str = "", now
-) -> bool:
-    """Report a published contribution; a second report by the same person is ignored.
+def keep_report(contribution: Contribution, *, reason: str, now, **_extra):
+    """Keep a participant's new report in the audit trail.
 
-    :returns: True when the report is new.
+    Receiver of ``contributions.services.contribution_reported`` (wired by ``init_app``).
     """
-    if contribution.status != "published":
-        raise ModerationError("On ne peut signaler qu'une contribution publiée.")
-    if reason not in REPORT_REASONS:
-        raise ModerationError("Choisissez la raison du signalement.")
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                Report(
-                    contribution_id=contribution.id,
-                    reporter_key=reporter_key,
-                    reason=reason,
-                    note=clean_text(note)[:1000],
-                    created_at=now,
-                )
-            )
-    except IntegrityError:
-        return False
-    record(
+    return record(
         contribution,
         None,
         "report",
@@ -319,7 +304,6 @@ def report(
         reason=REPORT_REASONS[reason],
         now=now,
     )
-    return True
 
 
 def handle_reports(contribution: Contribution, *, actor, now) -> int:
@@ -339,3 +323,8 @@ def handle_reports(contribution: Contribution, *, actor, now) -> int:
             now=now,
         )
     return len(reports)
+
+
+def init_app(app) -> None:
+    """Keep every new report in the audit trail (signal sent by contributions)."""
+    contribution_reported.connect(keep_report)

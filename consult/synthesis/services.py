@@ -8,13 +8,12 @@ from datetime import UTC, date, datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from consult.contributions.models import AUTHOR_TYPES, KINDS, Contribution
+from consult.contributions.models import AUTHOR_TYPES, KINDS, Contribution, Report
 from consult.core.errors import DomainError
 from consult.core.jobs import enqueue_after_commit
 from consult.core.sanitize import clean_html, clean_line
 from consult.extensions import db
 from consult.meetings.models import Meeting
-from consult.moderation.models import Report
 from consult.schemes.models import Fiche, Public, Territory, Theme
 from consult.synthesis.document import Editorial, Item
 from consult.synthesis.exports import idea_index

@@ -6,14 +6,13 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from consult.contributions.models import Contribution
+from consult.contributions.models import Contribution, Report
 from consult.contributions.services import Draft, submit_contribution
 from consult.core.db import utcnow
 from consult.extensions import db as _db
 from consult.history.models import ModerationEvent
 from consult.history.services import snapshot
 from consult.moderation import duplicates
-from consult.moderation.models import Report
 from consult.moderation.services import reject
 from consult.tagging.models import ContributionTag, TagSuggestion
 
