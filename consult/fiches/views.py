@@ -30,13 +30,9 @@ from consult.fiches.permissions import (
     can_move_fiche,
     can_record_committee_decisions,
 )
-from consult.schemes.models import FICHE_STATUSES, Fiche
+from consult.schemes.models import FICHE_STATUSES, Fiche, WorkingGroup
 from consult.schemes.services import get_fiche, get_scheme
-from consult.workgroups.models import (
-    DECISION_OUTCOMES,
-    OUTCOMES_WITH_REASON,
-    WorkingGroup,
-)
+from consult.workgroups.models import DECISION_OUTCOMES, OUTCOMES_WITH_REASON
 from consult.workgroups.permissions import (
     can_see_fiche,
     membership,

@@ -17,7 +17,7 @@ from consult.extensions import db
 from consult.followup.tracing import export_answer
 from consult.history.models import ModerationEvent
 from consult.history.services import record, snapshot
-from consult.workgroups.models import Membership
+from consult.schemes.models import Membership
 
 WITHDRAWN_TEXT = "[Contribution retirée par son auteur ou son autrice]"
 PURGED = "[texte d'origine effacé]"

@@ -14,7 +14,14 @@ from consult.core.jobs import enqueue_after_commit
 from consult.core.sanitize import clean_html, clean_line
 from consult.extensions import db
 from consult.meetings.models import Meeting
-from consult.schemes.models import Fiche, Public, Territory, Theme
+from consult.schemes.models import (
+    Fiche,
+    Public,
+    Territory,
+    Theme,
+    WorkingGroup,
+    working_group_fiches,
+)
 from consult.synthesis.document import Editorial, Item
 from consult.synthesis.exports import idea_index
 from consult.synthesis.models import (
@@ -25,7 +32,6 @@ from consult.synthesis.models import (
 )
 from consult.synthesis.publishing import NO_EDITORIAL, has_editorial
 from consult.tagging.models import ContributionTag, TagSuggestion
-from consult.workgroups.models import WorkingGroup, working_group_fiches
 
 READ_BATCH = 2000
 # A stored suggestion places an untagged contribution in a section from this calibrated

@@ -30,7 +30,7 @@ from consult.synthesis.current import CurrentVersion, current_version
 from consult.synthesis.forms import EditorialForm, SynthesisForm, VersionStatusForm
 from consult.synthesis.models import VERSION_TRANSITIONS, Synthesis, SynthesisVersion
 from consult.synthesis.permissions import can_manage, can_read_version, is_shared_with
-from consult.workgroups.services import validations_of
+from consult.synthesis.sharing import validations_of
 
 bp = Blueprint("synthesis", __name__)
 bp.record_once(lambda state: jobs.init_app(state.app))

@@ -21,18 +21,12 @@ from consult.extensions import db as _db
 from consult.followup.models import Measurement, Milestone
 from consult.meetings.models import Meeting
 from consult.reports.models import AnnualReport
-from consult.schemes.models import Fiche, Scheme, Territory
+from consult.schemes.models import Fiche, Membership, Scheme, Territory, WorkingGroup
 from consult.synthesis import curation
 from consult.synthesis.current import current_version
 from consult.synthesis.document import Document
 from consult.synthesis.models import SynthesisVersion
-from consult.workgroups.models import (
-    Decision,
-    FicheContribution,
-    FicheIdea,
-    Membership,
-    WorkingGroup,
-)
+from consult.workgroups.models import Decision, FicheContribution, FicheIdea
 from tests.conftest import RecordingDispatcher
 
 

@@ -29,14 +29,10 @@ from consult.followup.models import Measurement
 from consult.meetings.models import Meeting
 from consult.reports.models import AnnualReport
 from consult.schemes.importer import import_scheme
+from consult.schemes.models import Membership, WorkingGroup
+from consult.synthesis.models import SynthesisValidation
 from consult.tagging.models import ContributionTag
-from consult.workgroups.models import (
-    Decision,
-    FicheContribution,
-    Membership,
-    SynthesisValidation,
-    WorkingGroup,
-)
+from consult.workgroups.models import Decision, FicheContribution
 from tests.factories import DEFAULT_PASSWORD, load_fixture
 
 THREADS = 12
