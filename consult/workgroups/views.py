@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from consult.core.db import get_or_404, small_int
+from consult.core.documents import plain_document
 from consult.core.errors import refuse
 from consult.core.security import staff_only
 from consult.extensions import db
@@ -11,7 +12,7 @@ from consult.schemes.models import FICHE_STATUSES, WorkingGroup
 from consult.schemes.services import list_schemes
 from consult.synthesis import sharing
 from consult.synthesis.current import current_version
-from consult.synthesis.exports import plain_document, template_tools
+from consult.synthesis.exports import template_tools
 from consult.synthesis.services import SynthesisError
 from consult.synthesis.views import contribution_link
 from consult.workgroups import services
