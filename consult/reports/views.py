@@ -17,10 +17,10 @@ from consult.reports import exports, jobs
 from consult.reports.forms import RegenerateForm, ReportForm, ReportStatusForm
 from consult.reports.jobs import ReportError
 from consult.reports.models import REPORT_STATUSES, AnnualReport
+from consult.reports.permissions import can_manage_reports, can_read_report
 from consult.reports.services import ReportDocument
 from consult.schemes.models import Scheme
 from consult.synthesis import files
-from consult.synthesis.permissions import can_manage
 
 bp = Blueprint("reports", __name__, url_prefix="/bilans")
 
@@ -28,7 +28,7 @@ bp = Blueprint("reports", __name__, url_prefix="/bilans")
 def _report_or_404(report_id: int) -> AnnualReport:
     """The report, if the current user may read it (a draft is the team's only)."""
     report = get_or_404(db.session, AnnualReport, report_id)
-    if report.status != "published" and not can_manage(current_user):
+    if not can_read_report(current_user, report):
         abort(404)
     return report
 
@@ -55,7 +55,7 @@ def _render_index(form: ReportForm | None, status: int = 200):
 
 @bp.get("/")
 def index():
-    return _render_index(_report_form() if can_manage(current_user) else None)
+    return _render_index(_report_form() if can_manage_reports(current_user) else None)
 
 
 @bp.post("/nouveau")
@@ -108,7 +108,7 @@ def _render_show(report: AnnualReport, *, error: str = "", status: int = 200):
         generating=jobs.is_generating(report),
         status_labels=STATUS_LABELS,
         statuses=REPORT_STATUSES,
-        can_manage=can_manage(current_user),
+        can_manage=can_manage_reports(current_user),
         error=error,
         form=RegenerateForm(),
         status_form=ReportStatusForm(),
