@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from consult.core import stored_documents
 from consult.core.db import get_or_404, utcnow
 from consult.core.errors import refuse
 from consult.core.jobs import STATUS_LABELS
@@ -20,7 +21,6 @@ from consult.reports.models import REPORT_STATUSES, AnnualReport
 from consult.reports.permissions import can_manage_reports, can_read_report
 from consult.reports.services import ReportDocument
 from consult.schemes.models import Scheme
-from consult.synthesis import files
 
 bp = Blueprint("reports", __name__, url_prefix="/bilans")
 
@@ -90,7 +90,10 @@ def _document(report: AnnualReport) -> ReportDocument | None:
 def _documents(report: AnnualReport) -> dict[str, bool]:
     """Whether each file of the report, as it is now, is ready to download."""
     family, key = jobs.report_family(report), jobs.report_key(report)
-    return {kind: files.stored_file(family, key, kind) is not None for kind in ("pdf", "docx")}
+    return {
+        kind: stored_documents.stored_file(family, key, kind) is not None
+        for kind in ("pdf", "docx")
+    }
 
 
 def _render_show(report: AnnualReport, *, error: str = "", status: int = 200):
@@ -158,7 +161,7 @@ def export(report_id: int, kind: str):
     report = _report_or_404(report_id)
     if report.document is None:
         return render_template("reports/not_ready.html", report=report), 409
-    download = files.Download(
+    download = stored_documents.Download(
         family=jobs.report_family(report),
         key=jobs.report_key(report),
         extension=kind,
@@ -167,4 +170,4 @@ def export(report_id: int, kind: str):
         title=f"Bilan {report.year}",
         back_url=url_for(".show", report_id=report.id),
     )
-    return files.serve_or_prepare(download, jobs.render_report_document, report.id)
+    return stored_documents.serve_or_prepare(download, jobs.render_report_document, report.id)
