@@ -90,6 +90,7 @@ def _register_domains(app: Flask) -> None:
     from consult.meetings import views as meetings_views
     from consult.moderation import desk as moderation_desk
     from consult.moderation import merges as moderation_merges
+    from consult.moderation import services as moderation_services
     from consult.moderation import views as moderation_views
     from consult.opendata import cli as opendata_cli
     from consult.opendata import jobs as opendata_jobs
@@ -133,6 +134,7 @@ def _register_domains(app: Flask) -> None:
     opendata_jobs.init_app(app)
     digest_views.init_app(app)
     followup_views.init_app(app)
+    moderation_services.init_app(app)
     for module in (
         core_cli,
         schemes_cli,

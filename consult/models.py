@@ -11,6 +11,7 @@ from consult.decidim import models as decidim  # noqa: F401
 from consult.deliberations import models as deliberations  # noqa: F401
 from consult.digest import models as digest  # noqa: F401
 from consult.followup import models as followup  # noqa: F401
+from consult.history import models as history  # noqa: F401
 from consult.meetings import models as meetings  # noqa: F401
 from consult.moderation import models as moderation  # noqa: F401
 from consult.moderation import queue as moderation_queue  # noqa: F401 - search DDL listener

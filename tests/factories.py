@@ -134,7 +134,7 @@ def make_contribution(db, make_meeting):
 @pytest.fixture
 def make_working_group(db, make_scheme):
     """A working group; ``members`` is a list of ``(user, role)`` pairs."""
-    from consult.workgroups.models import Membership, WorkingGroup
+    from consult.schemes.models import Membership, WorkingGroup
 
     def _make(scheme=None, members=(), theme=None, **extra):
         group = WorkingGroup(
@@ -196,7 +196,7 @@ def make_synthesis_version(db, make_meeting, make_contribution):
         version = services.add_version(synthesis, document.to_dict(), len(items), now=utcnow())
         version.status = status
         if group is not None:
-            from consult.workgroups.models import GroupSynthesis
+            from consult.synthesis.models import GroupSynthesis
 
             db.session.add(GroupSynthesis(group=group, synthesis=synthesis))
         db.session.flush()

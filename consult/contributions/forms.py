@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, Email, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from consult.contributions.models import AUTHOR_TYPES, KINDS
+from consult.contributions.models import AUTHOR_TYPES, FALC_KINDS, KINDS, REPORT_REASONS
 from consult.contributions.services import MAX_LENGTH, MIN_LENGTH
 from consult.core.forms import BaseForm, length, required
 
@@ -112,12 +112,6 @@ class ContributionForm(BaseForm):
 
 
 FALC_STEPS = ("qui", "quoi", "avis", "prenom", "envoyer")
-FALC_KINDS = {
-    "constat": "Je parle d'un problème",
-    "proposition": "J'ai une idée",
-    "question": "J'ai une question",
-    "temoignage": "Je raconte ce que je vis",
-}
 FALC_AUTHORS = {
     "usager": "Je suis aidé par le Département",
     "proche_aidant": "J'aide une personne de ma famille",
@@ -203,14 +197,15 @@ class SupportForm(BaseForm):
     """The "je soutiens" button (a CSRF-protected POST)."""
 
 
-class ReceiptForm(BaseForm):
-    """A participant types the receipt code they were given."""
+class ReportForm(BaseForm):
+    """A participant or partner reports a published contribution."""
 
-    code = StringField(
-        "Code de suivi",
-        validators=[required("Tapez votre code de suivi."), length(max=20)],
-        description="10 lettres et chiffres, par exemple ABCDE-23456.",
+    reason = SelectField(
+        "Pourquoi signalez-vous cette contribution ?",
+        choices={"": "— Choisir —", **REPORT_REASONS},
+        validators=[required("Choisissez une raison.")],
     )
+    note = TextAreaField("Précision (facultatif)", validators=[length(max=1000)])
 
 
 NOT_IN_FILE = -1
@@ -249,19 +244,3 @@ def mapping_form(headers: list[str], fields: dict[str, str], mapping: dict[str, 
         field = SelectField(label, coerce=int, choices=choices, default=NOT_IN_FILE)
         setattr(MappingForm, name, field)
     return MappingForm(data={name: mapping.get(name, NOT_IN_FILE) for name in fields})
-
-
-class RightsForm(BaseForm):
-    """Download or erase, proved by the receipt code (sent again, never kept in the session)."""
-
-    code = HiddenField(validators=[required("Code de suivi manquant."), length(max=20)])
-    choice = RadioField(
-        "Que voulez-vous faire ?",
-        choices={
-            "anonymise": "Effacer ma signature : le texte reste, sans rien qui permette de me "
-            "reconnaître.",
-            "withdraw": "Retirer ma contribution : le texte est effacé partout.",
-        },
-        validators=[Optional()],
-    )
-    confirm = BooleanField("Je confirme ma demande.")

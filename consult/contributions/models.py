@@ -18,6 +18,13 @@ KINDS = {
     "question": "Question",
     "temoignage": "Témoignage",
 }
+# The same kinds, as the easy-read (FALC) form and pages say them.
+FALC_KINDS = {
+    "constat": "Je parle d'un problème",
+    "proposition": "J'ai une idée",
+    "question": "J'ai une question",
+    "temoignage": "Je raconte ce que je vis",
+}
 AUTHOR_TYPES = {
     "usager": "Usager·e",
     "proche_aidant": "Proche ou aidant·e",
@@ -38,6 +45,12 @@ STATUSES = {
     "rejected": "Rejetée",
     "merged": "Fusionnée",
     "withdrawn": "Retirée par son auteur",
+}
+REPORT_REASONS = {
+    "injurieux": "Propos injurieux ou discriminatoires",
+    "donnees_personnelles": "Contient des données personnelles",
+    "hors_sujet": "Hors sujet",
+    "autre": "Autre raison",
 }
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -164,6 +177,29 @@ class Support(db.Model):
     supporter_key: Mapped[str] = mapped_column(sa.String(80))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Report(db.Model):
+    """A participant's or partner's report on a published contribution."""
+
+    __tablename__ = "reports"
+    __table_args__ = (sa.UniqueConstraint("contribution_id", "reporter_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contributions.id", ondelete="CASCADE"), index=True
+    )
+    reporter_key: Mapped[str] = mapped_column(sa.String(80))
+    reason: Mapped[str] = mapped_column(sa.String(30))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(20), default="open", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    handled_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    contribution: Mapped[Contribution] = relationship()
 
 
 class ContributionImport(TimestampMixin, db.Model):

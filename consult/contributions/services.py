@@ -14,7 +14,9 @@ from consult.contributions.models import (
     AUTHOR_TYPES,
     CHANNELS,
     KINDS,
+    REPORT_REASONS,
     Contribution,
+    Report,
     Support,
     contribution_publics,
 )
@@ -39,6 +41,8 @@ contributions_imported = Namespace().signal("contributions-imported")
 # submission, and what /suivi shows (each receiver returns a template and its data).
 news_address_given = Namespace().signal("news-address-given")
 follow_up_shown = Namespace().signal("follow-up-shown")
+# Sent with a new report (``reason``, ``now``): moderation keeps it in the audit trail.
+contribution_reported = Namespace().signal("contribution-reported")
 
 
 def published_page(*, page: int = 1, meeting_id=None, kind=None, territory_id=None) -> Page:
@@ -285,6 +289,35 @@ def support_contribution(contribution: Contribution, supporter_key: str, *, user
         .values(support_count=Contribution.support_count + 1)
     )
     db.session.refresh(contribution, ["support_count"])
+    return True
+
+
+def report_contribution(
+    contribution: Contribution, reporter_key: str, *, reason: str, note: str = "", now
+) -> bool:
+    """Report a published contribution; a second report by the same person is ignored.
+
+    A new report is announced (``contribution_reported``): the audit trail keeps it.
+    :returns: True when the report is new.
+    """
+    if contribution.status != "published":
+        raise ContributionError("On ne peut signaler qu'une contribution publiée.")
+    if reason not in REPORT_REASONS:
+        raise ContributionError("Choisissez la raison du signalement.")
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                Report(
+                    contribution_id=contribution.id,
+                    reporter_key=reporter_key,
+                    reason=reason,
+                    note=clean_text(note)[:1000],
+                    created_at=now,
+                )
+            )
+    except IntegrityError:
+        return False
+    contribution_reported.send(contribution, reason=reason, now=now)
     return True
 
 

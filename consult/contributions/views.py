@@ -1,7 +1,9 @@
-"""Participants: contribute (standard and easy-read), receipts, follow-up, supports."""
+"""Participants: contribute (standard and easy-read), receipts, supports.
+
+Following a contribution with its receipt code is the droit de suite's (``consult.suite``).
+"""
 
 import functools
-import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -9,7 +11,6 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -31,13 +32,12 @@ from consult.contributions.forms import (
     FALC_STEPS,
     ContributionForm,
     EasyReadForm,
-    ReceiptForm,
-    RightsForm,
+    ReportForm,
     SupportForm,
     new_form_key,
     renew_missing_key,
 )
-from consult.contributions.models import KINDS, STATUSES, Contribution
+from consult.contributions.models import KINDS, Contribution
 from consult.contributions.permissions import can_support
 from consult.core.cache import page_with_tokens, public_figures
 from consult.core.db import get_or_404, loaded_after_commit, small_int, utcnow
@@ -45,13 +45,8 @@ from consult.core.errors import refuse
 from consult.core.ratelimit import hit_all
 from consult.core.security import local_path
 from consult.extensions import db, limiter
-from consult.followup import tracing
 from consult.meetings.models import Meeting
 from consult.meetings.permissions import can_view_meeting
-from consult.moderation import services as moderation
-from consult.moderation.forms import ReportForm
-from consult.moderation.models import REJECTION_REASONS
-from consult.privacy import services as privacy
 from consult.schemes.models import Territory
 from consult.schemes.services import public_choices, territory_choices
 
@@ -355,96 +350,6 @@ def _easy() -> bool:
     return request.args.get("facile") == "1"
 
 
-# --- Following a contribution with its receipt code -----------------------------------
-
-
-@bp.route("/suivi", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"])
-def track():
-    form = ReceiptForm()
-    contribution = None
-    if form.validate_on_submit():
-        contribution = _by_receipt(form.code)
-    return _track_page(form, contribution)
-
-
-@bp.get("/suivi/<string(maxlength=20):code>")
-@limiter.limit("30 per minute")
-def track_link(code: str):
-    """The same follow-up page, with the code in a link the participant can bookmark."""
-    form = ReceiptForm(formdata=None, code=code)
-    form.code.errors = []  # never validated: a fresh list to add the refusal to
-    return _track_page(form, _by_receipt(form.code))
-
-
-UNKNOWN_RECEIPT = (
-    "Aucune contribution ne correspond à ce code. Vérifiez les lettres et les "
-    "chiffres (le tiret et les espaces ne comptent pas)."
-)
-
-
-def _by_receipt(field) -> Contribution | None:
-    contribution = services.find_by_receipt(field.data)
-    if contribution is None:
-        field.errors.append(UNKNOWN_RECEIPT)
-    return contribution
-
-
-def _track_page(form, contribution, rights=None, status=None):
-    if contribution is not None and rights is None:
-        rights = RightsForm(formdata=None, code=contribution.receipt_code)
-    return render_template(
-        "contributions/track.html",
-        form=form,
-        contribution=contribution,
-        rights=rights,
-        statuses=STATUSES,
-        rejection_reasons=REJECTION_REASONS,
-        answer=tracing.answer_for(contribution) if contribution is not None else None,
-        extras=[r for _, r in services.follow_up_shown.send(contribution)] if contribution else [],
-        easy=_easy(),
-        easy_kinds=FALC_KINDS,
-    ), status or (422 if form.errors else 200)
-
-
-@bp.post("/suivi/donnees")
-@limiter.limit("30 per minute")
-def download_data():
-    rights = RightsForm()
-    contribution = services.find_by_receipt(rights.code.data) if rights.validate() else None
-    if contribution is None:
-        abort(404)
-    body = json.dumps(privacy.export_data(contribution), ensure_ascii=False, indent=2)
-    name = f"ma-contribution-{contribution.receipt_code}.json"
-    return Response(
-        body,
-        mimetype="application/json",
-        headers={"Content-Disposition": f"attachment; filename={name}"},
-    )
-
-
-@bp.post("/suivi/effacer")
-@limiter.limit("10 per minute")
-def erase():
-    rights = RightsForm()
-    contribution = services.find_by_receipt(rights.code.data) if rights.validate() else None
-    if contribution is None:
-        abort(404)
-    form = ReceiptForm(formdata=None, code=contribution.receipt_code)
-    if rights.choice.data not in ("anonymise", "withdraw") or not rights.confirm.data:
-        rights.confirm.errors = ["Choisissez ce que vous voulez faire et cochez « Je confirme »."]
-        return _track_page(form, contribution, rights, status=422)
-    if rights.choice.data == "withdraw":
-        privacy.withdraw(contribution, now=utcnow())
-        message = "Votre contribution est retirée : son texte est effacé partout."
-    else:
-        privacy.anonymise(contribution, now=utcnow())
-        message = "Votre signature est effacée : le texte reste, anonyme."
-    db.session.commit()
-    flash(message, "success")
-    return _track_page(form, contribution)
-
-
 # --- Public list and supports ----------------------------------------------------------
 
 
@@ -548,7 +453,7 @@ def report(contribution_id: int):
 
 def _record_report(contribution: Contribution, form: ReportForm) -> tuple[str, str]:
     """Add the report (once per browser, bounded per source); the flash to show."""
-    added = moderation.report(
+    added = services.report_contribution(
         contribution, supporter_key(), reason=form.reason.data, note=form.note.data, now=utcnow()
     )
     if added and not source_allows("ANON_REPORT_LIMIT_SOURCE", "report", contribution.id):

@@ -256,7 +256,6 @@ RULES: dict[str, Rule] = {
     # --- Schemes and reference lists ---------------------------------------------------
     "schemes.index": Rule(PUBLIC),
     "schemes.show": Rule(PUBLIC),
-    "schemes.fiche": Rule(PUBLIC),
     "schemes.territories": Rule(PUBLIC),
     "schemes.admin_territories": Rule(ADMIN),
     "schemes.add_territory": Rule(ADMIN),
@@ -329,24 +328,6 @@ RULES: dict[str, Rule] = {
         PUBLIC,
         note="Montre une seule fois le reçu qui vient d'être donné ; sinon, renvoie au formulaire.",
         variants=ON_DRAFT_MEETING,
-    ),
-    "contributions.track": Rule(PUBLIC, note="Le code de suivi tient lieu d'autorisation."),
-    "contributions.track_link": Rule(
-        PUBLIC,
-        note="Le code de suivi dans le lien (page à garder en favori) tient lieu d'autorisation.",
-    ),
-    "contributions.download_data": Rule(
-        PUBLIC,
-        note="Le code de suivi envoyé avec le formulaire tient lieu d'autorisation.",
-        variants={"unknown_receipt": NOBODY_SEES},
-    ),
-    "contributions.erase": Rule(
-        PUBLIC,
-        note=(
-            "Le code de suivi envoyé avec le formulaire tient lieu d'autorisation ; "
-            "effacer la signature ou retirer la contribution."
-        ),
-        variants={"unknown_receipt": NOBODY_SEES},
     ),
     "contributions.index": Rule(PUBLIC, note="Contributions publiées seules."),
     "contributions.show": Rule(
@@ -477,6 +458,7 @@ RULES: dict[str, Rule] = {
         variants={"other_group": NOT_SHARED_HERE},
     ),
     # --- Fiches drafted by working groups, decisions, comité de pilotage ---------------
+    "fiches.read": Rule(PUBLIC),
     "fiches.new_fiche": Rule(
         GROUP_SPACE,
         note="À partir des idées cochées d'une synthèse partagée avec le groupe.",
@@ -564,6 +546,24 @@ RULES: dict[str, Rule] = {
     "suite.meeting": Rule(PUBLIC, variants=ON_DRAFT_MEETING),
     "suite.theme": Rule(PUBLIC),
     "suite.fiche": Rule(PUBLIC, variants=ON_DRAFT_FICHE),
+    "suite.track": Rule(PUBLIC, note="Le code de suivi tient lieu d'autorisation."),
+    "suite.track_link": Rule(
+        PUBLIC,
+        note="Le code de suivi dans le lien (page à garder en favori) tient lieu d'autorisation.",
+    ),
+    "suite.download_data": Rule(
+        PUBLIC,
+        note="Le code de suivi envoyé avec le formulaire tient lieu d'autorisation.",
+        variants={"unknown_receipt": NOBODY_SEES},
+    ),
+    "suite.erase": Rule(
+        PUBLIC,
+        note=(
+            "Le code de suivi envoyé avec le formulaire tient lieu d'autorisation ; "
+            "effacer la signature ou retirer la contribution."
+        ),
+        variants={"unknown_receipt": NOBODY_SEES},
+    ),
     # --- Open data -----------------------------------------------------------------------
     "opendata.index": Rule(PUBLIC),
     "opendata.download": Rule(PUBLIC),

@@ -27,10 +27,10 @@ from consult.followup.models import Milestone
 from consult.meetings.models import Meeting
 from consult.reports.models import AnnualReport
 from consult.reports.services import build_report
-from consult.schemes.models import Fiche, Scheme, Theme
-from consult.synthesis.models import Synthesis
+from consult.schemes.models import Fiche, Membership, Scheme, Theme, WorkingGroup
+from consult.synthesis.models import GroupSynthesis, Synthesis
 from consult.tagging.models import TagSuggestion
-from consult.workgroups.models import Decision, GroupSynthesis, Membership, WorkingGroup
+from consult.workgroups.models import Decision
 
 INDICATORS_FILE = "indicateurs-savoie-2022-2023.csv"
 

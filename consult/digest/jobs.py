@@ -28,7 +28,7 @@ def mail_digest(subscription: Subscription, items: list[NewsItem]) -> None:
         "emails/digest/digest.txt",
         items=items,
         unsubscribe=unsubscribe,
-        follow=public_url("contributions.track"),
+        follow=public_url("suite.track"),
     )
     headers = {
         "List-Unsubscribe": f"<{unsubscribe}>",

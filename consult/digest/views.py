@@ -38,7 +38,7 @@ def forget_address():
         flash("Votre adresse e-mail est effacée : vous ne recevrez plus de nouvelles.", "success")
     else:
         flash("Aucune adresse e-mail n'était enregistrée pour cette contribution.", "info")
-    return redirect(url_for("contributions.track_link", code=contribution.receipt_code), 303)
+    return redirect(url_for("suite.track_link", code=contribution.receipt_code), 303)
 
 
 def _keep_address(contribution, address: str, now) -> None:

@@ -15,13 +15,12 @@ from consult.core.errors import DomainError, NotFoundError
 from consult.core.pagination import paginate
 from consult.core.sanitize import clean_text, safe_cell
 from consult.extensions import db
-from consult.schemes.models import Action, Fiche
+from consult.schemes.models import Action, Fiche, WorkingGroup
 from consult.workgroups.models import (
     DECISION_OUTCOMES,
     OUTCOMES_WITH_REASON,
     Decision,
     FicheContribution,
-    WorkingGroup,
 )
 from consult.workgroups.services import group_fiches, scope_ids
 

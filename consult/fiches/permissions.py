@@ -1,8 +1,7 @@
 """Who moves a drafted fiche through its states, and who records the comité's decisions."""
 
 from consult.core.security import is_staff
-from consult.schemes.models import FICHE_TRANSITIONS, Fiche
-from consult.workgroups.models import WorkingGroup
+from consult.schemes.models import FICHE_TRANSITIONS, Fiche, WorkingGroup
 from consult.workgroups.permissions import LEADS, membership
 
 # Moves only the Département's team may record: the comité de pilotage's decisions.

@@ -32,15 +32,11 @@ from consult.schemes.models import (
     Fiche,
     FicheLink,
     Indicator,
+    WorkingGroup,
     indicator_kind,
 )
 from consult.synthesis.models import SynthesisVersion
-from consult.workgroups.models import (
-    FicheContribution,
-    FicheIdea,
-    FicheStatusChange,
-    WorkingGroup,
-)
+from consult.workgroups.models import FicheContribution, FicheIdea, FicheStatusChange
 from consult.workgroups.permissions import can_see_fiche
 from consult.workgroups.services import group_version, idea_at
 

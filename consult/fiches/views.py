@@ -1,7 +1,9 @@
 """Fiches actions drafted by working groups, decisions on contributions, comité validation.
 
 Everything under ``/groupes/<id>/`` is private to the group's members and the team:
-anyone else gets a 404. The comité page (``/comite/``) is the team's.
+anyone else gets a 404. The comité page (``/comite/``) is the team's. A fiche's text as
+the scheme has it (``/schemas/<slug>/fiches/<number>``) is public once validated; a
+draft's is its group's and the team's.
 """
 
 import csv
@@ -28,19 +30,28 @@ from consult.fiches.permissions import (
     can_move_fiche,
     can_record_committee_decisions,
 )
-from consult.schemes.models import FICHE_STATUSES, Fiche
-from consult.workgroups.models import (
-    DECISION_OUTCOMES,
-    OUTCOMES_WITH_REASON,
-    WorkingGroup,
-)
+from consult.schemes.models import FICHE_STATUSES, Fiche, WorkingGroup
+from consult.schemes.services import get_fiche, get_scheme
+from consult.workgroups.models import DECISION_OUTCOMES, OUTCOMES_WITH_REASON
 from consult.workgroups.permissions import (
+    can_see_fiche,
     membership,
     visible_group_or_404,
     visible_links,
 )
 
 bp = Blueprint("fiches", __name__)
+
+
+@bp.get("/schemas/<slug>/fiches/<number>")
+def read(slug: str, number: str):
+    """A fiche's whole text in its scheme; its links only to validated or adopted fiches."""
+    scheme = get_scheme(slug)
+    fiche = get_fiche(scheme, number) if scheme is not None else None
+    if fiche is None or not can_see_fiche(fiche, current_user):
+        abort(404)
+    links = visible_links(fiche, current_user, public_only=True)
+    return render_template("fiches/read.html", scheme=scheme, fiche=fiche, links=links)
 
 
 def _group(group_id: int) -> WorkingGroup:

@@ -13,9 +13,9 @@ patterns, each labelled in words: nothing relies on colour alone.
 from markupsafe import Markup, escape
 
 from consult.core import formatting
+from consult.core.documents import AXIS_COLOUR, BAR_COLOUR, FONT, TEXT_COLOUR, chart_slug
 from consult.core.sanitize import clean_line
 from consult.followup.participation import COMPUTED
-from consult.synthesis.charts import AXIS_COLOUR, BAR_COLOUR, FONT, TEXT_COLOUR, _slug
 
 # Target line: 7.6:1 on white (WCAG 1.4.11 asks 3:1 for graphical objects).
 TARGET_COLOUR = "#8a2b0e"
@@ -130,7 +130,7 @@ def year_bars_svg(
     chart_id: str = "graphique",
 ) -> Markup:
     """Vertical bars, one per year, with the value over each bar and optional reference lines."""
-    uid = _slug(chart_id)
+    uid = chart_slug(chart_id)
     title = clean_line(title)
     height = 2 * PADDING + VALUE_BAND + PLOT_HEIGHT + YEAR_BAND
     all_values = [value for _, value in points] + [ref.value for ref in references]
@@ -216,7 +216,7 @@ def territory_svg(indicator, year: int, *, width: int = 640) -> Markup:
         for m in indicator.measurements
         if m.year == year and m.territory_id is not None and m.value is not None
     )
-    uid = _slug(f"indicateur-{indicator.id}-territoires")
+    uid = chart_slug(f"indicateur-{indicator.id}-territoires")
     title = clean_line(f"{indicator.label} — {year}, par territoire")
     values = " ; ".join(f"{name} : {figure(value, indicator.unit)}" for name, value in rows)
     height = 2 * PADDING + ROW_HEIGHT * len(rows)

@@ -29,11 +29,9 @@ from consult.schemes.models import (
     Action,
     Fiche,
     Indicator,
+    Membership,
     Scheme,
     Territory,
-)
-from consult.workgroups.models import (
-    Membership,
     WorkingGroup,
     working_group_fiches,
 )

@@ -50,8 +50,8 @@ from consult.meetings.permissions import (
     can_view_join_code,
     can_view_meeting,
 )
+from consult.schemes.models import WorkingGroup
 from consult.schemes.services import list_schemes, list_territories
-from consult.workgroups.models import WorkingGroup
 
 bp = Blueprint("meetings", __name__)
 

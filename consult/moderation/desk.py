@@ -7,12 +7,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from consult.contributions.models import AUTHOR_TYPES, KINDS, STATUSES, Contribution
+from consult.contributions.models import AUTHOR_TYPES, KINDS, STATUSES, Contribution, Report
 from consult.contributions.services import ContributionError, personal_data_findings
 from consult.core.db import get_or_404, small_int, utcnow
 from consult.core.errors import refuse
 from consult.core.security import staff_only
 from consult.extensions import db
+from consult.history.services import history
 from consult.meetings.models import Meeting
 from consult.moderation import services
 from consult.moderation.duplicates import duplicate_groups, similar_to
@@ -23,7 +24,7 @@ from consult.moderation.forms import (
     MergeForm,
     TagForm,
 )
-from consult.moderation.models import REJECTION_REASONS, Report
+from consult.moderation.models import REJECTION_REASONS
 from consult.moderation.queue import QueueFilters, neighbours, queue_page
 from consult.schemes.models import Fiche, Public, Scheme, Territory, Theme
 from consult.tagging import services as tagging
@@ -130,7 +131,7 @@ def _review_page(contribution: Contribution, filters: QueueFilters, decision=Non
         merged=services.merged_sources(contribution),
         campaign=services.campaign_of(contribution),
         reports=_open_reports(contribution),
-        history=services.history(contribution),
+        history=history(contribution),
         rejection_reasons=REJECTION_REASONS,
     ), status
 

@@ -1,4 +1,4 @@
-"""Moderation forms: decisions, tags, merges, bulk actions and participants' reports."""
+"""Moderation forms: decisions, tags, merges, and bulk actions."""
 
 from wtforms import (
     HiddenField,
@@ -12,7 +12,7 @@ from wtforms.validators import AnyOf, NumberRange, Optional, Regexp
 
 from consult.core.db import MAX_ID, small_int
 from consult.core.forms import BaseForm, length, required
-from consult.moderation.models import REJECTION_REASONS, REPORT_REASONS
+from consult.moderation.models import REJECTION_REASONS
 
 DECISIONS = ("publish", "reject", "edit", "mask")
 BULK_ACTIONS = {
@@ -121,14 +121,3 @@ class AcceptSuggestionForm(BaseForm):
 
     accept = IntegerField(validators=[required("Suggestion manquante."), NumberRange(1, MAX_ID)])
     back = HiddenField()
-
-
-class ReportForm(BaseForm):
-    """A participant or partner reports a published contribution."""
-
-    reason = SelectField(
-        "Pourquoi signalez-vous cette contribution ?",
-        choices={"": "— Choisir —", **REPORT_REASONS},
-        validators=[required("Choisissez une raison.")],
-    )
-    note = TextAreaField("Précision (facultatif)", validators=[length(max=1000)])

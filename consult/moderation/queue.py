@@ -27,11 +27,11 @@ from consult.contributions.models import (
     KINDS,
     STATUSES,
     Contribution,
+    Report,
     contribution_publics,
 )
 from consult.core.pagination import Page
 from consult.extensions import db
-from consult.moderation.models import Report
 from consult.tagging.models import ContributionTag, TagSuggestion
 
 PER_PAGE = 25

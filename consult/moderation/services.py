@@ -3,72 +3,27 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from blinker import Namespace
-from sqlalchemy.exc import IntegrityError
 
 from consult.analysis.personal_data import find_personal_data, mask_personal_data
-from consult.contributions.models import Contribution
-from consult.contributions.services import check_body, detect_personal_data, mask_signature
+from consult.contributions.models import REPORT_REASONS, Contribution, Report
+from consult.contributions.services import (
+    check_body,
+    contribution_reported,
+    detect_personal_data,
+    mask_signature,
+)
 from consult.core.errors import DomainError
 from consult.core.sanitize import clean_text
 from consult.extensions import db
+from consult.history.services import record, snapshot
 from consult.meetings.models import Meeting
-from consult.moderation.models import (
-    REJECTION_REASONS,
-    REPORT_REASONS,
-    Campaign,
-    Merge,
-    ModerationEvent,
-    Report,
-)
+from consult.moderation.models import REJECTION_REASONS, Campaign, Merge
 from consult.tagging.models import ContributionTag
-
-# Sent for every change recorded in the audit trail (publish, reject, mask, withdraw…):
-# later domains (stored synthesis documents) subscribe instead of being imported here.
-contribution_changed = Namespace().signal("contribution-changed")
+from consult.tagging.services import tag_keys
 
 
 class ModerationError(DomainError):
     """A French message explaining why a moderation decision was refused."""
-
-
-def _tags(contribution: Contribution) -> list[str]:
-    rows = db.session.execute(
-        sa.select(ContributionTag.theme_id, ContributionTag.fiche_id).where(
-            ContributionTag.contribution_id == contribution.id
-        )
-    )
-    return sorted(f"theme:{t}" if t else f"fiche:{f}" for t, f in rows)
-
-
-def snapshot(contribution: Contribution) -> dict:
-    """What the audit trail keeps of a contribution, before and after each change."""
-    return {
-        "status": contribution.status,
-        "body": contribution.body,
-        "support_count": contribution.support_count,
-        "rejection_reason": contribution.rejection_reason,
-        "rejection_note": contribution.rejection_note,
-        "merged_into_id": contribution.merged_into_id,
-        "weight": contribution.weight,
-        "tags": _tags(contribution),
-    }
-
-
-def record(contribution, actor, action, before, *, reason="", now) -> ModerationEvent:
-    """Add one event to the audit trail (``before`` from :func:`snapshot`)."""
-    event = ModerationEvent(
-        contribution_id=contribution.id if contribution else None,
-        actor_id=actor.id if actor else None,
-        action=action,
-        before=before,
-        after=snapshot(contribution) if contribution else {},
-        reason=reason,
-        at=now,
-    )
-    db.session.add(event)
-    contribution_changed.send(contribution, action=action)
-    return event
 
 
 def _check_not_merged(contribution: Contribution) -> None:
@@ -141,11 +96,11 @@ def _scheme_id(contribution: Contribution) -> int:
     )
 
 
-def _move_tags(source: Contribution, target: Contribution, actor) -> list[str]:
+def _movetag_keys(source: Contribution, target: Contribution, actor) -> list[str]:
     """Give ``target`` the tags of ``source`` it lacks; returns them ("theme:3")."""
-    have = set(_tags(target))
+    have = set(tag_keys(target))
     added = []
-    for key in _tags(source):
+    for key in tag_keys(source):
         if key in have:
             continue
         kind, _, ident = key.partition(":")
@@ -175,7 +130,7 @@ def _merge_one(target, source, *, actor, now, campaign=None) -> Merge:
         source_status=source.status,
         supports=source.support_count,
         weight=source.weight,
-        tags=_move_tags(source, target, actor),
+        tags=_movetag_keys(source, target, actor),
         merged_by_id=actor.id if actor else None,
         merged_at=now,
     )
@@ -238,7 +193,7 @@ def active_merge(source: Contribution) -> Merge | None:
     )
 
 
-def _remove_tags(target: Contribution, keys: list[str]) -> None:
+def _removetag_keys(target: Contribution, keys: list[str]) -> None:
     for key in keys:
         kind, _, ident = key.partition(":")
         column = ContributionTag.theme_id if kind == "theme" else ContributionTag.fiche_id
@@ -272,7 +227,7 @@ def undo_merge(source: Contribution, *, actor, now) -> Contribution:
     source.status, source.merged_into_id = link.source_status, None
     target.support_count = max(0, target.support_count - link.supports)
     target.weight = max(1, target.weight - link.weight)
-    _remove_tags(target, link.tags or [])
+    _removetag_keys(target, link.tags or [])
     link.undone_at, link.undone_by_id = now, actor.id if actor else None
     db.session.flush()
     record(source, actor, "unmerge", source_before, reason=f"sortie de la n° {target.id}", now=now)
@@ -336,31 +291,12 @@ def merged_sources(target: Contribution) -> list[Contribution]:
     ).all()
 
 
-def report(
-    contribution: Contribution, reporter_key: str, *, reason: str, note: str = "", now
-) -> bool:
-    """Report a published contribution; a second report by the same person is ignored.
+def keep_report(contribution: Contribution, *, reason: str, now, **_extra):
+    """Keep a participant's new report in the audit trail.
 
-    :returns: True when the report is new.
+    Receiver of ``contributions.services.contribution_reported`` (wired by ``init_app``).
     """
-    if contribution.status != "published":
-        raise ModerationError("On ne peut signaler qu'une contribution publiée.")
-    if reason not in REPORT_REASONS:
-        raise ModerationError("Choisissez la raison du signalement.")
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                Report(
-                    contribution_id=contribution.id,
-                    reporter_key=reporter_key,
-                    reason=reason,
-                    note=clean_text(note)[:1000],
-                    created_at=now,
-                )
-            )
-    except IntegrityError:
-        return False
-    record(
+    return record(
         contribution,
         None,
         "report",
@@ -368,7 +304,6 @@ def report(
         reason=REPORT_REASONS[reason],
         now=now,
     )
-    return True
 
 
 def handle_reports(contribution: Contribution, *, actor, now) -> int:
@@ -390,10 +325,6 @@ def handle_reports(contribution: Contribution, *, actor, now) -> int:
     return len(reports)
 
 
-def history(contribution: Contribution) -> list[ModerationEvent]:
-    """Every decision about a contribution, oldest first."""
-    return db.session.scalars(
-        sa.select(ModerationEvent)
-        .where(ModerationEvent.contribution_id == contribution.id)
-        .order_by(ModerationEvent.at, ModerationEvent.id)
-    ).all()
+def init_app(app) -> None:
+    """Keep every new report in the audit trail (signal sent by contributions)."""
+    contribution_reported.connect(keep_report)

@@ -13,10 +13,10 @@ from consult.core.errors import refuse
 from consult.core.sanitize import safe_cell
 from consult.core.security import admin_only, staff_only
 from consult.extensions import db
+from consult.history.models import ModerationEvent
 from consult.meetings.models import Meeting
 from consult.moderation import services
 from consult.moderation.identical import merge_identical
-from consult.moderation.models import ModerationEvent
 
 bp = Blueprint("moderation", __name__)
 PER_PAGE = 50

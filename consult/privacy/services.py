@@ -15,9 +15,9 @@ from consult.contributions.models import Contribution, ContributionImport
 from consult.contributions.services import detect_personal_data
 from consult.extensions import db
 from consult.followup.tracing import export_answer
-from consult.moderation.models import ModerationEvent
-from consult.moderation.services import record, snapshot
-from consult.workgroups.models import Membership
+from consult.history.models import ModerationEvent
+from consult.history.services import record, snapshot
+from consult.schemes.models import Membership
 
 WITHDRAWN_TEXT = "[Contribution retirée par son auteur ou son autrice]"
 PURGED = "[texte d'origine effacé]"

@@ -1,7 +1,7 @@
 """An account holder's rights (RGPD): download everything, erase the account.
 
 The same rights over one contribution, proved by its receipt code, are asked from the
-contribution's tracking page (``contributions.download_data``, ``contributions.erase``),
+contribution's tracking page (``suite.download_data``, ``suite.erase``),
 which they re-render; they call :mod:`consult.privacy.services` too.
 """
 

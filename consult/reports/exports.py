@@ -1,10 +1,11 @@
 """An annual report as a web page, a PDF (PDF/UA) and a Word document.
 
 The web page and the PDF share one template, ``reports/document.html``, with the helpers
-of :func:`template_tools` (``report_tools`` in its context). The PDF reuses the
-synthesis's print stylesheet and URL fetcher: title page, contents with page numbers,
-running footer, and no network request. Texts of the document are plain and escaped;
-:func:`plain_document` strips control and bidi characters again before any rendering.
+of :func:`template_tools` (``report_tools`` in its context). Both files are made by the
+pipeline the syntheses use (:mod:`consult.core.documents`), with the synthesis's print
+stylesheet: title page, contents with page numbers, running footer, no network request.
+Texts of the document are plain and escaped; :func:`plain_document` strips control and
+bidi characters again before any rendering.
 """
 
 import io
@@ -15,6 +16,7 @@ from types import SimpleNamespace
 from flask import render_template
 from markupsafe import Markup
 
+from consult.core.documents import docx_table, number, pdf_from_html, plain_document, word_document
 from consult.core.formatting import long_date, percent
 from consult.followup.charts import figure, indicator_svg
 from consult.followup.services import indicator_snapshot
@@ -22,13 +24,6 @@ from consult.reports.services import (
     IndicatorLine,
     ReportDocument,
     wanted_direction,
-)
-from consult.synthesis.charts import number
-from consult.synthesis.exports import (
-    docx_language,
-    docx_table,
-    plain_document,
-    static_url_fetcher,
 )
 
 FicheUrl = Callable[[int], str]
@@ -151,11 +146,8 @@ def render_pdf(
     fiche_url: FicheUrl | None = None,
 ) -> bytes:
     """The report as a tagged PDF (PDF/UA-1); only the site's static files are read."""
-    from weasyprint import HTML
-
     html = render_pdf_html(document, status_label=status_label, fiche_url=fiche_url)
-    page = HTML(string=html, base_url=base_url, url_fetcher=static_url_fetcher(base_url))
-    return page.write_pdf(pdf_variant="pdf/ua-1")
+    return pdf_from_html(html, base_url)
 
 
 # --- DOCX -------------------------------------------------------------------------------
@@ -259,14 +251,8 @@ def _docx_contributions(doc, document: ReportDocument) -> None:
 
 def render_docx(document: ReportDocument, *, status_label: str) -> bytes:
     """The report as an editable Word document (headings and tables; charts stay in the PDF)."""
-    from docx import Document as WordDocument
-
     document = plain_document(document)
-    doc = WordDocument()
-    docx_language(doc)
-    doc.core_properties.title = document.title
-    doc.core_properties.language = "fr-FR"
-    doc.core_properties.subject = f"Bilan annuel {document.year} ({status_label})"
+    doc = word_document(document.title, f"Bilan annuel {document.year} ({status_label})")
     doc.add_heading(document.title, level=0)
     doc.add_paragraph(f"{document.department} — {document.scheme_title}")
     doc.add_paragraph(f"{status_label} — généré le {long_date(document.generated_at)}")

@@ -3,7 +3,7 @@
 A report is one row per scheme and year. Asking again for an existing one regenerates
 it; a report being generated is not queued a second time (a double click queues one job).
 Its PDF and Word files are rendered by a job once per generation and status, stored,
-and served as files (``consult.synthesis.files``): never rendered in a request.
+and served as files (``consult.core.stored_documents``): never rendered in a request.
 """
 
 import logging
@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import url_for
 from sqlalchemy.exc import IntegrityError
 
+from consult.core import stored_documents
 from consult.core.db import utcnow
 from consult.core.errors import DomainError
 from consult.core.jobs import ACTIVE, enqueue_after_commit, report_progress
@@ -20,7 +21,6 @@ from consult.reports import exports as report_exports
 from consult.reports.models import REPORT_STATUSES, AnnualReport
 from consult.reports.services import ReportDocument, build_report
 from consult.schemes.models import Scheme
-from consult.synthesis import files
 
 log = logging.getLogger(__name__)
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -119,15 +119,17 @@ def report_family(report: AnnualReport) -> str:
 def report_key(report: AnnualReport) -> str:
     """What the files depend on: the generation and the status (never the request)."""
     generated = report.generated_at.isoformat() if report.generated_at else ""
-    return files.make_key(report.id, generated, report.status)
+    return stored_documents.make_key(report.id, generated, report.status)
 
 
 def request_documents(report: AnnualReport, *, generated: bool = False) -> None:
     """Queue the report's PDF and Word files (after commit), when it has a document."""
     if report.document is None:
         return
-    for kind in files.kinds_ahead(DOCUMENT_KINDS, generated=generated):
-        files.request_render(render_report_document, report_family(report), kind, report.id)
+    for kind in stored_documents.kinds_ahead(DOCUMENT_KINDS, generated=generated):
+        stored_documents.request_render(
+            render_report_document, report_family(report), kind, report.id
+        )
 
 
 def _render(report: AnnualReport, kind: str) -> bytes:
@@ -135,7 +137,7 @@ def _render(report: AnnualReport, kind: str) -> bytes:
     status_label = REPORT_STATUSES[report.status]
     if kind == "docx":
         return report_exports.render_docx(document, status_label=status_label)
-    base_url, context = files.public_request_context()
+    base_url, context = stored_documents.public_request_context()
     with context:
         return report_exports.render_pdf(
             document,
@@ -151,8 +153,8 @@ def render_report_document(job_run_id: int, report_id: int, kind: str) -> str | 
     if report is None or report.document is None or kind not in DOCUMENT_KINDS:
         return None
     key, family = report_key(report), report_family(report)
-    if files.stored_file(family, key, kind) is None:
+    if stored_documents.stored_file(family, key, kind) is None:
         report_progress(job_run_id, 10, "Mise en page du bilan")
-        files.store_file(family, key, kind, _render(report, kind))
+        stored_documents.store_file(family, key, kind, _render(report, kind))
     log.info("job %s: annual report %s %s ready", job_run_id, report_id, kind)
     return key

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from consult.core import stored_documents
 from consult.core.db import get_or_404, utcnow
 from consult.core.errors import refuse
 from consult.core.jobs import STATUS_LABELS
@@ -17,10 +18,9 @@ from consult.reports import exports, jobs
 from consult.reports.forms import RegenerateForm, ReportForm, ReportStatusForm
 from consult.reports.jobs import ReportError
 from consult.reports.models import REPORT_STATUSES, AnnualReport
+from consult.reports.permissions import can_manage_reports, can_read_report
 from consult.reports.services import ReportDocument
 from consult.schemes.models import Scheme
-from consult.synthesis import files
-from consult.synthesis.permissions import can_manage
 
 bp = Blueprint("reports", __name__, url_prefix="/bilans")
 
@@ -28,7 +28,7 @@ bp = Blueprint("reports", __name__, url_prefix="/bilans")
 def _report_or_404(report_id: int) -> AnnualReport:
     """The report, if the current user may read it (a draft is the team's only)."""
     report = get_or_404(db.session, AnnualReport, report_id)
-    if report.status != "published" and not can_manage(current_user):
+    if not can_read_report(current_user, report):
         abort(404)
     return report
 
@@ -55,7 +55,7 @@ def _render_index(form: ReportForm | None, status: int = 200):
 
 @bp.get("/")
 def index():
-    return _render_index(_report_form() if can_manage(current_user) else None)
+    return _render_index(_report_form() if can_manage_reports(current_user) else None)
 
 
 @bp.post("/nouveau")
@@ -90,7 +90,10 @@ def _document(report: AnnualReport) -> ReportDocument | None:
 def _documents(report: AnnualReport) -> dict[str, bool]:
     """Whether each file of the report, as it is now, is ready to download."""
     family, key = jobs.report_family(report), jobs.report_key(report)
-    return {kind: files.stored_file(family, key, kind) is not None for kind in ("pdf", "docx")}
+    return {
+        kind: stored_documents.stored_file(family, key, kind) is not None
+        for kind in ("pdf", "docx")
+    }
 
 
 def _render_show(report: AnnualReport, *, error: str = "", status: int = 200):
@@ -108,7 +111,7 @@ def _render_show(report: AnnualReport, *, error: str = "", status: int = 200):
         generating=jobs.is_generating(report),
         status_labels=STATUS_LABELS,
         statuses=REPORT_STATUSES,
-        can_manage=can_manage(current_user),
+        can_manage=can_manage_reports(current_user),
         error=error,
         form=RegenerateForm(),
         status_form=ReportStatusForm(),
@@ -158,7 +161,7 @@ def export(report_id: int, kind: str):
     report = _report_or_404(report_id)
     if report.document is None:
         return render_template("reports/not_ready.html", report=report), 409
-    download = files.Download(
+    download = stored_documents.Download(
         family=jobs.report_family(report),
         key=jobs.report_key(report),
         extension=kind,
@@ -167,4 +170,4 @@ def export(report_id: int, kind: str):
         title=f"Bilan {report.year}",
         back_url=url_for(".show", report_id=report.id),
     )
-    return files.serve_or_prepare(download, jobs.render_report_document, report.id)
+    return stored_documents.serve_or_prepare(download, jobs.render_report_document, report.id)

@@ -1,4 +1,5 @@
-"""Scheme structure: axes, objectives, themes, fiches with actions and indicators."""
+"""Scheme structure: axes, objectives, themes, fiches with actions and indicators, and the
+working groups that draft the fiches (their roster)."""
 
 import unicodedata
 from datetime import date, datetime
@@ -6,7 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.core.db import TimestampMixin, UTCDateTime
+from consult.core.db import TimestampMixin, UTCDateTime, utcnow
 from consult.extensions import db
 
 DEFAULT_LEVEL_NAMES = {
@@ -324,3 +325,81 @@ class Public(db.Model):
     code: Mapped[str] = mapped_column(sa.String(60), unique=True)
     label: Mapped[str] = mapped_column(sa.String(200))
     position: Mapped[int] = mapped_column(default=0)
+
+
+# --- Working groups' roster (their work is in consult.workgroups and consult.fiches) ---
+
+MEMBER_ROLES = {
+    "pilote": "Pilote",
+    "copilote": "Co-pilote",
+    "membre": "Membre",
+    "representant_usagers": "Représentant·e des usagers",
+}
+
+working_group_fiches = sa.Table(
+    "working_group_fiches",
+    db.metadata,
+    sa.Column(
+        "working_group_id",
+        sa.ForeignKey("working_groups.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("fiche_id", sa.ForeignKey("fiches.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class WorkingGroup(TimestampMixin, db.Model):
+    """A groupe de travail on a theme (or a set of fiches), piloted by a partner."""
+
+    __tablename__ = "working_groups"
+    __table_args__ = (sa.UniqueConstraint("scheme_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("schemes.id", ondelete="RESTRICT"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    theme_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("themes.id", ondelete="SET NULL"), index=True
+    )
+    pilot_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+    copilot_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    scheme = relationship("Scheme")
+    theme = relationship("Theme")
+    pilot_organisation = relationship("Organisation", foreign_keys=[pilot_organisation_id])
+    copilot_organisation = relationship("Organisation", foreign_keys=[copilot_organisation_id])
+    fiches = relationship("Fiche", secondary=working_group_fiches, order_by="Fiche.position")
+    members: Mapped[list["Membership"]] = relationship(
+        back_populates="group", cascade="all, delete-orphan", order_by="Membership.id"
+    )
+
+
+class Membership(db.Model):
+    """One account's place in one working group."""
+
+    __tablename__ = "working_group_members"
+    __table_args__ = (sa.UniqueConstraint("working_group_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    working_group_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("working_groups.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(30), default="membre")
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    group: Mapped[WorkingGroup] = relationship(back_populates="members")
+    user = relationship("User")
+
+    @property
+    def role_label(self) -> str:
+        return MEMBER_ROLES.get(self.role, self.role)

@@ -12,7 +12,6 @@ from consult.schemes.forms import LevelNamesForm, PublicForm, SchemeImportForm, 
 from consult.schemes.importer import SchemeImportError, import_scheme, load_document
 from consult.schemes.models import DEFAULT_LEVEL_NAMES
 from consult.schemes.permissions import can_import_scheme
-from consult.workgroups.permissions import can_see_fiche, visible_links
 
 bp = Blueprint("schemes", __name__)
 
@@ -42,16 +41,6 @@ def show(slug: str):
         groups=services.fiches_by_group(scheme),
         can_import=can_import_scheme(current_user),
     )
-
-
-@bp.get("/schemas/<slug>/fiches/<number>")
-def fiche(slug: str, number: str):
-    scheme = _scheme_or_404(slug)
-    fiche = services.get_fiche(scheme, number)
-    if fiche is None or not can_see_fiche(fiche, current_user):
-        abort(404)
-    links = visible_links(fiche, current_user, public_only=True)
-    return render_template("schemes/fiche.html", scheme=scheme, fiche=fiche, links=links)
 
 
 @bp.get("/territoires/")

@@ -9,9 +9,8 @@ from consult.contributions.models import Contribution
 from consult.extensions import db
 from consult.fiches import decisions
 from consult.meetings.models import Meeting
-from consult.schemes.models import Fiche
+from consult.schemes.models import Fiche, WorkingGroup
 from consult.synthesis.models import Synthesis, SynthesisVersion
-from consult.workgroups.models import WorkingGroup
 
 LISTED = 20
 

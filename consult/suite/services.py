@@ -34,7 +34,15 @@ from consult.core.cache import public_figures, watch_public_figures
 from consult.core.pagination import Page, paginate
 from consult.extensions import db
 from consult.meetings.models import Meeting
-from consult.schemes.models import PUBLIC_FICHE_STATUSES, Action, Fiche, Scheme, Territory, Theme
+from consult.schemes.models import (
+    PUBLIC_FICHE_STATUSES,
+    Action,
+    Fiche,
+    Scheme,
+    Territory,
+    Theme,
+    WorkingGroup,
+)
 from consult.synthesis.models import Synthesis, SynthesisVersion
 from consult.tagging.models import ContributionTag
 from consult.workgroups.models import (
@@ -43,7 +51,6 @@ from consult.workgroups.models import (
     FicheContribution,
     FicheIdea,
     FicheStatusChange,
-    WorkingGroup,
 )
 
 # A commit writing one of these refreshes the public figures and pages (core.cache);

@@ -6,26 +6,39 @@ its forms and tokens) are the same for everyone who may see them: they are kept 
 preparation is seen by the Département's team only; a fiche still being drafted by its
 working group is seen by the group's members and the team only (404 for everyone
 else, never 403).
+
+A participant follows their own contribution with its receipt code (``/suivi``): its
+status, the answer it got, and the rights the code proves (download, erase), which call
+:mod:`consult.privacy.services`.
 """
 
-from flask import Blueprint, abort, render_template, request
+import json
+
+from flask import Blueprint, Response, abort, flash, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
-from consult.contributions.forms import ReceiptForm
+from consult.contributions import services as contributions
+from consult.contributions.models import FALC_KINDS, STATUSES, Contribution
 from consult.core.cache import public_figures
-from consult.core.db import get_or_404, small_int
+from consult.core.db import get_or_404, small_int, utcnow
 from consult.deliberations.services import deliberation_of
-from consult.extensions import db
+from consult.extensions import db, limiter
 from consult.fiches.services import fiche_ideas
+from consult.followup import tracing
 from consult.followup.models import ACTION_STATUSES
 from consult.meetings.models import PARTICIPANT_TYPES, Meeting
 from consult.meetings.permissions import can_view_meeting
+from consult.moderation.models import REJECTION_REASONS
+from consult.privacy import services as privacy
 from consult.schemes.models import FICHE_STATUSES, Fiche, Theme
 from consult.suite import services
+from consult.suite.forms import ReceiptForm, RightsForm
 from consult.workgroups.permissions import can_see_fiche
 
-bp = Blueprint("suite", __name__, url_prefix="/suite")
+# No prefix: the droit de suite pages live under /suite/, a contribution's own tracking
+# page (the receipt code) under /suivi, the address printed on receipts and posters.
+bp = Blueprint("suite", __name__)
 
 
 def _page_number() -> int:
@@ -42,7 +55,7 @@ def _body(key: tuple, template: str, context) -> Markup:
     return public_figures(key, lambda: Markup(render_template(template, **context())))  # noqa: S704
 
 
-@bp.get("/")
+@bp.get("/suite/")
 def index():
     """Ce que sont devenues vos contributions: every scheme, its figures and its lists."""
     schemes = _body(
@@ -55,7 +68,7 @@ def index():
     )
 
 
-@bp.get("/rencontres/<int:meeting_id>")
+@bp.get("/suite/rencontres/<int:meeting_id>")
 def meeting(meeting_id: int):
     """One meeting: what was said there, and what was done with it."""
     found = get_or_404(db.session, Meeting, meeting_id)
@@ -80,7 +93,7 @@ def meeting(meeting_id: int):
     return render_template("suite/meeting.html", meeting=found, body=body)
 
 
-@bp.get("/thematiques/<int:theme_id>")
+@bp.get("/suite/thematiques/<int:theme_id>")
 def theme(theme_id: int):
     """One theme: the contributions tagged with it, and the fiches that answer them."""
     found = get_or_404(db.session, Theme, theme_id)
@@ -102,7 +115,7 @@ def theme(theme_id: int):
     return render_template("suite/theme.html", theme=found, body=body)
 
 
-@bp.get("/fiches/<int:fiche_id>")
+@bp.get("/suite/fiches/<int:fiche_id>")
 def fiche(fiche_id: int):
     """One fiche: what it commits to, and what it takes from the concertation."""
     found = get_or_404(db.session, Fiche, fiche_id)
@@ -130,3 +143,96 @@ def fiche(fiche_id: int):
         lambda: f"{found.scheme.level('fiche')} {found.number} — {found.title}",
     )
     return render_template("suite/fiche.html", title=title, body=body)
+
+
+# --- Following a contribution with its receipt code -----------------------------------
+
+
+@bp.route("/suivi", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def track():
+    form = ReceiptForm()
+    contribution = None
+    if form.validate_on_submit():
+        contribution = _by_receipt(form.code)
+    return _track_page(form, contribution)
+
+
+@bp.get("/suivi/<string(maxlength=20):code>")
+@limiter.limit("30 per minute")
+def track_link(code: str):
+    """The same follow-up page, with the code in a link the participant can bookmark."""
+    form = ReceiptForm(formdata=None, code=code)
+    form.code.errors = []  # never validated: a fresh list to add the refusal to
+    return _track_page(form, _by_receipt(form.code))
+
+
+UNKNOWN_RECEIPT = (
+    "Aucune contribution ne correspond à ce code. Vérifiez les lettres et les "
+    "chiffres (le tiret et les espaces ne comptent pas)."
+)
+
+
+def _by_receipt(field) -> Contribution | None:
+    contribution = contributions.find_by_receipt(field.data)
+    if contribution is None:
+        field.errors.append(UNKNOWN_RECEIPT)
+    return contribution
+
+
+def _track_page(form, contribution, rights=None, status=None):
+    extras = []
+    if contribution is not None:
+        if rights is None:
+            rights = RightsForm(formdata=None, code=contribution.receipt_code)
+        extras = [shown for _, shown in contributions.follow_up_shown.send(contribution)]
+    return render_template(
+        "suite/track.html",
+        form=form,
+        contribution=contribution,
+        rights=rights,
+        statuses=STATUSES,
+        rejection_reasons=REJECTION_REASONS,
+        answer=tracing.answer_for(contribution) if contribution is not None else None,
+        extras=extras,
+        easy=request.args.get("facile") == "1",  # came through the easy-read form
+        easy_kinds=FALC_KINDS,
+    ), status or (422 if form.errors else 200)
+
+
+@bp.post("/suivi/donnees")
+@limiter.limit("30 per minute")
+def download_data():
+    rights = RightsForm()
+    contribution = contributions.find_by_receipt(rights.code.data) if rights.validate() else None
+    if contribution is None:
+        abort(404)
+    body = json.dumps(privacy.export_data(contribution), ensure_ascii=False, indent=2)
+    name = f"ma-contribution-{contribution.receipt_code}.json"
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )
+
+
+@bp.post("/suivi/effacer")
+@limiter.limit("10 per minute")
+def erase():
+    rights = RightsForm()
+    contribution = contributions.find_by_receipt(rights.code.data) if rights.validate() else None
+    if contribution is None:
+        abort(404)
+    form = ReceiptForm(formdata=None, code=contribution.receipt_code)
+    if rights.choice.data not in ("anonymise", "withdraw") or not rights.confirm.data:
+        rights.confirm.errors = ["Choisissez ce que vous voulez faire et cochez « Je confirme »."]
+        return _track_page(form, contribution, rights, status=422)
+    if rights.choice.data == "withdraw":
+        privacy.withdraw(contribution, now=utcnow())
+        message = "Votre contribution est retirée : son texte est effacé partout."
+    else:
+        privacy.anonymise(contribution, now=utcnow())
+        message = "Votre signature est effacée : le texte reste, anonyme."
+    db.session.commit()
+    flash(message, "success")
+    return _track_page(form, contribution)

@@ -10,33 +10,17 @@ are never drawn, even if the analysis let one through: they are added to the
 "non affichées" count instead.
 """
 
-import re
-
 from markupsafe import Markup, escape
 
-from consult.core import formatting
+from consult.core.documents import AXIS_COLOUR, BAR_COLOUR, FONT, TEXT_COLOUR, chart_slug, number
 from consult.core.sanitize import clean_line
 from consult.synthesis.document import MIN_CELL, Breakdown, Cell
-
-# Colours checked against the white background (WCAG 2.1): bars 8.9:1 (1.4.11 asks
-# 3:1), text 17.4:1 and the axis 5.3:1 (1.4.3 asks 4.5:1).
-BAR_COLOUR = "#1d4f91"
-TEXT_COLOUR = "#1a1a1a"
-AXIS_COLOUR = "#6b6b6b"
-FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 
 ROW_HEIGHT = 30
 BAR_HEIGHT = 20
 FONT_SIZE = 13
 PADDING = 8
 LABEL_CHARS = 38  # longer labels are shortened on the chart (the table keeps them whole)
-
-
-def number(value: int | None) -> str:
-    """A count the French way: ``12 345`` (narrow no-break space between thousands)."""
-    if value is None:
-        return "non relevé"
-    return formatting.number(value)
 
 
 def shown_cells(breakdown: Breakdown) -> tuple[list[Cell], int]:
@@ -71,10 +55,6 @@ def _description(title: str, cells: list[Cell], hidden: int) -> str:
     return text
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "graphique"
-
-
 def bar_chart_svg(breakdown: Breakdown, *, width: int = 640, chart_id: str | None = None) -> Markup:
     """Return a horizontal bar chart of ``breakdown`` as an inline ``<svg>`` element.
 
@@ -83,7 +63,7 @@ def bar_chart_svg(breakdown: Breakdown, *, width: int = 640, chart_id: str | Non
     """
     cells, hidden = shown_cells(breakdown)
     title = clean_line(breakdown.title) or "Répartition des contributions"
-    uid = _slug(chart_id or f"graphique-{breakdown.dimension}")
+    uid = chart_slug(chart_id or f"graphique-{breakdown.dimension}")
     label_width = round(width * 0.4)
     value_width = 64
     bar_space = max(width - label_width - value_width - 2 * PADDING, 40)

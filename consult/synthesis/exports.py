@@ -6,8 +6,8 @@ helpers of :func:`template_tools` under the name ``synthesis_tools`` (register t
 ``**exports.template_tools()`` to ``render_template``).
 
 What participants wrote is plain text: it is escaped wherever it is shown, and cleaned
-again here (:func:`plain_document`) so that no control character or bidirectional
-override reaches a page, a PDF or a Word file. The editorial part is sanitised HTML
+again before rendering (``core.documents.plain_document``) so that no control character
+or bidirectional override reaches a page, a PDF or a Word file. The editorial part is sanitised HTML
 (``clean_html`` on input, and again here before it is rendered as is).
 
 The contributions export streams: :func:`stream_csv` yields chunks as rows come, and
@@ -19,22 +19,20 @@ memory at once. Every text cell is neutralised against spreadsheet formulas
 import csv
 import io
 import json
-import mimetypes
-import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, fields, is_dataclass, replace
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, TypedDict
-from urllib.parse import unquote, urljoin, urlsplit
 
-from flask import current_app, render_template, url_for
+from flask import render_template
 from markupsafe import Markup
 
+from consult.core.documents import docx_table, number, pdf_from_html, plain_document, word_document
 from consult.core.formatting import long_date, percent
 from consult.core.sanitize import clean_html, clean_text, safe_cell
 from consult.synthesis.analysis import UNPLACED
-from consult.synthesis.charts import bar_chart_svg, number, shown_cells
+from consult.synthesis.charts import bar_chart_svg, shown_cells
 from consult.synthesis.document import MIN_CELL, Document, Editorial
 
 ContributionUrl = Callable[[int], str]
@@ -44,29 +42,6 @@ EDITORIAL_PARTS = (
     ("analysis", "Analyse"),
     ("conclusions", "Conclusions"),
 )
-
-# --- Cleaning ---------------------------------------------------------------------------
-
-# Only strings with one of these are passed to the sanitiser (the others are already
-# plain): markup or entity starts, C0/C1 controls but tab and newline, bidi controls.
-_SUSPECT = re.compile(r"[<&\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, str):
-        return clean_text(value) if _SUSPECT.search(value) else value
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, tuple):
-        return tuple(_plain(v) for v in value)
-    if is_dataclass(value) and not isinstance(value, type):
-        return replace(value, **{f.name: _plain(getattr(value, f.name)) for f in fields(value)})
-    return value
-
-
-def plain_document(document: Document) -> Document:
-    """A copy of ``document`` whose texts are plain: no markup, no control characters."""
-    return _plain(document)
 
 
 def editorial_parts(editorial: Editorial) -> list[tuple[str, str, Markup]]:
@@ -228,34 +203,6 @@ def document_context(
 # --- PDF --------------------------------------------------------------------------------
 
 
-def static_url_fetcher(base_url: str):
-    """A WeasyPrint URL fetcher that reads the project's static files and ``data:`` only.
-
-    Anything else (another host, ``file:``, a page of the site) is refused: rendering a
-    PDF never makes a network request nor reads a file outside ``static/``.
-    """
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    static_prefix = urljoin(base_url, url_for("static", filename=""))
-    static_dir = Path(current_app.static_folder).resolve()
-
-    class StaticOnlyFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            if url.startswith(static_prefix):
-                relative = unquote(urlsplit(url[len(static_prefix) :]).path)
-                path = (static_dir / relative).resolve()
-                if path.is_relative_to(static_dir) and path.is_file():
-                    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                    return URLFetcherResponse(
-                        url, path.read_bytes(), headers={"Content-Type": content_type}
-                    )
-            raise ValueError(f"Ressource refusée lors de la création du PDF : {url[:200]}")
-
-    return StaticOnlyFetcher(timeout=1, allowed_protocols={"data", "http", "https"})
-
-
 def render_pdf_html(
     document: Document,
     editorial: Editorial,
@@ -296,8 +243,6 @@ def render_pdf(
     request context, or ``SERVER_NAME``, for ``url_for``). Without ``contribution_url``
     the contribution numbers are printed without links.
     """
-    from weasyprint import HTML
-
     html = render_pdf_html(
         document,
         editorial,
@@ -306,19 +251,10 @@ def render_pdf(
         contribution_url=contribution_url,
         retired=retired,
     )
-    page = HTML(string=html, base_url=base_url, url_fetcher=static_url_fetcher(base_url))
-    return page.write_pdf(pdf_variant="pdf/ua-1")
+    return pdf_from_html(html, base_url)
 
 
 # --- DOCX -------------------------------------------------------------------------------
-
-
-def docx_language(doc, language: str = "fr-FR") -> None:
-    """Declare French for spelling and screen readers (the default template says en-US)."""
-    from docx.oxml.ns import qn
-
-    for lang in doc.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang"):
-        lang.set(qn("w:val"), language)
 
 
 def _docx_quote(doc, quote, style: str | None = None, guessed=()) -> None:
@@ -333,19 +269,6 @@ def _docx_quote(doc, quote, style: str | None = None, guessed=()) -> None:
         paragraph.add_run(" — placée par suggestion, à vérifier")
     if quote.reason:
         paragraph.add_run(f" — {quote.reason}")
-
-
-def docx_table(doc, header: list[str], rows: list[list[str]]) -> None:
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for values in rows:
-        for cell, text in zip(table.add_row().cells, values, strict=True):
-            cell.text = text
-    doc.add_paragraph()
 
 
 def _docx_cover(doc, document: Document, *, version: int, status_label: str, retired=0) -> None:
@@ -514,14 +437,8 @@ def render_docx(
     document: Document, editorial: Editorial, *, version: int, status_label: str, retired: int = 0
 ) -> bytes:
     """The synthesis as an editable Word document (headings, tables, quotes in italic)."""
-    from docx import Document as WordDocument
-
     document = plain_document(document)
-    doc = WordDocument()
-    docx_language(doc)
-    doc.core_properties.title = document.title
-    doc.core_properties.language = "fr-FR"
-    doc.core_properties.subject = f"Synthèse, version {version} ({status_label})"
+    doc = word_document(document.title, f"Synthèse, version {version} ({status_label})")
     _docx_cover(doc, document, version=version, status_label=status_label, retired=retired)
     _docx_editorial(doc, editorial)
 

@@ -14,12 +14,13 @@ import sqlalchemy as sa
 from flask import url_for
 
 from consult.analysis.text import load_lemmas
+from consult.core import stored_documents
 from consult.core.cli import before_work_horse
 from consult.core.db import utcnow
 from consult.core.jobs import WAITING, JobRun, enqueue_after_commit, report_progress
 from consult.extensions import db
-from consult.moderation.services import contribution_changed
-from consult.synthesis import exports, files, services
+from consult.history.services import contribution_changed
+from consult.synthesis import exports, services
 from consult.synthesis.analysis import build_document
 from consult.synthesis.current import CurrentVersion, current_version
 from consult.synthesis.models import TEMPLATE_GROUPING, Synthesis, SynthesisVersion
@@ -80,14 +81,16 @@ def version_family(version: SynthesisVersion) -> str:
 
 def request_documents(version: SynthesisVersion, *, generated: bool = False) -> None:
     """Queue the version's PDF and Word files (after commit), unless already under way."""
-    for kind in files.kinds_ahead(DOCUMENT_KINDS, generated=generated):
-        files.request_render(render_version_document, version_family(version), kind, version.id)
+    for kind in stored_documents.kinds_ahead(DOCUMENT_KINDS, generated=generated):
+        stored_documents.request_render(
+            render_version_document, version_family(version), kind, version.id
+        )
 
 
 def _render(version: SynthesisVersion, current: CurrentVersion, kind: str) -> bytes:
     """One file of the version, links to the public contribution pages of the site."""
     editorial = services.editorial_of(version)
-    base_url, context = files.public_request_context()
+    base_url, context = stored_documents.public_request_context()
     with context:
 
         def contribution_url(ident: int) -> str:
@@ -119,9 +122,11 @@ def render_version_document(job_run_id: int, version_id: int, kind: str) -> str 
         return None
     current = current_version(version)
     family = version_family(version)
-    if files.stored_file(family, current.fingerprint, kind) is None:
+    if stored_documents.stored_file(family, current.fingerprint, kind) is None:
         report_progress(job_run_id, 10, "Mise en page du document")
-        files.store_file(family, current.fingerprint, kind, _render(version, current, kind))
+        stored_documents.store_file(
+            family, current.fingerprint, kind, _render(version, current, kind)
+        )
     log.info("job %s: synthesis version %s %s ready", job_run_id, version_id, kind)
     return current.fingerprint
 
@@ -132,17 +137,19 @@ def refresh_stored_documents(job_run_id: int) -> int:
     :returns: how many files were out of date.
     """
     stale = 0
-    for family in sorted(files.families(FAMILY_PREFIX)):
+    for family in sorted(stored_documents.families(FAMILY_PREFIX)):
         ident = family.removeprefix(FAMILY_PREFIX)
         version = db.session.get(SynthesisVersion, int(ident)) if ident.isdigit() else None
         if version is None:
-            files.remove_family(family)
+            stored_documents.remove_family(family)
             continue
         key = current_version(version).fingerprint
-        kinds = {f.path.suffix.lstrip(".") for f in files.family_files(family) if f.key != key}
-        stale += files.remove_family(family, keep=key)
-        for kind in sorted(kinds & set(DOCUMENT_KINDS)) if files.renders_ahead() else ():
-            files.request_render(render_version_document, family, kind, version.id)
+        kinds = {
+            f.path.suffix.lstrip(".") for f in stored_documents.family_files(family) if f.key != key
+        }
+        stale += stored_documents.remove_family(family, keep=key)
+        for kind in sorted(kinds & set(DOCUMENT_KINDS)) if stored_documents.renders_ahead() else ():
+            stored_documents.request_render(render_version_document, family, kind, version.id)
     db.session.commit()
     log.info("job %s: %s stored synthesis file(s) out of date", job_run_id, stale)
     return stale
@@ -156,7 +163,7 @@ def _refresh_waiting() -> bool:
 
 def _on_contribution_changed(contribution, *, action: str = "", **_extra) -> None:
     """Moderation changed a contribution: refresh the stored files after its commit."""
-    if action in HARMLESS_ACTIONS or not files.families(FAMILY_PREFIX):
+    if action in HARMLESS_ACTIONS or not stored_documents.families(FAMILY_PREFIX):
         return
     if not _refresh_waiting():
         enqueue_after_commit(refresh_stored_documents, queue="synthesis", label=REFRESH_LABEL)
@@ -171,7 +178,7 @@ def _load_lemmas_before_fork(app, job=None, **_extra) -> None:
 
 
 def init_app(app) -> None:
-    """Subscribe to moderation's ``contribution_changed`` (one receiver, however often);
+    """Subscribe to the audit trail's ``contribution_changed`` (one receiver, however often);
     prepare the worker for synthesis jobs."""
     contribution_changed.connect(_on_contribution_changed)
     before_work_horse.connect(_load_lemmas_before_fork)

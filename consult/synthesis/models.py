@@ -1,4 +1,5 @@
-"""A synthesis (its scope and template) and its versions (generated document + editorial)."""
+"""A synthesis (its scope and template), its versions (generated document + editorial), the
+working groups it is shared with and their validations of a version."""
 
 from datetime import datetime
 
@@ -6,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
-from consult.core.db import TimestampMixin, UTCDateTime
+from consult.core.db import TimestampMixin, UTCDateTime, utcnow
 from consult.core.jobs import JobRun
 from consult.extensions import db
 from consult.schemes.models import Scheme
@@ -135,3 +136,55 @@ class IdeaCuration(db.Model):
     @property
     def action_label(self) -> str:
         return CURATION_ACTIONS.get(self.action, self.action)
+
+
+class GroupSynthesis(db.Model):
+    """A synthesis shared with a working group (the group reads its shared/published versions)."""
+
+    __tablename__ = "working_group_syntheses"
+
+    working_group_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("working_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    synthesis_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("syntheses.id", ondelete="CASCADE"), primary_key=True
+    )
+    shared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    shared_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    group = relationship("WorkingGroup")
+    synthesis = relationship("Synthesis")
+
+
+class SynthesisValidation(db.Model):
+    """A user representative's "relue et validée" on a synthesis version, for one group.
+
+    A representative without an account (or not at ease with screens) validates on paper
+    or aloud in a meeting: a facilitator records it in their name (``on_behalf_of``), and
+    ``user_id`` is then the facilitator who recorded it.
+    """
+
+    __tablename__ = "synthesis_validations"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "working_group_id",
+            "version_id",
+            "user_id",
+            "on_behalf_of",
+            name="uq_synthesis_validations_who",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    working_group_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("working_groups.id", ondelete="CASCADE"), index=True
+    )
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("synthesis_versions.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    on_behalf_of: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    validated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User")

@@ -8,14 +8,20 @@ from datetime import UTC, date, datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from consult.contributions.models import AUTHOR_TYPES, KINDS, Contribution
+from consult.contributions.models import AUTHOR_TYPES, KINDS, Contribution, Report
 from consult.core.errors import DomainError
 from consult.core.jobs import enqueue_after_commit
 from consult.core.sanitize import clean_html, clean_line
 from consult.extensions import db
 from consult.meetings.models import Meeting
-from consult.moderation.models import Report
-from consult.schemes.models import Fiche, Public, Territory, Theme
+from consult.schemes.models import (
+    Fiche,
+    Public,
+    Territory,
+    Theme,
+    WorkingGroup,
+    working_group_fiches,
+)
 from consult.synthesis.document import Editorial, Item
 from consult.synthesis.exports import idea_index
 from consult.synthesis.models import (
@@ -26,7 +32,6 @@ from consult.synthesis.models import (
 )
 from consult.synthesis.publishing import NO_EDITORIAL, has_editorial
 from consult.tagging.models import ContributionTag, TagSuggestion
-from consult.workgroups.models import WorkingGroup, working_group_fiches
 
 READ_BATCH = 2000
 # A stored suggestion places an untagged contribution in a section from this calibrated

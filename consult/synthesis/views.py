@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from consult.core import idempotency
+from consult.core import idempotency, stored_documents
 from consult.core.db import get_or_404, utcnow
 from consult.core.errors import refuse
 from consult.core.jobs import STATUS_LABELS, JobRun
@@ -25,12 +25,12 @@ from consult.core.security import staff_only
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.models import Fiche, Public, Scheme, Territory, Theme
-from consult.synthesis import curation, exports, files, jobs, publishing, services, sharing
+from consult.synthesis import curation, exports, jobs, publishing, services, sharing
 from consult.synthesis.current import CurrentVersion, current_version
 from consult.synthesis.forms import EditorialForm, SynthesisForm, VersionStatusForm
 from consult.synthesis.models import VERSION_TRANSITIONS, Synthesis, SynthesisVersion
 from consult.synthesis.permissions import can_manage, can_read_version, is_shared_with
-from consult.workgroups.services import validations_of
+from consult.synthesis.sharing import validations_of
 
 bp = Blueprint("synthesis", __name__)
 bp.record_once(lambda state: jobs.init_app(state.app))
@@ -191,7 +191,7 @@ def _documents(version: SynthesisVersion, live: CurrentVersion) -> dict[str, boo
     """Whether each file of the version, as it reads now, is ready to download."""
     family = jobs.version_family(version)
     return {
-        kind: files.stored_file(family, live.fingerprint, kind) is not None
+        kind: stored_documents.stored_file(family, live.fingerprint, kind) is not None
         for kind in jobs.DOCUMENT_KINDS
     }
 
@@ -359,7 +359,7 @@ def export(synthesis_id: int, number: int, kind: str):
     current = _version_or_404(synthesis, number)
     if kind == "json":  # quick to write: made on each request from the current document
         return _export_json(synthesis, current, number)
-    download = files.Download(
+    download = stored_documents.Download(
         family=jobs.version_family(current),
         key=current_version(current).fingerprint,
         extension=kind,
@@ -368,7 +368,7 @@ def export(synthesis_id: int, number: int, kind: str):
         title=f"{synthesis.title} — version {number}",
         back_url=url_for(".version", synthesis_id=synthesis.id, number=number),
     )
-    return files.serve_or_prepare(download, jobs.render_version_document, current.id)
+    return stored_documents.serve_or_prepare(download, jobs.render_version_document, current.id)
 
 
 @bp.get("/syntheses/<int:synthesis_id>/v<int:number>/contributions.<any(csv, xlsx):kind>")

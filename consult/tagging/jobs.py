@@ -10,10 +10,11 @@ from consult.core.cli import before_work_horse
 from consult.core.db import utcnow
 from consult.core.jobs import JobRun, enqueue_after_commit, report_progress
 from consult.extensions import db
+from consult.history.services import snapshot_taken
 from consult.meetings.models import Meeting
 from consult.schemes.models import Fiche, Scheme, Theme
 from consult.tagging.models import ContributionTag, SuggestionRejection
-from consult.tagging.services import build_suggesters, store_suggestions
+from consult.tagging.services import build_suggesters, store_suggestions, tags_in_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +148,9 @@ def _warm_before_fork(app, job=None, **_extra) -> None:
 
 def init_app(app) -> None:
     """Suggest tags for every contribution submitted (signal sent by contributions);
-    keep suggestion models in the worker process between jobs."""
+    keep suggestion models in the worker process between jobs; keep a contribution's
+    tags in each of its audit trail's snapshots."""
+    snapshot_taken.connect(tags_in_snapshot)
     contribution_submitted.connect(_suggest_on_submit)
     contributions_imported.connect(_suggest_after_import)
     before_work_horse.connect(_warm_before_fork)

@@ -10,8 +10,8 @@ from consult.analysis.tag_feedback import MAX_UNLABELLED, FeedbackSuggester, out
 from consult.contributions.models import Contribution
 from consult.core.errors import DomainError
 from consult.extensions import db
+from consult.history.services import record, snapshot
 from consult.meetings.models import Meeting
-from consult.moderation import services as moderation
 from consult.schemes.models import Fiche, Scheme, Theme
 from consult.tagging.models import ContributionTag, SuggestionRejection, TagSuggestion
 
@@ -49,7 +49,7 @@ def add_tag(
     existing = _tag_on(contribution, column, target.id)
     if existing:
         return existing
-    before = moderation.snapshot(contribution)
+    before = snapshot(contribution)
     tag = ContributionTag(
         contribution_id=contribution.id,
         theme=theme,
@@ -64,9 +64,7 @@ def add_tag(
     except IntegrityError:
         return _tag_on(contribution, column, target.id)
     origin = " (suggestion acceptée)" if from_suggestion else ""
-    moderation.record(
-        contribution, actor, "tag", before, reason=f"{_describe(target)}{origin}", now=now
-    )
+    record(contribution, actor, "tag", before, reason=f"{_describe(target)}{origin}", now=now)
     return tag
 
 
@@ -92,12 +90,27 @@ def remove_tag(contribution: Contribution, tag_id: int, *, actor, now: datetime)
     )
     if tag is None:
         return False
-    before = moderation.snapshot(contribution)
+    before = snapshot(contribution)
     target = tag.theme or tag.fiche
     db.session.delete(tag)
     db.session.flush()
-    moderation.record(contribution, actor, "untag", before, reason=_describe(target), now=now)
+    record(contribution, actor, "untag", before, reason=_describe(target), now=now)
     return True
+
+
+def tag_keys(contribution: Contribution) -> list[str]:
+    """The contribution's tags as the audit trail keeps them ("theme:3", "fiche:12")."""
+    rows = db.session.execute(
+        sa.select(ContributionTag.theme_id, ContributionTag.fiche_id).where(
+            ContributionTag.contribution_id == contribution.id
+        )
+    )
+    return sorted(f"theme:{t}" if t else f"fiche:{f}" for t, f in rows)
+
+
+def tags_in_snapshot(contribution: Contribution) -> dict:
+    """What the audit trail keeps of a contribution's tags (receiver of ``snapshot_taken``)."""
+    return {"tags": tag_keys(contribution)}
 
 
 def tags_of(contribution: Contribution) -> list[ContributionTag]:

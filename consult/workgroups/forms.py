@@ -5,7 +5,7 @@ from wtforms.validators import Email, Optional
 
 from consult.contributions.forms import MultiCheckboxField
 from consult.core.forms import BaseForm, length, required
-from consult.workgroups.models import MEMBER_ROLES
+from consult.schemes.models import MEMBER_ROLES
 
 NO_CHOICE = 0
 COMMENT_MIN, COMMENT_MAX = 2, 2000

@@ -1,5 +1,10 @@
 """Working groups (groupes de travail), what they read and what they decide.
 
+The group's roster (``WorkingGroup``, ``Membership``, ``working_group_fiches``) is in
+:mod:`consult.schemes.models`: meetings, fiches and syntheses refer to it, below this
+package. What a synthesis shared with a group is, and who validated it
+(``GroupSynthesis``, ``SynthesisValidation``), is in :mod:`consult.synthesis.models`.
+
 A working group reads the syntheses shared with it, discusses each idea, has its user
 representatives co-validate a synthesis, drafts fiches actions (``Fiche`` rows with a
 ``status`` below ``adoptee``) from synthesis ideas, and records the decision
@@ -14,12 +19,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from consult.core.db import TimestampMixin, UTCDateTime, utcnow
 from consult.extensions import db
 
-MEMBER_ROLES = {
-    "pilote": "Pilote",
-    "copilote": "Co-pilote",
-    "membre": "Membre",
-    "representant_usagers": "Représentant·e des usagers",
-}
 DECISION_OUTCOMES = {
     "retenue": "Retenue",
     "partiellement_retenue": "Partiellement retenue",
@@ -35,92 +34,6 @@ RECEIPT_SENTENCES = {
     "non_retenue": "Votre proposition n'a pas été retenue.",
     "hors_champ": "Votre proposition ne relève pas du schéma.",
 }
-
-working_group_fiches = sa.Table(
-    "working_group_fiches",
-    db.metadata,
-    sa.Column(
-        "working_group_id",
-        sa.ForeignKey("working_groups.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    sa.Column("fiche_id", sa.ForeignKey("fiches.id", ondelete="CASCADE"), primary_key=True),
-)
-
-
-class WorkingGroup(TimestampMixin, db.Model):
-    """A groupe de travail on a theme (or a set of fiches), piloted by a partner."""
-
-    __tablename__ = "working_groups"
-    __table_args__ = (sa.UniqueConstraint("scheme_id", "name"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    scheme_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("schemes.id", ondelete="RESTRICT"), index=True
-    )
-    name: Mapped[str] = mapped_column(sa.String(200))
-    description: Mapped[str] = mapped_column(sa.Text, default="")
-    theme_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("themes.id", ondelete="SET NULL"), index=True
-    )
-    pilot_organisation_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="SET NULL")
-    )
-    copilot_organisation_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="SET NULL")
-    )
-    created_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
-
-    scheme = relationship("Scheme")
-    theme = relationship("Theme")
-    pilot_organisation = relationship("Organisation", foreign_keys=[pilot_organisation_id])
-    copilot_organisation = relationship("Organisation", foreign_keys=[copilot_organisation_id])
-    fiches = relationship("Fiche", secondary=working_group_fiches, order_by="Fiche.position")
-    members: Mapped[list["Membership"]] = relationship(
-        back_populates="group", cascade="all, delete-orphan", order_by="Membership.id"
-    )
-
-
-class Membership(db.Model):
-    """One account's place in one working group."""
-
-    __tablename__ = "working_group_members"
-    __table_args__ = (sa.UniqueConstraint("working_group_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    working_group_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("working_groups.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(sa.String(30), default="membre")
-    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    group: Mapped[WorkingGroup] = relationship(back_populates="members")
-    user = relationship("User")
-
-    @property
-    def role_label(self) -> str:
-        return MEMBER_ROLES.get(self.role, self.role)
-
-
-class GroupSynthesis(db.Model):
-    """A synthesis shared with a working group (the group reads its shared/published versions)."""
-
-    __tablename__ = "working_group_syntheses"
-
-    working_group_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("working_groups.id", ondelete="CASCADE"), primary_key=True
-    )
-    synthesis_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("syntheses.id", ondelete="CASCADE"), primary_key=True
-    )
-    shared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    shared_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-
-    group = relationship("WorkingGroup")
-    synthesis = relationship("Synthesis")
 
 
 class IdeaComment(db.Model):
@@ -149,40 +62,6 @@ class IdeaComment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author = relationship("User")
-
-
-class SynthesisValidation(db.Model):
-    """A user representative's "relue et validée" on a synthesis version, for one group.
-
-    A representative without an account (or not at ease with screens) validates on paper
-    or aloud in a meeting: a facilitator records it in their name (``on_behalf_of``), and
-    ``user_id`` is then the facilitator who recorded it.
-    """
-
-    __tablename__ = "synthesis_validations"
-    __table_args__ = (
-        sa.UniqueConstraint(
-            "working_group_id",
-            "version_id",
-            "user_id",
-            "on_behalf_of",
-            name="uq_synthesis_validations_who",
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    working_group_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("working_groups.id", ondelete="CASCADE"), index=True
-    )
-    version_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("synthesis_versions.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    on_behalf_of: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
-    comment: Mapped[str] = mapped_column(sa.Text, default="")
-    validated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    user = relationship("User")
 
 
 class FicheIdea(db.Model):

@@ -10,8 +10,7 @@ import sqlalchemy as sa
 from consult.core.errors import NotFoundError
 from consult.core.security import is_staff
 from consult.extensions import db
-from consult.schemes.models import PUBLIC_FICHE_STATUSES
-from consult.workgroups.models import Membership, WorkingGroup
+from consult.schemes.models import PUBLIC_FICHE_STATUSES, Membership, WorkingGroup
 
 # Roles that lead the group's work (edit the group's fiches' follow-up, propose fiches).
 LEADS = ("pilote", "copilote")

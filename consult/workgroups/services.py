@@ -1,4 +1,5 @@
-"""Working groups: create and staff them, share syntheses, discuss ideas, co-validate.
+"""Working groups: create and staff them, read the syntheses shared with them, discuss ideas,
+co-validate (sharing and the validations list are :mod:`consult.synthesis.sharing`'s).
 
 Functions here add and flush; the view commits once per request (or rolls back on a
 :class:`GroupError`, whose message is shown to the user as is).
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from consult.accounts.models import Organisation, User
+from consult.accounts.models import Organisation
 from consult.accounts.services import find_user_by_email
 from consult.contributions.models import Contribution
 from consult.contributions.services import newest_first_page
@@ -22,23 +23,20 @@ from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.meetings.permissions import visible_meeting_clause
-from consult.schemes.models import Fiche, Scheme, Theme
+from consult.schemes.models import MEMBER_ROLES, Fiche, Membership, Scheme, Theme, WorkingGroup
 from consult.synthesis.current import current_version
-from consult.synthesis.models import Synthesis, SynthesisVersion
-from consult.synthesis.services import section_title
-from consult.tagging.models import ContributionTag
-from consult.workgroups.models import (
-    MEMBER_ROLES,
-    FicheContribution,
+from consult.synthesis.models import (
     GroupSynthesis,
-    IdeaComment,
-    Membership,
+    Synthesis,
     SynthesisValidation,
-    WorkingGroup,
+    SynthesisVersion,
 )
+from consult.synthesis.services import section_title
+from consult.synthesis.sharing import READABLE_STATUSES
+from consult.tagging.models import ContributionTag
+from consult.workgroups.models import FicheContribution, IdeaComment
 from consult.workgroups.permissions import group_ids_of
 
-READABLE_STATUSES = ("shared", "published")
 # The same message posted again on the same idea this soon is a double submission.
 REPEAT_WINDOW = timedelta(minutes=10)
 
@@ -235,45 +233,6 @@ def shareable_syntheses(group: WorkingGroup) -> list[Synthesis]:
     ).all()
 
 
-def share_synthesis(group: WorkingGroup, synthesis_id: int, *, actor) -> bool:
-    """Share a synthesis with the group; False when it already was (no duplicate)."""
-    synthesis = db.session.get(Synthesis, synthesis_id)
-    readable = synthesis is not None and any(
-        v.status in READABLE_STATUSES for v in synthesis.versions
-    )
-    if not readable or synthesis.scheme_id != group.scheme_id:
-        raise GroupError(
-            "Choisissez une synthèse du schéma du groupe, partagée ou publiée par l'équipe."
-        )
-    if db.session.get(GroupSynthesis, (group.id, synthesis.id)) is not None:
-        return False
-    link = GroupSynthesis(
-        working_group_id=group.id, synthesis_id=synthesis.id, shared_by_id=actor.id
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(link)
-            db.session.flush()
-    except IntegrityError:  # shared by someone else at the same moment
-        return False
-    return True
-
-
-def is_shared_with(synthesis_id: int, user) -> bool:
-    """Whether the synthesis is shared with a group the user belongs to."""
-    if not user.is_authenticated:
-        return False
-    return (
-        db.session.scalar(
-            sa.select(GroupSynthesis.synthesis_id)
-            .join(Membership, Membership.working_group_id == GroupSynthesis.working_group_id)
-            .where(GroupSynthesis.synthesis_id == synthesis_id, Membership.user_id == user.id)
-            .limit(1)
-        )
-        is not None
-    )
-
-
 @dataclass
 class SharedSynthesis:
     """A synthesis shared with a group and the versions the group reads."""
@@ -463,70 +422,6 @@ def validate_version(group, version, *, user, comment: str = "", on_behalf_of: s
     except IntegrityError:  # the same button pressed twice at once
         return False
     return True
-
-
-@dataclass
-class ValidationRow:
-    """One "relue et validée": who, for which group, when, with what comment."""
-
-    user_id: int | None
-    user_name: str
-    group_name: str
-    version_id: int
-    validated_at: object
-    comment: str
-    on_behalf_of: str = ""
-
-
-def _validation_rows(*where) -> list[ValidationRow]:
-    rows = db.session.execute(
-        sa.select(SynthesisValidation, User.display_name, WorkingGroup.name)
-        .join(WorkingGroup, WorkingGroup.id == SynthesisValidation.working_group_id)
-        .outerjoin(User, User.id == SynthesisValidation.user_id)
-        .where(*where)
-        .order_by(SynthesisValidation.validated_at, SynthesisValidation.id)
-    ).all()
-    return [
-        ValidationRow(
-            user_id=validation.user_id,
-            user_name=_validated_by(validation, user_name),
-            group_name=group_name,
-            version_id=validation.version_id,
-            validated_at=validation.validated_at,
-            comment=validation.comment,
-            on_behalf_of=validation.on_behalf_of,
-        )
-        for validation, user_name, group_name in rows
-    ]
-
-
-def _validated_by(validation: SynthesisValidation, user_name: str | None) -> str:
-    recorder = user_name or "un compte supprimé"
-    if validation.on_behalf_of:
-        return f"{validation.on_behalf_of} (validation recueillie par {recorder})"
-    return recorder
-
-
-def validations_of(version, group: WorkingGroup | None = None) -> list[ValidationRow]:
-    """Who validated the version (for one group, or for every group), oldest first."""
-    where = [SynthesisValidation.version_id == version.id]
-    if group is not None:
-        where.append(SynthesisValidation.working_group_id == group.id)
-    return _validation_rows(*where)
-
-
-def validations_by_version(group: WorkingGroup, versions) -> dict[int, list[ValidationRow]]:
-    """The group's validations of several versions, by version id."""
-    ids = [v.id for v in versions]
-    if not ids:
-        return {}
-    by_version: dict[int, list[ValidationRow]] = {}
-    for row in _validation_rows(
-        SynthesisValidation.working_group_id == group.id,
-        SynthesisValidation.version_id.in_(ids),
-    ):
-        by_version.setdefault(row.version_id, []).append(row)
-    return by_version
 
 
 def reading_order(group: WorkingGroup, sections: list) -> tuple[list[tuple[int, object]], int]:

@@ -4,13 +4,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from consult.core.db import get_or_404, small_int
+from consult.core.documents import plain_document
 from consult.core.errors import refuse
 from consult.core.security import staff_only
 from consult.extensions import db
-from consult.schemes.models import FICHE_STATUSES
+from consult.schemes.models import FICHE_STATUSES, WorkingGroup
 from consult.schemes.services import list_schemes
+from consult.synthesis import sharing
 from consult.synthesis.current import current_version
-from consult.synthesis.exports import plain_document, template_tools
+from consult.synthesis.exports import template_tools
+from consult.synthesis.services import SynthesisError
 from consult.synthesis.views import contribution_link
 from consult.workgroups import services
 from consult.workgroups.forms import (
@@ -21,7 +24,6 @@ from consult.workgroups.forms import (
     ShareForm,
     ValidationForm,
 )
-from consult.workgroups.models import WorkingGroup
 from consult.workgroups.permissions import (
     can_manage_group,
     is_user_representative,
@@ -120,7 +122,7 @@ def _render_space(group: WorkingGroup, *, member_form=None, share_form=None, sta
         fiches=services.group_fiches(group),
         fiche_statuses=FICHE_STATUSES,
         shared=shared,
-        validations=services.validations_by_version(group, versions),
+        validations=sharing.validations_by_version(group, versions),
         page=services.contributions_in_scope(group, page_number),
         can_manage=manage,
         member_form=(member_form or MemberForm(formdata=None)) if manage else None,
@@ -175,9 +177,9 @@ def share_synthesis(group_id: int):
     form.synthesis_id.validate_choice = False  # shared twice: said kindly below, not refused
     if form.validate_on_submit():
         try:
-            added = services.share_synthesis(group, form.synthesis_id.data, actor=current_user)
+            added = sharing.share_synthesis(group, form.synthesis_id.data, actor=current_user)
             db.session.commit()
-        except services.GroupError as error:
+        except SynthesisError as error:
             refuse(error, form, "synthesis_id")
         else:
             message = "Synthèse partagée avec le groupe." if added else "Synthèse déjà partagée."
@@ -199,7 +201,7 @@ def _group_version_or_404(group_id: int, version_id: int):
 
 def _render_version(group, version, *, comment_error=None, validation_form=None, status=200):
     """The reading page; ``comment_error`` = (section, idea, message, text typed)."""
-    validations = services.validations_of(version, group)
+    validations = sharing.validations_of(version, group)
     representative = is_user_representative(group, current_user)
     already = any(v.user_id == current_user.id and not v.on_behalf_of for v in validations)
     document = plain_document(current_version(version).document)

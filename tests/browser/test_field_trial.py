@@ -12,7 +12,7 @@ from consult.contributions.services import Draft, submit_contribution
 from consult.core.db import utcnow
 from consult.extensions import db
 from consult.meetings.models import Meeting
-from consult.workgroups.models import Membership
+from consult.schemes.models import Membership
 from tests.browser.conftest import add_open_meeting, check_a11y, login_as
 
 pytestmark = pytest.mark.browser

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from consult.contributions.models import Contribution
 from consult.extensions import db
 from consult.fiches import decisions
-from consult.schemes.models import Fiche
-from consult.workgroups.models import Decision, FicheContribution, FicheIdea, WorkingGroup
+from consult.schemes.models import Fiche, WorkingGroup
+from consult.workgroups.models import Decision, FicheContribution, FicheIdea
 from tests.browser.conftest import check_a11y, login_as
 
 pytestmark = pytest.mark.browser

@@ -21,18 +21,12 @@ from consult.extensions import db as _db
 from consult.followup.models import Measurement, Milestone
 from consult.meetings.models import Meeting
 from consult.reports.models import AnnualReport
-from consult.schemes.models import Fiche, Scheme, Territory
+from consult.schemes.models import Fiche, Membership, Scheme, Territory, WorkingGroup
 from consult.synthesis import curation
 from consult.synthesis.current import current_version
 from consult.synthesis.document import Document
 from consult.synthesis.models import SynthesisVersion
-from consult.workgroups.models import (
-    Decision,
-    FicheContribution,
-    FicheIdea,
-    Membership,
-    WorkingGroup,
-)
+from consult.workgroups.models import Decision, FicheContribution, FicheIdea
 from tests.conftest import RecordingDispatcher
 
 
@@ -267,7 +261,7 @@ def test_facilitators_tag_every_published_contribution_before_the_synthesis(db, 
     """Issue 14 #6: the demo shows the moderators' hand tags, with the audit trail the tagging
     page records, and its synthesis has next to nothing « Sans thématique »."""
     from consult.demo.loader import DATA
-    from consult.moderation.models import ModerationEvent
+    from consult.history.models import ModerationEvent
     from consult.tagging.models import ContributionTag
 
     items = parse_contributions((DATA / "contributions.txt").read_text(encoding="utf-8"))

@@ -3,7 +3,7 @@
 import pytest
 from markupsafe import escape
 
-from consult.workgroups.models import working_group_fiches
+from consult.schemes.models import working_group_fiches
 
 ROLES = ("anonymous", "participant", "partner", "member", "other", "pilot", "facilitator", "admin")
 
@@ -114,7 +114,7 @@ def test_update_progress_on_a_draft_fiche(client, login, savoie, db, role, expec
 
 def test_copilot_of_a_group_listing_the_fiche_may_update(client, login, savoie, db, make_user):
     copilot = make_user(role="partner")
-    from consult.workgroups.models import Membership
+    from consult.schemes.models import Membership
 
     db.session.add(Membership(group=savoie.other_group, user=copilot, role="copilote"))
     fiche = savoie.scheme.fiches[2]

@@ -6,13 +6,14 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from consult.contributions.models import Contribution
+from consult.contributions.models import Contribution, Report
 from consult.contributions.services import Draft, submit_contribution
 from consult.core.db import utcnow
 from consult.extensions import db as _db
+from consult.history.models import ModerationEvent
+from consult.history.services import snapshot
 from consult.moderation import duplicates
-from consult.moderation.models import ModerationEvent, Report
-from consult.moderation.services import reject, snapshot
+from consult.moderation.services import reject
 from consult.tagging.models import ContributionTag, TagSuggestion
 
 PHONE_TEXT = "Appelez-moi au 06 12 34 56 78 pour parler du transport à la demande"

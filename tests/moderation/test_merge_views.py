@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from consult.contributions.models import Contribution
 from consult.core.db import utcnow
-from consult.moderation.models import Campaign, ModerationEvent
+from consult.history.models import ModerationEvent
+from consult.moderation.models import Campaign
 
 # A real rewording pair of the demo data (consult/demo/data/contributions.txt).
 DEMO_PAIR = (

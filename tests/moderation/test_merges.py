@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from flask import render_template
 
 from consult.core.db import utcnow
-from consult.moderation.models import Merge, ModerationEvent
+from consult.history.models import ModerationEvent
+from consult.moderation.models import Merge
 from consult.moderation.services import (
     ModerationError,
     campaign_of,

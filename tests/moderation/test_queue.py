@@ -5,9 +5,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from consult.contributions.models import Contribution
+from consult.contributions.models import Contribution, Report
 from consult.core.db import utcnow
-from consult.moderation.models import Report
 
 # Imported at collection, before the session's create_all: its metadata listener
 # installs the search objects (FTS5 table and triggers, or the GIN index).

@@ -2,19 +2,20 @@
 
 import pytest
 
+from consult.contributions.models import Report
+from consult.contributions.services import ContributionError, report_contribution
 from consult.core.db import utcnow
-from consult.moderation.models import ModerationEvent, Report
+from consult.history.models import ModerationEvent
+from consult.history.services import history
 from consult.moderation.services import (
     ModerationError,
     edit_text,
     handle_reports,
-    history,
     mask,
     merge,
     merged_sources,
     publish,
     reject,
-    report,
 )
 
 
@@ -85,9 +86,9 @@ def test_report_once_per_reporter_and_handled_by_a_moderator(
     db, make_contribution, moderator, count
 ):
     contribution = make_contribution(status="published")
-    assert report(contribution, "b:abc", reason="injurieux", now=utcnow())
-    assert not report(contribution, "b:abc", reason="injurieux", now=utcnow())
-    assert report(
+    assert report_contribution(contribution, "b:abc", reason="injurieux", now=utcnow())
+    assert not report_contribution(contribution, "b:abc", reason="injurieux", now=utcnow())
+    assert report_contribution(
         contribution, "u:7", reason="donnees_personnelles", note="<b>nom</b>", now=utcnow()
     )
     assert count(Report, Report.status == "open") == 2
@@ -97,8 +98,10 @@ def test_report_once_per_reporter_and_handled_by_a_moderator(
 
 
 def test_pending_contribution_cannot_be_reported(db, make_contribution):
-    with pytest.raises(ModerationError):
-        report(make_contribution(status="pending"), "b:x", reason="autre", now=utcnow())
+    with pytest.raises(ContributionError):
+        report_contribution(
+            make_contribution(status="pending"), "b:x", reason="autre", now=utcnow()
+        )
 
 
 def test_audit_log_is_admin_only_and_csv_neutralises_formulas(

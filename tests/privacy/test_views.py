@@ -9,7 +9,7 @@ from consult.accounts.models import User
 from consult.contributions.models import Contribution
 from consult.contributions.services import Draft, submit_contribution
 from consult.core.db import utcnow
-from consult.moderation.models import ModerationEvent
+from consult.history.models import ModerationEvent
 from consult.moderation.services import mask
 from consult.privacy.services import WITHDRAWN_TEXT, purge_expired
 from tests.factories import DEFAULT_PASSWORD
@@ -125,7 +125,7 @@ def test_account_holder_downloads_then_erases_their_account(
 def test_an_erased_account_leaves_its_working_groups(
     client, make_user, make_working_group, login, db, count
 ):
-    from consult.workgroups.models import Membership
+    from consult.schemes.models import Membership
 
     user = make_user(role="member")
     group = make_working_group(members=[(user, "representant_usagers"), (make_user(), "pilote")])

@@ -351,8 +351,8 @@ class World:
             _ = self.group_fiche  # the group's fiche answers the typical contribution
             return self.contribution.id
         specific = {
-            ("schemes.fiche", "number"): lambda: self.scheme.fiches[0].number,
-            ("contributions.track_link", "code"): lambda: self.contribution.receipt_code,
+            ("fiches.read", "number"): lambda: self.scheme.fiches[0].number,
+            ("suite.track_link", "code"): lambda: self.contribution.receipt_code,
             ("accounts.reset_password", "token"): lambda: self.reset_token,
             ("accounts.accept_invitation", "token"): lambda: self.invitation_token,
             ("digest.unsubscribe", "token"): lambda: "jeton-de-desabonnement",
@@ -399,8 +399,8 @@ class World:
     def form_data(self, endpoint: str, variant: str | None = None) -> dict:
         """What a POST to ``endpoint`` sends when the object travels in the form."""
         if endpoint in (
-            "contributions.download_data",
-            "contributions.erase",
+            "suite.download_data",
+            "suite.erase",
             "digest.forget_address",
         ):
             code = "ZZZZZ-99999" if variant == "unknown_receipt" else None

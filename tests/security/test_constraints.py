@@ -22,22 +22,17 @@ from config import TestConfig, _normalise_db_url
 from consult import create_app
 from consult.accounts.models import User
 from consult.accounts.passwords import hash_password
-from consult.contributions.models import Contribution, Support
+from consult.contributions.models import Contribution, Report, Support
 from consult.core.db import utcnow
 from consult.extensions import db as _db
 from consult.followup.models import Measurement
 from consult.meetings.models import Meeting
-from consult.moderation.models import Report
 from consult.reports.models import AnnualReport
 from consult.schemes.importer import import_scheme
+from consult.schemes.models import Membership, WorkingGroup
+from consult.synthesis.models import SynthesisValidation
 from consult.tagging.models import ContributionTag
-from consult.workgroups.models import (
-    Decision,
-    FicheContribution,
-    Membership,
-    SynthesisValidation,
-    WorkingGroup,
-)
+from consult.workgroups.models import Decision, FicheContribution
 from tests.factories import DEFAULT_PASSWORD, load_fixture
 
 THREADS = 12

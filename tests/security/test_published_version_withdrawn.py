@@ -19,8 +19,7 @@ from consult.core.db import utcnow
 from consult.moderation.services import mask, reject
 from consult.privacy.services import withdraw
 from consult.synthesis.document import Breakdown, Cell, Document, Idea, Quote, Section
-from consult.synthesis.models import Synthesis, SynthesisVersion
-from consult.workgroups.models import GroupSynthesis
+from consult.synthesis.models import GroupSynthesis, Synthesis, SynthesisVersion
 from consult.workgroups.services import idea_at
 
 WITHDRAWN = "Mon fils est placé au foyer des Tilleuls depuis mars"

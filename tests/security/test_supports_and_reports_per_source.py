@@ -8,7 +8,7 @@ the client address as the rate limiter sees it, as well as per browser.
 import pytest
 from limits import parse_many
 
-from consult.moderation.models import Report
+from consult.contributions.models import Report
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.usefixtures("limits_on")

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from consult.core import cache
 from consult.fiches import decisions
 from consult.moderation.services import publish
-from consult.workgroups.models import Decision, WorkingGroup
+from consult.schemes.models import WorkingGroup
+from consult.workgroups.models import Decision
 
 NOW = datetime(2026, 12, 5, 12, tzinfo=UTC)
 CAPTION = re.compile(r"<caption>[^<]*\((\d+) contributions? publiées?\)</caption>")

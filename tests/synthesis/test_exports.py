@@ -22,6 +22,7 @@ import openpyxl
 import pytest
 from flask import render_template
 
+from consult.core import documents
 from consult.synthesis import exports
 from consult.synthesis.charts import bar_chart_svg, shown_cells
 from consult.synthesis.document import (
@@ -335,14 +336,14 @@ def test_pdf_page_count_without_pypdf(request_ctx):
     html = exports.render_pdf_html(
         make_document(), make_editorial(), version=3, status_label="Partagée"
     )
-    fetcher = exports.static_url_fetcher("http://localhost/")
+    fetcher = documents.static_url_fetcher("http://localhost/")
     rendered = HTML(string=html, base_url="http://localhost/", url_fetcher=fetcher).render()
     assert len(rendered.pages) >= 4  # title page and contents each on a page of their own
 
 
 def test_pdf_reads_only_static_files(request_ctx, monkeypatch):
     fetched = []
-    real = exports.static_url_fetcher
+    real = documents.static_url_fetcher
 
     def recording(base_url):
         fetcher = real(base_url)
@@ -355,7 +356,7 @@ def test_pdf_reads_only_static_files(request_ctx, monkeypatch):
         fetcher.fetch = fetch
         return fetcher
 
-    monkeypatch.setattr(exports, "static_url_fetcher", recording)
+    monkeypatch.setattr(documents, "static_url_fetcher", recording)
     render_pdf(make_document(), make_editorial())
     assert fetched == ["http://localhost/static/css/synthesis.css"]
 
@@ -372,13 +373,13 @@ def test_pdf_reads_only_static_files(request_ctx, monkeypatch):
     ],
 )
 def test_pdf_fetcher_refuses_everything_else(request_ctx, url):
-    fetcher = exports.static_url_fetcher("http://localhost/")
+    fetcher = documents.static_url_fetcher("http://localhost/")
     with pytest.raises(ValueError, match="refusée"):
         fetcher.fetch(url)
 
 
 def test_pdf_fetcher_serves_static_files_and_data(request_ctx):
-    fetcher = exports.static_url_fetcher("http://localhost/")
+    fetcher = documents.static_url_fetcher("http://localhost/")
     response = fetcher.fetch("http://localhost/static/css/synthesis.css")
     assert response.content_type == "text/css"
     assert b"@page" in response.read()
@@ -626,6 +627,7 @@ def test_csv_of_100000_rows_streams_in_little_memory():
 # grows, which also counts what lxml allocates outside Python's allocator.
 XLSX_MEMORY = """
 import resource, sys
+from consult.core import documents
 from consult.synthesis import exports
 from tests.synthesis.test_exports import many_rows
 exports.write_xlsx(many_rows(1_000), sys.argv[1])  # imports and first use

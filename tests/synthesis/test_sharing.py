@@ -5,7 +5,7 @@ import html
 
 import sqlalchemy as sa
 
-from consult.workgroups.models import GroupSynthesis
+from consult.synthesis.models import GroupSynthesis
 from tests.synthesis.test_views import generate, latest
 
 

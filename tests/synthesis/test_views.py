@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from consult.contributions.models import Contribution
 from consult.core.db import utcnow
 from consult.moderation.services import mask
-from consult.synthesis.models import Synthesis, SynthesisVersion
-from consult.workgroups.models import GroupSynthesis, Membership, WorkingGroup
+from consult.schemes.models import Membership, WorkingGroup
+from consult.synthesis.models import GroupSynthesis, Synthesis, SynthesisVersion
 
 
 def generate(client, jobs, meeting, title="Synthèse de la rencontre"):

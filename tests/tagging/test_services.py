@@ -4,6 +4,7 @@ import pytest
 
 from consult.core.db import utcnow
 from consult.core.jobs import enqueue_after_commit
+from consult.history.services import history
 from consult.tagging.jobs import suggest_tags
 from consult.tagging.models import ContributionTag
 from consult.tagging.services import (
@@ -35,6 +36,18 @@ def test_tag_records_who_and_is_idempotent(db, savoie_meeting, make_contribution
     add_tag(contribution, theme=theme, actor=facilitator, now=utcnow())
     assert count(ContributionTag) == 1
     assert tags_of(contribution)[0].set_by_id == facilitator.id
+
+
+def test_audit_trail_keeps_the_tags_before_and_after(
+    db, savoie_meeting, make_contribution, make_user
+):
+    facilitator = make_user(role="facilitator")
+    contribution = make_contribution(meeting=savoie_meeting)
+    theme = savoie_meeting.scheme.themes[0]
+    add_tag(contribution, theme=theme, actor=facilitator, now=utcnow())
+    event = history(contribution)[-1]
+    assert (event.action, event.before["tags"]) == ("tag", [])
+    assert event.after["tags"] == [f"theme:{theme.id}"]
 
 
 def test_tag_from_another_scheme_is_refused(

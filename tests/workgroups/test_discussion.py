@@ -3,8 +3,9 @@
 import pytest
 import sqlalchemy as sa
 
+from consult.synthesis.models import SynthesisValidation
 from consult.synthesis.permissions import can_read_version
-from consult.workgroups.models import IdeaComment, SynthesisValidation
+from consult.workgroups.models import IdeaComment
 
 
 @pytest.fixture

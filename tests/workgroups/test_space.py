@@ -6,8 +6,9 @@ import pytest
 import sqlalchemy as sa
 from markupsafe import escape
 
+from consult.schemes.models import Membership, WorkingGroup
+from consult.synthesis.models import GroupSynthesis
 from consult.tagging.models import ContributionTag
-from consult.workgroups.models import GroupSynthesis, Membership, WorkingGroup
 
 
 def sign_out(client):

@@ -23,6 +23,7 @@ from consult.core.db import utcnow
 from consult.core.jobs import (
     ACTIVE,
     STATUS_LABELS,
+    SYNTHESIS,
     InlineDispatcher,
     JobRun,
     dispatcher_for,
@@ -196,7 +197,7 @@ def request_render(func, family: str, extension: str, *args) -> JobRun:
         func,
         *args,
         extension,
-        queue="synthesis",
+        queue=SYNTHESIS,  # the queue of long renderings (syntheses, reports)
         timeout=RENDER_TIMEOUT,
         label=render_label(family, extension),
     )
@@ -205,7 +206,7 @@ def request_render(func, family: str, extension: str, *args) -> JobRun:
 def preparing_page(*, title: str, kind: str, run: JobRun, back_url: str):
     """202 « en cours de préparation »: the page asks again until the file is ready."""
     body = render_template(
-        "synthesis/preparing.html",
+        "documents/preparing.html",
         title=title,
         kind_label=KIND_LABELS[kind],
         run=run,

@@ -1,0 +1,1 @@
+"""The audit trail of contributions, below the domains that write to it."""
