@@ -51,6 +51,13 @@ def shown_cells(breakdown: Breakdown) -> tuple[list[Cell], int]:
 
 
 def _short(label: str) -> str:
+    """The label as drawn: « Concertation territoriale — Bassin chambérien » keeps its end,
+    which tells the bars apart (« Concertation… — Bassin chambérien »)."""
+    if len(label) <= LABEL_CHARS:
+        return label
+    head, dash, tail = label.partition(" — ")
+    if dash and tail and head.split():
+        label = f"{head.split()[0]}… — {tail}"
     return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
 
 

@@ -33,7 +33,7 @@ from markupsafe import Markup
 
 from consult.core.formatting import long_date, percent
 from consult.core.sanitize import clean_html, clean_text, safe_cell
-from consult.synthesis.analysis import UNPLACED
+from consult.synthesis.analysis import OTHERS, UNPLACED
 from consult.synthesis.charts import bar_chart_svg, number, shown_cells
 from consult.synthesis.document import MIN_CELL, Document, Editorial
 
@@ -140,11 +140,20 @@ NO_COMPARISON = (
 
 
 def authors(finding) -> str:
-    """« Usager (12), Professionnel (5), autres types (3) »: who said a main idea."""
-    parts = [f"{cell.label} ({number(cell.count)})" for cell in finding.authors]
+    """« Usager (12), Professionnel (5), autres types (3) »: who said a main idea.
+
+    Author types too small to show alone, merged, read as such (not as a type « Autres »):
+    « Plusieurs types d'auteurs, moins de 5 chacun (10) ».
+    """
+    merged = f"plusieurs types d'auteurs, moins de {MIN_CELL} chacun"
+    parts = [
+        f"{merged if cell.label == OTHERS else cell.label} ({number(cell.count)})"
+        for cell in finding.authors
+    ]
     if finding.authors_hidden:
         parts.append(f"autres types ({number(finding.authors_hidden)})")
-    return ", ".join(parts) or "—"
+    text = ", ".join(parts) or "—"
+    return text[:1].upper() + text[1:]
 
 
 def p_value(value: float) -> str:

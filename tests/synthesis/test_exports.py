@@ -699,3 +699,13 @@ def test_docx_lists_sub_ideas_under_their_idea():
         n for n, t in enumerate(texts) if t.startswith("transport scolaire")
     )
     assert "Termes clés : crèche, horaire" in texts
+
+
+def test_long_chart_labels_keep_the_part_that_tells_them_apart():
+    places = ("Bassin chambérien", "Maurienne")
+    labels = [f"Concertation territoriale — {place}" for place in places]
+    breakdown = Breakdown("meeting", "Par rencontre", cells=[Cell(t, 9, []) for t in labels])
+    svg = str(bar_chart_svg(breakdown))
+    assert "Concertation… — Bassin chambérien" in svg
+    assert "Concertation territoriale — Maurienne" in svg  # short enough: whole
+    assert "Concertation territoriale — Bassin chambérien : 9 contributions" in svg  # in <desc>
