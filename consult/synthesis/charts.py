@@ -29,7 +29,9 @@ ROW_HEIGHT = 30
 BAR_HEIGHT = 20
 FONT_SIZE = 13
 PADDING = 8
-LABEL_CHARS = 38  # longer labels are shortened on the chart (the table keeps them whole)
+# Longer labels are shortened on the chart (the table keeps them whole); 38 overflowed
+# the label column in the PDF for wide letters.
+LABEL_CHARS = 34
 
 
 def number(value: int | None) -> str:

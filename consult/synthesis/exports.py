@@ -143,9 +143,9 @@ def authors(finding) -> str:
     """« Usager (12), Professionnel (5), autres types (3) »: who said a main idea.
 
     Author types too small to show alone, merged, read as such (not as a type « Autres »):
-    « Plusieurs types d'auteurs, moins de 5 chacun (10) ».
+    « Types d'auteurs divers, moins de 5 chacun (10) ».
     """
-    merged = f"plusieurs types d'auteurs, moins de {MIN_CELL} chacun"
+    merged = f"types d'auteurs divers, moins de {MIN_CELL} chacun"
     parts = [
         f"{merged if cell.label == OTHERS else cell.label} ({number(cell.count)})"
         for cell in finding.authors

@@ -9,6 +9,7 @@ from consult.core.security import staff_only
 from consult.extensions import db
 from consult.schemes.models import FICHE_STATUSES
 from consult.schemes.services import list_schemes
+from consult.synthesis.curation import changes_for
 from consult.synthesis.current import current_version
 from consult.synthesis.exports import plain_document, template_tools
 from consult.synthesis.views import contribution_link
@@ -212,6 +213,7 @@ def _render_version(group, version, *, comment_error=None, validation_form=None,
         document=document,
         sections=sections,
         own_sections=own_count,
+        curated=len(changes_for(version)),
         threads=services.threads(group, version),
         validations=validations,
         representative=representative,

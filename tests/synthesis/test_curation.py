@@ -256,6 +256,7 @@ def test_the_group_numbers_the_ideas_it_reads_without_gaps(client, login, facili
     curate(client, version, action="hide", idea="0-0")
     login(world["member"])
     page = unescape(client.get(f"/groupes/{group.id}/syntheses/{version.id}").text)
+    assert "relues par l'équipe d'animation (1 retouche : titres" in page
     assert "Idée 1 : transports soir" in page
     assert "Idée 2 : logement jeunes" in page
     assert "9 contributions, 2 idées." in page

@@ -224,5 +224,5 @@ def test_key_findings_say_when_author_types_were_merged():
         items.append(item(n, CRECHE[0], themes=[SOCIAL], author=author))
     finding = next(f for f in build(items).findings if 30 in f.ids)
     merged = next(c for c in finding.authors if c.label != "Usager")
-    assert f"plusieurs types d'auteurs, moins de 5 chacun ({merged.count})" in authors(finding)
+    assert f"types d'auteurs divers, moins de 5 chacun ({merged.count})" in authors(finding)
     assert "Autres (" not in authors(finding)
