@@ -205,10 +205,13 @@ def test_facilitator_curates_regenerates_and_the_group_drafts_from_the_curated_t
     _regenerate(page, synthesis_id, 2)  # the published version 1 no longer changes
     check_a11y(page)
     picked = _pick(_panels(page))
-    _open(page, picked["renamed"].key)
+    details = _open(page, picked["renamed"].key)
     check_a11y(page)  # an idea's panel, open
     _screenshots(page, "panel")
+    details.locator("legend").scroll_into_view_if_needed()
+    _screenshots(page, "choices")  # the contributions to quote or split off
     _curate(page, picked)
+    _screenshots(page, "done")  # the last confirmation, in the hidden idea's panel
     _refused_in_french(page, picked["keeper"].key)
     _screenshots(page, "after")
     check_a11y(page)
