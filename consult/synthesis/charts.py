@@ -20,7 +20,9 @@ ROW_HEIGHT = 30
 BAR_HEIGHT = 20
 FONT_SIZE = 13
 PADDING = 8
-LABEL_CHARS = 38  # longer labels are shortened on the chart (the table keeps them whole)
+# Longer labels are shortened on the chart (the table keeps them whole); 38 overflowed
+# the label column in the PDF for wide letters.
+LABEL_CHARS = 34
 
 
 def shown_cells(breakdown: Breakdown) -> tuple[list[Cell], int]:
@@ -35,6 +37,13 @@ def shown_cells(breakdown: Breakdown) -> tuple[list[Cell], int]:
 
 
 def _short(label: str) -> str:
+    """The label as drawn: « Concertation territoriale — Bassin chambérien » keeps its end,
+    which tells the bars apart (« Concertation… — Bassin chambérien »)."""
+    if len(label) <= LABEL_CHARS:
+        return label
+    head, dash, tail = label.partition(" — ")
+    if dash and tail and head.split():
+        label = f"{head.split()[0]}… — {tail}"
     return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
 
 

@@ -266,6 +266,15 @@ def _place(raw: str | None, document: Document) -> tuple[int, int]:
     return s, i
 
 
+def place_key(raw: str | None, document: Document) -> str | None:
+    """``"retouche-<section>-<idea>"`` (the idea's panel) when ``raw`` names an idea."""
+    try:
+        s, i = _place(raw, document)
+    except CurationError:
+        return None
+    return f"retouche-{s}-{i}"
+
+
 def _ints(values: list[str]) -> list[int]:
     try:
         return list(dict.fromkeys(int(v) for v in values))
@@ -281,6 +290,8 @@ def _chosen(form, idea: Idea, message: str) -> tuple[int, ...]:
 
 
 def _merge_change(form, document, idea) -> Change:
+    if not form.get("other"):
+        raise CurationError("Choisissez dans la liste l'idée à fusionner dans celle-ci.")
     other = _get(document, _place(form.get("other"), document))
     if other is idea or other.hidden:
         raise CurationError("Choisissez une autre idée, visible, à fusionner avec celle-ci.")

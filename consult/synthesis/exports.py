@@ -31,7 +31,7 @@ from markupsafe import Markup
 from consult.core.documents import docx_table, number, pdf_from_html, plain_document, word_document
 from consult.core.formatting import long_date, percent
 from consult.core.sanitize import clean_html, clean_text, safe_cell
-from consult.synthesis.analysis import UNPLACED
+from consult.synthesis.analysis import OTHERS, UNPLACED
 from consult.synthesis.charts import bar_chart_svg, shown_cells
 from consult.synthesis.document import MIN_CELL, Document, Editorial
 
@@ -115,11 +115,20 @@ NO_COMPARISON = (
 
 
 def authors(finding) -> str:
-    """« Usager (12), Professionnel (5), autres types (3) »: who said a main idea."""
-    parts = [f"{cell.label} ({number(cell.count)})" for cell in finding.authors]
+    """« Usager (12), Professionnel (5), autres types (3) »: who said a main idea.
+
+    Author types too small to show alone, merged, read as such (not as a type « Autres »):
+    « Types d'auteurs divers, moins de 5 chacun (10) ».
+    """
+    merged = f"types d'auteurs divers, moins de {MIN_CELL} chacun"
+    parts = [
+        f"{merged if cell.label == OTHERS else cell.label} ({number(cell.count)})"
+        for cell in finding.authors
+    ]
     if finding.authors_hidden:
         parts.append(f"autres types ({number(finding.authors_hidden)})")
-    return ", ".join(parts) or "—"
+    text = ", ".join(parts) or "—"
+    return text[:1].upper() + text[1:]
 
 
 def p_value(value: float) -> str:

@@ -209,7 +209,10 @@ def _sharing(synthesis: Synthesis, current: SynthesisVersion) -> dict:
         return {"status_form": None, "shared_with": []}
     groups = sharing.working_groups(synthesis)
     shared = sharing.shared_group_ids(synthesis)
-    form = _status_form([g for g in groups if g.id not in shared], formdata=None)
+    if current.status == "draft":  # the groups reading earlier versions do not read this one yet
+        form = _status_form(groups, formdata=None, group_ids=sorted(shared))
+    else:
+        form = _status_form([g for g in groups if g.id not in shared], formdata=None)
     return {"status_form": form, "shared_with": [g.name for g in groups if g.id in shared]}
 
 
@@ -254,7 +257,10 @@ def _apply_status(form: VersionStatusForm, current: SynthesisVersion, groups: li
     target, now = form.target.data, utcnow()
     if target == "shared":
         chosen = [g for g in groups if g.id in (form.group_ids.data or [])]
+        was_draft = current.status == "draft"
         names = sharing.share_version(current, chosen, actor=current_user, now=now)
+        if was_draft:  # groups already reading the synthesis now read this version too
+            names = [g.name for g in chosen]
         if not names:
             return f"Version {current.number} : déjà partagée avec ces groupes."
         return f"Version {current.number} partagée avec : {', '.join(names)}."
@@ -318,6 +324,8 @@ def curate_ideas(synthesis_id: int, number: int):
     synthesis = _synthesis_or_404(synthesis_id)
     current = _version_or_404(synthesis, number)
     live = current_version(current)
+    # The confirmation shows in the idea's panel, opened again where the facilitator was.
+    place = curation.place_key(request.form.get("idea"), live.document) or "curation"
     try:
         row = curation.record(
             current, live.document, request.form, actor=current_user, now=utcnow()
@@ -325,11 +333,13 @@ def curate_ideas(synthesis_id: int, number: int):
         jobs.request_documents(current)
         db.session.commit()
     except curation.CurationError as error:
-        refuse(error)
+        db.session.rollback()
+        flash(str(error), f"error@{place}")
     else:
-        flash(f"{row.action_label} : {row.summary}" if row else "Déjà fait.", "success")
+        message = f"{row.action_label} : {row.summary}." if row else "Déjà fait."
+        flash(message, f"success@{place}")
     return redirect(
-        url_for(".version", synthesis_id=synthesis.id, number=number, _anchor="curation"), 303
+        url_for(".version", synthesis_id=synthesis.id, number=number, _anchor=place), 303
     )
 
 

@@ -11,6 +11,7 @@ from consult.extensions import db
 from consult.schemes.models import FICHE_STATUSES, WorkingGroup
 from consult.schemes.services import list_schemes
 from consult.synthesis import sharing
+from consult.synthesis.curation import changes_for
 from consult.synthesis.current import current_version
 from consult.synthesis.exports import template_tools
 from consult.synthesis.services import SynthesisError
@@ -214,6 +215,7 @@ def _render_version(group, version, *, comment_error=None, validation_form=None,
         document=document,
         sections=sections,
         own_sections=own_count,
+        curated=len(changes_for(version)),
         threads=services.threads(group, version),
         validations=validations,
         representative=representative,

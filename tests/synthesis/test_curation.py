@@ -219,3 +219,44 @@ def test_a_published_version_no_longer_changes(client, facilitator, world, db):
     assert page.status_code == 303
     assert labels(version)[0] == "Avant publication"
     assert db.session.scalar(sa.select(sa.func.count(IdeaCuration.id))) == 1
+
+
+def test_the_confirmation_shows_in_the_idea_panel_opened_again(client, facilitator, world):
+    version = world["version"]
+    answer = curate(client, version, action="rename", idea="0-1", title="Des bus le soir")
+    assert answer.headers["Location"].endswith("#retouche-0-1")
+    page = unescape(client.get(answer.headers["Location"]).text)
+    panel = page.split('id="retouche-0-1"')[1].split("</details>")[0]
+    assert panel.startswith(" open>")
+    assert "Idée renommée : « transports soir » → « Des bus le soir »." in panel
+    refused = curate(client, version, action="merge", idea="0-1", other="")
+    page = unescape(client.get(refused.headers["Location"]).text)
+    assert "Choisissez dans la liste l'idée à fusionner dans celle-ci." in page
+
+
+def test_a_new_draft_is_shared_with_the_groups_already_reading_the_synthesis(
+    client, facilitator, world, db
+):
+    version, group = world["version"], world["group"]
+    draft = services.add_version(version.synthesis, version.document, 9, now=utcnow())
+    db.session.commit()
+    url = f"/syntheses/{version.synthesis_id}/v{draft.number}"
+    page = unescape(client.get(url).text)
+    assert "pas ce brouillon : cochez-les pour leur partager cette version" in page
+    assert f'value="{group.id}" checked' in page
+    answer = client.post(
+        f"{url}/etat", data={"target": "shared", "group_ids": [group.id]}, follow_redirects=True
+    )
+    assert f"Version {draft.number} partagée avec : {group.name}." in unescape(answer.text)
+    assert draft.status == "shared"
+
+
+def test_the_group_numbers_the_ideas_it_reads_without_gaps(client, login, facilitator, world):
+    version, group = world["version"], world["group"]
+    curate(client, version, action="hide", idea="0-0")
+    login(world["member"])
+    page = unescape(client.get(f"/groupes/{group.id}/syntheses/{version.id}").text)
+    assert "relues par l'équipe d'animation (1 retouche : titres" in page
+    assert "Idée 1 : transports soir" in page
+    assert "Idée 2 : logement jeunes" in page
+    assert "9 contributions, 2 idées." in page

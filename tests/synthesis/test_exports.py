@@ -701,3 +701,12 @@ def test_docx_lists_sub_ideas_under_their_idea():
         n for n, t in enumerate(texts) if t.startswith("transport scolaire")
     )
     assert "Termes clés : crèche, horaire" in texts
+
+
+def test_long_chart_labels_keep_the_part_that_tells_them_apart():
+    labels = ["Concertation territoriale — Bassin chambérien", "Rencontre — Maurienne"]
+    breakdown = Breakdown("meeting", "Par rencontre", cells=[Cell(t, 9, []) for t in labels])
+    svg = str(bar_chart_svg(breakdown))
+    assert "Concertation… — Bassin chambérien" in svg
+    assert "Rencontre — Maurienne" in svg  # short enough: whole
+    assert "Concertation territoriale — Bassin chambérien : 9 contributions" in svg  # in <desc>

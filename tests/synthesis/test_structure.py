@@ -216,3 +216,13 @@ def test_versions_stored_before_the_new_structure_still_load():
     assert [s.suggested for s in loaded.sections] == [[]] * len(loaded.sections)
     assert [d.summary for d in loaded.differences] == [""] * len(loaded.differences)
     assert loaded.sections[0].ideas == document.sections[0].ideas
+
+
+def test_key_findings_say_when_author_types_were_merged():
+    items = [item(n, t, themes=[SOCIAL]) for n, t in enumerate(CRECHE * 2, 1)]
+    for n, author in enumerate(("elu", "elu", "partenaire", "partenaire", "agent"), 30):
+        items.append(item(n, CRECHE[0], themes=[SOCIAL], author=author))
+    finding = next(f for f in build(items).findings if 30 in f.ids)
+    merged = next(c for c in finding.authors if c.label != "Usager")
+    assert f"types d'auteurs divers, moins de 5 chacun ({merged.count})" in authors(finding)
+    assert "Autres (" not in authors(finding)
