@@ -25,8 +25,8 @@ the receipt), then drives both with the same participants in interleaved rounds
 (project, bare, project, bare…). Each participant opens the form, posts, and reads the
 receipt (the POST's answer for both apps; a redirect would be followed). The CPU each
 part used during the rounds goes to stderr. It checks acknowledged = stored for both
-(and stops otherwise), waits until every suggestion job of the run is finished, and
-prints exactly:
+(and stops otherwise), waits until every contribution has its suggestions computed
+(``contributions.suggested_at`` set, no suggestion job left), and prints exactly:
 
     ingest project 56.2 per_s p95 301 ms
     ingest bare 188.3 per_s p95 73 ms
@@ -328,10 +328,13 @@ class Platforms:
         return project, bare
 
     def suggestions_left(self) -> int:
+        """Contributions whose suggestions are not computed yet (``suggested_at`` NULL),
+        and suggestion jobs not finished (rows queued by an older version)."""
         with self.connect() as conn:
             return conn.execute(
-                "SELECT count(*) FROM job_runs WHERE name = 'suggest_tags' "
-                "AND status NOT IN ('done', 'failed')"
+                "SELECT (SELECT count(*) FROM contributions WHERE suggested_at IS NULL) + "
+                "(SELECT count(*) FROM job_runs WHERE name IN ('suggest_tags', "
+                "'refresh_suggestions') AND status NOT IN ('done', 'failed'))"
             ).fetchone()[0]
 
 

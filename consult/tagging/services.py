@@ -306,7 +306,8 @@ def store_suggestions_of(
         )
         rows = [row for contribution_id in written for row in found[contribution_id]]
         if rows:
-            db.session.execute(sa.insert(TagSuggestion), rows)
+            # The table, not the model: one multi-row INSERT, no ids fetched back.
+            db.session.execute(sa.insert(TagSuggestion.__table__), rows)
     return written
 
 
