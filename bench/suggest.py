@@ -100,7 +100,8 @@ def run_jobs(app, ids: list[int], announce: bool) -> tuple[list[float], list[flo
 
 
 def sweep(app, ids: list[int]) -> float:
-    """CPU milliseconds per contribution of the sweeper computing ``ids`` again."""
+    """CPU milliseconds per contribution of the sweeper computing ``ids`` again, with
+    every other contribution still pending (those the bench stored untouched)."""
     with app.app_context():
         db.session.execute(
             sa.update(Contribution.__table__)
@@ -108,10 +109,10 @@ def sweep(app, ids: list[int]) -> float:
             .values(suggested_at=None)
         )
         db.session.commit()
-        started = time.process_time()
-        while tagging_jobs.suggest_pending():
-            pass
-        return (time.process_time() - started) * 1000 / len(ids)
+        started, swept = time.process_time(), 0
+        while batch := tagging_jobs.suggest_pending():
+            swept += batch
+        return (time.process_time() - started) * 1000 / swept
 
 
 def prepare(document: dict, items: list[dict]) -> list[int]:
