@@ -129,6 +129,8 @@ def _suggest_batch(scheme_id: int, bodies: dict[int, str]) -> None:
     try:
         _suggest(scheme_id, bodies, pending_only=True)
         db.session.commit()
+        for contribution_id in bodies.keys() & _failures.keys():
+            del _failures[contribution_id]  # failed before, done now
         return
     except DBAPIError:
         raise  # the database: the whole batch waits for the next pass
