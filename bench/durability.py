@@ -589,10 +589,11 @@ class Bench:
         found = self._query(
             "SELECT count(*) FROM contributions WHERE receipt_code = ANY(%s)", list(codes)
         )[0][0]
-        suggest = self._query(
-            "SELECT count(*), count(DISTINCT args::text) FROM job_runs "
-            "WHERE id > %s AND name = 'suggest_tags'",
-            baseline,
+        suggest = self._query(  # suggestions: pending in the contribution's row, no job
+            "SELECT count(*) FILTER (WHERE suggested_at IS NOT NULL), count(*) "
+            "FROM contributions WHERE id > %s AND body LIKE %s",
+            before,
+            f"Bench {self.tag} %",
         )[0]
         counts = self.job_counts(baseline)
         enqueued = sum(counts.values())
@@ -614,8 +615,8 @@ class Bench:
         for offset, stamp, text in self.journal.events:
             print(f"  {stamp:%H:%M:%S.%f}"[:-3] + f" (+{offset:5.1f}s) {text}")
         print(
-            f"receipts_found_in_db={found}/{len(codes)} suggest_tags_jobs={suggest[0]} "
-            f"(distinct contributions {suggest[1]}) slow_jobs_completed={len(ends)} "
+            f"receipts_found_in_db={found}/{len(codes)} "
+            f"suggestions_computed={suggest[0]}/{suggest[1]} slow_jobs_completed={len(ends)} "
             f"slow_jobs_completed_twice={sum(1 for n in ends.values() if n > 1)} "
             f"superseded_deliveries_ignored={ignored}"
         )

@@ -21,7 +21,11 @@ Stdout, exactly (median per job, milliseconds of CPU)::
     suggest job cpu_ms 12.0 built_once_per_worker
     suggest worker cpu_ms 3.0 before_fork
 
-(``before_fork``: the worker's own CPU per job for the version check.)
+(``before_fork``: the worker's own CPU per job for the version check.) Then the same
+contributions are marked pending and computed as ``flask worker``'s sweeper does (no job:
+batches of :data:`consult.tagging.jobs.BATCH`, model already built)::
+
+    suggest sweep cpu_ms 1.0 per_contribution
 """
 
 import argparse
@@ -32,6 +36,8 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+
+import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -47,6 +53,7 @@ from bench.tagging_quality import (  # noqa: E402
     store,
     tag_all,
 )
+from consult.contributions.models import Contribution  # noqa: E402
 from consult.core import jobs as core_jobs  # noqa: E402
 from consult.core.cli import before_work_horse  # noqa: E402
 from consult.extensions import db  # noqa: E402
@@ -92,6 +99,22 @@ def run_jobs(app, ids: list[int], announce: bool) -> tuple[list[float], list[flo
     return horses, worker
 
 
+def sweep(app, ids: list[int]) -> float:
+    """CPU milliseconds per contribution of the sweeper computing ``ids`` again, with
+    every other contribution still pending (those the bench stored untouched)."""
+    with app.app_context():
+        db.session.execute(
+            sa.update(Contribution.__table__)
+            .where(Contribution.__table__.c.id.in_(ids))
+            .values(suggested_at=None)
+        )
+        db.session.commit()
+        started, swept = time.process_time(), 0
+        while batch := tagging_jobs.suggest_pending():
+            swept += batch
+        return (time.process_time() - started) * 1000 / swept
+
+
 def prepare(document: dict, items: list[dict]) -> list[int]:
     """Store every item, tag the first half; ids of the other half (to suggest for)."""
     scheme, meeting, actor, indexes = setup(document)
@@ -123,12 +146,14 @@ def main(argv=None) -> int:
             tagging_jobs.init_app(app)
             cold, _ = run_jobs(app, ids, announce=False)
             warm, worker = run_jobs(app, ids, announce=True)
+            swept = sweep(app, ids)
     except BenchError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
     print(f"suggest job cpu_ms {statistics.median(cold):.1f} rebuilt_in_work_horse")
     print(f"suggest job cpu_ms {statistics.median(warm):.1f} built_once_per_worker")
     print(f"suggest worker cpu_ms {statistics.median(worker[1:] or worker):.1f} before_fork")
+    print(f"suggest sweep cpu_ms {swept:.1f} per_contribution")
     return 0
 
 

@@ -125,20 +125,29 @@ def runner(app, db):
 
 
 class RecordingDispatcher:
-    """Records calls enqueued after commit; ``run_all`` runs them like a worker."""
+    """Records calls enqueued after commit and sweeps asked for; ``run_all`` runs the
+    calls like a worker (their results), then the sweepers until nothing waits."""
 
     def __init__(self):
         self.calls = []
+        self.sweeps = []
 
     def dispatch(self, call):
         self.calls.append(call)
+
+    def sweep(self, name):
+        self.sweeps.append(name)
 
     def run_pending(self):
         """Nothing runs by itself: tests decide with ``run_all``."""
 
     def run_all(self):
         calls, self.calls = self.calls, []
-        return [core_jobs.execute(c.job_run_id, c.path, *c.args, reraise=False) for c in calls]
+        done = [core_jobs.execute(c.job_run_id, c.path, *c.args, reraise=False) for c in calls]
+        for name in sorted(set(self.sweeps)):
+            core_jobs.sweep_until_done(name)
+        self.sweeps = []
+        return done
 
 
 @pytest.fixture(autouse=True)

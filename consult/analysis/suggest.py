@@ -205,30 +205,43 @@ class Suggester:
     def parts(self, text: str, vector=None) -> tuple[np.ndarray, np.ndarray | None]:
         """The prior (cosine to the label's text, less rejections) and the learned
         probabilities (with the children's carried up, when there are children)."""
-        vector = self.vector(text) if vector is None else vector
-        prior = PRIOR_WEIGHT * (self.profiles @ vector) - self._rejection(text)
+        vectors = None if vector is None else np.asarray(vector)[None, :]
+        prior, learned = self._parts_of([text], vectors)
+        return prior[0], None if learned is None else learned[0]
+
+    def _parts_of(self, texts: list[str], vectors=None) -> tuple[np.ndarray, np.ndarray | None]:
+        """:meth:`parts` of many texts at once (one row each), in a few matrix products."""
+        vectors = self._vectors(texts) if vectors is None else vectors
+        prior = PRIOR_WEIGHT * (vectors @ self.profiles.T) - self._rejections(texts)
         if not self.learned:
             return prior, None
-        learned = self._probabilities(text)
+        learned = self._probabilities_of(texts)
         if self.children is not None and self.children.learned:
-            learned = (learned + self.links @ self.children._probabilities(text)) / 2
+            learned = (learned + self.children._probabilities_of(texts) @ self.links.T) / 2
         return prior, learned
 
     def _probabilities(self, text: str) -> np.ndarray:
-        features = self._features([text])
-        logits = np.asarray(features @ self.coef.T)[0] + self.intercept
-        logits = np.exp(logits - logits.max())
-        return logits / logits.sum()
+        return self._probabilities_of([text])[0]
+
+    def _probabilities_of(self, texts: list[str]) -> np.ndarray:
+        logits = np.asarray(self._features(texts) @ self.coef.T) + self.intercept
+        logits = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return logits / logits.sum(axis=1, keepdims=True)
 
     def _rejection(self, text: str) -> np.ndarray:
         """Per label, how close ``text`` is to a text that label was refused for."""
-        penalty = np.zeros(len(self.labels))
+        return self._rejections([text])[0]
+
+    def _rejections(self, texts: list[str]) -> np.ndarray:
+        """:meth:`_rejection` of many texts (one row each)."""
+        penalty = np.zeros((len(texts), len(self.labels)))
         if not any(r is not None for r in self.rejected):
             return penalty
-        vector = normalize(self.vectorizer.transform([text]))
+        vectors = normalize(self.vectorizer.transform(texts))
         for index, refused in enumerate(self.rejected):
             if refused is not None:
-                penalty[index] = REJECTION_WEIGHT * (refused @ vector.T).max()
+                closeness = (refused @ vectors.T).toarray()
+                penalty[:, index] = REJECTION_WEIGHT * closeness.max(axis=0)
         return penalty
 
     def raw_scores(self, text: str, vector=None) -> np.ndarray:
@@ -237,7 +250,10 @@ class Suggester:
         return prior if learned is None else prior + self.learned_weight * learned
 
     def vector(self, text: str) -> np.ndarray:
-        return normalize(self.vectorizer.transform([text])).toarray()[0]
+        return self._vectors([text])[0]
+
+    def _vectors(self, texts: list[str]) -> np.ndarray:
+        return normalize(self.vectorizer.transform(texts)).toarray()
 
     def suggest(
         self, text: str, top: int = 3, minimum: float = 0.0, exclude=frozenset()
@@ -246,11 +262,34 @@ class Suggester:
 
         A label needs a calibrated score ≥ ``minimum`` and at least one justifying word.
         """
-        vector = self.vector(text)
+        return self.suggest_many([text], top=top, minimum=minimum, excludes=[exclude])[0]
+
+    def suggest_many(
+        self, texts: list[str], top: int = 3, minimum: float = 0.0, excludes=None
+    ) -> list[list[Suggestion]]:
+        """:meth:`suggest` of each text (``excludes``: each one's keys left out), the
+        scores of all computed together: a batch costs a few matrix products, not one
+        round of vectorizers and regressions per text."""
+        if not texts:
+            return []
+        excludes = [frozenset()] * len(texts) if excludes is None else excludes
+        vectors = self._vectors(texts)
+        prior, learned = self._parts_of(texts, vectors)
+        raw = prior if learned is None else prior + self.learned_weight * learned
+        probabilities = self.calibration(raw.ravel()).reshape(raw.shape)
+        return [
+            self._pick(text, *row, exclude, top, minimum)
+            for text, *row, exclude in zip(
+                texts, vectors, raw, probabilities, excludes, strict=True
+            )
+        ]
+
+    def _pick(
+        self, text: str, vector, raw, probabilities, exclude, top: int, minimum: float
+    ) -> list[Suggestion]:
+        """The best labels of one text, from its scores."""
         if not vector.any() and not self._heard_from_children(text):
             return []
-        raw = self.raw_scores(text, vector)
-        probabilities = self.calibration(raw)
         found = []
         for index in np.argsort(-raw, kind="stable"):
             if len(found) == top:

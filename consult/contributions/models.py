@@ -84,6 +84,13 @@ class Contribution(TimestampMixin, db.Model):
         sa.Index(
             "ix_contributions_meeting_status_created_at", "meeting_id", "status", "created_at", "id"
         ),
+        # Contributions whose tag suggestions are not computed yet (a few at a time).
+        sa.Index(
+            "ix_contributions_suggestions_pending",
+            "id",
+            sqlite_where=sa.text("suggested_at IS NULL"),
+            postgresql_where=sa.text("suggested_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -129,6 +136,9 @@ class Contribution(TimestampMixin, db.Model):
     # into it (a campaign of 50 identical texts merged into one weighs 50). Syntheses
     # count it as that many authors of one idea.
     weight: Mapped[int] = mapped_column(default=1, server_default="1")
+    # When its tag suggestions were last computed (none may have scored enough); NULL:
+    # not yet, the worker's sweeper (or, without a worker, the request) computes them.
+    suggested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship()
     territory: Mapped[Territory | None] = relationship()

@@ -181,8 +181,9 @@ def submit_contribution(
 ):
     """Create a contribution, or return the one an identical earlier submission made.
 
-    A new contribution gets its tag suggestions from a background job after
-    commit (``suggest=False`` for bulk imports, which refresh the scheme once).
+    A new contribution is announced (``contribution_submitted``; not with
+    ``suggest=False``, bulk imports announce themselves once): tagging computes its
+    suggestions, pending until then in its own row (``suggested_at`` NULL).
 
     :returns: ``(contribution, created)``; ``created`` is False for a repeat of
         the same form (double click, network retry), which never adds a row.

@@ -205,6 +205,7 @@ def _contribution_form() -> ContributionForm:
 
 
 @bp.route("/rencontres/<int:meeting_id>/contribuer", methods=["GET", "POST"])
+@limiter.exempt  # its limits are anonymous_post_limits': Flask-Limiter has none to check
 @anonymous_post_limits
 def create(meeting_id: int):
     if request.method == "GET" and _same_for_everyone():

@@ -8,6 +8,11 @@ thread holding a lock). The relay process stops when its worker stops, or dies.
 ``flask jobs relay`` runs the same loop on its own (e.g. one more systemd unit),
 and ``flask jobs relay --once`` suits a cron job. Several relays at once are
 safe: every row is claimed by a conditional UPDATE before it is sent.
+
+Beside them, ``flask worker`` forks a sweeper process (``jobs.sweep_forever``)
+that handles what the domains record in their own rows, in batches: the tag
+suggestions of new contributions cost no job, no RQ push and no fork each. With
+``--burst`` the sweepers run until nothing waits, before the queues.
 """
 
 import logging
@@ -162,6 +167,30 @@ def _start_relay_process(redis_url: str, interval, min_age, grace):
     return process
 
 
+def _sweeper_child(app, parent: int, interval: float) -> None:
+    """The sweeper process a worker forks: a SIGTERM lets the batch under way finish."""
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C: the worker stops us
+    with app.app_context():
+        db.engine.dispose(close=False)  # never share the parent's connections
+        jobs.sweep_forever(
+            interval=interval, should_stop=lambda: bool(stopping) or os.getppid() != parent
+        )
+
+
+def _start_sweeper_process(interval: float):
+    app = current_app._get_current_object()
+    process = multiprocessing.get_context("fork").Process(
+        target=_sweeper_child,
+        args=(app, os.getpid(), interval),
+        name="consult-sweeper",
+        daemon=True,
+    )
+    process.start()
+    return process
+
+
 @click.command("worker")
 @click.argument("queues", nargs=-1)
 @click.option("--burst", is_flag=True, help="Traiter la file puis s'arrêter.")
@@ -179,35 +208,64 @@ def _start_relay_process(redis_url: str, interval, min_age, grace):
     help="Un processus fils par tâche (isolement) ; sans, les tâches courtes (suggestions) "
     "vont bien plus vite.",
 )
+@click.option(
+    "--sweep-interval",
+    type=float,
+    default=jobs.SWEEP_INTERVAL,
+    show_default=True,
+    envvar="CONSULT_SWEEP_INTERVAL",
+    help="Secondes entre deux recherches de travail en attente dans la base "
+    "(suggestions d'étiquettes) quand il n'y en avait pas.",
+)
 @_relay_options
 @with_appcontext
 def worker_command(
-    queues: tuple[str, ...], burst: bool, relay: bool, fork: bool, interval, min_age, grace
+    queues: tuple[str, ...],
+    burst: bool,
+    relay: bool,
+    fork: bool,
+    sweep_interval: float,
+    interval,
+    min_age,
+    grace,
 ) -> None:
     """Lancer un worker RQ sur les files indiquées (toutes par défaut).
 
     Avec --relay (par défaut), le worker envoie d'abord à Redis les tâches restées
     dans la base (Redis injoignable au moment de l'enregistrement, redémarré,
     worker arrêté en pleine tâche), puis un processus voisin le refait toutes les
-    quelques secondes (sauf avec --burst).
+    quelques secondes (sauf avec --burst). Un autre processus voisin calcule par lots
+    ce qui attend dans la base (suggestions d'étiquettes des nouvelles contributions) ;
+    avec --burst, il le fait une fois pour toutes avant les files.
     """
     redis_url = _redis_url()
     logging.basicConfig(level=logging.INFO)
     if relay:
         _relay_safely(_dispatcher(redis_url), min_age=min_age, grace=grace)
+    if burst:
+        for name in list(jobs.SWEEPERS):
+            jobs.sweep_until_done(name)
     # The work horse is a fork: leave no pooled connection for it to inherit.
     db.engine.dispose()
-    relay_process = None
+    helpers = []
     if relay and not burst:
-        relay_process = _start_relay_process(redis_url, interval, min_age, grace)
+        helpers.append(_start_relay_process(redis_url, interval, min_age, grace))
+    if jobs.SWEEPERS and not burst:
+        helpers.append(_start_sweeper_process(sweep_interval))
     try:
         worker_class = ConsultWorker if fork else ConsultSimpleWorker
         worker = worker_class(list(queues or QUEUES), connection=Redis.from_url(redis_url))
         worker.work(burst=burst, with_scheduler=True)
     finally:
-        if relay_process is not None:
-            relay_process.terminate()
-            relay_process.join(5)
+        _stop(helpers)
+
+
+def _stop(processes) -> None:
+    """Stop the relay and sweeper processes (a sweeper ends its batch first)."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(30)
 
 
 jobs_cli = AppGroup("jobs", help="Tâches de fond : relais vers Redis, essai.")

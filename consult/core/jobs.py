@@ -35,6 +35,14 @@ Every claim is a conditional UPDATE (``WHERE dispatched_at IS NULL`` or
 never send one row twice. Delivery is at least once; ``execute`` makes it run
 once: it ignores a delivery for a row already ``done``/``failed`` and a delivery
 whose token is no longer the row's (a re-send superseded it).
+
+Sweepers are for work a domain already records in its own rows (a contribution
+whose tag suggestions are not computed yet): no JobRun and no RQ push per row.
+A sweeper handles a batch of what waits and says how many rows it looked at.
+``flask worker`` runs every registered sweeper in a process of its own
+(``sweep_forever``: again at once while there is work, else every
+``SWEEP_INTERVAL`` seconds); without Redis, ``sweep_soon`` runs them right after
+the request, like inline jobs. A request hands work off by committing its row.
 """
 
 import importlib
@@ -43,6 +51,7 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -123,6 +132,7 @@ class JobCall:
 
 
 INLINE_ROUNDS = 5  # jobs queued by jobs, run in the same request (bounded: never a loop)
+INLINE_SWEEPS = 10  # batches one sweeper runs after a request, at most
 
 
 @dataclass
@@ -130,11 +140,16 @@ class InlineDispatcher:
     """Without Redis: run calls in this process, right after the request's commit."""
 
     pending: list = field(default_factory=list)
+    sweeps: set = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def dispatch(self, call: JobCall) -> None:
         with self.lock:
             self.pending.append(call)
+
+    def sweep(self, name: str) -> None:
+        with self.lock:
+            self.sweeps.add(name)
 
     def run_pending(self) -> None:
         """Run what is waiting, then what those jobs queued (a version, then its PDF):
@@ -142,7 +157,8 @@ class InlineDispatcher:
         for _ in range(INLINE_ROUNDS):
             with self.lock:
                 calls, self.pending = self.pending, []
-            if not calls:
+                sweeps, self.sweeps = self.sweeps, set()
+            if not calls and not sweeps:
                 return
             # The answer is built: end the request's transaction (what it did not commit is
             # dropped, as the teardown would), so the jobs start their own, deferred.
@@ -150,6 +166,8 @@ class InlineDispatcher:
             with deferred_transactions():  # a long job must not hold SQLite's write lock
                 for call in calls:
                     self._run(call)
+                for name in sorted(sweeps):
+                    sweep_until_done(name, rounds=INLINE_SWEEPS)
 
     @staticmethod
     def _run(call: JobCall) -> None:
@@ -232,6 +250,9 @@ class RQDispatcher:
     def run_pending(self) -> None:
         """Nothing to do: the workers pick the calls up."""
 
+    def sweep(self, name: str) -> None:
+        """Nothing to do: the worker's sweeper process finds the rows by itself."""
+
 
 def init_app(app) -> None:
     """Choose the dispatcher (RQ when REDIS_URL is set, inline otherwise)."""
@@ -277,18 +298,28 @@ def enqueue_after_commit(
     return run
 
 
+def sweep_soon(name: str) -> None:
+    """Once the session commits, let the sweeper ``name`` find the rows just written:
+    without a worker it runs right after the request; with one, nothing to send."""
+    db.session.info.setdefault("consult_pending_sweeps", set()).add(name)
+
+
 @sa.event.listens_for(Session, "after_commit")
 def _dispatch_after_commit(session) -> None:
     calls = session.info.pop("consult_pending_jobs", [])
-    if calls and has_app_context():
+    sweeps = session.info.pop("consult_pending_sweeps", set())
+    if (calls or sweeps) and has_app_context():
         dispatcher = dispatcher_for(current_app)
         for call in calls:
             dispatcher.dispatch(call)
+        for name in sorted(sweeps):
+            dispatcher.sweep(name)
 
 
 @sa.event.listens_for(Session, "after_rollback")
 def _forget_after_rollback(session) -> None:
     session.info.pop("consult_pending_jobs", None)
+    session.info.pop("consult_pending_sweeps", None)
 
 
 # --- Claims: one conditional UPDATE each, on a connection of their own -------------------
@@ -497,6 +528,50 @@ def relay_forever(
         except Exception:
             log.exception("relais : passage interrompu, nouvel essai dans %s s", interval)
         time.sleep(interval)
+
+
+# --- Sweepers ------------------------------------------------------------------------------
+
+SWEEP_INTERVAL = 0.5  # seconds between two looks when nothing was waiting
+# name → function handling one batch of what waits, returning how many rows it looked at.
+SWEEPERS: dict[str, Callable[[], int]] = {}
+
+
+def register_sweeper(name: str, sweeper: Callable[[], int]) -> None:
+    """``sweeper()`` handles a batch of what waits in its domain's rows (0: nothing)."""
+    SWEEPERS[name] = sweeper
+
+
+def sweep_batch(name: str) -> int:
+    """One batch of one sweeper; an error is logged, rolled back, and counts as nothing
+    done (the rows stay waiting: the next pass tries again)."""
+    try:
+        return SWEEPERS[name]()
+    except Exception:
+        db.session.rollback()
+        log.exception("balayage « %s » interrompu : les lignes restent en attente", name)
+        return 0
+
+
+def sweep_until_done(name: str, *, rounds: int | None = None) -> int:
+    """Batches of one sweeper until nothing waits (or ``rounds`` batches); rows looked at."""
+    done, batches = 0, 0
+    while rounds is None or batches < rounds:
+        handled = sweep_batch(name)
+        batches += 1
+        if not handled:
+            break
+        done += handled
+    return done
+
+
+def sweep_forever(*, interval: float = SWEEP_INTERVAL, should_stop=lambda: False) -> None:
+    """Every sweeper, again at once while one had work, else after ``interval`` seconds."""
+    while not should_stop():
+        handled = sum(sweep_batch(name) for name in list(SWEEPERS))
+        db.session.remove()  # the next batch starts with an empty session
+        if not handled:
+            time.sleep(interval)
 
 
 # --- Running a job ------------------------------------------------------------------------

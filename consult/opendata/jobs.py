@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from consult.contributions.models import Contribution
 from consult.core.db import utcnow
 from consult.core.idempotency import row_inserted
-from consult.core.jobs import enqueue_after_commit
+from consult.core.jobs import JobRun, enqueue_after_commit
 from consult.deliberations.models import Deliberation
 from consult.extensions import db
 from consult.followup.models import Measurement
@@ -35,13 +35,42 @@ WATCHED = (
 
 
 def build_open_data(job_run_id: int, scheme_id: int) -> dict | None:
-    """Rebuild every file of the scheme from what is public now (idempotent)."""
+    """Rebuild every file of the scheme from what is public now (idempotent).
+
+    Left to a later rebuild of the same scheme already waiting: that one was committed
+    with or after the changes this one was queued for, and will read them all (a burst
+    of publications, or a demo load, costs one rebuild instead of one per commit).
+    """
+    if _later_rebuild_waits(job_run_id, scheme_id):
+        log.info(
+            "job %s: a later rebuild of scheme %s is waiting, left to it", job_run_id, scheme_id
+        )
+        return None
     scheme = db.session.get(Scheme, scheme_id)
     if scheme is None:
         return None
     counts = files.write_all(scheme, now=utcnow())
     log.info("job %s: open data of scheme %s rebuilt: %s", job_run_id, scheme.slug, counts)
     return counts
+
+
+def rebuild_label(scheme_id: int) -> str:
+    return f"open_data:{scheme_id}"
+
+
+def _later_rebuild_waits(job_run_id: int, scheme_id: int) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(JobRun.id)
+            .where(
+                JobRun.status == "queued",
+                JobRun.name == rebuild_label(scheme_id),
+                JobRun.id > job_run_id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _changed(obj, name: str) -> bool:
@@ -121,7 +150,7 @@ def _before_commit(session) -> None:
     if session.new or session.dirty or session.deleted:
         session.flush()  # commit flushes after this hook: note what that flush writes now
     for scheme_id in sorted(session.info.pop(PENDING, ())):
-        enqueue_after_commit(build_open_data, scheme_id, label="open_data")
+        enqueue_after_commit(build_open_data, scheme_id, label=rebuild_label(scheme_id))
 
 
 def _after_transaction(session, transaction) -> None:

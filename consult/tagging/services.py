@@ -1,9 +1,11 @@
 """Set and remove tags; compute suggestions from the scheme and past decisions."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.analysis.suggest import Label, Suggester
 from consult.analysis.tag_feedback import MAX_UNLABELLED, FeedbackSuggester, out_of_fold
@@ -242,16 +244,22 @@ def build_suggesters(scheme: Scheme) -> dict[str, Suggester]:
 def _applied(contribution: Contribution) -> dict[str, set[str]]:
     """Keys of the themes and fiches already on the contribution or refused for it
     (never suggested again)."""
-    applied: dict[str, set[str]] = {"theme": set(), "fiche": set()}
-    for tag in tags_of(contribution):
-        applied[tag.target].add(str(tag.theme_id or tag.fiche_id))
-    refused = db.session.execute(
-        sa.select(SuggestionRejection.theme_id, SuggestionRejection.fiche_id).where(
-            SuggestionRejection.contribution_id == contribution.id
+    return _applied_to([contribution.id])[contribution.id]
+
+
+def _applied_to(contribution_ids: Iterable[int]) -> dict[int, dict[str, set[str]]]:
+    """:func:`_applied` of many contributions, in two queries."""
+    ids = list(contribution_ids)
+    applied = {i: {"theme": set(), "fiche": set()} for i in ids}
+    for model in (ContributionTag, SuggestionRejection):
+        rows = db.session.execute(
+            sa.select(model.contribution_id, model.theme_id, model.fiche_id).where(
+                model.contribution_id.in_(ids)
+            )
         )
-    )
-    for theme_id, fiche_id in refused:
-        applied["theme" if theme_id else "fiche"].add(str(theme_id or fiche_id))
+        for contribution_id, theme_id, fiche_id in rows:
+            target = "theme" if theme_id else "fiche"
+            applied[contribution_id][target].add(str(theme_id or fiche_id))
     return applied
 
 
@@ -259,27 +267,77 @@ def store_suggestions(
     contribution: Contribution, suggesters: dict[str, Suggester], *, now: datetime, top: int = 3
 ) -> list[TagSuggestion]:
     """Replace the contribution's suggestions with fresh ones."""
-    db.session.execute(
-        sa.delete(TagSuggestion).where(TagSuggestion.contribution_id == contribution.id)
-    )
-    stored, applied = [], _applied(contribution)
+    store_suggestions_of({contribution.id: contribution.body}, suggesters, now=now, top=top)
+    set_committed_value(contribution, "suggested_at", now)
+    return db.session.scalars(
+        sa.select(TagSuggestion)
+        .where(TagSuggestion.contribution_id == contribution.id)
+        .order_by(TagSuggestion.id)
+    ).all()
+
+
+def store_suggestions_of(
+    bodies: dict[int, str],
+    suggesters: dict[str, Suggester],
+    *,
+    now: datetime,
+    top: int = 3,
+    pending_only: bool = False,
+) -> list[int]:
+    """Replace the suggestions of many contributions (id → text) with fresh ones, and
+    mark them computed (``suggested_at``). Returns the ids written.
+
+    Computed first, written after, the rows locked only while written. With
+    ``pending_only``, a contribution someone else computed meanwhile (another
+    sweeper, a refresh) is left as it is; without it, the rows are taken anyway, a
+    sweeper writing them at the same time waits, then leaves them alone.
+    """
+    applied = _applied_to(bodies)
+    found = {contribution_id: [] for contribution_id in bodies}
     for target, suggester in suggesters.items():
-        found = suggester.suggest(
-            contribution.body, top=top, minimum=SUGGESTION_FLOOR, exclude=applied[target]
+        excluded = [applied[contribution_id][target] for contribution_id in bodies]
+        batch = suggester.suggest_many(
+            list(bodies.values()), top=top, minimum=SUGGESTION_FLOOR, excludes=excluded
         )
-        for s in found:
-            row = TagSuggestion(
-                contribution_id=contribution.id,
-                score=s.score,
-                words=s.words,
-                learned=s.learned,
-                computed_at=now,
-                **{f"{target}_id": int(s.key)},
-            )
-            db.session.add(row)
-            stored.append(row)
-    db.session.flush()
-    return stored
+        for contribution_id, suggestions in zip(bodies, batch, strict=True):
+            found[contribution_id] += [
+                {
+                    "contribution_id": contribution_id,
+                    "score": s.score,
+                    "words": s.words,
+                    "learned": s.learned,
+                    "computed_at": now,
+                    "theme_id": int(s.key) if target == "theme" else None,
+                    "fiche_id": int(s.key) if target == "fiche" else None,
+                }
+                for s in suggestions
+            ]
+    written = _mark_computed(list(bodies), now, pending_only=pending_only)
+    if written:
+        db.session.execute(
+            sa.delete(TagSuggestion).where(TagSuggestion.contribution_id.in_(written))
+        )
+        rows = [row for contribution_id in written for row in found[contribution_id]]
+        if rows:
+            # The table, not the model: one multi-row INSERT, no ids fetched back.
+            db.session.execute(sa.insert(TagSuggestion.__table__), rows)
+    return written
+
+
+def _mark_computed(contribution_ids: list[int], now: datetime, *, pending_only: bool):
+    """Set ``suggested_at`` (the table, not the model: no public figure changes, and the
+    contribution's ``updated_at`` stays) and return the ids taken, in order."""
+    table = Contribution.__table__
+    condition = [table.c.id.in_(contribution_ids)]
+    if pending_only:
+        condition.append(table.c.suggested_at.is_(None))
+    taken = db.session.scalars(
+        sa.update(table)
+        .where(*condition)
+        .values(suggested_at=now, updated_at=table.c.updated_at)
+        .returning(table.c.id)
+    ).all()
+    return sorted(taken)
 
 
 def suggestions_of(contribution: Contribution) -> list[TagSuggestion]:

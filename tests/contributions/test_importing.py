@@ -358,14 +358,18 @@ def test_same_import_id_twice_creates_nothing_the_second_time(
 def test_an_import_asks_once_for_the_suggestions_of_all_its_rows(
     db, make_meeting, facilitator, places, jobs
 ):
-    """Imported rows get their tag suggestions from one refresh of the scheme, queued by
-    tagging when contributions announces the import (no upward import from capture)."""
+    """Imported rows are pending suggestions; tagging, told of the import by contributions
+    (no upward import from capture), asks one sweep for all of them: no job per row."""
     meeting = make_meeting()
-    run_import(meeting, read_table("bon.csv", GOOD), full_mapping(), actor=facilitator, now=NOW)
+    report = run_import(
+        meeting, read_table("bon.csv", GOOD), full_mapping(), actor=facilitator, now=NOW
+    )
     db.session.commit()
-    queued = [call for call in jobs.calls if call.path.endswith("refresh_suggestions")]
-    assert [call.args for call in queued] == [(meeting.scheme_id,)]
-    assert not [call for call in jobs.calls if call.path.endswith(".suggest_tags")]
+    assert jobs.sweeps == ["suggestions"]
+    assert jobs.calls == []
+    jobs.run_all()
+    db.session.expire_all()
+    assert all(c.suggested_at is not None for c in report.contributions)
 
 
 def test_long_import_ids_still_fit_the_key_column():

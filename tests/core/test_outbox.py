@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from config import TestConfig, _normalise_db_url
 from consult import create_app
 from consult.contributions.models import Contribution
+from consult.core import cli
 from consult.core import jobs as core_jobs
 from consult.core.db import utcnow
 from consult.core.jobs import JobRun, enqueue_after_commit, execute, relay_once
@@ -179,11 +180,22 @@ def test_redis_down_at_commit_keeps_the_job_in_the_outbox(ctx, monkeypatch):
     assert response.status_code == 200, "the participant's contribution is committed anyway"
     contribution = db.session.scalar(sa.select(Contribution).where(Contribution.body == body))
     assert contribution is not None
-    run = db.session.scalar(sa.select(JobRun).where(JobRun.name == "suggest_tags"))
-    assert (run.status, run.dispatched_at, run.args) == ("queued", None, [contribution.id])
-    assert run.path == "consult.tagging.jobs.suggest_tags"
+    # Its suggestions need no job: the row itself says they are pending (the worker's
+    # sweeper computes them, Redis or not).
+    assert contribution.suggested_at is None
+    assert db.session.scalar(sa.select(sa.func.count(JobRun.id))) == 0
+    assert core_jobs.sweep_until_done("suggestions") >= 1
+    db.session.expire_all()
+    assert db.session.get(Contribution, contribution.id).suggested_at is not None
 
-    # Redis is back: the relay sends it (rows younger than min_age wait for their request).
+    # A job asked for while Redis is down stays in the outbox…
+    run = enqueue_after_commit(ping, "Redis en panne")
+    db.session.commit()
+    run = _fresh(run.id)
+    assert (run.status, run.dispatched_at) == ("queued", None)
+
+    # … until Redis is back: the relay sends it (rows younger than min_age wait for their
+    # request).
     redis = FakeRedis()
     assert relay_once(redis, min_age=60).sent == 0
     assert relay_once(redis, min_age=0).sent == 1
@@ -490,3 +502,49 @@ def test_relay_command_once(ctx, real_redis):
     result = ctx.test_cli_runner().invoke(args=["jobs", "relay", "--once", "--min-age", "0"])
     assert result.exit_code == 0, result.output
     assert "Relais : 1 envoyée(s), 0 renvoyée(s), 0 en échec." in result.output
+
+
+@pytest.mark.redis
+@needs_redis
+def test_worker_command_computes_pending_suggestions_without_any_job(ctx, real_redis, monkeypatch):
+    monkeypatch.setitem(ctx.extensions, "consult_jobs", real_redis)
+    body = f"Plus de répit pour les aidants, posté avec Redis {time.time_ns()}"
+    assert _contribute(ctx.test_client(), _open_meeting(), body).status_code == 200
+    contribution_id = db.session.scalar(sa.select(Contribution.id).where(Contribution.body == body))
+    db.session.commit()
+    assert real_redis.queue(core_jobs.DEFAULT).count == 0  # nothing pushed per contribution
+
+    result = ctx.test_cli_runner().invoke(args=["worker", "--burst", "default"])
+
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(Contribution, contribution_id).suggested_at is not None
+
+
+@pytest.mark.redis
+@needs_redis
+def test_sweeper_process_beside_the_worker_computes_new_contributions(ctx, real_redis):
+    body = f"Des transports pour aller chez le médecin {time.time_ns()}"
+    assert _contribute(ctx.test_client(), _open_meeting(), body).status_code == 200
+    contribution_id = db.session.scalar(sa.select(Contribution.id).where(Contribution.body == body))
+    db.session.commit()
+    db.engine.dispose()  # the sweeper is a fork: it must not share our connections
+
+    process = cli._start_sweeper_process(0.05)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _suggested_at(contribution_id) is None:
+            time.sleep(0.1)
+    finally:
+        process.terminate()
+        process.join(30)
+
+    assert _suggested_at(contribution_id) is not None
+    assert process.exitcode == 0  # a SIGTERM lets it end its batch and stop cleanly
+
+
+def _suggested_at(contribution_id: int):
+    db.session.rollback()  # a fresh snapshot
+    return db.session.scalar(
+        sa.select(Contribution.suggested_at).where(Contribution.id == contribution_id)
+    )

@@ -134,7 +134,7 @@ def test_suggestions_arrive_by_a_job_and_are_accepted_with_their_reason(
     client, facilitator, meeting, db, jobs
 ):
     contribution = submit(meeting, "Il manque des places en EHPAD et en accueil de jour")
-    assert [c.path for c in jobs.calls] == ["consult.tagging.jobs.suggest_tags"]
+    assert jobs.sweeps == ["suggestions"]
     jobs.run_all()
     suggestions = db.session.scalars(
         sa.select(TagSuggestion).where(TagSuggestion.contribution_id == contribution.id)

@@ -11,7 +11,7 @@ from consult.core.db import utcnow
 from consult.deliberations.models import Deliberation
 from consult.followup.models import Measurement
 from consult.moderation import services as moderation
-from consult.opendata import services
+from consult.opendata import files, services
 from consult.schemes.models import Fiche, Indicator
 from consult.synthesis.document import Document
 from consult.synthesis.models import IdeaCuration
@@ -307,3 +307,16 @@ def test_publishing_a_version_and_measuring_rebuild_the_files(
     db.session.add(Measurement(indicator_id=indicator.id, year=2026, value=3))
     db.session.commit()
     assert [call.args for call in jobs.calls] == [(world["scheme"].id,)] * 3
+
+
+def test_a_burst_of_publications_costs_one_rebuild(app, db, world, jobs, monkeypatch):
+    monkeypatch.setitem(app.config, "OPENDATA_AUTO", True)
+    for target in world["shown"][2:4]:
+        moderation.reject(target, actor=world["admin"], reason="hors_sujet", now=utcnow())
+        db.session.commit()
+    built = []
+    monkeypatch.setattr(files, "write_all", lambda scheme, now: built.append(scheme.id) or {})
+
+    assert len(jobs.calls) == 2
+    assert jobs.run_all() == [True, True]
+    assert built == [world["scheme"].id]  # the first left to the second, which reads both

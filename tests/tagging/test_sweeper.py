@@ -1,0 +1,244 @@
+"""Suggestions computed in batches from the contributions' own rows: no job per contribution."""
+
+import logging
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
+
+from consult.analysis.suggest import Suggester
+from consult.contributions.models import Contribution
+from consult.contributions.services import Draft, submit_contribution
+from consult.core import jobs as core_jobs
+from consult.core.db import utcnow
+from consult.core.jobs import InlineDispatcher, JobRun, RQDispatcher
+from consult.tagging import jobs as tagging_jobs
+from consult.tagging.jobs import SUGGEST_RETRIES, SWEEPER, refresh_suggestions, suggest_pending
+from consult.tagging.models import TagSuggestion
+from consult.tagging.services import build_suggesters, store_suggestions_of, suggestions_of
+
+AIDANTS = "Plus de places d'accueil de jour et de répit pour les aidants des personnes âgées."
+TRANSPORTS = "Des transports à la demande pour aller chez le médecin quand on n'a pas de voiture."
+NOTHING = "zzzz qwxv"  # no word of the scheme: computed, and no suggestion
+
+
+@pytest.fixture
+def meeting(make_scheme, make_meeting):
+    return make_meeting(scheme=make_scheme())
+
+
+@pytest.fixture(autouse=True)
+def fresh_models(monkeypatch):
+    monkeypatch.setattr(tagging_jobs, "_suggesters", {})
+    monkeypatch.setattr(tagging_jobs, "_failures", {})
+
+
+def _pending(db) -> set[int]:
+    return set(
+        db.session.scalars(sa.select(Contribution.id).where(Contribution.suggested_at.is_(None)))
+    )
+
+
+def _stored(db, contribution_id: int) -> list[tuple]:
+    return db.session.execute(
+        sa.select(TagSuggestion.theme_id, TagSuggestion.fiche_id, TagSuggestion.score)
+        .where(TagSuggestion.contribution_id == contribution_id)
+        .order_by(TagSuggestion.id)
+    ).all()
+
+
+def test_submitting_sends_no_job_and_leaves_the_contribution_pending(db, jobs, meeting):
+    contribution, _ = submit_contribution(meeting, Draft(body=AIDANTS), now=utcnow())
+    db.session.commit()
+
+    assert jobs.calls == []
+    assert db.session.scalar(sa.select(sa.func.count(JobRun.id))) == 0
+    assert jobs.sweeps == [SWEEPER]
+    assert contribution.suggested_at is None
+    assert contribution.id in _pending(db)
+
+    jobs.run_all()
+
+    db.session.expire_all()
+    assert contribution.suggested_at is not None
+    assert suggestions_of(contribution)
+
+
+def test_one_batch_computes_every_pending_contribution_once(db, meeting, make_contribution):
+    made = [
+        make_contribution(meeting=meeting, body=body) for body in (AIDANTS, TRANSPORTS, NOTHING)
+    ]
+    db.session.commit()
+
+    assert suggest_pending() == 3
+    assert suggest_pending() == 0  # nothing pending any more, nothing computed again
+
+    assert not _pending(db) & {c.id for c in made}
+    assert _stored(db, made[0].id)
+    assert _stored(db, made[1].id)
+    assert _stored(db, made[2].id) == []  # computed, none scored: not pending either
+
+
+def test_a_batch_stores_what_one_contribution_at_a_time_would(db, meeting, make_contribution):
+    made = [make_contribution(meeting=meeting, body=body) for body in (AIDANTS, TRANSPORTS)]
+    db.session.commit()
+    suggest_pending()
+    batched = [_stored(db, c.id) for c in made]
+
+    suggesters = build_suggesters(meeting.scheme)
+    for contribution in made:
+        store_suggestions_of({contribution.id: contribution.body}, suggesters, now=utcnow())
+    alone = [_stored(db, c.id) for c in made]
+
+    assert batched == alone
+
+
+def test_suggest_many_is_suggest_for_each_text(db, meeting):
+    suggesters = build_suggesters(meeting.scheme)
+    texts = [AIDANTS, TRANSPORTS, NOTHING, "Aider les aidants"]
+    for suggester in suggesters.values():
+        excluded = [frozenset(), {suggester.labels[0].key}, frozenset(), frozenset()]
+        many = suggester.suggest_many(texts, top=3, minimum=0.01, excludes=excluded)
+        one = [
+            suggester.suggest(t, top=3, minimum=0.01, exclude=e)
+            for t, e in zip(texts, excluded, strict=True)
+        ]
+        assert many == one
+
+
+def test_a_contribution_computed_meanwhile_is_left_alone(db, meeting, make_contribution):
+    contribution = make_contribution(meeting=meeting, body=AIDANTS)
+    db.session.commit()
+    suggest_pending()
+    before = _stored(db, contribution.id)
+
+    written = store_suggestions_of(
+        {contribution.id: TRANSPORTS},
+        build_suggesters(meeting.scheme),
+        now=utcnow(),
+        pending_only=True,
+    )
+
+    assert written == []
+    assert _stored(db, contribution.id) == before
+
+
+def test_a_failing_contribution_does_not_hold_up_its_batch_and_is_given_up(
+    db, meeting, make_contribution, monkeypatch, caplog
+):
+    poisoned = make_contribution(meeting=meeting, body="texte qui fait échouer le modèle")
+    healthy = make_contribution(meeting=meeting, body=AIDANTS)
+    db.session.commit()
+    original = Suggester.suggest_many
+
+    def fail_on_poison(self, texts, *args, **kwargs):
+        if poisoned.body in texts:
+            raise ValueError("modèle en panne")
+        return original(self, texts, *args, **kwargs)
+
+    monkeypatch.setattr(Suggester, "suggest_many", fail_on_poison)
+    caplog.set_level(logging.WARNING, logger="consult.tagging.jobs")
+
+    suggest_pending()
+
+    assert _stored(db, healthy.id)
+    assert healthy.id not in _pending(db)
+    assert poisoned.id in _pending(db)  # tried again at the next pass
+    for _ in range(SUGGEST_RETRIES - 1):
+        suggest_pending()
+    assert poisoned.id not in _pending(db)
+    assert _stored(db, poisoned.id) == []
+    assert "abandonnées après 3 essais" in caplog.text
+    assert "nouvel essai une par une" in caplog.text
+    assert suggest_pending() == 0
+
+
+def test_a_database_failure_leaves_the_batch_pending_without_counting_a_try(
+    db, meeting, make_contribution, monkeypatch
+):
+    contribution = make_contribution(meeting=meeting, body=AIDANTS)
+    db.session.commit()
+
+    def database_down(*args, **kwargs):
+        raise OperationalError("UPDATE contributions", {}, Exception("connexion perdue"))
+
+    monkeypatch.setattr(tagging_jobs, "store_suggestions_of", database_down)
+
+    assert core_jobs.sweep_batch(SWEEPER) == 0
+    assert contribution.id in _pending(db)
+    assert tagging_jobs._failures == {}
+
+    monkeypatch.undo()
+    assert suggest_pending() == 1
+    assert contribution.id not in _pending(db)
+
+
+def test_without_a_worker_the_request_computes_the_suggestions_right_after(
+    app, db, meeting, monkeypatch
+):
+    monkeypatch.setitem(app.extensions, "consult_jobs", InlineDispatcher())
+    contribution, _ = submit_contribution(meeting, Draft(body=AIDANTS), now=utcnow())
+    db.session.commit()
+
+    core_jobs.dispatcher_for(app).run_pending()  # what the request does after its answer
+
+    db.session.expire_all()
+    assert contribution.suggested_at is not None
+    assert suggestions_of(contribution)
+
+
+def test_with_a_worker_a_submission_touches_neither_the_outbox_nor_redis(
+    app, db, meeting, monkeypatch
+):
+    dispatcher = RQDispatcher("redis://127.0.0.1:1/0", retries=1)
+    monkeypatch.setitem(app.extensions, "consult_jobs", dispatcher)
+    monkeypatch.setattr(dispatcher, "push", lambda *a: pytest.fail("pushed to Redis"))
+    contribution, _ = submit_contribution(meeting, Draft(body=AIDANTS), now=utcnow())
+    db.session.commit()
+
+    assert db.session.scalar(sa.select(sa.func.count(JobRun.id))) == 0
+    assert contribution.id in _pending(db)
+
+
+def test_refresh_recomputes_every_contribution_of_the_scheme(db, meeting, make_contribution):
+    made = [make_contribution(meeting=meeting, body=body) for body in (AIDANTS, TRANSPORTS)]
+    db.session.commit()
+    suggest_pending()
+    computed = {c.id: c.suggested_at for c in made}
+    db.session.execute(sa.delete(TagSuggestion))
+    db.session.commit()
+
+    refresh_suggestions(0, meeting.scheme_id)
+
+    db.session.expire_all()
+    assert all(_stored(db, c.id) for c in made)
+    assert all(c.suggested_at >= computed[c.id] for c in made)
+
+
+def test_marking_contributions_computed_changes_no_public_figure(
+    db, meeting, make_contribution, monkeypatch
+):
+    contribution = make_contribution(meeting=meeting, body=AIDANTS, status="published")
+    db.session.commit()
+    updated = contribution.updated_at
+    bumped = []
+    monkeypatch.setattr("consult.core.cache.FiguresStore.bump", lambda self: bumped.append(1))
+
+    suggest_pending()
+
+    db.session.expire_all()
+    assert bumped == []
+    assert contribution.updated_at == updated
+
+
+def test_sweeper_loop_goes_on_at_once_while_there_is_work_then_waits(monkeypatch):
+    batches = iter([5, 2, 0, 0])
+    slept = []
+    monkeypatch.setattr(core_jobs, "SWEEPERS", {"essai": lambda: next(batches)})
+    monkeypatch.setattr(core_jobs.time, "sleep", slept.append)
+    monkeypatch.setattr(core_jobs.db.session, "remove", lambda: None)
+    turns = []
+
+    core_jobs.sweep_forever(interval=0.25, should_stop=lambda: len(turns.append(1) or turns) > 4)
+
+    assert slept == [0.25, 0.25]
