@@ -11,6 +11,7 @@ WeasyPrint and python-docx are imported when a file is made, not when the app st
 (a web process that serves no file never loads them).
 """
 
+import io
 import mimetypes
 import re
 from dataclasses import fields, is_dataclass, replace
@@ -59,6 +60,16 @@ def number(value: int | None) -> str:
     if value is None:
         return "non relevé"
     return formatting.number(value)
+
+
+class DocumentTools:
+    """The helpers both document templates call (``synthesis_tools``, ``report_tools``);
+    each document's exports module subclasses it with its own."""
+
+    plain_document = staticmethod(plain_document)
+    number = staticmethod(number)
+    percent = staticmethod(formatting.percent)
+    french_date = staticmethod(formatting.long_date)
 
 
 def chart_slug(text: str) -> str:
@@ -139,3 +150,17 @@ def docx_table(doc, header: list[str], rows: list[list[str]]) -> None:
         for cell, text in zip(table.add_row().cells, values, strict=True):
             cell.text = text
     doc.add_paragraph()
+
+
+def docx_method(doc, method: tuple[str, ...]) -> None:
+    """The closing « Méthode » part: one bullet a paragraph of ``method``."""
+    doc.add_heading("Méthode", level=1)
+    for text in method:
+        doc.add_paragraph(text, style="List Bullet")
+
+
+def docx_bytes(doc) -> bytes:
+    """The Word document as the bytes of a ``.docx`` file."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

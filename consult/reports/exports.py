@@ -8,7 +8,6 @@ Texts of the document are plain and escaped; :func:`plain_document` strips contr
 bidi characters again before any rendering.
 """
 
-import io
 from collections.abc import Callable
 from datetime import date
 from types import SimpleNamespace
@@ -16,7 +15,16 @@ from types import SimpleNamespace
 from flask import render_template
 from markupsafe import Markup
 
-from consult.core.documents import docx_table, number, pdf_from_html, plain_document, word_document
+from consult.core.documents import (
+    DocumentTools,
+    docx_bytes,
+    docx_method,
+    docx_table,
+    number,
+    pdf_from_html,
+    plain_document,
+    word_document,
+)
 from consult.core.formatting import long_date, percent
 from consult.followup.charts import figure, indicator_svg
 from consult.followup.services import indicator_snapshot
@@ -91,13 +99,9 @@ def indicator_chart(line: IndicatorLine, *, chart_id: str) -> Markup:
     return indicator_svg(snapshot, chart_id=chart_id)
 
 
-class _Tools:
+class _Tools(DocumentTools):
     """What ``reports/document.html`` calls (``report_tools`` in its context)."""
 
-    plain_document = staticmethod(plain_document)
-    number = staticmethod(number)
-    percent = staticmethod(percent)
-    french_date = staticmethod(long_date)
     day = staticmethod(day)
     gap_text = staticmethod(gap_text)
     reference_text = staticmethod(reference_text)
@@ -260,9 +264,5 @@ def render_docx(document: ReportDocument, *, status_label: str) -> bytes:
     _docx_fiches(doc, document)
     _docx_participation(doc, document)
     _docx_contributions(doc, document)
-    doc.add_heading("Méthode", level=1)
-    for text in METHOD:
-        doc.add_paragraph(text, style="List Bullet")
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    docx_method(doc, METHOD)
+    return docx_bytes(doc)
