@@ -20,35 +20,22 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
+from bench._common import PLACES, psycopg_url
 from consult import create_app
 from consult.contributions.models import (
     AUTHOR_TYPES,
     KINDS,
     Contribution,
+    Report,
     contribution_publics,
 )
 from consult.core.db import utcnow
 from consult.extensions import db
 from consult.meetings.models import Meeting
-from consult.moderation.models import Report
 from consult.moderation.queue import QueueFilters, neighbours, queue_ids, queue_page
 from consult.schemes.models import Fiche, Public, Scheme, Territory, Theme
 from consult.tagging.models import ContributionTag
 
-PLACES = [
-    "Chambéry",
-    "Modane",
-    "Albertville",
-    "Aix-les-Bains",
-    "Bourg-Saint-Maurice",
-    "Saint-Jean-de-Maurienne",
-    "Moûtiers",
-    "Ugine",
-    "La Motte-Servolex",
-    "Montmélian",
-    "Saint-Pierre-d'Albigny",
-    "Yenne",
-]
 PUBLICS = [
     "personnes âgées",
     "personnes en situation de handicap",
@@ -94,9 +81,9 @@ def make_app(url: str):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # config.py at the root
     from config import DevelopmentConfig
 
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    config = type("BenchConfig", (DevelopmentConfig,), {"SQLALCHEMY_DATABASE_URI": url})
+    config = type(
+        "BenchConfig", (DevelopmentConfig,), {"SQLALCHEMY_DATABASE_URI": psycopg_url(url)}
+    )
     return create_app(config)
 
 

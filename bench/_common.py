@@ -1,0 +1,44 @@
+"""What several bench scripts share: the seeded places, the driver URL, the production env.
+
+Imported as ``bench._common`` once the project root is on ``sys.path`` (each script puts
+it there before importing anything of the project).
+"""
+
+import secrets
+
+# Savoie towns the seeded territories, meetings and texts are named after.
+PLACES = (
+    "Chambéry",
+    "Modane",
+    "Albertville",
+    "Aix-les-Bains",
+    "Bourg-Saint-Maurice",
+    "Saint-Jean-de-Maurienne",
+    "Moûtiers",
+    "Ugine",
+    "La Motte-Servolex",
+    "Montmélian",
+    "Saint-Pierre-d'Albigny",
+    "Yenne",
+)
+
+
+def psycopg_url(url: str) -> str:
+    """``url`` with the psycopg 3 driver when it is a plain PostgreSQL URL."""
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def production_env(args) -> dict[str, str]:
+    """The variables that run the platform as in production on the bench's database and
+    Redis (``args.database_url``, ``args.redis_url``): fresh secret, mail to the log."""
+    return {
+        "DATABASE_URL": args.database_url,
+        "REDIS_URL": args.redis_url,
+        "SECRET_KEY": secrets.token_hex(32),
+        "CONSULT_CONFIG": "config.ProductionConfig",
+        "CONSULT_SECURE_COOKIES": "0",
+        "CONSULT_PUBLIC_URL": "https://bench.invalid",
+        "CONSULT_MAIL_TO_LOG": "1",
+    }
