@@ -2,8 +2,9 @@
 
 The web page and the PDF share one template, ``reports/document.html``, with the helpers
 of :func:`template_tools` (``report_tools`` in its context). Both files are made by the
-pipeline the syntheses use (:mod:`consult.core.documents`), with the synthesis's print
-stylesheet: title page, contents with page numbers, running footer, no network request.
+pipeline the syntheses use (:mod:`consult.core.documents`), with the shared document
+stylesheet (``static/css/document.css``): title page, contents with page numbers, running
+footer, no network request.
 Texts of the document are plain and escaped; :func:`plain_document` strips control and
 bidi characters again before any rendering.
 """
