@@ -68,6 +68,14 @@ def make_user(db, make_organisation):
 
 
 @pytest.fixture
+def facilitator(make_user, login):
+    """A facilitator, signed in (``login`` is in tests/conftest.py)."""
+    user = make_user(role="facilitator")
+    login(user)
+    return user
+
+
+@pytest.fixture
 def make_scheme(db):
     def _make(fixture="savoie.json", **overrides):
         document = load_fixture(fixture)
