@@ -211,3 +211,15 @@ def make_synthesis_version(db, make_meeting, make_contribution):
         return version
 
     return _make
+
+
+def download(client, jobs, url: str):
+    """A stored PDF or Word file (synthesis, annual report): « en cours de préparation »
+    (202) until its job has run."""
+    response = client.get(url)
+    if response.status_code == 202:
+        assert "en cours de préparation" in response.text
+        jobs.run_all()
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response

@@ -11,7 +11,8 @@ from consult.reports.exports import gap_text, render_pdf_html
 from consult.reports.jobs import change_status
 from consult.reports.models import AnnualReport
 from consult.reports.services import ReportDocument
-from tests.reports.conftest import YEAR, download
+from tests.factories import download
+from tests.reports.conftest import YEAR
 
 
 @pytest.fixture
