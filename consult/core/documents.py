@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from urllib.parse import unquote, urljoin, urlsplit
 
 from flask import current_app, url_for
+from markupsafe import escape
 
 from consult.core import formatting
 from consult.core.sanitize import clean_text
@@ -32,6 +33,7 @@ BAR_COLOUR = "#1d4f91"
 TEXT_COLOUR = "#1a1a1a"
 AXIS_COLOUR = "#6b6b6b"
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
+FONT_SIZE = 13
 
 # Only strings with one of these are passed to the sanitiser (the others are already
 # plain): markup or entity starts, C0/C1 controls but tab and newline, bidi controls.
@@ -75,6 +77,20 @@ class DocumentTools:
 def chart_slug(text: str) -> str:
     """An id for a chart's title and description (``aria-labelledby``)."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "graphique"
+
+
+def svg_start(uid: str, title: str, description: str, *, width: int, height: int) -> list[str]:
+    """The opening of a chart: an image named by its title and its description
+    (``aria-labelledby``), on a white background. The caller closes it (``</svg>``)."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'aria-labelledby="{uid}-titre {uid}-desc" '
+        f'font-family="{FONT}" font-size="{FONT_SIZE}">',
+        f'<title id="{uid}-titre">{escape(title)}</title>',
+        f'<desc id="{uid}-desc">{escape(description)}</desc>',
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+    ]
 
 
 # --- PDF --------------------------------------------------------------------------------
