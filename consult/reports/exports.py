@@ -16,16 +16,8 @@ from types import SimpleNamespace
 from flask import render_template
 from markupsafe import Markup
 
-from consult.core.documents import (
-    DocumentTools,
-    docx_bytes,
-    docx_method,
-    docx_table,
-    number,
-    pdf_from_html,
-    plain_document,
-    word_document,
-)
+from consult.core import documents
+from consult.core.documents import docx_table, number
 from consult.core.formatting import long_date, percent
 from consult.followup.charts import figure, indicator_svg
 from consult.followup.services import indicator_snapshot
@@ -100,7 +92,7 @@ def indicator_chart(line: IndicatorLine, *, chart_id: str) -> Markup:
     return indicator_svg(snapshot, chart_id=chart_id)
 
 
-class _Tools(DocumentTools):
+class _Tools(documents.DocumentTools):
     """What ``reports/document.html`` calls (``report_tools`` in its context)."""
 
     day = staticmethod(day)
@@ -152,7 +144,7 @@ def render_pdf(
 ) -> bytes:
     """The report as a tagged PDF (PDF/UA-1); only the site's static files are read."""
     html = render_pdf_html(document, status_label=status_label, fiche_url=fiche_url)
-    return pdf_from_html(html, base_url)
+    return documents.pdf_from_html(html, base_url)
 
 
 # --- DOCX -------------------------------------------------------------------------------
@@ -256,8 +248,8 @@ def _docx_contributions(doc, document: ReportDocument) -> None:
 
 def render_docx(document: ReportDocument, *, status_label: str) -> bytes:
     """The report as an editable Word document (headings and tables; charts stay in the PDF)."""
-    document = plain_document(document)
-    doc = word_document(document.title, f"Bilan annuel {document.year} ({status_label})")
+    document = documents.plain_document(document)
+    doc = documents.word_document(document.title, f"Bilan annuel {document.year} ({status_label})")
     doc.add_heading(document.title, level=0)
     doc.add_paragraph(f"{document.department} — {document.scheme_title}")
     doc.add_paragraph(f"{status_label} — généré le {long_date(document.generated_at)}")
@@ -265,5 +257,5 @@ def render_docx(document: ReportDocument, *, status_label: str) -> bytes:
     _docx_fiches(doc, document)
     _docx_participation(doc, document)
     _docx_contributions(doc, document)
-    docx_method(doc, METHOD)
-    return docx_bytes(doc)
+    documents.docx_method(doc, METHOD)
+    return documents.docx_bytes(doc)
