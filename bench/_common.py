@@ -1,10 +1,14 @@
-"""What several bench scripts share: the seeded places, the driver URL, the production env.
+"""What several bench scripts share: seeded places, driver URL, production env, timing.
 
 Imported as ``bench._common`` once the project root is on ``sys.path`` (each script puts
 it there before importing anything of the project).
 """
 
 import secrets
+import statistics
+import time
+
+from consult.extensions import db
 
 # Savoie towns the seeded territories, meetings and texts are named after.
 PLACES = (
@@ -42,3 +46,17 @@ def production_env(args) -> dict[str, str]:
         "CONSULT_PUBLIC_URL": "https://bench.invalid",
         "CONSULT_MAIL_TO_LOG": "1",
     }
+
+
+def timed(run):
+    """Median milliseconds of 5 runs after a warm-up, each in a fresh session, and the
+    last run's result."""
+    times, result = [], None
+    for attempt in range(6):
+        db.session.remove()
+        started = time.perf_counter()
+        result = run()
+        if attempt:
+            times.append((time.perf_counter() - started) * 1000)
+    db.session.remove()
+    return statistics.median(times), result

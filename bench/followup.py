@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # ``config`` lives at the project root, outside the package
 
 from bench._common import PLACES as SAVOIE_PLACES  # noqa: E402
-from bench._common import psycopg_url  # noqa: E402
+from bench._common import psycopg_url, timed  # noqa: E402
 from config import TestConfig  # noqa: E402
 from consult import create_app  # noqa: E402
 from consult.accounts.models import User  # noqa: E402
@@ -343,19 +343,6 @@ def page_cases(ids: dict) -> dict:
         "followup_fiche": f"/suivi-du-schema/fiches/{ids['fiche_6']}",
         "dashboard": f"/suivi-du-schema/{ids['slug']}/",
     }
-
-
-def timed(run) -> tuple[float, str]:
-    """Median milliseconds of 5 runs after a warm-up, each in a fresh session."""
-    times, result = [], ""
-    for attempt in range(6):
-        db.session.remove()
-        started = time.perf_counter()
-        result = run()
-        if attempt:
-            times.append((time.perf_counter() - started) * 1000)
-    db.session.remove()
-    return statistics.median(times), result
 
 
 class QueryCounter:

@@ -11,7 +11,6 @@ Each run uses a fresh session, as a request would. SQLite URLs work too.
 
 import argparse
 import random
-import statistics
 import sys
 import time
 from datetime import timedelta
@@ -20,7 +19,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from bench._common import PLACES, psycopg_url
+from bench._common import PLACES, psycopg_url, timed
 from consult import create_app
 from consult.contributions.models import (
     AUTHOR_TYPES,
@@ -229,19 +228,6 @@ def cases(ids: dict) -> dict:
             i is not None for i in neighbours(pending, ids["middle"])
         ),
     }
-
-
-def timed(run) -> tuple[float, int]:
-    """Median milliseconds of 5 runs after a warm-up, each in a fresh session."""
-    times, result = [], 0
-    for attempt in range(6):
-        db.session.remove()
-        started = time.perf_counter()
-        result = run()
-        if attempt:
-            times.append((time.perf_counter() - started) * 1000)
-    db.session.remove()
-    return statistics.median(times), result
 
 
 def main() -> None:
