@@ -1,4 +1,5 @@
-"""What several bench scripts share: seeded places, driver URL, production env, timing.
+"""What several bench scripts share: seeded places, driver URL, production env,
+migrating and timing.
 
 Imported as ``bench._common`` once the project root is on ``sys.path`` (each script puts
 it there before importing anything of the project).
@@ -8,6 +9,10 @@ import secrets
 import statistics
 import time
 
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from consult.contributions.models import Contribution
 from consult.extensions import db
 
 # Savoie towns the seeded territories, meetings and texts are named after.
@@ -60,3 +65,13 @@ def timed(run):
             times.append((time.perf_counter() - started) * 1000)
     db.session.remove()
     return statistics.median(times), result
+
+
+def migrate_and_count() -> int:
+    """Bring the bench database to the latest schema; how many contributions it already
+    holds (0: seed it), said on stdout when there are some."""
+    upgrade()
+    existing = db.session.scalar(sa.select(sa.func.count()).select_from(Contribution))
+    if existing:
+        print(f"already seeded: contributions={existing} (seeding skipped)")
+    return existing

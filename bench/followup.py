@@ -24,14 +24,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # ``config`` lives at the project root, outside the package
 
 from bench._common import PLACES as SAVOIE_PLACES  # noqa: E402
-from bench._common import psycopg_url, timed  # noqa: E402
+from bench._common import migrate_and_count, psycopg_url, timed  # noqa: E402
 from config import TestConfig  # noqa: E402
 from consult import create_app  # noqa: E402
 from consult.accounts.models import User  # noqa: E402
@@ -408,10 +407,7 @@ def main() -> None:
     args = parser.parse_args()
     app = make_app(args.database_url)
     with app.app_context():
-        upgrade()
-        existing = db.session.scalar(sa.select(sa.func.count()).select_from(Contribution))
-        if existing:
-            print(f"already seeded: contributions={existing} (seeding skipped)")
+        if migrate_and_count():
             staff = db.session.scalar(sa.select(User).where(User.email == STAFF_EMAIL))
             staff.password_hash = hash_password(PASSWORD)
             db.session.commit()

@@ -17,9 +17,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from bench._common import PLACES, psycopg_url, timed
+from bench._common import PLACES, migrate_and_count, psycopg_url, timed
 from consult import create_app
 from consult.contributions.models import (
     AUTHOR_TYPES,
@@ -239,11 +238,7 @@ def main() -> None:
     args = parser.parse_args()
     app = make_app(args.database_url)
     with app.app_context():
-        upgrade()
-        existing = db.session.scalar(sa.select(sa.func.count()).select_from(Contribution))
-        if existing:
-            print(f"already seeded: contributions={existing} (seeding skipped)")
-        else:
+        if not migrate_and_count():
             seed(args.rows, random.Random(args.seed))
         analyze(args.vacuum)
         for name, run in cases(sample_ids()).items():
