@@ -14,7 +14,6 @@ import argparse
 import cProfile
 import os
 import pstats
-import secrets
 import sys
 import time
 import uuid
@@ -27,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench._common import production_env  # noqa: E402
 from bench.ingest import _hidden_fields  # noqa: E402 - the same form reading as the bench
 
 
@@ -67,13 +67,7 @@ def _redis_name(command) -> str:
 
 def _env(args) -> None:
     os.environ.update(
-        DATABASE_URL=args.database_url,
-        REDIS_URL=args.redis_url,
-        SECRET_KEY=secrets.token_hex(32),
-        CONSULT_CONFIG="config.ProductionConfig",
-        CONSULT_SECURE_COOKIES="0",
-        CONSULT_PUBLIC_URL="https://bench.invalid",
-        CONSULT_MAIL_TO_LOG="1",
+        production_env(args),
         CONSULT_ANON_POST_LIMIT="100000 per minute",
         CONSULT_ANON_POST_LIMIT_IP="1000000 per minute",
     )

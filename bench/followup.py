@@ -24,12 +24,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # ``config`` lives at the project root, outside the package
 
+from bench._common import PLACES as SAVOIE_PLACES  # noqa: E402
+from bench._common import migrate_and_count, psycopg_url, timed  # noqa: E402
 from config import TestConfig  # noqa: E402
 from consult import create_app  # noqa: E402
 from consult.accounts.models import User  # noqa: E402
@@ -43,29 +44,22 @@ from consult.meetings.models import PARTICIPANT_TYPES, Meeting  # noqa: E402
 from consult.reports import exports as report_exports  # noqa: E402
 from consult.reports.services import build_report  # noqa: E402
 from consult.schemes.importer import import_scheme, load_document  # noqa: E402
-from consult.schemes.models import Fiche, Scheme, Territory, Theme  # noqa: E402
-from consult.tagging.models import ContributionTag  # noqa: E402
-from consult.workgroups.models import (  # noqa: E402
-    Decision,
-    FicheContribution,
+from consult.schemes.models import (  # noqa: E402
+    Fiche,
     Membership,
+    Scheme,
+    Territory,
+    Theme,
     WorkingGroup,
 )
+from consult.tagging.models import ContributionTag  # noqa: E402
+from consult.workgroups.models import Decision, FicheContribution  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 INDICATORS = FIXTURES / "indicateurs-savoie-2022-2023.csv"
 STAFF_EMAIL = "banc-suivi@example.org"
 PASSWORD = secrets.token_urlsafe(16) + "-Aa1"  # a throwaway account in a scratch database
-PLACES = [
-    "Chambéry",
-    "Modane",
-    "Albertville",
-    "Aix-les-Bains",
-    "Bourg-Saint-Maurice",
-    "Saint-Jean-de-Maurienne",
-    "Moûtiers",
-    "Ugine",
-]
+PLACES = SAVOIE_PLACES[:8]
 SUBJECTS = [
     "le transport à la demande",
     "l'accueil en EHPAD",
@@ -91,10 +85,10 @@ CHUNK = 5000
 
 def make_app(url: str):
     """The application on ``url`` (psycopg 3 driver for plain PostgreSQL URLs), CSRF off."""
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     config = type(
-        "BenchConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False}
+        "BenchConfig",
+        (TestConfig,),
+        {"SQLALCHEMY_DATABASE_URI": psycopg_url(url), "WTF_CSRF_ENABLED": False},
     )
     return create_app(config)
 
@@ -350,19 +344,6 @@ def page_cases(ids: dict) -> dict:
     }
 
 
-def timed(run) -> tuple[float, str]:
-    """Median milliseconds of 5 runs after a warm-up, each in a fresh session."""
-    times, result = [], ""
-    for attempt in range(6):
-        db.session.remove()
-        started = time.perf_counter()
-        result = run()
-        if attempt:
-            times.append((time.perf_counter() - started) * 1000)
-    db.session.remove()
-    return statistics.median(times), result
-
-
 class QueryCounter:
     """Counts the SQL statements the engine runs (to tell a slow query from many)."""
 
@@ -426,10 +407,7 @@ def main() -> None:
     args = parser.parse_args()
     app = make_app(args.database_url)
     with app.app_context():
-        upgrade()
-        existing = db.session.scalar(sa.select(sa.func.count()).select_from(Contribution))
-        if existing:
-            print(f"already seeded: contributions={existing} (seeding skipped)")
+        if migrate_and_count():
             staff = db.session.scalar(sa.select(User).where(User.email == STAFF_EMAIL))
             staff.password_hash = hash_password(PASSWORD)
             db.session.commit()

@@ -11,44 +11,29 @@ Each run uses a fresh session, as a request would. SQLite URLs work too.
 
 import argparse
 import random
-import statistics
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
+from bench._common import PLACES, migrate_and_count, psycopg_url, timed
 from consult import create_app
 from consult.contributions.models import (
     AUTHOR_TYPES,
     KINDS,
     Contribution,
+    Report,
     contribution_publics,
 )
 from consult.core.db import utcnow
 from consult.extensions import db
 from consult.meetings.models import Meeting
-from consult.moderation.models import Report
 from consult.moderation.queue import QueueFilters, neighbours, queue_ids, queue_page
 from consult.schemes.models import Fiche, Public, Scheme, Territory, Theme
 from consult.tagging.models import ContributionTag
 
-PLACES = [
-    "Chambéry",
-    "Modane",
-    "Albertville",
-    "Aix-les-Bains",
-    "Bourg-Saint-Maurice",
-    "Saint-Jean-de-Maurienne",
-    "Moûtiers",
-    "Ugine",
-    "La Motte-Servolex",
-    "Montmélian",
-    "Saint-Pierre-d'Albigny",
-    "Yenne",
-]
 PUBLICS = [
     "personnes âgées",
     "personnes en situation de handicap",
@@ -94,9 +79,9 @@ def make_app(url: str):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # config.py at the root
     from config import DevelopmentConfig
 
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    config = type("BenchConfig", (DevelopmentConfig,), {"SQLALCHEMY_DATABASE_URI": url})
+    config = type(
+        "BenchConfig", (DevelopmentConfig,), {"SQLALCHEMY_DATABASE_URI": psycopg_url(url)}
+    )
     return create_app(config)
 
 
@@ -244,19 +229,6 @@ def cases(ids: dict) -> dict:
     }
 
 
-def timed(run) -> tuple[float, int]:
-    """Median milliseconds of 5 runs after a warm-up, each in a fresh session."""
-    times, result = [], 0
-    for attempt in range(6):
-        db.session.remove()
-        started = time.perf_counter()
-        result = run()
-        if attempt:
-            times.append((time.perf_counter() - started) * 1000)
-    db.session.remove()
-    return statistics.median(times), result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("database_url")
@@ -266,11 +238,7 @@ def main() -> None:
     args = parser.parse_args()
     app = make_app(args.database_url)
     with app.app_context():
-        upgrade()
-        existing = db.session.scalar(sa.select(sa.func.count()).select_from(Contribution))
-        if existing:
-            print(f"already seeded: contributions={existing} (seeding skipped)")
-        else:
+        if not migrate_and_count():
             seed(args.rows, random.Random(args.seed))
         analyze(args.vacuum)
         for name, run in cases(sample_ids()).items():

@@ -20,7 +20,6 @@ import argparse
 import http.client
 import os
 import random
-import secrets
 import statistics
 import sys
 import tempfile
@@ -37,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # ``config`` lives at the project root, outside the package
 
+from bench._common import production_env  # noqa: E402
 from bench.durability import Service, _free_port  # noqa: E402
 from bench.followup import analyze, make_app, sample_ids, seed  # noqa: E402
 from consult.contributions.models import Contribution  # noqa: E402
@@ -94,13 +94,7 @@ def pages(ids: dict) -> list[str]:
 def environment(args, tmp: Path) -> dict:
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=args.database_url,
-        REDIS_URL=args.redis_url,
-        SECRET_KEY=secrets.token_hex(32),
-        CONSULT_CONFIG="config.ProductionConfig",
-        CONSULT_SECURE_COOKIES="0",
-        CONSULT_PUBLIC_URL="https://bench.invalid",
-        CONSULT_MAIL_TO_LOG="1",
+        production_env(args),
         CONSULT_INSTANCE_DIR=str(tmp / "instance"),
         FLASK_APP="wsgi",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),

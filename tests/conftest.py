@@ -17,6 +17,7 @@ from consult.extensions import db as _db
 from consult.extensions import limiter
 from tests.factories import (  # noqa: F401 - factory fixtures, shared by every test
     DEFAULT_PASSWORD,
+    facilitator,
     make_contribution,
     make_meeting,
     make_organisation,

@@ -68,6 +68,14 @@ def make_user(db, make_organisation):
 
 
 @pytest.fixture
+def facilitator(make_user, login):
+    """A facilitator, signed in (``login`` is in tests/conftest.py)."""
+    user = make_user(role="facilitator")
+    login(user)
+    return user
+
+
+@pytest.fixture
 def make_scheme(db):
     def _make(fixture="savoie.json", **overrides):
         document = load_fixture(fixture)
@@ -203,3 +211,15 @@ def make_synthesis_version(db, make_meeting, make_contribution):
         return version
 
     return _make
+
+
+def download(client, jobs, url: str):
+    """A stored PDF or Word file (synthesis, annual report): « en cours de préparation »
+    (202) until its job has run."""
+    response = client.get(url)
+    if response.status_code == 202:
+        assert "en cours de préparation" in response.text
+        jobs.run_all()
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response

@@ -11,6 +11,7 @@ WeasyPrint and python-docx are imported when a file is made, not when the app st
 (a web process that serves no file never loads them).
 """
 
+import io
 import mimetypes
 import re
 from dataclasses import fields, is_dataclass, replace
@@ -19,6 +20,7 @@ from typing import Any, TypeVar
 from urllib.parse import unquote, urljoin, urlsplit
 
 from flask import current_app, url_for
+from markupsafe import escape
 
 from consult.core import formatting
 from consult.core.sanitize import clean_text
@@ -31,6 +33,7 @@ BAR_COLOUR = "#1d4f91"
 TEXT_COLOUR = "#1a1a1a"
 AXIS_COLOUR = "#6b6b6b"
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
+FONT_SIZE = 13
 
 # Only strings with one of these are passed to the sanitiser (the others are already
 # plain): markup or entity starts, C0/C1 controls but tab and newline, bidi controls.
@@ -61,9 +64,33 @@ def number(value: int | None) -> str:
     return formatting.number(value)
 
 
+class DocumentTools:
+    """The helpers both document templates call (``synthesis_tools``, ``report_tools``);
+    each document's exports module subclasses it with its own."""
+
+    plain_document = staticmethod(plain_document)
+    number = staticmethod(number)
+    percent = staticmethod(formatting.percent)
+    french_date = staticmethod(formatting.long_date)
+
+
 def chart_slug(text: str) -> str:
     """An id for a chart's title and description (``aria-labelledby``)."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "graphique"
+
+
+def svg_start(uid: str, title: str, description: str, *, width: int, height: int) -> list[str]:
+    """The opening of a chart: an image named by its title and its description
+    (``aria-labelledby``), on a white background. The caller closes it (``</svg>``)."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'aria-labelledby="{uid}-titre {uid}-desc" '
+        f'font-family="{FONT}" font-size="{FONT_SIZE}">',
+        f'<title id="{uid}-titre">{escape(title)}</title>',
+        f'<desc id="{uid}-desc">{escape(description)}</desc>',
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+    ]
 
 
 # --- PDF --------------------------------------------------------------------------------
@@ -139,3 +166,17 @@ def docx_table(doc, header: list[str], rows: list[list[str]]) -> None:
         for cell, text in zip(table.add_row().cells, values, strict=True):
             cell.text = text
     doc.add_paragraph()
+
+
+def docx_method(doc, method: tuple[str, ...]) -> None:
+    """The closing « Méthode » part: one bullet a paragraph of ``method``."""
+    doc.add_heading("Méthode", level=1)
+    for text in method:
+        doc.add_paragraph(text, style="List Bullet")
+
+
+def docx_bytes(doc) -> bytes:
+    """The Word document as the bytes of a ``.docx`` file."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

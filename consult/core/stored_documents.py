@@ -12,6 +12,7 @@ withdrawn since is not kept on disk.
 import hashlib
 import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +29,7 @@ from consult.core.jobs import (
     JobRun,
     dispatcher_for,
     enqueue_after_commit,
+    report_progress,
 )
 from consult.extensions import db
 
@@ -201,6 +203,21 @@ def request_render(func, family: str, extension: str, *args) -> JobRun:
         timeout=RENDER_TIMEOUT,
         label=render_label(family, extension),
     )
+
+
+def request_renders(func, family: str, ident: int, kinds: tuple[str, ...], *, generated: bool):
+    """Queue ``func`` for each of ``kinds`` to render before anyone asks (:func:`kinds_ahead`)."""
+    for kind in kinds_ahead(kinds, generated=generated):
+        request_render(func, family, kind, ident)
+
+
+def render_once(
+    job_run_id: int, family: str, key: str, kind: str, render: Callable[[], bytes], message: str
+) -> None:
+    """In a render job: render and store the file of ``key`` unless it is stored already."""
+    if stored_file(family, key, kind) is None:
+        report_progress(job_run_id, 10, message)
+        store_file(family, key, kind, render())
 
 
 def preparing_page(*, title: str, kind: str, run: JobRun, back_url: str):

@@ -13,14 +13,20 @@ patterns, each labelled in words: nothing relies on colour alone.
 from markupsafe import Markup, escape
 
 from consult.core import formatting
-from consult.core.documents import AXIS_COLOUR, BAR_COLOUR, FONT, TEXT_COLOUR, chart_slug
+from consult.core.documents import (
+    AXIS_COLOUR,
+    BAR_COLOUR,
+    FONT_SIZE,
+    TEXT_COLOUR,
+    chart_slug,
+    svg_start,
+)
 from consult.core.sanitize import clean_line
 from consult.followup.participation import COMPUTED
 
 # Target line: 7.6:1 on white (WCAG 1.4.11 asks 3:1 for graphical objects).
 TARGET_COLOUR = "#8a2b0e"
 BASELINE_COLOUR = AXIS_COLOUR  # 5.3:1
-FONT_SIZE = 13
 PADDING = 10
 PLOT_HEIGHT = 180
 YEAR_BAND = 28  # room under the bars for the year labels
@@ -147,15 +153,9 @@ def year_bars_svg(
 
     slot = plot_width / len(points)
     bar_width = min(MAX_BAR_WIDTH, slot * 0.6)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'aria-labelledby="{uid}-titre {uid}-desc" '
-        f'font-family="{FONT}" font-size="{FONT_SIZE}">',
-        f'<title id="{uid}-titre">{escape(title)}</title>',
-        f'<desc id="{uid}-desc">{escape(_description(title, points, unit, references))}</desc>',
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-    ]
+    parts = svg_start(
+        uid, title, _description(title, points, unit, references), width=width, height=height
+    )
     for index, (year, value) in enumerate(points):
         centre = plot_left + slot * (index + 0.5)
         top, bottom = sorted((y_of(value), zero_y))
@@ -222,15 +222,7 @@ def territory_svg(indicator, year: int, *, width: int = 640) -> Markup:
     height = 2 * PADDING + ROW_HEIGHT * len(rows)
     high = max([value for _, value in rows] + [0.0]) or 1.0
     room = width - LABEL_WIDTH - VALUE_WIDTH - 2 * PADDING
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'aria-labelledby="{uid}-titre {uid}-desc" '
-        f'font-family="{FONT}" font-size="{FONT_SIZE}">',
-        f'<title id="{uid}-titre">{escape(title)}</title>',
-        f'<desc id="{uid}-desc">{escape(f"{title}. {values}.")}</desc>',
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-    ]
+    parts = svg_start(uid, title, f"{title}. {values}.", width=width, height=height)
     for index, (name, value) in enumerate(rows):
         y = PADDING + ROW_HEIGHT * index
         length = max(room * max(value, 0.0) / high, 1)

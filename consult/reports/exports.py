@@ -2,13 +2,13 @@
 
 The web page and the PDF share one template, ``reports/document.html``, with the helpers
 of :func:`template_tools` (``report_tools`` in its context). Both files are made by the
-pipeline the syntheses use (:mod:`consult.core.documents`), with the synthesis's print
-stylesheet: title page, contents with page numbers, running footer, no network request.
+pipeline the syntheses use (:mod:`consult.core.documents`), with the shared document
+stylesheet (``static/css/document.css``): title page, contents with page numbers, running
+footer, no network request.
 Texts of the document are plain and escaped; :func:`plain_document` strips control and
 bidi characters again before any rendering.
 """
 
-import io
 from collections.abc import Callable
 from datetime import date
 from types import SimpleNamespace
@@ -16,7 +16,8 @@ from types import SimpleNamespace
 from flask import render_template
 from markupsafe import Markup
 
-from consult.core.documents import docx_table, number, pdf_from_html, plain_document, word_document
+from consult.core import documents
+from consult.core.documents import docx_table, number
 from consult.core.formatting import long_date, percent
 from consult.followup.charts import figure, indicator_svg
 from consult.followup.services import indicator_snapshot
@@ -91,13 +92,9 @@ def indicator_chart(line: IndicatorLine, *, chart_id: str) -> Markup:
     return indicator_svg(snapshot, chart_id=chart_id)
 
 
-class _Tools:
+class _Tools(documents.DocumentTools):
     """What ``reports/document.html`` calls (``report_tools`` in its context)."""
 
-    plain_document = staticmethod(plain_document)
-    number = staticmethod(number)
-    percent = staticmethod(percent)
-    french_date = staticmethod(long_date)
     day = staticmethod(day)
     gap_text = staticmethod(gap_text)
     reference_text = staticmethod(reference_text)
@@ -147,7 +144,7 @@ def render_pdf(
 ) -> bytes:
     """The report as a tagged PDF (PDF/UA-1); only the site's static files are read."""
     html = render_pdf_html(document, status_label=status_label, fiche_url=fiche_url)
-    return pdf_from_html(html, base_url)
+    return documents.pdf_from_html(html, base_url)
 
 
 # --- DOCX -------------------------------------------------------------------------------
@@ -251,8 +248,8 @@ def _docx_contributions(doc, document: ReportDocument) -> None:
 
 def render_docx(document: ReportDocument, *, status_label: str) -> bytes:
     """The report as an editable Word document (headings and tables; charts stay in the PDF)."""
-    document = plain_document(document)
-    doc = word_document(document.title, f"Bilan annuel {document.year} ({status_label})")
+    document = documents.plain_document(document)
+    doc = documents.word_document(document.title, f"Bilan annuel {document.year} ({status_label})")
     doc.add_heading(document.title, level=0)
     doc.add_paragraph(f"{document.department} — {document.scheme_title}")
     doc.add_paragraph(f"{status_label} — généré le {long_date(document.generated_at)}")
@@ -260,9 +257,5 @@ def render_docx(document: ReportDocument, *, status_label: str) -> bytes:
     _docx_fiches(doc, document)
     _docx_participation(doc, document)
     _docx_contributions(doc, document)
-    doc.add_heading("Méthode", level=1)
-    for text in METHOD:
-        doc.add_paragraph(text, style="List Bullet")
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    documents.docx_method(doc, METHOD)
+    return documents.docx_bytes(doc)

@@ -126,10 +126,13 @@ def request_documents(report: AnnualReport, *, generated: bool = False) -> None:
     """Queue the report's PDF and Word files (after commit), when it has a document."""
     if report.document is None:
         return
-    for kind in stored_documents.kinds_ahead(DOCUMENT_KINDS, generated=generated):
-        stored_documents.request_render(
-            render_report_document, report_family(report), kind, report.id
-        )
+    stored_documents.request_renders(
+        render_report_document,
+        report_family(report),
+        report.id,
+        DOCUMENT_KINDS,
+        generated=generated,
+    )
 
 
 def _render(report: AnnualReport, kind: str) -> bytes:
@@ -153,8 +156,8 @@ def render_report_document(job_run_id: int, report_id: int, kind: str) -> str | 
     if report is None or report.document is None or kind not in DOCUMENT_KINDS:
         return None
     key, family = report_key(report), report_family(report)
-    if stored_documents.stored_file(family, key, kind) is None:
-        report_progress(job_run_id, 10, "Mise en page du bilan")
-        stored_documents.store_file(family, key, kind, _render(report, kind))
+    stored_documents.render_once(
+        job_run_id, family, key, kind, lambda: _render(report, kind), "Mise en page du bilan"
+    )
     log.info("job %s: annual report %s %s ready", job_run_id, report_id, kind)
     return key

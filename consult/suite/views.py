@@ -68,6 +68,18 @@ def index():
     )
 
 
+def _traced(figures, ids, syntheses, number: int) -> dict:
+    """What a meeting's and a theme's pages both show: a page of their contributions with
+    what became of them, the syntheses that read them and the fiches that answer them."""
+    return {
+        "page": services.traced_page(ids, number, figures.outcomes.total),
+        "outcomes": figures.outcomes,
+        "syntheses": syntheses,
+        "fiches": services.fiches_by_id(figures.fiche_ids),
+        "fiche_statuses": FICHE_STATUSES,
+    }
+
+
 @bp.get("/suite/rencontres/<int:meeting_id>")
 def meeting(meeting_id: int):
     """One meeting: what was said there, and what was done with it."""
@@ -79,14 +91,11 @@ def meeting(meeting_id: int):
     def context() -> dict:
         figures = services.meeting_figures(found)
         ids = services.meeting_ids(found)
+        syntheses = services.meeting_syntheses(found)
         return {
             "meeting": found,
             "participant_types": PARTICIPANT_TYPES,
-            "page": services.traced_page(ids, number, figures.outcomes.total),
-            "outcomes": figures.outcomes,
-            "syntheses": services.meeting_syntheses(found),
-            "fiches": services.fiches_by_id(figures.fiche_ids),
-            "fiche_statuses": FICHE_STATUSES,
+            **_traced(figures, ids, syntheses, number),
         }
 
     body = _body(("suite", "meeting", found.id, number), "suite/_meeting_body.html", context)
@@ -102,14 +111,8 @@ def theme(theme_id: int):
     def context() -> dict:
         figures = services.theme_figures(found)
         ids = services.theme_ids(found)
-        return {
-            "theme": found,
-            "page": services.traced_page(ids, number, figures.outcomes.total),
-            "outcomes": figures.outcomes,
-            "syntheses": services.theme_syntheses(found),
-            "fiches": services.fiches_by_id(figures.fiche_ids),
-            "fiche_statuses": FICHE_STATUSES,
-        }
+        syntheses = services.theme_syntheses(found)
+        return {"theme": found, **_traced(figures, ids, syntheses, number)}
 
     body = _body(("suite", "theme", found.id, number), "suite/_theme_body.html", context)
     return render_template("suite/theme.html", theme=found, body=body)

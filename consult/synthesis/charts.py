@@ -12,13 +12,19 @@ are never drawn, even if the analysis let one through: they are added to the
 
 from markupsafe import Markup, escape
 
-from consult.core.documents import AXIS_COLOUR, BAR_COLOUR, FONT, TEXT_COLOUR, chart_slug, number
+from consult.core.documents import (
+    AXIS_COLOUR,
+    BAR_COLOUR,
+    TEXT_COLOUR,
+    chart_slug,
+    number,
+    svg_start,
+)
 from consult.core.sanitize import clean_line
 from consult.synthesis.document import MIN_CELL, Breakdown, Cell
 
 ROW_HEIGHT = 30
 BAR_HEIGHT = 20
-FONT_SIZE = 13
 PADDING = 8
 # Longer labels are shortened on the chart (the table keeps them whole); 38 overflowed
 # the label column in the PDF for wide letters.
@@ -80,15 +86,7 @@ def bar_chart_svg(breakdown: Breakdown, *, width: int = 640, chart_id: str | Non
     rows = max(len(cells), 1)
     height = 2 * PADDING + rows * ROW_HEIGHT
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'aria-labelledby="{uid}-titre {uid}-desc" '
-        f'font-family="{FONT}" font-size="{FONT_SIZE}">',
-        f'<title id="{uid}-titre">{escape(title)}</title>',
-        f'<desc id="{uid}-desc">{escape(_description(title, cells, hidden))}</desc>',
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-    ]
+    parts = svg_start(uid, title, _description(title, cells, hidden), width=width, height=height)
     axis_x = PADDING + label_width
     for index, cell in enumerate(cells):
         top = PADDING + index * ROW_HEIGHT

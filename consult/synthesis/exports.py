@@ -28,7 +28,16 @@ from typing import IO, Any, TypedDict
 from flask import render_template
 from markupsafe import Markup
 
-from consult.core.documents import docx_table, number, pdf_from_html, plain_document, word_document
+from consult.core.documents import (
+    DocumentTools,
+    docx_bytes,
+    docx_method,
+    docx_table,
+    number,
+    pdf_from_html,
+    plain_document,
+    word_document,
+)
 from consult.core.formatting import long_date, percent
 from consult.core.sanitize import clean_html, clean_text, safe_cell
 from consult.synthesis.analysis import OTHERS, UNPLACED
@@ -154,15 +163,11 @@ def retired_text(retired: int) -> str:
     return ""
 
 
-class _Tools:
+class _Tools(DocumentTools):
     """What ``synthesis/document.html`` calls (``synthesis_tools`` in its context)."""
 
-    plain_document = staticmethod(plain_document)
     editorial_parts = staticmethod(editorial_parts)
     shown_cells = staticmethod(shown_cells)
-    number = staticmethod(number)
-    percent = staticmethod(percent)
-    french_date = staticmethod(long_date)
     retired_text = staticmethod(retired_text)
     min_cell = MIN_CELL
     method = METHOD
@@ -470,13 +475,8 @@ def render_docx(
     _docx_sections(doc, document)
     _docx_differences(doc, document)
 
-    doc.add_heading("Méthode", level=1)
-    for text in METHOD:
-        doc.add_paragraph(text, style="List Bullet")
-
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    docx_method(doc, METHOD)
+    return docx_bytes(doc)
 
 
 # --- JSON -------------------------------------------------------------------------------

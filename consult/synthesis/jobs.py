@@ -81,10 +81,13 @@ def version_family(version: SynthesisVersion) -> str:
 
 def request_documents(version: SynthesisVersion, *, generated: bool = False) -> None:
     """Queue the version's PDF and Word files (after commit), unless already under way."""
-    for kind in stored_documents.kinds_ahead(DOCUMENT_KINDS, generated=generated):
-        stored_documents.request_render(
-            render_version_document, version_family(version), kind, version.id
-        )
+    stored_documents.request_renders(
+        render_version_document,
+        version_family(version),
+        version.id,
+        DOCUMENT_KINDS,
+        generated=generated,
+    )
 
 
 def _render(version: SynthesisVersion, current: CurrentVersion, kind: str) -> bytes:
@@ -122,11 +125,14 @@ def render_version_document(job_run_id: int, version_id: int, kind: str) -> str 
         return None
     current = current_version(version)
     family = version_family(version)
-    if stored_documents.stored_file(family, current.fingerprint, kind) is None:
-        report_progress(job_run_id, 10, "Mise en page du document")
-        stored_documents.store_file(
-            family, current.fingerprint, kind, _render(version, current, kind)
-        )
+    stored_documents.render_once(
+        job_run_id,
+        family,
+        current.fingerprint,
+        kind,
+        lambda: _render(version, current, kind),
+        "Mise en page du document",
+    )
     log.info("job %s: synthesis version %s %s ready", job_run_id, version_id, kind)
     return current.fingerprint
 

@@ -16,8 +16,7 @@ import sqlalchemy as sa
 from consult.contributions.models import Contribution
 from consult.core.db import utcnow
 from consult.extensions import db
-from consult.synthesis.models import Synthesis, SynthesisVersion
-from consult.workgroups.models import GroupSynthesis
+from consult.synthesis.models import GroupSynthesis, Synthesis, SynthesisVersion
 from tests.browser.conftest import check_a11y, login_as
 
 pytestmark = pytest.mark.browser

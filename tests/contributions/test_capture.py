@@ -19,13 +19,6 @@ def form_key(response) -> str:
     return re.search(r'name="form_key" type="hidden" value="([^"]+)"', response.text).group(1)
 
 
-@pytest.fixture
-def facilitator(make_user, login):
-    user = make_user(role="facilitator")
-    login(user)
-    return user
-
-
 def entry(body, key, **overrides):
     data = {
         "body": body,

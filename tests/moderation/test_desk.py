@@ -20,13 +20,6 @@ PHONE_TEXT = "Appelez-moi au 06 12 34 56 78 pour parler du transport à la deman
 
 
 @pytest.fixture
-def facilitator(make_user, login):
-    user = make_user(role="facilitator")
-    login(user)
-    return user
-
-
-@pytest.fixture
 def meeting(make_meeting):
     return make_meeting(status="open")
 

@@ -19,13 +19,6 @@ DEMO_PAIR = (
 
 
 @pytest.fixture
-def facilitator(make_user, login):
-    user = make_user(role="facilitator")
-    login(user)
-    return user
-
-
-@pytest.fixture
 def meeting(make_meeting):
     return make_meeting(status="open")
 

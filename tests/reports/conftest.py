@@ -13,17 +13,6 @@ from consult.workgroups.models import Decision, FicheContribution
 YEAR = 2026
 
 
-def download(client, jobs, url: str):
-    """A bilan's PDF or Word file: « en cours de préparation » (202) until its job ran."""
-    response = client.get(url)
-    if response.status_code == 202:
-        assert "en cours de préparation" in response.text
-        jobs.run_all()
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return response
-
-
 @dataclass
 class Followed:
     """What the ``followed`` fixture made, by name."""

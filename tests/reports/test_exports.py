@@ -11,7 +11,8 @@ from consult.reports.exports import gap_text, render_pdf_html
 from consult.reports.jobs import change_status
 from consult.reports.models import AnnualReport
 from consult.reports.services import ReportDocument
-from tests.reports.conftest import YEAR, download
+from tests.factories import download
+from tests.reports.conftest import YEAR
 
 
 @pytest.fixture
@@ -71,7 +72,7 @@ def test_pdf_html_loads_only_static_files(app, published, followed):
         html = render_pdf_html(
             ReportDocument.from_dict(published.document), status_label="Publié", fiche_url=None
         )
-    assert 'href="/static/css/synthesis.css"' in html
+    assert 'href="/static/css/document.css"' in html
     assert "http" not in html.split("<body", 1)[0].replace("http://www.w3.org", "")
     assert "<script" not in html
 

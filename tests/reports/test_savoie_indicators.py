@@ -12,7 +12,7 @@ from consult.followup.charts import figure
 from consult.followup.models import Measurement
 from consult.reports.models import AnnualReport
 from consult.schemes.models import Indicator
-from tests.reports.conftest import download
+from tests.factories import download
 
 SAMPLE = Path(__file__).parent.parent / "fixtures" / "indicateurs-savoie-2022-2023.csv"
 

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from consult.core.jobs import JobRun
 from consult.reports import exports as report_exports
 from consult.reports.models import AnnualReport
-from tests.reports.conftest import YEAR, download
+from tests.factories import download
+from tests.reports.conftest import YEAR
 
 JOB = "consult.reports.jobs.generate_annual_report"
 NON_STAFF = ("participant", "partner", "member")

@@ -7,8 +7,6 @@ import (and after a moderator masked them), nor after ``flask retention run``.
 import io
 from datetime import timedelta
 
-import pytest
-
 from consult.contributions.models import Contribution, ContributionImport
 from consult.core.db import utcnow
 from consult.moderation.services import mask
@@ -19,13 +17,6 @@ FILE = (
     f"Rappelez Paul Martin au {PHONE} pour le bus;proposition;usager;Paulo\n"
     "Des permanences en mairie;question;élu;\n"
 )
-
-
-@pytest.fixture
-def facilitator(make_user, login):
-    user = make_user(role="facilitator")
-    login(user)
-    return user
 
 
 def _upload(client, meeting) -> str:

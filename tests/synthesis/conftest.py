@@ -1,4 +1,5 @@
-"""Shared fixtures: a facilitator signed in, and a meeting with contributions to read."""
+"""Shared fixtures: a meeting with contributions to read (the signed-in facilitator is in
+tests/conftest.py)."""
 
 import pytest
 
@@ -11,13 +12,6 @@ TEXTS = [
     "Un bus le soir pour rentrer du travail serait bien",
     '=HYPERLINK("http://exemple.fr") des aides à domicile pour les personnes âgées',
 ]
-
-
-@pytest.fixture
-def facilitator(make_user, login):
-    user = make_user(role="facilitator")
-    login(user)
-    return user
 
 
 @pytest.fixture

@@ -2,17 +2,9 @@
 
 import re
 
-import pytest
 import sqlalchemy as sa
 
 from consult.synthesis.models import Synthesis
-
-
-@pytest.fixture
-def facilitator(make_user, login):
-    user = make_user(role="facilitator")
-    login(user)
-    return user
 
 
 def _data(client, meeting) -> dict:

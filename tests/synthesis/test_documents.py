@@ -8,7 +8,8 @@ from consult.core.jobs import JobRun
 from consult.moderation.services import reject
 from consult.synthesis import exports
 from consult.synthesis.jobs import REFRESH_LABEL
-from tests.synthesis.test_views import download, generate, latest
+from tests.factories import download
+from tests.synthesis.test_views import generate, latest
 
 RENDERS = "consult.synthesis.jobs.render_version_document"
 

@@ -358,14 +358,14 @@ def test_pdf_reads_only_static_files(request_ctx, monkeypatch):
 
     monkeypatch.setattr(documents, "static_url_fetcher", recording)
     render_pdf(make_document(), make_editorial())
-    assert fetched == ["http://localhost/static/css/synthesis.css"]
+    assert fetched == ["http://localhost/static/css/document.css"]
 
 
 @pytest.mark.parametrize(
     "url",
     [
         "http://example.org/logo.png",
-        "https://localhost.example.org/static/css/synthesis.css",
+        "https://localhost.example.org/static/css/document.css",
         "file:///etc/passwd",
         "http://localhost/static/../config.py",
         "http://localhost/static/%2e%2e/config.py",
@@ -380,7 +380,7 @@ def test_pdf_fetcher_refuses_everything_else(request_ctx, url):
 
 def test_pdf_fetcher_serves_static_files_and_data(request_ctx):
     fetcher = documents.static_url_fetcher("http://localhost/")
-    response = fetcher.fetch("http://localhost/static/css/synthesis.css")
+    response = fetcher.fetch("http://localhost/static/css/document.css")
     assert response.content_type == "text/css"
     assert b"@page" in response.read()
     assert fetcher.fetch("data:text/plain,bonjour").read() == b"bonjour"

@@ -14,6 +14,7 @@ from consult.core.db import utcnow
 from consult.moderation.services import mask
 from consult.schemes.models import Membership, WorkingGroup
 from consult.synthesis.models import GroupSynthesis, Synthesis, SynthesisVersion
+from tests.factories import download
 
 
 def generate(client, jobs, meeting, title="Synthèse de la rencontre"):
@@ -30,17 +31,6 @@ def generate(client, jobs, meeting, title="Synthèse de la rencontre"):
     assert "consult.synthesis.jobs.generate_synthesis" in [c.path for c in jobs.calls]
     jobs.run_all()
     return response.headers["Location"]
-
-
-def download(client, jobs, url: str):
-    """A PDF or Word file: « en cours de préparation » (202) until its job has run."""
-    response = client.get(url)
-    if response.status_code == 202:
-        assert "en cours de préparation" in response.text
-        jobs.run_all()
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return response
 
 
 def latest(db) -> SynthesisVersion:
