@@ -75,7 +75,7 @@ def test_theme_table_says_how_many_were_placed_by_suggestion(request_ctx):
         ),
     )
     docx = _docx_text(render_docx(document, Editorial(), version=1, status_label="Brouillon"))
-    assert "Dont placées par suggestion" in html
+    assert "Dont par suggestion" in html
     assert "Dont par suggestion" in docx
     for shown in (html, docx):
         assert "dont 5 contributions placées par suggestion, à vérifier" in shown
