@@ -90,7 +90,9 @@ METHOD = (
     "non affichées, pour que personne ne puisse y être reconnu.",
     "Les contributions pas encore étiquetées sont placées dans une partie par la meilleure "
     "suggestion enregistrée (score calibré suffisant), et signalées « placée par "
-    "suggestion, à vérifier » ; les autres sont réunies dans une partie à part.",
+    "suggestion, à vérifier » ; les autres sont réunies dans une partie à part. Les "
+    "tableaux par thématique et par fiche action les comptent de la même façon, en disant "
+    "combien sont placées par suggestion.",
     "Ce qui diffère entre les groupes compare la part de chaque idée chez les usagers et "
     "chez les professionnels, puis entre les deux territoires qui ont le plus contribué : "
     "test du χ² (test exact de Fisher quand un effectif attendu est inférieur à 5), seuil "
