@@ -278,19 +278,27 @@ class _Corpus:
 
 def _breakdown(corpus: _Corpus, dimension: str, title: str, attribute: str, many: bool):
     missing = MISSING.get(dimension, UNKNOWN)
-    labels, rows_of = _values(corpus.items, attribute, many, missing)
+    by_guess = None
+    if dimension in SECTION_KINDS:  # counted as the sections place them
+        placed, by_guess = _placement(corpus, attribute)
+        labels, rows_of = _grouped(placed, many, missing)
+    else:
+        labels, rows_of = _values(corpus.items, attribute, many, missing)
     if labels in ([], [missing]):
         return None
-    return Breakdown(dimension, title, *_cells(corpus, labels, rows_of))
+    return Breakdown(dimension, title, *_cells(corpus, labels, rows_of, by_guess))
 
 
-def _cells(corpus: _Corpus, labels: list[str], rows_of) -> tuple[list[Cell], int]:
-    """One cell per label with its weighted count; small cells merged or hidden."""
+def _cells(corpus: _Corpus, labels: list[str], rows_of, by_guess=None) -> tuple[list[Cell], int]:
+    """One cell per label with its weighted count; small cells merged or hidden.
+
+    ``by_guess`` marks the rows placed by a stored suggestion rather than a tag (none:
+    every row counted by its own value)."""
     cells, small = [], []
     for label, cell_rows in zip(labels, rows_of, strict=True):
         count = int(corpus.weights[cell_rows].sum())
         if count >= MIN_CELL:
-            cells.append(Cell(label, count, corpus.id_list(cell_rows)))
+            cells.append(_cell(corpus, label, count, cell_rows, by_guess))
         else:
             small.append(cell_rows)
     cells.sort(key=lambda c: (-c.count, _natural(c.label)))
@@ -299,10 +307,15 @@ def _cells(corpus: _Corpus, labels: list[str], rows_of) -> tuple[list[Cell], int
         merged = np.unique(np.concatenate(small))
         count = int(corpus.weights[merged].sum())
         if count >= MIN_CELL:
-            cells.append(Cell(OTHERS, count, corpus.id_list(merged)))
+            cells.append(_cell(corpus, OTHERS, count, merged, by_guess))
         else:
             hidden = count
     return cells, hidden
+
+
+def _cell(corpus: _Corpus, label: str, count: int, rows: np.ndarray, by_guess) -> Cell:
+    suggested = [] if by_guess is None else corpus.id_list(rows[by_guess[rows]])
+    return Cell(label, count, corpus.id_list(rows), suggested)
 
 
 def _values(items: list[Item], attribute: str, many: bool, missing: str):
@@ -359,10 +372,7 @@ def _sections(corpus: _Corpus, group_by: str, question: str) -> list[Section]:
         rows = np.arange(len(corpus.items))
         return [_section(corpus, "all", "Toutes les contributions", rows, question)]
     attribute, _ = SECTION_KINDS[group_by]
-    tagged = [getattr(it, attribute) for it in corpus.items]
-    suggested = [getattr(it, f"suggested_{attribute}")[:1] for it in corpus.items]
-    placed = [tags or guess for tags, guess in zip(tagged, suggested, strict=True)]
-    by_guess = np.array([not t and bool(g) for t, g in zip(tagged, suggested, strict=True)])
+    placed, by_guess = _placement(corpus, attribute)
     labels, rows_of = _grouped(placed, True, UNPLACED[group_by])
     by_label = dict(zip(labels, rows_of, strict=True))
     titles = sorted((k for k in labels if k != UNPLACED[group_by]), key=_natural)
@@ -375,6 +385,16 @@ def _sections(corpus: _Corpus, group_by: str, question: str) -> list[Section]:
         section.suggested = corpus.id_list(rows[by_guess[rows]])
         sections.append(section)
     return sections
+
+
+def _placement(corpus: _Corpus, attribute: str) -> tuple[list[list[str]], np.ndarray]:
+    """Each item's sections by ``attribute`` ("themes" or "fiches"): its tags, or else its
+    best stored suggestion; and which rows were placed by that suggestion."""
+    tagged = [getattr(it, attribute) for it in corpus.items]
+    suggested = [getattr(it, f"suggested_{attribute}")[:1] for it in corpus.items]
+    placed = [tags or guess for tags, guess in zip(tagged, suggested, strict=True)]
+    by_guess = np.array([not t and bool(g) for t, g in zip(tagged, suggested, strict=True)], bool)
+    return placed, by_guess
 
 
 @dataclass

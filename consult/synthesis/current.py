@@ -152,7 +152,10 @@ class _Pruner:
             for cell in breakdown.cells:
                 ids, gone = self.ids(cell.ids)
                 if cell.count - gone > 0:
-                    cells.append(replace(cell, ids=ids, count=cell.count - gone))
+                    suggested = self.ids(cell.suggested)[0]
+                    cells.append(
+                        replace(cell, ids=ids, count=cell.count - gone, suggested=suggested)
+                    )
             breakdowns.append(replace(breakdown, cells=cells))
         return replace(
             document,

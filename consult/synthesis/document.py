@@ -50,6 +50,8 @@ class Cell:
     label: str
     count: int
     ids: list[int] = field(default_factory=list)
+    # of ``ids``, those placed by a stored suggestion (not tagged yet): themes and fiches
+    suggested: list[int] = field(default_factory=list)
 
 
 @dataclass

@@ -99,7 +99,9 @@ METHOD = (
     "non affichées, pour que personne ne puisse y être reconnu.",
     "Les contributions pas encore étiquetées sont placées dans une partie par la meilleure "
     "suggestion enregistrée (score calibré suffisant), et signalées « placée par "
-    "suggestion, à vérifier » ; les autres sont réunies dans une partie à part.",
+    "suggestion, à vérifier » ; les autres sont réunies dans une partie à part. Les "
+    "tableaux par thématique et par fiche action les comptent de la même façon, en disant "
+    "combien sont placées par suggestion.",
     "Ce qui diffère entre les groupes compare la part de chaque idée chez les usagers et "
     "chez les professionnels, puis entre les deux territoires qui ont le plus contribué : "
     "test du χ² (test exact de Fisher quand un effectif attendu est inférieur à 5), seuil "
@@ -323,7 +325,23 @@ def _docx_breakdowns(doc, document: Document) -> None:
         if hidden:
             label = f"Non affichées (catégories de moins de {MIN_CELL} contributions)"
             rows.append([label, number(hidden), percent(hidden, document.contributions)])
+        _docx_breakdown_table(doc, cells, rows)
+
+
+def _docx_breakdown_table(doc, cells, rows: list[list[str]]) -> None:
+    """The table of one breakdown; with the share placed by suggestion (themes, fiches)."""
+    guessed = sum(len(c.suggested) for c in cells)
+    if not guessed:
         docx_table(doc, ["Catégorie", "Contributions", "Part"], rows)
+        return
+    for row, cell in zip(rows, [*cells, None], strict=False):  # then the hidden row
+        row.insert(2, number(len(cell.suggested)) if cell else "—")
+    docx_table(doc, ["Catégorie", "Contributions", "Dont par suggestion", "Part"], rows)
+    doc.add_paragraph(
+        "Comptées comme dans les parties : les contributions étiquetées, et celles pas "
+        f"encore étiquetées que leur suggestion place (dont {_count(guessed, 'contribution')}"
+        f" placée{'s' if guessed > 1 else ''} par suggestion, à vérifier)."
+    )
 
 
 def _docx_findings(doc, document: Document) -> None:

@@ -44,6 +44,43 @@ def test_sections_come_from_tags_then_suggestions_marked_then_neither():
     assert rest.suggested == []
 
 
+def _placed_document() -> Document:
+    """Five tagged, five placed by suggestion, five neither: every cell big enough to show."""
+    items = [item(n, text, themes=[SOCIAL]) for n, text in enumerate(CRECHE, 1)]
+    items += [item(5, "Des crèches le samedi.", themes=[SOCIAL])]
+    items += [item(10 + n, t, suggested_themes=[MOBILITE]) for n, t in enumerate(BUS)]
+    items += [item(14, "Un car le dimanche.", suggested_themes=[MOBILITE])]
+    items += [item(30 + n, f"Rien de plus à dire, vraiment {n}.") for n in range(5)]
+    return build(items)
+
+
+def test_theme_table_counts_what_the_sections_hold_suggestions_included():
+    document = _placed_document()
+    sections = {s.title: s for s in document.sections}
+    table = next(b for b in document.breakdowns if b.dimension == "theme")
+    cells = {c.label: c for c in table.cells}
+    for title, section in sections.items():
+        assert (cells[title].count, cells[title].ids) == (section.count, section.ids)
+        assert cells[title].suggested == section.suggested
+    assert cells[MOBILITE].suggested == [10, 11, 12, 13, 14]
+    assert cells["Sans thématique"].count == 5
+
+
+def test_theme_table_says_how_many_were_placed_by_suggestion(request_ctx):
+    document = _placed_document()
+    html = render_template(
+        "synthesis/document.html",
+        **document_context(
+            document, Editorial(), version=1, status_label="Brouillon", contribution_url=None
+        ),
+    )
+    docx = _docx_text(render_docx(document, Editorial(), version=1, status_label="Brouillon"))
+    assert "Dont par suggestion" in html
+    assert "Dont par suggestion" in docx
+    for shown in (html, docx):
+        assert "dont 5 contributions placées par suggestion, à vérifier" in shown
+
+
 def test_untagged_contributions_get_their_best_sure_suggestion(
     db, make_meeting, make_contribution, make_user
 ):
