@@ -79,6 +79,7 @@ def _register_domains(app: Flask) -> None:
     from consult.api import cli as api_cli
     from consult.api import views as api_views
     from consult.contributions import capture as capture_views
+    from consult.contributions import meeting_pages  # noqa: F401 - views on meetings' bp
     from consult.contributions import views as contributions_views
     from consult.core import cli as core_cli
     from consult.decidim import cli as decidim_cli

@@ -1,8 +1,11 @@
-"""Meetings: public pages, join code and QR code, live wall, facilitators' management."""
+"""Meetings: the list, join code and QR code, poster, facilitators' management.
+
+The pages that show a meeting's contributions (its public page, its results, its live
+wall) are on this blueprint too but live in ``consult.contributions.meeting_pages``:
+they list contributions, a domain above meetings.
+"""
 
 import io
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
 
 import segno
 import sqlalchemy as sa
@@ -11,20 +14,14 @@ from flask import (
     Response,
     abort,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user
-from markupsafe import Markup
-from sqlalchemy.orm import joinedload
 
-from consult.contributions.services import published_page, published_since
 from consult.core import idempotency
-from consult.core.cache import public_body, public_figures
 from consult.core.db import get_or_404, small_int, utcnow
 from consult.core.errors import refuse
 from consult.core.security import staff_only
@@ -45,7 +42,6 @@ from consult.meetings.permissions import (
     can_create_meeting,
     can_edit_meeting,
     can_edit_minutes,
-    can_manage_meeting,
     can_record_attendance,
     can_view_join_code,
     can_view_meeting,
@@ -66,7 +62,6 @@ UNKNOWN_CODE = (
     "chiffres, ou demandez le code à l'animateur. Une rencontre close n'accepte plus "
     "de contributions."
 )
-NO_DATE = datetime.min.replace(tzinfo=UTC)
 ENDED = ("closed", "archived")
 
 
@@ -89,7 +84,7 @@ def qr_svg(url: str) -> bytes:
     return out.getvalue()
 
 
-def _meeting_or_404(meeting_id: int, permission=can_view_meeting) -> Meeting:
+def meeting_or_404(meeting_id: int, permission=can_view_meeting) -> Meeting:
     meeting = get_or_404(db.session, Meeting, meeting_id)
     if not permission(current_user, meeting):
         abort(404)
@@ -102,82 +97,6 @@ def index():
         "meetings/index.html",
         meetings=services.visible_meetings(current_user),
         can_create=can_create_meeting(current_user),
-    )
-
-
-@dataclass(frozen=True)
-class MeetingFacts:
-    """What the top of a meeting's public page shows, as plain values (kept: core.cache)."""
-
-    id: int
-    title: str
-    kind_label: str
-    status: str
-    status_label: str
-    is_open: bool
-    held_on: date | None
-    place: str
-    territory_name: str
-    user_groups: tuple[str, ...]
-    description: str
-
-    @classmethod
-    def read(cls, meeting_id: int) -> "MeetingFacts | None":
-        meeting = db.session.get(Meeting, meeting_id, options=[joinedload(Meeting.territory)])
-        if meeting is None:
-            return None
-        return cls(
-            id=meeting.id,
-            title=meeting.title,
-            kind_label=meeting.kind_label,
-            status=meeting.status,
-            status_label=meeting.status_label,
-            is_open=meeting.is_open,
-            held_on=meeting.held_on,
-            place=meeting.place,
-            territory_name=meeting.territory.name if meeting.territory else "",
-            user_groups=tuple(meeting.user_groups or ()),
-            description=meeting.description,
-        )
-
-
-@bp.get("/rencontres/<int:meeting_id>")
-def show(meeting_id: int):
-    """A meeting's public page: its facts, its report once closed, its contributions.
-
-    The page is the same for everyone who may see the meeting, but for the team's link
-    and a visitor's confirmation in a contribution's card (« je soutiens »): its facts
-    and its body (report, contributions) are kept until something is published or
-    changed (``core.cache.public_body``). Access is decided at each visit on the kept
-    status: a meeting never goes back to preparation, and a change of status refreshes
-    what is kept. A visitor with a confirmation to read gets a body rendered for them.
-    """
-    facts = public_figures(("meetings", "facts", meeting_id), lambda: MeetingFacts.read(meeting_id))
-    if facts is None or not can_view_meeting(current_user, facts):
-        abort(404)
-    number = max(1, request.args.get("page", 1, type=small_int))
-    here = url_for(".show", meeting_id=meeting_id, page=number if number != 1 else None)
-
-    def body() -> str:
-        meeting = db.session.get(Meeting, meeting_id)
-        return render_template(
-            "meetings/_show_body.html",
-            meeting=meeting,
-            page=published_page(meeting_id=meeting_id, page=number),
-            participant_types=PARTICIPANT_TYPES,
-            here=here,
-        )
-
-    if session.get("_flashes"):
-        kept = Markup(body())  # noqa: S704 - an autoescaped template's output
-    else:
-        kept = public_body(("meetings", "show", meeting_id, number), body)
-    return render_template(
-        "meetings/show.html",
-        meeting=facts,
-        body=kept,
-        can_manage=can_manage_meeting(current_user, facts),
-        contribute_url=contribute_url(meeting_id),
     )
 
 
@@ -221,23 +140,9 @@ def short_link(code: str):
     return _join_page(form, 422)
 
 
-@bp.get("/rencontres/<int:meeting_id>/resultats")
-def results(meeting_id: int):
-    """Where a closed meeting's QR code leads: what was said, what was decided."""
-    meeting = _meeting_or_404(meeting_id)
-    if meeting.status not in ENDED:
-        return redirect(url_for("meetings.show", meeting_id=meeting.id))
-    return render_template(
-        "meetings/results.html",
-        meeting=meeting,
-        page=published_page(meeting_id=meeting.id),
-        participant_types=PARTICIPANT_TYPES,
-    )
-
-
 @bp.get("/rencontres/<int:meeting_id>/qr.svg")
 def qr(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id, can_view_join_code)
+    meeting = meeting_or_404(meeting_id, can_view_join_code)
     return Response(
         qr_svg(join_url(meeting, external=True)),
         mimetype="image/svg+xml",
@@ -247,70 +152,13 @@ def qr(meeting_id: int):
 
 @bp.get("/rencontres/<int:meeting_id>/affiche")
 def poster(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id, can_view_join_code)
+    meeting = meeting_or_404(meeting_id, can_view_join_code)
     return render_template(
         "meetings/poster.html",
         meeting=meeting,
         join_page=request.host + url_for("meetings.join"),
         short_url=join_url(meeting, external=True),
     )
-
-
-# --- Live wall -----------------------------------------------------------------------
-
-
-def _wall_item(contribution) -> dict:
-    return {
-        "id": contribution.id,
-        "body": contribution.body,
-        "kind_label": contribution.kind_label,
-        "signature": contribution.public_signature,
-        "published_at": contribution.published_at.isoformat()
-        if contribution.published_at
-        else None,
-    }
-
-
-@bp.get("/rencontres/<int:meeting_id>/mur")
-def wall(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
-    items = published_page(meeting_id=meeting.id).items
-    # The cursor is the latest publication shown: the wall then asks for later ones.
-    latest = max(items, key=lambda c: (c.published_at or NO_DATE, c.id), default=None)
-    return render_template(
-        "meetings/wall.html",
-        meeting=meeting,
-        items=items,
-        since=latest.published_at.isoformat() if latest and latest.published_at else "",
-        after=latest.id if latest else 0,
-        show_join=meeting.is_open,
-        join_page=request.host + url_for("meetings.join"),
-    )
-
-
-def _parse_since(raw: str | None) -> datetime | None:
-    if not raw:
-        return None
-    try:
-        since = datetime.fromisoformat(raw)
-    except ValueError:
-        abort(400)
-    return since if since.tzinfo else since.replace(tzinfo=UTC)
-
-
-@bp.get("/rencontres/<int:meeting_id>/mur.json")
-def wall_feed(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
-    since = _parse_since(request.args.get("since"))
-    after = request.args.get("after", 0, type=small_int)
-    items = [_wall_item(c) for c in published_since(meeting.id, since, after)]
-    if items:
-        cursor = {"since": items[-1]["published_at"], "after": items[-1]["id"]}
-    else:
-        cursor = {"since": since.isoformat() if since else None, "after": after}
-    response = jsonify(items=items, cursor=cursor)
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 # --- Facilitators: create, edit, manage ----------------------------------------------
@@ -405,7 +253,7 @@ def _prefill_from_group() -> dict | None:
 @bp.route("/rencontres/<int:meeting_id>/modifier", methods=["GET", "POST"])
 @staff_only
 def edit(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = meeting_or_404(meeting_id)
     if not can_edit_meeting(current_user, meeting):
         flash("Une rencontre archivée ne peut plus être modifiée.", "error")
         return redirect(url_for("meetings.manage", meeting_id=meeting.id))
@@ -467,13 +315,13 @@ def _done(meeting: Meeting, message: str):
 @bp.get("/rencontres/<int:meeting_id>/gestion")
 @staff_only
 def manage(meeting_id: int):
-    return _manage_page(_meeting_or_404(meeting_id))
+    return _manage_page(meeting_or_404(meeting_id))
 
 
 @bp.post("/rencontres/<int:meeting_id>/etat")
 @staff_only
 def change_status(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = meeting_or_404(meeting_id)
     form = StatusForm()
     if not form.validate_on_submit():
         return _refuse(meeting, "Cette étape n'existe pas. Rechargez la page et recommencez.")
@@ -487,7 +335,7 @@ def change_status(meeting_id: int):
 @bp.post("/rencontres/<int:meeting_id>/presences")
 @staff_only
 def attendance(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = meeting_or_404(meeting_id)
     if not can_record_attendance(current_user, meeting):
         return _refuse(meeting, "Les effectifs se notent pendant la rencontre ou après sa clôture.")
     form = attendance_form(meeting, prefix="presences")
@@ -505,7 +353,7 @@ def attendance(meeting_id: int):
 @bp.post("/rencontres/<int:meeting_id>/cloture")
 @staff_only
 def close(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = meeting_or_404(meeting_id)
     if not can_close_meeting(current_user, meeting):
         return _refuse(meeting, "Seule une rencontre ouverte peut être close.")
     form = attendance_form(meeting, CloseForm, prefix="cloture")
@@ -532,7 +380,7 @@ def close(meeting_id: int):
 @bp.post("/rencontres/<int:meeting_id>/releve")
 @staff_only
 def minutes(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = meeting_or_404(meeting_id)
     if not can_edit_minutes(current_user, meeting):
         return _refuse(meeting, "Le relevé se corrige une fois la rencontre close.")
     form = MinutesForm(prefix="releve")
