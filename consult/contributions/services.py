@@ -5,7 +5,6 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from blinker import Namespace
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -20,6 +19,7 @@ from consult.contributions.models import (
     Support,
     contribution_publics,
 )
+from consult.core.db import add_once
 from consult.core.errors import DomainError
 from consult.core.idempotency import insert_once
 from consult.core.pagination import Page
@@ -272,17 +272,13 @@ def support_contribution(contribution: Contribution, supporter_key: str, *, user
     """
     if contribution.status != "published":
         raise ContributionError("On ne peut soutenir qu'une contribution publiée.")
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                Support(
-                    contribution_id=contribution.id,
-                    supporter_key=supporter_key,
-                    user_id=user.id if user else None,
-                    created_at=now,
-                )
-            )
-    except IntegrityError:
+    support = Support(
+        contribution_id=contribution.id,
+        supporter_key=supporter_key,
+        user_id=user.id if user else None,
+        created_at=now,
+    )
+    if not add_once(db.session, support):
         return False
     db.session.execute(
         sa.update(Contribution)
@@ -305,18 +301,14 @@ def report_contribution(
         raise ContributionError("On ne peut signaler qu'une contribution publiée.")
     if reason not in REPORT_REASONS:
         raise ContributionError("Choisissez la raison du signalement.")
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                Report(
-                    contribution_id=contribution.id,
-                    reporter_key=reporter_key,
-                    reason=reason,
-                    note=clean_text(note)[:1000],
-                    created_at=now,
-                )
-            )
-    except IntegrityError:
+    report = Report(
+        contribution_id=contribution.id,
+        reporter_key=reporter_key,
+        reason=reason,
+        note=clean_text(note)[:1000],
+        created_at=now,
+    )
+    if not add_once(db.session, report):
         return False
     contribution_reported.send(contribution, reason=reason, now=now)
     return True

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import g, has_request_context
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.routing import IntegerConverter
 
@@ -63,6 +64,18 @@ def get_or_404(session, model, ident, **scope):
     if obj is None or any(getattr(obj, k) != v for k, v in scope.items()):
         raise NotFoundError
     return obj
+
+
+def add_once(session, row) -> bool:
+    """Add ``row`` in a savepoint; False when a unique constraint says it is already
+    there (the same form sent twice at once, two people at the same moment): the
+    transaction goes on, without the row."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return False
+    return True
 
 
 SQLITE_BUSY_TIMEOUT_MS = 15000  # a writer waits up to 15 s for another to finish

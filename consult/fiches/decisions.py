@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from consult.contributions.models import KINDS, Contribution
+from consult.core.db import add_once
 from consult.core.errors import DomainError, NotFoundError
 from consult.core.pagination import paginate
 from consult.core.sanitize import clean_text, safe_cell
@@ -203,12 +204,8 @@ def _link(fiche: Fiche, contribution: Contribution) -> None:
     )
     if exists is not None:
         return
-    try:
-        with db.session.begin_nested():
-            db.session.add(FicheContribution(fiche_id=fiche.id, contribution_id=contribution.id))
-            db.session.flush()
-    except IntegrityError:
-        pass  # linked by a concurrent request meanwhile
+    # Already linked by a concurrent request meanwhile: nothing more to do.
+    add_once(db.session, FicheContribution(fiche_id=fiche.id, contribution_id=contribution.id))
 
 
 def answered(fiche: Fiche) -> list[Row]:

@@ -4,9 +4,9 @@ who validated it for each group."""
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from consult.accounts.models import User
+from consult.core.db import add_once
 from consult.extensions import db
 from consult.schemes.models import WorkingGroup
 from consult.synthesis.models import (
@@ -70,13 +70,7 @@ def share_synthesis(group: WorkingGroup, synthesis_id: int, *, actor) -> bool:
     link = GroupSynthesis(
         working_group_id=group.id, synthesis_id=synthesis.id, shared_by_id=actor.id
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(link)
-            db.session.flush()
-    except IntegrityError:  # shared by someone else at the same moment
-        return False
-    return True
+    return add_once(db.session, link)  # False: shared by someone else at the same moment
 
 
 @dataclass

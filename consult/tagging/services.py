@@ -4,12 +4,12 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.analysis.suggest import Label, Suggester
 from consult.analysis.tag_feedback import MAX_UNLABELLED, FeedbackSuggester, out_of_fold
 from consult.contributions.models import Contribution
+from consult.core.db import add_once
 from consult.core.errors import DomainError
 from consult.extensions import db
 from consult.history.services import record, snapshot
@@ -60,10 +60,7 @@ def add_tag(
         from_suggestion=from_suggestion,
         created_at=now,
     )
-    try:
-        with db.session.begin_nested():  # two moderators at once: the second finds the tag
-            db.session.add(tag)
-    except IntegrityError:
+    if not add_once(db.session, tag):  # two moderators at once: the second finds the tag
         return _tag_on(contribution, column, target.id)
     origin = " (suggestion acceptée)" if from_suggestion else ""
     record(contribution, actor, "tag", before, reason=f"{_describe(target)}{origin}", now=now)

@@ -16,7 +16,7 @@ from consult.accounts.models import Organisation
 from consult.accounts.services import find_user_by_email
 from consult.contributions.models import Contribution
 from consult.contributions.services import newest_first_page
-from consult.core.db import utcnow
+from consult.core.db import add_once, utcnow
 from consult.core.errors import DomainError
 from consult.core.pagination import Page
 from consult.core.sanitize import clean_line, clean_text
@@ -415,13 +415,7 @@ def validate_version(group, version, *, user, comment: str = "", on_behalf_of: s
         on_behalf_of=on_behalf_of,
         comment=clean_text(comment),
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(validation)
-            db.session.flush()
-    except IntegrityError:  # the same button pressed twice at once
-        return False
-    return True
+    return add_once(db.session, validation)  # False: the same button pressed twice at once
 
 
 def reading_order(group: WorkingGroup, sections: list) -> tuple[list[tuple[int, object]], int]:

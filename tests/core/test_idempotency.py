@@ -2,7 +2,9 @@
 
 import sqlalchemy as sa
 
+from consult.contributions.models import Support
 from consult.core import idempotency
+from consult.core.db import add_once, utcnow
 from consult.core.idempotency import FormSubmission
 
 
@@ -26,3 +28,18 @@ def test_malformed_keys_are_ignored(db):
     assert idempotency.already_done("<script>") is None
     assert idempotency.commit_once("court", "/page") == "/page"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(FormSubmission)) == 0
+
+
+def test_add_once_refuses_a_twin_and_keeps_the_transaction(db, make_contribution):
+    contribution = make_contribution(status="published")
+    first = Support(contribution_id=contribution.id, supporter_key="k1", created_at=utcnow())
+    twin = Support(contribution_id=contribution.id, supporter_key="k1", created_at=utcnow())
+    other = Support(contribution_id=contribution.id, supporter_key="k2", created_at=utcnow())
+    assert add_once(db.session, first) is True
+    assert add_once(db.session, twin) is False
+    assert add_once(db.session, other) is True  # the transaction goes on after the refusal
+    db.session.commit()
+    keys = db.session.scalars(
+        sa.select(Support.supporter_key).where(Support.contribution_id == contribution.id)
+    ).all()
+    assert sorted(keys) == ["k1", "k2"]
