@@ -215,6 +215,9 @@ class NoJobs:
     def dispatch(self, call):
         self.calls.append(call)
 
+    def sweep(self, name):
+        """Nothing runs: the suggestions stay pending."""
+
     def run_pending(self):
         """Nothing runs."""
 
