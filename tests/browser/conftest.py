@@ -14,6 +14,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
@@ -119,9 +120,26 @@ def page(browser, live_server):
     context.close()
 
 
+def _axe_results(page):
+    """axe-core's answer on the page once it is loaded.
+
+    A click that follows a link may still be navigating when the check starts: the page
+    that axe was injected into is then replaced. The check waits for the new page to
+    load and runs again (a navigation ends; it is the state that is waited for).
+    """
+    for _ in range(5):
+        page.wait_for_load_state()
+        try:
+            return _axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+        except PlaywrightError as error:
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
+    pytest.fail(f"axe-core : la page {page.url} n'a pas cessé de changer pendant le contrôle")
+
+
 def check_a11y(page) -> None:
     """Fail with a readable report when axe-core finds any WCAG 2.1 A/AA violation."""
-    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    results = _axe_results(page)
     violations = results.response["violations"]
     if violations:
         lines = [f"axe-core : {len(violations)} violation(s) sur {page.url}"]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from consult.contributions.models import Contribution
 from consult.core.db import utcnow
@@ -50,16 +51,27 @@ def _panels(page) -> list[IdeaPanel]:
 
 
 def _open(page, key: str):
+    """The idea's panel, opened by keyboard (the panels need no mouse)."""
     details = page.locator(f"#retouche-{key}")
-    if details.get_attribute("open") is None:  # by keyboard: the panels need no mouse
+    page.wait_for_load_state()  # a key pressed while the page still loads may go nowhere
+    for _ in range(3):
+        if details.get_attribute("open") is not None:
+            return details
         details.locator("summary").focus()
         page.keyboard.press("Enter")
-    page.wait_for_function("key => document.getElementById('retouche-' + key).open", arg=key)
+        try:
+            page.wait_for_function(
+                "key => document.getElementById('retouche-' + key).open", arg=key
+            )
+        except PlaywrightTimeout:
+            continue  # the key press was lost: focus the summary and press again
+    assert details.get_attribute("open") is not None, f"le panneau {key} ne s'ouvre pas"
     return details
 
 
 def _confirmed(page, text: str) -> None:
     page.locator(".flash--success", has_text=text).wait_for()
+    page.wait_for_load_state()
 
 
 def _version_page(page, synthesis_id: int, number: int) -> None:

@@ -24,6 +24,7 @@ def test_facilitator_generates_reads_and_downloads_a_synthesis(page, live_server
     page.goto("/syntheses/")
     check_a11y(page)
     page.click("text=Nouvelle synthèse")
+    page.wait_for_url("**/syntheses/nouvelle")
     check_a11y(page)
     page.fill("#title", "Synthèse des concertations territoriales")
     page.select_option("#template", "concertations")
