@@ -3,8 +3,9 @@
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher, Type, extract_parameters
 
-from consult.accounts import services
+from consult.accounts import passwords, services
 from consult.accounts.models import LoginAttempt, SecurityEvent
 from consult.accounts.passwords import entropy_bits, password_problems, verify_password
 from consult.core.db import utcnow
@@ -37,6 +38,18 @@ def test_passwords_are_hashed_with_argon2id(db, make_user):
     assert user.password_hash.startswith("$argon2id$")
     assert verify_password(user.password_hash, DEFAULT_PASSWORD)
     assert not verify_password(user.password_hash, "autre")
+
+
+def test_production_hashes_follow_rfc_9106_and_are_checked_whatever_the_suite_uses():
+    """The suite hashes cheaply (tests/__init__.py); production keeps RFC 9106's option."""
+    production = PasswordHasher.from_parameters(passwords.PARAMETERS)
+    stored = production.hash(DEFAULT_PASSWORD)
+    parameters = extract_parameters(stored)
+    assert parameters.type is Type.ID
+    assert parameters.time_cost >= 3
+    assert parameters.memory_cost >= 64 * 1024
+    assert verify_password(stored, DEFAULT_PASSWORD)  # its own parameters, not the suite's
+    assert not verify_password(stored, "autre")
 
 
 def test_authenticate_records_success_and_renews_last_login(db, make_user, count):
