@@ -6,6 +6,7 @@ swap to nh3 touches one file.
 
 import html
 import re
+import threading
 import unicodedata
 
 import bleach
@@ -67,6 +68,17 @@ _NOT_MARKUP = re.compile(rf"<(?!{_OPENS_MARKUP})", re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
+_cleaners = threading.local()  # bleach's Cleaner keeps parser state: one per thread
+
+
+def _strip_markup(text: str) -> str:
+    """bleach with no tag allowed, its entities decoded back (a Cleaner built once per thread)."""
+    cleaner = getattr(_cleaners, "plain", None)
+    if cleaner is None:
+        cleaner = _cleaners.plain = bleach.Cleaner(tags=set(), attributes={}, strip=True)
+    return html.unescape(cleaner.clean(text))
+
+
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _CONTROL.sub("", text)
@@ -85,11 +97,13 @@ def clean_text(text: str | None) -> str:
     if not text:
         return ""
     text = _CONTROL.sub("", text)
+    if "<" not in text and "&" not in text:
+        return _normalise(text)  # no markup and no entity: bleach would give it back as is
     # Repeat until stable: "<<script>script>" hides a tag behind another one.
     for _ in range(5):
         # A "<" that opens no HTML element is escaped, so bleach keeps it as text.
         kept = _NOT_MARKUP.sub("&lt;", text)
-        stripped = html.unescape(bleach.clean(kept, tags=set(), attributes={}, strip=True))
+        stripped = _strip_markup(kept)
         if stripped == text:
             break
         text = stripped

@@ -1,7 +1,10 @@
 """The one sanitiser: markup stripped, controls removed, text kept."""
 
+import random
+
 import pytest
 
+from consult.core import sanitize
 from consult.core.sanitize import clean_html, clean_line, clean_text
 
 HOSTILE = [
@@ -61,3 +64,17 @@ def test_clean_html_refuses_javascript_links():
 def test_empty_input_gives_empty_string(empty):
     assert clean_text(empty) == ""
     assert clean_html(empty) == ""
+
+
+def test_text_without_markup_or_entity_skips_bleach_and_comes_out_the_same(monkeypatch):
+    """The short cut (no ``<``, no ``&``) gives what the full bleach pass gives."""
+    rng = random.Random(7)
+    alphabet = list("ab é'\"> \n\t;:!?%#*()[]/«»—…") + ["\ufffe", "\U0001f600", "\xa0", "\u200b"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(500)]
+    through_bleach = [sanitize._normalise(sanitize._strip_markup(t)) for t in texts]
+
+    def refused(text):
+        raise AssertionError(f"bleach called for {text!r}")
+
+    monkeypatch.setattr(sanitize, "_strip_markup", refused)
+    assert [clean_text(t) for t in texts] == through_bleach
