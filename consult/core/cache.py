@@ -194,6 +194,19 @@ def public_figures(key: Hashable, compute: Callable[[], object]) -> object:
     return value
 
 
+def access_facts(key: Hashable, compute: Callable[[], object]) -> object:
+    """What decides who may see a public page (a fiche's status), kept like
+    :func:`public_figures` but only while the generation is read from Redis: every process
+    then sees a change at its next request. Without Redis, or when it cannot be read, a
+    process would not see another's change: ``compute()`` runs at each call.
+    """
+    if current_app.config.get("PUBLIC_FIGURES_SECONDS", 0):
+        shared, _local = _current_generation(figures_store(current_app))
+        if shared is None:
+            return compute()
+    return public_figures(key, compute)
+
+
 CSRF_MARK = "\x00csrf_token\x00"
 
 

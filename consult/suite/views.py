@@ -36,7 +36,7 @@ from consult.privacy import services as privacy
 from consult.schemes.models import FICHE_STATUSES, Fiche, Theme
 from consult.suite import services
 from consult.suite.forms import ReceiptForm, RightsForm
-from consult.workgroups.permissions import can_see_fiche
+from consult.workgroups.permissions import can_see_fiche, fiche_access
 
 # No prefix: the droit de suite pages live under /suite/, a contribution's own tracking
 # page (the receipt code) under /suivi, the address printed on receipts and posters.
@@ -134,12 +134,13 @@ def _theme_title(theme_id: int) -> str | None:
 @bp.get("/suite/fiches/<int:fiche_id>")
 def fiche(fiche_id: int):
     """One fiche: what it commits to, and what it takes from the concertation."""
-    found = get_or_404(db.session, Fiche, fiche_id)
-    if not can_see_fiche(found, current_user):
+    access = fiche_access(fiche_id)  # kept only while Redis tells every process a change
+    if access is None or not can_see_fiche(access, current_user):
         abort(404)
     number = _page_number()
 
     def context() -> dict:
+        found = get_or_404(db.session, Fiche, fiche_id)
         ids = services.fiche_ids(found)
         return {
             "fiche": found,
@@ -152,13 +153,15 @@ def fiche(fiche_id: int):
             "action_statuses": ACTION_STATUSES,
         }
 
-    body = _body(("suite", "fiche", found.id, number), "suite/_fiche_body.html", context)
+    body = _body(("suite", "fiche", fiche_id, number), "suite/_fiche_body.html", context)
     # Kept too: naming the fiche's level would read its scheme at every visit.
-    title = public_figures(
-        ("suite", "fiche-title", found.id),
-        lambda: f"{found.scheme.level('fiche')} {found.number} — {found.title}",
-    )
+    title = public_figures(("suite", "fiche-title", fiche_id), lambda: _fiche_title(fiche_id))
     return render_template("suite/fiche.html", title=title, body=body)
+
+
+def _fiche_title(fiche_id: int) -> str:
+    found = get_or_404(db.session, Fiche, fiche_id)
+    return f"{found.scheme.level('fiche')} {found.number} — {found.title}"
 
 
 # --- Following a contribution with its receipt code -----------------------------------
