@@ -15,7 +15,8 @@ A commit that writes a watched model (:func:`watch_public_figures`: a contributi
 published, a decision recorded…) bumps the generation after it commits: in Redis
 when ``REDIS_URL`` is set (every process sees it at its next request, for one GET
 per request), in this process otherwise. When Redis cannot be read, the delay
-alone bounds how stale a figure may be.
+alone bounds how stale a figure may be. What decides who may see a page (a fiche's
+status) is kept only while Redis is read (:func:`access_facts`).
 """
 
 import hashlib
