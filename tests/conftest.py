@@ -9,10 +9,12 @@ import pytest
 import sqlalchemy as sa
 from flask import g
 from flask.testing import FlaskClient
+from redis.exceptions import RedisError
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from consult import create_app
 from consult.core import jobs as core_jobs
+from consult.core.cache import figures_store
 from consult.extensions import db as _db
 from consult.extensions import limiter
 from tests.factories import (  # noqa: F401 - factory fixtures, shared by every test
@@ -221,6 +223,41 @@ def figures_kept(app, monkeypatch):
     monkeypatch.delitem(app.extensions, "consult_public_figures", raising=False)
     yield
     app.extensions.pop("consult_public_figures", None)
+
+
+class SharedGeneration:
+    """The two Redis commands of the figures generation (GET, INCR), in memory:
+    ``broken`` makes them fail like an unreachable Redis."""
+
+    def __init__(self):
+        self.values: dict[str, int] = {}
+        self.broken = False
+
+    def get(self, key):
+        if self.broken:
+            raise RedisError("Redis injoignable (test)")
+        return str(self.values.get(key, 0)).encode()
+
+    def incr(self, key):
+        if self.broken:
+            raise RedisError("Redis injoignable (test)")
+        self.values[key] = self.values.get(key, 0) + 1
+        return self.values[key]
+
+
+@pytest.fixture
+def figures_shared(app, figures_kept):
+    """The cache with a generation every process reads (Redis), whatever the test run
+    has: its ``broken`` switches Redis off."""
+    shared = SharedGeneration()
+    figures_store(app).redis = shared
+    return shared
+
+
+@pytest.fixture
+def figures_local(app, figures_kept):
+    """The cache without Redis: a process sees only its own commits."""
+    figures_store(app).redis = None
 
 
 @pytest.fixture

@@ -7,59 +7,22 @@ addresses (``meetings.show``, ``/rencontres/<id>``…) stay the meeting's. The a
 imports this module before it registers that blueprint.
 """
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from flask import abort, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy.orm import joinedload
 
 from consult.contributions.services import published_page, published_since
-from consult.core.cache import public_body, public_figures
+from consult.core.cache import public_body
 from consult.core.db import small_int
 from consult.extensions import db
 from consult.meetings.models import PARTICIPANT_TYPES, Meeting
 from consult.meetings.permissions import can_manage_meeting, can_view_meeting
+from consult.meetings.services import meeting_facts
 from consult.meetings.views import ENDED, bp, contribute_url, meeting_or_404
 
 NO_DATE = datetime.min.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class MeetingFacts:
-    """What the top of a meeting's public page shows, as plain values (kept: core.cache)."""
-
-    id: int
-    title: str
-    kind_label: str
-    status: str
-    status_label: str
-    is_open: bool
-    held_on: date | None
-    place: str
-    territory_name: str
-    user_groups: tuple[str, ...]
-    description: str
-
-    @classmethod
-    def read(cls, meeting_id: int) -> "MeetingFacts | None":
-        meeting = db.session.get(Meeting, meeting_id, options=[joinedload(Meeting.territory)])
-        if meeting is None:
-            return None
-        return cls(
-            id=meeting.id,
-            title=meeting.title,
-            kind_label=meeting.kind_label,
-            status=meeting.status,
-            status_label=meeting.status_label,
-            is_open=meeting.is_open,
-            held_on=meeting.held_on,
-            place=meeting.place,
-            territory_name=meeting.territory.name if meeting.territory else "",
-            user_groups=tuple(meeting.user_groups or ()),
-            description=meeting.description,
-        )
 
 
 @bp.get("/rencontres/<int:meeting_id>")
@@ -73,7 +36,7 @@ def show(meeting_id: int):
     status: a meeting never goes back to preparation, and a change of status refreshes
     what is kept. A visitor with a confirmation to read gets a body rendered for them.
     """
-    facts = public_figures(("meetings", "facts", meeting_id), lambda: MeetingFacts.read(meeting_id))
+    facts = meeting_facts(meeting_id)
     if facts is None or not can_view_meeting(current_user, facts):
         abort(404)
     number = max(1, request.args.get("page", 1, type=small_int))

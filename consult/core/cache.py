@@ -15,7 +15,8 @@ A commit that writes a watched model (:func:`watch_public_figures`: a contributi
 published, a decision recorded…) bumps the generation after it commits: in Redis
 when ``REDIS_URL`` is set (every process sees it at its next request, for one GET
 per request), in this process otherwise. When Redis cannot be read, the delay
-alone bounds how stale a figure may be.
+alone bounds how stale a figure may be. What decides who may see a page (a fiche's
+status) is kept only while Redis is read (:func:`access_facts`).
 """
 
 import hashlib
@@ -192,6 +193,19 @@ def public_figures(key: Hashable, compute: Callable[[], object]) -> object:
         while len(store.entries) > MAX_ENTRIES:
             del store.entries[next(iter(store.entries))]
     return value
+
+
+def access_facts(key: Hashable, compute: Callable[[], object]) -> object:
+    """What decides who may see a public page (a fiche's status), kept like
+    :func:`public_figures` but only while the generation is read from Redis: every process
+    then sees a change at its next request. Without Redis, or when it cannot be read, a
+    process would not see another's change: ``compute()`` runs at each call.
+    """
+    if current_app.config.get("PUBLIC_FIGURES_SECONDS", 0):
+        shared, _local = _current_generation(figures_store(current_app))
+        if shared is None:
+            return compute()
+    return public_figures(key, compute)
 
 
 CSRF_MARK = "\x00csrf_token\x00"

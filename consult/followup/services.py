@@ -35,7 +35,7 @@ from consult.schemes.models import (
     WorkingGroup,
     working_group_fiches,
 )
-from consult.workgroups.permissions import LEADS
+from consult.workgroups.permissions import LEADS, FicheAccess
 
 # The public follow-up page of a fiche is kept (followup.views.fiche) until one of these
 # changes; fiches, actions, working groups and territories are watched by consult.suite.
@@ -52,7 +52,7 @@ class MeasureError(DomainError, ValueError):
 # --- Who may update -------------------------------------------------------------------
 
 
-def pilot_group_ids(fiche: Fiche) -> set[int]:
+def pilot_group_ids(fiche: Fiche | FicheAccess) -> set[int]:
     """Ids of the working groups linked to the fiche (its own group and groups listing it)."""
     ids = set(
         db.session.scalars(
@@ -66,7 +66,7 @@ def pilot_group_ids(fiche: Fiche) -> set[int]:
     return ids
 
 
-def can_follow_up(fiche: Fiche, user) -> bool:
+def can_follow_up(fiche: Fiche | FicheAccess, user) -> bool:
     """The team, and the pilots and co-pilots of a working group linked to the fiche."""
     if is_staff(user):
         return True

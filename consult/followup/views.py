@@ -30,9 +30,9 @@ from consult.followup.forms import (
 )
 from consult.followup.models import Measurement, Milestone
 from consult.followup.participation import COMPUTED, participation_by_year
-from consult.schemes.models import Action, Fiche, Indicator, Scheme
+from consult.schemes.models import Action, Indicator, Scheme
 from consult.schemes.services import get_scheme, list_schemes
-from consult.workgroups.permissions import can_see_fiche
+from consult.workgroups.permissions import can_see_fiche, fiche_access
 
 bp = Blueprint("followup", __name__, url_prefix="/suivi-du-schema")
 
@@ -98,8 +98,10 @@ def dashboard(slug: str):
 def fiche(fiche_id: int):
     """The fiche's follow-up. Who may only read it gets the same page as everyone else:
     kept until a fiche, an action, a milestone, an indicator or a measurement changes
-    (or something is published or decided, for the indicators the platform computes)."""
-    found = db.session.get(Fiche, fiche_id)
+    (or something is published or decided, for the indicators the platform computes).
+    Who may see it is decided at each visit, on the fiche's status as kept while Redis
+    tells every process a change (``workgroups.permissions.fiche_access``)."""
+    found = fiche_access(fiche_id)
     if found is None or not can_see_fiche(found, current_user):
         abort(404)
     if services.can_follow_up(found, current_user):

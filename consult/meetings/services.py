@@ -5,7 +5,9 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
+from consult.core.cache import public_figures
 from consult.core.errors import DomainError
 from consult.core.sanitize import clean_html, clean_line, clean_text
 from consult.extensions import db
@@ -26,6 +28,51 @@ MAX_ATTENDANCE = 100_000
 
 class MeetingError(DomainError):
     """A French message explaining why a meeting change was refused."""
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    """What the top of a meeting's public page shows, as plain values (kept: core.cache)."""
+
+    id: int
+    title: str
+    kind_label: str
+    status: str
+    status_label: str
+    is_open: bool
+    held_on: date | None
+    place: str
+    territory_name: str
+    user_groups: tuple[str, ...]
+    description: str
+
+    @classmethod
+    def read(cls, meeting_id: int) -> "MeetingFacts | None":
+        meeting = db.session.get(Meeting, meeting_id, options=[joinedload(Meeting.territory)])
+        if meeting is None:
+            return None
+        return cls(
+            id=meeting.id,
+            title=meeting.title,
+            kind_label=meeting.kind_label,
+            status=meeting.status,
+            status_label=meeting.status_label,
+            is_open=meeting.is_open,
+            held_on=meeting.held_on,
+            place=meeting.place,
+            territory_name=meeting.territory.name if meeting.territory else "",
+            user_groups=tuple(meeting.user_groups or ()),
+            description=meeting.description,
+        )
+
+
+def meeting_facts(meeting_id: int) -> MeetingFacts | None:
+    """A meeting's facts, kept until a meeting changes (``core.cache.public_figures``).
+
+    The public pages decide access on the kept status: a meeting never goes back to
+    preparation (``TRANSITIONS``), and a change of status or a deletion refreshes it.
+    """
+    return public_figures(("meetings", "facts", meeting_id), lambda: MeetingFacts.read(meeting_id))
 
 
 @dataclass

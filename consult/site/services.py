@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from consult.contributions.models import Contribution
-from consult.core.cache import public_figures, reference_cache
+from consult.core.cache import public_figures, reference_cache, watch_public_figures
 from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line
 from consult.extensions import db
@@ -16,6 +16,9 @@ from consult.site.models import DEFAULT_COLOUR, SiteSettings
 LOGO_MAX_BYTES = 512 * 1024
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+# The kept home page names the department (core.cache): a new name shows at the next visit.
+watch_public_figures(SiteSettings)
 
 
 class SiteError(DomainError):

@@ -5,6 +5,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from consult.core.cache import public_body
 from consult.core.db import utcnow
 from consult.core.errors import refuse
 from consult.core.security import admin_only, staff_only
@@ -34,11 +35,17 @@ def init_app(app) -> None:
 
 @bp.get("/")
 def home():
+    """The same page for every visitor: kept until a meeting, a scheme, a contribution or
+    the branding changes (``core.cache.public_body``); its form gets a fresh token."""
+    return render_template("site/home.html", body=public_body(("site", "home"), _home_body))
+
+
+def _home_body() -> str:
     open_meetings = db.session.scalars(
         sa.select(Meeting).where(Meeting.status == "open").order_by(Meeting.held_on)
     ).all()
     return render_template(
-        "site/home.html",
+        "site/_home_body.html",
         schemes=list_schemes(),
         open_meetings=open_meetings,
         figures=services.home_figures(),

@@ -14,6 +14,7 @@ status, the answer it got, and the rights the code proves (download, erase), whi
 
 import json
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
@@ -29,12 +30,13 @@ from consult.followup import tracing
 from consult.followup.models import ACTION_STATUSES
 from consult.meetings.models import PARTICIPANT_TYPES, Meeting
 from consult.meetings.permissions import can_view_meeting
+from consult.meetings.services import meeting_facts
 from consult.moderation.models import REJECTION_REASONS
 from consult.privacy import services as privacy
 from consult.schemes.models import FICHE_STATUSES, Fiche, Theme
 from consult.suite import services
 from consult.suite.forms import ReceiptForm, RightsForm
-from consult.workgroups.permissions import can_see_fiche
+from consult.workgroups.permissions import can_see_fiche, fiche_access
 
 # No prefix: the droit de suite pages live under /suite/, a contribution's own tracking
 # page (the receipt code) under /suivi, the address printed on receipts and posters.
@@ -83,12 +85,15 @@ def _traced(figures, ids, syntheses, number: int) -> dict:
 @bp.get("/suite/rencontres/<int:meeting_id>")
 def meeting(meeting_id: int):
     """One meeting: what was said there, and what was done with it."""
-    found = get_or_404(db.session, Meeting, meeting_id)
-    if not can_view_meeting(current_user, found):
+    facts = meeting_facts(meeting_id)  # kept: access decided without reading the database
+    if facts is None or not can_view_meeting(current_user, facts):
         abort(404)
     number = _page_number()
 
     def context() -> dict:
+        found = db.session.get(Meeting, meeting_id)
+        if found is None:  # deleted since its facts were read: nothing is kept
+            abort(404)
         figures = services.meeting_figures(found)
         ids = services.meeting_ids(found)
         syntheses = services.meeting_syntheses(found)
@@ -98,35 +103,44 @@ def meeting(meeting_id: int):
             **_traced(figures, ids, syntheses, number),
         }
 
-    body = _body(("suite", "meeting", found.id, number), "suite/_meeting_body.html", context)
-    return render_template("suite/meeting.html", meeting=found, body=body)
+    body = _body(("suite", "meeting", meeting_id, number), "suite/_meeting_body.html", context)
+    return render_template("suite/meeting.html", meeting=facts, body=body)
 
 
 @bp.get("/suite/thematiques/<int:theme_id>")
 def theme(theme_id: int):
     """One theme: the contributions tagged with it, and the fiches that answer them."""
-    found = get_or_404(db.session, Theme, theme_id)
+    title = public_figures(("suite", "theme-title", theme_id), lambda: _theme_title(theme_id))
+    if title is None:
+        abort(404)
     number = _page_number()
 
     def context() -> dict:
+        found = get_or_404(db.session, Theme, theme_id)
         figures = services.theme_figures(found)
         ids = services.theme_ids(found)
         syntheses = services.theme_syntheses(found)
         return {"theme": found, **_traced(figures, ids, syntheses, number)}
 
-    body = _body(("suite", "theme", found.id, number), "suite/_theme_body.html", context)
-    return render_template("suite/theme.html", theme=found, body=body)
+    body = _body(("suite", "theme", theme_id, number), "suite/_theme_body.html", context)
+    return render_template("suite/theme.html", title=title, body=body)
+
+
+def _theme_title(theme_id: int) -> str | None:
+    """A theme's title, None when there is no such theme (kept: a theme is public)."""
+    return db.session.scalar(sa.select(Theme.title).where(Theme.id == theme_id))
 
 
 @bp.get("/suite/fiches/<int:fiche_id>")
 def fiche(fiche_id: int):
     """One fiche: what it commits to, and what it takes from the concertation."""
-    found = get_or_404(db.session, Fiche, fiche_id)
-    if not can_see_fiche(found, current_user):
+    access = fiche_access(fiche_id)  # kept only while Redis tells every process a change
+    if access is None or not can_see_fiche(access, current_user):
         abort(404)
     number = _page_number()
 
     def context() -> dict:
+        found = get_or_404(db.session, Fiche, fiche_id)
         ids = services.fiche_ids(found)
         return {
             "fiche": found,
@@ -139,13 +153,15 @@ def fiche(fiche_id: int):
             "action_statuses": ACTION_STATUSES,
         }
 
-    body = _body(("suite", "fiche", found.id, number), "suite/_fiche_body.html", context)
+    body = _body(("suite", "fiche", fiche_id, number), "suite/_fiche_body.html", context)
     # Kept too: naming the fiche's level would read its scheme at every visit.
-    title = public_figures(
-        ("suite", "fiche-title", found.id),
-        lambda: f"{found.scheme.level('fiche')} {found.number} — {found.title}",
-    )
+    title = public_figures(("suite", "fiche-title", fiche_id), lambda: _fiche_title(fiche_id))
     return render_template("suite/fiche.html", title=title, body=body)
+
+
+def _fiche_title(fiche_id: int) -> str:
+    found = get_or_404(db.session, Fiche, fiche_id)
+    return f"{found.scheme.level('fiche')} {found.number} — {found.title}"
 
 
 # --- Following a contribution with its receipt code -----------------------------------

@@ -5,12 +5,15 @@ its members and to the Département's team (administrators, facilitators); every
 else gets a 404, never a 403, so that a private group is not revealed.
 """
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 
+from consult.core.cache import access_facts
 from consult.core.errors import NotFoundError
 from consult.core.security import is_staff
 from consult.extensions import db
-from consult.schemes.models import PUBLIC_FICHE_STATUSES, Membership, WorkingGroup
+from consult.schemes.models import PUBLIC_FICHE_STATUSES, Fiche, Membership, WorkingGroup
 
 # Roles that lead the group's work (edit the group's fiches' follow-up, propose fiches).
 LEADS = ("pilote", "copilote")
@@ -66,6 +69,31 @@ def group_ids_of(user) -> list[int]:
             sa.select(Membership.working_group_id).where(Membership.user_id == user.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class FicheAccess:
+    """What decides who sees a fiche, and who follows it up (plain values: kept)."""
+
+    id: int
+    status: str
+    working_group_id: int | None
+
+
+def fiche_access(fiche_id: int) -> FicheAccess | None:
+    """The fiche's access facts, None when there is no such fiche.
+
+    Kept between visits only while every process sees a change at its next request
+    (``core.cache.access_facts``): a validated fiche may go back to « proposée ».
+    """
+
+    def read() -> FicheAccess | None:
+        row = db.session.execute(
+            sa.select(Fiche.id, Fiche.status, Fiche.working_group_id).where(Fiche.id == fiche_id)
+        ).one_or_none()
+        return FicheAccess(*row) if row else None
+
+    return access_facts(("fiches", "access", fiche_id), read)
 
 
 def can_see_fiche(fiche, user) -> bool:

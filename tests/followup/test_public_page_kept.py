@@ -5,9 +5,11 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from consult.followup.models import Measurement, Milestone
 from consult.moderation.services import publish
+from consult.schemes.models import PUBLIC_FICHE_STATUSES, Fiche
 
 NOW = datetime(2026, 12, 5, 12, tzinfo=UTC)
 ROW = re.compile(r'<th scope="row">(\d{4})</th>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>')
@@ -22,7 +24,13 @@ def _page(client, fiche) -> str:
     return response.get_data(as_text=True)
 
 
-def test_a_kept_visit_reads_only_the_fiche(client, savoie, db, statements):
+@pytest.mark.parametrize(("redis", "reads"), [("figures_local", 1), ("figures_shared", 0)])
+def test_a_kept_visit_reads_the_fiche_only_without_redis(
+    request, client, savoie, db, statements, redis, reads
+):
+    """With Redis, every process sees a change of the fiche at its next visit: its access
+    facts are kept too. Without it, the fiche is read at each visit for the access check."""
+    request.getfixturevalue(redis)
     fiche = savoie.fiche
     db.session.add(Measurement(indicator=fiche.indicators[0], year=2024, value=41))
     db.session.commit()
@@ -30,9 +38,47 @@ def test_a_kept_visit_reads_only_the_fiche(client, savoie, db, statements):
     db.session.expunge_all()  # as in production: nothing already loaded by the test
     with statements() as seen:
         again = _page(client, fiche)
-    assert len(seen) == 1, seen  # the fiche, for the access check
+    assert len(seen) == reads, seen
     assert again == first
     assert "41" in again
+
+
+def test_a_fiche_sent_back_is_refused_at_the_next_visit(client, savoie, db, figures_shared):
+    fiche = savoie.fiche
+    assert fiche.status in PUBLIC_FICHE_STATUSES
+    _page(client, fiche)
+    _quietly_propose(db, fiche)  # as another process would: this one is not told
+    assert client.get(f"/suivi-du-schema/fiches/{fiche.id}").status_code == 200, "kept"
+
+    fiche.status = "proposee"
+    db.session.commit()
+    assert client.get(f"/suivi-du-schema/fiches/{fiche.id}").status_code == 404
+    assert client.get(f"/suite/fiches/{fiche.id}").status_code == 404
+
+
+@pytest.mark.parametrize("redis", ["figures_local", "broken"])
+def test_without_a_shared_generation_access_is_read_at_each_visit(
+    request, client, savoie, db, redis
+):
+    """Without Redis (or when it cannot be read), another process's change would not be
+    seen: the fiche's status is read again, and the kept body is never served unchecked."""
+    if redis == "broken":
+        request.getfixturevalue("figures_shared").broken = True
+    else:
+        request.getfixturevalue(redis)
+    fiche = savoie.fiche
+    for url in (f"/suivi-du-schema/fiches/{fiche.id}", f"/suite/fiches/{fiche.id}"):
+        assert client.get(url).status_code == 200
+    _quietly_propose(db, fiche)
+    for url in (f"/suivi-du-schema/fiches/{fiche.id}", f"/suite/fiches/{fiche.id}"):
+        assert client.get(url).status_code == 404
+
+
+def _quietly_propose(db, fiche) -> None:
+    """The fiche goes back to « proposée » behind the ORM's back (no session event)."""
+    db.session.connection().execute(
+        sa.update(Fiche.__table__).where(Fiche.__table__.c.id == fiche.id).values(status="proposee")
+    )
 
 
 def test_measurements_refresh_the_kept_page(client, login, savoie, db):

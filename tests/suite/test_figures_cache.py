@@ -140,9 +140,14 @@ def test_kept_bodies_hold_no_token(client, world):
         assert "csrf_token" not in html
 
 
-def test_a_kept_fiche_page_reads_only_the_fiche(client, db, world, statements):
+@pytest.mark.parametrize(("redis", "reads"), [("figures_local", 1), ("figures_shared", 0)])
+def test_a_kept_fiche_page_reads_only_the_fiche(
+    request, client, db, world, statements, redis, reads
+):
     """Title and body are kept: a visit reads the fiche for the access check, nothing else
-    (its scheme, to name the fiche's level, was read at every visit)."""
+    (its scheme, to name the fiche's level, was read at every visit); with Redis, not
+    even the fiche (core.cache.access_facts)."""
+    request.getfixturevalue(redis)
     url = f"/suite/fiches/{world.fiche.id}"
     first = client.get(url).get_data(as_text=True)
     level, number = world.scheme.level("fiche"), world.fiche.number
@@ -151,4 +156,40 @@ def test_a_kept_fiche_page_reads_only_the_fiche(client, db, world, statements):
         again = client.get(url).get_data(as_text=True)
     assert again == first
     assert f"<title>{level} {number} —" in again
-    assert len(seen) == 1, seen
+    assert len(seen) == reads, seen
+
+
+def test_kept_meeting_and_theme_pages_read_nothing(client, db, world, statements):
+    """Their access facts (a meeting's status, a theme's title) are kept with the body."""
+    for url in (f"/suite/rencontres/{world.meeting.id}", f"/suite/thematiques/{world.theme.id}"):
+        first = client.get(url).get_data(as_text=True)
+        db.session.expunge_all()  # as in production: nothing already loaded by the test
+        with statements() as seen:
+            again = client.get(url).get_data(as_text=True)
+        assert seen == [], (url, seen)
+        assert again == first
+
+
+def test_opening_a_kept_draft_meeting_shows_its_suite_page(
+    client, login, make_meeting, make_user, world, db
+):
+    draft = make_meeting(scheme=world.scheme, status="draft", title="Rencontre en préparation")
+    db.session.commit()
+    url = f"/suite/rencontres/{draft.id}"
+    assert client.get(url).status_code == 404
+    login(make_user(role="facilitator"))
+    response = client.post(f"/rencontres/{draft.id}/etat", data={"target": "open"})
+    assert response.status_code in (302, 303)
+    client.post("/deconnexion")
+    assert "Rencontre en préparation" in client.get(url).get_data(as_text=True)
+
+
+def test_a_renamed_theme_shows_its_new_title_at_the_next_visit(client, db, world):
+    url = f"/suite/thematiques/{world.theme.id}"
+    assert client.get(url).status_code == 200
+    world.theme.title = "Habitat inclusif"
+    db.session.commit()
+    assert "<title>Ce que sont devenues les contributions : Habitat inclusif" in client.get(
+        url
+    ).get_data(as_text=True)
+    assert client.get(f"/suite/thematiques/{world.theme.id + 1000}").status_code == 404
