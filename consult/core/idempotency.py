@@ -89,35 +89,37 @@ def insert_once(draft, key):
     session = db.session
     model = type(draft)
     mapper = sa.inspect(model)
-    values = {
-        attribute.key: getattr(draft, attribute.key)
+    values = {  # column → value, for what the draft sets
+        attribute.columns[0]: getattr(draft, attribute.key)
         for attribute in mapper.column_attrs
         if getattr(draft, attribute.key) is not None
     }
-    table = mapper.local_table
+    filled = [column for column in mapper.local_table.c if column not in values]
     upsert = _UPSERT[session.get_bind(mapper=mapper).dialect.name]
     statement = (
-        upsert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=[key.key])
-        .returning(*(column for column in table.c if column.key not in values))
+        upsert(mapper.local_table)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=[key.expression])
+        .returning(*filled)
         .execution_options(consult_insert_once=True)
     )
     row = session.execute(statement).one_or_none()
     if row is not None:
-        _loaded_as(session, draft, row)
+        _loaded_as(session, draft, dict(zip(filled, row, strict=True)))
         note_new_row(session, draft)
         row_inserted.send(draft, session=session)
         return draft, True
-    twin = session.scalar(sa.select(model).where(key == values[key.key]))
+    twin = session.scalar(sa.select(model).where(key == getattr(draft, key.key)))
     if twin is None:  # the conflict was on the key: its row exists, committed
         raise RuntimeError(f"{model.__name__}: conflict on {key.key} but no row found")
     return twin, False
 
 
-def _loaded_as(session, draft, row) -> None:
-    """``draft`` becomes the row just inserted, as if the session had loaded it."""
-    for name, value in row._mapping.items():
-        set_committed_value(draft, name, value)
+def _loaded_as(session, draft, filled: dict) -> None:
+    """``draft`` becomes the row just inserted (``filled``: column → value the defaults
+    gave), as if the session had loaded it."""
+    mapper = sa.inspect(type(draft))
+    for column, value in filled.items():
+        set_committed_value(draft, mapper.get_property_by_column(column).key, value)
     make_transient_to_detached(draft)
     session.add(draft)
