@@ -53,6 +53,9 @@ REPORT_REASONS = {
     "autre": "Autre raison",
 }
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# Times a sweeper may take a contribution to compute its tag suggestions: one whose
+# computation fails (or kills the worker) this often is left without suggestions.
+SUGGEST_ATTEMPTS = 3
 
 contribution_publics = sa.Table(
     "contribution_publics",
@@ -139,6 +142,10 @@ class Contribution(TimestampMixin, db.Model):
     # When its tag suggestions were last computed (none may have scored enough); NULL:
     # not yet, the worker's sweeper (or, without a worker, the request) computes them.
     suggested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Times a sweeper took it to compute them (kept across restarts: bounded, see
+    # consult.tagging.jobs), and when the sweeper computing them now took it.
+    suggest_attempts: Mapped[int] = mapped_column(sa.SmallInteger, default=0, server_default="0")
+    suggest_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship()
     territory: Mapped[Territory | None] = relationship()
@@ -148,6 +155,11 @@ class Contribution(TimestampMixin, db.Model):
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
     organisation: Mapped[Organisation | None] = relationship()
+
+    @property
+    def suggestions_given_up(self) -> bool:
+        """Its suggestions failed every attempt: facilitators tag it by hand."""
+        return self.suggested_at is not None and self.suggest_attempts >= SUGGEST_ATTEMPTS
 
     @property
     def kind_label(self) -> str:

@@ -26,7 +26,7 @@ from consult.core.pagination import Page
 from consult.core.sanitize import clean_line, clean_text
 from consult.core.security import STAFF
 from consult.extensions import db
-from consult.meetings.models import Meeting
+from consult.meetings.models import Meeting, MeetingForPosting
 from consult.schemes.models import Public, Territory
 
 MIN_LENGTH = 3
@@ -177,7 +177,12 @@ def _author_fields(actor, draft: Draft) -> dict:
 
 
 def submit_contribution(
-    meeting: Meeting, draft: Draft, *, actor=None, now: datetime, suggest: bool = True
+    meeting: Meeting | MeetingForPosting,
+    draft: Draft,
+    *,
+    actor=None,
+    now: datetime,
+    suggest: bool = True,
 ):
     """Create a contribution, or return the one an identical earlier submission made.
 
@@ -234,19 +239,15 @@ def _publish_if_allowed(contribution: Contribution, meeting: Meeting, now: datet
     contribution.status, contribution.published_at = "published", now
 
 
-def _insert_once(draft: Contribution, meeting: Meeting, publics: list[Public]):
+def _insert_once(draft: Contribution, meeting: Meeting | MeetingForPosting, publics: list[Public]):
     """One ``INSERT … ON CONFLICT DO NOTHING``: a twin with the same key wins, we return it.
 
-    ``draft`` is never added to the session: its column values are inserted.
+    ``draft`` becomes the new row (``core.idempotency.insert_once``): nothing read back.
     """
-    values = {
-        column.key: getattr(draft, column.key)
-        for column in sa.inspect(Contribution).column_attrs
-        if getattr(draft, column.key) is not None
-    }
-    contribution, created = insert_once(Contribution, values, Contribution.idempotency_key)
+    contribution, created = insert_once(draft, Contribution.idempotency_key)
     if created:
-        set_committed_value(contribution, "meeting", meeting)
+        if isinstance(meeting, Meeting):  # else (read as columns) loaded when needed
+            set_committed_value(contribution, "meeting", meeting)
         if publics:
             db.session.execute(
                 sa.insert(contribution_publics),

@@ -24,6 +24,7 @@ from flask import (
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 
 from consult.contributions import services
 from consult.contributions.forms import (
@@ -39,13 +40,13 @@ from consult.contributions.forms import (
 )
 from consult.contributions.models import KINDS, Contribution
 from consult.contributions.permissions import can_support
-from consult.core.cache import page_with_tokens, public_figures
+from consult.core.cache import page_with_marks, page_with_tokens, public_figures
 from consult.core.db import get_or_404, loaded_after_commit, small_int, utcnow
 from consult.core.errors import refuse
 from consult.core.ratelimit import hit_all
 from consult.core.security import local_path
 from consult.extensions import db, limiter
-from consult.meetings.models import Meeting
+from consult.meetings.models import Meeting, MeetingForPosting
 from consult.meetings.permissions import can_view_meeting
 from consult.schemes.models import Territory
 from consult.schemes.services import public_choices, territory_choices
@@ -142,7 +143,7 @@ def _closed_page(meeting: Meeting, text: str | None):
     return render_template("contributions/closed.html", meeting=meeting, text=text), status
 
 
-def _submit(meeting: Meeting, draft: services.Draft, form, easy: bool = False):
+def _submit(meeting: Meeting | MeetingForPosting, draft: services.Draft, form, easy: bool = False):
     """Create the contribution (once) and answer with its receipt; or explain the refusal.
 
     The receipt is this POST's answer (no redirect, no re-read after the commit):
@@ -170,14 +171,52 @@ def _submit(meeting: Meeting, draft: services.Draft, form, easy: bool = False):
     return _receipt(meeting, contribution, easy)
 
 
-def _receipt(meeting: Meeting, contribution: Contribution, easy: bool):
-    """The receipt page (easy-read after the easy-read form); never kept by a cache."""
-    template = "thanks_easy.html" if easy else "thanks.html"
-    response = make_response(
-        render_template(f"contributions/{template}", meeting=meeting, contribution=contribution)
-    )
+def _receipt(meeting: Meeting | MeetingForPosting, contribution: Contribution, easy: bool):
+    """The receipt page (easy-read after the easy-read form); never kept by a cache.
+
+    For an anonymous participant without message waiting, the page is rendered once
+    per meeting version and status with marks in place of the code and the text
+    (``core.cache.page_with_marks``), filled at each answer."""
+    template = "contributions/" + ("thanks_easy.html" if easy else "thanks.html")
+
+    def render(shown) -> str:
+        return render_template(template, meeting=meeting, contribution=shown)
+
+    if _same_for_everyone():
+        published = contribution.status == "published"
+        key = ("receipt", template, meeting.id, meeting.updated_at, published, request.host_url)
+        stand_in = ReceiptMarks(status=contribution.status)
+        code = contribution.receipt_code
+        html = page_with_marks(
+            key,
+            lambda: render(stand_in),
+            {
+                CODE_MARK: code,
+                " ".join(CODE_MARK): " ".join(code),
+                BODY_MARK: str(escape(contribution.body)),
+            },
+            unmarked=lambda: render(contribution),
+        )
+    else:
+        html = render(contribution)
+    response = make_response(html)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# What a kept receipt shows in place of the code (no code has lower-case letters) and
+# of the participant's text.
+CODE_MARK = "RECUcodeMARQUE"
+BODY_MARK = "\x00texte\x00"
+
+
+@dataclass(frozen=True)
+class ReceiptMarks:
+    """The contribution a kept receipt is rendered with: marks for its own values."""
+
+    status: str
+    receipt_code: str = CODE_MARK
+    body: str = BODY_MARK
 
 
 def _draft(form: ContributionForm) -> services.Draft:
@@ -214,14 +253,21 @@ def create(meeting_id: int):
             abort(404)
         if kept.is_open:
             return _blank_form(kept)
+    form = None
+    if request.method == "POST":
+        posted = MeetingForPosting.read(meeting_id)
+        if posted is None or not can_view_meeting(current_user, posted):
+            abort(404)
+        if posted.is_open:
+            form = _contribution_form()
+            if form.validate_on_submit():
+                response = _submit(posted, _draft(form), form)
+                if response is not None:
+                    return response
     meeting = _meeting_or_404(meeting_id)
-    form = _contribution_form()
+    form = form or _contribution_form()
     if not meeting.is_open:
         return _closed_page(meeting, form.body.data)
-    if form.validate_on_submit():
-        response = _submit(meeting, _draft(form), form)
-        if response is not None:
-            return response
     incomplete = renew_missing_key(form)
     return render_template(
         "contributions/form.html", meeting=meeting, form=form, partner=_is_partner()

@@ -88,6 +88,40 @@ def page_with_tokens(key: Hashable, render: Callable[[], str], tokens: dict[str,
     return html
 
 
+def page_with_marks(
+    key: Hashable, render: Callable[[], str], values: dict[str, str], *, unmarked: Callable[[], str]
+) -> str:
+    """A page rendered once per ``key`` and ``REFERENCE_CACHE_SECONDS`` (0: every time)
+    with marks in place of its per-request values: ``values`` maps each mark ``render()``
+    shows to what replaces it at each call (HTML, filled in order: put values a
+    participant wrote last, so that a mark they typed stays as they typed it).
+
+    A page that does not show every mark (a template changed) is never kept nor filled:
+    ``unmarked()`` renders it with its real values. Only for pages that depend on
+    nothing else of the request.
+    """
+    ttl = current_app.config.get("REFERENCE_CACHE_SECONDS", 0)
+    if not ttl:
+        return unmarked()
+    pages = current_app.extensions.setdefault("consult_marked_pages", {})
+    now = time.monotonic()
+    hit = pages.get(key)
+    if hit is not None and now - hit[0] < ttl:
+        html = hit[1]
+    else:
+        html = render()
+        if not all(mark in html for mark in values):
+            log.warning("page %s : une marque manque, page rendue sans être gardée", key)
+            return unmarked()
+        pages.pop(key, None)
+        pages[key] = (now, html)
+        while len(pages) > MAX_ENTRIES:
+            pages.pop(next(iter(pages)), None)
+    for mark, value in values.items():
+        html = html.replace(mark, value)
+    return html
+
+
 def rendered_file(family: str, key: str, render: Callable[[], bytes]) -> bytes:
     """A slow document (a PDF) rendered once per ``key`` and kept in the instance folder.
 

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from blinker import Namespace
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, make_transient_to_detached, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.core.cache import note_new_row
 from consult.core.db import UTCDateTime, utcnow
@@ -73,30 +74,52 @@ row_inserted = Namespace().signal("row-inserted")
 _UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def insert_once(model, values: dict, key):
-    """``INSERT … ON CONFLICT (key) DO NOTHING RETURNING *``: one statement, no savepoint.
+def insert_once(draft, key):
+    """``INSERT … ON CONFLICT (key) DO NOTHING RETURNING`` what the database or the column
+    defaults filled in: one statement, no savepoint, no row loaded back.
 
-    A concurrent twin with the same key (double click on two workers) makes the
-    database wait for the first transaction: it then either inserts (the first
-    rolled back) or returns nothing, and the first's row is read back.
+    ``draft`` is a new, transient object (never added to the session before): its column
+    values are inserted, then it joins the session as that row, loaded (nothing is read
+    again). A concurrent twin with the same key (double click on two workers) makes the
+    database wait for the first transaction: it then either inserts (the first rolled
+    back) or returns nothing, and the first's row is read back.
 
-    :returns: ``(row, created)``; ``row`` is an ORM object of ``model``, loaded.
+    :returns: ``(row, created)``; ``row`` is ``draft``, or the twin as an ORM object.
     """
     session = db.session
-    upsert = _UPSERT[session.get_bind(mapper=sa.inspect(model)).dialect.name]
+    model = type(draft)
+    mapper = sa.inspect(model)
+    values = {  # column → value, for what the draft sets
+        attribute.columns[0]: getattr(draft, attribute.key)
+        for attribute in mapper.column_attrs
+        if getattr(draft, attribute.key) is not None
+    }
+    filled = [column for column in mapper.local_table.c if column not in values]
+    upsert = _UPSERT[session.get_bind(mapper=mapper).dialect.name]
     statement = (
-        upsert(model)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=[key])
-        .returning(model)
+        upsert(mapper.local_table)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=[key.expression])
+        .returning(*filled)
         .execution_options(consult_insert_once=True)
     )
-    row = session.scalars(statement).one_or_none()
+    row = session.execute(statement).one_or_none()
     if row is not None:
-        note_new_row(session, row)
-        row_inserted.send(row, session=session)
-        return row, True
-    twin = session.scalar(sa.select(model).where(key == values[key.key]))
+        _loaded_as(session, draft, dict(zip(filled, row, strict=True)))
+        note_new_row(session, draft)
+        row_inserted.send(draft, session=session)
+        return draft, True
+    twin = session.scalar(sa.select(model).where(key == getattr(draft, key.key)))
     if twin is None:  # the conflict was on the key: its row exists, committed
         raise RuntimeError(f"{model.__name__}: conflict on {key.key} but no row found")
     return twin, False
+
+
+def _loaded_as(session, draft, filled: dict) -> None:
+    """``draft`` becomes the row just inserted (``filled``: column → value the defaults
+    gave), as if the session had loaded it."""
+    mapper = sa.inspect(type(draft))
+    for column, value in filled.items():
+        set_committed_value(draft, mapper.get_property_by_column(column).key, value)
+    make_transient_to_detached(draft)
+    session.add(draft)

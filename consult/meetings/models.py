@@ -1,6 +1,7 @@
 """A meeting (rencontre) and the themes it covers."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -132,3 +133,32 @@ class MinutesVersion(db.Model):
     replaced_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
+
+
+@dataclass(frozen=True)
+class MeetingForPosting:
+    """What a contribution's POST needs of its meeting, read as columns (no ORM load):
+    read in the POST's own transaction, so a meeting closed a moment before refuses."""
+
+    id: int
+    status: str
+    territory_id: int | None
+    publish_immediately: bool
+    updated_at: datetime
+
+    @classmethod
+    def read(cls, meeting_id: int) -> "MeetingForPosting | None":
+        row = db.session.execute(
+            sa.select(*(getattr(Meeting, name) for name in cls.__dataclass_fields__)).where(
+                Meeting.id == meeting_id
+            )
+        ).first()
+        return cls(*row) if row is not None else None
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"

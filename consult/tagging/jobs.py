@@ -5,18 +5,21 @@ NULL: nothing else is sent when it is submitted. The worker's sweeper
 (:func:`suggest_pending`, see ``consult.core.jobs``) computes the pending ones in
 batches, a scheme at a time, one transaction per batch; without a worker the request
 runs it right after its answer. A batch that fails leaves its contributions pending
-(tried again one by one); one whose computation keeps failing is given up after
-:data:`SUGGEST_RETRIES` tries, with an error in the log. After learning (a tag set,
+(tried again one by one); each contribution counts, in its row, the times a sweeper
+took it, so one whose computation keeps failing, or kills the worker, is given up
+after ``SUGGEST_ATTEMPTS`` (« pas de suggestion » for facilitators, an error in the
+log). Two sweepers never take the same rows (:func:`claim_pending`). After learning (a tag set,
 a suggestion refused), :func:`refresh_suggestions` recomputes a scheme's suggestions.
 """
 
 import logging
 from collections import defaultdict
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
-from consult.contributions.models import Contribution
+from consult.contributions.models import SUGGEST_ATTEMPTS, Contribution
 from consult.contributions.services import contribution_submitted, contributions_imported
 from consult.core.cli import before_work_horse
 from consult.core.db import utcnow
@@ -46,9 +49,9 @@ SUGGEST_JOB = "consult.tagging.jobs.suggest_tags"
 REFRESH_JOB = "consult.tagging.jobs.refresh_suggestions"
 SWEEPER = "suggestions"
 BATCH = 200  # contributions per batch: one transaction, scores computed together
-SUGGEST_RETRIES = 3  # a contribution whose computation fails this often is given up
-# Contribution id → failed computations in this process (the database failing does not count).
-_failures: dict[int, int] = {}
+# How long a sweeper holds the contributions it took: past that, it is taken for dead
+# (a restarted worker) and they wait for the next one.
+CLAIM_HOLD = timedelta(minutes=5)
 
 
 def _tags_version(scheme: Scheme) -> tuple:
@@ -107,67 +110,139 @@ def _suggest(scheme_id: int, bodies: dict[int, str], *, pending_only: bool) -> l
 
 
 def suggest_pending(limit: int = BATCH) -> int:
-    """The sweeper: compute the suggestions of up to ``limit`` contributions that have
-    none yet, oldest first, a scheme at a time. Returns how many it looked at."""
-    rows = db.session.execute(
-        sa.select(Contribution.id, Contribution.body, Meeting.scheme_id)
-        .join(Meeting, Meeting.id == Contribution.meeting_id)
-        .where(Contribution.suggested_at.is_(None))
-        .order_by(Contribution.id)
-        .limit(limit)
-    ).all()
-    db.session.commit()  # nothing held while the scores are computed
+    """The sweeper: compute the suggestions of what :func:`claim_pending` takes, a
+    scheme at a time. Returns how many contributions it took."""
+    rows = claim_pending(db.session, limit=limit, now=utcnow())
+    db.session.commit()  # counted and held: nothing locked while the scores are computed
     by_scheme: dict[int, dict[int, str]] = defaultdict(dict)
-    for contribution_id, body, scheme_id in rows:
-        by_scheme[scheme_id][contribution_id] = body
+    for row in rows:
+        if row.suggest_attempts >= SUGGEST_ATTEMPTS:  # every attempt ended the sweeper
+            _give_up(row.id, row.suggest_attempts)
+        else:
+            by_scheme[row.scheme_id][row.id] = row.body
+    attempts = {row.id: row.suggest_attempts + 1 for row in rows}
     for scheme_id, bodies in by_scheme.items():
-        _suggest_batch(scheme_id, bodies)
+        _suggest_batch(scheme_id, bodies, attempts)
     return len(rows)
 
 
-def _suggest_batch(scheme_id: int, bodies: dict[int, str]) -> None:
+def claim_pending(session, *, limit: int, now: datetime) -> list:
+    """Take what waits, in the caller's transaction: a contribution already tried (its
+    sweeper failed or died) alone, else up to ``limit`` never tried, oldest first.
+
+    Each one taken counts an attempt and is held :data:`CLAIM_HOLD` (another sweeper
+    leaves it alone meanwhile; after that, its sweeper is taken for dead). On
+    PostgreSQL, rows another sweeper is taking at this very moment are skipped
+    (``FOR UPDATE SKIP LOCKED``): two sweepers never compute the same batch.
+    Rows: id, body, scheme_id, suggest_attempts (before this one)."""
+    waiting = (
+        sa.select(
+            Contribution.id, Contribution.body, Meeting.scheme_id, Contribution.suggest_attempts
+        )
+        .join(Meeting, Meeting.id == Contribution.meeting_id)
+        .where(
+            Contribution.suggested_at.is_(None),
+            sa.or_(
+                Contribution.suggest_claimed_at.is_(None),
+                Contribution.suggest_claimed_at < now - CLAIM_HOLD,
+            ),
+        )
+        .order_by(Contribution.id)
+        .with_for_update(of=Contribution, skip_locked=True)
+    )
+    rows = session.execute(waiting.where(Contribution.suggest_attempts > 0).limit(1)).all()
+    if not rows:
+        rows = session.execute(waiting.where(Contribution.suggest_attempts == 0).limit(limit)).all()
+    if rows:
+        table = Contribution.__table__
+        session.execute(
+            sa.update(table)
+            .where(table.c.id.in_([row.id for row in rows]))
+            .values(
+                suggest_attempts=table.c.suggest_attempts + 1,
+                suggest_claimed_at=now,
+                updated_at=table.c.updated_at,
+            )
+        )
+    return rows
+
+
+def _suggest_batch(scheme_id: int, bodies: dict[int, str], attempts: dict[int, int]) -> None:
     """One transaction for the batch; if it fails, one per contribution."""
     try:
         _suggest(scheme_id, bodies, pending_only=True)
         db.session.commit()
-        for contribution_id in bodies.keys() & _failures.keys():
-            del _failures[contribution_id]  # failed before, done now
         return
     except DBAPIError:
-        raise  # the database: the whole batch waits for the next pass
+        db.session.rollback()
+        _release(list(bodies), uncount=True)  # the database failing is not an attempt
+        raise  # the whole batch waits for the next pass
     except Exception:
         db.session.rollback()
         if len(bodies) == 1:
-            _failed(next(iter(bodies)))
+            _failed(next(iter(bodies)), attempts)
             return
         log.warning(
             "suggestions : lot de %s contributions en échec, nouvel essai une par une", len(bodies)
         )
     for contribution_id, body in bodies.items():
-        _suggest_batch(scheme_id, {contribution_id: body})
+        _suggest_batch(scheme_id, {contribution_id: body}, attempts)
 
 
-def _failed(contribution_id: int) -> None:
-    """Count a failed computation; the last allowed one gives the contribution up."""
-    _failures[contribution_id] = tries = _failures.get(contribution_id, 0) + 1
-    if tries < SUGGEST_RETRIES:
-        log.exception(
-            "suggestions de la contribution %s en échec (essai %s sur %s) : nouvel essai au "
-            "prochain passage",
-            contribution_id,
-            tries,
-            SUGGEST_RETRIES,
+def _release(contribution_ids: list[int], *, uncount: bool = False) -> None:
+    """Let the next pass take them again (alone: they count an attempt already)."""
+    table = Contribution.__table__
+    values = {"suggest_claimed_at": None, "updated_at": table.c.updated_at}
+    if uncount:
+        values["suggest_attempts"] = table.c.suggest_attempts - 1
+    try:
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.id.in_(contribution_ids), table.c.suggested_at.is_(None))
+            .values(**values)
         )
+        db.session.commit()
+    except DBAPIError:  # still down: the hold runs out by itself
+        db.session.rollback()
+        log.warning("suggestions : lot laissé en attente jusqu'à la fin de sa réservation")
+
+
+def _failed(contribution_id: int, attempts: dict[int, int]) -> None:
+    """A failed computation: tried again at the next pass, given up at the last attempt."""
+    tries = attempts[contribution_id]
+    if tries >= SUGGEST_ATTEMPTS:
+        log.exception("suggestions de la contribution %s en échec", contribution_id)
+        _give_up(contribution_id, tries)
         return
     log.exception(
+        "suggestions de la contribution %s en échec (essai %s sur %s) : nouvel essai au "
+        "prochain passage",
+        contribution_id,
+        tries,
+        SUGGEST_ATTEMPTS,
+    )
+    _release([contribution_id])
+
+
+def _give_up(contribution_id: int, tries: int) -> None:
+    """Computed as « pas de suggestion », its attempts kept: facilitators see it failed."""
+    log.error(
         "suggestions de la contribution %s abandonnées après %s essais : elle restera sans "
         "suggestion jusqu'au prochain recalcul du schéma",
         contribution_id,
         tries,
     )
-    store_suggestions_of({contribution_id: ""}, {}, now=utcnow(), pending_only=True)
+    table = Contribution.__table__
+    db.session.execute(
+        sa.update(table)
+        .where(table.c.id == contribution_id, table.c.suggested_at.is_(None))
+        .values(
+            suggested_at=utcnow(),
+            suggest_claimed_at=None,
+            updated_at=table.c.updated_at,
+        )
+    )
     db.session.commit()
-    del _failures[contribution_id]
 
 
 def refresh_suggestions(job_run_id: int, scheme_id: int) -> None:

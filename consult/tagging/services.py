@@ -323,7 +323,8 @@ def store_suggestions_of(
 
 def _mark_computed(contribution_ids: list[int], now: datetime, *, pending_only: bool):
     """Set ``suggested_at`` (the table, not the model: no public figure changes, and the
-    contribution's ``updated_at`` stays) and return the ids taken, in order."""
+    contribution's ``updated_at`` stays), clear the sweeper's attempts and hold, and
+    return the ids taken, in order."""
     table = Contribution.__table__
     condition = [table.c.id.in_(contribution_ids)]
     if pending_only:
@@ -331,7 +332,12 @@ def _mark_computed(contribution_ids: list[int], now: datetime, *, pending_only: 
     taken = db.session.scalars(
         sa.update(table)
         .where(*condition)
-        .values(suggested_at=now, updated_at=table.c.updated_at)
+        .values(
+            suggested_at=now,
+            suggest_attempts=0,
+            suggest_claimed_at=None,
+            updated_at=table.c.updated_at,
+        )
         .returning(table.c.id)
     ).all()
     return sorted(taken)

@@ -13,8 +13,10 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 from flask import g
+from markupsafe import escape
 
-from tests.contributions.test_views import form_key
+from consult.contributions.models import Contribution
+from tests.contributions.test_views import answers, form_key
 
 FORM = "/rencontres/{}/contribuer"
 
@@ -25,8 +27,10 @@ def kept(figures_kept, app, monkeypatch):
     (``figures_kept``), the reference data's and the kept form pages'."""
     monkeypatch.setitem(app.config, "REFERENCE_CACHE_SECONDS", 30)
     monkeypatch.delitem(app.extensions, "consult_token_pages", raising=False)
+    monkeypatch.delitem(app.extensions, "consult_marked_pages", raising=False)
     yield
     app.extensions.pop("consult_token_pages", None)
+    app.extensions.pop("consult_marked_pages", None)
 
 
 @pytest.fixture
@@ -94,3 +98,37 @@ def test_a_meeting_in_preparation_or_deleted_is_never_served(app, client, make_m
     db.session.delete(opened)
     db.session.commit()
     assert _get(client, FORM.format(opened.id)).status_code == 404
+
+
+def test_a_kept_receipt_shows_each_participant_their_own_code_and_text(app, make_meeting, db, kept):
+    meeting = make_meeting(status="open")
+    db.session.commit()
+    url = FORM.format(meeting.id)
+    texts = [
+        "Plus de bus le dimanche pour aller voir ma mère",
+        "<b>Des horaires</b> & RECUcodeMARQUE « PMI » plus larges, s'il vous plaît",
+    ]
+    pages = []
+    for text in texts:
+        client = app.test_client()
+        key = form_key(_get(client, url))
+        g.pop("csrf_token", None)
+        pages.append(client.post(url, data=answers(key, body=text)))
+
+    stored = db.session.execute(
+        sa.select(Contribution.body, Contribution.receipt_code).order_by(Contribution.id)
+    ).all()
+    assert len(stored) == len(texts)
+    for (body, code), page in zip(stored, pages, strict=True):
+        assert page.status_code == 200
+        assert page.headers["Cache-Control"] == "no-store"
+        assert f'<span aria-hidden="true">{code}</span>' in page.text
+        assert " ".join(code) in page.text
+        assert f"/suivi/{code}" in page.text
+        assert f'<blockquote class="kept-text">{escape(body)}</blockquote>' in page.text
+        assert "\x00" not in page.text
+    assert "RECUcodeMARQUE" in stored[1].body  # the participant's text, as written
+    assert "<b>" not in pages[1].text
+    assert "RECUcodeMARQUE" not in pages[0].text
+    statuses = set(db.session.scalars(sa.select(Contribution.status)))
+    assert len(app.extensions["consult_marked_pages"]) == len(statuses)  # one page per status

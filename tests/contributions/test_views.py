@@ -97,7 +97,8 @@ def test_text_length_is_bounded_with_a_french_message(client, meeting, count, bo
     assert count(Contribution) == 0
 
 
-def test_text_empty_after_cleaning_is_refused(client, meeting, count):
+def test_text_empty_after_cleaning_is_refused(client, db, meeting, count):
+    db.session.commit()  # the refusal rolls the request back: the meeting is there before
     response = contribute(client, meeting, body="<b></b><i></i>")
     assert response.status_code == 422
     assert "trop courte" in response.text

@@ -4,6 +4,7 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
+from consult.core.cache import page_with_marks
 from consult.schemes import services as schemes
 from consult.site import services as site
 
@@ -91,3 +92,32 @@ def test_a_slow_document_is_rendered_once_per_key(app, tmp_path, monkeypatch):
     assert calls == ["premier", "autre", "second"]
     kept = sorted(p.name.split("-")[1] for p in (tmp_path / "cache").iterdir())
     assert kept == ["1", "2"]  # bilan-1's older file is gone; nothing half-written is left
+
+
+def test_a_marked_page_is_kept_and_filled_and_never_kept_without_its_marks(app, monkeypatch):
+    monkeypatch.setitem(app.config, "REFERENCE_CACHE_SECONDS", 30)
+    rendered = []
+
+    def render(html):
+        def _render():
+            rendered.append(html)
+            return html
+
+        return _render
+
+    with app.test_request_context():
+        first = page_with_marks("k", render("<p>@A@ @B@</p>"), {"@A@": "1", "@B@": "x @A@"},
+                                unmarked=lambda: "sans")  # fmt: skip
+        second = page_with_marks("k", render("autre"), {"@A@": "2", "@B@": "y"},
+                                 unmarked=lambda: "sans")  # fmt: skip
+        missing = page_with_marks("m", render("<p>@A@</p>"), {"@A@": "1", "@B@": "y"},
+                                  unmarked=lambda: "sans")  # fmt: skip
+        again = page_with_marks("m", render("<p>@A@ @B@</p>"), {"@A@": "1", "@B@": "y"},
+                                unmarked=lambda: "sans")  # fmt: skip
+    app.extensions.pop("consult_marked_pages", None)
+
+    assert first == "<p>1 x @A@</p>"  # what a participant wrote is put in last, as written
+    assert second == "<p>2 y</p>"
+    assert missing == "sans"
+    assert again == "<p>1 y</p>"
+    assert rendered == ["<p>@A@ @B@</p>", "<p>@A@</p>", "<p>@A@ @B@</p>"]

@@ -1,21 +1,37 @@
 """Suggestions computed in batches from the contributions' own rows: no job per contribution."""
 
 import logging
+import os
+from datetime import timedelta
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
+from config import TestConfig, _normalise_db_url
+from consult import create_app
 from consult.analysis.suggest import Suggester
-from consult.contributions.models import Contribution
+from consult.contributions.models import SUGGEST_ATTEMPTS, Contribution
 from consult.contributions.services import Draft, submit_contribution
 from consult.core import jobs as core_jobs
 from consult.core.db import utcnow
 from consult.core.jobs import InlineDispatcher, JobRun, RQDispatcher
+from consult.extensions import db as _db
+from consult.meetings.models import Meeting
+from consult.schemes.importer import import_scheme
 from consult.tagging import jobs as tagging_jobs
-from consult.tagging.jobs import SUGGEST_RETRIES, SWEEPER, refresh_suggestions, suggest_pending
+from consult.tagging.jobs import (
+    CLAIM_HOLD,
+    SWEEPER,
+    claim_pending,
+    refresh_suggestions,
+    suggest_pending,
+)
 from consult.tagging.models import TagSuggestion
 from consult.tagging.services import build_suggesters, store_suggestions_of, suggestions_of
+from tests.factories import load_fixture
 
 AIDANTS = "Plus de places d'accueil de jour et de répit pour les aidants des personnes âgées."
 TRANSPORTS = "Des transports à la demande pour aller chez le médecin quand on n'a pas de voiture."
@@ -30,7 +46,6 @@ def meeting(make_scheme, make_meeting):
 @pytest.fixture(autouse=True)
 def fresh_models(monkeypatch):
     monkeypatch.setattr(tagging_jobs, "_suggesters", {})
-    monkeypatch.setattr(tagging_jobs, "_failures", {})
 
 
 def _pending(db) -> set[int]:
@@ -144,10 +159,12 @@ def test_a_failing_contribution_does_not_hold_up_its_batch_and_is_given_up(
     assert _stored(db, healthy.id)
     assert healthy.id not in _pending(db)
     assert poisoned.id in _pending(db)  # tried again at the next pass
-    for _ in range(SUGGEST_RETRIES - 1):
+    for _ in range(SUGGEST_ATTEMPTS - 1):
         suggest_pending()
     assert poisoned.id not in _pending(db)
     assert _stored(db, poisoned.id) == []
+    db.session.refresh(poisoned)
+    assert poisoned.suggestions_given_up
     assert "abandonnées après 3 essais" in caplog.text
     assert "nouvel essai une par une" in caplog.text
     assert suggest_pending() == 0
@@ -166,7 +183,8 @@ def test_a_database_failure_leaves_the_batch_pending_without_counting_a_try(
 
     assert core_jobs.sweep_batch(SWEEPER) == 0
     assert contribution.id in _pending(db)
-    assert tagging_jobs._failures == {}
+    db.session.refresh(contribution)
+    assert (contribution.suggest_attempts, contribution.suggest_claimed_at) == (0, None)
 
     monkeypatch.undo()
     assert suggest_pending() == 1
@@ -242,3 +260,139 @@ def test_sweeper_loop_goes_on_at_once_while_there_is_work_then_waits(monkeypatch
     core_jobs.sweep_forever(interval=0.25, should_stop=lambda: len(turns.append(1) or turns) > 4)
 
     assert slept == [0.25, 0.25]
+
+
+class SweeperKilled(BaseException):
+    """What the sweeper sees of its process being killed: nothing runs after it."""
+
+
+def _holds_run_out(db) -> None:
+    """Time passes: every sweeper's hold is older than CLAIM_HOLD (its process died)."""
+    db.session.execute(
+        sa.update(Contribution.__table__).values(
+            suggest_claimed_at=utcnow() - CLAIM_HOLD - timedelta(seconds=1)
+        )
+    )
+    db.session.commit()
+
+
+def test_a_contribution_that_kills_the_sweeper_is_given_up_after_its_attempts(
+    db, meeting, make_contribution, monkeypatch, caplog, client, facilitator
+):
+    deadly = make_contribution(meeting=meeting, body="texte qui fait tomber le worker")
+    healthy = make_contribution(meeting=meeting, body=AIDANTS)
+    db.session.commit()
+    original = Suggester.suggest_many
+
+    def kill_on_deadly(self, texts, *args, **kwargs):
+        if deadly.body in texts:
+            raise SweeperKilled
+        return original(self, texts, *args, **kwargs)
+
+    monkeypatch.setattr(Suggester, "suggest_many", kill_on_deadly)
+    caplog.set_level(logging.WARNING, logger="consult.tagging.jobs")
+    for _ in range(SUGGEST_ATTEMPTS):  # the batch, then the deadly one alone each time
+        with pytest.raises(SweeperKilled):
+            suggest_pending()
+        db.session.rollback()
+        _holds_run_out(db)
+
+    assert suggest_pending() == 1  # taken once more: given up without computing it
+    assert deadly.id not in _pending(db)
+    assert healthy.id in _pending(db)
+    assert suggest_pending() == 1  # its neighbour in the first batch, alone
+    assert healthy.id not in _pending(db)
+    assert _stored(db, healthy.id)
+    assert _stored(db, deadly.id) == []
+    assert "abandonnées après 3 essais" in caplog.text
+    assert suggest_pending() == 0
+    page = client.get(f"/moderation/{deadly.id}").get_data(as_text=True)
+    assert "Pas de suggestion : leur calcul a échoué à chaque essai" in page
+
+
+def test_a_held_contribution_is_left_to_its_sweeper_until_the_hold_runs_out(
+    db, meeting, make_contribution
+):
+    first = make_contribution(meeting=meeting, body=AIDANTS)
+    second = make_contribution(meeting=meeting, body=TRANSPORTS)
+    db.session.commit()
+
+    taken = claim_pending(db.session, limit=1, now=utcnow())
+    db.session.commit()
+    assert [row.id for row in taken] == [first.id]
+    assert [row.id for row in claim_pending(db.session, limit=5, now=utcnow())] == [second.id]
+    db.session.commit()
+    assert claim_pending(db.session, limit=5, now=utcnow()) == []
+
+    _holds_run_out(db)  # their sweepers died: taken again, one at a time, attempts counted
+    again = claim_pending(db.session, limit=5, now=utcnow())
+    db.session.commit()
+    assert [(row.id, row.suggest_attempts) for row in again] == [(first.id, 1)]
+    db.session.refresh(first)
+    assert first.suggest_attempts == 2
+
+
+def test_computed_suggestions_clear_the_attempts(db, meeting, make_contribution):
+    contribution = make_contribution(meeting=meeting, body=AIDANTS)
+    db.session.commit()
+    claim_pending(db.session, limit=5, now=utcnow())
+    db.session.commit()
+    _holds_run_out(db)
+
+    assert suggest_pending() == 1
+
+    db.session.refresh(contribution)
+    assert (contribution.suggest_attempts, contribution.suggest_claimed_at) == (0, None)
+    assert not contribution.suggestions_given_up
+
+
+DATABASE_URL = os.environ.get("CONSULT_TEST_DATABASE_URL", "")
+
+
+@pytest.fixture
+def shared_database():
+    """A scratch PostgreSQL database whose rows every connection sees (committed)."""
+    if not DATABASE_URL.startswith(("postgresql", "postgres:")):
+        pytest.skip("deux balayeurs en même temps : PostgreSQL seulement")
+    server, _, name = DATABASE_URL.rpartition("/")
+    scratch = f"{name}_sweepers"
+    with psycopg.connect(f"{server}/postgres".replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{scratch}"')
+    config = type(
+        "SweepersConfig",
+        (TestConfig,),
+        {"SQLALCHEMY_DATABASE_URI": _normalise_db_url(f"{server}/{scratch}"), "REDIS_URL": None},
+    )
+    app = create_app(config)
+    with app.app_context():
+        _db.create_all()
+        yield _db
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def test_two_sweepers_taking_at_once_never_take_the_same_contributions(shared_database):
+    scheme = import_scheme(load_fixture("savoie.json"), now=utcnow())
+    meeting = Meeting(scheme=scheme, kind="concertation_territoriale", status="open", title="R")
+    texts = [AIDANTS, TRANSPORTS, AIDANTS + " !", TRANSPORTS + " ?"]
+    shared_database.session.add_all([Contribution(meeting=meeting, body=t) for t in texts])
+    shared_database.session.commit()
+    first = Session(shared_database.engine)
+    second = Session(shared_database.engine)
+    second.execute(sa.text("SET lock_timeout = '5s'"))  # waiting on the first would fail
+
+    taking = claim_pending(first, limit=2, now=utcnow())  # its transaction still open
+    meanwhile = claim_pending(second, limit=5, now=utcnow())
+    first.commit()
+    second.commit()
+    after = claim_pending(second, limit=5, now=utcnow())
+    second.commit()
+
+    taken, other = {row.id for row in taking}, {row.id for row in meanwhile}
+    assert len(taken) == 2
+    assert len(other) == 2
+    assert not taken & other
+    assert after == []
+    first.close()
+    second.close()
