@@ -5,9 +5,11 @@ Default texts carry markup and script so that sanitising is exercised everywhere
 
 import itertools
 import json
+import re
 from pathlib import Path
 
 import pytest
+from flask import g
 
 from consult.accounts.models import Organisation, User
 from consult.accounts.passwords import hash_password
@@ -223,3 +225,23 @@ def download(client, jobs, url: str):
         response = client.get(url)
     assert response.status_code == 200, url
     return response
+
+
+CSRF_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def second_visitor_token(app, first_page: str, visit) -> tuple[object, str]:
+    """A second visitor of a kept page and their own CSRF token, never the first one's.
+
+    ``visit(client)`` answers the page's HTML; ``first_page`` is what the first visitor got.
+    """
+    g.pop("csrf_token", None)  # the tests share one application context between requests
+    other = app.test_client()
+    second = visit(other)
+    first_tokens, second_tokens = CSRF_TOKEN.findall(first_page), CSRF_TOKEN.findall(second)
+    assert first_tokens
+    assert second_tokens
+    assert not set(first_tokens) & set(second_tokens), "a kept page never holds another's token"
+    assert "\x00" not in second
+    g.pop("csrf_token", None)
+    return other, second_tokens[0]

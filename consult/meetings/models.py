@@ -60,7 +60,19 @@ def new_join_code(length: int = 6) -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(length))
 
 
-class Meeting(TimestampMixin, db.Model):
+class MeetingStatus:
+    """A meeting's status in words, for the model and for its rows read as columns."""
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+class Meeting(MeetingStatus, TimestampMixin, db.Model):
     """A rencontre where contributions are gathered (never called a session)."""
 
     __tablename__ = "meetings"
@@ -106,14 +118,6 @@ class Meeting(TimestampMixin, db.Model):
         return KINDS.get(self.kind, self.kind)
 
     @property
-    def status_label(self) -> str:
-        return STATUSES.get(self.status, self.status)
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == "open"
-
-    @property
     def participant_count(self) -> int:
         """Attendance, counted by participant type (each person once)."""
         return sum(int(n) for n in (self.attendance_by_type or {}).values())
@@ -136,7 +140,7 @@ class MinutesVersion(db.Model):
 
 
 @dataclass(frozen=True)
-class MeetingForPosting:
+class MeetingForPosting(MeetingStatus):
     """What a contribution's POST needs of its meeting, read as columns (no ORM load):
     read in the POST's own transaction, so a meeting closed a moment before refuses."""
 
@@ -154,11 +158,3 @@ class MeetingForPosting:
             )
         ).first()
         return cls(*row) if row is not None else None
-
-    @property
-    def status_label(self) -> str:
-        return STATUSES.get(self.status, self.status)
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == "open"
