@@ -10,7 +10,8 @@ root of the number of answers, not in proportion.
    found in a single statement; statements are TF-IDF vectors (sublinear tf).
 2. **Seeds**: the term shared by the most statements not yet in an idea makes an idea of
    them, again and again while a term still gathers :data:`MIN_SHARE` of the answers (at
-   least two): the number of ideas follows the material, there is no cap.
+   least two): the number of ideas follows the material, within what a working group can
+   read (:data:`READABLE` × √answers at most: the smallest idea grows until then).
 3. **Refinement**: each statement joins the idea whose centre is closest (cosine at least
    :data:`JOIN`), a few rounds; an idea left too small, or whose statements are on average
    far from their centre (:data:`COHERENT`), is dissolved and its statements go elsewhere.
@@ -49,6 +50,8 @@ from consult.analysis.vectors import tfidf
 MIN_SHARE = 0.03  # an idea gathers at least this share of the answers…
 MIN_ANSWERS = 2.0  # …and at least this many…
 ROOT_SHARE = 0.5  # …or, when fewer, this times the square root of the number of answers
+READABLE = 2.0  # at most this times the square root of the number of answers in ideas…
+GROW = 1.15  # …else the smallest idea grows by this factor until they are no more
 MAX_SEED_SHARE = 0.5  # a term in more of the statements is too general to seed an idea…
 SEED_IDF = 0.0  # how much a rarer term is preferred as a seed
 FEW = 20  # …unless there are fewer statements than this
@@ -127,6 +130,15 @@ LINKS = (
 POINTING = "cela ceci ça ca celui celle ceux celles elle elles ils cet cette ces sa son ses eux"
 IMPERSONAL = "faut faudrait fallait faudra y est serait était suffit suffirait s'agit convient"
 LEANING = 0.5
+# A sentence's first clause that only sets the frame (« Pour les entreprises : … », « En
+# dehors des budgets régaliens, … ») or announces what follows (« … : ») is no title of its
+# own either: it counts :data:`LEANING` times as much. General French.
+FRAMING = (
+    "pour par en dans sur sous avec sans chez selon concernant hors vers contre entre depuis "
+    "lors dès quant au aux du des de d' à afin quand lorsque si"
+)
+_FRAMING = frozenset(FRAMING.split())
+_PAIRS = (("(", ")"), ("[", "]"), ("«", "»"))
 _POINTING = frozenset(POINTING.split())
 _IMPERSONAL = frozenset(IMPERSONAL.split())
 _SHOWN = {NEGATED: "pas ", MORE: "plus de ", LESS: "moins de "}  # a key term's prefix
@@ -188,7 +200,7 @@ def find_ideas(
     rows = np.flatnonzero(space.vectors.getnnz(axis=1) > 0)
     total = text_weights.sum()
     min_size = max(MIN_ANSWERS, min(MIN_SHARE * total, ROOT_SHARE * math.sqrt(total)))
-    groups = _cluster(space, rows, min_size, exclude=())
+    groups = _readable(space, rows, min_size, total)
     large = max(SUB_MIN, SUB_OF_ALL * total)
     ideas = [_idea(space, group, large) for group in groups]
     ideas.sort(key=lambda idea: (-text_weights[idea.members].sum(), idea.members[0]))
@@ -196,6 +208,21 @@ def find_ideas(
     for idea in ideas:
         supported[idea.members] = True
     return IdeaMap(ideas, np.flatnonzero(~supported).tolist())
+
+
+def _readable(space: _Space, rows: np.ndarray, min_size: float, total: float) -> list:
+    """The top-level groups, no more than :data:`READABLE` × √answers: long answers make many
+    statements, and two answers meeting on a word would otherwise each make an idea
+    (45 long answers gave 28 ideas). The smallest idea grows until the list can be read,
+    unless no idea would be left."""
+    groups = _cluster(space, rows, min_size, exclude=())
+    while len(groups) > READABLE * math.sqrt(total):
+        min_size *= GROW
+        fewer = _cluster(space, rows, min_size, exclude=())
+        if not fewer:  # ideas all of a size: fewer would be none, they stay
+            break
+        groups = fewer
+    return groups
 
 
 def _space(
@@ -398,10 +425,20 @@ def _candidates(space: _Space, rows: np.ndarray) -> dict[str, float]:
                     break
                 lead = longer
             if len(lead.split()) >= 3:
-                found.setdefault(lead, CLAUSE * lean)
+                found.setdefault(lead, CLAUSE * lean * _framing(lead))
             else:
                 found.setdefault(" ".join(words[:TITLE_WORDS]), CUT * lean)
     return found
+
+
+def _framing(lead: str) -> float:
+    """:data:`LEANING` for a first clause that frames or announces (:data:`FRAMING`), else 1."""
+    words = lead.lower().replace("’", "'").split()
+    first = "d'" if words[0].startswith("d'") else words[0]
+    doing = first == "en" and words[1].endswith("ant")  # « En rendant… » says how: content
+    if lead.rstrip().endswith(":") or (first in _FRAMING and not doing):
+        return LEANING
+    return 1.0
 
 
 def _standalone(sentence: str) -> tuple[str, float]:
@@ -469,11 +506,33 @@ def _piece_terms(vocabulary: Vocabulary, piece: str) -> set[int]:
 
 
 def _tidy(text: str) -> str:
-    """No edge punctuation or list marks, a capital first letter, at most 14 words."""
+    """No edge punctuation or list marks, a capital first letter, at most 14 words; a
+    bracket or quote opened and not closed is cut off (« … la fiscalité (impôt sur le
+    revenu » → « … la fiscalité »), one closed is kept."""
     words = text.split()[:TITLE_WORDS]
-    text = " ".join(words).strip(" ,;:-–—•*\"'«»()")
-    text = text.rstrip(".…!?").strip()
+    text = " ".join(words).strip(" ,;:-–—•*'")
+    text = _balanced(text.rstrip(".…!?").strip())
+    text = text.strip(" ,;:-–—•*'").rstrip(".…!?").strip()
     return text[:1].upper() + text[1:]
+
+
+def _balanced(text: str) -> str:
+    """``text`` without a bracket left open (cut there when three words stay before it,
+    else only the mark goes), nor one closed and never opened, nor an odd straight quote."""
+    for opening, closing in _PAIRS:
+        while text.count(opening) > text.count(closing):
+            at = text.rfind(opening)
+            head = text[:at].rstrip(" ,;:-–—")
+            text = head if len(head.split()) >= 3 else _without(text, at)
+        while text.count(closing) > text.count(opening):
+            text = _without(text, text.find(closing))
+    if text.count('"') % 2:
+        text = _without(text, text.rfind('"'))
+    return text
+
+
+def _without(text: str, at: int) -> str:
+    return (text[:at] + text[at + 1 :]).strip()
 
 
 def _key_terms(space: _Space, rows: np.ndarray, wanted: list[int]) -> list[str]:
