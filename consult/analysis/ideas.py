@@ -138,6 +138,15 @@ FRAMING = (
     "lors dès quant au aux du des de d' à afin quand lorsque si"
 )
 _FRAMING = frozenset(FRAMING.split())
+# Words a phrase cannot end on (« … tout contact avec la »): a sentence cut to
+# :data:`TITLE_WORDS` words loses them at its end. General French.
+DANGLING = (
+    "le la les l' un une des du de d' au aux à avec pour par sur sous dans en entre chez vers "
+    "sans contre et ou mais donc car ni que qu' qui dont où quand si comme son sa ses leur "
+    "leurs mon ma mes ton ta tes notre nos votre vos ce cet cette ces se ne n' s' c' il ils "
+    "elle elles on je j' nous vous très"
+)
+_DANGLING = frozenset(DANGLING.split())
 _PAIRS = (("(", ")"), ("[", "]"), ("«", "»"))
 _POINTING = frozenset(POINTING.split())
 _IMPERSONAL = frozenset(IMPERSONAL.split())
@@ -427,7 +436,7 @@ def _candidates(space: _Space, rows: np.ndarray) -> dict[str, float]:
             if len(lead.split()) >= 3:
                 found.setdefault(lead, CLAUSE * lean * _framing(lead))
             else:
-                found.setdefault(" ".join(words[:TITLE_WORDS]), CUT * lean)
+                found.setdefault(_cut(words), CUT * lean)
     return found
 
 
@@ -509,11 +518,27 @@ def _tidy(text: str) -> str:
     """No edge punctuation or list marks, a capital first letter, at most 14 words; a
     bracket or quote opened and not closed is cut off (« … la fiscalité (impôt sur le
     revenu » → « … la fiscalité »), one closed is kept."""
-    words = text.split()[:TITLE_WORDS]
-    text = " ".join(words).strip(" ,;:-–—•*'")
+    words = text.split()
+    text = _cut(words).strip(" ,;:-–—•*'")
     text = _balanced(text.rstrip(".…!?").strip())
     text = text.strip(" ,;:-–—•*'").rstrip(".…!?").strip()
     return text[:1].upper() + text[1:]
+
+
+def _cut(words: list[str]) -> str:
+    """The first :data:`TITLE_WORDS` words; when that cuts the sentence, without the
+    words it cannot end on (:data:`DANGLING`)."""
+    if len(words) <= TITLE_WORDS:
+        return " ".join(words)
+    kept = words[:TITLE_WORDS]
+    while len(kept) > 3 and _dangles(kept[-1]):
+        kept.pop()
+    return " ".join(kept)
+
+
+def _dangles(word: str) -> bool:
+    word = word.lower().replace("’", "'").strip(_EDGES.replace("'", ""))
+    return word in _DANGLING or (word.endswith("'") and word[-2:-1].isalpha())
 
 
 def _balanced(text: str) -> str:

@@ -251,3 +251,10 @@ def test_a_first_clause_that_only_frames_what_follows_is_a_weak_title():
         assert _framing(framing) == LEANING, framing
     for saying in ("Il faut taxer les riches,", "En rendant adoptables les enfants placés,"):
         assert _framing(saying) == 1.0, saying
+
+
+def test_a_sentence_cut_to_a_title_does_not_end_on_a_word_that_needs_the_next():
+    long = "Les personnes qui en sortent sont hors-sol et ont perdu tout contact avec la société"
+    assert _tidy(long) == "Les personnes qui en sortent sont hors-sol et ont perdu tout contact"
+    whole = "Je ne veux plus de nucléaire ni de charbon"  # not cut: kept as written
+    assert _tidy(whole) == whole
