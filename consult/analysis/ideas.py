@@ -255,19 +255,21 @@ def _space(
     return _Space(texts, statements, vectors, text_weights[statements.source], text_weights)
 
 
-def _seeds(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[np.ndarray]:
-    """Statements grouped by the term most of them share, greedily (no cap)."""
-    presence = space.vectors[rows].astype(bool).astype(np.float32)
+def _seeds(space: _Space, rows, vectors, min_size: float, exclude) -> list[np.ndarray]:
+    """Statements (positions in ``rows``; ``vectors``: theirs) grouped by the term most of
+    them share, greedily (no cap)."""
+    n = vectors.shape[0]
+    presence = vectors.astype(bool).astype(np.float32)
     columns = presence.tocsc()
     weights = space.weights[rows]
     left = np.asarray(presence.T @ weights).ravel()
     left[list(exclude)] = 0
     df = np.diff(columns.indptr)
-    if len(rows) >= FEW:
-        left[df > MAX_SEED_SHARE * len(rows)] = 0
+    if n >= FEW:
+        left[df > MAX_SEED_SHARE * n] = 0
     # a rarer term names a more precise idea: it goes first when it gathers as many
-    boost = np.log((1 + len(rows)) / (1 + df)) ** SEED_IDF
-    free = np.ones(len(rows), bool)
+    boost = np.log((1 + n) / (1 + df)) ** SEED_IDF
+    free = np.ones(n, bool)
     groups = []
     while len(left) and left.max() >= min_size:
         term = int(np.argmax(np.where(left >= min_size, left * boost, -1)))
@@ -301,12 +303,16 @@ def _assign(vectors, centres, labels) -> tuple[np.ndarray, np.ndarray, np.ndarra
 
 
 def _cluster(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[np.ndarray]:
-    """Groups of statement rows (seeded, refined, incoherent ones dissolved)."""
-    groups = _seeds(space, rows, min_size, exclude)
+    """Groups of statement rows (seeded, refined, incoherent ones dissolved).
+
+    ``exclude``: terms that neither seed a group nor bring statements together — an idea's
+    own key terms, when it is cut into sub-ideas: its statements all share them, so they
+    would make every part's centre alike and the parts merge back into one."""
+    vectors = _without_terms(space.vectors[rows], exclude)
+    weights = space.weights[rows]
+    groups = _seeds(space, rows, vectors, min_size, exclude)
     if not groups:
         return []
-    vectors = space.vectors[rows]
-    weights = space.weights[rows]
     labels = np.full(len(rows), -1)
     for number, group in enumerate(groups):
         labels[group] = number
@@ -322,6 +328,17 @@ def _cluster(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[
     groups = [rows[order[bounds[g] : bounds[g + 1]]] for g in range(labels.max() + 1)]
     groups = [group for group in groups if len(group)]  # dissolved in the last round
     return [part for group in groups for part in _split_negation(space, group, min_size)]
+
+
+def _without_terms(vectors, exclude):
+    """``vectors`` without the columns of ``exclude``, rows normalised again."""
+    if not len(exclude):
+        return vectors
+    kept = np.ones(vectors.shape[1], np.float32)
+    kept[list(exclude)] = 0
+    vectors = normalize(vectors @ sparse.diags(kept))
+    vectors.eliminate_zeros()
+    return vectors.tocsr()
 
 
 def _merge_close(vectors, weights, labels) -> np.ndarray:

@@ -258,3 +258,17 @@ def test_a_sentence_cut_to_a_title_does_not_end_on_a_word_that_needs_the_next():
     assert _tidy(long) == "Les personnes qui en sortent sont hors-sol et ont perdu tout contact"
     whole = "Je ne veux plus de nucléaire ni de charbon"  # not cut: kept as written
     assert _tidy(whole) == whole
+
+
+def test_an_idea_everyone_words_alike_is_cut_by_what_else_they_say():
+    # all say « impôt sur le revenu » twice and differ by the rest: the words they share
+    # must not make the two parts look alike (they merged back into one, no sub-idea)
+    said = "L'impôt sur le revenu, l'impôt sur le revenu"
+    manners = ("très", "vraiment", "bien", "aussi", "encore", "donc")
+    symbolic = [f"{said} {w} symbolique pour tous." for w in manners]
+    brackets = [f"{said} {w} progressif par tranches." for w in manners]
+    (idea,) = find_ideas(symbolic + brackets).ideas
+    assert {frozenset(s.members) for s in idea.sub_ideas} == {
+        frozenset(range(6)),
+        frozenset(range(6, 12)),
+    }
