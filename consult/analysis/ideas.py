@@ -44,7 +44,7 @@ from consult.analysis.statements import (
     split_statements,
     strip_prefix,
 )
-from consult.analysis.text import stop_word_terms, terms
+from consult.analysis.text import ACRONYMS, stop_word_terms, terms
 from consult.analysis.vectors import tfidf
 
 MIN_SHARE = 0.03  # an idea gathers at least this share of the answers…
@@ -532,14 +532,24 @@ def _piece_terms(vocabulary: Vocabulary, piece: str) -> set[int]:
 
 
 def _tidy(text: str) -> str:
-    """No edge punctuation or list marks, a capital first letter, at most 14 words; a
-    bracket or quote opened and not closed is cut off (« … la fiscalité (impôt sur le
+    """No edge punctuation or list marks, a capital first letter, no shouting, at most 14
+    words; a bracket or quote opened and not closed is cut off (« … la fiscalité (impôt sur le
     revenu » → « … la fiscalité »), one closed is kept."""
     words = text.split()
     text = _cut(words).strip(" ,;:-–—•*'")
     text = _balanced(text.rstrip(".…!?").strip())
-    text = text.strip(" ,;:-–—•*'").rstrip(".…!?").strip()
+    text = _calm(text.strip(" ,;:-–—•*'").rstrip(".…!?").strip())
     return text[:1].upper() + text[1:]
+
+
+def _calm(text: str) -> str:
+    """A sentence written all in capitals, in small letters (sector acronyms kept):
+    « PERSONNE NE PEUT VIVRE SANS EAU » → « personne ne peut vivre sans eau »."""
+    if len(text.split()) < 3 or text.upper() != text or text.lower() == text:
+        return text
+    return " ".join(
+        word if word.strip(_EDGES).lower() in ACRONYMS else word.lower() for word in text.split()
+    )
 
 
 def _cut(words: list[str]) -> str:

@@ -272,3 +272,9 @@ def test_an_idea_everyone_words_alike_is_cut_by_what_else_they_say():
         frozenset(range(6)),
         frozenset(range(6, 12)),
     }
+
+
+def test_a_title_written_in_capitals_is_not_shouted_but_keeps_its_acronyms():
+    assert _tidy("PERSONNE NE PEUT VIVRE SANS EAU !") == "Personne ne peut vivre sans eau"
+    assert _tidy("PLUS DE PLACES EN EHPAD") == "Plus de places en EHPAD"
+    assert _tidy("TAXE d'habitation taxe foncière") == "TAXE d'habitation taxe foncière"
