@@ -557,7 +557,12 @@ def _cut(words: list[str]) -> str:
     words it cannot end on (:data:`DANGLING`)."""
     if len(words) <= TITLE_WORDS:
         return " ".join(words)
-    kept = words[:TITLE_WORDS]
+    return _undangled(words[:TITLE_WORDS])
+
+
+def _undangled(words: list[str]) -> str:
+    """``words`` without the :data:`DANGLING` ones at their end (three words kept)."""
+    kept = list(words)
     while len(kept) > 3 and _dangles(kept[-1]):
         kept.pop()
     return " ".join(kept)
@@ -569,12 +574,13 @@ def _dangles(word: str) -> bool:
 
 
 def _balanced(text: str) -> str:
-    """``text`` without a bracket left open (cut there when three words stay before it,
-    else only the mark goes), nor one closed and never opened, nor an odd straight quote."""
+    """``text`` without a bracket left open (cut there, and its :data:`DANGLING` words,
+    when three words stay before it, else only the mark goes), nor one closed and never
+    opened, nor an odd straight quote."""
     for opening, closing in _PAIRS:
         while text.count(opening) > text.count(closing):
             at = text.rfind(opening)
-            head = text[:at].rstrip(" ,;:-–—")
+            head = _undangled(text[:at].rstrip(" ,;:-–—").split())
             text = head if len(head.split()) >= 3 else _without(text, at)
         while text.count(closing) > text.count(opening):
             text = _without(text, text.find(closing))

@@ -244,6 +244,9 @@ def test_a_title_leaves_no_bracket_open_and_keeps_the_quotes_it_closes():
     )
     assert _tidy("Compost, bio et circuit court,") == "Compost, bio et circuit court"
     assert _tidy("« Article 3. La souveraineté") == "Article 3. La souveraineté"
+    assert _tidy("Développer les transports sur route et (encore mieux, sur rail") == (
+        "Développer les transports sur route"
+    )
 
 
 def test_a_first_clause_that_only_frames_what_follows_is_a_weak_title():
