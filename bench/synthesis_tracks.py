@@ -172,10 +172,10 @@ def main_rules(by_question) -> None:
         print(_line(f"idée principale : {name}", by_question, found), flush=True)
 
 
-def _seeds_by_answers(space, rows, min_size, exclude):
+def _seeds_by_answers(space, rows, vectors, min_size, exclude):
     """Like ``ideas._seeds``, each answer counting once per term however many of its
     statements use it."""
-    presence = space.vectors[rows].astype(bool).astype(np.float32).tocsr()
+    presence = vectors.astype(bool).astype(np.float32).tocsr()
     source = space.statements.source[rows]
     onehot = sparse.csr_matrix(
         (np.ones(len(rows), np.float32), (source, np.arange(len(rows)))),

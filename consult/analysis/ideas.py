@@ -10,7 +10,8 @@ root of the number of answers, not in proportion.
    found in a single statement; statements are TF-IDF vectors (sublinear tf).
 2. **Seeds**: the term shared by the most statements not yet in an idea makes an idea of
    them, again and again while a term still gathers :data:`MIN_SHARE` of the answers (at
-   least two): the number of ideas follows the material, there is no cap.
+   least two): the number of ideas follows the material, within what a working group can
+   read (:data:`READABLE` × √answers at most: the smallest idea grows until then).
 3. **Refinement**: each statement joins the idea whose centre is closest (cosine at least
    :data:`JOIN`), a few rounds; an idea left too small, or whose statements are on average
    far from their centre (:data:`COHERENT`), is dissolved and its statements go elsewhere.
@@ -43,12 +44,14 @@ from consult.analysis.statements import (
     split_statements,
     strip_prefix,
 )
-from consult.analysis.text import stop_word_terms, terms
+from consult.analysis.text import ACRONYMS, stop_word_terms, terms
 from consult.analysis.vectors import tfidf
 
 MIN_SHARE = 0.03  # an idea gathers at least this share of the answers…
 MIN_ANSWERS = 2.0  # …and at least this many…
 ROOT_SHARE = 0.5  # …or, when fewer, this times the square root of the number of answers
+READABLE = 2.0  # at most this times the square root of the number of answers in ideas…
+GROW = 1.15  # …else the smallest idea grows by this factor until they are no more
 MAX_SEED_SHARE = 0.5  # a term in more of the statements is too general to seed an idea…
 SEED_IDF = 0.0  # how much a rarer term is preferred as a seed
 FEW = 20  # …unless there are fewer statements than this
@@ -127,6 +130,24 @@ LINKS = (
 POINTING = "cela ceci ça ca celui celle ceux celles elle elles ils cet cette ces sa son ses eux"
 IMPERSONAL = "faut faudrait fallait faudra y est serait était suffit suffirait s'agit convient"
 LEANING = 0.5
+# A sentence's first clause that only sets the frame (« Pour les entreprises : … », « En
+# dehors des budgets régaliens, … ») or announces what follows (« … : ») is no title of its
+# own either: it counts :data:`LEANING` times as much. General French.
+FRAMING = (
+    "pour par en dans sur sous avec sans chez selon concernant hors vers contre entre depuis "
+    "lors dès quant au aux du des de d' à afin quand lorsque si"
+)
+_FRAMING = frozenset(FRAMING.split())
+# Words a phrase cannot end on (« … tout contact avec la »): a sentence cut to
+# :data:`TITLE_WORDS` words loses them at its end. General French.
+DANGLING = (
+    "le la les l' un une des du de d' au aux à avec pour par sur sous dans en entre chez vers "
+    "sans contre et ou mais donc car ni que qu' qui dont où quand si comme son sa ses leur "
+    "leurs mon ma mes ton ta tes notre nos votre vos ce cet cette ces se ne n' s' c' il ils "
+    "elle elles on je j' nous vous très"
+)
+_DANGLING = frozenset(DANGLING.split())
+_PAIRS = (("(", ")"), ("[", "]"), ("«", "»"))
 _POINTING = frozenset(POINTING.split())
 _IMPERSONAL = frozenset(IMPERSONAL.split())
 _SHOWN = {NEGATED: "pas ", MORE: "plus de ", LESS: "moins de "}  # a key term's prefix
@@ -188,7 +209,7 @@ def find_ideas(
     rows = np.flatnonzero(space.vectors.getnnz(axis=1) > 0)
     total = text_weights.sum()
     min_size = max(MIN_ANSWERS, min(MIN_SHARE * total, ROOT_SHARE * math.sqrt(total)))
-    groups = _cluster(space, rows, min_size, exclude=())
+    groups = _readable(space, rows, min_size, total)
     large = max(SUB_MIN, SUB_OF_ALL * total)
     ideas = [_idea(space, group, large) for group in groups]
     ideas.sort(key=lambda idea: (-text_weights[idea.members].sum(), idea.members[0]))
@@ -196,6 +217,21 @@ def find_ideas(
     for idea in ideas:
         supported[idea.members] = True
     return IdeaMap(ideas, np.flatnonzero(~supported).tolist())
+
+
+def _readable(space: _Space, rows: np.ndarray, min_size: float, total: float) -> list:
+    """The top-level groups, no more than :data:`READABLE` × √answers: long answers make many
+    statements, and two answers meeting on a word would otherwise each make an idea
+    (45 long answers gave 28 ideas). The smallest idea grows until the list can be read,
+    unless no idea would be left."""
+    groups = _cluster(space, rows, min_size, exclude=())
+    while len(groups) > READABLE * math.sqrt(total):
+        min_size *= GROW
+        fewer = _cluster(space, rows, min_size, exclude=())
+        if not fewer:  # ideas all of a size: fewer would be none, they stay
+            break
+        groups = fewer
+    return groups
 
 
 def _space(
@@ -219,19 +255,21 @@ def _space(
     return _Space(texts, statements, vectors, text_weights[statements.source], text_weights)
 
 
-def _seeds(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[np.ndarray]:
-    """Statements grouped by the term most of them share, greedily (no cap)."""
-    presence = space.vectors[rows].astype(bool).astype(np.float32)
+def _seeds(space: _Space, rows, vectors, min_size: float, exclude) -> list[np.ndarray]:
+    """Statements (positions in ``rows``; ``vectors``: theirs) grouped by the term most of
+    them share, greedily (no cap)."""
+    n = vectors.shape[0]
+    presence = vectors.astype(bool).astype(np.float32)
     columns = presence.tocsc()
     weights = space.weights[rows]
     left = np.asarray(presence.T @ weights).ravel()
     left[list(exclude)] = 0
     df = np.diff(columns.indptr)
-    if len(rows) >= FEW:
-        left[df > MAX_SEED_SHARE * len(rows)] = 0
+    if n >= FEW:
+        left[df > MAX_SEED_SHARE * n] = 0
     # a rarer term names a more precise idea: it goes first when it gathers as many
-    boost = np.log((1 + len(rows)) / (1 + df)) ** SEED_IDF
-    free = np.ones(len(rows), bool)
+    boost = np.log((1 + n) / (1 + df)) ** SEED_IDF
+    free = np.ones(n, bool)
     groups = []
     while len(left) and left.max() >= min_size:
         term = int(np.argmax(np.where(left >= min_size, left * boost, -1)))
@@ -265,12 +303,16 @@ def _assign(vectors, centres, labels) -> tuple[np.ndarray, np.ndarray, np.ndarra
 
 
 def _cluster(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[np.ndarray]:
-    """Groups of statement rows (seeded, refined, incoherent ones dissolved)."""
-    groups = _seeds(space, rows, min_size, exclude)
+    """Groups of statement rows (seeded, refined, incoherent ones dissolved).
+
+    ``exclude``: terms that neither seed a group nor bring statements together — an idea's
+    own key terms, when it is cut into sub-ideas: its statements all share them, so they
+    would make every part's centre alike and the parts merge back into one."""
+    vectors = _without_terms(space.vectors[rows], exclude)
+    weights = space.weights[rows]
+    groups = _seeds(space, rows, vectors, min_size, exclude)
     if not groups:
         return []
-    vectors = space.vectors[rows]
-    weights = space.weights[rows]
     labels = np.full(len(rows), -1)
     for number, group in enumerate(groups):
         labels[group] = number
@@ -286,6 +328,17 @@ def _cluster(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[
     groups = [rows[order[bounds[g] : bounds[g + 1]]] for g in range(labels.max() + 1)]
     groups = [group for group in groups if len(group)]  # dissolved in the last round
     return [part for group in groups for part in _split_negation(space, group, min_size)]
+
+
+def _without_terms(vectors, exclude):
+    """``vectors`` without the columns of ``exclude``, rows normalised again."""
+    if not len(exclude):
+        return vectors
+    kept = np.ones(vectors.shape[1], np.float32)
+    kept[list(exclude)] = 0
+    vectors = normalize(vectors @ sparse.diags(kept))
+    vectors.eliminate_zeros()
+    return vectors.tocsr()
 
 
 def _merge_close(vectors, weights, labels) -> np.ndarray:
@@ -398,10 +451,20 @@ def _candidates(space: _Space, rows: np.ndarray) -> dict[str, float]:
                     break
                 lead = longer
             if len(lead.split()) >= 3:
-                found.setdefault(lead, CLAUSE * lean)
+                found.setdefault(lead, CLAUSE * lean * _framing(lead))
             else:
-                found.setdefault(" ".join(words[:TITLE_WORDS]), CUT * lean)
+                found.setdefault(_cut(words), CUT * lean)
     return found
+
+
+def _framing(lead: str) -> float:
+    """:data:`LEANING` for a first clause that frames or announces (:data:`FRAMING`), else 1."""
+    words = lead.lower().replace("’", "'").split()
+    first = "d'" if words[0].startswith("d'") else words[0]
+    doing = first == "en" and words[1].endswith("ant")  # « En rendant… » says how: content
+    if lead.rstrip().endswith(":") or (first in _FRAMING and not doing):
+        return LEANING
+    return 1.0
 
 
 def _standalone(sentence: str) -> tuple[str, float]:
@@ -469,11 +532,65 @@ def _piece_terms(vocabulary: Vocabulary, piece: str) -> set[int]:
 
 
 def _tidy(text: str) -> str:
-    """No edge punctuation or list marks, a capital first letter, at most 14 words."""
-    words = text.split()[:TITLE_WORDS]
-    text = " ".join(words).strip(" ,;:-–—•*\"'«»()")
-    text = text.rstrip(".…!?").strip()
+    """No edge punctuation or list marks, a capital first letter, no shouting, at most 14
+    words; a bracket or quote opened and not closed is cut off (« … la fiscalité (impôt sur le
+    revenu » → « … la fiscalité »), one closed is kept."""
+    words = text.split()
+    text = _cut(words).strip(" ,;:-–—•*'")
+    text = _balanced(text.rstrip(".…!?").strip())
+    text = _calm(text.strip(" ,;:-–—•*'").rstrip(".…!?").strip())
     return text[:1].upper() + text[1:]
+
+
+def _calm(text: str) -> str:
+    """A sentence written all in capitals, in small letters (sector acronyms kept):
+    « PERSONNE NE PEUT VIVRE SANS EAU » → « personne ne peut vivre sans eau »."""
+    if len(text.split()) < 3 or text.upper() != text or text.lower() == text:
+        return text
+    return " ".join(
+        word if word.strip(_EDGES).lower() in ACRONYMS else word.lower() for word in text.split()
+    )
+
+
+def _cut(words: list[str]) -> str:
+    """The first :data:`TITLE_WORDS` words; when that cuts the sentence, without the
+    words it cannot end on (:data:`DANGLING`)."""
+    if len(words) <= TITLE_WORDS:
+        return " ".join(words)
+    return _undangled(words[:TITLE_WORDS])
+
+
+def _undangled(words: list[str]) -> str:
+    """``words`` without the :data:`DANGLING` ones at their end (three words kept)."""
+    kept = list(words)
+    while len(kept) > 3 and _dangles(kept[-1]):
+        kept.pop()
+    return " ".join(kept)
+
+
+def _dangles(word: str) -> bool:
+    word = word.lower().replace("’", "'").strip(_EDGES.replace("'", ""))
+    return word in _DANGLING or (word.endswith("'") and word[-2:-1].isalpha())
+
+
+def _balanced(text: str) -> str:
+    """``text`` without a bracket left open (cut there, and its :data:`DANGLING` words,
+    when three words stay before it, else only the mark goes), nor one closed and never
+    opened, nor an odd straight quote."""
+    for opening, closing in _PAIRS:
+        while text.count(opening) > text.count(closing):
+            at = text.rfind(opening)
+            head = _undangled(text[:at].rstrip(" ,;:-–—").split())
+            text = head if len(head.split()) >= 3 else _without(text, at)
+        while text.count(closing) > text.count(opening):
+            text = _without(text, text.find(closing))
+    if text.count('"') % 2:
+        text = _without(text, text.rfind('"'))
+    return text
+
+
+def _without(text: str, at: int) -> str:
+    return (text[:at] + text[at + 1 :]).strip()
 
 
 def _key_terms(space: _Space, rows: np.ndarray, wanted: list[int]) -> list[str]:

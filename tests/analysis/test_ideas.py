@@ -1,8 +1,19 @@
 """consult.analysis.ideas: ideas that cover and cohere, titled by their own statements."""
 
+import math
+
 import numpy as np
 
-from consult.analysis.ideas import LEANING, TITLE_WORDS, _answer_weights, _standalone, find_ideas
+from consult.analysis import ideas
+from consult.analysis.ideas import (
+    LEANING,
+    TITLE_WORDS,
+    _answer_weights,
+    _framing,
+    _standalone,
+    _tidy,
+    find_ideas,
+)
 from consult.analysis.statements import split_statements
 
 HEATING = [
@@ -77,7 +88,7 @@ def test_a_long_answer_is_split_and_supports_several_ideas():
     assert len(supporting) == 2
 
 
-def test_the_number_of_ideas_follows_the_material_with_no_cap():
+def test_the_number_of_ideas_follows_the_material_with_no_fixed_cap():
     topics = [f"sujet{chr(97 + a)}{chr(97 + b)}" for a in range(5) for b in range(4)]
     texts = [f"Parlons du {topic} encore {n}" for topic in topics for n in ("x", "y", "z")]
     found = find_ideas(texts)
@@ -186,3 +197,87 @@ def test_sentences_pointing_back_are_titles_only_when_nothing_stands_alone():
         "Supprimer les niches fiscales",
     ):
         assert _standalone(alone) == (alone, 1.0), alone
+
+
+TOPICS = (
+    "tramway",
+    "compost",
+    "covoiturage",
+    "potager",
+    "ruches",
+    "vélos",
+    "recyclerie",
+    "fontaines",
+    "haies",
+    "panneaux",
+)
+
+
+def test_many_small_ideas_are_gathered_until_a_working_group_can_read_them(monkeypatch):
+    texts = [
+        f"{opening} le {topic} dans notre commune."
+        for number, topic in enumerate(TOPICS)
+        for opening in ("Il faut développer", "Développer vraiment", "Soutenir", "Financer")[
+            : 4 if number < 3 else 2
+        ]
+    ]
+    monkeypatch.setattr(ideas, "READABLE", 100.0)
+    assert len(find_ideas(texts).ideas) == len(TOPICS)  # three of four answers, seven of two
+    monkeypatch.undo()
+    found = find_ideas(texts)
+    assert 0 < len(found.ideas) <= ideas.READABLE * math.sqrt(len(texts))
+    assert {0, 1, 2, 3} in _members(found)
+
+
+def test_ideas_all_of_a_size_stay_rather_than_none():
+    texts = [f"Il faut développer le {topic} dans notre commune." for topic in TOPICS * 2]
+    assert len(find_ideas(texts).ideas) == len(TOPICS) > ideas.READABLE * math.sqrt(len(texts))
+
+
+def test_a_title_leaves_no_bracket_open_and_keeps_the_quotes_it_closes():
+    assert _tidy("Enseigner la structure de la fiscalité (impôt sur le revenu,") == (
+        "Enseigner la structure de la fiscalité"
+    )
+    assert _tidy('Sortir de la "cuisine politicienne".') == 'Sortir de la "cuisine politicienne"'
+    assert (
+        _tidy("Limiter leurs revenus (ex 7 ou 8 smic).") == "Limiter leurs revenus (ex 7 ou 8 smic)"
+    )
+    assert _tidy("Compost, bio et circuit court,") == "Compost, bio et circuit court"
+    assert _tidy("« Article 3. La souveraineté") == "Article 3. La souveraineté"
+    assert _tidy("Développer les transports sur route et (encore mieux, sur rail") == (
+        "Développer les transports sur route"
+    )
+
+
+def test_a_first_clause_that_only_frames_what_follows_is_a_weak_title():
+    for framing in ("Pour les entreprises :", "En dehors des budgets régaliens,", "Ensuite :"):
+        assert _framing(framing) == LEANING, framing
+    for saying in ("Il faut taxer les riches,", "En rendant adoptables les enfants placés,"):
+        assert _framing(saying) == 1.0, saying
+
+
+def test_a_sentence_cut_to_a_title_does_not_end_on_a_word_that_needs_the_next():
+    long = "Les personnes qui en sortent sont hors-sol et ont perdu tout contact avec la société"
+    assert _tidy(long) == "Les personnes qui en sortent sont hors-sol et ont perdu tout contact"
+    whole = "Je ne veux plus de nucléaire ni de charbon"  # not cut: kept as written
+    assert _tidy(whole) == whole
+
+
+def test_an_idea_everyone_words_alike_is_cut_by_what_else_they_say():
+    # all say « impôt sur le revenu » twice and differ by the rest: the words they share
+    # must not make the two parts look alike (they merged back into one, no sub-idea)
+    said = "L'impôt sur le revenu, l'impôt sur le revenu"
+    manners = ("très", "vraiment", "bien", "aussi", "encore", "donc")
+    symbolic = [f"{said} {w} symbolique pour tous." for w in manners]
+    brackets = [f"{said} {w} progressif par tranches." for w in manners]
+    (idea,) = find_ideas(symbolic + brackets).ideas
+    assert {frozenset(s.members) for s in idea.sub_ideas} == {
+        frozenset(range(6)),
+        frozenset(range(6, 12)),
+    }
+
+
+def test_a_title_written_in_capitals_is_not_shouted_but_keeps_its_acronyms():
+    assert _tidy("PERSONNE NE PEUT VIVRE SANS EAU !") == "Personne ne peut vivre sans eau"
+    assert _tidy("PLUS DE PLACES EN EHPAD") == "Plus de places en EHPAD"
+    assert _tidy("TAXE d'habitation taxe foncière") == "TAXE d'habitation taxe foncière"
