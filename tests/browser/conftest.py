@@ -25,7 +25,14 @@ from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.models import Scheme
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Debian's Chromium: its headless shell (package chromium-headless-shell) when installed,
+# lighter than the whole browser run headless, else the browser (package chromium).
+CHROMIUM = (
+    os.environ.get("CONSULT_CHROMIUM")
+    or shutil.which("chromium-headless-shell")
+    or shutil.which("chromium")
+    or "/usr/bin/chromium"
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -100,7 +107,10 @@ def live_server():
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        message = "Chromium (paquet Debian « chromium ») est absent : parcours navigateur ignorés."
+        message = (
+            "Chromium (paquet Debian chromium-headless-shell ou chromium) est absent : "
+            "parcours navigateur ignorés."
+        )
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
