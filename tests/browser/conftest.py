@@ -147,6 +147,18 @@ def _axe_results(page):
     pytest.fail(f"axe-core : la page {page.url} n'a pas cessé de changer pendant le contrôle")
 
 
+# The test server runs jobs in the request (JOBS_INLINE): a button that asks for a synthesis
+# is answered once the synthesis is made, which takes longer than an action's timeout on a
+# busy machine. Journeys press it without waiting for that answer, then wait (this long) for
+# the page the job leads to.
+JOB_DONE_MS = 180_000
+
+
+def press_for_a_job(page, selector: str) -> None:
+    """Press a button whose answer comes when its job is done (see ``JOB_DONE_MS``)."""
+    page.locator(selector).click(no_wait_after=True)
+
+
 def check_a11y(page) -> None:
     """Fail with a readable report when axe-core finds any WCAG 2.1 A/AA violation."""
     results = _axe_results(page)

@@ -18,7 +18,7 @@ from consult.contributions.models import Contribution
 from consult.core.db import utcnow
 from consult.extensions import db
 from consult.synthesis.models import GroupSynthesis, Synthesis, SynthesisVersion
-from tests.browser.conftest import check_a11y, login_as
+from tests.browser.conftest import JOB_DONE_MS, check_a11y, login_as, press_for_a_job
 
 pytestmark = pytest.mark.browser
 
@@ -81,8 +81,8 @@ def _version_page(page, synthesis_id: int, number: int) -> None:
 
 def _regenerate(page, synthesis_id: int, number: int) -> None:
     page.goto(f"/syntheses/{synthesis_id}")
-    page.click("button:has-text('Générer une nouvelle version')")
-    page.locator(f"a:has-text('Version {number}')").wait_for(timeout=120_000)
+    press_for_a_job(page, "button:has-text('Générer une nouvelle version')")
+    page.locator(f"a:has-text('Version {number}')").wait_for(timeout=JOB_DONE_MS)
     _version_page(page, synthesis_id, number)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.conftest import check_a11y, login_as
+from tests.browser.conftest import JOB_DONE_MS, check_a11y, login_as, press_for_a_job
 
 pytestmark = pytest.mark.browser
 
@@ -28,10 +28,10 @@ def test_facilitator_generates_reads_and_downloads_a_synthesis(page, live_server
     check_a11y(page)
     page.fill("#title", "Synthèse des concertations territoriales")
     page.select_option("#template", "concertations")
-    page.click("button:has-text('Préparer la synthèse')")
-    page.wait_for_url(re.compile(r"/syntheses/\d+$"))
+    press_for_a_job(page, "button:has-text('Préparer la synthèse')")
+    page.wait_for_url(re.compile(r"/syntheses/\d+$"), timeout=JOB_DONE_MS)
     check_a11y(page)
-    page.locator("a:has-text('Version 1')").wait_for(timeout=60_000)  # the job, then a reload
+    page.locator("a:has-text('Version 1')").wait_for(timeout=JOB_DONE_MS)
     page.click("a:has-text('Version 1')")
     check_a11y(page)
 
@@ -67,6 +67,6 @@ def test_facilitator_generates_reads_and_downloads_a_synthesis(page, live_server
     assert "Les habitants ont surtout parlé de mobilité." in text
 
     page.click("a:has-text('Synthèse des concertations territoriales')")
-    page.click("button:has-text('Générer une nouvelle version')")
-    page.locator("a:has-text('Version 2')").wait_for(timeout=60_000)
+    press_for_a_job(page, "button:has-text('Générer une nouvelle version')")
+    page.locator("a:has-text('Version 2')").wait_for(timeout=JOB_DONE_MS)
     assert page.locator("a:has-text('Version 1')").count() == 1
