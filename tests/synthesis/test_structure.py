@@ -68,13 +68,7 @@ def test_theme_table_counts_what_the_sections_hold_suggestions_included():
 
 def test_theme_table_says_how_many_were_placed_by_suggestion(request_ctx):
     document = _placed_document()
-    html = render_template(
-        "synthesis/document.html",
-        **document_context(
-            document, Editorial(), version=1, status_label="Brouillon", contribution_url=None
-        ),
-    )
-    docx = _docx_text(render_docx(document, Editorial(), version=1, status_label="Brouillon"))
+    html, docx = _page_and_docx(document)
     assert "Dont par suggestion" in html
     assert "Dont par suggestion" in docx
     for shown in (html, docx):
@@ -192,6 +186,18 @@ def _structured_document() -> Document:
     return build(items)
 
 
+def _page_and_docx(document) -> tuple[str, str]:
+    """The version page's HTML and the Word file's text of a draft ``document``."""
+    html = render_template(
+        "synthesis/document.html",
+        **document_context(
+            document, Editorial(), version=1, status_label="Brouillon", contribution_url=None
+        ),
+    )
+    docx = _docx_text(render_docx(document, Editorial(), version=1, status_label="Brouillon"))
+    return html, docx
+
+
 def _docx_text(data: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         xml = archive.read("word/document.xml").decode()
@@ -200,13 +206,7 @@ def _docx_text(data: bytes) -> str:
 
 def test_page_and_docx_show_the_same_structure(request_ctx):
     document = _structured_document()
-    html = render_template(
-        "synthesis/document.html",
-        **document_context(
-            document, Editorial(), version=1, status_label="Brouillon", contribution_url=None
-        ),
-    )
-    docx = _docx_text(render_docx(document, Editorial(), version=1, status_label="Brouillon"))
+    html, docx = _page_and_docx(document)
     ideas = sum(len(s.ideas) for s in document.sections)
     isolated = sum(len(s.isolated) for s in document.sections)
     assert isolated >= 1  # the lone text is listed, never counted as an idea

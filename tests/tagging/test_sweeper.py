@@ -138,20 +138,25 @@ def test_a_contribution_computed_meanwhile_is_left_alone(db, meeting, make_contr
     assert _stored(db, contribution.id) == before
 
 
+def _model_fails_on(monkeypatch, body: str, error: BaseException) -> None:
+    """The suggestion model raises ``error`` for any batch holding ``body``."""
+    original = Suggester.suggest_many
+
+    def failing(self, texts, *args, **kwargs):
+        if body in texts:
+            raise error
+        return original(self, texts, *args, **kwargs)
+
+    monkeypatch.setattr(Suggester, "suggest_many", failing)
+
+
 def test_a_failing_contribution_does_not_hold_up_its_batch_and_is_given_up(
     db, meeting, make_contribution, monkeypatch, caplog
 ):
     poisoned = make_contribution(meeting=meeting, body="texte qui fait échouer le modèle")
     healthy = make_contribution(meeting=meeting, body=AIDANTS)
     db.session.commit()
-    original = Suggester.suggest_many
-
-    def fail_on_poison(self, texts, *args, **kwargs):
-        if poisoned.body in texts:
-            raise ValueError("modèle en panne")
-        return original(self, texts, *args, **kwargs)
-
-    monkeypatch.setattr(Suggester, "suggest_many", fail_on_poison)
+    _model_fails_on(monkeypatch, poisoned.body, ValueError("modèle en panne"))
     caplog.set_level(logging.WARNING, logger="consult.tagging.jobs")
 
     suggest_pending()
@@ -282,14 +287,7 @@ def test_a_contribution_that_kills_the_sweeper_is_given_up_after_its_attempts(
     deadly = make_contribution(meeting=meeting, body="texte qui fait tomber le worker")
     healthy = make_contribution(meeting=meeting, body=AIDANTS)
     db.session.commit()
-    original = Suggester.suggest_many
-
-    def kill_on_deadly(self, texts, *args, **kwargs):
-        if deadly.body in texts:
-            raise SweeperKilled
-        return original(self, texts, *args, **kwargs)
-
-    monkeypatch.setattr(Suggester, "suggest_many", kill_on_deadly)
+    _model_fails_on(monkeypatch, deadly.body, SweeperKilled())
     caplog.set_level(logging.WARNING, logger="consult.tagging.jobs")
     for _ in range(SUGGEST_ATTEMPTS):  # the batch, then the deadly one alone each time
         with pytest.raises(SweeperKilled):
