@@ -9,6 +9,7 @@ from consult.analysis.suggest import (
     Suggester,
     choose_weight,
     out_of_fold,
+    text_links,
 )
 from consult.analysis.text import tag_terms
 
@@ -137,3 +138,37 @@ def test_the_fiche_passages_teach_the_learned_part_before_any_tag_there():
     best = Suggester(fiches).suggest("Le relayage permettrait aux aidants de souffler")[0]
     assert best.key == "aidants"
     assert best.words
+
+
+FICHES = [
+    Label(
+        "aidants",
+        "Soutenir les aidants des personnes âgées : relayage, plateforme de répit, "
+        "groupes de parole, formation des proches.",
+    ),
+    Label(
+        "insertion",
+        "Accompagner les bénéficiaires du RSA vers l'emploi : référent unique, "
+        "chantiers d'insertion, formation qualifiante.",
+    ),
+]
+THEMES = [Label("emploi", "L'emploi"), Label("vieillir", "Les personnes âgées à domicile")]
+
+
+def test_before_any_tag_each_fiche_goes_to_the_theme_whose_title_is_closest():
+    links = text_links(THEMES, Suggester(FICHES))
+
+    assert links.shape == (2, 2)
+    assert links.sum(axis=0) == pytest.approx([1.0, 1.0])
+    assert links[1, 0] > 0.9  # aidants → vieillir
+    assert links[0, 1] > 0.9  # insertion → emploi
+
+
+def test_a_bare_theme_title_hears_its_fiches_texts_from_the_first_day():
+    text = "Un groupe de parole et du relayage pour souffler un peu"
+
+    assert Suggester(THEMES).suggest(text) == []  # no word of a theme's title
+    best = Suggester(THEMES, children=FICHES).suggest(text)[0]
+
+    assert best.key == "vieillir"
+    assert {"relayage", "parole"} & set(best.words)  # the fiche's words justify it
