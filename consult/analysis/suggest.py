@@ -16,7 +16,7 @@ justified by the words that weigh most for it:
   carried up through the co-tags facilitators set (a contribution tagged with
   fiche 9 was mostly tagged with theme 13 too): ``P(theme) = Σ P(fiche) ·
   P(theme | fiche)``, averaged with the theme's own learned part;
-* for a parent level, the children's **prior** carried up too, added to the
+* for a parent level, the children's **prior** carried up too, averaged with the
   parent's own: a theme is a bare title, its fiches have whole texts
   (``Σ max(0, prior(fiche)) · P(theme | fiche)``, :data:`CARRIED_WEIGHT`), through
   the co-tags once there are some, before that through the texts (each fiche
@@ -66,11 +66,11 @@ REJECTION_WEIGHT = 1.0
 # Weights of the learned part tried on held-out scores (:func:`choose_weight`):
 # from "the scheme's text decides" to "what facilitators did decides".
 WEIGHT_CHOICES = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
-# A parent's prior gets its children's, carried up, at the weight of its own (fixed
-# beforehand, not tuned). Before any co-tag, a child is shared among the parents by a
+# A parent's prior is averaged with its children's, carried up, at the weight of its own
+# (fixed beforehand, not tuned). Before any co-tag, a child is shared among the parents by a
 # softmax of LINK_SHARPNESS × cosine (parent's text, child's profile): the sharpness
 # the feedback of ``tag_feedback`` uses. Savoie dev set, 5 splits × 5 folds: cold theme
-# top-1 0.36 → 0.45, top-3 0.47 → 0.68; learned theme top-1 0.662 → 0.673
+# top-1 0.36 → 0.45, top-3 0.47 → 0.68; learned theme top-1 0.662 → 0.671
 # (docs: notes of issue 15, seventh pass).
 CARRIED_WEIGHT = 1.0
 LINK_SHARPNESS = 20.0
@@ -234,7 +234,10 @@ class Suggester:
         """:meth:`parts` of many texts at once (one row each), in a few matrix products."""
         prior = self._prior_of(texts, vectors)
         if self.below is not None and CARRIED_WEIGHT:
-            prior = prior + CARRIED_WEIGHT * self._carried_of(texts)
+            # a weighted mean, not a sum: a score stays on the scale of a cosine, and
+            # before any tag (no calibration) a theme does not read 100 % for a few words
+            carried = self._carried_of(texts)
+            prior = (prior + CARRIED_WEIGHT * carried) / (1 + CARRIED_WEIGHT)
         if not self.learned:
             return prior, None
         learned = self._probabilities_of(texts)

@@ -172,3 +172,14 @@ def test_a_bare_theme_title_hears_its_fiches_texts_from_the_first_day():
 
     assert best.key == "vieillir"
     assert {"relayage", "parole"} & set(best.words)  # the fiche's words justify it
+
+
+def test_a_theme_score_before_any_tag_stays_on_the_scale_of_a_cosine():
+    text = (
+        "Les personnes âgées à domicile : soutenir les aidants des personnes âgées, "
+        "relayage, plateforme de répit, groupes de parole"
+    )
+    best = Suggester(THEMES, children=FICHES).suggest(text)[0]
+
+    assert best.key == "vieillir"
+    assert best.score < 0.95  # its title and its fiche's text averaged, not added up
