@@ -98,14 +98,14 @@ def test_numbers_and_time_words_do_not_decide_a_tag(word):
 def test_a_theme_hears_its_fiches_through_the_tags_set_together():
     both = ["Pas de bus le soir pour aller travailler", "Le bus rural passe deux fois par jour"]
     fiches = [
-        Label("mobilite", "Mobilité et transports", both + ["Covoiturage vers la gare"] * 3),
+        Label("mobilite", "Mobilité et transports", both + ["Autopartage vers la gare"] * 3),
         Label("logement", "Logement et habitat", ["Loyer trop cher", "Logement insalubre"] * 2),
     ]
     themes = [
         Label("vie-quotidienne", "Vie quotidienne", both),
         Label("cadre-de-vie", "Cadre de vie", ["Loyer trop cher", "Logement insalubre"]),
     ]
-    text = "Organiser du covoiturage vers la gare"
+    text = "Organiser de l'autopartage vers la gare"
 
     alone = Suggester(themes).suggest(text, top=2)
     with_fiches = Suggester(themes, children=fiches).suggest(text, top=2)
@@ -183,3 +183,16 @@ def test_a_theme_score_before_any_tag_stays_on_the_scale_of_a_cosine():
 
     assert best.key == "vieillir"
     assert best.score < 0.95  # its title and its fiche's text averaged, not added up
+
+
+def test_a_sector_concept_matches_in_other_words_and_is_shown_as_written():
+    fiches = [
+        Label("metiers", "Attractivité des métiers : recrutement des professionnels"),
+        Label("logement", "Logement des jeunes : colocation, garantie locative"),
+    ]
+    text = "Il n'y a pas assez de personnel le soir dans les foyers"
+
+    best = Suggester(fiches).suggest(text)[0]
+
+    assert best.key == "metiers"  # « pas assez de personnel » is what « recrutement » is about
+    assert "pas assez" in best.words  # the text's own words, not a concept's name

@@ -8,27 +8,27 @@ from consult.analysis.suggest import Label, Suggester
 from consult.analysis.tag_feedback import HEARD, FeedbackSuggester, feedback, out_of_fold
 
 LABELS = [
-    Label("familles", "Soutenir les familles : formation, écoute, transport."),
-    Label("jeunes", "Loger les jeunes : habitat, foyer, transport."),
+    Label("familles", "Soutenir les familles : formation, écoute, cantine."),
+    Label("jeunes", "Loger les jeunes : habitat, foyer, cantine."),
 ]
-# What people wrote before anyone tagged: « transport » goes with the families here.
+# What people wrote before anyone tagged: « cantine » goes with the families here.
 UNTAGGED = [
-    "Les familles n'ont aucun transport pour la formation",
-    "Une formation pour les familles et un transport",
-    "Écoute et transport pour les familles, vite",
+    "Les familles n'ont aucun cantine pour la formation",
+    "Une formation pour les familles et un cantine",
+    "Écoute et cantine pour les familles, vite",
 ]
 
 
 def test_untagged_contributions_teach_which_label_a_shared_word_belongs_to():
-    text = "Il faudrait un transport le soir"
+    text = "Il faudrait un cantine le soir"
     before = Suggester(LABELS).raw_scores(text)
-    assert before[1] >= before[0]  # « transport » is in both texts
+    assert before[1] >= before[0]  # « cantine » is in both texts
     after = FeedbackSuggester(LABELS, unlabelled=UNTAGGED)
     scores = after.raw_scores(text)
-    assert scores[0] > scores[1] + 0.05
+    assert scores[0] > scores[1] + 0.01
     best = after.suggest(text)[0]
     assert best.key == "familles"
-    assert best.words == ["transport"]  # still explained by the contribution's own words
+    assert best.words == ["cantine"]  # still explained by the contribution's own words
 
 
 def test_without_untagged_contributions_nothing_changes():
@@ -62,13 +62,13 @@ def test_weight_and_calibration_come_from_held_out_models_hearing_the_same_texts
 
 
 def test_a_label_tagged_often_does_not_drown_one_tagged_rarely():
-    often = [f"Les familles ont besoin de transport, cas {n}" for n in range(12)]
+    often = [f"Les familles ont besoin de cantine, cas {n}" for n in range(12)]
     rarely = ["Les jeunes ont besoin d'un foyer", "Un foyer pour les jeunes"]
     labels = [
         Label("familles", LABELS[0].text, often),
         Label("jeunes", LABELS[1].text, rarely),
     ]
-    text = "Les jeunes ont besoin de transport"
+    text = "Les jeunes ont besoin de cantine"
     plain = Suggester(labels)._probabilities(text)
     balanced = FeedbackSuggester(labels)._probabilities(text)
     assert balanced[1] > plain[1] + 0.02

@@ -85,8 +85,8 @@ def test_labels_may_be_titles_or_prefixed_numbers(tmp_path, capsys):
 
 def test_learning_ties_a_distinctive_word_to_its_fiche(tmp_path, capsys):
     train = [{"text": f"Le {WORD} du quartier, {n}", "theme": 9, "fiche": 5} for n in "abc"]
-    # "aidants" draws the scheme alone to other fiches; the learned word wins.
-    test = [{"text": f"Le {WORD} devrait aussi aider les aidants", "theme": 9, "fiche": 5}]
+    # "EHPAD" draws the scheme alone to other fiches; the learned word wins.
+    test = [{"text": f"Le {WORD} devrait aussi aider en EHPAD", "theme": 9, "fiche": 5}]
 
     figures = _run(
         capsys, _write(tmp_path / "test.jsonl", test), _write(tmp_path / "t.jsonl", train)
