@@ -16,11 +16,11 @@ justified by the words that weigh most for it:
   carried up through the co-tags facilitators set (a contribution tagged with
   fiche 9 was mostly tagged with theme 13 too): ``P(theme) = Σ P(fiche) ·
   P(theme | fiche)``, averaged with the theme's own learned part;
-* for a parent level, the children's **prior** carried up too, averaged with the
-  parent's own: a theme is a bare title, its fiches have whole texts
-  (``Σ max(0, prior(fiche)) · P(theme | fiche)``, :data:`CARRIED_WEIGHT`), through
-  the co-tags once there are some, before that through the texts (each fiche
-  shared among the themes whose title is closest to its text, :func:`text_links`);
+* for a parent level with no co-tag yet, the children's **prior** carried up,
+  averaged with the parent's own: a theme is a bare title, its fiches have whole
+  texts (``Σ max(0, prior(fiche)) · P(theme | fiche)``, :data:`CARRIED_WEIGHT`), each
+  fiche shared among the themes whose title is closest to its text
+  (:func:`text_links`);
 * a **rejection** penalty: a suggestion a facilitator turned down lowers that
   label for texts like the rejected one (cosine to the closest rejected text).
 
@@ -67,12 +67,13 @@ REJECTION_WEIGHT = 1.0
 # Weights of the learned part tried on held-out scores (:func:`choose_weight`):
 # from "the scheme's text decides" to "what facilitators did decides".
 WEIGHT_CHOICES = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
-# A parent's prior is averaged with its children's, carried up, at the weight of its own
-# (fixed beforehand, not tuned). Before any co-tag, a child is shared among the parents by a
-# softmax of LINK_SHARPNESS × cosine (parent's text, child's profile): the sharpness
-# the feedback of ``tag_feedback`` uses. Savoie dev set, 5 splits × 5 folds: cold theme
-# top-1 0.36 → 0.45, top-3 0.47 → 0.68; learned theme top-1 0.662 → 0.671
-# (docs: notes of issue 15, seventh pass).
+# Before any co-tag, a parent's prior is averaged with its children's, carried up, at the
+# weight of its own (fixed beforehand, not tuned); a child is shared among the parents by
+# a softmax of LINK_SHARPNESS × cosine (parent's text, child's profile): the sharpness the
+# feedback of ``tag_feedback`` uses. Savoie dev set: cold theme top-1 0.42 → 0.47, top-3
+# 0.57 → 0.68 (0.36 / 0.47 → 0.45 / 0.68 without sector concepts). Once co-tags exist,
+# carrying the prior too cost the learned themes (5 splits × 5 folds, with concepts:
+# top-1 0.695 → 0.688, worst theme calibration gap 0.061 → 0.127): it stops there.
 CARRIED_WEIGHT = 1.0
 LINK_SHARPNESS = 20.0
 MIN_CALIBRATION_POINTS = 20
@@ -182,10 +183,11 @@ class Suggester:
         self.calibration = calibration or Calibration([], [])
 
     def _carried_links(self) -> np.ndarray | None:
-        """``P(label | child)``: from the co-tags once there are some, else from the texts."""
-        if self.below is None:
+        """``P(label | child)`` from the texts, for the prior, until co-tags say it (then
+        the children's learned probabilities are carried up through them instead)."""
+        if self.below is None or self.links is not None:
             return None
-        return self.links if self.links is not None else text_links(self.labels, self.below)
+        return text_links(self.labels, self.below)
 
     def _profile(self, label: Label) -> np.ndarray:
         """The label's text, plus the centroid of its tagged examples."""
@@ -243,7 +245,7 @@ class Suggester:
     def _parts_of(self, texts: list[str], vectors=None) -> tuple[np.ndarray, np.ndarray | None]:
         """:meth:`parts` of many texts at once (one row each), in a few matrix products."""
         prior = self._prior_of(texts, vectors)
-        if self.below is not None and CARRIED_WEIGHT:
+        if self.carried is not None and CARRIED_WEIGHT:
             # a weighted mean, not a sum: a score stays on the scale of a cosine, and
             # before any tag (no calibration) a theme does not read 100 % for a few words
             carried = self._carried_of(texts)
@@ -373,7 +375,8 @@ class Suggester:
         weight = np.clip(self.below._prior_of([text])[0], 0.0, None)
         if self.children is not None and self.children.learned:
             weight = weight + self.children._probabilities(text)
-        child = int(np.argmax(self.carried[index] * weight))
+        links = self.carried if self.carried is not None else self.links
+        child = int(np.argmax(links[index] * weight))
         return self.below._words(child, self.below.vector(text), text)
 
     @staticmethod

@@ -196,3 +196,17 @@ def test_a_sector_concept_matches_in_other_words_and_is_shown_as_written():
 
     assert best.key == "metiers"  # « pas assez de personnel » is what « recrutement » is about
     assert "pas assez" in best.words  # the text's own words, not a concept's name
+
+
+def test_once_themes_and_fiches_are_tagged_together_the_fiches_prior_is_no_longer_carried():
+    text = "Un groupe de parole et du relayage pour souffler un peu"
+    both = ["Plus de relayage le week-end", "Un groupe de parole pour les proches"]
+    fiches = [Label(lb.key, lb.text, both if lb.key == "aidants" else []) for lb in FICHES]
+    themes = [Label(lb.key, lb.text, both if lb.key == "vieillir" else []) for lb in THEMES]
+
+    cold = Suggester(THEMES, children=FICHES)
+    tagged = Suggester(themes, children=fiches)
+
+    assert cold.parts(text)[0] != pytest.approx(cold._prior_of([text])[0])
+    assert tagged.parts(text)[0] == pytest.approx(tagged._prior_of([text])[0])
+    assert tagged.suggest(text)[0].key == "vieillir"  # now through the co-tags
