@@ -393,9 +393,8 @@ def _docx_sections(doc, document: Document) -> None:
         for idea in (i for i in section.ideas if not i.hidden):
             paragraph = doc.add_paragraph(style="List Number")
             paragraph.add_run(idea.label).bold = True
-            paragraph.add_run(
-                f" — {_count(idea.size, 'contribution')}, {_count(idea.supports, 'soutien')}"
-            )
+            supports = f", {_count(idea.supports, 'soutien')}" if idea.supports else ""
+            paragraph.add_run(f" — {_count(idea.size, 'contribution')}{supports}")
             if idea.terms:
                 doc.add_paragraph(f"Termes clés : {', '.join(idea.terms)}")
             for quote in idea.quotes:
