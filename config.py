@@ -93,6 +93,10 @@ class Config:
     ACCOUNT_MAIL_LIMIT_ADDRESS = os.environ.get("CONSULT_ACCOUNT_MAIL_LIMIT_ADDRESS", "5 per hour")
 
     JOBS_INLINE = not REDIS_URL
+    # Without a worker, jobs run in the web process once the answer has been sent (the
+    # page shows their progress, as with a worker); 0: before it is sent, so the answer
+    # comes when they are done.
+    JOBS_AFTER_RESPONSE = _env_bool("CONSULT_JOBS_AFTER_RESPONSE", True)
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     # Flask-Limiter costs one Redis round trip per limit (the anonymous contribution's
     # limits, supports and reports go through core.ratelimit.hit_all instead: one for
@@ -148,6 +152,7 @@ class TestConfig(Config):
     )
     REDIS_URL = os.environ.get("CONSULT_TEST_REDIS_URL")
     JOBS_INLINE = not REDIS_URL
+    JOBS_AFTER_RESPONSE = False  # tests read what a request's jobs did right after it
     RATELIMIT_STORAGE_URI = "memory://"
     # The limiter is set up (memory storage) but tests/conftest.py switches it
     # off for each test; the tests that check limits switch it back on.

@@ -54,6 +54,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
@@ -137,7 +138,7 @@ INLINE_SWEEPS = 10  # batches one sweeper runs after a request, at most
 
 @dataclass
 class InlineDispatcher:
-    """Without Redis: run calls in this process, right after the request's commit."""
+    """Without Redis: run calls in this process, once the request's answer is sent."""
 
     pending: list = field(default_factory=list)
     sweeps: set = field(default_factory=set)
@@ -151,9 +152,14 @@ class InlineDispatcher:
         with self.lock:
             self.sweeps.add(name)
 
+    def has_pending(self) -> bool:
+        with self.lock:
+            return bool(self.pending or self.sweeps)
+
     def run_pending(self) -> None:
         """Run what is waiting, then what those jobs queued (a version, then its PDF):
-        without a worker, a document is ready when the request that asked for it ends."""
+        without a worker, a document is ready as soon as these jobs end (right after the
+        answer, or before it with ``JOBS_AFTER_RESPONSE`` off, and for a download)."""
         for _ in range(INLINE_ROUNDS):
             with self.lock:
                 calls, self.pending = self.pending, []
@@ -264,8 +270,24 @@ def init_app(app) -> None:
 
     @app.after_request
     def _run_inline_jobs(response):
-        dispatcher_for(app).run_pending()
+        dispatcher = dispatcher_for(app)
+        if not app.config.get("JOBS_AFTER_RESPONSE") or not isinstance(
+            dispatcher, InlineDispatcher
+        ):
+            dispatcher.run_pending()
+        elif dispatcher.has_pending():
+            response.call_on_close(partial(_run_after_response, app, dispatcher))
         return response
+
+
+def _run_after_response(app, dispatcher: "InlineDispatcher") -> None:
+    """The inline jobs, once the answer has been sent (the server closes it): the reader
+    sees the page at once, with the jobs' progress, as when a worker runs them."""
+    if has_app_context():  # a test reading the answer inside its own app context
+        dispatcher.run_pending()
+        return
+    with app.app_context():  # its end closes the jobs' session
+        dispatcher.run_pending()
 
 
 def dispatcher_for(app):
