@@ -137,3 +137,19 @@ def test_the_fiche_passages_teach_the_learned_part_before_any_tag_there():
     best = Suggester(fiches).suggest("Le relayage permettrait aux aidants de souffler")[0]
     assert best.key == "aidants"
     assert best.words
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Mme Paulette Girod, 12 rue des Lilas",
+        "écrivez moi à jeanne.exemple@example.org",
+        "appelez moi au 06 12 34 56 78",
+        "Madame [nom masqué], [adresse masquée], [téléphone masqué], [e-mail masqué]",
+    ],
+)
+def test_personal_data_and_its_masks_never_decide_a_tag(written):
+    """An address's « rue », an e-mail's « example », a moderator's « [nom masqué] »
+    say who wrote, not what about: only the rest of the text is read."""
+    said = "attend toujours sa téléassistance"
+    assert tag_terms(f"{written} : {said}") == tag_terms(f"écrivez moi, appelez moi : {said}")
