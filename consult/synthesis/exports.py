@@ -107,9 +107,10 @@ METHOD = (
     "test du χ² (test exact de Fisher quand un effectif attendu est inférieur à 5), seuil "
     "de 5 % après correction de Benjamini–Hochberg sur l'ensemble des idées comparées. "
     "Les termes qu'un groupe emploie nettement plus que l'autre sont donnés en complément.",
-    "Un point de vigilance contient un terme d'alerte (risque, danger, inquiétude…), ou "
-    "une expression négative (manque de, impossible, isolé…) dans un témoignage, un "
-    "constat ou une contribution signalée ; la raison est indiquée sous chaque citation.",
+    "Un point de vigilance contient un terme d'alerte (risque, danger, inquiétude…), ou, "
+    "dans un témoignage, un constat ou une contribution signalée, une expression négative "
+    "(manque de, impossible, isolé…) ou une attente qui dure (« depuis trois ans », "
+    "« toujours pas ») ; la raison est indiquée sous chaque citation.",
     "La liste complète des contributions, avec leurs étiquettes et l'idée à laquelle chacune "
     "appartient, est disponible en export tableur (CSV ou Excel).",
 )
