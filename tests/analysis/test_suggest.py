@@ -153,14 +153,3 @@ def test_personal_data_and_its_masks_never_decide_a_tag(written):
     say who wrote, not what about: only the rest of the text is read."""
     said = "attend toujours sa téléassistance"
     assert tag_terms(f"{written} : {said}") == tag_terms(f"écrivez moi, appelez moi : {said}")
-
-
-def test_a_theme_score_before_any_tag_stays_on_the_scale_of_a_cosine():
-    text = (
-        "Les personnes âgées à domicile : soutenir les aidants des personnes âgées, "
-        "relayage, plateforme de répit, groupes de parole"
-    )
-    best = Suggester(THEMES, children=FICHES).suggest(text)[0]
-
-    assert best.key == "vieillir"
-    assert best.score < 0.95  # its title and its fiche's text averaged, not added up
