@@ -113,6 +113,12 @@ class Config:
     ANON_SUPPORT_LIMIT_SOURCE = os.environ.get("CONSULT_ANON_SUPPORT_LIMIT_IP", "10 per day")
     ANON_REPORT_LIMIT_SOURCE = os.environ.get("CONSULT_ANON_REPORT_LIMIT_IP", "5 per day")
     JOB_RETRIES = _env_int("CONSULT_JOB_RETRIES", 3)
+    # `flask worker` (and the relay and sweeper it forks) runs at this niceness (0-19, as
+    # `nice`; 0: left as started), so that on a server it shares with the web processes
+    # those win the cores while people post, and the background work (tag suggestions,
+    # documents, open data) takes what they leave: it catches up right after. A worker
+    # started nicer than this stays so (a process cannot raise its own priority).
+    WORKER_NICE = _env_int("CONSULT_WORKER_NICE", 10)
     # Branding, publics and territories: kept this many seconds by each process.
     REFERENCE_CACHE_SECONDS = _env_int("CONSULT_REFERENCE_CACHE_SECONDS", 30)
     # Public pages' figures (core/cache.py): refreshed at each publication or decision,
@@ -167,6 +173,7 @@ class TestConfig(Config):
     TRUSTED_PROXIES = 0
     TRUSTED_HOSTS = None
     OPENDATA_AUTO = False  # tests/opendata switch it on: others count their own jobs
+    WORKER_NICE = 0  # the tests that start `flask worker` run in the test process itself
 
 
 class ProductionConfig(Config):
