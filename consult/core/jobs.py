@@ -560,13 +560,31 @@ SWEEP_INTERVAL = 0.5  # seconds between two looks when no batch was full
 SWEEPERS: dict[str, Callable[[], int]] = {}
 # name → the most rows one call takes (a call that took fewer took all that waited).
 SWEEP_BATCHES: dict[str, int] = {}
+# name → what a sweeper process prepares when it starts, before its first batch.
+SWEEP_WARMERS: dict[str, Callable[[], object]] = {}
 
 
-def register_sweeper(name: str, sweeper: Callable[[], int], *, batch: int = 1) -> None:
+def register_sweeper(
+    name: str, sweeper: Callable[[], int], *, batch: int = 1, warm: Callable | None = None
+) -> None:
     """``sweeper()`` handles a batch of what waits in its domain's rows (0: nothing), at
-    most ``batch`` rows a call."""
+    most ``batch`` rows a call; ``warm()`` builds, when the sweeper process starts, what
+    its batches need (a model), rather than when the first rows arrive."""
     SWEEPERS[name] = sweeper
     SWEEP_BATCHES[name] = batch
+    if warm is not None:
+        SWEEP_WARMERS[name] = warm
+
+
+def warm_sweepers() -> None:
+    """Every sweeper's ``warm()``; one failing is logged (its first batch builds instead)."""
+    for name, warm in list(SWEEP_WARMERS.items()):
+        try:
+            warm()
+        except Exception:
+            db.session.rollback()
+            log.exception("balayage « %s » : préparation en échec, faite au premier lot", name)
+    db.session.remove()
 
 
 def sweep_batch(name: str) -> int:
@@ -599,7 +617,9 @@ def sweep_forever(*, interval: float = SWEEP_INTERVAL, should_stop=lambda: False
     a batch's fixed cost (claim, model version, writes) for each of them, on the cores
     the people posting need (issue 17: 4.4 ms of CPU per contribution while 20 people
     post, in batches of a few; 0.5 to 0.8 ms in batches of 20 to 200). Waiting
-    ``interval`` gathers them."""
+    ``interval`` gathers them. Before the first batch, the sweepers warm up
+    (:func:`warm_sweepers`)."""
+    warm_sweepers()
     while not should_stop():
         full = False
         for name in list(SWEEPERS):

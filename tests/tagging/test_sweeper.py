@@ -333,6 +333,7 @@ def test_sweeper_loop_goes_on_at_once_while_batches_are_full_then_waits(monkeypa
     slept = []
     monkeypatch.setattr(core_jobs, "SWEEPERS", {"essai": lambda: next(batches)})
     monkeypatch.setattr(core_jobs, "SWEEP_BATCHES", {"essai": 5})
+    monkeypatch.setattr(core_jobs, "SWEEP_WARMERS", {})
     monkeypatch.setattr(core_jobs.time, "sleep", slept.append)
     monkeypatch.setattr(core_jobs.db.session, "remove", lambda: None)
     turns = []
@@ -345,6 +346,44 @@ def test_sweeper_loop_goes_on_at_once_while_batches_are_full_then_waits(monkeypa
 
 def test_the_suggestion_sweeper_says_how_full_its_batches_are(app):
     assert core_jobs.SWEEP_BATCHES[SWEEPER] == tagging_jobs.BATCH
+    assert core_jobs.SWEEP_WARMERS[SWEEPER] == tagging_jobs.warm_suggesters
+
+
+def test_a_sweeper_process_warms_up_once_before_its_first_batch(monkeypatch, caplog):
+    seen = []
+
+    def broken():
+        raise ValueError("panne")
+
+    monkeypatch.setattr(core_jobs, "SWEEPERS", {"essai": lambda: seen.append("batch") or 0})
+    warmers = {"panne": broken, "essai": lambda: seen.append("warm")}
+    monkeypatch.setattr(core_jobs, "SWEEP_WARMERS", warmers)
+    monkeypatch.setattr(core_jobs.time, "sleep", lambda _: None)
+    monkeypatch.setattr(core_jobs.db.session, "remove", lambda: None)
+    monkeypatch.setattr(core_jobs.db.session, "rollback", lambda: None)
+    turns = []
+
+    core_jobs.sweep_forever(interval=0.1, should_stop=lambda: len(turns.append(1) or turns) > 2)
+
+    assert seen == ["warm", "batch", "batch"]
+    assert "préparation en échec" in caplog.text  # the broken one: its first batch builds
+
+
+def test_warming_up_builds_the_models_of_the_schemes_open_meetings_use(
+    db, make_scheme, make_meeting, make_contribution, monkeypatch
+):
+    open_meeting = make_meeting(scheme=make_scheme(department="Ouverte"))
+    make_meeting(scheme=make_scheme(department="Close"), status="closed")
+    contribution = make_contribution(meeting=open_meeting, body=AIDANTS)
+    db.session.commit()
+    built = []
+    monkeypatch.setattr(tagging_jobs, "build_suggesters", lambda s: built.append(s.id) or {})
+
+    assert tagging_jobs.warm_suggesters() == 1
+    assert suggest_pending() == 1  # its first contribution finds the model ready
+
+    assert built == [open_meeting.scheme_id]
+    assert contribution.id not in _pending(db)
 
 
 class SweeperKilled(BaseException):
