@@ -93,6 +93,10 @@ class Config:
     ACCOUNT_MAIL_LIMIT_ADDRESS = os.environ.get("CONSULT_ACCOUNT_MAIL_LIMIT_ADDRESS", "5 per hour")
 
     JOBS_INLINE = not REDIS_URL
+    # Without a worker, jobs run in the web process once the answer has been sent (the
+    # page shows their progress, as with a worker); 0: before it is sent, so the answer
+    # comes when they are done.
+    JOBS_AFTER_RESPONSE = _env_bool("CONSULT_JOBS_AFTER_RESPONSE", True)
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     # Flask-Limiter costs one Redis round trip per limit (the anonymous contribution's
     # limits, supports and reports go through core.ratelimit.hit_all instead: one for
@@ -109,6 +113,12 @@ class Config:
     ANON_SUPPORT_LIMIT_SOURCE = os.environ.get("CONSULT_ANON_SUPPORT_LIMIT_IP", "10 per day")
     ANON_REPORT_LIMIT_SOURCE = os.environ.get("CONSULT_ANON_REPORT_LIMIT_IP", "5 per day")
     JOB_RETRIES = _env_int("CONSULT_JOB_RETRIES", 3)
+    # `flask worker` (and the relay and sweeper it forks) runs at this niceness (0-19, as
+    # `nice`; 0: left as started), so that on a server it shares with the web processes
+    # those win the cores while people post, and the background work (tag suggestions,
+    # documents, open data) takes what they leave: it catches up right after. A worker
+    # started nicer than this stays so (a process cannot raise its own priority).
+    WORKER_NICE = _env_int("CONSULT_WORKER_NICE", 10)
     # Branding, publics and territories: kept this many seconds by each process.
     REFERENCE_CACHE_SECONDS = _env_int("CONSULT_REFERENCE_CACHE_SECONDS", 30)
     # Public pages' figures (core/cache.py): refreshed at each publication or decision,
@@ -148,6 +158,7 @@ class TestConfig(Config):
     )
     REDIS_URL = os.environ.get("CONSULT_TEST_REDIS_URL")
     JOBS_INLINE = not REDIS_URL
+    JOBS_AFTER_RESPONSE = False  # tests read what a request's jobs did right after it
     RATELIMIT_STORAGE_URI = "memory://"
     # The limiter is set up (memory storage) but tests/conftest.py switches it
     # off for each test; the tests that check limits switch it back on.
@@ -162,6 +173,7 @@ class TestConfig(Config):
     TRUSTED_PROXIES = 0
     TRUSTED_HOSTS = None
     OPENDATA_AUTO = False  # tests/opendata switch it on: others count their own jobs
+    WORKER_NICE = 0  # the tests that start `flask worker` run in the test process itself
 
 
 class ProductionConfig(Config):

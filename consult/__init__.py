@@ -3,6 +3,7 @@
 import os
 
 from flask import Flask
+from flask_login import user_loaded_from_cookie
 from werkzeug.utils import import_string
 
 from consult.core import db as core_db
@@ -66,6 +67,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+    user_loaded_from_cookie.connect(login_manager.bind_restored_session, app)
     errors.init_app(app)
     security.init_app(app)
     jobs.init_app(app)

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and initialised in ``create_app``."""
 
 import sqlalchemy as sa
+from flask import session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -19,7 +20,32 @@ NAMING_CONVENTION = {
 
 db = SQLAlchemy(metadata=sa.MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
-login_manager = LoginManager()
+
+
+class AccountLoginManager(LoginManager):
+    """Flask-Login whose « strong » session protection guards the sessions that hold an
+    account, and only those.
+
+    Flask-Login checks every non-empty session against the browser's address and
+    user agent (``_id``). An anonymous participant's session (CSRF token, participant
+    key) has none: each request "failed" the check, which rewrote the session cookie
+    and deleted any remember cookie. And a session restored from the remember cookie
+    (« Rester connecté·e ») got no ``_id`` either, so its second page signed the person
+    out. Here an anonymous session is left alone, and a restored one is bound to the
+    browser like a fresh sign-in (:meth:`bind_restored_session`).
+    """
+
+    def _session_protection_failed(self) -> bool:
+        if "_user_id" not in session:
+            return False  # no account in this session: nothing to protect, nothing to clear
+        return super()._session_protection_failed()
+
+    def bind_restored_session(self, sender, user) -> None:
+        """Receiver of ``user_loaded_from_cookie``: what ``login_user`` records."""
+        session["_id"] = self._session_identifier_generator()
+
+
+login_manager = AccountLoginManager()
 csrf = CSRFProtect()
 # No default limit: routes opt in (anonymous posting, supports). Storage is
 # Redis when configured (shared by gunicorn workers), memory otherwise.

@@ -534,12 +534,14 @@ def _piece_terms(vocabulary: Vocabulary, piece: str) -> set[int]:
 def _tidy(text: str) -> str:
     """No edge punctuation or list marks, a capital first letter, no shouting, at most 14
     words; a bracket or quote opened and not closed is cut off (« … la fiscalité (impôt sur le
-    revenu » → « … la fiscalité »), one closed is kept."""
+    revenu » → « … la fiscalité »), one closed is kept. A whole question keeps its question
+    mark: without it, « Quels moyens le Département va-t-il mettre » reads as a statement."""
     words = text.split()
+    asks = len(words) <= TITLE_WORDS and text.rstrip().endswith("?")
     text = _cut(words).strip(" ,;:-–—•*'")
     text = _balanced(text.rstrip(".…!?").strip())
     text = _calm(text.strip(" ,;:-–—•*'").rstrip(".…!?").strip())
-    return text[:1].upper() + text[1:]
+    return text[:1].upper() + text[1:] + ("\u00a0?" if asks and text else "")
 
 
 def _calm(text: str) -> str:

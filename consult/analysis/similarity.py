@@ -74,22 +74,54 @@ def key_terms(
     return chosen
 
 
-def readable(term: str, texts: list[str]) -> str:
-    """The most frequent word of ``texts`` behind a stemmed ``term`` ("del" → "délais")."""
-    counts: dict[str, int] = {}
+def _words(texts: list[str]):
+    """The words of ``texts`` as :func:`readable` compares them."""
     for text in texts:
         for word in text.replace("’", "'").split():
             word = word.strip(".,;:!?()«»\"'").lower()
             word = word.split("'")[-1]
-            if word and terms(word) == [term]:
-                counts[word] = counts.get(word, 0) + 1
-    if not counts:
-        return term
+            if word:
+                yield word
+
+
+def _most_frequent(counts: dict[str, int]) -> str:
     return max(counts.items(), key=lambda item: (item[1], -len(item[0])))[0]
 
 
-def readable_label(term: str, texts: list[str]) -> str:
-    """A stemmed term or bigram in words people wrote."""
+def readable(term: str, texts: list[str]) -> str:
+    """The most frequent word of ``texts`` behind a stemmed ``term`` ("del" → "délais")."""
+    counts: dict[str, int] = {}
+    for word in _words(texts):
+        if terms(word) == [term]:
+            counts[word] = counts.get(word, 0) + 1
+    if not counts:
+        return term
+    return _most_frequent(counts)
+
+
+def readable_words(texts: list[str]) -> dict[str, str]:
+    """:func:`readable` of every term at once (term → word; a term absent reads as
+    itself): ``texts`` are read once, each word's terms found once, where
+    :func:`readable` reads them again for each term (a suggested tag explains itself
+    with a dozen terms of one text)."""
+    term_of: dict[str, str | None] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for word in _words(texts):
+        if word not in term_of:
+            found = terms(word)
+            term_of[word] = found[0] if len(found) == 1 else None
+        term = term_of[word]
+        if term is not None:
+            words = counts.setdefault(term, {})
+            words[word] = words.get(word, 0) + 1
+    return {term: _most_frequent(words) for term, words in counts.items()}
+
+
+def readable_label(term: str, texts: list[str], words: dict[str, str] | None = None) -> str:
+    """A stemmed term or bigram in words people wrote (``words``: the texts'
+    :func:`readable_words`, when already known)."""
+    if words is not None:
+        return " ".join(words.get(part, part) for part in term.split(" "))
     return " ".join(readable(part, texts) for part in term.split(" "))
 
 

@@ -31,7 +31,10 @@ MORE = "plus "  # prefix of a term after "plus de" (or "davantage de")
 LESS = "moins "  # prefix of a term after "moins de"
 PREFIXES = (NEGATED, MORE, LESS)
 # what a chunk is for the negations and quantities around it (Vocabulary.marks)
-_NE, _OF, _MORE, _LESS = 1, 2, 3, 4
+_NE, _OF, _MORE, _LESS, _PERSON, _DETERMINER = 1, 2, 3, 4, 5, 6
+_DETERMINERS = frozenset(
+    ["la", "une", "cette", "chaque", "toute", "ma", "ta", "sa", "notre", "votre", "leur", "quelle"]
+)
 _PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
 _ENDS = ".!?;…"
 _OPEN_LINE_END = re.compile(r"(?<![.!?;…\s])[^\S\n]*\n")  # a line break after no sentence end
@@ -102,13 +105,16 @@ class Vocabulary:
 
 def _mark(key: str) -> int:
     """What a chunk's key is for negations and quantities: "ne"/"n'…", "de"/"d'…",
-    "plus"/"davantage", "moins", or nothing (0)."""
+    "plus"/"davantage", "moins", "personne" (a noun or "nobody"), a determiner of a
+    feminine noun ("la", "une", "chaque"…), or nothing (0)."""
     key = key.replace("’", "'")
     if key == "ne" or key.startswith("n'"):
         return _NE
     if key in ("de", "des", "du") or key.startswith("d'"):
         return _OF
-    return {"plus": _MORE, "davantage": _MORE, "moins": _LESS}.get(key, 0)
+    if key in _DETERMINERS:
+        return _DETERMINER
+    return {"plus": _MORE, "davantage": _MORE, "moins": _LESS, "personne": _PERSON}.get(key, 0)
 
 
 def strip_prefix(name: str) -> str:
@@ -234,11 +240,12 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
     statement = np.cumsum(starts) - 1
     position = np.arange(len(ids)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     marks = np.asarray(vocabulary.marks, np.int8)[ids]
-    has_terms = np.diff(np.asarray(vocabulary.offsets))[ids] > 0
+    nobody = _nobody(marks, doc)
+    has_terms = (np.diff(np.asarray(vocabulary.offsets))[ids] > 0) & ~nobody
     negator, more, less = _stance(np.asarray(vocabulary.negator)[ids], marks, doc)
     negated = _after(negator, doc, has_terms)
     offsets = np.asarray(vocabulary.offsets, np.int64)
-    per_chunk = np.diff(offsets)[ids]
+    per_chunk = np.where(nobody, 0, np.diff(offsets)[ids])
     ends = np.cumsum(per_chunk)
     where = np.repeat(offsets[ids] - (ends - per_chunk), per_chunk) + np.arange(
         ends[-1] if len(ends) else 0
@@ -268,6 +275,24 @@ def _stance(negator, marks, doc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     before_of = np.zeros(len(doc), bool)
     before_of[:-1] = (marks[1:] == _OF) & same[1:]
     return negator | no_more, (marks == _MORE) & ~no_more & before_of, (marks == _LESS) & before_of
+
+
+def _nobody(marks, doc) -> np.ndarray:
+    """Per chunk: "personne" meaning nobody, which says nothing of what a statement is
+    about: right before "ne"/"n'…" (« Personne ne m'a rappelée ») or one or two chunks
+    after it (« il n'y a personne », « je n'ai vu personne »). "Personnes", "personne"
+    after a determiner (« la personne n'a pas été prévenue ») and anywhere else (« une
+    personne âgée ») stay the noun."""
+    same = np.zeros(len(doc), bool)
+    same[1:] = doc[1:] == doc[:-1]
+    ne = marks == _NE
+    near_ne = np.zeros(len(doc), bool)
+    near_ne[:-1] = ne[1:] & same[1:]
+    near_ne[1:] |= ne[:-1] & same[1:]
+    near_ne[2:] |= ne[:-2] & (doc[2:] == doc[:-2])
+    determined = np.zeros(len(doc), bool)
+    determined[1:] = (marks[:-1] == _DETERMINER) & same[1:]
+    return (marks == _PERSON) & near_ne & ~determined
 
 
 def _after(marker, doc, has_terms) -> np.ndarray:

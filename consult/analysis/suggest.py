@@ -31,7 +31,7 @@ in 5 on held-out contributions.
 
 import warnings
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 import numpy as np
 import scipy.sparse as sp
@@ -43,7 +43,7 @@ from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from consult.analysis.duplicates import concept_expression, concepts
-from consult.analysis.similarity import readable_label
+from consult.analysis.similarity import readable_label, readable_words
 from consult.analysis.text import EXPRESSION_NAMES, tag_terms
 
 # How much the scheme's text counts beside what was learned, and how freely the
@@ -131,6 +131,12 @@ def _terms(text: str) -> tuple[str, ...]:
     return tuple(tag_terms(text)) + tuple(CONCEPT + name for name in concepts(text))
 
 
+@lru_cache(maxsize=1024)
+def _readable_words(text: str) -> dict[str, str]:
+    # A text's words are shown by the fiches' suggester, then the themes' (read-only).
+    return readable_words([text])
+
+
 def _analyzer(text: str) -> list[str]:
     return list(_terms(text))
 
@@ -143,6 +149,31 @@ def _char_analyzer(text: str) -> list[str]:
         for size in CHAR_SIZES:
             grams += [padded[i : i + size] for i in range(len(padded) - size + 1)]
     return grams
+
+
+def _last_batch(method):
+    """Keep what ``method(texts)`` gave for the last texts it was given (arrays read-only).
+
+    A batch's texts are read as lemma vectors for the prior, the rejections and the
+    learned part, and scored again by the level above (themes hear their fiches'
+    probabilities): the same matrices each time, worked out once. The model never
+    changes once built, so a result kept for the same texts is the result."""
+    name = method.__name__
+
+    @wraps(method)
+    def remembered(self, texts):
+        key = tuple(texts)
+        kept = self.__dict__.setdefault("_kept", {})
+        found = kept.get(name)
+        if found is not None and found[0] == key:
+            return found[1]
+        value = method(self, texts)
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+        kept[name] = (key, value)
+        return value
+
+    return remembered
 
 
 class Suggester:
@@ -201,9 +232,15 @@ class Suggester:
     def learned(self) -> bool:
         return self.coef is not None
 
+    @_last_batch
+    def _word_rows(self, texts: list[str]):
+        """The texts' lemma vectors (sparse unit rows)."""
+        return normalize(self.vectorizer.transform(texts))
+
+    @_last_batch
     def _features(self, texts: list[str]):
         """Lemmas and their character n-grams, each half a unit vector."""
-        words = normalize(self.vectorizer.transform(texts))
+        words = self._word_rows(texts)
         return normalize(sp.hstack([words, normalize(self.chars.transform(texts))]).tocsr())
 
     def _learn(self) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -270,6 +307,7 @@ class Suggester:
     def _probabilities(self, text: str) -> np.ndarray:
         return self._probabilities_of([text])[0]
 
+    @_last_batch
     def _probabilities_of(self, texts: list[str]) -> np.ndarray:
         logits = np.asarray(self._features(texts) @ self.coef.T) + self.intercept
         logits = np.exp(logits - logits.max(axis=1, keepdims=True))
@@ -284,7 +322,7 @@ class Suggester:
         penalty = np.zeros((len(texts), len(self.labels)))
         if not any(r is not None for r in self.rejected):
             return penalty
-        vectors = normalize(self.vectorizer.transform(texts))
+        vectors = self._word_rows(texts)
         for index, refused in enumerate(self.rejected):
             if refused is not None:
                 closeness = (refused @ vectors.T).toarray()
@@ -300,7 +338,7 @@ class Suggester:
         return self._vectors([text])[0]
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
-        return normalize(self.vectorizer.transform(texts)).toarray()
+        return self._word_rows(texts).toarray()
 
     def suggest(
         self, text: str, top: int = 3, minimum: float = 0.0, exclude=frozenset()
@@ -338,12 +376,13 @@ class Suggester:
         if not vector.any() and not self._heard_below(text):
             return []
         found = []
+        reader = _Reader(text)
         for index in np.argsort(-raw, kind="stable"):
             if len(found) == top:
                 break
             if self.labels[index].key in exclude or probabilities[index] < minimum:
                 continue
-            words = self._words(index, vector, text)
+            words = self._words(index, vector, text, reader)
             if words:
                 found.append(
                     Suggestion(
@@ -355,7 +394,8 @@ class Suggester:
                 )
         return found
 
-    def _words(self, index: int, vector: np.ndarray, text: str) -> list[str]:
+    def _words(self, index: int, vector: np.ndarray, text: str, reader=None) -> list[str]:
+        reader = reader or _Reader(text)
         weight = PRIOR_WEIGHT * self.profiles[index]
         if self.learned:
             words = self.coef[index, : len(self.vocabulary)]  # lemmas, not their letters
@@ -363,13 +403,13 @@ class Suggester:
         share = vector * weight
         best = [i for i in np.argsort(-share)[:WORDS_SHOWN] if share[i] > 0]
         if not best and self._heard_below(text):
-            return self._children_words(index, text)
-        return [self._readable(self.vocabulary[i], text) for i in best]
+            return self._children_words(index, text, reader)
+        return [reader(self.vocabulary[i]) for i in best]
 
     def _heard_below(self, text: str) -> bool:
         return self.below is not None and bool(self.below.vector(text).any())
 
-    def _children_words(self, index: int, text: str) -> list[str]:
+    def _children_words(self, index: int, text: str, reader=None) -> list[str]:
         """The words of the child that carries this label most for ``text`` (its
         prior, and its learned probability once it learned)."""
         weight = np.clip(self.below._prior_of([text])[0], 0.0, None)
@@ -377,15 +417,26 @@ class Suggester:
             weight = weight + self.children._probabilities(text)
         links = self.carried if self.carried is not None else self.links
         child = int(np.argmax(links[index] * weight))
-        return self.below._words(child, self.below.vector(text), text)
+        return self.below._words(child, self.below.vector(text), text, reader)
 
-    @staticmethod
-    def _readable(term: str, text: str) -> str:
+
+class _Reader:
+    """How the terms of one text read to people (an expression's name, a sector
+    concept's words in the text, else the word written most often behind the term);
+    the text is read once, when the first term is shown, however many terms its
+    suggestions (fiches', then themes') show."""
+
+    def __init__(self, text: str):
+        self.text, self.words = text, None
+
+    def __call__(self, term: str) -> str:
         if term.startswith(CONCEPT):  # the text's own words that name it
-            return concept_expression(term.removeprefix(CONCEPT), text)
+            return concept_expression(term.removeprefix(CONCEPT), self.text)
         if term in EXPRESSION_NAMES:
             return EXPRESSION_NAMES[term]
-        return readable_label(term, [text])
+        if self.words is None:
+            self.words = _readable_words(self.text)
+        return readable_label(term, [self.text], self.words)
 
 
 def _binary(values: np.ndarray) -> np.ndarray:

@@ -11,6 +11,7 @@ from functools import lru_cache
 import simplemma
 import snowballstemmer
 
+from consult.analysis.personal_data import MASKS, find_personal_data
 from consult.analysis.wordlists import load_words
 
 ACRONYMS = load_words("acronyms")
@@ -142,9 +143,10 @@ def tag_terms(text: str) -> list[str]:
 
     Expressions (« accueil de jour », « revenu de solidarité active » → ``rsa``)
     are found first; stop words and ambiguous words alone (« personne ne m'a
-    rappelée », « rien », « accueil ») are dropped, so they never decide a tag.
+    rappelée », « rien », « accueil ») are dropped, so they never decide a tag, and so
+    is personal data (:func:`without_personal_data`).
     """
-    words = _tokens(text)
+    words = _tokens(without_personal_data(text))
     keys = [_key(w) for w in words]
     result, index = [], 0
     while index < len(words):
@@ -163,6 +165,18 @@ def tag_terms(text: str) -> list[str]:
         if lemma:
             result.append(lemma)
     return result
+
+
+def without_personal_data(text: str) -> str:
+    """``text`` without the personal data found in it (an address's « rue », an e-mail's
+    « example ») nor the masks a moderator put in its place (« [nom masqué] »): they say
+    who wrote, never what a contribution is about."""
+    for finding in reversed(find_personal_data(text)):
+        text = f"{text[: finding.start]} {text[finding.end :]}"
+    return _MASK.sub(" ", text)
+
+
+_MASK = re.compile("|".join(re.escape(mask) for mask in MASKS.values()))
 
 
 @lru_cache(maxsize=100_000)

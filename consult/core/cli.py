@@ -13,6 +13,10 @@ Beside them, ``flask worker`` forks a sweeper process (``jobs.sweep_forever``)
 that handles what the domains record in their own rows, in batches: the tag
 suggestions of new contributions cost no job, no RQ push and no fork each. With
 ``--burst`` the sweepers run until nothing waits, before the queues.
+
+All of them run at a lower priority (``WORKER_NICE``, ``lower_priority``): on a
+server the web processes share, the people posting win the cores and the background
+work takes what they leave (issue 17).
 """
 
 import logging
@@ -155,6 +159,15 @@ def _relay_child(app, redis_url: str, parent: int, interval, min_age, grace) -> 
         )
 
 
+def lower_priority(level: int) -> int:
+    """Run at niceness ``level`` at least (``CONSULT_WORKER_NICE``); what this process
+    forks (relay, sweeper, work horses) inherits it. Returns the niceness now."""
+    current = os.nice(0)
+    if level > current:
+        current = os.nice(level - current)
+    return current
+
+
 def _start_relay_process(redis_url: str, interval, min_age, grace):
     app = current_app._get_current_object()
     process = multiprocessing.get_context("fork").Process(
@@ -236,10 +249,15 @@ def worker_command(
     worker arrêté en pleine tâche), puis un processus voisin le refait toutes les
     quelques secondes (sauf avec --burst). Un autre processus voisin calcule par lots
     ce qui attend dans la base (suggestions d'étiquettes des nouvelles contributions) ;
-    avec --burst, il le fait une fois pour toutes avant les files.
+    avec --burst, il le fait une fois pour toutes avant les files. Le worker et ses
+    voisins tournent avec une priorité abaissée (CONSULT_WORKER_NICE, 10 par défaut) :
+    les requêtes des participants passent d'abord.
     """
-    redis_url = _redis_url()
     logging.basicConfig(level=logging.INFO)
+    niceness = lower_priority(current_app.config.get("WORKER_NICE", 0))
+    if niceness:
+        log.info("worker : priorité abaissée (nice %s), les requêtes passent d'abord", niceness)
+    redis_url = _redis_url()
     if relay:
         _relay_safely(_dispatcher(redis_url), min_age=min_age, grace=grace)
     if burst:

@@ -3,6 +3,7 @@
 import re
 import secrets
 from datetime import datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from blinker import Namespace
@@ -89,21 +90,16 @@ def insert_once(draft, key):
     session = db.session
     model = type(draft)
     mapper = sa.inspect(model)
-    values = {  # column → value, for what the draft sets
-        attribute.columns[0]: getattr(draft, attribute.key)
+    values = {  # column name → value, for what the draft sets
+        attribute.columns[0].key: getattr(draft, attribute.key)
         for attribute in mapper.column_attrs
         if getattr(draft, attribute.key) is not None
     }
-    filled = [column for column in mapper.local_table.c if column not in values]
-    upsert = _UPSERT[session.get_bind(mapper=mapper).dialect.name]
-    statement = (
-        upsert(mapper.local_table)
-        .values(values)
-        .on_conflict_do_nothing(index_elements=[key.expression])
-        .returning(*filled)
-        .execution_options(consult_insert_once=True)
+    dialect = session.get_bind(mapper=mapper).dialect.name
+    statement, filled = _insert_once_statement(
+        mapper.local_table, tuple(values), key.expression.key, dialect
     )
-    row = session.execute(statement).one_or_none()
+    row = session.execute(statement, values).one_or_none()
     if row is not None:
         _loaded_as(session, draft, dict(zip(filled, row, strict=True)))
         note_new_row(session, draft)
@@ -113,6 +109,22 @@ def insert_once(draft, key):
     if twin is None:  # the conflict was on the key: its row exists, committed
         raise RuntimeError(f"{model.__name__}: conflict on {key.key} but no row found")
     return twin, False
+
+
+@lru_cache(maxsize=64)
+def _insert_once_statement(table: sa.Table, given: tuple[str, ...], key: str, dialect: str):
+    """The ``INSERT … ON CONFLICT DO NOTHING RETURNING`` for rows that set the columns
+    ``given`` (bound by name), and the columns it returns: built once per shape, so that
+    each POST only binds its values (SQLAlchemy then finds its compiled form at once)."""
+    filled = [column for column in table.c if column.key not in given]
+    statement = (
+        _UPSERT[dialect](table)
+        .values({name: sa.bindparam(name) for name in given})
+        .on_conflict_do_nothing(index_elements=[table.c[key]])
+        .returning(*filled)
+        .execution_options(consult_insert_once=True)
+    )
+    return statement, filled
 
 
 def _loaded_as(session, draft, filled: dict) -> None:

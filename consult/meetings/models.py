@@ -3,6 +3,7 @@
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -152,9 +153,12 @@ class MeetingForPosting(MeetingStatus):
 
     @classmethod
     def read(cls, meeting_id: int) -> "MeetingForPosting | None":
-        row = db.session.execute(
-            sa.select(*(getattr(Meeting, name) for name in cls.__dataclass_fields__)).where(
-                Meeting.id == meeting_id
-            )
-        ).first()
+        row = db.session.execute(_posting_query(), {"meeting_id": meeting_id}).first()
         return cls(*row) if row is not None else None
+
+
+@cache
+def _posting_query() -> sa.Select:
+    """Built once: each POST only binds its meeting's id."""
+    columns = (getattr(Meeting, name) for name in MeetingForPosting.__dataclass_fields__)
+    return sa.select(*columns).where(Meeting.id == sa.bindparam("meeting_id"))

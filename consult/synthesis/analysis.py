@@ -134,13 +134,31 @@ NEGATIVE_WORDS = (
     "epuises",
 )
 SITUATION_KINDS = {"temoignage": "un témoignage", "constat": "un constat"}
+# A wait or a want that lasts (« depuis trois ans », « six mois d'attente », « toujours
+# pas de réponse »): in a testimony or an observation, a need left unmet.
+_DURATION = (
+    r"(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|"
+    r"plusieurs|des|quelques)\s+(?:jours|semaines|mois|ans|annees)"
+)
+_LASTING = re.compile(rf"\b{_DURATION}\s+d\s*attente\b|\btoujours\s+(?:pas|sans|rien)\b")
+# « depuis trois ans » says how long only: a wait when its sentence waits or lacks
+# (« on attend une place depuis trois ans »), not in « famille d'accueil depuis 12 ans ».
+_SINCE = re.compile(rf"\bdepuis\s+(?:plus\s+de\s+|pres\s+de\s+)?{_DURATION}\b")
+_WAITING = re.compile(
+    r"\b(?:attend\w*|attente|toujours|pas|plus|sans|aucune?|rien|jamais|personne)\b"
+)
 
 
 def _words_pattern(words) -> re.Pattern:
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
 
 
-_ALARM = _words_pattern(ALARM_WORDS)
+# « d'urgence » names a service (hébergement, garde, numéro d'urgence), not an alarm.
+_ALARM = re.compile(
+    r"\b(?:"
+    + "|".join(r"(?<!\bd )urgence" if w == "urgence" else re.escape(w) for w in ALARM_WORDS)
+    + r")\b"
+)
 _NEGATIVE = _words_pattern(NEGATIVE_WORDS)
 
 USERS = ("usager", "proche_aidant")
@@ -471,16 +489,44 @@ def _vigilance(corpus: _Corpus, texts: _Texts) -> list[Quote]:
 
 
 def vigilance_reason(text: str, kind: str, flagged: bool = False) -> str:
-    """Why ``text`` is a point of vigilance (« alerte : risque »), "" when it is not."""
+    """Why ``text`` is a point of vigilance (« termes d'alerte : risque »), "" when it is
+    not. Three cues, each named with the words as written: an alarm word (enough alone);
+    a negative expression, or a wait that lasts (« depuis trois ans »), in a testimony,
+    an observation or a reported contribution."""
     plain = strip_accents(text.lower()).replace("'", " ").replace("’", " ")
-    alarms = sorted(set(_ALARM.findall(plain)))
-    negatives = sorted(set(_NEGATIVE.findall(plain)))
+    alarms = _written(text, plain, _ALARM)
+    negatives = _written(text, plain, _NEGATIVE)
+    lasting = sorted(set(_written(text, plain, _LASTING) + _waits_since(text, plain)))
     if alarms:
-        return "termes d'alerte : " + ", ".join(alarms + negatives)
-    if negatives and (kind in SITUATION_KINDS or flagged):
-        context = "une contribution signalée" if flagged else SITUATION_KINDS[kind]
-        return f"expression négative ({', '.join(negatives)}) dans {context}"
-    return ""
+        return "termes d'alerte : " + ", ".join(alarms + negatives + lasting)
+    if not (negatives or lasting) or not (kind in SITUATION_KINDS or flagged):
+        return ""
+    cues = [f"expression négative ({', '.join(negatives)})"] if negatives else []
+    cues += [f"attente qui dure ({', '.join(lasting)})"] if lasting else []
+    context = "une contribution signalée" if flagged else SITUATION_KINDS[kind]
+    return f"{' et '.join(cues)} dans {context}"
+
+
+def _waits_since(text: str, plain: str) -> list[str]:
+    """« depuis <durée> » in a sentence that waits or lacks something, as written."""
+    found = []
+    for sentence in re.finditer(r"[^.!?;…]+", plain):
+        if _WAITING.search(sentence.group()) or _NEGATIVE.search(sentence.group()):
+            found += _written(text, plain, _SINCE, sentence.start(), sentence.end())
+    return found
+
+
+def _written(
+    text: str, plain: str, pattern: re.Pattern, start: int = 0, end: int | None = None
+) -> list[str]:
+    """The distinct matches of ``pattern`` in ``plain`` (``text`` unaccented, lower case),
+    shown as ``text`` writes them (« détresse », not « detresse ») when the two line up."""
+    same_length = len(plain) == len(text)
+    found = [
+        (text[m.start() : m.end()].lower() if same_length else m.group())
+        for m in pattern.finditer(plain, start, len(plain) if end is None else end)
+    ]
+    return sorted(set(found))
 
 
 # ---------------------------------------------------------------- ideas

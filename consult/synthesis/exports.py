@@ -107,9 +107,10 @@ METHOD = (
     "test du χ² (test exact de Fisher quand un effectif attendu est inférieur à 5), seuil "
     "de 5 % après correction de Benjamini–Hochberg sur l'ensemble des idées comparées. "
     "Les termes qu'un groupe emploie nettement plus que l'autre sont donnés en complément.",
-    "Un point de vigilance contient un terme d'alerte (risque, danger, inquiétude…), ou "
-    "une expression négative (manque de, impossible, isolé…) dans un témoignage, un "
-    "constat ou une contribution signalée ; la raison est indiquée sous chaque citation.",
+    "Un point de vigilance contient un terme d'alerte (risque, danger, inquiétude…), ou, "
+    "dans un témoignage, un constat ou une contribution signalée, une expression négative "
+    "(manque de, impossible, isolé…) ou une attente qui dure (« depuis trois ans », "
+    "« toujours pas ») ; la raison est indiquée sous chaque citation.",
     "La liste complète des contributions, avec leurs étiquettes et l'idée à laquelle chacune "
     "appartient, est disponible en export tableur (CSV ou Excel).",
 )
@@ -393,9 +394,8 @@ def _docx_sections(doc, document: Document) -> None:
         for idea in (i for i in section.ideas if not i.hidden):
             paragraph = doc.add_paragraph(style="List Number")
             paragraph.add_run(idea.label).bold = True
-            paragraph.add_run(
-                f" — {_count(idea.size, 'contribution')}, {_count(idea.supports, 'soutien')}"
-            )
+            supports = f", {_count(idea.supports, 'soutien')}" if idea.supports else ""
+            paragraph.add_run(f" — {_count(idea.size, 'contribution')}{supports}")
             if idea.terms:
                 doc.add_paragraph(f"Termes clés : {', '.join(idea.terms)}")
             for quote in idea.quotes:

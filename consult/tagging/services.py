@@ -245,18 +245,22 @@ def _applied(contribution: Contribution) -> dict[str, set[str]]:
 
 
 def _applied_to(contribution_ids: Iterable[int]) -> dict[int, dict[str, set[str]]]:
-    """:func:`_applied` of many contributions, in two queries."""
+    """:func:`_applied` of many contributions, in one query."""
     ids = list(contribution_ids)
     applied = {i: {"theme": set(), "fiche": set()} for i in ids}
-    for model in (ContributionTag, SuggestionRejection):
-        rows = db.session.execute(
-            sa.select(model.contribution_id, model.theme_id, model.fiche_id).where(
-                model.contribution_id.in_(ids)
+    rows = db.session.execute(
+        sa.union_all(
+            *(
+                sa.select(model.contribution_id, model.theme_id, model.fiche_id).where(
+                    model.contribution_id.in_(ids)
+                )
+                for model in (ContributionTag, SuggestionRejection)
             )
         )
-        for contribution_id, theme_id, fiche_id in rows:
-            target = "theme" if theme_id else "fiche"
-            applied[contribution_id][target].add(str(theme_id or fiche_id))
+    )
+    for contribution_id, theme_id, fiche_id in rows:
+        target = "theme" if theme_id else "fiche"
+        applied[contribution_id][target].add(str(theme_id or fiche_id))
     return applied
 
 

@@ -234,6 +234,15 @@ def test_ideas_all_of_a_size_stay_rather_than_none():
     assert len(find_ideas(texts).ideas) == len(TOPICS) > ideas.READABLE * math.sqrt(len(texts))
 
 
+def test_a_question_title_keeps_its_question_mark_and_a_statement_gets_none():
+    assert _tidy("Quels moyens le Département va-t-il mettre ?") == (
+        "Quels moyens le Département va-t-il mettre\u00a0?"
+    )
+    assert _tidy("Des bus le dimanche !") == "Des bus le dimanche"
+    long_question = "Pourquoi " + "très " * 14 + "loin ?"  # cut at 14 words: no longer a whole
+    assert not _tidy(long_question).endswith("?")
+
+
 def test_a_title_leaves_no_bracket_open_and_keeps_the_quotes_it_closes():
     assert _tidy("Enseigner la structure de la fiscalité (impôt sur le revenu,") == (
         "Enseigner la structure de la fiscalité"

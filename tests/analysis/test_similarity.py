@@ -12,9 +12,12 @@ from consult.analysis.duplicates import (
 from consult.analysis.similarity import (
     is_empty_answer,
     key_terms,
+    readable,
     readable_label,
+    readable_words,
     vectorise,
 )
+from consult.analysis.text import terms
 
 TEXTS = [
     "Plus de transports en commun entre les villages et la ville.",  # 0
@@ -115,3 +118,19 @@ def test_identical_texts_spread_over_months_or_too_few_are_not_a_campaign():
     spread = [start + timedelta(days=30 * i) for i in range(6)] + [start] * 10
     assert find_campaigns(texts, spread) == []
     assert find_campaigns(texts[:4], [start] * 4) == []
+
+
+def test_readable_words_read_every_term_as_readable_reads_each():
+    texts = [
+        *TEXTS,
+        "Les aidants, l'aidant, des Aidants ; aidante (aidantes) : « aidant » !",
+        "délai, délais, délai, délais — une Crèche, des crèches",
+        "Le bus-navette de nuit et l’auto-stop organisé",
+    ]
+    found = readable_words(texts)
+    every_term = {term for text in texts for term in terms(text)} | {"zzz", "transport zzz"}
+
+    assert found  # most terms are read from the texts
+    for term in every_term:
+        assert found.get(term, term) == readable(term, texts), term
+        assert readable_label(term, texts, found) == readable_label(term, texts), term

@@ -131,3 +131,17 @@ def test_quantities_read_the_same_through_the_corpus_vocabulary():
     texts = ["Plus de pistes cyclables et moins de voitures.", "Je ne veux plus d'autoroutes."]
     _, shared = _from_corpus(texts)
     assert _read(split_statements(texts, shared)) == _read(split_statements(texts))
+
+
+def test_personne_meaning_nobody_says_nothing_of_the_subject():
+    person = "person"  # the term of « personne » and « personnes »
+    assert person not in _terms_of("Personne ne m'a rappelée après ma demande.")
+    assert person not in _terms_of("À l'accueil il n'y a personne le samedi.")
+    assert person not in _terms_of("Je n'ai vu personne depuis trois mois.")
+    # the noun stays: plural, after a determiner, or anywhere else
+    assert person in _terms_of("Les personnes ne demandent pas les aides.")
+    assert person in _terms_of("La personne n'a pas été prévenue du rendez-vous.")
+    assert person in _terms_of("Une personne âgée isolée à la campagne.")
+    texts = ["Personne ne m'a expliqué l'APA.", "Les personnes âgées sont isolées."]
+    _, shared = _from_corpus(texts)
+    assert _read(split_statements(texts, shared)) == _read(split_statements(texts))

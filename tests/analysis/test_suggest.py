@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+from consult.analysis import suggest
+from consult.analysis.similarity import readable_label
 from consult.analysis.suggest import (
     WEIGHT_CHOICES,
     Label,
@@ -210,3 +212,76 @@ def test_once_themes_and_fiches_are_tagged_together_the_fiches_prior_is_no_longe
     assert cold.parts(text)[0] != pytest.approx(cold._prior_of([text])[0])
     assert tagged.parts(text)[0] == pytest.approx(tagged._prior_of([text])[0])
     assert tagged.suggest(text)[0].key == "vieillir"  # now through the co-tags
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Mme Paulette Girod, 12 rue des Lilas",
+        "écrivez moi à jeanne.exemple@example.org",
+        "appelez moi au 06 12 34 56 78",
+        "Madame [nom masqué], [adresse masquée], [téléphone masqué], [e-mail masqué]",
+    ],
+)
+def test_personal_data_and_its_masks_never_decide_a_tag(written):
+    """An address's « rue », an e-mail's « example », a moderator's « [nom masqué] »
+    say who wrote, not what about: only the rest of the text is read."""
+    said = "attend toujours sa téléassistance"
+    assert tag_terms(f"{written} : {said}") == tag_terms(f"écrivez moi, appelez moi : {said}")
+
+
+class OneTermAtATime:
+    """How a suggestion's words were read before :class:`suggest._Reader`: the text read
+    again for each term."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __call__(self, term):
+        if term.startswith(suggest.CONCEPT):
+            return suggest.concept_expression(term.removeprefix(suggest.CONCEPT), self.text)
+        if term in suggest.EXPRESSION_NAMES:
+            return suggest.EXPRESSION_NAMES[term]
+        return readable_label(term, [self.text])
+
+
+def test_a_batch_suggests_what_each_text_alone_did_before(monkeypatch):
+    both = ["Pas de bus le soir pour aller travailler", "Le bus rural passe deux fois par jour"]
+    fiches = [
+        Label("mobilite", "Mobilité et transports", both + ["Covoiturage vers la gare"] * 3),
+        Label("logement", "Logement et habitat", ["Loyer trop cher", "Logement insalubre"] * 2),
+        Label("aidants", "Soutenir les aidants", passages=["Développer le relayage à domicile"]),
+    ]
+    themes = [
+        Label("vie-quotidienne", "Vie quotidienne", both, rejected=["Le bus de nuit, la nuit"]),
+        Label("cadre-de-vie", "Cadre de vie", ["Loyer trop cher", "Logement insalubre"]),
+    ]
+    children = Suggester(fiches)
+    models = [children, Suggester(themes, children=children), Suggester(LABELS)]
+    texts = [
+        "Organiser du covoiturage vers la gare",
+        "Des bus, des bus et encore des bus le soir",
+        "Le loyer de mon logement est trop cher, les loyers montent",
+        "Le match de foot était super hier soir",
+        "Organiser du covoiturage vers la gare",  # the same text twice in a batch
+        "Ma mère âgée veut rester à domicile mais l'aide à domicile ne vient pas.",
+        "Le relayage pour que les aidants soufflent",
+    ]
+    excludes = [frozenset(), frozenset({"mobilite", "vie-quotidienne"})] + [frozenset()] * 5
+
+    batched = [m.suggest_many(texts, top=3, minimum=0.0, excludes=excludes) for m in models]
+    batched += [models[1].suggest_many(texts[2:], top=2)]  # another batch: nothing kept from one
+
+    monkeypatch.setattr(suggest, "_Reader", OneTermAtATime)
+    alone = []
+    for model in models:
+        found = []
+        for text, exclude in zip(texts, excludes, strict=True):
+            for each in (model, children):
+                each.__dict__.pop("_kept", None)  # nothing kept from another text
+            found.append(model.suggest(text, top=3, minimum=0.0, exclude=exclude))
+        alone.append(found)
+    alone.append([models[1].suggest(text, top=2) for text in texts[2:]])
+
+    assert batched == alone
+    assert any(s.words for found in batched for row in found for s in row)

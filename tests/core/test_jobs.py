@@ -5,6 +5,7 @@ import os
 import pytest
 import sqlalchemy as sa
 
+from consult.core import cli
 from consult.core import jobs as core_jobs
 from consult.core.jobs import JobRun, enqueue_after_commit
 from consult.core.sample_jobs import flaky, ping, relay
@@ -141,6 +142,32 @@ def test_worker_listens_for_commands_with_a_short_poll():
         finally:
             worker.unsubscribe()
         assert not worker.pubsub_thread.is_alive()
+
+
+def test_worker_command_lowers_its_priority_before_anything_else(app, monkeypatch):
+    levels = []
+    monkeypatch.setattr(cli, "lower_priority", lambda level: levels.append(level) or level)
+    monkeypatch.setitem(app.config, "WORKER_NICE", 10)
+    monkeypatch.setitem(app.config, "REDIS_URL", None)
+
+    app.test_cli_runner().invoke(args=["worker", "--burst"])
+
+    assert levels == [10]
+
+
+def test_lowering_the_priority_never_raises_it(monkeypatch):
+    niceness = [3]
+
+    def nice(increment):
+        niceness[0] += increment
+        return niceness[0]
+
+    monkeypatch.setattr(cli.os, "nice", nice)
+
+    assert cli.lower_priority(10) == 10
+    assert cli.lower_priority(5) == 10  # started nicer: stays so
+    assert cli.lower_priority(0) == 10
+    assert niceness == [10]
 
 
 def test_worker_command_explains_that_no_redis_means_inline(app, monkeypatch):

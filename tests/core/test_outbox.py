@@ -548,3 +548,24 @@ def _suggested_at(contribution_id: int):
     return db.session.scalar(
         sa.select(Contribution.suggested_at).where(Contribution.id == contribution_id)
     )
+
+
+def test_inline_jobs_sent_after_the_answer_run_in_an_app_context_of_their_own(
+    outbox_app, monkeypatch
+):
+    """Without a worker, the jobs run when the server closes the answer: by then the
+    request's app context is gone, so they open one (and close its session) themselves."""
+    dispatcher = core_jobs.InlineDispatcher()
+    monkeypatch.setitem(outbox_app.extensions, "consult_jobs", dispatcher)
+    with outbox_app.app_context():
+        db.session.execute(sa.delete(JobRun))
+        run_id = enqueue_after_commit(ping, "après la réponse").id
+        db.session.commit()
+    assert dispatcher.has_pending()
+    core_jobs._run_after_response(outbox_app, dispatcher)  # no app context here
+    assert not dispatcher.has_pending()
+    with outbox_app.app_context():
+        run = db.session.get(JobRun, run_id)
+        assert (run.status, run.message.startswith("après la réponse")) == ("done", True)
+        db.session.execute(sa.delete(JobRun))
+        db.session.commit()

@@ -272,6 +272,8 @@ def test_page_structure_is_accessible_and_traceable(request_ctx):
     assert '<a href="/contributions/12">Contribution n° 12</a>' in html
     assert '<a href="/contributions/10">n° 10</a>' in html
     assert "et 21 autres" in html  # 24 contributions: 3 linked, then the count
+    assert "24 contributions, 7 soutiens" in html
+    assert "0 soutien" not in html  # an idea nobody supported says nothing of supports
     assert "<strong>groupe de travail</strong>" in html  # editorial HTML kept
     assert "Hameau" not in html  # small cell neither in the chart nor in the table
     assert "moins de 5 contributions" in html
@@ -426,6 +428,8 @@ def test_docx_has_headings_editorial_ideas_and_quotes():
     idea = next(p for p in paragraphs if p.text.startswith("places en crèche"))
     assert idea.runs[0].bold
     assert "24 contributions, 7 soutiens" in idea.text
+    unsupported = next(p for p in paragraphs if p.text.startswith("transport scolaire"))
+    assert unsupported.text.endswith("— 9 contributions")  # no « 0 soutien »
     quote = next(p for p in paragraphs if "(contribution n° 12)" in p.text)
     assert quote.runs[0].italic
     assert "Il manque des places en crèche" in quote.runs[0].text

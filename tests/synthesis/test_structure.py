@@ -169,6 +169,35 @@ def test_vigilance_needs_an_alarm_word_or_a_negative_situation():
     assert vigilance_reason("Il ne faut pas hésiter à demander.", "proposition") == ""
     assert "témoignage" in vigilance_reason("Je suis isolée depuis un an.", "temoignage")
     assert "signalée" in vigilance_reason("Aucune aide reçue.", "proposition", flagged=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "reason"),
+    [
+        (
+            "Mon fils est autiste, on attend une place en IME depuis trois ans.",
+            "temoignage",
+            "attente qui dure (depuis trois ans) dans un témoignage",
+        ),
+        (
+            "Six mois d'attente pour un dossier MDPH, et toujours pas de réponse.",
+            "constat",
+            "attente qui dure (six mois d'attente, toujours pas) dans un constat",
+        ),
+        (
+            "Ma mère est isolée depuis deux ans.",
+            "temoignage",
+            "expression négative (isolée) et attente qui dure (depuis deux ans) dans un témoignage",
+        ),
+        ("Une famille en détresse.", "constat", "termes d'alerte : détresse"),
+        # how long, not a wait; a service's name, not an alarm
+        ("Je suis famille d'accueil depuis 12 ans, on me prévient la veille.", "temoignage", ""),
+        ("Des solutions de garde d'urgence pour les parents seuls.", "proposition", ""),
+        ("Il y a urgence : les familles attendent.", "proposition", "termes d'alerte : urgence"),
+    ],
+)
+def test_vigilance_names_its_cues_as_written(text, kind, reason):
+    assert vigilance_reason(text, kind) == reason
     items = [
         item(1, "Attention au risque d'épuisement des aidants.", themes=["A"]),
         item(2, "Il ne faut pas oublier les aidants.", themes=["A"], kind="proposition"),

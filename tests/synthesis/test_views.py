@@ -172,3 +172,28 @@ def test_job_progress_is_reported(client, facilitator, meeting, db, jobs):
 def test_only_staff_define_syntheses(client, make_user, login, role):
     login(make_user(role=role))
     assert client.get("/syntheses/nouvelle").status_code == 403
+
+
+def test_without_a_worker_the_answer_comes_first_then_the_generation(
+    app, client, facilitator, meeting, db, monkeypatch
+):
+    """Zero-setup mode: the facilitator sees the page (with the job's progress) at once;
+    the version is made once the answer has been sent, as a worker would make it."""
+    from consult.core.jobs import InlineDispatcher, JobRun
+
+    monkeypatch.setitem(app.extensions, "consult_jobs", InlineDispatcher())
+    monkeypatch.setitem(app.config, "JOBS_AFTER_RESPONSE", True)
+    response = client.post(
+        "/syntheses/nouvelle",
+        data={"title": "Synthèse", "template": "rencontre", "scheme_id": meeting.scheme_id,
+              "meeting_ids": [meeting.id]},
+    )  # fmt: skip
+    assert response.status_code == 303
+    run = db.session.scalars(sa.select(JobRun)).one()
+    assert (run.status, latest(db)) == ("queued", None)  # answered before the job ran
+    page = client.get(response.headers["Location"])
+    assert "Préparation en cours" in page.text
+    response.close()  # what the server does once the answer is sent
+    db.session.expire_all()
+    assert db.session.get(JobRun, run.id).status == "done"
+    assert latest(db).contribution_count == 7

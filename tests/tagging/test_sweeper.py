@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from config import TestConfig, _normalise_db_url
 from consult import create_app
+from consult.analysis import suggest
 from consult.analysis.suggest import Suggester
 from consult.contributions.models import SUGGEST_ATTEMPTS, Contribution
 from consult.contributions.services import Draft, submit_contribution
@@ -30,7 +31,14 @@ from consult.tagging.jobs import (
     suggest_pending,
 )
 from consult.tagging.models import TagSuggestion
-from consult.tagging.services import build_suggesters, store_suggestions_of, suggestions_of
+from consult.tagging.services import (
+    add_tag,
+    build_suggesters,
+    reject_suggestion,
+    store_suggestions_of,
+    suggestions_of,
+)
+from tests.analysis.test_suggest import OneTermAtATime
 from tests.factories import load_fixture
 
 AIDANTS = "Plus de places d'accueil de jour et de répit pour les aidants des personnes âgées."
@@ -106,6 +114,72 @@ def test_a_batch_stores_what_one_contribution_at_a_time_would(db, meeting, make_
     alone = [_stored(db, c.id) for c in made]
 
     assert batched == alone
+
+
+def _explained(db, ids) -> dict[int, list[tuple]]:
+    rows = db.session.execute(
+        sa.select(
+            TagSuggestion.contribution_id,
+            TagSuggestion.theme_id,
+            TagSuggestion.fiche_id,
+            TagSuggestion.score,
+            TagSuggestion.words,
+            TagSuggestion.learned,
+        )
+        .where(TagSuggestion.contribution_id.in_(ids))
+        .order_by(TagSuggestion.id)
+    )
+    found = {i: [] for i in ids}
+    for contribution_id, *row in rows:
+        found[contribution_id].append(tuple(row))
+    return found
+
+
+def test_a_learned_batch_stores_what_one_contribution_at_a_time_did_before(
+    db, meeting, make_contribution, make_user, monkeypatch
+):
+    """Tags set, a suggestion refused, a tag already on a pending contribution: the
+    sweeper's batch stores what each contribution alone stored before the batch shared
+    its vectors and read each text's words once."""
+    scheme, actor, now = meeting.scheme, make_user(role="facilitator"), utcnow()
+    bodies = [
+        AIDANTS,
+        TRANSPORTS,
+        "Du répit le week-end pour les aidants, et un accueil de jour près de chez nous.",
+        "Le transport à la demande ne passe pas dans mon village, pas de bus le soir.",
+        "Des logements adaptés pour les personnes âgées et handicapées au village.",
+        NOTHING,
+        AIDANTS,
+    ]
+    made = [make_contribution(meeting=meeting, body=body) for body in bodies]
+    for contribution, fiche, theme in ((made[0], 0, 0), (made[1], 1, 1), (made[2], 0, 0)):
+        add_tag(contribution, fiche=scheme.fiches[fiche], actor=actor, now=now)
+        add_tag(contribution, theme=scheme.themes[theme], actor=actor, now=now)
+    refused = TagSuggestion(
+        contribution_id=made[3].id, score=0.5, words=["bus"], fiche_id=scheme.fiches[1].id
+    )
+    db.session.add(refused)
+    db.session.flush()
+    reject_suggestion(refused, actor=actor, now=now)
+    refused_key = (None, refused.fiche_id)
+    db.session.commit()
+    ids = [c.id for c in made]
+
+    assert suggest_pending() == len(made)  # one batch
+    batched = _explained(db, ids)
+
+    monkeypatch.setattr(suggest, "_Reader", OneTermAtATime)
+    suggesters = build_suggesters(scheme)
+    for contribution in made:
+        for suggester in (*suggesters.values(), suggesters["theme"].children):
+            suggester.__dict__.pop("_kept", None)  # nothing shared with another text
+        store_suggestions_of({contribution.id: contribution.body}, suggesters, now=utcnow())
+    alone = _explained(db, ids)
+
+    assert batched == alone
+    assert all(batched[c.id] for c in made[:5])
+    assert refused_key not in {row[:2] for row in batched[made[3].id]}  # never again
+    assert suggesters["theme"].children is not None  # themes heard their fiches
 
 
 def test_suggest_many_is_suggest_for_each_text(db, meeting):
@@ -254,17 +328,62 @@ def test_marking_contributions_computed_changes_no_public_figure(
     assert contribution.updated_at == updated
 
 
-def test_sweeper_loop_goes_on_at_once_while_there_is_work_then_waits(monkeypatch):
-    batches = iter([5, 2, 0, 0])
+def test_sweeper_loop_goes_on_at_once_while_batches_are_full_then_waits(monkeypatch):
+    batches = iter([5, 5, 2, 0, 5, 0])
     slept = []
     monkeypatch.setattr(core_jobs, "SWEEPERS", {"essai": lambda: next(batches)})
+    monkeypatch.setattr(core_jobs, "SWEEP_BATCHES", {"essai": 5})
+    monkeypatch.setattr(core_jobs, "SWEEP_WARMERS", {})
     monkeypatch.setattr(core_jobs.time, "sleep", slept.append)
     monkeypatch.setattr(core_jobs.db.session, "remove", lambda: None)
     turns = []
 
-    core_jobs.sweep_forever(interval=0.25, should_stop=lambda: len(turns.append(1) or turns) > 4)
+    core_jobs.sweep_forever(interval=0.25, should_stop=lambda: len(turns.append(1) or turns) > 6)
 
-    assert slept == [0.25, 0.25]
+    # 5, 5: more waits; 2: everything was taken, the next rows gather meanwhile; 0: nothing
+    assert slept == [0.25, 0.25, 0.25]
+
+
+def test_the_suggestion_sweeper_says_how_full_its_batches_are(app):
+    assert core_jobs.SWEEP_BATCHES[SWEEPER] == tagging_jobs.BATCH
+    assert core_jobs.SWEEP_WARMERS[SWEEPER] == tagging_jobs.warm_suggesters
+
+
+def test_a_sweeper_process_warms_up_once_before_its_first_batch(monkeypatch, caplog):
+    seen = []
+
+    def broken():
+        raise ValueError("panne")
+
+    monkeypatch.setattr(core_jobs, "SWEEPERS", {"essai": lambda: seen.append("batch") or 0})
+    warmers = {"panne": broken, "essai": lambda: seen.append("warm")}
+    monkeypatch.setattr(core_jobs, "SWEEP_WARMERS", warmers)
+    monkeypatch.setattr(core_jobs.time, "sleep", lambda _: None)
+    monkeypatch.setattr(core_jobs.db.session, "remove", lambda: None)
+    monkeypatch.setattr(core_jobs.db.session, "rollback", lambda: None)
+    turns = []
+
+    core_jobs.sweep_forever(interval=0.1, should_stop=lambda: len(turns.append(1) or turns) > 2)
+
+    assert seen == ["warm", "batch", "batch"]
+    assert "préparation en échec" in caplog.text  # the broken one: its first batch builds
+
+
+def test_warming_up_builds_the_models_of_the_schemes_open_meetings_use(
+    db, make_scheme, make_meeting, make_contribution, monkeypatch
+):
+    open_meeting = make_meeting(scheme=make_scheme(department="Ouverte"))
+    make_meeting(scheme=make_scheme(department="Close"), status="closed")
+    contribution = make_contribution(meeting=open_meeting, body=AIDANTS)
+    db.session.commit()
+    built = []
+    monkeypatch.setattr(tagging_jobs, "build_suggesters", lambda s: built.append(s.id) or {})
+
+    assert tagging_jobs.warm_suggesters() == 1
+    assert suggest_pending() == 1  # its first contribution finds the model ready
+
+    assert built == [open_meeting.scheme_id]
+    assert contribution.id not in _pending(db)
 
 
 class SweeperKilled(BaseException):
