@@ -44,7 +44,7 @@ from threadpoolctl import threadpool_limits
 
 from consult.analysis.duplicates import concept_expression, concepts
 from consult.analysis.similarity import readable_label, readable_words
-from consult.analysis.text import EXPRESSION_NAMES, tag_terms
+from consult.analysis.text import EXPRESSION_NAMES, strip_accents, tag_terms
 
 # How much the scheme's text counts beside what was learned, and how freely the
 # regression fits (5-fold cross-validation on the Savoie dev set; themes, whose
@@ -401,10 +401,10 @@ class Suggester:
             words = self.coef[index, : len(self.vocabulary)]  # lemmas, not their letters
             weight = weight + self.learned_weight * np.clip(words, 0, None) / 10
         share = vector * weight
-        best = [i for i in np.argsort(-share)[:WORDS_SHOWN] if share[i] > 0]
+        best = [i for i in np.argsort(-share)[: 3 * WORDS_SHOWN] if share[i] > 0]
         if not best and self._heard_below(text):
             return self._children_words(index, text, reader)
-        return [reader(self.vocabulary[i]) for i in best]
+        return _distinct([reader(self.vocabulary[i]) for i in best])[:WORDS_SHOWN]
 
     def _heard_below(self, text: str) -> bool:
         return self.below is not None and bool(self.below.vector(text).any())
@@ -437,6 +437,18 @@ class _Reader:
         if self.words is None:
             self.words = _readable_words(self.text)
         return readable_label(term, [self.text], self.words)
+
+
+def _distinct(words: list[str]) -> list[str]:
+    """Each word once: a term and the concept or expression it is part of often read
+    alike (« MDPH » / « mdph », « aidant » / « aidants »)."""
+    found, seen = [], set()
+    for word in words:
+        key = strip_accents(word.lower()).rstrip("sx")
+        if key not in seen:
+            seen.add(key)
+            found.append(word)
+    return found
 
 
 def _binary(values: np.ndarray) -> np.ndarray:

@@ -285,3 +285,12 @@ def test_a_batch_suggests_what_each_text_alone_did_before(monkeypatch):
 
     assert batched == alone
     assert any(s.words for found in batched for row in found for s in row)
+
+
+def test_a_suggestion_shows_each_word_once():
+    text = "Plus d'accueil de jour et de répit pour les aidants, vite la MDPH"
+    words = Suggester(FICHES).suggest(text)[0].words
+    keys = [w.lower().rstrip("s") for w in words]
+
+    assert len(keys) == len(set(keys))  # not « aidant », « aidants » or « MDPH », « mdph »
+    assert "répit" in keys or "aidant" in keys
