@@ -119,6 +119,11 @@ class Config:
     # documents, open data) takes what they leave: it catches up right after. A worker
     # started nicer than this stays so (a process cannot raise its own priority).
     WORKER_NICE = _env_int("CONSULT_WORKER_NICE", 10)
+    # The sweeper suggests tags for new contributions with a model that may miss the tags
+    # and refusals of the last this-many seconds (a refresh job recomputes everything with
+    # the model that knows them): facilitators tagging while people post do not have it
+    # rebuilt at every batch. 0: always the newest model.
+    SUGGEST_MODEL_MAX_AGE = _env_int("CONSULT_SUGGEST_MODEL_MAX_AGE", 30)
     # Branding, publics and territories: kept this many seconds by each process.
     REFERENCE_CACHE_SECONDS = _env_int("CONSULT_REFERENCE_CACHE_SECONDS", 30)
     # Public pages' figures (core/cache.py): refreshed at each publication or decision,
@@ -174,6 +179,7 @@ class TestConfig(Config):
     TRUSTED_HOSTS = None
     OPENDATA_AUTO = False  # tests/opendata switch it on: others count their own jobs
     WORKER_NICE = 0  # the tests that start `flask worker` run in the test process itself
+    SUGGEST_MODEL_MAX_AGE = 0  # rolled-back tests reuse scheme ids: always the newest model
 
 
 class ProductionConfig(Config):

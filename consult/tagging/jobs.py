@@ -13,10 +13,12 @@ a suggestion refused), :func:`refresh_suggestions` recomputes a scheme's suggest
 """
 
 import logging
+import time
 from collections import defaultdict
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import DBAPIError
 
 from consult.contributions.models import SUGGEST_ATTEMPTS, Contribution
@@ -44,7 +46,10 @@ log = logging.getLogger(__name__)
 # changed (scheme id → (version stamp, suggesters)). RQ forks a work horse per job: the
 # worker refreshes this before each fork (:func:`_warm_before_fork`), so the work horse
 # inherits ready models instead of rebuilding them (issue 17: 560 ms of CPU per job).
-_suggesters: dict[int, tuple[tuple, dict]] = {}
+_suggesters: dict[int, tuple[tuple, dict, float]] = {}
+# The version stamp's first parts (see :func:`_version`) say what the suggesters learn
+# from (tags, refusals); the rest is the scheme's structure (themes, fiches, import).
+LEARNING_PARTS = 4
 SUGGEST_JOB = "consult.tagging.jobs.suggest_tags"
 REFRESH_JOB = "consult.tagging.jobs.refresh_suggestions"
 SWEEPER = "suggestions"
@@ -84,17 +89,35 @@ def suggesters_for(scheme: Scheme) -> dict:
     return _suggesters_of(scheme.id)[0]
 
 
-def _suggesters_of(scheme_id: int) -> tuple[dict, bool]:
+def _suggesters_of(scheme_id: int, *, stale_ok: bool = False) -> tuple[dict, bool]:
     """The scheme's suggesters ({} for a scheme that is gone), and whether they were
-    built just now."""
+    built just now.
+
+    ``stale_ok`` (the sweeper): suggesters that miss only the last tags or refusals are
+    kept while younger than ``SUGGEST_MODEL_MAX_AGE`` seconds. Facilitators tagging while
+    people post would otherwise have them rebuilt at every batch (33-40 ms of CPU per
+    contribution instead of ~1); the refresh job each tag queues recomputes every
+    contribution with the model that knows it. A change of themes or fiches always
+    rebuilds."""
     version = _version(scheme_id)
     if version is None:
         return {}, False
     cached = _suggesters.get(scheme_id)
-    if cached is not None and cached[0] == version:
+    if cached is not None and (
+        cached[0] == version or (stale_ok and _young_enough(cached, version))
+    ):
         return cached[1], False
-    cached = _suggesters[scheme_id] = (version, build_suggesters(db.session.get(Scheme, scheme_id)))
-    return cached[1], True
+    suggesters = build_suggesters(db.session.get(Scheme, scheme_id))
+    _suggesters[scheme_id] = (version, suggesters, time.monotonic())
+    return suggesters, True
+
+
+def _young_enough(cached: tuple, version: tuple) -> bool:
+    """Whether ``cached`` suggesters differ from ``version`` only by what they learn
+    from, and were built less than ``SUGGEST_MODEL_MAX_AGE`` seconds ago."""
+    same_structure = cached[0][LEARNING_PARTS:] == version[LEARNING_PARTS:]
+    age = time.monotonic() - cached[2]
+    return same_structure and age < current_app.config.get("SUGGEST_MODEL_MAX_AGE", 0)
 
 
 def warm_suggesters() -> int:
@@ -128,8 +151,10 @@ def _scheme_id(contribution: Contribution) -> int:
     )
 
 
-def _suggest(scheme_id: int, bodies: dict[int, str], *, pending_only: bool) -> list[int]:
-    suggesters, built = _suggesters_of(scheme_id)
+def _suggest(
+    scheme_id: int, bodies: dict[int, str], *, pending_only: bool, stale_ok: bool = False
+) -> list[int]:
+    suggesters, built = _suggesters_of(scheme_id, stale_ok=stale_ok)
     if built:
         db.session.commit()  # a model built now read much: write in a transaction of its own
     return store_suggestions_of(bodies, suggesters, now=utcnow(), pending_only=pending_only)
@@ -196,7 +221,7 @@ def claim_pending(session, *, limit: int, now: datetime) -> list:
 def _suggest_batch(scheme_id: int, bodies: dict[int, str], attempts: dict[int, int]) -> None:
     """One transaction for the batch; if it fails, one per contribution."""
     try:
-        _suggest(scheme_id, bodies, pending_only=True)
+        _suggest(scheme_id, bodies, pending_only=True, stale_ok=True)
         db.session.commit()
         return
     except DBAPIError:

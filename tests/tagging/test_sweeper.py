@@ -22,6 +22,7 @@ from consult.core.jobs import InlineDispatcher, JobRun, RQDispatcher
 from consult.extensions import db as _db
 from consult.meetings.models import Meeting
 from consult.schemes.importer import import_scheme
+from consult.schemes.models import Fiche
 from consult.tagging import jobs as tagging_jobs
 from consult.tagging.jobs import (
     CLAIM_HOLD,
@@ -513,3 +514,35 @@ def test_two_sweepers_taking_at_once_never_take_the_same_contributions(shared_da
     assert after == []
     first.close()
     second.close()
+
+
+def test_the_sweeper_keeps_a_young_model_through_new_tags_but_not_new_fiches(
+    app, db, meeting, make_contribution, make_user, monkeypatch
+):
+    """Facilitators tagging while people post: the sweeper's model may miss the last
+    tags for SUGGEST_MODEL_MAX_AGE seconds (a refresh job recomputes everything with the
+    model that knows them); a change of the scheme's fiches, or an old model, rebuilds."""
+    monkeypatch.setitem(app.config, "SUGGEST_MODEL_MAX_AGE", 60)
+    scheme_id = meeting.scheme_id
+    first, built = tagging_jobs._suggesters_of(scheme_id, stale_ok=True)
+    assert built
+    tagged = make_contribution(meeting=meeting, body=AIDANTS)
+    add_tag(tagged, fiche=meeting.scheme.fiches[0], actor=make_user(role="admin"), now=utcnow())
+    db.session.commit()
+
+    assert tagging_jobs._suggesters_of(scheme_id, stale_ok=True) == (first, False)
+    newest, rebuilt = tagging_jobs._suggesters_of(scheme_id)  # the refresh job: the newest
+    assert rebuilt
+    assert newest is not first
+
+    version, suggesters, built_at = tagging_jobs._suggesters[scheme_id]
+    tagging_jobs._suggesters[scheme_id] = (version, suggesters, built_at - 61)
+    add_tag(tagged, theme=meeting.scheme.themes[0], actor=make_user(role="admin"), now=utcnow())
+    db.session.commit()
+    older, rebuilt = tagging_jobs._suggesters_of(scheme_id, stale_ok=True)
+    assert rebuilt  # older than the limit
+    assert older is not newest
+
+    db.session.add(Fiche(scheme_id=scheme_id, number="99", title="Accueillir les nouveaux"))
+    db.session.commit()
+    assert tagging_jobs._suggesters_of(scheme_id, stale_ok=True)[1]  # a new fiche: rebuilt
