@@ -411,6 +411,37 @@ def _print_cpu(cpu: dict[str, float], stored: tuple[int, int]) -> None:
     )
 
 
+class Tagger(threading.Thread):
+    """``--tag-every``: a facilitator tagging while people post. Every ``every`` seconds,
+    a tag row on a contribution of the run (a random fiche of the open meeting's scheme):
+    each one changes what the suggestion model learns from. Rows only, as a desk would
+    write them, without the refresh job the desk also queues."""
+
+    def __init__(self, platforms: "Platforms", tag: str, every: float):
+        super().__init__(daemon=True)
+        self.platforms, self.tag, self.every = platforms, tag, every
+        self.stop, self.done = threading.Event(), 0
+
+    def run(self) -> None:
+        with self.platforms.connect(autocommit=True) as conn:
+            while not self.stop.wait(self.every):
+                row = conn.execute(
+                    "SELECT c.id, (SELECT f.id FROM fiches f WHERE f.scheme_id = m.scheme_id "
+                    "ORDER BY random() LIMIT 1) FROM contributions c JOIN meetings m "
+                    "ON m.id = c.meeting_id WHERE c.body LIKE %s ORDER BY random() LIMIT 1",
+                    (f"{self.tag} %",),
+                ).fetchone()
+                if row is None or row[1] is None:
+                    continue
+                conn.execute(
+                    "INSERT INTO contribution_tags (contribution_id, fiche_id, set_by_id, "
+                    "from_suggestion, created_at) VALUES (%s, %s, (SELECT min(id) FROM users), "
+                    "false, now()) ON CONFLICT DO NOTHING",
+                    row,
+                )
+                self.done += 1
+
+
 def compare(args) -> None:
     platforms = Platforms(args)
     meeting = platforms.prepare()
@@ -424,12 +455,19 @@ def compare(args) -> None:
         runs = {"project": ([], 0.0), "bare": ([], 0.0)}
         cpu_before = platforms.cpu()
         last_project_post = 0.0
+        tagger = Tagger(platforms, tag, args.tag_every) if args.tag_every else None
+        if tagger:
+            tagger.start()
         for _ in range(args.rounds):
             for name, url in (("project", project_url), ("bare", bare_url)):
                 results, wall = one_round(url, meeting, args, tag)
                 runs[name] = (runs[name][0] + results, runs[name][1] + wall)
                 if name == "project":
                     last_project_post = time.perf_counter()
+        if tagger:
+            tagger.stop.set()
+            tagger.join()
+            print(f"tags set during the rounds: {tagger.done}", file=sys.stderr)
         deadline = time.perf_counter() + args.drain_timeout
         while platforms.suggestions_left() and time.perf_counter() < deadline:
             time.sleep(0.2)
@@ -459,6 +497,12 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=3, help="--compare: rounds per app")
     parser.add_argument("--drain-timeout", type=float, default=900.0)
+    parser.add_argument(
+        "--tag-every",
+        type=float,
+        default=0.0,
+        help="--compare: a tag on a contribution of the run every N seconds during the rounds",
+    )
     parser.add_argument(
         "--settle-timeout",
         type=float,
