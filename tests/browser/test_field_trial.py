@@ -69,7 +69,13 @@ def test_decision_form_offers_only_the_chosen_fiche_actions(page, live_server):
     login_as(page, live_server, "membre")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"/groupes/{group_id}/decisions?filtre=toutes")
-    form = page.locator("form.decision-form").first
+    # A contribution with no fiche chosen yet (the demo's answers retain some in a fiche).
+    undecided = page.evaluate(
+        "() => [...document.querySelectorAll('form.decision-form')]"
+        ".findIndex(f => f.querySelector('select[name=fiche_id]').value === '0')"
+    )
+    assert undecided >= 0
+    form = page.locator("form.decision-form").nth(undecided)
     fiche = form.locator("select[name=fiche_id]")
     action = form.locator("select[name=action_id]")
     # Before a fiche is chosen, no fiche's action is offered.
