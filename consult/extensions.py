@@ -1,7 +1,7 @@
 """Flask extensions, created unbound and initialised in ``create_app``."""
 
 import sqlalchemy as sa
-from flask import session
+from flask import current_app, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -50,3 +50,20 @@ csrf = CSRFProtect()
 # No default limit: routes opt in (anonymous posting, supports). Storage is
 # Redis when configured (shared by gunicorn workers), memory otherwise.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Views that count their own limits in one Redis round trip (anonymous posting,
+# ``contributions.views.anonymous_post_limits``). Flask-Limiter checks every request
+# before its view and would only conclude, after resolving the app's limits, that these
+# are exempt: its request filter lets them through at once.
+_COUNTING_OWN_LIMITS: set = set()
+
+
+def counts_own_limits(view):
+    """Decorator (right under the route's): Flask-Limiter leaves this view alone."""
+    exempt = limiter.exempt(view)
+    _COUNTING_OWN_LIMITS.add(exempt)
+    return exempt
+
+
+@limiter.request_filter
+def _counting_own_limits() -> bool:
+    return current_app.view_functions.get(request.endpoint) in _COUNTING_OWN_LIMITS

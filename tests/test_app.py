@@ -41,6 +41,28 @@ def test_every_page_carries_security_headers(client):
     assert response.headers["Referrer-Policy"] == "same-origin"
 
 
+def test_security_headers_come_once_and_yield_to_what_a_view_set():
+    app = create_app("config.TestConfig")
+
+    @app.get("/__own-cache")
+    def own_cache():
+        return "ok", 200, {"Cache-Control": "public, max-age=60", "x-frame-options": "SAMEORIGIN"}
+
+    client = app.test_client()
+    page, own = client.get("/"), client.get("/__own-cache")
+    static = client.get("/static/css/consult.css")
+    static.close()
+    with app.app_context():
+        db.engine.dispose()
+    assert page.headers.getlist("Cache-Control") == ["no-store"]
+    assert own.headers.getlist("Cache-Control") == ["public, max-age=60"]
+    assert own.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]  # names match in any case
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+    for response in (page, own, static):
+        assert len(response.headers.getlist("Content-Security-Policy")) == 1
+        assert response.headers.getlist("X-Content-Type-Options") == ["nosniff"]
+
+
 def test_unknown_page_answers_french_404(client):
     response = client.get("/nulle-part")
     assert response.status_code == 404

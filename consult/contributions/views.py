@@ -45,7 +45,7 @@ from consult.core.db import get_or_404, loaded_after_commit, small_int, utcnow
 from consult.core.errors import refuse
 from consult.core.ratelimit import hit_all
 from consult.core.security import local_path
-from consult.extensions import db, limiter
+from consult.extensions import counts_own_limits, db, limiter
 from consult.meetings.models import Meeting, MeetingForPosting
 from consult.meetings.permissions import can_view_meeting
 from consult.schemes.models import Territory
@@ -244,7 +244,7 @@ def _contribution_form() -> ContributionForm:
 
 
 @bp.route("/rencontres/<int:meeting_id>/contribuer", methods=["GET", "POST"])
-@limiter.exempt  # its limits are anonymous_post_limits': Flask-Limiter has none to check
+@counts_own_limits
 @anonymous_post_limits
 def create(meeting_id: int):
     if request.method == "GET" and _same_for_everyone():
@@ -346,6 +346,7 @@ def _falc_draft(form: EasyReadForm) -> services.Draft:
 
 
 @bp.route("/rencontres/<int:meeting_id>/contribuer/facile", methods=["GET", "POST"])
+@counts_own_limits
 @anonymous_post_limits
 def create_easy(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)

@@ -95,11 +95,13 @@ def insert_once(draft, key):
         for attribute in mapper.column_attrs
         if getattr(draft, attribute.key) is not None
     }
-    dialect = session.get_bind(mapper=mapper).dialect.name
+    # The session's connection, not ``session.execute``: a Core statement needs none of
+    # the ORM's execution path (its events, its loading), only the transaction.
+    connection = session.connection(bind_arguments={"mapper": mapper})
     statement, filled = _insert_once_statement(
-        mapper.local_table, tuple(values), key.expression.key, dialect
+        mapper.local_table, tuple(values), key.expression.key, connection.dialect.name
     )
-    row = session.execute(statement, values).one_or_none()
+    row = connection.execute(statement, values).one_or_none()
     if row is not None:
         _loaded_as(session, draft, dict(zip(filled, row, strict=True)))
         note_new_row(session, draft)

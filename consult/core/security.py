@@ -119,18 +119,20 @@ def init_app(app) -> None:
         user = current_user if has_request_context() else None
         return {"can_run_platform": is_staff(user), "can_administer": is_admin(user)}
 
+    every_page = dict(HEADERS)
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        every_page["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    # Private by default: pages and downloads (account data, receipt-code
+    # exports, CSV files) must not stay in a shared tablet's or proxy's cache.
+    pages = [*every_page.items(), ("Cache-Control", "no-store")]
+    files = list(every_page.items())
+
     @app.after_request
     def _headers(response):
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
-        # Private by default: pages and downloads (account data, receipt-code
-        # exports, CSV files) must not stay in a shared tablet's or proxy's cache.
-        if request.endpoint != "static":
-            response.headers.setdefault("Cache-Control", "no-store")
+        # What a view set itself wins; the rest is added in one pass over the headers.
+        present = {name.lower() for name, _value in response.headers}
+        wanted = files if request.endpoint == "static" else pages
+        response.headers.extend([(k, v) for k, v in wanted if k.lower() not in present])
         return response
 
 
