@@ -147,6 +147,14 @@ DANGLING = (
     "elle elles on je j' nous vous très"
 )
 _DANGLING = frozenset(DANGLING.split())
+# Words that open a phrase a title can end before (a purpose, a place, a time, a
+# condition, a relative clause), not the articles that open a verb's object. General French.
+OPENING = (
+    "pour afin par sur sous dans en entre chez vers sans contre avec et ou mais donc car "
+    "ni que qui dont où quand si comme lorsque depuis pendant avant après dès selon"
+)
+_OPENING = frozenset(OPENING.split())
+MIN_CUT_WORDS = 5  # a title cut back to a phrase keeps at least this many words
 _PAIRS = (("(", ")"), ("[", "]"), ("«", "»"))
 _POINTING = frozenset(POINTING.split())
 _IMPERSONAL = frozenset(IMPERSONAL.split())
@@ -556,10 +564,19 @@ def _calm(text: str) -> str:
 
 def _cut(words: list[str]) -> str:
     """The first :data:`TITLE_WORDS` words; when that cuts the sentence, without the
-    words it cannot end on (:data:`DANGLING`)."""
+    words it cannot end on (:data:`DANGLING`), and without a phrase cut in its middle
+    (« … avec les entreprises de la vallée pour garder » → « … de la vallée »)."""
     if len(words) <= TITLE_WORDS:
         return " ".join(words)
-    return _undangled(words[:TITLE_WORDS])
+    kept = _undangled(words[:TITLE_WORDS]).split()
+    if kept[-1][-1:] in ",;:" or _opens(words[len(kept)]):
+        return " ".join(kept)  # the cut falls between two phrases
+    starts = [at for at in range(MIN_CUT_WORDS, len(kept)) if _opens(kept[at])]
+    return _undangled(kept[: starts[-1]]) if starts else " ".join(kept)
+
+
+def _opens(word: str) -> bool:
+    return word.lower().replace("’", "'").strip(_EDGES) in _OPENING
 
 
 def _undangled(words: list[str]) -> str:

@@ -468,17 +468,18 @@ def _section(
         isolated=[i for i in corpus.id_list(rows) if i not in in_ideas],
         proposals=_pick(corpus, texts, lambda r: corpus.kinds[r] == "proposition"),
         questions=_pick(corpus, texts, lambda r: corpus.kinds[r] == "question"),
-        vigilance=_vigilance(corpus, texts),
+        vigilance=_vigilance(corpus, texts, question),
     )
 
 
-def _vigilance(corpus: _Corpus, texts: _Texts) -> list[Quote]:
-    """Points of vigilance, each with the reason it was picked."""
+def _vigilance(corpus: _Corpus, texts: _Texts, topic: str = "") -> list[Quote]:
+    """Points of vigilance, each with the reason it was picked (``topic``: the section's
+    title and question, whose words name what it is about, not an alert)."""
     reasons: dict[int, str] = {}
 
     def wanted(row: int) -> bool:
         reasons[corpus.ids[row]] = vigilance_reason(
-            corpus.texts[row], corpus.kinds[row], bool(corpus.flagged[row])
+            corpus.texts[row], corpus.kinds[row], bool(corpus.flagged[row]), topic
         )
         return reasons[corpus.ids[row]] != ""
 
@@ -488,13 +489,22 @@ def _vigilance(corpus: _Corpus, texts: _Texts) -> list[Quote]:
     return picked
 
 
-def vigilance_reason(text: str, kind: str, flagged: bool = False) -> str:
+def vigilance_reason(text: str, kind: str, flagged: bool = False, topic: str = "") -> str:
     """Why ``text`` is a point of vigilance (« termes d'alerte : risque »), "" when it is
     not. Three cues, each named with the words as written: an alarm word (enough alone);
     a negative expression, or a wait that lasts (« depuis trois ans »), in a testimony,
-    an observation or a reported contribution."""
+    an observation or a reported contribution.
+
+    An alarm word of the ``topic`` (the section's title: « Le repérage et l'évaluation du
+    danger ») says what the section is about: « repérer les enfants en danger » there is
+    its subject, not an alert."""
     plain = strip_accents(text.lower()).replace("'", " ").replace("’", " ")
-    alarms = _written(text, plain, _ALARM)
+    subject = {_singular(w) for w in re.findall(r"\w+", strip_accents(topic.lower()))}
+    alarms = [
+        word
+        for word in _written(text, plain, _ALARM)
+        if _singular(strip_accents(word)) not in subject
+    ]
     negatives = _written(text, plain, _NEGATIVE)
     lasting = sorted(set(_written(text, plain, _LASTING) + _waits_since(text, plain)))
     if alarms:
@@ -505,6 +515,10 @@ def vigilance_reason(text: str, kind: str, flagged: bool = False) -> str:
     cues += [f"attente qui dure ({', '.join(lasting)})"] if lasting else []
     context = "une contribution signalée" if flagged else SITUATION_KINDS[kind]
     return f"{' et '.join(cues)} dans {context}"
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
 
 
 def _waits_since(text: str, plain: str) -> list[str]:

@@ -243,6 +243,30 @@ def test_a_question_title_keeps_its_question_mark_and_a_statement_gets_none():
     assert not _tidy(long_question).endswith("?")
 
 
+def test_a_long_sentence_cut_to_a_title_ends_between_two_phrases():
+    cut_in_a_phrase = (
+        "Développer des formations en alternance avec les entreprises de la vallée pour "
+        "garder les jeunes au pays."
+    )
+    assert _tidy(cut_in_a_phrase) == (
+        "Développer des formations en alternance avec les entreprises de la vallée"
+    )
+    cut_at_a_comma = (
+        "Aller vers les habitants : tenir des permanences au marché, dans les centres "
+        "sociaux, à la sortie des écoles."
+    )
+    assert _tidy(cut_at_a_comma) == (
+        "Aller vers les habitants : tenir des permanences au marché, dans les centres sociaux"
+    )
+    cut_before_a_phrase = (
+        "Maintenir un lien téléphonique régulier avec les personnes âgées isolées tout "
+        "l'hiver pendant les fêtes."
+    )
+    assert _tidy(cut_before_a_phrase) == (
+        "Maintenir un lien téléphonique régulier avec les personnes âgées isolées tout l'hiver"
+    )
+
+
 def test_a_title_leaves_no_bracket_open_and_keeps_the_quotes_it_closes():
     assert _tidy("Enseigner la structure de la fiscalité (impôt sur le revenu,") == (
         "Enseigner la structure de la fiscalité"

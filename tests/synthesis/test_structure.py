@@ -292,3 +292,15 @@ def test_key_findings_say_when_author_types_were_merged():
     merged = next(c for c in finding.authors if c.label != "Usager")
     assert f"types d'auteurs divers, moins de 5 chacun ({merged.count})" in authors(finding)
     assert "Autres (" not in authors(finding)
+
+
+def test_an_alarm_word_of_the_section_title_names_its_subject_not_an_alert():
+    question = "Comment mieux travailler avec les écoles pour repérer les enfants en danger ?"
+    section = "Le repérage et l'évaluation du danger"
+    assert vigilance_reason(question, "question") == "termes d'alerte : danger"
+    assert vigilance_reason(question, "question", topic=section) == ""
+    # another alarm word still is one, and so is a situation that goes wrong
+    assert vigilance_reason(
+        "Des enfants en danger, une famille en détresse.", "constat", topic=section
+    ) == ("termes d'alerte : détresse")
+    assert "isolée" in vigilance_reason("Je suis isolée, en danger.", "temoignage", topic=section)
