@@ -30,11 +30,27 @@ has no randomness), and two more lines follow: the overall baseline_ami over the
 
     seeds 10 baseline_ami mean 0.205 sd 0.008 min 0.193 max 0.219
     seeds 10 ratio mean 1.29 min 1.21 max 1.37
+
+Two checks that a change holds beyond this file's luck, each adding one line after those:
+
+- ``--near-k W``: the baseline also with k-W … k+W clusters (k: the platform's number of
+  ideas), averaged with the seeds. The baseline's AMI jumps with k even over ten seeds
+  (one cluster more can move it by a third), so a change that only moves the number of
+  ideas moves ``ratio`` by luck; this ratio does not::
+
+    near_k 2 baseline_ami mean 0.203 ratio 1.31
+
+- ``--subsets N``: the same, on N random 80 % subsets of each question (the same draws
+  every run, the platform run again on each): what a change does when the material changes
+  a little, as on held-out questions. Mean over the draws, and its spread::
+
+    subsets 6 ami mean 0.246 sd 0.007 ratio mean 1.27 min 1.15 max 1.47
 """
 
 import argparse
 import json
 import sys
+import zlib
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -153,9 +169,12 @@ def title_support(texts: list[str], question: str, ideas) -> float:
     return float(np.mean(shares)) if shares else 0.0
 
 
-def measure(rows: list[dict], titles: list | None = None, seeds: int = 0) -> dict[str, float]:
+def measure(
+    rows: list[dict], titles: list | None = None, seeds: int = 0, near_k: int = 0
+) -> dict[str, float]:
     """The figures of one question; ``titles`` gets (answers, title) of each idea;
-    ``seeds``: also ``baseline_ami <seed>`` for each seed below it."""
+    ``seeds``: also ``baseline_ami <seed>`` for each seed below it; ``near_k``: also
+    ``near_k``, the baseline over k-near_k … k+near_k clusters and the seeds."""
     texts = [row["text"] for row in rows]
     question = rows[0]["question_text"]
     ideas = platform_ideas(texts, question)
@@ -169,6 +188,8 @@ def measure(rows: list[dict], titles: list | None = None, seeds: int = 0) -> dic
         )
         for seed in range(seeds)
     }
+    if near_k:
+        seeded["near_k"] = near_baseline(texts, labels, len(ideas), near_k, seeds)
     return seeded | {
         "leftover": float(np.mean(main < 0)),
         "ami": adjusted_mutual_info_score(labels, main),
@@ -178,20 +199,75 @@ def measure(rows: list[dict], titles: list | None = None, seeds: int = 0) -> dic
     }
 
 
+def near_baseline(texts: list[str], labels: list[str], k: int, spread: int, seeds: int) -> float:
+    """The baseline's AMI averaged over k-spread … k+spread clusters (at least 2) and seeds."""
+    ks = range(max(2, k - spread), k + spread + 1)
+    return float(
+        np.mean(
+            [
+                adjusted_mutual_info_score(labels, baseline(texts, size, seed))
+                for size in ks
+                for seed in range(max(seeds, 1))
+            ]
+        )
+    )
+
+
+def draws(rows: list[dict], count: int, question: str) -> list[list[dict]]:
+    """``count`` random 80 % subsets of a question's answers, the same at every run."""
+    rng = np.random.default_rng(zlib.crc32(question.encode()))
+    size = max(2, int(0.8 * len(rows)))
+    return [
+        [rows[i] for i in np.sort(rng.choice(len(rows), size, replace=False))] for _ in range(count)
+    ]
+
+
+def subset_figures(rows: list[dict], count: int, seeds: int) -> np.ndarray:
+    """Per draw (see :func:`draws`): answers, the platform's AMI, the baseline's (mean over
+    the seeds, at least one)."""
+    found = []
+    for subset in draws(rows, count, rows[0]["question"]):
+        texts, labels = [row["text"] for row in subset], human_labels(subset)
+        ideas = platform_ideas(texts, subset[0]["question_text"])
+        reference = [
+            adjusted_mutual_info_score(labels, baseline(texts, len(ideas), seed))
+            for seed in range(max(seeds, 1))
+        ]
+        ami = adjusted_mutual_info_score(labels, main_ideas(len(texts), ideas))
+        found.append((len(subset), ami, float(np.mean(reference))))
+    return np.array(found)
+
+
+def print_subsets(per_question: list[np.ndarray], count: int) -> None:
+    """The overall AMI of each draw (weighted by answers) and its ratio to the baseline."""
+    stacked = np.stack(per_question)  # questions × draws × (answers, ami, baseline)
+    weights = stacked[:, :, 0]
+    ami = (weights * stacked[:, :, 1]).sum(axis=0) / weights.sum(axis=0)
+    ratios = ami / ((weights * stacked[:, :, 2]).sum(axis=0) / weights.sum(axis=0))
+    print(
+        f"subsets {count} ami mean {ami.mean():.3f} sd {ami.std():.3f} "
+        f"ratio mean {ratios.mean():.2f} min {ratios.min():.2f} max {ratios.max():.2f}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the figures of each question, then the overall ones (see the docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--coded", required=True, help="coded answers (JSON lines)")
     parser.add_argument("--titles", action="store_true", help="print each idea's title too")
     parser.add_argument("--seeds", type=int, default=0, help="baseline over this many seeds")
+    parser.add_argument("--near-k", type=int, default=0, help="baseline over k±this clusters")
+    parser.add_argument("--subsets", type=int, default=0, help="also on this many 80%% subsets")
     args = parser.parse_args(argv)
     by_question = read_coded(args.coded)
     if not by_question:
         parser.error(f"aucune réponse codée dans {args.coded}")
-    totals, answers = Counter(), 0
+    totals, answers, subsets = Counter(), 0, []
     for code, rows in sorted(by_question.items()):
         titles: list[tuple[int, str]] = []
-        figures = measure(rows, titles, args.seeds)
+        figures = measure(rows, titles, args.seeds, args.near_k)
+        if args.subsets:
+            subsets.append(subset_figures(rows, args.subsets, args.seeds))
         shown = " ".join(f"{name} {figures[name]:.2f}" for name in FIGURES[:-1])
         print(f"question {code} answers {len(rows)} {shown} ideas {figures['ideas']:.0f}")
         for size, title in titles if args.titles else ():
@@ -204,6 +280,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"overall {name} {value:.1f}" if name == "ideas" else f"overall {name} {value:.2f}")
     if args.seeds:
         print_seeds(totals, answers, args.seeds)
+    if args.near_k:
+        near = totals["near_k"] / answers
+        ratio = totals["ami"] / answers / near
+        print(f"near_k {args.near_k} baseline_ami mean {near:.3f} ratio {ratio:.2f}")
+    if args.subsets:
+        print_subsets(subsets, args.subsets)
     return 0
 
 

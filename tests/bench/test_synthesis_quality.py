@@ -3,9 +3,20 @@
 import json
 import re
 
+import numpy as np
 import pytest
+from sklearn.metrics import adjusted_mutual_info_score
 
-from bench.synthesis_quality import human_labels, main, main_ideas, title_support
+from bench.synthesis_quality import (
+    baseline,
+    draws,
+    human_labels,
+    main,
+    main_ideas,
+    near_baseline,
+    read_coded,
+    title_support,
+)
 from tests.factories import FIXTURES
 
 SAMPLE = FIXTURES / "grand-debat-coded-sample.jsonl"
@@ -78,3 +89,44 @@ def test_seeds_add_the_baseline_over_several_random_states(capsys):
     seed_0 = float(lines[4].split()[2])  # the exact line uses random_state 0, one of the seeds
     assert low - 0.005 <= seed_0 <= high + 0.005
     assert re.fullmatch(r"seeds 3 ratio mean -?\d+\.\d\d min -?\d+\.\d\d max -?\d+\.\d\d", lines[8])
+
+
+def test_near_k_averages_the_baseline_over_neighbouring_cluster_counts():
+    rows = read_coded(str(SAMPLE))["Q165"]
+    texts, labels = [row["text"] for row in rows], human_labels(rows)
+
+    def at(k):
+        return [adjusted_mutual_info_score(labels, baseline(texts, k, seed)) for seed in (0, 1)]
+
+    assert near_baseline(texts, labels, 4, 0, 2) == pytest.approx(np.mean(at(4)))
+    assert near_baseline(texts, labels, 4, 1, 2) == pytest.approx(np.mean(at(3) + at(4) + at(5)))
+    # never fewer than two clusters
+    assert near_baseline(texts, labels, 2, 1, 1) == pytest.approx(np.mean(at(2)[:1] + at(3)[:1]))
+
+
+def test_draws_are_the_same_subsets_of_four_fifths_at_every_run():
+    rows = [{"id": str(i)} for i in range(50)]
+    first, again = draws(rows, 3, "Q1"), draws(rows, 3, "Q1")
+    assert [[r["id"] for r in d] for d in first] == [[r["id"] for r in d] for d in again]
+    assert all(len(d) == 40 and len({r["id"] for r in d}) == 40 for d in first)
+    assert len({tuple(r["id"] for r in d) for d in first}) == 3  # three different draws
+    assert [r["id"] for r in draws(rows, 1, "Q2")[0]] != [r["id"] for r in first[0]]
+
+
+def test_near_k_and_subsets_add_one_line_each_after_the_exact_ones(capsys):
+    argv = ["--coded", str(SAMPLE), "--near-k", "1", "--subsets", "2"]
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 + 5 + 2
+    assert [line.split()[1] for line in lines[2:7]] == OVERALL
+    assert re.fullmatch(r"near_k 1 baseline_ami mean -?\d\.\d{3} ratio -?\d+\.\d\d", lines[7])
+    subsets = re.fullmatch(
+        r"subsets 2 ami mean (-?\d\.\d{3}) sd \d\.\d{3} "
+        r"ratio mean (-?\d+\.\d\d) min (-?\d+\.\d\d) max (-?\d+\.\d\d)",
+        lines[8],
+    )
+    assert subsets, lines[8]
+    low, mean, high = (float(subsets.group(i)) for i in (3, 2, 4))
+    assert low <= mean <= high
+    assert main(argv) == 0  # the same draws: the same figures
+    assert capsys.readouterr().out.splitlines() == lines
