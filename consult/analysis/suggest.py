@@ -102,18 +102,35 @@ class Suggestion:
 
 
 class Calibration:
-    """Raw score → share of suggestions with that score that were right (isotonic)."""
+    """Raw score → share of suggestions with that score that were right (isotonic).
+
+    Each step of the isotonic fit is a group of held-out suggestions and the share of them
+    that were right; that share is told as « k + 1 right out of n + 2 » (Laplace's rule of
+    succession), so that the 6 suggestions of the top step, all right, read 88 %, not a
+    certainty: a facilitator never sees 100 % (nor 0 %) from a handful of cases."""
 
     def __init__(self, scores: list[float], right: list[bool]):
         self.fitted = len(scores) >= MIN_CALIBRATION_POINTS and 0 < sum(right) < len(right)
         if self.fitted:
+            x, y = np.asarray(scores, float), np.asarray(right, float)
+            steps = IsotonicRegression(out_of_bounds="clip").fit(x, y).predict(x)
             self.model = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
-            self.model.fit(np.asarray(scores, float), np.asarray(right, float))
+            self.model.fit(x, _told_as_cases(steps, y))
 
     def __call__(self, scores: np.ndarray) -> np.ndarray:
         if not self.fitted:
             return np.clip(scores, 0.0, 1.0)
         return self.model.predict(np.asarray(scores, float))
+
+
+def _told_as_cases(steps: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Each point's step value, (right + 1) / (cases + 2) over the points of its step (the
+    steps stay in order: a larger step moves less)."""
+    told = np.empty_like(steps)
+    for value in np.unique(steps):
+        members = steps == value
+        told[members] = (right[members].sum() + 1) / (members.sum() + 2)
+    return told
 
 
 # A sector concept a text names (``data/sector_synonyms.txt``: « éducatrice », « éduc »

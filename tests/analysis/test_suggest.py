@@ -91,6 +91,19 @@ def test_out_of_fold_chooses_a_weight_and_calibrates_with_it():
     assert calibration.fitted
 
 
+def test_a_calibrated_score_never_claims_certainty_from_a_few_cases():
+    # 20 low scores, 2 of them right; 6 high scores, all right
+    scores = [0.1] * 20 + [0.9] * 6
+    right = [True, True] + [False] * 18 + [True] * 6
+
+    calibration = suggest.Calibration(scores, right)
+    low, high = calibration(np.array([0.1, 0.9]))
+
+    assert high == pytest.approx((6 + 1) / (6 + 2))  # 88 %, not 100 %
+    assert low == pytest.approx((2 + 1) / (20 + 2))
+    assert 0.0 < calibration(np.array([-5.0]))[0] < high < 1.0
+
+
 @pytest.mark.parametrize("word", ["trois", "quatre", "avant", "après", "déjà", "jai"])
 def test_numbers_and_time_words_do_not_decide_a_tag(word):
     assert tag_terms(word) == []
