@@ -19,7 +19,10 @@ root of the number of answers, not in proportion.
    are the *isolated contributions*, listed apart and never counted as an idea.
 5. **Titles**: the statement or clause of the idea (3 to :data:`TITLE_WORDS` words) closest
    to its centre, as written — never invented, never made of the question's words alone —
-   with the idea's key terms beside it. A large idea gets **sub-ideas** the same way.
+   with the idea's key terms beside it. A long sentence offers its first clauses and any
+   later clause that is a sentence of its own; a testimony in the first person titles an
+   idea only when nothing else of it reads as well. A large idea gets **sub-ideas** the
+   same way.
 """
 
 import math
@@ -29,6 +32,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+import simplemma
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from sklearn.preprocessing import normalize
@@ -155,6 +159,31 @@ OPENING = (
 )
 _OPENING = frozenset(OPENING.split())
 MIN_CUT_WORDS = 5  # a title cut back to a phrase keeps at least this many words
+# A heading states what was said; a testimony in the first person (« J'ai été placé à 8
+# ans… ») is a quote: it titles an idea only when no statement of the idea reads as well
+# (it counts this much). General French.
+TESTIMONY = 0.7
+FIRST_PERSON = "je j' moi me m' mon ma mes"
+_FIRST_PERSON = frozenset(FIRST_PERSON.split())
+# A later clause of a long sentence titles it when it is a sentence of its own: it opens on
+# a subject (a pronoun, or a determiner and its noun) followed by a conjugated verb (« La
+# Maurienne est une vallée longue de 120 km, les services sont concentrés à
+# Saint-Jean-de-Maurienne »). It counts :data:`LATER`: less than a first clause, as what
+# came before it may have set its subject. General French.
+LATER = 0.8
+SUBJECT_PRONOUNS = "je j' tu on nous vous il ils elle elles"
+DETERMINERS = (
+    "le la les l' un une des du ce cet cette ces mon ma mes ton ta tes son sa ses notre nos "
+    "votre vos leur leurs chaque certains certaines plusieurs beaucoup peu trop tous toutes "
+    "tout toute aucun aucune"
+)
+# A conjugated verb after one of these is not the clause's own (« des 400 euros, qu'on ajoute »)
+SUBORDINATE = "que qu' qui dont où si quand lorsque lorsqu' pour afin comme"
+FINITE = "est sont a ont était étaient sera seront fait font peut peuvent doit doivent va vont"
+_SUBJECT_PRONOUNS = frozenset(SUBJECT_PRONOUNS.split())
+_DETERMINERS = frozenset(DETERMINERS.split())
+_FINITE = frozenset(FINITE.split())
+_SUBORDINATE = frozenset(SUBORDINATE.split())
 _PAIRS = (("(", ")"), ("[", "]"), ("«", "»"))
 _POINTING = frozenset(POINTING.split())
 _IMPERSONAL = frozenset(IMPERSONAL.split())
@@ -452,17 +481,85 @@ def _candidates(space: _Space, rows: np.ndarray) -> dict[str, float]:
             if len(words) <= TITLE_WORDS:
                 found.setdefault(sentence, lean)
                 continue
-            lead = ""
-            for clause in _CLAUSE.split(sentence):
-                longer = f"{lead} {clause}".strip()
-                if len(longer.split()) > TITLE_WORDS:
-                    break
-                lead = longer
+            clauses = _CLAUSE.split(sentence)
+            lead = _run(clauses)
             if len(lead.split()) >= 3:
                 found.setdefault(lead, CLAUSE * lean * _framing(lead))
             else:
                 found.setdefault(_cut(words), CUT * lean)
+            for at in range(1, len(clauses)):
+                later, leaning = _standalone(_run(clauses[at:]))
+                if len(later.split()) >= 3 and _own_sentence(later):
+                    found.setdefault(later, LATER * leaning)
     return found
+
+
+def _run(clauses: list[str]) -> str:
+    """The first of ``clauses``, and the next ones while they fit in a title."""
+    lead = ""
+    for clause in clauses:
+        longer = f"{lead} {clause}".strip()
+        if len(longer.split()) > TITLE_WORDS:
+            break
+        lead = longer
+    return lead
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words of ``text``, the elided ones split off: « l'APA » → « l' », « apa »."""
+    found = []
+    for word in text.lower().replace("’", "'").split():
+        word = word.strip(_EDGES.replace("'", ""))
+        head, mark, rest = word.partition("'")
+        if mark and rest and len(head) <= 2:
+            found += [head + mark, rest]
+        elif word:
+            found.append(word)
+    return found
+
+
+def _own_sentence(clause: str) -> bool:
+    """Whether ``clause`` opens on a subject followed by a conjugated verb (see
+    :data:`LATER`): « les services sont concentrés… » is a sentence, « les
+    grandes entreprises du numérique » or « pour que les gens… » is not."""
+    words = _words(clause)
+    if words[0] in _SUBJECT_PRONOUNS:
+        return True
+    if words[0] not in _DETERMINERS:
+        return False
+    for word in words[2:]:
+        if word in _SUBORDINATE:  # « des 400 euros, qu'on ajoute… »: not its own verb
+            return False
+        if _conjugated(word):
+            return True
+    return False
+
+
+def _conjugated(word: str) -> bool:
+    """Whether ``word`` is a conjugated verb: a negation (« n'osent »), a common auxiliary,
+    or a form whose lemma is a verb and that is neither its infinitive, nor a participle,
+    nor a plural or feminine of a noun or adjective in -er (« papiers », « première »)."""
+    if word in ("ne", "n'") or word in _FINITE:
+        return True
+    if word in _DANGLING or word in _DETERMINERS or not word.isalpha():
+        return False
+    lemma = simplemma.lemmatize(word, lang="fr")
+    base = word.removesuffix("s").removesuffix("x")
+    return (
+        lemma != word
+        and lemma.endswith(("er", "ir", "re", "oir"))
+        and not word.endswith(("é", "ée", "és", "ées", "ant", "ants"))
+        and base != lemma
+        and base != lemma[:-2] + "ère"
+    )
+
+
+def _testimony(candidate: str) -> float:
+    """:data:`TESTIMONY` for a candidate said in the first person singular, else 1."""
+    words = _words(candidate)
+    if _FIRST_PERSON.intersection(words):
+        return TESTIMONY
+    return 1.0
 
 
 def _framing(lead: str) -> float:
@@ -511,7 +608,8 @@ def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
         found = _piece_terms(vocabulary, candidate)
         if not found or found <= empty or (avoid and _tidy(candidate) == avoid):
             continue
-        score = factor * sum(weights.get(t, 0.0) for t in found) / math.sqrt(len(found) + 2)
+        score = factor * _testimony(candidate) * sum(weights.get(t, 0.0) for t in found)
+        score /= math.sqrt(len(found) + 2)
         if score > best_score:
             best, best_score = candidate, score
     return _tidy(best)

@@ -6,15 +6,21 @@ import numpy as np
 
 from consult.analysis import ideas
 from consult.analysis.ideas import (
+    LATER,
     LEANING,
+    TESTIMONY,
     TITLE_WORDS,
     _answer_weights,
+    _candidates,
     _framing,
+    _own_sentence,
+    _space,
     _standalone,
+    _testimony,
     _tidy,
     find_ideas,
 )
-from consult.analysis.statements import split_statements
+from consult.analysis.statements import Vocabulary, split_statements
 
 HEATING = [
     "Il faut des aides financières pour changer de chaudière.",
@@ -314,3 +320,81 @@ def test_a_title_written_in_capitals_is_not_shouted_but_keeps_its_acronyms():
     assert _tidy("PERSONNE NE PEUT VIVRE SANS EAU !") == "Personne ne peut vivre sans eau"
     assert _tidy("PLUS DE PLACES EN EHPAD") == "Plus de places en EHPAD"
     assert _tidy("TAXE d'habitation taxe foncière") == "TAXE d'habitation taxe foncière"
+
+
+def _all_candidates(texts: list[str]) -> dict[str, float]:
+    space = _space(texts, np.ones(len(texts)), "", Vocabulary())
+    return _candidates(space, np.arange(len(space.statements.source)))
+
+
+def test_a_later_clause_that_is_a_sentence_of_its_own_can_title_a_long_sentence():
+    # the idea's shared word (« services ») is only in the second clause of a sentence too
+    # long to be a title: that clause is a candidate, the first one still is
+    long = (
+        "La Maurienne est une vallée longue de 120 km, les services sont concentrés à "
+        "Saint-Jean-de-Maurienne."
+    )
+    found = _all_candidates([long, "Les services sont loin de tout."])
+    assert found["La Maurienne est une vallée longue de 120 km,"] == ideas.CLAUSE
+    assert found["les services sont concentrés à Saint-Jean-de-Maurienne."] == LATER
+    # a clause that is no sentence (a purpose, a list item) is not a candidate
+    listing = (
+        "Créer un guichet unique d'information dans chaque bassin de vie, pour que les gens "
+        "n'aient plus à faire le tour des services, les grandes permanences du Département."
+    )
+    later = [c for c in _all_candidates([listing, "Des services."]) if not c.startswith("Créer")]
+    assert later == []
+
+
+def test_a_later_clause_opens_on_a_subject_and_a_conjugated_verb():
+    for sentence in (
+        "les services sont concentrés à Saint-Jean-de-Maurienne",
+        "on me renvoie de service en service",
+        "les femmes n'osent pas parler",
+        "les parents renoncent à travailler",
+        "certains enfants sont placés loin de leur école",
+    ):
+        assert _own_sentence(sentence), sentence
+    for fragment in (
+        "pour que les gens n'aient plus à faire le tour des services",
+        "les grandes entreprises du numérique",
+        "les papiers de la préfecture",
+        "la première année du contrat",
+        "salaires, temps de trajet payé, formation",
+        "des 400 euros minimum, qu'on ajoute 0,046 fois le nombre d'habitants",
+    ):
+        assert not _own_sentence(fragment), fragment
+
+
+def test_a_testimony_in_the_first_person_counts_less_as_a_title():
+    for testimony in (
+        "J'ai été placé à 8 ans, j'ai changé 5 fois de famille",
+        "Mon frère en fauteuil ne peut pas aller à la mairie",
+        "On me renvoie de service en service",
+        "A 89 ans je veux rester chez moi",
+        "Avec mon fauteuil, le bus ne s'arrête pas toujours",
+    ):
+        assert _testimony(testimony) == TESTIMONY, testimony
+    for heading in (
+        "Préparer les fins de placement avec la famille d'accueil",
+        "Les jeunes majeurs sortent de l'ASE sans logement",
+        "Nos enfants sont placés trop loin",
+        "Jeunes majeurs : un logement à la sortie",
+    ):
+        assert _testimony(heading) == 1.0, heading
+
+
+PLACEMENT = [
+    "J'ai été placé en famille d'accueil.",
+    "Préparer les fins de placement avec la famille d'accueil, sans urgence.",
+    "Les familles d'accueil manquent dans les vallées de montagne.",
+    "Des enfants placés loin de leurs parents, en famille d'accueil à Lyon.",
+]
+
+
+def test_a_statement_of_the_idea_titles_it_rather_than_a_testimony(monkeypatch):
+    (idea,) = find_ideas(PLACEMENT).ideas
+    assert not idea.title.startswith("J'ai"), idea.title
+    monkeypatch.setattr(ideas, "TESTIMONY", 1.0)  # the testimony would win without the rule
+    (idea,) = find_ideas(PLACEMENT).ideas
+    assert idea.title.startswith("J'ai"), idea.title
