@@ -164,7 +164,15 @@ MIN_CUT_WORDS = 5  # a title cut back to a phrase keeps at least this many words
 # (it counts this much). General French.
 TESTIMONY = 0.7
 FIRST_PERSON = "je j' moi me m' mon ma mes"
-_FIRST_PERSON = frozenset(FIRST_PERSON.split())
+_FIRST_PERSON_WORD = re.compile(
+    r"(?<![\w'’-])(?:"
+    + "|".join(
+        w.replace("'", "['’]") if w.endswith("'") else w + r"(?![\w'’-])"
+        for w in FIRST_PERSON.split()
+    )
+    + ")",
+    re.IGNORECASE,
+)
 # A later clause of a long sentence titles it when it is a sentence of its own: it opens on
 # a subject (a pronoun, or a determiner and its noun) followed by a conjugated verb (« La
 # Maurienne est une vallée longue de 120 km, les services sont concentrés à
@@ -535,6 +543,7 @@ def _own_sentence(clause: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=50_000)
 def _conjugated(word: str) -> bool:
     """Whether ``word`` is a conjugated verb: a negation (« n'osent »), a common auxiliary,
     or a form whose lemma is a verb and that is neither its infinitive, nor a participle,
@@ -556,10 +565,7 @@ def _conjugated(word: str) -> bool:
 
 def _testimony(candidate: str) -> float:
     """:data:`TESTIMONY` for a candidate said in the first person singular, else 1."""
-    words = _words(candidate)
-    if _FIRST_PERSON.intersection(words):
-        return TESTIMONY
-    return 1.0
+    return TESTIMONY if _FIRST_PERSON_WORD.search(candidate) else 1.0
 
 
 def _framing(lead: str) -> float:
