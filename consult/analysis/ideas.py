@@ -164,6 +164,26 @@ MIN_CUT_WORDS = 5  # a title cut back to a phrase keeps at least this many words
 # (it counts this much). General French.
 TESTIMONY = 0.7
 FIRST_PERSON = "je j' moi me m' mon ma mes"
+# Openings that give an opinion or a proposal in the first person, not a testimony.
+OPINION = (
+    "pour moi",
+    "selon moi",
+    "à mon avis",
+    "à mon sens",
+    "je pense",
+    "je crois",
+    "je propose",
+    "je suggère",
+    "je souhaite",
+    "je trouve",
+    "j'estime",
+    "je demande",
+)
+_OPINION = re.compile(
+    r"^(?:" + "|".join(w.replace(" ", r"\s+").replace("'", "['’]") for w in OPINION) + r")"
+    r"(?![\w'’-])(?:\s+(?:que|qu['’]))?",
+    re.IGNORECASE,
+)
 _FIRST_PERSON_WORD = re.compile(
     r"(?<![\w'’-])(?:"
     + "|".join(
@@ -496,8 +516,11 @@ def _candidates(space: _Space, rows: np.ndarray) -> dict[str, float]:
             else:
                 found.setdefault(_cut(words), CUT * lean)
             for at in range(1, len(clauses)):
+                if clauses[at].startswith(("(", "[")):  # an aside, not what is said
+                    continue
                 later, leaning = _standalone(_run(clauses[at:]))
-                if len(later.split()) >= 3 and _own_sentence(later):
+                opening = _standalone(clauses[at])[0]  # its subject and verb are its own
+                if len(later.split()) >= 3 and _own_sentence(opening):
                     found.setdefault(later, LATER * leaning)
     return found
 
@@ -531,6 +554,8 @@ def _own_sentence(clause: str) -> bool:
     :data:`LATER`): « les services sont concentrés… » is a sentence, « les
     grandes entreprises du numérique » or « pour que les gens… » is not."""
     words = _words(clause)
+    if not words:  # a clause of punctuation alone (« … »)
+        return False
     if words[0] in _SUBJECT_PRONOUNS:
         return True
     if words[0] not in _DETERMINERS:
@@ -564,8 +589,11 @@ def _conjugated(word: str) -> bool:
 
 
 def _testimony(candidate: str) -> float:
-    """:data:`TESTIMONY` for a candidate said in the first person singular, else 1."""
-    return TESTIMONY if _FIRST_PERSON_WORD.search(candidate) else 1.0
+    """:data:`TESTIMONY` for a candidate said in the first person singular, else 1; an
+    opening that only gives an opinion (« Je propose que tout le monde paye un impôt »,
+    « Pour moi, … ») makes no testimony."""
+    said = _OPINION.sub("", candidate.lstrip(), count=1)
+    return TESTIMONY if _FIRST_PERSON_WORD.search(said) else 1.0
 
 
 def _framing(lead: str) -> float:

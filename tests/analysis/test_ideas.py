@@ -344,6 +344,18 @@ def test_a_later_clause_that_is_a_sentence_of_its_own_can_title_a_long_sentence(
     )
     later = [c for c in _all_candidates([listing, "Des services."]) if not c.startswith("Créer")]
     assert later == []
+    # a list item whose verb is in the next clause is no sentence of its own either
+    listed = (
+        "Ne pas multiplier les caisses, les interlocuteurs, les caisses de retraites, arrêtez "
+        "d'opposer les français."
+    )
+    assert not [c for c in _all_candidates([listed, "Des caisses."]) if c.startswith("les ")]
+    # nor is an aside in brackets
+    aside = (
+        "A l'heure de l'informatique, où l'on sait tout sur tout le monde (l'Etat sait bien ce "
+        "que chacun doit payer comme impôt !)"
+    )
+    assert not [c for c in _all_candidates([aside, "L'Etat."]) if c.startswith("(")]
 
 
 def test_a_later_clause_opens_on_a_subject_and_a_conjugated_verb():
@@ -362,6 +374,7 @@ def test_a_later_clause_opens_on_a_subject_and_a_conjugated_verb():
         "la première année du contrat",
         "salaires, temps de trajet payé, formation",
         "des 400 euros minimum, qu'on ajoute 0,046 fois le nombre d'habitants",
+        "…",
     ):
         assert not _own_sentence(fragment), fragment
 
@@ -380,6 +393,8 @@ def test_a_testimony_in_the_first_person_counts_less_as_a_title():
         "Les jeunes majeurs sortent de l'ASE sans logement",
         "Nos enfants sont placés trop loin",
         "Jeunes majeurs : un logement à la sortie",
+        "Je propose que tout le monde paye un impôt",  # an opinion, not a testimony
+        "Pour moi, la justice fiscale demande les mêmes droits",
     ):
         assert _testimony(heading) == 1.0, heading
 
