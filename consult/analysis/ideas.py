@@ -220,6 +220,8 @@ _LINK = re.compile(
     r"^(?:(?:" + "|".join(w.replace(" ", r"\s+") for w in LINKS) + r")(?![\w'’-])[\s,:]*)+",
     re.IGNORECASE,
 )
+# « l'impôt » is shown « impôt », « quelqu'un » stays whole (not « un »)
+_ELIDED = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]")
 _SENTENCE = re.compile(r"(?<=[.!?;…])\s+")
 _CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=\()")
 
@@ -757,7 +759,7 @@ def _key_terms(space: _Space, rows: np.ndarray, wanted: list[int]) -> list[str]:
                 continue
             term = vocabulary.flat[vocabulary.offsets[index]]
             if term in written:
-                written[term][chunk.lower().strip(_EDGES).split("'")[-1]] += 1
+                written[term][_ELIDED.sub("", chunk.lower().strip(_EDGES))] += 1
     shown = []
     for t in wanted:
         base = strip_prefix(names[t])

@@ -413,3 +413,19 @@ def test_a_statement_of_the_idea_titles_it_rather_than_a_testimony(monkeypatch):
     monkeypatch.setattr(ideas, "TESTIMONY", 1.0)  # the testimony would win without the rule
     (idea,) = find_ideas(PLACEMENT).ideas
     assert idea.title.startswith("J'ai"), idea.title
+
+
+def test_key_terms_are_shown_without_their_elision_and_whole():
+    texts = [
+        "Il faudrait quelqu'un pour parler, quelqu'un tous les jours.",
+        "Quelqu'un qui passe voir les personnes seules.",
+        "Personne pour parler, il manque quelqu'un.",
+        "Augmenter l’impôt sur la fortune, l’impôt des riches.",
+        "L’impôt sur la fortune doit revenir.",
+        "Rétablir l’impôt sur la fortune.",
+    ]
+    shown = [term for idea in find_ideas(texts).ideas for term in idea.key_terms]
+    assert "quelqu'un" in shown, shown
+    assert "un" not in shown, shown
+    assert "impôt" in shown, shown
+    assert not any(t.startswith(("l’", "l'")) for t in shown), shown
