@@ -164,7 +164,7 @@ MIN_CUT_WORDS = 5  # a title cut back to a phrase keeps at least this many words
 # (it counts this much). General French.
 TESTIMONY = 0.7
 FIRST_PERSON = "je j' moi me m' mon ma mes"
-# Openings that give an opinion or a proposal in the first person, not a testimony.
+# Words that give an opinion or a proposal in the first person, not a testimony.
 OPINION = (
     "pour moi",
     "selon moi",
@@ -178,9 +178,14 @@ OPINION = (
     "je trouve",
     "j'estime",
     "je demande",
+    "me semble",
+    "me semblent",
+    "me paraît",
 )
 _OPINION = re.compile(
-    r"^(?:" + "|".join(w.replace(" ", r"\s+").replace("'", "['’]") for w in OPINION) + r")"
+    r"(?<![\w'’-])(?:"
+    + "|".join(w.replace(" ", r"\s+").replace("'", "['’]") for w in OPINION)
+    + r")"
     r"(?![\w'’-])(?:\s+(?:que|qu['’]))?",
     re.IGNORECASE,
 )
@@ -591,10 +596,10 @@ def _conjugated(word: str) -> bool:
 
 
 def _testimony(candidate: str) -> float:
-    """:data:`TESTIMONY` for a candidate said in the first person singular, else 1; an
-    opening that only gives an opinion (« Je propose que tout le monde paye un impôt »,
-    « Pour moi, … ») makes no testimony."""
-    said = _OPINION.sub("", candidate.lstrip(), count=1)
+    """:data:`TESTIMONY` for a candidate said in the first person singular, else 1; words
+    that only give an opinion (« Je propose que tout le monde paye un impôt », « Pour moi,
+    … », « … me semble suffisante ») make no testimony."""
+    said = _OPINION.sub("", candidate)
     return TESTIMONY if _FIRST_PERSON_WORD.search(said) else 1.0
 
 

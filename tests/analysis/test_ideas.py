@@ -395,6 +395,7 @@ def test_a_testimony_in_the_first_person_counts_less_as_a_title():
         "Jeunes majeurs : un logement à la sortie",
         "Je propose que tout le monde paye un impôt",  # an opinion, not a testimony
         "Pour moi, la justice fiscale demande les mêmes droits",
+        "Notre protection sociale actuelle me semble suffisante",
     ):
         assert _testimony(heading) == 1.0, heading
 
