@@ -77,6 +77,9 @@ WEIGHT_CHOICES = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 CARRIED_WEIGHT = 1.0
 LINK_SHARPNESS = 20.0
 MIN_CALIBRATION_POINTS = 20
+# Isotonic fits averaged into the calibration (:class:`Calibration`); the first is fitted
+# on the held-out scores themselves, the others on bootstrap resamples of them.
+CALIBRATION_RESAMPLES = 50
 WORDS_SHOWN = 4
 
 
@@ -102,18 +105,40 @@ class Suggestion:
 
 
 class Calibration:
-    """Raw score → share of suggestions with that score that were right (isotonic)."""
+    """Raw score → share of suggestions with that score that were right (isotonic).
+
+    The curve is the mean of isotonic fits on :data:`CALIBRATION_RESAMPLES` bootstrap
+    resamples of the held-out scores (bagging): one isotonic fit on ~600 scores makes
+    steps that hang on two or three suggestions, and a band of scores then reads
+    15 points off on the next contributions. The mean of monotone curves is monotone,
+    and, each fit being linear between its knots, the mean is exactly linear between
+    the union of their knots: it is kept as that table (one ``np.interp`` a batch).
+    """
 
     def __init__(self, scores: list[float], right: list[bool]):
         self.fitted = len(scores) >= MIN_CALIBRATION_POINTS and 0 < sum(right) < len(right)
         if self.fitted:
-            self.model = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
-            self.model.fit(np.asarray(scores, float), np.asarray(right, float))
+            self.knots, self.values = _bagged_isotonic(
+                np.asarray(scores, float), np.asarray(right, float)
+            )
 
     def __call__(self, scores: np.ndarray) -> np.ndarray:
         if not self.fitted:
             return np.clip(scores, 0.0, 1.0)
-        return self.model.predict(np.asarray(scores, float))
+        return np.interp(np.asarray(scores, float), self.knots, self.values)
+
+
+def _bagged_isotonic(scores: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Knots and values of the mean of isotonic fits on bootstrap resamples (fixed
+    seed: the same tags always give the same scores)."""
+    draw = np.random.RandomState(0)
+    fits = [IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(scores, right)]
+    for _ in range(CALIBRATION_RESAMPLES - 1):
+        sample = draw.randint(0, len(scores), len(scores))
+        model = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+        fits.append(model.fit(scores[sample], right[sample]))
+    knots = np.unique(np.concatenate([fit.X_thresholds_ for fit in fits]))
+    return knots, np.mean([fit.predict(knots) for fit in fits], axis=0)
 
 
 # A sector concept a text names (``data/sector_synonyms.txt``: « éducatrice », « éduc »
@@ -515,11 +540,11 @@ def out_of_fold(
     if learned_weight is None:
         learned_weight = choose_weight(held)
     scores, right = [], []
-    for prior, learned, wanted in held:
+    for prior, learned, tagged in held:
         raw = prior + learned_weight * learned
         for index in np.argsort(-raw)[:top]:
             scores.append(float(raw[index]))
-            right.append(bool(index == wanted))
+            right.append(int(index) in tagged)
     return learned_weight, Calibration(scores, right)
 
 
@@ -530,43 +555,57 @@ def _without(labels: list[Label], texts: set[str]) -> list[Label]:
     ]
 
 
+def _tagged_texts(labels: list[Label]) -> list[tuple[str, frozenset[int]]]:
+    """Each example text once, with every label it was tagged with (a contribution
+    tagged with two fiches is one text, and both are right for it)."""
+    tags: dict[str, set[int]] = {}
+    for index, label in enumerate(labels):
+        for text in label.examples:
+            tags.setdefault(text, set()).add(index)
+    return [(text, frozenset(found)) for text, found in tags.items()]
+
+
 def _held_out_parts(labels: list[Label], folds: int, children=None, build=_plain):
-    """``(prior, learned, right label)`` of every example, scored by a model that
-    learned from the other folds (items without a learned part are left out)."""
-    items = [(text, i) for i, lb in enumerate(labels) for text in lb.examples]
+    """``(prior, learned, labels it was tagged with)`` of every example text, scored by a
+    model that learned from the other folds (items without a learned part are left out).
+
+    A held-out text is left out of every label's examples, not only the one it is held
+    out for: a model that learned it under its other tag would find it too easily."""
+    items = _tagged_texts(labels)
     found = []
     for fold in range(folds):
         held = [item for n, item in enumerate(items) if n % folds == fold]
         if not held:
             continue
-        kept: list[list[str]] = [[] for _ in labels]
-        for n, (text, i) in enumerate(items):
-            if n % folds != fold:
-                kept[i].append(text)
+        held_texts = {text for text, _ in held}
         model = build(
-            [Label(lb.key, lb.text, kept[i], lb.passages) for i, lb in enumerate(labels)],
-            _without(children, {text for text, _ in held}) if children else None,
+            _without(labels, held_texts),
+            _without(children, held_texts) if children else None,
         )
         if not model.learned:
             continue
-        for text, wanted in held:
+        for text, tagged in held:
             prior, learned = model.parts(text)
-            found.append((prior, learned, wanted))
+            found.append((prior, learned, tagged))
     return found
 
 
 def choose_weight(held: list[tuple], choices=None) -> float:
-    """The weight of the learned part that puts the right label first most often
-    on held-out items (ties: right label in the top 3, then the smaller weight)."""
+    """The weight of the learned part that puts a right label first most often on
+    held-out items (ties: a right label in the top 3, then the smaller weight); an
+    item's right labels are one index or a set of them."""
     choices = WEIGHT_CHOICES if choices is None else choices
     if not held:
         return LEARNED_WEIGHT
 
     def quality(weight: float) -> tuple[int, int, float]:
-        ranks = [
-            int(np.sum(prior + weight * learned > (prior + weight * learned)[wanted]))
-            for prior, learned, wanted in held
-        ]
+        ranks = [_rank(prior + weight * learned, wanted) for prior, learned, wanted in held]
         return sum(r == 0 for r in ranks), sum(r < 3 for r in ranks), -weight
 
     return max(choices, key=quality)
+
+
+def _rank(raw: np.ndarray, wanted) -> int:
+    """How many labels score above the best right one (0: a right label first)."""
+    right = [wanted] if isinstance(wanted, int | np.integer) else list(wanted)
+    return int(np.sum(raw > raw[right].max()))
