@@ -82,14 +82,44 @@ def test_the_learned_weight_follows_what_ranks_held_out_items_right():
 
 def test_out_of_fold_chooses_a_weight_and_calibrates_with_it():
     labels = [
-        Label("a", "transport mobilité", ["bus rural trop rare", "pas de bus le soir"] * 6),
-        Label("b", "logement habitat", ["loyer trop cher", "logement insalubre"] * 6),
+        Label("a", "transport mobilité", [f"bus rural trop rare, ligne {n}" for n in "ABCDEF"]),
+        Label("b", "logement habitat", [f"loyer trop cher, immeuble {n}" for n in "ABCDEF"]),
     ]
 
     weight, calibration = out_of_fold(labels)
 
     assert weight in WEIGHT_CHOICES
     assert calibration.fitted
+
+
+def test_a_text_tagged_twice_is_held_out_once_with_both_labels_right():
+    both = "bus rural trop rare et loyer trop cher"
+    labels = [
+        Label(
+            "a", "transport mobilité", ["pas de bus le soir", "bus rural trop rare"] * 4 + [both]
+        ),
+        Label("b", "logement habitat", ["loyer trop cher", "logement insalubre"] * 4 + [both]),
+    ]
+    seen = []
+
+    def build(kept, children):
+        seen.append(kept)
+        return Suggester(kept, children=children)
+
+    held = suggest._held_out_parts(labels, 5, build=build)
+
+    assert [tagged for *_, tagged in held].count(frozenset({0, 1})) == 1
+    assert len(held) == len({e for lb in labels for e in lb.examples})
+    fold_without_it = [kept for kept in seen if all(both not in lb.examples for lb in kept)]
+    assert len(fold_without_it) == 1  # left out of both labels when held out, not only one
+
+
+def test_the_weight_counts_an_item_right_when_any_of_its_labels_comes_first():
+    second_tag_first = (np.array([0.2, 0.9, 0.1]), np.array([0.9, 0.0, 0.1]), frozenset({0, 1}))
+
+    assert suggest._rank(second_tag_first[0], second_tag_first[2]) == 0
+    assert suggest._rank(second_tag_first[0], 0) == 1
+    assert choose_weight([second_tag_first], (0.25, 4.0)) == 0.25
 
 
 def _held_out_scores(count: int = 300, seed: int = 1):
