@@ -532,11 +532,11 @@ def out_of_fold(
     if learned_weight is None:
         learned_weight = choose_weight(held)
     scores, right = [], []
-    for prior, learned, wanted in held:
+    for prior, learned, tagged in held:
         raw = prior + learned_weight * learned
         for index in np.argsort(-raw)[:top]:
             scores.append(float(raw[index]))
-            right.append(bool(index == wanted))
+            right.append(int(index) in tagged)
     return learned_weight, Calibration(scores, right)
 
 
@@ -547,43 +547,57 @@ def _without(labels: list[Label], texts: set[str]) -> list[Label]:
     ]
 
 
+def _tagged_texts(labels: list[Label]) -> list[tuple[str, frozenset[int]]]:
+    """Each example text once, with every label it was tagged with (a contribution
+    tagged with two fiches is one text, and both are right for it)."""
+    tags: dict[str, set[int]] = {}
+    for index, label in enumerate(labels):
+        for text in label.examples:
+            tags.setdefault(text, set()).add(index)
+    return [(text, frozenset(found)) for text, found in tags.items()]
+
+
 def _held_out_parts(labels: list[Label], folds: int, children=None, build=_plain):
-    """``(prior, learned, right label)`` of every example, scored by a model that
-    learned from the other folds (items without a learned part are left out)."""
-    items = [(text, i) for i, lb in enumerate(labels) for text in lb.examples]
+    """``(prior, learned, labels it was tagged with)`` of every example text, scored by a
+    model that learned from the other folds (items without a learned part are left out).
+
+    A held-out text is left out of every label's examples, not only the one it is held
+    out for: a model that learned it under its other tag would find it too easily."""
+    items = _tagged_texts(labels)
     found = []
     for fold in range(folds):
         held = [item for n, item in enumerate(items) if n % folds == fold]
         if not held:
             continue
-        kept: list[list[str]] = [[] for _ in labels]
-        for n, (text, i) in enumerate(items):
-            if n % folds != fold:
-                kept[i].append(text)
+        held_texts = {text for text, _ in held}
         model = build(
-            [Label(lb.key, lb.text, kept[i], lb.passages) for i, lb in enumerate(labels)],
-            _without(children, {text for text, _ in held}) if children else None,
+            _without(labels, held_texts),
+            _without(children, held_texts) if children else None,
         )
         if not model.learned:
             continue
-        for text, wanted in held:
+        for text, tagged in held:
             prior, learned = model.parts(text)
-            found.append((prior, learned, wanted))
+            found.append((prior, learned, tagged))
     return found
 
 
 def choose_weight(held: list[tuple], choices=None) -> float:
-    """The weight of the learned part that puts the right label first most often
-    on held-out items (ties: right label in the top 3, then the smaller weight)."""
+    """The weight of the learned part that puts a right label first most often on
+    held-out items (ties: a right label in the top 3, then the smaller weight); an
+    item's right labels are one index or a set of them."""
     choices = WEIGHT_CHOICES if choices is None else choices
     if not held:
         return LEARNED_WEIGHT
 
     def quality(weight: float) -> tuple[int, int, float]:
-        ranks = [
-            int(np.sum(prior + weight * learned > (prior + weight * learned)[wanted]))
-            for prior, learned, wanted in held
-        ]
+        ranks = [_rank(prior + weight * learned, wanted) for prior, learned, wanted in held]
         return sum(r == 0 for r in ranks), sum(r < 3 for r in ranks), -weight
 
     return max(choices, key=quality)
+
+
+def _rank(raw: np.ndarray, wanted) -> int:
+    """How many labels score above the best right one (0: a right label first)."""
+    right = [wanted] if isinstance(wanted, int | np.integer) else list(wanted)
+    return int(np.sum(raw > raw[right].max()))

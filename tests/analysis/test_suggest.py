@@ -7,6 +7,7 @@ from consult.analysis import suggest
 from consult.analysis.similarity import readable_label
 from consult.analysis.suggest import (
     WEIGHT_CHOICES,
+    Calibration,
     Label,
     Suggester,
     choose_weight,
@@ -81,8 +82,8 @@ def test_the_learned_weight_follows_what_ranks_held_out_items_right():
 
 def test_out_of_fold_chooses_a_weight_and_calibrates_with_it():
     labels = [
-        Label("a", "transport mobilité", ["bus rural trop rare", "pas de bus le soir"] * 6),
-        Label("b", "logement habitat", ["loyer trop cher", "logement insalubre"] * 6),
+        Label("a", "transport mobilité", [f"bus rural trop rare, ligne {n}" for n in "ABCDEF"]),
+        Label("b", "logement habitat", [f"loyer trop cher, immeuble {n}" for n in "ABCDEF"]),
     ]
 
     weight, calibration = out_of_fold(labels)
@@ -102,6 +103,70 @@ def test_a_calibrated_score_never_claims_certainty_from_a_few_cases():
     assert high == pytest.approx((6 + 1) / (6 + 2))  # 88 %, not 100 %
     assert low == pytest.approx((2 + 1) / (20 + 2))
     assert 0.0 < calibration(np.array([-5.0]))[0] < high < 1.0
+
+
+def test_a_text_tagged_twice_is_held_out_once_with_both_labels_right():
+    both = "bus rural trop rare et loyer trop cher"
+    labels = [
+        Label(
+            "a", "transport mobilité", ["pas de bus le soir", "bus rural trop rare"] * 4 + [both]
+        ),
+        Label("b", "logement habitat", ["loyer trop cher", "logement insalubre"] * 4 + [both]),
+    ]
+    seen = []
+
+    def build(kept, children):
+        seen.append(kept)
+        return Suggester(kept, children=children)
+
+    held = suggest._held_out_parts(labels, 5, build=build)
+
+    assert [tagged for *_, tagged in held].count(frozenset({0, 1})) == 1
+    assert len(held) == len({e for lb in labels for e in lb.examples})
+    fold_without_it = [kept for kept in seen if all(both not in lb.examples for lb in kept)]
+    assert len(fold_without_it) == 1  # left out of both labels when held out, not only one
+
+
+def test_the_weight_counts_an_item_right_when_any_of_its_labels_comes_first():
+    second_tag_first = (np.array([0.2, 0.9, 0.1]), np.array([0.9, 0.0, 0.1]), frozenset({0, 1}))
+
+    assert suggest._rank(second_tag_first[0], second_tag_first[2]) == 0
+    assert suggest._rank(second_tag_first[0], 0) == 1
+    assert choose_weight([second_tag_first], (0.25, 4.0)) == 0.25
+
+
+def _held_out_scores(count: int = 300, seed: int = 1):
+    """Scores whose chance of being right grows with them (probability = score)."""
+    draw = np.random.RandomState(seed)
+    scores = draw.uniform(0.0, 1.0, count)
+    return scores, draw.uniform(0.0, 1.0, count) < scores
+
+
+def test_calibration_reads_a_share_right_that_grows_with_the_score():
+    scores, right = _held_out_scores()
+
+    calibration = Calibration(list(scores), list(right))
+    grid = np.linspace(-0.5, 1.5, 201)
+    read = calibration(grid)
+
+    assert calibration.fitted
+    assert np.all(np.diff(read) >= 0)
+    assert read.min() >= 0.0
+    assert read.max() <= 1.0
+    assert abs(calibration(np.array([0.5]))[0] - 0.5) < 0.15
+    assert np.array_equal(read, Calibration(list(scores), list(right))(grid))  # same tags, same
+
+
+def test_calibration_does_not_hang_a_step_on_one_suggestion():
+    # One suggestion in five right at every score, and the highest one right: a plain
+    # isotonic fit reads 100 % from that one suggestion up; told as cases, it does not.
+    scores = [0.1 + 0.01 * n for n in range(60)]
+    right = [n % 5 == 0 for n in range(60)]
+    right[-1] = True
+
+    top = Calibration(scores, right)(np.array([scores[-1], 2.0]))
+
+    assert np.all(top < 0.9)
 
 
 @pytest.mark.parametrize("word", ["trois", "quatre", "avant", "après", "déjà", "jai"])
