@@ -1,8 +1,12 @@
-"""Published contributions counted ahead by the database (public figures without a scan)
+"""Published contributions counted ahead by the database; suggestions refreshed after tagging pauses
 
 ``published_counts``: how many published contributions each meeting has, by kind, year
 of creation and decision outcome, kept by triggers on ``contributions`` and
 ``decisions`` (``consult.contributions.counts``) and counted once here from what exists.
+
+``schemes.suggestions_learned_at`` / ``suggestions_stale_since``: when facilitators last
+tagged, and since when stored suggestions miss it (the worker's sweeper recomputes them
+once tagging pauses, ``consult.tagging.jobs``).
 
 Revision ID: 9c3e5a1b7d42
 Revises: 8a4e1c7b2d90
@@ -13,6 +17,7 @@ Create Date: 2026-12-06 09:30:00
 import sqlalchemy as sa
 from alembic import op
 
+import consult.core.db
 from consult.contributions.counts import drop_counting, install_counting
 
 # revision identifiers, used by Alembic.
@@ -41,8 +46,16 @@ def upgrade():
         ),
     )
     install_counting(op.get_bind())
+    with op.batch_alter_table("schemes", schema=None) as batch_op:
+        for name in ("suggestions_learned_at", "suggestions_stale_since"):
+            batch_op.add_column(
+                sa.Column(name, consult.core.db.UTCDateTime(timezone=True), nullable=True)
+            )
 
 
 def downgrade():
+    with op.batch_alter_table("schemes", schema=None) as batch_op:
+        batch_op.drop_column("suggestions_stale_since")
+        batch_op.drop_column("suggestions_learned_at")
     drop_counting(op.get_bind())
     op.drop_table("published_counts")
