@@ -14,6 +14,14 @@ settings, Redis from ``--redis-url``) on a free port, then drives each public pa
     public /suite/ 12.0 per_s p95 1300 ms
 
 A page that answers anything but 200 stops the bench (an error page is fast).
+
+With ``--cold N``, first, in this process: the median time (of N) to compute again,
+as a process does after each publication or decision, the figures the pages keep
+(``participation_by_year`` of the scheme, for the fiche's computed indicators, and the
+home page's counts), one line each:
+
+    public cold participation_by_year 4.0 ms
+    public cold home_figures 1.0 ms
 """
 
 import argparse
@@ -77,6 +85,28 @@ def prepare(args) -> dict:
         analyze()
         db.engine.dispose()
     return ids
+
+
+def cold_figures(args, ids: dict) -> None:
+    """Print the median time to compute each kept figure again (nothing kept: test settings)."""
+    from consult.followup.participation import participation_by_year
+    from consult.site.services import home_figures
+
+    app = make_app(args.database_url)
+    figures = {
+        "participation_by_year": lambda: participation_by_year(ids["scheme"]),
+        "home_figures": home_figures,
+    }
+    with app.app_context():
+        for name, compute in figures.items():
+            times = []
+            for _ in range(args.cold):
+                started = time.perf_counter()
+                compute()
+                times.append((time.perf_counter() - started) * 1000)
+                db.session.rollback()
+            print(f"public cold {name} {statistics.median(times):.1f} ms", flush=True)
+        db.engine.dispose()
 
 
 def pages(ids: dict) -> list[str]:
@@ -158,8 +188,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--seed", type=int, default=20261127)
+    parser.add_argument("--cold", type=int, default=0, help="also time each figure N times")
     args = parser.parse_args()
     ids = prepare(args)
+    if args.cold:
+        cold_figures(args, ids)
     tmp = Path(tempfile.mkdtemp(prefix="bench-public-"))
     port = _free_port()
     argv = [str(BIN / "gunicorn"), "-w", str(args.web_workers), "-b", f"127.0.0.1:{port}"]

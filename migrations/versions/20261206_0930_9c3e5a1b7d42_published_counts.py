@@ -34,6 +34,7 @@ def upgrade():
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("outcome", sa.String(length=30), nullable=False),
+        sa.Column("slot", sa.SmallInteger(), nullable=False),
         sa.Column("count", sa.Integer(), server_default="0", nullable=False),
         sa.ForeignKeyConstraint(
             ["meeting_id"],
@@ -42,7 +43,7 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint(
-            "meeting_id", "kind", "year", "outcome", name=op.f("pk_published_counts")
+            "meeting_id", "kind", "year", "outcome", "slot", name=op.f("pk_published_counts")
         ),
     )
     install_counting(op.get_bind())

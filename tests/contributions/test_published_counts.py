@@ -18,7 +18,7 @@ from consult.workgroups.models import Decision
 
 
 def kept(db) -> Counter:
-    """What the triggers counted (rows at zero left out)."""
+    """What the triggers counted, over every slot (keys at zero left out)."""
     rows = db.session.execute(
         sa.select(
             PublishedCount.meeting_id,
@@ -28,7 +28,10 @@ def kept(db) -> Counter:
             PublishedCount.count,
         )
     )
-    return Counter({tuple(row[:4]): row[4] for row in rows if row[4]})
+    found = Counter()
+    for *key, count in rows:
+        found[tuple(key)] += count
+    return +found  # (Counter's unary plus drops the zeros)
 
 
 def counted(db) -> Counter:
