@@ -9,7 +9,10 @@ runs it right after its answer. A batch that fails leaves its contributions pend
 took it, so one whose computation keeps failing, or kills the worker, is given up
 after ``SUGGEST_ATTEMPTS`` (« pas de suggestion » for facilitators, an error in the
 log). Two sweepers never take the same rows (:func:`claim_pending`). After learning (a tag set,
-a suggestion refused), :func:`refresh_suggestions` recomputes a scheme's suggestions.
+a suggestion refused), the scheme's stored suggestions are recomputed with the new model:
+with a worker, by the sweeper once tagging pauses (:func:`schedule_refresh`,
+:func:`refresh_step`), in batches; without one, by :func:`refresh_suggestions` right after
+the request.
 """
 
 import logging

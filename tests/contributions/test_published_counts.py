@@ -1,20 +1,31 @@
 """The counts the database keeps of published contributions (consult.contributions.counts)
 never drift: after every kind of change, they equal a count of the contributions."""
 
+import os
+import threading
 from collections import Counter
 from datetime import UTC, datetime
 
+import psycopg
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
+from config import TestConfig, _normalise_db_url
+from consult import create_app
 from consult.contributions.counts import PublishedCount, published_total, recount
 from consult.contributions.models import Contribution
 from consult.core.db import utcnow
+from consult.extensions import db as _db
 from consult.followup.participation import participation_by_year
+from consult.meetings.models import Meeting
 from consult.moderation import services as moderation
 from consult.moderation.models import REJECTION_REASONS
 from consult.privacy.services import withdraw
+from consult.schemes.importer import import_scheme
+from consult.suite.services import _public_ids, counted_outcomes, outcomes
 from consult.workgroups.models import Decision
+from tests.factories import HOSTILE_TEXT, load_fixture
 
 
 def kept(db) -> Counter:
@@ -165,3 +176,93 @@ def test_participation_reads_the_counts(db, make_meeting, make_contribution):
     assert figures[2024].contributions == 1
     assert figures[2024].proposals == 0
     assert 2022 not in figures
+
+
+DATABASE_URL = os.environ.get("CONSULT_TEST_DATABASE_URL", "")
+
+
+@pytest.fixture
+def shared_database():
+    """A scratch PostgreSQL database whose rows every connection sees (committed)."""
+    if not DATABASE_URL.startswith(("postgresql", "postgres:")):
+        pytest.skip("deux transactions en même temps : PostgreSQL seulement")
+    server, _, name = DATABASE_URL.rpartition("/")
+    scratch = f"{name}_counts"
+    with psycopg.connect(f"{server}/postgres".replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{scratch}"')
+    config = type(
+        "CountsConfig",
+        (TestConfig,),
+        {"SQLALCHEMY_DATABASE_URI": _normalise_db_url(f"{server}/{scratch}"), "REDIS_URL": None},
+    )
+    app = create_app(config)
+    with app.app_context():
+        _db.create_all()
+        yield _db
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def _at_once(shared, first_change, second_change) -> None:
+    """``first_change`` in an open transaction, ``second_change`` from another connection
+    meanwhile (it may wait for the first's locks), then both commit."""
+    first, second = Session(shared.engine), Session(shared.engine)
+    first_change(first)
+    first.flush()
+    waiting = threading.Thread(target=lambda: (second_change(second), second.commit()))
+    waiting.start()
+    waiting.join(0.5)  # the second is blocked, or done: either way the first commits now
+    first.commit()
+    waiting.join(10)
+    assert not waiting.is_alive()
+    first.close()
+    second.close()
+
+
+@pytest.mark.parametrize("status_first", [True, False])
+def test_a_decision_and_a_change_of_status_at_once_are_counted_once(shared_database, status_first):
+    scheme = import_scheme(load_fixture("savoie.json"), now=utcnow())
+    meeting = Meeting(scheme=scheme, kind="concertation_territoriale", status="open", title="R")
+    contribution = Contribution(meeting=meeting, body=HOSTILE_TEXT, status="published")
+    shared_database.session.add(contribution)
+    shared_database.session.commit()
+    contribution_id = contribution.id
+
+    def reject(session):
+        session.execute(
+            sa.update(Contribution)
+            .where(Contribution.id == contribution_id)
+            .values(status="rejected")
+        )
+
+    def decide(session):
+        session.add(Decision(contribution_id=contribution_id, outcome="retenue"))
+        session.flush()
+
+    changes = (reject, decide) if status_first else (decide, reject)
+    _at_once(shared_database, *changes)
+
+    shared_database.session.expire_all()
+    assert kept(shared_database) == counted(shared_database) == Counter()
+
+
+def test_outcomes_read_from_the_counts_equal_a_count_of_the_contributions(
+    db, make_meeting, make_contribution
+):
+    """The droit de suite's overview and meeting pages: public meetings only."""
+    meeting = make_meeting()
+    draft = make_meeting(scheme=meeting.scheme, status="draft")
+    other = make_meeting()
+    made = [make_contribution(meeting=m) for m in (meeting, meeting, meeting, draft, other)]
+    make_contribution(meeting=meeting, status="pending")
+    answers = ("retenue", "hors_champ", None, "retenue", "retenue")
+    for contribution, outcome in zip(made, answers, strict=True):
+        if outcome:
+            db.session.add(Decision(contribution_id=contribution.id, outcome=outcome))
+    db.session.flush()
+
+    for where in (Meeting.id == meeting.id, Meeting.scheme_id == meeting.scheme_id):
+        assert counted_outcomes(where) == outcomes(_public_ids(where))
+    assert counted_outcomes(Meeting.scheme_id == meeting.scheme_id).total == 3
+    assert counted_outcomes(Meeting.id == draft.id).total == 0
