@@ -124,6 +124,11 @@ class Config:
     # the model that knows them): facilitators tagging while people post do not have it
     # rebuilt at every batch. 0: always the newest model.
     SUGGEST_MODEL_MAX_AGE = _env_int("CONSULT_SUGGEST_MODEL_MAX_AGE", 30)
+    # With a worker, stored suggestions are recomputed after tagging once no tag came for
+    # SUGGEST_REFRESH_QUIET seconds, or SUGGEST_REFRESH_MAX_WAIT seconds after the first
+    # tag they miss (a long session still sees its tags at work): consult.tagging.jobs.
+    SUGGEST_REFRESH_QUIET = _env_int("CONSULT_SUGGEST_REFRESH_QUIET", 20)
+    SUGGEST_REFRESH_MAX_WAIT = _env_int("CONSULT_SUGGEST_REFRESH_MAX_WAIT", 120)
     # Branding, publics and territories: kept this many seconds by each process.
     REFERENCE_CACHE_SECONDS = _env_int("CONSULT_REFERENCE_CACHE_SECONDS", 30)
     # Public pages' figures (core/cache.py): refreshed at each publication or decision,

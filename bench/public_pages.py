@@ -14,6 +14,20 @@ settings, Redis from ``--redis-url``) on a free port, then drives each public pa
     public /suite/ 12.0 per_s p95 1300 ms
 
 A page that answers anything but 200 stops the bench (an error page is fast).
+
+With ``--cold N``, first, in this process: the median time (of N) to compute again,
+as a process does after each publication or decision, the figures the pages keep
+(``participation_by_year`` of the scheme, for the fiche's computed indicators, and the
+home page's counts), one line each:
+
+    public cold participation_by_year 4.0 ms
+    public cold home_figures 1.0 ms
+
+With ``--publish-every S``, a live meeting meanwhile: every S seconds one contribution of
+the meeting goes back to moderation and is published again, and the public figures'
+generation moves on as the platform's commit hook does, so that every process computes
+the page it serves again (as after each publication or decision); the fiche whose
+indicators the platform computes (fiche 6, ``participation_by_year``) is driven too.
 """
 
 import argparse
@@ -31,6 +45,7 @@ from pathlib import Path
 import psycopg
 import sqlalchemy as sa
 from flask_migrate import upgrade
+from redis import Redis
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -40,6 +55,7 @@ from bench._common import production_env  # noqa: E402
 from bench.durability import Service, _free_port  # noqa: E402
 from bench.followup import analyze, make_app, sample_ids, seed  # noqa: E402
 from consult.contributions.models import Contribution  # noqa: E402
+from consult.core.cache import GENERATION_KEY  # noqa: E402
 from consult.extensions import db  # noqa: E402
 from consult.schemes.models import Fiche  # noqa: E402
 
@@ -79,7 +95,54 @@ def prepare(args) -> dict:
     return ids
 
 
-def pages(ids: dict) -> list[str]:
+def cold_figures(args, ids: dict) -> None:
+    """Print the median time to compute each kept figure again (nothing kept: test settings)."""
+    from consult.followup.participation import participation_by_year
+    from consult.site.services import home_figures
+
+    app = make_app(args.database_url)
+    figures = {
+        "participation_by_year": lambda: participation_by_year(ids["scheme"]),
+        "home_figures": home_figures,
+    }
+    with app.app_context():
+        for name, compute in figures.items():
+            times = []
+            for _ in range(args.cold):
+                started = time.perf_counter()
+                compute()
+                times.append((time.perf_counter() - started) * 1000)
+                db.session.rollback()
+            print(f"public cold {name} {statistics.median(times):.1f} ms", flush=True)
+        db.engine.dispose()
+
+
+def publisher(args, meeting_id: int, until: float, published: list) -> None:
+    """Publish one contribution of the meeting again every ``--publish-every`` seconds."""
+    redis = Redis.from_url(args.redis_url)
+    with psycopg.connect(args.database_url.replace("+psycopg", ""), autocommit=True) as conn:
+        ids = [
+            row[0]
+            for row in conn.execute(
+                "SELECT id FROM contributions WHERE meeting_id = %s AND status = 'published' "
+                "ORDER BY id LIMIT 100",
+                (meeting_id,),
+            )
+        ]
+        while time.perf_counter() < until:
+            contribution_id = ids[len(published) % len(ids)]
+            for status in ("pending", "published"):
+                conn.execute(
+                    "UPDATE contributions SET status = %s WHERE id = %s", (status, contribution_id)
+                )
+            redis.incr(GENERATION_KEY)
+            published.append(contribution_id)
+            time.sleep(args.publish_every)
+
+
+def pages(ids: dict, live: bool = False) -> list[str]:
+    if live:
+        return [*pages(ids), f"/suivi-du-schema/fiches/{ids['fiche_6']}"]
     return [
         "/",
         "/suite/",
@@ -158,8 +221,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--seed", type=int, default=20261127)
+    parser.add_argument("--cold", type=int, default=0, help="also time each figure N times")
+    parser.add_argument(
+        "--publish-every", type=float, default=0.0, help="publish again every S s meanwhile"
+    )
     args = parser.parse_args()
     ids = prepare(args)
+    if args.cold:
+        cold_figures(args, ids)
     tmp = Path(tempfile.mkdtemp(prefix="bench-public-"))
     port = _free_port()
     argv = [str(BIN / "gunicorn"), "-w", str(args.web_workers), "-b", f"127.0.0.1:{port}"]
@@ -167,7 +236,13 @@ def main() -> None:
     web.start()
     try:
         wait_for(f"http://127.0.0.1:{port}", web.log_path)
-        for path in pages(ids):
+        for path in pages(ids, live=bool(args.publish_every)):
+            live = []
+            if args.publish_every:
+                until = time.perf_counter() + args.seconds + 2.5  # warm-up and measure
+                threading.Thread(
+                    target=publisher, args=(args, ids["meeting"], until, live), daemon=True
+                ).start()
             per_s, p95 = drive(port, path, args.visitors, args.seconds)
             print(f"public {path} {per_s:.1f} per_s p95 {p95:.0f} ms", flush=True)
     finally:

@@ -2,6 +2,7 @@
 
 from consult.accounts import models as accounts  # noqa: F401
 from consult.api import models as api  # noqa: F401
+from consult.contributions import counts as contribution_counts  # noqa: F401 - triggers
 from consult.contributions import models as contributions  # noqa: F401
 from consult.core import (
     idempotency,  # noqa: F401 - FormSubmission

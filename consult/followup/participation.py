@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from consult.contributions.models import Contribution
+from consult.contributions.counts import NO_OUTCOME, PublishedCount
 from consult.extensions import db
 from consult.meetings.models import Meeting
-from consult.workgroups.models import Decision
 
 # Keys an Indicator.computed may name, with their label and unit.
 COMPUTED = {
@@ -103,15 +102,20 @@ def _contribution_rows(scheme_id: int):
 
     A contribution counts in the year of its meeting (when the meeting has a date), so
     that a paper form typed in later still counts with the meeting it was written at.
+    Read from the counts the database keeps (``consult.contributions.counts``): a few
+    rows per meeting, where counting the contributions themselves took 330-430 ms at
+    100,000 of them.
     """
-    year = sa.func.coalesce(
-        sa.extract("year", Meeting.held_on), sa.extract("year", Contribution.created_at)
-    )
+    year = sa.func.coalesce(sa.extract("year", Meeting.held_on), PublishedCount.year)
+    how_many = sa.func.sum(PublishedCount.count)
     rows = db.session.execute(
-        sa.select(year, Contribution.kind, Decision.outcome, sa.func.count())
-        .join(Meeting, Meeting.id == Contribution.meeting_id)
-        .outerjoin(Decision, Decision.contribution_id == Contribution.id)
-        .where(Meeting.scheme_id == scheme_id, Contribution.status == "published")
-        .group_by(year, Contribution.kind, Decision.outcome)
+        sa.select(year, PublishedCount.kind, PublishedCount.outcome, how_many)
+        .join(Meeting, Meeting.id == PublishedCount.meeting_id)
+        .where(Meeting.scheme_id == scheme_id)
+        .group_by(year, PublishedCount.kind, PublishedCount.outcome)
+        .having(how_many > 0)
     )
-    return ((int(y), kind, outcome, count) for y, kind, outcome, count in rows)
+    return (
+        (int(y), kind, outcome if outcome != NO_OUTCOME else None, int(count))
+        for y, kind, outcome, count in rows
+    )

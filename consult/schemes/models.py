@@ -40,6 +40,11 @@ class Scheme(TimestampMixin, db.Model):
     imported_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
+    # Tag suggestions after facilitators tag (consult.tagging.jobs): when the suggesters
+    # last learned (a tag set, a suggestion refused), and since when stored suggestions
+    # miss what they learned (NULL: all computed with the newest model).
+    suggestions_learned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suggestions_stale_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     axes: Mapped[list["Axis"]] = relationship(
         back_populates="scheme", order_by="Axis.position", cascade="all, delete-orphan"

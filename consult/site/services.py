@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from consult.contributions.models import Contribution
+from consult.contributions.counts import published_total
 from consult.core.cache import public_figures, reference_cache, watch_public_figures
 from consult.core.errors import DomainError
 from consult.core.sanitize import clean_line
@@ -63,9 +63,8 @@ def home_figures() -> dict[str, int]:
             "meetings": db.session.scalar(
                 sa.select(sa.func.count(Meeting.id)).where(Meeting.status != "draft")
             ),
-            "contributions": db.session.scalar(
-                sa.select(sa.func.count(Contribution.id)).where(Contribution.status == "published")
-            ),
+            # Kept by the database (consult.contributions.counts): no scan of contributions.
+            "contributions": published_total(),
         }
 
     return public_figures("home", compute)

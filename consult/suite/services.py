@@ -28,6 +28,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from consult.contributions.counts import PublishedCount
 from consult.contributions.models import Contribution
 from consult.contributions.services import PER_PAGE
 from consult.core.cache import public_figures, watch_public_figures
@@ -183,6 +184,23 @@ def outcomes(ids: sa.Select) -> Outcomes:
     return Outcomes(total=total, counts={key: found.get(key, 0) for key in DECISION_OUTCOMES})
 
 
+def counted_outcomes(*where) -> Outcomes:
+    """:func:`outcomes` of the published contributions of the public meetings matching
+    ``where``, read from the counts the database keeps (``consult.contributions.counts``):
+    a few rows per meeting instead of every contribution and decision (a scheme's
+    overview, a meeting's page), recomputed after each publication or decision."""
+    rows = db.session.execute(
+        sa.select(PublishedCount.outcome, sa.func.sum(PublishedCount.count))
+        .join(Meeting, Meeting.id == PublishedCount.meeting_id)
+        .where(Meeting.status != "draft", *where)
+        .group_by(PublishedCount.outcome)
+    )
+    found = {outcome: int(count) for outcome, count in rows}
+    return Outcomes(
+        total=sum(found.values()), counts={key: found.get(key, 0) for key in DECISION_OUTCOMES}
+    )
+
+
 @dataclass(frozen=True)
 class Figures:
     """What a public page counts (plain values: kept between requests, never ORM objects)."""
@@ -200,8 +218,8 @@ def meeting_figures(meeting: Meeting) -> Figures:
     """The meeting's answers and the fiches answering its contributions (cached)."""
 
     def compute() -> Figures:
-        ids = meeting_ids(meeting)
-        return Figures(outcomes(ids), tuple(f.id for f in public_fiches_answering(ids)))
+        fiches = public_fiches_answering(meeting_ids(meeting))
+        return Figures(counted_outcomes(Meeting.id == meeting.id), tuple(f.id for f in fiches))
 
     return public_figures(("meeting", meeting.id), compute)
 
@@ -371,7 +389,7 @@ def scheme_trace(scheme: Scheme) -> SchemeTrace:
     return SchemeTrace(
         scheme=scheme,
         outcomes=public_figures(
-            ("scheme", scheme.id), lambda: outcomes(_public_ids(Meeting.scheme_id == scheme.id))
+            ("scheme", scheme.id), lambda: counted_outcomes(Meeting.scheme_id == scheme.id)
         ),
         adopted=sum(1 for f in fiches if f.status == "adoptee"),
         meetings=meetings,

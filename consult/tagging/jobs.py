@@ -9,12 +9,16 @@ runs it right after its answer. A batch that fails leaves its contributions pend
 took it, so one whose computation keeps failing, or kills the worker, is given up
 after ``SUGGEST_ATTEMPTS`` (« pas de suggestion » for facilitators, an error in the
 log). Two sweepers never take the same rows (:func:`claim_pending`). After learning (a tag set,
-a suggestion refused), :func:`refresh_suggestions` recomputes a scheme's suggestions.
+a suggestion refused), the scheme's stored suggestions are recomputed with the new model:
+with a worker, by the sweeper once tagging pauses (:func:`schedule_refresh`,
+:func:`refresh_step`), in batches; without one, by :func:`refresh_suggestions` right after
+the request.
 """
 
 import logging
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -27,6 +31,8 @@ from consult.core.cli import before_work_horse
 from consult.core.db import utcnow
 from consult.core.jobs import (
     JobRun,
+    RQDispatcher,
+    dispatcher_for,
     enqueue_after_commit,
     register_sweeper,
     report_progress,
@@ -174,6 +180,8 @@ def suggest_pending(limit: int = BATCH) -> int:
     attempts = {row.id: row.suggest_attempts + 1 for row in rows}
     for scheme_id, bodies in by_scheme.items():
         _suggest_batch(scheme_id, bodies, attempts)
+    if len(rows) < limit:  # nothing new waits: a refresh after tagging, if one is due
+        return len(rows) + refresh_step(limit - len(rows))
     return len(rows)
 
 
@@ -321,8 +329,17 @@ def refresh_label(scheme_id: int) -> str:
     return f"refresh_suggestions:{scheme_id}"
 
 
-def schedule_refresh(scheme_id: int) -> None:
-    """After tags changed: one refresh per scheme waiting at a time is enough."""
+def schedule_refresh(scheme_id: int, *, now: datetime | None = None) -> None:
+    """After tags changed (the desk calls it in the tagging transaction).
+
+    With a worker, the scheme is marked: its sweeper recomputes the stored suggestions
+    once tagging pauses (:func:`refresh_step`), instead of a job per tag that
+    recomputed the whole scheme again and again during a tagging session. Without one,
+    nothing would come back later: a job runs right after the request, as before (one
+    waiting per scheme at a time)."""
+    if isinstance(dispatcher_for(current_app), RQDispatcher):
+        _mark_learned(scheme_id, now or utcnow())
+        return
     waiting = db.session.scalar(
         sa.select(JobRun.id).where(
             JobRun.name == refresh_label(scheme_id), JobRun.status == "queued"
@@ -330,6 +347,107 @@ def schedule_refresh(scheme_id: int) -> None:
     )
     if waiting is None:
         enqueue_after_commit(refresh_suggestions, scheme_id, label=refresh_label(scheme_id))
+
+
+def _mark_learned(scheme_id: int, now: datetime) -> None:
+    """The scheme's suggesters learned at ``now``; its suggestions miss it from now on
+    (or from earlier). The table, not the model: a tag already refreshes public pages."""
+    table = Scheme.__table__
+    db.session.execute(
+        sa.update(table)
+        .where(table.c.id == scheme_id)
+        .values(
+            suggestions_learned_at=now,
+            suggestions_stale_since=sa.func.coalesce(table.c.suggestions_stale_since, now),
+            updated_at=table.c.updated_at,
+        )
+    )
+
+
+@dataclass
+class RefreshPass:
+    """A sweeper recomputing a scheme's stored suggestions: the scheme's
+    ``suggestions_stale_since`` and ``suggestions_learned_at`` when the pass began, and
+    the last contribution done."""
+
+    stale_since: datetime
+    learned_at: datetime
+    after_id: int = 0
+
+
+# scheme id → the pass this process is making (lost on restart: the next one starts over).
+_passes: dict[int, RefreshPass] = {}
+
+
+def _due_scheme(now: datetime):
+    """The scheme whose suggestions wait longest for a refresh that is due: no tag for
+    SUGGEST_REFRESH_QUIET seconds, or one waiting SUGGEST_REFRESH_MAX_WAIT seconds."""
+    config = current_app.config
+    quiet = timedelta(seconds=config.get("SUGGEST_REFRESH_QUIET", 0))
+    longest = timedelta(seconds=config.get("SUGGEST_REFRESH_MAX_WAIT", 0))
+    return db.session.execute(
+        sa.select(Scheme.id, Scheme.suggestions_stale_since, Scheme.suggestions_learned_at)
+        .where(
+            Scheme.suggestions_stale_since.is_not(None),
+            sa.or_(
+                Scheme.suggestions_learned_at <= now - quiet,
+                Scheme.suggestions_stale_since <= now - longest,
+            ),
+        )
+        .order_by(Scheme.suggestions_stale_since, Scheme.id)
+        .limit(1)
+    ).first()
+
+
+def refresh_step(limit: int = BATCH, *, now: datetime | None = None) -> int:
+    """One batch of the refresh that is due, if any (the sweeper, once nothing new
+    waits): up to ``limit`` of the scheme's contributions, in id order, recomputed with
+    a model that knows every tag set before the pass began (built again at its first
+    batch). The pass ends when none is left: the mark is cleared unless facilitators
+    tagged meanwhile (then it waits for the next pause, or SUGGEST_REFRESH_MAX_WAIT).
+    Returns how many contributions it recomputed."""
+    now = now or utcnow()
+    due = _due_scheme(now)
+    if due is None:
+        return 0
+    scheme_id, stale_since, learned_at = due
+    current = _passes.get(scheme_id)
+    if current is None or current.stale_since != stale_since:  # not this process's pass
+        current = _passes[scheme_id] = RefreshPass(stale_since, learned_at)
+    bodies = dict(
+        db.session.execute(
+            sa.select(Contribution.id, Contribution.body)
+            .join(Meeting, Meeting.id == Contribution.meeting_id)
+            .where(Meeting.scheme_id == scheme_id, Contribution.id > current.after_id)
+            .order_by(Contribution.id)
+            .limit(limit)
+        ).all()
+    )
+    if not bodies:
+        _end_pass(scheme_id, _passes.pop(scheme_id), now)
+        return 0
+    first = current.after_id == 0  # a model that knows every tag so far, then kept
+    _suggest(scheme_id, bodies, pending_only=False, stale_ok=not first)
+    db.session.commit()
+    current.after_id = max(bodies)
+    return len(bodies)
+
+
+def _end_pass(scheme_id: int, done: RefreshPass, now: datetime) -> None:
+    """Every contribution recomputed: up to date, unless a tag came after the pass
+    began (its time differs): then stale since now, for the next pass."""
+    table = Scheme.__table__
+    db.session.execute(
+        sa.update(table)
+        .where(table.c.id == scheme_id)
+        .values(
+            suggestions_stale_since=sa.case(
+                (table.c.suggestions_learned_at == done.learned_at, None), else_=now
+            ),
+            updated_at=table.c.updated_at,
+        )
+    )
+    db.session.commit()
 
 
 def _suggest_on_submit(contribution: Contribution, **_extra) -> None:
