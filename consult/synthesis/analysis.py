@@ -34,6 +34,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from itertools import chain
 from operator import attrgetter
 
@@ -499,7 +500,7 @@ def vigilance_reason(text: str, kind: str, flagged: bool = False, topic: str = "
     danger ») says what the section is about: « repérer les enfants en danger » there is
     its subject, not an alert."""
     plain = strip_accents(text.lower()).replace("'", " ").replace("’", " ")
-    subject = {_singular(w) for w in re.findall(r"\w+", strip_accents(topic.lower()))}
+    subject = _subject(topic)
     alarms = [
         word
         for word in _written(text, plain, _ALARM)
@@ -515,6 +516,12 @@ def vigilance_reason(text: str, kind: str, flagged: bool = False, topic: str = "
     cues += [f"attente qui dure ({', '.join(lasting)})"] if lasting else []
     context = "une contribution signalée" if flagged else SITUATION_KINDS[kind]
     return f"{' et '.join(cues)} dans {context}"
+
+
+@lru_cache(maxsize=64)
+def _subject(topic: str) -> frozenset[str]:
+    """The words of a section's title and question, unaccented, singular (read once)."""
+    return frozenset(_singular(w) for w in re.findall(r"\w+", strip_accents(topic.lower())))
 
 
 def _singular(word: str) -> str:

@@ -1,5 +1,10 @@
 """French normalisation: accents, plurals, verb forms, stop words, acronyms."""
 
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from consult.analysis.text import analyzer, strip_accents, terms
 
 
@@ -29,6 +34,13 @@ def test_analyzer_adds_bigrams():
 
 def test_strip_accents():
     assert strip_accents("Élève âgée où") == "Eleve agee ou"
+
+
+@given(st.text())
+def test_strip_accents_removes_exactly_the_combining_marks(text):
+    decomposed = unicodedata.normalize("NFKD", text)
+    expected = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    assert strip_accents(text) == (text if text.isascii() else expected)
 
 
 def test_stop_word_terms_hold_the_lemmas_of_stop_words_not_content_words():
