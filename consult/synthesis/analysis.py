@@ -161,6 +161,11 @@ _ALARM = re.compile(
     + r")\b"
 )
 _NEGATIVE = _words_pattern(NEGATIVE_WORDS)
+# An alarm word denied a word or two after a negation (« jamais dans l'urgence », « pas de
+# danger », « sans risque ») is no alarm; a comma ends the reach of the negation.
+_NEGATED_ALARM = re.compile(
+    r"\b(?:jamais|pas|sans|aucun|aucune|nul|nulle)(?:\s+\w+){0,2}?\s+" + _ALARM.pattern
+)
 
 USERS = ("usager", "proche_aidant")
 PROFESSIONALS = ("professionnel", "partenaire", "agent")
@@ -501,9 +506,10 @@ def vigilance_reason(text: str, kind: str, flagged: bool = False, topic: str = "
     its subject, not an alert."""
     plain = strip_accents(text.lower()).replace("'", " ").replace("’", " ")
     subject = _subject(topic)
+    affirmed = _NEGATED_ALARM.sub(lambda m: " " * len(m.group()), plain)  # same length
     alarms = [
         word
-        for word in _written(text, plain, _ALARM)
+        for word in _written(text, affirmed, _ALARM)
         if _singular(strip_accents(word)) not in subject
     ]
     negatives = _written(text, plain, _NEGATIVE)

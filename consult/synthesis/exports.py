@@ -110,7 +110,9 @@ METHOD = (
     "Un point de vigilance contient un terme d'alerte (risque, danger, inquiétude…), ou, "
     "dans un témoignage, un constat ou une contribution signalée, une expression négative "
     "(manque de, impossible, isolé…) ou une attente qui dure (« depuis trois ans », "
-    "« toujours pas ») ; la raison est indiquée sous chaque citation.",
+    "« toujours pas ») ; la raison est indiquée sous chaque citation. Un terme d'alerte nié "
+    "(« jamais dans l'urgence », « pas de danger ») ou qui nomme le sujet même de la partie "
+    "(« danger » dans « Le repérage et l'évaluation du danger ») n'en fait pas un.",
     "La liste complète des contributions, avec leurs étiquettes et l'idée à laquelle chacune "
     "appartient, est disponible en export tableur (CSV ou Excel).",
 )

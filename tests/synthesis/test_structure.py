@@ -194,6 +194,11 @@ def test_vigilance_needs_an_alarm_word_or_a_negative_situation():
         ("Je suis famille d'accueil depuis 12 ans, on me prévient la veille.", "temoignage", ""),
         ("Des solutions de garde d'urgence pour les parents seuls.", "proposition", ""),
         ("Il y a urgence : les familles attendent.", "proposition", "termes d'alerte : urgence"),
+        # an alarm denied is none; the negation's reach ends at a comma or after two words
+        ("Préparer les fins de placement, jamais dans l'urgence.", "proposition", ""),
+        ("Il n'y a pas de danger à rester chez soi.", "constat", ""),
+        ("Pas assez de personnel, c'est dangereux.", "constat", "termes d'alerte : dangereux"),
+        ("Pas assez de personnel en urgence la nuit.", "constat", "termes d'alerte : urgence"),
     ],
 )
 def test_vigilance_names_its_cues_as_written(text, kind, reason):
