@@ -5,16 +5,22 @@ Default texts carry markup and script so that sanitising is exercised everywhere
 
 import itertools
 import json
+import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
 from flask import g
 
+from config import TestConfig, _normalise_db_url
+from consult import create_app
 from consult.accounts.models import Organisation, User
 from consult.accounts.passwords import hash_password
 from consult.contributions.models import Contribution
 from consult.core.db import utcnow
+from consult.extensions import db as _db
 from consult.meetings.models import Meeting
 from consult.schemes.importer import import_scheme
 from consult.schemes.models import Public, Territory
@@ -24,6 +30,31 @@ DEFAULT_PASSWORD = "Correct-Cheval-Batterie-42"
 HOSTILE_TEXT = '<script>alert("x")</script>Plus de <b>transports</b> à Modane'
 _HASH = hash_password(DEFAULT_PASSWORD)  # Argon2 is slow on purpose: hash once
 _seq = itertools.count(1)
+
+
+@contextmanager
+def scratch_postgresql(suffix: str, why: str):
+    """A scratch PostgreSQL database (the test database's name + ``suffix``) whose rows
+    every connection sees once committed, with an app on it: for tests of transactions
+    at once. Without PostgreSQL the test is skipped, saying ``why``."""
+    url = os.environ.get("CONSULT_TEST_DATABASE_URL", "")
+    if not url.startswith(("postgresql", "postgres:")):
+        pytest.skip(f"{why} : PostgreSQL seulement")
+    server, _, name = url.rpartition("/")
+    scratch = f"{name}_{suffix}"
+    with psycopg.connect(f"{server}/postgres".replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{scratch}"')
+    uri = _normalise_db_url(f"{server}/{scratch}")
+    config = type(
+        "ScratchConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": uri, "REDIS_URL": None}
+    )
+    app = create_app(config)
+    with app.app_context():
+        _db.create_all()
+        yield _db
+        _db.session.remove()
+        _db.engine.dispose()
 
 
 def load_fixture(name: str) -> dict:

@@ -1,22 +1,17 @@
 """The counts the database keeps of published contributions (consult.contributions.counts)
 never drift: after every kind of change, they equal a count of the contributions."""
 
-import os
 import threading
 from collections import Counter
 from datetime import UTC, datetime
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from config import TestConfig, _normalise_db_url
-from consult import create_app
 from consult.contributions.counts import PublishedCount, published_total, recount
 from consult.contributions.models import Contribution
 from consult.core.db import utcnow
-from consult.extensions import db as _db
 from consult.followup.participation import participation_by_year
 from consult.meetings.models import Meeting
 from consult.moderation import services as moderation
@@ -25,7 +20,7 @@ from consult.privacy.services import withdraw
 from consult.schemes.importer import import_scheme
 from consult.suite.services import _public_ids, counted_outcomes, outcomes
 from consult.workgroups.models import Decision
-from tests.factories import HOSTILE_TEXT, load_fixture
+from tests.factories import HOSTILE_TEXT, load_fixture, scratch_postgresql
 
 
 def kept(db) -> Counter:
@@ -178,30 +173,11 @@ def test_participation_reads_the_counts(db, make_meeting, make_contribution):
     assert 2022 not in figures
 
 
-DATABASE_URL = os.environ.get("CONSULT_TEST_DATABASE_URL", "")
-
-
 @pytest.fixture
 def shared_database():
     """A scratch PostgreSQL database whose rows every connection sees (committed)."""
-    if not DATABASE_URL.startswith(("postgresql", "postgres:")):
-        pytest.skip("deux transactions en même temps : PostgreSQL seulement")
-    server, _, name = DATABASE_URL.rpartition("/")
-    scratch = f"{name}_counts"
-    with psycopg.connect(f"{server}/postgres".replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{scratch}"')
-    config = type(
-        "CountsConfig",
-        (TestConfig,),
-        {"SQLALCHEMY_DATABASE_URI": _normalise_db_url(f"{server}/{scratch}"), "REDIS_URL": None},
-    )
-    app = create_app(config)
-    with app.app_context():
-        _db.create_all()
-        yield _db
-        _db.session.remove()
-        _db.engine.dispose()
+    with scratch_postgresql("counts", "deux transactions en même temps") as database:
+        yield database
 
 
 def _at_once(shared, first_change, second_change) -> None:

@@ -1,17 +1,13 @@
 """Suggestions computed in batches from the contributions' own rows: no job per contribution."""
 
 import logging
-import os
 from datetime import timedelta
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from config import TestConfig, _normalise_db_url
-from consult import create_app
 from consult.analysis import suggest
 from consult.analysis.suggest import Suggester
 from consult.contributions.models import SUGGEST_ATTEMPTS, Contribution
@@ -19,7 +15,6 @@ from consult.contributions.services import Draft, submit_contribution
 from consult.core import jobs as core_jobs
 from consult.core.db import utcnow
 from consult.core.jobs import InlineDispatcher, JobRun, RQDispatcher
-from consult.extensions import db as _db
 from consult.meetings.models import Meeting
 from consult.schemes.importer import import_scheme
 from consult.schemes.models import Fiche
@@ -40,7 +35,7 @@ from consult.tagging.services import (
     suggestions_of,
 )
 from tests.analysis.test_suggest import OneTermAtATime
-from tests.factories import load_fixture
+from tests.factories import load_fixture, scratch_postgresql
 
 AIDANTS = "Plus de places d'accueil de jour et de répit pour les aidants des personnes âgées."
 TRANSPORTS = "Des transports à la demande pour aller chez le médecin quand on n'a pas de voiture."
@@ -464,30 +459,11 @@ def test_computed_suggestions_clear_the_attempts(db, meeting, make_contribution)
     assert not contribution.suggestions_given_up
 
 
-DATABASE_URL = os.environ.get("CONSULT_TEST_DATABASE_URL", "")
-
-
 @pytest.fixture
 def shared_database():
     """A scratch PostgreSQL database whose rows every connection sees (committed)."""
-    if not DATABASE_URL.startswith(("postgresql", "postgres:")):
-        pytest.skip("deux balayeurs en même temps : PostgreSQL seulement")
-    server, _, name = DATABASE_URL.rpartition("/")
-    scratch = f"{name}_sweepers"
-    with psycopg.connect(f"{server}/postgres".replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{scratch}"')
-    config = type(
-        "SweepersConfig",
-        (TestConfig,),
-        {"SQLALCHEMY_DATABASE_URI": _normalise_db_url(f"{server}/{scratch}"), "REDIS_URL": None},
-    )
-    app = create_app(config)
-    with app.app_context():
-        _db.create_all()
-        yield _db
-        _db.session.remove()
-        _db.engine.dispose()
+    with scratch_postgresql("sweepers", "deux balayeurs en même temps") as database:
+        yield database
 
 
 def test_two_sweepers_taking_at_once_never_take_the_same_contributions(shared_database):
