@@ -35,7 +35,6 @@ import numpy as np
 import simplemma
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
-from sklearn.preprocessing import normalize
 
 from consult.analysis.statements import (
     LESS,
@@ -49,7 +48,7 @@ from consult.analysis.statements import (
     strip_prefix,
 )
 from consult.analysis.text import ACRONYMS, stop_word_terms, terms
-from consult.analysis.vectors import tfidf
+from consult.analysis.vectors import tfidf, unit_rows
 
 MIN_SHARE = 0.03  # an idea gathers at least this share of the answers…
 MIN_ANSWERS = 2.0  # …and at least this many…
@@ -408,7 +407,7 @@ def _without_terms(vectors, exclude):
         return vectors
     kept = np.ones(vectors.shape[1], np.float32)
     kept[list(exclude)] = 0
-    vectors = normalize(vectors @ sparse.diags(kept))
+    vectors = unit_rows(vectors @ sparse.diags(kept))
     vectors.eliminate_zeros()
     return vectors.tocsr()
 
@@ -420,7 +419,7 @@ def _merge_close(vectors, weights, labels) -> np.ndarray:
     onehot = sparse.csr_matrix(
         (weights[inside], (labels[inside], np.flatnonzero(inside))), shape=(k, len(labels))
     )
-    centres = normalize(onehot @ vectors)
+    centres = unit_rows(onehot @ vectors)
     close = (centres @ centres.T).toarray() >= MERGE
     _, component = connected_components(sparse.csr_matrix(close), directed=False)
     return np.where(inside, component[np.maximum(labels, 0)], -1)
@@ -457,7 +456,7 @@ def _refine(vectors, weights, labels, source, min_size) -> np.ndarray:
     onehot = sparse.csr_matrix(
         (weights[inside], (labels[inside], np.flatnonzero(inside))), shape=(k, len(labels))
     )
-    best, score, own = _assign(vectors, normalize(onehot @ vectors), labels)
+    best, score, own = _assign(vectors, unit_rows(onehot @ vectors), labels)
     members = np.maximum(np.bincount(labels[inside], minlength=k), 1)
     cohesion = np.bincount(labels[inside], weights=own[inside], minlength=k) / members
     answers = _answer_weights(labels, source, weights, k)
@@ -479,7 +478,7 @@ def _idea(space: _Space, rows: np.ndarray, large: float | None, avoid: str = "")
     """An idea made of statement ``rows``: its title, key terms, answers and sub-ideas
     (when it holds at least ``large`` answers; ``avoid``: its parent's title)."""
     vectors = space.vectors[rows]
-    centre = normalize(sparse.csr_matrix(space.weights[rows][None, :]) @ vectors)
+    centre = unit_rows(sparse.csr_matrix(space.weights[rows][None, :]) @ vectors)
     closeness = np.asarray((vectors @ centre.T).todense()).ravel()
     ranked = rows[np.lexsort((rows, -closeness))]
     source = space.statements.source

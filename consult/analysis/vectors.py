@@ -10,6 +10,7 @@ from itertools import chain
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from consult.analysis.phrases import clean
 from consult.analysis.statements import chunk_terms
@@ -154,3 +155,16 @@ def tfidf(counts):
     if not counts.nnz:
         return counts
     return TfidfTransformer(sublinear_tf=True).fit_transform(counts)
+
+
+def unit_rows(matrix) -> sparse.csr_matrix:
+    """``matrix`` (sparse, freshly built: it is changed in place) with rows of length 1.
+
+    What ``sklearn.preprocessing.normalize`` does, without its checks of the input: a
+    synthesis normalises a few hundred small matrices, and the checks cost more than the
+    work (6 % of a 3,000-answer synthesis)."""
+    matrix = matrix.tocsr()
+    if matrix.data.dtype not in (np.float32, np.float64):
+        matrix = matrix.astype(np.float64)
+    inplace_csr_row_normalize_l2(matrix)
+    return matrix
