@@ -119,6 +119,11 @@ METHOD = (
 
 
 UNPLACED_TITLES = tuple(UNPLACED.values())
+FEW_AUTHORS_NOTE = (
+    f"Un type d'auteur qui compte moins de {MIN_CELL} contributions dans une idée n'est pas "
+    "nommé, pour que personne ne soit reconnaissable : il est compté dans « plusieurs types "
+    "d'auteurs » ou dans « autres types »."
+)
 NO_COMPARISON = (
     f"Pas de comparaison : il faut au moins {MIN_CELL} contributions dans chacun des "
     "groupes comparés (usagers et professionnels, deux territoires)."
@@ -132,9 +137,10 @@ def authors(finding) -> str:
     """« Usager (12), Professionnel (5), autres types (3) »: who said a main idea.
 
     Author types too small to show alone, merged, read as such (not as a type « Autres »):
-    « Types d'auteurs divers, moins de 5 chacun (10) ».
+    « Plusieurs types d'auteurs (10) »; :data:`FEW_AUTHORS_NOTE` says why once, under
+    the table.
     """
-    merged = f"types d'auteurs divers, moins de {MIN_CELL} chacun"
+    merged = "plusieurs types d'auteurs"
     parts = [
         f"{merged if cell.label == OTHERS else cell.label} ({number(cell.count)})"
         for cell in finding.authors
@@ -143,6 +149,13 @@ def authors(finding) -> str:
         parts.append(f"autres types ({number(finding.authors_hidden)})")
     text = ", ".join(parts) or "—"
     return text[:1].upper() + text[1:]
+
+
+def masks_authors(findings) -> bool:
+    """True when a main idea merges or leaves out author types too small to show."""
+    return any(
+        f.authors_hidden or any(cell.label == OTHERS for cell in f.authors) for f in findings
+    )
 
 
 def p_value(value: float) -> str:
@@ -180,6 +193,8 @@ class _Tools(DocumentTools):
     no_comparison = NO_COMPARISON
     p_value = staticmethod(p_value)
     authors = staticmethod(authors)
+    masks_authors = staticmethod(masks_authors)
+    few_authors_note = FEW_AUTHORS_NOTE
 
     @staticmethod
     def bar_chart(breakdown, *, chart_id: str | None = None) -> Markup:
@@ -362,6 +377,8 @@ def _docx_findings(doc, document: Document) -> None:
         for f in document.findings
     ]
     docx_table(doc, ["Idée", "Contributions", "Part", "Exprimée par", "Partie"], rows)
+    if masks_authors(document.findings):
+        doc.add_paragraph(FEW_AUTHORS_NOTE)
 
 
 def _docx_section_notes(doc, section) -> None:

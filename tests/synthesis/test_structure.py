@@ -12,7 +12,7 @@ from consult.core.db import utcnow
 from consult.synthesis import services
 from consult.synthesis.analysis import vigilance_reason
 from consult.synthesis.document import Document, Editorial
-from consult.synthesis.exports import authors, document_context, render_docx
+from consult.synthesis.exports import authors, document_context, masks_authors, render_docx
 from consult.synthesis.services import PLACEMENT_FLOOR, Scope
 from consult.tagging.models import TagSuggestion
 from consult.tagging.services import add_tag
@@ -295,8 +295,10 @@ def test_key_findings_say_when_author_types_were_merged():
         items.append(item(n, CRECHE[0], themes=[SOCIAL], author=author))
     finding = next(f for f in build(items).findings if 30 in f.ids)
     merged = next(c for c in finding.authors if c.label != "Usager")
-    assert f"types d'auteurs divers, moins de 5 chacun ({merged.count})" in authors(finding)
+    assert f"plusieurs types d'auteurs ({merged.count})" in authors(finding)
     assert "Autres (" not in authors(finding)
+    assert masks_authors([finding])
+    assert not masks_authors([f for f in build(items).findings if 30 not in f.ids])
 
 
 def test_an_alarm_word_of_the_section_title_names_its_subject_not_an_alert():
