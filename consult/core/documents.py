@@ -127,12 +127,18 @@ def static_url_fetcher(base_url: str):
 def pdf_from_html(html: str, base_url: str) -> bytes:
     """Print ``html`` as a tagged PDF (PDF/UA-1), reading only the site's static files.
 
-    ``base_url`` is the site's root URL (``request.host_url``): relative links resolve
-    against it. Needs an app context (and a request context, or ``SERVER_NAME``).
+    Its text gets French no-break spaces (:func:`consult.core.formatting.french_spacing_html`:
+    a printed line never starts with « : » or « ? »). ``base_url`` is the site's root URL
+    (``request.host_url``): relative links resolve against it. Needs an app context (and a
+    request context, or ``SERVER_NAME``).
     """
     from weasyprint import HTML
 
-    page = HTML(string=html, base_url=base_url, url_fetcher=static_url_fetcher(base_url))
+    page = HTML(
+        string=formatting.french_spacing_html(html),
+        base_url=base_url,
+        url_fetcher=static_url_fetcher(base_url),
+    )
     return page.write_pdf(pdf_variant="pdf/ua-1")
 
 

@@ -5,6 +5,7 @@ filters: ``date_fr`` (05/12/2026), ``date_heure`` (05/12/2026 à 19:30), ``heure
 (any strftime pattern), ``date_longue`` (1er mars 2025 à 14 h 05) and ``nombre`` (12 345).
 """
 
+import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -68,6 +69,28 @@ def percent(count: int, total: int) -> str:
     value = 100 * count / total
     pattern = "#,##0" if value >= 10 or value == 0 else "#,##0.0"
     return f"{format_decimal(value, format=pattern, locale=LOCALE)}\u202f%"
+
+
+# French typography: no line may start with « : ; ! ? » or end with « (a space before
+# them, or after «, is a no-break one: a normal space for the colon and inside quotes,
+# a narrow one before ; ! ?). Only a space already there is changed (« http:// » stays).
+_BEFORE_WIDE = re.compile(r"[ \t]+(?=[:»])")
+_BEFORE_NARROW = re.compile(r"[ \t]+(?=[;!?])")
+_AFTER_OPENING = re.compile(r"(?<=«)[ \t]+")
+# Text between tags, outside <style> and <script> (a CSS selector « a :hover » stays).
+_HTML_TEXT = re.compile(r"(<(style|script)\b.*?</\2\s*>)|(?<=>)([^<]+)", re.S | re.I)
+
+
+def french_spacing(text: str) -> str:
+    """``text`` with no-break spaces where French typography wants them."""
+    text = _BEFORE_WIDE.sub("\u00a0", text)
+    text = _BEFORE_NARROW.sub("\u202f", text)
+    return _AFTER_OPENING.sub("\u00a0", text)
+
+
+def french_spacing_html(html: str) -> str:
+    """:func:`french_spacing` of the text of ``html`` (tags, styles and scripts as they are)."""
+    return _HTML_TEXT.sub(lambda m: m.group(1) if m.group(1) else french_spacing(m.group(3)), html)
 
 
 def init_app(app) -> None:

@@ -59,3 +59,22 @@ def test_the_moderation_desk_shows_when_a_contribution_came_in_french_time(
     page = client.get(f"/moderation/{contribution.id}")
     assert page.status_code == 200
     assert "reçue le 01/07/2026 à 23:45" in page.text
+
+
+def test_french_spacing_binds_punctuation_to_its_word():
+    spaced = formatting.french_spacing("Idées : oui ? Non ! « Bien » ; voir https://x.fr")
+    assert spaced == (
+        "Idées\u00a0: oui\u202f? Non\u202f! «\u00a0Bien\u00a0»\u202f; voir https://x.fr"
+    )
+    assert formatting.french_spacing("Déjà\u00a0: rien ?") == "Déjà\u00a0: rien\u202f?"
+
+
+def test_french_spacing_of_html_leaves_tags_styles_and_scripts_alone():
+    html = (
+        '<style>a :hover { content: " ? " }</style><p title="a : b">Chiffres : 12 ?</p>'
+        "<script>if (a ? b : c) {}</script><b>fin</b> !"
+    )
+    assert formatting.french_spacing_html(html) == (
+        '<style>a :hover { content: " ? " }</style><p title="a : b">Chiffres\u00a0: 12\u202f?</p>'
+        "<script>if (a ? b : c) {}</script><b>fin</b>\u202f!"
+    )
