@@ -43,7 +43,10 @@ On PostgreSQL the tag, link and decision triggers first lock their contribution
 ``FOR NO KEY UPDATE`` (what a change of its status holds anyway): two transactions that
 touch the same contribution's status, tags, links or decision wait for one another, and
 the later reads what the earlier committed (READ COMMITTED, PostgreSQL's default and the
-platform's), so that none counts a move the other made or misses it. The decision
+platform's), so that none counts a move the other made or misses it (the price: a tag,
+link or decision waits for an open transaction that updates its contribution's row, and
+the other way round, where a foreign key's check did not; the platform's transactions
+are short). The decision
 trigger is named to run before ``published_counts_decision`` (triggers fire in name
 order), so that it takes its lock before that one's ``FOR SHARE``: two decisions on one
 contribution at once then wait instead of deadlocking.

@@ -15,10 +15,12 @@ Which syntheses "cover" a meeting or a theme is kept simple:
   theme (a section of kind ``theme`` titled "<number>. <title>").
 
 The figures of the public pages (how many contributions, how many answered, which
-fiches answer them) cost counts over every contribution: they are kept by
-``core.cache.public_figures`` until a contribution is published or changed, a decision
-recorded, a fiche, a meeting or a synthesis changed (``watch_public_figures`` below),
-and pages read only the page of contributions they show.
+fiches answer them) are read from counts the database keeps by meeting
+(``consult.contributions.counts``) and by theme and fiche (``consult.suite.counts``):
+a few rows each, not every contribution. They are kept by ``core.cache.public_figures``
+until a contribution is published or changed, a decision recorded, a fiche, a meeting
+or a synthesis changed (``watch_public_figures`` below), and pages read only the page
+of contributions they show.
 """
 
 from collections import Counter
