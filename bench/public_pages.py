@@ -17,11 +17,14 @@ A page that answers anything but 200 stops the bench (an error page is fast).
 
 With ``--cold N``, first, in this process: the median time (of N) to compute again,
 as a process does after each publication or decision, the figures the pages keep
-(``participation_by_year`` of the scheme, for the fiche's computed indicators, and the
-home page's counts), one line each:
+(``participation_by_year`` of the scheme, for the fiche's computed indicators, the home
+page's counts, the figures of the theme's and of the fiche's droit de suite pages), one
+line each:
 
     public cold participation_by_year 4.0 ms
     public cold home_figures 1.0 ms
+    public cold theme_figures 2.0 ms
+    public cold fiche_total 1.0 ms
 
 With ``--publish-every S``, a live meeting meanwhile: every S seconds one contribution of
 the meeting goes back to moderation and is published again, and the public figures'
@@ -98,12 +101,16 @@ def prepare(args) -> dict:
 def cold_figures(args, ids: dict) -> None:
     """Print the median time to compute each kept figure again (nothing kept: test settings)."""
     from consult.followup.participation import participation_by_year
+    from consult.schemes.models import Theme
     from consult.site.services import home_figures
+    from consult.suite import services
 
     app = make_app(args.database_url)
     figures = {
         "participation_by_year": lambda: participation_by_year(ids["scheme"]),
         "home_figures": home_figures,
+        "theme_figures": lambda: services.theme_figures(db.session.get(Theme, ids["theme"])),
+        "fiche_total": lambda: services.fiche_total(db.session.get(Fiche, ids["fiche_31"])),
     }
     with app.app_context():
         for name, compute in figures.items():

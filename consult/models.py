@@ -19,6 +19,7 @@ from consult.moderation import queue as moderation_queue  # noqa: F401 - search 
 from consult.reports import models as reports  # noqa: F401
 from consult.schemes import models as schemes  # noqa: F401
 from consult.site import models as site  # noqa: F401
+from consult.suite import counts as suite_counts  # noqa: F401 - triggers
 from consult.synthesis import models as synthesis  # noqa: F401
 from consult.tagging import models as tagging  # noqa: F401
 from consult.workgroups import models as workgroups  # noqa: F401

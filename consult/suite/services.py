@@ -15,10 +15,12 @@ Which syntheses "cover" a meeting or a theme is kept simple:
   theme (a section of kind ``theme`` titled "<number>. <title>").
 
 The figures of the public pages (how many contributions, how many answered, which
-fiches answer them) cost counts over every contribution: they are kept by
-``core.cache.public_figures`` until a contribution is published or changed, a decision
-recorded, a fiche, a meeting or a synthesis changed (``watch_public_figures`` below),
-and pages read only the page of contributions they show.
+fiches answer them) are read from counts the database keeps by meeting
+(``consult.contributions.counts``) and by theme and fiche (``consult.suite.counts``):
+a few rows each, not every contribution. They are kept by ``core.cache.public_figures``
+until a contribution is published or changed, a decision recorded, a fiche, a meeting
+or a synthesis changed (``watch_public_figures`` below), and pages read only the page
+of contributions they show.
 """
 
 from collections import Counter
@@ -44,6 +46,7 @@ from consult.schemes.models import (
     Theme,
     WorkingGroup,
 )
+from consult.suite.counts import FicheCount, ThemeCount, ThemeFicheCount
 from consult.synthesis.models import Synthesis, SynthesisVersion
 from consult.tagging.models import ContributionTag
 from consult.workgroups.models import (
@@ -224,23 +227,44 @@ def meeting_figures(meeting: Meeting) -> Figures:
     return public_figures(("meeting", meeting.id), compute)
 
 
+def theme_outcomes(theme: Theme) -> Outcomes:
+    """:func:`outcomes` of :func:`theme_ids`, read from the counts the database keeps
+    (``consult.suite.counts``): a few rows per meeting instead of every tag."""
+    rows = db.session.execute(
+        sa.select(ThemeCount.outcome, sa.func.sum(ThemeCount.count))
+        .join(Meeting, Meeting.id == ThemeCount.meeting_id)
+        .where(ThemeCount.theme_id == theme.id, Meeting.status != "draft")
+        .group_by(ThemeCount.outcome)
+    )
+    found = {outcome: int(count) for outcome, count in rows}
+    return Outcomes(
+        total=sum(found.values()), counts={key: found.get(key, 0) for key in DECISION_OUTCOMES}
+    )
+
+
 def theme_figures(theme: Theme) -> Figures:
     """The theme's answers and its public fiches (cached)."""
 
     def compute() -> Figures:
-        return Figures(outcomes(theme_ids(theme)), tuple(f.id for f in theme_fiches(theme)))
+        return Figures(theme_outcomes(theme), tuple(f.id for f in theme_fiches(theme)))
 
     return public_figures(("theme", theme.id), compute)
 
 
+def counted_fiche_total(fiche: Fiche) -> int:
+    """How many published contributions :func:`fiche_ids` selects, read from the counts
+    the database keeps (``consult.suite.counts``)."""
+    total = db.session.scalar(
+        sa.select(sa.func.sum(FicheCount.count))
+        .join(Meeting, Meeting.id == FicheCount.meeting_id)
+        .where(FicheCount.fiche_id == fiche.id, Meeting.status != "draft")
+    )
+    return int(total or 0)
+
+
 def fiche_total(fiche: Fiche) -> int:
     """How many published contributions the fiche answers (cached)."""
-
-    def compute() -> int:
-        ids = fiche_ids(fiche)
-        return db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())) or 0
-
-    return public_figures(("fiche", fiche.id), compute)
+    return public_figures(("fiche", fiche.id), lambda: counted_fiche_total(fiche))
 
 
 def public_fiches_answering(ids: sa.Select) -> list[Fiche]:
@@ -261,19 +285,18 @@ def _public_fiches(*where) -> list[Fiche]:
 
 
 def theme_fiches(theme: Theme) -> list[Fiche]:
-    """Public fiches of the working groups on the theme, and those answering its contributions."""
+    """Public fiches of the working groups on the theme, and those answering its
+    contributions (linked to one, or deciding one: read from the counts the database
+    keeps, ``consult.suite.counts``)."""
     groups = sa.select(WorkingGroup.id).where(WorkingGroup.theme_id == theme.id)
-    linked = sa.select(FicheContribution.fiche_id).where(
-        FicheContribution.contribution_id.in_(theme_ids(theme))
+    answering = (
+        sa.select(ThemeFicheCount.fiche_id)
+        .join(Meeting, Meeting.id == ThemeFicheCount.meeting_id)
+        .where(ThemeFicheCount.theme_id == theme.id, Meeting.status != "draft")
+        .group_by(ThemeFicheCount.fiche_id)
+        .having(sa.func.sum(ThemeFicheCount.count) > 0)
     )
-    decided = sa.select(Decision.fiche_id).where(Decision.contribution_id.in_(theme_ids(theme)))
-    return _public_fiches(
-        sa.or_(
-            Fiche.working_group_id.in_(groups),
-            Fiche.id.in_(linked),
-            Fiche.id.in_(decided),
-        )
-    )
+    return _public_fiches(sa.or_(Fiche.working_group_id.in_(groups), Fiche.id.in_(answering)))
 
 
 # --- Syntheses' ideas ---------------------------------------------------------------------
