@@ -424,7 +424,11 @@ def accept_suggestions(
         them since) are left alone.
     """
     added = 0
-    for contribution, s in planned_acceptances(contributions, minimum=minimum):
+    # In id order, as a multi-row UPDATE of contributions locks them (PostgreSQL): each tag
+    # locks its contribution (``consult.suite.counts``), and two transactions that lock
+    # the same rows in the same order wait for one another instead of deadlocking.
+    ordered = sorted(contributions, key=lambda contribution: contribution.id)
+    for contribution, s in planned_acceptances(ordered, minimum=minimum):
         if only is not None and s.id not in only:
             continue
         before = len(tags_of(contribution))
