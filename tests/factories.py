@@ -7,12 +7,14 @@ import itertools
 import json
 import os
 import re
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 import pytest
 from flask import g
+from sqlalchemy.orm import Session
 
 from config import TestConfig, _normalise_db_url
 from consult import create_app
@@ -55,6 +57,23 @@ def scratch_postgresql(suffix: str, why: str):
         yield _db
         _db.session.remove()
         _db.engine.dispose()
+
+
+def at_once(shared, first_change, second_change) -> None:
+    """``first_change`` in an open transaction on ``shared`` (a :func:`scratch_postgresql`
+    database), ``second_change`` from another connection meanwhile (it may wait for the
+    first's locks), then both commit. The second is given time to reach its lock, then
+    waited for until done, however busy the machine."""
+    first, second = Session(shared.engine), Session(shared.engine)
+    first_change(first)
+    first.flush()
+    waiting = threading.Thread(target=lambda: (second_change(second), second.commit()))
+    waiting.start()
+    waiting.join(0.5)  # the second is blocked, or done: either way the first commits now
+    first.commit()
+    waiting.join()
+    first.close()
+    second.close()
 
 
 def load_fixture(name: str) -> dict:

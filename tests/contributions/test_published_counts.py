@@ -1,13 +1,11 @@
 """The counts the database keeps of published contributions (consult.contributions.counts)
 never drift: after every kind of change, they equal a count of the contributions."""
 
-import threading
 from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from consult.contributions.counts import PublishedCount, published_total, recount
 from consult.contributions.models import Contribution
@@ -20,7 +18,7 @@ from consult.privacy.services import withdraw
 from consult.schemes.importer import import_scheme
 from consult.suite.services import _public_ids, counted_outcomes, outcomes
 from consult.workgroups.models import Decision
-from tests.factories import HOSTILE_TEXT, load_fixture, scratch_postgresql
+from tests.factories import HOSTILE_TEXT, at_once, load_fixture, scratch_postgresql
 
 
 def kept(db) -> Counter:
@@ -180,22 +178,6 @@ def shared_database():
         yield database
 
 
-def _at_once(shared, first_change, second_change) -> None:
-    """``first_change`` in an open transaction, ``second_change`` from another connection
-    meanwhile (it may wait for the first's locks), then both commit."""
-    first, second = Session(shared.engine), Session(shared.engine)
-    first_change(first)
-    first.flush()
-    waiting = threading.Thread(target=lambda: (second_change(second), second.commit()))
-    waiting.start()
-    waiting.join(0.5)  # the second is blocked, or done: either way the first commits now
-    first.commit()
-    waiting.join(10)
-    assert not waiting.is_alive()
-    first.close()
-    second.close()
-
-
 @pytest.mark.parametrize("status_first", [True, False])
 def test_a_decision_and_a_change_of_status_at_once_are_counted_once(shared_database, status_first):
     scheme = import_scheme(load_fixture("savoie.json"), now=utcnow())
@@ -217,7 +199,7 @@ def test_a_decision_and_a_change_of_status_at_once_are_counted_once(shared_datab
         session.flush()
 
     changes = (reject, decide) if status_first else (decide, reject)
-    _at_once(shared_database, *changes)
+    at_once(shared_database, *changes)
 
     shared_database.session.expire_all()
     assert kept(shared_database) == counted(shared_database) == Counter()

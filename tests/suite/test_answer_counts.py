@@ -4,12 +4,10 @@ a count of the contributions, tags, links and decisions themselves, and the publ
 pages read the same figures as the full counts they replace."""
 
 import random
-import threading
 from collections import Counter, defaultdict
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from consult.contributions.models import Contribution
 from consult.core.db import utcnow
@@ -25,7 +23,7 @@ from consult.suite.counts import FicheCount, ThemeCount, ThemeFicheCount, recoun
 from consult.tagging import services as tagging
 from consult.tagging.models import ContributionTag
 from consult.workgroups.models import DECISION_OUTCOMES, Decision, FicheContribution
-from tests.factories import HOSTILE_TEXT, load_fixture, scratch_postgresql
+from tests.factories import HOSTILE_TEXT, at_once, load_fixture, scratch_postgresql
 
 OUTCOMES = list(DECISION_OUTCOMES)
 TABLES = {
@@ -528,22 +526,6 @@ def shared_database():
         yield database
 
 
-def _at_once(shared, first_change, second_change) -> None:
-    """``first_change`` in an open transaction, ``second_change`` from another connection
-    meanwhile (it may wait for the first's locks), then both commit."""
-    first, second = Session(shared.engine), Session(shared.engine)
-    first_change(first)
-    first.flush()
-    waiting = threading.Thread(target=lambda: (second_change(second), second.commit()))
-    waiting.start()
-    waiting.join(0.5)  # the second is blocked, or done: either way the first commits now
-    first.commit()
-    waiting.join(10)
-    assert not waiting.is_alive()
-    first.close()
-    second.close()
-
-
 def _tag(session, cid, theme_id):
     session.add(ContributionTag(contribution_id=cid, theme_id=theme_id))
 
@@ -592,7 +574,7 @@ def test_two_changes_of_one_contribution_at_once_are_counted_once(
 
     one, other = PAIRS[pair]
     changes = (one, other) if first_one_first else (other, one)
-    _at_once(
+    at_once(
         shared_database,
         *(lambda s, change=change: change(s, cid, theme, fiche) for change in changes),
     )
