@@ -113,8 +113,8 @@ METHOD = (
     "« toujours pas ») ; la raison est indiquée sous chaque citation. Un terme d'alerte nié "
     "(« jamais dans l'urgence », « pas de danger ») ou qui nomme le sujet même de la partie "
     "(« danger » dans « Le repérage et l'évaluation du danger ») n'en fait pas un.",
-    "La liste complète des contributions, avec leurs étiquettes et l'idée à laquelle chacune "
-    "appartient, est disponible en export tableur (CSV ou Excel).",
+    "La liste complète des contributions, avec leurs étiquettes et toutes les idées que "
+    "chacune soutient, est disponible en export tableur (CSV ou Excel).",
 )
 
 
@@ -549,7 +549,7 @@ COLUMNS = (
     "Publics",
     "Thématiques",
     "Fiches",
-    "Idée de la synthèse",
+    "Idées de la synthèse",
     "Soutiens",
     "Texte",
 )
@@ -559,8 +559,8 @@ class ExportRow(TypedDict):
     """One contribution as the contributions export reads it (plain values, no ORM).
 
     ``author`` is how the author is shown publicly (author type, or "on behalf of"
-    group), never a name or an e-mail; ``idea`` is the label of the synthesis idea the
-    contribution belongs to (see :func:`idea_index`), ``""`` when none. Lists are
+    group), never a name or an e-mail; ``ideas`` are the labels of the synthesis ideas the
+    contribution supports (see :func:`idea_index`), none when it is isolated. Lists are
     labels, joined with ``" ; "`` in the file.
     """
 
@@ -573,18 +573,24 @@ class ExportRow(TypedDict):
     publics: list[str]
     themes: list[str]
     fiches: list[str]
-    idea: str
+    ideas: list[str]
     supports: int
     text: str
 
 
-def idea_index(document: Document) -> dict[int, str]:
-    """Contribution id → label of the (first) synthesis idea it belongs to."""
-    index: dict[int, str] = {}
+def idea_index(document: Document) -> dict[int, list[str]]:
+    """Contribution id → labels of every synthesis idea it supports, largest first.
+
+    A contribution that says several things supports several ideas (a third to two
+    thirds of the answers of a Grand Débat question): filtering the spreadsheet on one
+    idea finds all of its contributions, not only those for which it came first."""
+    index: dict[int, list[str]] = {}
     for section in document.sections:
         for idea in section.ideas:
             for ident in [] if idea.hidden else idea.ids:
-                index.setdefault(ident, idea.label)
+                labels = index.setdefault(ident, [])
+                if idea.label not in labels:
+                    labels.append(idea.label)
     return index
 
 
@@ -611,7 +617,7 @@ def contributions_rows(rows: Iterable[ExportRow]) -> Iterator[list[Any]]:
             safe_cell(" ; ".join(row.get("publics") or ())),
             safe_cell(" ; ".join(row.get("themes") or ())),
             safe_cell(" ; ".join(row.get("fiches") or ())),
-            safe_cell(row.get("idea")),
+            safe_cell(" ; ".join(row.get("ideas") or ())),
             row.get("supports") or 0,
             safe_cell(row.get("text")),
         ]

@@ -296,7 +296,7 @@ def collect_items(synthesis: Synthesis, progress=None) -> list[Item]:
 
 
 def export_rows(synthesis: Synthesis, document) -> Iterator[dict]:
-    """The contributions behind a version, one plain row each, with their idea (streamed)."""
+    """The contributions behind a version, one plain row each, with their ideas (streamed)."""
     ideas = idea_index(document)
     ids = sorted({i for section in document.sections for i in section.ids})
     for item in iter_items(synthesis, ids):
@@ -310,7 +310,7 @@ def export_rows(synthesis: Synthesis, document) -> Iterator[dict]:
             "publics": item.publics,
             "themes": item.themes,
             "fiches": item.fiches,
-            "idea": ideas.get(item.id, ""),
+            "ideas": ideas.get(item.id, []),
             "supports": item.supports,
             "text": item.text,
         }

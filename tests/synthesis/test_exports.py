@@ -506,7 +506,7 @@ def export_row(ident: int, text: str = "Un texte.", **overrides) -> exports.Expo
         "publics": ["Familles", "Jeunes"],
         "themes": ["3. Accès aux droits"],
         "fiches": [],
-        "idea": "places en crèche",
+        "ideas": ["places en crèche"],
         "supports": 2,
         "text": text,
     }
@@ -515,7 +515,7 @@ def export_row(ident: int, text: str = "Un texte.", **overrides) -> exports.Expo
 
 
 def hostile_rows():
-    yield export_row(1, FORMULAS[0], meeting="=1+1", idea="@idée")
+    yield export_row(1, FORMULAS[0], meeting="=1+1", ideas=["@idée", "transport"])
     for ident, formula in enumerate(FORMULAS[1:], start=2):
         yield export_row(ident, formula, territory="-2", publics=["+3", "x"])
     yield export_row(9, f"bip{BELL}=", author="Usager")
@@ -529,11 +529,16 @@ def test_safe_cell_neutralises_formulas():
     assert exports.safe_cell(f"{BELL}=1") == "'=1"  # a hidden control cannot shield it
 
 
-def test_idea_index_maps_contributions_to_idea_labels():
-    index = exports.idea_index(make_document())
-    assert index[12] == "places en crèche, horaires du soir"
-    assert index[44] == "transport scolaire"
+def test_idea_index_lists_every_idea_a_contribution_supports():
+    document = make_document()
+    crèche, transport = document.sections[0].ideas
+    transport.ids.append(12)  # one answer saying two things
+    index = exports.idea_index(document)
+    assert index[12] == ["places en crèche, horaires du soir", "transport scolaire"]
+    assert index[44] == ["transport scolaire"]
     assert 1 not in index
+    transport.hidden = True
+    assert exports.idea_index(document)[12] == ["places en crèche, horaires du soir"]
 
 
 def test_xlsx_reopens_with_neutralised_cells(tmp_path):
@@ -547,7 +552,7 @@ def test_xlsx_reopens_with_neutralised_cells(tmp_path):
     assert first[1] == datetime(2025, 3, 12, 14, 5)
     assert first[2] == "'=1+1"
     assert first[6] == "Familles ; Jeunes"
-    assert first[9] == "'@idée"
+    assert first[9] == "'@idée ; transport"
     assert first[10] == 2
     assert first[11] == "'" + FORMULAS[0]
     texts = [row[11] for row in rows[1:]]
@@ -584,7 +589,7 @@ def test_csv_streams_chunks_and_neutralises():
     )
     assert [row[11] for row in rows[1:7]] == ["'" + f for f in FORMULAS]
     assert rows[1][2] == "'=1+1"
-    assert rows[1][9] == "'@idée"
+    assert rows[1][9] == "'@idée ; transport"
     assert rows[2][3] == "'-2"
 
 
