@@ -258,6 +258,14 @@ class _Space:
     vectors: sparse.csr_matrix
     weights: np.ndarray  # per statement: its answer's weight
     text_weights: np.ndarray
+    # What titles read, kept for the call (an idea and its sub-ideas share statements):
+    # each statement's candidates (:func:`_row_candidates`), each candidate's term ids and
+    # testimony factor, each statement's one-term words (key terms), and the term ids of
+    # the discourse words.
+    said: dict[int, list[tuple[str, float]]] = field(default_factory=dict)
+    pieces: dict[str, tuple[set[int], float]] = field(default_factory=dict)
+    words: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # _single_terms
+    empty: set[int] | None = None
 
 
 def find_ideas(
@@ -316,7 +324,7 @@ def _space(
     # Said by two people at least: one text sent by a whole campaign counts its senders.
     row_weights = np.repeat(text_weights[statements.source], np.diff(counts.indptr))
     said = np.bincount(counts.indices, weights=row_weights, minlength=counts.shape[1])
-    bare = [strip_prefix(name) for name in names]
+    bare = [strip_prefix(name) if name.startswith(PREFIXES) else name for name in names]
     usable = np.fromiter((n not in asked and n not in weak for n in bare), bool, len(names)) & (
         said >= 2
     )
@@ -507,28 +515,39 @@ def _candidates(space: _Space, rows: np.ndarray) -> dict[str, float]:
     times :data:`LEANING` when it leans on what came before (see :func:`_standalone`)."""
     found: dict[str, float] = {}
     for row in rows.tolist():
-        for said in _SENTENCE.split(space.statements.text(space.texts, row)):
-            sentence, lean = _standalone(said)
-            words = sentence.split()
-            if len(words) < 3:
-                continue
-            if len(words) <= TITLE_WORDS:
-                found.setdefault(sentence, lean)
-                continue
-            clauses = _CLAUSE.split(sentence)
-            lead = _run(clauses)
-            if len(lead.split()) >= 3:
-                found.setdefault(lead, CLAUSE * lean * _framing(lead))
-            else:
-                found.setdefault(_cut(words), CUT * lean)
-            for at in range(1, len(clauses)):
-                if clauses[at].startswith(("(", "[")):  # an aside, not what is said
-                    continue
-                later, leaning = _standalone(_run(clauses[at:]))
-                opening = _standalone(clauses[at])[0]  # its subject and verb are its own
-                if len(later.split()) >= 3 and _own_sentence(opening):
-                    found.setdefault(later, LATER * leaning)
+        said = space.said.get(row)
+        if said is None:
+            said = space.said[row] = _row_candidates(space, row)
+        for candidate, factor in said:
+            found.setdefault(candidate, factor)
     return found
+
+
+def _row_candidates(space: _Space, row: int) -> list[tuple[str, float]]:
+    """The candidates of one statement, in order (see :func:`_candidates`)."""
+    found: dict[str, float] = {}
+    for said in _SENTENCE.split(space.statements.text(space.texts, row)):
+        sentence, lean = _standalone(said)
+        words = sentence.split()
+        if len(words) < 3:
+            continue
+        if len(words) <= TITLE_WORDS:
+            found.setdefault(sentence, lean)
+            continue
+        clauses = _CLAUSE.split(sentence)
+        lead = _run(clauses)
+        if len(lead.split()) >= 3:
+            found.setdefault(lead, CLAUSE * lean * _framing(lead))
+        else:
+            found.setdefault(_cut(words), CUT * lean)
+        for at in range(1, len(clauses)):
+            if clauses[at].startswith(("(", "[")):  # an aside, not what is said
+                continue
+            later, leaning = _standalone(_run(clauses[at:]))
+            opening = _standalone(clauses[at])[0]  # its subject and verb are its own
+            if len(later.split()) >= 3 and _own_sentence(opening):
+                found.setdefault(later, LATER * leaning)
+    return list(found.items())
 
 
 def _run(clauses: list[str]) -> str:
@@ -642,13 +661,21 @@ def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
     """
     weights = dict(zip(centre.indices.tolist(), centre.data.tolist(), strict=True))
     vocabulary = space.statements.vocabulary
-    empty = _discourse_ids(vocabulary)
+    if space.empty is None:
+        space.empty = _discourse_ids(vocabulary)
+    empty = space.empty
     best, best_score = space.statements.text(space.texts, int(rows[0])), -1.0
     for candidate, factor in _candidates(space, rows).items():
-        found = _piece_terms(vocabulary, candidate)
+        piece = space.pieces.get(candidate)
+        if piece is None:
+            piece = space.pieces[candidate] = (
+                _piece_terms(vocabulary, candidate),
+                _testimony(candidate),
+            )
+        found, testimony = piece
         if not found or found <= empty or (avoid and _tidy(candidate) == avoid):
             continue
-        score = factor * _testimony(candidate) * sum(weights.get(t, 0.0) for t in found)
+        score = factor * testimony * sum(weights.get(t, 0.0) for t in found)
         score /= math.sqrt(len(found) + 2)
         if score > best_score:
             best, best_score = candidate, score
@@ -757,13 +784,12 @@ def _key_terms(space: _Space, rows: np.ndarray, wanted: list[int]) -> list[str]:
     plain = {vocabulary.term_ids.get(strip_prefix(names[t]), t) for t in wanted}
     written: dict[int, Counter] = {t: Counter() for t in plain}
     for row in rows[:KEY_TERM_ROWS].tolist():
-        for chunk in space.statements.text(space.texts, row).split():
-            index = vocabulary.chunk_ids.get(chunk)
-            if index is None or vocabulary.offsets[index + 1] - vocabulary.offsets[index] != 1:
-                continue
-            term = vocabulary.flat[vocabulary.offsets[index]]
+        words = space.words.get(row)
+        if words is None:
+            words = space.words[row] = _single_terms(space, row)
+        for term, word in words:
             if term in written:
-                written[term][_ELIDED.sub("", chunk.lower().strip(_EDGES))] += 1
+                written[term][word] += 1
     shown = []
     for t in wanted:
         base = strip_prefix(names[t])
@@ -771,3 +797,16 @@ def _key_terms(space: _Space, rows: np.ndarray, wanted: list[int]) -> list[str]:
         word = max(found.items(), key=lambda kv: (kv[1], kv[0]))[0] if found else base
         shown.append(f"{_SHOWN.get(names[t][: -len(base)], '')}{word}")
     return list(dict.fromkeys(shown))
+
+
+def _single_terms(space: _Space, row: int) -> list[tuple[int, str]]:
+    """The chunks of a statement that make one term each: (term id, word as written)."""
+    vocabulary = space.statements.vocabulary
+    found = []
+    for chunk in space.statements.text(space.texts, row).split():
+        index = vocabulary.chunk_ids.get(chunk)
+        if index is None or vocabulary.offsets[index + 1] - vocabulary.offsets[index] != 1:
+            continue
+        term = vocabulary.flat[vocabulary.offsets[index]]
+        found.append((term, _ELIDED.sub("", chunk.lower().strip(_EDGES))))
+    return found

@@ -537,6 +537,8 @@ def _singular(word: str) -> str:
 def _waits_since(text: str, plain: str) -> list[str]:
     """« depuis <durée> » in a sentence that waits or lacks something, as written."""
     found = []
+    if "depuis" not in plain:  # what _SINCE looks for: most texts have none
+        return found
     for sentence in re.finditer(r"[^.!?;…]+", plain):
         if _WAITING.search(sentence.group()) or _NEGATIVE.search(sentence.group()):
             found += _written(text, plain, _SINCE, sentence.start(), sentence.end())
