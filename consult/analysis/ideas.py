@@ -424,10 +424,7 @@ def _merge_close(vectors, weights, labels) -> np.ndarray:
     """Ideas whose centres are close (cosine at least :data:`MERGE`) become one."""
     inside = labels >= 0
     k = labels.max() + 1
-    onehot = sparse.csr_matrix(
-        (weights[inside], (labels[inside], np.flatnonzero(inside))), shape=(k, len(labels))
-    )
-    centres = unit_rows(onehot @ vectors)
+    centres = unit_rows(_onehot(weights, labels, k) @ vectors)
     close = (centres @ centres.T).toarray() >= MERGE
     _, component = connected_components(sparse.csr_matrix(close), directed=False)
     return np.where(inside, component[np.maximum(labels, 0)], -1)
@@ -437,12 +434,18 @@ def _split_negation(space: _Space, rows: np.ndarray, min_size: float) -> list[np
     """An idea whose statements say both "X" and "pas X", or both "plus de X" and "moins
     de X", becomes two ideas."""
     vocabulary = space.statements.vocabulary
-    presence = space.statements.counts[rows].astype(bool).astype(np.float32)
-    weight = np.asarray(presence.T @ space.weights[rows]).ravel()
+    counts = space.statements.counts[rows]
+    # per term, the weight of the rows using it (rows in order: the sums of presence.T @
+    # weights, without building the presence matrix)
+    present = counts.data != 0
+    row_weights = np.repeat(space.weights[rows], np.diff(counts.indptr))
+    weight = np.bincount(
+        counts.indices[present], weights=row_weights[present], minlength=counts.shape[1]
+    )
     for term in np.flatnonzero(weight >= min_size).tolist():
         other = _opposite(vocabulary, vocabulary.names[term])
         if other is not None and other != term and weight[other] >= min_size:
-            apart = presence[:, term].toarray().ravel() > 0
+            apart = counts[:, [term]].toarray().ravel() != 0
             return [rows[~apart], rows[apart]]
     return [rows]
 
@@ -461,15 +464,25 @@ def _refine(vectors, weights, labels, source, min_size) -> np.ndarray:
     enough (the others are dissolved), or to none when no centre is close."""
     inside = labels >= 0
     k = labels.max() + 1
-    onehot = sparse.csr_matrix(
-        (weights[inside], (labels[inside], np.flatnonzero(inside))), shape=(k, len(labels))
-    )
-    best, score, own = _assign(vectors, unit_rows(onehot @ vectors), labels)
+    best, score, own = _assign(vectors, unit_rows(_onehot(weights, labels, k) @ vectors), labels)
     members = np.maximum(np.bincount(labels[inside], minlength=k), 1)
     cohesion = np.bincount(labels[inside], weights=own[inside], minlength=k) / members
     answers = _answer_weights(labels, source, weights, k)
     keep = (cohesion >= COHERENT) & (answers >= min_size)
     return np.where((score >= JOIN) & keep[best], best, -1)
+
+
+def _onehot(weights, labels, k) -> sparse.csr_matrix:
+    """Ideas × rows, each row's weight in its idea's line (none for label -1): the matrix
+    ``csr_matrix((weights, (labels, rows)))`` gives, built directly (same arrays, same
+    order: rows in order within an idea), without its conversion from coordinates."""
+    inside = np.flatnonzero(labels >= 0)
+    order = inside[np.argsort(labels[inside], kind="stable")]
+    indptr = np.zeros(k + 1, np.int32)
+    np.cumsum(np.bincount(labels[inside], minlength=k), out=indptr[1:])
+    return sparse.csr_matrix(
+        (weights[order], order.astype(np.int32), indptr), shape=(k, len(labels))
+    )
 
 
 def _answer_weights(labels, source, weights, k) -> np.ndarray:
@@ -486,8 +499,17 @@ def _idea(space: _Space, rows: np.ndarray, large: float | None, avoid: str = "")
     """An idea made of statement ``rows``: its title, key terms, answers and sub-ideas
     (when it holds at least ``large`` answers; ``avoid``: its parent's title)."""
     vectors = space.vectors[rows]
-    centre = unit_rows(sparse.csr_matrix(space.weights[rows][None, :]) @ vectors)
-    closeness = np.asarray((vectors @ centre.T).todense()).ravel()
+    # the weights as one sparse row (the zero ones left out), then each row's cosine to
+    # the centre by a matrix × vector product: the sums of a sparse × sparse product
+    # (same terms in the same order, the missing ones adding nothing), cheaper
+    weights = space.weights[rows]
+    given = np.flatnonzero(weights)
+    line = sparse.csr_matrix(
+        (weights[given], given.astype(np.int32), np.array([0, len(given)], np.int32)),
+        shape=(1, len(rows)),
+    )
+    centre = unit_rows(line @ vectors)
+    closeness = vectors @ centre.toarray().ravel()
     ranked = rows[np.lexsort((rows, -closeness))]
     source = space.statements.source
     members = np.unique(source[rows])
