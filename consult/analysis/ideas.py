@@ -263,7 +263,8 @@ class _Space:
     # testimony factor, each statement's one-term words (key terms), and the term ids of
     # the discourse words.
     said: dict[int, list[tuple[str, float]]] = field(default_factory=dict)
-    pieces: dict[str, tuple[set[int], float]] = field(default_factory=dict)
+    pieces: dict[str, set[int]] = field(default_factory=dict)
+    testimonies: dict[str, float] = field(default_factory=dict)
     words: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # _single_terms
     empty: set[int] | None = None
 
@@ -368,7 +369,11 @@ def _assign(vectors, centres, labels) -> tuple[np.ndarray, np.ndarray, np.ndarra
     best, score, own = np.zeros(n, np.int64), np.zeros(n), np.zeros(n)
     # dense centres: a sparse × dense product is much faster than sparse × sparse
     used = np.unique(centres.indices)
-    dense = centres[:, used].toarray().astype(np.float32).T
+    # centres[:, used].toarray(), without the sparse slicing (no duplicates to sum)
+    dense = np.zeros((centres.shape[0], len(used)), centres.dtype)
+    lines = np.repeat(np.arange(centres.shape[0]), np.diff(centres.indptr))
+    dense[lines, np.searchsorted(used, centres.indices)] = centres.data
+    dense = dense.astype(np.float32).T
     vectors = vectors[:, used]
     for start in range(0, n, BLOCK):
         sims = vectors[start : start + BLOCK] @ dense
@@ -688,18 +693,22 @@ def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
     empty = space.empty
     best, best_score = space.statements.text(space.texts, int(rows[0])), -1.0
     for candidate, factor in _candidates(space, rows).items():
-        piece = space.pieces.get(candidate)
-        if piece is None:
-            piece = space.pieces[candidate] = (
-                _piece_terms(vocabulary, candidate),
-                _testimony(candidate),
-            )
-        found, testimony = piece
-        if not found or found <= empty or (avoid and _tidy(candidate) == avoid):
+        found = space.pieces.get(candidate)
+        if found is None:
+            found = space.pieces[candidate] = _piece_terms(vocabulary, candidate)
+        if not found or found <= empty:
             continue
-        score = factor * testimony * sum(weights.get(t, 0.0) for t in found)
-        score /= math.sqrt(len(found) + 2)
-        if score > best_score:
+        said = sum(weights.get(t, 0.0) for t in found)
+        root = math.sqrt(len(found) + 2)
+        if factor * said / root <= best_score:  # cannot win: a testimony counts less
+            continue
+        testimony = space.testimonies.get(candidate)
+        if testimony is None:
+            testimony = space.testimonies[candidate] = _testimony(candidate)
+        score = factor * testimony * said
+        score /= root
+        # the title taken is only looked for in a candidate that would win
+        if score > best_score and not (avoid and _tidy(candidate) == avoid):
             best, best_score = candidate, score
     return _tidy(best)
 
