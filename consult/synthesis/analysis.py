@@ -513,7 +513,10 @@ def vigilance_reason(text: str, kind: str, flagged: bool = False, topic: str = "
         if _singular(strip_accents(word)) not in subject
     ]
     negatives = _written(text, plain, _NEGATIVE)
-    lasting = sorted(set(_written(text, plain, _LASTING) + _waits_since(text, plain)))
+    # _LASTING needs « attente » or « toujours »: most texts have neither
+    waiting = "attente" in plain or "toujours" in plain
+    lasting = _written(text, plain, _LASTING) if waiting else []
+    lasting = sorted(set(lasting + _waits_since(text, plain)))
     if alarms:
         return "termes d'alerte : " + ", ".join(alarms + negatives + lasting)
     if not (negatives or lasting) or not (kind in SITUATION_KINDS or flagged):
