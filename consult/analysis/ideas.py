@@ -258,6 +258,15 @@ class _Space:
     vectors: sparse.csr_matrix
     weights: np.ndarray  # per statement: its answer's weight
     text_weights: np.ndarray
+    # What titles read, kept for the call (an idea and its sub-ideas share statements):
+    # each statement's candidates (:func:`_row_candidates`), each candidate's term ids and
+    # testimony factor, each statement's one-term words (key terms), and the term ids of
+    # the discourse words.
+    said: dict[int, list[tuple[str, float]]] = field(default_factory=dict)
+    pieces: dict[str, set[int]] = field(default_factory=dict)
+    testimonies: dict[str, float] = field(default_factory=dict)
+    words: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # _single_terms
+    empty: set[int] | None = None
 
 
 def find_ideas(
@@ -316,7 +325,7 @@ def _space(
     # Said by two people at least: one text sent by a whole campaign counts its senders.
     row_weights = np.repeat(text_weights[statements.source], np.diff(counts.indptr))
     said = np.bincount(counts.indices, weights=row_weights, minlength=counts.shape[1])
-    bare = [strip_prefix(name) for name in names]
+    bare = [strip_prefix(name) if name.startswith(PREFIXES) else name for name in names]
     usable = np.fromiter((n not in asked and n not in weak for n in bare), bool, len(names)) & (
         said >= 2
     )
@@ -360,7 +369,11 @@ def _assign(vectors, centres, labels) -> tuple[np.ndarray, np.ndarray, np.ndarra
     best, score, own = np.zeros(n, np.int64), np.zeros(n), np.zeros(n)
     # dense centres: a sparse × dense product is much faster than sparse × sparse
     used = np.unique(centres.indices)
-    dense = centres[:, used].toarray().astype(np.float32).T
+    # centres[:, used].toarray(), without the sparse slicing (no duplicates to sum)
+    dense = np.zeros((centres.shape[0], len(used)), centres.dtype)
+    lines = np.repeat(np.arange(centres.shape[0]), np.diff(centres.indptr))
+    dense[lines, np.searchsorted(used, centres.indices)] = centres.data
+    dense = dense.astype(np.float32).T
     vectors = vectors[:, used]
     for start in range(0, n, BLOCK):
         sims = vectors[start : start + BLOCK] @ dense
@@ -416,10 +429,7 @@ def _merge_close(vectors, weights, labels) -> np.ndarray:
     """Ideas whose centres are close (cosine at least :data:`MERGE`) become one."""
     inside = labels >= 0
     k = labels.max() + 1
-    onehot = sparse.csr_matrix(
-        (weights[inside], (labels[inside], np.flatnonzero(inside))), shape=(k, len(labels))
-    )
-    centres = unit_rows(onehot @ vectors)
+    centres = unit_rows(_onehot(weights, labels, k) @ vectors)
     close = (centres @ centres.T).toarray() >= MERGE
     _, component = connected_components(sparse.csr_matrix(close), directed=False)
     return np.where(inside, component[np.maximum(labels, 0)], -1)
@@ -429,12 +439,18 @@ def _split_negation(space: _Space, rows: np.ndarray, min_size: float) -> list[np
     """An idea whose statements say both "X" and "pas X", or both "plus de X" and "moins
     de X", becomes two ideas."""
     vocabulary = space.statements.vocabulary
-    presence = space.statements.counts[rows].astype(bool).astype(np.float32)
-    weight = np.asarray(presence.T @ space.weights[rows]).ravel()
+    counts = space.statements.counts[rows]
+    # per term, the weight of the rows using it (rows in order: the sums of presence.T @
+    # weights, without building the presence matrix)
+    present = counts.data != 0
+    row_weights = np.repeat(space.weights[rows], np.diff(counts.indptr))
+    weight = np.bincount(
+        counts.indices[present], weights=row_weights[present], minlength=counts.shape[1]
+    )
     for term in np.flatnonzero(weight >= min_size).tolist():
         other = _opposite(vocabulary, vocabulary.names[term])
         if other is not None and other != term and weight[other] >= min_size:
-            apart = presence[:, term].toarray().ravel() > 0
+            apart = counts[:, [term]].toarray().ravel() != 0
             return [rows[~apart], rows[apart]]
     return [rows]
 
@@ -453,15 +469,25 @@ def _refine(vectors, weights, labels, source, min_size) -> np.ndarray:
     enough (the others are dissolved), or to none when no centre is close."""
     inside = labels >= 0
     k = labels.max() + 1
-    onehot = sparse.csr_matrix(
-        (weights[inside], (labels[inside], np.flatnonzero(inside))), shape=(k, len(labels))
-    )
-    best, score, own = _assign(vectors, unit_rows(onehot @ vectors), labels)
+    best, score, own = _assign(vectors, unit_rows(_onehot(weights, labels, k) @ vectors), labels)
     members = np.maximum(np.bincount(labels[inside], minlength=k), 1)
     cohesion = np.bincount(labels[inside], weights=own[inside], minlength=k) / members
     answers = _answer_weights(labels, source, weights, k)
     keep = (cohesion >= COHERENT) & (answers >= min_size)
     return np.where((score >= JOIN) & keep[best], best, -1)
+
+
+def _onehot(weights, labels, k) -> sparse.csr_matrix:
+    """Ideas × rows, each row's weight in its idea's line (none for label -1): the matrix
+    ``csr_matrix((weights, (labels, rows)))`` gives, built directly (same arrays, same
+    order: rows in order within an idea), without its conversion from coordinates."""
+    inside = np.flatnonzero(labels >= 0)
+    order = inside[np.argsort(labels[inside], kind="stable")]
+    indptr = np.zeros(k + 1, np.int32)
+    np.cumsum(np.bincount(labels[inside], minlength=k), out=indptr[1:])
+    return sparse.csr_matrix(
+        (weights[order], order.astype(np.int32), indptr), shape=(k, len(labels))
+    )
 
 
 def _answer_weights(labels, source, weights, k) -> np.ndarray:
@@ -478,8 +504,17 @@ def _idea(space: _Space, rows: np.ndarray, large: float | None, avoid: str = "")
     """An idea made of statement ``rows``: its title, key terms, answers and sub-ideas
     (when it holds at least ``large`` answers; ``avoid``: its parent's title)."""
     vectors = space.vectors[rows]
-    centre = unit_rows(sparse.csr_matrix(space.weights[rows][None, :]) @ vectors)
-    closeness = np.asarray((vectors @ centre.T).todense()).ravel()
+    # the weights as one sparse row (the zero ones left out), then each row's cosine to
+    # the centre by a matrix × vector product: the sums of a sparse × sparse product
+    # (same terms in the same order, the missing ones adding nothing), cheaper
+    weights = space.weights[rows]
+    given = np.flatnonzero(weights)
+    line = sparse.csr_matrix(
+        (weights[given], given.astype(np.int32), np.array([0, len(given)], np.int32)),
+        shape=(1, len(rows)),
+    )
+    centre = unit_rows(line @ vectors)
+    closeness = vectors @ centre.toarray().ravel()
     ranked = rows[np.lexsort((rows, -closeness))]
     source = space.statements.source
     members = np.unique(source[rows])
@@ -507,28 +542,39 @@ def _candidates(space: _Space, rows: np.ndarray) -> dict[str, float]:
     times :data:`LEANING` when it leans on what came before (see :func:`_standalone`)."""
     found: dict[str, float] = {}
     for row in rows.tolist():
-        for said in _SENTENCE.split(space.statements.text(space.texts, row)):
-            sentence, lean = _standalone(said)
-            words = sentence.split()
-            if len(words) < 3:
-                continue
-            if len(words) <= TITLE_WORDS:
-                found.setdefault(sentence, lean)
-                continue
-            clauses = _CLAUSE.split(sentence)
-            lead = _run(clauses)
-            if len(lead.split()) >= 3:
-                found.setdefault(lead, CLAUSE * lean * _framing(lead))
-            else:
-                found.setdefault(_cut(words), CUT * lean)
-            for at in range(1, len(clauses)):
-                if clauses[at].startswith(("(", "[")):  # an aside, not what is said
-                    continue
-                later, leaning = _standalone(_run(clauses[at:]))
-                opening = _standalone(clauses[at])[0]  # its subject and verb are its own
-                if len(later.split()) >= 3 and _own_sentence(opening):
-                    found.setdefault(later, LATER * leaning)
+        said = space.said.get(row)
+        if said is None:
+            said = space.said[row] = _row_candidates(space, row)
+        for candidate, factor in said:
+            found.setdefault(candidate, factor)
     return found
+
+
+def _row_candidates(space: _Space, row: int) -> list[tuple[str, float]]:
+    """The candidates of one statement, in order (see :func:`_candidates`)."""
+    found: dict[str, float] = {}
+    for said in _SENTENCE.split(space.statements.text(space.texts, row)):
+        sentence, lean = _standalone(said)
+        words = sentence.split()
+        if len(words) < 3:
+            continue
+        if len(words) <= TITLE_WORDS:
+            found.setdefault(sentence, lean)
+            continue
+        clauses = _CLAUSE.split(sentence)
+        lead = _run(clauses)
+        if len(lead.split()) >= 3:
+            found.setdefault(lead, CLAUSE * lean * _framing(lead))
+        else:
+            found.setdefault(_cut(words), CUT * lean)
+        for at in range(1, len(clauses)):
+            if clauses[at].startswith(("(", "[")):  # an aside, not what is said
+                continue
+            later, leaning = _standalone(_run(clauses[at:]))
+            opening = _standalone(clauses[at])[0]  # its subject and verb are its own
+            if len(later.split()) >= 3 and _own_sentence(opening):
+                found.setdefault(later, LATER * leaning)
+    return list(found.items())
 
 
 def _run(clauses: list[str]) -> str:
@@ -642,15 +688,27 @@ def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
     """
     weights = dict(zip(centre.indices.tolist(), centre.data.tolist(), strict=True))
     vocabulary = space.statements.vocabulary
-    empty = _discourse_ids(vocabulary)
+    if space.empty is None:
+        space.empty = _discourse_ids(vocabulary)
+    empty = space.empty
     best, best_score = space.statements.text(space.texts, int(rows[0])), -1.0
     for candidate, factor in _candidates(space, rows).items():
-        found = _piece_terms(vocabulary, candidate)
-        if not found or found <= empty or (avoid and _tidy(candidate) == avoid):
+        found = space.pieces.get(candidate)
+        if found is None:
+            found = space.pieces[candidate] = _piece_terms(vocabulary, candidate)
+        if not found or found <= empty:
             continue
-        score = factor * _testimony(candidate) * sum(weights.get(t, 0.0) for t in found)
-        score /= math.sqrt(len(found) + 2)
-        if score > best_score:
+        said = sum(weights.get(t, 0.0) for t in found)
+        root = math.sqrt(len(found) + 2)
+        if factor * said / root <= best_score:  # cannot win: a testimony counts less
+            continue
+        testimony = space.testimonies.get(candidate)
+        if testimony is None:
+            testimony = space.testimonies[candidate] = _testimony(candidate)
+        score = factor * testimony * said
+        score /= root
+        # the title taken is only looked for in a candidate that would win
+        if score > best_score and not (avoid and _tidy(candidate) == avoid):
             best, best_score = candidate, score
     return _tidy(best)
 
@@ -757,13 +815,12 @@ def _key_terms(space: _Space, rows: np.ndarray, wanted: list[int]) -> list[str]:
     plain = {vocabulary.term_ids.get(strip_prefix(names[t]), t) for t in wanted}
     written: dict[int, Counter] = {t: Counter() for t in plain}
     for row in rows[:KEY_TERM_ROWS].tolist():
-        for chunk in space.statements.text(space.texts, row).split():
-            index = vocabulary.chunk_ids.get(chunk)
-            if index is None or vocabulary.offsets[index + 1] - vocabulary.offsets[index] != 1:
-                continue
-            term = vocabulary.flat[vocabulary.offsets[index]]
+        words = space.words.get(row)
+        if words is None:
+            words = space.words[row] = _single_terms(space, row)
+        for term, word in words:
             if term in written:
-                written[term][_ELIDED.sub("", chunk.lower().strip(_EDGES))] += 1
+                written[term][word] += 1
     shown = []
     for t in wanted:
         base = strip_prefix(names[t])
@@ -771,3 +828,16 @@ def _key_terms(space: _Space, rows: np.ndarray, wanted: list[int]) -> list[str]:
         word = max(found.items(), key=lambda kv: (kv[1], kv[0]))[0] if found else base
         shown.append(f"{_SHOWN.get(names[t][: -len(base)], '')}{word}")
     return list(dict.fromkeys(shown))
+
+
+def _single_terms(space: _Space, row: int) -> list[tuple[int, str]]:
+    """The chunks of a statement that make one term each: (term id, word as written)."""
+    vocabulary = space.statements.vocabulary
+    found = []
+    for chunk in space.statements.text(space.texts, row).split():
+        index = vocabulary.chunk_ids.get(chunk)
+        if index is None or vocabulary.offsets[index + 1] - vocabulary.offsets[index] != 1:
+            continue
+        term = vocabulary.flat[vocabulary.offsets[index]]
+        found.append((term, _ELIDED.sub("", chunk.lower().strip(_EDGES))))
+    return found

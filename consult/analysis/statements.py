@@ -58,6 +58,16 @@ class Vocabulary:
     marks: list[int] = field(default_factory=list)
     term_ids: dict[str, int] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
+    _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+
+    def array(self, name: str, dtype=None) -> np.ndarray:
+        """``np.asarray(self.<name>, dtype)``, kept while the list does not grow: the lists
+        only grow, and the sections of a synthesis read the same vocabulary in turn."""
+        values = getattr(self, name)
+        kept = self._arrays.get(name)
+        if kept is None or len(kept) != len(values):
+            kept = self._arrays[name] = np.asarray(values, dtype)
+        return kept
 
     def add(self, chunks) -> None:
         """Analyse the chunks not seen yet."""
@@ -236,21 +246,21 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
     else:
         ids, lengths = _reuse(texts, vocabulary, read)
     doc = np.repeat(np.arange(len(texts)), lengths)
-    starts = _boundaries(doc, np.asarray(vocabulary.ends)[ids], lengths)
+    starts = _boundaries(doc, vocabulary.array("ends")[ids], lengths)
     statement = np.cumsum(starts) - 1
     position = np.arange(len(ids)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    marks = np.asarray(vocabulary.marks, np.int8)[ids]
+    marks = vocabulary.array("marks", np.int8)[ids]
     nobody = _nobody(marks, doc)
-    has_terms = (np.diff(np.asarray(vocabulary.offsets))[ids] > 0) & ~nobody
-    negator, more, less = _stance(np.asarray(vocabulary.negator)[ids], marks, doc)
+    has_terms = (np.diff(vocabulary.array("offsets", np.int64))[ids] > 0) & ~nobody
+    negator, more, less = _stance(vocabulary.array("negator")[ids], marks, doc)
     negated = _after(negator, doc, has_terms)
-    offsets = np.asarray(vocabulary.offsets, np.int64)
+    offsets = vocabulary.array("offsets", np.int64)
     per_chunk = np.where(nobody, 0, np.diff(offsets)[ids])
     ends = np.cumsum(per_chunk)
     where = np.repeat(offsets[ids] - (ends - per_chunk), per_chunk) + np.arange(
         ends[-1] if len(ends) else 0
     )
-    cols = np.asarray(vocabulary.flat, np.int64)[where]
+    cols = vocabulary.array("flat", np.int64)[where]
     rows = np.repeat(statement, per_chunk)
     cols = _prefixed(cols, np.repeat(negated, per_chunk), vocabulary, NEGATED)
     for prefix, marker in ((MORE, more), (LESS, less)):

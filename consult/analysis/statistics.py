@@ -5,6 +5,7 @@ Benjamini–Hochberg (SciPy's ``false_discovery_control``) at :data:`FALSE_DISCO
 """
 
 import numpy as np
+from scipy.special import chdtrc
 from scipy.stats import chi2, false_discovery_control, fisher_exact
 
 FALSE_DISCOVERY = 0.05  # Benjamini–Hochberg rate
@@ -73,7 +74,9 @@ def table_test(table: list[list[int]]) -> tuple[str, float]:
     gap = expected - counts
     corrected_counts = counts + np.minimum(0.5, np.abs(gap)) * np.sign(gap)
     statistic = ((corrected_counts - expected) ** 2 / expected).sum()
-    return CHI2, float(chi2.sf(statistic, 1))
+    # chi2.sf(statistic, 1) without its argument handling: SciPy's chi2._sf is chdtrc
+    # and sf gives 1 at the support's edge (statistic 0) — same value, a tenth the cost
+    return CHI2, 1.0 if statistic <= 0 else float(chdtrc(1, statistic))
 
 
 def name_of_tests(tests: set[str]) -> str:

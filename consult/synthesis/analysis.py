@@ -513,7 +513,10 @@ def vigilance_reason(text: str, kind: str, flagged: bool = False, topic: str = "
         if _singular(strip_accents(word)) not in subject
     ]
     negatives = _written(text, plain, _NEGATIVE)
-    lasting = sorted(set(_written(text, plain, _LASTING) + _waits_since(text, plain)))
+    # _LASTING needs « attente » or « toujours »: most texts have neither
+    waiting = "attente" in plain or "toujours" in plain
+    lasting = _written(text, plain, _LASTING) if waiting else []
+    lasting = sorted(set(lasting + _waits_since(text, plain)))
     if alarms:
         return "termes d'alerte : " + ", ".join(alarms + negatives + lasting)
     if not (negatives or lasting) or not (kind in SITUATION_KINDS or flagged):
@@ -537,6 +540,8 @@ def _singular(word: str) -> str:
 def _waits_since(text: str, plain: str) -> list[str]:
     """« depuis <durée> » in a sentence that waits or lacks something, as written."""
     found = []
+    if "depuis" not in plain:  # what _SINCE looks for: most texts have none
+        return found
     for sentence in re.finditer(r"[^.!?;…]+", plain):
         if _WAITING.search(sentence.group()) or _NEGATIVE.search(sentence.group()):
             found += _written(text, plain, _SINCE, sentence.start(), sentence.end())
