@@ -449,8 +449,13 @@ def _split_negation(space: _Space, rows: np.ndarray, min_size: float) -> list[np
     )
     for term in np.flatnonzero(weight >= min_size).tolist():
         other = _opposite(vocabulary, vocabulary.names[term])
-        if other is not None and other != term and weight[other] >= min_size:
-            apart = counts[:, [term]].toarray().ravel() != 0
+        if other is None or other == term or weight[other] < min_size:
+            continue
+        apart = counts[:, [term]].toarray().ravel() != 0
+        # "pas de voiture …, la voiture pollue": the same statements say both; only
+        # statements saying "X" without "pas X" make the other side
+        plain = (counts[:, [other]].toarray().ravel() != 0) & ~apart
+        if space.weights[rows][plain].sum() >= min_size:
             return [rows[~apart], rows[apart]]
     return [rows]
 

@@ -81,6 +81,17 @@ def test_negation_is_kept_apart_from_the_affirmation():
     assert "pas prêt" in negated.key_terms
 
 
+def test_statements_saying_a_word_and_its_negation_stay_one_idea():
+    """« pas de voiture …, la voiture pollue »: every statement has both the word and its
+    negation; there is no affirmative side to split off (this crashed a synthesis)."""
+    no_car = [f"Je ne veux pas de voiture en ville, la voiture pollue, avis {n}" for n in range(8)]
+    buses = [f"Il faut plus de bus le soir pour rentrer du travail, n° {n}" for n in range(8)]
+    found = find_ideas(no_car + buses)
+    members = sorted(sorted(idea.members) for idea in found.ideas)
+    assert members == [list(range(8)), list(range(8, 16))]
+    assert all(idea.title for idea in found.ideas)
+
+
 def test_a_long_answer_is_split_and_supports_several_ideas():
     both = (
         "Les aides financières pour changer de chaudière devraient être plus simples à "
