@@ -3,6 +3,8 @@
 import math
 
 import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from consult.analysis import ideas
 from consult.analysis.ideas import (
@@ -441,3 +443,30 @@ def test_key_terms_are_shown_without_their_elision_and_whole():
     assert "un" not in shown, shown
     assert "impôt" in shown, shown
     assert not any(t.startswith(("l’", "l'")) for t in shown), shown
+
+
+PHRASES = (
+    "la voiture", "le bus", "pas de voiture", "plus de bus", "moins de bus", "ne veux pas",
+    "il faut", "je", "jamais", "trop", "aucun médecin", "les médecins", "sans aide", "l'aide",
+    "pollue", "rien", ",", ".", "et", "mais",
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.lists(st.sampled_from(PHRASES), min_size=1, max_size=14), min_size=1, max_size=8),
+    st.lists(st.integers(0, 7), min_size=1, max_size=60),
+)
+def test_any_answers_give_ideas_with_members_and_titles(sayings, picks):
+    """Whatever people write, repeated or not, with negations in any order: every idea
+    and sub-idea has answers and a title, and an answer is either supported or isolated."""
+    texts = [" ".join(sayings[pick % len(sayings)]) for pick in picks]
+    found = find_ideas(texts)
+    supported = set()
+    for idea in found.ideas:
+        for part in (idea, *idea.sub_ideas):
+            assert part.members
+            assert part.title
+        supported.update(idea.members)
+    assert supported.isdisjoint(found.isolated)
+    assert supported | set(found.isolated) == set(range(len(texts)))
