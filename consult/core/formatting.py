@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
+from markupsafe import Markup, escape
 
 LOCAL_ZONE = ZoneInfo("Europe/Paris")
 LOCALE = "fr_FR"
@@ -93,7 +94,15 @@ def french_spacing_html(html: str) -> str:
     return _HTML_TEXT.sub(lambda m: m.group(1) if m.group(1) else french_spacing(m.group(3)), html)
 
 
+def french_spacing_markup(html: str) -> Markup:
+    """Template filter ``typographie``: ``{% filter typographie %}…{% endfilter %}`` gives a
+    block of rendered HTML the no-break spaces of :func:`french_spacing_html`."""
+    safe = escape(html)  # a rendered block is Markup already; any other text is escaped
+    return Markup(french_spacing_html(safe))  # noqa: S704 - only spaces of safe HTML change
+
+
 def init_app(app) -> None:
+    app.add_template_filter(french_spacing_markup, "typographie")
     app.add_template_filter(short_date, "date_fr")
     app.add_template_filter(local_time_text, "date_heure")
     app.add_template_filter(local_time_text, "heure_locale")

@@ -78,3 +78,12 @@ def test_french_spacing_of_html_leaves_tags_styles_and_scripts_alone():
         '<style>a :hover { content: " ? " }</style><p title="a : b">Chiffres\u00a0: 12\u202f?</p>'
         "<script>if (a ? b : c) {}</script><b>fin</b>\u202f!"
     )
+
+
+def test_the_typographie_filter_spaces_a_rendered_block_and_still_escapes(app):
+    with app.test_request_context("/"):
+        shown = render_template_string(
+            "{% filter typographie %}<p>Idée : {{ said }}</p>{% endfilter %}",
+            said="<b>oui</b> ?",
+        )
+    assert shown == "<p>Idée\u00a0: &lt;b&gt;oui&lt;/b&gt;\u202f?</p>"

@@ -52,6 +52,11 @@ def test_facilitator_generates_a_traceable_synthesis(client, facilitator, meetin
     assert len(linked) >= 3  # quotes and ideas lead back to their contributions
     assert "28" in page.text  # participants from the attendance
     assert client.get(location).status_code == 200
+    # French typography in the document, as in its PDF: no line starts with « : »
+    start = page.text.index("Ce que les participants ont dit")
+    document = page.text[start : page.text.index('id="curation"')]
+    assert "\u00a0:" in document
+    assert " :" not in document.replace("\u00a0:", "")
 
 
 def test_regenerating_after_new_contributions_keeps_version_1(
