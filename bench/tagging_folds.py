@@ -60,7 +60,7 @@ def labels_of(objects, texts, rows, kept, target, passages=None) -> list[Label]:
     first (as ``services._examples`` reads them)."""
     labels = []
     for obj in objects:
-        examples = [rows[n].text for n in reversed(kept) if rows[n].main[target] == obj.id]
+        examples = [rows[n].read for n in reversed(kept) if rows[n].main[target] == obj.id]
         extra = passages(obj) if passages else []
         labels.append(Label(str(obj.id), texts(obj), examples, extra))
     return labels
@@ -84,7 +84,7 @@ def _theme_text(theme) -> str:
 
 def untagged(rows, kept: set[int], target: str) -> list[str]:
     return [
-        rows[n].text
+        rows[n].read
         for n in reversed(range(len(rows)))
         if n not in kept or rows[n].main[target] is None
     ]
@@ -93,7 +93,7 @@ def untagged(rows, kept: set[int], target: str) -> list[str]:
 def score(built: dict, rows, held: list[int], tallies: dict) -> None:
     for n in held:
         for target in built:
-            found = built[target].suggest(rows[n].text, top=max(TOPS), minimum=SUGGESTION_FLOOR)
+            found = built[target].suggest(rows[n].read, top=max(TOPS), minimum=SUGGESTION_FLOOR)
             tallies[target].add(rows[n].wanted[target], [(int(s.key), s.score) for s in found])
 
 
@@ -124,6 +124,7 @@ def main(argv=None) -> int:
     parser.add_argument("--labelled", type=Path, required=True)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--publics", action="store_true", help="voir tagging_quality.py")
     args = parser.parse_args(argv)
     document, items = read_scheme(args.scheme), read_items(args.labelled)
     totals: Counter = Counter()
@@ -132,7 +133,7 @@ def main(argv=None) -> int:
         bench_app(Path(directory)),
     ):
         scheme, _meeting, _actor, indexes = setup(document)
-        rows = resolve(items, indexes, Counter())
+        rows = resolve(items, indexes, Counter(), args.publics)
         for seed in args.seeds:
             figures = run_seed(scheme, rows, args.folds, seed)
             for name, value in figures.items():

@@ -20,6 +20,11 @@ With ``--folds K`` (and no ``--train``), the ``learned`` figures come from K-fol
 cross-validation on the labelled file itself: the suggesters learn from the tags of
 K-1 folds and score the held-out fold, in turn.
 
+By default a contribution is its text alone. With ``--publics``, each also carries the
+publics of its item's ``public`` field (a code, ``mna``, or a list of codes), as a
+contribution does when its author or a facilitator ticked « Qui est concerné ? »: the
+platform's suggestions read them (``consult.tagging.services.with_publics``).
+
 Stdout: one figure a line, ``cold fiche top3 0.63`` (and ``learned …`` with --train
 or --folds), then, for the learned fiche suggestions, one line per score band:
 ``calibration fiche 0.8 precision 0.83 share 0.41`` (band lower bound; share of the
@@ -57,20 +62,23 @@ from consult.accounts.models import User  # noqa: E402
 from consult.analysis.text import analyzer, strip_accents  # noqa: E402
 from consult.contributions.models import Contribution  # noqa: E402
 from consult.core.db import utcnow  # noqa: E402
+from consult.demo.content import PUBLICS  # noqa: E402
 from consult.extensions import db  # noqa: E402
 from consult.meetings.models import Meeting  # noqa: E402
 from consult.schemes.importer import (  # noqa: E402
     SchemeImportError,
     import_scheme,
     load_document,
+    slugify,
     validate_document,
 )
-from consult.schemes.models import Fiche, Theme  # noqa: E402
+from consult.schemes.models import Fiche, Public, Theme  # noqa: E402
 from consult.tagging.models import ContributionTag  # noqa: E402
 from consult.tagging.services import (  # noqa: E402
     add_tag,
     build_suggesters,
     store_suggestions,
+    suggestion_text,
     suggestions_of,
 )
 
@@ -188,18 +196,39 @@ class LabelIndex:
 
 @dataclass
 class Labelled:
-    """A labelled item: its text and, per target, the ids it accepts."""
+    """A labelled item: its text and, per target, the ids it accepts; with ``--publics``,
+    the publics it concerns (labels), as a contribution carries them."""
 
     text: str
     main: dict[str, int | None] = field(default_factory=dict)
     wanted: dict[str, set[int] | None] = field(default_factory=dict)
+    publics: list[str] = field(default_factory=list)
+
+    @property
+    def read(self) -> str:
+        """The text as the platform's suggestions read it (with its publics)."""
+        return suggestion_text(self.text, self.publics)
 
 
-def resolve(items: list[dict], indexes: dict[str, LabelIndex], unknown: Counter) -> list:
-    """Labels → scheme ids; ``wanted[target]`` is None when the item has no label."""
+PUBLIC_LABELS = dict(PUBLICS)
+
+
+def public_labels(item: dict) -> list[str]:
+    """The item's ``public`` (a code or a list of codes) as the platform's publics name
+    them (``mna`` → « Mineurs non accompagnés »; an unknown code, its words)."""
+    given = item.get("public") or []
+    codes = [given] if isinstance(given, str) else [c for c in given if isinstance(c, str)]
+    return [PUBLIC_LABELS.get(c, c.replace("_", " ").capitalize()) for c in codes if c.strip()]
+
+
+def resolve(
+    items: list[dict], indexes: dict[str, LabelIndex], unknown: Counter, publics: bool = False
+) -> list:
+    """Labels → scheme ids; ``wanted[target]`` is None when the item has no label.
+    ``publics``: each item keeps its ``public`` field, as a contribution's publics."""
     resolved = []
     for item in items:
-        labelled = Labelled(item["text"])
+        labelled = Labelled(item["text"], publics=public_labels(item) if publics else [])
         for target in TARGETS:
             given = [item.get(k) for k in (target, f"{target}_alt") if item.get(k) is not None]
             ids = [indexes[target].find(value) for value in given]
@@ -242,10 +271,25 @@ def bench_app(directory: Path):
 
 
 def store(meeting: Meeting, rows: list[Labelled]) -> list[Contribution]:
-    contributions = [Contribution(meeting=meeting, body=r.text, status="published") for r in rows]
+    contributions = [
+        Contribution(meeting=meeting, body=r.text, status="published", publics=_publics(r))
+        for r in rows
+    ]
     db.session.add_all(contributions)
     db.session.flush()
     return contributions
+
+
+def _publics(row: Labelled) -> list[Public]:
+    """The row's publics as rows of the platform (added the first time one is named)."""
+    found = []
+    for label in row.publics:
+        public = db.session.scalar(sa.select(Public).where(Public.label == label))
+        if public is None:
+            public = Public(code=slugify(label).replace("-", "_"), label=label)
+            db.session.add(public)
+        found.append(public)
+    return found
 
 
 def learn(meeting: Meeting, rows: list[Labelled], actor: User) -> int:
@@ -380,7 +424,7 @@ def baseline(train: list[Labelled], test: list[Labelled]) -> dict:
             for row in test:
                 tallies[target].add(row.wanted[target], [])
             continue
-        fitted, applied = _baseline_features([r.text for r in kept], [r.text for r in test])
+        fitted, applied = _baseline_features([r.read for r in kept], [r.read for r in test])
         with threadpool_limits(limits=1):
             model = LogisticRegression(C=BASELINE_C, max_iter=500)
             model.fit(fitted, [row.main[target] for row in kept])
@@ -419,14 +463,14 @@ def evaluate(document: dict, test: list[dict], train: list[dict] | None, paths) 
     started = time.perf_counter()
     scheme, meeting, actor, indexes = setup(document)
     unknown: Counter = Counter()
-    rows = resolve(test, indexes, unknown)
+    rows = resolve(test, indexes, unknown, paths.publics)
     warn_unknown(unknown, paths.labelled)
     contributions = store(meeting, rows)
     results = {"cold": measure(scheme, contributions, rows)}
     note(f"froid : {len(rows)} contributions, {time.perf_counter() - started:.1f} s")
     if train is not None:
         started, unknown = time.perf_counter(), Counter()
-        train_rows = resolve(train, indexes, unknown)
+        train_rows = resolve(train, indexes, unknown, paths.publics)
         warn_unknown(unknown, paths.train)
         tagged = learn(meeting, train_rows, actor)
         results["learned"] = measure(scheme, contributions, rows)
@@ -480,6 +524,12 @@ def parse_args(argv):
         type=int,
         default=0,
         help="sans --train : chiffres « learned » par validation croisée en K plis",
+    )
+    parser.add_argument(
+        "--publics",
+        action="store_true",
+        help="chaque contribution porte les publics de son champ « public », comme une "
+        "contribution du formulaire ou d'un import (sans : le texte seul)",
     )
     return parser.parse_args(argv)
 

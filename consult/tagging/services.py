@@ -8,13 +8,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.analysis.suggest import Label, Suggester
 from consult.analysis.tag_feedback import MAX_UNLABELLED, FeedbackSuggester, out_of_fold
-from consult.contributions.models import Contribution
+from consult.contributions.models import Contribution, contribution_publics
 from consult.core.db import add_once
 from consult.core.errors import DomainError
 from consult.extensions import db
 from consult.history.services import record, snapshot
 from consult.meetings.models import Meeting
-from consult.schemes.models import Fiche, Scheme, Theme
+from consult.schemes.models import Fiche, Public, Scheme, Theme
 from consult.tagging.models import ContributionTag, SuggestionRejection, TagSuggestion
 
 MAX_EXAMPLES = 200  # per label: enough to learn, bounded so a model builds quickly
@@ -121,46 +121,74 @@ def tags_of(contribution: Contribution) -> list[ContributionTag]:
     ).all()
 
 
+def suggestion_text(body: str, publics: Iterable[str] = ()) -> str:
+    """A contribution as suggestions read it: what it says, then the publics it concerns,
+    as its author or the facilitator chose them (« … Mineurs non accompagnés. »). The
+    public named says much of the theme, and is shown among the words of a suggestion
+    it decides, like any word of the text."""
+    named = [label for label in publics if label]
+    return f"{body}\n\n{' ; '.join(named)}." if named else body
+
+
+def with_publics(bodies: dict[int, str]) -> dict[int, str]:
+    """:func:`suggestion_text` of many contributions (id → body), in one query a batch."""
+    ids, publics = list(bodies), {}
+    for start in range(0, len(ids), 500):
+        rows = db.session.execute(
+            sa.select(contribution_publics.c.contribution_id, Public.label)
+            .join(Public, Public.id == contribution_publics.c.public_id)
+            .where(contribution_publics.c.contribution_id.in_(ids[start : start + 500]))
+            .order_by(Public.position, Public.id)
+        )
+        for contribution_id, label in rows:
+            publics.setdefault(contribution_id, []).append(label)
+    return {i: suggestion_text(body, publics.get(i, ())) for i, body in bodies.items()}
+
+
+def _by_label(rows) -> dict[int, list[str]]:
+    """(label id, contribution id, body) rows → each label's texts, at most
+    :data:`MAX_EXAMPLES`, in the rows' order (newest first)."""
+    kept: dict[int, list[tuple[int, str]]] = {}
+    for target_id, contribution_id, body in rows:
+        bucket = kept.setdefault(target_id, [])
+        if len(bucket) < MAX_EXAMPLES:
+            bucket.append((contribution_id, body))
+    texts = with_publics({i: body for bucket in kept.values() for i, body in bucket})
+    return {target: [texts[i] for i, _ in bucket] for target, bucket in kept.items()}
+
+
 def _examples(column, scheme_id: int) -> dict[int, list[str]]:
     """The texts moderators tagged with each theme or fiche of one scheme, newest first."""
-    rows = db.session.execute(
-        sa.select(column, Contribution.body)
-        .join(Contribution, Contribution.id == ContributionTag.contribution_id)
-        .join(Meeting, Meeting.id == Contribution.meeting_id)
-        .where(column.is_not(None), Meeting.scheme_id == scheme_id)
-        .order_by(ContributionTag.id.desc())
+    return _by_label(
+        db.session.execute(
+            sa.select(column, Contribution.id, Contribution.body)
+            .join(Contribution, Contribution.id == ContributionTag.contribution_id)
+            .join(Meeting, Meeting.id == Contribution.meeting_id)
+            .where(column.is_not(None), Meeting.scheme_id == scheme_id)
+            .order_by(ContributionTag.id.desc())
+        )
     )
-    examples: dict[int, list[str]] = {}
-    for target_id, body in rows:
-        bucket = examples.setdefault(target_id, [])
-        if len(bucket) < MAX_EXAMPLES:
-            bucket.append(body)
-    return examples
 
 
 def _rejections(column, scheme_id: int) -> dict[int, list[str]]:
     """The texts each theme or fiche of one scheme was suggested for and refused, newest first."""
-    rows = db.session.execute(
-        sa.select(column, Contribution.body)
-        .join(Contribution, Contribution.id == SuggestionRejection.contribution_id)
-        .join(Meeting, Meeting.id == Contribution.meeting_id)
-        .where(column.is_not(None), Meeting.scheme_id == scheme_id)
-        .order_by(SuggestionRejection.id.desc())
+    return _by_label(
+        db.session.execute(
+            sa.select(column, Contribution.id, Contribution.body)
+            .join(Contribution, Contribution.id == SuggestionRejection.contribution_id)
+            .join(Meeting, Meeting.id == Contribution.meeting_id)
+            .where(column.is_not(None), Meeting.scheme_id == scheme_id)
+            .order_by(SuggestionRejection.id.desc())
+        )
     )
-    refused: dict[int, list[str]] = {}
-    for target_id, body in rows:
-        bucket = refused.setdefault(target_id, [])
-        if len(bucket) < MAX_EXAMPLES:
-            bucket.append(body)
-    return refused
 
 
 def _untagged(column, scheme_id: int) -> list[str]:
     """The texts of the scheme's contributions (to moderate or published) with no
     theme, or no fiche, yet, newest first: how people write, before anyone tags."""
     tagged = sa.select(ContributionTag.contribution_id).where(column.is_not(None))
-    return db.session.scalars(
-        sa.select(Contribution.body)
+    rows = db.session.execute(
+        sa.select(Contribution.id, Contribution.body)
         .join(Meeting, Meeting.id == Contribution.meeting_id)
         .where(
             Meeting.scheme_id == scheme_id,
@@ -170,6 +198,7 @@ def _untagged(column, scheme_id: int) -> list[str]:
         .order_by(Contribution.id.desc())
         .limit(MAX_UNLABELLED)
     ).all()
+    return list(with_publics(dict(rows)).values())
 
 
 def fiche_passages(fiche: Fiche) -> list[str]:
@@ -285,8 +314,9 @@ def store_suggestions_of(
     top: int = 3,
     pending_only: bool = False,
 ) -> list[int]:
-    """Replace the suggestions of many contributions (id → text) with fresh ones, and
-    mark them computed (``suggested_at``). Returns the ids written.
+    """Replace the suggestions of many contributions (id → body) with fresh ones, and
+    mark them computed (``suggested_at``). Returns the ids written. Each is read with
+    the publics it concerns (:func:`with_publics`).
 
     Computed first, written after, the rows locked only while written. With
     ``pending_only``, a contribution someone else computed meanwhile (another
@@ -294,12 +324,11 @@ def store_suggestions_of(
     sweeper writing them at the same time waits, then leaves them alone.
     """
     applied = _applied_to(bodies)
+    texts = list(with_publics(bodies).values())
     found = {contribution_id: [] for contribution_id in bodies}
     for target, suggester in suggesters.items():
         excluded = [applied[contribution_id][target] for contribution_id in bodies]
-        batch = suggester.suggest_many(
-            list(bodies.values()), top=top, minimum=SUGGESTION_FLOOR, excludes=excluded
-        )
+        batch = suggester.suggest_many(texts, top=top, minimum=SUGGESTION_FLOOR, excludes=excluded)
         for contribution_id, suggestions in zip(bodies, batch, strict=True):
             found[contribution_id] += [
                 {

@@ -170,3 +170,20 @@ def test_one_fold_is_refused(tmp_path, capsys):
 
     assert main(["--scheme", str(SCHEME), "--labelled", labelled, "--folds", "1"]) == 2
     assert "au moins 2 plis" in capsys.readouterr().err
+
+
+def test_with_publics_each_contribution_carries_the_public_of_its_item(tmp_path, capsys):
+    """``--publics``: the item's ``public`` becomes the contribution's public, which the
+    platform's suggestions read (the text alone names no public)."""
+    text = "Il faudrait un accompagnement plus rapide, les délais sont trop longs."
+    items = [{"text": text, "theme": 7, "fiche": 17, "public": "mna"}]
+    labelled = _write(tmp_path / "publics.jsonl", items)
+    argv = ["--scheme", str(SCHEME), "--labelled", labelled]
+
+    assert main(argv) == 0
+    alone = capsys.readouterr().out
+    assert main([*argv, "--publics"]) == 0
+    with_public = capsys.readouterr().out
+
+    assert "cold theme top1 0.00" in alone
+    assert "cold theme top1 1.00" in with_public

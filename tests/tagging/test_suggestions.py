@@ -58,3 +58,29 @@ def test_issue_examples_get_the_right_fiche_with_words_that_justify_it(
     assert set(numbers[:2]) & fiches, numbers
     assert why in right.words
     assert all(never not in s.words for s in found)
+
+
+SLOW = "Il faudrait un accompagnement plus rapide, les délais sont trop longs."
+
+
+def _themes(meeting, contribution) -> list:
+    store_suggestions(contribution, build_suggesters(meeting.scheme), now=utcnow())
+    return [s for s in suggestions_of(contribution) if s.theme_id]
+
+
+def test_the_publics_a_contribution_concerns_inform_its_suggestions(
+    db, make_scheme, make_meeting, make_contribution, make_public
+):
+    """The text alone does not say whom it is about; its author ticked « Mineurs non
+    accompagnés »: that theme comes first, justified by the public's words."""
+    meeting = make_meeting(scheme=make_scheme())
+    minors = make_public(label="Mineurs non accompagnés", code="mna")
+    alone = make_contribution(meeting=meeting, body=SLOW)
+    ticked = make_contribution(meeting=meeting, body=SLOW, publics=[minors])
+
+    without, with_public = _themes(meeting, alone), _themes(meeting, ticked)
+
+    assert without[0].theme.number != "7"
+    assert with_public[0].theme.number == "7"  # La prise en charge des Mineurs Non Accompagnés
+    assert "mineurs non accompagnés" in with_public[0].words
+    assert ticked.body == SLOW  # read with its publics, never changed
