@@ -127,6 +127,30 @@ def test_a_text_tagged_twice_is_held_out_once_with_both_labels_right():
     assert len(fold_without_it) == 1  # left out of both labels when held out, not only one
 
 
+def test_held_out_texts_scored_together_get_the_parts_each_gets_alone():
+    labels = [
+        Label("a", "transport mobilité", ["pas de bus le soir", "bus rural trop rare"] * 3),
+        Label("b", "logement habitat", ["loyer trop cher", "logement insalubre"] * 3),
+        Label("c", "emploi insertion", ["pas de travail", "formation pour un emploi"] * 3),
+    ]
+    models = []
+
+    def build(kept, children):
+        models.append(Suggester(kept, children=children))
+        return models[-1]
+
+    held = suggest._held_out_parts(labels, 2, build=build)
+
+    texts = [text for text, _ in suggest._tagged_texts(labels)]
+    # fold 0 holds out the 1st, 3rd and 5th distinct texts, fold 1 the others
+    scored_by = [(models[0], texts[0::2]), (models[1], texts[1::2])]
+    alone = [model.parts(text) for model, fold in scored_by for text in fold]
+    assert len(held) == len(alone) == 6
+    for (prior, learned, _tagged), (alone_prior, alone_learned) in zip(held, alone, strict=True):
+        np.testing.assert_allclose(prior, alone_prior)
+        np.testing.assert_allclose(learned, alone_learned)
+
+
 def test_the_weight_counts_an_item_right_when_any_of_its_labels_comes_first():
     second_tag_first = (np.array([0.2, 0.9, 0.1]), np.array([0.9, 0.0, 0.1]), frozenset({0, 1}))
 
