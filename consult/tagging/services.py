@@ -6,8 +6,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
+from consult.analysis.similarity import is_empty_answer
 from consult.analysis.suggest import Label, Suggester
 from consult.analysis.tag_feedback import MAX_UNLABELLED, FeedbackSuggester, out_of_fold
+from consult.analysis.text import tag_terms
 from consult.contributions.models import Contribution, contribution_publics
 from consult.core.db import add_once
 from consult.core.errors import DomainError
@@ -121,13 +123,25 @@ def tags_of(contribution: Contribution) -> list[ContributionTag]:
     ).all()
 
 
+# A public meaning everyone (« Tous publics ») says nothing of the theme: its word
+# « publics » alone made « L'accès aux droits » read 90 % for an e-mail address.
+_EVERYONE = frozenset(["tous", "tout", "toutes", "public", "publics", "grand", "large"])
+
+
 def suggestion_text(body: str, publics: Iterable[str] = ()) -> str:
     """A contribution as suggestions read it: what it says, then the publics it concerns,
     as its author or the facilitator chose them (« … Mineurs non accompagnés. »). The
     public named says much of the theme, and is shown among the words of a suggestion
-    it decides, like any word of the text."""
-    named = [label for label in publics if label]
-    return f"{body}\n\n{' ; '.join(named)}." if named else body
+    it decides, like any word of the text. A public meaning everyone is left out, and a
+    text that says nothing (an address, « RAS ») is not tagged by its public alone."""
+    named = [label for label in publics if label and not _everyone(label)]
+    if not named or is_empty_answer(body) or not tag_terms(body):
+        return body
+    return f"{body}\n\n{' ; '.join(named)}."
+
+
+def _everyone(label: str) -> bool:
+    return set(label.lower().replace("-", " ").split()) <= _EVERYONE
 
 
 def with_publics(bodies: dict[int, str]) -> dict[int, str]:

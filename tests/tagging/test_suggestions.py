@@ -84,3 +84,22 @@ def test_the_publics_a_contribution_concerns_inform_its_suggestions(
     assert with_public[0].theme.number == "7"  # La prise en charge des Mineurs Non Accompagnés
     assert "mineurs non accompagnés" in with_public[0].words
     assert ticked.body == SLOW  # read with its publics, never changed
+
+
+def test_a_public_meaning_everyone_or_a_text_saying_nothing_gets_no_public_suggestion(
+    db, make_scheme, make_meeting, make_contribution, make_public
+):
+    """« Tous publics » names no one: its word « publics » made « L'accès aux droits » read
+    90 % for an e-mail address. And an empty text is not tagged by its public alone."""
+    meeting = make_meeting(scheme=make_scheme())
+    everyone = make_public(label="Tous publics", code="tous")
+    elderly = make_public(label="Personnes âgées", code="personnes_agees")
+    address = make_contribution(
+        meeting=meeting, body="écrivez moi à jeanne@example.org", publics=[everyone]
+    )
+    empty = make_contribution(meeting=meeting, body="RAS", publics=[elderly])
+    slow = make_contribution(meeting=meeting, body=SLOW, publics=[everyone])
+
+    assert _themes(meeting, address) == []
+    assert _themes(meeting, empty) == []
+    assert all("publics" not in s.words for s in _themes(meeting, slow))
