@@ -458,10 +458,11 @@ class _Reader:
 
 def _distinct(words: list[str]) -> list[str]:
     """Each word once: a term and the concept or expression it is part of often read
-    alike (« MDPH » / « mdph », « aidant » / « aidants »)."""
+    alike (« MDPH » / « mdph », « aidant » / « aidants », « personne âgée » /
+    « personnes âgées »)."""
     found, seen = [], set()
     for word in words:
-        key = strip_accents(word.lower()).rstrip("sx")
+        key = " ".join(w.rstrip("sx") for w in strip_accents(word.lower()).split())
         if key not in seen:
             seen.add(key)
             found.append(word)

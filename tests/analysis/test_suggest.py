@@ -396,3 +396,10 @@ def test_a_suggestion_shows_each_word_once():
 
     assert len(keys) == len(set(keys))  # not « aidant », « aidants » or « MDPH », « mdph »
     assert "répit" in keys or "aidant" in keys
+
+
+def test_a_phrase_and_its_plural_are_one_word_shown():
+    assert suggest._distinct(["personne âgée", "personnes âgées", "aidants", "Aidant"]) == [
+        "personne âgée",
+        "aidants",
+    ]
