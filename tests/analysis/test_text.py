@@ -43,6 +43,11 @@ def test_strip_accents_removes_exactly_the_combining_marks(text):
     assert strip_accents(text) == (text if text.isascii() else expected)
 
 
+def test_strip_accents_beyond_the_basic_plane():
+    # a combining mark of another plane (musical stem) goes too, an emoji stays
+    assert strip_accents("é\U0001d165 🙂") == "e 🙂"
+
+
 def test_stop_word_terms_hold_the_lemmas_of_stop_words_not_content_words():
     from consult.analysis.text import stop_word_terms
 
