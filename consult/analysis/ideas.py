@@ -226,8 +226,12 @@ _LINK = re.compile(
 )
 # « l'impôt » is shown « impôt », « quelqu'un » stays whole (not « un »)
 _ELIDED = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]")
-_SENTENCE = re.compile(r"(?<=[.!?;…])\s+")
-_CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=\()")
+# Spaces after a sentence's end, spaces after a clause's end or before a bracket. Each pattern
+# opens on one space (not on a look-behind): the regular expression engine then only tries
+# the spaces of a text, not each of its characters; same matches as « (?<=[.!?;…])\s+ » and
+# « (?<=[,;:])\s+|\s+(?=\() ».
+_SENTENCE = re.compile(r"\s(?<=[.!?;…]\s)\s*")
+_CLAUSE = re.compile(r"\s(?:(?<=[,;:]\s)\s*|\s*(?=\())")
 
 
 @dataclass
@@ -266,6 +270,7 @@ class _Space:
     pieces: dict[str, set[int]] = field(default_factory=dict)
     testimonies: dict[str, float] = field(default_factory=dict)
     words: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # _single_terms
+    single: dict[str, tuple[int, str] | None] = field(default_factory=dict)  # _single_term
     empty: set[int] | None = None
 
 
@@ -832,12 +837,20 @@ def _key_terms(space: _Space, rows: np.ndarray, wanted: list[int]) -> list[str]:
 
 def _single_terms(space: _Space, row: int) -> list[tuple[int, str]]:
     """The chunks of a statement that make one term each: (term id, word as written)."""
-    vocabulary = space.statements.vocabulary
+    known = space.single  # a chunk read once for the call: statements repeat words
     found = []
     for chunk in space.statements.text(space.texts, row).split():
-        index = vocabulary.chunk_ids.get(chunk)
-        if index is None or vocabulary.offsets[index + 1] - vocabulary.offsets[index] != 1:
-            continue
-        term = vocabulary.flat[vocabulary.offsets[index]]
-        found.append((term, _ELIDED.sub("", chunk.lower().strip(_EDGES))))
+        pair = known.get(chunk, ())
+        if pair == ():
+            pair = known[chunk] = _single_term(space.statements.vocabulary, chunk)
+        if pair is not None:
+            found.append(pair)
     return found
+
+
+def _single_term(vocabulary: Vocabulary, chunk: str) -> tuple[int, str] | None:
+    """The term of a chunk that makes one term, and its word as written; else None."""
+    index = vocabulary.chunk_ids.get(chunk)
+    if index is None or vocabulary.offsets[index + 1] - vocabulary.offsets[index] != 1:
+        return None
+    return vocabulary.flat[vocabulary.offsets[index]], _ELIDED.sub("", chunk.lower().strip(_EDGES))

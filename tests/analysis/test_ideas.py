@@ -1,8 +1,11 @@
 """consult.analysis.ideas: ideas that cover and cohere, titled by their own statements."""
 
 import math
+import re
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from consult.analysis import ideas
 from consult.analysis.ideas import (
@@ -430,3 +433,11 @@ def test_key_terms_are_shown_without_their_elision_and_whole():
     assert "un" not in shown, shown
     assert "impôt" in shown, shown
     assert not any(t.startswith(("l’", "l'")) for t in shown), shown
+
+
+@given(st.text(alphabet="ab .!?;…,:()[\n\t\u00a0", max_size=40))
+def test_sentence_and_clause_ends_split_as_their_look_behind_patterns(text):
+    # the patterns open on a space so that only spaces are tried; same splits as written
+    # the plain way
+    assert ideas._SENTENCE.split(text) == re.split(r"(?<=[.!?;…])\s+", text)
+    assert ideas._CLAUSE.split(text) == re.split(r"(?<=[,;:])\s+|\s+(?=\()", text)
