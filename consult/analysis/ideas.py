@@ -344,10 +344,13 @@ def _seeds(space: _Space, rows, vectors, min_size: float, exclude) -> list[np.nd
     """Statements (positions in ``rows``; ``vectors``: theirs) grouped by the term most of
     them share, greedily (no cap)."""
     n = vectors.shape[0]
-    presence = vectors.astype(bool).astype(np.float32)
-    columns = presence.tocsc()
+    columns = vectors.tocsc()
     weights = space.weights[rows]
-    left = np.asarray(presence.T @ weights).ravel()
+    # each stored value's row weight (0 for a value 0): per term, bincount adds them in row
+    # order, the sums that presence.T @ weights gives without building presence matrices
+    lengths = np.diff(vectors.indptr)
+    given = np.repeat(weights, lengths) * (vectors.data != 0)
+    left = np.bincount(vectors.indices, weights=given, minlength=vectors.shape[1])
     left[list(exclude)] = 0
     df = np.diff(columns.indptr)
     if n >= FEW:
@@ -361,7 +364,12 @@ def _seeds(space: _Space, rows, vectors, min_size: float, exclude) -> list[np.nd
         column = columns.indices[columns.indptr[term] : columns.indptr[term + 1]]
         taken = column[free[column]]
         free[taken] = False
-        left -= np.asarray(presence[taken].T @ weights[taken]).ravel()
+        counts = lengths[taken]
+        ends = np.cumsum(counts)
+        where = np.repeat(vectors.indptr[taken] - (ends - counts), counts) + np.arange(
+            ends[-1] if len(ends) else 0
+        )
+        left -= np.bincount(vectors.indices[where], weights=given[where], minlength=len(left))
         left[term] = 0
         groups.append(taken)
     return groups
@@ -667,7 +675,8 @@ def _standalone(sentence: str) -> tuple[str, float]:
     """The sentence without its leading link words (:data:`LINKS`), and 1, or
     :data:`LEANING` when it still points back to what was said before it."""
     rest = _LINK.sub("", sentence)
-    words = [w.strip(_EDGES) for w in rest.lower().replace("’", "'").split()[:3]]
+    # its first three words (lower case: no whitespace made or lost, so split first)
+    words = [w.lower().replace("’", "'").strip(_EDGES) for w in rest.split(None, 3)[:3]]
     if len(words) < 3 or (rest != sentence and words[0] in ("que", "qu'", "si")):
         # « ainsi que… », « alors que… », « même si… »: no sentence of its own
         return sentence, LEANING
