@@ -48,7 +48,7 @@ from consult.analysis.statements import (
     strip_prefix,
 )
 from consult.analysis.text import ACRONYMS, stop_word_terms, terms
-from consult.analysis.vectors import tfidf, unit_rows
+from consult.analysis.vectors import keep_columns, take_rows, tfidf, unit_rows
 
 MIN_SHARE = 0.03  # an idea gathers at least this share of the answers…
 MIN_ANSWERS = 2.0  # …and at least this many…
@@ -387,9 +387,12 @@ def _assign(vectors, centres, labels) -> tuple[np.ndarray, np.ndarray, np.ndarra
     lines = np.repeat(np.arange(centres.shape[0]), np.diff(centres.indptr))
     dense[lines, np.searchsorted(used, centres.indices)] = centres.data
     dense = dense.astype(np.float32).T
-    vectors = vectors[:, used]
+    # vectors[:, used] (used: sorted), without SciPy's checks and column-index passes
+    kept = np.zeros(vectors.shape[1], bool)
+    kept[used] = True
+    vectors = keep_columns(vectors, kept)
     for start in range(0, n, BLOCK):
-        sims = vectors[start : start + BLOCK] @ dense
+        sims = (vectors if n <= BLOCK else vectors[start : start + BLOCK]) @ dense
         best[start : start + BLOCK] = sims.argmax(axis=1)
         score[start : start + BLOCK] = sims.max(axis=1)
         current = labels[start : start + BLOCK]
@@ -405,7 +408,7 @@ def _cluster(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[
     ``exclude``: terms that neither seed a group nor bring statements together — an idea's
     own key terms, when it is cut into sub-ideas: its statements all share them, so they
     would make every part's centre alike and the parts merge back into one."""
-    vectors = _without_terms(space.vectors[rows], exclude)
+    vectors = _without_terms(take_rows(space.vectors, rows), exclude)
     weights = space.weights[rows]
     groups = _seeds(space, rows, vectors, min_size, exclude)
     if not groups:
@@ -452,7 +455,7 @@ def _split_negation(space: _Space, rows: np.ndarray, min_size: float) -> list[np
     """An idea whose statements say both "X" and "pas X", or both "plus de X" and "moins
     de X", becomes two ideas."""
     vocabulary = space.statements.vocabulary
-    counts = space.statements.counts[rows]
+    counts = take_rows(space.statements.counts, rows)
     # per term, the weight of the rows using it (rows in order: the sums of presence.T @
     # weights, without building the presence matrix)
     present = counts.data != 0
@@ -516,7 +519,7 @@ def _answer_weights(labels, source, weights, k) -> np.ndarray:
 def _idea(space: _Space, rows: np.ndarray, large: float | None, avoid: str = "") -> FoundIdea:
     """An idea made of statement ``rows``: its title, key terms, answers and sub-ideas
     (when it holds at least ``large`` answers; ``avoid``: its parent's title)."""
-    vectors = space.vectors[rows]
+    vectors = take_rows(space.vectors, rows)
     # the weights as one sparse row (the zero ones left out), then each row's cosine to
     # the centre by a matrix × vector product: the sums of a sparse × sparse product
     # (same terms in the same order, the missing ones adding nothing), cheaper
