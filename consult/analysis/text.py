@@ -85,7 +85,9 @@ def terms(text: str) -> list[str]:
     """
     result = []
     for raw in _TOKEN.findall(text or ""):
-        word = _ELISION.sub("", raw).lower().replace("’", "'")
+        if "'" in raw or "’" in raw:  # what an elision needs: most words have neither
+            raw = _ELISION.sub("", raw).replace("’", "'")
+        word = raw.lower()
         for part in word.split("-") if "-" in word and len(word) > 12 else [word]:
             if len(part) < 2 or part.isdigit() or part in STOP_WORDS:
                 continue

@@ -58,3 +58,22 @@ def test_stop_word_terms_hold_the_lemmas_of_stop_words_not_content_words():
 def test_strip_accents_keeps_ascii_and_letters_without_marks():
     assert strip_accents("ehpad rsa") == "ehpad rsa"
     assert strip_accents("Œuvre à cœur ß") == "Œuvre a cœur ß"
+
+
+@given(st.text(alphabet="lLdDjJqQuU'’aébx -", max_size=30))
+def test_terms_drop_elisions_as_the_pattern_alone_did(text):
+    # the elision pattern only runs on words with an apostrophe: same terms as running it
+    # on every word
+    from consult.analysis import text as module
+
+    expected = []
+    for raw in module._TOKEN.findall(text):
+        word = module._ELISION.sub("", raw).lower().replace("’", "'")
+        for part in word.split("-") if "-" in word and len(word) > 12 else [word]:
+            if len(part) < 2 or part.isdigit() or part in module.STOP_WORDS:
+                continue
+            if part in module.ACRONYMS:
+                expected.append(part)
+            elif strip_accents(part) not in module.STOP_WORDS:
+                expected.append(module._lemma(part))
+    assert terms(text) == expected
