@@ -28,6 +28,7 @@ root of the number of answers, not in proportion.
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -73,6 +74,8 @@ SUB_OF_ALL = 0.05  # …and this share of all of them may get sub-ideas
 SUB_SHARE = 0.12  # a sub-idea gathers at least this share of its idea
 BLOCK = 20_000  # statements compared to the centres at a time
 _EDGES = ".,;:!?()[]{}«»\"'’…*"
+_WORD_EDGES = _EDGES.replace("'", "")
+_INVERTED = ("-il", "-ils", "-elle", "-elles")  # « Sont-ils… »: a subject after its verb
 # Words that announce, frame or qualify what is said without saying it (« ma proposition
 # est la suivante », « voici mon idée », « c'est essentiel ») — general French, not taken
 # from any corpus: a title made of these alone says nothing, the next candidate is taken.
@@ -587,8 +590,8 @@ def _row_candidates(space: _Space, row: int) -> list[tuple[str, float]]:
             if clauses[at].startswith(("(", "[")):  # an aside, not what is said
                 continue
             later, leaning = _standalone(_run(clauses[at:]))
-            opening = _standalone(clauses[at])[0]  # its subject and verb are its own
-            if len(later.split()) >= 3 and _own_sentence(opening):
+            # its subject and verb are its own (read only for a later clause long enough)
+            if len(later.split()) >= 3 and _own_sentence(_standalone(clauses[at])[0]):
                 found.setdefault(later, LATER * leaning)
     return list(found.items())
 
@@ -604,17 +607,17 @@ def _run(clauses: list[str]) -> str:
     return lead
 
 
-def _words(text: str) -> list[str]:
-    """Lower-case words of ``text``, the elided ones split off: « l'APA » → « l' », « apa »."""
-    found = []
-    for word in text.lower().replace("’", "'").split():
-        word = word.strip(_EDGES.replace("'", ""))
+def _words(text: str) -> Iterator[str]:
+    """Lower-case words of ``text``, the elided ones split off: « l'APA » → « l' », « apa »;
+    one after the other (a clause is most often settled by its first word)."""
+    for word in text.split():  # lower-casing makes and loses no whitespace
+        word = word.lower().replace("’", "'").strip(_WORD_EDGES)
         head, mark, rest = word.partition("'")
         if mark and rest and len(head) <= 2:
-            found += [head + mark, rest]
+            yield head + mark
+            yield rest
         elif word:
-            found.append(word)
-    return found
+            yield word
 
 
 def _own_sentence(clause: str) -> bool:
@@ -622,13 +625,15 @@ def _own_sentence(clause: str) -> bool:
     :data:`LATER`): « les services sont concentrés… » is a sentence, « les
     grandes entreprises du numérique » or « pour que les gens… » is not."""
     words = _words(clause)
-    if not words:  # a clause of punctuation alone (« … »)
+    first = next(words, None)
+    if first is None:  # a clause of punctuation alone (« … »)
         return False
-    if words[0] in _SUBJECT_PRONOUNS:
+    if first in _SUBJECT_PRONOUNS:
         return True
-    if words[0] not in _DETERMINERS:
+    if first not in _DETERMINERS:
         return False
-    for word in words[2:]:
+    next(words, None)  # the determiner's noun
+    for word in words:
         if word in _SUBORDINATE:  # « des 400 euros, qu'on ajoute… »: not its own verb
             return False
         if _conjugated(word):
@@ -691,7 +696,7 @@ def _standalone(sentence: str) -> tuple[str, float]:
         or (first == "il" and verb not in _IMPERSONAL)
         or (first == "ce" and words[1] not in ("que", "qui", "dont"))
         or (first == "même" and words[1] == "si")
-        or any(w.endswith(("-il", "-ils", "-elle", "-elles")) for w in words)
+        or any(w.endswith(_INVERTED) for w in words)
     )
     return rest, LEANING if leaning else 1.0
 
