@@ -28,6 +28,7 @@ root of the number of answers, not in proportion.
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -48,7 +49,7 @@ from consult.analysis.statements import (
     strip_prefix,
 )
 from consult.analysis.text import ACRONYMS, stop_word_terms, terms
-from consult.analysis.vectors import tfidf, unit_rows
+from consult.analysis.vectors import keep_columns, take_rows, tfidf, unit_rows
 
 MIN_SHARE = 0.03  # an idea gathers at least this share of the answers…
 MIN_ANSWERS = 2.0  # …and at least this many…
@@ -73,6 +74,8 @@ SUB_OF_ALL = 0.05  # …and this share of all of them may get sub-ideas
 SUB_SHARE = 0.12  # a sub-idea gathers at least this share of its idea
 BLOCK = 20_000  # statements compared to the centres at a time
 _EDGES = ".,;:!?()[]{}«»\"'’…*"
+_WORD_EDGES = _EDGES.replace("'", "")
+_INVERTED = ("-il", "-ils", "-elle", "-elles")  # « Sont-ils… »: a subject after its verb
 # Words that announce, frame or qualify what is said without saying it (« ma proposition
 # est la suivante », « voici mon idée », « c'est essentiel ») — general French, not taken
 # from any corpus: a title made of these alone says nothing, the next candidate is taken.
@@ -226,8 +229,12 @@ _LINK = re.compile(
 )
 # « l'impôt » is shown « impôt », « quelqu'un » stays whole (not « un »)
 _ELIDED = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]")
-_SENTENCE = re.compile(r"(?<=[.!?;…])\s+")
-_CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=\()")
+# Spaces after a sentence's end, spaces after a clause's end or before a bracket. Each pattern
+# opens on one space (not on a look-behind): the regular expression engine then only tries
+# the spaces of a text, not each of its characters; same matches as « (?<=[.!?;…])\s+ » and
+# « (?<=[,;:])\s+|\s+(?=\() ».
+_SENTENCE = re.compile(r"\s(?<=[.!?;…]\s)\s*")
+_CLAUSE = re.compile(r"\s(?:(?<=[,;:]\s)\s*|\s*(?=\())")
 
 
 @dataclass
@@ -266,6 +273,7 @@ class _Space:
     pieces: dict[str, set[int]] = field(default_factory=dict)
     testimonies: dict[str, float] = field(default_factory=dict)
     words: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # _single_terms
+    single: dict[str, tuple[int, str] | None] = field(default_factory=dict)  # _single_term
     empty: set[int] | None = None
 
 
@@ -339,10 +347,13 @@ def _seeds(space: _Space, rows, vectors, min_size: float, exclude) -> list[np.nd
     """Statements (positions in ``rows``; ``vectors``: theirs) grouped by the term most of
     them share, greedily (no cap)."""
     n = vectors.shape[0]
-    presence = vectors.astype(bool).astype(np.float32)
-    columns = presence.tocsc()
+    columns = vectors.tocsc()
     weights = space.weights[rows]
-    left = np.asarray(presence.T @ weights).ravel()
+    # each stored value's row weight (0 for a value 0): per term, bincount adds them in row
+    # order, the sums that presence.T @ weights gives without building presence matrices
+    lengths = np.diff(vectors.indptr)
+    given = np.repeat(weights, lengths) * (vectors.data != 0)
+    left = np.bincount(vectors.indices, weights=given, minlength=vectors.shape[1])
     left[list(exclude)] = 0
     df = np.diff(columns.indptr)
     if n >= FEW:
@@ -356,7 +367,12 @@ def _seeds(space: _Space, rows, vectors, min_size: float, exclude) -> list[np.nd
         column = columns.indices[columns.indptr[term] : columns.indptr[term + 1]]
         taken = column[free[column]]
         free[taken] = False
-        left -= np.asarray(presence[taken].T @ weights[taken]).ravel()
+        counts = lengths[taken]
+        ends = np.cumsum(counts)
+        where = np.repeat(vectors.indptr[taken] - (ends - counts), counts) + np.arange(
+            ends[-1] if len(ends) else 0
+        )
+        left -= np.bincount(vectors.indices[where], weights=given[where], minlength=len(left))
         left[term] = 0
         groups.append(taken)
     return groups
@@ -374,9 +390,12 @@ def _assign(vectors, centres, labels) -> tuple[np.ndarray, np.ndarray, np.ndarra
     lines = np.repeat(np.arange(centres.shape[0]), np.diff(centres.indptr))
     dense[lines, np.searchsorted(used, centres.indices)] = centres.data
     dense = dense.astype(np.float32).T
-    vectors = vectors[:, used]
+    # vectors[:, used] (used: sorted), without SciPy's checks and column-index passes
+    kept = np.zeros(vectors.shape[1], bool)
+    kept[used] = True
+    vectors = keep_columns(vectors, kept)
     for start in range(0, n, BLOCK):
-        sims = vectors[start : start + BLOCK] @ dense
+        sims = (vectors if n <= BLOCK else vectors[start : start + BLOCK]) @ dense
         best[start : start + BLOCK] = sims.argmax(axis=1)
         score[start : start + BLOCK] = sims.max(axis=1)
         current = labels[start : start + BLOCK]
@@ -392,7 +411,7 @@ def _cluster(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[
     ``exclude``: terms that neither seed a group nor bring statements together — an idea's
     own key terms, when it is cut into sub-ideas: its statements all share them, so they
     would make every part's centre alike and the parts merge back into one."""
-    vectors = _without_terms(space.vectors[rows], exclude)
+    vectors = _without_terms(take_rows(space.vectors, rows), exclude)
     weights = space.weights[rows]
     groups = _seeds(space, rows, vectors, min_size, exclude)
     if not groups:
@@ -439,7 +458,7 @@ def _split_negation(space: _Space, rows: np.ndarray, min_size: float) -> list[np
     """An idea whose statements say both "X" and "pas X", or both "plus de X" and "moins
     de X", becomes two ideas."""
     vocabulary = space.statements.vocabulary
-    counts = space.statements.counts[rows]
+    counts = take_rows(space.statements.counts, rows)
     # per term, the weight of the rows using it (rows in order: the sums of presence.T @
     # weights, without building the presence matrix)
     present = counts.data != 0
@@ -508,7 +527,7 @@ def _answer_weights(labels, source, weights, k) -> np.ndarray:
 def _idea(space: _Space, rows: np.ndarray, large: float | None, avoid: str = "") -> FoundIdea:
     """An idea made of statement ``rows``: its title, key terms, answers and sub-ideas
     (when it holds at least ``large`` answers; ``avoid``: its parent's title)."""
-    vectors = space.vectors[rows]
+    vectors = take_rows(space.vectors, rows)
     # the weights as one sparse row (the zero ones left out), then each row's cosine to
     # the centre by a matrix × vector product: the sums of a sparse × sparse product
     # (same terms in the same order, the missing ones adding nothing), cheaper
@@ -576,8 +595,8 @@ def _row_candidates(space: _Space, row: int) -> list[tuple[str, float]]:
             if clauses[at].startswith(("(", "[")):  # an aside, not what is said
                 continue
             later, leaning = _standalone(_run(clauses[at:]))
-            opening = _standalone(clauses[at])[0]  # its subject and verb are its own
-            if len(later.split()) >= 3 and _own_sentence(opening):
+            # its subject and verb are its own (read only for a later clause long enough)
+            if len(later.split()) >= 3 and _own_sentence(_standalone(clauses[at])[0]):
                 found.setdefault(later, LATER * leaning)
     return list(found.items())
 
@@ -593,17 +612,17 @@ def _run(clauses: list[str]) -> str:
     return lead
 
 
-def _words(text: str) -> list[str]:
-    """Lower-case words of ``text``, the elided ones split off: « l'APA » → « l' », « apa »."""
-    found = []
-    for word in text.lower().replace("’", "'").split():
-        word = word.strip(_EDGES.replace("'", ""))
+def _words(text: str) -> Iterator[str]:
+    """Lower-case words of ``text``, the elided ones split off: « l'APA » → « l' », « apa »;
+    one after the other (a clause is most often settled by its first word)."""
+    for word in text.split():  # lower-casing makes and loses no whitespace
+        word = word.lower().replace("’", "'").strip(_WORD_EDGES)
         head, mark, rest = word.partition("'")
         if mark and rest and len(head) <= 2:
-            found += [head + mark, rest]
+            yield head + mark
+            yield rest
         elif word:
-            found.append(word)
-    return found
+            yield word
 
 
 def _own_sentence(clause: str) -> bool:
@@ -611,13 +630,15 @@ def _own_sentence(clause: str) -> bool:
     :data:`LATER`): « les services sont concentrés… » is a sentence, « les
     grandes entreprises du numérique » or « pour que les gens… » is not."""
     words = _words(clause)
-    if not words:  # a clause of punctuation alone (« … »)
+    first = next(words, None)
+    if first is None:  # a clause of punctuation alone (« … »)
         return False
-    if words[0] in _SUBJECT_PRONOUNS:
+    if first in _SUBJECT_PRONOUNS:
         return True
-    if words[0] not in _DETERMINERS:
+    if first not in _DETERMINERS:
         return False
-    for word in words[2:]:
+    next(words, None)  # the determiner's noun
+    for word in words:
         if word in _SUBORDINATE:  # « des 400 euros, qu'on ajoute… »: not its own verb
             return False
         if _conjugated(word):
@@ -667,7 +688,8 @@ def _standalone(sentence: str) -> tuple[str, float]:
     """The sentence without its leading link words (:data:`LINKS`), and 1, or
     :data:`LEANING` when it still points back to what was said before it."""
     rest = _LINK.sub("", sentence)
-    words = [w.strip(_EDGES) for w in rest.lower().replace("’", "'").split()[:3]]
+    # its first three words (lower case: no whitespace made or lost, so split first)
+    words = [w.lower().replace("’", "'").strip(_EDGES) for w in rest.split(None, 3)[:3]]
     if len(words) < 3 or (rest != sentence and words[0] in ("que", "qu'", "si")):
         # « ainsi que… », « alors que… », « même si… »: no sentence of its own
         return sentence, LEANING
@@ -679,7 +701,7 @@ def _standalone(sentence: str) -> tuple[str, float]:
         or (first == "il" and verb not in _IMPERSONAL)
         or (first == "ce" and words[1] not in ("que", "qui", "dont"))
         or (first == "même" and words[1] == "si")
-        or any(w.endswith(("-il", "-ils", "-elle", "-elles")) for w in words)
+        or any(w.endswith(_INVERTED) for w in words)
     )
     return rest, LEANING if leaning else 1.0
 
@@ -837,12 +859,20 @@ def _key_terms(space: _Space, rows: np.ndarray, wanted: list[int]) -> list[str]:
 
 def _single_terms(space: _Space, row: int) -> list[tuple[int, str]]:
     """The chunks of a statement that make one term each: (term id, word as written)."""
-    vocabulary = space.statements.vocabulary
+    known = space.single  # a chunk read once for the call: statements repeat words
     found = []
     for chunk in space.statements.text(space.texts, row).split():
-        index = vocabulary.chunk_ids.get(chunk)
-        if index is None or vocabulary.offsets[index + 1] - vocabulary.offsets[index] != 1:
-            continue
-        term = vocabulary.flat[vocabulary.offsets[index]]
-        found.append((term, _ELIDED.sub("", chunk.lower().strip(_EDGES))))
+        pair = known.get(chunk, ())
+        if pair == ():
+            pair = known[chunk] = _single_term(space.statements.vocabulary, chunk)
+        if pair is not None:
+            found.append(pair)
     return found
+
+
+def _single_term(vocabulary: Vocabulary, chunk: str) -> tuple[int, str] | None:
+    """The term of a chunk that makes one term, and its word as written; else None."""
+    index = vocabulary.chunk_ids.get(chunk)
+    if index is None or vocabulary.offsets[index + 1] - vocabulary.offsets[index] != 1:
+        return None
+    return vocabulary.flat[vocabulary.offsets[index]], _ELIDED.sub("", chunk.lower().strip(_EDGES))

@@ -35,6 +35,7 @@ _NE, _OF, _MORE, _LESS, _PERSON, _DETERMINER = 1, 2, 3, 4, 5, 6
 _DETERMINERS = frozenset(
     ["la", "une", "cette", "chaque", "toute", "ma", "ta", "sa", "notre", "votre", "leur", "quelle"]
 )
+_WORD_MARKS = {"plus": _MORE, "davantage": _MORE, "moins": _LESS, "personne": _PERSON}
 _PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
 _ENDS = ".!?;…"
 _OPEN_LINE_END = re.compile(r"(?<![.!?;…\s])[^\S\n]*\n")  # a line break after no sentence end
@@ -94,13 +95,17 @@ class Vocabulary:
         chunks = list(chunk_ids)
         if keys is None:
             keys = [chunk.lower().strip(_PUNCTUATION) for chunk in chunks]
+        # each distinct key read once (« pas », « Pas » and « pas, » share theirs)
+        distinct = dict.fromkeys(keys)
+        negator = {key: key.replace("’", "'").split("'")[-1] in NEGATORS for key in distinct}
+        mark = {key: _mark(key) for key in distinct}
         return cls(
             chunk_ids=dict(chunk_ids),
             offsets=list(offsets),
             flat=list(flat),
-            negator=[key.replace("’", "'").split("'")[-1] in NEGATORS for key in keys],
+            negator=list(map(negator.__getitem__, keys)),
             ends=[chunk[-1] in _ENDS for chunk in chunks],
-            marks=[_mark(key) for key in keys],
+            marks=list(map(mark.__getitem__, keys)),
             term_ids={name: number for number, name in enumerate(names)},
             names=list(names),
         )
@@ -124,7 +129,7 @@ def _mark(key: str) -> int:
         return _OF
     if key in _DETERMINERS:
         return _DETERMINER
-    return {"plus": _MORE, "davantage": _MORE, "moins": _LESS, "personne": _PERSON}.get(key, 0)
+    return _WORD_MARKS.get(key, 0)
 
 
 def strip_prefix(name: str) -> str:

@@ -161,6 +161,15 @@ _ALARM = re.compile(
     + r")\b"
 )
 _NEGATIVE = _words_pattern(NEGATIVE_WORDS)
+
+
+def _parts(words) -> tuple[str, ...]:
+    """The ``words`` that hold none of the others: a text holding none of these holds none
+    of ``words``, and skips the regular expression (most texts)."""
+    return tuple(dict.fromkeys(w for w in words if not any(o != w and o in w for o in words)))
+
+
+_ALARM_PARTS, _NEGATIVE_PARTS = _parts(ALARM_WORDS), _parts(NEGATIVE_WORDS)
 # An alarm word denied a word or two after a negation (« jamais dans l'urgence », « pas de
 # danger », « sans risque ») is no alarm; a comma ends the reach of the negation.
 _NEGATED_ALARM = re.compile(
@@ -505,26 +514,39 @@ def vigilance_reason(text: str, kind: str, flagged: bool = False, topic: str = "
     danger ») says what the section is about: « repérer les enfants en danger » there is
     its subject, not an alert."""
     plain = strip_accents(text.lower()).replace("'", " ").replace("’", " ")
-    subject = _subject(topic)
-    affirmed = _NEGATED_ALARM.sub(lambda m: " " * len(m.group()), plain)  # same length
-    alarms = [
-        word
-        for word in _written(text, affirmed, _ALARM)
-        if _singular(strip_accents(word)) not in subject
-    ]
-    negatives = _written(text, plain, _NEGATIVE)
+    alarms = _alarms(text, plain, topic) if _holds(plain, _ALARM_PARTS) else []
+    situation = kind in SITUATION_KINDS or flagged
+    if not (alarms or situation):  # most texts: their other cues would not count
+        return ""
+    negatives = _written(text, plain, _NEGATIVE) if _holds(plain, _NEGATIVE_PARTS) else []
     # _LASTING needs « attente » or « toujours »: most texts have neither
     waiting = "attente" in plain or "toujours" in plain
     lasting = _written(text, plain, _LASTING) if waiting else []
     lasting = sorted(set(lasting + _waits_since(text, plain)))
     if alarms:
         return "termes d'alerte : " + ", ".join(alarms + negatives + lasting)
-    if not (negatives or lasting) or not (kind in SITUATION_KINDS or flagged):
+    if not (negatives or lasting):
         return ""
     cues = [f"expression négative ({', '.join(negatives)})"] if negatives else []
     cues += [f"attente qui dure ({', '.join(lasting)})"] if lasting else []
     context = "une contribution signalée" if flagged else SITUATION_KINDS[kind]
     return f"{' et '.join(cues)} dans {context}"
+
+
+def _alarms(text: str, plain: str, topic: str) -> list[str]:
+    """The alarm words of ``text`` (``plain``: unaccented, lower case) neither denied nor
+    words of the ``topic``, as written."""
+    subject = _subject(topic)
+    affirmed = _NEGATED_ALARM.sub(lambda m: " " * len(m.group()), plain)  # same length
+    return [
+        word
+        for word in _written(text, affirmed, _ALARM)
+        if _singular(strip_accents(word)) not in subject
+    ]
+
+
+def _holds(plain: str, parts: tuple[str, ...]) -> bool:
+    return any(part in plain for part in parts)
 
 
 @lru_cache(maxsize=64)

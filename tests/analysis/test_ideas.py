@@ -1,6 +1,7 @@
 """consult.analysis.ideas: ideas that cover and cohere, titled by their own statements."""
 
 import math
+import re
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -470,3 +471,42 @@ def test_any_answers_give_ideas_with_members_and_titles(sayings, picks):
         supported.update(idea.members)
     assert supported.isdisjoint(found.isolated)
     assert supported | set(found.isolated) == set(range(len(texts)))
+
+
+@given(st.text(alphabet="ab .!?;…,:()[\n\t\u00a0", max_size=40))
+def test_sentence_and_clause_ends_split_as_their_look_behind_patterns(text):
+    # the patterns open on a space so that only spaces are tried; same splits as written
+    # the plain way
+    assert ideas._SENTENCE.split(text) == re.split(r"(?<=[.!?;…])\s+", text)
+    assert ideas._CLAUSE.split(text) == re.split(r"(?<=[,;:])\s+|\s+(?=\()", text)
+
+
+def _reference_seeds(space, rows, vectors, min_size):
+    """_seeds as first written, with presence matrices (no term excluded, SEED_IDF 0)."""
+    presence = vectors.astype(bool).astype(np.float32)
+    columns, weights = presence.tocsc(), space.weights[rows]
+    left = np.asarray(presence.T @ weights).ravel()
+    if vectors.shape[0] >= ideas.FEW:
+        left[np.diff(columns.indptr) > ideas.MAX_SEED_SHARE * vectors.shape[0]] = 0
+    free, groups = np.ones(vectors.shape[0], bool), []
+    while len(left) and left.max() >= min_size:
+        term = int(np.argmax(np.where(left >= min_size, left, -1)))
+        column = columns.indices[columns.indptr[term] : columns.indptr[term + 1]]
+        taken = column[free[column]]
+        free[taken] = False
+        left -= np.asarray(presence[taken].T @ weights[taken]).ravel()
+        left[term] = 0
+        groups.append(taken)
+    return groups
+
+
+def test_seeds_add_the_weights_as_presence_matrices_did():
+    texts = (HEATING + INSULATION) * 4 + ["Des bus le soir.", "Des bus la nuit."] * 3
+    weights = np.arange(1, len(texts) + 1) / 7  # sums that round differently by order
+    space = _space(texts, weights, "", Vocabulary())
+    rows = np.arange(space.vectors.shape[0])
+    for min_size in (1.0, 3.3, 9.0):
+        found = ideas._seeds(space, rows, space.vectors, min_size, ())
+        expected = _reference_seeds(space, rows, space.vectors, min_size)
+        assert [g.tolist() for g in found] == [g.tolist() for g in expected]
+        assert found

@@ -43,6 +43,11 @@ def test_strip_accents_removes_exactly_the_combining_marks(text):
     assert strip_accents(text) == (text if text.isascii() else expected)
 
 
+def test_strip_accents_beyond_the_basic_plane():
+    # a combining mark of another plane (musical stem) goes too, an emoji stays
+    assert strip_accents("é\U0001d165 🙂") == "e 🙂"
+
+
 def test_stop_word_terms_hold_the_lemmas_of_stop_words_not_content_words():
     from consult.analysis.text import stop_word_terms
 
@@ -53,3 +58,22 @@ def test_stop_word_terms_hold_the_lemmas_of_stop_words_not_content_words():
 def test_strip_accents_keeps_ascii_and_letters_without_marks():
     assert strip_accents("ehpad rsa") == "ehpad rsa"
     assert strip_accents("Œuvre à cœur ß") == "Œuvre a cœur ß"
+
+
+@given(st.text(alphabet="lLdDjJqQuU'’aébx -", max_size=30))
+def test_terms_drop_elisions_as_the_pattern_alone_did(text):
+    # the elision pattern only runs on words with an apostrophe: same terms as running it
+    # on every word
+    from consult.analysis import text as module
+
+    expected = []
+    for raw in module._TOKEN.findall(text):
+        word = module._ELISION.sub("", raw).lower().replace("’", "'")
+        for part in word.split("-") if "-" in word and len(word) > 12 else [word]:
+            if len(part) < 2 or part.isdigit() or part in module.STOP_WORDS:
+                continue
+            if part in module.ACRONYMS:
+                expected.append(part)
+            elif strip_accents(part) not in module.STOP_WORDS:
+                expected.append(module._lemma(part))
+    assert terms(text) == expected

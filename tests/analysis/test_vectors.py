@@ -1,9 +1,10 @@
 import numpy as np
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from consult.analysis.phrases import Phrases, clean, is_weak
 from consult.analysis.text import terms
-from consult.analysis.vectors import Terms, count_matrix, keep_columns, tfidf
+from consult.analysis.vectors import Terms, count_matrix, keep_columns, take_rows, tfidf
 
 TEXTS = [
     "Plus de places en crèche, vite !",
@@ -63,3 +64,13 @@ def test_phrases_give_terms_back_as_people_wrote_them():
     assert clean(["vite,", "Les"]) == ""
     assert is_weak("suis")
     assert not is_weak("crèche")
+
+
+def test_take_rows_is_scipy_row_selection():
+    matrix = sparse.random(40, 30, density=0.2, format="csr", random_state=1)
+    for rows in ([], [3], [5, 0, 5, 39], list(range(39, -1, -2))):
+        rows = np.asarray(rows, np.int64)
+        taken, expected = take_rows(matrix, rows), matrix[rows]
+        assert taken.shape == expected.shape
+        for name in ("indptr", "indices", "data"):
+            assert getattr(taken, name).tolist() == getattr(expected, name).tolist()

@@ -10,7 +10,14 @@ from markupsafe import escape
 
 from consult.core.db import utcnow
 from consult.synthesis import services
-from consult.synthesis.analysis import vigilance_reason
+from consult.synthesis.analysis import (
+    _ALARM_PARTS,
+    _NEGATIVE_PARTS,
+    ALARM_WORDS,
+    NEGATIVE_WORDS,
+    _holds,
+    vigilance_reason,
+)
 from consult.synthesis.document import Document, Editorial
 from consult.synthesis.exports import authors, document_context, masks_authors, render_docx
 from consult.synthesis.services import PLACEMENT_FLOOR, Scope
@@ -169,6 +176,15 @@ def test_vigilance_needs_an_alarm_word_or_a_negative_situation():
     assert vigilance_reason("Il ne faut pas hésiter à demander.", "proposition") == ""
     assert "témoignage" in vigilance_reason("Je suis isolée depuis un an.", "temoignage")
     assert "signalée" in vigilance_reason("Aucune aide reçue.", "proposition", flagged=True)
+
+
+def test_every_cue_word_holds_one_of_the_parts_looked_for_first():
+    # a text holding none of the parts skips the regular expressions: none of them must
+    # be able to match it
+    for words, parts in ((ALARM_WORDS, _ALARM_PARTS), (NEGATIVE_WORDS, _NEGATIVE_PARTS)):
+        assert len(parts) < len(words)
+        assert all(_holds(word, parts) for word in words)
+        assert not _holds("les aidants ont besoin de répit", parts)
 
 
 @pytest.mark.parametrize(
