@@ -159,9 +159,16 @@ def with_publics(bodies: dict[int, str]) -> dict[int, str]:
     return {i: suggestion_text(body, publics.get(i, ())) for i, body in bodies.items()}
 
 
-def _by_label(rows) -> dict[int, list[str]]:
-    """(label id, contribution id, body) rows → each label's texts, at most
-    :data:`MAX_EXAMPLES`, in the rows' order (newest first)."""
+def _texts_by_label(model, column, scheme_id: int) -> dict[int, list[str]]:
+    """Per theme or fiche of one scheme (``column`` of ``model``'s rows), the texts of the
+    contributions it has rows for, newest first, at most :data:`MAX_EXAMPLES`."""
+    rows = db.session.execute(
+        sa.select(column, Contribution.id, Contribution.body)
+        .join(Contribution, Contribution.id == model.contribution_id)
+        .join(Meeting, Meeting.id == Contribution.meeting_id)
+        .where(column.is_not(None), Meeting.scheme_id == scheme_id)
+        .order_by(model.id.desc())
+    )
     kept: dict[int, list[tuple[int, str]]] = {}
     for target_id, contribution_id, body in rows:
         bucket = kept.setdefault(target_id, [])
@@ -173,28 +180,12 @@ def _by_label(rows) -> dict[int, list[str]]:
 
 def _examples(column, scheme_id: int) -> dict[int, list[str]]:
     """The texts moderators tagged with each theme or fiche of one scheme, newest first."""
-    return _by_label(
-        db.session.execute(
-            sa.select(column, Contribution.id, Contribution.body)
-            .join(Contribution, Contribution.id == ContributionTag.contribution_id)
-            .join(Meeting, Meeting.id == Contribution.meeting_id)
-            .where(column.is_not(None), Meeting.scheme_id == scheme_id)
-            .order_by(ContributionTag.id.desc())
-        )
-    )
+    return _texts_by_label(ContributionTag, column, scheme_id)
 
 
 def _rejections(column, scheme_id: int) -> dict[int, list[str]]:
     """The texts each theme or fiche of one scheme was suggested for and refused, newest first."""
-    return _by_label(
-        db.session.execute(
-            sa.select(column, Contribution.id, Contribution.body)
-            .join(Contribution, Contribution.id == SuggestionRejection.contribution_id)
-            .join(Meeting, Meeting.id == Contribution.meeting_id)
-            .where(column.is_not(None), Meeting.scheme_id == scheme_id)
-            .order_by(SuggestionRejection.id.desc())
-        )
-    )
+    return _texts_by_label(SuggestionRejection, column, scheme_id)
 
 
 def _untagged(column, scheme_id: int) -> list[str]:
