@@ -65,7 +65,9 @@ def test_merge_by_number_then_undo_over_http(client, facilitator, meeting, make_
     db.session.refresh(there)
     assert (there.status, here.support_count, here.weight) == ("published", 1, 1)
     actions = db.session.scalars(
-        sa.select(ModerationEvent.action).where(ModerationEvent.contribution_id == there.id)
+        sa.select(ModerationEvent.action)
+        .where(ModerationEvent.contribution_id == there.id)
+        .order_by(ModerationEvent.id)
     ).all()
     assert actions == ["merge", "unmerge"]
 

@@ -70,7 +70,9 @@ def test_merge_then_undo_restores_status_supports_weight_and_tags(
     assert _tags(db, source) == {(theme.id, None), (other_theme.id, None)}
     assert merged_sources(target) == []
     actions = db.session.scalars(
-        sa.select(ModerationEvent.action).where(ModerationEvent.contribution_id == source.id)
+        sa.select(ModerationEvent.action)
+        .where(ModerationEvent.contribution_id == source.id)
+        .order_by(ModerationEvent.id)
     ).all()
     assert actions == ["merge", "unmerge"]
     with pytest.raises(ModerationError, match="pas fusionnée"):
