@@ -284,11 +284,13 @@ def _publics(row: Labelled) -> list[Public]:
     """The row's publics as rows of the platform (added the first time one is named)."""
     found = []
     for label in row.publics:
-        public = db.session.scalar(sa.select(Public).where(Public.label == label))
+        code = slugify(label).replace("-", "_")
+        public = db.session.scalar(sa.select(Public).where(Public.code == code))
         if public is None:
-            public = Public(code=slugify(label).replace("-", "_"), label=label)
+            public = Public(code=code, label=label)
             db.session.add(public)
-        found.append(public)
+        if public not in found:  # « mna » given twice is one public
+            found.append(public)
     return found
 
 

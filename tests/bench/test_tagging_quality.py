@@ -176,7 +176,10 @@ def test_with_publics_each_contribution_carries_the_public_of_its_item(tmp_path,
     """``--publics``: the item's ``public`` becomes the contribution's public, which the
     platform's suggestions read (the text alone names no public)."""
     text = "Il faudrait un accompagnement plus rapide, les délais sont trop longs."
-    items = [{"text": text, "theme": 7, "fiche": 17, "public": "mna"}]
+    items = [
+        {"text": text, "theme": 7, "fiche": 17, "public": "mna"},
+        {"text": text, "theme": 7, "fiche": 17, "public": ["mna", "mna"]},  # one public
+    ]
     labelled = _write(tmp_path / "publics.jsonl", items)
     argv = ["--scheme", str(SCHEME), "--labelled", labelled]
 
