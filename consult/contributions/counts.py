@@ -26,6 +26,7 @@ migration that recreates ``contributions`` or ``decisions`` must call
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from consult.core.db import with_table
 from consult.extensions import db
 
 NO_OUTCOME = ""  # a published contribution no working group has answered yet
@@ -250,15 +251,4 @@ def drop_counting(connection) -> None:
         connection.exec_driver_sql(statement)
 
 
-def _after_create(metadata, connection, tables=(), **_kw) -> None:
-    if any(table.name == "published_counts" for table in tables):
-        install_counting(connection)
-
-
-def _before_drop(metadata, connection, tables=(), **_kw) -> None:
-    if any(table.name == "published_counts" for table in tables):
-        drop_counting(connection)
-
-
-sa.event.listen(db.metadata, "after_create", _after_create)
-sa.event.listen(db.metadata, "before_drop", _before_drop)
+with_table(db.metadata, "published_counts", install_counting, drop_counting)

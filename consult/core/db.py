@@ -162,3 +162,20 @@ class BoundedIntConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+def with_table(metadata, table_name: str, install, drop) -> None:
+    """Run ``install(connection)`` after ``create_all`` creates ``table_name``, and
+    ``drop(connection)`` before ``drop_all`` drops it: what a table needs beside itself
+    (triggers, a first count) comes and goes with it in tests and the demo."""
+
+    def after_create(_metadata, connection, tables=(), **_kw) -> None:
+        if any(table.name == table_name for table in tables):
+            install(connection)
+
+    def before_drop(_metadata, connection, tables=(), **_kw) -> None:
+        if any(table.name == table_name for table in tables):
+            drop(connection)
+
+    sa.event.listen(metadata, "after_create", after_create)
+    sa.event.listen(metadata, "before_drop", before_drop)

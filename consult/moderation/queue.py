@@ -30,6 +30,7 @@ from consult.contributions.models import (
     Report,
     contribution_publics,
 )
+from consult.core.db import with_table
 from consult.core.pagination import Page
 from consult.extensions import db
 from consult.tagging.models import ContributionTag, TagSuggestion
@@ -405,15 +406,4 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
     return not (type_ == "index" and name == FTS_INDEX)
 
 
-def _after_create(metadata, connection, tables=(), **_kw) -> None:
-    if any(table.name == "contributions" for table in tables):
-        install_search(connection)
-
-
-def _before_drop(metadata, connection, tables=(), **_kw) -> None:
-    if any(table.name == "contributions" for table in tables):
-        drop_search(connection)
-
-
-sa.event.listen(db.metadata, "after_create", _after_create)
-sa.event.listen(db.metadata, "before_drop", _before_drop)
+with_table(db.metadata, "contributions", install_search, drop_search)
