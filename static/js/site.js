@@ -57,10 +57,74 @@
     return (heading ? heading.textContent.trim() + " : " : "") + "tableau à faire défiler";
   }
 
+  // A reading table too wide for a phone's screen is read row by row instead: each row
+  // becomes a block and each cell says its column (« Part : 4,7 % »), so nothing hides
+  // off to the right. Its header row stays for screen readers, and explicit roles keep the
+  // table's meaning once CSS no longer lays it out as a table. A table whose header holds
+  // controls (« tout cocher ») keeps its columns and scrolls.
+  function columnLabels(table) {
+    var labels = [];
+    var header = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+    if (!header) { return labels; }
+    Array.prototype.forEach.call(header.cells, function (cell) {
+      var text = cell.textContent.replace(/\u00ad/g, "").replace(/\s+/g, " ").trim();
+      for (var i = 0; i < cell.colSpan; i += 1) { labels.push(text); }
+    });
+    return labels;
+  }
+
+  function cellRole(cell, inHead) {
+    if (inHead) { return "columnheader"; }
+    return cell.tagName === "TH" ? "rowheader" : "cell";
+  }
+
+  function labelCells(table) {
+    var labels = columnLabels(table);
+    table.setAttribute("role", "table");
+    Array.prototype.forEach.call(table.querySelectorAll("thead, tbody, tfoot"), function (group) {
+      group.setAttribute("role", "rowgroup");
+    });
+    Array.prototype.forEach.call(table.rows, function (row) {
+      var inHead = row.parentNode.tagName === "THEAD";
+      var column = 0;
+      row.setAttribute("role", "row");
+      Array.prototype.forEach.call(row.cells, function (cell) {
+        cell.setAttribute("role", cellRole(cell, inHead));
+        if (!inHead && cell.tagName === "TD" && labels[column]) {
+          cell.setAttribute("data-label", labels[column]);
+        }
+        column += cell.colSpan;
+      });
+    });
+  }
+
+  function stackableTables() {
+    var tables = document.querySelectorAll(".table-scroll > table");
+    return Array.prototype.filter.call(tables, function (table) {
+      var head = table.tHead;
+      return head && !head.querySelector("input, button, select, a");
+    });
+  }
+
+  var phone = window.matchMedia("(max-width: 40rem)");
+
+  function stackWideTables(tables) {
+    tables.forEach(function (table) { table.classList.remove("table-stack"); });
+    if (!phone.matches) { return; }
+    var wide = tables.filter(function (table) {
+      var box = table.parentNode;
+      return box.scrollWidth > box.clientWidth + 1;
+    });
+    wide.forEach(function (table) { table.classList.add("table-stack"); });
+  }
+
   function scrollableTables() {
+    var tables = stackableTables();
+    tables.forEach(labelCells);
     // Templates that declare their own region (tabindex) are left as they are.
     var scrollers = document.querySelectorAll(".table-scroll:not([tabindex])");
     function update() {
+      stackWideTables(tables);
       Array.prototype.forEach.call(scrollers, function (scroller) {
         var scrolls = scroller.scrollWidth > scroller.clientWidth + 1;
         if (scrolls) {

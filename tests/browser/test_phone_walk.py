@@ -36,16 +36,64 @@ def test_wide_tables_scroll_inside_their_box_on_a_phone(page, live_server, accou
     check_a11y(page)  # a box that scrolls is a named region the keyboard can reach
 
 
+def _boxes_that_scroll(page) -> list[str]:
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.table-scroll')]
+            .filter(box => box.scrollWidth > box.clientWidth + 1)
+            .map(box => box.querySelector('caption, th')?.textContent.trim())"""
+    )
+
+
 def test_tables_that_fit_are_no_tab_stop(page):
-    """Only a table that scrolls becomes a region: at 1280 px nothing is added to Tab."""
+    """At 1280 px a table is a table, no tab stop; on a phone it is read row by row."""
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/suite/fiches/6")
     assert page.locator(".table-scroll").count() > 0
     assert page.locator(".table-scroll[tabindex]").count() == 0
+    assert page.locator("table.table-stack").count() == 0
     page.set_viewport_size(PHONE)
+    page.locator("table.table-stack").first.wait_for()
+    assert _boxes_that_scroll(page) == []
+    assert page.locator(".table-scroll[tabindex]").count() == 0
+    check_a11y(page)
+
+
+def test_key_findings_read_row_by_row_on_a_phone(page):
+    """Each idea of the published synthesis says who expressed it, without sideways scrolling."""
+    page.set_viewport_size(PHONE)
+    page.goto("/syntheses/1/v1")
+    findings = page.locator("table.synthesis-table--findings")
+    findings.and_(page.locator(".table-stack")).wait_for()
+    assert _boxes_that_scroll(page) == []
+    said_by = findings.locator("tbody tr").first.get_by_role("cell").nth(2)
+    assert said_by.get_attribute("data-label") == "Exprimée par"
+    before = said_by.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert "Exprimée par" in before
+    assert said_by.is_visible()
+    assert said_by.bounding_box()["x"] >= 0
+    assert page.locator("table.synthesis-table--findings thead").get_attribute("role") == "rowgroup"
+    check_a11y(page)
+
+
+def test_wide_screens_keep_tables_as_tables(page):
+    """At 1280 px the bilan's wide indicator tables keep their columns (they scroll)."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/bilans/1")
+    assert _boxes_that_scroll(page) != []
+    assert page.locator("table.table-stack").count() == 0
+    page.set_viewport_size(PHONE)
+    page.locator("table.table-stack").first.wait_for()
+
+
+def test_a_table_whose_header_holds_controls_keeps_its_columns(page, live_server):
+    """« Tout cocher » stays in the header: the moderation queue scrolls in a named region."""
+    login_as(page, live_server, "animateur")
+    page.set_viewport_size(PHONE)
+    page.goto("/moderation/")
     page.wait_for_function(
         "() => document.querySelector('.table-scroll[tabindex=\"0\"][role=region][aria-label]')"
     )
+    assert page.locator("table.table-stack").count() == 0
 
 
 def test_home_offers_to_give_an_opinion_on_the_first_screen(page):
