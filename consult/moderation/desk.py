@@ -31,6 +31,7 @@ from consult.tagging import services as tagging
 from consult.tagging.jobs import schedule_refresh
 
 bp = Blueprint("desk", __name__)
+bp.add_app_template_global(tagging.words_from_publics, "words_from_publics")
 MAX_BULK = 1000
 
 

@@ -1,5 +1,6 @@
 """Set and remove tags; compute suggestions from the scheme and past decisions."""
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -9,7 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from consult.analysis.similarity import is_empty_answer
 from consult.analysis.suggest import Label, Suggester
 from consult.analysis.tag_feedback import MAX_UNLABELLED, FeedbackSuggester, out_of_fold
-from consult.analysis.text import tag_terms
+from consult.analysis.text import strip_accents, tag_terms
 from consult.contributions.models import Contribution, contribution_publics
 from consult.core.db import add_once
 from consult.core.errors import DomainError
@@ -142,6 +143,24 @@ def suggestion_text(body: str, publics: Iterable[str] = ()) -> str:
 
 def _everyone(label: str) -> bool:
     return set(label.lower().replace("-", " ").split()) <= _EVERYONE
+
+
+def words_from_publics(words: Iterable[str], body: str, publics: Iterable[str]) -> set[str]:
+    """The words of a suggestion taken from the publics a contribution concerns, not from
+    what it says (see :func:`suggestion_text`): shown as such, so that a facilitator
+    does not look for them in the text."""
+    said = _plain(body)
+    named = [_plain(label) for label in publics]
+    return {w for w in words if _plain(w) not in said and any(_plain(w) in n for n in named)}
+
+
+def _plain(text: str) -> str:
+    """`` mineurs non accompagnes `` for « Mineurs non accompagnés (MNA) » …: whole words,
+    so that a word is found in a text only as a word of it."""
+    return f" {' '.join(_WORD.findall(strip_accents(text.lower())))} "
+
+
+_WORD = re.compile(r"\w+")
 
 
 def with_publics(bodies: dict[int, str]) -> dict[int, str]:

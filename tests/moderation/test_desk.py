@@ -145,6 +145,37 @@ def test_suggestions_arrive_by_a_job_and_are_accepted_with_their_reason(
     assert "consult.tagging.jobs.refresh_suggestions" in [c.path for c in jobs.calls]
 
 
+def test_words_a_suggestion_takes_from_the_publics_say_so(
+    client, facilitator, meeting, make_contribution, make_public, db
+):
+    """« car : mineurs non accompagnés » is not in the text: the facilitator is told it is
+    the public the author ticked, on the review page, in the queue and in bulk preview."""
+    minors = make_public(label="Mineurs non accompagnés", code="mna")
+    contribution = make_contribution(
+        meeting=meeting, body="Les délais sont trop longs", status="pending", publics=[minors]
+    )
+    db.session.add(
+        TagSuggestion(
+            contribution_id=contribution.id,
+            score=0.9,
+            words=["mineurs non accompagnés", "délais"],
+            theme_id=meeting.scheme.themes[0].id,
+        )
+    )
+    db.session.commit()
+    marked = 'mineurs non accompagnés <span class="suggestion__public">(public indiqué)</span>'
+    for page in (
+        client.get(f"/moderation/{contribution.id}"),
+        client.get("/moderation/"),
+        client.post(
+            "/moderation/lot",
+            data={"ids": [contribution.id], "action": "accept_suggestions", "minimum": "80"},
+        ),
+    ):
+        assert marked in page.text
+        assert "délais <span" not in page.text
+
+
 def test_tag_is_added_then_removed_and_both_are_audited(client, facilitator, meeting, db):
     contribution = submit(meeting, "Aider les aidants")
     theme = meeting.scheme.themes[0]

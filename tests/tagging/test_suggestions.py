@@ -3,7 +3,12 @@
 import pytest
 
 from consult.core.db import utcnow
-from consult.tagging.services import build_suggesters, store_suggestions, suggestions_of
+from consult.tagging.services import (
+    build_suggesters,
+    store_suggestions,
+    suggestions_of,
+    words_from_publics,
+)
 
 # (text, fiches accepted first or second, a word that must justify it, a word that must not)
 EXAMPLES = [
@@ -103,3 +108,13 @@ def test_a_public_meaning_everyone_or_a_text_saying_nothing_gets_no_public_sugge
     assert _themes(meeting, address) == []
     assert _themes(meeting, empty) == []
     assert all("publics" not in s.words for s in _themes(meeting, slow))
+
+
+def test_words_taken_from_the_publics_are_told_apart_from_the_text():
+    publics = ["Mineurs non accompagnés (MNA)", "Tous publics"]
+    body = "Les délais d'accueil des MNA sont trop longs au gymnase."
+    words = ["mineurs non accompagnés", "délais", "mna", "publics", "accueil"]
+    assert words_from_publics(words, body, publics) == {"mineurs non accompagnés", "publics"}
+    # a public's word hidden inside another word of the text is not said by the text
+    assert words_from_publics(["mna"], "Au gymnase.", publics) == {"mna"}
+    assert words_from_publics(["Délais"], "les delais", ["Délais"]) == set()
