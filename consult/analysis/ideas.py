@@ -48,7 +48,7 @@ from consult.analysis.statements import (
     split_statements,
     strip_prefix,
 )
-from consult.analysis.text import ACRONYMS, stop_word_terms, terms
+from consult.analysis.text import ACRONYMS, stop_word_terms, strip_accents, terms
 from consult.analysis.vectors import keep_columns, take_rows, tfidf, unit_rows
 
 MIN_SHARE = 0.03  # an idea gathers at least this share of the answers…
@@ -64,6 +64,8 @@ COHERENT = 0.1  # below this mean similarity to its centre, an idea is dissolved
 MERGE = 0.35  # ideas whose centres are this close (cosine) are merged
 ROUNDS = 4  # refinement rounds
 TITLE_WORDS = 14
+SHORT_ANSWER_MIN = 3  # a short answer written alike by this many answers…
+SHORT_ANSWER_SHARE = 0.25  # …and this share of those read for a title can be the title
 CLAUSE = 0.9  # a title made of a sentence's first clauses counts this much…
 CUT = 0.6  # …and one made of its first words, this much
 KEY_TERM_ROWS = 20  # statements read to see how people wrote the key terms
@@ -269,7 +271,8 @@ class _Space:
     # each statement's candidates (:func:`_row_candidates`), each candidate's term ids and
     # testimony factor, each statement's one-term words (key terms), and the term ids of
     # the discourse words.
-    said: dict[int, list[tuple[str, float]]] = field(default_factory=dict)
+    said: dict[int, list[tuple[str, float, str]]] = field(default_factory=dict)
+    short: dict[int, tuple[str, str] | None] = field(default_factory=dict)  # _short_answer
     pieces: dict[str, set[int]] = field(default_factory=dict)
     testimonies: dict[str, float] = field(default_factory=dict)
     words: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # _single_terms
@@ -559,23 +562,73 @@ def _idea(space: _Space, rows: np.ndarray, large: float | None, avoid: str = "")
     return idea
 
 
-def _candidates(space: _Space, rows: np.ndarray) -> dict[str, float]:
+def _candidates(space: _Space, rows: np.ndarray) -> dict[str, tuple[float, float]]:
     """Sentences of the statements, as written, that can be a title, each with a factor:
     1 for a whole sentence, :data:`CLAUSE` for its first clauses, :data:`CUT` for its
     first words (a title starts where a sentence starts: a middle clause reads badly),
-    times :data:`LEANING` when it leans on what came before (see :func:`_standalone`)."""
-    found: dict[str, float] = {}
+    times :data:`LEANING` when it leans on what came before (see :func:`_standalone`);
+    and with how many answers wrote it. A short answer many wrote is one too
+    (:func:`_shared_short_answers`), counted 1 + the share of answers that wrote it."""
+    found: dict[str, tuple[float, str]] = {}
+    written: dict[str, float] = {}
+    short: dict[str, Counter] = {}
     for row in rows.tolist():
         said = space.said.get(row)
         if said is None:
             said = space.said[row] = _row_candidates(space, row)
-        for candidate, factor in said:
-            found.setdefault(candidate, factor)
-    return found
+        weight = space.weights[row]
+        for candidate, factor, alike in said:
+            found.setdefault(candidate, (factor, alike))
+            written[alike] = written.get(alike, 0.0) + weight
+        if not said and row not in space.short:
+            space.short[row] = _short_answer(space.statements.text(space.texts, row))
+        if space.short.get(row):
+            alike, spelling = space.short[row]
+            short.setdefault(alike, Counter())[spelling] += weight
+    read = float(space.weights[rows].sum())
+    for alike, answer, weight in _shared_short_answers(short, read):
+        found[answer] = (1.0 + weight / read, alike)  # the more wrote it, the more it names it
+        written[alike] = weight
+    return {c: (factor, written[alike]) for c, (factor, alike) in found.items()}
 
 
-def _row_candidates(space: _Space, row: int) -> list[tuple[str, float]]:
-    """The candidates of one statement, in order (see :func:`_candidates`)."""
+def _short_answer(text: str) -> tuple[str, str] | None:
+    """A statement of one or two words (« géothermie. »): how it is matched, and how it
+    is written (a capital first letter), else None."""
+    words = text.strip(_ALIKE_EDGES).split()
+    if not 1 <= len(words) <= 2:
+        return None
+    written = " ".join(words)  # « Geothermie » and « géothermie » alike too
+    return strip_accents(_alike(written)), written[:1].upper() + written[1:]
+
+
+def _shared_short_answers(short: dict[str, Counter], read: float) -> list[tuple[str, str, float]]:
+    """Answers of one or two words that many wrote alike, as most of them wrote it
+    (« Géothermie » for « géothermie », « Geothermie. »…), with how many wrote it: at least
+    :data:`SHORT_ANSWER_MIN` and :data:`SHORT_ANSWER_SHARE` of the statements read. One
+    person's two words are no title (a keyword is not a heading); what many said in two
+    words is how they name the idea."""
+    enough = max(SHORT_ANSWER_MIN, SHORT_ANSWER_SHARE * read)
+    shared = []
+    for alike, spellings in short.items():
+        weight = sum(spellings.values())
+        if weight >= enough:  # the spelling most wrote, accented if they tie
+            best = max(spellings, key=lambda w: (spellings[w], not w.isascii()))
+            shared.append((alike, best, weight))
+    return shared
+
+
+def _alike(candidate: str) -> str:
+    """« se chauffer au bois » for « Se chauffer au bois ! » and « Se chauffer au bois. »."""
+    return candidate.lower().strip(_ALIKE_EDGES)
+
+
+_ALIKE_EDGES = _EDGES + " \n"
+
+
+def _row_candidates(space: _Space, row: int) -> list[tuple[str, float, str]]:
+    """The candidates of one statement, in order, each with its factor and how it is
+    matched (see :func:`_candidates`)."""
     found: dict[str, float] = {}
     for said in _SENTENCE.split(space.statements.text(space.texts, row)):
         sentence, lean = _standalone(said)
@@ -598,7 +651,7 @@ def _row_candidates(space: _Space, row: int) -> list[tuple[str, float]]:
             # its subject and verb are its own (read only for a later clause long enough)
             if len(later.split()) >= 3 and _own_sentence(_standalone(clauses[at])[0]):
                 found.setdefault(later, LATER * leaning)
-    return list(found.items())
+    return [(candidate, factor, _alike(candidate)) for candidate, factor in found.items()]
 
 
 def _run(clauses: list[str]) -> str:
@@ -718,8 +771,8 @@ def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
     if space.empty is None:
         space.empty = _discourse_ids(vocabulary)
     empty = space.empty
-    best, best_score = space.statements.text(space.texts, int(rows[0])), -1.0
-    for candidate, factor in _candidates(space, rows).items():
+    best, best_score = space.statements.text(space.texts, int(rows[0])), (-1.0, 0.0)
+    for candidate, (factor, written) in _candidates(space, rows).items():
         found = space.pieces.get(candidate)
         if found is None:
             found = space.pieces[candidate] = _piece_terms(vocabulary, candidate)
@@ -727,13 +780,14 @@ def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
             continue
         said = sum(weights.get(t, 0.0) for t in found)
         root = math.sqrt(len(found) + 2)
-        if factor * said / root <= best_score:  # cannot win: a testimony counts less
+        if (factor * said / root, written) <= best_score:  # cannot win: a testimony counts less
             continue
         testimony = space.testimonies.get(candidate)
         if testimony is None:
             testimony = space.testimonies[candidate] = _testimony(candidate)
         score = factor * testimony * said
-        score /= root
+        # as close to the centre: what more answers wrote
+        score = (score / root, written)
         # the title taken is only looked for in a candidate that would win
         if score > best_score and not (avoid and _tidy(candidate) == avoid):
             best, best_score = candidate, score

@@ -338,7 +338,36 @@ def test_a_title_written_in_capitals_is_not_shouted_but_keeps_its_acronyms():
 
 def _all_candidates(texts: list[str]) -> dict[str, float]:
     space = _space(texts, np.ones(len(texts)), "", Vocabulary())
-    return _candidates(space, np.arange(len(space.statements.source)))
+    found = _candidates(space, np.arange(len(space.statements.source)))
+    return {candidate: factor for candidate, (factor, _written) in found.items()}
+
+
+GEOTHERMAL = [
+    "Nous avons une géothermie depuis dix ans.",
+    "La géothermie coûte cher à installer.",
+    "Installer la géothermie dans les écoles.",
+]
+
+
+def test_a_short_answer_many_wrote_alike_names_its_idea():
+    """27 answers, most of them « Géothermie » written one way or another, were titled by
+    the one sentence « Nous avons une géothermie »: what many wrote is the idea's name, as
+    most wrote it; one person's keyword is no title."""
+    many = ["geothermie.", "Géothermie", "Géothermie", "Geothermie", *GEOTHERMAL]
+    (idea,) = find_ideas(many).ideas
+    assert idea.title == "Géothermie"
+    (idea,) = find_ideas(["Géothermie", *GEOTHERMAL]).ideas
+    assert idea.title in GEOTHERMAL[2]
+
+
+def test_of_two_titles_as_close_to_the_idea_the_one_more_answers_wrote_wins():
+    texts = ["Chauffer au bois", "Se chauffer au bois.", "Se chauffer au bois !", "Le bois."]
+    space = _space(texts, np.ones(len(texts)), "", Vocabulary())
+    found = _candidates(space, np.arange(len(space.statements.source)))
+    assert found["Se chauffer au bois !"][1] == found["Se chauffer au bois."][1] == 2
+    assert found["Chauffer au bois"][1] == 1
+    (idea,) = find_ideas(texts).ideas
+    assert idea.title == "Se chauffer au bois"
 
 
 def test_a_later_clause_that_is_a_sentence_of_its_own_can_title_a_long_sentence():
