@@ -557,9 +557,18 @@ def _idea(space: _Space, rows: np.ndarray, large: float | None, avoid: str = "")
     if large is not None and size >= large:
         subs = _cluster(space, rows, max(2.0, SUB_SHARE * size), exclude=top[:2].tolist())
         if len(subs) >= 2:
-            idea.sub_ideas = [_idea(space, group, None, idea.title) for group in subs]
-            idea.sub_ideas.sort(key=lambda s: (-len(s.members), s.members[0]))
+            idea.sub_ideas = _sub_ideas(space, subs, idea.title)
     return idea
+
+
+def _sub_ideas(space: _Space, groups: list[np.ndarray], title: str) -> list[FoundIdea]:
+    """The sub-ideas of an idea titled ``title``, largest first. One answer titled like
+    its idea (the answer the idea's title was taken from) says nothing more as a sub-idea
+    and is left out; fewer than two left, the idea has none."""
+    subs = [_idea(space, group, None, title) for group in groups]
+    subs = [sub for sub in subs if sub.title != title or len(sub.members) > 1]
+    subs.sort(key=lambda s: (-len(s.members), s.members[0]))
+    return subs if len(subs) >= 2 else []
 
 
 def _candidates(space: _Space, rows: np.ndarray) -> dict[str, tuple[float, float]]:

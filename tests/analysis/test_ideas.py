@@ -539,3 +539,21 @@ def test_seeds_add_the_weights_as_presence_matrices_did():
         expected = _reference_seeds(space, rows, space.vectors, min_size)
         assert [g.tolist() for g in found] == [g.tolist() for g in expected]
         assert found
+
+
+def test_a_sub_idea_of_one_answer_titled_like_its_idea_is_left_out(monkeypatch):
+    """At 3,000 answers an idea about « citoyens » had the sub-idea « Soumettre les projets …
+    aux votes des citoyens », its own title again: the one answer it was titled from. Eight
+    answers saying it stay a sub-idea (:func:`test_a_large_idea_gets_sub_ideas`)."""
+    own = "Soumettre les projets aux votes des citoyens"
+    titles = {0: own, 1: "Informer les citoyens des dépenses", 2: "Des citoyens contrôleurs"}
+
+    def fake_idea(space, group, large, avoid=""):
+        first = int(group[0])
+        return ideas.FoundIdea(titles[first], [], group.tolist(), group.tolist())
+
+    monkeypatch.setattr(ideas, "_idea", fake_idea)
+    groups = [np.array([0]), np.array([1, 3, 4]), np.array([2, 5])]
+    subs = ideas._sub_ideas(None, groups, own)
+    assert [s.title for s in subs] == [titles[1], titles[2]]  # largest first
+    assert ideas._sub_ideas(None, groups[:2], own) == []  # one left: no sub-ideas
