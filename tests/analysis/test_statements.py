@@ -145,3 +145,16 @@ def test_personne_meaning_nobody_says_nothing_of_the_subject():
     texts = ["Personne ne m'a expliqué l'APA.", "Les personnes âgées sont isolées."]
     _, shared = _from_corpus(texts)
     assert _read(split_statements(texts, shared)) == _read(split_statements(texts))
+
+
+def test_tout_le_monde_says_nothing_of_the_subject():
+    world = next(iter(_terms_of("Le monde.")))  # the term of « monde »
+    assert world not in _terms_of("Tout le monde devrait cotiser selon ses moyens.")
+    assert world not in _terms_of("On ne peut pas accueillir tt le monde, non !")
+    # the world stays
+    assert world in _terms_of("La France ne peut pas accueillir toute la misère du monde.")
+    assert world in _terms_of("S'appuyer sur le monde associatif pour l'intégration.")
+    assert world in _terms_of("Le monde entier est concerné.")
+    texts = ["Que tout le monde paie l'impôt.", "Le monde du travail change."]
+    _, shared = _from_corpus(texts)
+    assert _read(split_statements(texts, shared)) == _read(split_statements(texts))
