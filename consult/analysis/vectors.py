@@ -9,7 +9,6 @@ from itertools import chain
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from consult.analysis.phrases import clean
@@ -163,10 +162,27 @@ def take_rows(matrix, rows: np.ndarray) -> sparse.csr_matrix:
 
 
 def tfidf(counts):
-    """Sublinear tf × smooth idf, rows l2-normalised (scikit-learn's ``TfidfTransformer``)."""
+    """Sublinear tf × smooth idf, rows l2-normalised: the arithmetic of scikit-learn's
+    ``TfidfTransformer(sublinear_tf=True).fit_transform`` on a CSR matrix (same operations in
+    the same dtype, values stored in the same order), without its checks of the input: the
+    first of them in a process looks for dataframe plug-ins among the installed packages."""
     if not counts.nnz:
         return counts
-    return TfidfTransformer(sublinear_tf=True).fit_transform(counts)
+    dtype = counts.dtype if counts.dtype in (np.float32, np.float64) else np.float64
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(dtype)
+    df += 1.0
+    idf = np.full_like(df, counts.shape[0] + 1, dtype=dtype)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    data = np.log(counts.data.astype(dtype))
+    data += 1.0
+    data *= idf[counts.indices]
+    weighted = sparse.csr_matrix(
+        (data, counts.indices.copy(), counts.indptr.copy()), shape=counts.shape
+    )
+    inplace_csr_row_normalize_l2(weighted)
+    return weighted
 
 
 def unit_rows(matrix) -> sparse.csr_matrix:
