@@ -761,11 +761,16 @@ def _discourse_ids(vocabulary: Vocabulary) -> set[int]:
 
 def _piece_terms(vocabulary: Vocabulary, piece: str) -> set[int]:
     """Term ids of a piece of text, through the chunks already analysed."""
+    flat, offsets = vocabulary.flat, vocabulary.offsets
     found = set()
-    for chunk in piece.split():
-        index = vocabulary.chunk_ids.get(chunk)
-        if index is not None:
-            found.update(vocabulary.flat[vocabulary.offsets[index] : vocabulary.offsets[index + 1]])
+    for index in map(vocabulary.chunk_ids.get, piece.split()):
+        if index is None:
+            continue
+        start, end = offsets[index], offsets[index + 1]
+        if end - start == 1:  # most chunks: one word, one term
+            found.add(flat[start])
+        elif end > start:
+            found.update(flat[start:end])
     return found
 
 

@@ -140,9 +140,10 @@ def keep_columns(matrix, keep: np.ndarray):
     """``matrix[:, keep]`` for a boolean mask, in one pass over the stored values."""
     renumber = (np.cumsum(keep) - 1).astype(np.int32)
     kept = keep[matrix.indices]
-    row_of = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    indptr = np.zeros(matrix.shape[0] + 1, np.int64)
-    indptr[1:] = np.cumsum(np.bincount(row_of[kept], minlength=matrix.shape[0]))
+    # values kept before each position: a row starts where the values kept before it end
+    before = np.zeros(len(kept) + 1, np.int64)
+    np.cumsum(kept, out=before[1:])
+    indptr = before[matrix.indptr]
     return sparse.csr_matrix(
         (matrix.data[kept], renumber[matrix.indices[kept]], indptr),
         shape=(matrix.shape[0], int(keep.sum())),
