@@ -610,12 +610,12 @@ def _row_candidates(space: _Space, row: int) -> list[tuple[str, float]]:
 
 def _run(clauses: list[str]) -> str:
     """The first of ``clauses``, and the next ones while they fit in a title."""
-    lead = ""
+    lead, words = "", 0
     for clause in clauses:
-        longer = f"{lead} {clause}".strip()
-        if len(longer.split()) > TITLE_WORDS:
+        words += len(clause.split())  # joined by a space, the words of each add up
+        if words > TITLE_WORDS:
             break
-        lead = longer
+        lead = f"{lead} {clause}".strip()
     return lead
 
 
