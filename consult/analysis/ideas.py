@@ -49,7 +49,7 @@ from consult.analysis.statements import (
     strip_prefix,
 )
 from consult.analysis.text import ACRONYMS, stop_word_terms, strip_accents, terms
-from consult.analysis.vectors import keep_columns, take_rows, tfidf, unit_rows
+from consult.analysis.vectors import distinct, keep_columns, take_rows, tfidf, unit_rows
 
 MIN_SHARE = 0.03  # an idea gathers at least this share of the answers…
 MIN_ANSWERS = 2.0  # …and at least this many…
@@ -330,20 +330,27 @@ def _space(
 ) -> _Space:
     statements = split_statements(texts, vocabulary, read)
     counts = statements.counts.tocsr()
-    names = statements.vocabulary.names
-    asked = set(terms(question))
-    weak = stop_word_terms()
     # Said by two people at least: one text sent by a whole campaign counts its senders.
     row_weights = np.repeat(text_weights[statements.source], np.diff(counts.indptr))
     said = np.bincount(counts.indices, weights=row_weights, minlength=counts.shape[1])
-    bare = [strip_prefix(name) if name.startswith(PREFIXES) else name for name in names]
-    usable = np.fromiter((n not in asked and n not in weak for n in bare), bool, len(names)) & (
-        said >= 2
-    )
+    usable = said >= 2
+    usable[_forms(statements.vocabulary, set(terms(question)) | stop_word_terms())] = False
     counts = counts @ sparse.diags(usable.astype(np.float32))
     counts.eliminate_zeros()
     vectors = tfidf(counts.tocsr())
     return _Space(texts, statements, vectors, text_weights[statements.source], text_weights)
+
+
+def _forms(vocabulary: Vocabulary, bare: set[str]) -> list[int]:
+    """The ids of the terms that are one of ``bare``, with a negation or quantity or not
+    (the vocabulary's few forms of each, rather than each of its terms read in turn)."""
+    ids = vocabulary.term_ids
+    return [
+        ids[form]
+        for name in bare
+        for form in (name, *(prefix + name for prefix in PREFIXES))
+        if form in ids and strip_prefix(form) == name
+    ]
 
 
 def _seeds(space: _Space, rows, vectors, min_size: float, exclude) -> list[np.ndarray]:
@@ -387,7 +394,7 @@ def _assign(vectors, centres, labels) -> tuple[np.ndarray, np.ndarray, np.ndarra
     n = vectors.shape[0]
     best, score, own = np.zeros(n, np.int64), np.zeros(n), np.zeros(n)
     # dense centres: a sparse × dense product is much faster than sparse × sparse
-    used = np.unique(centres.indices)
+    used = distinct(centres.indices)
     # centres[:, used].toarray(), without the sparse slicing (no duplicates to sum)
     dense = np.zeros((centres.shape[0], len(used)), centres.dtype)
     lines = np.repeat(np.arange(centres.shape[0]), np.diff(centres.indptr))
@@ -522,7 +529,7 @@ def _answer_weights(labels, source, weights, k) -> np.ndarray:
     inside = labels >= 0
     span = int(source.max()) + 1 if len(source) else 1
     # one integer per (idea, answer) pair: a flat unique is much faster than unique(axis=1)
-    pairs = np.unique(labels[inside].astype(np.int64) * span + source[inside])
+    pairs = distinct(labels[inside].astype(np.int64) * span + source[inside])
     first = np.searchsorted(source, pairs % span)  # any statement of the answer has its weight
     return np.bincount(pairs // span, weights=weights[first], minlength=k)
 
@@ -544,7 +551,7 @@ def _idea(space: _Space, rows: np.ndarray, large: float | None, avoid: str = "")
     closeness = vectors @ centre.toarray().ravel()
     ranked = rows[np.lexsort((rows, -closeness))]
     source = space.statements.source
-    members = np.unique(source[rows])
+    members = distinct(source[rows])
     representatives = list(dict.fromkeys(source[ranked].tolist()))
     top = centre.indices[np.argsort(-centre.data, kind="stable")[:MAX_TERMS]]
     idea = FoundIdea(
@@ -665,12 +672,12 @@ def _row_candidates(space: _Space, row: int) -> list[tuple[str, float, str]]:
 
 def _run(clauses: list[str]) -> str:
     """The first of ``clauses``, and the next ones while they fit in a title."""
-    lead = ""
+    lead, words = "", 0
     for clause in clauses:
-        longer = f"{lead} {clause}".strip()
-        if len(longer.split()) > TITLE_WORDS:
+        words += len(clause.split())  # joined by a space, the words of each add up
+        if words > TITLE_WORDS:
             break
-        lead = longer
+        lead = f"{lead} {clause}".strip()
     return lead
 
 
@@ -817,11 +824,16 @@ def _discourse_ids(vocabulary: Vocabulary) -> set[int]:
 
 def _piece_terms(vocabulary: Vocabulary, piece: str) -> set[int]:
     """Term ids of a piece of text, through the chunks already analysed."""
+    flat, offsets = vocabulary.flat, vocabulary.offsets
     found = set()
-    for chunk in piece.split():
-        index = vocabulary.chunk_ids.get(chunk)
-        if index is not None:
-            found.update(vocabulary.flat[vocabulary.offsets[index] : vocabulary.offsets[index + 1]])
+    for index in map(vocabulary.chunk_ids.get, piece.split()):
+        if index is None:
+            continue
+        start, end = offsets[index], offsets[index + 1]
+        if end - start == 1:  # most chunks: one word, one term
+            found.add(flat[start])
+        elif end > start:
+            found.update(flat[start:end])
     return found
 
 

@@ -18,6 +18,9 @@ PHRASE_ROWS = 60  # texts read to find how people wrote a term
 _PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
 _ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 _STEMMER = snowballstemmer.stemmer("french")
+# _stem keeps each word's stem: PyStemmer's own cache (when installed) would keep the same
+# words a second time, at a cost on every call (half of the stemming time).
+_STEMMER.maxCacheSize = 0
 _BREAK = re.compile(r"[,;:.!?()«»\"\[\]/]")
 
 

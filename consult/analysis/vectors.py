@@ -9,7 +9,6 @@ from itertools import chain
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from consult.analysis.phrases import clean
@@ -141,9 +140,10 @@ def keep_columns(matrix, keep: np.ndarray):
     """``matrix[:, keep]`` for a boolean mask, in one pass over the stored values."""
     renumber = (np.cumsum(keep) - 1).astype(np.int32)
     kept = keep[matrix.indices]
-    row_of = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    indptr = np.zeros(matrix.shape[0] + 1, np.int64)
-    indptr[1:] = np.cumsum(np.bincount(row_of[kept], minlength=matrix.shape[0]))
+    # values kept before each position: a row starts where the values kept before it end
+    before = np.zeros(len(kept) + 1, np.int64)
+    np.cumsum(kept, out=before[1:])
+    indptr = before[matrix.indptr]
     return sparse.csr_matrix(
         (matrix.data[kept], renumber[matrix.indices[kept]], indptr),
         shape=(matrix.shape[0], int(keep.sum())),
@@ -162,11 +162,38 @@ def take_rows(matrix, rows: np.ndarray) -> sparse.csr_matrix:
     return sparse.csr_matrix((matrix.data[where], matrix.indices[where], indptr), shape=shape)
 
 
+def distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)``: the sorted values, each once. Numpy's own goes through a hash
+    table and checks of its arguments, which cost more than the work on the small arrays
+    of the clustering rounds (hundreds of calls in a synthesis)."""
+    values = np.sort(values)
+    first = np.ones(len(values), bool)
+    np.not_equal(values[1:], values[:-1], out=first[1:])
+    return values[first]
+
+
 def tfidf(counts):
-    """Sublinear tf × smooth idf, rows l2-normalised (scikit-learn's ``TfidfTransformer``)."""
+    """Sublinear tf × smooth idf, rows l2-normalised: the arithmetic of scikit-learn's
+    ``TfidfTransformer(sublinear_tf=True).fit_transform`` on a CSR matrix (same operations in
+    the same dtype, values stored in the same order), without its checks of the input: the
+    first of them in a process looks for dataframe plug-ins among the installed packages."""
     if not counts.nnz:
         return counts
-    return TfidfTransformer(sublinear_tf=True).fit_transform(counts)
+    dtype = counts.dtype if counts.dtype in (np.float32, np.float64) else np.float64
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(dtype)
+    df += 1.0
+    idf = np.full_like(df, counts.shape[0] + 1, dtype=dtype)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    data = np.log(counts.data.astype(dtype))
+    data += 1.0
+    data *= idf[counts.indices]
+    weighted = sparse.csr_matrix(
+        (data, counts.indices.copy(), counts.indptr.copy()), shape=counts.shape
+    )
+    inplace_csr_row_normalize_l2(weighted)
+    return weighted
 
 
 def unit_rows(matrix) -> sparse.csr_matrix:

@@ -1,6 +1,6 @@
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 
 from consult.analysis.phrases import Phrases, clean, is_weak
 from consult.analysis.text import terms
@@ -41,6 +41,19 @@ def test_tfidf_is_scikit_learns_sublinear_smooth_l2():
     ours = tfidf(counts.copy())
     assert ours.dtype == np.float32
     assert np.allclose(np.sort(ours.toarray(), axis=1), np.sort(expected.toarray(), axis=1))
+
+
+def test_tfidf_gives_the_values_of_scikit_learns_transformer_bit_for_bit():
+    matrix = sparse.random(60, 40, density=0.2, format="csr", random_state=2, dtype=np.float32)
+    matrix.data = np.ceil(matrix.data * 4)
+    # values stored in a row's reverse order, as a product by a diagonal matrix leaves them
+    reversed_rows = matrix @ sparse.diags(np.ones(40, np.float32))
+    for counts in (matrix, reversed_rows, matrix.astype(np.float64)):
+        expected = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
+        ours = tfidf(counts)
+        assert ours.dtype == expected.dtype
+        for name in ("indptr", "indices", "data"):
+            assert getattr(ours, name).tolist() == getattr(expected, name).tolist()
 
 
 def test_phrases_give_terms_back_as_people_wrote_them():
