@@ -1,6 +1,7 @@
 """consult.analysis.statements: a vocabulary taken over from the corpus's words reads the same."""
 
 import numpy as np
+import pytest
 
 from consult.analysis.statements import LESS, MORE, NEGATED, Read, Vocabulary, split_statements
 from consult.analysis.vectors import Terms, count_matrix
@@ -133,28 +134,43 @@ def test_quantities_read_the_same_through_the_corpus_vocabulary():
     assert _read(split_statements(texts, shared)) == _read(split_statements(texts))
 
 
-def test_personne_meaning_nobody_says_nothing_of_the_subject():
-    person = "person"  # the term of « personne » and « personnes »
-    assert person not in _terms_of("Personne ne m'a rappelée après ma demande.")
-    assert person not in _terms_of("À l'accueil il n'y a personne le samedi.")
-    assert person not in _terms_of("Je n'ai vu personne depuis trois mois.")
-    # the noun stays: plural, after a determiner, or anywhere else
-    assert person in _terms_of("Les personnes ne demandent pas les aides.")
-    assert person in _terms_of("La personne n'a pas été prévenue du rendez-vous.")
-    assert person in _terms_of("Une personne âgée isolée à la campagne.")
-    texts = ["Personne ne m'a expliqué l'APA.", "Les personnes âgées sont isolées."]
-    _, shared = _from_corpus(texts)
-    assert _read(split_statements(texts, shared)) == _read(split_statements(texts))
+INDEFINITE = [
+    (
+        "Personne",  # « personne » meaning nobody
+        [
+            "Personne ne m'a rappelée après ma demande.",
+            "À l'accueil il n'y a personne le samedi.",
+            "Je n'ai vu personne depuis trois mois.",
+        ],
+        # the noun stays: plural, after a determiner, or anywhere else
+        [
+            "Les personnes ne demandent pas les aides.",
+            "La personne n'a pas été prévenue du rendez-vous.",
+            "Une personne âgée isolée à la campagne.",
+        ],
+        ["Personne ne m'a expliqué l'APA.", "Les personnes âgées sont isolées."],
+    ),
+    (
+        "Le monde",  # the « monde » of « tout le monde », everybody
+        [
+            "Tout le monde devrait cotiser selon ses moyens.",
+            "On ne peut pas accueillir tt le monde, non !",
+        ],
+        # the world stays
+        [
+            "La France ne peut pas accueillir toute la misère du monde.",
+            "S'appuyer sur le monde associatif pour l'intégration.",
+            "Le monde entier est concerné.",
+        ],
+        ["Que tout le monde paie l'impôt.", "Le monde du travail change."],
+    ),
+]
 
 
-def test_tout_le_monde_says_nothing_of_the_subject():
-    world = next(iter(_terms_of("Le monde.")))  # the term of « monde »
-    assert world not in _terms_of("Tout le monde devrait cotiser selon ses moyens.")
-    assert world not in _terms_of("On ne peut pas accueillir tt le monde, non !")
-    # the world stays
-    assert world in _terms_of("La France ne peut pas accueillir toute la misère du monde.")
-    assert world in _terms_of("S'appuyer sur le monde associatif pour l'intégration.")
-    assert world in _terms_of("Le monde entier est concerné.")
-    texts = ["Que tout le monde paie l'impôt.", "Le monde du travail change."]
-    _, shared = _from_corpus(texts)
-    assert _read(split_statements(texts, shared)) == _read(split_statements(texts))
+@pytest.mark.parametrize(("word", "empty", "meant", "corpus"), INDEFINITE)
+def test_indefinite_pronouns_say_nothing_of_the_subject(word, empty, meant, corpus):
+    (term,) = _terms_of(word)
+    assert all(term not in _terms_of(text) for text in empty)
+    assert all(term in _terms_of(text) for text in meant)
+    _, shared = _from_corpus(corpus)
+    assert _read(split_statements(corpus, shared)) == _read(split_statements(corpus))
