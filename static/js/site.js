@@ -118,13 +118,43 @@
     wide.forEach(function (table) { table.classList.add("table-stack"); });
   }
 
+  // A region a template declares (it scrolls even without JavaScript) is no tab stop
+  // while its table is read row by row: nothing to scroll. Its attributes come back when
+  // the table is a table again.
+  var REGION = ["tabindex", "role", "aria-label", "aria-labelledby"];
+
+  function declaredRegions() {
+    var boxes = document.querySelectorAll(".table-scroll[tabindex]");
+    return Array.prototype.map.call(boxes, function (box) {
+      var kept = {};
+      REGION.forEach(function (name) { kept[name] = box.getAttribute(name); });
+      return { box: box, kept: kept };
+    });
+  }
+
+  function settleDeclared(regions) {
+    regions.forEach(function (region) {
+      var stacked = region.box.querySelector(":scope > table.table-stack");
+      REGION.forEach(function (name) {
+        var value = region.kept[name];
+        if (stacked || value === null) {
+          region.box.removeAttribute(name);
+        } else {
+          region.box.setAttribute(name, value);
+        }
+      });
+    });
+  }
+
   function scrollableTables() {
     var tables = stackableTables();
     tables.forEach(labelCells);
-    // Templates that declare their own region (tabindex) are left as they are.
+    var declared = declaredRegions();
+    // Templates that declare their own region (tabindex) keep it while their table scrolls.
     var scrollers = document.querySelectorAll(".table-scroll:not([tabindex])");
     function update() {
       stackWideTables(tables);
+      settleDeclared(declared);
       Array.prototype.forEach.call(scrollers, function (scroller) {
         var scrolls = scroller.scrollWidth > scroller.clientWidth + 1;
         if (scrolls) {

@@ -76,13 +76,24 @@ def test_key_findings_read_row_by_row_on_a_phone(page):
 
 
 def test_wide_screens_keep_tables_as_tables(page):
-    """At 1280 px the bilan's wide indicator tables keep their columns (they scroll)."""
+    """At 1280 px the bilan's wide indicator tables keep their columns and scroll in the
+    regions its template declares; on a phone, read row by row, they are no tab stops."""
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/bilans/1")
     assert _boxes_that_scroll(page) != []
     assert page.locator("table.table-stack").count() == 0
+    regions = page.locator(".table-scroll[tabindex='0'][role=region]")
+    declared = regions.count()
+    assert declared > 0
     page.set_viewport_size(PHONE)
     page.locator("table.table-stack").first.wait_for()
+    assert page.locator(".table-scroll[tabindex]:has(> table.table-stack)").count() == 0
+    assert page.locator(".table-scroll[aria-labelledby]:has(> table.table-stack)").count() == 0
+    check_a11y(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.wait_for_function(
+        f"() => document.querySelectorAll('.table-scroll[role=region]').length >= {declared}"
+    )
 
 
 def test_a_table_whose_header_holds_controls_keeps_its_columns(page, live_server):
