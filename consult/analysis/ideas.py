@@ -609,13 +609,13 @@ def _candidates(space: _Space, rows: np.ndarray) -> dict[str, tuple[float, float
 
 
 def _short_answer(text: str) -> tuple[str, str] | None:
-    """A statement of one or two words (« géothermie. »): how it is matched, and how it
-    is written (a capital first letter), else None."""
-    words = text.strip(_ALIKE_EDGES).split()
-    if not 1 <= len(words) <= 2:
+    """A statement of one or two words (« géothermie. »): how it is matched (« Geothermie »
+    and « géothermie » alike too), and how it is written, in the chunks the vocabulary
+    knows (its title is tidied like any other), else None."""
+    if not 1 <= len(text.strip(_ALIKE_EDGES).split()) <= 2:
         return None
-    written = " ".join(words)  # « Geothermie » and « géothermie » alike too
-    return strip_accents(_alike(written)), written[:1].upper() + written[1:]
+    written = " ".join(text.split())
+    return strip_accents(_alike(written)), written
 
 
 def _shared_short_answers(short: dict[str, Counter], read: float) -> list[tuple[str, str, float]]:

@@ -356,6 +356,10 @@ def test_a_short_answer_many_wrote_alike_names_its_idea():
     many = ["geothermie.", "Géothermie", "Géothermie", "Geothermie", *GEOTHERMAL]
     (idea,) = find_ideas(many).ideas
     assert idea.title == "Géothermie"
+    # each written with a full stop, none with a capital: still a title, tidied
+    many = ["géothermie.", "géothermie.", "Geothermie.", "geothermie.", *GEOTHERMAL]
+    (idea,) = find_ideas(many).ideas
+    assert idea.title == "Géothermie"
     (idea,) = find_ideas(["Géothermie", *GEOTHERMAL]).ideas
     assert idea.title in GEOTHERMAL[2]
 
