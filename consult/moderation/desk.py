@@ -343,7 +343,8 @@ def bulk():
     contributions = db.session.scalars(
         sa.select(Contribution)
         .where(Contribution.id.in_(ids))
-        .options(selectinload(Contribution.meeting))
+        # the preview shows which words of a suggestion come from the publics
+        .options(selectinload(Contribution.meeting), selectinload(Contribution.publics))
         .order_by(Contribution.id)
     ).all()
     if form.action.data == "accept_suggestions" and form.confirm.data != "1":

@@ -1,16 +1,15 @@
 """Set and remove tags; compute suggestions from the scheme and past decisions."""
 
-import re
 from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
-from consult.analysis.similarity import is_empty_answer
+from consult.analysis.similarity import is_empty_answer, letters
 from consult.analysis.suggest import Label, Suggester
 from consult.analysis.tag_feedback import MAX_UNLABELLED, FeedbackSuggester, out_of_fold
-from consult.analysis.text import strip_accents, tag_terms
+from consult.analysis.text import tag_terms
 from consult.contributions.models import Contribution, contribution_publics
 from consult.core.db import add_once
 from consult.core.errors import DomainError
@@ -155,12 +154,9 @@ def words_from_publics(words: Iterable[str], body: str, publics: Iterable[str]) 
 
 
 def _plain(text: str) -> str:
-    """`` mineurs non accompagnes `` for « Mineurs non accompagnés (MNA) » …: whole words,
+    """`` mineurs non accompagnes mna `` for « Mineurs non accompagnés (MNA) »: whole words,
     so that a word is found in a text only as a word of it."""
-    return f" {' '.join(_WORD.findall(strip_accents(text.lower())))} "
-
-
-_WORD = re.compile(r"\w+")
+    return f" {letters(text)} "
 
 
 def with_publics(bodies: dict[int, str]) -> dict[int, str]:
