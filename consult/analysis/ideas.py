@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-import simplemma
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
@@ -48,7 +47,7 @@ from consult.analysis.statements import (
     split_statements,
     strip_prefix,
 )
-from consult.analysis.text import ACRONYMS, stop_word_terms, strip_accents, terms
+from consult.analysis.text import ACRONYMS, lemmatize, stop_word_terms, strip_accents, terms
 from consult.analysis.vectors import distinct, keep_columns, take_rows, tfidf, unit_rows
 
 MIN_SHARE = 0.03  # an idea gathers at least this share of the answers…
@@ -724,7 +723,7 @@ def _conjugated(word: str) -> bool:
         return True
     if word in _DANGLING or word in _DETERMINERS or not word.isalpha():
         return False
-    lemma = simplemma.lemmatize(word, lang="fr")
+    lemma = lemmatize(word)
     base = word.removesuffix("s").removesuffix("x")
     return (
         lemma != word
