@@ -48,7 +48,16 @@ from consult.analysis.statements import (
     strip_prefix,
 )
 from consult.analysis.text import ACRONYMS, lemmatize, stop_word_terms, strip_accents, terms
-from consult.analysis.vectors import distinct, keep_columns, take_rows, tfidf, unit_rows
+from consult.analysis.vectors import (
+    csr,
+    diagonal,
+    distinct,
+    keep_columns,
+    product,
+    take_rows,
+    tfidf,
+    unit_rows,
+)
 
 MIN_SHARE = 0.03  # an idea gathers at least this share of the answers…
 MIN_ANSWERS = 2.0  # …and at least this many…
@@ -334,7 +343,7 @@ def _space(
     said = np.bincount(counts.indices, weights=row_weights, minlength=counts.shape[1])
     usable = said >= 2
     usable[_forms(statements.vocabulary, set(terms(question)) | stop_word_terms())] = False
-    counts = counts @ sparse.diags(usable.astype(np.float32))
+    counts = product(counts, diagonal(usable.astype(np.float32)))
     counts.eliminate_zeros()
     vectors = tfidf(counts.tocsr())
     return _Space(texts, statements, vectors, text_weights[statements.source], text_weights)
@@ -448,7 +457,7 @@ def _without_terms(vectors, exclude):
         return vectors
     kept = np.ones(vectors.shape[1], np.float32)
     kept[list(exclude)] = 0
-    vectors = unit_rows(vectors @ sparse.diags(kept))
+    vectors = unit_rows(product(vectors, diagonal(kept)))
     vectors.eliminate_zeros()
     return vectors.tocsr()
 
@@ -457,7 +466,7 @@ def _merge_close(vectors, weights, labels) -> np.ndarray:
     """Ideas whose centres are close (cosine at least :data:`MERGE`) become one."""
     inside = labels >= 0
     k = labels.max() + 1
-    centres = unit_rows(_onehot(weights, labels, k) @ vectors)
+    centres = unit_rows(product(_onehot(weights, labels, k), vectors))
     close = (centres @ centres.T).toarray() >= MERGE
     _, component = connected_components(sparse.csr_matrix(close), directed=False)
     return np.where(inside, component[np.maximum(labels, 0)], -1)
@@ -502,7 +511,8 @@ def _refine(vectors, weights, labels, source, min_size) -> np.ndarray:
     enough (the others are dissolved), or to none when no centre is close."""
     inside = labels >= 0
     k = labels.max() + 1
-    best, score, own = _assign(vectors, unit_rows(_onehot(weights, labels, k) @ vectors), labels)
+    centres = unit_rows(product(_onehot(weights, labels, k), vectors))
+    best, score, own = _assign(vectors, centres, labels)
     members = np.maximum(np.bincount(labels[inside], minlength=k), 1)
     cohesion = np.bincount(labels[inside], weights=own[inside], minlength=k) / members
     answers = _answer_weights(labels, source, weights, k)
@@ -518,9 +528,7 @@ def _onehot(weights, labels, k) -> sparse.csr_matrix:
     order = inside[np.argsort(labels[inside], kind="stable")]
     indptr = np.zeros(k + 1, np.int32)
     np.cumsum(np.bincount(labels[inside], minlength=k), out=indptr[1:])
-    return sparse.csr_matrix(
-        (weights[order], order.astype(np.int32), indptr), shape=(k, len(labels))
-    )
+    return csr(weights[order], order.astype(np.int32), indptr, (k, len(labels)))
 
 
 def _answer_weights(labels, source, weights, k) -> np.ndarray:
@@ -542,11 +550,8 @@ def _idea(space: _Space, rows: np.ndarray, large: float | None, avoid: str = "")
     # (same terms in the same order, the missing ones adding nothing), cheaper
     weights = space.weights[rows]
     given = np.flatnonzero(weights)
-    line = sparse.csr_matrix(
-        (weights[given], given.astype(np.int32), np.array([0, len(given)], np.int32)),
-        shape=(1, len(rows)),
-    )
-    centre = unit_rows(line @ vectors)
+    line = csr(weights[given], given, np.array([0, len(given)], np.int32), (1, len(rows)))
+    centre = unit_rows(product(line, vectors))
     closeness = vectors @ centre.toarray().ravel()
     ranked = rows[np.lexsort((rows, -closeness))]
     source = space.statements.source
