@@ -56,6 +56,7 @@ from consult.analysis.vectors import (
     product,
     take_rows,
     tfidf,
+    times,
     unit_rows,
 )
 
@@ -413,7 +414,7 @@ def _assign(vectors, centres, labels) -> tuple[np.ndarray, np.ndarray, np.ndarra
     kept[used] = True
     vectors = keep_columns(vectors, kept)
     for start in range(0, n, BLOCK):
-        sims = (vectors if n <= BLOCK else vectors[start : start + BLOCK]) @ dense
+        sims = times(vectors if n <= BLOCK else vectors[start : start + BLOCK], dense)
         best[start : start + BLOCK] = sims.argmax(axis=1)
         score[start : start + BLOCK] = sims.max(axis=1)
         current = labels[start : start + BLOCK]
@@ -467,7 +468,8 @@ def _merge_close(vectors, weights, labels) -> np.ndarray:
     inside = labels >= 0
     k = labels.max() + 1
     centres = unit_rows(product(_onehot(weights, labels, k), vectors))
-    close = (centres @ centres.T).toarray() >= MERGE
+    # centres @ centres.T: SciPy's product turns the transposed (CSC) matrix to CSR first
+    close = product(centres, centres.T.tocsr()).toarray() >= MERGE
     _, component = connected_components(sparse.csr_matrix(close), directed=False)
     return np.where(inside, component[np.maximum(labels, 0)], -1)
 
@@ -552,7 +554,7 @@ def _idea(space: _Space, rows: np.ndarray, large: float | None, avoid: str = "")
     given = np.flatnonzero(weights)
     line = csr(weights[given], given, np.array([0, len(given)], np.int32), (1, len(rows)))
     centre = unit_rows(product(line, vectors))
-    closeness = vectors @ centre.toarray().ravel()
+    closeness = times(vectors, centre.toarray().ravel())
     ranked = rows[np.lexsort((rows, -closeness))]
     source = space.statements.source
     members = distinct(source[rows])

@@ -13,6 +13,7 @@ from consult.analysis.vectors import (
     product,
     take_rows,
     tfidf,
+    times,
 )
 
 TEXTS = [
@@ -135,3 +136,18 @@ def test_product_gives_scipys_values_in_scipys_order():
 def test_diagonal_is_scipys_diagonal_matrix():
     values = np.array([0.5, 0, 2, 0, 0, 1], np.float32)
     _same_matrix(diagonal(values), sparse.diags(values).tocsr())
+
+
+def test_times_gives_scipys_dense_products_bit_for_bit():
+    matrix = sparse.random(30, 20, density=0.3, format="csr", random_state=3).astype(np.float32)
+    rng = np.random.default_rng(3)
+    vector, columns = rng.random(20), rng.random((4, 20)).astype(np.float32).T  # F order
+    for dense in (vector, vector.astype(np.float32), columns):
+        found, expected = times(matrix, dense), matrix @ dense
+        assert found.dtype == expected.dtype
+        assert found.tobytes() == expected.tobytes()
+
+
+def test_product_by_a_transposed_matrix_made_csr_is_scipys():
+    matrix = sparse.random(8, 40, density=0.3, format="csr", random_state=4)
+    _same_matrix(product(matrix, matrix.T.tocsr()), matrix @ matrix.T)
