@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
@@ -800,7 +801,7 @@ def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
             found = space.pieces[candidate] = _piece_terms(vocabulary, candidate)
         if not found or found <= empty:
             continue
-        said = sum(weights.get(t, 0.0) for t in found)
+        said = sum(map(weights.get, found, repeat(0.0)))  # the same sums, no generator
         root = math.sqrt(len(found) + 2)
         if (factor * said / root, written) <= best_score:  # cannot win: a testimony counts less
             continue
@@ -942,7 +943,7 @@ def _single_terms(space: _Space, row: int) -> list[tuple[int, str]]:
     """The chunks of a statement that make one term each: (term id, word as written)."""
     known = space.single  # a chunk read once for the call: statements repeat words
     found = []
-    for chunk in space.statements.text(space.texts, row).split():
+    for chunk in space.statements.chunks(space.texts, row):
         pair = known.get(chunk, ())
         if pair == ():
             pair = known[chunk] = _single_term(space.statements.vocabulary, chunk)

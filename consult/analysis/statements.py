@@ -175,8 +175,12 @@ class Statements:
 
     def text(self, texts: list[str], statement: int) -> str:
         """The words of ``statement`` as written."""
+        return " ".join(self.chunks(texts, statement))
+
+    def chunks(self, texts: list[str], statement: int) -> tuple[str, ...]:
+        """The whitespace-separated chunks of ``statement``: ``text(…).split()``."""
         start, end = self.spans[statement].tolist()
-        return " ".join(_said(texts[int(self.source[statement])])[start:end])
+        return _said(texts[int(self.source[statement])])[start:end]
 
 
 @lru_cache(maxsize=4096)

@@ -69,6 +69,7 @@ def test_a_paragraph_ending_a_sentence_is_a_statement_as_after_a_space():
         assert len(found.source) == 2, joined
         assert found.text([joined], 0) == first
         assert found.text([joined], 1) == second
+        assert found.chunks([joined], 1) == tuple(second.split())
     # a line that ends no sentence still ends one
     lines = split_statements([f"{first[:-1]}\n{second}"])
     assert len(lines.source) == 2
