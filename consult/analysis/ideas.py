@@ -31,9 +31,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
-import simplemma
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
@@ -48,8 +48,18 @@ from consult.analysis.statements import (
     split_statements,
     strip_prefix,
 )
-from consult.analysis.text import ACRONYMS, stop_word_terms, strip_accents, terms
-from consult.analysis.vectors import distinct, keep_columns, take_rows, tfidf, unit_rows
+from consult.analysis.text import ACRONYMS, lemmatize, stop_word_terms, strip_accents, terms
+from consult.analysis.vectors import (
+    csr,
+    diagonal,
+    distinct,
+    keep_columns,
+    product,
+    take_rows,
+    tfidf,
+    times,
+    unit_rows,
+)
 
 MIN_SHARE = 0.03  # an idea gathers at least this share of the answers…
 MIN_ANSWERS = 2.0  # …and at least this many…
@@ -335,7 +345,7 @@ def _space(
     said = np.bincount(counts.indices, weights=row_weights, minlength=counts.shape[1])
     usable = said >= 2
     usable[_forms(statements.vocabulary, set(terms(question)) | stop_word_terms())] = False
-    counts = counts @ sparse.diags(usable.astype(np.float32))
+    counts = product(counts, diagonal(usable.astype(np.float32)))
     counts.eliminate_zeros()
     vectors = tfidf(counts.tocsr())
     return _Space(texts, statements, vectors, text_weights[statements.source], text_weights)
@@ -405,7 +415,7 @@ def _assign(vectors, centres, labels) -> tuple[np.ndarray, np.ndarray, np.ndarra
     kept[used] = True
     vectors = keep_columns(vectors, kept)
     for start in range(0, n, BLOCK):
-        sims = (vectors if n <= BLOCK else vectors[start : start + BLOCK]) @ dense
+        sims = times(vectors if n <= BLOCK else vectors[start : start + BLOCK], dense)
         best[start : start + BLOCK] = sims.argmax(axis=1)
         score[start : start + BLOCK] = sims.max(axis=1)
         current = labels[start : start + BLOCK]
@@ -449,7 +459,7 @@ def _without_terms(vectors, exclude):
         return vectors
     kept = np.ones(vectors.shape[1], np.float32)
     kept[list(exclude)] = 0
-    vectors = unit_rows(vectors @ sparse.diags(kept))
+    vectors = unit_rows(product(vectors, diagonal(kept)))
     vectors.eliminate_zeros()
     return vectors.tocsr()
 
@@ -458,8 +468,9 @@ def _merge_close(vectors, weights, labels) -> np.ndarray:
     """Ideas whose centres are close (cosine at least :data:`MERGE`) become one."""
     inside = labels >= 0
     k = labels.max() + 1
-    centres = unit_rows(_onehot(weights, labels, k) @ vectors)
-    close = (centres @ centres.T).toarray() >= MERGE
+    centres = unit_rows(product(_onehot(weights, labels, k), vectors))
+    # centres @ centres.T: SciPy's product turns the transposed (CSC) matrix to CSR first
+    close = product(centres, centres.T.tocsr()).toarray() >= MERGE
     _, component = connected_components(sparse.csr_matrix(close), directed=False)
     return np.where(inside, component[np.maximum(labels, 0)], -1)
 
@@ -503,7 +514,8 @@ def _refine(vectors, weights, labels, source, min_size) -> np.ndarray:
     enough (the others are dissolved), or to none when no centre is close."""
     inside = labels >= 0
     k = labels.max() + 1
-    best, score, own = _assign(vectors, unit_rows(_onehot(weights, labels, k) @ vectors), labels)
+    centres = unit_rows(product(_onehot(weights, labels, k), vectors))
+    best, score, own = _assign(vectors, centres, labels)
     members = np.maximum(np.bincount(labels[inside], minlength=k), 1)
     cohesion = np.bincount(labels[inside], weights=own[inside], minlength=k) / members
     answers = _answer_weights(labels, source, weights, k)
@@ -519,9 +531,7 @@ def _onehot(weights, labels, k) -> sparse.csr_matrix:
     order = inside[np.argsort(labels[inside], kind="stable")]
     indptr = np.zeros(k + 1, np.int32)
     np.cumsum(np.bincount(labels[inside], minlength=k), out=indptr[1:])
-    return sparse.csr_matrix(
-        (weights[order], order.astype(np.int32), indptr), shape=(k, len(labels))
-    )
+    return csr(weights[order], order.astype(np.int32), indptr, (k, len(labels)))
 
 
 def _answer_weights(labels, source, weights, k) -> np.ndarray:
@@ -543,12 +553,9 @@ def _idea(space: _Space, rows: np.ndarray, large: float | None, avoid: str = "")
     # (same terms in the same order, the missing ones adding nothing), cheaper
     weights = space.weights[rows]
     given = np.flatnonzero(weights)
-    line = sparse.csr_matrix(
-        (weights[given], given.astype(np.int32), np.array([0, len(given)], np.int32)),
-        shape=(1, len(rows)),
-    )
-    centre = unit_rows(line @ vectors)
-    closeness = vectors @ centre.toarray().ravel()
+    line = csr(weights[given], given, np.array([0, len(given)], np.int32), (1, len(rows)))
+    centre = unit_rows(product(line, vectors))
+    closeness = times(vectors, centre.toarray().ravel())
     ranked = rows[np.lexsort((rows, -closeness))]
     source = space.statements.source
     members = distinct(source[rows])
@@ -724,7 +731,7 @@ def _conjugated(word: str) -> bool:
         return True
     if word in _DANGLING or word in _DETERMINERS or not word.isalpha():
         return False
-    lemma = simplemma.lemmatize(word, lang="fr")
+    lemma = lemmatize(word)
     base = word.removesuffix("s").removesuffix("x")
     return (
         lemma != word
@@ -794,7 +801,7 @@ def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
             found = space.pieces[candidate] = _piece_terms(vocabulary, candidate)
         if not found or found <= empty:
             continue
-        said = sum(weights.get(t, 0.0) for t in found)
+        said = sum(map(weights.get, found, repeat(0.0)))  # the same sums, no generator
         root = math.sqrt(len(found) + 2)
         if (factor * said / root, written) <= best_score:  # cannot win: a testimony counts less
             continue
@@ -936,7 +943,7 @@ def _single_terms(space: _Space, row: int) -> list[tuple[int, str]]:
     """The chunks of a statement that make one term each: (term id, word as written)."""
     known = space.single  # a chunk read once for the call: statements repeat words
     found = []
-    for chunk in space.statements.text(space.texts, row).split():
+    for chunk in space.statements.chunks(space.texts, row):
         pair = known.get(chunk, ())
         if pair == ():
             pair = known[chunk] = _single_term(space.statements.vocabulary, chunk)

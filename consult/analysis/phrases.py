@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 import simplemma
 import snowballstemmer
 
-from consult.analysis.text import ACRONYMS, stop_word_terms, strip_accents
+from consult.analysis.text import ACRONYMS, lemmatize, stop_word_terms, strip_accents
 
 PHRASE_ROWS = 60  # texts read to find how people wrote a term
 _PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
@@ -70,7 +70,7 @@ def is_weak(word: str) -> bool:
     Such words say nothing of an idea: no label or term is made of them. The lemma itself
     is a noun as often as not ("le pouvoir d'achat") and is kept.
     """
-    lemma = simplemma.lemmatize(word, lang="fr")
+    lemma = lemmatize(word)
     if _stem(lemma) not in stop_word_terms():
         return False
     return lemma.lower() != word.lower() or not simplemma.is_known(word, lang="fr")  # "étre"

@@ -89,7 +89,7 @@ class Vocabulary:
             found = [self.term(t) for t in chunk_terms(key)]
             self.flat.extend(found)
             self.offsets.append(len(self.flat))
-            self.negator.append(key.replace("’", "'").split("'")[-1] in NEGATORS)
+            self.negator.append(_negator(key))
             self.ends.append(chunk[-1] in _ENDS)
             self.marks.append(_mark(key))
 
@@ -104,10 +104,13 @@ class Vocabulary:
         chunks = list(chunk_ids)
         if keys is None:
             keys = [chunk.lower().strip(_PUNCTUATION) for chunk in chunks]
-        # each distinct key read once (« pas », « Pas » and « pas, » share theirs)
+        # each distinct key read once (« pas », « Pas » and « pas, » share theirs), and
+        # only those that may be a negator or have a mark (few) read in full
         distinct = dict.fromkeys(keys)
-        negator = {key: key.replace("’", "'").split("'")[-1] in NEGATORS for key in distinct}
-        mark = {key: _mark(key) for key in distinct}
+        negator = dict.fromkeys(distinct, False)
+        negator.update((k, True) for k in distinct if k.endswith(_NEGATOR_ENDS) and _negator(k))
+        mark = dict.fromkeys(distinct, 0)
+        mark.update((k, _mark(k)) for k in distinct if k in _MARKED or k.startswith(_ELIDED))
         return cls(
             chunk_ids=dict(chunk_ids),
             offsets=list(offsets),
@@ -125,6 +128,17 @@ class Vocabulary:
             self.term_ids[name] = len(self.names)
             self.names.append(name)
         return self.term_ids[name]
+
+
+def _negator(key: str) -> bool:
+    """Whether a chunk's key is a negation (« pas », « jamais », « qu'aucun »…)."""
+    return key.replace("’", "'").split("'")[-1] in NEGATORS
+
+
+_NEGATOR_ENDS = tuple(NEGATORS)  # how a negator's key ends
+# the keys :func:`_mark` gives a mark: these words, and the words after « n' » or « d' »
+_MARKED = frozenset({"ne", "de", "des", "du", *_DETERMINERS, *_WORD_MARKS})
+_ELIDED = ("n'", "n’", "d'", "d’")
 
 
 def _mark(key: str) -> int:
@@ -161,8 +175,12 @@ class Statements:
 
     def text(self, texts: list[str], statement: int) -> str:
         """The words of ``statement`` as written."""
+        return " ".join(self.chunks(texts, statement))
+
+    def chunks(self, texts: list[str], statement: int) -> tuple[str, ...]:
+        """The whitespace-separated chunks of ``statement``: ``text(…).split()``."""
         start, end = self.spans[statement].tolist()
-        return " ".join(_said(texts[int(self.source[statement])])[start:end])
+        return _said(texts[int(self.source[statement])])[start:end]
 
 
 @lru_cache(maxsize=4096)

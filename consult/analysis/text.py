@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import simplemma
 import snowballstemmer
+from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY
 
 from consult.analysis.personal_data import MASKS, find_personal_data
 from consult.analysis.wordlists import load_words
@@ -57,12 +58,29 @@ _STEMMER = snowballstemmer.stemmer("french")
 _STEMMER.maxCacheSize = 0
 
 
+def lemmatize(word: str) -> str:
+    """``simplemma.lemmatize(word, lang="fr")``. A word that simplemma's French dictionary
+    holds as written is looked up there at once: that lookup is the first step of
+    simplemma's search for a French word (after a number, which is its own lemma), and
+    the layers of calls around it cost more than the lookup (most words of a corpus)."""
+    found = _french().get(word)
+    if found is not None and not word.isnumeric() and unicodedata.is_normalized("NFC", word):
+        return found
+    return simplemma.lemmatize(word, lang="fr")
+
+
+@lru_cache(maxsize=1)
+def _french():
+    """simplemma's French dictionary: the one its ``lemmatize`` reads (loaded once)."""
+    return DEFAULT_DICTIONARY_FACTORY.get_dictionary("fr")
+
+
 @lru_cache(maxsize=100_000)
 def _lemma(word: str) -> str:
     # Lemmatise first (irregular forms: "allons" → "aller"), then stem the
     # unaccented lemma, so that text typed without accents ("agee") meets
     # the accented form ("âgées"): both give "age".
-    return _STEMMER.stemWord(strip_accents(simplemma.lemmatize(word, lang="fr")))
+    return _STEMMER.stemWord(strip_accents(lemmatize(word)))
 
 
 @lru_cache(maxsize=1)
@@ -70,8 +88,7 @@ def stop_word_terms() -> frozenset[str]:
     """The terms of stop words' lemmas ("etre", "avoir", "pouvoir"…): another form of a
     stop word ("suis", "doit") gives one of them and says nothing of an idea."""
     return frozenset(
-        _STEMMER.stemWord(strip_accents(simplemma.lemmatize(word, lang="fr").lower()))
-        for word in STOP_WORDS
+        _STEMMER.stemWord(strip_accents(lemmatize(word).lower())) for word in STOP_WORDS
     )
 
 
@@ -212,6 +229,6 @@ def _tag_lemma(word: str) -> str:
     """The word's term, or ``""`` when its lemma is ambiguous (« rien », « aider »)."""
     if word in ACRONYMS:
         return word
-    if strip_accents(simplemma.lemmatize(word, lang="fr")) in AMBIGUOUS:
+    if strip_accents(lemmatize(word)) in AMBIGUOUS:
         return ""
     return _lemma(word)

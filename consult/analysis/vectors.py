@@ -9,6 +9,7 @@ from itertools import chain
 
 import numpy as np
 from scipy import sparse
+from scipy.sparse import _sparsetools
 from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from consult.analysis.phrases import clean
@@ -144,10 +145,8 @@ def keep_columns(matrix, keep: np.ndarray):
     before = np.zeros(len(kept) + 1, np.int64)
     np.cumsum(kept, out=before[1:])
     indptr = before[matrix.indptr]
-    return sparse.csr_matrix(
-        (matrix.data[kept], renumber[matrix.indices[kept]], indptr),
-        shape=(matrix.shape[0], int(keep.sum())),
-    )
+    shape = (matrix.shape[0], int(keep.sum()))
+    return csr(matrix.data[kept], renumber[matrix.indices[kept]], indptr, shape)
 
 
 def take_rows(matrix, rows: np.ndarray) -> sparse.csr_matrix:
@@ -158,8 +157,7 @@ def take_rows(matrix, rows: np.ndarray) -> sparse.csr_matrix:
     indptr = np.zeros(len(rows) + 1, np.int64)
     np.cumsum(counts, out=indptr[1:])
     where = np.repeat(starts - indptr[:-1], counts) + np.arange(indptr[-1])
-    shape = (len(rows), matrix.shape[1])
-    return sparse.csr_matrix((matrix.data[where], matrix.indices[where], indptr), shape=shape)
+    return csr(matrix.data[where], matrix.indices[where], indptr, (len(rows), matrix.shape[1]))
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
@@ -189,9 +187,7 @@ def tfidf(counts):
     data = np.log(counts.data.astype(dtype))
     data += 1.0
     data *= idf[counts.indices]
-    weighted = sparse.csr_matrix(
-        (data, counts.indices.copy(), counts.indptr.copy()), shape=counts.shape
-    )
+    weighted = csr(data, counts.indices.copy(), counts.indptr.copy(), counts.shape)
     inplace_csr_row_normalize_l2(weighted)
     return weighted
 
@@ -207,3 +203,85 @@ def unit_rows(matrix) -> sparse.csr_matrix:
         matrix = matrix.astype(np.float64)
     inplace_csr_row_normalize_l2(matrix)
     return matrix
+
+
+def csr(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, shape) -> sparse.csr_matrix:
+    """``sparse.csr_matrix((data, indices, indptr), shape=shape)`` for arrays made right here
+    (1-D, ``indptr`` rising from 0, column indices within ``shape``): the same matrix —
+    the same arrays, indices and index pointers as int32 as SciPy keeps them for any shape
+    under 2³¹, values past ``indptr[-1]`` left out — without SciPy's checks of the
+    arrays, which cost more than the work on the small matrices of a synthesis (its
+    clustering rounds make hundreds)."""
+    matrix = sparse.csr_matrix.__new__(sparse.csr_matrix)
+    end = int(indptr[-1])
+    matrix.data = data if len(data) == end else data[:end]
+    matrix.indices = (indices if len(indices) == end else indices[:end]).astype(
+        np.int32, copy=False
+    )
+    matrix.indptr = indptr.astype(np.int32, copy=False)
+    matrix._shape = (int(shape[0]), int(shape[1]))
+    matrix.maxprint = _MAXPRINT
+    return matrix
+
+
+_MAXPRINT = sparse.csr_matrix((1, 1)).maxprint
+
+
+def product(left: sparse.csr_matrix, right: sparse.csr_matrix) -> sparse.csr_matrix:
+    """``left @ right`` for two CSR matrices with int32 indices: SciPy's own routine, so the
+    same values in the same order in each row (the order of the sums of a row's squares,
+    hence the last bits of its norm), without SciPy's checks and conversions around it."""
+    rows, columns = left.shape[0], right.shape[1]
+    size = _sparsetools.csr_matmat_maxnnz(
+        rows, columns, left.indptr, left.indices, right.indptr, right.indices
+    )
+    indptr, indices = np.empty(rows + 1, np.int32), np.empty(size, np.int32)
+    data = np.empty(size, np.promote_types(left.dtype, right.dtype))
+    _sparsetools.csr_matmat(
+        rows,
+        columns,
+        left.indptr,
+        left.indices,
+        left.data,
+        right.indptr,
+        right.indices,
+        right.data,
+        indptr,
+        indices,
+        data,
+    )
+    return csr(data, indices, indptr, (rows, columns))
+
+
+def times(matrix: sparse.csr_matrix, dense: np.ndarray) -> np.ndarray:
+    """``matrix @ dense`` for a CSR matrix and a dense vector or matrix: SciPy's own routine
+    (the same sums in the same order), without the dispatch and checks around it."""
+    rows, columns = matrix.shape
+    dtype = np.promote_types(matrix.dtype, dense.dtype)
+    if dense.ndim == 1:
+        result = np.zeros(rows, dtype)
+        _sparsetools.csr_matvec(
+            rows, columns, matrix.indptr, matrix.indices, matrix.data, dense, result
+        )
+        return result
+    result = np.zeros((rows, dense.shape[1]), dtype)
+    _sparsetools.csr_matvecs(
+        rows,
+        columns,
+        dense.shape[1],
+        matrix.indptr,
+        matrix.indices,
+        matrix.data,
+        dense.ravel(),
+        result.ravel(),
+    )
+    return result
+
+
+def diagonal(values: np.ndarray) -> sparse.csr_matrix:
+    """``sparse.diags(values).tocsr()``: the square matrix of ``values`` on its diagonal,
+    the zero ones not stored (a product by it scales columns: :func:`product`)."""
+    kept = np.flatnonzero(values)
+    indptr = np.zeros(len(values) + 1, np.int32)
+    np.cumsum(values != 0, out=indptr[1:])
+    return csr(values[kept], kept, indptr, (len(values), len(values)))

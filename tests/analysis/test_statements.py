@@ -69,6 +69,7 @@ def test_a_paragraph_ending_a_sentence_is_a_statement_as_after_a_space():
         assert len(found.source) == 2, joined
         assert found.text([joined], 0) == first
         assert found.text([joined], 1) == second
+        assert found.chunks([joined], 1) == tuple(second.split())
     # a line that ends no sentence still ends one
     lines = split_statements([f"{first[:-1]}\n{second}"])
     assert len(lines.source) == 2
@@ -104,6 +105,23 @@ def test_the_corpus_chunk_keys_give_the_same_vocabulary():
     args = (corpus.chunks, corpus.offsets, corpus.flat, corpus.names)
     assert len(corpus.chunk_keys) == len(corpus.chunks)
     assert Vocabulary.of_chunks(*args, corpus.chunk_keys) == Vocabulary.of_chunks(*args)
+
+
+def test_the_corpus_chunks_get_the_negations_and_marks_of_chunks_read_one_by_one():
+    text = (
+        "Je n'ai pas vu personne, N’a jamais. D'une part qu’aucun dans la Une, plus de "
+        "Moins d’impôts ; tout le monde du ne des sans Rien non ni aucune. "
+        "Davantage tt nier pasta sansonnet d'ailleurs: cette quelle leur n'importe"
+    )
+    corpus = Terms()
+    count_matrix([text], corpus, 1)
+    shared = Vocabulary.of_chunks(corpus.chunks, corpus.offsets, corpus.flat, corpus.names)
+    one_by_one = Vocabulary()
+    one_by_one.add(text.split())
+    assert shared.negator == one_by_one.negator
+    assert any(shared.negator)
+    assert shared.marks == one_by_one.marks
+    assert len(set(shared.marks)) == 10  # no mark and each of the nine
 
 
 def _terms_of(text: str) -> set[str]:

@@ -2,10 +2,11 @@
 
 import unicodedata
 
+import simplemma
 from hypothesis import given
 from hypothesis import strategies as st
 
-from consult.analysis.text import analyzer, strip_accents, terms
+from consult.analysis.text import _french, analyzer, lemmatize, strip_accents, terms
 
 
 def test_plural_feminine_and_accents_meet():
@@ -30,6 +31,16 @@ def test_verb_forms_meet_their_infinitive():
 
 def test_analyzer_adds_bigrams():
     assert analyzer("aide domicile") == ["aid", "domicil", "aid domicil"]
+
+
+def test_lemmatize_gives_simplemmas_lemma_for_every_word():
+    # dictionary words as written and with a capital, and words it does not hold as
+    # written: numbers, decomposed accents, elisions, hyphens, unknown words
+    held = list(_french())[::97]
+    others = ["123", "½", "Été", "e\u0301te\u0301", "aujourd'hui", "l'école", "peut-être"]
+    others += ["allons", "MAISONS", "geothermie", "zzxq", "2ème", "chevaux"]
+    words = held + [w.capitalize() for w in held] + others
+    assert [lemmatize(w) for w in words] == [simplemma.lemmatize(w, lang="fr") for w in words]
 
 
 def test_strip_accents():

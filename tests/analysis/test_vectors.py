@@ -4,7 +4,17 @@ from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 
 from consult.analysis.phrases import Phrases, clean, is_weak
 from consult.analysis.text import terms
-from consult.analysis.vectors import Terms, count_matrix, keep_columns, take_rows, tfidf
+from consult.analysis.vectors import (
+    Terms,
+    count_matrix,
+    csr,
+    diagonal,
+    keep_columns,
+    product,
+    take_rows,
+    tfidf,
+    times,
+)
 
 TEXTS = [
     "Plus de places en crèche, vite !",
@@ -87,3 +97,57 @@ def test_take_rows_is_scipy_row_selection():
         assert taken.shape == expected.shape
         for name in ("indptr", "indices", "data"):
             assert getattr(taken, name).tolist() == getattr(expected, name).tolist()
+
+
+def _same_matrix(found, expected):
+    """The same CSR matrix, array for array: values, their order in each row, dtypes."""
+    assert type(found) is type(expected)
+    assert found.shape == expected.shape
+    for name in ("indptr", "indices", "data"):
+        found_array, expected_array = getattr(found, name), getattr(expected, name)
+        assert found_array.dtype == expected_array.dtype, name
+        assert found_array.tolist() == expected_array.tolist(), name
+
+
+def test_csr_is_scipys_matrix_of_the_same_arrays():
+    matrix = sparse.random(20, 15, density=0.3, format="csr", random_state=2)
+    data, indices = np.append(matrix.data, 7.0), np.append(matrix.indices, 3)  # one past
+    indptr = matrix.indptr.astype(np.int64)
+    expected = sparse.csr_matrix((data, indices, indptr), shape=(20, 15))
+    _same_matrix(csr(data, indices, indptr, (20, 15)), expected)
+    assert (csr(data, indices, indptr, (20, 15)) != expected).nnz == 0
+
+
+def test_product_gives_scipys_values_in_scipys_order():
+    # the order of a row's values decides the last bits of its norm: SciPy's product
+    # leaves them unsorted, and so must this one
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        left = sparse.random(12, 30, density=0.3, format="csr", random_state=seed)
+        right = sparse.random(30, 25, density=0.2, format="csr", random_state=seed + 100)
+        right = right.astype(np.float32)
+        _same_matrix(product(left, right), left @ right)
+        kept = (rng.random(25) < 0.6).astype(np.float32)
+        _same_matrix(product(right, diagonal(kept)), right @ sparse.diags(kept))
+    nothing, ones = sparse.csr_matrix((3, 4)), sparse.csr_matrix(np.ones((4, 2)))
+    _same_matrix(product(nothing, ones), nothing @ ones)
+
+
+def test_diagonal_is_scipys_diagonal_matrix():
+    values = np.array([0.5, 0, 2, 0, 0, 1], np.float32)
+    _same_matrix(diagonal(values), sparse.diags(values).tocsr())
+
+
+def test_times_gives_scipys_dense_products_bit_for_bit():
+    matrix = sparse.random(30, 20, density=0.3, format="csr", random_state=3).astype(np.float32)
+    rng = np.random.default_rng(3)
+    vector, columns = rng.random(20), rng.random((4, 20)).astype(np.float32).T  # F order
+    for dense in (vector, vector.astype(np.float32), columns):
+        found, expected = times(matrix, dense), matrix @ dense
+        assert found.dtype == expected.dtype
+        assert found.tobytes() == expected.tobytes()
+
+
+def test_product_by_a_transposed_matrix_made_csr_is_scipys():
+    matrix = sparse.random(8, 40, density=0.3, format="csr", random_state=4)
+    _same_matrix(product(matrix, matrix.T.tocsr()), matrix @ matrix.T)
