@@ -763,7 +763,9 @@ def _framing(lead: str) -> float:
 def _standalone(sentence: str) -> tuple[str, float]:
     """The sentence without its leading link words (:data:`LINKS`), and 1, or
     :data:`LEANING` when it still points back to what was said before it."""
-    rest = _LINK.sub("", sentence)
+    # the link words can only lead the sentence: matched there (``sub`` would try every position)
+    link = _LINK.match(sentence)
+    rest = sentence if link is None else sentence[link.end() :]
     # its first three words (lower case: no whitespace made or lost, so split first)
     words = [w.lower().replace("’", "'").strip(_EDGES) for w in rest.split(None, 3)[:3]]
     if len(words) < 3 or (rest != sentence and words[0] in ("que", "qu'", "si")):

@@ -40,6 +40,16 @@ _COMBINING = _combining_marks()
 # A character beyond the BMP, searched in C (``max(text)`` made and compared one string per
 # character: half the cost of this function on whole answers).
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+# A character that is neither ASCII nor an accent of U+0300–U+036F (the common accents; the
+# grapheme joiner U+034F is not a combining mark): a text without one, decomposed, loses
+# exactly its characters beyond ASCII, which encoding to ASCII drops faster than the regex.
+_BEYOND_ACCENTS = re.compile(
+    "[^\x00-\x7f"
+    + "".join(
+        re.escape(chr(code)) for code in range(0x300, 0x370) if unicodedata.combining(chr(code))
+    )
+    + "]"
+)
 
 
 def strip_accents(text: str) -> str:
@@ -47,6 +57,8 @@ def strip_accents(text: str) -> str:
     if text.isascii():  # most words: nothing to strip, and much faster
         return text
     decomposed = unicodedata.normalize("NFKD", text)
+    if _BEYOND_ACCENTS.search(decomposed) is None:  # most French text
+        return decomposed.encode("ascii", "ignore").decode("ascii")
     if _ASTRAL.search(decomposed) is None:
         return _COMBINING.sub("", decomposed)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))  # rare planes

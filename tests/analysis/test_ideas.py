@@ -219,6 +219,26 @@ def test_sentences_pointing_back_are_titles_only_when_nothing_stands_alone():
         assert _standalone(alone) == (alone, 1.0), alone
 
 
+def test_standalone_drops_the_leading_link_words_as_a_substitution_would():
+    link = ideas._LINK
+    sentences = []
+    for word in ideas.LINKS:
+        for then in ("", "et ", "Mais, ", "donc : "):
+            sentences += [
+                f"{word.capitalize()}, {then}il faut réduire les impôts",
+                f"{word.upper()}  {then}nous voulons des médecins et {word} des routes",
+                f"{word}-là {then}reste une question ouverte",
+                f"Nous {word} {then}voulons des trains",
+            ]
+    dropped = 0
+    for sentence in sentences:
+        rest = link.sub("", sentence)
+        dropped += rest != sentence
+        if len(rest.split()) >= 3 and rest.split()[0].lower() not in ("que", "qu'", "si"):
+            assert _standalone(sentence)[0] == rest, sentence
+    assert dropped > len(sentences) // 3
+
+
 TOPICS = (
     "tramway",
     "compost",

@@ -51,3 +51,20 @@ def test_table_test_gives_scipys_chi2_contingency_p_value_exactly():
         compared += 1
         assert p == float(chi2_contingency(np.asarray(table, np.float64)).pvalue), table
     assert compared > 400
+
+
+def test_fisher_p_value_is_scipys_fisher_exact_to_the_last_bit():
+    from scipy.stats import fisher_exact
+
+    rng = np.random.default_rng(2)
+    tables = [[[0, 5], [0, 7]], [[3, 0], [4, 0]], [[1, 1], [1, 1]], [[9, 1154], [1, 682]]]
+    for _ in range(1500):
+        small = rng.integers(0, 12, 2).tolist()
+        large = rng.integers(0, [30, 3000, 30, 3000][rng.integers(0, 4)], 2).tolist()
+        tables.append([[small[0], large[0]], [small[1], large[1]]])
+        tables.append(rng.integers(0, 90, (2, 2)).tolist())  # spans past _FISHER_SPAN too
+    for size in range(1, 60):  # symmetric laws: the two tails tie up to rounding
+        tables += [[[a, size - a], [size - a, a]] for a in range(size + 1)]
+        tables += [[[a, size - a], [size + 1 - a, a]] for a in range(size + 1)]
+    for table in tables:
+        assert statistics.fisher_p_value(table) == float(fisher_exact(table).pvalue), table

@@ -54,6 +54,17 @@ def test_strip_accents_removes_exactly_the_combining_marks(text):
     assert strip_accents(text) == (text if text.isascii() else expected)
 
 
+def test_strip_accents_of_accented_latin_text_removes_exactly_the_combining_marks():
+    # ASCII and the accents of U+0300–U+036F take the short way; the grapheme joiner U+034F
+    # (not a combining mark) and letters decomposing elsewhere must not
+    latin = [chr(code) for code in (*range(0x80, 0x370), *range(0x1E00, 0x1F00))]
+    texts = [f"Une {ch}t{ch} là-bas" for ch in latin] + ["".join(latin), "e\u034f\u0301te\u0301"]
+    for text in texts:
+        decomposed = unicodedata.normalize("NFKD", text)
+        expected = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        assert strip_accents(text) == expected, text
+
+
 def test_strip_accents_beyond_the_basic_plane():
     # a combining mark of another plane (musical stem) goes too, an emoji stays
     assert strip_accents("é\U0001d165 🙂") == "e 🙂"
