@@ -3,6 +3,7 @@
     python bench/synthesis_quality.py --coded ../shared/data/coded/grand-debat-coded-dev.jsonl
     python bench/synthesis_quality.py --coded … --titles   # each idea's title too
     python bench/synthesis_quality.py --coded … --seeds 10  # the baseline over 10 seeds too
+    python bench/synthesis_quality.py --coded … --ideas  # each idea against the human labels
 
 Each question is synthesised on its own, as a facilitator would, through the platform's
 own ``build_document`` (one section, the question's wording given so that its words
@@ -23,6 +24,14 @@ make no title). Prints one line per question, then exactly (weighted by answers)
 - ``title_support``: mean over ideas of the share of its answers containing at least one
   content word of its title (lemmatised; the question's own words excluded);
 - ``ideas``: number of ideas per question.
+
+With ``--ideas``, each question line is followed by one line per idea (largest first): the
+answers it gathers, how many have it as their main idea, the share of those holding its
+most frequent human label (``purity``), what ``ami`` would become without it (its answers'
+main idea then being the next largest they support: a positive ``without`` marks an idea
+that blurs the agreement, a catch-all), its title, and its main answers' labels::
+
+      idea 24 main 24 purity 0.29 without +0.044 En dehors des… | Détail des dépenses 7, …
 
 With ``--seeds N`` the baseline is also run with ``random_state`` 0 to N-1 (the platform
 has no randomness), and two more lines follow: the overall baseline_ami over the seeds
@@ -150,6 +159,25 @@ def main_ideas(n: int, ideas: list[tuple[str, list[int]]]) -> np.ndarray:
     return main
 
 
+def idea_lines(labels: list[str], ideas: list[tuple[str, list[int]]], shown: int = 3) -> list[str]:
+    """One line per idea (see ``--ideas`` in the docstring), in the order of ``ideas``."""
+    main = main_ideas(len(labels), ideas)
+    agreement = adjusted_mutual_info_score(labels, main)
+    lines = []
+    for number, (title, members) in enumerate(ideas):
+        others = ideas[:number] + ideas[number + 1 :]
+        without = adjusted_mutual_info_score(labels, main_ideas(len(labels), others))
+        mains = Counter(labels[answer] for answer in np.flatnonzero(main == number))
+        count = sum(mains.values())
+        purity = max(mains.values()) / count if count else 0.0
+        spread = ", ".join(f"{label} {n}" for label, n in mains.most_common(shown))
+        lines.append(
+            f"  idea {len(members)} main {count} purity {purity:.2f} "
+            f"without {without - agreement:+.3f} {title} | {spread}"
+        )
+    return lines
+
+
 def baseline(texts: list[str], k: int, seed: int = 0) -> np.ndarray:
     """Plain TF-IDF + k-means labels, ``k`` clusters."""
     matrix = TfidfVectorizer(sublinear_tf=True).fit_transform(texts)
@@ -170,11 +198,16 @@ def title_support(texts: list[str], question: str, ideas) -> float:
 
 
 def measure(
-    rows: list[dict], titles: list | None = None, seeds: int = 0, near_k: int = 0
+    rows: list[dict],
+    titles: list | None = None,
+    seeds: int = 0,
+    near_k: int = 0,
+    found: list | None = None,
 ) -> dict[str, float]:
     """The figures of one question; ``titles`` gets (answers, title) of each idea;
     ``seeds``: also ``baseline_ami <seed>`` for each seed below it; ``near_k``: also
-    ``near_k``, the baseline over k-near_k … k+near_k clusters and the seeds."""
+    ``near_k``, the baseline over k-near_k … k+near_k clusters and the seeds; ``found``
+    gets the lines of :func:`idea_lines`."""
     texts = [row["text"] for row in rows]
     question = rows[0]["question_text"]
     ideas = platform_ideas(texts, question)
@@ -182,6 +215,8 @@ def measure(
     main = main_ideas(len(texts), ideas)
     if titles is not None:
         titles.extend((len(members), title) for title, members in ideas)
+    if found is not None:
+        found.extend(idea_lines(labels, ideas))
     seeded = {
         f"baseline_ami {seed}": adjusted_mutual_info_score(
             labels, baseline(texts, len(ideas), seed)
@@ -255,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--coded", required=True, help="coded answers (JSON lines)")
     parser.add_argument("--titles", action="store_true", help="print each idea's title too")
+    parser.add_argument("--ideas", action="store_true", help="each idea against the labels")
     parser.add_argument("--seeds", type=int, default=0, help="baseline over this many seeds")
     parser.add_argument("--near-k", type=int, default=0, help="baseline over k±this clusters")
     parser.add_argument("--subsets", type=int, default=0, help="also on this many 80%% subsets")
@@ -265,13 +301,12 @@ def main(argv: list[str] | None = None) -> int:
     totals, answers, subsets = Counter(), 0, []
     for code, rows in sorted(by_question.items()):
         titles: list[tuple[int, str]] = []
-        figures = measure(rows, titles, args.seeds, args.near_k)
+        found: list[str] | None = [] if args.ideas else None
+        figures = measure(rows, titles, args.seeds, args.near_k, found)
         if args.subsets:
             subsets.append(subset_figures(rows, args.subsets, args.seeds))
-        shown = " ".join(f"{name} {figures[name]:.2f}" for name in FIGURES[:-1])
-        print(f"question {code} answers {len(rows)} {shown} ideas {figures['ideas']:.0f}")
-        for size, title in titles if args.titles else ():
-            print(f"  title {size} {title}")
+        shown = [f"  title {size} {title}" for size, title in titles] if args.titles else []
+        print_question(code, len(rows), figures, shown + (found or []))
         for name, value in figures.items():
             totals[name] += value * len(rows)
         answers += len(rows)
@@ -287,6 +322,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.subsets:
         print_subsets(subsets, args.subsets)
     return 0
+
+
+def print_question(code: str, answers: int, figures: dict, lines: list[str]) -> None:
+    """The exact line of one question, then ``lines`` (titles, ideas) if any."""
+    shown = " ".join(f"{name} {figures[name]:.2f}" for name in FIGURES[:-1])
+    print(f"question {code} answers {answers} {shown} ideas {figures['ideas']:.0f}")
+    for line in lines:
+        print(line)
 
 
 def print_seeds(totals: Counter, answers: int, seeds: int) -> None:

@@ -11,6 +11,7 @@ from bench.synthesis_quality import (
     baseline,
     draws,
     human_labels,
+    idea_lines,
     main,
     main_ideas,
     near_baseline,
@@ -130,3 +131,43 @@ def test_near_k_and_subsets_add_one_line_each_after_the_exact_ones(capsys):
     assert low <= mean <= high
     assert main(argv) == 0  # the same draws: the same figures
     assert capsys.readouterr().out.splitlines() == lines
+
+
+def test_idea_lines_show_main_answers_purity_and_the_agreement_without_each_idea():
+    labels = ["a", "a", "b", "b", "c"]
+    ideas = [("Grande", [0, 1, 2]), ("Petite", [2, 3]), ("Avalée", [1])]
+    lines = idea_lines(labels, ideas)
+    assert len(lines) == 3
+    pattern = re.compile(
+        r"  idea (\d+) main (\d+) purity (\d\.\d\d) without ([+-]\d\.\d{3}) (.*) \| (.*)"
+    )
+    parsed = [pattern.fullmatch(line) for line in lines]
+    assert all(parsed), lines
+    # answer 2 supports both: its main idea is the larger one; answer 1's too
+    assert [(m.group(1), m.group(2), m.group(3)) for m in parsed] == [
+        ("3", "3", "0.67"),
+        ("2", "1", "1.00"),
+        ("1", "0", "0.00"),
+    ]
+    assert parsed[0].group(5) == "Grande"
+    assert parsed[0].group(6) == "a 2, b 1"
+    full = adjusted_mutual_info_score(labels, [0, 0, 0, 1, -1])
+    # without "Grande", answers 0 and 1 fall to "Avalée" / none, answer 2 to "Petite"
+    without = adjusted_mutual_info_score(labels, [-1, 1, 0, 0, -1]) - full
+    assert float(parsed[0].group(4)) == pytest.approx(without, abs=0.0005)
+    assert float(parsed[2].group(4)) == pytest.approx(0, abs=0.0005)  # main of no answer
+
+
+def test_ideas_option_adds_one_line_per_idea_after_each_question(capsys):
+    assert main(["--coded", str(SAMPLE), "--ideas"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    questions = [at for at, line in enumerate(lines) if line.startswith("question ")]
+    assert len(questions) == 2
+    for at in questions:
+        count = int(lines[at].split()[-1])
+        assert all(line.startswith("  idea ") for line in lines[at + 1 : at + 1 + count])
+        answers = int(lines[at].split()[3])
+        mains = sum(int(line.split()[3]) for line in lines[at + 1 : at + 1 + count])
+        leftover = float(lines[at].split()[5])
+        assert mains == pytest.approx(answers * (1 - leftover), abs=0.01 * answers)
+    assert [line.split()[1] for line in lines[-5:]] == OVERALL
