@@ -92,7 +92,7 @@ def test_out_of_fold_chooses_a_weight_and_calibrates_with_it():
     assert calibration.fitted
 
 
-def test_a_calibrated_score_never_claims_certainty_from_a_few_cases():
+def test_a_calibrated_score_never_claims_certainty_from_a_few_cases(monkeypatch):
     # 20 low scores, 2 of them right; 6 high scores, all right
     scores = [0.1] * 20 + [0.9] * 6
     right = [True, True] + [False] * 18 + [True] * 6
@@ -100,9 +100,12 @@ def test_a_calibrated_score_never_claims_certainty_from_a_few_cases():
     calibration = suggest.Calibration(scores, right)
     low, high = calibration(np.array([0.1, 0.9]))
 
+    assert high < 0.9  # the steps read 88 %, the curve (8 right of 8: 9 in 10) 90 %
+    assert 0.0 < calibration(np.array([-5.0]))[0] < low < high
+    monkeypatch.setattr(suggest, "CALIBRATION_CURVE", 0.0)  # the steps alone
+    low, high = suggest.Calibration(scores, right)(np.array([0.1, 0.9]))
     assert high == pytest.approx((6 + 1) / (6 + 2))  # 88 %, not 100 %
     assert low == pytest.approx((2 + 1) / (20 + 2))
-    assert 0.0 < calibration(np.array([-5.0]))[0] < high < 1.0
 
 
 def test_a_text_tagged_twice_is_held_out_once_with_both_labels_right():
@@ -179,6 +182,29 @@ def test_calibration_reads_a_share_right_that_grows_with_the_score():
     assert read.max() <= 1.0
     assert abs(calibration(np.array([0.5]))[0] - 0.5) < 0.15
     assert np.array_equal(read, Calibration(list(scores), list(right))(grid))  # same tags, same
+
+
+def test_calibration_reads_a_smooth_share_right_without_the_steps_jumps():
+    # The share right grows smoothly with the score; isotonic steps alone jump at the
+    # few suggestions that end a step (at worst 0.11 to 0.17 off the truth over 5 draws
+    # of 300, 0.14 on average); the curve beside them smooths those jumps (0.09).
+    grid = np.linspace(0.1, 0.9, 81)
+    worst = []
+    for seed in range(1, 6):
+        scores, right = _held_out_scores(seed=seed)
+        read = Calibration(list(scores), list(right))(grid)
+        worst.append(np.abs(read - grid).max())
+
+    assert np.mean(worst) < 0.11
+
+
+def test_a_score_that_does_not_grow_with_the_share_right_never_reads_lower_higher_up():
+    scores, right = _held_out_scores()
+    grid = np.linspace(0.01, 1.5, 150)
+
+    read = Calibration(list(scores), list(~right))(grid)  # the higher, the more often wrong
+
+    assert np.all(np.diff(read) >= 0)
 
 
 def test_calibration_does_not_hang_a_step_on_one_suggestion():
