@@ -89,12 +89,12 @@ def logloss(held, choices=GRID):
     return min(choices, key=lambda w: (logloss_at(held, w), w))
 
 
-def bagged(held, choices=GRID, draws=30):
+def bagged(held, choices=GRID, draws=30, chooser=top1):
     rng = np.random.RandomState(0)
     picks = []
     for _ in range(draws):
         sample = [held[i] for i in rng.randint(len(held), size=len(held))]
-        picks.append(top1(sample, choices))
+        picks.append(chooser(sample, choices))
     return float(np.exp(np.mean(np.log(picks))))
 
 
@@ -110,6 +110,8 @@ VARIANTS = {
     "mrr_fine": lambda h: mrr(h, FINE),
     "logloss_fine": lambda h: logloss(h, FINE),
     "bagged": bagged,
+    "bagged100": lambda h: bagged(h, draws=100),
+    "bagged_mrr": lambda h: bagged(h, chooser=mrr),
     "fixed1": fixed(1.0),
     "fixed2": fixed(2.0),
     "fixed4": fixed(4.0),
