@@ -71,7 +71,8 @@ WEIGHT_CHOICES = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 # replacement, always the same draws) and the choices' geometric mean kept: the count of
 # right labels first over ~190 items is coarse, and one choice jumped from 0.25 to 8
 # between folds of the same data. Savoie dev set, 10 splits × 5 folds
-# (``bench/tagging_folds.py``): spread of the chosen weight (sd of log2) 1.2-1.9 → 0.7-1.1;
+# (``bench/weight_variants.py``, builds of ``tagging_folds.py``): spread of the chosen
+# weight (sd of log2) 1.2-1.9 → 0.7-1.1;
 # text alone, theme / fiche top-1 / fiche top-3 0.690 / 0.607 / 0.830 → 0.690 / 0.609 /
 # 0.832; with the publics read 0.781 / 0.650 / 0.898 → 0.782 / 0.658 / 0.902, mean worst
 # calibration gap 0.065 → 0.033 (text alone 0.032 → 0.041, one split at 0.112).
