@@ -118,16 +118,6 @@ VARIANTS = {
 }
 
 
-def calibrate(held, w, top=3):
-    scores, right = [], []
-    for prior, learned, tagged in held:
-        raw = prior + w * learned
-        for index in np.argsort(-raw)[:top]:
-            scores.append(float(raw[index]))
-            right.append(int(index) in tagged)
-    return suggest.Calibration(scores, right)
-
-
 def build(labels, unlabelled, children=None):
     below = children.labels if children is not None else None
 
@@ -157,7 +147,7 @@ def run_seed(scheme, rows, folds, seed, names, log):
                 w = VARIANTS[v](held)
                 log[v][target].append(w)
                 print(f"weight seed {seed} fold {fold} {v} {target} {w:.3g}", file=sys.stderr)
-                model.learned_weight, model.calibration = w, calibrate(held, w)
+                model.learned_weight, model.calibration = w, suggest.calibration_of(held, w)
             for n in held_rows:
                 for target, (model, _) in built.items():
                     found = model.suggest(rows[n].read, top=max(TOPS), minimum=SUGGESTION_FLOOR)

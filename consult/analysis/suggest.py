@@ -587,13 +587,19 @@ def out_of_fold(
     held = _held_out_parts(labels, folds, children, build)
     if learned_weight is None:
         learned_weight = choose_weight(held)
+    return learned_weight, calibration_of(held, learned_weight, top)
+
+
+def calibration_of(held: list[tuple], learned_weight: float, top: int = 3) -> Calibration:
+    """The calibration of the blend with ``learned_weight``, fitted on each held-out item's
+    ``top`` suggestions (``held``: (prior, learned, right label ids) per item), right or not."""
     scores, right = [], []
     for prior, learned, tagged in held:
         raw = prior + learned_weight * learned
         for index in np.argsort(-raw)[:top]:
             scores.append(float(raw[index]))
             right.append(int(index) in tagged)
-    return learned_weight, Calibration(scores, right)
+    return Calibration(scores, right)
 
 
 def _without(labels: list[Label], texts: set[str]) -> list[Label]:
