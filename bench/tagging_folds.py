@@ -66,15 +66,16 @@ def labels_of(objects, texts, rows, kept, target, passages=None) -> list[Label]:
     return labels
 
 
-def suggesters(scheme, rows, kept: list[int]) -> dict:
-    """Fiche and theme suggesters learning from ``kept`` rows' tags, as the platform does."""
+def suggesters(scheme, rows, kept: list[int], make=_suggester) -> dict:
+    """Fiche and theme suggesters learning from ``kept`` rows' tags, as the platform does
+    (``make(labels, unlabelled, children)`` builds each, the platform's builder by default)."""
     kept_set = set(kept)
     built = {}
     fiches = labels_of(scheme.fiches, fiche_text, rows, kept, "fiche", fiche_passages)
-    built["fiche"] = _suggester(fiches, untagged(rows, kept_set, "fiche"))
+    built["fiche"] = make(fiches, untagged(rows, kept_set, "fiche"))
     if scheme.themes:
         themes = labels_of(scheme.themes, _theme_text, rows, kept, "theme")
-        built["theme"] = _suggester(themes, untagged(rows, kept_set, "theme"), built["fiche"])
+        built["theme"] = make(themes, untagged(rows, kept_set, "theme"), built["fiche"])
     return built
 
 

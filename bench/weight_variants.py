@@ -23,12 +23,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.tagging_folds import (  # noqa: E402
-    _theme_text,
-    fiche_passages,
-    fiche_text,
-    labels_of,
+    score,
     split,
-    untagged,
+    suggesters,
     worst_band,
 )
 from bench.tagging_quality import (  # noqa: E402
@@ -43,7 +40,6 @@ from bench.tagging_quality import (  # noqa: E402
 )
 from consult.analysis import suggest  # noqa: E402
 from consult.analysis.tag_feedback import FeedbackSuggester  # noqa: E402
-from consult.tagging.services import SUGGESTION_FLOOR  # noqa: E402
 
 GRID = suggest.WEIGHT_CHOICES
 FINE = tuple(float(x) for x in 2.0 ** np.arange(-2, 3.01, 0.5))
@@ -119,15 +115,17 @@ VARIANTS = {
 
 
 def build(labels, unlabelled, children=None):
+    """The platform's suggester without its weight and calibration, and the held-out parts
+    they are chosen from (kept on it as ``held``), so that every variant uses the same."""
     below = children.labels if children is not None else None
 
     def one(kept, kept_children):
         sub = FeedbackSuggester(kept_children) if kept_children else None
         return FeedbackSuggester(kept, unlabelled=list(unlabelled), children=sub)
 
-    held = suggest._held_out_parts(labels, 5, below, one)
     model = FeedbackSuggester(labels, children=children, unlabelled=unlabelled)
-    return model, held
+    model.held = suggest._held_out_parts(labels, 5, below, one)
+    return model
 
 
 def run_seed(scheme, rows, folds, seed, names, log):
@@ -136,24 +134,15 @@ def run_seed(scheme, rows, folds, seed, names, log):
     for fold in range(folds):
         kept = [n for n in range(len(rows)) if fold_of[n] != fold]
         held_rows = [n for n in range(len(rows)) if fold_of[n] == fold]
-        ks = set(kept)
-        built = {}
-        fiches = labels_of(scheme.fiches, fiche_text, rows, kept, "fiche", fiche_passages)
-        built["fiche"] = build(fiches, untagged(rows, ks, "fiche"))
-        themes = labels_of(scheme.themes, _theme_text, rows, kept, "theme")
-        built["theme"] = build(themes, untagged(rows, ks, "theme"), built["fiche"][0])
+        built = suggesters(scheme, rows, kept, make=build)
         for v in names:
-            for target, (model, held) in built.items():
-                w = VARIANTS[v](held)
+            for target, model in built.items():
+                w = VARIANTS[v](model.held)
                 log[v][target].append(w)
                 print(f"weight seed {seed} fold {fold} {v} {target} {w:.3g}", file=sys.stderr)
-                model.learned_weight, model.calibration = w, suggest.calibration_of(held, w)
-            for n in held_rows:
-                for target, (model, _) in built.items():
-                    found = model.suggest(rows[n].read, top=max(TOPS), minimum=SUGGESTION_FLOOR)
-                    tallies[v][target].add(
-                        rows[n].wanted[target], [(int(s.key), s.score) for s in found]
-                    )
+                model.learned_weight = w
+                model.calibration = suggest.calibration_of(model.held, w)
+            score(built, rows, held_rows, tallies[v])
     out = {}
     for v in names:
         fig = {f"{t} top{k}": tallies[v][t].rate(k) for t in TARGETS for k in TOPS}
