@@ -293,6 +293,19 @@ def _applied(contribution: Contribution) -> dict[str, set[str]]:
     return _applied_to([contribution.id])[contribution.id]
 
 
+def _rejected(contribution_id: int) -> dict[str, set[str]]:
+    """Keys of the themes and fiches refused for the contribution."""
+    rejected = {"theme": set(), "fiche": set()}
+    rows = db.session.execute(
+        sa.select(SuggestionRejection.theme_id, SuggestionRejection.fiche_id).where(
+            SuggestionRejection.contribution_id == contribution_id
+        )
+    )
+    for theme_id, fiche_id in rows:
+        rejected["theme" if theme_id else "fiche"].add(str(theme_id or fiche_id))
+    return rejected
+
+
 def _applied_to(contribution_ids: Iterable[int]) -> dict[int, dict[str, set[str]]]:
     """:func:`_applied` of many contributions, in one query."""
     ids = list(contribution_ids)
@@ -423,8 +436,18 @@ def find_suggestion(suggestion_id: int | None) -> TagSuggestion | None:
 
 
 def accept_suggestion(suggestion: TagSuggestion, *, actor, now: datetime) -> ContributionTag:
-    """Turn one suggestion into a tag on its contribution (idempotent)."""
+    """Turn one suggestion into a tag on its contribution (idempotent).
+
+    :raises TaggingError: the suggestion was refused for this contribution since the
+        page offering it was loaded (adding the tag by hand stays possible).
+    """
     contribution = db.session.get(Contribution, suggestion.contribution_id)
+    target = "theme" if suggestion.theme_id else "fiche"
+    if str(suggestion.theme_id or suggestion.fiche_id) in _rejected(contribution.id)[target]:
+        raise TaggingError(
+            "Cette suggestion a été refusée pour cette contribution : ajoutez l'étiquette "
+            "depuis sa fiche si vous avez changé d'avis."
+        )
     target = {"theme": suggestion.theme} if suggestion.theme_id else {"fiche": suggestion.fiche}
     return add_tag(contribution, **target, actor=actor, from_suggestion=True, now=now)
 

@@ -45,7 +45,7 @@ def test_queue_shows_each_rows_best_suggestion_as_a_percentage(client, facilitat
     page = client.get("/moderation/").text
 
     assert f"Fiche {fiche_row.fiche.number} : " in page
-    assert "90 %" in page
+    assert "90\u202f%" in page
     assert f'form="suggestion-{fiche_row.id}"' in page
     assert "car : aidant" in page
 
@@ -141,3 +141,40 @@ def test_refusing_a_suggestion_on_the_review_page_removes_it_without_tagging(
     assert f'name="refuse" value="{fiche_row.id}"' not in response.text
     assert f'name="refuse" value="{theme_row.id}"' in response.text
     assert '<li value="2">' in response.text  # the theme keeps its number
+
+
+def test_queue_no_longer_offers_a_suggestion_refused_on_the_review_page(
+    db, client, facilitator, suggested
+):
+    """« Elle ne sera plus proposée » must hold on the queue too, before any refresh:
+    the row then offers the next suggestion, and its button cannot tag the refused one."""
+    contribution, (fiche_row, theme_row) = suggested
+    client.post(f"/moderation/{contribution.id}/etiquettes", data={"refuse": fiche_row.id})
+
+    page = client.get("/moderation/").text
+
+    assert f'form="suggestion-{fiche_row.id}"' not in page
+    assert f'form="suggestion-{theme_row.id}"' in page
+    # A queue page loaded before the refusal still carries its button.
+    response = client.post(
+        "/moderation/suggestion", data={"accept": fiche_row.id}, follow_redirects=True
+    )
+    assert "refusée" in response.text
+    assert _tags(db) == []
+
+
+def test_scores_keep_their_percent_sign_on_the_same_line(db, client, facilitator, suggested):
+    """« 39 » at the end of a line and « % » at the start of the next, in the queue's
+    narrow column: the space before « % » is a no-break one, as French typography wants."""
+    contribution, _rows = suggested
+    data = {"ids": [contribution.id], "action": "accept_suggestions", "minimum": "80"}
+
+    pages = [
+        client.get("/moderation/").text,
+        client.get(f"/moderation/{contribution.id}").text,
+        client.post("/moderation/lot", data=data).text,
+    ]
+
+    for page in pages:
+        assert "90\u202f%" in page
+        assert "90 %" not in page
