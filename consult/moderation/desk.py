@@ -32,6 +32,7 @@ from consult.tagging.jobs import schedule_refresh
 
 bp = Blueprint("desk", __name__)
 bp.add_app_template_global(tagging.words_from_publics, "words_from_publics")
+bp.add_app_template_global(tagging.words_not_in_text, "words_not_in_text")
 MAX_BULK = 1000
 
 

@@ -153,6 +153,33 @@ def words_from_publics(words: Iterable[str], body: str, publics: Iterable[str]) 
     return {w for w in words if _plain(w) not in said and any(_plain(w) in n for n in named)}
 
 
+def words_not_in_text(words: Iterable[str], body: str, publics: Iterable[str] = ()) -> set[str]:
+    """The words of a suggestion its text does not say, nor its publics: a sector idea the
+    text expresses otherwise (« personne âgée » for « retraités », « accès aux droits »
+    for « langage simple »). Shown as such, so that a facilitator does not look for them
+    in the text. A word said with another ending (« aidant » for « aidants », « personne
+    âgée » for « personnes âgées ») is said."""
+    said = letters(body).split()
+    from_publics = words_from_publics(words, body, publics)
+    return {
+        w
+        for w in words
+        if w not in from_publics and not all(_said(part, said) for part in letters(w).split())
+    }
+
+
+def _said(word: str, said: list[str]) -> bool:
+    """``word`` is one of ``said`` but for a plural « s » or « x », or shares with one of
+    them all but the last two letters of the shorter (« rappel » / « rappelée »)."""
+    word = word.rstrip("sx") or word
+    for other in said:
+        other = other.rstrip("sx") or other
+        shorter = min(len(word), len(other))
+        if word == other or (shorter >= 5 and word[: shorter - 2] == other[: shorter - 2]):
+            return True
+    return False
+
+
 def _plain(text: str) -> str:
     """`` mineurs non accompagnes mna `` for « Mineurs non accompagnés (MNA) »: whole words,
     so that a word is found in a text only as a word of it."""
