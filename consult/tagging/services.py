@@ -465,32 +465,68 @@ def find_suggestion(suggestion_id: int | None) -> TagSuggestion | None:
 def accept_suggestion(suggestion: TagSuggestion, *, actor, now: datetime) -> ContributionTag:
     """Turn one suggestion into a tag on its contribution (idempotent).
 
-    :raises TaggingError: the suggestion was refused for this contribution since the
-        page offering it was loaded (adding the tag by hand stays possible).
+    :raises TaggingError: see :func:`accept_target`.
     """
     contribution = db.session.get(Contribution, suggestion.contribution_id)
-    target = "theme" if suggestion.theme_id else "fiche"
-    if str(suggestion.theme_id or suggestion.fiche_id) in _rejected(contribution.id)[target]:
+    return accept_target(
+        contribution, theme=suggestion.theme, fiche=suggestion.fiche, actor=actor, now=now
+    )
+
+
+def accept_target(
+    contribution: Contribution,
+    *,
+    theme: Theme | None = None,
+    fiche: Fiche | None = None,
+    actor,
+    now: datetime,
+) -> ContributionTag:
+    """Tag a contribution with the theme or fiche a facilitator saw suggested for it, even
+    when a refresh replaced that suggestion since the page was loaded (idempotent).
+
+    :raises TaggingError: it was refused for this contribution since (adding the tag by
+        hand stays possible).
+    """
+    kind, target = ("theme", theme) if theme is not None else ("fiche", fiche)
+    if target is not None and str(target.id) in _rejected(contribution.id)[kind]:
         raise TaggingError(
             "Cette suggestion a été refusée pour cette contribution : ajoutez l'étiquette "
             "depuis sa fiche si vous avez changé d'avis."
         )
-    target = {"theme": suggestion.theme} if suggestion.theme_id else {"fiche": suggestion.fiche}
-    return add_tag(contribution, **target, actor=actor, from_suggestion=True, now=now)
+    return add_tag(
+        contribution, theme=theme, fiche=fiche, actor=actor, from_suggestion=True, now=now
+    )
 
 
 def reject_suggestion(suggestion: TagSuggestion, *, actor, now: datetime) -> SuggestionRejection:
-    """Turn a suggestion down: it leaves the contribution for good, and the next
-    suggesters weigh that label down for texts like this one (idempotent)."""
-    target = {"theme_id": suggestion.theme_id, "fiche_id": suggestion.fiche_id}
+    """Turn a suggestion down: see :func:`reject_target`."""
+    return reject_target(
+        suggestion.contribution_id,
+        theme_id=suggestion.theme_id,
+        fiche_id=suggestion.fiche_id,
+        actor=actor,
+        now=now,
+    )
+
+
+def reject_target(
+    contribution_id: int,
+    *,
+    theme_id: int | None = None,
+    fiche_id: int | None = None,
+    actor,
+    now: datetime,
+) -> SuggestionRejection:
+    """Turn down a theme or fiche suggested for a contribution: it leaves the contribution
+    for good, and the next suggesters weigh that label down for texts like this one
+    (idempotent)."""
+    target = {"theme_id": theme_id, "fiche_id": fiche_id}
     found = db.session.scalar(
-        sa.select(SuggestionRejection).filter_by(
-            contribution_id=suggestion.contribution_id, **target
-        )
+        sa.select(SuggestionRejection).filter_by(contribution_id=contribution_id, **target)
     )
     if found is None:
         found = SuggestionRejection(
-            contribution_id=suggestion.contribution_id, set_by_id=actor.id, created_at=now, **target
+            contribution_id=contribution_id, set_by_id=actor.id, created_at=now, **target
         )
         db.session.add(found)
     db.session.flush()  # the stored suggestion stays: the others keep their numbers
@@ -534,5 +570,31 @@ def accept_suggestions(
         add_tag(
             contribution, theme=s.theme, fiche=s.fiche, actor=actor, from_suggestion=True, now=now
         )
+        added += len(tags_of(contribution)) - before
+    return added
+
+
+def accept_planned(
+    contributions: list[Contribution], planned: Iterable[tuple[int, str, int]], *, actor, now
+) -> int:
+    """Bulk, confirmed: tag each of ``contributions`` with the themes and fiches a preview
+    listed for it (``(contribution id, "theme" | "fiche", id)``), whatever the stored
+    suggestions became since (a refresh replaces them). One refused meanwhile, or not of
+    the contribution's scheme, is left out. Returns tags added."""
+    by_id = {c.id: c for c in contributions}
+    wanted = sorted({p for p in planned if p[0] in by_id})  # id order: see accept_suggestions
+    labels = {"theme": Theme, "fiche": Fiche}
+    added = 0
+    for contribution_id, kind, label_id in wanted:
+        label = db.session.get(labels[kind], label_id)
+        if label is None:
+            continue
+        contribution = by_id[contribution_id]
+        before = len(tags_of(contribution))
+        try:
+            with db.session.begin_nested():
+                accept_target(contribution, **{kind: label}, actor=actor, now=now)
+        except TaggingError:
+            continue
         added += len(tags_of(contribution)) - before
     return added
