@@ -318,7 +318,13 @@ def queue_page(filters: QueueFilters, page: int = 1, per_page: int = PER_PAGE) -
     tags = _tags_by_contribution([c.id for c in contributions])
     best = _best_suggestions(tags)
     campaigns = _campaign_sizes(contributions)
-    items = [QueueRow(c, tags[c.id], best.get(c.id), campaigns.get(c.id, 0)) for c in contributions]
+    # A merged text is not tagged any more: the one kept carries its tags.
+    items = [
+        QueueRow(
+            c, tags[c.id], None if c.status == "merged" else best.get(c.id), campaigns.get(c.id, 0)
+        )
+        for c in contributions
+    ]
     return Page(items=items, number=page, total=count(filters), per_page=per_page)
 
 

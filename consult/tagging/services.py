@@ -536,10 +536,12 @@ def reject_target(
 def planned_acceptances(
     contributions: list[Contribution], *, minimum: float
 ) -> list[tuple[Contribution, TagSuggestion]]:
-    """What bulk acceptance would do: each suggestion scoring ≥ ``minimum``, not applied."""
+    """What bulk acceptance would do: each suggestion scoring ≥ ``minimum``, not applied,
+    on contributions not merged into another (the one kept carries their tags)."""
     return [
         (contribution, s)
         for contribution in contributions
+        if contribution.status != "merged"
         for s in suggestions_of(contribution)
         if s.score >= minimum
     ]
@@ -581,7 +583,7 @@ def accept_planned(
     listed for it (``(contribution id, "theme" | "fiche", id)``), whatever the stored
     suggestions became since (a refresh replaces them). One refused meanwhile, or not of
     the contribution's scheme, is left out. Returns tags added."""
-    by_id = {c.id: c for c in contributions}
+    by_id = {c.id: c for c in contributions if c.status != "merged"}
     wanted = sorted({p for p in planned if p[0] in by_id})  # id order: see accept_suggestions
     labels = {"theme": Theme, "fiche": Fiche}
     added = 0

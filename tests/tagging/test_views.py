@@ -269,3 +269,22 @@ def test_bulk_confirm_adds_what_the_preview_showed_after_a_refresh(
     client.post("/moderation/lot", data={**data, "confirm": "1", "planned": planned})
 
     assert [(t.fiche_id, t.from_suggestion) for t in _tags(db)] == [(fiche_row.fiche_id, True)]
+
+
+def test_merged_contributions_are_offered_no_suggestion(db, client, facilitator, suggested):
+    """« Tous les états » listed the 48 merged copies of the demo's campaign, each with
+    « Meilleure suggestion … Accepter », and « tout cocher » then bulk acceptance tagged
+    them: a merged text is not tagged any more, the one kept carries its tags."""
+    contribution, (fiche_row, _theme_row) = suggested
+    contribution.status = "merged"
+    db.session.commit()
+    data = {"ids": [contribution.id], "action": "accept_suggestions", "minimum": "10"}
+
+    page = client.get("/moderation/?statut=merged").text
+    preview = client.post("/moderation/lot", data=data).text
+    forged = f"{contribution.id}:fiche:{fiche_row.fiche_id}"
+    client.post("/moderation/lot", data={**data, "confirm": "1", "planned": [forged]})
+
+    assert f'form="suggestion-{fiche_row.id}"' not in page
+    assert 'name="planned"' not in preview
+    assert _tags(db) == []
