@@ -1,5 +1,6 @@
 """The moderators' desk: queue, one contribution at a time, tags, merges, bulk actions."""
 
+import re
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -9,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from consult.contributions.models import AUTHOR_TYPES, KINDS, STATUSES, Contribution, Report
 from consult.contributions.services import ContributionError, personal_data_findings
-from consult.core.db import get_or_404, small_int, utcnow
+from consult.core.db import MAX_ID, get_or_404, small_int, utcnow
 from consult.core.errors import refuse
 from consult.core.security import staff_only
 from consult.extensions import db
@@ -32,7 +33,9 @@ from consult.tagging.jobs import schedule_refresh
 
 bp = Blueprint("desk", __name__)
 bp.add_app_template_global(tagging.words_from_publics, "words_from_publics")
+bp.add_app_template_global(tagging.words_not_in_text, "words_not_in_text")
 MAX_BULK = 1000
+_PLANNED = re.compile(r"([0-9]{1,10}):(theme|fiche):([0-9]{1,10})")
 
 
 def _filters() -> QueueFilters:
@@ -206,13 +209,17 @@ def _tag_target(value: str):
     return {kind: target}
 
 
-def _pending_suggestion(contribution: Contribution, suggestion_id: int):
-    suggestion = next(
-        (s for s in tagging.suggestions_of(contribution) if s.id == suggestion_id), None
-    )
-    if suggestion is None:
+def _suggested(contribution: Contribution, suggestion_id: int, target: str | None) -> dict:
+    """What the accepted or refused suggestion named (``{"theme": …}`` or ``{"fiche": …}``):
+    the target the page posted with it, else the stored suggestion. Each tag queues a
+    refresh that writes every stored suggestion again: the id the page holds may be gone,
+    or (SQLite gives freed ids again) name another suggestion by then."""
+    if target:
+        return _tag_target(target)
+    suggestion = tagging.find_suggestion(suggestion_id)
+    if suggestion is None or suggestion.contribution_id != contribution.id:
         raise tagging.TaggingError("Cette suggestion n'existe plus : rechargez la page.")
-    return suggestion
+    return {"theme": suggestion.theme} if suggestion.theme_id else {"fiche": suggestion.fiche}
 
 
 def _change_tags(contribution: Contribution, form: TagForm) -> str:
@@ -222,14 +229,13 @@ def _change_tags(contribution: Contribution, form: TagForm) -> str:
             raise tagging.TaggingError("Cette étiquette n'est plus sur la contribution.")
         return "Étiquette retirée."
     if form.refuse.data:
-        tagging.reject_suggestion(
-            _pending_suggestion(contribution, form.refuse.data), actor=current_user, now=now
-        )
+        target = _suggested(contribution, form.refuse.data, form.target.data)
+        ids = {f"{kind}_id": label.id for kind, label in target.items()}
+        tagging.reject_target(contribution.id, **ids, actor=current_user, now=now)
         return "Suggestion refusée : elle ne sera plus proposée pour cette contribution."
     if form.accept.data:
-        suggestion = _pending_suggestion(contribution, form.accept.data)
-        target = {"theme": suggestion.theme} if suggestion.theme else {"fiche": suggestion.fiche}
-        tagging.add_tag(contribution, **target, actor=current_user, from_suggestion=True, now=now)
+        target = _suggested(contribution, form.accept.data, form.target.data)
+        tagging.accept_target(contribution, **target, actor=current_user, now=now)
         return "Suggestion acceptée."
     tagging.add_tag(contribution, **_tag_target(form.add.data), actor=current_user, now=now)
     return "Étiquette ajoutée."
@@ -301,8 +307,21 @@ def _minimum(form: BulkForm) -> float:
     return (form.minimum.data if form.minimum.data is not None else 80) / 100
 
 
+def _planned(value: str) -> tuple[int, str, int] | None:
+    """``(contribution id, "theme" | "fiche", id)`` of a preview's ``12:fiche:9``."""
+    found = _PLANNED.fullmatch(value or "")
+    if found is None or max(int(found[1]), int(found[3])) > MAX_ID:
+        return None
+    return int(found[1]), found[2], int(found[3])
+
+
 def _bulk_apply(contributions: list[Contribution], form: BulkForm) -> tuple[int, list[str]]:
     done, problems, now = 0, [], utcnow()
+    if form.action.data == "accept_suggestions" and form.planned.data:
+        planned = [_planned(value) for value in form.planned.data]
+        return tagging.accept_planned(
+            contributions, [p for p in planned if p], actor=current_user, now=now
+        ), []
     if form.action.data == "accept_suggestions":
         return tagging.accept_suggestions(
             contributions,
@@ -382,13 +401,16 @@ def accept_suggestion():
     """Accept a row's best suggestion from the queue, back to the same page."""
     form = AcceptSuggestionForm()
     back = _safe_back(form.back.data)
+    # The row's contribution and target, as the page showed them (see _suggested).
     suggestion = tagging.find_suggestion(form.accept.data) if form.validate() else None
-    if suggestion is None:
+    contribution_id = form.contribution.data or (suggestion and suggestion.contribution_id)
+    if form.errors or not contribution_id:
         flash("Cette suggestion n'existe plus : rechargez la page.", "error")
         return redirect(back, 303)
-    contribution = _contribution_or_404(suggestion.contribution_id)
+    contribution = _contribution_or_404(contribution_id)
     try:
-        tagging.accept_suggestion(suggestion, actor=current_user, now=utcnow())
+        target = _suggested(contribution, form.accept.data, form.target.data)
+        tagging.accept_target(contribution, **target, actor=current_user, now=utcnow())
     except tagging.TaggingError as error:
         refuse(error)
         return redirect(back, 303)

@@ -38,11 +38,17 @@ class DecisionForm(BaseForm):
     edit_reason = TextAreaField("Pourquoi cette correction ?", validators=[length(max=500)])
 
 
+_TARGET = Regexp(r"^(theme|fiche):\d{1,9}$", message="Étiquette inconnue.")
+
+
 class TagForm(BaseForm):
     """Accept or refuse a suggestion, add a theme or fiche, or remove a tag."""
 
     accept = IntegerField(validators=[Optional(), NumberRange(1, MAX_ID)])
     refuse = IntegerField(validators=[Optional(), NumberRange(1, MAX_ID)])
+    # What the accepted or refused suggestion named (``theme:<id>``, ``fiche:<id>``): a
+    # refresh may have replaced the suggestion since the page was loaded.
+    target = StringField(validators=[Optional(), _TARGET])
     add = SelectField("Ajouter une thématique ou une fiche", validators=[Optional()])
     remove = IntegerField(validators=[Optional(), NumberRange(1, MAX_ID)])
 
@@ -113,6 +119,9 @@ class BulkForm(BaseForm):
     # exactly the suggestions it listed.
     confirm = HiddenField()
     suggestions = SelectMultipleField(coerce=small_int, validate_choice=False)
+    # …named by what they tag (``<contribution>:theme:<id>``): a refresh after a tag
+    # replaces the stored suggestions, and with them their ids, between preview and click.
+    planned = SelectMultipleField(validate_choice=False)
     back = HiddenField()
 
 
@@ -120,4 +129,7 @@ class AcceptSuggestionForm(BaseForm):
     """Accept one suggestion from the queue's list, then go back to the same page."""
 
     accept = IntegerField(validators=[required("Suggestion manquante."), NumberRange(1, MAX_ID)])
+    # The row's contribution and what its suggestion named, for when a refresh replaced it.
+    contribution = IntegerField(validators=[Optional(), NumberRange(1, MAX_ID)])
+    target = StringField(validators=[Optional(), _TARGET])
     back = HiddenField()

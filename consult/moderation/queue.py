@@ -33,7 +33,7 @@ from consult.contributions.models import (
 from consult.core.db import with_table
 from consult.core.pagination import Page
 from consult.extensions import db
-from consult.tagging.models import ContributionTag, TagSuggestion
+from consult.tagging.models import ContributionTag, SuggestionRejection, TagSuggestion
 
 PER_PAGE = 25
 SEARCH_MAX_LENGTH = 200
@@ -240,12 +240,20 @@ def _tags_by_contribution(ids: list[int]) -> dict[int, list[ContributionTag]]:
 
 
 def _best_suggestions(tags: dict[int, list[ContributionTag]]) -> dict[int, TagSuggestion]:
-    """Each contribution's best suggestion whose theme or fiche it does not carry yet."""
+    """Each contribution's best suggestion whose theme or fiche it does not carry yet,
+    nor had refused (the stored rows keep a refused one until the next refresh)."""
     if not tags:
         return {}
+    refused = sa.exists().where(
+        SuggestionRejection.contribution_id == TagSuggestion.contribution_id,
+        sa.or_(
+            SuggestionRejection.theme_id == TagSuggestion.theme_id,
+            SuggestionRejection.fiche_id == TagSuggestion.fiche_id,
+        ),
+    )
     rows = db.session.scalars(
         sa.select(TagSuggestion)
-        .where(TagSuggestion.contribution_id.in_(list(tags)))
+        .where(TagSuggestion.contribution_id.in_(list(tags)), ~refused)
         .options(selectinload(TagSuggestion.theme), selectinload(TagSuggestion.fiche))
         .order_by(TagSuggestion.score.desc(), TagSuggestion.id)
     ).all()
@@ -310,7 +318,13 @@ def queue_page(filters: QueueFilters, page: int = 1, per_page: int = PER_PAGE) -
     tags = _tags_by_contribution([c.id for c in contributions])
     best = _best_suggestions(tags)
     campaigns = _campaign_sizes(contributions)
-    items = [QueueRow(c, tags[c.id], best.get(c.id), campaigns.get(c.id, 0)) for c in contributions]
+    # A merged text is not tagged any more: the one kept carries its tags.
+    items = [
+        QueueRow(
+            c, tags[c.id], None if c.status == "merged" else best.get(c.id), campaigns.get(c.id, 0)
+        )
+        for c in contributions
+    ]
     return Page(items=items, number=page, total=count(filters), per_page=per_page)
 
 

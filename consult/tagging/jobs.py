@@ -63,6 +63,10 @@ BATCH = 200  # contributions per batch: one transaction, scores computed togethe
 # How long a sweeper holds the contributions it took: past that, it is taken for dead
 # (a restarted worker) and they wait for the next one.
 CLAIM_HOLD = timedelta(minutes=5)
+# Without a worker, a refresh runs right after the request that queued it: one still
+# « queued » this long after was lost with that request (a job before it failed), and
+# must not stop later tags from asking for another.
+REFRESH_LOST_AFTER = timedelta(minutes=2)
 
 
 def _version(scheme_id: int) -> tuple | None:
@@ -336,16 +340,25 @@ def schedule_refresh(scheme_id: int, *, now: datetime | None = None) -> None:
     once tagging pauses (:func:`refresh_step`), instead of a job per tag that
     recomputed the whole scheme again and again during a tagging session. Without one,
     nothing would come back later: a job runs right after the request, as before (one
-    waiting per scheme at a time)."""
+    waiting per scheme at a time; one still queued :data:`REFRESH_LOST_AFTER` later was
+    lost with its request: marked failed and replaced)."""
+    now = now or utcnow()
     if isinstance(dispatcher_for(current_app), RQDispatcher):
-        _mark_learned(scheme_id, now or utcnow())
+        _mark_learned(scheme_id, now)
         return
-    waiting = db.session.scalar(
-        sa.select(JobRun.id).where(
-            JobRun.name == refresh_label(scheme_id), JobRun.status == "queued"
-        )
-    )
-    if waiting is None:
+    queued = db.session.scalars(
+        sa.select(JobRun).where(JobRun.name == refresh_label(scheme_id), JobRun.status == "queued")
+    ).all()
+    waiting = False
+    for run in queued:
+        if run.created_at > now - REFRESH_LOST_AFTER:
+            waiting = True
+        else:
+            run.status, run.finished_at = "failed", now
+            run.message = (
+                "Perdue : jamais lancée après la requête qui l'avait demandée ; remplacée."
+            )
+    if not waiting:
         enqueue_after_commit(refresh_suggestions, scheme_id, label=refresh_label(scheme_id))
 
 

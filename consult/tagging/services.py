@@ -153,6 +153,33 @@ def words_from_publics(words: Iterable[str], body: str, publics: Iterable[str]) 
     return {w for w in words if _plain(w) not in said and any(_plain(w) in n for n in named)}
 
 
+def words_not_in_text(words: Iterable[str], body: str, publics: Iterable[str] = ()) -> set[str]:
+    """The words of a suggestion its text does not say, nor its publics: a sector idea the
+    text expresses otherwise (« personne âgée » for « retraités », « accès aux droits »
+    for « langage simple »). Shown as such, so that a facilitator does not look for them
+    in the text. A word said with another ending (« aidant » for « aidants », « personne
+    âgée » for « personnes âgées ») is said."""
+    said = letters(body).split()
+    from_publics = words_from_publics(words, body, publics)
+    return {
+        w
+        for w in words
+        if w not in from_publics and not all(_said(part, said) for part in letters(w).split())
+    }
+
+
+def _said(word: str, said: list[str]) -> bool:
+    """``word`` is one of ``said`` but for a plural « s » or « x », or shares with one of
+    them all but the last two letters of the shorter (« rappel » / « rappelée »)."""
+    word = word.rstrip("sx") or word
+    for other in said:
+        other = other.rstrip("sx") or other
+        shorter = min(len(word), len(other))
+        if word == other or (shorter >= 5 and word[: shorter - 2] == other[: shorter - 2]):
+            return True
+    return False
+
+
 def _plain(text: str) -> str:
     """`` mineurs non accompagnes mna `` for « Mineurs non accompagnés (MNA) »: whole words,
     so that a word is found in a text only as a word of it."""
@@ -293,6 +320,19 @@ def _applied(contribution: Contribution) -> dict[str, set[str]]:
     return _applied_to([contribution.id])[contribution.id]
 
 
+def _rejected(contribution_id: int) -> dict[str, set[str]]:
+    """Keys of the themes and fiches refused for the contribution."""
+    rejected = {"theme": set(), "fiche": set()}
+    rows = db.session.execute(
+        sa.select(SuggestionRejection.theme_id, SuggestionRejection.fiche_id).where(
+            SuggestionRejection.contribution_id == contribution_id
+        )
+    )
+    for theme_id, fiche_id in rows:
+        rejected["theme" if theme_id else "fiche"].add(str(theme_id or fiche_id))
+    return rejected
+
+
 def _applied_to(contribution_ids: Iterable[int]) -> dict[int, dict[str, set[str]]]:
     """:func:`_applied` of many contributions, in one query."""
     ids = list(contribution_ids)
@@ -423,24 +463,70 @@ def find_suggestion(suggestion_id: int | None) -> TagSuggestion | None:
 
 
 def accept_suggestion(suggestion: TagSuggestion, *, actor, now: datetime) -> ContributionTag:
-    """Turn one suggestion into a tag on its contribution (idempotent)."""
+    """Turn one suggestion into a tag on its contribution (idempotent).
+
+    :raises TaggingError: see :func:`accept_target`.
+    """
     contribution = db.session.get(Contribution, suggestion.contribution_id)
-    target = {"theme": suggestion.theme} if suggestion.theme_id else {"fiche": suggestion.fiche}
-    return add_tag(contribution, **target, actor=actor, from_suggestion=True, now=now)
+    return accept_target(
+        contribution, theme=suggestion.theme, fiche=suggestion.fiche, actor=actor, now=now
+    )
+
+
+def accept_target(
+    contribution: Contribution,
+    *,
+    theme: Theme | None = None,
+    fiche: Fiche | None = None,
+    actor,
+    now: datetime,
+) -> ContributionTag:
+    """Tag a contribution with the theme or fiche a facilitator saw suggested for it, even
+    when a refresh replaced that suggestion since the page was loaded (idempotent).
+
+    :raises TaggingError: it was refused for this contribution since (adding the tag by
+        hand stays possible).
+    """
+    kind, target = ("theme", theme) if theme is not None else ("fiche", fiche)
+    if target is not None and str(target.id) in _rejected(contribution.id)[kind]:
+        raise TaggingError(
+            "Cette suggestion a été refusée pour cette contribution : ajoutez l'étiquette "
+            "depuis sa fiche si vous avez changé d'avis."
+        )
+    return add_tag(
+        contribution, theme=theme, fiche=fiche, actor=actor, from_suggestion=True, now=now
+    )
 
 
 def reject_suggestion(suggestion: TagSuggestion, *, actor, now: datetime) -> SuggestionRejection:
-    """Turn a suggestion down: it leaves the contribution for good, and the next
-    suggesters weigh that label down for texts like this one (idempotent)."""
-    target = {"theme_id": suggestion.theme_id, "fiche_id": suggestion.fiche_id}
+    """Turn a suggestion down: see :func:`reject_target`."""
+    return reject_target(
+        suggestion.contribution_id,
+        theme_id=suggestion.theme_id,
+        fiche_id=suggestion.fiche_id,
+        actor=actor,
+        now=now,
+    )
+
+
+def reject_target(
+    contribution_id: int,
+    *,
+    theme_id: int | None = None,
+    fiche_id: int | None = None,
+    actor,
+    now: datetime,
+) -> SuggestionRejection:
+    """Turn down a theme or fiche suggested for a contribution: it leaves the contribution
+    for good, and the next suggesters weigh that label down for texts like this one
+    (idempotent)."""
+    target = {"theme_id": theme_id, "fiche_id": fiche_id}
     found = db.session.scalar(
-        sa.select(SuggestionRejection).filter_by(
-            contribution_id=suggestion.contribution_id, **target
-        )
+        sa.select(SuggestionRejection).filter_by(contribution_id=contribution_id, **target)
     )
     if found is None:
         found = SuggestionRejection(
-            contribution_id=suggestion.contribution_id, set_by_id=actor.id, created_at=now, **target
+            contribution_id=contribution_id, set_by_id=actor.id, created_at=now, **target
         )
         db.session.add(found)
     db.session.flush()  # the stored suggestion stays: the others keep their numbers
@@ -450,10 +536,12 @@ def reject_suggestion(suggestion: TagSuggestion, *, actor, now: datetime) -> Sug
 def planned_acceptances(
     contributions: list[Contribution], *, minimum: float
 ) -> list[tuple[Contribution, TagSuggestion]]:
-    """What bulk acceptance would do: each suggestion scoring ≥ ``minimum``, not applied."""
+    """What bulk acceptance would do: each suggestion scoring ≥ ``minimum``, not applied,
+    on contributions not merged into another (the one kept carries their tags)."""
     return [
         (contribution, s)
         for contribution in contributions
+        if contribution.status != "merged"
         for s in suggestions_of(contribution)
         if s.score >= minimum
     ]
@@ -484,5 +572,31 @@ def accept_suggestions(
         add_tag(
             contribution, theme=s.theme, fiche=s.fiche, actor=actor, from_suggestion=True, now=now
         )
+        added += len(tags_of(contribution)) - before
+    return added
+
+
+def accept_planned(
+    contributions: list[Contribution], planned: Iterable[tuple[int, str, int]], *, actor, now
+) -> int:
+    """Bulk, confirmed: tag each of ``contributions`` with the themes and fiches a preview
+    listed for it (``(contribution id, "theme" | "fiche", id)``), whatever the stored
+    suggestions became since (a refresh replaces them). One refused meanwhile, or not of
+    the contribution's scheme, is left out. Returns tags added."""
+    by_id = {c.id: c for c in contributions if c.status != "merged"}
+    wanted = sorted({p for p in planned if p[0] in by_id})  # id order: see accept_suggestions
+    labels = {"theme": Theme, "fiche": Fiche}
+    added = 0
+    for contribution_id, kind, label_id in wanted:
+        label = db.session.get(labels[kind], label_id)
+        if label is None:
+            continue
+        contribution = by_id[contribution_id]
+        before = len(tags_of(contribution))
+        try:
+            with db.session.begin_nested():
+                accept_target(contribution, **{kind: label}, actor=actor, now=now)
+        except TaggingError:
+            continue
         added += len(tags_of(contribution)) - before
     return added

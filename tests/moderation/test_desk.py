@@ -145,6 +145,39 @@ def test_suggestions_arrive_by_a_job_and_are_accepted_with_their_reason(
     assert "consult.tagging.jobs.refresh_suggestions" in [c.path for c in jobs.calls]
 
 
+def test_words_of_an_idea_the_text_says_otherwise_say_so(
+    client, facilitator, meeting, make_contribution, db
+):
+    """Typed into the demo: « Envoyer les courriers en langage simple » read « L'accès aux
+    droits » 91 % « car : accès aux droits, courriers, langage simple », and « Les jeunes
+    retraités isolés… » « car : personne âgée, … »: words nowhere in the text, shown as
+    if they were. They are sector ideas the text says otherwise, and now say so, on the
+    review page, in the queue and in bulk preview; the text's own words are left alone."""
+    contribution = make_contribution(
+        meeting=meeting, body="Envoyer les courriers en langage simple", status="pending"
+    )
+    db.session.add(
+        TagSuggestion(
+            contribution_id=contribution.id,
+            score=0.91,
+            words=["accès aux droits", "courriers", "langage simple"],
+            theme_id=meeting.scheme.themes[0].id,
+        )
+    )
+    db.session.commit()
+    marked = 'accès aux droits <span class="suggestion__public" title="Ce mot n'
+    for page in (
+        client.get(f"/moderation/{contribution.id}"),
+        client.get("/moderation/"),
+        client.post(
+            "/moderation/lot",
+            data={"ids": [contribution.id], "action": "accept_suggestions", "minimum": "80"},
+        ),
+    ):
+        assert marked in page.text
+        assert page.text.count("(sens voisin)") == 1
+
+
 def test_words_a_suggestion_takes_from_the_publics_say_so(
     client, facilitator, meeting, make_contribution, make_public, db
 ):

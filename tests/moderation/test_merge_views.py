@@ -115,6 +115,35 @@ def test_a_campaign_is_flagged_merged_and_weighs_its_senders(
     assert kept.weight == 1
 
 
+def test_a_merged_contributions_weight_shows_in_the_queue_and_at_the_top_of_its_page(
+    client, facilitator, meeting, make_contribution
+):
+    """After a campaign merge the kept text looked, in the queue and at the top of its
+    page (« 0 soutien(s) »), like any single contribution: its weight was only said far
+    below, after the tags and the similar contributions."""
+    start = utcnow() - timedelta(hours=2)
+    slogan = "Rouvrez le centre médico-social, fermé sans concertation."
+    copies = [
+        make_contribution(
+            meeting=meeting, body=slogan, status="pending", created_at=start + timedelta(minutes=n)
+        )
+        for n in range(6)
+    ]
+    make_contribution(meeting=meeting, body="Des bus le soir.", status="pending")
+    _post(client, "/moderation/campagne", {"ids": [c.id for c in copies]})
+
+    queue = client.get(f"/moderation/?rencontre={meeting.id}").text
+    start = queue.index(f'name="ids" value="{copies[0].id}"')
+    row = queue[start : queue.index("</tr>", start)]
+    assert "envoyée par 6 personnes" in row
+    assert queue.count("envoyée par") == 1  # not on the single one
+    review = client.get(f"/moderation/{copies[0].id}").text
+    head = review[review.index('id="texte"') : review.index('id="titre-decision"')]
+    assert "texte identique envoyé par 6 personnes" in head
+    # The five texts merged into it are folded: the history stays in reach.
+    assert "<summary>Voir les 5 contributions et annuler une fusion</summary>" in review
+
+
 @pytest.mark.parametrize("role", ["participant", "partner", "member"])
 def test_only_staff_merge_and_undo(client, make_user, login, make_contribution, role, db):
     a, b = make_contribution(), make_contribution()

@@ -163,3 +163,50 @@ def test_without_a_worker_the_job_runs_after_the_request(db, jobs, scheme_with_c
     db.session.commit()
     assert [c.path for c in jobs.calls] == [tagging_jobs.REFRESH_JOB]
     assert _stale_since(db, scheme) is None
+
+
+def _refresh_runs(db, scheme) -> list[JobRun]:
+    return db.session.scalars(
+        sa.select(JobRun)
+        .where(JobRun.name == tagging_jobs.refresh_label(scheme.id))
+        .order_by(JobRun.id)
+    ).all()
+
+
+def test_without_a_worker_a_refresh_lost_before_it_ran_does_not_block_the_next_ones(
+    db, jobs, scheme_with_contributions
+):
+    """Seen in the demo: the request that queued a refresh failed to run it (« database
+    is locked » on the job before it), the row stayed « queued » for good, and every
+    later tag found it « waiting » and asked for nothing: the suggestions never learned
+    again. A refresh queued long ago no longer counts as waiting."""
+    scheme, _ = scheme_with_contributions
+    schedule_refresh(scheme.id)
+    db.session.commit()
+    jobs.calls.clear()  # what the failed request never ran
+    lost = _refresh_runs(db, scheme)[0]
+    lost.created_at = utcnow() - tagging_jobs.REFRESH_LOST_AFTER - timedelta(seconds=1)
+    db.session.commit()
+
+    schedule_refresh(scheme.id)
+    db.session.commit()
+
+    assert [c.path for c in jobs.calls] == [tagging_jobs.REFRESH_JOB]
+    runs = _refresh_runs(db, scheme)
+    assert [r.status for r in runs] == ["failed", "queued"]
+    assert "jamais lancé" in runs[0].message
+    assert jobs.calls[0].job_run_id == runs[1].id
+
+
+def test_without_a_worker_a_refresh_just_queued_is_still_waiting(
+    db, jobs, scheme_with_contributions
+):
+    scheme, _ = scheme_with_contributions
+    schedule_refresh(scheme.id)
+    db.session.commit()
+
+    schedule_refresh(scheme.id)
+    db.session.commit()
+
+    assert [c.path for c in jobs.calls] == [tagging_jobs.REFRESH_JOB]
+    assert [r.status for r in _refresh_runs(db, scheme)] == ["queued"]

@@ -8,6 +8,7 @@ from consult.tagging.services import (
     store_suggestions,
     suggestions_of,
     words_from_publics,
+    words_not_in_text,
 )
 
 # (text, fiches accepted first or second, a word that must justify it, a word that must not)
@@ -118,3 +119,18 @@ def test_words_taken_from_the_publics_are_told_apart_from_the_text():
     # a public's word hidden inside another word of the text is not said by the text
     assert words_from_publics(["mna"], "Au gymnase.", publics) == {"mna"}
     assert words_from_publics(["Délais"], "les delais", ["Délais"]) == set()
+
+
+def test_words_the_text_does_not_say_are_told_apart():
+    """Sector ideas the text says otherwise; another ending of a word of the text is said."""
+    body = "Les jeunes retraités isolés ne savent pas où s'adresser"
+    words = ["personne âgée", "retraités", "isolés", "adresser", "jeunes"]
+    assert words_not_in_text(words, body) == {"personne âgée"}
+    rural = "un transport à la demande pour les personnes âgées en zone rurale"
+    assert words_not_in_text(["personne âgée", "zone rurale", "transports"], rural) == set()
+    assert words_not_in_text(["aidant", "accueil de jour"], "le répit des aidants") == {
+        "accueil de jour"
+    }
+    # the publics' words are told apart by words_from_publics, not twice
+    publics = ["Mineurs non accompagnés (MNA)"]
+    assert words_not_in_text(["mineurs non accompagnés"], "Trop long.", publics) == set()
