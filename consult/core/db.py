@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import g, has_request_context
+from flask import g, has_app_context, has_request_context
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.routing import IntegerConverter
@@ -81,6 +81,7 @@ def add_once(session, row) -> bool:
 SQLITE_BUSY_TIMEOUT_MS = 15000  # a writer waits up to 15 s for another to finish
 _BEGIN_OPTION = "consult_sqlite_begin"
 _DEFERRED = "consult_deferred_begin"
+_IMMEDIATE = "consult_immediate_begin"
 
 
 @contextmanager
@@ -97,6 +98,24 @@ def deferred_transactions() -> Iterator[None]:
         yield
     finally:
         setattr(g, _DEFERRED, previous)
+
+
+@contextmanager
+def immediate_transactions() -> Iterator[None]:
+    """Within the block, the sessions on SQLite BEGIN IMMEDIATE, in a request or not.
+
+    For a short transaction that reads then writes beside requests that write (a sweeper
+    claiming what waits, after an answer): begun deferred, its read goes stale as soon as
+    a request commits, and SQLite refuses its write at once (« database is locked »),
+    whatever the busy timeout; begun immediate, it waits for the lock like a request.
+    Start it with no transaction open (the BEGIN is what it changes).
+    """
+    previous = g.get(_IMMEDIATE, False)
+    setattr(g, _IMMEDIATE, True)
+    try:
+        yield
+    finally:
+        setattr(g, _IMMEDIATE, previous)
 
 
 def configure_sqlite(engine, sessions=None) -> None:
@@ -127,7 +146,8 @@ def configure_sqlite(engine, sessions=None) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
         mode = connection.get_execution_options().get(_BEGIN_OPTION)
-        if mode and has_request_context() and not g.get(_DEFERRED, False):
+        asked = has_app_context() and g.get(_IMMEDIATE, False)
+        if mode and (asked or (has_request_context() and not g.get(_DEFERRED, False))):
             connection.exec_driver_sql(f"BEGIN {mode}")
         else:
             connection.exec_driver_sql("BEGIN")

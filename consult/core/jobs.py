@@ -135,15 +135,23 @@ class JobCall:
 
 INLINE_ROUNDS = 5  # jobs queued by jobs, run in the same request (bounded: never a loop)
 INLINE_SWEEPS = 10  # batches one sweeper runs after a request, at most
+INLINE_PASSES = 3  # a runner looks again for calls queued while it ran (bounded too)
 
 
 @dataclass
 class InlineDispatcher:
-    """Without Redis: run calls in this process, once the request's answer is sent."""
+    """Without Redis: run calls in this process, once the request's answer is sent.
+
+    One thread at a time runs what waits, whoever queued it (``runner``): the work
+    queued by a burst of requests is done one job after another on one connection,
+    instead of a thread per request each holding a connection and fighting for SQLite's
+    write lock (15 posts in 3 s exhausted the pool, and a participant's text was lost
+    with an error page). A thread that finds the runner busy leaves its calls to it."""
 
     pending: list = field(default_factory=list)
     sweeps: set = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    runner: threading.Lock = field(default_factory=threading.Lock)
 
     def dispatch(self, call: JobCall) -> None:
         with self.lock:
@@ -157,10 +165,25 @@ class InlineDispatcher:
         with self.lock:
             return bool(self.pending or self.sweeps)
 
-    def run_pending(self) -> None:
+    def run_pending(self, *, wait: bool = True) -> None:
         """Run what is waiting, then what those jobs queued (a version, then its PDF):
         without a worker, a document is ready as soon as these jobs end (right after the
-        answer, or before it with ``JOBS_AFTER_RESPONSE`` off, and for a download)."""
+        answer, or before it with ``JOBS_AFTER_RESPONSE`` off, and for a download).
+
+        ``wait=False`` (after an answer): if another thread is running jobs, return at
+        once; that thread takes this one's calls too. The runner looks again once it has
+        let go, so that calls queued just before are never left waiting."""
+        for _ in range(INLINE_PASSES):
+            if not self.runner.acquire(blocking=wait):
+                return
+            try:
+                self._run_rounds()
+            finally:
+                self.runner.release()
+            if not self.has_pending():
+                return
+
+    def _run_rounds(self) -> None:
         for _ in range(INLINE_ROUNDS):
             with self.lock:
                 calls, self.pending = self.pending, []
@@ -172,15 +195,26 @@ class InlineDispatcher:
             db.session.rollback()
             with deferred_transactions():  # a long job must not hold SQLite's write lock
                 for call in calls:
-                    self._run(call)
+                    _isolated(self._run, call)
                 for name in sorted(sweeps):
-                    sweep_until_done(name, rounds=INLINE_SWEEPS)
+                    _isolated(sweep_until_done, name, rounds=INLINE_SWEEPS)
 
     @staticmethod
     def _run(call: JobCall) -> None:
         for _ in range(current_app.config["JOB_RETRIES"] + 1):
             if execute(call.job_run_id, call.path, *call.args, reraise=False):
                 return
+
+
+def _isolated(work, *args, **kwargs) -> None:
+    """Run one inline job or sweep; an error that escapes it (the database busy while its
+    row is marked) is logged and rolled back, and the round goes on: one job failing
+    must not drop the jobs queued after it (they would stay « en attente » for good)."""
+    try:
+        work(*args, **kwargs)
+    except Exception:
+        db.session.rollback()
+        log.exception("tâche exécutée après la requête interrompue : les suivantes continuent")
 
 
 class DispatchError(Exception):
@@ -285,10 +319,10 @@ def _run_after_response(app, dispatcher: "InlineDispatcher") -> None:
     """The inline jobs, once the answer has been sent (the server closes it): the reader
     sees the page at once, with the jobs' progress, as when a worker runs them."""
     if has_app_context():  # a test reading the answer inside its own app context
-        dispatcher.run_pending()
+        dispatcher.run_pending(wait=False)
         return
     with app.app_context():  # its end closes the jobs' session
-        dispatcher.run_pending()
+        dispatcher.run_pending(wait=False)
 
 
 def dispatcher_for(app):
@@ -693,16 +727,31 @@ def _fresh_connections_after_fork() -> None:
 
 
 def _mark(job_run_id: int, token=None, *, finished=False, failed=False, **values):
-    run = db.session.get(JobRun, job_run_id)
-    if run is None or (token is not None and run.rq_job_id != token):
-        return  # no row, or a re-send superseded this delivery: leave the row alone
-    for key, value in values.items():
-        setattr(run, key, value)
+    """Update the row in one conditional UPDATE, its transaction's first statement.
+
+    With SQLite in WAL mode, a transaction that read before it writes fails at once
+    (« database is locked ») when another connection wrote meanwhile: the busy timeout
+    does not apply to a stale read. Written first, the UPDATE waits for the lock like any
+    other writer. No row, or a re-send superseded this delivery: nothing changes."""
+    db.session.commit()  # what the caller did is its own: this UPDATE starts afresh
+    conditions = [JobRun.id == job_run_id]
+    if token is not None:
+        conditions.append(JobRun.rq_job_id == token)
+    now = utcnow()
     if finished:
-        run.finished_at = utcnow()
-    if failed and run.attempts > current_app.config["JOB_RETRIES"]:
-        run.status = "failed"
-        run.finished_at = utcnow()
+        values["finished_at"] = now
+    if failed:  # out of retries: failed for good
+        over = JobRun.attempts > current_app.config["JOB_RETRIES"]
+        values["status"] = sa.case((over, "failed"), else_=values.get("status", JobRun.status))
+        values["finished_at"] = sa.case(
+            (over, now), else_=values.get("finished_at", JobRun.finished_at)
+        )
+    db.session.execute(
+        sa.update(JobRun)
+        .where(*conditions)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
 
 

@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from consult.contributions.models import SUGGEST_ATTEMPTS, Contribution
 from consult.contributions.services import contribution_submitted, contributions_imported
 from consult.core.cli import before_work_horse
-from consult.core.db import utcnow
+from consult.core.db import immediate_transactions, utcnow
 from consult.core.jobs import (
     JobRun,
     RQDispatcher,
@@ -173,8 +173,10 @@ def _suggest(
 def suggest_pending(limit: int = BATCH) -> int:
     """The sweeper: compute the suggestions of what :func:`claim_pending` takes, a
     scheme at a time. Returns how many contributions it took."""
-    rows = claim_pending(db.session, limit=limit, now=utcnow())
-    db.session.commit()  # counted and held: nothing locked while the scores are computed
+    db.session.commit()  # the claim is a transaction of its own, begun with the lock:
+    with immediate_transactions():  # on SQLite, a post committed meanwhile can't stale it
+        rows = claim_pending(db.session, limit=limit, now=utcnow())
+        db.session.commit()  # counted and held: nothing locked while the scores are computed
     by_scheme: dict[int, dict[int, str]] = defaultdict(dict)
     for row in rows:
         if row.suggest_attempts >= SUGGEST_ATTEMPTS:  # every attempt ended the sweeper

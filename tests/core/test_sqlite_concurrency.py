@@ -113,3 +113,32 @@ def test_a_long_inline_job_leaves_the_write_lock_to_other_requests(tmp_path):
         thread.join()
     assert errors == []
     engine.dispose()
+
+
+def test_an_immediate_block_takes_the_write_lock_when_it_begins(tmp_path):
+    """A sweeper's claim (read, then write) outside a request begins with the write lock:
+    a post committed between its read and its write can no longer make SQLite refuse
+    the write at once."""
+    from consult.core.db import immediate_transactions
+
+    engine, sessions = _engine(tmp_path / "demo.db")
+    web = Flask(__name__)
+    with web.app_context(), immediate_transactions(), sessions.begin() as session:
+        session.execute(sa.text("SELECT count(*) FROM note")).scalar()
+        other = engine.raw_connection()
+        try:
+            other.execute("PRAGMA busy_timeout=50")
+            with pytest.raises(Exception, match="locked"):  # the claim holds the lock
+                other.execute("INSERT INTO note (body) VALUES ('un envoi')")
+        finally:
+            other.close()
+        session.execute(sa.text("INSERT INTO note (body) VALUES ('réservée')"))
+    with web.app_context(), sessions.begin() as session:  # outside the block: deferred
+        session.execute(sa.text("SELECT count(*) FROM note")).scalar()
+        other = engine.raw_connection()
+        try:
+            other.execute("INSERT INTO note (body) VALUES ('un envoi')")
+            other.commit()
+        finally:
+            other.close()
+    engine.dispose()
