@@ -8,6 +8,7 @@ catch gets the 422 page with that message (``init_app``).
 
 import logging
 
+import sqlalchemy as sa
 from flask import flash, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -35,7 +36,15 @@ MESSAGES = {
         "Une erreur s'est produite de notre côté. Rien de ce que vous aviez déjà "
         "enregistré n'est perdu. Réessayez dans un instant.",
     ),
+    503: (
+        "Service très sollicité",
+        "Le service est très sollicité en ce moment et n'a pas pu enregistrer votre envoi. "
+        "Rien de ce que vous aviez déjà enregistré n'est perdu. Réessayez dans une minute.",
+    ),
 }
+# The database busy or out of reach (SQLite's lock held past its timeout, every pooled
+# connection taken, PostgreSQL restarting): the request can be sent again as it was.
+BUSY = (sa.exc.OperationalError, sa.exc.TimeoutError)
 
 
 class DomainError(Exception):
@@ -129,6 +138,11 @@ def init_app(app) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error):
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the connection itself may be what failed
+            log.warning("rollback impossible after an error on %s", request.path)
         log.exception("unexpected error on %s %s", request.method, request.path)
-        return _render(500)
+        # what a participant wrote is given back, never lost with the error page
+        kept = request.form.get("body", "")[:5000] or None if request.method == "POST" else None
+        return _render(503 if isinstance(error, BUSY) else 500, kept_text=kept)

@@ -96,3 +96,34 @@ def test_paginate_brings_a_page_past_the_end_back_to_the_last_one(db, make_user)
     assert not page.has_next
     assert [u.id for u in page.items] == [u.id for u in db.session.scalars(users)][2 * (last - 1) :]
     assert paginate(users, 0, 2).number == 1
+
+
+@pytest.mark.parametrize(
+    "busy",
+    [
+        sa.exc.TimeoutError("QueuePool limit of size 5 overflow 10 reached"),
+        sa.exc.OperationalError("INSERT", {}, Exception("database is locked")),
+    ],
+)
+def test_a_post_the_busy_database_refused_gives_the_text_back(
+    client, make_meeting, monkeypatch, busy
+):
+    """Every pooled connection taken or the database locked too long: the participant
+    reads, in French, that nothing was recorded and to try again, with their text."""
+    from consult.contributions import services
+    from tests.contributions.test_views import answers, form_key
+
+    meeting = make_meeting(status="open")
+    key = form_key(client.get(f"/rencontres/{meeting.id}/contribuer"))
+
+    def refused(*args, **kwargs):
+        raise busy
+
+    monkeypatch.setattr(services, "submit_contribution", refused)
+    body = "Un bus le dimanche <b>entre</b> Modane et Saint-Jean, merci"
+    response = client.post(f"/rencontres/{meeting.id}/contribuer", data=answers(key, body=body))
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "Service très sollicité" in page
+    assert "Votre texte, pour ne pas le perdre" in page
+    assert "Un bus le dimanche &lt;b&gt;entre&lt;/b&gt; Modane et Saint-Jean, merci" in page
