@@ -181,6 +181,97 @@ def retired_text(retired: int) -> str:
     return ""
 
 
+def _counted(count: int, singular: str, plural: str) -> str:
+    return f"{number(count)} {singular if count <= 1 else plural}"
+
+
+def section_tally(section) -> str:
+    """« 38 contributions regroupées en 8 idées, 3 isolées. »: what becomes of a part's
+    contributions, so that a reader can check that ideas and isolated ones add up.
+
+    Each contribution counts once (one that supports several ideas too); those of ideas
+    the team hid are said apart. Empty when the part has no idea and none isolated.
+    """
+    ideas = [i for i in section.ideas if not i.hidden]
+    grouped = {ident for idea in ideas for ident in idea.ids}
+    hidden = {ident for i in section.ideas if i.hidden for ident in i.ids} - grouped
+    isolated = len(set(section.isolated) - grouped)
+    if not grouped and not isolated and not hidden:
+        return ""
+    parts = []
+    if grouped:
+        parts.append(
+            _counted(len(grouped), "contribution regroupée", "contributions regroupées")
+            + f" en {_counted(len(ideas), 'idée', 'idées')}"
+        )
+    if isolated:
+        word = "isolée" if isolated == 1 else "isolées"
+        what = word if grouped else ("contribution " if isolated == 1 else "contributions ") + word
+        parts.append(f"{number(isolated)} {what} (dans aucune idée)")
+    if hidden:
+        parts.append(
+            _counted(len(hidden), "dans une idée masquée", "dans des idées masquées")
+            + " par l'équipe d'animation"
+        )
+    return ", ".join(parts) + "."
+
+
+def _grouped_ids(document: Document) -> set[int]:
+    return {
+        ident
+        for section in document.sections
+        for idea in section.ideas
+        if not idea.hidden
+        for ident in idea.ids
+    }
+
+
+def grouped_count(document: Document) -> int:
+    """Contributions in at least one visible idea (each counted once)."""
+    return len(_grouped_ids(document))
+
+
+def isolated_count(document: Document) -> int:
+    """Contributions isolated in their part(s) and in no visible idea of any part."""
+    return len({i for s in document.sections for i in s.isolated} - _grouped_ids(document))
+
+
+# What the first page says when the synthesis reads everything of a kind.
+_UNFILTERED = {
+    "Rencontres": "toutes les rencontres",
+    "Territoires": "tous les territoires",
+    "Thématiques": "toutes les thématiques",
+    "Fiches": "toutes les fiches actions",
+    "Publics": "tous les publics",
+    "Auteurs": "tous les types d'auteur",
+    "Types": "toutes les natures de contribution",
+}
+_SCOPE_LABELS = {
+    "Fiches": "Fiches actions",
+    "Auteurs": "Types d'auteur",
+    "Types": "Natures de contribution",
+    "Contributions": "Contributions retenues",
+}
+
+
+def scope_facts(scope) -> list[tuple[str, str]]:
+    """The scope as a reader needs it on the first page: what was narrowed, by its name,
+    and everything not narrowed in one sentence (« Toutes les rencontres, tous les
+    territoires… ») rather than seven lines of « tous »."""
+    facts, unfiltered = [], []
+    for label, value in scope:
+        if label in _UNFILTERED and value.strip().lower() in ("tous", "toutes"):
+            unfiltered.append(_UNFILTERED[label])
+        else:
+            facts.append((_SCOPE_LABELS.get(label, label), value))
+    if unfiltered:
+        text = ", ".join(unfiltered[:-1]) + (" et " if len(unfiltered) > 1 else "")
+        text += unfiltered[-1]
+        position = 1 if facts and facts[0][0] == "Schéma" else 0
+        facts.insert(position, ("Périmètre", text[:1].upper() + text[1:]))
+    return facts
+
+
 class _Tools(DocumentTools):
     """What ``synthesis/document.html`` calls (``synthesis_tools`` in its context)."""
 
@@ -195,6 +286,10 @@ class _Tools(DocumentTools):
     authors = staticmethod(authors)
     masks_authors = staticmethod(masks_authors)
     few_authors_note = FEW_AUTHORS_NOTE
+    section_tally = staticmethod(section_tally)
+    isolated_count = staticmethod(isolated_count)
+    grouped_count = staticmethod(grouped_count)
+    scope_facts = staticmethod(scope_facts)
 
     @staticmethod
     def bar_chart(breakdown, *, chart_id: str | None = None) -> Markup:
@@ -309,7 +404,7 @@ def _docx_cover(doc, document: Document, *, version: int, status_label: str, ret
     doc.add_heading(document.title, level=0)
     doc.add_paragraph(f"Version {version} — {status_label}")
     doc.add_paragraph(f"Générée le {long_date(document.generated_at)}")
-    for label, value in document.scope:
+    for label, value in scope_facts(document.scope):
         doc.add_paragraph(f"{label} : {value}")
     if retired:
         doc.add_paragraph(retired_text(retired))
@@ -382,6 +477,8 @@ def _docx_findings(doc, document: Document) -> None:
 
 
 def _docx_section_notes(doc, section) -> None:
+    if tally := section_tally(section):
+        doc.add_paragraph(tally)
     guessed = section.suggested or []
     if guessed:
         doc.add_paragraph(
@@ -506,6 +603,14 @@ def render_docx(
         else "Participants aux rencontres : nombre non relevé"
     )
     doc.add_paragraph(f"Contributions : {number(document.contributions)}")
+    if document.sections:
+        ideas = sum(not i.hidden for s in document.sections for i in s.ideas)
+        parts = _count(len(document.sections), "partie")
+        grouped = _count(grouped_count(document), "contribution")
+        doc.add_paragraph(f"Idées : {number(ideas)} dans {parts}, qui regroupent {grouped}")
+        doc.add_paragraph(
+            f"Contributions isolées (dans aucune idée) : {number(isolated_count(document))}"
+        )
     _docx_findings(doc, document)
     if document.breakdowns:
         _docx_breakdowns(doc, document)
