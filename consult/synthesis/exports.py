@@ -19,6 +19,7 @@ memory at once. Every text cell is neutralised against spreadsheet formulas
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -236,6 +237,59 @@ def isolated_count(document: Document) -> int:
     return len({i for s in document.sections for i in s.isolated} - _grouped_ids(document))
 
 
+def _quoted_in_ideas(section) -> set[int]:
+    def quoted(ideas) -> set[int]:
+        found = set()
+        for idea in ideas:
+            if not idea.hidden:
+                found |= {q.id for q in idea.quotes} | quoted(idea.sub_ideas)
+        return found
+
+    return quoted(section.ideas)
+
+
+def section_picks(section) -> list[tuple[str, str, list, bool]]:
+    """The part's propositions, questions and points of vigilance as
+    ``(key, heading, quotes, some_left_out)``, the empty ones left out.
+
+    A proposition or a question already quoted under one of the part's ideas is not
+    printed a second time (the demo repeated 6 of its 8 propositions on « Du domicile à
+    l'EHPAD »); a point of vigilance always is: it comes with the reason it was picked.
+    """
+    already = _quoted_in_ideas(section)
+    picks = []
+    for key, heading, quotes, repeat in (
+        ("propositions", "Propositions", section.proposals, False),
+        ("questions", "Questions", section.questions, False),
+        ("vigilance", "Points de vigilance", section.vigilance, True),
+    ):
+        shown = list(quotes) if repeat else [q for q in quotes if q.id not in already]
+        if shown:
+            picks.append((key, heading, shown, len(shown) < len(quotes)))
+    return picks
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def key_terms(idea, section=None) -> str:
+    """An idea's key terms as written by its contributors: the analysis lower-cases them
+    (« ase, cmp, mdph »), the quotes give the acronyms back (« ASE, CMP, MDPH »)."""
+    quotes = list(idea.quotes)
+    if section is not None:
+        quotes += [q for i in section.ideas for q in i.quotes]
+        quotes += section.proposals + section.questions + section.vigilance
+    capitals = {}
+    for quote in quotes:
+        for word in _WORD.findall(quote.text):
+            if len(word) > 1 and word.isupper():
+                capitals.setdefault(word.lower(), word)
+    written = [
+        " ".join(capitals.get(word, word) for word in term.split(" ")) for term in idea.terms
+    ]
+    return ", ".join(written)
+
+
 # What the first page says when the synthesis reads everything of a kind.
 _UNFILTERED = {
     "Rencontres": "toutes les rencontres",
@@ -290,6 +344,8 @@ class _Tools(DocumentTools):
     isolated_count = staticmethod(isolated_count)
     grouped_count = staticmethod(grouped_count)
     scope_facts = staticmethod(scope_facts)
+    section_picks = staticmethod(section_picks)
+    key_terms = staticmethod(key_terms)
 
     @staticmethod
     def bar_chart(breakdown, *, chart_id: str | None = None) -> Markup:
@@ -513,7 +569,7 @@ def _docx_sections(doc, document: Document) -> None:
             supports = f", {_count(idea.supports, 'soutien')}" if idea.supports else ""
             paragraph.add_run(f" — {_count(idea.size, 'contribution')}{supports}")
             if idea.terms:
-                doc.add_paragraph(f"Termes clés : {', '.join(idea.terms)}")
+                doc.add_paragraph(f"Termes clés : {key_terms(idea, section)}")
             for quote in idea.quotes:
                 _docx_quote(doc, quote, guessed=section.suggested)
             _docx_sub_ideas(doc, idea.sub_ideas)
@@ -527,15 +583,12 @@ def _docx_sections(doc, document: Document) -> None:
                     else "ne rejoint aucune idée (elle n'est pas comptée comme une idée)."
                 )
             )
-        for heading, quotes in (
-            ("Propositions", section.proposals),
-            ("Questions", section.questions),
-            ("Points de vigilance", section.vigilance),
-        ):
-            if quotes:
-                doc.add_heading(heading, level=3)
-                for quote in quotes:
-                    _docx_quote(doc, quote, style="List Bullet", guessed=section.suggested)
+        for _, heading, quotes, some_left_out in section_picks(section):
+            doc.add_heading(heading, level=3)
+            if some_left_out:
+                doc.add_paragraph("Hors celles déjà citées sous les idées ci-dessus.")
+            for quote in quotes:
+                _docx_quote(doc, quote, style="List Bullet", guessed=section.suggested)
 
 
 def _docx_difference(doc, difference) -> None:

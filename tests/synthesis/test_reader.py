@@ -247,3 +247,59 @@ def test_pdf_pages_never_end_on_a_heading_or_an_idea_title(request_ctx):
         if element is not None and (what := _lead_in(element)):
             stranded.append(f"page {number} : {what}")
     assert stranded == []
+
+
+# --- Each quote once; acronyms as written ------------------------------------------------
+
+
+def quoted_section() -> Section:
+    idea = Idea(
+        "Un référent stable pour chaque enfant confié",
+        ["référent", "ase", "pas logement"],
+        3,
+        0,
+        [1, 2, 3],
+        [Quote(1, "Garantir un référent stable."), Quote(2, "Trop de changements à l'ASE.")],
+    )
+    section = _section(1, [idea], [4])
+    section.proposals = [Quote(1, "Garantir un référent stable."), Quote(4, "Un CMP ouvert.")]
+    section.questions = [Quote(2, "Trop de changements à l'ASE ?")]
+    section.vigilance = [Quote(2, "Trop de changements à l'ASE.", reason="expression négative")]
+    return section
+
+
+def test_propositions_and_questions_already_quoted_under_an_idea_are_not_repeated():
+    picks = {
+        key: (quotes, left_out)
+        for key, _, quotes, left_out in exports.section_picks(quoted_section())
+    }
+    proposals, left_out = picks["propositions"]
+    assert [q.id for q in proposals] == [4]
+    assert left_out
+    assert "questions" not in picks  # its only question is quoted above
+    vigilance, left_out = picks["vigilance"]
+    assert [q.id for q in vigilance] == [2]  # a point of vigilance always shows, with why
+    assert not left_out
+
+
+def test_a_part_prints_each_quote_once(request_ctx):
+    document = tallied_document()
+    document.sections = [quoted_section()]
+    html = render_html(document)
+    assert html.count("Garantir un référent stable.") == 1
+    assert "Hors celles déjà citées sous les idées ci-dessus." in html
+    assert 'id="synthese-section-1-questions"' not in html
+    assert html.count("Trop de changements à l&#39;ASE.") == 2  # idea quote and vigilance
+    text = docx_text(document)
+    assert text.count("Garantir un référent stable.") == 1
+
+
+def test_key_terms_give_acronyms_back_as_written(request_ctx):
+    section = quoted_section()
+    assert exports.key_terms(section.ideas[0]) == "référent, ASE, pas logement"
+    section.ideas[0].terms.append("cmp")
+    assert exports.key_terms(section.ideas[0], section).endswith("CMP")  # from a proposal
+    document = tallied_document()
+    document.sections = [quoted_section()]
+    assert "Termes clés : référent, ASE, pas logement" in render_html(document)
+    assert "Termes clés : référent, ASE, pas logement" in docx_text(document)
