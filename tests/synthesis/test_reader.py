@@ -303,3 +303,31 @@ def test_key_terms_give_acronyms_back_as_written(request_ctx):
     document.sections = [quoted_section()]
     assert "Termes clés : référent, ASE, pas logement" in render_html(document)
     assert "Termes clés : référent, ASE, pas logement" in docx_text(document)
+
+
+# --- An idea's title is found in one of its quotes ----------------------------------------
+
+
+def _found(title: str, texts: list[str]):
+    from types import SimpleNamespace
+
+    from consult.analysis.ideas import FoundIdea
+
+    found = FoundIdea(title, [], list(range(len(texts))), list(range(len(texts))))
+    return found, SimpleNamespace(rows=list(range(len(texts)))), SimpleNamespace(texts=texts)
+
+
+def test_the_text_an_idea_is_titled_from_comes_first_among_its_quotes():
+    from consult.synthesis.analysis import _quoted
+
+    texts = [
+        "Mieux informer les élus municipaux sur les dispositifs sociaux.",
+        "Faire des réunions d'information dans les salles des fêtes.",
+        "Ouvrir des permanences d'aide au numérique dans les maisons sociales.",
+        "Proposer un accompagnement pour remplir le dossier MDPH, dans les maisons sociales.",
+    ]
+    title = "Proposer un accompagnement pour remplir le dossier MDPH dans les maisons sociales"
+    assert _quoted(*_found(title, texts)) == [3, 0, 1]
+    # already quoted, or taken from no text: the most representative ones, in their order
+    assert _quoted(*_found("Faire des réunions d'information", texts)) == [0, 1, 2]
+    assert _quoted(*_found("Un titre rédigé par l'équipe", texts)) == [0, 1, 2]
