@@ -326,6 +326,13 @@ def scope_facts(scope) -> list[tuple[str, str]]:
     return facts
 
 
+def outside_groups(outside: int) -> str:
+    """« Les 17 autres contributions ne sont dans aucun des deux groupes. »"""
+    if outside == 1:
+        return "L'autre contribution n'est dans aucun des deux groupes."
+    return f"Les {number(outside)} autres contributions ne sont dans aucun des deux groupes."
+
+
 class _Tools(DocumentTools):
     """What ``synthesis/document.html`` calls (``synthesis_tools`` in its context)."""
 
@@ -346,6 +353,7 @@ class _Tools(DocumentTools):
     scope_facts = staticmethod(scope_facts)
     section_picks = staticmethod(section_picks)
     key_terms = staticmethod(key_terms)
+    outside_groups = staticmethod(outside_groups)
 
     @staticmethod
     def bar_chart(breakdown, *, chart_id: str | None = None) -> Markup:
@@ -591,14 +599,19 @@ def _docx_sections(doc, document: Document) -> None:
                 _docx_quote(doc, quote, style="List Bullet", guessed=section.suggested)
 
 
-def _docx_difference(doc, difference) -> None:
+def _docx_difference(doc, difference, total: int) -> None:
     doc.add_heading(difference.title, level=2)
+    outside = total - difference.size_a - difference.size_b
     doc.add_paragraph(
         f"{difference.group_a} : {_count(difference.size_a, 'contribution')} ; "
         f"{difference.group_b} : {_count(difference.size_b, 'contribution')}."
+        + (f" {outside_groups(outside)}" if outside > 0 else "")
     )
     if difference.summary:
-        doc.add_paragraph(difference.summary)
+        compared = ""
+        if not difference.ideas and difference.tested:
+            compared = f" Idées comparées une à une : {number(difference.tested)}."
+        doc.add_paragraph(difference.summary + compared)
     if difference.ideas:
         header = ["Idée", difference.group_a, difference.group_b, "Test"]
         rows = [
@@ -627,7 +640,7 @@ def _docx_differences(doc, document: Document) -> None:
     if not document.differences:
         doc.add_paragraph(NO_COMPARISON)
     for difference in document.differences:
-        _docx_difference(doc, difference)
+        _docx_difference(doc, difference, document.contributions)
 
 
 def _count(value: int, word: str) -> str:

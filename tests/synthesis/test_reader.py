@@ -331,3 +331,31 @@ def test_the_text_an_idea_is_titled_from_comes_first_among_its_quotes():
     # already quoted, or taken from no text: the most representative ones, in their order
     assert _quoted(*_found("Faire des réunions d'information", texts)) == [0, 1, 2]
     assert _quoted(*_found("Un titre rédigé par l'équipe", texts)) == [0, 1, 2]
+
+
+# --- What differs: who is compared, how many ideas ---------------------------------------
+
+
+def test_a_comparison_says_who_is_left_out_and_how_many_ideas_it_compared(request_ctx):
+    from consult.synthesis.document import Difference
+
+    document = tallied_document()
+    document.contributions = 235
+    document.differences = [
+        Difference(
+            title="Usagers et professionnels",
+            group_a="Usagers et proches aidants",
+            group_b="Professionnels, partenaires et agents",
+            size_a=87,
+            size_b=131,
+            tested=40,
+            summary="Aucune différence nette entre usagers et professionnels (test du χ²).",
+        )
+    ]
+    html = render_html(document)
+    part = html.split('id="synthese-differences"')[1].split("</section>")[0]
+    assert "Les 17 autres contributions ne sont dans aucun des deux groupes." in part
+    assert "(test du χ²). Idées comparées une à une : 40." in part
+    text = docx_text(document)
+    assert "Les 17 autres contributions ne sont dans aucun des deux groupes." in text
+    assert "Idées comparées une à une : 40." in text
