@@ -524,7 +524,7 @@ def _docx_breakdown_table(doc, cells, rows: list[list[str]]) -> None:
 def _docx_findings(doc, document: Document) -> None:
     if not document.findings:
         return
-    doc.add_heading("L'essentiel : les idées principales", level=2)
+    doc.add_heading("Les idées principales", level=2)
     rows = [
         [
             f.label,
@@ -654,12 +654,29 @@ def render_docx(
     document = plain_document(document)
     doc = word_document(document.title, f"Synthèse, version {version} ({status_label})")
     _docx_cover(doc, document, version=version, status_label=status_label, retired=retired)
+    _docx_essentials(doc, document)
     _docx_editorial(doc, editorial)
 
     doc.add_heading("Ce que les participants ont dit", level=1)
     doc.add_paragraph(
         "Cette partie est produite à partir des contributions : chaque citation porte le "
         "numéro de la contribution d'où elle vient."
+    )
+    if document.breakdowns:
+        _docx_breakdowns(doc, document)
+    _docx_sections(doc, document)
+    _docx_differences(doc, document)
+
+    docx_method(doc, METHOD)
+    return docx_bytes(doc)
+
+
+def _docx_essentials(doc, document: Document) -> None:
+    """Right after the cover: the key figures and the main ideas."""
+    doc.add_heading("L'essentiel", level=1)
+    doc.add_paragraph(
+        "Produit à partir des contributions, comme toute la partie « Ce que les "
+        "participants ont dit »."
     )
     doc.add_heading("Chiffres clés", level=2)
     participants = document.participants
@@ -678,13 +695,6 @@ def render_docx(
             f"Contributions isolées (dans aucune idée) : {number(isolated_count(document))}"
         )
     _docx_findings(doc, document)
-    if document.breakdowns:
-        _docx_breakdowns(doc, document)
-    _docx_sections(doc, document)
-    _docx_differences(doc, document)
-
-    docx_method(doc, METHOD)
-    return docx_bytes(doc)
 
 
 # --- JSON -------------------------------------------------------------------------------

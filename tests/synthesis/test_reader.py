@@ -359,3 +359,50 @@ def test_a_comparison_says_who_is_left_out_and_how_many_ideas_it_compared(reques
     text = docx_text(document)
     assert "Les 17 autres contributions ne sont dans aucun des deux groupes." in text
     assert "Idées comparées une à une : 40." in text
+
+
+# --- The key figures and main ideas come first ------------------------------------------
+
+
+def _with_findings() -> Document:
+    from consult.synthesis.document import Finding
+
+    document = tallied_document()
+    idea = document.sections[0].ideas[0]
+    document.findings = [Finding(idea.label, document.sections[0].title, 4, 4 / 15, idea.ids)]
+    document.participants = None  # not recorded
+    return document
+
+
+def test_key_figures_and_main_ideas_come_right_after_the_cover(request_ctx):
+    html = render_html(_with_findings())
+    order = [
+        html.index('class="synthesis-cover"'),
+        html.index('id="synthese-en-bref"'),
+        html.index('id="synthese-chiffres"'),
+        html.index('id="synthese-essentiel"'),
+        html.index('class="synthesis-toc"'),
+        html.index('id="synthese-redigee"'),
+        html.index('id="synthese-participants"'),
+    ]
+    assert order == sorted(order)
+    figures = html.split('id="synthese-chiffres"')[1].split("</section>")[0]
+    assert "—" not in figures  # participants not recorded: said in words
+    assert "non relevé" in figures
+    text = docx_text(_with_findings())
+    assert text.index("Chiffres clés") < text.index("Les idées principales")
+    assert text.index("Les idées principales") < text.index("Partie rédigée par")
+
+
+def test_pdf_opens_on_the_cover_then_the_key_findings(request_ctx):
+    from pypdf import PdfReader
+
+    document = paged_document()
+    document.findings = _with_findings().findings
+    pdf = exports.render_pdf(
+        document, Editorial(), version=1, status_label="Publiée", base_url="http://localhost/"
+    )
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert "Chiffres clés" in pages[1]
+    assert "Les idées principales" in pages[1]
+    assert "Sommaire" in pages[2]
