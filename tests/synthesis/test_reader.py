@@ -397,8 +397,23 @@ def test_key_figures_and_main_ideas_come_right_after_the_cover(request_ctx):
 def test_pdf_opens_on_the_cover_then_the_key_findings(request_ctx):
     from pypdf import PdfReader
 
+    from consult.synthesis.document import Cell, Finding
+
     document = paged_document()
-    document.findings = _with_findings().findings
+    document.participants = 603
+    # six main ideas with long titles and long parts, as in the demo: one page still
+    document.findings = [
+        Finding(
+            f"Préparer les fins de placement avec l'enfant et la famille d'accueil, idée {n}",
+            "6. La prise en charge des enfants confiés en MECS et chez les assistants familiaux",
+            12 - n,
+            (12 - n) / 235,
+            list(range(1, 13 - n)),
+            [Cell("Agent du Département", 6), Cell("Autres", 12 - n - 6)],
+            3,
+        )
+        for n in range(6)
+    ]
     pdf = exports.render_pdf(
         document, Editorial(), version=1, status_label="Publiée", base_url="http://localhost/"
     )
