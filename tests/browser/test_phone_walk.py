@@ -98,6 +98,15 @@ def test_synthesis_charts_are_never_shrunk_below_reading_size(page):
     assert page.locator(".synthesis-breakdown table").first.is_visible()
 
 
+def test_synthesis_first_page_facts_use_the_phone_width(page):
+    """« Périmètre » is a sentence: on a phone it reads under its label, not in a column
+    as narrow as what the longest label leaves."""
+    page.set_viewport_size(PHONE)
+    page.goto("/syntheses/1/v1")
+    value = page.locator(".synthesis-facts dd").nth(3).bounding_box()
+    assert value["width"] >= 0.7 * PHONE["width"]
+
+
 def test_wide_screens_keep_tables_as_tables(page):
     """At 1280 px the bilan's wide indicator tables keep their columns and scroll in the
     regions its template declares; on a phone, read row by row, they are no tab stops."""
