@@ -98,6 +98,16 @@ def test_synthesis_charts_are_never_shrunk_below_reading_size(page):
     assert page.locator(".synthesis-breakdown table").first.is_visible()
 
 
+def test_synthesis_tools_stand_apart_from_the_document(page, live_server):
+    """The facilitator's share button sat on the document's first line."""
+    login_as(page, live_server, "animateur")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/syntheses/1/v1")
+    tools = page.locator(".synthesis-toolbar").bounding_box()
+    cover = page.locator(".synthesis-cover").bounding_box()
+    assert cover["y"] - (tools["y"] + tools["height"]) >= 16
+
+
 def test_synthesis_first_page_facts_use_the_phone_width(page):
     """« Périmètre » is a sentence: on a phone it reads under its label, not in a column
     as narrow as what the longest label leaves."""
