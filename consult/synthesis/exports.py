@@ -354,6 +354,9 @@ class _Tools(DocumentTools):
     section_picks = staticmethod(section_picks)
     key_terms = staticmethod(key_terms)
     outside_groups = staticmethod(outside_groups)
+    # isolated contributions are each listed by number (a part's ideas and counts show
+    # their first three): « et 1 autre » read as a hidden bucket
+    isolated_shown = 50
 
     @staticmethod
     def bar_chart(breakdown, *, chart_id: str | None = None) -> Markup:

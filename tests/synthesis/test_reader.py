@@ -147,6 +147,16 @@ def test_each_part_says_how_its_contributions_split_between_ideas_and_isolated()
     assert exports.section_tally(_section(4, [], [])) == ""
 
 
+def test_isolated_contributions_are_each_listed_by_number(request_ctx):
+    document = tallied_document()
+    document.sections[0].isolated = [7, 8, 20, 21, 22]
+    html = render_html(document)
+    isolated = html.split('id="synthese-section-1-isolees"')[1].split("</p>")[0]
+    for ident in (7, 8, 20, 21, 22):
+        assert f"n° {ident}" in isolated
+    assert "autre" not in isolated
+
+
 def test_key_figures_count_grouped_and_isolated_contributions(request_ctx):
     document = tallied_document()
     assert exports.grouped_count(document) == 9
