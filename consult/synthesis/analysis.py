@@ -608,10 +608,28 @@ def _ideas(corpus: _Corpus, texts: _Texts, question: str) -> list[Idea]:
     return [_idea(corpus, texts, idea) for idea in found.ideas]
 
 
+def _plain_words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _quoted(found: FoundIdea, texts: _Texts, corpus: _Corpus) -> list[int]:
+    """The positions whose texts an idea quotes: its most representative ones, and first
+    the text its title was taken from when it is not among them, so that a reader finds
+    the title's words in a quote (the title is chosen among the first forty texts)."""
+    best = list(found.representatives[:MAX_QUOTES])
+    title = _plain_words(found.title)
+    if not title or any(title in _plain_words(corpus.texts[texts.rows[p]]) for p in best):
+        return best
+    for position in found.representatives[MAX_QUOTES:]:
+        if title in _plain_words(corpus.texts[texts.rows[position]]):
+            return [position, *best[: MAX_QUOTES - 1]]
+    return best
+
+
 def _idea(corpus: _Corpus, texts: _Texts, found: FoundIdea) -> Idea:
     positions = np.asarray(found.members, np.int64)
     rows = texts.members(positions)
-    best = texts.rows[np.asarray(found.representatives[:MAX_QUOTES], np.int64)]
+    best = texts.rows[np.asarray(_quoted(found, texts, corpus), np.int64)]
     return Idea(
         label=found.title,
         terms=found.key_terms,

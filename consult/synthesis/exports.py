@@ -19,6 +19,7 @@ memory at once. Every text cell is neutralised against spreadsheet formulas
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -181,6 +182,157 @@ def retired_text(retired: int) -> str:
     return ""
 
 
+def _counted(count: int, singular: str, plural: str) -> str:
+    return f"{number(count)} {singular if count <= 1 else plural}"
+
+
+def section_tally(section) -> str:
+    """« 38 contributions regroupées en 8 idées, 3 isolées. »: what becomes of a part's
+    contributions, so that a reader can check that ideas and isolated ones add up.
+
+    Each contribution counts once (one that supports several ideas too); those of ideas
+    the team hid are said apart. Empty when the part has no idea and none isolated.
+    """
+    ideas = [i for i in section.ideas if not i.hidden]
+    grouped = {ident for idea in ideas for ident in idea.ids}
+    hidden = {ident for i in section.ideas if i.hidden for ident in i.ids} - grouped
+    isolated = len(set(section.isolated) - grouped)
+    if not grouped and not isolated and not hidden:
+        return ""
+    parts = []
+    if grouped:
+        parts.append(
+            _counted(len(grouped), "contribution regroupée", "contributions regroupées")
+            + f" en {_counted(len(ideas), 'idée', 'idées')}"
+        )
+    if isolated:
+        word = "isolée" if isolated == 1 else "isolées"
+        what = word if grouped else ("contribution " if isolated == 1 else "contributions ") + word
+        parts.append(f"{number(isolated)} {what} (dans aucune idée)")
+    if hidden:
+        parts.append(
+            _counted(len(hidden), "dans une idée masquée", "dans des idées masquées")
+            + " par l'équipe d'animation"
+        )
+    return ", ".join(parts) + "."
+
+
+def _grouped_ids(document: Document) -> set[int]:
+    return {
+        ident
+        for section in document.sections
+        for idea in section.ideas
+        if not idea.hidden
+        for ident in idea.ids
+    }
+
+
+def grouped_count(document: Document) -> int:
+    """Contributions in at least one visible idea (each counted once)."""
+    return len(_grouped_ids(document))
+
+
+def isolated_count(document: Document) -> int:
+    """Contributions isolated in their part(s) and in no visible idea of any part."""
+    return len({i for s in document.sections for i in s.isolated} - _grouped_ids(document))
+
+
+def _quoted_in_ideas(section) -> set[int]:
+    def quoted(ideas) -> set[int]:
+        found = set()
+        for idea in ideas:
+            if not idea.hidden:
+                found |= {q.id for q in idea.quotes} | quoted(idea.sub_ideas)
+        return found
+
+    return quoted(section.ideas)
+
+
+def section_picks(section) -> list[tuple[str, str, list, bool]]:
+    """The part's propositions, questions and points of vigilance as
+    ``(key, heading, quotes, some_left_out)``, the empty ones left out.
+
+    A proposition or a question already quoted under one of the part's ideas is not
+    printed a second time (the demo repeated 6 of its 8 propositions on « Du domicile à
+    l'EHPAD »); a point of vigilance always is: it comes with the reason it was picked.
+    """
+    already = _quoted_in_ideas(section)
+    picks = []
+    for key, heading, quotes, repeat in (
+        ("propositions", "Propositions", section.proposals, False),
+        ("questions", "Questions", section.questions, False),
+        ("vigilance", "Points de vigilance", section.vigilance, True),
+    ):
+        shown = list(quotes) if repeat else [q for q in quotes if q.id not in already]
+        if shown:
+            picks.append((key, heading, shown, len(shown) < len(quotes)))
+    return picks
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def key_terms(idea, section=None) -> str:
+    """An idea's key terms as written by its contributors: the analysis lower-cases them
+    (« ase, cmp, mdph »), the quotes give the acronyms back (« ASE, CMP, MDPH »)."""
+    quotes = list(idea.quotes)
+    if section is not None:
+        quotes += [q for i in section.ideas for q in i.quotes]
+        quotes += section.proposals + section.questions + section.vigilance
+    capitals = {}
+    for quote in quotes:
+        for word in _WORD.findall(quote.text):
+            if len(word) > 1 and word.isupper():
+                capitals.setdefault(word.lower(), word)
+    written = [
+        " ".join(capitals.get(word, word) for word in term.split(" ")) for term in idea.terms
+    ]
+    return ", ".join(written)
+
+
+# What the first page says when the synthesis reads everything of a kind.
+_UNFILTERED = {
+    "Rencontres": "toutes les rencontres",
+    "Territoires": "tous les territoires",
+    "Thématiques": "toutes les thématiques",
+    "Fiches": "toutes les fiches actions",
+    "Publics": "tous les publics",
+    "Auteurs": "tous les types d'auteur",
+    "Types": "toutes les natures de contribution",
+}
+_SCOPE_LABELS = {
+    "Fiches": "Fiches actions",
+    "Auteurs": "Types d'auteur",
+    "Types": "Natures de contribution",
+    "Contributions": "Contributions retenues",
+}
+
+
+def scope_facts(scope) -> list[tuple[str, str]]:
+    """The scope as a reader needs it on the first page: what was narrowed, by its name,
+    and everything not narrowed in one sentence (« Toutes les rencontres, tous les
+    territoires… ») rather than seven lines of « tous »."""
+    facts, unfiltered = [], []
+    for label, value in scope:
+        if label in _UNFILTERED and value.strip().lower() in ("tous", "toutes"):
+            unfiltered.append(_UNFILTERED[label])
+        else:
+            facts.append((_SCOPE_LABELS.get(label, label), value))
+    if unfiltered:
+        text = ", ".join(unfiltered[:-1]) + (" et " if len(unfiltered) > 1 else "")
+        text += unfiltered[-1]
+        position = 1 if facts and facts[0][0] == "Schéma" else 0
+        facts.insert(position, ("Périmètre", text[:1].upper() + text[1:]))
+    return facts
+
+
+def outside_groups(outside: int) -> str:
+    """« Les 17 autres contributions ne sont dans aucun des deux groupes. »"""
+    if outside == 1:
+        return "L'autre contribution n'est dans aucun des deux groupes."
+    return f"Les {number(outside)} autres contributions ne sont dans aucun des deux groupes."
+
+
 class _Tools(DocumentTools):
     """What ``synthesis/document.html`` calls (``synthesis_tools`` in its context)."""
 
@@ -195,6 +347,16 @@ class _Tools(DocumentTools):
     authors = staticmethod(authors)
     masks_authors = staticmethod(masks_authors)
     few_authors_note = FEW_AUTHORS_NOTE
+    section_tally = staticmethod(section_tally)
+    isolated_count = staticmethod(isolated_count)
+    grouped_count = staticmethod(grouped_count)
+    scope_facts = staticmethod(scope_facts)
+    section_picks = staticmethod(section_picks)
+    key_terms = staticmethod(key_terms)
+    outside_groups = staticmethod(outside_groups)
+    # isolated contributions are each listed by number (a part's ideas and counts show
+    # their first three): « et 1 autre » read as a hidden bucket
+    isolated_shown = 50
 
     @staticmethod
     def bar_chart(breakdown, *, chart_id: str | None = None) -> Markup:
@@ -309,7 +471,7 @@ def _docx_cover(doc, document: Document, *, version: int, status_label: str, ret
     doc.add_heading(document.title, level=0)
     doc.add_paragraph(f"Version {version} — {status_label}")
     doc.add_paragraph(f"Générée le {long_date(document.generated_at)}")
-    for label, value in document.scope:
+    for label, value in scope_facts(document.scope):
         doc.add_paragraph(f"{label} : {value}")
     if retired:
         doc.add_paragraph(retired_text(retired))
@@ -365,7 +527,7 @@ def _docx_breakdown_table(doc, cells, rows: list[list[str]]) -> None:
 def _docx_findings(doc, document: Document) -> None:
     if not document.findings:
         return
-    doc.add_heading("L'essentiel : les idées principales", level=2)
+    doc.add_heading("Les idées principales", level=2)
     rows = [
         [
             f.label,
@@ -382,6 +544,8 @@ def _docx_findings(doc, document: Document) -> None:
 
 
 def _docx_section_notes(doc, section) -> None:
+    if tally := section_tally(section):
+        doc.add_paragraph(tally)
     guessed = section.suggested or []
     if guessed:
         doc.add_paragraph(
@@ -416,7 +580,7 @@ def _docx_sections(doc, document: Document) -> None:
             supports = f", {_count(idea.supports, 'soutien')}" if idea.supports else ""
             paragraph.add_run(f" — {_count(idea.size, 'contribution')}{supports}")
             if idea.terms:
-                doc.add_paragraph(f"Termes clés : {', '.join(idea.terms)}")
+                doc.add_paragraph(f"Termes clés : {key_terms(idea, section)}")
             for quote in idea.quotes:
                 _docx_quote(doc, quote, guessed=section.suggested)
             _docx_sub_ideas(doc, idea.sub_ideas)
@@ -430,25 +594,27 @@ def _docx_sections(doc, document: Document) -> None:
                     else "ne rejoint aucune idée (elle n'est pas comptée comme une idée)."
                 )
             )
-        for heading, quotes in (
-            ("Propositions", section.proposals),
-            ("Questions", section.questions),
-            ("Points de vigilance", section.vigilance),
-        ):
-            if quotes:
-                doc.add_heading(heading, level=3)
-                for quote in quotes:
-                    _docx_quote(doc, quote, style="List Bullet", guessed=section.suggested)
+        for _, heading, quotes, some_left_out in section_picks(section):
+            doc.add_heading(heading, level=3)
+            if some_left_out:
+                doc.add_paragraph("Hors celles déjà citées sous les idées ci-dessus.")
+            for quote in quotes:
+                _docx_quote(doc, quote, style="List Bullet", guessed=section.suggested)
 
 
-def _docx_difference(doc, difference) -> None:
+def _docx_difference(doc, difference, total: int) -> None:
     doc.add_heading(difference.title, level=2)
+    outside = total - difference.size_a - difference.size_b
     doc.add_paragraph(
         f"{difference.group_a} : {_count(difference.size_a, 'contribution')} ; "
         f"{difference.group_b} : {_count(difference.size_b, 'contribution')}."
+        + (f" {outside_groups(outside)}" if outside > 0 else "")
     )
     if difference.summary:
-        doc.add_paragraph(difference.summary)
+        compared = ""
+        if not difference.ideas and difference.tested:
+            compared = f" Idées comparées une à une : {number(difference.tested)}."
+        doc.add_paragraph(difference.summary + compared)
     if difference.ideas:
         header = ["Idée", difference.group_a, difference.group_b, "Test"]
         rows = [
@@ -477,7 +643,7 @@ def _docx_differences(doc, document: Document) -> None:
     if not document.differences:
         doc.add_paragraph(NO_COMPARISON)
     for difference in document.differences:
-        _docx_difference(doc, difference)
+        _docx_difference(doc, difference, document.contributions)
 
 
 def _count(value: int, word: str) -> str:
@@ -491,12 +657,29 @@ def render_docx(
     document = plain_document(document)
     doc = word_document(document.title, f"Synthèse, version {version} ({status_label})")
     _docx_cover(doc, document, version=version, status_label=status_label, retired=retired)
+    _docx_essentials(doc, document)
     _docx_editorial(doc, editorial)
 
     doc.add_heading("Ce que les participants ont dit", level=1)
     doc.add_paragraph(
         "Cette partie est produite à partir des contributions : chaque citation porte le "
         "numéro de la contribution d'où elle vient."
+    )
+    if document.breakdowns:
+        _docx_breakdowns(doc, document)
+    _docx_sections(doc, document)
+    _docx_differences(doc, document)
+
+    docx_method(doc, METHOD)
+    return docx_bytes(doc)
+
+
+def _docx_essentials(doc, document: Document) -> None:
+    """Right after the cover: the key figures and the main ideas."""
+    doc.add_heading("L'essentiel", level=1)
+    doc.add_paragraph(
+        "Produit à partir des contributions, comme toute la partie « Ce que les "
+        "participants ont dit »."
     )
     doc.add_heading("Chiffres clés", level=2)
     participants = document.participants
@@ -506,14 +689,15 @@ def render_docx(
         else "Participants aux rencontres : nombre non relevé"
     )
     doc.add_paragraph(f"Contributions : {number(document.contributions)}")
+    if document.sections:
+        ideas = sum(not i.hidden for s in document.sections for i in s.ideas)
+        parts = _count(len(document.sections), "partie")
+        grouped = _count(grouped_count(document), "contribution")
+        doc.add_paragraph(f"Idées : {number(ideas)} dans {parts}, qui regroupent {grouped}")
+        doc.add_paragraph(
+            f"Contributions isolées (dans aucune idée) : {number(isolated_count(document))}"
+        )
     _docx_findings(doc, document)
-    if document.breakdowns:
-        _docx_breakdowns(doc, document)
-    _docx_sections(doc, document)
-    _docx_differences(doc, document)
-
-    docx_method(doc, METHOD)
-    return docx_bytes(doc)
 
 
 # --- JSON -------------------------------------------------------------------------------

@@ -75,6 +75,48 @@ def test_key_findings_read_row_by_row_on_a_phone(page):
     check_a11y(page)
 
 
+def _smallest_chart_text(page) -> float:
+    """The smallest chart label as drawn, in CSS pixels (0 when no chart is shown)."""
+    return page.evaluate(
+        """() => Math.min(Infinity, ...[...document.querySelectorAll('.synthesis-chart svg')]
+            .filter(svg => svg.getBoundingClientRect().width > 0)
+            .flatMap(svg => [...svg.querySelectorAll('text')])
+            .map(text => text.getBoundingClientRect().height)) || 0"""
+    )
+
+
+def test_synthesis_charts_are_never_shrunk_below_reading_size(page):
+    """At 1280 px the breakdown charts are drawn full size; on a phone they would shrink
+    their labels to a few pixels, and give way to their tables (the same figures)."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/syntheses/1/v1")
+    assert page.locator(".synthesis-breakdown .synthesis-chart svg").first.is_visible()
+    assert _smallest_chart_text(page) >= 12
+    page.set_viewport_size(PHONE)
+    smallest = _smallest_chart_text(page)
+    assert smallest == 0 or smallest >= 12, f"chart labels {smallest:.1f} px high"
+    assert page.locator(".synthesis-breakdown table").first.is_visible()
+
+
+def test_synthesis_tools_stand_apart_from_the_document(page, live_server):
+    """The facilitator's share button sat on the document's first line."""
+    login_as(page, live_server, "animateur")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/syntheses/1/v1")
+    tools = page.locator(".synthesis-toolbar").bounding_box()
+    cover = page.locator(".synthesis-cover").bounding_box()
+    assert cover["y"] - (tools["y"] + tools["height"]) >= 16
+
+
+def test_synthesis_first_page_facts_use_the_phone_width(page):
+    """« Périmètre » is a sentence: on a phone it reads under its label, not in a column
+    as narrow as what the longest label leaves."""
+    page.set_viewport_size(PHONE)
+    page.goto("/syntheses/1/v1")
+    value = page.locator(".synthesis-facts dd").nth(3).bounding_box()
+    assert value["width"] >= 0.7 * PHONE["width"]
+
+
 def test_wide_screens_keep_tables_as_tables(page):
     """At 1280 px the bilan's wide indicator tables keep their columns and scroll in the
     regions its template declares; on a phone, read row by row, they are no tab stops."""

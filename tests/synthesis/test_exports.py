@@ -326,7 +326,7 @@ def test_pdf_has_pages_title_and_page_numbers(request_ctx, caplog):
     assert f"{len(pages)} / {len(pages)}" in pages[-1]
     # the table of contents gives the page where each part starts
     method_page = next(i for i, text in enumerate(pages) if text.startswith("Méthode"))
-    toc = pages[1]
+    toc = pages[2]  # after the cover and the key findings
     assert "Sommaire" in toc
     assert re.search(rf"Méthode[ .]*{method_page + 1}\b", toc), toc
     assert b"/JavaScript" not in pdf
