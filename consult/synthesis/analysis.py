@@ -653,7 +653,12 @@ def trim(text: str, limit: int = QUOTE_CHARS) -> str:
 
 
 def _quote(corpus: _Corpus, row: int) -> Quote:
-    return Quote(id=corpus.ids[row], text=trim(corpus.texts[row]), weight=int(corpus.weights[row]))
+    return Quote(
+        id=corpus.ids[row],
+        text=trim(corpus.texts[row]),
+        weight=int(corpus.weights[row]),
+        campaign=corpus.items[row].campaign,
+    )
 
 
 # ---------------------------------------------------------------- picks
@@ -800,7 +805,10 @@ def _findings(corpus: _Corpus, sections: list[Section]) -> list[Finding]:
         labels, rows_of = _grouped([corpus.items[r].author_type_label for r in rows], False, "")
         authors, hidden = _cells(corpus, labels, [rows[positions] for positions in rows_of])
         share = idea.size / total
-        found.append(Finding(idea.label, section, idea.size, share, idea.ids, authors, hidden))
+        identical = int(sum(corpus.weights[r] for r in rows if corpus.items[r].campaign))
+        found.append(
+            Finding(idea.label, section, idea.size, share, idea.ids, authors, hidden, identical)
+        )
     return found
 
 

@@ -41,6 +41,7 @@ class Item:
     suggested_themes: list[str] = field(default_factory=list)
     suggested_fiches: list[str] = field(default_factory=list)
     flagged: bool = False  # reported by a participant or partner (a report was filed)
+    campaign: bool = False  # a campaign's texts, word for word the same, merged into it
 
 
 @dataclass
@@ -71,6 +72,7 @@ class Quote:
     id: int
     text: str
     weight: int = 1  # people who sent it (a campaign merged into one contribution: all)
+    campaign: bool = False  # its ``weight`` people sent this very text (a campaign)
     reason: str = ""  # why it was picked (points of vigilance: the words and the kind)
 
 
@@ -116,6 +118,7 @@ class Finding:
     ids: list[int]
     authors: list[Cell] = field(default_factory=list)  # by author type, small cells merged
     authors_hidden: int = 0  # in author types too small to show, even merged
+    identical: int = 0  # of ``count``, senders of one same text (campaigns merged)
 
 
 @dataclass

@@ -333,6 +333,24 @@ def outside_groups(outside: int) -> str:
     return f"Les {number(outside)} autres contributions ne sont dans aucun des deux groupes."
 
 
+def senders(quote) -> str:
+    """Who sent a quoted contribution, when more than its author did: « envoyée par 12
+    personnes » (merged duplicates), « texte identique envoyé par 50 personnes
+    (campagne) »; else ""."""
+    if quote.weight <= 1:
+        return ""
+    if quote.campaign:
+        return f"texte identique envoyé par {number(quote.weight)} personnes (campagne)"
+    return f"envoyée par {number(quote.weight)} personnes"
+
+
+def identical(finding) -> str:
+    """« dont 50 envois d'un même texte (campagne) » for a main idea a campaign weighs in."""
+    if finding.identical <= 1:
+        return ""
+    return f"dont {number(finding.identical)} envois d'un même texte (campagne)"
+
+
 class _Tools(DocumentTools):
     """What ``synthesis/document.html`` calls (``synthesis_tools`` in its context)."""
 
@@ -354,6 +372,8 @@ class _Tools(DocumentTools):
     section_picks = staticmethod(section_picks)
     key_terms = staticmethod(key_terms)
     outside_groups = staticmethod(outside_groups)
+    senders = staticmethod(senders)
+    identical = staticmethod(identical)
     # isolated contributions are each listed by number (a part's ideas and counts show
     # their first three): « et 1 autre » read as a hidden bucket
     isolated_shown = 50
@@ -461,6 +481,8 @@ def _docx_quote(doc, quote, style: str | None = None, guessed=()) -> None:
         paragraph.paragraph_format.left_indent = Cm(1)
     paragraph.add_run(f"« {quote.text} »").italic = True
     paragraph.add_run(f" (contribution n° {quote.id})")
+    if sent := senders(quote):
+        paragraph.add_run(f" — {sent}")
     if quote.id in guessed:
         paragraph.add_run(" — placée par suggestion, à vérifier")
     if quote.reason:
@@ -530,7 +552,7 @@ def _docx_findings(doc, document: Document) -> None:
     doc.add_heading("Les idées principales", level=2)
     rows = [
         [
-            f.label,
+            f"{f.label} ({identical(f)})" if identical(f) else f.label,
             number(f.count),
             percent(f.count, document.contributions),
             authors(f),

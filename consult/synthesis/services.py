@@ -14,6 +14,7 @@ from consult.core.jobs import enqueue_after_commit
 from consult.core.sanitize import clean_html, clean_line
 from consult.extensions import db
 from consult.meetings.models import Meeting
+from consult.moderation.models import Campaign
 from consult.schemes.models import (
     Fiche,
     Public,
@@ -223,7 +224,20 @@ def _flagged(ids: list[int]) -> set[int]:
     )
 
 
-def _item(contribution: Contribution, tags, suggested=([], []), flagged=False) -> Item:
+def _campaigns(ids: list[int]) -> set[int]:
+    """Of ``ids``, the contributions a campaign (the same text sent by many) was merged into."""
+    return set(
+        db.session.scalars(
+            sa.select(Campaign.contribution_id).where(
+                Campaign.contribution_id.in_(ids), Campaign.undone_at.is_(None)
+            )
+        )
+    )
+
+
+def _item(
+    contribution: Contribution, tags, suggested=([], []), flagged=False, campaign=False
+) -> Item:
     themes, fiches = tags
     return Item(
         id=contribution.id,
@@ -245,6 +259,7 @@ def _item(contribution: Contribution, tags, suggested=([], []), flagged=False) -
         suggested_themes=[] if themes else suggested[0],
         suggested_fiches=[] if fiches else suggested[1],
         flagged=flagged,
+        campaign=campaign,
     )
 
 
@@ -278,7 +293,11 @@ def iter_items(synthesis: Synthesis, ids: list[int] | None = None) -> Iterator[I
             )
         ).all()
         tags, suggested, flagged = _tags(batch), _suggestions(batch), _flagged(batch)
-        items = [_item(c, tags[c.id], suggested[c.id], c.id in flagged) for c in contributions]
+        campaigns = _campaigns(batch)
+        items = [
+            _item(c, tags[c.id], suggested[c.id], c.id in flagged, c.id in campaigns)
+            for c in contributions
+        ]
         for contribution in contributions:  # keep memory flat over 100,000 contributions
             db.session.expunge(contribution)
         yield from items

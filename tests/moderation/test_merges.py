@@ -1,7 +1,9 @@
 """Merges that can be undone, merge by number, and campaigns of identical texts."""
 
+import io
 from datetime import timedelta
 
+import docx
 import pytest
 import sqlalchemy as sa
 from flask import render_template
@@ -21,7 +23,7 @@ from consult.moderation.services import (
 )
 from consult.synthesis.analysis import build_document
 from consult.synthesis.document import Editorial
-from consult.synthesis.exports import document_context
+from consult.synthesis.exports import document_context, render_docx
 from consult.synthesis.services import Scope, collect_items, create_synthesis
 from consult.tagging.models import ContributionTag
 
@@ -201,7 +203,16 @@ def test_a_synthesis_counts_a_campaign_as_one_idea_of_its_senders(
             document, Editorial(), version=1, status_label="Brouillon", contribution_url=None
         ),
     )
-    assert "envoyée par 50 personnes" in html
+    assert campaign_ideas[0].quotes[0].campaign
+    # said as what it is: one text sent by 50, on the first page and under its quote
+    assert "texte identique envoyé par 50 personnes (campagne)" in html
+    assert [f.identical for f in document.findings if copies[0].id in f.ids] == [50]
+    assert "dont 50 envois d&#39;un même texte (campagne)" in html
+    word = docx.Document(io.BytesIO(render_docx(document, Editorial(), version=1, status_label="")))
+    cells = [cell.text for table in word.tables for row in table.rows for cell in row.cells]
+    said = [p.text for p in word.paragraphs] + cells
+    assert any("texte identique envoyé par 50 personnes (campagne)" in t for t in said)
+    assert any("dont 50 envois d'un même texte (campagne)" in t for t in said)
 
 
 def test_a_synthesis_counts_the_authors_of_merges_of_merges(
@@ -218,4 +229,4 @@ def test_a_synthesis_counts_the_authors_of_merges_of_merges(
         scope=Scope(),
         actor=moderator,
     )
-    assert [(i.id, i.weight) for i in collect_items(synthesis)] == [(a.id, 3)]
+    assert [(i.id, i.weight, i.campaign) for i in collect_items(synthesis)] == [(a.id, 3, False)]
