@@ -24,11 +24,13 @@ from consult.core.sanitize import clean_line
 from consult.synthesis.document import MIN_CELL, Breakdown, Cell
 
 ROW_HEIGHT = 30
+TWO_LINE_ROW_HEIGHT = 42  # rows of a chart whose labels take two lines
 BAR_HEIGHT = 20
 PADDING = 8
-# Longer labels are shortened on the chart (the table keeps them whole); 38 overflowed
-# the label column in the PDF for wide letters.
+# A label line longer than this is cut (the table keeps labels whole); 38 overflowed the
+# label column in the PDF for wide letters. A longer label takes two lines.
 LABEL_CHARS = 34
+LINE_GAP = 8  # each of two lines sits this far above or below the row's middle
 
 
 def shown_cells(breakdown: Breakdown) -> tuple[list[Cell], int]:
@@ -42,15 +44,44 @@ def shown_cells(breakdown: Breakdown) -> tuple[list[Cell], int]:
     return cells, hidden
 
 
-def _short(label: str) -> str:
-    """The label as drawn: « Concertation territoriale — Bassin chambérien » keeps its end,
-    which tells the bars apart (« Concertation… — Bassin chambérien »)."""
+def _lines(label: str) -> list[str]:
+    """The label as drawn, on one line or two: « Concertation territoriale — Aix-les-Bains
+    et Grand Lac » is cut at its dash (each part tells the bars apart), a longer label
+    between words; a line still too long ends with « … »."""
     if len(label) <= LABEL_CHARS:
-        return label
+        return [label]
     head, dash, tail = label.partition(" — ")
-    if dash and tail and head.split():
-        label = f"{head.split()[0]}… — {tail}"
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
+    if dash and head.strip() and tail.strip():
+        lines = [f"{head} —", tail]
+    else:
+        words, first = label.split(), ""
+        while words and len(f"{first} {words[0]}".strip()) <= LABEL_CHARS:
+            first = f"{first} {words.pop(0)}".strip()
+        lines = [first, " ".join(words)] if first else [label]
+    return [_fitted(line) for line in lines if line]
+
+
+def _fitted(line: str) -> str:
+    """``line``, or its words that fit followed by « … » (a word is never cut)."""
+    if len(line) <= LABEL_CHARS:
+        return line
+    head = line[:LABEL_CHARS]
+    head = head.rsplit(" ", 1)[0] if " " in head.strip() else head[: LABEL_CHARS - 1]
+    return head.rstrip(" ,;:—-") + "…"
+
+
+def _label_svg(lines: list[str], x: int, middle: float) -> str:
+    """The ``<text>`` of a bar's label, right-aligned on ``x``, centred on ``middle``."""
+    common = f'text-anchor="end" dominant-baseline="middle" fill="{TEXT_COLOUR}"'
+    if len(lines) == 1:
+        return f'<text x="{x}" y="{middle:g}" {common}>{escape(lines[0])}</text>'
+    first, second = (escape(line) for line in lines)
+    line = 'dominant-baseline="middle"'  # SVG 1.1 readers don't pass it down to a tspan
+    return (
+        f"<text {common}>"
+        f'<tspan x="{x}" y="{middle - LINE_GAP:g}" {line}>{first}</tspan>'
+        f'<tspan x="{x}" y="{middle + LINE_GAP:g}" {line}>{second}</tspan></text>'
+    )
 
 
 def _plural(count: int, word: str) -> str:
@@ -84,19 +115,19 @@ def bar_chart_svg(breakdown: Breakdown, *, width: int = 640, chart_id: str | Non
     bar_space = max(width - label_width - value_width - 2 * PADDING, 40)
     biggest = max((c.count for c in cells), default=0) or 1
     rows = max(len(cells), 1)
-    height = 2 * PADDING + rows * ROW_HEIGHT
+    labels = [_lines(clean_line(cell.label)) for cell in cells]
+    row_height = TWO_LINE_ROW_HEIGHT if any(len(lines) > 1 for lines in labels) else ROW_HEIGHT
+    height = 2 * PADDING + rows * row_height
 
     parts = svg_start(uid, title, _description(title, cells, hidden), width=width, height=height)
     axis_x = PADDING + label_width
-    for index, cell in enumerate(cells):
-        top = PADDING + index * ROW_HEIGHT
-        middle = top + ROW_HEIGHT / 2
+    for index, (cell, lines) in enumerate(zip(cells, labels, strict=True)):
+        top = PADDING + index * row_height
+        middle = top + row_height / 2
         bar = max(round(bar_space * cell.count / biggest), 2)
-        label = clean_line(cell.label)
         parts.append(
-            f'<g><text x="{axis_x - 6}" y="{middle:g}" text-anchor="end" '
-            f'dominant-baseline="middle" fill="{TEXT_COLOUR}">{escape(_short(label))}</text>'
-            f'<rect x="{axis_x}" y="{top + (ROW_HEIGHT - BAR_HEIGHT) / 2:g}" '
+            f"<g>{_label_svg(lines, axis_x - 6, middle)}"
+            f'<rect x="{axis_x}" y="{top + (row_height - BAR_HEIGHT) / 2:g}" '
             f'width="{bar}" height="{BAR_HEIGHT}" fill="{BAR_COLOUR}"/>'
             f'<text x="{axis_x + bar + 6}" y="{middle:g}" dominant-baseline="middle" '
             f'fill="{TEXT_COLOUR}" font-weight="bold">{number(cell.count)}</text></g>'

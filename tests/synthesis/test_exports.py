@@ -712,10 +712,19 @@ def test_docx_lists_sub_ideas_under_their_idea():
     assert "Termes clés : crèche, horaire" in texts
 
 
-def test_long_chart_labels_keep_the_part_that_tells_them_apart():
-    labels = ["Concertation territoriale — Bassin chambérien", "Rencontre — Maurienne"]
+def test_long_chart_labels_take_two_lines_cut_at_their_dash():
+    labels = [
+        "Concertation territoriale — Aix-les-Bains et Grand Lac",
+        "Rencontre — Maurienne",
+        "Consultation en ligne sur le schéma des solidarités de la Savoie",
+    ]
     breakdown = Breakdown("meeting", "Par rencontre", cells=[Cell(t, 9, []) for t in labels])
     svg = str(bar_chart_svg(breakdown))
-    assert "Concertation… — Bassin chambérien" in svg
-    assert "Rencontre — Maurienne" in svg  # short enough: whole
-    assert "Concertation territoriale — Bassin chambérien : 9 contributions" in svg  # in <desc>
+    # before: « Concertation… — Aix-les-Bains et… », « Consultation en ligne sur le sché… »
+    assert ">Concertation territoriale —</tspan>" in svg
+    assert ">Aix-les-Bains et Grand Lac</tspan>" in svg
+    assert ">Consultation en ligne sur le</tspan>" in svg
+    assert ">schéma des solidarités de la…</tspan>" in svg  # still too long: cut, said
+    assert ">Rencontre — Maurienne</text>" in svg  # short enough: whole, one line
+    assert "…" not in svg.split("</desc>")[0]  # the description reads every label whole
+    assert "Concertation territoriale — Aix-les-Bains et Grand Lac : 9 contributions" in svg
