@@ -164,9 +164,12 @@ def read_items(path: Path) -> list[dict]:
 
 
 def normalise(value) -> str:
-    """``"Fiche n°07"`` → ``"fiche n 7"``; ``"1.1.1"`` and ``"1-1-1"`` → ``"1 1 1"``."""
+    """``"Fiche n°07"`` → ``"fiche n 7"``; ``"1.1.1"`` and ``"1-1-1"`` → ``"1 1 1"``;
+    ``7.0`` and ``"7.0"`` (a number exported as a float) → ``"7"``."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+\.0+\s*", value):
+        value = value.strip().split(".")[0]
     text = strip_accents(str(value)).lower()
     text = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", text)
     text = " ".join(re.findall(r"[a-z0-9]+", text))

@@ -133,7 +133,15 @@ def test_a_missing_file_stops_with_a_french_message(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("Fiche n°07", "fiche n 7"), ("1.1.1", "1 1 1"), ("1-1-1", "1 1 1"), (7.0, "7")],
+    [
+        ("Fiche n°07", "fiche n 7"),
+        ("1.1.1", "1 1 1"),
+        ("1-1-1", "1 1 1"),
+        (7.0, "7"),
+        ("7.0", "7"),  # a number exported as a float, as text
+        (" 07.00 ", "7"),
+        ("2.01", "2 1"),
+    ],
 )
 def test_labels_are_normalised(value, expected):
     assert normalise(value) == expected
