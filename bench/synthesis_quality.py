@@ -25,6 +25,14 @@ make no title). Prints one line per question, then exactly (weighted by answers)
   content word of its title (lemmatised; the question's own words excluded);
 - ``ideas``: number of ideas per question.
 
+A figure undefined for a question is printed ``nan`` and left out of the overall means
+(which then weigh the other questions only; ``nan`` when no question defines it), with a
+French warning on stderr: ``ami`` and ``baseline_ami`` when its answers carry fewer than
+two human labels (one answer, or all coded alike: sklearn would give 1 or 0),
+``title_support`` when the platform finds no idea. Categories given 0 votes are no label;
+``codes`` may be a list (one vote each) or absent. A BOM, CRLF endings, a missing ``text``
+or ``question_text`` are fine; a line that is not JSON stops with a French message (exit 2).
+
 With ``--ideas``, each question line is followed by one line per idea (largest first): the
 answers it gathers, how many have it as their main idea, the share of those holding its
 most frequent human label (``purity``), what ``ami`` would become without it (its answers'
@@ -58,6 +66,7 @@ Two checks that a change holds beyond this file's luck, each adding one line aft
 
 import argparse
 import json
+import math
 import sys
 import zlib
 from collections import Counter, defaultdict
@@ -80,23 +89,68 @@ from consult.synthesis.document import Item  # noqa: E402
 FIGURES = ("leftover", "ami", "baseline_ami", "title_support", "ideas")
 
 
+class CodedError(Exception):
+    """The coded file cannot be read (French message)."""
+
+
 def read_coded(path: str) -> dict[str, list[dict]]:
-    """The coded answers of each question, in file order."""
+    """The coded answers of each question, in file order (a BOM, CRLF endings and blank
+    lines are fine; a missing ``text`` is an empty answer, a missing ``question_text`` an
+    empty wording; a question code's spaces become ``_``, one word on the output lines)."""
     by_question: dict[str, list[dict]] = defaultdict(list)
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                row = json.loads(line)
-                by_question[row["question"]].append(row)
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            lines = list(handle)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CodedError(f"{path} illisible ({exc}).") from exc
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CodedError(f"{path}, ligne {number} : JSON invalide ({exc.msg}).") from exc
+        if not isinstance(row, dict):
+            raise CodedError(f"{path}, ligne {number} : un objet JSON est attendu.")
+        code = "_".join(str(row.get("question") or "sans_code").split()) or "sans_code"
+        text, wording = row.get("text"), row.get("question_text")
+        row = row | {
+            "question": code,
+            "text": text if isinstance(text, str) else "" if text is None else str(text),
+            "question_text": wording if isinstance(wording, str) else "",
+        }
+        by_question[code].append(row)
     return dict(by_question)
+
+
+def votes(row: dict) -> dict[str, float]:
+    """An answer's ``codes`` as ``{category: votes}``, categories given no vote left out;
+    a list of categories is one vote each, a missing ``codes`` none."""
+    codes = row.get("codes") or {}
+    if isinstance(codes, str):
+        codes = [codes]
+    if isinstance(codes, list):
+        codes = Counter(str(code) for code in codes if isinstance(code, str | int))
+    if not isinstance(codes, dict):
+        return {}
+    found = {}
+    for code, count in codes.items():
+        try:
+            count = 1 if count is True else float(count)
+        except (TypeError, ValueError):
+            count = 1
+        if count > 0:
+            found[str(code)] = count
+    return found
 
 
 def human_labels(rows: list[dict]) -> list[str]:
     """Each answer's category with most votes; ties to the question's most frequent one."""
-    frequency = Counter(code for row in rows for code in row["codes"])
+    given = [votes(row) for row in rows]
+    frequency = Counter(code for codes in given for code in codes)
     labels = []
-    for row in rows:
-        codes = row["codes"] or {"": 0}
+    for codes in given:
+        codes = codes or {"": 0}
         labels.append(max(codes, key=lambda c: (codes[c], frequency[c], c)))
     return labels
 
@@ -179,8 +233,11 @@ def idea_lines(labels: list[str], ideas: list[tuple[str, list[int]]], shown: int
 
 
 def baseline(texts: list[str], k: int, seed: int = 0) -> np.ndarray:
-    """Plain TF-IDF + k-means labels, ``k`` clusters."""
-    matrix = TfidfVectorizer(sublinear_tf=True).fit_transform(texts)
+    """Plain TF-IDF + k-means labels, ``k`` clusters (one when the texts hold no word)."""
+    try:
+        matrix = TfidfVectorizer(sublinear_tf=True).fit_transform(texts)
+    except ValueError:  # empty vocabulary: only empty answers, punctuation, one letters
+        return np.zeros(len(texts), dtype=int)
     k = max(1, min(k, matrix.shape[0]))
     with threadpool_limits(limits=1):
         return KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(matrix)
@@ -194,7 +251,15 @@ def title_support(texts: list[str], question: str, ideas) -> float:
     for title, members in ideas:
         wanted = lemmas(title) - asked
         shares.append(np.mean([bool(wanted & words[m]) for m in members]) if members else 0)
-    return float(np.mean(shares)) if shares else 0.0
+    return float(np.mean(shares)) if shares else math.nan  # no idea: undefined
+
+
+def agreement(labels: list[str], groups) -> float:
+    """``adjusted_mutual_info_score``; ``nan`` when the answers carry fewer than two human
+    labels (one answer, or all coded alike): nothing to agree with, sklearn gives 1 or 0."""
+    if len(set(labels)) < 2:
+        return math.nan
+    return adjusted_mutual_info_score(labels, groups)
 
 
 def measure(
@@ -218,17 +283,15 @@ def measure(
     if found is not None:
         found.extend(idea_lines(labels, ideas))
     seeded = {
-        f"baseline_ami {seed}": adjusted_mutual_info_score(
-            labels, baseline(texts, len(ideas), seed)
-        )
+        f"baseline_ami {seed}": agreement(labels, baseline(texts, len(ideas), seed))
         for seed in range(seeds)
     }
     if near_k:
         seeded["near_k"] = near_baseline(texts, labels, len(ideas), near_k, seeds)
     return seeded | {
         "leftover": float(np.mean(main < 0)),
-        "ami": adjusted_mutual_info_score(labels, main),
-        "baseline_ami": adjusted_mutual_info_score(labels, baseline(texts, len(ideas))),
+        "ami": agreement(labels, main),
+        "baseline_ami": agreement(labels, baseline(texts, len(ideas))),
         "title_support": title_support(texts, question, ideas),
         "ideas": float(len(ideas)),
     }
@@ -240,7 +303,7 @@ def near_baseline(texts: list[str], labels: list[str], k: int, spread: int, seed
     return float(
         np.mean(
             [
-                adjusted_mutual_info_score(labels, baseline(texts, size, seed))
+                agreement(labels, baseline(texts, size, seed))
                 for size in ks
                 for seed in range(max(seeds, 1))
             ]
@@ -251,7 +314,7 @@ def near_baseline(texts: list[str], labels: list[str], k: int, spread: int, seed
 def draws(rows: list[dict], count: int, question: str) -> list[list[dict]]:
     """``count`` random 80 % subsets of a question's answers, the same at every run."""
     rng = np.random.default_rng(zlib.crc32(question.encode()))
-    size = max(2, int(0.8 * len(rows)))
+    size = min(len(rows), max(2, int(0.8 * len(rows))))
     return [
         [rows[i] for i in np.sort(rng.choice(len(rows), size, replace=False))] for _ in range(count)
     ]
@@ -265,10 +328,9 @@ def subset_figures(rows: list[dict], count: int, seeds: int) -> np.ndarray:
         texts, labels = [row["text"] for row in subset], human_labels(subset)
         ideas = platform_ideas(texts, subset[0]["question_text"])
         reference = [
-            adjusted_mutual_info_score(labels, baseline(texts, len(ideas), seed))
-            for seed in range(max(seeds, 1))
+            agreement(labels, baseline(texts, len(ideas), seed)) for seed in range(max(seeds, 1))
         ]
-        ami = adjusted_mutual_info_score(labels, main_ideas(len(texts), ideas))
+        ami = agreement(labels, main_ideas(len(texts), ideas))
         found.append((len(subset), ami, float(np.mean(reference))))
     return np.array(found)
 
@@ -276,9 +338,12 @@ def subset_figures(rows: list[dict], count: int, seeds: int) -> np.ndarray:
 def print_subsets(per_question: list[np.ndarray], count: int) -> None:
     """The overall AMI of each draw (weighted by answers) and its ratio to the baseline."""
     stacked = np.stack(per_question)  # questions × draws × (answers, ami, baseline)
-    weights = stacked[:, :, 0]
-    ami = (weights * stacked[:, :, 1]).sum(axis=0) / weights.sum(axis=0)
-    ratios = ami / ((weights * stacked[:, :, 2]).sum(axis=0) / weights.sum(axis=0))
+    defined = ~np.isnan(stacked[:, :, 1])  # draws with one human label: left out
+    weights = np.where(defined, stacked[:, :, 0], 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ami = np.where(defined, weights * stacked[:, :, 1], 0).sum(axis=0) / weights.sum(axis=0)
+        reference = np.where(defined, weights * stacked[:, :, 2], 0).sum(axis=0)
+        ratios = ami / (reference / weights.sum(axis=0))
     print(
         f"subsets {count} ami mean {ami.mean():.3f} sd {ami.std():.3f} "
         f"ratio mean {ratios.mean():.2f} min {ratios.min():.2f} max {ratios.max():.2f}"
@@ -295,10 +360,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--near-k", type=int, default=0, help="baseline over k±this clusters")
     parser.add_argument("--subsets", type=int, default=0, help="also on this many 80%% subsets")
     args = parser.parse_args(argv)
-    by_question = read_coded(args.coded)
+    try:
+        by_question = read_coded(args.coded)
+    except CodedError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
     if not by_question:
         parser.error(f"aucune réponse codée dans {args.coded}")
-    totals, answers, subsets = Counter(), 0, []
+    measured, subsets = [], []
     for code, rows in sorted(by_question.items()):
         titles: list[tuple[int, str]] = []
         found: list[str] | None = [] if args.ideas else None
@@ -307,21 +376,54 @@ def main(argv: list[str] | None = None) -> int:
             subsets.append(subset_figures(rows, args.subsets, args.seeds))
         shown = [f"  title {size} {title}" for size, title in titles] if args.titles else []
         print_question(code, len(rows), figures, shown + (found or []))
-        for name, value in figures.items():
-            totals[name] += value * len(rows)
-        answers += len(rows)
+        warn_undefined(code, figures)
+        measured.append((len(rows), figures))
+    overall = overall_figures(measured)
     for name in FIGURES:
-        value = totals[name] / answers
+        value = overall[name]
         print(f"overall {name} {value:.1f}" if name == "ideas" else f"overall {name} {value:.2f}")
     if args.seeds:
-        print_seeds(totals, answers, args.seeds)
+        print_seeds(overall, args.seeds)
     if args.near_k:
-        near = totals["near_k"] / answers
-        ratio = totals["ami"] / answers / near
+        near = overall["near_k"]
+        ratio = _ratio(overall["ami"], near)
         print(f"near_k {args.near_k} baseline_ami mean {near:.3f} ratio {ratio:.2f}")
     if args.subsets:
         print_subsets(subsets, args.subsets)
     return 0
+
+
+def overall_figures(measured: list[tuple[int, dict]]) -> dict[str, float]:
+    """Each figure's mean over the questions (``(answers, figures)``) where it is defined,
+    weighted by answers; ``nan`` when it is defined for none."""
+    totals, weights = Counter(), Counter()
+    for answers, figures in measured:
+        for name, value in figures.items():
+            if not math.isnan(value):  # undefined for this question: out of the mean
+                totals[name] += value * answers
+                weights[name] += answers
+    names = {name for _answers, figures in measured for name in figures} | set(FIGURES)
+    return {name: totals[name] / weights[name] if weights[name] else math.nan for name in names}
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else math.nan
+
+
+def warn_undefined(code: str, figures: dict) -> None:
+    """Say on stderr which figures of a question are undefined (``nan``, out of the means)."""
+    if math.isnan(figures["ami"]):
+        print(
+            f"Attention : question {code} : moins de deux catégories humaines parmi ses "
+            "réponses, ami et baseline_ami indéfinis (nan, hors des moyennes).",
+            file=sys.stderr,
+        )
+    if math.isnan(figures["title_support"]):
+        print(
+            f"Attention : question {code} : aucune idée, title_support indéfini "
+            "(nan, hors de la moyenne).",
+            file=sys.stderr,
+        )
 
 
 def print_question(code: str, answers: int, figures: dict, lines: list[str]) -> None:
@@ -332,10 +434,11 @@ def print_question(code: str, answers: int, figures: dict, lines: list[str]) -> 
         print(line)
 
 
-def print_seeds(totals: Counter, answers: int, seeds: int) -> None:
+def print_seeds(overall: dict, seeds: int) -> None:
     """The overall baseline_ami over the seeds, and the platform's ami divided by it."""
-    values = np.array([totals[f"baseline_ami {seed}"] / answers for seed in range(seeds)])
-    ratios = totals["ami"] / answers / values
+    values = np.array([overall[f"baseline_ami {seed}"] for seed in range(seeds)])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratios = overall["ami"] / values
     print(
         f"seeds {seeds} baseline_ami mean {values.mean():.3f} sd {values.std():.3f} "
         f"min {values.min():.3f} max {values.max():.3f}"

@@ -11,7 +11,9 @@ seed 0 is the file order split ``n % K`` of ``tagging_quality.py --folds K`` (it
 
 Stdout, per seed then averaged: ``folds seed 1 learned fiche top1 0.55`` … and
 ``folds seed 1 calibration worst 0.07`` (largest gap between a band holding ≥ 10 % of
-contributions and its share right; 0 inside the band).
+contributions and its share right; 0 inside the band). A figure no item counts for
+(no fiche label, or a scheme without themes) is ``nan``, said on stderr; unreadable files
+and fewer than 2 folds stop with a French message (exit 2).
 """
 
 import argparse
@@ -27,14 +29,18 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.tagging_quality import (  # noqa: E402
+    NAMES,
     TARGETS,
     TOPS,
+    BenchError,
     Tally,
     bench_app,
     read_items,
     read_scheme,
     resolve,
     setup,
+    warn,
+    warn_unknown,
 )
 from consult.analysis.suggest import Label  # noqa: E402
 from consult.tagging.services import (  # noqa: E402
@@ -99,6 +105,8 @@ def score(built: dict, rows, held: list[int], tallies: dict) -> None:
 
 
 def worst_band(tally: Tally) -> float:
+    if not tally.counted:
+        return float("nan")  # no labelled fiche: nothing to calibrate against
     gaps = [
         max(0.0, lower - right, right - lower - 0.1)
         for lower, right, share in tally.bands()
@@ -127,14 +135,26 @@ def main(argv=None) -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--publics", action="store_true", help="voir tagging_quality.py")
     args = parser.parse_args(argv)
-    document, items = read_scheme(args.scheme), read_items(args.labelled)
+    try:
+        document, items = read_scheme(args.scheme), read_items(args.labelled)
+    except BenchError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    if args.folds < 2:
+        print("Erreur : --folds demande au moins 2 plis.", file=sys.stderr)
+        return 2
     totals: Counter = Counter()
     with (
         tempfile.TemporaryDirectory(prefix="consult-folds-") as directory,
         bench_app(Path(directory)),
     ):
         scheme, _meeting, _actor, indexes = setup(document)
-        rows = resolve(items, indexes, Counter(), args.publics)
+        unknown: Counter = Counter()
+        rows = resolve(items, indexes, unknown, args.publics)
+        warn_unknown(unknown, args.labelled)
+        for target in TARGETS:
+            if all(row.wanted[target] is None for row in rows):
+                warn(f"aucune contribution étiquetée pour la cible {NAMES[target]} (nan).")
         for seed in args.seeds:
             figures = run_seed(scheme, rows, args.folds, seed)
             for name, value in figures.items():

@@ -12,9 +12,11 @@ labelled items are scored again.
 
 Labelled items are JSON lines: ``text``, ``theme``, ``fiche``, optional ``theme_alt``,
 ``fiche_alt``; a label is a number, a code or a title of the scheme (matched after
-normalisation). A suggestion hits when it is the label or its alternative. An item
-with no label for a target (off-topic) does not count for it; an item whose label is
-not in the scheme counts as a miss, with a warning.
+normalisation), or a list of them (the first the label, the others alternatives). A
+suggestion hits when it is the label or its alternative. An item with no label for a
+target (``null``, ``""``, absent: off-topic) does not count for it; an item whose label
+is not in the scheme counts as a miss, with a warning. An item without text is left
+out, with a warning. A figure no item counts for is printed ``nan`` (said on stderr).
 
 With ``--folds K`` (and no ``--train``), the ``learned`` figures come from K-fold
 cross-validation on the labelled file itself: the suggesters learn from the tags of
@@ -129,22 +131,21 @@ def read_scheme(path: Path) -> dict:
     return data
 
 
-def _check_item(data, where: str) -> dict:
+def _check_item(data, where: str) -> dict | None:
+    """The item, or None (with a warning) when it has no text to suggest for."""
     if not isinstance(data, dict):
         raise BenchError(f"{where} : un objet JSON ({{…}}) est attendu.")
     if not isinstance(data.get("text"), str) or not data["text"].strip():
-        raise BenchError(f"{where} : champ « text » manquant ou vide.")
-    for key in ("theme", "fiche", "theme_alt", "fiche_alt"):
-        value = data.get(key)
-        if isinstance(value, bool) or not isinstance(value, str | int | float | None):
-            raise BenchError(f"{where} : champ « {key} » : un numéro, un code ou un titre attendu.")
+        warn(f"{where} : champ « text » manquant ou vide, contribution ignorée.")
+        return None
     return data
 
 
 def read_items(path: Path) -> list[dict]:
-    """Labelled items of a JSON-lines file (blank lines are skipped)."""
+    """Labelled items of a JSON-lines file (blank lines are skipped; lines end at ``\n``
+    only: a text may hold U+2028 or U+0085, which ``splitlines`` would cut at)."""
     items = []
-    for number, line in enumerate(_read_text(path, "Fichier étiqueté").splitlines(), 1):
+    for number, line in enumerate(_read_text(path, "Fichier étiqueté").split("\n"), 1):
         if not line.strip():
             continue
         where = f"{path}, ligne {number}"
@@ -152,7 +153,8 @@ def read_items(path: Path) -> list[dict]:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             raise BenchError(f"{where} : JSON invalide (colonne {exc.colno}).") from exc
-        items.append(_check_item(data, where))
+        if (item := _check_item(data, where)) is not None:
+            items.append(item)
     if not items:
         raise BenchError(f"{path} : aucune contribution étiquetée.")
     return items
@@ -162,9 +164,12 @@ def read_items(path: Path) -> list[dict]:
 
 
 def normalise(value) -> str:
-    """``"Fiche n°07"`` → ``"fiche n 7"``; ``"1.1.1"`` and ``"1-1-1"`` → ``"1 1 1"``."""
+    """``"Fiche n°07"`` → ``"fiche n 7"``; ``"1.1.1"`` and ``"1-1-1"`` → ``"1 1 1"``;
+    ``7.0`` and ``"7.0"`` (a number exported as a float) → ``"7"``."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+\.0+\s*", value):
+        value = value.strip().split(".")[0]
     text = strip_accents(str(value)).lower()
     text = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", text)
     text = " ".join(re.findall(r"[a-z0-9]+", text))
@@ -217,7 +222,8 @@ def public_labels(item: dict) -> list[str]:
     """The item's ``public`` (a code or a list of codes) as the platform's publics name
     them (``mna`` → « Mineurs non accompagnés »; an unknown code, its words)."""
     given = item.get("public") or []
-    codes = [given] if isinstance(given, str) else [c for c in given if isinstance(c, str)]
+    given = given if isinstance(given, list) else [given]
+    codes = [c for c in given if isinstance(c, str)]
     return [PUBLIC_LABELS.get(c, c.replace("_", " ").capitalize()) for c in codes if c.strip()]
 
 
@@ -230,13 +236,26 @@ def resolve(
     for item in items:
         labelled = Labelled(item["text"], publics=public_labels(item) if publics else [])
         for target in TARGETS:
-            given = [item.get(k) for k in (target, f"{target}_alt") if item.get(k) is not None]
+            given = labels_of(item, target)
             ids = [indexes[target].find(value) for value in given]
             unknown.update((target, str(v)) for v, i in zip(given, ids, strict=True) if i is None)
             labelled.main[target] = next((i for i in ids if i is not None), None)
             labelled.wanted[target] = {i for i in ids if i is not None} if given else None
         resolved.append(labelled)
     return resolved
+
+
+def labels_of(item: dict, target: str) -> list:
+    """The item's labels for ``target``, main first: ``target`` then ``target_alt``, each
+    one value or a list; ``null``, blank strings and empty lists are no label."""
+    found = []
+    for key in (target, f"{target}_alt"):
+        value = item.get(key)
+        for one in value if isinstance(value, list) else [value]:
+            if one is None or (isinstance(one, str) and not one.strip()):
+                continue
+            found.append(one if isinstance(one, str | int | float) else json.dumps(one))
+    return found
 
 
 def warn_unknown(unknown: Counter, where: Path) -> None:
@@ -420,11 +439,12 @@ def _baseline_features(train: list[str], test: list[str]):
 def baseline(train: list[Labelled], test: list[Labelled]) -> dict:
     """Tallies of the plain baseline learning from ``train``'s main labels."""
     tallies = {target: Tally() for target in TARGETS}
-    for target in TARGETS:
+    for target in TARGETS if test else ():  # an empty fold (more folds than items)
         kept = [row for row in train if row.main[target] is not None]
-        if len({row.main[target] for row in kept}) < 2:
+        if len(classes := {row.main[target] for row in kept}) < 2:
+            # nothing to fit: no label learned suggests nothing, a single one always itself
             for row in test:
-                tallies[target].add(row.wanted[target], [])
+                tallies[target].add(row.wanted[target], [(c, 1.0) for c in classes])
             continue
         fitted, applied = _baseline_features([r.read for r in kept], [r.read for r in test])
         with threadpool_limits(limits=1):
@@ -552,6 +572,8 @@ def main(argv=None) -> int:
     if args.folds == 1 or args.folds < 0:
         print("Erreur : --folds demande au moins 2 plis.", file=sys.stderr)
         return 2
+    if args.folds > len(test) and not args.train:
+        warn(f"--folds {args.folds} pour {len(test)} contributions : des plis sont vides.")
     if _same_file(args.labelled, args.train):
         warn("--train et --labelled sont le même fichier : le score « learned » est optimiste.")
     with (

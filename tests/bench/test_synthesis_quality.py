@@ -171,3 +171,83 @@ def test_ideas_option_adds_one_line_per_idea_after_each_question(capsys):
         leftover = float(lines[at].split()[5])
         assert mains == pytest.approx(answers * (1 - leftover), abs=0.01 * answers)
     assert [line.split()[1] for line in lines[-5:]] == OVERALL
+
+
+# --- Held-out files unlike the dev one --------------------------------------------------
+
+
+def _sample_rows(question: str) -> list[dict]:
+    rows = [json.loads(line) for line in SAMPLE.read_text("utf-8").splitlines()]
+    return [row for row in rows if row["question"] == question]
+
+
+def test_a_bom_crlf_and_missing_optional_fields_are_read(tmp_path):
+    rows = [
+        {"id": "1", "question": "Q 1", "question_text": "Que faire ?", "text": "Des bus"},
+        {"id": "2", "question": "Q 1", "text": None, "codes": None},
+    ]
+    text = "".join(json.dumps(row, ensure_ascii=False) + "\r\n" for row in rows) + "\r\n"
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+
+    read = read_coded(str(path))
+
+    assert list(read) == ["Q_1"]  # one word on the output lines
+    assert [row["text"] for row in read["Q_1"]] == ["Des bus", ""]
+    assert [row["question_text"] for row in read["Q_1"]] == ["Que faire ?", ""]
+    assert human_labels(read["Q_1"]) == ["", ""]
+
+
+def test_codes_without_votes_do_not_label_and_a_list_of_codes_is_one_vote_each():
+    rows = [
+        {"codes": {"a": 0, "b": 1}},  # "a" given no vote: not a label
+        {"codes": {"a": 0}},
+        {"codes": ["c", "b"]},  # a list: one vote each, tie to the more frequent "b"
+        {"codes": {"d": "2", "e": 1}},  # a vote count written as text
+    ]
+    assert human_labels(rows) == ["b", "", "b", "d"]
+
+
+def test_the_baseline_of_answers_without_words_is_one_cluster():
+    assert baseline(["", " ", ".", "?"], 3).tolist() == [0, 0, 0, 0]
+
+
+def test_title_support_without_ideas_is_undefined():
+    assert np.isnan(title_support(["Des bus"], "Que faire ?", []))
+
+
+def test_draws_of_a_single_answer_are_that_answer():
+    assert draws([{"id": "1"}], 2, "Q1") == [[{"id": "1"}], [{"id": "1"}]]
+
+
+def test_a_question_with_one_human_label_prints_nan_and_stays_out_of_the_means(tmp_path, capsys):
+    rows = _sample_rows("Q165")
+    alone = {"id": "x", "question": "Q999", "question_text": "Autre ?", "text": "RAS"}
+    alone["codes"] = {"Rien": 1}
+    path = tmp_path / "coded.jsonl"
+    path.write_text(
+        "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in [*rows, alone]), "utf-8"
+    )
+
+    assert main(["--coded", str(path)]) == 0
+
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[1].startswith("question Q999 answers 1 leftover 1.00 ami nan baseline_ami nan")
+    assert lines[1].endswith("title_support nan ideas 0")
+    figures = {line.split()[1]: line.split()[2] for line in lines[2:]}
+    assert figures["ami"] == lines[0].split()[7]  # Q165's alone: Q999's left out
+    assert figures["title_support"] == lines[0].split()[11]
+    assert "Q999" in captured.err
+    assert "nan" in captured.err
+
+
+def test_a_line_that_is_not_json_stops_with_a_french_message(tmp_path, capsys):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"question": "Q1", "text": "Des bus", "codes": {}}\n{"question": \n', "utf-8")
+
+    assert main(["--coded", str(path)]) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "ligne 2 : JSON invalide" in captured.err

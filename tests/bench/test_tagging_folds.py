@@ -38,3 +38,26 @@ def test_seed_zero_gives_the_learned_figures_of_tagging_quality(tmp_path, capsys
     }
     assert "calibration worst" in seed
     assert set(_figures(lines, "folds mean ")) == set(seed)
+
+
+def test_a_missing_file_or_too_few_folds_stop_with_a_french_message(tmp_path, capsys):
+    labelled = _write(tmp_path / "test.jsonl", _titled_items(2))
+
+    assert main(["--scheme", str(SCHEME), "--labelled", str(tmp_path / "absent.jsonl")]) == 2
+    assert "introuvable" in capsys.readouterr().err
+    assert main(["--scheme", str(SCHEME), "--labelled", labelled, "--folds", "0"]) == 2
+    assert "au moins 2 plis" in capsys.readouterr().err
+
+
+def test_without_fiche_labels_the_fiche_figures_are_nan_and_said(tmp_path, capsys):
+    items = [{"text": item["text"], "theme": item["theme"]} for item in _titled_items(4)]
+    labelled = _write(tmp_path / "test.jsonl", items)
+
+    argv = ["--scheme", str(SCHEME), "--labelled", labelled, "--folds", "2", "--seeds", "0"]
+    assert main(argv) == 0
+
+    captured = capsys.readouterr()
+    seed = _figures(captured.out.splitlines(), "folds seed 0 ")
+    assert str(seed["learned fiche top1"]) == str(seed["calibration worst"]) == "nan"
+    assert 0 <= seed["learned theme top1"] <= 1
+    assert "aucune contribution étiquetée pour la cible fiche" in captured.err

@@ -110,8 +110,6 @@ def test_same_file_for_training_and_test_is_flagged_optimistic(tmp_path, capsys)
     [
         ('{"text": "Plus de bus", "fiche": 3', "ligne 2 : JSON invalide"),
         ('["Plus de bus", 3]', "ligne 2 : un objet JSON"),
-        ('{"theme": 1, "fiche": 3}', "ligne 2 : champ « text » manquant"),
-        ('{"text": "Plus de bus", "fiche": [3]}', "ligne 2 : champ « fiche »"),
     ],
 )
 def test_a_malformed_line_stops_with_a_french_message(tmp_path, capsys, line, message):
@@ -135,7 +133,15 @@ def test_a_missing_file_stops_with_a_french_message(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("Fiche n°07", "fiche n 7"), ("1.1.1", "1 1 1"), ("1-1-1", "1 1 1"), (7.0, "7")],
+    [
+        ("Fiche n°07", "fiche n 7"),
+        ("1.1.1", "1 1 1"),
+        ("1-1-1", "1 1 1"),
+        (7.0, "7"),
+        ("7.0", "7"),  # a number exported as a float, as text
+        (" 07.00 ", "7"),
+        ("2.01", "2 1"),
+    ],
 )
 def test_labels_are_normalised(value, expected):
     assert normalise(value) == expected
@@ -190,3 +196,77 @@ def test_with_publics_each_contribution_carries_the_public_of_its_item(tmp_path,
 
     assert "cold theme top1 0.00" in alone
     assert "cold theme top1 1.00" in with_public
+
+
+# --- Held-out files unlike the dev one --------------------------------------------------
+
+
+def test_an_item_without_text_is_left_out_with_a_warning(tmp_path, capsys):
+    items = [*_titled_items(2), {"theme": 1, "fiche": 3}, {"text": "  ", "fiche": 3}]
+    labelled = _write(tmp_path / "test.jsonl", items)
+
+    assert main(["--scheme", str(SCHEME), "--labelled", labelled]) == 0
+
+    captured = capsys.readouterr()
+    assert "cold fiche top1 1.00" in captured.out.splitlines()  # the two titled items
+    assert "ligne 3 : champ « text » manquant ou vide, contribution ignorée" in captured.err
+    assert "ligne 4 : champ « text »" in captured.err
+
+
+def test_a_line_separator_inside_a_text_does_not_cut_its_line(tmp_path, capsys):
+    items = _titled_items(2)
+    items[0]["text"] += "\u2028Merci\u0085."
+
+    figures = _run(capsys, _write(tmp_path / "test.jsonl", items))
+
+    assert figures["cold fiche top1"] == 1.0
+
+
+def test_labels_may_be_lists_and_blank_labels_are_none(tmp_path, capsys):
+    items = _titled_items(3)
+    items[0].update(fiche=["33", 1])  # a list: the label, then an alternative
+    items[1].update(theme="", theme_alt=[])  # no theme label: does not count
+    items[2].update(fiche=[])
+
+    labelled = _write(tmp_path / "test.jsonl", items)
+
+    assert main(["--scheme", str(SCHEME), "--labelled", labelled]) == 0
+
+    captured = capsys.readouterr()
+    assert "cold fiche top1 1.00" in captured.out.splitlines()  # 2 counted, both found
+    assert "cold theme top1 1.00" in captured.out.splitlines()  # 2 counted
+    assert "absente du schéma" not in captured.err
+    assert "2 comptées, 1 sans étiquette" in captured.err
+
+
+def test_publics_of_any_shape_are_read(tmp_path, capsys):
+    items = _titled_items(3)
+    items[0]["public"] = 3
+    items[1]["public"] = None
+    items[2]["public"] = ["mna", {"code": "tous"}]
+    labelled = _write(tmp_path / "test.jsonl", items)
+
+    assert main(["--scheme", str(SCHEME), "--labelled", labelled, "--publics"]) == 0
+
+    assert len(capsys.readouterr().out.splitlines()) == 4
+
+
+def test_more_folds_than_items_leaves_folds_empty_with_a_warning(tmp_path, capsys):
+    labelled = _write(tmp_path / "test.jsonl", _titled_items(2))
+
+    assert main(["--scheme", str(SCHEME), "--labelled", labelled, "--folds", "3"]) == 0
+
+    captured = capsys.readouterr()
+    assert "des plis sont vides" in captured.err
+    assert "baseline fiche top1" in captured.out
+
+
+def test_a_baseline_learning_a_single_label_suggests_it(tmp_path, capsys):
+    items = [{"text": f"Le {WORD} du quartier, {n}", "theme": 9, "fiche": 5} for n in "abcd"]
+    labelled = _write(tmp_path / "test.jsonl", items)
+
+    assert main(["--scheme", str(SCHEME), "--labelled", labelled, "--folds", "2"]) == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    assert "baseline fiche top1 1.00" in lines
+    assert "baseline theme top1 1.00" in lines
