@@ -701,8 +701,8 @@ def _differences(corpus: _Corpus, sections: list[Section]) -> list[Difference]:
             corpus,
             sections,
             "Usagers et professionnels",
-            ("Usagers et proches aidants", users),
-            ("Professionnels, partenaires et agents", pros),
+            (USERS_LABEL, users),
+            (PROFESSIONALS_LABEL, pros),
         )
     ]
     territories: Counter = Counter()
@@ -802,14 +802,40 @@ def _findings(corpus: _Corpus, sections: list[Section]) -> list[Finding]:
     found = []
     for idea, section in _main_ideas(sections)[:MAX_FINDINGS]:
         rows = _rows(corpus, idea.ids)
-        labels, rows_of = _grouped([corpus.items[r].author_type_label for r in rows], False, "")
-        authors, hidden = _cells(corpus, labels, [rows[positions] for positions in rows_of])
+        authors, hidden = _authors(corpus, rows)
         share = idea.size / total
         identical = int(sum(corpus.weights[r] for r in rows if corpus.items[r].campaign))
         found.append(
             Finding(idea.label, section, idea.size, share, idea.ids, authors, hidden, identical)
         )
     return found
+
+
+USERS_LABEL = "Usagers et proches aidants"
+PROFESSIONALS_LABEL = "Professionnels, partenaires et agents"
+
+
+def _authors(corpus: _Corpus, rows: np.ndarray) -> tuple[list[Cell], int]:
+    """Who said an idea: by author type; when no type is large enough to show alone
+    (fewer than :data:`MIN_CELL` each), by the two families « Ce qui diffère » compares,
+    usagers and proches aidants, professionals, partners and agents (coarser, so no
+    smaller than the types). « Plusieurs types d'auteurs » only when neither says more."""
+    by_type = _author_cells(corpus, rows, lambda item: item.author_type_label)
+    if any(cell.label != OTHERS for cell in by_type[0]):
+        return by_type
+    by_family = _author_cells(corpus, rows, _family)
+    return by_family if any(cell.label != OTHERS for cell in by_family[0]) else by_type
+
+
+def _family(item: Item) -> str:
+    if item.author_type in USERS:
+        return USERS_LABEL
+    return PROFESSIONALS_LABEL if item.author_type in PROFESSIONALS else item.author_type_label
+
+
+def _author_cells(corpus: _Corpus, rows: np.ndarray, label_of) -> tuple[list[Cell], int]:
+    labels, rows_of = _grouped([label_of(corpus.items[r]) for r in rows], False, "")
+    return _cells(corpus, labels, [rows[positions] for positions in rows_of])
 
 
 def _idea_shares(corpus: _Corpus, sections, rows_a, rows_b):

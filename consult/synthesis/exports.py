@@ -123,7 +123,9 @@ UNPLACED_TITLES = tuple(UNPLACED.values())
 FEW_AUTHORS_NOTE = (
     f"Un type d'auteur qui compte moins de {MIN_CELL} contributions dans une idée n'est pas "
     "nommé, pour que personne ne soit reconnaissable : il est compté dans « plusieurs types "
-    "d'auteurs » ou dans « autres types »."
+    "d'auteurs » ou dans « autres types ». Quand aucun type n'est assez nombreux, l'idée "
+    "dit ses auteurs par famille (usagers et proches aidants ; professionnels, partenaires "
+    "et agents)."
 )
 NO_COMPARISON = (
     f"Pas de comparaison : il faut au moins {MIN_CELL} contributions dans chacun des "

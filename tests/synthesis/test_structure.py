@@ -328,3 +328,20 @@ def test_an_alarm_word_of_the_section_title_names_its_subject_not_an_alert():
         "Des enfants en danger, une famille en détresse.", "constat", topic=section
     ) == ("termes d'alerte : détresse")
     assert "isolée" in vigilance_reason("Je suis isolée, en danger.", "temoignage", topic=section)
+
+
+def test_key_findings_name_the_two_families_when_no_author_type_is_large_enough():
+    """No author type reaches 5 people: « Plusieurs types d'auteurs (11) » told a working
+    group nothing; the families « Ce qui diffère » compares are coarser, and said."""
+    authors_of = ["usager"] * 3 + ["proche_aidant"] * 3 + ["professionnel"] * 2
+    authors_of += ["partenaire"] * 2 + ["agent"]
+    texts = (CRECHE * 3)[: len(authors_of)]
+    items = [
+        item(n, text, themes=[SOCIAL], author=author)
+        for n, (text, author) in enumerate(zip(texts, authors_of, strict=True), 1)
+    ]
+    (finding,) = [f for f in build(items).findings if 1 in f.ids]
+    assert authors(finding) == (
+        "Usagers et proches aidants (6), Professionnels, partenaires et agents (5)"
+    )
+    assert not masks_authors([finding])
