@@ -35,7 +35,6 @@ Grand Débat answers, :data:`consult.analysis.duplicates.SOFT_MATCHING`) on or o
 """
 
 import argparse
-import json
 import math
 import statistics
 import sys
@@ -49,6 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # this checkout's ``consult``, even without PYTHONPATH=.
 
+from bench._jsonl import json_objects  # noqa: E402
 from consult.analysis import duplicates  # noqa: E402
 from consult.analysis.duplicates import (  # noqa: E402
     DEFAULT_THRESHOLD,
@@ -117,26 +117,9 @@ class FileError(Exception):
 
 
 def read_rows(path: str) -> list[dict]:
-    """The file's JSON objects (blank lines skipped; a BOM and CRLF endings are fine);
-    :class:`FileError` (French message) when it cannot be read or a line is not a JSON
-    object."""
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            lines = list(handle)  # not splitlines(): a text may hold U+2028, U+0085…
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FileError(f"{path} illisible ({exc}).") from exc
-    rows = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise FileError(f"{path}, ligne {number} : JSON invalide ({exc.msg}).") from exc
-        if not isinstance(row, dict):
-            raise FileError(f"{path}, ligne {number} : un objet JSON est attendu.")
-        rows.append(row)
-    return rows
+    """The file's JSON objects (:func:`bench._jsonl.json_objects`); :class:`FileError`
+    (French message) when it cannot be read or a line is not a JSON object."""
+    return json_objects(path, FileError)
 
 
 def _text(row: dict) -> str:

@@ -65,7 +65,6 @@ Two checks that a change holds beyond this file's luck, each adding one line aft
 """
 
 import argparse
-import json
 import math
 import sys
 import zlib
@@ -82,6 +81,7 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench._jsonl import json_objects  # noqa: E402
 from consult.analysis.text import _TOKEN, STOP_WORDS, strip_accents  # noqa: E402
 from consult.synthesis.analysis import OTHER_IDEAS, build_document  # noqa: E402
 from consult.synthesis.document import Item  # noqa: E402
@@ -98,20 +98,7 @@ def read_coded(path: str) -> dict[str, list[dict]]:
     lines are fine; a missing ``text`` is an empty answer, a missing ``question_text`` an
     empty wording; a question code's spaces become ``_``, one word on the output lines)."""
     by_question: dict[str, list[dict]] = defaultdict(list)
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            lines = list(handle)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CodedError(f"{path} illisible ({exc}).") from exc
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CodedError(f"{path}, ligne {number} : JSON invalide ({exc.msg}).") from exc
-        if not isinstance(row, dict):
-            raise CodedError(f"{path}, ligne {number} : un objet JSON est attendu.")
+    for row in json_objects(path, CodedError):
         code = "_".join(str(row.get("question") or "sans_code").split()) or "sans_code"
         text, wording = row.get("text"), row.get("question_text")
         row = row | {
