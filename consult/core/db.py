@@ -85,6 +85,17 @@ _IMMEDIATE = "consult_immediate_begin"
 
 
 @contextmanager
+def _flag(name: str) -> Iterator[None]:
+    """``g.<name>`` true within the block (as it was after it)."""
+    previous = g.get(name, False)
+    setattr(g, name, True)
+    try:
+        yield
+    finally:
+        setattr(g, name, previous)
+
+
+@contextmanager
 def deferred_transactions() -> Iterator[None]:
     """Within the block, the request's sessions BEGIN as outside a request (deferred).
 
@@ -92,12 +103,8 @@ def deferred_transactions() -> Iterator[None]:
     a PDF): with BEGIN IMMEDIATE it would hold SQLite's write lock all along and make
     every other request wait, then fail; deferred, it only reads until it writes.
     """
-    previous = g.get(_DEFERRED, False)
-    setattr(g, _DEFERRED, True)
-    try:
+    with _flag(_DEFERRED):
         yield
-    finally:
-        setattr(g, _DEFERRED, previous)
 
 
 @contextmanager
@@ -110,12 +117,8 @@ def immediate_transactions() -> Iterator[None]:
     whatever the busy timeout; begun immediate, it waits for the lock like a request.
     Start it with no transaction open (the BEGIN is what it changes).
     """
-    previous = g.get(_IMMEDIATE, False)
-    setattr(g, _IMMEDIATE, True)
-    try:
+    with _flag(_IMMEDIATE):
         yield
-    finally:
-        setattr(g, _IMMEDIATE, previous)
 
 
 def configure_sqlite(engine, sessions=None) -> None:

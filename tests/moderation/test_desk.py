@@ -123,6 +123,18 @@ def test_edit_keeps_the_original_for_moderators(client, facilitator, meeting, db
     assert "Plus de bus le dimanch\n" in page.text or "Plus de bus le dimanch<" in page.text
 
 
+def _suggestion_pages(client, contribution) -> tuple:
+    """Where a suggestion's words show: the review page, the queue and the bulk preview."""
+    return (
+        client.get(f"/moderation/{contribution.id}"),
+        client.get("/moderation/"),
+        client.post(
+            "/moderation/lot",
+            data={"ids": [contribution.id], "action": "accept_suggestions", "minimum": "80"},
+        ),
+    )
+
+
 def test_suggestions_arrive_by_a_job_and_are_accepted_with_their_reason(
     client, facilitator, meeting, db, jobs
 ):
@@ -166,14 +178,7 @@ def test_words_of_an_idea_the_text_says_otherwise_say_so(
     )
     db.session.commit()
     marked = 'accès aux droits <span class="suggestion__public" title="Ce mot n'
-    for page in (
-        client.get(f"/moderation/{contribution.id}"),
-        client.get("/moderation/"),
-        client.post(
-            "/moderation/lot",
-            data={"ids": [contribution.id], "action": "accept_suggestions", "minimum": "80"},
-        ),
-    ):
+    for page in _suggestion_pages(client, contribution):
         assert marked in page.text
         assert page.text.count("(sens voisin)") == 1
 
@@ -197,14 +202,7 @@ def test_words_a_suggestion_takes_from_the_publics_say_so(
     )
     db.session.commit()
     marked = 'mineurs non accompagnés <span class="suggestion__public">(public indiqué)</span>'
-    for page in (
-        client.get(f"/moderation/{contribution.id}"),
-        client.get("/moderation/"),
-        client.post(
-            "/moderation/lot",
-            data={"ids": [contribution.id], "action": "accept_suggestions", "minimum": "80"},
-        ),
-    ):
+    for page in _suggestion_pages(client, contribution):
         assert marked in page.text
         assert "délais <span" not in page.text
 
