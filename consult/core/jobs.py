@@ -174,14 +174,19 @@ class InlineDispatcher:
         once; that thread takes this one's calls too. The runner looks again once it has
         let go, so that calls queued just before are never left waiting."""
         for _ in range(INLINE_PASSES):
+            if not self.has_pending():
+                return
+            # The answer is built: end the request's transaction (what it did not commit
+            # is dropped, as the teardown would) before waiting for the runner. A request
+            # holding SQLite's write lock while it waits would hold up the runner's jobs on
+            # that very lock (each failing after the busy timeout), and itself with them.
+            db.session.rollback()
             if not self.runner.acquire(blocking=wait):
                 return
             try:
                 self._run_rounds()
             finally:
                 self.runner.release()
-            if not self.has_pending():
-                return
 
     def _run_rounds(self) -> None:
         for _ in range(INLINE_ROUNDS):
@@ -190,9 +195,7 @@ class InlineDispatcher:
                 sweeps, self.sweeps = self.sweeps, set()
             if not calls and not sweeps:
                 return
-            # The answer is built: end the request's transaction (what it did not commit is
-            # dropped, as the teardown would), so the jobs start their own, deferred.
-            db.session.rollback()
+            db.session.rollback()  # each round's jobs start their own transactions, deferred
             with deferred_transactions():  # a long job must not hold SQLite's write lock
                 for call in calls:
                     _isolated(self._run, call)

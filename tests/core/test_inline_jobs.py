@@ -8,6 +8,8 @@ participant's text lost).
 """
 
 import sqlite3
+import threading
+import time
 
 import sqlalchemy as sa
 
@@ -80,5 +82,50 @@ def test_progress_is_marked_after_another_connection_wrote(tmp_path):
         report_progress(run.id, 50, "à moitié")  # raised « database is locked » before
         _db.session.expire_all()
         assert (run.progress, run.message) == (50, "à moitié")
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def test_a_request_waiting_for_the_runner_lets_go_of_the_write_lock(tmp_path):
+    """A request runs its jobs before answering (a download, tests) while another thread
+    runs jobs: it waited holding SQLite's write lock, so the other thread's job waited
+    for it until the busy timeout and failed (« database is locked »), and the page took
+    30 s. It now ends its transaction before waiting: both jobs are done."""
+    config = type(
+        "FileConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'd.db'}"}
+    )
+    app = create_app(config)
+    dispatcher = core_jobs.InlineDispatcher()
+    app.extensions["consult_jobs"] = dispatcher
+    with app.app_context():
+        _db.create_all()
+        ids = []
+        for note in ("du fil", "de la requête"):
+            run = JobRun(name=note, path="consult.core.sample_jobs.ping", args=[note])
+            _db.session.add(run)
+            _db.session.commit()
+            ids.append(run.id)
+    calls = [
+        core_jobs.JobCall("consult.core.sample_jobs.ping", (n,), i)
+        for n, i in zip(("du fil", "de la requête"), ids, strict=True)
+    ]
+
+    def other_thread():
+        with app.app_context():
+            dispatcher.run_pending()
+
+    with app.test_request_context("/", method="POST"):
+        _db.session.scalar(sa.select(sa.func.count(JobRun.id)))  # BEGIN IMMEDIATE: the lock
+        dispatcher.dispatch(calls[0])
+        other = threading.Thread(target=other_thread)
+        other.start()
+        while not dispatcher.runner.locked() and other.is_alive():  # its job waits for us
+            time.sleep(0.01)
+        dispatcher.dispatch(calls[1])
+        dispatcher.run_pending()  # what the request does before its answer
+        other.join()
+    with app.app_context():
+        statuses = _db.session.execute(sa.select(JobRun.name, JobRun.status)).all()
+        assert sorted(statuses) == [("de la requête", "done"), ("du fil", "done")]
         _db.session.remove()
         _db.engine.dispose()
