@@ -41,7 +41,7 @@ from consult.core.documents import (
 )
 from consult.core.formatting import long_date, percent
 from consult.core.sanitize import clean_html, clean_text, safe_cell
-from consult.synthesis.analysis import OTHERS, UNPLACED
+from consult.synthesis.analysis import OTHERS, PROFESSIONALS_LABEL, UNPLACED, USERS_LABEL
 from consult.synthesis.charts import bar_chart_svg, shown_cells
 from consult.synthesis.document import MIN_CELL, Document, Editorial
 
@@ -123,10 +123,23 @@ UNPLACED_TITLES = tuple(UNPLACED.values())
 FEW_AUTHORS_NOTE = (
     f"Un type d'auteur qui compte moins de {MIN_CELL} contributions dans une idée n'est pas "
     "nommé, pour que personne ne soit reconnaissable : il est compté dans « plusieurs types "
-    "d'auteurs » ou dans « autres types ». Quand aucun type n'est assez nombreux, l'idée "
-    "dit ses auteurs par famille (usagers et proches aidants ; professionnels, partenaires "
-    "et agents)."
+    "d'auteurs » ou dans « autres types »."
 )
+BY_FAMILY_NOTE = (
+    "Quand aucun type n'est assez nombreux, l'idée dit ses auteurs par famille (usagers et "
+    "proches aidants ; professionnels, partenaires et agents)."
+)
+
+
+def few_authors_note(findings) -> str:
+    """Why author types go unnamed; and, when an idea says its authors by family, that too
+    (said only then: the first page must hold on one page)."""
+    families = {USERS_LABEL, PROFESSIONALS_LABEL}
+    if any(cell.label in families for f in findings for cell in f.authors):
+        return f"{FEW_AUTHORS_NOTE} {BY_FAMILY_NOTE}"
+    return FEW_AUTHORS_NOTE
+
+
 NO_COMPARISON = (
     f"Pas de comparaison : il faut au moins {MIN_CELL} contributions dans chacun des "
     "groupes comparés (usagers et professionnels, deux territoires)."
@@ -366,7 +379,7 @@ class _Tools(DocumentTools):
     p_value = staticmethod(p_value)
     authors = staticmethod(authors)
     masks_authors = staticmethod(masks_authors)
-    few_authors_note = FEW_AUTHORS_NOTE
+    few_authors_note = staticmethod(few_authors_note)
     section_tally = staticmethod(section_tally)
     isolated_count = staticmethod(isolated_count)
     grouped_count = staticmethod(grouped_count)
@@ -564,7 +577,7 @@ def _docx_findings(doc, document: Document) -> None:
     ]
     docx_table(doc, ["Idée", "Contributions", "Part", "Exprimée par", "Partie"], rows)
     if masks_authors(document.findings):
-        doc.add_paragraph(FEW_AUTHORS_NOTE)
+        doc.add_paragraph(few_authors_note(document.findings))
 
 
 def _docx_section_notes(doc, section) -> None:

@@ -19,7 +19,13 @@ from consult.synthesis.analysis import (
     vigilance_reason,
 )
 from consult.synthesis.document import Document, Editorial
-from consult.synthesis.exports import authors, document_context, masks_authors, render_docx
+from consult.synthesis.exports import (
+    authors,
+    document_context,
+    few_authors_note,
+    masks_authors,
+    render_docx,
+)
 from consult.synthesis.services import PLACEMENT_FLOOR, Scope
 from consult.tagging.models import TagSuggestion
 from consult.tagging.services import add_tag
@@ -345,3 +351,6 @@ def test_key_findings_name_the_two_families_when_no_author_type_is_large_enough(
         "Usagers et proches aidants (6), Professionnels, partenaires et agents (5)"
     )
     assert not masks_authors([finding])
+    # the note under the table says it (only then: the first page holds on one page)
+    assert "par famille" in few_authors_note([finding])
+    assert "par famille" not in few_authors_note(build(items[:4]).findings)
