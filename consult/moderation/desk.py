@@ -119,6 +119,7 @@ def _review_page(contribution: Contribution, filters: QueueFilters, decision=Non
     tag_form.fill_choices(scheme)
     previous_id, next_id = neighbours(filters, contribution.id)
     decision = decision or DecisionForm(formdata=None, body=contribution.body)
+    campaign = services.campaign_of(contribution)
     return render_template(
         "moderation/review.html",
         contribution=contribution,
@@ -133,7 +134,8 @@ def _review_page(contribution: Contribution, filters: QueueFilters, decision=Non
         findings=personal_data_findings(contribution),
         similar=similar_to(contribution) if contribution.status in ("pending", "published") else [],
         merged=services.merged_sources(contribution),
-        campaign=services.campaign_of(contribution),
+        campaign=campaign,
+        campaign_copies=services.campaign_copies(campaign) if campaign else 0,
         reports=_open_reports(contribution),
         history=history(contribution),
         rejection_reasons=REJECTION_REASONS,

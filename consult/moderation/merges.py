@@ -25,6 +25,15 @@ def _back():
     return redirect(back if "/moderation/" in back else url_for("desk.queue"), 303)
 
 
+def copies_apart(copies: int) -> str:
+    """What undoing a campaign did: its merged copies, not its senders, are apart again."""
+    if copies == 0:
+        return "aucune contribution n'y était plus fusionnée"
+    if copies == 1:
+        return "la contribution fusionnée est de nouveau à part"
+    return f"les {copies} contributions fusionnées sont de nouveau à part"
+
+
 def _first_error(form) -> str:
     return next(iter(e for errors in form.errors.values() for e in errors), "Saisie invalide.")
 
@@ -101,10 +110,11 @@ def undo_campaign(contribution_id: int):
     try:
         if found is None:
             raise services.ModerationError("Aucune campagne n'est regroupée dans celle-ci.")
+        copies = services.campaign_copies(found)  # before the undo: the copies it puts apart
         services.undo_campaign(found, actor=current_user, now=utcnow())
     except services.ModerationError as error:
         refuse(error)
     else:
         db.session.commit()
-        flash(f"Campagne défaite : les {found.size} textes sont de nouveau à part.", "success")
+        flash(f"Campagne défaite : {copies_apart(copies)}.", "success")
     return _review(contribution.id)

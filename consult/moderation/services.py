@@ -275,6 +275,19 @@ def undo_campaign(campaign: Campaign, *, actor, now) -> Campaign:
     return campaign
 
 
+def campaign_copies(campaign: Campaign) -> int:
+    """How many contributions undoing ``campaign`` puts back apart: its merged copies
+    still merged (not the kept text, nor a copy whose merge was undone on its own).
+
+    Not :attr:`Campaign.size`, which counts people (each copy's weight, the kept one's too).
+    """
+    return db.session.scalar(
+        sa.select(sa.func.count(Merge.id)).where(
+            Merge.campaign_id == campaign.id, Merge.undone_at.is_(None)
+        )
+    )
+
+
 def campaign_of(contribution: Contribution) -> Campaign | None:
     """The campaign merged into ``contribution``, if any (for « envoyé par N personnes »)."""
     return db.session.scalar(

@@ -122,3 +122,81 @@ def test_moderator_processes_the_queue_with_the_keyboard_only(page, live_server)
     assert "06 12 34 56 78" not in masked.body
     assert [t.from_suggestion for t in tags] == [True]
     assert (twin.status, twin.merged_into_id) == ("merged", ids["keep"])
+
+
+PHONE = {"width": 375, "height": 740}
+WIDE = {"width": 1280, "height": 900}
+
+
+def _tag_with_a_theme(live_server, contribution_id: int) -> tuple[int, str]:
+    """Tag a contribution with its scheme's first theme: that theme's number and title."""
+    with live_server.app.app_context():
+        contribution = db.session.get(Contribution, contribution_id)
+        theme = contribution.meeting.scheme.themes[0]
+        db.session.add(ContributionTag(contribution_id=contribution_id, theme_id=theme.id))
+        db.session.commit()
+        return theme.number, theme.title
+
+
+def _targets_under_44_px(page) -> list[str]:
+    """The queue rows' links, buttons and tick boxes smaller than a 44 px touch target."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('table.queue tbody :is(a, button, label.pick)')]
+            .filter(e => e.offsetParent !== null)
+            .filter(e => { const r = e.getBoundingClientRect();
+                           return Math.round(r.width) < 44 || Math.round(r.height) < 44; })
+            .map(e => e.outerHTML.slice(0, 80))"""
+    )
+
+
+def _queue_box_scrolls(page) -> bool:
+    return page.evaluate(
+        """() => { const box = document.querySelector('table.queue').parentNode;
+                   return box.scrollWidth > box.clientWidth + 1; }"""
+    )
+
+
+def test_the_queue_reads_as_cards_on_a_phone_and_keeps_its_columns_on_a_wide_screen(
+    page, live_server
+):
+    """At 375 px the queue kept its seven columns and scrolled sideways (« tout cocher »
+    in its header kept it from the row-by-row reading of the other tables)."""
+    meeting_id, ids = _queue(live_server)
+    number, title = _tag_with_a_theme(live_server, ids["keep"])
+    login_as(page, live_server, "animateur")
+    page.set_viewport_size(PHONE)
+    page.goto(f"/moderation/?statut=pending&rencontre={meeting_id}")
+    queue = page.locator("table.queue")
+    queue.and_(page.locator(".table-stack")).wait_for()
+    assert not _queue_box_scrolls(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    assert _targets_under_44_px(page) == []
+    rows = queue.locator("tbody tr")
+    assert rows.count() == len(TEXTS)
+    row = rows.filter(has_text=TEXTS["keep"][:30])
+    state = row.get_by_role("cell").nth(4)
+    assert state.get_attribute("data-label") == "État"
+    assert "État" in state.evaluate("cell => getComputedStyle(cell, '::before').content")
+    for cell in row.get_by_role("cell").all():  # each line of the card fits the screen
+        box = cell.bounding_box()
+        assert 0 <= box["x"] <= box["x"] + box["width"] <= PHONE["width"]
+    # Its tag says its theme in full, to the eye and to a screen reader.
+    chip = row.locator(".queue__tags li")
+    assert chip.locator("[aria-hidden=true]").inner_text() == f"T {number} {title}"
+    heard = chip.aria_snapshot()  # - listitem: "Thématique 1 : …", « T 1 » not heard
+    assert f"Thématique {number} : {title}" in heard
+    assert f"T {number}" not in heard
+    # « Tout cocher » is still there, above the cards, and ticks every one.
+    page.get_by_label("Tout cocher sur cette page").check()
+    assert queue.locator("input[name=ids]:checked").count() == len(TEXTS)
+    check_a11y(page)
+
+    page.set_viewport_size(WIDE)
+    page.wait_for_function("() => !document.querySelector('table.table-stack')")
+    assert not _queue_box_scrolls(page)
+    assert queue.locator("thead th").count() == 7
+    assert queue.locator("thead").is_visible()
+    assert queue.get_by_role("columnheader", name="Étiquettes").is_visible()
+    assert page.get_by_label("Tout cocher sur cette page").is_visible()
+    assert _targets_under_44_px(page) == []
+    check_a11y(page)

@@ -138,17 +138,6 @@ def test_wide_screens_keep_tables_as_tables(page):
     )
 
 
-def test_a_table_whose_header_holds_controls_keeps_its_columns(page, live_server):
-    """« Tout cocher » stays in the header: the moderation queue scrolls in a named region."""
-    login_as(page, live_server, "animateur")
-    page.set_viewport_size(PHONE)
-    page.goto("/moderation/")
-    page.wait_for_function(
-        "() => document.querySelector('.table-scroll[tabindex=\"0\"][role=region][aria-label]')"
-    )
-    assert page.locator("table.table-stack").count() == 0
-
-
 def test_home_offers_to_give_an_opinion_on_the_first_screen(page):
     page.set_viewport_size(PHONE)
     page.goto("/")

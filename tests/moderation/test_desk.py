@@ -398,3 +398,30 @@ def test_queue_row_flags_a_campaign_and_links_to_the_duplicates_page(
 
     assert page.count("campagne : texte identique envoyé par 5 personnes") == 5
     assert f"/moderation/doublons?rencontre={meeting.id}" in page
+
+
+def test_queue_tags_say_their_theme_or_fiche_in_full(client, facilitator, meeting, db):
+    """A chip read « T 13 » and nothing else: a screen reader heard « T 13 », and nobody
+    saw which theme that is without opening the contribution."""
+    contribution = submit(meeting, "Des places d'accueil de jour près de chez nous")
+    theme, fiche = meeting.scheme.themes[0], meeting.scheme.fiches[0]
+    db.session.add(ContributionTag(contribution_id=contribution.id, theme_id=theme.id))
+    db.session.add(ContributionTag(contribution_id=contribution.id, fiche_id=fiche.id))
+    db.session.commit()
+    page = client.get(f"/moderation/?rencontre={meeting.id}").text
+    for letter, kind, target in (("T", "Thématique", theme), ("F", "Fiche", fiche)):
+        seen = f'<span aria-hidden="true">{letter} {target.number} <span class="tag__title">'
+        assert seen in page  # the title follows the short label for the eye
+        heard = f'<span class="visually-hidden">{kind} {target.number} : {target.title}</span>'
+        assert heard.replace("'", "&#39;") in page
+
+
+def test_queue_header_holds_no_control_so_phones_read_it_row_by_row(client, facilitator, meeting):
+    """site.js reads a table row by row on a phone unless its header holds controls: the
+    queue's « tout cocher » stood in its header, so its columns overflowed at 375 px."""
+    submit(meeting, "Un accueil de jour le samedi")
+    page = client.get(f"/moderation/?rencontre={meeting.id}").text
+    head = page[page.index("<thead>") : page.index("</thead>")]
+    assert "<input" not in head
+    assert "<button" not in head
+    assert "Tout cocher sur cette page</label>" in page  # above the table, a visible label

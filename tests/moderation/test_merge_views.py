@@ -153,3 +153,50 @@ def test_only_staff_merge_and_undo(client, make_user, login, make_contribution, 
     assert client.post(f"/moderation/{a.id}/annuler-fusion").status_code == 403
     assert client.post("/moderation/campagne", data={"ids": [a.id, b.id]}).status_code == 403
     assert db.session.get(Contribution, b.id).status == "published"
+
+
+def test_undoing_a_campaign_says_how_many_contributions_it_puts_apart(
+    client, facilitator, meeting, make_contribution, db
+):
+    """The button said « Défaire la campagne (N contributions à part) » with N the people
+    who sent the text (its weight), and the message after it « les N textes »: undoing
+    puts apart the copies still merged into the kept text, fewer than its senders."""
+    start = utcnow() - timedelta(hours=2)
+    slogan = "Gardez la maison de santé de Bozel ouverte le samedi."
+    copies = [
+        make_contribution(meeting=meeting, body=slogan, created_at=start + timedelta(minutes=n))
+        for n in range(4)
+    ]
+    copies[3].weight = 3  # already carries two merged duplicates: 6 senders, 3 copies
+    _post(client, "/moderation/campagne", {"ids": [c.id for c in copies]})
+    kept = copies[0]
+    assert db.session.scalar(sa.select(Campaign.size)) == 6
+
+    review = client.get(f"/moderation/{kept.id}").text
+    assert "les 3 contributions fusionnées seront de nouveau à part" in review
+    assert "6 contributions" not in review
+
+    # One copy is put apart on its own: the campaign now holds a single copy.
+    _post(client, f"/moderation/{copies[1].id}/annuler-fusion", {})
+    _post(client, f"/moderation/{copies[2].id}/annuler-fusion", {})
+    review = client.get(f"/moderation/{kept.id}").text
+    assert "Défaire la campagne (la contribution fusionnée sera de nouveau à part)" in review
+
+    page = _post(client, f"/moderation/{kept.id}/annuler-campagne", {})
+    assert "Campagne défaite : la contribution fusionnée est de nouveau à part." in page.text
+    assert db.session.get(Contribution, copies[3].id).status == "published"
+
+
+def test_the_message_after_undoing_a_campaign_counts_its_copies(
+    client, facilitator, meeting, make_contribution
+):
+    start = utcnow() - timedelta(hours=2)
+    copies = [
+        make_contribution(
+            meeting=meeting, body="Un car le mercredi.", created_at=start + timedelta(minutes=n)
+        )
+        for n in range(5)
+    ]
+    _post(client, "/moderation/campagne", {"ids": [c.id for c in copies]})
+    page = _post(client, f"/moderation/{copies[0].id}/annuler-campagne", {})
+    assert "Campagne défaite : les 4 contributions fusionnées sont de nouveau à part." in page.text
