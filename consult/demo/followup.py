@@ -29,7 +29,7 @@ from consult.reports.models import AnnualReport
 from consult.reports.services import build_report
 from consult.schemes.models import Fiche, Membership, Scheme, Theme, WorkingGroup
 from consult.synthesis.models import GroupSynthesis, Synthesis
-from consult.tagging.models import TagSuggestion
+from consult.tagging.models import ContributionTag, TagSuggestion
 from consult.workgroups.models import Decision
 
 INDICATORS_FILE = "indicateurs-savoie-2022-2023.csv"
@@ -226,7 +226,8 @@ def on_topic_ideas(group: WorkingGroup, version, limit: int = 2) -> list:
 
 # The answers the demo's groups give, in turn: (outcome, reason). Every kind of answer
 # comes within a group's first proposals, so the droit de suite shows them all.
-# A proposal is retained only in a fiche whose stored suggestion for it reaches this score.
+# A proposal is retained only in a fiche it is tagged with, or whose stored suggestion for it
+# reaches this score.
 FITS_A_FICHE = 0.15
 ANSWERS = [
     ("retenue", ""),
@@ -305,16 +306,29 @@ def _decisions(group: WorkingGroup, actor_key: str, now) -> None:
 
 
 def _closest_fiches(contribution_ids: list[int], fiches: list[Fiche]) -> dict:
-    """Each contribution's best stored suggestion among these fiches: (score, fiche id)."""
+    """Each contribution's closest fiche among these: (score, fiche id). A fiche the
+    facilitators tagged it with comes first (score 1: a suggester never suggests a fiche
+    already tagged), else its best stored suggestion among them."""
+    fiche_ids = [fiche.id for fiche in fiches]
     rows = db.session.execute(
         sa.select(TagSuggestion.contribution_id, TagSuggestion.fiche_id, TagSuggestion.score)
         .where(
             TagSuggestion.contribution_id.in_(contribution_ids),
-            TagSuggestion.fiche_id.in_([fiche.id for fiche in fiches]),
+            TagSuggestion.fiche_id.in_(fiche_ids),
         )
         .order_by(TagSuggestion.score)
     )
-    return {contribution_id: (score, fiche_id) for contribution_id, fiche_id, score in rows}
+    closest = {contribution_id: (score, fiche_id) for contribution_id, fiche_id, score in rows}
+    tagged = db.session.execute(
+        sa.select(ContributionTag.contribution_id, ContributionTag.fiche_id)
+        .where(
+            ContributionTag.contribution_id.in_(contribution_ids),
+            ContributionTag.fiche_id.in_(fiche_ids),
+        )
+        .order_by(ContributionTag.id.desc())  # the first tagged wins
+    )
+    closest.update({contribution_id: (1.0, fiche_id) for contribution_id, fiche_id in tagged})
+    return closest
 
 
 def _progress(scheme: Scheme) -> None:

@@ -1,6 +1,8 @@
 """Load the demo data; safe to run twice (existing rows are kept)."""
 
+import re
 import secrets
+from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -115,16 +117,40 @@ def _meetings(scheme: Scheme) -> dict[str, Meeting]:
     return meetings
 
 
-def parse_contributions(text: str) -> list[dict]:
-    """Read contributions.txt (format described at the top of that file)."""
+def parse_contributions(
+    text: str, *, themes: Collection[str] | None = None, fiches: Collection[str] | None = None
+) -> list[dict]:
+    """Read contributions.txt (format described at the top of that file). Given the
+    scheme's theme and fiche numbers, a line naming another one is refused."""
     items, meeting = [], None
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if line.startswith("## "):
             meeting = line[3:].strip()
         elif line and not line.startswith("#"):
-            items.append({"meeting": meeting, **_parse_line(line)})
+            item = {"meeting": meeting, **_parse_line(line)}
+            _check_numbers(item, number, themes, fiches)
+            items.append(item)
     return items
+
+
+FICHE_MARKER = re.compile(r"f(\d+)")
+
+
+def _check_numbers(item: dict, line_number: int, themes, fiches) -> None:
+    """Refuse a theme or fiche number the scheme does not have (when its numbers are given)."""
+    given = [item["theme"]] if item["theme"] else []
+    for kind, sign, numbers, known in (
+        ("thématique", "#", given, themes),
+        ("fiche", "f", item["fiches"], fiches),
+    ):
+        unknown = [n for n in numbers if known is not None and n not in known]
+        if unknown:
+            first, *_, last = sorted(known, key=lambda n: (len(n), n))
+            raise ValueError(
+                f"contributions.txt, ligne {line_number} : « {sign}{unknown[0]} » ne désigne "
+                f"aucune {kind} du schéma (ses {kind}s vont de {first} à {last})."
+            )
 
 
 def _parse_line(line: str) -> dict:
@@ -141,12 +167,19 @@ def _parse_line(line: str) -> dict:
             "status": "pending",
             "pseudonym": "",
             "theme": None,
+            "fiches": [],
             "text": line,
         }
     theme = None
     marker, _, after = body.partition(" ")
     if marker[:1] == "#" and marker[1:].isdigit():
         theme, body = marker[1:], after
+    fiches = []
+    marker, _, after = body.partition(" ")
+    while FICHE_MARKER.fullmatch(marker):
+        fiches.append(marker[1:])
+        body = after
+        marker, _, after = body.partition(" ")
     pseudonym = ""
     if body.startswith("[") and "]" in body:
         pseudonym, _, body = body[1:].partition("]")
@@ -157,6 +190,7 @@ def _parse_line(line: str) -> dict:
         "status": "pending" if code.startswith("*") else "published",
         "pseudonym": pseudonym.strip(),
         "theme": theme,
+        "fiches": fiches,
         "text": body.strip(),
     }
 
@@ -172,12 +206,17 @@ def said_at(meeting: Meeting, rank: int) -> datetime:
     return (start + rank * step).astimezone(UTC)
 
 
-def _contributions(meetings: dict[str, Meeting]) -> list[tuple[Contribution, str | None]]:
-    """Each contribution created, with the theme number its moderators gave it."""
+def _contributions(scheme: Scheme, meetings: dict[str, Meeting]) -> list[tuple[Contribution, dict]]:
+    """Each contribution created, with its line (the theme and fiche numbers its
+    moderators gave it)."""
     if db.session.scalar(sa.select(sa.func.count(Contribution.id))):
         return []
     publics = {p.code: p for p in db.session.scalars(sa.select(Public))}
-    items = parse_contributions((DATA / "contributions.txt").read_text(encoding="utf-8"))
+    items = parse_contributions(
+        (DATA / "contributions.txt").read_text(encoding="utf-8"),
+        themes={theme.number for theme in scheme.themes},
+        fiches={fiche.number for fiche in scheme.fiches},
+    )
     rank: dict[str, int] = {}
     created_ones = []
     for item in items:
@@ -201,7 +240,7 @@ def _contributions(meetings: dict[str, Meeting]) -> list[tuple[Contribution, str
         if item["public"] in publics:
             contribution.publics.append(publics[item["public"]])
         db.session.add(contribution)
-        created_ones.append((contribution, item["theme"]))
+        created_ones.append((contribution, item))
     db.session.flush()
     return created_ones
 
@@ -213,18 +252,20 @@ def _facilitator() -> User | None:
 
 
 def _moderators_tags(scheme: Scheme, created_ones) -> int:
-    """The themes the facilitators gave each contribution when they published it (the
-    "#N" of contributions.txt), recorded as the tagging page records them: before any
-    suggestion is computed, so the learned suggesters start from them."""
+    """The theme and fiches the facilitators gave each contribution when they published it
+    (the "#N" and "fN" of contributions.txt), recorded as the tagging page records them:
+    before any suggestion is computed, so the learned suggesters start from them."""
     themes = {theme.number: theme for theme in scheme.themes}
+    fiches = {fiche.number: fiche for fiche in scheme.fiches}
     facilitator, tagged = _facilitator(), 0
-    for contribution, number in created_ones:
-        if number is None or contribution.status != "published":
+    for contribution, item in created_ones:
+        if contribution.status != "published":
             continue
-        add_tag(
-            contribution, theme=themes[number], actor=facilitator, now=contribution.published_at
-        )
-        tagged += 1
+        labels = [{"theme": themes[item["theme"]]}] if item["theme"] else []
+        labels += [{"fiche": fiches[number]} for number in item["fiches"]]
+        for label in labels:
+            add_tag(contribution, **label, actor=facilitator, now=contribution.published_at)
+            tagged += 1
     db.session.flush()
     return tagged
 
@@ -269,7 +310,7 @@ def load_demo() -> dict:
     _reference_data()
     logins = _people()
     meetings = _meetings(scheme)
-    created_ones = _contributions(meetings)
+    created_ones = _contributions(scheme, meetings)
     count = len(created_ones)
     if count:
         _moderators_tags(scheme, created_ones)

@@ -45,7 +45,7 @@ EDITORIAL = {
 
 def tag_before_synthesis(scheme, actor, now) -> int:
     """Accept the best theme suggestion from ``ACCEPT_FROM`` of each published contribution
-    the moderators left untagged."""
+    the moderators left without a theme (a fiche they gave it does not stand for one)."""
     contributions = db.session.scalars(
         sa.select(Contribution)
         .join(Meeting, Contribution.meeting_id == Meeting.id)
@@ -54,7 +54,7 @@ def tag_before_synthesis(scheme, actor, now) -> int:
     )
     accepted = 0
     for contribution in contributions:
-        if tags_of(contribution):
+        if any(tag.theme_id for tag in tags_of(contribution)):
             continue
         themes = [s for s in suggestions_of(contribution) if s.theme_id]
         best = max(themes, key=lambda s: s.score, default=None)

@@ -134,6 +134,7 @@ def test_contribution_lines_are_parsed_with_codes_themes_and_pseudonyms():
         "status": "published",
         "pseudonym": "Mamie Jo",
         "theme": "13",
+        "fiches": [],
         "text": "Je vis seule.",
     }
     assert items[1]["status"] == "pending"
@@ -141,6 +142,75 @@ def test_contribution_lines_are_parsed_with_codes_themes_and_pseudonyms():
     assert items[2]["text"] == "RAS"
     assert items[2]["status"] == "pending"
     assert items[2]["theme"] is None
+
+
+def test_contribution_lines_name_the_fiches_the_facilitators_gave():
+    """A line names its fiches after its theme (« #10 f31 f32 »), or alone (« f6 »); a line
+    without any stays as it was, and a text starting with such a word keeps it."""
+    items = parse_contributions(
+        "## ct-aix\n"
+        "p pa t #10 f31 f32 [Jo] Un guichet unique.\n"
+        "p u ph f6 Participer aux groupes de travail.\n"
+        "c u t #10 f5ans de délai, c'est long.\n"
+        "c u t #10 Trop de sigles.\n",
+        themes={"10"},
+        fiches={"5", "6", "31", "32"},
+    )
+    assert [(item["theme"], item["fiches"]) for item in items] == [
+        ("10", ["31", "32"]),
+        (None, ["6"]),
+        ("10", []),
+        ("10", []),
+    ]
+    assert items[0]["pseudonym"] == "Jo"
+    assert items[0]["text"] == "Un guichet unique."
+    assert items[1]["text"] == "Participer aux groupes de travail."
+    assert items[2]["text"] == "f5ans de délai, c'est long."
+
+
+def test_a_fiche_or_theme_the_scheme_does_not_have_is_refused_with_its_line():
+    text = "## ct-aix\nc u t #10 f31 Un guichet.\np u t #10 f34 Des transports.\n"
+    with pytest.raises(ValueError, match=r"ligne 3 : « f34 » ne désigne aucune fiche du schéma"):
+        parse_contributions(text, themes={"10"}, fiches={str(n) for n in range(1, 34)})
+    with pytest.raises(ValueError, match=r"ligne 2 : « #10 » ne désigne aucune thématique"):
+        parse_contributions(text, themes={"1", "9"}, fiches={"31", "34"})
+    assert len(parse_contributions(text)) == 2  # numbers checked only against a scheme
+
+
+def test_demo_contributions_carry_the_fiches_the_facilitators_gave(db, count, demo):
+    """Issue 15: the demo's moderators tag fiches by hand too, as the tagging page records
+    them, so that suggesters learn fiches from the demo and its synthesis sorts
+    contributions into fiches by their tags, not by guesses."""
+    from consult.demo.loader import DATA
+    from consult.history.models import ModerationEvent
+    from consult.synthesis import services as synthesis_services
+    from consult.synthesis.models import Synthesis
+    from consult.tagging.models import ContributionTag
+
+    items = parse_contributions((DATA / "contributions.txt").read_text(encoding="utf-8"))
+    published = [item for item in items if item["status"] == "published"]
+    with_fiches = [item for item in published if item["fiches"]]
+    assert len(with_fiches) >= 0.75 * len(published)
+    assert not [item["text"] for item in items if item["status"] == "pending" and item["fiches"]]
+    fiche_tags = db.session.scalars(
+        sa.select(ContributionTag).where(
+            ContributionTag.fiche_id.is_not(None), ContributionTag.from_suggestion.is_(False)
+        )
+    ).all()
+    assert len(fiche_tags) == sum(len(item["fiches"]) for item in published)
+    facilitator = db.session.scalar(sa.select(User).where(User.role == "facilitator"))
+    assert {tag.set_by_id for tag in fiche_tags} == {facilitator.id}
+    assert len({tag.fiche_id for tag in fiche_tags}) >= 25  # most of the 33 fiches
+    events = db.session.scalars(
+        sa.select(ModerationEvent.reason).where(ModerationEvent.action == "tag")
+    ).all()
+    assert sum(reason.startswith("Fiche") for reason in events) >= len(fiche_tags), events[:3]
+    # the synthesis sorts contributions into fiches by these tags
+    synthesis = db.session.scalars(sa.select(Synthesis)).one()
+    placed = synthesis_services.collect_items(synthesis)
+    by_tag = [item for item in placed if item.fiches]
+    assert len(by_tag) >= 0.75 * len(placed)
+    assert not [item for item in by_tag if item.suggested_fiches]
 
 
 def test_demo_has_a_published_synthesis_of_its_contributions(db):
@@ -239,13 +309,21 @@ def test_closed_demo_meetings_say_when_they_closed_and_what_was_decided(db):
 
 
 def test_demo_retains_proposals_only_in_fiches_about_them(db):
-    """Item 16: a retained proposal sits in a fiche its stored suggestions point to."""
+    """Item 16: a retained proposal sits in a fiche the facilitators tagged it with, or that
+    its stored suggestions point to."""
     from consult.demo.followup import FITS_A_FICHE
-    from consult.tagging.models import TagSuggestion
+    from consult.tagging.models import ContributionTag, TagSuggestion
 
     retained = db.session.scalars(sa.select(Decision).where(Decision.fiche_id.is_not(None))).all()
     assert retained
+    query = sa.select(ContributionTag.contribution_id, ContributionTag.fiche_id)
+    tagged = {
+        (contribution_id, fiche_id) for contribution_id, fiche_id in db.session.execute(query)
+    }
+    assert any((d.contribution_id, d.fiche_id) in tagged for d in retained)
     for decision in retained:
+        if (decision.contribution_id, decision.fiche_id) in tagged:
+            continue
         score = db.session.scalar(
             sa.select(TagSuggestion.score).where(
                 TagSuggestion.contribution_id == decision.contribution_id,
@@ -273,7 +351,9 @@ def test_facilitators_tag_every_published_contribution_before_the_synthesis(db, 
     scheme = demo["scheme"]
     assert {item["theme"] for item in published} - {None} <= {t.number for t in scheme.themes}
     by_hand = db.session.scalars(
-        sa.select(ContributionTag).where(ContributionTag.from_suggestion.is_(False))
+        sa.select(ContributionTag).where(
+            ContributionTag.from_suggestion.is_(False), ContributionTag.theme_id.is_not(None)
+        )
     ).all()
     assert len(by_hand) == len(published) - len(untagged)
     facilitator = db.session.scalar(sa.select(User).where(User.role == "facilitator"))
