@@ -230,6 +230,8 @@ _OPINION = re.compile(
     r"(?![\w'’-])(?:\s+(?:que|qu['’]))?",
     re.IGNORECASE,
 )
+# a title does not open on them: « Je pense que nous sommes trop dépendants… » → « Nous… »
+_OPINION_LEAD = re.compile(r"^\W*" + _OPINION.pattern + r"[\s,:]*(?=\S+\s+\S+\s+\S)", re.I)
 _FIRST_PERSON_WORD = re.compile(
     r"(?<![\w'’-])(?:"
     + "|".join(
@@ -705,14 +707,21 @@ def _row_candidates(space: _Space, row: int) -> list[tuple[str, float, str]]:
 
 
 def _run(clauses: list[str]) -> str:
-    """The first of ``clauses``, and the next ones while they fit in a title."""
-    lead, words = "", 0
+    """The first of ``clauses``, and the next ones while they fit in a title; when the
+    sentence goes on, up to a clause that ends on a word needing the next (« Il faut revoir
+    les droits de succession qui, aujourd'hui, … » → « … les droits de succession »)."""
+    taken, words = [], 0
     for clause in clauses:
         words += len(clause.split())  # joined by a space, the words of each add up
         if words > TITLE_WORDS:
             break
-        lead = f"{lead} {clause}".strip()
-    return lead
+        taken.append(clause)
+    else:
+        return " ".join(taken).strip()
+    for at, clause in enumerate(taken):
+        if _dangles(clause.split()[-1]):
+            return _undangled(" ".join(taken[: at + 1]).split())
+    return " ".join(taken).strip()
 
 
 def _words(text: str) -> Iterator[str]:
@@ -921,7 +930,7 @@ def _tidy(text: str) -> str:
     or quote opened and not closed is cut off (« … la fiscalité (impôt sur le revenu » →
     « … la fiscalité »), one closed is kept. A whole question keeps its question
     mark: without it, « Quels moyens le Département va-t-il mettre » reads as a statement."""
-    words = _unlabelled(text.split())
+    words = _unlabelled(_OPINION_LEAD.sub("", text, count=1).split())
     asks = len(words) <= TITLE_WORDS and text.rstrip().endswith("?")
     text = _cut(words).strip(" ,;:-–—•*'")
     text = _balanced(text.rstrip(".…!?").strip())

@@ -695,3 +695,18 @@ def test_a_title_is_scored_on_the_words_it_shows():
     ]
     title = find_ideas(texts).ideas[0].title
     assert "entreprises" in title, title
+
+
+def test_a_title_does_not_open_on_an_opinion_nor_end_in_a_clause_left_open():
+    assert _tidy("Je pense que nous sommes trop dépendants des entreprises.") == (
+        "Nous sommes trop dépendants des entreprises"
+    )
+    assert _tidy("Pour moi, il faut taxer les riches") == "Il faut taxer les riches"
+    assert _tidy("Je pense que oui") == "Je pense que oui"  # nothing would be left
+    sentence = (
+        "Il faut revoir les droits de succession et donations qui, aujourd'hui, favorisent "
+        "les héritiers des plus grandes fortunes."
+    )
+    assert ideas._run(ideas._CLAUSE.split(sentence)) == (
+        "Il faut revoir les droits de succession et donations"
+    )
