@@ -176,9 +176,10 @@ _SETTING_LEADS = frozenset(SETTING_LEADS.split())
 ASKING = 0.6
 FIGURES = 0.6
 MOSTLY = 0.5
+LEAD_CHARACTERS = 20  # enough to read a sentence's first word
 ASKING_WORDS = "qui quoi quel quelle quels quelles pourquoi comment combien où lequel laquelle"
 _ASKING_WORDS = frozenset(ASKING_WORDS.split())
-_ASKED = re.compile(r"\?\s*$|\b(?:est-ce|-t-(?:il|elle|on))\b|\w-(?:il|ils|elle|elles|on)\b", re.I)
+_INVERTED_SUBJECT = re.compile(r"(?<=\w)-(?:t-)?(?:il|ils|elle|elles|on|ce)\b", re.I)
 # a word whose Shift key was held one letter too long (« PUblier », « TAxe »)
 _SHIFTED = re.compile(r"\b[A-ZÀ-Ý]{2}[a-zà-ÿ]{2,}\b")
 _FIGURE = re.compile(r"%|\d\s?\d{2}|^\W*(?:à\s+|a\s+)?\d", re.I)
@@ -314,6 +315,8 @@ class _Space:
     short: dict[int, tuple[str, str] | None] = field(default_factory=dict)  # _short_answer
     pieces: dict[str, set[int]] = field(default_factory=dict)
     testimonies: dict[str, float] = field(default_factory=dict)
+    # whether a statement (by row) or a candidate asks and carries a figure (:func:`_kind`)
+    kinds: dict[int | str, tuple[bool, bool]] = field(default_factory=dict)
     words: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # _single_terms
     single: dict[str, tuple[int, str] | None] = field(default_factory=dict)  # _single_term
     empty: set[int] | None = None
@@ -857,7 +860,7 @@ def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
             found = space.pieces[candidate] = _piece_terms(vocabulary, _balanced(candidate))
         if not found or found <= empty:
             continue
-        factor *= _heading(candidate, usual)
+        factor *= _heading(space, candidate, usual)
         said = sum(map(weights.get, found, repeat(0.0)))  # the same sums, no generator
         root = math.sqrt(len(found) + 2)
         if (factor * said / root, written) <= best_score:  # cannot win: a testimony counts less
@@ -877,24 +880,37 @@ def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
 def _usual(space: _Space, rows: np.ndarray) -> tuple[bool, bool]:
     """Whether most of the statements ``rows`` (:data:`MOSTLY`) ask a question, and
     whether most of them carry a figure: then a title may too."""
-    said = [space.statements.text(space.texts, row) for row in rows.tolist()]
-    enough = MOSTLY * len(said)
-    asking = sum(map(_asks, said)) > enough
-    return asking, sum(_FIGURE.search(text) is not None for text in said) > enough
+    kinds = []
+    for row in rows.tolist():
+        kind = space.kinds.get(row)
+        if kind is None:
+            kind = space.kinds[row] = _kind(space.statements.text(space.texts, row))
+        kinds.append(kind)
+    enough = MOSTLY * len(kinds)
+    return sum(k[0] for k in kinds) > enough, sum(k[1] for k in kinds) > enough
 
 
-def _heading(candidate: str, usual: tuple[bool, bool]) -> float:
+def _kind(text: str) -> tuple[bool, bool]:
+    """Whether ``text`` asks a question, and whether it carries a figure."""
+    return _asks(text), _FIGURE.search(text) is not None
+
+
+def _heading(space: _Space, candidate: str, usual: tuple[bool, bool]) -> float:
     """:data:`ASKING` for a question, times :data:`FIGURES` for a figure, each unless
     ``usual`` (:func:`_usual`) says the idea is made of them; else 1."""
-    asking, figures = usual
-    factor = ASKING if not asking and _asks(candidate) else 1.0
-    return factor * (FIGURES if not figures and _FIGURE.search(candidate) else 1.0)
+    kind = space.kinds.get(candidate)
+    if kind is None:
+        kind = space.kinds[candidate] = _kind(candidate)
+    asks, figure = kind
+    factor = ASKING if asks and not usual[0] else 1.0
+    return factor * (FIGURES if figure and not usual[1] else 1.0)
 
 
 def _asks(text: str) -> bool:
     """Whether ``text`` asks a question (see :data:`ASKING`)."""
-    first = next(_words(text), "")
-    return first in _ASKING_WORDS or _ASKED.search(text) is not None
+    if text.rstrip().endswith("?") or next(_words(text[:LEAD_CHARACTERS]), "") in _ASKING_WORDS:
+        return True
+    return "-" in text and _INVERTED_SUBJECT.search(text) is not None  # « n'est-il », « est-ce »
 
 
 @lru_cache(maxsize=1)

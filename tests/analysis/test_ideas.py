@@ -2,6 +2,7 @@
 
 import math
 import re
+from types import SimpleNamespace
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -635,16 +636,18 @@ def test_what_asks_and_what_is_a_statistic():
         "Créer des places à Saint-Jean-de-Maurienne",
     ):
         assert not ideas._asks(stating), stating
-    usual = (False, False)
+    space, usual = SimpleNamespace(kinds={}), (False, False)
     for statistic in (
         "30 % ont un niveau de vie moyen",
         "À 95%, ils choisissent la Sécurité sociale",
         "Une commune de 11 660 habitants",
     ):
-        assert ideas._heading(statistic, usual) == ideas.FIGURES, statistic
+        assert ideas._heading(space, statistic, usual) == ideas.FIGURES, statistic
     for saying in ("Un seul mandat présidentiel de 6 ans", "Garder un éducateur jusqu'à 25 ans"):
-        assert ideas._heading(saying, usual) == 1.0, saying
-    assert ideas._heading("30 % ont un niveau de vie moyen", (False, True)) == 1.0
+        assert ideas._heading(space, saying, usual) == 1.0, saying
+    assert ideas._heading(space, "30 % ont un niveau de vie moyen", (False, True)) == 1.0
+    assert ideas._heading(space, "Qui paie ?", usual) == ideas.ASKING
+    assert ideas._heading(space, "Qui paie ?", (True, False)) == 1.0
 
 
 def test_a_sentence_that_sets_aside_or_points_at_another_leans_on_what_came_before():
