@@ -145,7 +145,10 @@ LINKS = (
     "entre temps",
     "au final",
 )
-POINTING = "cela ceci ça ca celui celle ceux celles elle elles ils cet cette ces sa son ses eux"
+POINTING = (
+    "cela ceci ça ca celui celle ceux celles elle elles ils cet cette ces sa son ses eux "
+    "l'un l'une l'autre"
+)
 IMPERSONAL = "faut faudrait fallait faudra y est serait était suffit suffirait s'agit convient"
 LEANING = 0.5
 # A sentence's first clause that only sets the frame (« Pour les entreprises : … », « En
@@ -156,6 +159,30 @@ FRAMING = (
     "lors dès quant au aux du des de d' à afin quand lorsque si"
 )
 _FRAMING = frozenset(FRAMING.split())
+# Words that set aside or set the frame of what follows (« En dehors des budgets
+# régaliens… », « Quant aux élus… », « Au sujet des impôts… »): a sentence opening on them
+# leans as much (:data:`LEANING`), whole or not. General French.
+SETTING = "hors dehors quant concernant s'agissant propos sujet matière"
+SETTING_LEADS = "en au à a"  # « en dehors », « au sujet », « à propos »
+_SETTING = frozenset(SETTING.split())
+_SETTING_LEADS = frozenset(SETTING_LEADS.split())
+# A heading states an idea: a question titles an idea only when most of its statements
+# read ask one (:data:`MOSTLY`), and so does a statistic or an example's amount (« 30 % ont
+# un niveau de vie moyen », « une commune de 11 660 habitants ») when most of them carry
+# one. Each counts this much otherwise. A question asks: it ends on « ? », opens on a
+# word that asks, or puts its subject after its verb (« n'est-il pas… »); a statistic is
+# a share (« % »), a number of three digits or more, or a sentence opening on a number
+# (« 6 ans », « 18 ans » say what is asked for). General French.
+ASKING = 0.6
+FIGURES = 0.6
+MOSTLY = 0.5
+LEAD_CHARACTERS = 20  # enough to read a sentence's first word
+ASKING_WORDS = "qui quoi quel quelle quels quelles pourquoi comment combien où lequel laquelle"
+_ASKING_WORDS = frozenset(ASKING_WORDS.split())
+_INVERTED_SUBJECT = re.compile(r"(?<=\w)-(?:t-)?(?:il|ils|elle|elles|on|ce)\b", re.I)
+# a word whose Shift key was held one letter too long (« PUblier », « TAxe »)
+_SHIFTED = re.compile(r"\b[A-ZÀ-Ý]{2}[a-zà-ÿ]{2,}\b")
+_FIGURE = re.compile(r"%|\d\s?\d{2}|^\W*(?:à\s+|a\s+)?\d", re.I)
 # Words a phrase cannot end on (« … tout contact avec la »): a sentence cut to
 # :data:`TITLE_WORDS` words loses them at its end. General French.
 DANGLING = (
@@ -173,6 +200,7 @@ OPENING = (
 )
 _OPENING = frozenset(OPENING.split())
 MIN_CUT_WORDS = 5  # a title cut back to a phrase keeps at least this many words
+LABEL_WORDS = 3  # a label (« Ma proposition : ») before a colon has at most this many words
 # A heading states what was said; a testimony in the first person (« J'ai été placé à 8
 # ans… ») is a quote: it titles an idea only when no statement of the idea reads as well
 # (it counts this much). General French.
@@ -203,6 +231,8 @@ _OPINION = re.compile(
     r"(?![\w'’-])(?:\s+(?:que|qu['’]))?",
     re.IGNORECASE,
 )
+# a title does not open on them: « Je pense que nous sommes trop dépendants… » → « Nous… »
+_OPINION_LEAD = re.compile(r"^\W*" + _OPINION.pattern + r"[\s,:]*(?=\S+\s+\S+\s+\S)", re.I)
 _FIRST_PERSON_WORD = re.compile(
     r"(?<![\w'’-])(?:"
     + "|".join(
@@ -285,6 +315,8 @@ class _Space:
     short: dict[int, tuple[str, str] | None] = field(default_factory=dict)  # _short_answer
     pieces: dict[str, set[int]] = field(default_factory=dict)
     testimonies: dict[str, float] = field(default_factory=dict)
+    # whether a statement (by row) or a candidate asks and carries a figure (:func:`_kind`)
+    kinds: dict[int | str, tuple[bool, bool]] = field(default_factory=dict)
     words: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # _single_terms
     single: dict[str, tuple[int, str] | None] = field(default_factory=dict)  # _single_term
     empty: set[int] | None = None
@@ -659,7 +691,7 @@ def _row_candidates(space: _Space, row: int) -> list[tuple[str, float, str]]:
         if len(words) < 3:
             continue
         if len(words) <= TITLE_WORDS:
-            found.setdefault(sentence, lean)
+            found.setdefault(sentence, lean * _framed(sentence))
             continue
         clauses = _CLAUSE.split(sentence)
         lead = _run(clauses)
@@ -678,14 +710,21 @@ def _row_candidates(space: _Space, row: int) -> list[tuple[str, float, str]]:
 
 
 def _run(clauses: list[str]) -> str:
-    """The first of ``clauses``, and the next ones while they fit in a title."""
-    lead, words = "", 0
+    """The first of ``clauses``, and the next ones while they fit in a title; when the
+    sentence goes on, up to a clause that ends on a word needing the next (« Il faut revoir
+    les droits de succession qui, aujourd'hui, … » → « … les droits de succession »)."""
+    taken, words = [], 0
     for clause in clauses:
         words += len(clause.split())  # joined by a space, the words of each add up
         if words > TITLE_WORDS:
             break
-        lead = f"{lead} {clause}".strip()
-    return lead
+        taken.append(clause)
+    else:
+        return " ".join(taken).strip()
+    for at, clause in enumerate(taken):
+        if _dangles(clause.split()[-1]):
+            return _undangled(" ".join(taken[: at + 1]).split())
+    return " ".join(taken).strip()
 
 
 def _words(text: str) -> Iterator[str]:
@@ -760,6 +799,20 @@ def _framing(lead: str) -> float:
     return 1.0
 
 
+def _framed(sentence: str) -> float:
+    """:data:`LEANING` for a whole sentence that announces what follows (« …, on fait le
+    calcul ainsi : »), or whose subject, after a clause that frames it, points back (« Dans
+    le budget de l'État, elle n'est pas financée »), else 1."""
+    if sentence.rstrip().endswith(":"):
+        return LEANING
+    clauses = _CLAUSE.split(sentence, maxsplit=1)
+    if len(clauses) < 2 or len(clauses[0].split()) < 2 or len(clauses[1].split()) < 3:
+        return 1.0
+    if _framing(clauses[0]) == LEANING and _standalone(clauses[1])[1] == LEANING:
+        return LEANING
+    return 1.0
+
+
 def _standalone(sentence: str) -> tuple[str, float]:
     """The sentence without its leading link words (:data:`LINKS`), and 1, or
     :data:`LEANING` when it still points back to what was said before it."""
@@ -779,6 +832,8 @@ def _standalone(sentence: str) -> tuple[str, float]:
         or (first == "il" and verb not in _IMPERSONAL)
         or (first == "ce" and words[1] not in ("que", "qui", "dont"))
         or (first == "même" and words[1] == "si")
+        or first in _SETTING
+        or (first in _SETTING_LEADS and words[1] in _SETTING)
         or any(w.endswith(_INVERTED) for w in words)
     )
     return rest, LEANING if leaning else 1.0
@@ -788,7 +843,8 @@ def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
     """The candidate closest to the idea's centre, tidied: "Baisser la TVA sur l'énergie".
 
     A candidate whose words are all discourse words (:data:`DISCOURSE_WORDS`: « Ma
-    proposition est la suivante ») says nothing of the idea and is passed over.
+    proposition est la suivante ») says nothing of the idea and is passed over; a question
+    or a figure counts less unless the idea is made of them (:data:`ASKING`).
     ``avoid``: a title already taken (a sub-idea is not titled like its idea).
     """
     weights = dict(zip(centre.indices.tolist(), centre.data.tolist(), strict=True))
@@ -797,12 +853,14 @@ def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
         space.empty = _discourse_ids(vocabulary)
     empty = space.empty
     best, best_score = space.statements.text(space.texts, int(rows[0])), (-1.0, 0.0)
+    usual = _usual(space, rows)
     for candidate, (factor, written) in _candidates(space, rows).items():
         found = space.pieces.get(candidate)
-        if found is None:
-            found = space.pieces[candidate] = _piece_terms(vocabulary, candidate)
+        if found is None:  # the words shown: an aside left open is cut off (:func:`_tidy`)
+            found = space.pieces[candidate] = _piece_terms(vocabulary, _balanced(candidate))
         if not found or found <= empty:
             continue
+        factor *= _heading(space, candidate, usual)
         said = sum(map(weights.get, found, repeat(0.0)))  # the same sums, no generator
         root = math.sqrt(len(found) + 2)
         if (factor * said / root, written) <= best_score:  # cannot win: a testimony counts less
@@ -817,6 +875,42 @@ def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
         if score > best_score and not (avoid and _tidy(candidate) == avoid):
             best, best_score = candidate, score
     return _tidy(best)
+
+
+def _usual(space: _Space, rows: np.ndarray) -> tuple[bool, bool]:
+    """Whether most of the statements ``rows`` (:data:`MOSTLY`) ask a question, and
+    whether most of them carry a figure: then a title may too."""
+    kinds = []
+    for row in rows.tolist():
+        kind = space.kinds.get(row)
+        if kind is None:
+            kind = space.kinds[row] = _kind(space.statements.text(space.texts, row))
+        kinds.append(kind)
+    enough = MOSTLY * len(kinds)
+    return sum(k[0] for k in kinds) > enough, sum(k[1] for k in kinds) > enough
+
+
+def _kind(text: str) -> tuple[bool, bool]:
+    """Whether ``text`` asks a question, and whether it carries a figure."""
+    return _asks(text), _FIGURE.search(text) is not None
+
+
+def _heading(space: _Space, candidate: str, usual: tuple[bool, bool]) -> float:
+    """:data:`ASKING` for a question, times :data:`FIGURES` for a figure, each unless
+    ``usual`` (:func:`_usual`) says the idea is made of them; else 1."""
+    kind = space.kinds.get(candidate)
+    if kind is None:
+        kind = space.kinds[candidate] = _kind(candidate)
+    asks, figure = kind
+    factor = ASKING if asks and not usual[0] else 1.0
+    return factor * (FIGURES if figure and not usual[1] else 1.0)
+
+
+def _asks(text: str) -> bool:
+    """Whether ``text`` asks a question (see :data:`ASKING`)."""
+    if text.rstrip().endswith("?") or next(_words(text[:LEAD_CHARACTERS]), "") in _ASKING_WORDS:
+        return True
+    return "-" in text and _INVERTED_SUBJECT.search(text) is not None  # « n'est-il », « est-ce »
 
 
 @lru_cache(maxsize=1)
@@ -847,16 +941,36 @@ def _piece_terms(vocabulary: Vocabulary, piece: str) -> set[int]:
 
 
 def _tidy(text: str) -> str:
-    """No edge punctuation or list marks, a capital first letter, no shouting, at most 14
-    words; a bracket or quote opened and not closed is cut off (« … la fiscalité (impôt sur le
-    revenu » → « … la fiscalité »), one closed is kept. A whole question keeps its question
+    """No edge punctuation, list marks or label (:func:`_unlabelled`), a capital first
+    letter, no shouting nor capital typed twice (« PUblier »), at most 14 words; a bracket
+    or quote opened and not closed is cut off (« … la fiscalité (impôt sur le revenu » →
+    « … la fiscalité »), one closed is kept. A whole question keeps its question
     mark: without it, « Quels moyens le Département va-t-il mettre » reads as a statement."""
-    words = text.split()
+    words = _unlabelled(_OPINION_LEAD.sub("", text, count=1).split())
     asks = len(words) <= TITLE_WORDS and text.rstrip().endswith("?")
     text = _cut(words).strip(" ,;:-–—•*'")
     text = _balanced(text.rstrip(".…!?").strip())
     text = _calm(text.strip(" ,;:-–—•*'").rstrip(".…!?").strip())
+    text = _SHIFTED.sub(_unshifted, text)
     return text[:1].upper() + text[1:] + ("\u00a0?" if asks and text else "")
+
+
+def _unlabelled(words: list[str]) -> list[str]:
+    """``words`` without a label of discourse words before a colon (« Proposition : Vote
+    obligatoire » → « Vote obligatoire », « Solution : imposer… »), when words follow."""
+    for at, word in enumerate(words[:LABEL_WORDS]):
+        if word.endswith(":"):
+            label = terms(" ".join(words[: at + 1]))
+            rest = words[at + 1 :]
+            if label and set(label) <= _discourse_terms() and len(rest) >= 2:
+                return rest
+            break
+    return words
+
+
+def _unshifted(word: re.Match) -> str:
+    """« Publier » for « PUblier »: a capital typed once too often."""
+    return word.group()[0] + word.group()[1:].lower()
 
 
 def _calm(text: str) -> str:

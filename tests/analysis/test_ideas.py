@@ -2,6 +2,7 @@
 
 import math
 import re
+from types import SimpleNamespace
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -581,3 +582,134 @@ def test_a_sub_idea_of_one_answer_titled_like_its_idea_is_left_out(monkeypatch):
     subs = ideas._sub_ideas(None, groups, own)
     assert [s.title for s in subs] == [titles[1], titles[2]]  # largest first
     assert ideas._sub_ideas(None, groups[:2], own) == []  # one left: no sub-ideas
+
+
+SUNDAY_BUSES = [
+    "Des bus le dimanche entre les villages.",
+    "Remettre des bus le dimanche pour la ville.",
+    "Le dimanche, aucun bus entre les villages.",
+]
+
+
+def test_a_question_titles_an_idea_only_when_it_is_made_of_questions():
+    """« Qui faisait les déclarations d'impôts du PDG ? » titled 13 answers that asked
+    nothing: a heading states the idea, a question counts :data:`ASKING` as much."""
+    asking = "Pourquoi supprimer les bus du dimanche entre les villages et la ville ?"
+    title = find_ideas([asking, *SUNDAY_BUSES]).ideas[0].title
+    assert not title.endswith("?"), title
+    questions = [
+        asking,
+        "Pourquoi plus aucun bus le dimanche entre les villages ?",
+        "Les bus du dimanche entre les villages reviendront-ils ?",
+        "Des bus le dimanche.",
+    ]
+    assert find_ideas(questions).ideas[0].title.endswith("?")
+
+
+def test_a_statistic_titles_an_idea_only_when_it_is_made_of_figures():
+    """« 30 % ont un niveau de vie moyen » titled 17 answers about something else."""
+    share = "30 % des villages n'ont plus de bus le dimanche."
+    titles = [idea.title for idea in find_ideas([share, *SUNDAY_BUSES]).ideas]
+    assert not any(re.search(r"\d", title) for title in titles), titles
+    figures = [
+        share,
+        "Plus de bus le dimanche dans 40 % des villages.",
+        "Les bus du dimanche : 200 villages sans rien.",
+        "Des bus le dimanche entre les villages.",
+    ]
+    assert re.search(r"\d", find_ideas(figures).ideas[0].title)
+
+
+def test_what_asks_and_what_is_a_statistic():
+    for asking in (
+        "Qui faisait les déclarations d'impôts du PDG ?",
+        "Le sens de la vie n'est-il pas, hors de tout enfermement",
+        "Le CICE permettra-t-il aux entreprises d'être compétitives",
+        "Comment financer les routes",
+        "Est-ce que l'APA peut payer une partie de l'accueil de jour",
+    ):
+        assert ideas._asks(asking), asking
+    for stating in (
+        "Que chaque citoyen puisse attribuer une partie de son impôt",
+        "Qu'ils mettent à disposition des cahiers de doléances",
+        "Rendre publiques leurs dépenses de fonction",
+        "Créer des places à Saint-Jean-de-Maurienne",
+    ):
+        assert not ideas._asks(stating), stating
+    space, usual = SimpleNamespace(kinds={}), (False, False)
+    for statistic in (
+        "30 % ont un niveau de vie moyen",
+        "À 95%, ils choisissent la Sécurité sociale",
+        "Une commune de 11 660 habitants",
+    ):
+        assert ideas._heading(space, statistic, usual) == ideas.FIGURES, statistic
+    for saying in ("Un seul mandat présidentiel de 6 ans", "Garder un éducateur jusqu'à 25 ans"):
+        assert ideas._heading(space, saying, usual) == 1.0, saying
+    assert ideas._heading(space, "30 % ont un niveau de vie moyen", (False, True)) == 1.0
+    assert ideas._heading(space, "Qui paie ?", usual) == ideas.ASKING
+    assert ideas._heading(space, "Qui paie ?", (True, False)) == 1.0
+
+
+def test_a_sentence_that_sets_aside_or_points_at_another_leans_on_what_came_before():
+    for leaning in (
+        "En dehors des budgets régaliens de l'état",
+        "Hors de tout enfermement, vivre",
+        "Quant aux élus, ils doivent rendre compte",
+        "Au sujet des impôts locaux",
+        "L'un pourrait représenter l'autre lors des votes",
+    ):
+        assert _standalone(leaning)[1] == LEANING, leaning
+    for framed in (
+        "Dans le budget de l'état, elle n'est pas, à ce jour, financée",
+        "Exemple pour une commune, on fait le calcul ainsi :",
+    ):
+        assert ideas._framed(framed) == LEANING, framed
+    for alone in (
+        "Pour les entreprises, il faut baisser les charges",
+        "Proposition : Vote obligatoire",
+        "Les investissements de l'état bénéficient à tous",
+    ):
+        assert ideas._framed(alone) == 1.0, alone
+
+
+def test_a_title_loses_its_label_and_a_capital_typed_twice():
+    assert _tidy("Proposition : Vote obligatoire.") == "Vote obligatoire"
+    assert _tidy("Solution : imposer tous les revenus au même taux") == (
+        "Imposer tous les revenus au même taux"
+    )
+    for kept in ("Source des chiffres : budget de l'Etat", "Les EHPAD et la CAF en PMI"):
+        assert _tidy(kept) == kept
+    assert _tidy("Aller vers les habitants : tenir des permanences") == (
+        "Aller vers les habitants : tenir des permanences"
+    )
+    assert _tidy("PUblier chaque année le budget de l'état") == (
+        "Publier chaque année le budget de l'état"
+    )
+
+
+def test_a_title_is_scored_on_the_words_it_shows():
+    """« Rappeler qui participent (les salariés, les entreprises… » shows « Rappeler qui
+    participent »: the terms of the aside it loses do not make it a title."""
+    texts = [
+        "Rappeler qui participent (les grandes entreprises du numérique, leur impôt en France",
+        "Les grandes entreprises doivent payer leur impôt.",
+        "Taxer les grandes entreprises.",
+        "L'impôt des entreprises du numérique.",
+    ]
+    title = find_ideas(texts).ideas[0].title
+    assert "entreprises" in title, title
+
+
+def test_a_title_does_not_open_on_an_opinion_nor_end_in_a_clause_left_open():
+    assert _tidy("Je pense que nous sommes trop dépendants des entreprises.") == (
+        "Nous sommes trop dépendants des entreprises"
+    )
+    assert _tidy("Pour moi, il faut taxer les riches") == "Il faut taxer les riches"
+    assert _tidy("Je pense que oui") == "Je pense que oui"  # nothing would be left
+    sentence = (
+        "Il faut revoir les droits de succession et donations qui, aujourd'hui, favorisent "
+        "les héritiers des plus grandes fortunes."
+    )
+    assert ideas._run(ideas._CLAUSE.split(sentence)) == (
+        "Il faut revoir les droits de succession et donations"
+    )
