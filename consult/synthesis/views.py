@@ -232,6 +232,7 @@ def version(synthesis_id: int, number: int):
         curating=can_manage(current_user) and current.status != "published",
         curation_history=curation.history(synthesis.id) if can_manage(current_user) else [],
         curation_choices=curation.choices(live.document) if can_manage(current_user) else {},
+        curation_not_carried=set(live.not_carried),
         warnings=publishing.warnings(current, live.document) if can_manage(current_user) else [],
         **_sharing(synthesis, current),
         **_render_context(current, live),

@@ -260,3 +260,72 @@ def test_the_group_numbers_the_ideas_it_reads_without_gaps(client, login, facili
     assert "Idée 1 : transports soir" in page
     assert "Idée 2 : logement jeunes" in page
     assert "9 contributions, 2 idées." in page
+
+
+def _regenerated(version, ideas: list[Idea], ids: list[int], db):
+    second = services.add_version(version.synthesis, handmade(ideas, ids), len(ids), now=utcnow())
+    db.session.commit()
+    return second
+
+
+def test_a_moved_contribution_rejected_since_does_not_come_back(client, facilitator, world, db):
+    version, ids = world["version"], world["ids"]
+    curate(client, version, action="move", idea="0-0", contribution=str(ids[8]))
+    assert ids[8] in current_version(version).document.sections[0].ideas[0].ids
+    db.session.get(Contribution, ids[8]).status = "rejected"
+    db.session.commit()
+    live = current_version(version)
+    assert all(ids[8] not in idea.ids for idea in live.document.sections[0].ideas)
+    assert live.document.sections[0].ideas[0].size == 3
+    page = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
+    assert f"contribution n° {ids[8]} — <strong>non reprise dans cette version</strong>" in page
+
+
+def test_a_change_this_version_cannot_carry_is_said_plainly(client, facilitator, world, db):
+    version, ids, texts = world["version"], world["ids"], world["texts"]
+    curate(client, version, action="rename", idea="0-0", title="Des places en crèche")
+    curate(client, version, action="rename", idea="0-2", title="Se loger quand on est jeune")
+    # The new version no longer groups the logement contributions as an idea.
+    second = _regenerated(
+        version, [idea("crèches", ids[0:3], texts), idea("bus", ids[3:6], texts)], ids, db
+    )
+    live = current_version(second)
+    assert [i.label for i in live.document.sections[0].ideas] == ["Des places en crèche", "bus"]
+    assert len(live.not_carried) == 1
+    page = unescape(client.get(f"/syntheses/{version.synthesis_id}/v2").text)
+    assert "1 retouche n'a pas pu être reprise dans cette version</strong>" in page
+    history = page.split('id="curation-historique"')[1]
+    assert "« Se loger quand on est jeune » — <strong>non reprise dans cette version" in history
+    assert "« Des places en crèche » — non reprise" not in history
+    first = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
+    assert "pas pu être reprise" not in first  # the version they were made on carries both
+
+
+def test_chosen_quotes_gone_elsewhere_leave_the_idea_its_own(client, facilitator, world, db):
+    version, ids, texts = world["version"], world["ids"], world["texts"]
+    curate(client, version, action="quotes", idea="0-2", ids=[ids[7]])
+    page = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
+    assert "3 contributions — retouchée" in page.split('id="retouche-0-2"')[1][:400]
+    second = _regenerated(
+        version,
+        [idea("loyers", [ids[6], ids[8]], texts), idea("crèches", ids[0:3] + [ids[7]], texts)],
+        ids,
+        db,
+    )
+    live = current_version(second)
+    assert [q.id for q in live.document.sections[0].ideas[0].quotes] == [ids[6]]
+    assert len(live.not_carried) == 1
+
+
+def test_a_split_the_new_version_found_by_itself_keeps_its_title(client, facilitator, world, db):
+    version, ids, texts = world["version"], world["ids"], world["texts"]
+    curate(client, version, action="split", idea="0-2", ids=ids[6:8], title="Se loger")
+    second = _regenerated(
+        version,
+        [idea("loyers gares", ids[6:8], texts), idea("premier logement", ids[8:9], texts)],
+        ids,
+        db,
+    )
+    live = current_version(second)
+    assert [i.label for i in live.document.sections[0].ideas] == ["Se loger", "premier logement"]
+    assert live.not_carried == []
