@@ -329,3 +329,19 @@ def test_a_split_the_new_version_found_by_itself_keeps_its_title(client, facilit
     live = current_version(second)
     assert [i.label for i in live.document.sections[0].ideas] == ["Se loger", "premier logement"]
     assert live.not_carried == []
+
+
+def test_a_published_version_says_where_its_ideas_are_curated(client, facilitator, world, db):
+    version, ids, texts = world["version"], world["ids"], world["texts"]
+    draft_page = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
+    assert '<a href="#curation">Retoucher les idées</a>' in draft_page
+    version.editorial = {"introduction": "<p>Intro</p>"}
+    services.change_status(version, "published", actor=facilitator, now=utcnow())
+    db.session.commit()
+    page = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
+    assert "Cette version est publiée : ses idées ne se retouchent plus." in page
+    assert f'<a href="/syntheses/{version.synthesis_id}">générez une nouvelle version</a>' in page
+    _regenerated(version, [idea("crèches", ids[0:3], texts)], ids, db)
+    page = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
+    link = f'<a href="/syntheses/{version.synthesis_id}/v2#curation">'
+    assert f"{link}retouchez celles de la version 2</a>" in page
