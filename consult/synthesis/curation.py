@@ -281,12 +281,26 @@ def history(synthesis_id: int) -> list[IdeaCuration]:
     )
 
 
-def clean_title(raw: str | None) -> str:
+def clean_title(raw: str | None, *, which: str = "l'idée") -> str:
     title = clean_line(raw or "")
     if len(title) < 3:
-        raise CurationError("Donnez un titre d'au moins 3 caractères à l'idée.")
+        raise CurationError(f"Donnez un titre d'au moins 3 caractères à {which}.")
     if len(title) > MAX_TITLE:
         raise CurationError(f"Le titre d'une idée fait {MAX_TITLE} caractères au maximum.")
+    return title
+
+
+def _unique_title(title: str, document: Document, idea: Idea) -> str:
+    """``title``, unless another visible idea bears it (groups and fiches could not tell)."""
+    wanted = " ".join(title.split()).casefold()
+    for _, _, other in _ideas(document):
+        if other is idea or other.hidden or not other.ids:
+            continue
+        if " ".join(other.label.split()).casefold() == wanted:
+            raise CurationError(
+                f"Une autre idée porte déjà le titre « {other.label} » : choisissez-en "
+                "un autre, ou fusionnez les deux idées."
+            )
     return title
 
 
@@ -337,8 +351,14 @@ def _merge_change(form, document, idea) -> Change:
     return Change("merge", tuple(idea.ids), tuple(other.ids))
 
 
+def _rename_change(form, document, idea) -> Change:
+    title = _unique_title(clean_title(form.get("title")), document, idea)
+    return Change("rename", tuple(idea.ids), title=title)
+
+
 def _split_change(form, document, idea) -> Change:
-    title = clean_title(form.get("title"))
+    title = clean_title(form.get("title"), which="la nouvelle idée")
+    title = _unique_title(title, document, None)
     chosen = _chosen(form, idea, "Cochez les contributions qui forment la nouvelle idée.")
     if len(chosen) == len(set(idea.ids)):
         raise CurationError("Laissez au moins une contribution à l'idée d'origine.")
@@ -362,9 +382,7 @@ def _quotes_change(form, document, idea) -> Change:
 
 
 CHECKS = {
-    "rename": lambda form, document, idea: Change(
-        "rename", tuple(idea.ids), title=clean_title(form.get("title"))
-    ),
+    "rename": _rename_change,
     "hide": lambda form, document, idea: Change("hide", tuple(idea.ids)),
     "show": lambda form, document, idea: Change("show", tuple(idea.ids)),
     "merge": _merge_change,

@@ -345,3 +345,28 @@ def test_a_published_version_says_where_its_ideas_are_curated(client, facilitato
     page = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
     link = f'<a href="/syntheses/{version.synthesis_id}/v2#curation">'
     assert f"{link}retouchez celles de la version 2</a>" in page
+
+
+def test_two_ideas_cannot_bear_the_same_title(client, facilitator, world, db):
+    version, ids = world["version"], world["ids"]
+    url = f"/syntheses/{version.synthesis_id}/v1/idees"
+    for data, message in [
+        (
+            {"action": "rename", "idea": "0-0", "title": "Transports  SOIR"},
+            "Une autre idée porte déjà le titre « transports soir » : choisissez-en un autre,"
+            " ou fusionnez les deux idées.",
+        ),
+        (
+            {"action": "split", "idea": "0-2", "ids": [ids[6]], "title": "places en crèche"},
+            "Une autre idée porte déjà le titre « places en crèche »",
+        ),
+        (
+            {"action": "split", "idea": "0-2", "ids": [ids[6]], "title": ""},
+            "Donnez un titre d'au moins 3 caractères à la nouvelle idée.",
+        ),
+    ]:
+        page = client.post(url, data=data, follow_redirects=True)
+        assert message in unescape(page.text), data
+    assert db.session.scalar(sa.select(sa.func.count(IdeaCuration.id))) == 0
+    curate(client, version, action="rename", idea="0-0", title="Places en crèche")  # its own
+    assert labels(version)[0] == "Places en crèche"
