@@ -281,7 +281,7 @@ def test_a_moved_contribution_rejected_since_does_not_come_back(client, facilita
     assert f"contribution n° {ids[8]} — <strong>non reprise dans cette version</strong>" in page
 
 
-def test_a_change_this_version_cannot_carry_is_said_plainly(client, facilitator, world, db):
+def test_a_change_this_version_cannot_carry_is_said_plainly(client, login, facilitator, world, db):
     version, ids, texts = world["version"], world["ids"], world["texts"]
     curate(client, version, action="rename", idea="0-0", title="Des places en crèche")
     curate(client, version, action="rename", idea="0-2", title="Se loger quand on est jeune")
@@ -299,6 +299,11 @@ def test_a_change_this_version_cannot_carry_is_said_plainly(client, facilitator,
     assert "« Des places en crèche » — non reprise" not in history
     first = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
     assert "pas pu être reprise" not in first  # the version they were made on carries both
+    second.status = "shared"
+    db.session.commit()
+    login(world["member"])
+    group_page = unescape(client.get(f"/groupes/{world['group'].id}/syntheses/{second.id}").text)
+    assert "relues par l'équipe d'animation (1 retouche : titres" in group_page  # not 2
 
 
 def test_chosen_quotes_gone_elsewhere_leave_the_idea_its_own(client, facilitator, world, db):
