@@ -461,6 +461,23 @@ def record(version, document: Document, form, *, actor, now) -> IdeaCuration | N
 
 # --- What the curation forms offer ------------------------------------------------------
 
+
+def typed(form) -> dict:
+    """What a refused form held, to fill it in again (the boxes, the title, the number)."""
+    ids = []
+    for value in form.getlist("ids")[:CHOICES_PER_IDEA]:
+        if value.isdigit():
+            ids.append(int(value))
+    return {
+        "idea": (form.get("idea") or "")[:20],
+        "action": (form.get("action") or "")[:20],
+        "title": (form.get("title") or "")[: MAX_TITLE + 20],
+        "other": (form.get("other") or "")[:20],
+        "contribution": (form.get("contribution") or "")[:20],
+        "ids": ids,
+    }
+
+
 CHOICES_PER_IDEA = 60  # contributions offered as boxes to tick (quotes first)
 
 

@@ -12,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     stream_with_context,
     url_for,
 )
@@ -242,6 +243,7 @@ def version(synthesis_id: int, number: int):
         curation_choices=curation.choices(live.document) if can_manage(current_user) else {},
         curation_not_carried=set(live.not_carried),
         curation_elsewhere=_curation_elsewhere(synthesis, current),
+        curation_typed=session.pop("curation_typed", None) or {},
         warnings=publishing.warnings(current, live.document) if can_manage(current_user) else [],
         **_sharing(synthesis, current),
         **_render_context(current, live),
@@ -345,6 +347,7 @@ def curate_ideas(synthesis_id: int, number: int):
     except curation.CurationError as error:
         db.session.rollback()
         flash(str(error), f"error@{place}")
+        session["curation_typed"] = curation.typed(request.form)  # offered again, not lost
     else:
         message = f"{row.action_label} : {row.summary}." if row else "Déjà fait."
         flash(message, f"success@{place}")

@@ -375,3 +375,20 @@ def test_two_ideas_cannot_bear_the_same_title(client, facilitator, world, db):
     assert db.session.scalar(sa.select(sa.func.count(IdeaCuration.id))) == 0
     curate(client, version, action="rename", idea="0-0", title="Places en crèche")  # its own
     assert labels(version)[0] == "Places en crèche"
+
+
+def test_a_refused_change_offers_again_what_was_typed(client, facilitator, world):
+    version, ids = world["version"], world["ids"]
+    refused = curate(client, version, action="split", idea="0-2", ids=ids[6:8], title="Lo")
+    page = unescape(client.get(refused.headers["Location"]).text)
+    panel = page.split('id="retouche-0-2"')[1].split("</details>")[0]
+    assert "Donnez un titre d'au moins 3 caractères à la nouvelle idée." in panel
+    for ident in ids[6:8]:
+        assert f'id="choix-0-2-{ident}" checked>' in panel
+    assert f'id="choix-0-2-{ids[8]}">' in panel
+    assert 'aria-describedby="scinder-0-2-aide" value="Lo">' in panel
+    refused = curate(client, version, action="rename", idea="0-1", title="places en crèche")
+    page = unescape(client.get(refused.headers["Location"]).text)
+    assert ">places en crèche</textarea>" in page.split('id="retouche-0-1"')[1]
+    again = unescape(client.get(refused.headers["Location"]).text)  # once only
+    assert ">transports soir</textarea>" in again.split('id="retouche-0-1"')[1]
