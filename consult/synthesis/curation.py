@@ -110,8 +110,12 @@ def _merge(document, place, change, texts) -> bool:
 def _split(document, place, change, texts) -> bool:
     idea = _get(document, place)
     chosen = set(change.other_ids).intersection(idea.ids)
-    if not chosen:
-        return False
+    if not chosen:  # the part split off may be an idea of its own in this version
+        place = find(document, change.other_ids)
+        if place is None or not set(_get(document, place).ids) <= set(change.other_ids):
+            return False
+        idea = _get(document, place)
+        chosen = set(idea.ids)
     if chosen == set(idea.ids):
         # The new version already found the split-off part as an idea: it takes its title.
         _set(document, place, replace(idea, label=change.title, curated=True))

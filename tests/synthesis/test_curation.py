@@ -392,3 +392,18 @@ def test_a_refused_change_offers_again_what_was_typed(client, facilitator, world
     assert ">places en crèche</textarea>" in page.split('id="retouche-0-1"')[1]
     again = unescape(client.get(refused.headers["Location"]).text)  # once only
     assert ">transports soir</textarea>" in again.split('id="retouche-0-1"')[1]
+
+
+def test_a_split_part_found_apart_from_its_idea_keeps_its_title(client, facilitator, world, db):
+    version, ids, texts = world["version"], world["ids"], world["texts"]
+    curate(client, version, action="split", idea="0-2", ids=[ids[8]], title="Un premier logement")
+    second = _regenerated(
+        version,
+        [idea("loyers gares", ids[6:8], texts), idea("premier", ids[8:9], texts)],
+        ids,
+        db,
+    )
+    live = current_version(second)
+    labels_now = [i.label for i in live.document.sections[0].ideas]
+    assert labels_now == ["loyers gares", "Un premier logement"]
+    assert live.not_carried == []
