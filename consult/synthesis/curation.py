@@ -68,19 +68,30 @@ def _without(idea: Idea, gone: set[int]) -> Idea:
 # --- Applying each kind of change ------------------------------------------------------
 
 
-def _rename(document, place, change, texts) -> None:
+def _rename(document, place, change, texts) -> bool:
     _set(document, place, replace(_get(document, place), label=change.title, curated=True))
+    return True
 
 
-def _hide(document, place, change, texts) -> None:
+def _hide(document, place, change, texts) -> bool:
     _set(document, place, replace(_get(document, place), hidden=True))
+    return True
 
 
-def _merge(document, place, change, texts) -> None:
+def _present(document: Document) -> set[int]:
+    """Every contribution the document still reads (in an idea, a part or isolated)."""
+    ids = {i for _, _, idea in _ideas(document) for i in idea.ids}
+    ids.update(i for section in document.sections for i in section.ids + section.isolated)
+    return ids
+
+
+def _merge(document, place, change, texts) -> bool:
+    idea = _get(document, place)
     other = find(document, change.other_ids, skip=place)
     if other is None:
-        return
-    idea, absorbed = _get(document, place), _get(document, other)
+        # Kept when the other idea's contributions already sit in this one (or are gone).
+        return not (set(change.other_ids) & _present(document)) - set(idea.ids)
+    absorbed = _get(document, other)
     ids = idea.ids + [i for i in absorbed.ids if i not in set(idea.ids)]
     merged = replace(
         idea,
@@ -93,13 +104,22 @@ def _merge(document, place, change, texts) -> None:
     )
     _set(document, place, merged)
     _set(document, other, replace(absorbed, hidden=True))
+    return True
 
 
-def _split(document, place, change, texts) -> None:
+def _split(document, place, change, texts) -> bool:
     idea = _get(document, place)
     chosen = set(change.other_ids).intersection(idea.ids)
-    if not chosen or chosen == set(idea.ids):
-        return
+    if not chosen:  # the part split off may be an idea of its own in this version
+        place = find(document, change.other_ids)
+        if place is None or not set(_get(document, place).ids) <= set(change.other_ids):
+            return False
+        idea = _get(document, place)
+        chosen = set(idea.ids)
+    if chosen == set(idea.ids):
+        # The new version already found the split-off part as an idea: it takes its title.
+        _set(document, place, replace(idea, label=change.title, curated=True))
+        return True
     new = Idea(
         label=change.title,
         terms=[],
@@ -111,21 +131,29 @@ def _split(document, place, change, texts) -> None:
     )
     _set(document, place, replace(_without(idea, chosen), curated=True))
     document.sections[place[0]].ideas.append(new)
+    return True
 
 
-def _move(document, place, change, texts) -> None:
-    moved = set(change.other_ids)
+def _move(document, place, change, texts) -> bool:
+    moved = set(change.other_ids) & _present(document)  # never one withdrawn or rejected since
+    if not moved:
+        return False
     for s, i, idea in _ideas(document):
         if (s, i) != place and moved.intersection(idea.ids):
             _set(document, (s, i), _without(idea, moved))
     for section in document.sections:
         section.isolated = [i for i in section.isolated if i not in moved]
     idea = _get(document, place)
-    added = [i for i in change.other_ids if i not in set(idea.ids)]
-    _set(document, place, replace(idea, ids=idea.ids + added, size=idea.size + len(added)))
+    added = [i for i in change.other_ids if i in moved and i not in set(idea.ids)]
+    _set(
+        document,
+        place,
+        replace(idea, ids=idea.ids + added, size=idea.size + len(added), curated=True),
+    )
+    return True
 
 
-def _quotes(document, place, change, texts) -> None:
+def _quotes(document, place, change, texts) -> bool:
     idea = _get(document, place)
     known = {q.id: q for q in idea.quotes}
     quotes = [
@@ -133,11 +161,15 @@ def _quotes(document, place, change, texts) -> None:
         for i in change.other_ids
         if i in set(idea.ids) and (i in known or texts.get(i))
     ]
-    _set(document, place, replace(idea, quotes=quotes[:MAX_QUOTES]))
+    if not quotes:
+        return False  # none of the chosen quotes is in the idea now: it keeps its own
+    _set(document, place, replace(idea, quotes=quotes[:MAX_QUOTES], curated=True))
+    return True
 
 
-def _show(document, place, change, texts) -> None:
+def _show(document, place, change, texts) -> bool:
     """Nothing to do: :func:`apply` finds hidden ideas only for this action."""
+    return True
 
 
 APPLY = {
@@ -168,25 +200,36 @@ def _unhide(document: Document, change: Change) -> None:
 
 
 def apply(document: Document, changes: list[Change], texts: dict[int, str]) -> Document:
-    """The document with the team's changes, oldest first; positions are kept.
+    """The document with the team's changes (see :func:`applied`)."""
+    return applied(document, changes, texts)[0]
+
+
+def applied(
+    document: Document, changes: list[Change], texts: dict[int, str]
+) -> tuple[Document, list[int]]:
+    """The document with the team's changes, oldest first, and those it could not carry.
 
     Each change finds its idea again as the visible idea sharing most contributions with
     the one curated, so a regenerated version inherits titles, merges, splits and moves.
     Merged and hidden ideas stay in place, flagged ``hidden`` (comments are keyed by
-    position). A change whose idea is no longer there is skipped.
+    position). A change whose idea (or contributions) is no longer there is skipped, and
+    its index returned, so that the page can say which changes this version lacks.
     """
     sections = [
         replace(s, ideas=list(s.ideas), isolated=list(s.isolated)) for s in document.sections
     ]
     document = replace(document, sections=sections)
-    for change in changes:
+    skipped = []
+    for index, change in enumerate(changes):
         if change.action == "show":
             _unhide(document, change)
             continue
+        if change.action not in APPLY:
+            continue
         place = find(document, change.idea_ids)
-        if place is not None and change.action in APPLY:
-            APPLY[change.action](document, place, change, texts)
-    return _retitled_findings(document) if changes else document
+        if place is None or not APPLY[change.action](document, place, change, texts):
+            skipped.append(index)
+    return (_retitled_findings(document) if changes else document), skipped
 
 
 def _retitled_findings(document: Document) -> Document:
@@ -242,12 +285,26 @@ def history(synthesis_id: int) -> list[IdeaCuration]:
     )
 
 
-def clean_title(raw: str | None) -> str:
+def clean_title(raw: str | None, *, which: str = "l'idée") -> str:
     title = clean_line(raw or "")
     if len(title) < 3:
-        raise CurationError("Donnez un titre d'au moins 3 caractères à l'idée.")
+        raise CurationError(f"Donnez un titre d'au moins 3 caractères à {which}.")
     if len(title) > MAX_TITLE:
         raise CurationError(f"Le titre d'une idée fait {MAX_TITLE} caractères au maximum.")
+    return title
+
+
+def _unique_title(title: str, document: Document, idea: Idea) -> str:
+    """``title``, unless another visible idea bears it (groups and fiches could not tell)."""
+    wanted = " ".join(title.split()).casefold()
+    for _, _, other in _ideas(document):
+        if other is idea or other.hidden or not other.ids:
+            continue
+        if " ".join(other.label.split()).casefold() == wanted:
+            raise CurationError(
+                f"Une autre idée porte déjà le titre « {other.label} » : choisissez-en "
+                "un autre, ou fusionnez les deux idées."
+            )
     return title
 
 
@@ -298,8 +355,14 @@ def _merge_change(form, document, idea) -> Change:
     return Change("merge", tuple(idea.ids), tuple(other.ids))
 
 
+def _rename_change(form, document, idea) -> Change:
+    title = _unique_title(clean_title(form.get("title")), document, idea)
+    return Change("rename", tuple(idea.ids), title=title)
+
+
 def _split_change(form, document, idea) -> Change:
-    title = clean_title(form.get("title"))
+    title = clean_title(form.get("title"), which="la nouvelle idée")
+    title = _unique_title(title, document, None)
     chosen = _chosen(form, idea, "Cochez les contributions qui forment la nouvelle idée.")
     if len(chosen) == len(set(idea.ids)):
         raise CurationError("Laissez au moins une contribution à l'idée d'origine.")
@@ -308,9 +371,7 @@ def _split_change(form, document, idea) -> Change:
 
 def _move_change(form, document, idea) -> Change:
     moved = _ints([form.get("contribution") or "x"])[0]
-    everywhere = {i for _, _, other in _ideas(document) for i in other.ids}
-    everywhere.update(i for section in document.sections for i in section.ids + section.isolated)
-    if moved not in everywhere:
+    if moved not in _present(document):
         raise CurationError(f"La contribution n° {moved} n'est pas dans cette synthèse.")
     if moved in idea.ids:
         raise CurationError(f"La contribution n° {moved} est déjà dans cette idée.")
@@ -325,9 +386,7 @@ def _quotes_change(form, document, idea) -> Change:
 
 
 CHECKS = {
-    "rename": lambda form, document, idea: Change(
-        "rename", tuple(idea.ids), title=clean_title(form.get("title"))
-    ),
+    "rename": _rename_change,
     "hide": lambda form, document, idea: Change("hide", tuple(idea.ids)),
     "show": lambda form, document, idea: Change("show", tuple(idea.ids)),
     "merge": _merge_change,
@@ -405,6 +464,23 @@ def record(version, document: Document, form, *, actor, now) -> IdeaCuration | N
 
 
 # --- What the curation forms offer ------------------------------------------------------
+
+
+def typed(form) -> dict:
+    """What a refused form held, to fill it in again (the boxes, the title, the number)."""
+    ids = []
+    for value in form.getlist("ids")[:CHOICES_PER_IDEA]:
+        if value.isdigit():
+            ids.append(int(value))
+    return {
+        "idea": (form.get("idea") or "")[:20],
+        "action": (form.get("action") or "")[:20],
+        "title": (form.get("title") or "")[: MAX_TITLE + 20],
+        "other": (form.get("other") or "")[:20],
+        "contribution": (form.get("contribution") or "")[:20],
+        "ids": ids,
+    }
+
 
 CHOICES_PER_IDEA = 60  # contributions offered as boxes to tick (quotes first)
 

@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 
@@ -24,6 +24,7 @@ class CurrentVersion:
     document: Document
     retired: int  # contributions of the version withdrawn, rejected or unpublished since
     fingerprint: str  # changes whenever what the document shows changes
+    not_carried: list[int] = field(default_factory=list)  # curation rows this version lacks
 
 
 def _document_ids(document: Document) -> set[int]:
@@ -201,6 +202,6 @@ def current_version(version: SynthesisVersion) -> CurrentVersion:
     document = _Pruner(retired, texts).document(stored, len(retired))
     rows = curation.changes_for(version)
     changes = [curation.as_change(row) for row in rows]
-    document = curation.apply(document, changes, curation.quoted_texts(rows))
+    document, skipped = curation.applied(document, changes, curation.quoted_texts(rows))
     fingerprint = _fingerprint(version, retired, document, [row.id for row in rows])
-    return CurrentVersion(document, len(retired), fingerprint)
+    return CurrentVersion(document, len(retired), fingerprint, [rows[i].id for i in skipped])

@@ -12,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     stream_with_context,
     url_for,
 )
@@ -216,6 +217,14 @@ def _sharing(synthesis: Synthesis, current: SynthesisVersion) -> dict:
     return {"status_form": form, "shared_with": [g.name for g in groups if g.id in shared]}
 
 
+def _curation_elsewhere(synthesis: Synthesis, current: SynthesisVersion) -> dict | None:
+    """For the team on a published version: where its ideas are curated instead."""
+    if not can_manage(current_user) or current.status != "published":
+        return None
+    later = [v for v in synthesis.versions if v.number > current.number and v.status != "published"]
+    return {"draft": later[0].number if later else None}
+
+
 @bp.get("/syntheses/<int:synthesis_id>/v<int:number>")
 def version(synthesis_id: int, number: int):
     synthesis = _synthesis_or_404(synthesis_id)
@@ -232,6 +241,9 @@ def version(synthesis_id: int, number: int):
         curating=can_manage(current_user) and current.status != "published",
         curation_history=curation.history(synthesis.id) if can_manage(current_user) else [],
         curation_choices=curation.choices(live.document) if can_manage(current_user) else {},
+        curation_not_carried=set(live.not_carried),
+        curation_elsewhere=_curation_elsewhere(synthesis, current),
+        curation_typed=session.pop("curation_typed", None) or {},
         warnings=publishing.warnings(current, live.document) if can_manage(current_user) else [],
         **_sharing(synthesis, current),
         **_render_context(current, live),
@@ -335,6 +347,7 @@ def curate_ideas(synthesis_id: int, number: int):
     except curation.CurationError as error:
         db.session.rollback()
         flash(str(error), f"error@{place}")
+        session["curation_typed"] = curation.typed(request.form)  # offered again, not lost
     else:
         message = f"{row.action_label} : {row.summary}." if row else "Déjà fait."
         flash(message, f"success@{place}")

@@ -205,7 +205,8 @@ def _render_version(group, version, *, comment_error=None, validation_form=None,
     validations = sharing.validations_of(version, group)
     representative = is_user_representative(group, current_user)
     already = any(v.user_id == current_user.id and not v.on_behalf_of for v in validations)
-    document = plain_document(current_version(version).document)
+    live = current_version(version)
+    document = plain_document(live.document)
     sections, own_count = services.reading_order(group, document.sections)
     return render_template(
         "workgroups/version.html",
@@ -215,7 +216,7 @@ def _render_version(group, version, *, comment_error=None, validation_form=None,
         document=document,
         sections=sections,
         own_sections=own_count,
-        curated=len(changes_for(version)),
+        curated=len(changes_for(version)) - len(live.not_carried),  # those it shows
         threads=services.threads(group, version),
         validations=validations,
         representative=representative,

@@ -260,3 +260,150 @@ def test_the_group_numbers_the_ideas_it_reads_without_gaps(client, login, facili
     assert "Idée 1 : transports soir" in page
     assert "Idée 2 : logement jeunes" in page
     assert "9 contributions, 2 idées." in page
+
+
+def _regenerated(version, ideas: list[Idea], ids: list[int], db):
+    second = services.add_version(version.synthesis, handmade(ideas, ids), len(ids), now=utcnow())
+    db.session.commit()
+    return second
+
+
+def test_a_moved_contribution_rejected_since_does_not_come_back(client, facilitator, world, db):
+    version, ids = world["version"], world["ids"]
+    curate(client, version, action="move", idea="0-0", contribution=str(ids[8]))
+    assert ids[8] in current_version(version).document.sections[0].ideas[0].ids
+    db.session.get(Contribution, ids[8]).status = "rejected"
+    db.session.commit()
+    live = current_version(version)
+    assert all(ids[8] not in idea.ids for idea in live.document.sections[0].ideas)
+    assert live.document.sections[0].ideas[0].size == 3
+    page = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
+    assert f"contribution n° {ids[8]} — <strong>non reprise dans cette version</strong>" in page
+
+
+def test_a_change_this_version_cannot_carry_is_said_plainly(client, login, facilitator, world, db):
+    version, ids, texts = world["version"], world["ids"], world["texts"]
+    curate(client, version, action="rename", idea="0-0", title="Des places en crèche")
+    curate(client, version, action="rename", idea="0-2", title="Se loger quand on est jeune")
+    # The new version no longer groups the logement contributions as an idea.
+    second = _regenerated(
+        version, [idea("crèches", ids[0:3], texts), idea("bus", ids[3:6], texts)], ids, db
+    )
+    live = current_version(second)
+    assert [i.label for i in live.document.sections[0].ideas] == ["Des places en crèche", "bus"]
+    assert len(live.not_carried) == 1
+    page = unescape(client.get(f"/syntheses/{version.synthesis_id}/v2").text)
+    assert "1 retouche n'a pas pu être reprise dans cette version</strong>" in page
+    history = page.split('id="curation-historique"')[1]
+    assert "« Se loger quand on est jeune » — <strong>non reprise dans cette version" in history
+    assert "« Des places en crèche » — non reprise" not in history
+    first = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
+    assert "pas pu être reprise" not in first  # the version they were made on carries both
+    second.status = "shared"
+    db.session.commit()
+    login(world["member"])
+    group_page = unescape(client.get(f"/groupes/{world['group'].id}/syntheses/{second.id}").text)
+    assert "relues par l'équipe d'animation (1 retouche : titres" in group_page  # not 2
+
+
+def test_chosen_quotes_gone_elsewhere_leave_the_idea_its_own(client, facilitator, world, db):
+    version, ids, texts = world["version"], world["ids"], world["texts"]
+    curate(client, version, action="quotes", idea="0-2", ids=[ids[7]])
+    page = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
+    assert "3 contributions — retouchée" in page.split('id="retouche-0-2"')[1][:400]
+    second = _regenerated(
+        version,
+        [idea("loyers", [ids[6], ids[8]], texts), idea("crèches", ids[0:3] + [ids[7]], texts)],
+        ids,
+        db,
+    )
+    live = current_version(second)
+    assert [q.id for q in live.document.sections[0].ideas[0].quotes] == [ids[6]]
+    assert len(live.not_carried) == 1
+
+
+def test_a_split_the_new_version_found_by_itself_keeps_its_title(client, facilitator, world, db):
+    version, ids, texts = world["version"], world["ids"], world["texts"]
+    curate(client, version, action="split", idea="0-2", ids=ids[6:8], title="Se loger")
+    second = _regenerated(
+        version,
+        [idea("loyers gares", ids[6:8], texts), idea("premier logement", ids[8:9], texts)],
+        ids,
+        db,
+    )
+    live = current_version(second)
+    assert [i.label for i in live.document.sections[0].ideas] == ["Se loger", "premier logement"]
+    assert live.not_carried == []
+
+
+def test_a_published_version_says_where_its_ideas_are_curated(client, facilitator, world, db):
+    version, ids, texts = world["version"], world["ids"], world["texts"]
+    draft_page = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
+    assert '<a href="#curation">Retoucher les idées</a>' in draft_page
+    version.editorial = {"introduction": "<p>Intro</p>"}
+    services.change_status(version, "published", actor=facilitator, now=utcnow())
+    db.session.commit()
+    page = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
+    assert "Cette version est publiée : ses idées ne se retouchent plus." in page
+    assert f'<a href="/syntheses/{version.synthesis_id}">générez une nouvelle version</a>' in page
+    _regenerated(version, [idea("crèches", ids[0:3], texts)], ids, db)
+    page = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
+    link = f'<a href="/syntheses/{version.synthesis_id}/v2#curation">'
+    assert f"{link}retouchez celles de la version 2</a>" in page
+
+
+def test_two_ideas_cannot_bear_the_same_title(client, facilitator, world, db):
+    version, ids = world["version"], world["ids"]
+    url = f"/syntheses/{version.synthesis_id}/v1/idees"
+    for data, message in [
+        (
+            {"action": "rename", "idea": "0-0", "title": "Transports  SOIR"},
+            "Une autre idée porte déjà le titre « transports soir » : choisissez-en un autre,"
+            " ou fusionnez les deux idées.",
+        ),
+        (
+            {"action": "split", "idea": "0-2", "ids": [ids[6]], "title": "places en crèche"},
+            "Une autre idée porte déjà le titre « places en crèche »",
+        ),
+        (
+            {"action": "split", "idea": "0-2", "ids": [ids[6]], "title": ""},
+            "Donnez un titre d'au moins 3 caractères à la nouvelle idée.",
+        ),
+    ]:
+        page = client.post(url, data=data, follow_redirects=True)
+        assert message in unescape(page.text), data
+    assert db.session.scalar(sa.select(sa.func.count(IdeaCuration.id))) == 0
+    curate(client, version, action="rename", idea="0-0", title="Places en crèche")  # its own
+    assert labels(version)[0] == "Places en crèche"
+
+
+def test_a_refused_change_offers_again_what_was_typed(client, facilitator, world):
+    version, ids = world["version"], world["ids"]
+    refused = curate(client, version, action="split", idea="0-2", ids=ids[6:8], title="Lo")
+    page = unescape(client.get(refused.headers["Location"]).text)
+    panel = page.split('id="retouche-0-2"')[1].split("</details>")[0]
+    assert "Donnez un titre d'au moins 3 caractères à la nouvelle idée." in panel
+    for ident in ids[6:8]:
+        assert f'id="choix-0-2-{ident}" checked>' in panel
+    assert f'id="choix-0-2-{ids[8]}">' in panel
+    assert 'aria-describedby="scinder-0-2-aide" value="Lo">' in panel
+    refused = curate(client, version, action="rename", idea="0-1", title="places en crèche")
+    page = unescape(client.get(refused.headers["Location"]).text)
+    assert ">places en crèche</textarea>" in page.split('id="retouche-0-1"')[1]
+    again = unescape(client.get(refused.headers["Location"]).text)  # once only
+    assert ">transports soir</textarea>" in again.split('id="retouche-0-1"')[1]
+
+
+def test_a_split_part_found_apart_from_its_idea_keeps_its_title(client, facilitator, world, db):
+    version, ids, texts = world["version"], world["ids"], world["texts"]
+    curate(client, version, action="split", idea="0-2", ids=[ids[8]], title="Un premier logement")
+    second = _regenerated(
+        version,
+        [idea("loyers gares", ids[6:8], texts), idea("premier", ids[8:9], texts)],
+        ids,
+        db,
+    )
+    live = current_version(second)
+    labels_now = [i.label for i in live.document.sections[0].ideas]
+    assert labels_now == ["loyers gares", "Un premier logement"]
+    assert live.not_carried == []
