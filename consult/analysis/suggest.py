@@ -44,7 +44,7 @@ from threadpoolctl import threadpool_limits
 
 from consult.analysis.duplicates import concept_expression, concepts
 from consult.analysis.similarity import readable_label, readable_words
-from consult.analysis.text import EXPRESSION_NAMES, strip_accents, tag_terms
+from consult.analysis.text import EXPRESSION_NAMES, strip_accents, tag_terms, without_relatives
 
 # How much the scheme's text counts beside what was learned, and how freely the
 # regression fits (5-fold cross-validation on the Savoie dev set; themes, whose
@@ -199,7 +199,8 @@ CONCEPT = "c_"
 @lru_cache(maxsize=4096)
 def _terms(text: str) -> tuple[str, ...]:
     # Each text is read by two vectorizers, and again by every out-of-fold model.
-    return tuple(tag_terms(text)) + tuple(CONCEPT + name for name in concepts(text))
+    named = concepts(without_relatives(text))
+    return tuple(tag_terms(text)) + tuple(CONCEPT + name for name in named)
 
 
 @lru_cache(maxsize=1024)

@@ -163,7 +163,8 @@ def _load_expressions() -> dict[tuple[str, ...], list[str]]:
         shown = term.upper() if term in ACRONYMS else variants.split("|")[0].strip()
         EXPRESSION_NAMES.setdefault(term, shown)
         for variant in variants.split("|"):
-            words = tuple(_key(w) for w in _TOKEN.findall(variant.replace("'", " ")))
+            # Hyphens and apostrophes split words as in the texts (« aide-ménagère »).
+            words = tuple(_key(w) for w in _TOKEN.findall(re.sub(r"['’-]", " ", variant)))
             if words:
                 found[words] = names.split()
     return found
@@ -222,6 +223,26 @@ def tag_terms(text: str) -> list[str]:
         if lemma:
             result.append(lemma)
     return result
+
+
+RELATIVE = "proche_parent"  # the term of « mon père », « ma mère »… (data/expressions.txt)
+
+
+def without_relatives(text: str) -> str:
+    """The words of ``text`` without those that name the writer's relatives (« pour mon
+    père »): whom they write for, never what the text is about — not even through a sector
+    concept (« père » names « enfance, famille »). Expressions are read as
+    :func:`tag_terms` reads them."""
+    words = _tokens(text)
+    keys = [_key(w) for w in words]
+    kept, index = [], 0
+    while index < len(words):
+        found = _expression_at(keys, index)
+        size = found[1] if found else 1
+        if not found or RELATIVE not in found[0]:
+            kept.extend(words[index : index + size])
+        index += size
+    return " ".join(kept)
 
 
 def without_personal_data(text: str) -> str:

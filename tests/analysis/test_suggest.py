@@ -10,6 +10,7 @@ from consult.analysis.suggest import (
     Calibration,
     Label,
     Suggester,
+    _terms,
     choose_weight,
     out_of_fold,
     text_links,
@@ -447,3 +448,14 @@ def test_a_phrase_and_its_plural_are_one_word_shown():
         "personne âgée",
         "aidants",
     ]
+
+
+def test_the_writers_relative_names_no_family_concept():
+    """« pour mon père » says whom the writer calls for: neither its word nor the sector
+    concept « enfance, famille » that « père » names may pull toward the parenthood fiches."""
+    relative = _terms("J'ai appelé trois fois pour mon père, personne ne m'a rappelée")
+    child = _terms("J'ai appelé trois fois pour mes enfants, personne ne m'a rappelée")
+
+    assert "proche_parent" in relative
+    assert not [term for term in relative if "famille" in term or term == "pere"]
+    assert [term for term in child if "famille" in term]

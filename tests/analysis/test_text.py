@@ -2,11 +2,12 @@
 
 import unicodedata
 
+import pytest
 import simplemma
 from hypothesis import given
 from hypothesis import strategies as st
 
-from consult.analysis.text import _french, analyzer, lemmatize, strip_accents, terms
+from consult.analysis.text import _french, analyzer, lemmatize, strip_accents, tag_terms, terms
 
 
 def test_plural_feminine_and_accents_meet():
@@ -99,3 +100,31 @@ def test_terms_drop_elisions_as_the_pattern_alone_did(text):
             elif strip_accents(part) not in module.STOP_WORDS:
                 expected.append(module._lemma(part))
     assert terms(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "term"),
+    [
+        ("Une aide-ménagère deux heures par semaine", "aide_domicile"),
+        ("l'aide ménagère ne vient plus", "aide_domicile"),
+        ("Des places pour les tout-petits", "accueil_jeune_enfant"),
+        ("Lutter contre le non-recours", "acces_droits"),
+        ("Une place en institut médico-éducatif", "ime"),
+    ],
+)
+def test_a_hyphenated_sector_expression_is_found_however_it_is_written(written, term):
+    assert term in tag_terms(written)
+
+
+@pytest.mark.parametrize(
+    "written", ["pour mon père", "Ma mère est entrée en EHPAD", "ma grand-mère a 90 ans"]
+)
+def test_a_relative_of_the_writer_says_whom_they_write_for_not_parenthood(written):
+    found = tag_terms(written)
+    assert "proche_parent" in found
+    assert not {"pere", "mere", "grand"} & set(found)
+
+
+def test_a_parent_speaking_of_their_child_keeps_the_child():
+    assert "enfant" in tag_terms("mes enfants vont au centre de loisirs")
+    assert "proche_parent" not in tag_terms("mes enfants vont au centre de loisirs")
