@@ -39,14 +39,36 @@ def _ideas(document: Document):
             yield s, i, idea
 
 
-def find(document: Document, ids, *, skip=None) -> tuple[int, int] | None:
-    """The visible idea sharing most contributions with ``ids`` (first on ties), or None."""
-    wanted, best, found = set(ids), 0, None
+def _nearest(document: Document, wanted: set[int], skip=None) -> tuple[int, int] | None:
+    """The visible idea sharing most contributions with ``wanted`` (first on ties), or None."""
+    best, found = 0, None
     for s, i, idea in _ideas(document):
         shared = len(wanted.intersection(idea.ids))
         if idea.hidden or (s, i) == skip or shared <= best:
             continue
         best, found = shared, (s, i)
+    return found
+
+
+MATCH_SHARE = 3  # the curated idea's contributions make up at least 1/3 of the idea found
+
+
+def find(document: Document, ids, *, skip=None) -> tuple[int, int] | None:
+    """The visible idea that is the curated one (``ids``) in ``document``, or None.
+
+    A real match only: the idea sharing most contributions must hold at least half of
+    those of ``ids`` the document still reads, and these must make up at least a third
+    of the idea. An idea that merely holds one of them (a regeneration scattered the
+    curated idea) does not take its title: the change is reported as not carried.
+    """
+    wanted = set(ids) & _present(document)
+    found = _nearest(document, wanted, skip) if wanted else None
+    if found is None:
+        return None
+    held = _get(document, found).ids
+    shared = len(wanted.intersection(held))
+    if 2 * shared < len(wanted) or MATCH_SHARE * shared < len(held):
+        return None
     return found
 
 
@@ -209,8 +231,9 @@ def applied(
 ) -> tuple[Document, list[int]]:
     """The document with the team's changes, oldest first, and those it could not carry.
 
-    Each change finds its idea again as the visible idea sharing most contributions with
-    the one curated, so a regenerated version inherits titles, merges, splits and moves.
+    Each change finds its idea again by its contributions (:func:`find`: a real match,
+    not one shared contribution), so a regenerated version inherits titles, merges,
+    splits and moves.
     Merged and hidden ideas stay in place, flagged ``hidden`` (comments are keyed by
     position). A change whose idea (or contributions) is no longer there is skipped, and
     its index returned, so that the page can say which changes this version lacks.
@@ -227,6 +250,8 @@ def applied(
         if change.action not in APPLY:
             continue
         place = find(document, change.idea_ids)
+        if place is None and change.action == "merge":  # the new version joined them itself
+            place = find(document, change.idea_ids + change.other_ids)
         if place is None or not APPLY[change.action](document, place, change, texts):
             skipped.append(index)
     return (_retitled_findings(document) if changes else document), skipped
@@ -236,7 +261,7 @@ def _retitled_findings(document: Document) -> Document:
     """The first page's main ideas under the titles the team gave them, each once."""
     findings, seen = [], set()
     for finding in document.findings:
-        place = find(document, finding.ids)
+        place = _nearest(document, set(finding.ids))
         if place in seen:
             continue  # merged into an idea already listed
         seen.add(place)
