@@ -211,14 +211,58 @@ def _excerpt(text: str) -> str:
     return words[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
-def _unhide(document: Document, change: Change) -> None:
-    wanted, best, found = set(change.idea_ids), 0, None
+def _hidden_place(document: Document, ids) -> tuple[int, int] | None:
+    """The hidden idea sharing most contributions with ``ids`` (first on ties), or None."""
+    wanted, best, found = set(ids), 0, None
     for s, i, idea in _ideas(document):
         shared = len(wanted.intersection(idea.ids))
         if idea.hidden and shared > best:
             best, found = shared, (s, i)
-    if found is not None:
-        _set(document, found, replace(_get(document, found), hidden=False))
+    return found
+
+
+def keeper(document: Document, place: tuple[int, int]) -> tuple[int, int] | None:
+    """Where the hidden idea at ``place`` was merged: the visible idea holding its
+    contributions (None when it was only hidden)."""
+    return _nearest(document, set(_get(document, place).ids), skip=place)
+
+
+def merged_into(document: Document) -> dict[tuple[int, int], str]:
+    """For each idea merged away, the title of the idea holding its contributions."""
+    found = {}
+    for s, i, idea in _ideas(document):
+        into = keeper(document, (s, i)) if idea.hidden and idea.ids else None
+        if into is not None:
+            found[(s, i)] = _get(document, into).label
+    return found
+
+
+def _unhide(document: Document, change: Change) -> bool:
+    """The idea shown again; merged away, the merge is undone: its contributions leave
+    the idea that absorbed them (never counted twice), those moved elsewhere since stay."""
+    found = _hidden_place(document, change.idea_ids)
+    if found is None:
+        return False
+    absorbed = _get(document, found)
+    back = set(absorbed.ids)
+    into = keeper(document, found)
+    if into is not None:
+        kept = _get(document, into)
+        kept = _without(kept, back)
+        _set(
+            document,
+            into,
+            replace(
+                kept,
+                supports=max(kept.supports - absorbed.supports, 0),
+                sub_ideas=[sub for sub in kept.sub_ideas if sub not in absorbed.sub_ideas],
+            ),
+        )
+    elsewhere = {
+        i for _, _, idea in _ideas(document) if not idea.hidden for i in back & set(idea.ids)
+    }
+    _set(document, found, replace(_without(absorbed, elsewhere), hidden=False))
+    return True
 
 
 def apply(document: Document, changes: list[Change], texts: dict[int, str]) -> Document:
@@ -245,7 +289,8 @@ def applied(
     skipped = []
     for index, change in enumerate(changes):
         if change.action == "show":
-            _unhide(document, change)
+            if not _unhide(document, change):
+                skipped.append(index)
             continue
         if change.action not in APPLY:
             continue
@@ -435,7 +480,9 @@ def check(form, document: Document) -> Change:
 
 
 def _summary(change: Change, document: Document) -> str:
-    place = find(document, change.idea_ids) or _unhidden_place(document, change)
+    if change.action == "show":
+        return _show_summary(change, document)
+    place = find(document, change.idea_ids)
     label = _get(document, place).label if place else "?"
     extra = {
         "rename": f" → « {change.title} »",
@@ -449,12 +496,22 @@ def _summary(change: Change, document: Document) -> str:
     return f"« {label} »{extra}"[:600]
 
 
-def _unhidden_place(document: Document, change: Change):
-    wanted = set(change.idea_ids)
-    for s, i, idea in _ideas(document):
-        if idea.hidden and wanted.intersection(idea.ids):
-            return s, i
-    return None
+def _show_summary(change: Change, document: Document) -> str:
+    place = _hidden_place(document, change.idea_ids)
+    if place is None:
+        return "« ? »"
+    label, into = _get(document, place).label, keeper(document, place)
+    if into is None:
+        return f"« {label} »"[:600]
+    held = set(_get(document, place).ids).intersection(_get(document, into).ids)
+    return (
+        f"« {label} » — fusion défaite : {_contributions(len(held))} "
+        f"quitte{'nt' if len(held) > 1 else ''} « {_get(document, into).label} »"
+    )[:600]
+
+
+def _contributions(count: int) -> str:
+    return f"{count} contribution{'s' if count > 1 else ''}"
 
 
 def record(version, document: Document, form, *, actor, now) -> IdeaCuration | None:
