@@ -39,14 +39,36 @@ def _ideas(document: Document):
             yield s, i, idea
 
 
-def find(document: Document, ids, *, skip=None) -> tuple[int, int] | None:
-    """The visible idea sharing most contributions with ``ids`` (first on ties), or None."""
-    wanted, best, found = set(ids), 0, None
+def _nearest(document: Document, wanted: set[int], skip=None) -> tuple[int, int] | None:
+    """The visible idea sharing most contributions with ``wanted`` (first on ties), or None."""
+    best, found = 0, None
     for s, i, idea in _ideas(document):
         shared = len(wanted.intersection(idea.ids))
         if idea.hidden or (s, i) == skip or shared <= best:
             continue
         best, found = shared, (s, i)
+    return found
+
+
+MATCH_SHARE = 3  # the curated idea's contributions make up at least 1/3 of the idea found
+
+
+def find(document: Document, ids, *, skip=None) -> tuple[int, int] | None:
+    """The visible idea that is the curated one (``ids``) in ``document``, or None.
+
+    A real match only: the idea sharing most contributions must hold at least half of
+    those of ``ids`` the document still reads, and these must make up at least a third
+    of the idea. An idea that merely holds one of them (a regeneration scattered the
+    curated idea) does not take its title: the change is reported as not carried.
+    """
+    wanted = set(ids) & _present(document)
+    found = _nearest(document, wanted, skip) if wanted else None
+    if found is None:
+        return None
+    held = _get(document, found).ids
+    shared = len(wanted.intersection(held))
+    if 2 * shared < len(wanted) or MATCH_SHARE * shared < len(held):
+        return None
     return found
 
 
@@ -189,14 +211,58 @@ def _excerpt(text: str) -> str:
     return words[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
-def _unhide(document: Document, change: Change) -> None:
-    wanted, best, found = set(change.idea_ids), 0, None
+def _hidden_place(document: Document, ids) -> tuple[int, int] | None:
+    """The hidden idea sharing most contributions with ``ids`` (first on ties), or None."""
+    wanted, best, found = set(ids), 0, None
     for s, i, idea in _ideas(document):
         shared = len(wanted.intersection(idea.ids))
         if idea.hidden and shared > best:
             best, found = shared, (s, i)
-    if found is not None:
-        _set(document, found, replace(_get(document, found), hidden=False))
+    return found
+
+
+def keeper(document: Document, place: tuple[int, int]) -> tuple[int, int] | None:
+    """Where the hidden idea at ``place`` was merged: the visible idea holding its
+    contributions (None when it was only hidden)."""
+    return _nearest(document, set(_get(document, place).ids), skip=place)
+
+
+def merged_into(document: Document) -> dict[tuple[int, int], str]:
+    """For each idea merged away, the title of the idea holding its contributions."""
+    found = {}
+    for s, i, idea in _ideas(document):
+        into = keeper(document, (s, i)) if idea.hidden and idea.ids else None
+        if into is not None:
+            found[(s, i)] = _get(document, into).label
+    return found
+
+
+def _unhide(document: Document, change: Change) -> bool:
+    """The idea shown again; merged away, the merge is undone: its contributions leave
+    the idea that absorbed them (never counted twice), those moved elsewhere since stay."""
+    found = _hidden_place(document, change.idea_ids)
+    if found is None:
+        return False
+    absorbed = _get(document, found)
+    back = set(absorbed.ids)
+    into = keeper(document, found)
+    if into is not None:
+        kept = _get(document, into)
+        kept = _without(kept, back)
+        _set(
+            document,
+            into,
+            replace(
+                kept,
+                supports=max(kept.supports - absorbed.supports, 0),
+                sub_ideas=[sub for sub in kept.sub_ideas if sub not in absorbed.sub_ideas],
+            ),
+        )
+    elsewhere = {
+        i for _, _, idea in _ideas(document) if not idea.hidden for i in back & set(idea.ids)
+    }
+    _set(document, found, replace(_without(absorbed, elsewhere), hidden=False))
+    return True
 
 
 def apply(document: Document, changes: list[Change], texts: dict[int, str]) -> Document:
@@ -209,8 +275,9 @@ def applied(
 ) -> tuple[Document, list[int]]:
     """The document with the team's changes, oldest first, and those it could not carry.
 
-    Each change finds its idea again as the visible idea sharing most contributions with
-    the one curated, so a regenerated version inherits titles, merges, splits and moves.
+    Each change finds its idea again by its contributions (:func:`find`: a real match,
+    not one shared contribution), so a regenerated version inherits titles, merges,
+    splits and moves.
     Merged and hidden ideas stay in place, flagged ``hidden`` (comments are keyed by
     position). A change whose idea (or contributions) is no longer there is skipped, and
     its index returned, so that the page can say which changes this version lacks.
@@ -222,11 +289,14 @@ def applied(
     skipped = []
     for index, change in enumerate(changes):
         if change.action == "show":
-            _unhide(document, change)
+            if not _unhide(document, change):
+                skipped.append(index)
             continue
         if change.action not in APPLY:
             continue
         place = find(document, change.idea_ids)
+        if place is None and change.action == "merge":  # the new version joined them itself
+            place = find(document, change.idea_ids + change.other_ids)
         if place is None or not APPLY[change.action](document, place, change, texts):
             skipped.append(index)
     return (_retitled_findings(document) if changes else document), skipped
@@ -236,7 +306,7 @@ def _retitled_findings(document: Document) -> Document:
     """The first page's main ideas under the titles the team gave them, each once."""
     findings, seen = [], set()
     for finding in document.findings:
-        place = find(document, finding.ids)
+        place = _nearest(document, set(finding.ids))
         if place in seen:
             continue  # merged into an idea already listed
         seen.add(place)
@@ -410,7 +480,9 @@ def check(form, document: Document) -> Change:
 
 
 def _summary(change: Change, document: Document) -> str:
-    place = find(document, change.idea_ids) or _unhidden_place(document, change)
+    if change.action == "show":
+        return _show_summary(change, document)
+    place = find(document, change.idea_ids)
     label = _get(document, place).label if place else "?"
     extra = {
         "rename": f" → « {change.title} »",
@@ -424,12 +496,22 @@ def _summary(change: Change, document: Document) -> str:
     return f"« {label} »{extra}"[:600]
 
 
-def _unhidden_place(document: Document, change: Change):
-    wanted = set(change.idea_ids)
-    for s, i, idea in _ideas(document):
-        if idea.hidden and wanted.intersection(idea.ids):
-            return s, i
-    return None
+def _show_summary(change: Change, document: Document) -> str:
+    place = _hidden_place(document, change.idea_ids)
+    if place is None:
+        return "« ? »"
+    label, into = _get(document, place).label, keeper(document, place)
+    if into is None:
+        return f"« {label} »"[:600]
+    held = set(_get(document, place).ids).intersection(_get(document, into).ids)
+    return (
+        f"« {label} » — fusion défaite : {_contributions(len(held))} "
+        f"quitte{'nt' if len(held) > 1 else ''} « {_get(document, into).label} »"
+    )[:600]
+
+
+def _contributions(count: int) -> str:
+    return f"{count} contribution{'s' if count > 1 else ''}"
 
 
 def record(version, document: Document, form, *, actor, now) -> IdeaCuration | None:

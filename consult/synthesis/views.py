@@ -242,6 +242,7 @@ def version(synthesis_id: int, number: int):
         curation_history=curation.history(synthesis.id) if can_manage(current_user) else [],
         curation_choices=curation.choices(live.document) if can_manage(current_user) else {},
         curation_not_carried=set(live.not_carried),
+        curation_merged=curation.merged_into(live.document) if can_manage(current_user) else {},
         curation_elsewhere=_curation_elsewhere(synthesis, current),
         curation_typed=session.pop("curation_typed", None) or {},
         warnings=publishing.warnings(current, live.document) if can_manage(current_user) else [],

@@ -74,6 +74,28 @@ def _confirmed(page, text: str) -> None:
     page.wait_for_load_state()
 
 
+def _focused(page, kind: str, text: str) -> None:
+    """The curation's confirmation (or refusal) has the focus: a screen reader reads it."""
+    try:
+        page.wait_for_function(
+            """([kind, text]) => {
+                const here = document.activeElement;
+                return here && here.matches('.flash--' + kind + '[role][tabindex="-1"]')
+                    && here.textContent.includes(text);
+            }""",
+            arg=[kind, text],
+            timeout=5000,
+        )
+    except PlaywrightTimeout:
+        here = page.evaluate("(document.activeElement?.outerHTML || '').slice(0, 120)")
+        raise AssertionError(f"le focus n'est pas sur le message de la retouche : {here}") from None
+
+
+def _curated(page, text: str) -> None:
+    _confirmed(page, text)
+    _focused(page, "success", text)
+
+
 def _version_page(page, synthesis_id: int, number: int) -> None:
     page.goto(f"/syntheses/{synthesis_id}/v{number}")
     page.locator("#curation").wait_for()
@@ -105,12 +127,12 @@ def _curate(page, picked: dict[str, IdeaPanel]) -> None:
     details = _open(page, renamed.key)
     details.get_by_label("Nouveau titre de l'idée").fill(RENAMED)
     details.get_by_role("button", name="Renommer l'idée").click()
-    _confirmed(page, f"« {RENAMED} »")
+    _curated(page, f"« {RENAMED} »")
 
     details = _open(page, keeper.key)
     details.get_by_label("Idée à fusionner dans celle-ci").select_option(absorbed.key)
     details.get_by_role("button", name="Fusionner les deux idées").click()
-    _confirmed(page, f"+ « {absorbed.label} »")
+    _curated(page, f"+ « {absorbed.label} »")
 
     split = picked["split"]
     details = _open(page, split.key)
@@ -118,17 +140,17 @@ def _curate(page, picked: dict[str, IdeaPanel]) -> None:
         details.locator(f"#choix-{split.key}-{ident}").check()
     details.get_by_label("Titre de la nouvelle idée").fill(SPLIT_OFF)
     details.get_by_role("button", name="Scinder : créer la nouvelle idée").click()
-    _confirmed(page, f"« {SPLIT_OFF} » (2 contributions)")
+    _curated(page, f"« {SPLIT_OFF} » (2 contributions)")
 
     moved = picked["giver"].ids[-1]
     details = _open(page, renamed.key)
     details.get_by_label("Numéro de la contribution à déplacer ici").fill(str(moved))
     details.get_by_role("button", name="Déplacer ici").click()
-    _confirmed(page, f"contribution n° {moved}")
+    _curated(page, f"contribution n° {moved}")
 
     details = _open(page, picked["hidden"].key)
     details.get_by_role("button", name="Masquer cette idée").click()
-    _confirmed(page, f"« {picked['hidden'].label} »")
+    _curated(page, f"« {picked['hidden'].label} »")
 
 
 def _refused_in_french(page, key: str) -> None:
@@ -136,6 +158,8 @@ def _refused_in_french(page, key: str) -> None:
     details.get_by_label("Numéro de la contribution à déplacer ici").fill("999999")
     details.get_by_role("button", name="Déplacer ici").click()
     page.locator(".flash--error", has_text="n'est pas dans cette synthèse").wait_for()
+    page.wait_for_load_state()
+    _focused(page, "error", "n'est pas dans cette synthèse")
 
 
 def _a_contribution_arrives(live_server, like: int) -> int:

@@ -407,3 +407,89 @@ def test_a_split_part_found_apart_from_its_idea_keeps_its_title(client, facilita
     labels_now = [i.label for i in live.document.sections[0].ideas]
     assert labels_now == ["loyers gares", "Un premier logement"]
     assert live.not_carried == []
+
+
+def test_a_scattered_idea_lends_its_title_to_no_unrelated_idea(client, facilitator, world, db):
+    version, ids, texts = world["version"], world["ids"], world["texts"]
+    curate(client, version, action="rename", idea="0-0", title="Des places en crèche")
+    curate(client, version, action="merge", idea="0-1", other="0-2")
+    # The new version scatters the crèche and logement contributions: one of each lands in
+    # an unrelated idea, which must not take the crèche title nor be merged away.
+    second = _regenerated(
+        version,
+        [
+            idea("bus du soir", [ids[0]] + ids[3:6], texts),
+            idea("horaires", [ids[1], ids[6]], texts),
+            idea("loyers", [ids[2], ids[7]], texts),
+            idea("gares", [ids[8]], texts),
+        ],
+        ids,
+        db,
+    )
+    live = current_version(second)
+    ideas = live.document.sections[0].ideas
+    assert [i.label for i in ideas if not i.hidden] == [
+        "bus du soir",
+        "horaires",
+        "loyers",
+        "gares",
+    ]
+    assert ideas[0].ids == [ids[0]] + ids[3:6]  # nothing absorbed into the transports idea
+    assert len(live.not_carried) == 2  # both said, not silently lost or misplaced
+    page = unescape(client.get(f"/syntheses/{version.synthesis_id}/v2").text)
+    assert "2 retouches n'ont pas pu être reprises dans cette version</strong>" in page
+    # Two of the three crèche contributions, drowned in an idea of eight: not the same idea.
+    third = _regenerated(
+        version, [idea("tout", ids[0:2] + ids[3:9], texts), idea("seul", [ids[2]], texts)], ids, db
+    )
+    assert "Des places en crèche" not in labels(third)
+    # The crèche idea grown by a new contribution, even regrouped: still the crèche idea.
+    fourth = _regenerated(
+        version,
+        [idea("crèches", ids[0:3] + [ids[6]], texts), idea("bus", ids[3:6] + ids[7:9], texts)],
+        ids,
+        db,
+    )
+    assert labels(fourth) == ["Des places en crèche", "bus"]
+
+
+def test_undoing_a_merge_gives_the_contributions_back_once(client, facilitator, world, db):
+    version, ids, texts = world["version"], world["ids"], world["texts"]
+    curate(client, version, action="merge", idea="0-0", other="0-1")
+    page = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
+    panel = page.split('id="retouche-0-1"')[1].split("</details>")[0]
+    assert "3 contributions — fusionnée" in panel
+    assert "Cette idée a été fusionnée dans « places en crèche »" in panel
+    assert "Défaire la fusion</button>" in panel
+    curate(client, version, action="show", idea="0-1")
+    ideas = current_version(version).document.sections[0].ideas
+    assert [(i.label, i.ids, i.hidden) for i in ideas] == [
+        ("places en crèche", ids[0:3], False),
+        ("transports soir", ids[3:6], False),
+        ("logement jeunes", ids[6:9], False),
+    ]  # each contribution counted once: the keeper lost what it had absorbed
+    assert ideas[0].size == 3
+    assert [q.id for q in ideas[0].quotes] == [ids[0]]
+    history = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
+    history = history.split('id="curation-historique"')[1]
+    assert (
+        "« transports soir » — fusion défaite : 3 contributions quittent « places en crèche »"
+        in history
+    )
+    # A regenerated version undoes it too; a hidden idea shown again is only shown.
+    curate(client, version, action="hide", idea="0-2")
+    curate(client, version, action="show", idea="0-2")
+    second = _regenerated(
+        version,
+        [idea("bus", ids[3:6], texts), idea("crèche", ids[0:3], texts)]
+        + [idea("loyers", ids[6:9], texts)],
+        ids,
+        db,
+    )
+    live = current_version(second)
+    assert [(i.ids, i.hidden) for i in live.document.sections[0].ideas] == [
+        (ids[3:6], False),
+        (ids[0:3], False),
+        (ids[6:9], False),
+    ]
+    assert live.not_carried == []
