@@ -125,6 +125,12 @@ def test_a_relative_of_the_writer_says_whom_they_write_for_not_parenthood(writte
     assert not {"pere", "mere", "grand"} & set(found)
 
 
+def test_a_household_help_is_no_relative():
+    found = tag_terms("ma femme de ménage ne vient plus le mardi")
+    assert "aide_domicile" in found
+    assert "proche_parent" not in found
+
+
 def test_a_parent_speaking_of_their_child_keeps_the_child():
     assert "enfant" in tag_terms("mes enfants vont au centre de loisirs")
     assert "proche_parent" not in tag_terms("mes enfants vont au centre de loisirs")
