@@ -30,6 +30,12 @@ batches of :data:`consult.tagging.jobs.BATCH`, model already built)::
 
 (the second: the same contributions pending a few at a time, as while people post
 one by one, so that each batch's fixed cost — claim, model version, writes — counts.)
+Last, what a worker pays to learn (``build_suggesters``, CPU): the first build, which
+measures the calibration on held-out tags, then a rebuild after one tag more, which keeps
+that measure (:data:`consult.analysis.tag_feedback.ESTIMATE_SLACK`)::
+
+    suggest rebuild cpu_ms 9000.0 first
+    suggest rebuild cpu_ms 900.0 after_one_tag
 """
 
 import argparse
@@ -39,6 +45,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -57,11 +64,14 @@ from bench.tagging_quality import (  # noqa: E402
     store,
     tag_all,
 )
+from consult.accounts.models import User  # noqa: E402
 from consult.contributions.models import Contribution  # noqa: E402
 from consult.core import jobs as core_jobs  # noqa: E402
 from consult.core.cli import before_work_horse  # noqa: E402
 from consult.extensions import db  # noqa: E402
+from consult.schemes.models import Scheme  # noqa: E402
 from consult.tagging import jobs as tagging_jobs  # noqa: E402
+from consult.tagging.services import build_suggesters, held_out  # noqa: E402
 
 TRICKLE = 5  # contributions pending at a time in the second sweep
 TRICKLED = 200  # contributions it computes again, a few at a time
@@ -128,15 +138,37 @@ def sweep(app, ids: list[int], group: int | None = None) -> float:
     return used * 1000 / swept
 
 
-def prepare(document: dict, items: list[dict]) -> list[int]:
-    """Store every item, tag the first half; ids of the other half (to suggest for)."""
+def prepare(document: dict, items: list[dict]) -> tuple[list[int], Callable[[], None]]:
+    """Store every item, tag the first half; ids of the other half (to suggest for), and
+    what tags one of them more."""
     scheme, meeting, actor, indexes = setup(document)
     rows = resolve(items, indexes, Counter())
     contributions = store(meeting, rows)
     half = len(rows) // 2
     tag_all(list(zip(contributions[:half], rows[:half], strict=True)), actor)
     db.session.commit()
-    return [c.id for c in contributions[half:]]
+
+    actor_id, (last, row) = actor.id, (contributions[-1].id, rows[-1])
+
+    def tag_one_more() -> None:  # later, in another session
+        contribution = db.session.get(Contribution, last)
+        tag_all([(contribution, row)], db.session.get(User, actor_id))
+        db.session.commit()
+
+    return [c.id for c in contributions[half:]], tag_one_more
+
+
+def rebuild(scheme_id: int, tag_one_more: Callable[[], None]) -> tuple[float, float]:
+    """CPU milliseconds of the first build of the suggesters, then of a rebuild after
+    one tag more."""
+    held_out.clear()
+    used = []
+    for step in (lambda: None, tag_one_more):
+        step()
+        started = time.process_time()
+        build_suggesters(db.session.get(Scheme, scheme_id))
+        used.append((time.process_time() - started) * 1000)
+    return used[0], used[1]
 
 
 def parse_args(argv):
@@ -155,13 +187,17 @@ def main(argv=None) -> int:
             tempfile.TemporaryDirectory(prefix="consult-bench-") as directory,
             bench_app(Path(directory)) as app,
         ):
-            others = prepare(document, items)
+            others, tag_one_more = prepare(document, items)
             ids = others[: max(1, args.jobs)]
             tagging_jobs.init_app(app)
             cold, _ = run_jobs(app, ids, announce=False)
             warm, worker = run_jobs(app, ids, announce=True)
             swept = sweep(app, ids)
             trickled = sweep(app, others[:TRICKLED], group=TRICKLE)
+            with app.app_context():
+                first, after_one_tag = rebuild(
+                    db.session.scalar(sa.select(Scheme.id)), tag_one_more
+                )
     except BenchError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
@@ -170,6 +206,8 @@ def main(argv=None) -> int:
     print(f"suggest worker cpu_ms {statistics.median(worker[1:] or worker):.1f} before_fork")
     print(f"suggest sweep cpu_ms {swept:.1f} per_contribution")
     print(f"suggest sweep cpu_ms {trickled:.1f} per_contribution batches_of_{TRICKLE}")
+    print(f"suggest rebuild cpu_ms {first:.1f} first")
+    print(f"suggest rebuild cpu_ms {after_one_tag:.1f} after_one_tag")
     return 0
 
 

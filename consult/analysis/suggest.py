@@ -328,6 +328,8 @@ class Suggester:
             texts += passages
             targets += [i] * len(passages)
             weights += [PASSAGE_WEIGHT] * len(passages)
+        if len(self.labels) < 2:  # a scheme with one theme: nothing to tell apart
+            return None, None
         model = LogisticRegression(C=REGULARISATION, max_iter=300, class_weight=self.class_weight)
         # One BLAS thread: on a busy machine, threads fighting for cores made this
         # small fit 30 times slower (2.8 s instead of 0.07 s on the Savoie dev set).

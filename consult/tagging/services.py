@@ -8,7 +8,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.analysis.similarity import is_empty_answer, letters
 from consult.analysis.suggest import Label, Suggester
-from consult.analysis.tag_feedback import MAX_UNLABELLED, FeedbackSuggester, out_of_fold
+from consult.analysis.tag_feedback import MAX_UNLABELLED, FeedbackSuggester, HeldOutEstimates
 from consult.analysis.text import tag_terms
 from consult.contributions.models import Contribution, contribution_publics
 from consult.core.db import add_once
@@ -22,6 +22,10 @@ from consult.tagging.models import ContributionTag, SuggestionRejection, TagSugg
 MAX_EXAMPLES = 200  # per label: enough to learn, bounded so a model builds quickly
 # Weak but often right: moderators see the score; bulk acceptance has its own threshold.
 SUGGESTION_FLOOR = 0.01
+# Per scheme and level, the learned part's weight and the calibration, measured on
+# held-out tags and kept while the tags changed little (a rebuild after one more tag
+# costs one model fit, not eleven).
+held_out = HeldOutEstimates()
 
 
 class TaggingError(DomainError):
@@ -263,13 +267,18 @@ def fiche_text(fiche: Fiche) -> str:
 
 
 def _suggester(
-    labels: list[Label], unlabelled: list[str], children: Suggester | None = None
+    labels: list[Label],
+    unlabelled: list[str],
+    children: Suggester | None = None,
+    *,
+    key: tuple | None = None,
 ) -> Suggester:
     """A suggester whose labels also hear the untagged contributions (``unlabelled``),
     and whose learned part's weight and calibration come from out-of-fold scores of
-    the tags set."""
+    the tags set (``key``: the scheme's level, whose last estimate may still hold;
+    without, measured afresh)."""
     below = children.labels if children is not None else None
-    learned_weight, calibration = out_of_fold(labels, unlabelled, children=below)
+    learned_weight, calibration = held_out(key, labels, unlabelled, children=below)
     return FeedbackSuggester(
         labels,
         calibration=calibration,
@@ -296,8 +305,10 @@ def build_suggesters(scheme: Scheme) -> dict[str, Suggester]:
         for f in scheme.fiches
     ]
     suggesters = {}
+    key = (scheme.id, scheme.created_at)
     if fiches:
-        suggesters["fiche"] = _suggester(fiches, _untagged(ContributionTag.fiche_id, scheme.id))
+        untagged = _untagged(ContributionTag.fiche_id, scheme.id)
+        suggesters["fiche"] = _suggester(fiches, untagged, key=(*key, "fiche"))
     if scheme.themes:
         themes = [
             Label(
@@ -310,7 +321,8 @@ def build_suggesters(scheme: Scheme) -> dict[str, Suggester]:
         ]
         # A theme also hears its fiches: the fiches tagged with it on the same contributions.
         untagged = _untagged(ContributionTag.theme_id, scheme.id)
-        suggesters["theme"] = _suggester(themes, untagged, children=suggesters.get("fiche"))
+        below = suggesters.get("fiche")
+        suggesters["theme"] = _suggester(themes, untagged, below, key=(*key, "theme"))
     return suggesters
 
 

@@ -73,6 +73,14 @@ def test_decisions_teach_the_suggester():
     assert "saisonniers" in after.words
 
 
+def test_a_scheme_with_a_single_tagged_label_suggests_it_without_learning():
+    only = Label(LABELS[0].key, LABELS[0].text, ["Une aide à domicile le week-end."] * 3)
+    weight, _ = out_of_fold([only])  # one class: nothing to tell apart, no regression
+    suggester = Suggester([only], learned_weight=weight)
+    assert not suggester.learned
+    assert suggester.suggest("Plus d'aide à domicile")[0].key == only.key
+
+
 def test_the_learned_weight_follows_what_ranks_held_out_items_right():
     prior_right = (np.array([0.9, 0.1]), np.array([0.2, 0.8]), 0)
     learned_right = (np.array([0.8, 0.2]), np.array([0.0, 1.0]), 1)

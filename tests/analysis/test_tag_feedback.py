@@ -4,8 +4,15 @@ import numpy as np
 import pytest
 from sklearn.preprocessing import normalize
 
+from consult.analysis import tag_feedback
 from consult.analysis.suggest import Label, Suggester
-from consult.analysis.tag_feedback import HEARD, FeedbackSuggester, feedback, out_of_fold
+from consult.analysis.tag_feedback import (
+    HEARD,
+    FeedbackSuggester,
+    HeldOutEstimates,
+    feedback,
+    out_of_fold,
+)
 
 LABELS = [
     Label("familles", "Soutenir les familles : formation, écoute, cantine."),
@@ -72,3 +79,65 @@ def test_a_label_tagged_often_does_not_drown_one_tagged_rarely():
     plain = Suggester(labels)._probabilities(text)
     balanced = FeedbackSuggester(labels)._probabilities(text)
     assert balanced[1] > plain[1] + 0.02
+
+
+def _tagged(count: int, text: str = "") -> list[Label]:
+    words = ("familles épuisées", "jeunes sans logement")
+    return [
+        Label(lb.key, text or lb.text, [f"{word} {n}" for n in range(count)])
+        for lb, word in zip(LABELS, words, strict=True)
+    ]
+
+
+@pytest.fixture
+def measured(monkeypatch):
+    """Held-out estimates whose measures are counted."""
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return out_of_fold(*args, **kwargs)
+
+    monkeypatch.setattr(tag_feedback, "out_of_fold", counted)
+    return HeldOutEstimates(), calls
+
+
+def test_an_estimate_is_kept_while_the_tags_changed_little(measured):
+    estimates, calls = measured
+    first = estimates("level", _tagged(30), UNTAGGED)
+    assert estimates("level", _tagged(31), UNTAGGED) == first  # 2 tags more out of 60
+    assert len(calls) == 1
+    assert estimates("other level", _tagged(31), UNTAGGED) is not None
+    assert len(calls) == 2  # each key its own estimate
+    estimates(None, _tagged(31), UNTAGGED)
+    estimates(None, _tagged(31), UNTAGGED)
+    assert len(calls) == 4  # no key: measured each time
+
+
+def test_an_estimate_is_measured_again_when_the_tags_changed_enough(measured):
+    estimates, calls = measured
+    estimates("level", _tagged(30), UNTAGGED)
+    estimates("level", _tagged(34), UNTAGGED)  # 8 tags more out of 60: more than 10 %
+    assert len(calls) == 2
+    estimates("level", _tagged(34), UNTAGGED)
+    assert len(calls) == 2
+
+
+def test_an_estimate_is_measured_again_when_a_label_changed(measured):
+    estimates, calls = measured
+    estimates("level", _tagged(30), UNTAGGED)
+    estimates("level", _tagged(30, text="Une fiche réécrite par le groupe de travail"))
+    assert len(calls) == 2
+    estimates("level", _tagged(30, text="Une fiche réécrite par le groupe de travail"))
+    estimates("level", _tagged(30)[:1])  # a label fewer
+    assert len(calls) == 3
+    estimates.clear()
+    estimates("level", _tagged(30)[:1])
+    assert len(calls) == 4
+
+
+def test_a_first_tag_is_always_measured(measured):
+    estimates, calls = measured
+    estimates("level", _tagged(0), UNTAGGED)
+    estimates("level", _tagged(1), UNTAGGED)
+    assert len(calls) == 2

@@ -2,6 +2,8 @@
 
 import pytest
 
+from consult.analysis import tag_feedback
+from consult.analysis.tag_feedback import out_of_fold
 from consult.core.db import utcnow
 from consult.core.jobs import enqueue_after_commit
 from consult.history.services import history
@@ -113,6 +115,40 @@ def test_suggestions_learn_from_decisions(db, savoie_meeting, make_contribution,
     fiche_suggestions = [s for s in suggestions_of(fresh) if s.fiche_id]
     assert fiche_suggestions[0].fiche_id == target.id
     assert fiche_suggestions[0].learned is True
+
+
+def test_one_more_tag_is_learned_without_measuring_the_calibration_again(
+    db, savoie_meeting, make_contribution, make_user, monkeypatch
+):
+    facilitator = make_user(role="facilitator")
+    fiches = [_fiche(savoie_meeting, n) for n in ("9", "31", "33")]
+    words = ("aidants répit", "accueil rappel", "saisonniers station")
+    for n in range(20):
+        for fiche, word in zip(fiches, words, strict=True):
+            body = f"{word} {n}"
+            contribution = make_contribution(meeting=savoie_meeting, body=body)
+            add_tag(contribution, fiche=fiche, actor=facilitator, now=utcnow())
+    measured = []
+    monkeypatch.setattr(
+        tag_feedback, "out_of_fold", lambda *a, **k: measured.append(a) or out_of_fold(*a, **k)
+    )
+    build_suggesters(savoie_meeting.scheme)
+    assert len(measured) == 2  # fiches, then themes
+    text = "Un festival de musique pour tous"
+    one_more = make_contribution(meeting=savoie_meeting, body=text)
+    add_tag(one_more, fiche=fiches[0], actor=facilitator, now=utcnow())
+    suggesters = build_suggesters(savoie_meeting.scheme)
+    assert len(measured) == 2  # 1 tag out of 60: the last estimate holds
+    assert suggesters["fiche"].suggest(text)[0].key == str(fiches[0].id)  # learned anyway
+    for n in range(6):  # 7 tags out of 60: more than 10 %
+        add_tag(
+            make_contribution(meeting=savoie_meeting, body=f"{text} {n}"),
+            fiche=fiches[0],
+            actor=facilitator,
+            now=utcnow(),
+        )
+    build_suggesters(savoie_meeting.scheme)
+    assert len(measured) == 4  # both again: the themes hear their fiches
 
 
 def test_a_refused_suggestion_is_never_offered_again_and_others_keep_their_numbers(
