@@ -229,10 +229,25 @@ def undo_merge(source: Contribution, *, actor, now) -> Contribution:
     target.weight = max(1, target.weight - link.weight)
     _removetag_keys(target, link.tags or [])
     link.undone_at, link.undone_by_id = now, actor.id if actor else None
+    _leave_campaign(link, now)
     db.session.flush()
     record(source, actor, "unmerge", source_before, reason=f"sortie de la n° {target.id}", now=now)
     record(target, actor, "unmerge", before, reason=f"n° {source.id} ressortie", now=now)
     return source
+
+
+def _leave_campaign(link: Merge, now) -> None:
+    """A copy put back apart no longer counts in its campaign's « envoyé par N
+    personnes »; a campaign left with no copy is no campaign any more (the kept text
+    alone is one contribution)."""
+    if link.campaign_id is None:
+        return
+    campaign = db.session.get(Campaign, link.campaign_id)
+    if campaign is None or campaign.undone_at is not None:
+        return
+    campaign.size = max(1, campaign.size - link.weight)
+    if not campaign_copies(campaign):
+        campaign.undone_at = now
 
 
 def merge_campaign(contributions: list[Contribution], *, actor, now) -> Campaign:

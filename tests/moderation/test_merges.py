@@ -159,6 +159,28 @@ def test_a_campaign_merges_into_its_oldest_text_and_can_be_undone(
         undo_campaign(campaign, actor=moderator, now=utcnow())
 
 
+def test_a_copy_put_back_apart_leaves_the_campaign_and_its_count(
+    db, make_meeting, make_contribution, moderator
+):
+    meeting = make_meeting()
+    start = utcnow() - timedelta(hours=1)
+    copies = [
+        make_contribution(
+            meeting=meeting, body="Gardez la navette !", created_at=start + timedelta(minutes=n)
+        )
+        for n in range(4)
+    ]
+    campaign = merge_campaign(copies, actor=moderator, now=utcnow())
+    undo_merge(copies[3], actor=moderator, now=utcnow())
+    assert (campaign.size, copies[0].weight) == (3, 3)
+    assert campaign.label == "texte identique envoyé par 3 personnes"
+    for copy in copies[1:3]:
+        undo_merge(copy, actor=moderator, now=utcnow())
+    assert copies[0].weight == 1
+    assert campaign.undone_at is not None  # the kept text alone is no campaign
+    assert campaign_of(copies[0]) is None
+
+
 def test_a_synthesis_counts_a_campaign_as_one_idea_of_its_senders(
     db, make_meeting, make_contribution, moderator
 ):
