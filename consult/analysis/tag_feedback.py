@@ -101,8 +101,10 @@ def out_of_fold(
 # tagged examples it was measured on changed by at most this share of them: it costs
 # ten model fits (9 of the 10 s of CPU of a rebuild on the demo's 221 fiche tags), and
 # a tag or two more move it less than the noise of its own folds. The final model
-# always learns every tag.
+# always learns every tag. The untagged contributions the models hear are not compared:
+# they arrive all the time, and only nudge the labels' profiles.
 ESTIMATE_SLACK = 0.1
+KEPT_ESTIMATES = 64  # scheme levels a process keeps estimates for
 
 
 @dataclass
@@ -146,7 +148,10 @@ class HeldOutEstimates:
             return kept.learned_weight, kept.calibration
         weight, calibration = out_of_fold(labels, unlabelled, children=children)
         if key is not None:
+            self._kept.pop(key, None)
             self._kept[key] = HeldOut(structure, examples, weight, calibration)
+            while len(self._kept) > KEPT_ESTIMATES:  # the oldest first (a scheme re-imported)
+                del self._kept[next(iter(self._kept))]
         return weight, calibration
 
 

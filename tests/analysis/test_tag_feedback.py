@@ -141,3 +141,13 @@ def test_a_first_tag_is_always_measured(measured):
     estimates("level", _tagged(0), UNTAGGED)
     estimates("level", _tagged(1), UNTAGGED)
     assert len(calls) == 2
+
+
+def test_a_process_keeps_the_estimates_of_its_latest_schemes_only(measured, monkeypatch):
+    monkeypatch.setattr(tag_feedback, "KEPT_ESTIMATES", 2)
+    estimates, calls = measured
+    for key in ("scheme 1", "scheme 2", "scheme 3", "scheme 2"):
+        estimates(key, _tagged(30), UNTAGGED)
+    assert len(calls) == 3  # « scheme 2 » was kept
+    estimates("scheme 1", _tagged(30), UNTAGGED)
+    assert len(calls) == 4  # « scheme 1 » was not: the oldest
