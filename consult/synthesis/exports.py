@@ -702,9 +702,9 @@ def render_docx(
         "Cette partie est produite à partir des contributions : chaque citation porte le "
         "numéro de la contribution d'où elle vient."
     )
-    if document.breakdowns:
-        _docx_breakdowns(doc, document)
     _docx_sections(doc, document)
+    if document.breakdowns:  # the detail of who took part, after what they said
+        _docx_breakdowns(doc, document)
     _docx_differences(doc, document)
 
     docx_method(doc, METHOD)

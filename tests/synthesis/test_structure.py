@@ -278,6 +278,22 @@ def test_page_and_docx_show_the_same_structure(request_ctx):
         assert "Contributions ni étiquetées ni placées par une suggestion." in shown
 
 
+def test_who_took_part_comes_after_what_they_said(request_ctx):
+    """Twelve pages of counts by meeting, territory, public… before the first idea kept a
+    working group from what people said: the detail comes after the parts."""
+    document = _structured_document()
+    assert document.breakdowns
+    assert document.sections
+    html, docx = _page_and_docx(document)
+    toc = html[html.index('id="synthese-sommaire"') : html.index('id="synthese-redigee"')]
+    said = html[html.index("synthese-participants-titre") :]
+    for shown in (toc, said, docx[docx.index("Cette partie est produite à partir") :]):
+        # each part's title, where it first appears: its heading (the breakdown by theme,
+        # further on, names the parts again)
+        parts = [shown.index(escape(section.title)) for section in document.sections]
+        assert shown.index("Qui a contribué, et où") > max(parts)
+
+
 @pytest.fixture
 def request_ctx(app):
     with app.test_request_context("/"):
