@@ -30,6 +30,11 @@ SOFT_MATCHING = True
 # one group, and an idea said three times still makes one group.
 MUTUAL_RANK = 1
 STRONG = 0.6
+# Below STRONG, two texts must also share this many things (terms, sector concepts) to
+# be proposed: short texts met on one word (« tout seul », « se passer ») read close
+# without saying the same thing. Every labelled rewording the detector finds shares 5
+# or more (bench/duplicates.py, Savoie dev file).
+MIN_SHARED = 3
 # A campaign: at least this many near-identical texts, sent within this time.
 CAMPAIGN_MIN_SIZE = 5
 CAMPAIGN_WINDOW = timedelta(days=7)
@@ -237,6 +242,8 @@ def find_duplicates(
         features = similarity_matrix([texts[i] for i in singles])
         single_kinds = [kinds[i] for i in singles] if kinds else None
         for a, b, score in candidate_pairs(features.scores, threshold, single_kinds):
+            if score < STRONG and _shared(features, a, b) < MIN_SHARED:
+                continue
             pairs.append((singles[a], singles[b], score))
             union(singles[a], singles[b])
     clusters: dict[int, list[int]] = {}
@@ -248,6 +255,12 @@ def find_duplicates(
         for members in clusters.values()
         if len(members) > 1
     ]
+
+
+def _shared(features: Features, a: int, b: int) -> int:
+    """How many distinct terms and sector concepts texts ``a`` and ``b`` have in common."""
+    terms_ = set(features.terms[a]) & set(features.terms[b])
+    return len(terms_) + len(set(features.concepts[a]) & set(features.concepts[b]))
 
 
 def _describe(members, pairs, texts, features, position) -> DuplicateGroup:

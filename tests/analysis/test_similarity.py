@@ -1,7 +1,12 @@
 """Near-duplicates and key terms on contributions written in different words."""
 
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
+
+from consult.analysis import duplicates
 from consult.analysis.duplicates import (
     DEFAULT_THRESHOLD,
     concepts,
@@ -134,3 +139,35 @@ def test_readable_words_read_every_term_as_readable_reads_each():
     for term in every_term:
         assert found.get(term, term) == readable(term, texts), term
         assert readable_label(term, texts, found) == readable_label(term, texts), term
+
+
+# The demo's « Université sociale 2019 » meeting, as its « Doublons » page compares it.
+MEETING = json.loads(
+    (Path(__file__).parents[1] / "fixtures" / "universite-sociale-2019.json").read_text("utf-8")
+)
+
+
+def _proposed_in_meeting() -> set[frozenset[int]]:
+    found = find_duplicates([c["text"] for c in MEETING], kinds=[c["kind"] for c in MEETING])
+    return {frozenset(MEETING[i]["id"] for i in g.members) for g in found}
+
+
+@pytest.mark.parametrize(
+    "met_on_one_thing",
+    [
+        {185, 217},  # « mon appartement à moi tout seul » / « je fais tout seule, la nuit »
+        {195, 200},  # « est-ce qu'on peut choisir… se passe » / « qu'est-ce qui se passe »
+    ],
+)
+def test_short_texts_met_on_one_word_are_not_proposed_as_the_same_idea(
+    met_on_one_thing, monkeypatch
+):
+    assert frozenset(met_on_one_thing) not in _proposed_in_meeting()
+    monkeypatch.setattr(duplicates, "MIN_SHARED", 0)
+    assert frozenset(met_on_one_thing) in _proposed_in_meeting()  # close by the scores alone
+
+
+def test_a_rewording_sharing_several_things_is_still_proposed():
+    # « Pourquoi les aides à domicile changent tout le temps ? » / « Toujours la même aide
+    # à domicile, ou au moins une petite équipe »
+    assert frozenset({179, 180}) in _proposed_in_meeting()
