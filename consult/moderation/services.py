@@ -284,9 +284,10 @@ def undo_campaign(campaign: Campaign, *, actor, now) -> Campaign:
     links = db.session.scalars(
         sa.select(Merge).where(Merge.campaign_id == campaign.id, Merge.undone_at.is_(None))
     ).all()
+    size = campaign.size  # what was undone, for the record (each copy out lowers it)
     for link in links:
         undo_merge(db.session.get(Contribution, link.source_id), actor=actor, now=now)
-    campaign.undone_at = now
+    campaign.size, campaign.undone_at = size, now
     return campaign
 
 

@@ -154,6 +154,7 @@ def test_a_campaign_merges_into_its_oldest_text_and_can_be_undone(
     undo_campaign(campaign, actor=moderator, now=utcnow())
     assert {c.status for c in copies} == {"published"}
     assert kept.weight == 1
+    assert campaign.size == 50  # what was undone stays on record
     assert campaign_of(kept) is None
     with pytest.raises(ModerationError, match="déjà"):
         undo_campaign(campaign, actor=moderator, now=utcnow())
