@@ -22,6 +22,7 @@ from consult.contributions.models import Contribution
 from consult.contributions.permissions import can_import, can_record_for_others
 from consult.core.db import get_or_404, small_int, utcnow
 from consult.core.errors import refuse
+from consult.core.formatting import plural_ending
 from consult.core.security import staff_only
 from consult.extensions import db
 from consult.meetings.models import Meeting
@@ -243,8 +244,10 @@ def import_confirm(meeting_id: int, import_id: int):
     except (importing.ImportRejected, importing.ImportFileError) as error:
         refuse(error)
         return redirect(url_for(".import_preview", meeting_id=meeting.id, import_id=upload.id))
-    message = f"{result.created} contribution(s) importée(s) depuis « {upload.filename} »."
+    s = plural_ending(result.created)
+    message = f"{result.created} contribution{s} importée{s} depuis « {upload.filename} »."
     if result.already:
-        message += f" {result.already} ligne(s) déjà dans la rencontre : laissée(s) de côté."
+        s = plural_ending(result.already)
+        message += f" {result.already} ligne{s} déjà dans la rencontre : laissée{s} de côté."
     flash(message, "success")
     return redirect(url_for("meetings.manage", meeting_id=meeting.id), code=303)

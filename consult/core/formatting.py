@@ -2,7 +2,8 @@
 
 The platform stores UTC; people read Europe/Paris time. ``init_app`` makes these Jinja
 filters: ``date_fr`` (05/12/2026), ``date_heure`` (05/12/2026 à 19:30), ``heure_locale``
-(any strftime pattern), ``date_longue`` (1er mars 2025 à 14 h 05) and ``nombre`` (12 345).
+(any strftime pattern), ``date_longue`` (1er mars 2025 à 14 h 05), ``nombre`` (12 345) and
+``pluriel`` (« 3 contribution{{ 3|pluriel }} » : the ending of a word agreeing with a count).
 """
 
 import re
@@ -101,6 +102,14 @@ def french_spacing_markup(html: str) -> Markup:
     return Markup(french_spacing_html(safe))  # noqa: S704 - only spaces of safe HTML change
 
 
+def plural_ending(count, ending: str = "s") -> str:
+    """Template filter ``pluriel``: ``ending`` when ``count`` (a number, or what has a
+    length) takes the plural in French — 2 and more; 0 and 1 take the singular."""
+    if not isinstance(count, int | float):
+        count = len(count)
+    return ending if count >= 2 else ""
+
+
 def init_app(app) -> None:
     app.add_template_filter(french_spacing_markup, "typographie")
     app.add_template_filter(short_date, "date_fr")
@@ -108,3 +117,4 @@ def init_app(app) -> None:
     app.add_template_filter(local_time_text, "heure_locale")
     app.add_template_filter(long_date, "date_longue")
     app.add_template_filter(number, "nombre")
+    app.add_template_filter(plural_ending, "pluriel")

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from consult.contributions.models import Contribution
 from consult.core.errors import DomainError, NotFoundError
+from consult.core.formatting import plural_ending
 from consult.core.sanitize import clean_line, clean_text
 from consult.extensions import db
 from consult.fiches.permissions import (
@@ -129,7 +130,8 @@ def chosen_ideas(group: WorkingGroup, version_id, keys: list[str]) -> tuple[list
             seen.add((idea.section, idea.idea))
             ideas.append(idea)
     missing = len(keys) - len(ideas)
-    message = f"{missing} idée(s) introuvable(s) dans la synthèse : ignorée(s)." if missing else ""
+    s = plural_ending(missing)
+    message = f"{missing} idée{s} introuvable{s} dans la synthèse : ignorée{s}." if missing else ""
     return ideas, message
 
 

@@ -12,6 +12,7 @@ from consult.contributions.models import AUTHOR_TYPES, KINDS, STATUSES, Contribu
 from consult.contributions.services import ContributionError, personal_data_findings
 from consult.core.db import MAX_ID, get_or_404, small_int, utcnow
 from consult.core.errors import refuse
+from consult.core.formatting import plural_ending
 from consult.core.security import staff_only
 from consult.extensions import db
 from consult.history.services import history
@@ -284,7 +285,8 @@ def merge():
         refuse(error)
     else:
         db.session.commit()
-        flash(f"{len(sources)} contribution(s) fusionnée(s) dans la n° {target.id}.", "success")
+        s = plural_ending(len(sources))
+        flash(f"{len(sources)} contribution{s} fusionnée{s} dans la n° {target.id}.", "success")
     return redirect(_review_url(target.id, filters), 303)
 
 
@@ -375,8 +377,12 @@ def bulk():
         for scheme_id in {c.meeting.scheme_id for c in contributions}:
             schedule_refresh(scheme_id)
     db.session.commit()
-    label = "étiquette(s) ajoutée(s)" if form.action.data == "accept_suggestions" else "traitée(s)"
-    flash(f"{done} {label} sur {len(contributions)} contribution(s) choisie(s).", "success")
+    s, chosen = plural_ending(done), len(contributions)
+    label = (
+        f"étiquette{s} ajoutée{s}" if form.action.data == "accept_suggestions" else f"traitée{s}"
+    )
+    s = plural_ending(chosen)
+    flash(f"{done} {label} sur {chosen} contribution{s} choisie{s}.", "success")
     for problem in problems[:10]:
         flash(problem, "error")
     return redirect(back, 303)

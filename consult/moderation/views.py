@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from consult.core.db import get_or_404, small_int, utcnow
 from consult.core.errors import refuse
+from consult.core.formatting import plural_ending
 from consult.core.sanitize import safe_cell
 from consult.core.security import admin_only, staff_only
 from consult.extensions import db
@@ -106,7 +107,8 @@ def merge_identical_contributions(meeting_id: int):
         db.session.commit()
         if merged:
             flash(
-                f"{merged} contribution(s) identique(s) fusionnée(s) ({groups} texte(s)).",
+                f"{merged} contribution{plural_ending(merged)} identique{plural_ending(merged)} "
+                f"fusionnée{plural_ending(merged)} ({groups} texte{plural_ending(groups)}).",
                 "success",
             )
         else:

@@ -133,7 +133,7 @@ def test_import_shows_bad_rows_then_imports_the_corrected_file_all_at_once(
     page.wait_for_url(re.compile(r"/import/\d+$"))
     assert page.input_value("#groupe") == "3"  # "Atelier" was recognised as the group
     page.click("button:has-text('Importer les 3 contributions')")
-    page.wait_for_selector("text=3 contribution(s) importée(s)")
+    page.wait_for_selector("text=3 contributions importées")
     check_a11y(page)
     rows = _stored(live_server, meeting_id)
     assert [(r.body, r.kind, r.on_behalf_of) for r in rows] == [

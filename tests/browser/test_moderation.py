@@ -108,7 +108,7 @@ def test_moderator_processes_the_queue_with_the_keyboard_only(page, live_server)
     page.keyboard.press("Space")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # « Fusionner les contributions cochées »
-    page.wait_for_selector("text=fusionnée(s) dans la n°")
+    page.wait_for_selector("text=fusionnée dans la n°")
     check_a11y(page)
 
     published, _ = _state(live_server, ids["publish"])

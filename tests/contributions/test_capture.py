@@ -162,7 +162,7 @@ def test_good_file_is_imported_once_after_confirmation(
     assert "Importer les 2 contributions" in preview.text
     assert count(Contribution) == 0  # the preview writes nothing
     done = client.post(location + "/confirmer", follow_redirects=True)
-    assert "2 contribution(s) importée(s)" in done.text
+    assert "2 contributions importées" in done.text
     again = client.post(location + "/confirmer", follow_redirects=True)
     assert "déjà été importé" in again.text
     rows = db.session.query(Contribution).order_by(Contribution.id).all()

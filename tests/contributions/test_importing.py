@@ -556,13 +556,13 @@ def test_the_same_file_again_is_recognised_by_the_dry_run_and_skipped(
     imported_page = client.get(first.preview_url).get_data(as_text=True)
     assert "Le fichier d'origine n'est pas conservé" in imported_page  # issue 12 #3
     page, confirmed = upload_and_confirm(client, meeting, AGAIN.encode(), "encore.csv")
-    assert "2</span> ligne(s) déjà dans la rencontre" in page
+    assert "2</span> lignes déjà dans la rencontre" in page
     assert "Ligne 2 : importée depuis ce même fichier" in page
     assert "Importer les 0 nouvelles contributions" in page
     assert confirmed.status_code == 303
     assert count(Contribution, Contribution.meeting_id == meeting.id) == 2
     flashed = client.get(confirmed.headers["Location"]).get_data(as_text=True)
-    assert "2 ligne(s) déjà dans la rencontre : laissée(s) de côté" in flashed
+    assert "2 lignes déjà dans la rencontre : laissées de côté" in flashed
 
 
 def test_a_corrected_file_adds_only_its_new_rows(db, make_meeting, facilitator, count):
@@ -609,7 +609,7 @@ def test_merge_all_identical_merges_each_group_once(
     assert "Fusionner tous les identiques (4)" in page
     url = f"/rencontres/{meeting.id}/fusionner-identiques"
     merged = client.post(url, follow_redirects=True).get_data(as_text=True)
-    assert "4 contribution(s) identique(s) fusionnée(s) (2 texte(s))" in merged
+    assert "4 contributions identiques fusionnées (2 textes)" in merged
     contributions = db.session.scalars(
         db.select(Contribution).filter_by(meeting_id=meeting.id).order_by(Contribution.id)
     ).all()

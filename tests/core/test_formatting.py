@@ -87,3 +87,16 @@ def test_the_typographie_filter_spaces_a_rendered_block_and_still_escapes(app):
             said="<b>oui</b> ?",
         )
     assert shown == "<p>Idée\u00a0: &lt;b&gt;oui&lt;/b&gt;\u202f?</p>"
+
+
+def test_a_word_agrees_with_its_count_the_french_way(app):
+    assert [formatting.plural_ending(n) for n in (0, 1, 2, 1.5, 12)] == ["", "", "s", "", "s"]
+    assert formatting.plural_ending([1, 2, 3], "nt") == "nt"  # what has a length: its length
+    with app.test_request_context():
+        shown = render_template_string(
+            "{{ n }} contribution{{ n|pluriel }} choisie{{ n|pluriel }}, "
+            "{{ rows|length }} ligne{{ rows|pluriel }}",
+            n=1,
+            rows=[1, 2],
+        )
+    assert shown == "1 contribution choisie, 2 lignes"

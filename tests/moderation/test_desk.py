@@ -248,7 +248,7 @@ def test_duplicates_page_groups_identical_and_empty_answers(client, facilitator,
     for body in ("RAS", "Ras.", "Rien à signaler", "Plus de bus", "Plus de bus"):
         submit(meeting, body)
     page = client.get(f"/moderation/doublons?rencontre={meeting.id}")
-    assert "2 groupe(s) de doublons" in page.text
+    assert "2 groupes de doublons" in page.text
     assert "réponses vides" in page.text
     assert "textes identiques" in page.text
 
@@ -313,7 +313,7 @@ def test_participant_reports_a_published_contribution_into_the_queue(
     login(make_user(role="facilitator"))
     queue = client.get("/moderation/?signalee=1")
     assert "Un texte avec une insulte" in queue.text
-    assert "1 signalement(s)" in queue.text
+    assert "1 signalement<" in queue.text
     client.post(
         f"/moderation/{contribution.id}/decision", data={"action": "reject", "reason": "injurieux"}
     )

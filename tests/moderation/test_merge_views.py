@@ -34,7 +34,7 @@ def test_the_demo_rewording_pair_is_proposed_with_why_and_nothing_checked(
     second = make_contribution(meeting=meeting, body=DEMO_PAIR[1], kind="proposition")
     make_contribution(meeting=meeting, body="Créer des places en crèche à horaires décalés.")
     page = client.get(f"/moderation/doublons?rencontre={meeting.id}")
-    assert "1 groupe(s) de doublons" in page.text
+    assert "1 groupe de doublons" in page.text
     assert "même idée, autres mots" in page.text
     assert "Pourquoi : en commun « aide" in page.text
     assert f'value="{first.id}"' in page.text
@@ -97,7 +97,7 @@ def test_a_campaign_is_flagged_merged_and_weighs_its_senders(
     ]
     page = client.get(f"/moderation/doublons?rencontre={meeting.id}")
     assert "texte identique envoyé par 50 personnes" in page.text
-    assert "0 groupe(s) de doublons" in page.text  # the copies are offered once, as the campaign
+    assert "0 groupe de doublons" in page.text  # the copies are offered once, as the campaign
 
     page = _post(client, "/moderation/campagne", {"ids": [c.id for c in copies]})
     assert "Campagne regroupée" in page.text
@@ -119,7 +119,7 @@ def test_a_merged_contributions_weight_shows_in_the_queue_and_at_the_top_of_its_
     client, facilitator, meeting, make_contribution
 ):
     """After a campaign merge the kept text looked, in the queue and at the top of its
-    page (« 0 soutien(s) »), like any single contribution: its weight was only said far
+    page (« 0 soutien »), like any single contribution: its weight was only said far
     below, after the tags and the similar contributions."""
     start = utcnow() - timedelta(hours=2)
     slogan = "Rouvrez le centre médico-social, fermé sans concertation."
