@@ -95,6 +95,8 @@ def test_bulk_accept_previews_before_writing_then_writes_what_it_showed(
 
     assert preview.status_code == 200
     assert "encore enregistré" in preview.text
+    assert "faire sur la contribution choisie" in preview.text  # one: no « (s) », no « les 1 »
+    assert "Ajouter cette étiquette" in preview.text or "Ajouter ces " in preview.text
     assert escape(f"Fiche {fiche_row.fiche.number} : {fiche_row.fiche.title}") in preview.text
     planned = f"{contribution.id}:fiche:{fiche_row.fiche_id}"
     assert f'name="planned" value="{planned}"' in preview.text
