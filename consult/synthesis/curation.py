@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from consult.contributions.models import Contribution
 from consult.core.errors import DomainError
+from consult.core.formatting import plural_ending
 from consult.core.sanitize import clean_line
 from consult.extensions import db
 from consult.synthesis.document import Document, Idea, Quote
@@ -503,15 +504,11 @@ def _show_summary(change: Change, document: Document) -> str:
     label, into = _get(document, place).label, keeper(document, place)
     if into is None:
         return f"« {label} »"[:600]
-    held = set(_get(document, place).ids).intersection(_get(document, into).ids)
+    held = len(set(_get(document, place).ids).intersection(_get(document, into).ids))
     return (
-        f"« {label} » — fusion défaite : {_contributions(len(held))} "
-        f"quitte{'nt' if len(held) > 1 else ''} « {_get(document, into).label} »"
+        f"« {label} » — fusion défaite : {held} contribution{plural_ending(held)} "
+        f"quitte{plural_ending(held, 'nt')} « {_get(document, into).label} »"
     )[:600]
-
-
-def _contributions(count: int) -> str:
-    return f"{count} contribution{'s' if count > 1 else ''}"
 
 
 def record(version, document: Document, form, *, actor, now) -> IdeaCuration | None:
