@@ -211,3 +211,14 @@ def test_committee_address_field_looks_like_the_other_fields(page, live_server):
     page.goto("/comite/")
     address = page.locator("input[type=url]").first
     assert address.bounding_box()["height"] >= 44
+
+
+def test_duplicates_to_merge_are_big_targets_on_a_phone(page, live_server):
+    """Choosing which contribution to keep and which to merge, with a thumb."""
+    login_as(page, live_server, "animateur")
+    page.set_viewport_size(PHONE)
+    page.goto("/moderation/doublons?rencontre=6")
+    for control in ("input[name=target]", "input[name=sources]"):
+        box = page.locator(f".duplicate-group {control}").first.bounding_box()
+        assert min(box["width"], box["height"]) >= 24  # 1.5rem, as the queue's boxes
+    assert _overflow(page) <= 0
