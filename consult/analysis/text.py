@@ -6,6 +6,7 @@ same terms; acronyms of the field (RSA, MDPH, ASE, EHPAD…) stay whole terms.
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 import simplemma
@@ -196,6 +197,19 @@ def _expression_at(keys: list[str], start: int) -> tuple[list[str], int] | None:
     return None
 
 
+def _read(text: str) -> Iterator[tuple[list[str], list[str] | None]]:
+    """The words of ``text`` in order, a sector expression's together: ``(its words, its
+    terms)``, or ``([a word], None)`` outside expressions (the longest expression first)."""
+    words = _tokens(text)
+    keys = [_key(w) for w in words]
+    index = 0
+    while index < len(words):
+        found = _expression_at(keys, index)
+        size = found[1] if found else 1
+        yield words[index : index + size], found[0] if found else None
+        index += size
+
+
 def tag_terms(text: str) -> list[str]:
     """Terms that may decide a tag: sector expressions as one term, then lemmas.
 
@@ -204,17 +218,12 @@ def tag_terms(text: str) -> list[str]:
     rappelée », « rien », « accueil ») are dropped, so they never decide a tag, and so
     is personal data (:func:`without_personal_data`).
     """
-    words = _tokens(without_personal_data(text))
-    keys = [_key(w) for w in words]
-    result, index = [], 0
-    while index < len(words):
-        found = _expression_at(keys, index)
-        if found:
-            result.extend(found[0])
-            index += found[1]
+    result = []
+    for words, expression in _read(without_personal_data(text)):
+        if expression:
+            result.extend(expression)
             continue
-        word = words[index].lower()
-        index += 1
+        word = words[0].lower()
         if len(word) < 3 or word.isdigit() or word in _NEGATIONS:
             continue
         if word in STOP_WORDS or _unwanted(strip_accents(word)):
@@ -233,15 +242,7 @@ def without_relatives(text: str) -> str:
     père »): whom they write for, never what the text is about — not even through a sector
     concept (« père » names « enfance, famille »). Expressions are read as
     :func:`tag_terms` reads them."""
-    words = _tokens(text)
-    keys = [_key(w) for w in words]
-    kept, index = [], 0
-    while index < len(words):
-        found = _expression_at(keys, index)
-        size = found[1] if found else 1
-        if not found or RELATIVE not in found[0]:
-            kept.extend(words[index : index + size])
-        index += size
+    kept = [w for words, terms_ in _read(text) if RELATIVE not in (terms_ or ()) for w in words]
     return " ".join(kept)
 
 
