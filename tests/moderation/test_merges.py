@@ -33,6 +33,20 @@ def moderator(make_user):
     return make_user(role="facilitator")
 
 
+@pytest.fixture
+def sent_together(make_meeting, make_contribution):
+    """``count`` copies of ``body`` sent to one new meeting a minute apart, oldest first."""
+
+    def send(body: str, count: int) -> list:
+        meeting, start = make_meeting(), utcnow() - timedelta(hours=3)
+        return [
+            make_contribution(meeting=meeting, body=body, created_at=start + timedelta(minutes=n))
+            for n in range(count)
+        ]
+
+    return send
+
+
 def _tags(db, contribution) -> set:
     rows = db.session.execute(
         sa.select(ContributionTag.theme_id, ContributionTag.fiche_id).where(
@@ -129,19 +143,8 @@ def test_merge_by_number_refuses_itself_and_another_scheme(
     assert here.status == "published"
 
 
-def test_a_campaign_merges_into_its_oldest_text_and_can_be_undone(
-    db, make_meeting, make_contribution, moderator
-):
-    meeting = make_meeting()
-    start = utcnow() - timedelta(hours=3)
-    copies = [
-        make_contribution(
-            meeting=meeting,
-            body="Non à la fermeture du foyer !",
-            created_at=start + timedelta(minutes=n),
-        )
-        for n in range(50)
-    ]
+def test_a_campaign_merges_into_its_oldest_text_and_can_be_undone(db, sent_together, moderator):
+    copies = sent_together("Non à la fermeture du foyer !", 50)
     campaign = merge_campaign(list(reversed(copies)), actor=moderator, now=utcnow())
     kept = copies[0]
     assert campaign.contribution_id == kept.id
@@ -160,17 +163,8 @@ def test_a_campaign_merges_into_its_oldest_text_and_can_be_undone(
         undo_campaign(campaign, actor=moderator, now=utcnow())
 
 
-def test_a_copy_put_back_apart_leaves_the_campaign_and_its_count(
-    db, make_meeting, make_contribution, moderator
-):
-    meeting = make_meeting()
-    start = utcnow() - timedelta(hours=1)
-    copies = [
-        make_contribution(
-            meeting=meeting, body="Gardez la navette !", created_at=start + timedelta(minutes=n)
-        )
-        for n in range(4)
-    ]
+def test_a_copy_put_back_apart_leaves_the_campaign_and_its_count(db, sent_together, moderator):
+    copies = sent_together("Gardez la navette !", 4)
     campaign = merge_campaign(copies, actor=moderator, now=utcnow())
     undo_merge(copies[3], actor=moderator, now=utcnow())
     assert (campaign.size, copies[0].weight) == (3, 3)
@@ -183,15 +177,11 @@ def test_a_copy_put_back_apart_leaves_the_campaign_and_its_count(
 
 
 def test_a_synthesis_counts_a_campaign_as_one_idea_of_its_senders(
-    db, make_meeting, make_contribution, moderator
+    db, sent_together, make_contribution, moderator
 ):
-    meeting = make_meeting()
-    start = utcnow() - timedelta(hours=1)
     slogan = "Non à la fermeture du foyer de vie de Moûtiers, gardons nos places d'accueil."
-    copies = [
-        make_contribution(meeting=meeting, body=slogan, created_at=start + timedelta(minutes=n))
-        for n in range(50)
-    ]
+    copies = sent_together(slogan, 50)
+    meeting = copies[0].meeting
     others = [
         make_contribution(meeting=meeting, body=f"Plus de bus le soir vers la vallée {n}.")
         for n in range(3)
