@@ -32,6 +32,7 @@ from redis import Redis
 from rq import SimpleWorker, Worker
 
 from consult.core import access, jobs
+from consult.core.formatting import plural_ending
 from consult.core.jobs import QUEUES
 from consult.extensions import db
 
@@ -306,7 +307,8 @@ def relay_command(once: bool, interval: float, min_age: float, grace: float) -> 
     if once:
         report = jobs.relay_once(dispatcher, min_age=min_age, grace=grace)
         click.echo(
-            f"Relais : {report.sent} envoyée(s), {report.resent} renvoyée(s), "
+            f"Relais : {report.sent} envoyée{plural_ending(report.sent)}, "
+            f"{report.resent} renvoyée{plural_ending(report.resent)}, "
             f"{report.failed} en échec."
         )
         if report.error:

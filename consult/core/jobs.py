@@ -65,6 +65,7 @@ from rq.job import Job
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from consult.core.db import UTCDateTime, deferred_transactions, utcnow
+from consult.core.formatting import plural_ending
 from consult.extensions import db
 
 log = logging.getLogger(__name__)
@@ -562,7 +563,7 @@ def _send_again(dispatcher, item: Outgoing, seen_token, reason: str, retries: in
 
 
 def _give_up(item: Outgoing, seen_token, reason: str) -> bool:
-    message = f"Échec après {item.attempts} essai(s) : {reason}."
+    message = f"Échec après {item.attempts} essai{plural_ending(item.attempts)} : {reason}."
     gave_up = _update(
         _seen(item, seen_token), status="failed", finished_at=utcnow(), message=message
     )

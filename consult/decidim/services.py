@@ -23,6 +23,7 @@ from consult.contributions import services as contributions
 from consult.contributions.importing import Rejection, Row, Table, normalise_cell, shown_cell
 from consult.contributions.models import Contribution
 from consult.core.errors import DomainError
+from consult.core.formatting import plural_ending
 from consult.decidim.models import DecidimImport, DecidimRecord
 from consult.extensions import db
 from consult.schemes.models import Theme
@@ -401,7 +402,8 @@ def run_import(meeting, export: Export, *, now: datetime) -> ImportOutcome:
     """
     plan = plan_import(meeting, export)
     if plan.rejected:
-        raise DecidimError(f"Rien n'a été importé : {len(plan.rejected)} ligne(s) refusée(s).")
+        refused, s = len(plan.rejected), plural_ending(plan.rejected)
+        raise DecidimError(f"Rien n'a été importé : {refused} ligne{s} refusée{s}.")
     with db.session.begin_nested():
         batch = DecidimImport(
             meeting_id=meeting.id,

@@ -13,6 +13,7 @@ from consult.contributions.services import (
     mask_signature,
 )
 from consult.core.errors import DomainError
+from consult.core.formatting import plural_ending
 from consult.core.sanitize import clean_text
 from consult.extensions import db
 from consult.history.services import record, snapshot
@@ -348,7 +349,7 @@ def handle_reports(contribution: Contribution, *, actor, now) -> int:
             actor,
             "report_handled",
             snapshot(contribution),
-            reason=f"{len(reports)} signalement(s)",
+            reason=f"{len(reports)} signalement{plural_ending(reports)}",
             now=now,
         )
     return len(reports)

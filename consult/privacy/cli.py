@@ -5,6 +5,7 @@ from flask import current_app
 
 from consult.accounts.services import purge_security_log
 from consult.core.db import utcnow
+from consult.core.formatting import plural_ending
 from consult.extensions import db
 from consult.privacy.services import purge_expired, purge_uploads
 
@@ -37,8 +38,10 @@ def run(days: int | None) -> None:
     security = purge_security_log(now=now, days=config["SECURITY_LOG_RETENTION_DAYS"])
     db.session.commit()
     click.echo(
-        f"{purged} contribution(s) purgée(s), {uploads} fichier(s) d'import effacé(s), "
-        f"{security} entrée(s) de sécurité effacée(s)."
+        f"{purged} contribution{plural_ending(purged)} purgée{plural_ending(purged)}, "
+        f"{uploads} fichier{plural_ending(uploads)} d'import effacé{plural_ending(uploads)}, "
+        f"{security} entrée{plural_ending(security)} de sécurité "
+        f"effacée{plural_ending(security)}."
     )
 
 

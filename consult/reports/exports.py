@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from consult.core import documents
 from consult.core.documents import docx_table, number
-from consult.core.formatting import long_date, percent
+from consult.core.formatting import long_date, percent, plural_ending
 from consult.followup.charts import figure, indicator_svg
 from consult.followup.services import indicator_snapshot
 from consult.reports.services import (
@@ -154,7 +154,8 @@ def _docx_summary(doc, document: ReportDocument) -> None:
     summary = document.summary
     doc.add_heading("L'essentiel", level=1)
     for item in summary.fiches_by_status:
-        doc.add_paragraph(f"{item.label} : {number(item.count)} fiche(s)", style="List Bullet")
+        fiches = f"{number(item.count)} fiche{plural_ending(item.count)}"
+        doc.add_paragraph(f"{item.label} : {fiches}", style="List Bullet")
     for label, value in (
         ("Indicateurs atteints ou en progrès", summary.indicators_on_track),
         ("Indicateurs stables ou en recul", summary.indicators_behind),

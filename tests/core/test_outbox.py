@@ -364,7 +364,7 @@ def test_job_killed_too_often_is_marked_failed_in_french(ctx):
     run = _fresh(run_id)
     assert run.status == "failed"
     assert run.status_label == "échec"
-    assert run.message.startswith(f"Échec après {retries + 1} essai(s) : le processus")
+    assert run.message.startswith(f"Échec après {retries + 1} essais : le processus")
     assert run.finished_at is not None
 
 
@@ -504,7 +504,7 @@ def test_relay_command_once(ctx, real_redis):
     _row()
     result = ctx.test_cli_runner().invoke(args=["jobs", "relay", "--once", "--min-age", "0"])
     assert result.exit_code == 0, result.output
-    assert "Relais : 1 envoyée(s), 0 renvoyée(s), 0 en échec." in result.output
+    assert "Relais : 1 envoyée, 0 renvoyée, 0 en échec." in result.output
 
 
 @pytest.mark.redis

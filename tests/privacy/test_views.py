@@ -94,7 +94,7 @@ def test_retention_command_reports_what_it_erased(runner, db, make_contribution)
     db.session.commit()
     result = runner.invoke(args=["retention", "run", "--days", "30"])
     assert result.exit_code == 0
-    assert "1 contribution(s) purgée(s)" in result.output
+    assert "1 contribution purgée, 0 fichier d'import effacé" in result.output
 
 
 def test_account_holder_downloads_then_erases_their_account(

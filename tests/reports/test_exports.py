@@ -1,6 +1,7 @@
 """The annual report as PDF and Word: what a reader finds in the files."""
 
 import io
+import re
 
 import pytest
 from docx import Document as WordDocument
@@ -58,6 +59,8 @@ def test_docx_has_fiches_indicators_and_targets(client, published, jobs):
     cells = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
     assert "Aller vers les publics" in paragraphs
     assert "<script>" not in paragraphs
+    assert re.search(r" : 1 fiche$", paragraphs, re.M)  # the fiches by status, counts agreed
+    assert "(s)" not in paragraphs
     assert "Nombre de professionnels formés" in cells
     assert "200\u202fpersonnes (2029)" in cells
     assert "En progrès" in cells

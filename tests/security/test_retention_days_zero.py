@@ -16,7 +16,7 @@ def test_days_zero_purges_now(runner, db, make_contribution):
     db.session.commit()
     result = runner.invoke(args=["retention", "run", "--days", "0"])
     assert result.exit_code == 0, result.output
-    assert "1 contribution(s) purgée(s)" in result.output
+    assert "1 contribution purgée, 0 fichier d'import effacé" in result.output
     db.session.expire_all()
     assert db.session.get(Contribution, recent.id).pseudonym == ""
 
