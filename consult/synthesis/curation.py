@@ -485,11 +485,12 @@ def _summary(change: Change, document: Document) -> str:
         return _show_summary(change, document)
     place = find(document, change.idea_ids)
     label = _get(document, place).label if place else "?"
+    count = len(change.other_ids)
     extra = {
         "rename": f" → « {change.title} »",
-        "split": f" → « {change.title} » ({len(change.other_ids)} contributions)",
+        "split": f" → « {change.title} » ({count} contribution{plural_ending(count)})",
         "move": f" ← contribution n° {change.other_ids[0]}" if change.other_ids else "",
-        "quotes": f" ({len(change.other_ids)} citations)",
+        "quotes": f" ({count} citation{plural_ending(count)})",
     }.get(change.action, "")
     if change.action == "merge":
         other = find(document, change.other_ids, skip=place)

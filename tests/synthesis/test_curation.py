@@ -493,3 +493,17 @@ def test_undoing_a_merge_gives_the_contributions_back_once(client, facilitator, 
         (ids[6:9], False),
     ]
     assert live.not_carried == []
+
+
+def test_the_history_of_one_split_off_contribution_and_one_quote_is_singular(
+    client, facilitator, world
+):
+    version, ids = world["version"], world["ids"]
+    curate(client, version, action="split", idea="0-2", ids=[ids[8]], title="Un premier logement")
+    curate(client, version, action="quotes", idea="0-0", ids=[ids[1]])
+    page = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
+    history = page.split('id="curation-historique"')[1]
+    assert "« Un premier logement » (1 contribution)" in history
+    assert "« places en crèche » (1 citation)" in history
+    assert "(1 contributions)" not in page
+    assert "(1 citations)" not in page
