@@ -127,8 +127,11 @@ def test_a_synthesis_reading_unmoderated_text_is_never_shared_nor_published(
     assert version.status == "draft"
 
 
-def test_participants_come_from_the_meetings_attendance(db, make_meeting, synthesis_of):
+def test_participants_come_from_the_meetings_attendance(
+    db, make_meeting, make_contribution, synthesis_of
+):
     meeting = make_meeting(attendance_by_type={"usagers": 31, "professionnels": 9})
+    make_contribution(meeting=meeting, body="Des bus le soir")
     assert services.participants(synthesis_of(meeting, meeting_ids=[meeting.id])) == 40
 
 

@@ -62,9 +62,20 @@ def test_theme_scope_counts_only_the_participants_of_its_meetings(theme_setup):
     assert services.participants(synthesis) == 12
 
 
-def test_unscoped_synthesis_still_counts_every_meeting(theme_setup):
+def test_unscoped_synthesis_counts_every_meeting_it_reads(theme_setup):
     synthesis, _, _ = theme_setup
     synthesis.scope = Scope().to_dict()
+    assert services.participants(synthesis) == 62
+
+
+def test_unscoped_synthesis_leaves_out_meetings_that_gave_it_no_contribution(
+    theme_setup, make_meeting
+):
+    """A later forum or a working-group sitting (attendance, no contribution) is not
+    counted among the people whose contributions the synthesis reads."""
+    synthesis, _, _ = theme_setup
+    synthesis.scope = Scope().to_dict()
+    make_meeting(scheme=synthesis.scheme, attendance_by_type={"usagers": 134})
     assert services.participants(synthesis) == 62
 
 
