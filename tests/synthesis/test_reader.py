@@ -13,7 +13,7 @@ from flask import render_template
 
 from consult.core import documents, formatting
 from consult.synthesis import exports
-from consult.synthesis.document import Document, Editorial, Idea, Quote, Section
+from consult.synthesis.document import Breakdown, Cell, Document, Editorial, Idea, Quote, Section
 
 UNFILTERED_SCOPE = [
     ("Schéma", "Schéma des solidarités"),
@@ -257,6 +257,41 @@ def test_pdf_pages_never_end_on_a_heading_or_an_idea_title(request_ctx):
         if element is not None and (what := _lead_in(element)):
             stranded.append(f"page {number} : {what}")
     assert stranded == []
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", []):
+        yield from _boxes(child)
+
+
+def test_pdf_chart_of_many_fiches_fits_on_its_page_with_its_heading(request_ctx):
+    """24 fiches of two-line labels drew a chart taller than a page: it ran over the page
+    number, and its heading was left alone on the page before."""
+    from weasyprint import HTML
+
+    document = tallied_document()
+    label = "Fiche {} : Améliorer l'accès aux droits et l'accompagnement des personnes"
+    cells = [Cell(label.format(n), 40 - n, [n]) for n in range(1, 25)]
+    document.breakdowns = [Breakdown("fiche", "Par fiche action", cells)]
+    pages = HTML(
+        string=render_html(document),
+        base_url="http://localhost/",
+        url_fetcher=documents.static_url_fetcher("http://localhost/"),
+    ).render()
+    found = {}
+    for number, page in enumerate(pages.pages, start=1):
+        bottom = page._page_box.content_box_y() + page._page_box.height
+        for box in _boxes(page._page_box):
+            element = getattr(box, "element", None)
+            if element is None or not type(box).__name__.startswith("Block"):
+                continue
+            if str(element.tag).endswith("svg"):
+                found["chart"] = number
+                assert box.position_y + box.margin_height() <= bottom
+            elif element.tag == "h4" and "".join(element.itertext()) == "Par fiche action":
+                found["heading"] = number
+    assert found["chart"] == found["heading"]
 
 
 # --- Each quote once; acronyms as written ------------------------------------------------
