@@ -604,6 +604,27 @@ def _docx_sub_ideas(doc, sub_ideas) -> None:
         paragraph.add_run(f" — {_count(sub.size, 'contribution')}")
 
 
+def _docx_isolated(doc, isolated: list[int]) -> None:
+    """A part's isolated contributions, each by its number as on the page and in the PDF
+    (a count alone read as a hidden bucket)."""
+    doc.add_heading("Contributions isolées", level=3)
+    shown = isolated[: TOOLS.isolated_shown]
+    more = len(isolated) - len(shown)
+    refs = ", ".join(f"n° {ident}" for ident in shown)
+    if more:
+        refs += f" et {_count(more, 'autre')}"
+    doc.add_paragraph(
+        f"{_count(len(isolated), 'contribution')} "
+        + (
+            "ne rejoignent aucune idée (elles ne sont pas comptées comme une idée) — "
+            f"contributions {refs}."
+            if len(isolated) > 1
+            else f"ne rejoint aucune idée (elle n'est pas comptée comme une idée) — "
+            f"contribution {refs}."
+        )
+    )
+
+
 def _docx_sections(doc, document: Document) -> None:
     for section in document.sections:
         doc.add_heading(section.title, level=2)
@@ -622,15 +643,7 @@ def _docx_sections(doc, document: Document) -> None:
                 _docx_quote(doc, quote, guessed=section.suggested)
             _docx_sub_ideas(doc, idea.sub_ideas)
         if section.isolated:
-            doc.add_heading("Contributions isolées", level=3)
-            doc.add_paragraph(
-                f"{_count(len(section.isolated), 'contribution')} "
-                + (
-                    "ne rejoignent aucune idée (elles ne sont pas comptées comme une idée)."
-                    if len(section.isolated) > 1
-                    else "ne rejoint aucune idée (elle n'est pas comptée comme une idée)."
-                )
-            )
+            _docx_isolated(doc, section.isolated)
         for _, heading, quotes, some_left_out in section_picks(section):
             doc.add_heading(heading, level=3)
             if some_left_out:

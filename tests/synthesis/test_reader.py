@@ -157,6 +157,18 @@ def test_isolated_contributions_are_each_listed_by_number(request_ctx):
     assert "autre" not in isolated
 
 
+def test_word_file_lists_isolated_contributions_by_number_too(request_ctx):
+    document = tallied_document()
+    document.sections[0].isolated = [7, 8, 20]
+    document.sections[1].isolated = [30]
+    text = docx_text(document)
+    assert (
+        "3 contributions ne rejoignent aucune idée (elles ne sont pas comptées comme une "
+        "idée) — contributions n° 7, n° 8, n° 20."
+    ) in text
+    assert "— contribution n° 30." in text
+
+
 def test_key_figures_count_grouped_and_isolated_contributions(request_ctx):
     document = tallied_document()
     assert exports.grouped_count(document) == 9
