@@ -1,5 +1,6 @@
 """The team's curation of ideas (rename, merge, split, move, quotes, hide)."""
 
+import textwrap
 from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
@@ -563,6 +564,7 @@ def typed(form) -> dict:
 
 
 CHOICES_PER_IDEA = 60  # contributions offered as boxes to tick (quotes first)
+BESIDE_BOX = 140  # characters of a contribution shown beside its box
 
 
 def choices(document: Document) -> dict[tuple[int, int], list[tuple[int, str]]]:
@@ -578,8 +580,13 @@ def choices(document: Document) -> dict[tuple[int, int], list[tuple[int, str]]]:
         rows = db.session.execute(
             sa.select(Contribution.id, Contribution.body).where(Contribution.id.in_(sorted(ids)))
         )
-        texts = {row.id: " ".join((row.body or "").split())[:140] for row in rows}
+        texts = {row.id: _beside_box(row.body or "") for row in rows}
     return {place: [(i, texts.get(i, "")) for i in chosen] for place, chosen in wanted.items()}
+
+
+def _beside_box(body: str) -> str:
+    """A contribution's start beside its box: cut between two words, marked « … »."""
+    return textwrap.shorten(body, width=BESIDE_BOX, placeholder=" …")
 
 
 def without_hidden(document: Document) -> Document:

@@ -507,3 +507,19 @@ def test_the_history_of_one_split_off_contribution_and_one_quote_is_singular(
     assert "« places en crèche » (1 citation)" in history
     assert "(1 contributions)" not in page
     assert "(1 citations)" not in page
+
+
+def test_a_long_contribution_beside_its_box_is_cut_between_words(client, facilitator, world, db):
+    version, ids = world["version"], world["ids"]
+    long_text = "Les familles monoparentales " + "attendent une place en crèche " * 8
+    db.session.get(Contribution, ids[0]).body = long_text
+    db.session.commit()
+    page = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
+    panel = page.split('id="retouche-0-0"')[1].split("</details>")[0]
+    label = panel.split(f'for="choix-0-0-{ids[0]}">')[1].split("</label>")[0]
+    start = label.split("</strong> — ")[1]
+    assert start.endswith(" …")
+    whole = " ".join(long_text.split())
+    kept = start.removesuffix(" …")
+    assert whole.startswith(kept)
+    assert whole[len(kept)] == " "  # cut between two words, never inside one
