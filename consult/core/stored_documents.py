@@ -178,11 +178,12 @@ def renders_ahead() -> bool:
     return not isinstance(dispatcher_for(current_app), InlineDispatcher)
 
 
-def kinds_ahead(kinds: tuple[str, ...], *, generated: bool) -> tuple[str, ...]:
-    """The files to render before anyone asks: all of them with a worker; without one,
-    only the PDF of a version just generated (its request waits for it, so that the
-    download right after is immediate), the others when first asked for."""
-    if renders_ahead():
+def kinds_ahead(kinds: tuple[str, ...], *, generated: bool, every: bool = False) -> tuple[str, ...]:
+    """The files to render before anyone asks: all of them with a worker (or when
+    ``every`` is asked, as the demo does for what it publishes); without one, only the
+    PDF of a version just generated (its request waits for it, so that the download
+    right after is immediate), the others when first asked for."""
+    if every or renders_ahead():
         return kinds
     return ("pdf",) if generated and "pdf" in kinds else ()
 
@@ -205,9 +206,11 @@ def request_render(func, family: str, extension: str, *args) -> JobRun:
     )
 
 
-def request_renders(func, family: str, ident: int, kinds: tuple[str, ...], *, generated: bool):
+def request_renders(
+    func, family: str, ident: int, kinds: tuple[str, ...], *, generated: bool, every=False
+):
     """Queue ``func`` for each of ``kinds`` to render before anyone asks (:func:`kinds_ahead`)."""
-    for kind in kinds_ahead(kinds, generated=generated):
+    for kind in kinds_ahead(kinds, generated=generated, every=every):
         request_render(func, family, kind, ident)
 
 

@@ -42,17 +42,20 @@ def load_command() -> None:
 
 
 def _prepare_documents() -> None:
-    """The published synthesis's and bilan's PDFs, made now: their first readers do not wait.
+    """The published synthesis's and bilan's files (PDF and Word), made now: their first
+    readers do not wait.
 
     Without Redis they are rendered here; with it, queued for ``flask worker``.
     """
-    click.echo("Préparation des PDF de la synthèse et du bilan publiés (quelques secondes)…")
+    click.echo(
+        "Préparation des PDF et Word de la synthèse et du bilan publiés (quelques secondes)…"
+    )
     published = sa.select(SynthesisVersion).where(SynthesisVersion.status == "published")
     for version in db.session.scalars(published):
-        synthesis_jobs.request_documents(version, generated=True)
+        synthesis_jobs.request_documents(version, generated=True, every_kind=True)
     bilans = sa.select(AnnualReport).where(AnnualReport.status == "published")
     for report in db.session.scalars(bilans):
-        report_jobs.request_documents(report, generated=True)
+        report_jobs.request_documents(report, generated=True, every_kind=True)
     db.session.commit()
     dispatcher_for(current_app).run_pending()
 

@@ -122,7 +122,9 @@ def report_key(report: AnnualReport) -> str:
     return stored_documents.make_key(report.id, generated, report.status)
 
 
-def request_documents(report: AnnualReport, *, generated: bool = False) -> None:
+def request_documents(
+    report: AnnualReport, *, generated: bool = False, every_kind: bool = False
+) -> None:
     """Queue the report's PDF and Word files (after commit), when it has a document."""
     if report.document is None:
         return
@@ -132,6 +134,7 @@ def request_documents(report: AnnualReport, *, generated: bool = False) -> None:
         report.id,
         DOCUMENT_KINDS,
         generated=generated,
+        every=every_kind,
     )
 
 

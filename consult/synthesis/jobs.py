@@ -79,7 +79,9 @@ def version_family(version: SynthesisVersion) -> str:
     return f"{FAMILY_PREFIX}{version.id}"
 
 
-def request_documents(version: SynthesisVersion, *, generated: bool = False) -> None:
+def request_documents(
+    version: SynthesisVersion, *, generated: bool = False, every_kind: bool = False
+) -> None:
     """Queue the version's PDF and Word files (after commit), unless already under way."""
     stored_documents.request_renders(
         render_version_document,
@@ -87,6 +89,7 @@ def request_documents(version: SynthesisVersion, *, generated: bool = False) -> 
         version.id,
         DOCUMENT_KINDS,
         generated=generated,
+        every=every_kind,
     )
 
 
