@@ -913,6 +913,13 @@ def _asks(text: str) -> bool:
     return "-" in text and _INVERTED_SUBJECT.search(text) is not None  # « n'est-il », « est-ce »
 
 
+def _asked_first(words: list[str]) -> bool:
+    """Whether the first word asks (« Comment », « Quels », « Peut-on », « Est-ce ») — not
+    an inversion further on (« Peut-être faudrait-il… » proposes)."""
+    first = words[0].lower().strip(_EDGES) if words else ""
+    return first in _ASKING_WORDS or _INVERTED_SUBJECT.search(first) is not None
+
+
 @lru_cache(maxsize=1)
 def _discourse_terms() -> frozenset[str]:
     return frozenset(terms(DISCOURSE_WORDS))
@@ -945,9 +952,11 @@ def _tidy(text: str) -> str:
     letter, no shouting nor capital typed twice (« PUblier »), at most 14 words; a bracket
     or quote opened and not closed is cut off (« … la fiscalité (impôt sur le revenu » →
     « … la fiscalité »), one closed is kept. A whole question keeps its question
-    mark: without it, « Quels moyens le Département va-t-il mettre » reads as a statement."""
+    mark: without it, « Quels moyens le Département va-t-il mettre » reads as a statement;
+    so does a question's clause cut at its comma (« Comment les communes peuvent-elles
+    être associées au suivi du schéma, au-delà… ? »)."""
     words = _unlabelled(_OPINION_LEAD.sub("", text, count=1).split())
-    asks = len(words) <= TITLE_WORDS and text.rstrip().endswith("?")
+    asks = len(words) <= TITLE_WORDS and (text.rstrip().endswith("?") or _asked_first(words))
     text = _cut(words).strip(" ,;:-–—•*'")
     text = _balanced(text.rstrip(".…!?").strip())
     text = _calm(text.strip(" ,;:-–—•*'").rstrip(".…!?").strip())

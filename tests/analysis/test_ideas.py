@@ -284,6 +284,17 @@ def test_a_question_title_keeps_its_question_mark_and_a_statement_gets_none():
     assert not _tidy(long_question).endswith("?")
 
 
+def test_a_question_cut_at_its_comma_is_still_titled_as_a_question():
+    # The demo's contribution 7: the statement is the clause before the comma.
+    clause = "Comment les communes peuvent-elles être associées au suivi du schéma,"
+    assert _tidy(clause) == (
+        "Comment les communes peuvent-elles être associées au suivi du schéma\u00a0?"
+    )
+    assert _tidy("Peut-on garder la même aide à domicile,").endswith("\u00a0?")
+    # An inversion further on proposes, it does not ask.
+    assert _tidy("Peut-être faudrait-il plus de places,") == "Peut-être faudrait-il plus de places"
+
+
 def test_a_long_sentence_cut_to_a_title_ends_between_two_phrases():
     cut_in_a_phrase = (
         "Développer des formations en alternance avec les entreprises de la vallée pour "
