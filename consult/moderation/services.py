@@ -194,6 +194,25 @@ def active_merge(source: Contribution) -> Merge | None:
     )
 
 
+def _give_back_tags(link: Merge, target: Contribution) -> None:
+    """Take off ``target`` the tags ``link``'s merge gave it, except those another
+    contribution still merged into it has too: that merge carries them from now on
+    (undoing it takes them off), as if it had been merged alone."""
+    others = db.session.scalars(
+        sa.select(Merge)
+        .where(Merge.target_id == target.id, Merge.undone_at.is_(None), Merge.id != link.id)
+        .order_by(Merge.id)
+    ).all()
+    gone = []
+    for key in link.tags or []:
+        heir = next((other for other in others if key in tag_keys(other.source)), None)
+        if heir is None:
+            gone.append(key)
+        else:
+            heir.tags = [*(heir.tags or []), key]  # a new list: the JSON column sees it
+    _removetag_keys(target, gone)
+
+
 def _removetag_keys(target: Contribution, keys: list[str]) -> None:
     for key in keys:
         kind, _, ident = key.partition(":")
@@ -228,7 +247,7 @@ def undo_merge(source: Contribution, *, actor, now) -> Contribution:
     source.status, source.merged_into_id = link.source_status, None
     target.support_count = max(0, target.support_count - link.supports)
     target.weight = max(1, target.weight - link.weight)
-    _removetag_keys(target, link.tags or [])
+    _give_back_tags(link, target)
     link.undone_at, link.undone_by_id = now, actor.id if actor else None
     _leave_campaign(link, now)
     db.session.flush()

@@ -95,6 +95,31 @@ def test_merge_then_undo_restores_status_supports_weight_and_tags(
         undo_merge(source, actor=moderator, now=utcnow())
 
 
+def test_undoing_one_merge_keeps_a_tag_another_merged_contribution_still_brings(
+    db, make_meeting, make_contribution, moderator
+):
+    """Typed into the demo: n° 254 (theme 10) and then n° 250 (theme 10 too) merged into
+    n° 253; undoing 254 took theme 10 off 253, though 250, still merged into it, has it."""
+    meeting = make_meeting()
+    theme, fiche = meeting.scheme.themes[0], meeting.scheme.fiches[0]
+    kept, first, second = (make_contribution(meeting=meeting, body=f"Texte {n}") for n in "abc")
+    db.session.add_all(
+        [
+            ContributionTag(contribution_id=first.id, theme_id=theme.id),
+            ContributionTag(contribution_id=first.id, fiche_id=fiche.id),
+            ContributionTag(contribution_id=second.id, theme_id=theme.id),
+        ]
+    )
+    db.session.flush()
+    merge(kept, [first], actor=moderator, now=utcnow())
+    merge(kept, [second], actor=moderator, now=utcnow())
+
+    undo_merge(first, actor=moderator, now=utcnow())
+    assert _tags(db, kept) == {(theme.id, None)}  # as if only the second had been merged
+    undo_merge(second, actor=moderator, now=utcnow())
+    assert _tags(db, kept) == set()
+
+
 def test_weight_follows_merges_of_merges_and_undo_in_order(
     db, make_meeting, make_contribution, moderator
 ):
