@@ -2,6 +2,8 @@
 
 import pytest
 
+from consult.contributions.models import Contribution
+from consult.core.db import utcnow
 from consult.extensions import db
 from tests.browser.conftest import add_open_meeting, check_a11y, login_as
 
@@ -222,3 +224,36 @@ def test_duplicates_to_merge_are_big_targets_on_a_phone(page, live_server):
         box = page.locator(f".duplicate-group {control}").first.bounding_box()
         assert min(box["width"], box["height"]) >= 24  # 1.5rem, as the queue's boxes
     assert _overflow(page) <= 0
+
+
+# A rewording pair typed into the demo: « départementale » is the long word.
+REWORDING = (
+    "Les délais de la MDPH sont beaucoup trop longs pour renouveler l'AAH, on attend des mois "
+    "sans réponse.",
+    "Six mois d'attente à la maison départementale des personnes handicapées pour un simple "
+    "renouvellement d'allocation, c'est trop long.",
+    "Envoyer les courriers en langage simple",
+    "Plus de transports !",
+)
+
+
+def test_a_group_of_duplicates_with_a_long_word_fits_a_phone(page, live_server):
+    """A fieldset is as wide as its content by default: the group of this pair pushed the
+    page 3 px past a 375 px screen, and its table past the group's border."""
+    with live_server.app.app_context():
+        meeting = add_open_meeting("Doublons au téléphone")
+        db.session.add_all(
+            Contribution(
+                meeting_id=meeting.id, body=body, status="published", published_at=utcnow()
+            )
+            for body in REWORDING
+        )
+        db.session.commit()
+        meeting_id = meeting.id
+    login_as(page, live_server, "animateur")
+    page.set_viewport_size(PHONE)
+    page.goto(f"/moderation/doublons?rencontre={meeting_id}")
+    group = page.locator(".duplicate-group").first
+    assert group.locator("input[name=sources]").count() == 2  # the pair, found
+    assert _overflow(page) <= 0
+    assert group.evaluate("box => box.scrollWidth <= box.clientWidth")
