@@ -253,6 +253,8 @@ def _build(items, title, template, scope, participants, now, group_by, question)
         sections=sections,
         differences=_differences(corpus, sections),
         findings=_findings(corpus, sections),
+        weights={item.id: item.weight for item in corpus.items if item.weight > 1},
+        identical=sum(max(item.weight, 1) for item in corpus.items if item.campaign),
     )
 
 

@@ -175,6 +175,10 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # the first page's main ideas
+    # Contributions sent by more than one person (merged duplicates, campaigns): id → how
+    # many, so that ideas and isolated ones add up to ``contributions``, which counts them.
+    weights: dict[int, int] = field(default_factory=dict)
+    identical: int = 0  # of ``contributions``, senders of one same text (campaigns merged)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -198,6 +202,9 @@ class Document:
             sections=[_section(s) for s in data["sections"]],
             differences=[_difference(d) for d in data["differences"]],
             findings=[_finding(f) for f in data.get("findings", [])],
+            # JSON keys are strings; versions generated before these fields have neither
+            weights={int(k): v for k, v in data.get("weights", {}).items()},
+            identical=data.get("identical", 0),
         )
 
 

@@ -201,23 +201,31 @@ def _counted(count: int, singular: str, plural: str) -> str:
     return f"{number(count)} {singular if count <= 1 else plural}"
 
 
-def section_tally(section) -> str:
+def _weighed(ids, weights: dict[int, int] | None) -> int:
+    """How many contributions ``ids`` are, each counting the people who sent it (a
+    campaign's kept text counts its senders, as in the part's count and the ideas')."""
+    return sum((weights or {}).get(ident, 1) for ident in ids)
+
+
+def section_tally(section, weights: dict[int, int] | None = None) -> str:
     """« 38 contributions regroupées en 8 idées, 3 isolées. »: what becomes of a part's
     contributions, so that a reader can check that ideas and isolated ones add up.
 
-    Each contribution counts once (one that supports several ideas too); those of ideas
-    the team hid are said apart. Empty when the part has no idea and none isolated.
+    Each contribution counts once (one that supports several ideas too), as many times
+    as people sent it (``weights``: :attr:`Document.weights`); those of ideas the team
+    hid are said apart. Empty when the part has no idea and none isolated.
     """
     ideas = [i for i in section.ideas if not i.hidden]
-    grouped = {ident for idea in ideas for ident in idea.ids}
-    hidden = {ident for i in section.ideas if i.hidden for ident in i.ids} - grouped
-    isolated = len(set(section.isolated) - grouped)
+    grouped_ids = {ident for idea in ideas for ident in idea.ids}
+    hidden_ids = {ident for i in section.ideas if i.hidden for ident in i.ids} - grouped_ids
+    grouped, hidden = _weighed(grouped_ids, weights), _weighed(hidden_ids, weights)
+    isolated = _weighed(set(section.isolated) - grouped_ids, weights)
     if not grouped and not isolated and not hidden:
         return ""
     parts = []
     if grouped:
         parts.append(
-            _counted(len(grouped), "contribution regroupée", "contributions regroupées")
+            _counted(grouped, "contribution regroupée", "contributions regroupées")
             + f" en {_counted(len(ideas), 'idée', 'idées')}"
         )
     if isolated:
@@ -226,7 +234,7 @@ def section_tally(section) -> str:
         parts.append(f"{number(isolated)} {what} (dans aucune idée)")
     if hidden:
         parts.append(
-            _counted(len(hidden), "dans une idée masquée", "dans des idées masquées")
+            _counted(hidden, "dans une idée masquée", "dans des idées masquées")
             + " par l'équipe d'animation"
         )
     return ", ".join(parts) + "."
@@ -243,13 +251,23 @@ def _grouped_ids(document: Document) -> set[int]:
 
 
 def grouped_count(document: Document) -> int:
-    """Contributions in at least one visible idea (each counted once)."""
-    return len(_grouped_ids(document))
+    """Contributions in at least one visible idea (each counted once, as many times as
+    people sent it: with the isolated ones, they add up to the contributions counted)."""
+    return _weighed(_grouped_ids(document), document.weights)
 
 
 def isolated_count(document: Document) -> int:
     """Contributions isolated in their part(s) and in no visible idea of any part."""
-    return len({i for s in document.sections for i in s.isolated} - _grouped_ids(document))
+    isolated = {i for s in document.sections for i in s.isolated} - _grouped_ids(document)
+    return _weighed(isolated, document.weights)
+
+
+def identical_sent(document: Document) -> str:
+    """« , dont 50 envois d'un même texte (campagne) » after the first page's count of
+    contributions, when a campaign weighs in it; else ""."""
+    if document.identical <= 1:
+        return ""
+    return f", dont {number(document.identical)} envois d'un même texte (campagne)"
 
 
 def _quoted_in_ideas(section) -> set[int]:
@@ -382,6 +400,7 @@ class _Tools(DocumentTools):
     few_authors_note = staticmethod(few_authors_note)
     section_tally = staticmethod(section_tally)
     isolated_count = staticmethod(isolated_count)
+    identical_sent = staticmethod(identical_sent)
     grouped_count = staticmethod(grouped_count)
     scope_facts = staticmethod(scope_facts)
     section_picks = staticmethod(section_picks)
@@ -580,8 +599,8 @@ def _docx_findings(doc, document: Document) -> None:
         doc.add_paragraph(few_authors_note(document.findings))
 
 
-def _docx_section_notes(doc, section) -> None:
-    if tally := section_tally(section):
+def _docx_section_notes(doc, section, weights: dict[int, int]) -> None:
+    if tally := section_tally(section, weights):
         doc.add_paragraph(tally)
     guessed = section.suggested or []
     if guessed:
@@ -629,7 +648,7 @@ def _docx_sections(doc, document: Document) -> None:
     for section in document.sections:
         doc.add_heading(section.title, level=2)
         doc.add_paragraph(f"{_count(section.count, 'contribution')}.")
-        _docx_section_notes(doc, section)
+        _docx_section_notes(doc, section, document.weights)
         if section.ideas:
             doc.add_heading("Idées principales", level=3)
         for idea in (i for i in section.ideas if not i.hidden):
@@ -738,7 +757,8 @@ def _docx_essentials(doc, document: Document) -> None:
         if participants is not None
         else "Participants aux rencontres : nombre non relevé"
     )
-    doc.add_paragraph(f"Contributions : {number(document.contributions)}")
+    contributions = number(document.contributions)
+    doc.add_paragraph(f"Contributions : {contributions}{identical_sent(document)}")
     if document.sections:
         ideas = sum(not i.hidden for s in document.sections for i in s.ideas)
         parts = _count(len(document.sections), "partie")

@@ -23,7 +23,13 @@ from consult.moderation.services import (
 )
 from consult.synthesis.analysis import build_document
 from consult.synthesis.document import Editorial
-from consult.synthesis.exports import document_context, render_docx
+from consult.synthesis.exports import (
+    document_context,
+    grouped_count,
+    isolated_count,
+    render_docx,
+    section_tally,
+)
 from consult.synthesis.services import Scope, collect_items, create_synthesis
 from consult.tagging.models import ContributionTag
 
@@ -251,6 +257,57 @@ def test_a_synthesis_counts_a_campaign_as_one_idea_of_its_senders(
     said = [p.text for p in word.paragraphs] + cells
     assert any("texte identique envoyé par 50 personnes (campagne)" in t for t in said)
     assert any("dont 50 envois d'un même texte (campagne)" in t for t in said)
+
+
+def test_a_synthesis_key_figures_add_up_with_a_campaign_and_say_it(
+    db, sent_together, make_contribution, moderator
+):
+    """Typed into the demo: 50 copies merged as a campaign, and a pair merged, in a meeting
+    of 3 texts. « 53 contributions » on the first page, « 2 idées … qui regroupent 2
+    contributions », « 1 contribution isolée »: 50 people went missing between the lines,
+    and nothing there said that 50 of the 53 were one text."""
+    copies = sent_together("Un accueil de loisirs adapté dans chaque bassin de vie.", 50)
+    meeting = copies[0].meeting
+    pair = [
+        make_contribution(meeting=meeting, body=f"Les délais de la MDPH sont trop longs {n}.")
+        for n in "ab"
+    ]
+    make_contribution(meeting=meeting, body="Plus de transports le soir en Maurienne.")
+    merge_campaign(copies, actor=moderator, now=utcnow())
+    merge(pair[0], [pair[1]], actor=moderator, now=utcnow())
+    synthesis = create_synthesis(
+        scheme=meeting.scheme,
+        title="Synthèse",
+        template="concertations",
+        scope=Scope(),
+        actor=moderator,
+    )
+    document = build_document(
+        collect_items(synthesis),
+        title="S",
+        template="concertations",
+        scope=[],
+        participants=None,
+        now=utcnow(),
+        group_by="all",
+    )
+    assert document.contributions == 53
+    assert document.identical == 50
+    assert grouped_count(document) + isolated_count(document) == 53
+    (section,) = document.sections
+    tally = section_tally(section, document.weights)
+    assert tally.startswith(f"{grouped_count(document)} contribution")
+    html = render_template(
+        "synthesis/document.html",
+        **document_context(
+            document, Editorial(), version=1, status_label="Brouillon", contribution_url=None
+        ),
+    )
+    figures = html.split('id="synthese-chiffres"')[1].split("</section>")[0]
+    assert "contributions, dont 50 envois d&#39;un même texte (campagne)" in figures
+    word = docx.Document(io.BytesIO(render_docx(document, Editorial(), version=1, status_label="")))
+    said = [p.text for p in word.paragraphs]
+    assert "Contributions : 53, dont 50 envois d'un même texte (campagne)" in said
 
 
 def test_a_synthesis_counts_the_authors_of_merges_of_merges(
