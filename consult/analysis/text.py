@@ -263,6 +263,9 @@ def _tag_lemma(word: str) -> str:
     """The word's term, or ``""`` when its lemma is ambiguous (« rien », « aider »)."""
     if word in ACRONYMS:
         return word
-    if strip_accents(lemmatize(word)) in AMBIGUOUS:
+    lemma = lemmatize(word)
+    # simplemma gives some participles as their own lemma (« rappelée » → « rappelé »),
+    # whose lemma is the verb the list names (« rappeler »)
+    if strip_accents(lemma) in AMBIGUOUS or strip_accents(lemmatize(lemma)) in AMBIGUOUS:
         return ""
     return _lemma(word)
