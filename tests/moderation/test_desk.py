@@ -157,6 +157,25 @@ def test_suggestions_arrive_by_a_job_and_are_accepted_with_their_reason(
     assert "consult.tagging.jobs.refresh_suggestions" in [c.path for c in jobs.calls]
 
 
+def test_a_contribution_its_suggestions_found_nothing_for_says_so(
+    client, facilitator, meeting, db, jobs
+):
+    """Typed into the demo: « Le mec de l'accueil m'a mal parlé » names no theme nor
+    fiche; its suggestions were computed, none found, and its page still said « Pas
+    encore de suggestion : elles sont calculées en arrière-plan »."""
+    contribution = submit(meeting, "Le mec de l'accueil m'a mal parlé")
+    page = client.get(f"/moderation/{contribution.id}").text
+    assert "Pas encore de suggestion" in page  # not computed yet
+    jobs.run_all()
+    db.session.refresh(contribution)
+    assert contribution.suggested_at is not None
+
+    page = client.get(f"/moderation/{contribution.id}").text
+
+    assert "Pas encore de suggestion" not in page
+    assert "Aucune suggestion" in page
+
+
 def test_words_of_an_idea_the_text_says_otherwise_say_so(
     client, facilitator, meeting, make_contribution, db
 ):
