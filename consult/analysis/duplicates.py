@@ -111,6 +111,26 @@ def vectorise(texts: list[str]):
     return vectorizer.fit_transform(texts), vectorizer
 
 
+def closer_to_first(texts: list[str], first: list[str], second: list[str]) -> list[bool]:
+    """For each of ``texts``, whether it reads closer to the texts ``first`` than to the
+    texts ``second`` (cosine to the centre of each, words and sector concepts as in
+    :func:`vectorise`, fitted on all of them); a tie, or no word in common, is False."""
+    try:
+        matrix, _ = vectorise(texts + first + second)
+    except ValueError:  # not one word to compare by (« RAS », « ? »)
+        return [False] * len(texts)
+    rows = matrix[: len(texts)]
+    centres = [
+        normalize(np.asarray(matrix[start:end].mean(axis=0)))
+        for start, end in (
+            (len(texts), len(texts) + len(first)),
+            (len(texts) + len(first), matrix.shape[0]),
+        )
+    ]
+    near_first, near_second = (np.asarray(rows @ centre.T).ravel() for centre in centres)
+    return (near_first > near_second).tolist()
+
+
 @dataclass
 class Features:
     """What each text is made of: terms, sector concepts, and its similarity to the others."""

@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 
+from consult.analysis.duplicates import closer_to_first
 from consult.contributions.models import Contribution
 from consult.core.errors import DomainError
 from consult.core.formatting import plural_ending
@@ -144,6 +145,7 @@ def _split(document, place, change, texts) -> bool:
         # The new version already found the split-off part as an idea: it takes its title.
         _set(document, place, replace(idea, label=change.title, curated=True))
         return True
+    chosen |= _following(idea, change, chosen)
     new = Idea(
         label=change.title,
         terms=[],
@@ -156,6 +158,26 @@ def _split(document, place, change, texts) -> bool:
     _set(document, place, replace(_without(idea, chosen), curated=True))
     document.sections[place[0]].ideas.append(new)
     return True
+
+
+def _following(idea: Idea, change, chosen: set[int]) -> set[int]:
+    """The contributions new to the idea since it was split (in neither part then) that
+    read closer to the part split off than to the part that stayed: a regenerated
+    version puts them on the side they resemble (:func:`closer_to_first`)."""
+    fresh = [i for i in idea.ids if i not in set(change.idea_ids) | set(change.other_ids)]
+    stayed = [i for i in idea.ids if i not in chosen and i not in fresh]
+    if not fresh or not stayed:
+        return set()
+    bodies = dict(
+        db.session.execute(
+            sa.select(Contribution.id, Contribution.body).where(
+                Contribution.id.in_(sorted({*fresh, *chosen, *stayed}))
+            )
+        ).all()
+    )
+    parts = [[bodies.get(i, "") for i in part] for part in (sorted(chosen), stayed)]
+    closer = closer_to_first([bodies.get(i, "") for i in fresh], *parts)
+    return {i for i, follows in zip(fresh, closer, strict=True) if follows}
 
 
 def _move(document, place, change, texts) -> bool:

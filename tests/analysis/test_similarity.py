@@ -9,6 +9,7 @@ import pytest
 from consult.analysis import duplicates
 from consult.analysis.duplicates import (
     DEFAULT_THRESHOLD,
+    closer_to_first,
     concepts,
     explain_pair,
     find_campaigns,
@@ -171,3 +172,12 @@ def test_a_rewording_sharing_several_things_is_still_proposed():
     # « Pourquoi les aides à domicile changent tout le temps ? » / « Toujours la même aide
     # à domicile, ou au moins une petite équipe »
     assert frozenset({179, 180}) in _proposed_in_meeting()
+
+
+def test_a_text_reads_closer_to_the_part_it_shares_its_subject_with():
+    housing = ["Les loyers sont trop chers pour les jeunes", "Construire des logements sociaux"]
+    childcare = ["Plus de places en crèche", "Des crèches ouvertes aux horaires décalés"]
+    texts = ["Aider les jeunes à trouver un premier logement", "Une crèche ouverte le samedi"]
+    assert closer_to_first(texts, housing, childcare) == [True, False]
+    assert closer_to_first(texts, childcare, housing) == [False, True]
+    assert closer_to_first(["RAS"], ["?"], ["…"]) == [False]  # no word to compare by

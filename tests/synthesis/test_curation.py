@@ -336,6 +336,30 @@ def test_a_split_the_new_version_found_by_itself_keeps_its_title(client, facilit
     assert live.not_carried == []
 
 
+def test_a_new_contribution_follows_the_side_of_a_split_it_resembles(
+    client, facilitator, world, db
+):
+    version, ids, texts = world["version"], world["ids"], world["texts"]
+    mixed = idea("places en crèche", ids[0:3] + ids[6:8], texts)
+    version.document = handmade([mixed, idea("transports soir", ids[3:6], texts)], ids)
+    db.session.commit()
+    curate(client, version, action="split", idea="0-0", ids=ids[6:8], title="Se loger")
+    # The next version groups them again, with « Aider les jeunes à trouver un premier
+    # logement », in no idea when the team split: it goes with the housing part.
+    second = _regenerated(
+        version,
+        [idea("places en crèche", ids[0:3] + ids[6:9], texts), idea("bus", ids[3:6], texts)],
+        ids,
+        db,
+    )
+    ideas_now = {i.label: i.ids for i in current_version(second).document.sections[0].ideas}
+    assert ideas_now == {
+        "places en crèche": ids[0:3],
+        "bus": ids[3:6],
+        "Se loger": ids[6:9],
+    }
+
+
 def test_a_published_version_says_where_its_ideas_are_curated(client, facilitator, world, db):
     version, ids, texts = world["version"], world["ids"], world["texts"]
     draft_page = unescape(client.get(f"/syntheses/{version.synthesis_id}/v1").text)
