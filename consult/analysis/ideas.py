@@ -41,6 +41,7 @@ from consult.analysis.statements import (
     LESS,
     MORE,
     NEGATED,
+    NEGATORS,
     PREFIXES,
     Read,
     Statements,
@@ -376,11 +377,22 @@ def _space(
     row_weights = np.repeat(text_weights[statements.source], np.diff(counts.indptr))
     said = np.bincount(counts.indices, weights=row_weights, minlength=counts.shape[1])
     usable = said >= 2
-    usable[_forms(statements.vocabulary, set(terms(question)) | stop_word_terms())] = False
+    left_out = set(terms(question)) | stop_word_terms() | _negator_terms()
+    usable[_forms(statements.vocabulary, left_out)] = False
     counts = product(counts, diagonal(usable.astype(np.float32)))
     counts.eliminate_zeros()
     vectors = tfidf(counts.tocsr())
     return _Space(texts, statements, vectors, text_weights[statements.source], text_weights)
+
+
+@lru_cache(maxsize=1)
+def _negator_terms() -> frozenset[str]:
+    """The terms of the negators (:data:`consult.analysis.statements.NEGATORS`): « non »
+    marks the word after it (« non respect », « non performants »), and on its own says
+    nothing of what a statement is about — « pas », « jamais »… are stop words already.
+    Left to itself, « non » gathered « non respect de la laïcité », « présents mais non
+    performants » and « je suis parisienne et donc non représentative » into one idea."""
+    return frozenset(term for word in NEGATORS for term in terms(word))
 
 
 def _forms(vocabulary: Vocabulary, bare: set[str]) -> list[int]:

@@ -724,3 +724,26 @@ def test_a_title_does_not_open_on_an_opinion_nor_end_in_a_clause_left_open():
     assert ideas._run(ideas._CLAUSE.split(sentence)) == (
         "Il faut revoir les droits de succession et donations"
     )
+
+
+def test_a_negator_alone_gathers_no_idea_and_is_no_key_term():
+    """« non » marks the word after it (« non respect »): statements on unrelated subjects
+    that each hold a « non » are no idea, and « non » is no key term of one."""
+    texts = [
+        "La poste du village non rentable.",
+        "Des écoles rurales non chauffées.",
+        "Les hôpitaux non accessibles aux fauteuils.",
+        "Des gares non desservies le dimanche.",
+        "Une mairie non ouverte le samedi.",
+        "Les bus scolaires non adaptés.",
+        "Les impôts locaux non justifiés.",
+        "Des routes départementales non entretenues.",
+        "Une perception non remplacée.",
+        "Les formulaires administratifs non compréhensibles.",
+        *HEATING,
+        *INSULATION,
+    ]
+    found = find_ideas(texts, question=QUESTION)
+    for idea in found.ideas:
+        assert "non" not in idea.key_terms, idea
+        assert not set(idea.members) & set(range(10)), idea.title
