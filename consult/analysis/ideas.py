@@ -193,6 +193,10 @@ DANGLING = (
     "elle elles on je j' nous vous très"
 )
 _DANGLING = frozenset(DANGLING.split())
+# « leur » is a determiner (« leur culture ») but, after an article, a pronoun a phrase
+# ends on (« nous respectons les leurs »). General French.
+_PRONOUN_AFTER_ARTICLE = frozenset(("leur", "leurs"))
+_ARTICLES = frozenset(("le", "la", "les"))
 # Words that open a phrase a title can end before (a purpose, a place, a time, a
 # condition, a relative clause), not the articles that open a verb's object. General French.
 OPENING = (
@@ -734,7 +738,7 @@ def _run(clauses: list[str]) -> str:
     else:
         return " ".join(taken).strip()
     for at, clause in enumerate(taken):
-        if _dangles(clause.split()[-1]):
+        if _dangles(*clause.split()[-2:][::-1]):
             return _undangled(" ".join(taken[: at + 1]).split())
     return " ".join(taken).strip()
 
@@ -1024,14 +1028,22 @@ def _opens(word: str) -> bool:
 def _undangled(words: list[str]) -> str:
     """``words`` without the :data:`DANGLING` ones at their end (three words kept)."""
     kept = list(words)
-    while len(kept) > 3 and _dangles(kept[-1]):
+    while len(kept) > 3 and _dangles(kept[-1], kept[-2]):
         kept.pop()
     return " ".join(kept)
 
 
-def _dangles(word: str) -> bool:
-    word = word.lower().replace("’", "'").strip(_EDGES.replace("'", ""))
+def _dangles(word: str, before: str = "") -> bool:
+    """Whether a phrase cannot end on ``word`` (:data:`DANGLING`); ``before``: the word
+    before it — « leur » after an article is a pronoun (« respecter les leurs »)."""
+    word = _bare(word)
+    if word in _PRONOUN_AFTER_ARTICLE and _bare(before) in _ARTICLES:
+        return False
     return word in _DANGLING or (word.endswith("'") and word[-2:-1].isalpha())
+
+
+def _bare(word: str) -> str:
+    return word.lower().replace("’", "'").strip(_EDGES.replace("'", ""))
 
 
 def _balanced(text: str) -> str:

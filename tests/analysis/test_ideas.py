@@ -747,3 +747,19 @@ def test_a_negator_alone_gathers_no_idea_and_is_no_key_term():
     for idea in found.ideas:
         assert "non" not in idea.key_terms, idea
         assert not set(idea.members) & set(range(10)), idea.title
+
+
+def test_a_title_may_end_on_leur_when_it_is_a_pronoun():
+    """« leur » after an article is a pronoun (« les leurs »): the clause ends there, it is
+    not cut back to « … comme nous respectons les »; « leur » before its noun still dangles."""
+    sentence = (
+        "Ils doivent respecter nos lois comme nous respectons les leurs, "
+        "sans rien imposer de plus à personne dans notre pays"
+    )
+    assert _tidy(ideas._run(ideas._CLAUSE.split(sentence))) == (
+        "Ils doivent respecter nos lois comme nous respectons les leurs"
+    )
+    cut = "Tous les nouveaux arrivants doivent apprendre la langue et respecter les lois avant leur"
+    assert _tidy(cut + " arrivée sur le territoire") == (
+        "Tous les nouveaux arrivants doivent apprendre la langue et respecter les lois"
+    )
