@@ -160,6 +160,13 @@ FRAMING = (
     "lors dès quant au aux du des de d' à afin quand lorsque si"
 )
 _FRAMING = frozenset(FRAMING.split())
+# A sentence with no verb that opens on a word placing it (« Dans les lieux publics, à
+# l'extérieur », « À tous les échelons de l'administration ») is the complement of a
+# sentence left unsaid, no heading: it counts :data:`LEANING`. « Pour », « par », « sans »,
+# « contre », « avec » state a purpose, a means, a position (« Pour une fiscalité plus
+# juste », « Contre le nucléaire »): not these. General French.
+PLACING = "dans à au aux sur sous chez hors entre vers depuis lors dès en selon concernant quant"
+_PLACING = frozenset(PLACING.split())
 # Words that set aside or set the frame of what follows (« En dehors des budgets
 # régaliens… », « Quant aux élus… », « Au sujet des impôts… »): a sentence opening on them
 # leans as much (:data:`LEANING`), whole or not. General French.
@@ -817,9 +824,10 @@ def _framing(lead: str) -> float:
 
 def _framed(sentence: str) -> float:
     """:data:`LEANING` for a whole sentence that announces what follows (« …, on fait le
-    calcul ainsi : »), or whose subject, after a clause that frames it, points back (« Dans
-    le budget de l'État, elle n'est pas financée »), else 1."""
-    if sentence.rstrip().endswith(":"):
+    calcul ainsi : »), whose subject, after a clause that frames it, points back (« Dans
+    le budget de l'État, elle n'est pas financée »), or that only says where (:data:`PLACING`,
+    no verb: « Dans bien des communes de France »), else 1."""
+    if sentence.rstrip().endswith(":") or _placing_only(sentence):
         return LEANING
     clauses = _CLAUSE.split(sentence, maxsplit=1)
     if len(clauses) < 2 or len(clauses[0].split()) < 2 or len(clauses[1].split()) < 3:
@@ -827,6 +835,24 @@ def _framed(sentence: str) -> float:
     if _framing(clauses[0]) == LEANING and _standalone(clauses[1])[1] == LEANING:
         return LEANING
     return 1.0
+
+
+def _placing_only(sentence: str) -> bool:
+    """Whether ``sentence`` opens on a word that places (:data:`PLACING`; « en » but not
+    « en créant ») and holds no verb: the complement of a sentence left unsaid."""
+    words = list(_words(sentence))
+    if not words or words[0] not in _PLACING:
+        return False
+    if words[0] == "en" and len(words) > 1 and words[1].endswith("ant"):
+        return False  # « En maillant davantage les transports » says how: content
+    return not any(_conjugated(word) or _infinitive(word) for word in words[1:])
+
+
+@lru_cache(maxsize=50_000)
+def _infinitive(word: str) -> bool:
+    """Whether ``word`` may be an infinitive (a word in -er, -ir, -re, -oir that is its
+    own lemma): « lumière » too, which only keeps a sentence from being read as a place."""
+    return word.isalpha() and word.endswith(("er", "ir", "re", "oir")) and lemmatize(word) == word
 
 
 def _standalone(sentence: str) -> tuple[str, float]:

@@ -763,3 +763,28 @@ def test_a_title_may_end_on_leur_when_it_is_a_pronoun():
     assert _tidy(cut + " arrivée sur le territoire") == (
         "Tous les nouveaux arrivants doivent apprendre la langue et respecter les lois"
     )
+
+
+def test_a_sentence_that_only_says_where_is_a_weak_title():
+    """« Dans bien des communes de France » (no verb, opening on a word that places) is the
+    complement of a sentence left unsaid: it counts :data:`LEANING`; a sentence that says
+    how (« En créant des maisons… »), a purpose or a verb after the place does not."""
+    assert ideas._framed("Dans bien des communes de France") == LEANING
+    assert ideas._framed("À tous les échelons de l'administration") == LEANING
+    assert ideas._framed("Dans les lieux publics, à l'extérieur") == LEANING
+    for heading in (
+        "En créant des maisons de services publics",
+        "Dans les écoles, interdire le voile",
+        "En France les lois ne sont pas appliquées",
+        "Pour une fiscalité plus juste",
+        "Des maisons de services publics dans les villages",
+    ):
+        assert ideas._framed(heading) == 1.0, heading
+    placed = ["Dans les lieux publics, à l'extérieur."] * 3
+    said = [
+        "Interdire les signes religieux dans les lieux publics.",
+        "Il faut interdire les signes religieux dans les lieux publics.",
+    ]
+    found = find_ideas(placed + said + HEATING + INSULATION, question=QUESTION)
+    places = next(idea for idea in found.ideas if 0 in idea.members)
+    assert "interdire les signes religieux" in places.title.lower(), places.title
