@@ -190,6 +190,9 @@ _ASKING_WORDS = frozenset(ASKING_WORDS.split())
 _INVERTED_SUBJECT = re.compile(r"(?<=\w)-(?:t-)?(?:il|ils|elle|elles|on|ce)\b", re.I)
 # a word whose Shift key was held one letter too long (« PUblier », « TAxe »)
 _SHIFTED = re.compile(r"\b[A-ZÀ-Ý]{2}[a-zà-ÿ]{2,}\b")
+# A list mark before a text: a word of symbols alone (« ➢ », « • », a word processor's
+# bullet), a lone « o », a number or a letter closed by « . », « ) », « / », « ° ».
+_LIST_MARK = re.compile(r"^\s*(?:(?:[^\w\s«»\"'(\[]+|[oO]|\d{1,2}[.)/°]|[a-zA-Z][.)])\s+)+")
 _FIGURE = re.compile(r"%|\d\s?\d{2}|^\W*(?:à\s+|a\s+)?\d", re.I)
 # Words a phrase cannot end on (« … tout contact avec la »): a sentence cut to
 # :data:`TITLE_WORDS` words loses them at its end. General French.
@@ -710,6 +713,8 @@ def _row_candidates(space: _Space, row: int) -> list[tuple[str, float, str]]:
     found: dict[str, float] = {}
     for said in _SENTENCE.split(space.statements.text(space.texts, row)):
         sentence, lean = _standalone(said)
+        if said.startswith(("(", "[")):  # a sentence in brackets: an aside to the one before
+            lean *= LEANING
         words = sentence.split()
         if len(words) < 3:
             continue
@@ -997,13 +1002,39 @@ def _tidy(text: str) -> str:
     mark: without it, « Quels moyens le Département va-t-il mettre » reads as a statement;
     so does a question's clause cut at its comma (« Comment les communes peuvent-elles
     être associées au suivi du schéma, au-delà… ? »)."""
-    words = _unlabelled(_OPINION_LEAD.sub("", text, count=1).split())
+    words = _unlabelled(_OPINION_LEAD.sub("", _unmarked(text), count=1).split())
     asks = len(words) <= TITLE_WORDS and (text.rstrip().endswith("?") or _asked_first(words))
     text = _cut(words).strip(" ,;:-–—•*'")
     text = _balanced(text.rstrip(".…!?").strip())
-    text = _calm(text.strip(" ,;:-–—•*'").rstrip(".…!?").strip())
+    text = _calm(_unwrapped(text.strip(" ,;:-–—•*'").rstrip(".…!?").strip()))
     text = _SHIFTED.sub(_unshifted, text)
     return text[:1].upper() + text[1:] + ("\u00a0?" if asks and text else "")
+
+
+def _unmarked(text: str) -> str:
+    """``text`` without the list marks it opens on (« o », « 1. », « 2) », « a) », « 1/ »,
+    « ➢ », a word processor's bullet), when two words follow."""
+    mark = _LIST_MARK.match(text)
+    if mark is None or len(text[mark.end() :].split()) < 2:
+        return text
+    return text[mark.end() :]
+
+
+def _unwrapped(text: str) -> str:
+    """``text`` without a bracket or quote pair around the whole of it (« (Conseils
+    Régionaux et Etat) », « « Réduire le nombre de sénateurs » »): a heading is no aside
+    nor quote."""
+    for opening, closing in (*_PAIRS, ('"', '"')):
+        if (
+            len(text) > 2
+            and text.startswith(opening)
+            and text.endswith(closing)
+            and text.count(opening) == (2 if opening == closing else 1)
+        ):
+            inner = text[1:-1].strip()
+            link = _LINK.match(inner)  # « (et non en faire…) »: its link goes too
+            return inner[link.end() :] if link and len(inner[link.end() :].split()) > 1 else inner
+    return text
 
 
 def _unlabelled(words: list[str]) -> list[str]:

@@ -788,3 +788,30 @@ def test_a_sentence_that_only_says_where_is_a_weak_title():
     found = find_ideas(placed + said + HEATING + INSULATION, question=QUESTION)
     places = next(idea for idea in found.ideas if 0 in idea.members)
     assert "interdire les signes religieux" in places.title.lower(), places.title
+
+
+def test_a_title_opens_on_no_list_mark_and_is_not_wrapped_in_brackets():
+    """Word processors' bullets (« o », « ➢ », U+F0A7), numbered and lettered items are
+    list marks, not words of a heading; a title wholly in brackets or quotes loses them
+    (and its leading link word); figures and a lone « A » typed for « À » stay."""
+    for marked in (
+        "o\tInformation sur l'utilisation de nos impôts.",
+        "\uf0a7\tInformation sur l'utilisation de nos impôts",
+        "1. Information sur l'utilisation de nos impôts",
+        "2) Information sur l'utilisation de nos impôts",
+        "a) Information sur l'utilisation de nos impôts",
+        "1/ Information sur l'utilisation de nos impôts",
+        "➢ Information sur l'utilisation de nos impôts",
+        "(Information sur l'utilisation de nos impôts)",
+        "« Information sur l'utilisation de nos impôts »",
+        "(et information sur l'utilisation de nos impôts)",
+    ):
+        assert _tidy(marked) == "Information sur l'utilisation de nos impôts", marked
+    for kept in ("1.5 million de personnes sans médecin", "A tous les échelons", "10 % des impôts"):
+        assert _tidy(kept) == kept
+    aside = ["Il faut supprimer un échelon. (Conseils régionaux et départements)"] * 3
+    rows = split_statements(aside)
+    assert len(rows.source) == 3
+    space = _space(aside, np.ones(3), "", Vocabulary())
+    found = _candidates(space, np.arange(3))
+    assert found["(Conseils régionaux et départements)"][0] == LEANING
