@@ -32,6 +32,7 @@ LESS = "moins "  # prefix of a term after "moins de"
 PREFIXES = (NEGATED, MORE, LESS)
 # what a chunk is for the negations and quantities around it (Vocabulary.marks)
 _NE, _OF, _MORE, _LESS, _PERSON, _DETERMINER, _WORLD, _ALL, _THE = 1, 2, 3, 4, 5, 6, 7, 8, 9
+_WE, _ARE = 10, 11
 _DETERMINERS = frozenset(
     ["la", "une", "cette", "chaque", "toute", "ma", "ta", "sa", "notre", "votre", "leur", "quelle"]
 )
@@ -44,6 +45,8 @@ _WORD_MARKS = {
     "tout": _ALL,
     "tt": _ALL,
     "le": _THE,
+    "nous": _WE,
+    "sommes": _ARE,
 }
 _PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
 _ENDS = ".!?;…"
@@ -144,8 +147,8 @@ _ELIDED = ("n'", "n’", "d'", "d’")
 def _mark(key: str) -> int:
     """What a chunk's key is for negations and quantities: "ne"/"n'…", "de"/"d'…",
     "plus"/"davantage", "moins", "personne" (a noun or "nobody"), a determiner of a
-    feminine noun ("la", "une", "chaque"…), the words of "tout le monde" (everybody), or
-    nothing (0)."""
+    feminine noun ("la", "une", "chaque"…), the words of "tout le monde" (everybody),
+    "nous" and "sommes" (« nous sommes »), or nothing (0)."""
     key = key.replace("’", "'")
     if key == "ne" or key.startswith("n'"):
         return _NE
@@ -283,7 +286,7 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
     statement = np.cumsum(starts) - 1
     position = np.arange(len(ids)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     marks = vocabulary.array("marks", np.int8)[ids]
-    nobody = _nobody(marks, doc) | _everybody(marks, doc)
+    nobody = _nobody(marks, doc) | _everybody(marks, doc) | _we_are(marks, doc)
     has_terms = (np.diff(vocabulary.array("offsets", np.int64))[ids] > 0) & ~nobody
     negator, more, less = _stance(vocabulary.array("negator")[ids], marks, doc)
     negated = _after(negator, doc, has_terms)
@@ -347,6 +350,18 @@ def _everybody(marks, doc) -> np.ndarray:
     found[2:] = (
         (marks[2:] == _WORLD) & (marks[1:-1] == _THE) & (marks[:-2] == _ALL) & (doc[2:] == doc[:-2])
     )
+    return found
+
+
+def _we_are(marks, doc) -> np.ndarray:
+    """Per chunk: « sommes » one or two chunks after « nous » (« nous sommes », « nous ne
+    sommes pas », « nous en sommes »), the verb être, which the lemmatiser reads as the
+    noun « somme » (a sum): « nous sommes trop dépendants » and « des sommes colossales »
+    shared a term. « Les sommes versées » keeps its sums."""
+    found = np.zeros(len(doc), bool)
+    are = marks == _ARE
+    for k in (1, 2):
+        found[k:] |= are[k:] & (marks[:-k] == _WE) & (doc[k:] == doc[:-k])
     return found
 
 

@@ -182,6 +182,20 @@ INDEFINITE = [
         ],
         ["Que tout le monde paie l'impôt.", "Le monde du travail change."],
     ),
+    (
+        "Sommes",  # « nous sommes »: the verb être, not the noun « somme » (a sum)
+        [
+            "Nous sommes trop dépendants des grandes entreprises.",
+            "Nous ne sommes pas prêts à payer davantage.",
+            "Nous en sommes tous responsables.",
+        ],
+        # the sums stay
+        [
+            "Des sommes colossales versées aux entreprises.",
+            "Les sommes récupérées sur la fraude fiscale.",
+        ],
+        ["Nous sommes tous concernés.", "Les sommes versées aux actionnaires."],
+    ),
 ]
 
 
