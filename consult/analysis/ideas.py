@@ -243,7 +243,7 @@ _OPINION = re.compile(
     r"(?<![\w'’-])(?:"
     + "|".join(w.replace(" ", r"\s+").replace("'", "['’]") for w in OPINION)
     + r")"
-    r"(?![\w'’-])(?:\s+(?:que|qu['’]))?",
+    r"(?![\w'’-])(?:\s+(?:que|qu['’]|qu(?=\s)))?",  # « qu une… »: its apostrophe not typed
     re.IGNORECASE,
 )
 # a title does not open on them: « Je pense que nous sommes trop dépendants… » → « Nous… »

@@ -815,3 +815,12 @@ def test_a_title_opens_on_no_list_mark_and_is_not_wrapped_in_brackets():
     space = _space(aside, np.ones(3), "", Vocabulary())
     found = _candidates(space, np.arange(3))
     assert found["(Conseils régionaux et départements)"][0] == LEANING
+
+
+def test_an_opinion_lead_goes_with_a_que_typed_without_its_apostrophe():
+    """« je pense qu une meilleure transition… » (a real answer) is titled from « Une… »,
+    as « je pense qu'une… » is, not from « Qu une… »."""
+    for typed in ("qu une", "qu'une", "qu’une"):
+        assert _tidy(f"je pense {typed} meilleure transition serait préférable") == (
+            "Une meilleure transition serait préférable"
+        )
