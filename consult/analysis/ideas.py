@@ -79,7 +79,8 @@ SHORT_ANSWER_MIN = 3  # a short answer written alike by this many answers…
 SHORT_ANSWER_SHARE = 0.25  # …and this share of those read for a title can be the title
 CLAUSE = 0.9  # a title made of a sentence's first clauses counts this much…
 CUT = 0.6  # …and one made of its first words, this much
-KEY_TERM_ROWS = 20  # statements read to see how people wrote the key terms
+KEY_TERM_ROWS = 20  # statements read to see how people wrote the key terms…
+KEY_TERM_SCAN = 200  # …and further, for a key term none of them writes
 TITLE_CANDIDATES = 40  # statements read to choose a title
 MAX_TERMS = 5  # key terms beside a title
 SUB_MIN = 12  # an idea of at least this many answers…
@@ -621,7 +622,7 @@ def _idea(space: _Space, rows: np.ndarray, large: float | None, avoid: str = "")
     top = centre.indices[np.argsort(-centre.data, kind="stable")[:MAX_TERMS]]
     idea = FoundIdea(
         title=_title(space, ranked[:TITLE_CANDIDATES], centre, avoid),
-        key_terms=_key_terms(space, ranked[:TITLE_CANDIDATES], top.tolist()),
+        key_terms=_key_terms(space, ranked, top.tolist()),
         members=members.tolist(),
         representatives=representatives,
     )
@@ -1124,17 +1125,24 @@ def _without(text: str, at: int) -> str:
 
 
 def _key_terms(space: _Space, rows: np.ndarray, wanted: list[int]) -> list[str]:
-    """The key terms as people wrote them most often in the idea's statements."""
+    """The key terms as people wrote them most often in the idea's statements (``rows``,
+    most central first): the first :data:`KEY_TERM_ROWS` of them, and further on (up to
+    :data:`KEY_TERM_SCAN`) for a term none of those writes as a word of its own: a key
+    term is not shown as its stem (« cyclabl », « immigr ») when the idea writes it."""
     vocabulary = space.statements.vocabulary
     names = vocabulary.names
     plain = {vocabulary.term_ids.get(strip_prefix(names[t]), t) for t in wanted}
     written: dict[int, Counter] = {t: Counter() for t in plain}
-    for row in rows[:KEY_TERM_ROWS].tolist():
+    for at, row in enumerate(rows[:KEY_TERM_SCAN].tolist()):
+        if at >= KEY_TERM_ROWS:
+            missing = {t for t, found in written.items() if not found}
+            if not missing:
+                break
         words = space.words.get(row)
         if words is None:
             words = space.words[row] = _single_terms(space, row)
         for term, word in words:
-            if term in written:
+            if term in written and (at < KEY_TERM_ROWS or term in missing):
                 written[term][word] += 1
     shown = []
     for t in wanted:

@@ -824,3 +824,15 @@ def test_an_opinion_lead_goes_with_a_que_typed_without_its_apostrophe():
         assert _tidy(f"je pense {typed} meilleure transition serait préférable") == (
             "Une meilleure transition serait préférable"
         )
+
+
+def test_a_key_term_is_shown_as_written_even_when_the_central_statements_lack_it():
+    """A key term none of the idea's most central statements writes is looked for further
+    in the idea, not shown as its stem (« cyclabl » for « cyclables »)."""
+    texts = [f"Aides financières pour la chaudière, dossier {n}." for n in range(25)]
+    texts += ["Des pistes cyclables partout.", "Plus de pistes cyclables."]
+    space = _space(texts, np.ones(len(texts)), "", Vocabulary())
+    ids = space.statements.vocabulary.term_ids
+    wanted = [ids["chaudier"], ids["cyclabl"]]
+    shown = ideas._key_terms(space, np.arange(len(texts)), wanted)
+    assert shown == ["chaudière", "cyclables"]
