@@ -29,6 +29,7 @@ out-of-fold scores (:func:`out_of_fold`), so "80 %" means right about 4 times
 in 5 on held-out contributions.
 """
 
+import re
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache, wraps
@@ -43,8 +44,15 @@ from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from consult.analysis.duplicates import concept_expression, concepts
-from consult.analysis.similarity import readable_label, readable_words
-from consult.analysis.text import EXPRESSION_NAMES, strip_accents, tag_terms, without_relatives
+from consult.analysis.similarity import readable_label
+from consult.analysis.text import (
+    EXPRESSION_NAMES,
+    as_written,
+    strip_accents,
+    tag_terms,
+    without_relatives,
+    written_terms,
+)
 
 # How much the scheme's text counts beside what was learned, and how freely the
 # regression fits (5-fold cross-validation on the Savoie dev set; themes, whose
@@ -204,9 +212,9 @@ def _terms(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1024)
-def _readable_words(text: str) -> dict[str, str]:
+def _written_terms(text: str) -> dict[str, str]:
     # A text's words are shown by the fiches' suggester, then the themes' (read-only).
-    return readable_words([text])
+    return written_terms(text)
 
 
 def _analyzer(text: str) -> list[str]:
@@ -495,8 +503,10 @@ class Suggester:
 
 
 class _Reader:
-    """How the terms of one text read to people (an expression's name, a sector
-    concept's words in the text, else the word written most often behind the term);
+    """How the terms of one text read to people: the text's own words, as written
+    (:func:`written_terms`: a sector expression's words, « famille d'accueil » and not
+    the name « assistant familial » nor « famille d accueil »; the word written most
+    often behind a lemma, never a stem such as « rendr »; a sector concept's words);
     the text is read once, when the first term is shown, however many terms its
     suggestions (fiches', then themes') show."""
 
@@ -505,25 +515,49 @@ class _Reader:
 
     def __call__(self, term: str) -> str:
         if term.startswith(CONCEPT):  # the text's own words that name it
-            return concept_expression(term.removeprefix(CONCEPT), self.text)
+            return as_written(concept_expression(term.removeprefix(CONCEPT), self.text), self.text)
+        if self.words is None:
+            self.words = _written_terms(self.text)
+        if term in self.words:
+            return self.words[term]
         if term in EXPRESSION_NAMES:
             return EXPRESSION_NAMES[term]
-        if self.words is None:
-            self.words = _readable_words(self.text)
-        return readable_label(term, [self.text], self.words)
+        return readable_label(term, [self.text])
+
+
+def _key_words(word: str) -> tuple[str, ...]:
+    """A shown word's words in matching form: no accents, case, plural « s »/« x » nor
+    apostrophe (« Familles d'accueil » → ``famille``, ``d``, ``accueil``)."""
+    return tuple(w.rstrip("sx") or w for w in _WORDS.findall(strip_accents(word.lower())))
+
+
+_WORDS = re.compile(r"[0-9a-z]+")
 
 
 def _distinct(words: list[str]) -> list[str]:
     """Each word once: a term and the concept or expression it is part of often read
     alike (« MDPH » / « mdph », « aidant » / « aidants », « personne âgée » /
-    « personnes âgées »)."""
+    « personnes âgées »); and a word that is part of a longer phrase among ``words`` is
+    shown as that phrase, in its place (« sociaux », « travailleurs », « travailleurs
+    sociaux » → « travailleurs sociaux »; « RSA », « bénéficiaires du RSA »)."""
+    keys = [_key_words(word) for word in words]
     found, seen = [], set()
-    for word in words:
-        key = " ".join(w.rstrip("sx") for w in strip_accents(word.lower()).split())
+    for key, word in zip(keys, words, strict=True):
+        longer = [n for n, other in enumerate(keys) if _inside(key, other)]
+        if longer:  # the longest phrase that holds it
+            n = max(longer, key=lambda n: len(keys[n]))
+            key, word = keys[n], words[n]
         if key not in seen:
             seen.add(key)
             found.append(word)
     return found
+
+
+def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """``short``'s words follow one another in ``long``, which has more."""
+    return len(long) > len(short) and any(
+        long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1)
+    )
 
 
 def _binary(values: np.ndarray) -> np.ndarray:

@@ -6,6 +6,7 @@ same terms; acronyms of the field (RSA, MDPH, ASE, EHPAD…) stay whole terms.
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -181,12 +182,24 @@ def _unwanted(word: str) -> bool:
     return word in STOP_WORDS or word in AMBIGUOUS
 
 
+_ELIDED = re.compile(r"[^'’]+")
+_PART = re.compile(r"[^\-]+")
+
+
+def _token_spans(text: str) -> Iterator[tuple[str, int, int, int, int]]:
+    """The words of ``text`` as tag terms read them (cut at apostrophes and hyphens:
+    « d'accueil » → « d », « accueil »), each with where it starts and ends in ``text``,
+    and where its hyphenated word starts and ends (« rendez-vous »)."""
+    for match in _TOKEN.finditer(text or ""):
+        for elided in _ELIDED.finditer(match.group(0)):
+            whole = match.start() + elided.start(), match.start() + elided.end()
+            for part in _PART.finditer(elided.group(0)):
+                start = whole[0] + part.start()
+                yield part.group(0), start, start + len(part.group(0)), *whole
+
+
 def _tokens(text: str) -> list[str]:
-    words = []
-    for raw in _TOKEN.findall(text or ""):
-        for part in raw.replace("’", "'").split("'"):
-            words.extend(p for p in part.split("-") if p)
-    return words
+    return [span[0] for span in _token_spans(text)]
 
 
 def _expression_at(keys: list[str], start: int) -> tuple[list[str], int] | None:
@@ -223,15 +236,79 @@ def tag_terms(text: str) -> list[str]:
         if expression:
             result.extend(expression)
             continue
-        word = words[0].lower()
-        if len(word) < 3 or word.isdigit() or word in _NEGATIONS:
-            continue
-        if word in STOP_WORDS or _unwanted(strip_accents(word)):
-            continue
-        lemma = _tag_lemma(word)
+        lemma = _word_term(words[0].lower())
         if lemma:
             result.append(lemma)
     return result
+
+
+def _word_term(word: str) -> str:
+    """The tag term of one lower-case word outside expressions, or ``""`` when it may not
+    decide a tag (short, a number, a negation, a stop word, an ambiguous word)."""
+    if len(word) < 3 or word.isdigit() or word in _NEGATIONS:
+        return ""
+    if word in STOP_WORDS or _unwanted(strip_accents(word)):
+        return ""
+    return _tag_lemma(word)
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def shown(written: str) -> str:
+    """Words of a text as a suggestion's reason shows them: as written (« famille
+    d'accueil », « week-end »), in lower case but for acronyms (« MDPH »)."""
+
+    def one(match: re.Match) -> str:
+        word = match.group(0)
+        return word if len(word) > 1 and word.isupper() else word.lower()
+
+    return _WORD.sub(one, written)
+
+
+def written_terms(text: str) -> dict[str, str]:
+    """How each term :func:`tag_terms` finds in ``text`` is written there: a sector
+    expression's own words (« famille d'accueil », « Mon père », not the expression's
+    name), a word's most frequent form (« aidants », never a stem such as « rendr »), as
+    :func:`shown`; a hyphenated word whole when only one of its parts is a term
+    (« rendez-vous », not « rendez »). A reason of a suggestion is what the text says."""
+    spans = list(_token_spans(text))
+    keys = [_key(span[0]) for span in spans]
+    termed = Counter(span[3:] for span in spans if _word_term(span[0].lower()))
+    found: dict[str, str] = {}
+    forms: dict[str, dict[str, int]] = {}
+    index = 0
+    while index < len(spans):
+        expression = _expression_at(keys, index)
+        if expression:
+            names, size = expression
+            words = shown(text[spans[index][1] : spans[index + size - 1][2]])
+            for name in names:
+                found.setdefault(name, words)
+            index += size
+            continue
+        word, _start, _end, *whole = spans[index]
+        term = _word_term(word.lower())
+        if term:
+            form = shown(text[whole[0] : whole[1]] if termed[tuple(whole)] == 1 else word)
+            counts = forms.setdefault(term, {})
+            counts[form] = counts.get(form, 0) + 1
+        index += 1
+    for term, counts in forms.items():
+        found.setdefault(term, max(counts.items(), key=lambda item: (item[1], -len(item[0])))[0])
+    return found
+
+
+def as_written(phrase: str, text: str) -> str:
+    """``phrase`` (unaccented, lower case, its apostrophes lost: « famille d accueil »)
+    as ``text`` writes it (« famille d'accueil »), :func:`shown`; else ``phrase``."""
+    wanted = _WORD.findall(strip_accents(phrase.lower()))
+    spans = list(_token_spans(text))
+    plain = [strip_accents(span[0].lower()) for span in spans]
+    for start in range(len(spans) - len(wanted) + 1):
+        if wanted and plain[start : start + len(wanted)] == wanted:
+            return shown(text[spans[start][1] : spans[start + len(wanted) - 1][2]])
+    return phrase
 
 
 RELATIVE = "proche_parent"  # the term of « mon père », « ma mère »… (data/expressions.txt)

@@ -15,7 +15,7 @@ from consult.analysis.suggest import (
     out_of_fold,
     text_links,
 )
-from consult.analysis.text import tag_terms
+from consult.analysis.text import as_written, tag_terms, written_terms
 
 LABELS = [
     Label(
@@ -409,7 +409,11 @@ class OneTermAtATime:
 
     def __call__(self, term):
         if term.startswith(suggest.CONCEPT):
-            return suggest.concept_expression(term.removeprefix(suggest.CONCEPT), self.text)
+            named = suggest.concept_expression(term.removeprefix(suggest.CONCEPT), self.text)
+            return as_written(named, self.text)
+        words = written_terms(self.text)
+        if term in words:
+            return words[term]
         if term in suggest.EXPRESSION_NAMES:
             return suggest.EXPRESSION_NAMES[term]
         return readable_label(term, [self.text])
@@ -482,3 +486,43 @@ def test_the_writers_relative_names_no_family_concept():
     assert "proche_parent" in relative
     assert not [term for term in relative if "famille" in term or term == "pere"]
     assert [term for term in child if "famille" in term]
+
+
+def test_a_word_inside_a_longer_phrase_shown_is_that_phrase():
+    """« travailleurs sociaux, travailleurs, sociaux » is one reason said three times."""
+    words = ["sociaux", "formation", "travailleurs", "travailleurs sociaux", "IRTS"]
+    assert suggest._distinct(words) == ["travailleurs sociaux", "formation", "IRTS"]
+    assert suggest._distinct(["RSA", "bénéficiaires du RSA", "rsa"]) == ["bénéficiaires du RSA"]
+    assert suggest._distinct(["maison", "nuit", "à la maison"]) == ["à la maison", "nuit"]
+    # « famille d'accueil » and « famille d accueil » (apostrophe lost) are one phrase
+    assert suggest._distinct(["famille d accueil", "Familles d'accueil"]) == ["famille d accueil"]
+    # a word is not inside a phrase that merely holds its letters, nor out of order
+    assert suggest._distinct(["aide", "aidants", "accueil jour", "jour accueil"]) == [
+        "aide",
+        "aidants",
+        "accueil jour",
+        "jour accueil",
+    ]
+
+
+def test_the_reasons_are_the_texts_words_as_written():
+    """A facilitator reads « famille d'accueil », « rendez-vous », « Mon père »: not the
+    expression's name (« assistant familial »), its words without their apostrophe
+    (« famille d accueil »), nor a stem (« rendr »)."""
+    fiches = [
+        Label("accueil", "Recruter des assistants familiaux : familles d'accueil, rendez-vous"),
+        Label("domicile", "Maintien à domicile des personnes âgées : aide à domicile"),
+    ]
+    text = "Ma famille d'accueil change tout le temps, aucun rendez-vous avec la MECS"
+    words = Suggester(fiches).suggest(text)[0].words
+
+    assert "famille d'accueil" in words
+    assert "rendez-vous" in words
+    assert not {"assistant familial", "famille d accueil", "rendr", "rendez"} & set(words)
+    assert written_terms("Mon père voit la MDPH en prépa-métiers") == {
+        "proche_parent": "mon père",
+        "mdph": "MDPH",
+        "prep": "prépa",
+        "meti": "métiers",
+    }
+    assert as_written("famille d accueil", "Une Famille d'Accueil") == "famille d'accueil"
