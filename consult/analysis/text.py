@@ -269,9 +269,10 @@ def shown(written: str) -> str:
 def written_terms(text: str) -> dict[str, str]:
     """How each term :func:`tag_terms` finds in ``text`` is written there: a sector
     expression's own words (« famille d'accueil », « Mon père », not the expression's
-    name), a word's most frequent form (« aidants », never a stem such as « rendr »), as
-    :func:`shown`; a hyphenated word whole when only one of its parts is a term
-    (« rendez-vous », not « rendez »). A reason of a suggestion is what the text says."""
+    name; the further names of ``langage_simple acces_droits = …`` are another idea,
+    read by their name), a word's most frequent form (« aidants », never a stem such as
+    « rendr »), as :func:`shown`; a hyphenated word whole when only one of its parts is a
+    term (« rendez-vous », not « rendez »). A reason of a suggestion is what the text says."""
     spans = list(_token_spans(text))
     keys = [_key(span[0]) for span in spans]
     termed = Counter(span[3:] for span in spans if _word_term(span[0].lower()))
@@ -282,9 +283,10 @@ def written_terms(text: str) -> dict[str, str]:
         expression = _expression_at(keys, index)
         if expression:
             names, size = expression
-            words = shown(text[spans[index][1] : spans[index + size - 1][2]])
-            for name in names:
-                found.setdefault(name, words)
+            if names:  # its further names are ideas, read by name (« accès aux droits »)
+                found.setdefault(
+                    names[0], shown(text[spans[index][1] : spans[index + size - 1][2]])
+                )
             index += size
             continue
         word, _start, _end, *whole = spans[index]

@@ -526,3 +526,14 @@ def test_the_reasons_are_the_texts_words_as_written():
         "meti": "métiers",
     }
     assert as_written("famille d accueil", "Une Famille d'Accueil") == "famille d'accueil"
+
+
+def test_an_expressions_further_name_is_an_idea_read_by_its_name():
+    """« langage simple » is said by the text; « accès aux droits », which it also means,
+    is the idea that links it to a fiche, shown by its name (« sens voisin »)."""
+    words = written_terms("Des courriers en langage simple")
+    assert words["langage_simple"] == "langage simple"
+    assert "acces_droits" not in words
+    assert suggest._Reader("Des courriers en langage simple")("acces_droits") == (
+        "accès aux droits"
+    )

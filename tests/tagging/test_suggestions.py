@@ -24,14 +24,14 @@ EXAMPLES = [
         "Il faudrait plus de places d'accueil de jour et de répit pour les aidants, ma mère "
         "a Alzheimer et je suis épuisée.",
         {"9"},
-        "aidant",
+        "aidants",
         "accueil",
     ),
     (
         "Les jeunes retraités isolés dans les villages n'ont plus de lien social depuis la "
         "fermeture du café.",
         {"24", "25"},
-        "personne âgée",
+        "jeunes retraités",  # the text's words, not the name of the public « personne âgée »
         "jeunes",
     ),
     (
