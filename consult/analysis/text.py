@@ -157,19 +157,27 @@ def _load_expressions() -> dict[tuple[str, ...], list[str]]:
     ``langage_simple acces_droits = langage simple | falc``: the expression is the
     term ``langage_simple`` and also means ``acces_droits`` (fiches say « accès aux
     droits », people write « en langage simple »).
+
+    ``- = au lieu de | tout de suite``: a phrase of the language whose words, read
+    together, say nothing of a tag (no term; « lieu » alone, « suite » alone still do).
     """
     found = {}
     for line in load_words("expressions"):
         names, _, variants = line.partition("=")
-        term = names.split()[0]  # further names: terms the expression also means
-        shown = term.upper() if term in ACRONYMS else variants.split("|")[0].strip()
-        EXPRESSION_NAMES.setdefault(term, shown)
+        terms_ = [] if names.strip() == NO_TERM else names.split()
+        if terms_:  # further names: terms the expression also means
+            term = terms_[0]
+            shown = term.upper() if term in ACRONYMS else variants.split("|")[0].strip()
+            EXPRESSION_NAMES.setdefault(term, shown)
         for variant in variants.split("|"):
             # Hyphens and apostrophes split words as in the texts (« aide-ménagère »).
             words = tuple(_key(w) for w in _TOKEN.findall(re.sub(r"['’-]", " ", variant)))
             if words:
-                found[words] = names.split()
+                found[words] = terms_
     return found
+
+
+NO_TERM = "-"  # data/expressions.txt: phrases that say nothing of a tag
 
 
 # A term → how it reads (« accueil_jour » → « accueil de jour »), for explanations.
@@ -205,7 +213,7 @@ def _tokens(text: str) -> list[str]:
 def _expression_at(keys: list[str], start: int) -> tuple[list[str], int] | None:
     for size in range(min(_LONGEST, len(keys) - start), 0, -1):
         term = EXPRESSIONS.get(tuple(keys[start : start + size]))
-        if term:
+        if term is not None:
             return term, size
     return None
 
@@ -233,7 +241,7 @@ def tag_terms(text: str) -> list[str]:
     """
     result = []
     for words, expression in _read(without_personal_data(text)):
-        if expression:
+        if expression is not None:  # a phrase that says nothing has no term
             result.extend(expression)
             continue
         lemma = _word_term(words[0].lower())

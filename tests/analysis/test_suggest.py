@@ -537,3 +537,38 @@ def test_an_expressions_further_name_is_an_idea_read_by_its_name():
     assert suggest._Reader("Des courriers en langage simple")("acces_droits") == (
         "accès aux droits"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [
+        # « Les jeunes retraités isolés ne savent pas vers qui se tourner » read fiche 1
+        # « car : vers, tourner »: a preposition and a verb that says whom one speaks to
+        ("vers qui se tourner", ""),
+        ("selon les périodes, pendant un mois", "périodes mois"),
+        ("certains enfants, quelques places", "enfants et places"),
+        ("ils le font eux-mêmes, contre lui, derrière, devant", "font"),
+        # the pieces an apostrophe leaves: « aujourd'hui » → « hui », « quelqu'un »
+        ("aujourd'hui quelqu'un du coup", ""),
+        ("non soignés", "soignés"),
+    ],
+)
+def test_function_words_do_not_decide_a_tag(written, plain):
+    assert tag_terms(f"{written} la MDPH") == tag_terms(f"{plain} la MDPH")
+
+
+@pytest.mark.parametrize(
+    ("written", "alone", "term"),
+    [
+        ("au lieu d'un nombre de places figé", "un lieu de vie", "lieu"),
+        ("il faut agir tout de suite", "la suite du parcours", "suit"),
+        ("de toute façon ça sert à rien", "une façon de faire", "facon"),
+        ("tout le monde se connaît", "le monde associatif", "mond"),
+        ("c'est pris en compte", "un compte bancaire", "compt"),
+    ],
+)
+def test_a_phrase_of_the_language_decides_no_tag_but_its_words_alone_still_do(written, alone, term):
+    """« au lieu de », « tout de suite », « de toute façon » read « lieu », « suite »,
+    « façon » as reasons of fiches about places, follow-up and ways of doing."""
+    assert term not in tag_terms(written)
+    assert term in tag_terms(alone)
