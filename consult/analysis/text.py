@@ -250,10 +250,14 @@ def tag_terms(text: str) -> list[str]:
     return result
 
 
+_HOUR = re.compile(r"\d+h\d*")  # « 17h », « 1h15 »: when, like a number
+
+
 def _word_term(word: str) -> str:
     """The tag term of one lower-case word outside expressions, or ``""`` when it may not
-    decide a tag (short, a number, a negation, a stop word, an ambiguous word)."""
-    if len(word) < 3 or word.isdigit() or word in _NEGATIONS:
+    decide a tag (short, a number or an hour, a negation, a stop word, an ambiguous
+    word)."""
+    if len(word) < 3 or word.isdigit() or _HOUR.fullmatch(word) or word in _NEGATIONS:
         return ""
     if word in STOP_WORDS or _unwanted(strip_accents(word)):
         return ""

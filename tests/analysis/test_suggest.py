@@ -246,7 +246,11 @@ def test_calibration_does_not_hang_a_step_on_one_suggestion():
     assert np.all(top < 0.9)
 
 
-@pytest.mark.parametrize("word", ["trois", "quatre", "avant", "après", "déjà", "jai"])
+@pytest.mark.parametrize(
+    "word",
+    # « je peux pas venir un mardi à 10h », « l'aide à domicile passe à 17h »: when
+    ["trois", "quatre", "avant", "après", "déjà", "jai", "mardi", "samedi", "17h", "1h15"],
+)
 def test_numbers_and_time_words_do_not_decide_a_tag(word):
     assert tag_terms(word) == []
     assert tag_terms(f"{word} la MDPH") == tag_terms("la MDPH")
