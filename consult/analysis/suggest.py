@@ -512,10 +512,15 @@ class _Reader:
 
     def __init__(self, text: str):
         self.text, self.words = text, None
+        self.concepts: dict[str, str] = {}  # each concept read in the text once
 
     def __call__(self, term: str) -> str:
         if term.startswith(CONCEPT):  # the text's own words that name it
-            return as_written(concept_expression(term.removeprefix(CONCEPT), self.text), self.text)
+            shown = self.concepts.get(term)
+            if shown is None:
+                found = concept_expression(term.removeprefix(CONCEPT), self.text)
+                shown = self.concepts[term] = as_written(found, self.text)
+            return shown
         if self.words is None:
             self.words = _written_terms(self.text)
         if term in self.words:

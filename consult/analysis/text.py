@@ -317,12 +317,19 @@ def as_written(phrase: str, text: str) -> str:
     """``phrase`` (unaccented, lower case, its apostrophes lost: « famille d accueil »)
     as ``text`` writes it (« famille d'accueil »), :func:`shown`; else ``phrase``."""
     wanted = _WORD.findall(strip_accents(phrase.lower()))
-    spans = list(_token_spans(text))
-    plain = [strip_accents(span[0].lower()) for span in spans]
+    spans, plain = _plain_spans(text)
     for start in range(len(spans) - len(wanted) + 1):
         if wanted and plain[start : start + len(wanted)] == wanted:
             return shown(text[spans[start][1] : spans[start + len(wanted) - 1][2]])
     return phrase
+
+
+@lru_cache(maxsize=256)
+def _plain_spans(text: str) -> tuple[list, list[str]]:
+    """``text``'s word spans and their words unaccented, lower case: a text's concepts
+    are looked for in it one after the other (:func:`as_written`)."""
+    spans = list(_token_spans(text))
+    return spans, [strip_accents(span[0].lower()) for span in spans]
 
 
 RELATIVE = "proche_parent"  # the term of « mon père », « ma mère »… (data/expressions.txt)
