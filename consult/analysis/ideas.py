@@ -963,9 +963,15 @@ def _asks(text: str) -> bool:
 
 def _asked_first(words: list[str]) -> bool:
     """Whether the first word asks (« Comment », « Quels », « Peut-on », « Est-ce ») — not
-    an inversion further on (« Peut-être faudrait-il… » proposes)."""
-    first = words[0].lower().strip(_EDGES) if words else ""
-    return first in _ASKING_WORDS or _INVERTED_SUBJECT.search(first) is not None
+    an inversion further on (« Peut-être faudrait-il… » proposes), nor a concession
+    (« Quelle que soit sa situation, … », « Où qu'on habite »)."""
+    first, second = (w.lower().strip(_EDGES) for w in [*words[:2], "", ""][:2])
+    if first in _ASKING_WORDS:
+        return second not in _CONCEDING and not second.startswith(("qu'", "qu’"))
+    return _INVERTED_SUBJECT.search(first) is not None
+
+
+_CONCEDING = frozenset({"que", "qu"})  # « quel que soit », « où que », « quoi qu il »
 
 
 @lru_cache(maxsize=1)

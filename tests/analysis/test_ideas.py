@@ -293,6 +293,11 @@ def test_a_question_cut_at_its_comma_is_still_titled_as_a_question():
     assert _tidy("Peut-on garder la même aide à domicile,").endswith("\u00a0?")
     # An inversion further on proposes, it does not ask.
     assert _tidy("Peut-être faudrait-il plus de places,") == "Peut-être faudrait-il plus de places"
+    # Nor does a concession: « Quelle que soit… », « Où qu'on habite… ».
+    conceding = "Quelle que soit sa situation, chacun doit être accueilli"
+    assert _tidy(conceding) == conceding
+    assert _tidy("Où qu'on habite,") == "Où qu'on habite"
+    assert _tidy("Quoi qu il arrive,") == "Quoi qu il arrive"
 
 
 def test_a_long_sentence_cut_to_a_title_ends_between_two_phrases():
