@@ -1,6 +1,7 @@
 """Duplicates (the same idea in other words) and campaigns (the same text sent by many)."""
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
@@ -13,7 +14,7 @@ from threadpoolctl import threadpool_limits
 
 from consult.analysis.similarity import is_empty_answer, letters, readable, soft_cosines
 from consult.analysis.text import analyzer, strip_accents, terms
-from consult.analysis.wordlists import DATA
+from consult.analysis.wordlists import DATA, load_words
 
 # Chosen by 5-fold cross-validation on labelled rewordings (bench/duplicates.py,
 # docs/benchmarks.md): the median of the folds' best thresholds for pair F1.
@@ -35,6 +36,16 @@ STRONG = 0.6
 # without saying the same thing. Every labelled rewording the detector finds shares 5
 # or more (bench/duplicates.py, Savoie dev file).
 MIN_SHARED = 3
+# Whom or where a text speaks of (concepts of data/sector_synonyms.txt: its public, its
+# place). Below STRONG, two texts must also share something they say of it: a concept
+# that is not one of these, or a word outside the sector's expressions that is not an
+# ambiguous word (« personne », « aide »). « Les aidants des personnes handicapées
+# s'épuisent » and « les personnes handicapées seules n'ont personne pour les aider »
+# share their public and nothing they say of it.
+PUBLICS = frozenset(
+    {"handicap", "personnes_agees", "enfance_famille", "jeunes", "mna", "aidant", "rsa"}
+    | {"isolement_rural"}
+)
 # A campaign: at least this many near-identical texts, sent within this time.
 CAMPAIGN_MIN_SIZE = 5
 CAMPAIGN_WINDOW = timedelta(days=7)
@@ -78,6 +89,27 @@ def concepts(text: str) -> list[str]:
     """The sector concepts ``text`` names, whatever the words (« MNA », « mineur isolé »)."""
     plain = _plain(text)
     return [name for name, rx in _concept_patterns() if rx.search(plain)]
+
+
+@cache
+def _ambiguous_terms() -> frozenset[str]:
+    return frozenset(t for word in load_words("ambiguous_words") for t in terms(word))
+
+
+def said(text: str, concepts_: list[str]) -> frozenset[str]:
+    """What ``text`` says beyond whom and where it speaks of (see :data:`PUBLICS`).
+
+    Its concepts (``§name``) other than publics and places, and its terms outside any
+    sector expression (« sociaux » of « travailleurs sociaux » is that concept, not a
+    word to meet « centres sociaux » by), ambiguous words aside.
+    """
+    plain = _plain(text)
+    named: Counter[str] = Counter()
+    for _, rx in _concept_patterns():
+        for match in rx.finditer(plain):
+            named.update(terms(_as_written(match.group(0), text)))
+    words = set(Counter(terms(text)) - named) - _ambiguous_terms()
+    return frozenset(words | {f"§{c}" for c in concepts_ if c not in PUBLICS})
 
 
 def concept_expression(name: str, text: str) -> str:
@@ -138,6 +170,7 @@ class Features:
     terms: list[list[str]]
     concepts: list[list[str]]
     scores: np.ndarray  # texts × texts, 0 on the diagonal
+    said: list[frozenset[str]] = field(default_factory=list)  # see :func:`said`
 
 
 def _tokens(terms_: list[str], concepts_: list[str]) -> list[str]:
@@ -173,7 +206,7 @@ def similarity_matrix(texts: list[str]) -> Features:
     scores += _meaning(word_matrix)
     scores /= 3
     np.fill_diagonal(scores, 0.0)
-    return Features(term_lists, concept_lists, scores)
+    return Features(term_lists, concept_lists, scores, list(map(said, texts, concept_lists)))
 
 
 def _meaning(word_matrix) -> np.ndarray:
@@ -262,7 +295,9 @@ def find_duplicates(
         features = similarity_matrix([texts[i] for i in singles])
         single_kinds = [kinds[i] for i in singles] if kinds else None
         for a, b, score in candidate_pairs(features.scores, threshold, single_kinds):
-            if score < STRONG and _shared(features, a, b) < MIN_SHARED:
+            if score < STRONG and (
+                _shared(features, a, b) < MIN_SHARED or not features.said[a] & features.said[b]
+            ):
                 continue
             pairs.append((singles[a], singles[b], score))
             union(singles[a], singles[b])

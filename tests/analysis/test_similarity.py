@@ -142,15 +142,18 @@ def test_readable_words_read_every_term_as_readable_reads_each():
         assert readable_label(term, texts, found) == readable_label(term, texts), term
 
 
+def _meeting(name: str) -> list[dict]:
+    """A demo meeting's texts, as its « Doublons » page compares them."""
+    return json.loads((Path(__file__).parents[1] / "fixtures" / f"{name}.json").read_text("utf-8"))
+
+
 # The demo's « Université sociale 2019 » meeting, as its « Doublons » page compares it.
-MEETING = json.loads(
-    (Path(__file__).parents[1] / "fixtures" / "universite-sociale-2019.json").read_text("utf-8")
-)
+MEETING = _meeting("universite-sociale-2019")
 
 
-def _proposed_in_meeting() -> set[frozenset[int]]:
-    found = find_duplicates([c["text"] for c in MEETING], kinds=[c["kind"] for c in MEETING])
-    return {frozenset(MEETING[i]["id"] for i in g.members) for g in found}
+def _proposed_in_meeting(meeting: list[dict] = MEETING) -> set[frozenset[int]]:
+    found = find_duplicates([c["text"] for c in meeting], kinds=[c["kind"] for c in meeting])
+    return {frozenset(meeting[i]["id"] for i in g.members) for g in found}
 
 
 @pytest.mark.parametrize(
@@ -181,3 +184,45 @@ def test_a_text_reads_closer_to_the_part_it_shares_its_subject_with():
     assert closer_to_first(texts, housing, childcare) == [True, False]
     assert closer_to_first(texts, childcare, housing) == [False, True]
     assert closer_to_first(["RAS"], ["?"], ["…"]) == [False]  # no word to compare by
+
+
+@pytest.mark.parametrize(
+    ("meeting", "pair"),
+    [
+        # « Les aidants des personnes handicapées vieillissantes s'épuisent » / « Les personnes
+        # handicapées qui vivent seules n'ont souvent personne pour les aider… dossier MDPH »
+        ("concertation-bassin-chamberien", {35, 43}),
+        # « Que les personnes au RSA puissent témoigner dans les formations des travailleurs
+        # sociaux » / « Des groupes d'entraide entre personnes au RSA, dans les centres sociaux »
+        ("universite-sociale-2019", {187, 189}),
+    ],
+)
+def test_texts_sharing_only_whom_they_speak_of_are_not_the_same_idea(meeting, pair, monkeypatch):
+    texts = _meeting(meeting)
+    assert frozenset(pair) not in _proposed_in_meeting(texts)
+    everything = lambda text, found: frozenset(terms(text) + [f"§{c}" for c in found])  # noqa: E731
+    monkeypatch.setattr(duplicates, "said", everything)
+    assert frozenset(pair) in _proposed_in_meeting(texts)  # close by scores and shared terms
+
+
+def test_what_a_text_says_leaves_out_its_public_and_the_words_of_expressions():
+    text = "Des groupes d'entraide entre personnes au RSA, dans les centres sociaux."
+    assert duplicates.said(text, concepts(text)) == {*terms("entraide groupes centres sociaux")}
+    text = "Former les travailleurs sociaux aux aidants des personnes handicapées."
+    assert duplicates.said(text, concepts(text)) == {"§travailleur_social", "§formation"}
+
+
+def test_publics_are_concepts_of_the_sector():
+    names = {name for name, _ in duplicates._concept_patterns()}
+    assert names >= duplicates.PUBLICS
+
+
+@pytest.mark.parametrize(
+    ("meeting", "pair"),
+    [
+        ("concertation-combe-de-savoie", {92, 93}),  # handicap psychique: invisible, unknown
+        ("concertation-combe-de-savoie", {103, 104}),  # the child heard on its projet
+    ],
+)
+def test_rewordings_that_say_the_same_of_one_public_are_still_proposed(meeting, pair):
+    assert frozenset(pair) in _proposed_in_meeting(_meeting(meeting))
