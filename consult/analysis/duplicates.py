@@ -46,6 +46,13 @@ PUBLICS = frozenset(
     {"handicap", "personnes_agees", "enfance_famille", "jeunes", "mna", "aidant", "rsa"}
     | {"isolement_rural"}
 )
+# Verbs that say a text proposes something, not what: « Créer des places en établissement
+# pour enfants handicapés » and « Créer des lieux d'accueil enfants-parents » propose two
+# things. Not words two texts say the same thing by (see :func:`said`).
+PROPOSING = (
+    "créer développer favoriser renforcer proposer permettre améliorer faciliter multiplier "
+    "généraliser instaurer encourager"
+)
 # A campaign: at least this many near-identical texts, sent within this time.
 CAMPAIGN_MIN_SIZE = 5
 CAMPAIGN_WINDOW = timedelta(days=7)
@@ -92,8 +99,9 @@ def concepts(text: str) -> list[str]:
 
 
 @cache
-def _ambiguous_terms() -> frozenset[str]:
-    return frozenset(t for word in load_words("ambiguous_words") for t in terms(word))
+def _unsaid_terms() -> frozenset[str]:
+    """Terms that say nothing of an idea: ambiguous words and :data:`PROPOSING`."""
+    return frozenset(terms(" ".join(load_words("ambiguous_words"))) + terms(PROPOSING))
 
 
 def said(text: str, concepts_: list[str]) -> frozenset[str]:
@@ -101,14 +109,14 @@ def said(text: str, concepts_: list[str]) -> frozenset[str]:
 
     Its concepts (``§name``) other than publics and places, and its terms outside any
     sector expression (« sociaux » of « travailleurs sociaux » is that concept, not a
-    word to meet « centres sociaux » by), ambiguous words aside.
+    word to meet « centres sociaux » by), ambiguous words and verbs of proposing aside.
     """
     plain = _plain(text)
     named: Counter[str] = Counter()
     for _, rx in _concept_patterns():
         for match in rx.finditer(plain):
             named.update(terms(_as_written(match.group(0), text)))
-    words = set(Counter(terms(text)) - named) - _ambiguous_terms()
+    words = set(Counter(terms(text)) - named) - _unsaid_terms()
     return frozenset(words | {f"§{c}" for c in concepts_ if c not in PUBLICS})
 
 

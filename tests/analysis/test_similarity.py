@@ -226,3 +226,22 @@ def test_publics_are_concepts_of_the_sector():
 )
 def test_rewordings_that_say_the_same_of_one_public_are_still_proposed(meeting, pair):
     assert frozenset(pair) in _proposed_in_meeting(_meeting(meeting))
+
+
+@pytest.fixture
+def unsaid_terms_reread():
+    duplicates._unsaid_terms.cache_clear()
+    yield
+    duplicates._unsaid_terms.cache_clear()
+
+
+def test_two_proposals_sharing_only_their_verb_of_proposing_are_not_the_same_idea(
+    monkeypatch, unsaid_terms_reread
+):
+    # « Créer des places en établissement pour enfants handicapés plus proches des familles
+    # en Tarentaise » / « Créer des lieux d'accueil enfants-parents dans les vallées »
+    texts = _meeting("concertation-tarentaise")
+    assert frozenset({132, 145}) not in _proposed_in_meeting(texts)
+    monkeypatch.setattr(duplicates, "PROPOSING", "")
+    duplicates._unsaid_terms.cache_clear()
+    assert frozenset({132, 145}) in _proposed_in_meeting(texts)  # met on « créer »
