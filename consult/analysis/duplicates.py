@@ -346,10 +346,11 @@ def _reasons(term_lists, concept_lists, texts: list[str]) -> list[str]:
     """Expressions of the sector, then words, that all ``texts`` share (no repeats)."""
     found = [concept_expression(c, texts[0]) for c in _common(concept_lists)]
     expressions = [e for e in found if not any(e != o and letters(e) in letters(o) for o in found)]
-    inside = {w for e in expressions for w in letters(e).split()}
-    words = [readable(t, texts) for t in _common(term_lists)]
+    # A word of an expression already shown (« aide » of « aides à domicile ») is no more.
+    inside = {t for e in expressions for t in terms(e)}
+    words = [readable(t, texts) for t in _common(term_lists) if t not in inside]
     unique: dict[str, str] = {}
-    for item in expressions + [w for w in words if letters(w) not in inside]:
+    for item in expressions + words:
         unique.setdefault(letters(item), item)
     return list(unique.values())[:8]
 

@@ -245,3 +245,9 @@ def test_two_proposals_sharing_only_their_verb_of_proposing_are_not_the_same_ide
     monkeypatch.setattr(duplicates, "PROPOSING", "")
     duplicates._unsaid_terms.cache_clear()
     assert frozenset({132, 145}) in _proposed_in_meeting(texts)  # met on « créer »
+
+
+def test_a_group_shows_a_shared_expression_without_its_words_again():
+    groups = find_duplicates([c["text"] for c in MEETING], kinds=[c["kind"] for c in MEETING])
+    (group,) = [g for g in groups if {MEETING[i]["id"] for i in g.members} == {179, 180}]
+    assert group.shared == ["aides à domicile"]  # not « aide » again
