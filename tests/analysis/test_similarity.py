@@ -86,6 +86,23 @@ def test_sector_concepts_are_found_whatever_the_words():
     assert "assfam" not in concepts("Les familles attendent.")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "J'ai appelé trois fois pour mon père, personne ne m'a rappelée.",
+        "Impossible de joindre la MDPH, le standard ne répond jamais.",
+        "On passe des heures au téléphone avant d'avoir quelqu'un.",
+    ],
+)
+def test_not_reaching_the_service_is_one_concept_whatever_the_words(text):
+    assert "joindre_service" in concepts(text)
+
+
+def test_losing_ones_spouse_is_named_in_the_third_person_too():
+    assert "veuvage" in concepts("Ma voisine est seule depuis la mort de son mari.")
+    assert "joindre_service" not in concepts("Il faut rappeler les règles à tout le monde.")
+
+
 def test_a_rewording_is_grouped_and_explained_and_topics_alone_are_not():
     groups = find_duplicates(REWORDINGS)
     assert [g.members for g in groups] == [[0, 1]]

@@ -42,6 +42,13 @@ EXAMPLES = [
         "administration",
     ),
     (
+        # the same complaint with no file named: not reaching the service is what it says
+        "J'ai appelé trois fois le Département pour mon père, personne ne m'a rappelée.",
+        {"31", "32"},
+        "personne ne m'a rappelée",
+        "personne",
+    ),
+    (
         "Je touche le RSA depuis deux ans et mon référent ne m'a jamais proposé de formation.",
         {"23"},
         "RSA",
