@@ -846,9 +846,9 @@ def _framed(sentence: str) -> float:
 def _placing_only(sentence: str) -> bool:
     """Whether ``sentence`` opens on a word that places (:data:`PLACING`; « en » but not
     « en créant ») and holds no verb: the complement of a sentence left unsaid."""
-    words = list(_words(sentence))
-    if not words or words[0] not in _PLACING:
+    if next(_words(sentence), None) not in _PLACING:  # most sentences: one word read
         return False
+    words = list(_words(sentence))
     if words[0] == "en" and len(words) > 1 and words[1].endswith("ant"):
         return False  # « En maillant davantage les transports » says how: content
     return not any(_conjugated(word) or _infinitive(word) for word in words[1:])
@@ -901,18 +901,24 @@ def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
         space.empty = _discourse_ids(vocabulary)
     empty = space.empty
     best, best_score = space.statements.text(space.texts, int(rows[0])), (-1.0, 0.0)
-    usual = _usual(space, rows)
+    usual = None  # read only for a question or a figure that could win
     for candidate, (factor, written) in _candidates(space, rows).items():
         found = space.pieces.get(candidate)
         if found is None:  # the words shown: an aside left open is cut off (:func:`_tidy`)
             found = space.pieces[candidate] = _piece_terms(vocabulary, _balanced(candidate))
         if not found or found <= empty:
             continue
-        factor *= _heading(space, candidate, usual)
         said = sum(map(weights.get, found, repeat(0.0)))  # the same sums, no generator
         root = math.sqrt(len(found) + 2)
-        if (factor * said / root, written) <= best_score:  # cannot win: a testimony counts less
+        # cannot win: a question, a figure and a testimony only count less
+        if (factor * said / root, written) <= best_score:
             continue
+        kind = _kind_of(space, candidate)
+        if any(kind):
+            usual = _usual(space, rows) if usual is None else usual
+            factor *= _heading(kind, usual)
+            if (factor * said / root, written) <= best_score:
+                continue
         testimony = space.testimonies.get(candidate)
         if testimony is None:
             testimony = space.testimonies[candidate] = _testimony(candidate)
@@ -943,12 +949,18 @@ def _kind(text: str) -> tuple[bool, bool]:
     return _asks(text), _FIGURE.search(text) is not None
 
 
-def _heading(space: _Space, candidate: str, usual: tuple[bool, bool]) -> float:
-    """:data:`ASKING` for a question, times :data:`FIGURES` for a figure, each unless
-    ``usual`` (:func:`_usual`) says the idea is made of them; else 1."""
+def _kind_of(space: _Space, candidate: str) -> tuple[bool, bool]:
+    """:func:`_kind` of a candidate, read once per synthesis."""
     kind = space.kinds.get(candidate)
     if kind is None:
         kind = space.kinds[candidate] = _kind(candidate)
+    return kind
+
+
+def _heading(kind: tuple[bool, bool], usual: tuple[bool, bool]) -> float:
+    """:data:`ASKING` for a question, times :data:`FIGURES` for a figure (``kind``, see
+    :func:`_kind`), each unless ``usual`` (:func:`_usual`) says the idea is made of them;
+    else 1."""
     asks, figure = kind
     factor = ASKING if asks and not usual[0] else 1.0
     return factor * (FIGURES if figure and not usual[1] else 1.0)

@@ -653,17 +653,21 @@ def test_what_asks_and_what_is_a_statistic():
     ):
         assert not ideas._asks(stating), stating
     space, usual = SimpleNamespace(kinds={}), (False, False)
+
+    def heading(candidate: str, usual: tuple[bool, bool]) -> float:
+        return ideas._heading(ideas._kind_of(space, candidate), usual)
+
     for statistic in (
         "30 % ont un niveau de vie moyen",
         "À 95%, ils choisissent la Sécurité sociale",
         "Une commune de 11 660 habitants",
     ):
-        assert ideas._heading(space, statistic, usual) == ideas.FIGURES, statistic
+        assert heading(statistic, usual) == ideas.FIGURES, statistic
     for saying in ("Un seul mandat présidentiel de 6 ans", "Garder un éducateur jusqu'à 25 ans"):
-        assert ideas._heading(space, saying, usual) == 1.0, saying
-    assert ideas._heading(space, "30 % ont un niveau de vie moyen", (False, True)) == 1.0
-    assert ideas._heading(space, "Qui paie ?", usual) == ideas.ASKING
-    assert ideas._heading(space, "Qui paie ?", (True, False)) == 1.0
+        assert heading(saying, usual) == 1.0, saying
+    assert heading("30 % ont un niveau de vie moyen", (False, True)) == 1.0
+    assert heading("Qui paie ?", usual) == ideas.ASKING
+    assert heading("Qui paie ?", (True, False)) == 1.0
 
 
 def test_a_sentence_that_sets_aside_or_points_at_another_leans_on_what_came_before():
