@@ -106,6 +106,20 @@ DISCOURSE_WORDS = (
     "vrai bon essentiel nécessaire possible part côté effet concerner concernant résumé "
     "conclusion conclure demande demander souhait souhaiter espérer aimer savoir voir"
 )
+# Words of grammar the stop words leave (a preposition, a conjunction, an adverb of time,
+# degree or linking, an indefinite determiner): they say nothing of what an idea is about,
+# so they are no key term (« envers », « depuis », « pendant », « déjà » were shown beside
+# titles). They still count in the vectors: a statement's « contre » or « déjà » tells a
+# little of what it says. Left out: a word whose term is also a content word's (« environ »
+# → « environnement », « au-delà » → « délai », « simplement » → « simple »). General
+# French, not taken from any corpus.
+FUNCTION_WORDS = (
+    "après avant depuis pendant vers envers contre selon malgré parmi lorsque lequel "
+    "laquelle lesquels lesquelles auquel auxquels duquel desquels donc ensuite puis enfin "
+    "sinon cependant pourtant toutefois néanmoins surtout plutôt déjà assez tant autant "
+    "tellement presque parfois désormais hui quant plusieurs quelques certain certains "
+    "certaine certaines oui ex"
+)
 # A sentence that leans on what came before it does not stand alone as a heading. Its
 # leading link word is dropped (« Après il faudrait réduire… » → « Il faudrait réduire… »);
 # one that starts by pointing back (« Cela économise… », « Ces entreprises… », « Il frappe
@@ -336,6 +350,7 @@ class _Space:
     words: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # _single_terms
     single: dict[str, tuple[int, str] | None] = field(default_factory=dict)  # _single_term
     empty: set[int] | None = None
+    grammar: set[int] | None = None  # the term ids of :data:`FUNCTION_WORDS`, no key terms
 
 
 def find_ideas(
@@ -408,6 +423,12 @@ def _negator_terms() -> frozenset[str]:
     Left to itself, « non » gathered « non respect de la laïcité », « présents mais non
     performants » and « je suis parisienne et donc non représentative » into one idea."""
     return frozenset(term for word in NEGATORS for term in terms(word))
+
+
+@lru_cache(maxsize=1)
+def _function_terms() -> frozenset[str]:
+    """The terms of :data:`FUNCTION_WORDS`."""
+    return frozenset(terms(FUNCTION_WORDS))
 
 
 def _forms(vocabulary: Vocabulary, bare: set[str]) -> list[int]:
@@ -619,10 +640,14 @@ def _idea(space: _Space, rows: np.ndarray, large: float | None, avoid: str = "")
     source = space.statements.source
     members = distinct(source[rows])
     representatives = list(dict.fromkeys(source[ranked].tolist()))
-    top = centre.indices[np.argsort(-centre.data, kind="stable")[:MAX_TERMS]]
+    order = centre.indices[np.argsort(-centre.data, kind="stable")]
+    top = order[:MAX_TERMS]
+    if space.grammar is None:
+        space.grammar = set(_forms(space.statements.vocabulary, _function_terms()))
+    shown = [term for term in order.tolist() if term not in space.grammar][:MAX_TERMS]
     idea = FoundIdea(
         title=_title(space, ranked[:TITLE_CANDIDATES], centre, avoid),
-        key_terms=_key_terms(space, ranked, top.tolist()),
+        key_terms=_key_terms(space, ranked, shown),
         members=members.tolist(),
         representatives=representatives,
     )

@@ -845,3 +845,18 @@ def test_a_key_term_is_shown_as_written_even_when_the_central_statements_lack_it
     wanted = [ids["chaudier"], ids["cyclabl"]]
     shown = ideas._key_terms(space, np.arange(len(texts)), wanted)
     assert shown == ["chaudière", "cyclables"]
+
+
+def test_a_word_of_grammar_is_no_key_term():
+    """« envers », « depuis », « déjà » name no subject: an idea whose statements all
+    hold one shows the words of what they are about beside its title, not these."""
+    texts = [
+        f"Les discriminations envers les {who} existent depuis longtemps déjà."
+        for who in ("femmes", "immigrés", "handicapés", "jeunes", "seniors", "pauvres")
+    ]
+    texts += ["Des discriminations envers les personnes, déjà, depuis toujours."] * 2
+    found = find_ideas(texts + HEATING + INSULATION, question=QUESTION)
+    idea = next(idea for idea in found.ideas if 0 in idea.members)
+    assert "discriminations" in idea.key_terms, idea.key_terms
+    for word in ("envers", "depuis", "déjà"):
+        assert word not in idea.key_terms, idea.key_terms
