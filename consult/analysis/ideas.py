@@ -208,6 +208,13 @@ _SHIFTED = re.compile(r"\b[A-ZÀ-Ý]{2}[a-zà-ÿ]{2,}\b")
 # A list mark before a text: a word of symbols alone (« ➢ », « • », a word processor's
 # bullet), a lone « o », a number or a letter closed by « . », « ) », « / », « ° ».
 _LIST_MARK = re.compile(r"^\s*(?:(?:[^\w\s«»\"'(\[]+|[oO]|\d{1,2}[.)/°]|[a-zA-Z][.)])\s+)+")
+# An elision whose apostrophe was not typed (« trop d impôts », « L éducation civique »,
+# « qu il ») is written with it in a title. Not « t » (« a t il » is « a-t-il »), not a
+# letter after a number (« 5 l eau »), nor a capital further on (« vitamines C et D »).
+_UNTYPED_ELISION = re.compile(
+    r"(?<![\w'’-])(?<!\d )((?:jusqu|lorsqu|puisqu|qu|[dljnsmc])|^(?:[DLJNSMC]|Qu))"
+    r" (?=[aeiouyhàâäéèêëîïôöûüœæ])(?!et\b)"  # « a, b, c et d »: no elision before « et »
+)
 _FIGURE = re.compile(r"%|\d\s?\d{2}|^\W*(?:à\s+|a\s+)?\d", re.I)
 # Words a phrase cannot end on (« … tout contact avec la »): a sentence cut to
 # :data:`TITLE_WORDS` words loses them at its end. General French.
@@ -1040,13 +1047,15 @@ def _piece_terms(vocabulary: Vocabulary, piece: str) -> set[int]:
 
 def _tidy(text: str) -> str:
     """No edge punctuation, list marks or label (:func:`_unlabelled`), a capital first
-    letter, no shouting nor capital typed twice (« PUblier »), at most 14 words; a bracket
+    letter, no shouting nor capital typed twice (« PUblier »), an elision's apostrophe
+    (« d impôts » → « d'impôts », :data:`_UNTYPED_ELISION`), at most 14 words; a bracket
     or quote opened and not closed is cut off (« … la fiscalité (impôt sur le revenu » →
     « … la fiscalité »), one closed is kept. A whole question keeps its question
     mark: without it, « Quels moyens le Département va-t-il mettre » reads as a statement;
     so does a question's clause cut at its comma (« Comment les communes peuvent-elles
     être associées au suivi du schéma, au-delà… ? »)."""
-    words = _unlabelled(_OPINION_LEAD.sub("", _unmarked(text), count=1).split())
+    text = _OPINION_LEAD.sub("", _unmarked(text), count=1)
+    words = _unlabelled(_UNTYPED_ELISION.sub(r"\1'", text).split())
     asks = len(words) <= TITLE_WORDS and (text.rstrip().endswith("?") or _asked_first(words))
     text = _cut(words).strip(" ,;:-–—•*'")
     text = _balanced(text.rstrip(".…!?").strip())

@@ -297,7 +297,7 @@ def test_a_question_cut_at_its_comma_is_still_titled_as_a_question():
     conceding = "Quelle que soit sa situation, chacun doit être accueilli"
     assert _tidy(conceding) == conceding
     assert _tidy("Où qu'on habite,") == "Où qu'on habite"
-    assert _tidy("Quoi qu il arrive,") == "Quoi qu il arrive"
+    assert _tidy("Quoi qu il arrive,") == "Quoi qu'il arrive"  # its apostrophe written too
 
 
 def test_a_long_sentence_cut_to_a_title_ends_between_two_phrases():
@@ -860,3 +860,20 @@ def test_a_word_of_grammar_is_no_key_term():
     assert "discriminations" in idea.key_terms, idea.key_terms
     for word in ("envers", "depuis", "déjà"):
         assert word not in idea.key_terms, idea.key_terms
+
+
+def test_an_elision_typed_without_its_apostrophe_gets_it_in_a_title():
+    """« On paye déjà trop d impôts », « L éducation civique » (real answers) are titled with
+    their apostrophes; « a t il », a letter after a number or in a list stay as typed."""
+    assert _tidy("On paye déjà trop d impôts !!") == "On paye déjà trop d'impôts"
+    assert _tidy("L éducation civique dès l école") == "L'éducation civique dès l'école"
+    assert _tidy("Il faut qu il paie et que l on sache d où vient l argent") == (
+        "Il faut qu'il paie et que l'on sache d'où vient l'argent"
+    )
+    for kept in (
+        "Y a t il un problème de taxes",
+        "Boire 1 l eau par jour au moins",
+        "Les vitamines C et D sont utiles",
+        "Les points a, b, c et d",
+    ):
+        assert _tidy(kept) == kept
