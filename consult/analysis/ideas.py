@@ -34,6 +34,7 @@ from functools import lru_cache
 from itertools import repeat
 
 import numpy as np
+import simplemma
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
@@ -49,7 +50,14 @@ from consult.analysis.statements import (
     split_statements,
     strip_prefix,
 )
-from consult.analysis.text import ACRONYMS, lemmatize, stop_word_terms, strip_accents, terms
+from consult.analysis.text import (
+    ACRONYMS,
+    STOP_WORDS,
+    lemmatize,
+    stop_word_terms,
+    strip_accents,
+    terms,
+)
 from consult.analysis.vectors import (
     csr,
     diagonal,
@@ -1110,12 +1118,23 @@ def _unshifted(word: re.Match) -> str:
 
 def _calm(text: str) -> str:
     """A sentence written all in capitals, in small letters (sector acronyms kept):
-    « PERSONNE NE PEUT VIVRE SANS EAU » → « personne ne peut vivre sans eau »."""
+    « PERSONNE NE PEUT VIVRE SANS EAU » → « personne ne peut vivre sans eau ». A text of
+    capitals holding no French word but stop words is a list of acronyms, not shouting:
+    « IR - TVA - CSG », « IR, TVA ET CSG » stay (« Ir - tva - csg » would misspell them)."""
     if len(text.split()) < 3 or text.upper() != text or text.lower() == text:
         return text
+    words = [word.strip(_EDGES).lower() for word in text.split()]
+    if not any(_content_word(word) for word in words if word.isalpha()):
+        return text
     return " ".join(
-        word if word.strip(_EDGES).lower() in ACRONYMS else word.lower() for word in text.split()
+        word if bare in ACRONYMS else word.lower()
+        for word, bare in zip(text.split(), words, strict=True)
     )
+
+
+def _content_word(word: str) -> bool:
+    """Whether ``word`` (lower case) is a French word other than a stop word."""
+    return word not in STOP_WORDS and simplemma.is_known(word, lang="fr")
 
 
 def _cut(words: list[str]) -> str:

@@ -877,3 +877,11 @@ def test_an_elision_typed_without_its_apostrophe_gets_it_in_a_title():
         "Les points a, b, c et d",
     ):
         assert _tidy(kept) == kept
+
+
+def test_a_list_of_acronyms_in_capitals_is_not_taken_for_shouting():
+    """« - IR - TVA - CSG » (a real answer) holds no French word but stop words: a list
+    of acronyms, kept as written, not « Ir - tva - csg »; a shouted sentence is still calmed."""
+    assert _tidy("- IR - TVA - CSG") == "IR - TVA - CSG"
+    assert _tidy("IR, TVA, CSG ET TIPP") == "IR, TVA, CSG ET TIPP"
+    assert _tidy("PAS DE GAZ DE SCHISTE") == "Pas de gaz de schiste"
