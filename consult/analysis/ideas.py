@@ -244,6 +244,9 @@ OPENING = (
     "ni que qui dont où quand si comme lorsque depuis pendant avant après dès selon"
 )
 _OPENING = frozenset(OPENING.split())
+# Words that open a clause with a verb of its own: a title cut before that verb ends before
+# them (:func:`_unopened`). General French.
+_RELATIVE = frozenset(("qui", "que", "dont", "où", "lorsque", "quand"))
 MIN_CUT_WORDS = 5  # a title cut back to a phrase keeps at least this many words
 LABEL_WORDS = 3  # a label (« Ma proposition : ») before a colon has at most this many words
 # A heading states what was said; a testimony in the first person (« J'ai été placé à 8
@@ -793,7 +796,25 @@ def _run(clauses: list[str]) -> str:
     for at, clause in enumerate(taken):
         if _dangles(*clause.split()[-2:][::-1]):
             return _undangled(" ".join(taken[: at + 1]).split())
-    return " ".join(taken).strip()
+    return _unopened(" ".join(taken).strip())
+
+
+def _unopened(text: str) -> str:
+    """``text``, a sentence's first clauses when it goes on, without a relative clause
+    whose verb it has not reached (« … oblige à se déplacer ce qui pour des personnes, pas
+    forcément très mobiles, pourrait être évité » → « … oblige à se déplacer »), when
+    :data:`MIN_CUT_WORDS` words stay."""
+    words = text.split()
+    for at in range(len(words) - 1, 0, -1):
+        word = _bare(words[at])
+        if word in _RELATIVE or word.startswith(("qu'", "lorsqu'")):
+            rest = list(_words(" ".join(words[at:])))[1:]
+            if any(_conjugated(w) for w in rest if w not in ("ne", "n'")):
+                return text
+            end = at - 1 if at and _bare(words[at - 1]) in _POINTING | {"ce"} else at
+            kept = _undangled(words[:end])
+            return kept if len(kept.split()) >= MIN_CUT_WORDS else text
+    return text
 
 
 def _words(text: str) -> Iterator[str]:

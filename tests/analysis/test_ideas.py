@@ -885,3 +885,23 @@ def test_a_list_of_acronyms_in_capitals_is_not_taken_for_shouting():
     assert _tidy("- IR - TVA - CSG") == "IR - TVA - CSG"
     assert _tidy("IR, TVA, CSG ET TIPP") == "IR, TVA, CSG ET TIPP"
     assert _tidy("PAS DE GAZ DE SCHISTE") == "Pas de gaz de schiste"
+
+
+def test_a_title_cut_at_a_comma_does_not_end_in_a_relative_clause_left_without_its_verb():
+    """« … oblige à se déplacer ce qui pour des personnes, pas forcement très mobiles,
+    pourrait être éviter » (a real answer): the first clause stops in « ce qui » before its
+    verb; the title ends before it. A relative clause that has its verb stays."""
+    said = (
+        "le dépôt de dossier oblige à se déplacer ce qui pour des personnes, "
+        "pas forcement très mobiles, pourrait être éviter"
+    )
+    assert _tidy(ideas._run(ideas._CLAUSE.split(said))) == (
+        "Le dépôt de dossier oblige à se déplacer"
+    )
+    kept = (
+        "Les élus qui ne respectent pas leurs engagements, et ils sont nombreux dans ce "
+        "pays, doivent être sanctionnés"
+    )
+    assert _tidy(ideas._run(ideas._CLAUSE.split(kept))) == (
+        "Les élus qui ne respectent pas leurs engagements"
+    )
