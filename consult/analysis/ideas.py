@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import repeat
+from itertools import islice, repeat
 
 import numpy as np
 import simplemma
@@ -173,6 +173,7 @@ POINTING = (
     "cela ceci ça ca celui celle ceux celles elle elles ils cet cette ces sa son ses eux "
     "l'un l'une l'autre"
 )
+PRONOUN_REACH = 4  # a pronoun among a sentence's first words has its noun outside it
 IMPERSONAL = "faut faudrait fallait faudra y est serait était suffit suffirait s'agit convient"
 LEANING = 0.5
 # A sentence's first clause that only sets the frame (« Pour les entreprises : … », « En
@@ -311,6 +312,7 @@ _FINITE = frozenset(FINITE.split())
 _SUBORDINATE = frozenset(SUBORDINATE.split())
 _PAIRS = (("(", ")"), ("[", "]"), ("«", "»"))
 _POINTING = frozenset(POINTING.split())
+_OBJECT_PRONOUNS = frozenset(("le", "la", "les", "lui", "leur"))
 _IMPERSONAL = frozenset(IMPERSONAL.split())
 _SHOWN = {NEGATED: "pas ", MORE: "plus de ", LESS: "moins de "}  # a key term's prefix
 _LINK = re.compile(
@@ -944,8 +946,29 @@ def _standalone(sentence: str) -> tuple[str, float]:
         or first in _SETTING
         or (first in _SETTING_LEADS and words[1] in _SETTING)
         or any(w.endswith(_INVERTED) for w in words)
+        or _object_pronoun(rest)
     )
     return rest, LEANING if leaning else 1.0
+
+
+def _object_pronoun(sentence: str) -> bool:
+    """Whether one of the first words of ``sentence`` (:data:`PRONOUN_REACH`) is a pronoun
+    standing for a thing named before it (« Il faut mieux les répartir », « Quand ils ne
+    le paient pas… », « Nous devons les accueillir »): « les » before an infinitive, « le »,
+    « la », « les », « lui », « leur » after a subject or « ne », « le », « les » after « de »
+    or « à » (an article would be « du », « des », « au », « aux »)."""
+    words = list(islice(_words(sentence), PRONOUN_REACH + 1))
+    for at in range(min(PRONOUN_REACH, len(words) - 1)):
+        word, before = words[at], words[at - 1] if at else ""
+        if word not in _OBJECT_PRONOUNS:
+            continue
+        if before in _SUBJECT_PRONOUNS or before in ("ne", "n'"):
+            return True
+        if word in ("le", "les") and before in ("de", "à", "a"):
+            return True
+        if word == "les" and _infinitive(words[at + 1]):
+            return True
+    return False
 
 
 def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:

@@ -905,3 +905,24 @@ def test_a_title_cut_at_a_comma_does_not_end_in_a_relative_clause_left_without_i
     assert _tidy(ideas._run(ideas._CLAUSE.split(kept))) == (
         "Les élus qui ne respectent pas leurs engagements"
     )
+
+
+def test_a_sentence_whose_object_is_a_pronoun_for_something_said_before_leans_on_it():
+    """« Il faut mieux les répartir », « Quand ils ne le paient pas… » (real answers) do not
+    say what « les », « le » stand for: they count :data:`LEANING` as titles; « les » as an
+    article, or a pronoun whose noun the sentence names first, does not."""
+    for leaning in (
+        "Il faut mieux les répartir",
+        "Quand ils ne le paient pas il ne s'y intéressent pas",
+        "Nous devons les accueillir dignement",
+        "Arrêter de les financer",
+    ):
+        assert _standalone(leaning)[1] == LEANING, leaning
+    for heading in (
+        "Former les agents et les accompagner",
+        "Le permis de construire est trop long",
+        "Il faut réduire les dépenses publiques",
+        "Pour les retraités la CSG est trop lourde",
+        "La mer est polluée",
+    ):
+        assert _standalone(heading)[1] == 1.0, heading
