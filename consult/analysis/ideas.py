@@ -248,6 +248,7 @@ _OPENING = frozenset(OPENING.split())
 # Words that open a clause with a verb of its own: a title cut before that verb ends before
 # them (:func:`_unopened`). General French.
 _RELATIVE = frozenset(("qui", "que", "dont", "où", "lorsque", "quand"))
+_RELATIVE_HINTS = ("qu", "dont", "où")  # in every word of _RELATIVE, and « qu' », « lorsqu' »
 MIN_CUT_WORDS = 5  # a title cut back to a phrase keeps at least this many words
 LABEL_WORDS = 3  # a label (« Ma proposition : ») before a colon has at most this many words
 # A heading states what was said; a testimony in the first person (« J'ai été placé à 8
@@ -311,6 +312,7 @@ _DETERMINERS = frozenset(DETERMINERS.split())
 _FINITE = frozenset(FINITE.split())
 _SUBORDINATE = frozenset(SUBORDINATE.split())
 _PAIRS = (("(", ")"), ("[", "]"), ("«", "»"))
+_PAIRED = re.compile(r'[()\[\]«»"]')
 _POINTING = frozenset(POINTING.split())
 _OBJECT_PRONOUNS = frozenset(("le", "la", "les", "lui", "leur"))
 _IMPERSONAL = frozenset(IMPERSONAL.split())
@@ -371,6 +373,7 @@ class _Space:
     single: dict[str, tuple[int, str] | None] = field(default_factory=dict)  # _single_term
     empty: set[int] | None = None
     grammar: set[int] | None = None  # the term ids of :data:`FUNCTION_WORDS`, no key terms
+    settled: dict[tuple, float] = field(default_factory=dict)  # _settled
 
 
 def find_ideas(
@@ -689,14 +692,15 @@ def _sub_ideas(space: _Space, groups: list[np.ndarray], title: str) -> list[Foun
     return subs if len(subs) >= 2 else []
 
 
-def _candidates(space: _Space, rows: np.ndarray) -> dict[str, tuple[float, float]]:
+def _candidates(space: _Space, rows: np.ndarray) -> dict[str, tuple[float, float, tuple]]:
     """Sentences of the statements, as written, that can be a title, each with a factor:
     1 for a whole sentence, :data:`CLAUSE` for its first clauses, :data:`CUT` for its
     first words (a title starts where a sentence starts: a middle clause reads badly),
     times :data:`LEANING` when it leans on what came before (see :func:`_standalone`);
-    and with how many answers wrote it. A short answer many wrote is one too
-    (:func:`_shared_short_answers`), counted 1 + the share of answers that wrote it."""
-    found: dict[str, tuple[float, str]] = {}
+    with how many answers wrote it; and the checks that may still lower its factor, read
+    only for a candidate that could win (:func:`_settled`). A short answer many wrote is
+    one too (:func:`_shared_short_answers`), counted 1 + the share of answers that wrote it."""
+    found: dict[str, tuple[float, str, tuple]] = {}
     written: dict[str, float] = {}
     short: dict[str, Counter] = {}
     for row in rows.tolist():
@@ -704,8 +708,8 @@ def _candidates(space: _Space, rows: np.ndarray) -> dict[str, tuple[float, float
         if said is None:
             said = space.said[row] = _row_candidates(space, row)
         weight = space.weights[row]
-        for candidate, factor, alike in said:
-            found.setdefault(candidate, (factor, alike))
+        for candidate, factor, alike, checks in said:
+            found.setdefault(candidate, (factor, alike, checks))
             written[alike] = written.get(alike, 0.0) + weight
         if not said and row not in space.short:
             space.short[row] = _short_answer(space.statements.text(space.texts, row))
@@ -714,9 +718,24 @@ def _candidates(space: _Space, rows: np.ndarray) -> dict[str, tuple[float, float
             short.setdefault(alike, Counter())[spelling] += weight
     read = float(space.weights[rows].sum())
     for alike, answer, weight in _shared_short_answers(short, read):
-        found[answer] = (1.0 + weight / read, alike)  # the more wrote it, the more it names it
+        found[answer] = (1.0 + weight / read, alike, ())  # the more wrote it, the more it names it
         written[alike] = weight
-    return {c: (factor, written[alike]) for c, (factor, alike) in found.items()}
+    return {c: (factor, written[alike], checks) for c, (factor, alike, checks) in found.items()}
+
+
+def _settled(space: _Space, checks: tuple) -> float:
+    """What the deferred checks of a candidate (:func:`_row_candidates`) take off its
+    factor: :data:`LEANING` when its sentence's object is a pronoun (:func:`_object_pronoun`),
+    and when a whole sentence only frames or places (:func:`_framed`); read once each."""
+    if not checks:
+        return 1.0
+    factor = space.settled.get(checks)
+    if factor is None:
+        pronoun, framed = checks
+        factor = LEANING if pronoun is not None and _object_pronoun(pronoun) else 1.0
+        factor *= 1.0 if framed is None else _framed(framed)
+        space.settled[checks] = factor
+    return factor
 
 
 def _short_answer(text: str) -> tuple[str, str] | None:
@@ -753,34 +772,40 @@ def _alike(candidate: str) -> str:
 _ALIKE_EDGES = _EDGES + " \n"
 
 
-def _row_candidates(space: _Space, row: int) -> list[tuple[str, float, str]]:
-    """The candidates of one statement, in order, each with its factor and how it is
-    matched (see :func:`_candidates`)."""
-    found: dict[str, float] = {}
+def _row_candidates(space: _Space, row: int) -> list[tuple[str, float, str, tuple]]:
+    """The candidates of one statement, in order, each with its factor, how it is matched
+    and the checks left to read if it could win (see :func:`_candidates`): the pronoun
+    check of :func:`_standalone` and :func:`_framed`, which only lower a factor."""
+    found: dict[str, tuple[float, tuple]] = {}
     for said in _SENTENCE.split(space.statements.text(space.texts, row)):
-        sentence, lean = _standalone(said)
+        sentence, leans = _leading(said)
+        lean = LEANING if leans else 1.0
+        pronoun = None if leans else sentence
         if said.startswith(("(", "[")):  # a sentence in brackets: an aside to the one before
             lean *= LEANING
         words = sentence.split()
         if len(words) < 3:
             continue
         if len(words) <= TITLE_WORDS:
-            found.setdefault(sentence, lean * _framed(sentence))
+            found.setdefault(sentence, (lean, (pronoun, sentence)))
             continue
         clauses = _CLAUSE.split(sentence)
         lead = _run(clauses)
         if len(lead.split()) >= 3:
-            found.setdefault(lead, CLAUSE * lean * _framing(lead))
+            found.setdefault(lead, (CLAUSE * lean * _framing(lead), (pronoun, None)))
         else:
-            found.setdefault(_cut(words), CUT * lean)
+            found.setdefault(_cut(words), (CUT * lean, (pronoun, None)))
         for at in range(1, len(clauses)):
             if clauses[at].startswith(("(", "[")):  # an aside, not what is said
                 continue
-            later, leaning = _standalone(_run(clauses[at:]))
-            # its subject and verb are its own (read only for a later clause long enough)
-            if len(later.split()) >= 3 and _own_sentence(_standalone(clauses[at])[0]):
-                found.setdefault(later, LATER * leaning)
-    return [(candidate, factor, _alike(candidate)) for candidate, factor in found.items()]
+            # its subject and verb are its own (read first: most later clauses have not)
+            if not _own_sentence(_standalone(clauses[at])[0]):
+                continue
+            later, leans = _leading(_run(clauses[at:]))
+            if len(later.split()) >= 3:
+                checks = () if leans else (later, None)
+                found.setdefault(later, (LATER * (LEANING if leans else 1.0), checks))
+    return [(c, factor, _alike(c), checks) for c, (factor, checks) in found.items()]
 
 
 def _run(clauses: list[str]) -> str:
@@ -806,6 +831,9 @@ def _unopened(text: str) -> str:
     whose verb it has not reached (« … oblige à se déplacer ce qui pour des personnes, pas
     forcément très mobiles, pourrait être évité » → « … oblige à se déplacer »), when
     :data:`MIN_CUT_WORDS` words stay."""
+    lowered = text.lower()
+    if not any(word in lowered for word in _RELATIVE_HINTS):  # most runs: no relative
+        return text
     words = text.split()
     for at in range(len(words) - 1, 0, -1):
         word = _bare(words[at])
@@ -819,10 +847,12 @@ def _unopened(text: str) -> str:
     return text
 
 
-def _words(text: str) -> Iterator[str]:
-    """Lower-case words of ``text``, the elided ones split off: « l'APA » → « l' », « apa »;
-    one after the other (a clause is most often settled by its first word)."""
-    for word in text.split():  # lower-casing makes and loses no whitespace
+def _words(text: str, first: int | None = None) -> Iterator[str]:
+    """Lower-case words of ``text`` (of its ``first`` written words only, when given), the
+    elided ones split off: « l'APA » → « l' », « apa »; one after the other (a clause is
+    most often settled by its first word)."""
+    written = text.split() if first is None else text.split(maxsplit=first)[:first]
+    for word in written:  # lower-casing makes and loses no whitespace
         word = word.lower().replace("’", "'").strip(_WORD_EDGES)
         head, mark, rest = word.partition("'")
         if mark and rest and len(head) <= 2:
@@ -909,7 +939,7 @@ def _framed(sentence: str) -> float:
 def _placing_only(sentence: str) -> bool:
     """Whether ``sentence`` opens on a word that places (:data:`PLACING`; « en » but not
     « en créant ») and holds no verb: the complement of a sentence left unsaid."""
-    if next(_words(sentence), None) not in _PLACING:  # most sentences: one word read
+    if next(_words(sentence, 2), None) not in _PLACING:  # most sentences: one word read
         return False
     words = list(_words(sentence))
     if words[0] == "en" and len(words) > 1 and words[1].endswith("ant"):
@@ -927,6 +957,14 @@ def _infinitive(word: str) -> bool:
 def _standalone(sentence: str) -> tuple[str, float]:
     """The sentence without its leading link words (:data:`LINKS`), and 1, or
     :data:`LEANING` when it still points back to what was said before it."""
+    rest, leans = _leading(sentence)
+    return rest, LEANING if leans or _object_pronoun(rest) else 1.0
+
+
+def _leading(sentence: str) -> tuple[str, bool]:
+    """:func:`_standalone`, but for its pronoun check (:func:`_object_pronoun`): the
+    sentence without its leading link words, and whether it points back by its first
+    words."""
     # the link words can only lead the sentence: matched there (``sub`` would try every position)
     link = _LINK.match(sentence)
     rest = sentence if link is None else sentence[link.end() :]
@@ -934,7 +972,7 @@ def _standalone(sentence: str) -> tuple[str, float]:
     words = [w.lower().replace("’", "'").strip(_EDGES) for w in rest.split(None, 3)[:3]]
     if len(words) < 3 or (rest != sentence and words[0] in ("que", "qu'", "si")):
         # « ainsi que… », « alors que… », « même si… »: no sentence of its own
-        return sentence, LEANING
+        return sentence, True
     first = words[0]
     verb = words[2] if words[1] == "ne" else words[1].removeprefix("n'")  # « il n'y a »
     leaning = (
@@ -946,9 +984,8 @@ def _standalone(sentence: str) -> tuple[str, float]:
         or first in _SETTING
         or (first in _SETTING_LEADS and words[1] in _SETTING)
         or any(w.endswith(_INVERTED) for w in words)
-        or _object_pronoun(rest)
     )
-    return rest, LEANING if leaning else 1.0
+    return rest, leaning
 
 
 def _object_pronoun(sentence: str) -> bool:
@@ -957,7 +994,8 @@ def _object_pronoun(sentence: str) -> bool:
     le paient pas… », « Nous devons les accueillir »): « les » before an infinitive, « le »,
     « la », « les », « lui », « leur » after a subject or « ne », « le », « les » after « de »
     or « à » (an article would be « du », « des », « au », « aux »)."""
-    words = list(islice(_words(sentence), PRONOUN_REACH + 1))
+    # the first words only (twice as many written words: a mark alone is no word)
+    words = list(islice(_words(sentence, 2 * (PRONOUN_REACH + 1)), PRONOUN_REACH + 1))
     for at in range(min(PRONOUN_REACH, len(words) - 1)):
         word, before = words[at], words[at - 1] if at else ""
         if word not in _OBJECT_PRONOUNS:
@@ -985,8 +1023,8 @@ def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
         space.empty = _discourse_ids(vocabulary)
     empty = space.empty
     best, best_score = space.statements.text(space.texts, int(rows[0])), (-1.0, 0.0)
-    usual = None  # read only for a question or a figure that could win
-    for candidate, (factor, written) in _candidates(space, rows).items():
+    usual: list[tuple[bool, bool]] = []  # read only for a question or a figure that could win
+    for candidate, (factor, written, checks) in _candidates(space, rows).items():
         found = space.pieces.get(candidate)
         if found is None:  # the words shown: an aside left open is cut off (:func:`_tidy`)
             found = space.pieces[candidate] = _piece_terms(vocabulary, _balanced(candidate))
@@ -994,15 +1032,12 @@ def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
             continue
         said = sum(map(weights.get, found, repeat(0.0)))  # the same sums, no generator
         root = math.sqrt(len(found) + 2)
-        # cannot win: a question, a figure and a testimony only count less
+        # cannot win: what is left to read, a question, a figure, a testimony only lower it
         if (factor * said / root, written) <= best_score:
             continue
-        kind = _kind_of(space, candidate)
-        if any(kind):
-            usual = _usual(space, rows) if usual is None else usual
-            factor *= _heading(kind, usual)
-            if (factor * said / root, written) <= best_score:
-                continue
+        factor *= _lowering(space, rows, candidate, checks, usual)
+        if (factor * said / root, written) <= best_score:
+            continue
         testimony = space.testimonies.get(candidate)
         if testimony is None:
             testimony = space.testimonies[candidate] = _testimony(candidate)
@@ -1013,6 +1048,19 @@ def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
         if score > best_score and not (avoid and _tidy(candidate) == avoid):
             best, best_score = candidate, score
     return _tidy(best)
+
+
+def _lowering(space: _Space, rows: np.ndarray, candidate: str, checks: tuple, usual: list) -> float:
+    """What a candidate's checks left to read (:func:`_settled`), its question and its
+    figure (:func:`_heading`) take off its factor; ``usual``: the idea's usual kind
+    (:func:`_usual`), once read."""
+    factor = _settled(space, checks)
+    kind = _kind_of(space, candidate)
+    if any(kind):
+        if not usual:
+            usual.append(_usual(space, rows))
+        factor *= _heading(kind, usual[0])
+    return factor
 
 
 def _usual(space: _Space, rows: np.ndarray) -> tuple[bool, bool]:
@@ -1223,6 +1271,8 @@ def _balanced(text: str) -> str:
     """``text`` without a bracket left open (cut there, and its :data:`DANGLING` words,
     when three words stay before it, else only the mark goes), nor one closed and never
     opened, nor an odd straight quote."""
+    if _PAIRED.search(text) is None:  # most texts: no bracket nor quote
+        return text
     for opening, closing in _PAIRS:
         while text.count(opening) > text.count(closing):
             at = text.rfind(opening)

@@ -18,6 +18,7 @@ from consult.analysis.ideas import (
     _candidates,
     _framing,
     _own_sentence,
+    _settled,
     _space,
     _standalone,
     _testimony,
@@ -376,7 +377,7 @@ def test_a_title_written_in_capitals_is_not_shouted_but_keeps_its_acronyms():
 def _all_candidates(texts: list[str]) -> dict[str, float]:
     space = _space(texts, np.ones(len(texts)), "", Vocabulary())
     found = _candidates(space, np.arange(len(space.statements.source)))
-    return {candidate: factor for candidate, (factor, _written) in found.items()}
+    return {c: factor * _settled(space, checks) for c, (factor, _, checks) in found.items()}
 
 
 GEOTHERMAL = [
@@ -822,8 +823,10 @@ def test_a_title_opens_on_no_list_mark_and_is_not_wrapped_in_brackets():
     rows = split_statements(aside)
     assert len(rows.source) == 3
     space = _space(aside, np.ones(3), "", Vocabulary())
-    found = _candidates(space, np.arange(3))
-    assert found["(Conseils régionaux et départements)"][0] == LEANING
+    factor, _written, checks = _candidates(space, np.arange(3))[
+        "(Conseils régionaux et départements)"
+    ]
+    assert factor * _settled(space, checks) == LEANING
 
 
 def test_an_opinion_lead_goes_with_a_que_typed_without_its_apostrophe():
