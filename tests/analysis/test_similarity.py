@@ -98,8 +98,10 @@ def test_not_reaching_the_service_is_one_concept_whatever_the_words(text):
     assert "joindre_service" in concepts(text)
 
 
-def test_losing_ones_spouse_is_named_in_the_third_person_too():
+def test_widowhood_and_old_age_are_named_however_they_are_said():
     assert "veuvage" in concepts("Ma voisine est seule depuis la mort de son mari.")
+    assert "personnes_agees" in concepts("Ma voisine de 80 ans ne sort plus.")
+    assert "personnes_agees" not in concepts("Il a 18 ans depuis mars.")
     assert "joindre_service" not in concepts("Il faut rappeler les règles à tout le monde.")
 
 
