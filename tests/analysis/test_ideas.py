@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy import sparse
 
 from consult.analysis import ideas
 from consult.analysis.ideas import (
@@ -26,6 +27,7 @@ from consult.analysis.ideas import (
     find_ideas,
 )
 from consult.analysis.statements import Vocabulary, split_statements
+from consult.analysis.vectors import unit_rows
 
 HEATING = [
     "Il faut des aides financières pour changer de chaudière.",
@@ -135,6 +137,21 @@ def test_a_large_idea_gets_sub_ideas():
         frozenset(range(8)),
         frozenset(range(8, 16)),
     }
+
+
+def test_ideas_merge_only_when_each_is_close_to_every_other():
+    """Waste close to local food, local food close to the car, waste far from the car: a
+    chain of close ideas made one catch-all (386 of 900 answers, « trier les déchets »
+    with plastics, local food and the car). Two of them merge, the third stays apart."""
+    waste, food, car = [1.0, 1.0, 0, 0], [0, 1.0, 1.0, 0], [0, 0, 1.0, 1.0]
+    vectors = unit_rows(sparse.csr_matrix(np.array([waste, waste, food, food, car, car])))
+    labels = ideas._merge_close(vectors, np.ones(6), np.array([0, 0, 1, 1, 2, 2]))
+    assert len(set(labels.tolist())) == 2
+    assert labels[0] != labels[4]
+    assert labels.tolist() == np.repeat(labels[::2], 2).tolist()  # each idea stays whole
+    # close to each other, two ideas still merge; an idea alone and none are left as they are
+    assert len(set(ideas._merge_close(vectors[:4], np.ones(4), np.array([0, 0, 1, 1])))) == 1
+    assert ideas._merge_close(vectors[:2], np.ones(2), np.array([0, -1])).tolist() == [0, -1]
 
 
 def test_same_input_same_ideas_and_empty_input_no_idea():
