@@ -94,7 +94,7 @@ TITLE_CANDIDATES = 40  # statements read to choose a title
 MAX_TERMS = 5  # key terms beside a title
 SUB_MIN = 12  # an idea of at least this many answers…
 SUB_OF_ALL = 0.05  # …and this share of all of them may get sub-ideas
-SUB_SHARE = 0.12  # a sub-idea gathers at least this share of its idea
+SUB_SHARE = 0.12  # a sub-idea gathers at least this share of its idea, or what an idea needs
 BLOCK = 20_000  # statements compared to the centres at a time
 _EDGES = ".,;:!?()[]{}«»\"'’…*"
 _WORD_EDGES = _EDGES.replace("'", "")
@@ -399,7 +399,7 @@ def find_ideas(
     min_size = max(MIN_ANSWERS, min(MIN_SHARE * total, ROOT_SHARE * math.sqrt(total)))
     groups = _readable(space, rows, min_size, total)
     large = max(SUB_MIN, SUB_OF_ALL * total)
-    ideas = [_idea(space, group, large) for group in groups]
+    ideas = [_idea(space, group, large, min_size) for group in groups]
     ideas.sort(key=lambda idea: (-text_weights[idea.members].sum(), idea.members[0]))
     supported = np.zeros(len(texts), bool)
     for idea in ideas:
@@ -657,9 +657,16 @@ def _answer_weights(labels, source, weights, k) -> np.ndarray:
     return np.bincount(pairs // span, weights=weights[first], minlength=k)
 
 
-def _idea(space: _Space, rows: np.ndarray, large: float | None, avoid: str = "") -> FoundIdea:
+def _idea(
+    space: _Space, rows: np.ndarray, large: float | None, floor: float = math.inf, avoid: str = ""
+) -> FoundIdea:
     """An idea made of statement ``rows``: its title, key terms, answers and sub-ideas
-    (when it holds at least ``large`` answers; ``avoid``: its parent's title)."""
+    (when it holds at least ``large`` answers; ``avoid``: its parent's title).
+
+    A sub-idea gathers :data:`SUB_SHARE` of its idea, or ``floor`` answers (what an idea
+    needs) when that is fewer: a sub-idea never needs more answers than an idea. Held to
+    its share, a very large idea got none (« le respect », 334 of 900 answers, needed 40
+    per sub-idea) and read as one idea holding 40 % of everything."""
     vectors = take_rows(space.vectors, rows)
     # the weights as one sparse row (the zero ones left out), then each row's cosine to
     # the centre by a matrix × vector product: the sums of a sparse × sparse product
@@ -686,7 +693,8 @@ def _idea(space: _Space, rows: np.ndarray, large: float | None, avoid: str = "")
     )
     size = space.text_weights[members].sum()
     if large is not None and size >= large:
-        subs = _cluster(space, rows, max(2.0, SUB_SHARE * size), exclude=top[:2].tolist())
+        part = max(2.0, min(SUB_SHARE * size, floor))
+        subs = _cluster(space, rows, part, exclude=top[:2].tolist())
         if len(subs) >= 2:
             idea.sub_ideas = _sub_ideas(space, subs, idea.title)
     return idea
@@ -696,7 +704,7 @@ def _sub_ideas(space: _Space, groups: list[np.ndarray], title: str) -> list[Foun
     """The sub-ideas of an idea titled ``title``, largest first. One answer titled like
     its idea (the answer the idea's title was taken from) says nothing more as a sub-idea
     and is left out; fewer than two left, the idea has none."""
-    subs = [_idea(space, group, None, title) for group in groups]
+    subs = [_idea(space, group, None, avoid=title) for group in groups]
     subs = [sub for sub in subs if sub.title != title or len(sub.members) > 1]
     subs.sort(key=lambda s: (-len(s.members), s.members[0]))
     return subs if len(subs) >= 2 else []

@@ -154,6 +154,25 @@ def test_ideas_merge_only_when_each_is_close_to_every_other():
     assert ideas._merge_close(vectors[:2], np.ones(2), np.array([0, -1])).tolist() == [0, -1]
 
 
+def test_a_very_large_idea_gets_sub_ideas_as_large_as_an_idea_needs():
+    """180 of 400 answers say « le respect »; four ways of saying it by 20 answers each
+    are fewer than a share of the idea (12 % of 180) but as many as an idea needs (10 of
+    400 answers): they are its sub-ideas, rather than one idea holding 45 % of everything
+    with none (« Respecter la loi », 334 of 900 answers)."""
+    ways = [
+        "Le respect de la politesse envers les voisins.",
+        "Le respect des lois de la République.",
+        "Le respect de la nature et des forêts.",
+        "Le respect des personnes âgées et handicapées.",
+    ]
+    respect = ["Le respect."] * 100 + [way for way in ways for _ in range(20)]
+    others = [f"Parlons du sujet{chr(97 + a)} encore" for a in range(11) for _ in range(20)]
+    found = find_ideas(respect + others)
+    idea = next(idea for idea in found.ideas if 0 in idea.members)
+    assert len(idea.members) == 180
+    assert sorted(len(sub.members) for sub in idea.sub_ideas) == [20, 20, 20, 20]
+
+
 def test_same_input_same_ideas_and_empty_input_no_idea():
     texts = HEATING + INSULATION
     assert find_ideas(texts, question=QUESTION) == find_ideas(texts, question=QUESTION)
