@@ -14,15 +14,16 @@ root of the number of answers, not in proportion.
    read (:data:`READABLE` × √answers at most: the smallest idea grows until then).
 3. **Refinement**: each statement joins the idea whose centre is closest (cosine at least
    :data:`JOIN`), a few rounds; an idea left too small, or whose statements are on average
-   far from their centre (:data:`COHERENT`), is dissolved and its statements go elsewhere.
+   far from their centre (:data:`COHERENT`), is dissolved and its statements go elsewhere;
+   ideas whose centres are all close to each other (:data:`MERGE`) are merged.
 4. An answer supports every idea one of its statements joined; answers that support none
    are the *isolated contributions*, listed apart and never counted as an idea.
 5. **Titles**: the statement or clause of the idea (3 to :data:`TITLE_WORDS` words) closest
    to its centre, as written — never invented, never made of the question's words alone —
    with the idea's key terms beside it. A long sentence offers its first clauses and any
    later clause that is a sentence of its own; a testimony in the first person titles an
-   idea only when nothing else of it reads as well. A large idea gets **sub-ideas** the
-   same way.
+   idea only when nothing else of it reads as well. Two ideas titled alike are one. A
+   large idea gets **sub-ideas** the same way, each as large as an idea needs at most.
 """
 
 import math
@@ -399,12 +400,58 @@ def find_ideas(
     min_size = max(MIN_ANSWERS, min(MIN_SHARE * total, ROOT_SHARE * math.sqrt(total)))
     groups = _readable(space, rows, min_size, total)
     large = max(SUB_MIN, SUB_OF_ALL * total)
-    ideas = [_idea(space, group, large, min_size) for group in groups]
+    ideas = _alike_merged(space, groups, large, min_size, question)
     ideas.sort(key=lambda idea: (-text_weights[idea.members].sum(), idea.members[0]))
     supported = np.zeros(len(texts), bool)
     for idea in ideas:
         supported[idea.members] = True
     return IdeaMap(ideas, np.flatnonzero(~supported).tolist())
+
+
+def _alike_merged(
+    space: _Space, groups: list[np.ndarray], large: float, min_size: float, question: str
+) -> list[FoundIdea]:
+    """The ideas of ``groups``; two titled alike (:func:`_said`) are one idea, titled
+    again. « On paye déjà trop d'impôts » (38 answers) and « Nous payons déjà trop
+    d'impôts » (35) were two ideas: « paye » is a noun as much as the verb's present, and
+    its stem is the noun's (that of « pays »), so their statements never met."""
+    ideas = [_idea(space, group, large, min_size) for group in groups]
+    left_out = set(terms(question)) | stop_word_terms()
+    alike: dict[tuple, list[int]] = {}
+    for number, idea in enumerate(ideas):
+        said = _said(idea.title, left_out)
+        if said[0]:
+            alike.setdefault(said, []).append(number)
+    for numbers in alike.values():
+        if len(numbers) > 1:
+            rows = np.concatenate([groups[number] for number in numbers])
+            ideas[numbers[0]] = _idea(space, np.sort(rows), large, min_size)
+            for number in numbers[1:]:
+                ideas[number] = None
+    return [idea for idea in ideas if idea is not None]
+
+
+def _said(title: str, left_out: set[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """What a title says: its terms, a present of a verb in -yer read as the verb (« paye »
+    → « payer », whose stem « pai » is also that of « paie »), without ``left_out``; and its
+    negations and quantities (« pas », « plus », « moins »…), so that saying the opposite
+    is not saying the same."""
+    words = [word.strip(_WORD_EDGES) for word in title.lower().split()]
+    read = " ".join(_as_verb(word) for word in words)
+    marks = frozenset(word for word in words if word in NEGATORS or word in _QUANTITIES)
+    return frozenset(terms(read)) - left_out, marks
+
+
+_QUANTITIES = frozenset(("ne", "n'", "plus", "moins", "davantage", "trop", "assez"))
+
+
+def _as_verb(word: str) -> str:
+    """The infinitive of a present of a verb in -yer that is also a noun (« paye »),
+    else the word."""
+    lemma = lemmatize(word) if word.isalpha() else word
+    if lemma.endswith("ye") and lemmatize(lemma + "r") == lemma + "r":
+        return lemma + "r"
+    return word
 
 
 def _readable(space: _Space, rows: np.ndarray, min_size: float, total: float) -> list:

@@ -173,6 +173,24 @@ def test_a_very_large_idea_gets_sub_ideas_as_large_as_an_idea_needs():
     assert sorted(len(sub.members) for sub in idea.sub_ideas) == [20, 20, 20, 20]
 
 
+def test_two_ideas_titled_alike_but_for_the_verb_form_are_one():
+    """« paye » is a noun as much as the present of « payer »: its stem is the noun's, so
+    « on paye déjà trop » and « nous payons déjà trop » made two ideas (38 and 35
+    answers). Titled alike once the verb is read, they are one; saying the opposite (« ne
+    … pas ») is not saying the same."""
+    paye = ["On paye déjà trop d'impôts."] * 6
+    payons = ["Nous payons déjà trop d'impôts."] * 6
+    question = "Quels sont les impôts qu'il faut baisser en priorité ?"
+    found = find_ideas(paye + payons + HEATING + INSULATION, question=question)
+    assert set(range(12)) in _members(found)
+    left_out = set(ideas.terms(question)) | ideas.stop_word_terms()
+    assert ideas._said("On paye déjà trop", left_out) == ideas._said(
+        "Nous payons déjà trop", left_out
+    )
+    assert ideas._said("On ne paye pas trop", left_out) != ideas._said("On paye trop", left_out)
+    assert ideas._said("Les pays", left_out) != ideas._said("Les payes", left_out)
+
+
 def test_same_input_same_ideas_and_empty_input_no_idea():
     texts = HEATING + INSULATION
     assert find_ideas(texts, question=QUESTION) == find_ideas(texts, question=QUESTION)
