@@ -864,7 +864,7 @@ def _row_candidates(space: _Space, row: int) -> list[tuple[str, float, str, tupl
             if clauses[at].startswith(("(", "[")):  # an aside, not what is said
                 continue
             # its subject and verb are its own (read first: most later clauses have not)
-            if not _own_sentence(_standalone(clauses[at])[0]):
+            if not _own_sentence(_leading(clauses[at])[0]):
                 continue
             later, leans = _leading(_run(clauses[at:]))
             if len(later.split()) >= 3:

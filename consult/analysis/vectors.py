@@ -5,7 +5,7 @@ words out); each distinct whitespace-separated chunk of text is analysed once
 (:class:`Terms`), which keeps a corpus of millions of answers fast. Pure computation.
 """
 
-from itertools import chain
+from itertools import accumulate, chain, islice
 
 import numpy as np
 from scipy import sparse
@@ -49,19 +49,25 @@ class Terms:
         return self.flat[self.offsets[index] : self.offsets[index + 1]]
 
     def _add(self, chunks) -> None:
-        for chunk in chunks:
-            if chunk in self.chunks:
-                continue
-            self.chunks[chunk] = len(self.chunks)
-            self.frequency.append(0)
-            # Case and the punctuation around a word change nothing to its terms.
-            key = chunk.lower().strip(_PUNCTUATION)
-            self.chunk_keys.append(key)
-            found = self.keys.get(key)
-            if found is None:
-                found = self.keys[key] = [self._term_id(term) for term in chunk_terms(key)]
-            self.flat.extend(found)
-            self.offsets.append(len(self.flat))
+        """Number the ``chunks`` (distinct) not seen yet, and their terms, in order; by
+        whole lists (each chunk's terms once per key, the lists then joined in C)."""
+        new = [chunk for chunk in chunks if chunk not in self.chunks]
+        if not new:
+            return
+        start = len(self.chunks)
+        self.chunks.update(zip(new, range(start, start + len(new)), strict=True))
+        self.frequency.extend([0] * len(new))
+        # Case and the punctuation around a word change nothing to its terms.
+        keys = [chunk.lower().strip(_PUNCTUATION) for chunk in new]
+        self.chunk_keys.extend(keys)
+        known = self.keys
+        for key in keys:  # terms numbered in the order their chunks come
+            if key not in known:
+                known[key] = [self._term_id(term) for term in chunk_terms(key)]
+        found = [known[key] for key in keys]
+        self.flat.extend(chain.from_iterable(found))
+        ends = accumulate(map(len, found), initial=self.offsets[-1])
+        self.offsets.extend(islice(ends, 1, None))  # the first is the last offset already
 
     def _term_id(self, term: str) -> int:
         if term not in self.term_ids:
