@@ -257,22 +257,30 @@ def test_sentences_pointing_back_are_titles_only_when_nothing_stands_alone():
         "il faudrait réduire les impôts",
         1.0,
     )
-    for leaning in (
-        "Cela économise des frais de gestion",
-        "Ces entreprises n'investissent pas",
-        "Il frappe donc tout le monde",
-        "Sont-ils vraiment écologiques ?",
-        "Or, ce taux est unique",
-        "Ainsi que sur tous les bâtiments publics",
-    ):
-        assert _standalone(leaning)[1] == LEANING, leaning
-    for alone in (
-        "Il faut revoir les droits de succession",
-        "Il n'y a pas assez de médecins",
-        "Ce que les gens veulent, c'est du concret",
-        "Supprimer les niches fiscales",
-    ):
-        assert _standalone(alone) == (alone, 1.0), alone
+    _lean(
+        [
+            "Cela économise des frais de gestion",
+            "Ces entreprises n'investissent pas",
+            "Il frappe donc tout le monde",
+            "Sont-ils vraiment écologiques ?",
+            "Or, ce taux est unique",
+            "Ainsi que sur tous les bâtiments publics",
+        ],
+        alone=[
+            "Il faut revoir les droits de succession",
+            "Il n'y a pas assez de médecins",
+            "Ce que les gens veulent, c'est du concret",
+            "Supprimer les niches fiscales",
+        ],
+    )
+
+
+def _lean(leaning: list[str], alone: list[str]) -> None:
+    """Each of ``leaning`` leans on what came before; each of ``alone`` stands alone, whole."""
+    for sentence in leaning:
+        assert _standalone(sentence)[1] == LEANING, sentence
+    for sentence in alone:
+        assert _standalone(sentence) == (sentence, 1.0), sentence
 
 
 def test_standalone_drops_the_leading_link_words_as_a_substitution_would():
@@ -968,18 +976,18 @@ def test_a_sentence_whose_object_is_a_pronoun_for_something_said_before_leans_on
     """« Il faut mieux les répartir », « Quand ils ne le paient pas… » (real answers) do not
     say what « les », « le » stand for: they count :data:`LEANING` as titles; « les » as an
     article, or a pronoun whose noun the sentence names first, does not."""
-    for leaning in (
-        "Il faut mieux les répartir",
-        "Quand ils ne le paient pas il ne s'y intéressent pas",
-        "Nous devons les accueillir dignement",
-        "Arrêter de les financer",
-    ):
-        assert _standalone(leaning)[1] == LEANING, leaning
-    for heading in (
-        "Former les agents et les accompagner",
-        "Le permis de construire est trop long",
-        "Il faut réduire les dépenses publiques",
-        "Pour les retraités la CSG est trop lourde",
-        "La mer est polluée",
-    ):
-        assert _standalone(heading)[1] == 1.0, heading
+    _lean(
+        [
+            "Il faut mieux les répartir",
+            "Quand ils ne le paient pas il ne s'y intéressent pas",
+            "Nous devons les accueillir dignement",
+            "Arrêter de les financer",
+        ],
+        alone=[
+            "Former les agents et les accompagner",
+            "Le permis de construire est trop long",
+            "Il faut réduire les dépenses publiques",
+            "Pour les retraités la CSG est trop lourde",
+            "La mer est polluée",
+        ],
+    )
