@@ -555,15 +555,15 @@ def _assign(vectors, centres, labels) -> tuple[np.ndarray, np.ndarray, np.ndarra
     n = vectors.shape[0]
     best, score, own = np.zeros(n, np.int64), np.zeros(n), np.zeros(n)
     # dense centres: a sparse × dense product is much faster than sparse × sparse
-    used = distinct(centres.indices)
-    # centres[:, used].toarray(), without the sparse slicing (no duplicates to sum)
-    dense = np.zeros((centres.shape[0], len(used)), centres.dtype)
-    lines = np.repeat(np.arange(centres.shape[0]), np.diff(centres.indptr))
-    dense[lines, np.searchsorted(used, centres.indices)] = centres.data
-    dense = dense.astype(np.float32).T
-    # vectors[:, used] (used: sorted), without SciPy's checks and column-index passes
     kept = np.zeros(vectors.shape[1], bool)
-    kept[used] = True
+    kept[centres.indices] = True  # the terms some centre holds
+    # centres[:, kept].toarray(): their columns renumbered in place (a mask read once,
+    # where sorting the centres' terms and searching each one cost more)
+    column = np.cumsum(kept, dtype=np.int32) - 1
+    shape = (centres.shape[0], int(kept.sum()))
+    dense = csr(centres.data, column[centres.indices], centres.indptr, shape).toarray()
+    dense = dense.astype(np.float32).T
+    # vectors[:, kept], without SciPy's checks and column-index passes
     vectors = keep_columns(vectors, kept)
     for start in range(0, n, BLOCK):
         sims = times(vectors if n <= BLOCK else vectors[start : start + BLOCK], dense)
@@ -1048,7 +1048,7 @@ def _leading(sentence: str) -> tuple[str, bool]:
         or (first == "même" and words[1] == "si")
         or first in _SETTING
         or (first in _SETTING_LEADS and words[1] in _SETTING)
-        or any(w.endswith(_INVERTED) for w in words)
+        or any(map(str.endswith, words, repeat(_INVERTED)))  # no generator: called per sentence
     )
     return rest, leaning
 

@@ -105,25 +105,46 @@ def fisher_p_value(table: list[list[int]]) -> float:
     low, high = (mode, first_column) if a < mode else (0, mode)
     if high - low > _FISHER_SPAN:
         return float(fisher_exact(table).pvalue)
-    read = hypergeom.pmf(np.array([a, *range(low, high + 1)]), total, first_row, first_column)
+    law = (total, first_row, first_column)
+    read = _hypergeom("pmf", np.array([a, *range(low, high + 1)]), *law)
     exact, side = read[0], read[1:]
     peak = side[mode - low]
     if np.abs(exact - peak) / np.maximum(exact, peak) <= 1e-14:
         return 1.0
     bound = exact * (1 + 1e-14)
     if a < mode:
-        tail = hypergeom.cdf(a, total, first_row, first_column)
+        tail = _hypergeom("cdf", a, *law)
         if side[-1] > bound:
             return float(tail)
         guess = _search(-side, -bound, low, high)
-        p_value = tail + hypergeom.sf(guess, total, first_row, first_column)
+        p_value = tail + _hypergeom("sf", guess, *law)
     else:
-        tail = hypergeom.sf(a - 1, total, first_row, first_column)
+        tail = _hypergeom("sf", a - 1, *law)
         if side[0] > bound:
             return float(tail)
         guess = _search(side, bound, low, high)
-        p_value = tail + hypergeom.cdf(guess, total, first_row, first_column)
+        p_value = tail + _hypergeom("cdf", guess, *law)
     return float(min(p_value, 1.0))
+
+
+def _hypergeom(function: str, k, total: int, good: int, drawn: int):
+    """``hypergeom.pmf``, ``.cdf`` or ``.sf`` (``function``) at integer ``k`` for valid
+    counts, the same values: the law's own routine (``_pmf``…) inside its support, clipped
+    to [0, 1], and at the edges the values SciPy gives (pmf 0 outside; cdf 0 below, 1 from
+    the top; sf 1 below, 0 from the top), without the checks and broadcasting around each
+    call, which cost ten times the computation."""
+    k = np.asarray(k)
+    lowest, highest = max(drawn - (total - good), 0), min(good, drawn)
+    inside = (k >= lowest) & ((k <= highest) if function == "pmf" else (k < highest))
+    result = np.zeros(k.shape)
+    if function == "cdf":
+        result[k >= highest] = 1.0
+    elif function == "sf":
+        result[k < lowest] = 1.0
+    if inside.any():
+        computed = getattr(hypergeom, f"_{function}")(k[inside], total, good, drawn)
+        result[inside] = np.clip(computed, 0, 1)
+    return result[()]
 
 
 def _search(values: np.ndarray, target, low: int, high: int) -> int:

@@ -60,20 +60,16 @@ class Terms:
         # Case and the punctuation around a word change nothing to its terms.
         keys = [chunk.lower().strip(_PUNCTUATION) for chunk in new]
         self.chunk_keys.extend(keys)
-        known = self.keys
+        known, ids = self.keys, self.term_ids
         for key in keys:  # terms numbered in the order their chunks come
             if key not in known:
-                known[key] = [self._term_id(term) for term in chunk_terms(key)]
+                # a new term takes the next number: one look-up, no call per term
+                known[key] = [ids.setdefault(term, len(ids)) for term in chunk_terms(key)]
+        self.names.extend(islice(ids, len(self.names), None))  # the new ones, in order
         found = [known[key] for key in keys]
         self.flat.extend(chain.from_iterable(found))
         ends = accumulate(map(len, found), initial=self.offsets[-1])
         self.offsets.extend(islice(ends, 1, None))  # the first is the last offset already
-
-    def _term_id(self, term: str) -> int:
-        if term not in self.term_ids:
-            self.term_ids[term] = len(self.names)
-            self.names.append(term)
-        return self.term_ids[term]
 
     def sequence(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The terms of ``texts`` in order, the text each comes from, and chunks per text."""

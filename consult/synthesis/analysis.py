@@ -452,7 +452,17 @@ class _Texts:
 
 
 def _duplicate_key(text: str) -> str:
-    return " ".join(text.lower().split()).strip(_PUNCTUATION + " ")
+    """``text`` as its duplicates write it too: lower case, whitespace runs read as one
+    space, no punctuation nor space at its edges."""
+    # Most texts hold no whitespace but single spaces (a printable text holds no other
+    # kind of whitespace): splitting and joining them again would change nothing but the
+    # spaces at their edges, which the strip takes off: no list of words made per text.
+    if "  " not in text and text.isprintable():
+        return text.lower().strip(_DUPLICATE_EDGES)
+    return " ".join(text.lower().split()).strip(_DUPLICATE_EDGES)
+
+
+_DUPLICATE_EDGES = _PUNCTUATION + " "
 
 
 def _distinct(corpus: _Corpus, rows: np.ndarray) -> _Texts:

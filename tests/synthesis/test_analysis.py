@@ -429,3 +429,14 @@ def test_the_cycle_collector_is_paused_while_building_and_left_as_it_was(monkeyp
     finally:
         gc.enable()
     assert seen == [False, False]
+
+
+def test_duplicates_are_keyed_alike_whatever_their_spacing():
+    from consult.synthesis.analysis import _PUNCTUATION, _duplicate_key
+
+    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    texts = ["Plus de bus.", " « Plus  de bus » ", "PLUS DE BUS !", "İstanbul , oui"]
+    texts += [f"Plus{space}de bus{space}" for space in spaces]
+    for text in texts:  # the short path gives the key of the long one
+        assert _duplicate_key(text) == " ".join(text.lower().split()).strip(_PUNCTUATION + " ")
+    assert len({_duplicate_key(text) for text in texts[:3]}) == 1
