@@ -372,7 +372,7 @@ class _Space:
     # whether a statement (by row) or a candidate asks and carries a figure (:func:`_kind`)
     kinds: dict[int | str, tuple[bool, bool]] = field(default_factory=dict)
     words: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # _single_terms
-    single: dict[str, tuple[int, str] | None] = field(default_factory=dict)  # _single_term
+    single: dict[str, int] = field(default_factory=dict)  # _single_term
     empty: set[int] | None = None
     grammar: set[int] | None = None  # the term ids of :data:`FUNCTION_WORDS`, no key terms
     settled: dict[tuple, float] = field(default_factory=dict)  # _settled
@@ -1362,6 +1362,8 @@ def _key_terms(space: _Space, rows: np.ndarray, wanted: list[int]) -> list[str]:
     vocabulary = space.statements.vocabulary
     names = vocabulary.names
     plain = {vocabulary.term_ids.get(strip_prefix(names[t]), t) for t in wanted}
+    # per key term, the chunks that write it (« Impôts, », « impôts »), read as words at
+    # the end: a statement's chunks are many, the ones counted a few
     written: dict[int, Counter] = {t: Counter() for t in plain}
     for at, row in enumerate(rows[:KEY_TERM_SCAN].tolist()):
         if at >= KEY_TERM_ROWS:
@@ -1371,34 +1373,43 @@ def _key_terms(space: _Space, rows: np.ndarray, wanted: list[int]) -> list[str]:
         words = space.words.get(row)
         if words is None:
             words = space.words[row] = _single_terms(space, row)
-        for term, word in words:
+        for term, chunk in words:
             if term in written and (at < KEY_TERM_ROWS or term in missing):
-                written[term][word] += 1
+                written[term][chunk] += 1
     shown = []
     for t in wanted:
         base = strip_prefix(names[t])
-        found = written[vocabulary.term_ids.get(base, t)]
+        found = _as_words(written[vocabulary.term_ids.get(base, t)])
         word = max(found.items(), key=lambda kv: (kv[1], kv[0]))[0] if found else base
         shown.append(f"{_SHOWN.get(names[t][: -len(base)], '')}{word}")
     return list(dict.fromkeys(shown))
 
 
+def _as_words(chunks: Counter) -> Counter:
+    """Counts of chunks as counts of the words they write (« Impôts, » and « impôts »
+    are one word, « l'impôt » writes « impôt »)."""
+    words: Counter = Counter()
+    for chunk, count in chunks.items():
+        words[_ELIDED.sub("", chunk.lower().strip(_EDGES))] += count
+    return words
+
+
 def _single_terms(space: _Space, row: int) -> list[tuple[int, str]]:
-    """The chunks of a statement that make one term each: (term id, word as written)."""
+    """The chunks of a statement that make one term each: (term id, chunk)."""
     known = space.single  # a chunk read once for the call: statements repeat words
     found = []
     for chunk in space.statements.chunks(space.texts, row):
-        pair = known.get(chunk, ())
-        if pair == ():
-            pair = known[chunk] = _single_term(space.statements.vocabulary, chunk)
-        if pair is not None:
-            found.append(pair)
+        term = known.get(chunk)
+        if term is None:
+            term = known[chunk] = _single_term(space.statements.vocabulary, chunk)
+        if term >= 0:
+            found.append((term, chunk))
     return found
 
 
-def _single_term(vocabulary: Vocabulary, chunk: str) -> tuple[int, str] | None:
-    """The term of a chunk that makes one term, and its word as written; else None."""
+def _single_term(vocabulary: Vocabulary, chunk: str) -> int:
+    """The term of a chunk that makes one term; else -1."""
     index = vocabulary.chunk_ids.get(chunk)
     if index is None or vocabulary.offsets[index + 1] - vocabulary.offsets[index] != 1:
-        return None
-    return vocabulary.flat[vocabulary.offsets[index]], _ELIDED.sub("", chunk.lower().strip(_EDGES))
+        return -1
+    return vocabulary.flat[vocabulary.offsets[index]]

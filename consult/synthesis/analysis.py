@@ -296,6 +296,7 @@ class _Corpus:
         data = np.ones(len(counts.data), np.float32)
         self.presence = sparse.csr_matrix((data, counts.indices, counts.indptr), counts.shape)
         self.has_terms = np.diff(counts.indptr) > 0
+        self.placed: dict[tuple, tuple] = {}  # see _placed
 
     def id_list(self, rows) -> list[int]:
         return self.id_array[np.sort(np.asarray(rows, dtype=np.int64))].tolist()
@@ -315,8 +316,7 @@ def _breakdown(corpus: _Corpus, dimension: str, title: str, attribute: str, many
     missing = MISSING.get(dimension, UNKNOWN)
     by_guess = None
     if dimension in SECTION_KINDS:  # counted as the sections place them
-        placed, by_guess = _placement(corpus, attribute)
-        labels, rows_of = _grouped(placed, many, missing)
+        labels, rows_of, by_guess = _placed(corpus, attribute, many, missing)
     else:
         labels, rows_of = _values(corpus.items, attribute, many, missing)
     if labels in ([], [missing]):
@@ -407,8 +407,7 @@ def _sections(corpus: _Corpus, group_by: str, question: str) -> list[Section]:
         rows = np.arange(len(corpus.items))
         return [_section(corpus, "all", "Toutes les contributions", rows, question)]
     attribute, _ = SECTION_KINDS[group_by]
-    placed, by_guess = _placement(corpus, attribute)
-    labels, rows_of = _grouped(placed, True, UNPLACED[group_by])
+    labels, rows_of, by_guess = _placed(corpus, attribute, True, UNPLACED[group_by])
     by_label = dict(zip(labels, rows_of, strict=True))
     titles = sorted((k for k in labels if k != UNPLACED[group_by]), key=_natural)
     titles += [UNPLACED[group_by]] if UNPLACED[group_by] in by_label else []
@@ -420,6 +419,17 @@ def _sections(corpus: _Corpus, group_by: str, question: str) -> list[Section]:
         section.suggested = corpus.id_list(rows[by_guess[rows]])
         sections.append(section)
     return sections
+
+
+def _placed(corpus: _Corpus, attribute: str, many: bool, missing: str):
+    """The labels of the items by ``attribute`` (:func:`_placement`, :func:`_grouped`), the
+    rows of each, and which rows a suggestion placed: read once per synthesis, for the
+    sections and for their breakdown."""
+    key = (attribute, many, missing)
+    if key not in corpus.placed:
+        placed, by_guess = _placement(corpus, attribute)
+        corpus.placed[key] = (*_grouped(placed, many, missing), by_guess)
+    return corpus.placed[key]
 
 
 def _placement(corpus: _Corpus, attribute: str) -> tuple[list[list[str]], np.ndarray]:
