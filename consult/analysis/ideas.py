@@ -64,11 +64,11 @@ from consult.analysis.vectors import (
     csr,
     diagonal,
     distinct,
-    keep_columns,
     product,
     take_rows,
     tfidf,
     times,
+    transpose,
     unit_rows,
 )
 
@@ -518,7 +518,7 @@ def _seeds(space: _Space, rows, vectors, min_size: float, exclude) -> list[np.nd
     """Statements (positions in ``rows``; ``vectors``: theirs) grouped by the term most of
     them share, greedily (no cap)."""
     n = vectors.shape[0]
-    columns = vectors.tocsc()
+    columns = transpose(vectors)  # a row per term: the statements using it
     weights = space.weights[rows]
     # each stored value's row weight (0 for a value 0): per term, bincount adds them in row
     # order, the sums that presence.T @ weights gives without building presence matrices
@@ -554,17 +554,9 @@ def _assign(vectors, centres, labels) -> tuple[np.ndarray, np.ndarray, np.ndarra
     of its current idea (``labels``, 0 for none), a block of rows at a time."""
     n = vectors.shape[0]
     best, score, own = np.zeros(n, np.int64), np.zeros(n), np.zeros(n)
-    # dense centres: a sparse × dense product is much faster than sparse × sparse
-    kept = np.zeros(vectors.shape[1], bool)
-    kept[centres.indices] = True  # the terms some centre holds
-    # centres[:, kept].toarray(): their columns renumbered in place (a mask read once,
-    # where sorting the centres' terms and searching each one cost more)
-    column = np.cumsum(kept, dtype=np.int32) - 1
-    shape = (centres.shape[0], int(kept.sum()))
-    dense = csr(centres.data, column[centres.indices], centres.indptr, shape).toarray()
-    dense = dense.astype(np.float32).T
-    # vectors[:, kept], without SciPy's checks and column-index passes
-    vectors = keep_columns(vectors, kept)
+    # dense centres: a sparse × dense product is much faster than sparse × sparse; over
+    # all the terms (a term no centre holds adds 0 to each sum, which leaves it as it is)
+    dense = centres.toarray().astype(np.float32).T
     for start in range(0, n, BLOCK):
         sims = times(vectors if n <= BLOCK else vectors[start : start + BLOCK], dense)
         best[start : start + BLOCK] = sims.argmax(axis=1)
@@ -627,8 +619,7 @@ def _merge_close(vectors, weights, labels) -> np.ndarray:
     if k < 2:
         return labels
     centres = unit_rows(product(_onehot(weights, labels, k), vectors))
-    # centres @ centres.T: SciPy's product turns the transposed (CSC) matrix to CSR first
-    distance = 1 - product(centres, centres.T.tocsr()).toarray()
+    distance = 1 - product(centres, transpose(centres)).toarray()  # centres @ centres.T
     np.fill_diagonal(distance, 0)
     tree = linkage(squareform(np.clip(distance, 0, None), checks=False), method="complete")
     component = fcluster(tree, 1 - MERGE, criterion="distance") - 1

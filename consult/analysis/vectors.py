@@ -255,6 +255,20 @@ def product(left: sparse.csr_matrix, right: sparse.csr_matrix) -> sparse.csr_mat
     return csr(data, indices, indptr, (rows, columns))
 
 
+def transpose(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """``matrix.T.tocsr()`` for a CSR matrix with int32 indices (its columns as rows, the
+    arrays of ``matrix.tocsc()``): SciPy's own routine, the same arrays, without the
+    checks of the two conversions around it (a clustering round makes a few)."""
+    rows, columns = matrix.shape
+    nnz = int(matrix.indptr[-1])
+    indptr, indices = np.empty(columns + 1, np.int32), np.empty(nnz, np.int32)
+    data = np.empty(nnz, matrix.dtype)
+    _sparsetools.csr_tocsc(
+        rows, columns, matrix.indptr, matrix.indices, matrix.data, indptr, indices, data
+    )
+    return csr(data, indices, indptr, (columns, rows))
+
+
 def times(matrix: sparse.csr_matrix, dense: np.ndarray) -> np.ndarray:
     """``matrix @ dense`` for a CSR matrix and a dense vector or matrix: SciPy's own routine
     (the same sums in the same order), without the dispatch and checks around it."""

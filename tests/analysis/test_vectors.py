@@ -14,6 +14,7 @@ from consult.analysis.vectors import (
     take_rows,
     tfidf,
     times,
+    transpose,
 )
 
 TEXTS = [
@@ -38,6 +39,15 @@ def test_keep_columns_is_a_column_selection():
     counts, *_ = count_matrix(TEXTS, Terms(), min_df=1)
     keep = np.arange(counts.shape[1]) % 2 == 0
     assert (keep_columns(counts, keep).toarray() == counts.toarray()[:, keep]).all()
+
+
+def test_transpose_gives_the_arrays_of_scipys_own():
+    matrix = sparse.random(30, 50, density=0.1, format="csr", random_state=4, dtype=np.float32)
+    ours, theirs = transpose(matrix), matrix.T.tocsr()
+    assert ours.shape == theirs.shape == (50, 30)
+    for name in ("data", "indices", "indptr"):
+        assert np.array_equal(getattr(ours, name), getattr(theirs, name)), name
+    assert np.array_equal(ours.indices, matrix.tocsc().indices)
 
 
 def test_tfidf_is_scikit_learns_sublinear_smooth_l2():
