@@ -555,8 +555,9 @@ def _assign(vectors, centres, labels) -> tuple[np.ndarray, np.ndarray, np.ndarra
     n = vectors.shape[0]
     best, score, own = np.zeros(n, np.int64), np.zeros(n), np.zeros(n)
     # dense centres: a sparse × dense product is much faster than sparse × sparse; over
-    # all the terms (a term no centre holds adds 0 to each sum, which leaves it as it is)
-    dense = centres.toarray().astype(np.float32).T
+    # all the terms (a term no centre holds adds 0 to each sum, which leaves it as it is),
+    # made terms × centres in memory order: the product reads it without a copy
+    dense = transpose(centres).toarray().astype(np.float32)
     for start in range(0, n, BLOCK):
         sims = times(vectors if n <= BLOCK else vectors[start : start + BLOCK], dense)
         best[start : start + BLOCK] = sims.argmax(axis=1)
