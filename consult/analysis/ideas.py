@@ -193,6 +193,15 @@ _FRAMING = frozenset(FRAMING.split())
 # juste », « Contre le nucléaire »): not these. General French.
 PLACING = "dans à au aux sur sous chez hors entre vers depuis lors dès en selon concernant quant"
 _PLACING = frozenset(PLACING.split())
+# A sentence with no verb that ends on one of these (or « non plus ») says that what was
+# said before holds for it too (« Les Français et les étrangers aussi »); one that opens on
+# « pas » before anything but an amount (:data:`NEGATED_AMOUNT`) says it does not (« Pas
+# que les droits »). Both take their verb from the sentence before: no heading, they count
+# :data:`LEANING`. General French.
+ECHOING = "aussi également itou idem pareil"
+NEGATED_AMOUNT = "de d' du des plus moins assez trop autant un une besoin"
+_ECHOING = frozenset(ECHOING.split())
+_NEGATED_AMOUNT = frozenset(NEGATED_AMOUNT.split())
 # Words that set aside or set the frame of what follows (« En dehors des budgets
 # régaliens… », « Quant aux élus… », « Au sujet des impôts… »): a sentence opening on them
 # leans as much (:data:`LEANING`), whole or not. General French.
@@ -316,6 +325,10 @@ _SUBORDINATE = frozenset(SUBORDINATE.split())
 _PAIRS = (("(", ")"), ("[", "]"), ("«", "»"))
 _PAIRED = re.compile(r'[()\[\]«»"]')
 _POINTING = frozenset(POINTING.split())
+# « Pour ces raisons », « À ces pays d'avoir… »: after a word that frames, they point back
+DEMONSTRATIVES = "ces cet cette ceux celles celui celle cela ceci ça eux"
+_DEMONSTRATIVES = frozenset(DEMONSTRATIVES.split())
+_FRAMING_A = _FRAMING | {"a"}  # « à » typed without its accent
 _OBJECT_PRONOUNS = frozenset(("le", "la", "les", "lui", "leur"))
 _IMPERSONAL = frozenset(IMPERSONAL.split())
 _SHOWN = {NEGATED: "pas ", MORE: "plus de ", LESS: "moins de "}  # a key term's prefix
@@ -847,9 +860,10 @@ def _row_candidates(space: _Space, row: int) -> list[tuple[str, float, str, tupl
             found.setdefault(sentence, (lean, (pronoun, sentence)))
             continue
         clauses = _CLAUSE.split(sentence)
-        lead = _run(clauses)
+        lead, left_open = _run_open(clauses)
         if len(lead.split()) >= 3:
-            found.setdefault(lead, (CLAUSE * lean * _framing(lead), (pronoun, None)))
+            factor = CLAUSE * lean * _framing(lead) * (LEANING if left_open else 1.0)
+            found.setdefault(lead, (factor, (pronoun, None)))
         else:
             found.setdefault(_cut(words), (CUT * lean, (pronoun, None)))
         for at in range(1, len(clauses)):
@@ -858,17 +872,28 @@ def _row_candidates(space: _Space, row: int) -> list[tuple[str, float, str, tupl
             # its subject and verb are its own (read first: most later clauses have not)
             if not _own_sentence(_leading(clauses[at])[0]):
                 continue
-            later, leans = _leading(_run(clauses[at:]))
+            later, left_open = _run_open(clauses[at:])
+            later, leans = _leading(later)
             if len(later.split()) >= 3:
                 checks = () if leans else (later, None)
-                found.setdefault(later, (LATER * (LEANING if leans else 1.0), checks))
+                leaning = LEANING if leans or left_open else 1.0
+                found.setdefault(later, (LATER * leaning, checks))
     return [(c, factor, _alike(c), checks) for c, (factor, checks) in found.items()]
 
 
 def _run(clauses: list[str]) -> str:
     """The first of ``clauses``, and the next ones while they fit in a title; when the
     sentence goes on, up to a clause that ends on a word needing the next (« Il faut revoir
-    les droits de succession qui, aujourd'hui, … » → « … les droits de succession »)."""
+    les droits de succession qui, aujourd'hui, … » → « … les droits de succession »), and
+    without a last clause made of link words alone (« Les petites communes se meurent,
+    pourtant, elles… » → « Les petites communes se meurent »)."""
+    return _run_open(clauses)[0]
+
+
+def _run_open(clauses: list[str]) -> tuple[str, bool]:
+    """:func:`_run`, and whether it still ends in a clause whose verb it has not reached
+    (« Faire en sorte que dans les lieux publics, dans la rue… », :func:`_unopened_cut`):
+    a title cut in the wrong place, which counts :data:`LEANING`."""
     taken, words = [], 0
     for clause in clauses:
         words += len(clause.split())  # joined by a space, the words of each add up
@@ -876,11 +901,19 @@ def _run(clauses: list[str]) -> str:
             break
         taken.append(clause)
     else:
-        return " ".join(taken).strip()
+        return " ".join(taken).strip(), False
     for at, clause in enumerate(taken):
         if _dangles(*clause.split()[-2:][::-1]):
-            return _undangled(" ".join(taken[: at + 1]).split())
-    return _unopened(" ".join(taken).strip())
+            return _undangled(" ".join(taken[: at + 1]).split()), False
+    while len(taken) > 1 and _only_links(taken[-1]):
+        taken.pop()
+    return _unopened_cut(" ".join(taken).strip())
+
+
+def _only_links(clause: str) -> bool:
+    """Whether ``clause`` is made of link words alone (« pourtant, », « et donc, »)."""
+    link = _LINK.match(clause)
+    return link is not None and not clause[link.end() :].strip(_EDGES + " ")
 
 
 def _unopened(text: str) -> str:
@@ -888,20 +921,31 @@ def _unopened(text: str) -> str:
     whose verb it has not reached (« … oblige à se déplacer ce qui pour des personnes, pas
     forcément très mobiles, pourrait être évité » → « … oblige à se déplacer »), when
     :data:`MIN_CUT_WORDS` words stay."""
+    return _unopened_cut(text)[0]
+
+
+def _unopened_cut(text: str) -> tuple[str, bool]:
+    """:func:`_unopened`, and whether a clause is left without its verb (too few words
+    before it to cut it off), its subject not reached either: it opens on a complement."""
     lowered = text.lower()
     if not any(word in lowered for word in _RELATIVE_HINTS):  # most runs: no relative
-        return text
+        return text, False
     words = text.split()
     for at in range(len(words) - 1, 0, -1):
         word = _bare(words[at])
         if word in _RELATIVE or word.startswith(("qu'", "lorsqu'")):
             rest = list(_words(" ".join(words[at:])))[1:]
             if any(_conjugated(w) for w in rest if w not in ("ne", "n'")):
-                return text
+                return text, False
             end = at - 1 if at and _bare(words[at - 1]) in _POINTING | {"ce"} else at
             kept = _undangled(words[:end])
-            return kept if len(kept.split()) >= MIN_CUT_WORDS else text
-    return text
+            if len(kept.split()) >= MIN_CUT_WORDS:
+                return kept, False
+            # a verb the lemmas miss (« qui paye », « que chacun paie ») is no wrong cut;
+            # one is when the clause opens on a complement (« que dans les lieux
+            # publics, dans la rue… »): its subject and verb come later
+            return text, bool(rest) and rest[0] in _FRAMING and word not in ("qui", "dont")
+    return text, False
 
 
 def _words(text: str, first: int | None = None) -> Iterator[str]:
@@ -931,7 +975,9 @@ def _own_sentence(clause: str) -> bool:
         return True
     if first not in _DETERMINERS:
         return False
-    next(words, None)  # the determiner's noun
+    noun = next(words, None)  # the determiner's noun
+    if first == "ce" and noun in _SUBORDINATE:  # « …, ce qui n'est pas le cas »: points back
+        return False
     for word in words:
         if word in _SUBORDINATE:  # « des 400 euros, qu'on ajoute… »: not its own verb
             return False
@@ -973,17 +1019,31 @@ def _framing(lead: str) -> float:
     words = lead.lower().replace("’", "'").split()
     first = "d'" if words[0].startswith("d'") else words[0]
     doing = first == "en" and words[1].endswith("ant")  # « En rendant… » says how: content
-    if lead.rstrip().endswith(":") or (first in _FRAMING and not doing):
+    if lead.rstrip().endswith(":") or (first in _FRAMING and not doing) or _participle(words):
         return LEANING
     return 1.0
+
+
+def _participle(words: list[str]) -> bool:
+    """Whether ``words`` (lower case) open on a present participle that sets the scene
+    (« Habitant dans une grande ville, … », « Étant retraité, … »): « étant », « ayant »,
+    or a word in -ant before a word that places (:data:`PLACING`, « près », « loin »)."""
+    first = words[0]
+    if not first.endswith("ant") or len(words) < 2:
+        return False
+    return first in ("étant", "ayant") or words[1] in _PLACING or words[1] in ("près", "loin")
 
 
 def _framed(sentence: str) -> float:
     """:data:`LEANING` for a whole sentence that announces what follows (« …, on fait le
     calcul ainsi : »), whose subject, after a clause that frames it, points back (« Dans
     le budget de l'État, elle n'est pas financée »), or that only says where (:data:`PLACING`,
-    no verb: « Dans bien des communes de France »), else 1."""
-    if sentence.rstrip().endswith(":") or _placing_only(sentence):
+    no verb: « Dans bien des communes de France »), that leaves out its verb as said before
+    it (:func:`_elliptical`), or that stops in a clause before its verb (« Faire en sorte que
+    dans les lieux publics, dans la rue… », :func:`_unopened_cut`), else 1."""
+    if sentence.rstrip().endswith(":") or _placing_only(sentence) or _elliptical(sentence):
+        return LEANING
+    if _unopened_cut(sentence)[1]:
         return LEANING
     clauses = _CLAUSE.split(sentence, maxsplit=1)
     if len(clauses) < 2 or len(clauses[0].split()) < 2 or len(clauses[1].split()) < 3:
@@ -991,6 +1051,21 @@ def _framed(sentence: str) -> float:
     if _framing(clauses[0]) == LEANING and _standalone(clauses[1])[1] == LEANING:
         return LEANING
     return 1.0
+
+
+def _elliptical(sentence: str) -> bool:
+    """Whether ``sentence`` has no verb and takes it from the one before: it ends on a word
+    that echoes it (:data:`ECHOING`, « non plus »: « les Français et les étrangers
+    aussi ») or opens on a negation of something else than a quantity (« pas que les
+    droits », « pas seulement l'école »; not « pas de nouvel impôt », « pas plus de
+    taxes »)."""
+    words = list(_words(sentence))
+    if len(words) < 2:
+        return False
+    echoes = words[-1] in _ECHOING or words[-2:] == ["non", "plus"]
+    if not echoes and (words[0] != "pas" or words[1] in _NEGATED_AMOUNT):
+        return False
+    return not any(_conjugated(word) or _infinitive(word) for word in words[1:])
 
 
 def _placing_only(sentence: str) -> bool:
@@ -1031,9 +1106,12 @@ def _leading(sentence: str) -> tuple[str, bool]:
         # « ainsi que… », « alors que… », « même si… »: no sentence of its own
         return sentence, True
     first = words[0]
+    if first.startswith("qu'"):  # « Qu'il en existe… », « Qu'elles soient écoutées »: its subject
+        first = first[3:]
     verb = words[2] if words[1] == "ne" else words[1].removeprefix("n'")  # « il n'y a »
     leaning = (
         first in _POINTING
+        or (first in _FRAMING_A and words[1] in _DEMONSTRATIVES)  # « À ces pays de… »
         or first.startswith(("c'", "quant"))
         or (first == "il" and verb not in _IMPERSONAL)
         or (first == "ce" and words[1] not in ("que", "qui", "dont"))
@@ -1055,6 +1133,8 @@ def _object_pronoun(sentence: str) -> bool:
     words = list(islice(_words(sentence, 2 * (PRONOUN_REACH + 1)), PRONOUN_REACH + 1))
     for at in range(min(PRONOUN_REACH, len(words) - 1)):
         word, before = words[at], words[at - 1] if at else ""
+        if word in ("le", "la", "l'") and _verb_only(words[at + 1]):
+            return True  # « La faire vivre… », « Le privé peut le faire »
         if word not in _OBJECT_PRONOUNS:
             continue
         if before in _SUBJECT_PRONOUNS or before in ("ne", "n'"):
@@ -1064,6 +1144,13 @@ def _object_pronoun(sentence: str) -> bool:
         if word == "les" and _infinitive(words[at + 1]):
             return True
     return False
+
+
+@lru_cache(maxsize=50_000)
+def _verb_only(word: str) -> bool:
+    """Whether ``word`` is an infinitive (:func:`_infinitive`) and no noun: it has no
+    plural (« faire », « supprimer »; not « le pouvoir », « le devoir », « la mer »)."""
+    return _infinitive(word) and lemmatize(word + "s") != word
 
 
 def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
@@ -1212,7 +1299,7 @@ def _tidy(text: str) -> str:
     so does a question's clause cut at its comma (« Comment les communes peuvent-elles
     être associées au suivi du schéma, au-delà… ? »)."""
     text = _OPINION_LEAD.sub("", _unmarked(text), count=1)
-    words = _unlabelled(_UNTYPED_ELISION.sub(r"\1'", text).split())
+    words = _infinitive_first(_unlabelled(_UNTYPED_ELISION.sub(r"\1'", text).split()))
     asks = len(words) <= TITLE_WORDS and (text.rstrip().endswith("?") or _asked_first(words))
     text = _cut(words).strip(" ,;:-–—•*'")
     text = _balanced(text.rstrip(".…!?").strip())
@@ -1258,6 +1345,22 @@ def _unlabelled(words: list[str]) -> list[str]:
                 return rest
             break
     return words
+
+
+def _infinitive_first(words: list[str]) -> list[str]:
+    """``words`` without the « de » before the infinitive they open on, the rest of a
+    « il faudrait de… » left unsaid (« D'arrêter de déstabiliser… » → « arrêter de
+    déstabiliser… »), when two words follow it."""
+    if len(words) < 3 or words[0][:1] not in "dD":
+        return words
+    first = words[0].replace("’", "'")
+    if first.lower() == "de":
+        rest = words[1:]
+    elif first[:2].lower() == "d'" and len(first) > 2:
+        rest = [words[0][2:], *words[1:]]
+    else:
+        return words
+    return rest if _verb_only(_bare(rest[0])) else words
 
 
 def _unshifted(word: re.Match) -> str:

@@ -991,3 +991,103 @@ def test_a_sentence_whose_object_is_a_pronoun_for_something_said_before_leans_on
             "La mer est polluée",
         ],
     )
+
+
+def test_a_first_clause_does_not_end_on_a_link_word_nor_open_on_a_participle_frame():
+    """« Les petites communes se meurent et sont désertées, pourtant, elles… » (a real
+    answer) ends before « pourtant »; « Habitant dans une grande ville, les services… »
+    only sets the scene: that first clause counts :data:`LEANING`."""
+    said = (
+        "Les petites communes se meurent et sont désertées, pourtant, elles constituent "
+        "une part essentielle de notre beau pays"
+    )
+    assert _tidy(ideas._run(ideas._CLAUSE.split(said))) == (
+        "Les petites communes se meurent et sont désertées"
+    )
+    for frame in ("Habitant dans une grande ville,", "Étant retraité,", "Vivant près de Lyon,"):
+        assert _framing(frame) == LEANING, frame
+    for content in ("Restaurant scolaire bio,", "Montant des impôts trop élevé,"):
+        assert _framing(content) == 1.0, content
+
+
+def test_a_clause_stopped_before_the_verb_of_its_que_is_a_wrong_cut():
+    """« Faire en sorte que dans les lieux publiques, dans la rue… » (a real answer, its
+    verb after the ellipsis) says nothing yet: it counts :data:`LEANING`, whole or as a
+    first clause; « … sur qui paye des impôts » (a verb the lemmas miss) does not."""
+    assert ideas._framed("Faire en sorte que dans les lieux publiques, dans la rue...") == LEANING
+    said = (
+        "Faire en sorte que dans les lieux publiques, dans la rue, aucun signe distinctif "
+        "ne soit mis en exergue"
+    )
+    assert ideas._run_open(ideas._CLAUSE.split(said))[1]
+    for alone in (
+        "Faire en sorte que chacun paie selon ses moyens",
+        "Faire en sorte que chacun, selon ses moyens, paie",
+        "Informer les citoyens sur qui paye des impôts, dans quelle mesure",
+    ):
+        assert ideas._framed(alone) == 1.0, alone
+
+
+def test_a_later_clause_on_ce_qui_points_back_and_is_no_sentence_of_its_own():
+    """« Faire respecter la loi …, ce qui n'est pas le cas, des cours… » (a real answer):
+    « ce qui n'est pas le cas » says something of the clause before it."""
+    assert not _own_sentence("ce qui n'est pas le cas")
+    assert not _own_sentence("ce que personne ne fait")
+    assert _own_sentence("ce système est injuste")
+
+
+def test_a_sentence_that_takes_its_verb_from_the_one_before_is_a_weak_title():
+    """« les français et les étrangers aussi », « pas que les droits » (real answers, after
+    « …des droits et des devoirs vis à vis de la France. », « rétablir les devoirs. »)
+    mean nothing on their own; « Pas de nouvel impôt » or « Moins de voitures en ville
+    aussi » with a verb do."""
+    for elliptical in (
+        "les français et les étrangers aussi!!!",
+        "pas que les droits.",
+        "Pas seulement à l'école",
+        "Les élus non plus",
+    ):
+        assert ideas._framed(elliptical) == LEANING, elliptical
+    for alone in (
+        "Pas de nouvel impôt",
+        "Pas plus d'impôts",
+        "Pas assez de médecins en campagne",
+        "Il faut taxer le kérosène aussi",
+        "Les Français et les étrangers",
+    ):
+        assert ideas._framed(alone) == 1.0, alone
+
+
+def test_a_sentence_whose_subject_or_object_stands_for_something_unsaid_leans_on_it():
+    """« Qu'il en existe en campagne », « A ces pays d'avoir une organisation… », « La faire
+    vivre par les élus et les citoyens », « Le privé peut le faire » (real answers) do not
+    say what they speak of; an article before a noun that is also an infinitive does."""
+    _lean(
+        [
+            "Qu'il en existe en campagne",
+            "Qu'elles soient écoutées",
+            "A ces pays d'avoir une organisation",
+            "Pour ces raisons il faut voter",
+            "La faire vivre par les élus et les citoyens",
+            "Le privé peut le faire",
+            "Il faut l'interdire partout",
+        ],
+        alone=[
+            "Qu'il y ait plus de bus",
+            "Que les victimes dénoncent",
+            "Le pouvoir d'achat baisse",
+            "Le devoir de mémoire est essentiel",
+            "Pour les retraités la CSG est trop lourde",
+        ],
+    )
+
+
+def test_a_title_does_not_open_on_the_de_of_an_infinitive():
+    """« D'arrêter de déstabiliser les pays d'origine… » (a real answer, the rest of « il
+    faudrait… ») is titled from its verb; « De plus en plus de taxes » keeps its « De »."""
+    assert _tidy("D’arrêter de déstabiliser les pays d'origine des migrants.") == (
+        "Arrêter de déstabiliser les pays d'origine des migrants"
+    )
+    assert _tidy("de former les enseignants") == "Former les enseignants"
+    assert _tidy("De plus en plus de taxes") == "De plus en plus de taxes"
+    assert _tidy("D'abord les écoles rurales") == "D'abord les écoles rurales"
