@@ -49,6 +49,7 @@ from consult.analysis.statements import (
     Read,
     Statements,
     Vocabulary,
+    chunk_prefixes,
     split_statements,
     strip_prefix,
 )
@@ -84,6 +85,7 @@ JOIN = 0.15  # cosine similarity to an idea's centre for a statement to join it
 COHERENT = 0.1  # below this mean similarity to its centre, an idea is dissolved
 MERGE = 0.35  # ideas whose centres are this close (cosine) are merged
 ROUNDS = 4  # refinement rounds
+FEWER_SAY = 0.5  # statements saying the opposite of an idea, this much at most, leave it
 TITLE_WORDS = 14
 SHORT_ANSWER_MIN = 3  # a short answer written alike by this many answers…
 SHORT_ANSWER_SHARE = 0.25  # …and this share of those read for a title can be the title
@@ -642,7 +644,14 @@ def _merge_close(vectors, weights, labels) -> np.ndarray:
 
 def _split_negation(space: _Space, rows: np.ndarray, min_size: float) -> list[np.ndarray]:
     """An idea whose statements say both "X" and "pas X", or both "plus de X" and "moins
-    de X", becomes two ideas."""
+    de X", becomes two ideas when each side gathers what an idea needs (each read again, for
+    another pair). When one side is the idea's (it gathers what an idea needs), says a
+    negation or a quantity, and the other is said by at most :data:`FEWER_SAY` as much, the
+    statements saying only the other leave it: they do not share what it says. « Pas prêt
+    à payer plus d'impôts » (47 answers) held « Je serais prêt à payer plus d'impôts si… »
+    (10). Not when the idea's side is a plain word: a word often says what an idea is
+    about, whatever the stance (« faire payer ceux qui ne paient pas » is no opposite of
+    « payer »), while « pas prêt », « moins de taxes » say a stance."""
     vocabulary = space.statements.vocabulary
     counts = take_rows(space.statements.counts, rows)
     # per term, the weight of the rows using it (rows in order: the sums of presence.T @
@@ -652,26 +661,49 @@ def _split_negation(space: _Space, rows: np.ndarray, min_size: float) -> list[np
     weight = np.bincount(
         counts.indices[present], weights=row_weights[present], minlength=counts.shape[1]
     )
+    pairs = []
     for term in np.flatnonzero(weight >= min_size).tolist():
         other = _opposite(vocabulary, vocabulary.names[term])
-        if other is None or other == term or weight[other] < min_size:
+        if other is None or other == term or not weight[other]:
             continue
-        apart = counts[:, [term]].toarray().ravel() != 0
+        if vocabulary.names[term].startswith(PREFIXES):
+            pairs.append((term, other))
+        if weight[other] < min_size or not _negative(vocabulary.names[term]):
+            continue
+        apart = _column(counts, term)
         # "pas de voiture …, la voiture pollue": the same statements say both; only
         # statements saying "X" without "pas X" make the other side
-        plain = (counts[:, [other]].toarray().ravel() != 0) & ~apart
-        if space.weights[rows][plain].sum() >= min_size:
-            return [rows[~apart], rows[apart]]
-    return [rows]
+        plain = _column(counts, other) & ~apart
+        if space.weights[rows][plain].sum() >= min_size:  # each side read again
+            sides = (rows[~apart], rows[apart])
+            return [part for side in sides for part in _split_negation(space, side, min_size)]
+    leaving = np.zeros(len(rows), bool)
+    for term, other in pairs:
+        if weight[other] <= FEWER_SAY * weight[term]:
+            leaving |= _column(counts, other) & ~_column(counts, term)
+    return [rows[~leaving]] if leaving.any() else [rows]
+
+
+def _column(counts, term: int) -> np.ndarray:
+    """Whether each row of ``counts`` holds ``term``."""
+    return counts[:, [term]].toarray().ravel() != 0
+
+
+def _negative(name: str) -> bool:
+    """Whether a term is the negated or "moins de" side of a pair of opposites."""
+    return name.startswith((NEGATED, LESS))
 
 
 def _opposite(vocabulary: Vocabulary, name: str) -> int | None:
-    """The id of the term saying the opposite of a negated or "moins de" term, if any."""
+    """The id of the term saying the opposite: "X" for "pas X" and back, "plus de X" for
+    "moins de X" and back; None when the vocabulary has none."""
     if name.startswith(NEGATED):
         return vocabulary.term_ids.get(name.removeprefix(NEGATED))
     if name.startswith(LESS):
         return vocabulary.term_ids.get(MORE + name.removeprefix(LESS))
-    return None
+    if name.startswith(MORE):
+        return vocabulary.term_ids.get(LESS + name.removeprefix(MORE))
+    return vocabulary.term_ids.get(NEGATED + name)
 
 
 def _refine(vectors, weights, labels, source, min_size) -> np.ndarray:
@@ -1275,18 +1307,32 @@ def _discourse_ids(vocabulary: Vocabulary) -> set[int]:
 
 
 def _piece_terms(vocabulary: Vocabulary, piece: str) -> set[int]:
-    """Term ids of a piece of text, through the chunks already analysed."""
+    """Term ids of a piece of text, through the chunks already analysed; a word after a
+    negation or "plus de" / "moins de" is read as the statements read it (« pas prêt »:
+    the term of « pas prêt », not that of « prêt »), when some statement says it so."""
     flat, offsets = vocabulary.flat, vocabulary.offsets
     found = set()
-    for index in map(vocabulary.chunk_ids.get, piece.split()):
+    ids = list(map(vocabulary.chunk_ids.get, piece.split()))
+    marked = _MARKING.search(piece) is not None  # most pieces: no negation nor quantity
+    prefixes = chunk_prefixes(vocabulary, ids) if marked else [""] * len(ids)
+    names, term_ids = vocabulary.names, vocabulary.term_ids
+    for index, prefix in zip(ids, prefixes, strict=True):
         if index is None:
             continue
         start, end = offsets[index], offsets[index + 1]
-        if end - start == 1:  # most chunks: one word, one term
+        if prefix:
+            found.update(term_ids.get(prefix + names[t], t) for t in flat[start:end])
+        elif end - start == 1:  # most chunks: one word, one term
             found.add(flat[start])
         elif end > start:
             found.update(flat[start:end])
     return found
+
+
+# a piece that may hold a negation or a quantity (:func:`chunk_prefixes` reads it)
+_MARKING = re.compile(
+    r"(?<![\w-])(?:" + "|".join(sorted(NEGATORS)) + r"|plus|moins|davantage)(?![\w-])", re.I
+)
 
 
 def _tidy(text: str) -> str:

@@ -323,6 +323,35 @@ def _stance(negator, marks, doc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return negator | no_more, (marks == _MORE) & ~no_more & before_of, (marks == _LESS) & before_of
 
 
+def chunk_prefixes(vocabulary: Vocabulary, ids: list[int | None]) -> list[str]:
+    """Per chunk (ids in ``vocabulary``, None for one it does not know), the prefix its
+    terms get in a statement: :data:`NEGATED` after a negation, :data:`MORE` or
+    :data:`LESS` after "plus de" / "moins de", else "" — the rules of :func:`_stance` and
+    :func:`_after`, read for one short text (a title) rather than for a corpus."""
+    offsets, negator, marks = vocabulary.offsets, vocabulary.negator, vocabulary.marks
+    n = len(ids)
+    mark = [0 if i is None else marks[i] for i in ids]
+    words = [i is not None and offsets[i + 1] > offsets[i] for i in ids]
+    markers = [""] * n
+    for at, i in enumerate(ids):
+        if i is None:
+            continue
+        after_ne = _NE in mark[max(at - 2, 0) : at]
+        if negator[i] or (mark[at] == _MORE and after_ne):
+            markers[at] = NEGATED
+        elif mark[at] in (_MORE, _LESS) and at + 1 < n and mark[at + 1] == _OF:
+            markers[at] = MORE if mark[at] == _MORE else LESS
+    prefixes = [""] * n
+    for at in range(1, n):
+        if not words[at]:
+            continue
+        if markers[at - 1]:
+            prefixes[at] = markers[at - 1]
+        elif at >= 2 and markers[at - 2] and not words[at - 1]:
+            prefixes[at] = markers[at - 2]
+    return prefixes
+
+
 def _nobody(marks, doc) -> np.ndarray:
     """Per chunk: "personne" meaning nobody, which says nothing of what a statement is
     about: right before "ne"/"n'…" (« Personne ne m'a rappelée ») or one or two chunks

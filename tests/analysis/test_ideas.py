@@ -1091,3 +1091,63 @@ def test_a_title_does_not_open_on_the_de_of_an_infinitive():
     assert _tidy("de former les enseignants") == "Former les enseignants"
     assert _tidy("De plus en plus de taxes") == "De plus en plus de taxes"
     assert _tidy("D'abord les écoles rurales") == "D'abord les écoles rurales"
+
+
+def test_a_few_saying_the_opposite_of_a_negated_idea_leave_it():
+    """Issue 14: « Pas prêt à payer plus d'impôts » held « Je serais prêt à payer plus
+    d'impôts si… ». Too few to make an idea of their own, they do not share what the idea
+    says: they leave it rather than stay in it."""
+    not_ready = [
+        f"Je ne suis pas prêt à payer plus d'impôts, {why}."
+        for why in (
+            "on en paie déjà trop",
+            "le pouvoir d'achat baisse",
+            "l'argent est mal utilisé",
+            "les retraites sont trop basses",
+            "les salaires stagnent",
+            "l'État gaspille",
+            "la dette monte quand même",
+            "les riches ne paient rien",
+        )
+    ]
+    ready = "Je suis prêt à payer plus d'impôts pour les hôpitaux publics."
+    found = find_ideas([*not_ready, ready])
+    negated = next(idea for idea in found.ideas if 0 in idea.members)
+    assert 8 not in negated.members
+    assert set(negated.members) == set(range(8))
+    assert "pas" in negated.title.lower().split()
+
+
+def test_an_idea_split_by_one_negation_is_read_again_for_another():
+    """A group cut in two on « pas payer » / « payer » is read again: its « pas prêt » side
+    still held « prêt » statements."""
+    space = _space(
+        [
+            *[f"Je ne suis pas prêt à payer plus d'impôts, avis {n}." for n in range(6)],
+            "Je suis prêt à payer plus d'impôts, vraiment.",
+            *[
+                f"Il ne faut pas payer plus d'impôts mais mieux dépenser, avis {n}."
+                for n in range(6)
+            ],
+        ],
+        np.ones(13),
+        "",
+        Vocabulary(),
+    )
+    rows = np.arange(len(space.statements.source))
+    parts = ideas._split_negation(space, rows, 3.0)
+    sources = [set(space.statements.source[part].tolist()) for part in parts]
+    assert not any(6 in part and 0 in part for part in sources)
+
+
+def test_a_title_reads_a_negated_word_as_the_statements_do():
+    """« Pas prêt à payer » is scored on the term of « pas prêt », which the idea's centre
+    holds, not on that of « prêt »: an idea of refusals was titled « Payer plus d'impôts »."""
+    vocabulary = Vocabulary()
+    said = ["Pas prêt à payer plus d'impôts", "Prêt à payer des impôts"]
+    split_statements(said, vocabulary)
+    found = ideas._piece_terms(vocabulary, said[0])
+    names = {vocabulary.names[t] for t in found}
+    assert "non pret" in names
+    assert "pret" not in names
+    assert "plus impot" in names
