@@ -42,10 +42,12 @@ from scipy.spatial.distance import squareform
 
 from consult.analysis.statements import (
     LESS,
+    LOWERING,
     MORE,
     NEGATED,
     NEGATORS,
     PREFIXES,
+    RAISING,
     Read,
     Statements,
     Vocabulary,
@@ -1314,14 +1316,16 @@ def _piece_terms(vocabulary: Vocabulary, piece: str) -> set[int]:
     found = set()
     ids = list(map(vocabulary.chunk_ids.get, piece.split()))
     marked = _MARKING.search(piece) is not None  # most pieces: no negation nor quantity
-    prefixes = chunk_prefixes(vocabulary, ids) if marked else [""] * len(ids)
+    prefixes = chunk_prefixes(vocabulary, ids) if marked else [("", False)] * len(ids)
     names, term_ids = vocabulary.names, vocabulary.term_ids
-    for index, prefix in zip(ids, prefixes, strict=True):
+    for index, (prefix, plain) in zip(ids, prefixes, strict=True):
         if index is None:
             continue
         start, end = offsets[index], offsets[index + 1]
         if prefix:
             found.update(term_ids.get(prefix + names[t], t) for t in flat[start:end])
+            if plain:
+                found.update(flat[start:end])
         elif end - start == 1:  # most chunks: one word, one term
             found.add(flat[start])
         elif end > start:
@@ -1331,7 +1335,10 @@ def _piece_terms(vocabulary: Vocabulary, piece: str) -> set[int]:
 
 # a piece that may hold a negation or a quantity (:func:`chunk_prefixes` reads it)
 _MARKING = re.compile(
-    r"(?<![\w-])(?:" + "|".join(sorted(NEGATORS)) + r"|plus|moins|davantage)(?![\w-])", re.I
+    r"(?<![\w-])(?:"
+    + "|".join(sorted({*NEGATORS, *RAISING.split(), *LOWERING.split()}))
+    + r"|plus|moins|davantage)(?![\w-])",
+    re.I,
 )
 
 

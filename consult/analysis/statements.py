@@ -33,6 +33,18 @@ PREFIXES = (NEGATED, MORE, LESS)
 # what a chunk is for the negations and quantities around it (Vocabulary.marks)
 _NE, _OF, _MORE, _LESS, _PERSON, _DETERMINER, _WORLD, _ALL, _THE = 1, 2, 3, 4, 5, 6, 7, 8, 9
 _WE, _ARE = 10, 11
+_RAISE, _LOWER = 12, 13
+# Verbs and nouns that ask for more or for less of what follows them (« augmenter les
+# taxes », « la baisse des impôts »): the word after them also counts as a term of quantity
+# (« plus tax », « moins impot »), beside its own term, which still says what is spoken
+# of. Asking to raise a tax and to lower it are two positions, not one subject. Not when
+# the verb is negated (« ne pas augmenter les impôts » asks for no more, not for less).
+# General French.
+RAISING = "augmenter augmentez augmentons augmentation augmentations hausse hausser relever"
+LOWERING = (
+    "baisser baissez baissons baisse diminuer diminuez diminuons diminution réduire réduisez "
+    "réduisons réduction alléger allégez allègement allégement"
+)
 _DETERMINERS = frozenset(
     ["la", "une", "cette", "chaque", "toute", "ma", "ta", "sa", "notre", "votre", "leur", "quelle"]
 )
@@ -47,6 +59,8 @@ _WORD_MARKS = {
     "le": _THE,
     "nous": _WE,
     "sommes": _ARE,
+    **dict.fromkeys(RAISING.split(), _RAISE),
+    **dict.fromkeys(LOWERING.split(), _LOWER),
 }
 _PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
 _ENDS = ".!?;…"
@@ -299,9 +313,22 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
     cols = vocabulary.array("flat", np.int64)[where]
     rows = np.repeat(statement, per_chunk)
     cols = _prefixed(cols, np.repeat(negated, per_chunk), vocabulary, NEGATED)
+    quantities = np.zeros(len(ids), bool)
     for prefix, marker in ((MORE, more), (LESS, less)):
         quantity = _after(marker, doc, has_terms) & ~negated
+        quantities |= quantity
         cols = _prefixed(cols, np.repeat(quantity, per_chunk), vocabulary, prefix)
+    # « augmenter les taxes »: « taxes » is still what is spoken of, « plus taxes » is added
+    raising, lowering = marks == _RAISE, marks == _LOWER
+    added_rows, added_cols = [rows], [cols]
+    for prefix, marker in ((MORE, raising & ~negated), (LESS, lowering & ~negated)):
+        chosen = np.repeat(_after(marker, doc, has_terms) & ~negated & ~quantities, per_chunk)
+        if chosen.any():
+            added_rows.append(rows[chosen])
+            ones = np.ones(int(chosen.sum()), bool)
+            added_cols.append(_prefixed(cols[chosen], ones, vocabulary, prefix))
+    if len(added_rows) > 1:
+        rows, cols = np.concatenate(added_rows), np.concatenate(added_cols)
     first = np.flatnonzero(starts)
     last = np.append(first[1:], len(ids))
     spans = np.stack([position[first], position[last - 1] + 1], axis=1).astype(np.int32)
@@ -323,33 +350,56 @@ def _stance(negator, marks, doc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return negator | no_more, (marks == _MORE) & ~no_more & before_of, (marks == _LESS) & before_of
 
 
-def chunk_prefixes(vocabulary: Vocabulary, ids: list[int | None]) -> list[str]:
+def chunk_prefixes(vocabulary: Vocabulary, ids: list[int | None]) -> list[tuple[str, bool]]:
     """Per chunk (ids in ``vocabulary``, None for one it does not know), the prefix its
-    terms get in a statement: :data:`NEGATED` after a negation, :data:`MORE` or
-    :data:`LESS` after "plus de" / "moins de", else "" — the rules of :func:`_stance` and
-    :func:`_after`, read for one short text (a title) rather than for a corpus."""
-    offsets, negator, marks = vocabulary.offsets, vocabulary.negator, vocabulary.marks
+    terms get in a statement and whether their plain terms count too: :data:`NEGATED`
+    after a negation, :data:`MORE` or :data:`LESS` after "plus de" / "moins de" (plain
+    terms not counted), or after a verb that raises or lowers (:data:`RAISING`,
+    :data:`LOWERING`; plain terms counted), else "" — the rules of :func:`_batch` read for
+    one short text (a title) rather than for a corpus."""
+    offsets = vocabulary.offsets
+    n = len(ids)
+    words = [i is not None and offsets[i + 1] > offsets[i] for i in ids]
+    markers = _chunk_markers(vocabulary, ids, words)
+    prefixes: list[tuple[str, bool]] = [("", False)] * n
+    for at in range(1, n):
+        if not words[at]:
+            continue
+        if markers[at - 1][0]:
+            prefixes[at] = markers[at - 1]
+        elif at >= 2 and markers[at - 2][0] and not words[at - 1]:
+            prefixes[at] = markers[at - 2]
+        if prefixes[at][1] and _negated_at(markers, words, at):
+            prefixes[at] = ("", False)  # « augmenter pas… »: no quantity on a negated word
+    return prefixes
+
+
+def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bool]):
+    """Per chunk, the prefix it gives the next word (see :func:`chunk_prefixes`)."""
+    negator, marks = vocabulary.negator, vocabulary.marks
     n = len(ids)
     mark = [0 if i is None else marks[i] for i in ids]
-    words = [i is not None and offsets[i + 1] > offsets[i] for i in ids]
-    markers = [""] * n
+    markers: list[tuple[str, bool]] = [("", False)] * n
     for at, i in enumerate(ids):
         if i is None:
             continue
         after_ne = _NE in mark[max(at - 2, 0) : at]
         if negator[i] or (mark[at] == _MORE and after_ne):
-            markers[at] = NEGATED
+            markers[at] = (NEGATED, False)
         elif mark[at] in (_MORE, _LESS) and at + 1 < n and mark[at + 1] == _OF:
-            markers[at] = MORE if mark[at] == _MORE else LESS
-    prefixes = [""] * n
-    for at in range(1, n):
-        if not words[at]:
-            continue
-        if markers[at - 1]:
-            prefixes[at] = markers[at - 1]
-        elif at >= 2 and markers[at - 2] and not words[at - 1]:
-            prefixes[at] = markers[at - 2]
-    return prefixes
+            markers[at] = (MORE if mark[at] == _MORE else LESS, False)
+        elif mark[at] in (_RAISE, _LOWER) and not _negated_at(markers, words, at):
+            markers[at] = (MORE if mark[at] == _RAISE else LESS, True)
+    return markers
+
+
+def _negated_at(markers: list[str], words: list[bool], at: int) -> bool:
+    """Whether the chunk ``at`` is negated (see :func:`chunk_prefixes`)."""
+    if not words[at]:
+        return False
+    before = markers[at - 1][0] if at else ""
+    further = markers[at - 2][0] if at >= 2 and not words[at - 1] else ""
+    return NEGATED in (before, further)
 
 
 def _nobody(marks, doc) -> np.ndarray:

@@ -1151,3 +1151,28 @@ def test_a_title_reads_a_negated_word_as_the_statements_do():
     assert "non pret" in names
     assert "pret" not in names
     assert "plus impot" in names
+
+
+def test_a_few_asking_to_lower_what_an_idea_asks_to_raise_leave_it():
+    """« Augmenter les taxes sur… » and « Baisser les taxes sur… » are opposite stances:
+    the two asking to lower them are no members of the idea asking to raise them."""
+    raise_ = [
+        f"Il faut augmenter les taxes sur {what}."
+        for what in (
+            "le kérosène des avions",
+            "le fioul des bateaux",
+            "les camions étrangers",
+            "le gazole des poids lourds",
+            "les emballages plastiques",
+            "les engrais chimiques",
+            "les grosses voitures",
+            "les vols courts",
+        )
+    ]
+    lower = [
+        "Il faut baisser les taxes sur le gazole des artisans.",
+        "Il faut baisser les taxes sur les voitures propres.",
+    ]
+    found = find_ideas([*raise_, *lower])
+    raising = next(idea for idea in found.ideas if 0 in idea.members)
+    assert not {8, 9} & set(raising.members)

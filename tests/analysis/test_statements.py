@@ -146,6 +146,20 @@ def test_more_of_and_less_of_are_two_positions_not_one_subject():
     assert "just" in _terms_of("Une fiscalité plus juste pour tous.")
 
 
+def test_raising_and_lowering_are_two_positions_on_one_subject():
+    """Issue 14: « Taxer davantage les énergies fossiles » held « Baisser les taxes sur
+    l'énergie »: the verb's object counts as a quantity too, beside its own term."""
+    raise_ = _terms_of("Il faut augmenter les taxes sur le kérosène.")
+    lower = _terms_of("Il faut baisser les taxes sur le kérosène.")
+    assert MORE + "tax" in raise_
+    assert LESS + "tax" in lower
+    assert {"tax", "kerosen"} <= raise_ & lower  # still about the same thing
+    assert LESS + "impot" in _terms_of("La baisse des impôts pour les ménages.")
+    # a negated verb asks for no more, not for less
+    kept = _terms_of("Il ne faut pas augmenter les impôts.")
+    assert not {MORE + "impot", LESS + "impot"} & kept
+
+
 def test_quantities_read_the_same_through_the_corpus_vocabulary():
     texts = ["Plus de pistes cyclables et moins de voitures.", "Je ne veux plus d'autoroutes."]
     _, shared = _from_corpus(texts)
