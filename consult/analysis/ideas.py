@@ -42,16 +42,15 @@ from scipy.spatial.distance import squareform
 
 from consult.analysis.statements import (
     LESS,
-    LOWERING,
     MORE,
     NEGATED,
     NEGATORS,
     PREFIXES,
-    RAISING,
     Read,
     Statements,
     Vocabulary,
     chunk_prefixes,
+    marking_chunks,
     split_statements,
     strip_prefix,
 )
@@ -391,6 +390,7 @@ class _Space:
     words: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # _single_terms
     single: dict[str, int] = field(default_factory=dict)  # _single_term
     empty: set[int] | None = None
+    marking: frozenset[int] | None = None  # chunks that negate or quantify (_piece_terms)
     grammar: set[int] | None = None  # the term ids of :data:`FUNCTION_WORDS`, no key terms
     settled: dict[tuple, float] = field(default_factory=dict)  # _settled
 
@@ -1205,7 +1205,10 @@ def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
     for candidate, (factor, written, checks) in _candidates(space, rows).items():
         found = space.pieces.get(candidate)
         if found is None:  # the words shown: an aside left open is cut off (:func:`_tidy`)
-            found = space.pieces[candidate] = _piece_terms(vocabulary, _balanced(candidate))
+            if space.marking is None:
+                space.marking = marking_chunks(vocabulary)
+            piece = _balanced(candidate)
+            found = space.pieces[candidate] = _piece_terms(vocabulary, piece, space.marking)
         if not found or found <= empty:
             continue
         said = sum(map(weights.get, found, repeat(0.0)))  # the same sums, no generator
@@ -1308,38 +1311,45 @@ def _discourse_ids(vocabulary: Vocabulary) -> set[int]:
     return {ids[n] for name in names for n in (name, *(p + name for p in PREFIXES)) if n in ids}
 
 
-def _piece_terms(vocabulary: Vocabulary, piece: str) -> set[int]:
+def _piece_terms(
+    vocabulary: Vocabulary, piece: str, marking: frozenset[int] | None = None
+) -> set[int]:
     """Term ids of a piece of text, through the chunks already analysed; a word after a
-    negation or "plus de" / "moins de" is read as the statements read it (« pas prêt »:
-    the term of « pas prêt », not that of « prêt »), when some statement says it so."""
+    negation or a quantity is read as the statements read it (« pas prêt »: the term of
+    « pas prêt », not that of « prêt »), when some statement says it so. ``marking``: the
+    chunks that negate or quantify (:func:`consult.analysis.statements.marking_chunks`)."""
     flat, offsets = vocabulary.flat, vocabulary.offsets
     found = set()
     ids = list(map(vocabulary.chunk_ids.get, piece.split()))
-    marked = _MARKING.search(piece) is not None  # most pieces: no negation nor quantity
-    prefixes = chunk_prefixes(vocabulary, ids) if marked else [("", False)] * len(ids)
-    names, term_ids = vocabulary.names, vocabulary.term_ids
-    for index, (prefix, plain) in zip(ids, prefixes, strict=True):
+    if marking is None:
+        marking = marking_chunks(vocabulary)
+    if not marking.isdisjoint(ids):  # most pieces: no negation nor quantity
+        return _marked_terms(vocabulary, ids)
+    for index in ids:
         if index is None:
             continue
         start, end = offsets[index], offsets[index + 1]
-        if prefix:
-            found.update(term_ids.get(prefix + names[t], t) for t in flat[start:end])
-            if plain:
-                found.update(flat[start:end])
-        elif end - start == 1:  # most chunks: one word, one term
+        if end - start == 1:  # most chunks: one word, one term
             found.add(flat[start])
         elif end > start:
             found.update(flat[start:end])
     return found
 
 
-# a piece that may hold a negation or a quantity (:func:`chunk_prefixes` reads it)
-_MARKING = re.compile(
-    r"(?<![\w-])(?:"
-    + "|".join(sorted({*NEGATORS, *RAISING.split(), *LOWERING.split()}))
-    + r"|plus|moins|davantage)(?![\w-])",
-    re.I,
-)
+def _marked_terms(vocabulary: Vocabulary, ids: list[int | None]) -> set[int]:
+    """:func:`_piece_terms` of chunks some of which negate or quantify."""
+    flat, offsets = vocabulary.flat, vocabulary.offsets
+    names, term_ids = vocabulary.names, vocabulary.term_ids
+    found = set()
+    for index, (prefix, plain) in zip(ids, chunk_prefixes(vocabulary, ids), strict=True):
+        if index is None:
+            continue
+        words = flat[offsets[index] : offsets[index + 1]]
+        if prefix:
+            found.update(term_ids.get(prefix + names[t], t) for t in words)
+        if plain or not prefix:
+            found.update(words)
+    return found
 
 
 def _tidy(text: str) -> str:

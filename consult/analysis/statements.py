@@ -350,6 +350,15 @@ def _stance(negator, marks, doc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return negator | no_more, (marks == _MORE) & ~no_more & before_of, (marks == _LESS) & before_of
 
 
+def marking_chunks(vocabulary: Vocabulary) -> frozenset[int]:
+    """The ids of the chunks that may give the next word a prefix (see
+    :func:`chunk_prefixes`): negations, "plus", "moins", "davantage", verbs that raise or
+    lower."""
+    marks = vocabulary.array("marks", np.int8)
+    marking = vocabulary.array("negator", bool) | np.isin(marks, (_MORE, _LESS, _RAISE, _LOWER))
+    return frozenset(np.flatnonzero(marking).tolist())
+
+
 def chunk_prefixes(vocabulary: Vocabulary, ids: list[int | None]) -> list[tuple[str, bool]]:
     """Per chunk (ids in ``vocabulary``, None for one it does not know), the prefix its
     terms get in a statement and whether their plain terms count too: :data:`NEGATED`
