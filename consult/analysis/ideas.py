@@ -1367,8 +1367,18 @@ def _tidy(text: str) -> str:
     text = _cut(words).strip(" ,;:-–—•*'")
     text = _balanced(text.rstrip(".…!?").strip())
     text = _calm(_unwrapped(text.strip(" ,;:-–—•*'").rstrip(".…!?").strip()))
-    text = _SHIFTED.sub(_unshifted, text)
+    text = _SHIFTED.sub(_unshifted, _negated_infinitive(text))
     return text[:1].upper() + text[1:] + ("\u00a0?" if asks and text else "")
+
+
+def _negated_infinitive(text: str) -> str:
+    """« pas payer plus d'impôts » → « ne pas payer plus d'impôts »: an infinitive is
+    negated by « ne pas » in writing; a title opening on « pas » and an infinitive (what
+    « pas prêt à payer… » or a shortened answer leaves) reads as a heading with its « ne »."""
+    words = text.split(maxsplit=2)
+    if len(words) >= 2 and words[0].lower() == "pas" and _infinitive(words[1].lower()):
+        return ("Ne " if text[:1].isupper() else "ne ") + text[:1].lower() + text[1:]
+    return text
 
 
 def _unmarked(text: str) -> str:
@@ -1539,8 +1549,17 @@ def _key_terms(space: _Space, rows: np.ndarray, wanted: list[int]) -> list[str]:
         base = strip_prefix(names[t])
         found = _as_words(written[vocabulary.term_ids.get(base, t)])
         word = max(found.items(), key=lambda kv: (kv[1], kv[0]))[0] if found else base
-        shown.append(f"{_SHOWN.get(names[t][: -len(base)], '')}{word}")
+        shown.append(_elided(f"{_SHOWN.get(names[t][: -len(base)], '')}{word}"))
     return list(dict.fromkeys(shown))
+
+
+def _elided(term: str) -> str:
+    """« plus de impôts » → « plus d'impôts »: a key term's « de » elided before a vowel
+    (not before an h: « plus de haine »), as a reader writes it."""
+    return _DE_VOWEL.sub("d'", term, count=1)
+
+
+_DE_VOWEL = re.compile(r"(?:(?<=\bplus )|(?<=\bmoins ))de (?=[aeiouàâéèêëîïôûü])", re.I)
 
 
 def _as_words(chunks: Counter) -> Counter:

@@ -17,6 +17,7 @@ from consult.analysis.ideas import (
     TITLE_WORDS,
     _answer_weights,
     _candidates,
+    _elided,
     _framing,
     _own_sentence,
     _settled,
@@ -1176,3 +1177,19 @@ def test_a_few_asking_to_lower_what_an_idea_asks_to_raise_leave_it():
     found = find_ideas([*raise_, *lower])
     raising = next(idea for idea in found.ideas if 0 in idea.members)
     assert not {8, 9} & set(raising.members)
+
+
+def test_key_terms_elide_de_and_a_negated_infinitive_takes_its_ne():
+    """Issue 14: the terms a raise or a cut makes (« plus de » + « impôts ») were shown
+    « plus de impôts », and a shortened refusal titled an idea « Pas payer plus d'impôts »."""
+    assert _elided("plus de impôts") == "plus d'impôts"
+    assert _elided("moins de émissions") == "moins d'émissions"
+    assert _elided("moins de taxes") == "moins de taxes"
+    assert _elided("plus de haine") == "plus de haine"
+    assert _tidy("pas payer plus d'impôts, on est déjà champions") == (
+        "Ne pas payer plus d'impôts, on est déjà champions"
+    )
+    assert _tidy("Pas sur internet, rien ne vaut le contact humain") == (
+        "Pas sur internet, rien ne vaut le contact humain"
+    )
+    assert _tidy("Pas question de payer plus") == "Pas question de payer plus"
