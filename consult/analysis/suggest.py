@@ -53,6 +53,7 @@ from consult.analysis.text import (
     without_relatives,
     written_terms,
 )
+from consult.analysis.vectors import fitted_tfidf, unit_rows
 
 # How much the scheme's text counts beside what was learned, and how freely the
 # regression fits (5-fold cross-validation on the Savoie dev set; themes, whose
@@ -159,12 +160,20 @@ class Calibration:
         if not self.fitted:
             return np.clip(scores, 0.0, 1.0)
         scores = np.asarray(scores, float)
-        steps = self.model.predict(scores)
+        steps = _predicted(self.model, scores)
         if self.curve is None:
             return steps
         slope, intercept = self.curve
         curve = 1.0 / (1.0 + np.exp(-(slope * _log_score(scores) + intercept)))
         return (1 - CALIBRATION_CURVE) * steps + CALIBRATION_CURVE * curve
+
+
+def _predicted(model: IsotonicRegression, scores: np.ndarray) -> np.ndarray:
+    """``model.predict(scores)`` (1-D, finite scores) through its documented step function
+    ``f_``, the same clip and interpolation, without the checks of the input that cost
+    more than the work for the few scores of one suggestion."""
+    scores = np.asarray(scores, model.X_thresholds_.dtype).reshape(-1)
+    return model.f_(np.clip(scores, model.X_min_, model.X_max_)).astype(scores.dtype)
 
 
 def _log_score(scores: np.ndarray) -> np.ndarray:
@@ -288,7 +297,7 @@ class Suggester:
         self.children, self.links = _hierarchy(labels, self.below) if self.learned else (None, None)
         self.carried = self._carried_links()
         self.rejected = [
-            normalize(self.vectorizer.transform(lb.rejected)) if lb.rejected else None
+            unit_rows(fitted_tfidf(self.vectorizer, lb.rejected)) if lb.rejected else None
             for lb in labels
         ]
         self.calibration = calibration or Calibration([], [])
@@ -302,10 +311,10 @@ class Suggester:
 
     def _profile(self, label: Label) -> np.ndarray:
         """The label's text, plus the centroid of its tagged examples."""
-        own = normalize(self.vectorizer.transform([label.text])).toarray()[0]
+        own = unit_rows(fitted_tfidf(self.vectorizer, [label.text])).toarray()[0]
         if not label.examples:
             return own
-        centroid = normalize(self.vectorizer.transform(label.examples)).toarray().mean(axis=0)
+        centroid = unit_rows(fitted_tfidf(self.vectorizer, label.examples)).toarray().mean(axis=0)
         return own + EXAMPLE_WEIGHT * centroid / max(np.linalg.norm(centroid), 1e-9)
 
     @property
@@ -315,13 +324,13 @@ class Suggester:
     @_last_batch
     def _word_rows(self, texts: list[str]):
         """The texts' lemma vectors (sparse unit rows)."""
-        return normalize(self.vectorizer.transform(texts))
+        return unit_rows(fitted_tfidf(self.vectorizer, texts))
 
     @_last_batch
     def _features(self, texts: list[str]):
         """Lemmas and their character n-grams, each half a unit vector."""
         words = self._word_rows(texts)
-        return normalize(sp.hstack([words, normalize(self.chars.transform(texts))]).tocsr())
+        return unit_rows(sp.hstack([words, unit_rows(fitted_tfidf(self.chars, texts))]).tocsr())
 
     def _learn(self) -> tuple[np.ndarray | None, np.ndarray | None]:
         """Logistic regression over the tagged examples and the labels' passages
@@ -580,7 +589,7 @@ def _below(children: "list[Label] | Suggester | None") -> "Suggester | None":
 def text_links(labels: list[Label], below: "Suggester") -> np.ndarray:
     """``P(label | child)`` before any co-tag: each child shared among the labels by a
     softmax of :data:`LINK_SHARPNESS` × cosine (label's text, child's profile)."""
-    own = normalize(below.vectorizer.transform([label.text for label in labels]))
+    own = unit_rows(fitted_tfidf(below.vectorizer, [label.text for label in labels]))
     cosines = np.asarray(own @ below.profiles.T)
     shares = np.exp(LINK_SHARPNESS * (cosines - cosines.max(axis=0, keepdims=True)))
     return shares / shares.sum(axis=0, keepdims=True)

@@ -10,6 +10,7 @@ from itertools import accumulate, chain, islice
 import numpy as np
 from scipy import sparse
 from scipy.sparse import _sparsetools
+from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from consult.analysis.phrases import clean
@@ -191,6 +192,28 @@ def tfidf(counts):
     data *= idf[counts.indices]
     weighted = csr(data, counts.indices.copy(), counts.indptr.copy(), counts.shape)
     inplace_csr_row_normalize_l2(weighted)
+    return weighted
+
+
+def fitted_tfidf(vectorizer, texts: list[str]) -> sparse.csr_matrix:
+    """``vectorizer.transform(texts)`` for a fitted ``TfidfVectorizer`` with l2 rows: the
+    same counts (its own ``CountVectorizer.transform``), then the arithmetic of its
+    ``TfidfTransformer.transform`` (float64, sublinear tf, × idf, rows l2-normalised) in
+    the same order, without its checks of the input. A tag suggestion transforms one text
+    a few times; the checks (looking for dataframe libraries, validating parameters) cost
+    more than the work: half the processor time of a suggestion."""
+    counts = CountVectorizer.transform(vectorizer, texts)
+    data = counts.data.astype(np.float64)
+    if vectorizer.sublinear_tf:
+        np.log(data, out=data)
+        data += 1.0
+    if vectorizer.use_idf:
+        data *= vectorizer.idf_[counts.indices]
+    weighted = csr(data, counts.indices, counts.indptr, counts.shape)
+    if vectorizer.norm == "l2":
+        inplace_csr_row_normalize_l2(weighted)
+    elif vectorizer.norm is not None:
+        raise ValueError(f"fitted_tfidf: norm {vectorizer.norm!r} is not l2")
     return weighted
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from sklearn.isotonic import IsotonicRegression
 
 from consult.analysis import suggest
 from consult.analysis.similarity import readable_label
@@ -10,6 +11,7 @@ from consult.analysis.suggest import (
     Calibration,
     Label,
     Suggester,
+    _predicted,
     _terms,
     choose_weight,
     out_of_fold,
@@ -576,3 +578,15 @@ def test_a_phrase_of_the_language_decides_no_tag_but_its_words_alone_still_do(wr
     « façon » as reasons of fiches about places, follow-up and ways of doing."""
     assert term not in tag_terms(written)
     assert term in tag_terms(alone)
+
+
+def test_calibrated_steps_are_the_isotonic_models_predictions_bit_for_bit():
+    """Issue 17: the steps are read from the fitted model's step function, without the
+    checks of the input; the values are those of ``IsotonicRegression.predict``."""
+    rng = np.random.default_rng(3)
+    scores = rng.random(80)
+    right = (rng.random(80) < scores).astype(float)
+    model = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(scores, right)
+    asked = np.concatenate([rng.random(30) * 1.4 - 0.2, [0.0, 1.0, scores.min()]])
+    assert _predicted(model, asked).tolist() == model.predict(asked).tolist()
+    assert _predicted(model, asked).dtype == model.predict(asked).dtype

@@ -9,6 +9,7 @@ from consult.analysis.vectors import (
     count_matrix,
     csr,
     diagonal,
+    fitted_tfidf,
     keep_columns,
     product,
     take_rows,
@@ -74,6 +75,21 @@ def test_tfidf_gives_the_values_of_scikit_learns_transformer_bit_for_bit():
         assert ours.dtype == expected.dtype
         for name in ("indptr", "indices", "data"):
             assert getattr(ours, name).tolist() == getattr(expected, name).tolist()
+
+
+def test_fitted_tfidf_is_the_vectorizers_transform_bit_for_bit():
+    """Issue 17: a tag suggestion transforms its text without scikit-learn's checks of
+    the input; the matrix is the one ``TfidfVectorizer.transform`` gives, to the bit."""
+    corpus = [" ".join(terms(text)) for text in TEXTS] + ["aide domicile aide", "répit"]
+    new = ["aide au répit des aidants, aide à domicile", "rien de connu", "", "répit répit"]
+    for options in ({"sublinear_tf": True}, {}, {"sublinear_tf": True, "use_idf": False}):
+        for analyzer in ("word", "char_wb"):
+            vectorizer = TfidfVectorizer(analyzer=analyzer, **options).fit(corpus)
+            expected, ours = vectorizer.transform(new), fitted_tfidf(vectorizer, new)
+            assert ours.shape == expected.shape
+            assert ours.dtype == expected.dtype
+            for name in ("indptr", "indices", "data"):
+                assert getattr(ours, name).tolist() == getattr(expected, name).tolist()
 
 
 def test_phrases_give_terms_back_as_people_wrote_them():
