@@ -48,8 +48,10 @@ from consult.analysis.similarity import readable_label
 from consult.analysis.text import (
     EXPRESSION_NAMES,
     as_written,
+    set_territories,
     strip_accents,
     tag_terms,
+    without_places,
     without_relatives,
     written_terms,
 )
@@ -216,8 +218,17 @@ CONCEPT = "c_"
 @lru_cache(maxsize=4096)
 def _terms(text: str) -> tuple[str, ...]:
     # Each text is read by two vectorizers, and again by every out-of-fold model.
-    named = concepts(without_relatives(text))
+    # A place names no concept either (:func:`consult.analysis.text.without_places`).
+    named = concepts(without_relatives(without_places(text)))
     return tuple(tag_terms(text)) + tuple(CONCEPT + name for name in named)
+
+
+def use_territories(names) -> None:
+    """Read the Département's territories (their names) as places, never as a reason
+    for a tag (:func:`consult.analysis.text.set_territories`); texts already read are
+    read again when they changed."""
+    if set_territories(names):
+        _terms.cache_clear()
 
 
 @lru_cache(maxsize=1024)

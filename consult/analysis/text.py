@@ -15,7 +15,7 @@ import snowballstemmer
 from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY
 
 from consult.analysis.personal_data import MASKS, find_personal_data
-from consult.analysis.wordlists import load_words
+from consult.analysis.wordlists import DATA, load_words
 
 ACRONYMS = load_words("acronyms")
 STOP_WORDS = load_words("stop_words")
@@ -240,7 +240,7 @@ def tag_terms(text: str) -> list[str]:
     is personal data (:func:`without_personal_data`).
     """
     result = []
-    for words, expression in _read(without_personal_data(text)):
+    for words, expression in _read(without_places(without_personal_data(text))):
         if expression is not None:  # a phrase that says nothing has no term
             result.extend(expression)
             continue
@@ -367,3 +367,164 @@ def _tag_lemma(word: str) -> str:
     if strip_accents(lemma) in AMBIGUOUS or strip_accents(lemmatize(lemma)) in AMBIGUOUS:
         return ""
     return _lemma(word)
+
+
+# --- Places: where, never what ------------------------------------------------------------
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# A place's name (a commune, a valley, the Département's own territories) says where a
+# contribution comes from, never what it is about: it never makes a tag term. Three
+# sources: ``data/places.txt`` (the Savoie's valleys and communes, the régions, the
+# départements whose name is no common word), the Département's territories
+# (:func:`set_territories`), and names written like a commune's, « Saint-Jean-de-Maurienne »,
+# « Aix-les-Bains », « Saint Pierre d'Albigny » (:func:`place_spans`). A capitalised word
+# alone is not taken for a place: « Alzheimer », « MDPH » say what a text is about.
+_PLACE_PARTICLES = _word_set("de du des d la le les l sur sous en lès lez et aux au à")
+# Words of a territory's name that say what kind of place it is, not which.
+_PLACE_KINDS = _word_set(
+    "bassin bassins pays combe val vallée vallées haut haute hautes bas basse grand grande "
+    "petit petite nord sud est ouest centre territoire territoires canton communauté "
+    "agglomération métropole ville vie secteur zone plaine plateau massif lac rive côte "
+    "montagne arrondissement avant cœur coeur saint sainte"
+)
+_TITLE = re.compile(r"[A-ZÀ-ÖØ-ÞŒ][a-zß-öø-ÿœ]+")
+# « Saint Jean de Maurienne », « St Pierre d'Albigny »: a saint's name and what follows
+_SAINT = re.compile(
+    r"(?<![\w-])(?:Saint|Sainte|St|Ste)\.?[ -]+[A-ZÀ-ÖØ-ÞŒ][\w]+"
+    r"(?:(?:[ -]+(?:de|du|des|la|le|les|sur|en|lès)[ -]+|[ -]+d['’]|[ -]+)[A-ZÀ-ÖØ-ÞŒ][\w]+)*"
+)
+# a word of several joined by hyphens or apostrophes (« Aix-les-Bains »), as _TOKEN reads it
+_JOINED = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿœŒæÆ]+(?:['’\-][0-9A-Za-zÀ-ÖØ-öø-ÿœŒæÆ]+)+")
+_territory_names: frozenset[str] = frozenset()
+
+
+def _place_key(name: str) -> tuple[str, ...]:
+    """A place's words in matching form (« Saint-Jean-de-Maurienne » → ``saint``, ``jean``,
+    ``de``, ``maurienne``): people type it in any case, with its accents or not, its words
+    apart by spaces, hyphens or apostrophes."""
+    return tuple(strip_accents(w.lower()) for w in _TOKEN.findall(re.sub(r"['’-]", " ", name)))
+
+
+def _listed_places() -> frozenset[str]:
+    """``data/places.txt``'s names, as written."""
+    lines = (DATA / "places.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def territory_places(names) -> frozenset[str]:
+    """The place names a territory's name holds: itself (« Combe de Savoie et
+    Albertville-Ugine »), its hyphenated names (« Albertville-Ugine ») and their parts,
+    and its words that are no common French word (« Maurienne », « chambérien ») or that
+    it capitalises after its first word (« Albanais », « Savoie »), but never a word
+    that only says what kind of place it is (« Bassin », « Pays », « Combe »), a stop
+    word, an acronym, nor a sector expression."""
+    found = set()
+    for name in names:
+        name = (name or "").strip()
+        if not name:
+            continue
+        found.add(name)
+        for index, token in enumerate(_TOKEN.findall(name)):
+            parts = re.split(r"['’-]", token)
+            if len(parts) > 1 and _compound_place(token):
+                found.add(token)
+            for part in parts:
+                lower = part.lower()
+                if (
+                    len(part) < 2
+                    or lower in _PLACE_KINDS
+                    or lower in _PLACE_PARTICLES
+                    or lower in STOP_WORDS
+                    or lower in ACRONYMS
+                    or (_key(part),) in EXPRESSIONS
+                ):
+                    continue
+                unknown = not simplemma.is_known(lower, lang="fr")
+                if unknown or (index > 0 and _TITLE.fullmatch(part)):
+                    found.add(part)
+    return frozenset(found)
+
+
+def _compound_place(token: str) -> bool:
+    """« Aix-les-Bains », « Bourg-Saint-Maurice », « Pont-de-Beauvoisin »: hyphenated
+    words, two or more capitalised and the others particles (« de », « les »…), one of the
+    capitalised at least no common word (« Aide-Soignante », « Grand-Mère » are none),
+    none an acronym."""
+    parts = [p for p in re.split(r"['’-]", token) if p]
+    titled = [p for p in parts if _TITLE.fullmatch(p)]
+    if len(titled) < 2 or any(p.lower() in ACRONYMS for p in titled):
+        return False
+    if any(p not in titled and p.lower() not in _PLACE_PARTICLES for p in parts):
+        return False
+    return any(not simplemma.is_known(p.lower(), lang="fr") for p in titled)
+
+
+def _place_keys(names) -> tuple[frozenset, int, frozenset[str], frozenset[str]]:
+    """The names' matching forms, the most words one has, their first words, and the
+    longest word of each (a text without one of those names none)."""
+    keys = frozenset(key for key in map(_place_key, names) if key)
+    anchors = frozenset(max(key, key=len) for key in keys)
+    return keys, max(map(len, keys), default=0), frozenset(key[0] for key in keys), anchors
+
+
+PLACES = _listed_places()
+_places = _place_keys(PLACES)
+
+
+def set_territories(names) -> bool:
+    """Read the names of the Département's territories as places from now on (a
+    process serves one Département); whether they changed."""
+    global _territory_names, _places
+    places = territory_places(names)
+    if places == _territory_names:
+        return False
+    _territory_names = places
+    _places = _place_keys(PLACES | places)
+    return True
+
+
+def place_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` names a place (start, end), in order, apart."""
+    spans = list(_named_places(text))
+    spans += [m.span() for m in _SAINT.finditer(text)]
+    spans += [m.span() for m in _JOINED.finditer(text) if _compound_place(m.group(0))]
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
+def _named_places(text: str) -> Iterator[tuple[int, int]]:
+    """Where ``text`` names a place of the list or of the territories (longest first)."""
+    keys, longest, firsts, anchors = _places
+    if anchors.isdisjoint(_WORD.findall(strip_accents(text.lower()))):
+        return  # most texts name no place: one pass of C code tells
+    words = list(_token_spans(text))
+    plain = [strip_accents(word[0].lower()) for word in words]
+    index = 0
+    while index < len(words):
+        if plain[index] not in firsts:
+            index += 1
+            continue
+        for size in range(min(longest, len(words) - index), 0, -1):
+            if tuple(plain[index : index + size]) in keys:
+                yield words[index][1], words[index + size - 1][2]
+                index += size - 1
+                break
+        index += 1
+
+
+def without_places(text: str) -> str:
+    """``text`` without the places it names (:func:`place_spans`)."""
+    if not text:
+        return text
+    for start, end in reversed(place_spans(text)):
+        text = f"{text[:start]} {text[end:]}"
+    return text

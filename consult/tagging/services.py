@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.analysis.similarity import is_empty_answer, letters
-from consult.analysis.suggest import Label, Suggester
+from consult.analysis.suggest import Label, Suggester, use_territories
 from consult.analysis.tag_feedback import MAX_UNLABELLED, FeedbackSuggester, HeldOutEstimates
 from consult.analysis.text import tag_terms
 from consult.contributions.models import Contribution, contribution_publics
@@ -16,7 +16,7 @@ from consult.core.errors import DomainError
 from consult.extensions import db
 from consult.history.services import record, snapshot
 from consult.meetings.models import Meeting
-from consult.schemes.models import Fiche, Public, Scheme, Theme
+from consult.schemes.models import Fiche, Public, Scheme, Territory, Theme
 from consult.tagging.models import ContributionTag, SuggestionRejection, TagSuggestion
 
 MAX_EXAMPLES = 200  # per label: enough to learn, bounded so a model builds quickly
@@ -289,7 +289,10 @@ def _suggester(
 
 
 def build_suggesters(scheme: Scheme) -> dict[str, Suggester]:
-    """One suggester for themes, one for fiches, learning from every tag already set."""
+    """One suggester for themes, one for fiches, learning from every tag already set.
+
+    The Département's territories are places: their names never justify a tag."""
+    use_territories(db.session.scalars(sa.select(Territory.name)))
     theme_examples = _examples(ContributionTag.theme_id, scheme.id)
     fiche_examples = _examples(ContributionTag.fiche_id, scheme.id)
     theme_refused = _rejections(SuggestionRejection.theme_id, scheme.id)

@@ -7,7 +7,16 @@ import simplemma
 from hypothesis import given
 from hypothesis import strategies as st
 
-from consult.analysis.text import _french, analyzer, lemmatize, strip_accents, tag_terms, terms
+from consult.analysis.text import (
+    _french,
+    analyzer,
+    lemmatize,
+    set_territories,
+    strip_accents,
+    tag_terms,
+    terms,
+    territory_places,
+)
 
 
 def test_plural_feminine_and_accents_meet():
@@ -134,3 +143,65 @@ def test_a_household_help_is_no_relative():
 def test_a_parent_speaking_of_their_child_keeps_the_child():
     assert "enfant" in tag_terms("mes enfants vont au centre de loisirs")
     assert "proche_parent" not in tag_terms("mes enfants vont au centre de loisirs")
+
+
+# --- Places: where, never what ------------------------------------------------------------
+
+
+@pytest.fixture
+def territories():
+    """Set the Département's territories for one test, and forget them after."""
+    yield set_territories
+    set_territories([])
+
+
+@pytest.mark.parametrize(
+    ("written", "place"),
+    [
+        ("En Maurienne, les jeunes n'ont pas de transport", "maurienn"),  # a listed valley
+        ("À Albertville, pas de crèche le samedi", "albertvill"),
+        ("A Chambery le RSA tarde", "chambery"),  # typed without its accent
+        ("à Saint-Jean-de-Maurienne la PMI est fermée", "jean"),  # written like a commune
+        ("à St Jean de Maurienne la PMI est fermée", "jean"),
+        ("à Saint Pierre d'Albigny la PMI est fermée", "albigny"),
+        ("Au Pont-de-Beauvoisin la PMI est fermée", "beauvoisin"),
+        ("les foyers de Haute-Vienne sont pleins", "vienn"),
+    ],
+)
+def test_a_place_names_no_tag_term(written, place):
+    found = tag_terms(written)
+    assert not any(place in term or term in {"saint", "st", "haut"} for term in found), found
+    assert found  # what the text is about is still read
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ("Ma mère a Alzheimer, en Maurienne", "alzheim"),  # a capitalised word is no place
+        ("La MDPH de Chambéry ne répond pas", "mdph"),
+        ("Le RSA en Tarentaise", "rsa"),
+        ("L'APA à Modane", "apa"),
+        ("une Aide-Soignante à Ugine", "soign"),  # hyphenated, capitalised, no place
+        ("qu'il vienne à la maison sociale", "maison"),
+    ],
+)
+def test_a_term_beside_a_place_is_kept(written, kept):
+    assert kept in tag_terms(written)
+
+
+def test_the_departements_territories_are_places(territories):
+    text = "Dans l'Oisans et en Trièves les familles d'accueil manquent"
+    assert {"oisan", "triev"} <= set(tag_terms(text))  # no place the project ships
+    territories(["Oisans", "Bassin du Trièves"])
+    found = tag_terms(text)
+    assert not {"oisan", "triev", "bassin"} & set(found), found
+    assert "assistant_familial" in found
+
+
+def test_a_territorys_name_gives_its_places_not_its_kind_of_place():
+    places = territory_places(
+        ["Bassin chambérien", "Combe de Savoie et Albertville-Ugine", "Tarentaise-Vanoise"]
+    )
+    assert {"chambérien", "Savoie", "Albertville", "Ugine", "Albertville-Ugine"} <= places
+    assert {"Tarentaise", "Vanoise"} <= places
+    assert not {"Bassin", "Combe", "de", "et"} & places
