@@ -590,3 +590,34 @@ def test_calibrated_steps_are_the_isotonic_models_predictions_bit_for_bit():
     asked = np.concatenate([rng.random(30) * 1.4 - 0.2, [0.0, 1.0, scores.min()]])
     assert _predicted(model, asked).tolist() == model.predict(asked).tolist()
     assert _predicted(model, asked).dtype == model.predict(asked).dtype
+
+
+def test_a_place_in_a_fiches_examples_never_justifies_nor_decides_it():
+    """« Maurienne » occurred in the examples of the access fiche: a text about childcare
+    in the same valley was suggested that fiche « car : maurienne »."""
+    labels = [
+        Label(
+            LABELS[2].key,
+            LABELS[2].text,
+            [
+                "La Maurienne est une vallée longue, les services sont à Saint-Jean-de-Maurienne.",
+                "Une permanence sociale en Maurienne, à Modane et Lanslebourg.",
+            ],
+        ),
+        Label(
+            "fiche-12",
+            "Développer les modes de garde du jeune enfant : crèches, assistantes maternelles.",
+            ["Plus de places en crèche pour les parents qui travaillent tôt."],
+        ),
+        *LABELS[:2],
+    ]
+    suggester = Suggester(labels)
+    for text in [
+        "En Maurienne, les assistantes maternelles manquent.",
+        "À Saint-Jean-de-Maurienne, les assistantes maternelles manquent.",
+    ]:
+        found = suggester.suggest(text)
+        assert found[0].key == "fiche-12"
+        words = " ".join(w for s in found for w in s.words).lower()
+        assert not {"maurienne", "saint", "jean"} & set(words.split())
+        assert all(s.key != "fiche-31" for s in found), found

@@ -2,8 +2,10 @@
 
 import pytest
 
+from consult.analysis.suggest import use_territories
 from consult.core.db import utcnow
 from consult.tagging.services import (
+    add_tag,
     build_suggesters,
     store_suggestions,
     suggestions_of,
@@ -141,3 +143,43 @@ def test_words_the_text_does_not_say_are_told_apart():
     # the publics' words are told apart by words_from_publics, not twice
     publics = ["Mineurs non accompagnés (MNA)"]
     assert words_not_in_text(["mineurs non accompagnés"], "Trop long.", publics) == set()
+
+
+@pytest.fixture
+def territories_forgotten():
+    yield
+    use_territories([])  # the next test's suggesters read their own territories
+
+
+def test_the_departements_territories_never_justify_a_fiche(
+    db,
+    make_scheme,
+    make_meeting,
+    make_contribution,
+    make_territory,
+    make_user,
+    territories_forgotten,
+):
+    """The access fiche's tagged contributions all came from the Trièves, a territory the
+    project ships no word of: its name is a place, never a reason for that fiche."""
+    make_territory(name="Bassin du Trièves")
+    meeting = make_meeting(scheme=make_scheme())
+    access = next(f for f in meeting.scheme.fiches if f.number == "31")
+    facilitator = make_user(role="facilitator")
+    for body in [
+        "Dans le Trièves, la maison sociale est à une heure de route.",
+        "Une permanence sociale dans le Trièves, une fois par semaine.",
+        "Le Trièves n'a plus de guichet d'accueil depuis deux ans.",
+    ]:
+        tagged = make_contribution(meeting=meeting, body=body, status="published")
+        add_tag(tagged, fiche=access, actor=facilitator, now=utcnow())
+    contribution = make_contribution(
+        meeting=meeting, body="Dans le Trièves, les assistantes maternelles manquent."
+    )
+    store_suggestions(contribution, build_suggesters(meeting.scheme), now=utcnow())
+
+    found = suggestions_of(contribution)
+    assert found
+    assert all("trièves" not in " ".join(s.words).lower() for s in found), [
+        (s.fiche.number if s.fiche else s.theme.number, s.words) for s in found
+    ]
