@@ -391,11 +391,14 @@ _PLACE_KINDS = _word_set(
     "agglomération métropole ville vie secteur zone plaine plateau massif lac rive côte "
     "montagne arrondissement avant cœur coeur saint sainte"
 )
+_SAINTS = _word_set("Saint Sainte St Ste")
 _TITLE = re.compile(r"[A-ZÀ-ÖØ-ÞŒ][a-zß-öø-ÿœ]+")
 # « Saint Jean de Maurienne », « St Pierre d'Albigny »: a saint's name and what follows
 _SAINT = re.compile(
-    r"(?<![\w-])(?:Saint|Sainte|St|Ste)\.?[ -]+[A-ZÀ-ÖØ-ÞŒ][\w]+"
-    r"(?:(?:[ -]+(?:de|du|des|la|le|les|sur|en|lès)[ -]+|[ -]+d['’]|[ -]+)[A-ZÀ-ÖØ-ÞŒ][\w]+)*"
+    r"(?<![\w-])(?:Saint|Sainte|St|Ste)\.?[ -]+{title}"
+    r"(?:(?:[ -]+(?:de|du|des|la|le|les|sur|en|lès)[ -]+|[ -]+d['’]|-){title})*".format(
+        title=r"[A-ZÀ-ÖØ-ÞŒ][a-zß-öø-ÿœ]+(?!\w)"
+    )
 )
 # a word of several joined by hyphens or apostrophes (« Aix-les-Bains »), as _TOKEN reads it
 _JOINED = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿœŒæÆ]+(?:['’\-][0-9A-Za-zÀ-ÖØ-öø-ÿœŒæÆ]+)+")
@@ -450,17 +453,22 @@ def territory_places(names) -> frozenset[str]:
 
 
 def _compound_place(token: str) -> bool:
-    """« Aix-les-Bains », « Bourg-Saint-Maurice », « Pont-de-Beauvoisin »: hyphenated
-    words, two or more capitalised and the others particles (« de », « les »…), one of the
-    capitalised at least no common word (« Aide-Soignante », « Grand-Mère » are none),
-    none an acronym."""
+    """« Aix-les-Bains », « Bourg-Saint-Maurice », « Albertville-Ugine »: hyphenated
+    words, two or more capitalised and the others particles (« de », « les »…), none an
+    acronym, one at least no common word; and joined by a particle or a saint
+    (« Aix-les-Bains », « Saint-Alban ») or else all no common word (« Alsace-Moselle »):
+    « Aide-Soignante », « Pole-Emploi », « Education-Recherche » are no places."""
     parts = [p for p in re.split(r"['’-]", token) if p]
     titled = [p for p in parts if _TITLE.fullmatch(p)]
     if len(titled) < 2 or any(p.lower() in ACRONYMS for p in titled):
         return False
     if any(p not in titled and p.lower() not in _PLACE_PARTICLES for p in parts):
         return False
-    return any(not simplemma.is_known(p.lower(), lang="fr") for p in titled)
+    known = [simplemma.is_known(p.lower(), lang="fr") for p in titled]
+    if all(known):
+        return False
+    joined = len(titled) < len(parts) or any(p in _SAINTS for p in titled)
+    return joined or not any(known)
 
 
 def _place_keys(names) -> tuple[frozenset, int, frozenset[str], frozenset[str]]:

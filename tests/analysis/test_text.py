@@ -182,6 +182,8 @@ def test_a_place_names_no_tag_term(written, place):
         ("Le RSA en Tarentaise", "rsa"),
         ("L'APA à Modane", "apa"),
         ("une Aide-Soignante à Ugine", "soign"),  # hyphenated, capitalised, no place
+        ("s'inscrire à Pole-Emploi", "emploi"),
+        ("St Jean de Maurienne et la PMI", "pmi"),  # a saint's name stops at what is no name
         ("qu'il vienne à la maison sociale", "maison"),
     ],
 )
