@@ -379,3 +379,34 @@ def test_demo_answers_out_of_scope_proposals_with_who_decides(db):
     own = ("ASE", "PMI", "MDPH", "APA")
     assert not [d for d in out if any(word in d.contribution.body for word in own)]
     assert out_of_scope_reason("Changer l'image de l'ASE auprès des familles.") is None
+
+
+# Texts naming the demo's places (its territories, its communes), each about something else.
+PLACED = [
+    "Saint-Jean-de-Maurienne : l'accueil de jour Alzheimer est complet depuis un an.",
+    "Les familles d'accueil de Tarentaise sont épuisées et pas assez payées.",
+    "La MDPH de Chambéry met six mois à répondre pour l'AAH.",
+    "Ouvrir une maison des adolescents à Aix-les-Bains.",
+    "Les EHPAD de la Maurienne manquent d'aides-soignantes.",
+    "En Avant-Pays savoyard, pas de permanence de la maison sociale.",
+    "Pourquoi l'APA met si longtemps à être versée en Tarentaise ?",
+    "En Haute-Maurienne, personne ne répond au téléphone de la maison sociale.",
+    "Les saisonniers de Tarentaise-Vanoise au RSA ont besoin d'un accompagnement vers l'emploi.",
+]
+PLACE_WORDS = {"saint", "jean", "maurienne", "tarentaise", "chambéry", "aix", "bains", "haute"}
+
+
+def test_demo_suggestions_never_give_a_place_as_a_reason(db, demo):
+    """The demo's tagged contributions name its valleys (« La Maurienne est une vallée
+    longue… » for the access fiche): « maurienne » was shown as the reason for that fiche."""
+    from consult.tagging.services import build_suggesters
+
+    suggesters = build_suggesters(demo["scheme"])
+    for text in PLACED:
+        for level, suggester in suggesters.items():
+            for suggestion in suggester.suggest(text, top=3):
+                shown = {w for word in suggestion.words for w in word.lower().split()}
+                assert not shown & PLACE_WORDS, (text, level, suggestion)
+                assert not any("savoyard" in word for word in shown), (text, suggestion)
+    found = suggesters["fiche"].suggest(PLACED[0], top=3)
+    assert "alzheimer" in found[0].words  # the capitalised word that is no place stays
