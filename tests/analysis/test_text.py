@@ -207,3 +207,12 @@ def test_a_territorys_name_gives_its_places_not_its_kind_of_place():
     assert {"chambérien", "Savoie", "Albertville", "Ugine", "Albertville-Ugine"} <= places
     assert {"Tarentaise", "Vanoise"} <= places
     assert not {"Bassin", "Combe", "de", "et"} & places
+
+
+def test_a_file_alone_says_no_fiche_its_phrase_still_does():
+    """« le dossier de ma fille » was the word that put the MDPH complaint under the
+    fiche whose one tagged example spoke of « le dossier »: every right has its file."""
+    found = tag_terms("J'ai appelé la MDPH pour le dossier de ma fille")
+    assert "mdph" in found
+    assert not [t for t in found if t.startswith("dossi")]
+    assert "acces_droits" in tag_terms("un dossier administratif trop long")

@@ -410,3 +410,20 @@ def test_demo_suggestions_never_give_a_place_as_a_reason(db, demo):
                 assert not any("savoyard" in word for word in shown), (text, suggestion)
     found = suggesters["fiche"].suggest(PLACED[0], top=3)
     assert "alzheimer" in found[0].words  # the capitalised word that is no place stays
+
+
+def test_demo_suggests_the_access_fiche_for_a_service_that_never_calls_back(db, demo):
+    """« J'ai appelé trois fois la MDPH… » went to fiche 3 and the draft GT1-1 first, carried
+    by « dossier »: a word every right's paperwork uses (« dossier MDPH », « dossier RSA »),
+    which tells no fiche from another. The access fiches come first or second, justified by
+    what the text says of them."""
+    from consult.tagging.services import build_suggesters
+
+    text = "J'ai appelé trois fois la MDPH pour le dossier de ma fille, personne ne m'a rappelée"
+    numbers = {str(f.id): f.number for f in demo["scheme"].fiches}
+    found = build_suggesters(demo["scheme"])["fiche"].suggest(text, top=3)
+
+    access = [s for s in found[:2] if numbers[s.key] in {"31", "32"}]
+    assert access, [(numbers[s.key], s.score, s.words) for s in found]
+    assert {"MDPH", "personne ne m'a rappelée"} <= set(access[0].words)
+    assert all("dossier" not in s.words for s in found)
