@@ -84,6 +84,12 @@ class ContributionError(DomainError):
     """A French message explaining why a contribution was refused."""
 
 
+class NotInserted(Exception):  # noqa: N818 - what happened, not a failure
+    """Nothing was written for a meeting kept by the process (``kept=True``): the
+    meeting's row is no longer what the copy says, or the same form was sent before.
+    The caller reads the meeting again and submits as usual."""
+
+
 @dataclass
 class Draft:
     """What a participant (or a facilitator, for them) submits."""
@@ -183,6 +189,7 @@ def submit_contribution(
     actor=None,
     now: datetime,
     suggest: bool = True,
+    kept: bool = False,
 ):
     """Create a contribution, or return the one an identical earlier submission made.
 
@@ -190,9 +197,15 @@ def submit_contribution(
     ``suggest=False``, bulk imports announce themselves once): tagging computes its
     suggestions, pending until then in its own row (``suggested_at`` NULL).
 
+    ``kept``: ``meeting`` (a ``MeetingForPosting``) is a copy the process kept, not read
+    in this transaction: the INSERT itself checks that the meeting's row still holds
+    those values (open, same territory, same publication rule, same version).
+
     :returns: ``(contribution, created)``; ``created`` is False for a repeat of
         the same form (double click, network retry), which never adds a row.
     :raises ContributionError: closed meeting, text too short or too long, bad choice.
+    :raises NotInserted: with ``kept``, when nothing was inserted (meeting changed, or a
+        repeat): nothing was written, the caller reads the meeting and submits again.
     """
     if meeting.status != "open":
         existing = find_by_idempotency_key(draft.idempotency_key)
@@ -222,7 +235,10 @@ def submit_contribution(
     _publish_if_allowed(contribution, meeting, now)
     if contribution.organisation_id:
         contribution.author_type = "partenaire"
-    contribution, created = _insert_once(contribution, meeting, publics)
+    only_if = meeting.unchanged() if kept else None
+    contribution, created = _insert_once(contribution, meeting, publics, only_if)
+    if contribution is None:
+        raise NotInserted(meeting.id)
     if created and suggest:
         contribution_submitted.send(contribution)
     return contribution, created
@@ -239,12 +255,18 @@ def _publish_if_allowed(contribution: Contribution, meeting: Meeting, now: datet
     contribution.status, contribution.published_at = "published", now
 
 
-def _insert_once(draft: Contribution, meeting: Meeting | MeetingForPosting, publics: list[Public]):
-    """One ``INSERT … ON CONFLICT DO NOTHING``: a twin with the same key wins, we return it.
+def _insert_once(
+    draft: Contribution,
+    meeting: Meeting | MeetingForPosting,
+    publics: list[Public],
+    only_if=None,
+):
+    """One ``INSERT … ON CONFLICT DO NOTHING``: a twin with the same key wins, we return it
+    (with ``only_if``, ``(None, False)`` instead: see ``core.idempotency.insert_once``).
 
     ``draft`` becomes the new row (``core.idempotency.insert_once``): nothing read back.
     """
-    contribution, created = insert_once(draft, Contribution.idempotency_key)
+    contribution, created = insert_once(draft, Contribution.idempotency_key, only_if=only_if)
     if created:
         if isinstance(meeting, Meeting):  # else (read as columns) loaded when needed
             set_committed_value(contribution, "meeting", meeting)

@@ -40,7 +40,7 @@ from consult.contributions.forms import (
 )
 from consult.contributions.models import KINDS, Contribution
 from consult.contributions.permissions import can_support
-from consult.core.cache import page_with_marks, page_with_tokens, public_figures
+from consult.core.cache import MAX_ENTRIES, page_with_marks, page_with_tokens, public_figures
 from consult.core.db import get_or_404, loaded_after_commit, small_int, utcnow
 from consult.core.errors import refuse
 from consult.core.ratelimit import hit_all
@@ -143,18 +143,25 @@ def _closed_page(meeting: Meeting, text: str | None):
     return render_template("contributions/closed.html", meeting=meeting, text=text), status
 
 
-def _submit(meeting: Meeting | MeetingForPosting, draft: services.Draft, form, easy: bool = False):
+def _submit(
+    meeting: Meeting | MeetingForPosting,
+    draft: services.Draft,
+    form,
+    easy: bool = False,
+    kept: bool = False,
+):
     """Create the contribution (once) and answer with its receipt; or explain the refusal.
 
     The receipt is this POST's answer (no redirect, no re-read after the commit):
     reloading it sends the same form key again, which shows the same receipt for a
     short while and never adds a row. Nothing readable is kept in the session.
+    ``kept``: see ``services.submit_contribution`` (raises ``services.NotInserted``).
     """
     now = utcnow()
     try:
         with loaded_after_commit(db.session()):
             contribution, created = services.submit_contribution(
-                meeting, draft, actor=current_user, now=now
+                meeting, draft, actor=current_user, now=now, kept=kept
             )
             address = getattr(form, "news_email", None)
             if created and address is not None and address.data:
@@ -255,15 +262,9 @@ def create(meeting_id: int):
             return _blank_form(kept)
     form = None
     if request.method == "POST":
-        posted = MeetingForPosting.read(meeting_id)
-        if posted is None or not can_view_meeting(current_user, posted):
-            abort(404)
-        if posted.is_open:
-            form = _contribution_form()
-            if form.validate_on_submit():
-                response = _submit(posted, _draft(form), form)
-                if response is not None:
-                    return response
+        form, response = _post(meeting_id)
+        if response is not None:
+            return response
     meeting = _meeting_or_404(meeting_id)
     form = form or _contribution_form()
     if not meeting.is_open:
@@ -272,6 +273,54 @@ def create(meeting_id: int):
     return render_template(
         "contributions/form.html", meeting=meeting, form=form, partner=_is_partner()
     ), (422 if form.errors or incomplete else 200)
+
+
+def _post(meeting_id: int):
+    """The standard form's POST: ``(form, response)``, ``response`` None when the form is
+    shown again (invalid, refused) or the meeting is not open (``form`` None then).
+
+    The meeting is the copy this process kept from an earlier POST when it says « open »:
+    the INSERT itself checks that the meeting's row still holds what the copy says
+    (``services.submit_contribution(kept=True)``), so no SELECT comes before it. When
+    nothing was inserted (meeting changed, closed, or the same form sent again), the
+    meeting is read in the transaction and everything goes on as without a copy."""
+    kept = _posting_copies().get(meeting_id)
+    posted = kept if kept is not None and kept.is_open else _read_for_posting(meeting_id)
+    if posted is None or not can_view_meeting(current_user, posted):
+        abort(404)
+    if not posted.is_open:
+        return None, None
+    form = _contribution_form()
+    if not form.validate_on_submit():
+        return form, None
+    draft = _draft(form)
+    if posted is kept:
+        try:
+            return form, _submit(posted, draft, form, kept=True)
+        except services.NotInserted:
+            posted = _read_for_posting(meeting_id)
+            if posted is None or not can_view_meeting(current_user, posted):
+                abort(404)
+            if not posted.is_open:
+                return None, None
+    return form, _submit(posted, draft, form)
+
+
+def _posting_copies() -> dict[int, MeetingForPosting]:
+    """This process's copies of the meetings posted to (checked by each INSERT)."""
+    return current_app.extensions.setdefault("consult_posting_meetings", {})
+
+
+def _read_for_posting(meeting_id: int) -> MeetingForPosting | None:
+    """The meeting read in the POST's transaction; the process keeps a copy of it."""
+    posted = MeetingForPosting.read(meeting_id)
+    copies = _posting_copies()
+    copies.pop(meeting_id, None)
+    if posted is not None:
+        copies[meeting_id] = posted
+        while len(copies) > MAX_ENTRIES:
+            copies.pop(next(iter(copies)), None)
+    return posted
 
 
 def _same_for_everyone() -> bool:

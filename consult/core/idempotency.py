@@ -75,7 +75,7 @@ row_inserted = Namespace().signal("row-inserted")
 _UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def insert_once(draft, key):
+def insert_once(draft, key, *, only_if=None):
     """``INSERT … ON CONFLICT (key) DO NOTHING RETURNING`` what the database or the column
     defaults filled in: one statement, no savepoint, no row loaded back.
 
@@ -84,6 +84,12 @@ def insert_once(draft, key):
     again). A concurrent twin with the same key (double click on two workers) makes the
     database wait for the first transaction: it then either inserts (the first rolled
     back) or returns nothing, and the first's row is read back.
+
+    ``only_if``: ``(condition, values)``, a condition built once (its parameters bound by
+    name, ``values``) that the INSERT itself checks (``INSERT … SELECT … WHERE``): what
+    the row was decided on (a meeting kept by this process) is checked in the same
+    statement. When nothing is inserted, nothing more is read: ``(None, False)`` (the
+    condition failed, or a twin exists), for the caller to read again and decide.
 
     :returns: ``(row, created)``; ``row`` is ``draft``, or the twin as an ORM object.
     """
@@ -98,15 +104,18 @@ def insert_once(draft, key):
     # The session's connection, not ``session.execute``: a Core statement needs none of
     # the ORM's execution path (its events, its loading), only the transaction.
     connection = session.connection(bind_arguments={"mapper": mapper})
+    condition, bound = only_if if only_if is not None else (None, {})
     statement, filled = _insert_once_statement(
-        mapper.local_table, tuple(values), key.expression.key, connection.dialect.name
+        mapper.local_table, tuple(values), key.expression.key, connection.dialect.name, condition
     )
-    row = connection.execute(statement, values).one_or_none()
+    row = connection.execute(statement, {**values, **bound}).one_or_none()
     if row is not None:
         _loaded_as(session, draft, dict(zip(filled, row, strict=True)))
         note_new_row(session, draft)
         row_inserted.send(draft, session=session)
         return draft, True
+    if condition is not None:
+        return None, False
     twin = session.scalar(sa.select(model).where(key == getattr(draft, key.key)))
     if twin is None:  # the conflict was on the key: its row exists, committed
         raise RuntimeError(f"{model.__name__}: conflict on {key.key} but no row found")
@@ -114,15 +123,22 @@ def insert_once(draft, key):
 
 
 @lru_cache(maxsize=64)
-def _insert_once_statement(table: sa.Table, given: tuple[str, ...], key: str, dialect: str):
+def _insert_once_statement(
+    table: sa.Table, given: tuple[str, ...], key: str, dialect: str, condition=None
+):
     """The ``INSERT … ON CONFLICT DO NOTHING RETURNING`` for rows that set the columns
     ``given`` (bound by name), and the columns it returns: built once per shape, so that
-    each POST only binds its values (SQLAlchemy then finds its compiled form at once)."""
+    each POST only binds its values (SQLAlchemy then finds its compiled form at once).
+    With a ``condition``: ``INSERT … SELECT <the values> WHERE <condition>``."""
     filled = [column for column in table.c if column.key not in given]
+    insert = _UPSERT[dialect](table)
+    if condition is None:
+        insert = insert.values({name: sa.bindparam(name) for name in given})
+    else:
+        chosen = sa.select(*(sa.bindparam(name, type_=table.c[name].type) for name in given))
+        insert = insert.from_select(list(given), chosen.where(condition))
     statement = (
-        _UPSERT[dialect](table)
-        .values({name: sa.bindparam(name) for name in given})
-        .on_conflict_do_nothing(index_elements=[table.c[key]])
+        insert.on_conflict_do_nothing(index_elements=[table.c[key]])
         .returning(*filled)
         .execution_options(consult_insert_once=True)
     )

@@ -156,9 +156,29 @@ class MeetingForPosting(MeetingStatus):
         row = db.session.execute(_posting_query(), {"meeting_id": meeting_id}).first()
         return cls(*row) if row is not None else None
 
+    def unchanged(self) -> tuple[sa.ColumnElement[bool], dict]:
+        """A condition (and its values) that holds while the meeting's row is still what
+        this object says: for an INSERT that decides on a copy kept by the process."""
+        values = {f"kept_{name}": getattr(self, name) for name in self.__dataclass_fields__}
+        return _unchanged_condition(), values
+
 
 @cache
 def _posting_query() -> sa.Select:
     """Built once: each POST only binds its meeting's id."""
     columns = (getattr(Meeting, name) for name in MeetingForPosting.__dataclass_fields__)
     return sa.select(*columns).where(Meeting.id == sa.bindparam("meeting_id"))
+
+
+@cache
+def _unchanged_condition() -> sa.ColumnElement[bool]:
+    """Built once: the meeting's row exists and has each value of a ``MeetingForPosting``
+    (bound as ``kept_<column>``), NULL equal to NULL."""
+    names = [name for name in MeetingForPosting.__dataclass_fields__ if name != "id"]
+    return sa.exists().where(
+        Meeting.id == sa.bindparam("kept_id"),
+        *(
+            getattr(Meeting, name).is_not_distinct_from(sa.bindparam(f"kept_{name}"))
+            for name in names
+        ),
+    )

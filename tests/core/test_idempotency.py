@@ -43,3 +43,35 @@ def test_add_once_refuses_a_twin_and_keeps_the_transaction(db, make_contribution
         sa.select(Support.supporter_key).where(Support.contribution_id == contribution.id)
     ).all()
     assert sorted(keys) == ["k1", "k2"]
+
+
+def test_insert_once_checks_its_condition_in_the_insert_itself(db, make_meeting):
+    """``only_if``: nothing inserted, nothing read, when the condition fails or a twin
+    exists; the row is inserted when it holds."""
+    from consult.contributions.models import Contribution
+    from consult.meetings.models import MeetingForPosting
+
+    meeting = make_meeting(status="open")
+    kept = MeetingForPosting.read(meeting.id)
+
+    def draft(key):
+        now = utcnow()
+        return Contribution(
+            meeting_id=meeting.id, body="Plus de bus", kind="proposition", author_type="usager",
+            channel="en_ligne", status="pending", idempotency_key=key, consented_at=now,
+            created_at=now,
+        )  # fmt: skip
+
+    key = Contribution.idempotency_key
+    row, created = idempotency.insert_once(draft("a" * 20), key, only_if=kept.unchanged())
+    assert created
+    assert row.id
+    assert row.receipt_code
+    assert idempotency.insert_once(draft("a" * 20), key, only_if=kept.unchanged()) == (None, False)
+    meeting.status = "closed"
+    db.session.flush()
+    assert idempotency.insert_once(draft("b" * 20), key, only_if=kept.unchanged()) == (None, False)
+    count = sa.select(sa.func.count()).select_from(Contribution)
+    assert db.session.scalar(count) == 1
+    twin, created = idempotency.insert_once(draft("a" * 20), key)  # without: the twin
+    assert (twin.id, created) == (row.id, False)
