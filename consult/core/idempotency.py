@@ -2,6 +2,7 @@
 
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
@@ -96,21 +97,22 @@ def insert_once(draft, key, *, only_if=None):
     session = db.session
     model = type(draft)
     mapper = sa.inspect(model)
-    values = {  # column name → value, for what the draft sets
-        attribute.columns[0].key: getattr(draft, attribute.key)
-        for attribute in mapper.column_attrs
-        if getattr(draft, attribute.key) is not None
-    }
+    values = {}  # column name → value, for what the draft sets
+    for attribute in mapper.column_attrs:
+        value = getattr(draft, attribute.key)
+        if value is not None:
+            values[attribute.columns[0].key] = value
     # The session's connection, not ``session.execute``: a Core statement needs none of
     # the ORM's execution path (its events, its loading), only the transaction.
     connection = session.connection(bind_arguments={"mapper": mapper})
     condition, bound = only_if if only_if is not None else (None, {})
-    statement, filled = _insert_once_statement(
+    statement, rest = _insert_once_statement(
         mapper.local_table, tuple(values), key.expression.key, connection.dialect.name, condition
     )
-    row = connection.execute(statement, {**values, **bound}).one_or_none()
+    result = connection.execute(statement, {**values, **bound})
+    row = result.one_or_none()
     if row is not None:
-        _loaded_as(session, draft, dict(zip(filled, row, strict=True)))
+        _loaded_as(session, draft, rest.values_of(row, result.last_inserted_params()))
         note_new_row(session, draft)
         row_inserted.send(draft, session=session)
         return draft, True
@@ -130,7 +132,7 @@ def _insert_once_statement(
     ``given`` (bound by name), and the columns it returns: built once per shape, so that
     each POST only binds its values (SQLAlchemy then finds its compiled form at once).
     With a ``condition``: ``INSERT … SELECT <the values> WHERE <condition>``."""
-    filled = [column for column in table.c if column.key not in given]
+    rest = _Rest.of(table, given)
     insert = _UPSERT[dialect](table)
     if condition is None:
         insert = insert.values({name: sa.bindparam(name) for name in given})
@@ -139,10 +141,47 @@ def _insert_once_statement(
         insert = insert.from_select(list(given), chosen.where(condition))
     statement = (
         insert.on_conflict_do_nothing(index_elements=[table.c[key]])
-        .returning(*filled)
+        .returning(*rest.returned)
         .execution_options(consult_insert_once=True)
     )
-    return statement, filled
+    return statement, rest
+
+
+@dataclass(frozen=True)
+class _Rest:
+    """The columns a draft does not set, by who fills them in: the database (returned by
+    the INSERT: the primary key, server defaults), SQLAlchemy's Python-side defaults
+    (computed for the INSERT: its parameters), or nobody (NULL). Only the first are
+    returned: each returned column costs its description and its conversion at every
+    INSERT."""
+
+    returned: tuple[sa.Column, ...]
+    defaulted: tuple[sa.Column, ...]
+    null: tuple[sa.Column, ...]
+
+    @classmethod
+    def of(cls, table: sa.Table, given: tuple[str, ...]) -> "_Rest":
+        returned, defaulted, null = [], [], []
+        for column in table.c:
+            if column.key in given:
+                continue
+            default = column.default
+            if default is not None and (default.is_scalar or default.is_callable):
+                defaulted.append(column)
+            elif default is None and column.server_default is None and not column.primary_key:
+                null.append(column)
+            else:
+                returned.append(column)
+        return cls(tuple(returned), tuple(defaulted), tuple(null))
+
+    def values_of(self, row, parameters: dict) -> dict:
+        """Column → value of the row just inserted, for what the draft did not set."""
+        filled = dict(zip(self.returned, row, strict=True))
+        for column in self.defaulted:
+            filled[column] = parameters[column.key]
+        for column in self.null:
+            filled[column] = None
+        return filled
 
 
 def _loaded_as(session, draft, filled: dict) -> None:

@@ -75,3 +75,25 @@ def test_insert_once_checks_its_condition_in_the_insert_itself(db, make_meeting)
     assert db.session.scalar(count) == 1
     twin, created = idempotency.insert_once(draft("a" * 20), key)  # without: the twin
     assert (twin.id, created) == (row.id, False)
+
+
+def test_the_inserted_object_holds_what_the_database_stored(db, make_meeting):
+    """Only what the database fills in is returned; the Python-side defaults (receipt
+    code, times, counters) come from the INSERT's own parameters: the same values."""
+    from consult.contributions.models import Contribution
+
+    meeting = make_meeting(status="open")
+    now = utcnow()
+    draft = Contribution(
+        meeting_id=meeting.id, body="Plus de bus", kind="proposition", author_type="usager",
+        channel="en_ligne", status="pending", idempotency_key="c" * 20, consented_at=now,
+        created_at=now,
+    )  # fmt: skip
+    row, created = idempotency.insert_once(draft, Contribution.idempotency_key)
+    assert created
+    table = Contribution.__table__
+    stored = db.session.execute(sa.select(table).where(table.c.id == row.id)).one()._mapping
+    mapper = sa.inspect(Contribution)
+    for column in table.c:
+        attribute = mapper.get_property_by_column(column).key
+        assert row.__dict__[attribute] == stored[column], column.key  # loaded, not expired
