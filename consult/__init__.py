@@ -8,7 +8,14 @@ from werkzeug.utils import import_string
 
 from consult.core import db as core_db
 from consult.core import security
-from consult.extensions import csrf, db, limiter, login_manager, migrate
+from consult.extensions import (
+    csrf,
+    db,
+    leave_own_limits_alone,
+    limiter,
+    login_manager,
+    migrate,
+)
 
 
 class ConfigurationError(RuntimeError):
@@ -62,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    leave_own_limits_alone(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Connectez-vous pour accéder à cette page."

@@ -67,3 +67,22 @@ def counts_own_limits(view):
 @limiter.request_filter
 def _counting_own_limits() -> bool:
     return current_app.view_functions.get(request.endpoint) in _COUNTING_OWN_LIMITS
+
+
+def leave_own_limits_alone(app) -> None:
+    """After ``limiter.init_app``: Flask-Limiter's check before each request is not even
+    started for the views that count their own limits (its request filter lets them
+    through, but only after looking up the app's limits and meta limits at every
+    request). Configured meta limits (``RATELIMIT_META``) count every request: then
+    the check runs as it is."""
+    if app.config.get("RATELIMIT_META"):
+        return
+    check = limiter._check_request_limit  # noqa: SLF001 - the hook init_app registered
+
+    def check_unless_counting_own():
+        if current_app.view_functions.get(request.endpoint) in _COUNTING_OWN_LIMITS:
+            return None
+        return check()
+
+    hooks = app.before_request_funcs.setdefault(None, [])
+    hooks[:] = [check_unless_counting_own if hook == check else hook for hook in hooks]

@@ -115,3 +115,26 @@ def test_redis_unreachable_counts_in_memory_and_still_limits(
     assert statuses == [200, 200, 429]  # no 500 for the participants, the limit still holds
     assert count(Contribution) == 2
     assert len(tried) == 1  # Redis tried again only after ratelimit.RETRY_SECONDS
+
+
+@pytest.mark.usefixtures("limits_on")
+def test_flask_limiter_leaves_the_views_counting_their_own_limits_alone(
+    client, make_meeting, make_contribution, monkeypatch
+):
+    """Its check before the request is not started for the contribution forms (they count
+    their own limits); a route with its own Flask-Limiter limit is still checked."""
+    looked_up = []
+    scope = limiter.limit_manager.exemption_scope  # what each check asks first
+
+    def noting(app, endpoint, *args, **kwargs):
+        looked_up.append(endpoint)
+        return scope(app, endpoint, *args, **kwargs)
+
+    monkeypatch.setattr(limiter.limit_manager, "exemption_scope", noting)
+    meeting = make_meeting(status="open")
+    assert _send(client, meeting, "Plus de bus le dimanche").status_code == 200
+    assert client.get(FORM.format(meeting.id) + "/facile").status_code == 200
+    assert looked_up == []
+    published = make_contribution(meeting=meeting, status="published")
+    client.post(f"/contributions/{published.id}/soutenir")
+    assert "contributions.support" in looked_up
