@@ -79,16 +79,19 @@ def _changed(obj, name: str) -> bool:
     return not state.pending and state.attrs[name].history.has_changes()
 
 
-def _public_change(obj) -> bool:
-    """Whether writing ``obj`` may change a public file (pending contributions do not)."""
+def _public_change(obj, *, new: bool = False) -> bool:
+    """Whether writing ``obj`` may change a public file (pending contributions do not).
+
+    ``new``: a row just inserted, which has no earlier status to compare with (its
+    history is not computed: the capture POST sends one at each contribution)."""
     if isinstance(obj, Contribution):
-        return obj.status == "published" or _changed(obj, "status")
+        return obj.status == "published" or (not new and _changed(obj, "status"))
     if isinstance(obj, Fiche):
-        return obj.status in PUBLIC_FICHE_STATUSES or _changed(obj, "status")
+        return obj.status in PUBLIC_FICHE_STATUSES or (not new and _changed(obj, "status"))
     if isinstance(obj, Meeting):
-        return obj.status != "draft" or _changed(obj, "status")
+        return obj.status != "draft" or (not new and _changed(obj, "status"))
     if isinstance(obj, SynthesisVersion):
-        return obj.status == "published" or _changed(obj, "status")
+        return obj.status == "published" or (not new and _changed(obj, "status"))
     return isinstance(obj, Decision | Deliberation | IdeaCuration | Indicator | Measurement)
 
 
@@ -137,7 +140,7 @@ def _before_flush(session, _context, _instances) -> None:
 
 def _note_inserted(row, session, **_extra) -> None:
     """A row inserted outside the unit of work (insert once): as ``_before_flush`` would."""
-    if _enabled() and isinstance(row, WATCHED) and _public_change(row):
+    if _enabled() and isinstance(row, WATCHED) and _public_change(row, new=True):
         scheme_id = _scheme_id(row)
         if scheme_id is not None:
             session.info.setdefault(PENDING, set()).add(scheme_id)
