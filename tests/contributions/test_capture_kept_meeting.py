@@ -150,3 +150,50 @@ def test_a_deleted_or_unpublished_meeting_is_not_found(client, make_meeting, cop
     assert client.post(FORM.format(meeting.id), data=answers("l" * 32)).status_code == 404
     assert meeting.id not in copies
     assert _stored(db) == []
+
+
+# --- The form's CSRF token signed only when the form is shown --------------------------
+
+
+def _csrf(page) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
+
+
+def test_a_post_answered_with_its_receipt_signs_no_csrf_token(app, make_meeting, monkeypatch):
+    from flask import g
+    from flask_wtf import csrf
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    meeting = make_meeting(status="open")
+    client = app.test_client()
+    page = client.get(FORM.format(meeting.id))
+    signed = []
+    sign = csrf.generate_csrf
+    monkeypatch.setattr(csrf, "generate_csrf", lambda *a, **k: signed.append(1) or sign(*a, **k))
+    g.pop("csrf_token", None)  # the tests' requests share one app context (and ``g``)
+    data = answers(form_key(page), csrf_token=_csrf(page))
+    response = client.post(FORM.format(meeting.id), data=data)
+    assert response.status_code == 200
+    assert CODE.search(response.text)
+    assert signed == []
+    refused = client.post(FORM.format(meeting.id), data={**data, "csrf_token": "faux"})
+    assert refused.status_code == 400  # the token sent is still checked
+
+
+def test_a_form_shown_again_carries_a_token_that_is_accepted(app, make_meeting, monkeypatch, db):
+    from flask import g
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    meeting = make_meeting(status="open")
+    client = app.test_client()
+    page = client.get(FORM.format(meeting.id))
+    g.pop("csrf_token", None)
+    data = answers(form_key(page), csrf_token=_csrf(page))
+    again = client.post(FORM.format(meeting.id), data={**data, "consent": None})
+    assert again.status_code == 422  # consent missing: the form is shown again
+    token = _csrf(again)
+    assert token
+    g.pop("csrf_token", None)
+    sent = client.post(FORM.format(meeting.id), data={**data, "csrf_token": token})
+    assert sent.status_code == 200
+    assert len(_stored(db)) == 1
