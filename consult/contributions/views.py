@@ -191,7 +191,10 @@ def _receipt(meeting: Meeting | MeetingForPosting, contribution: Contribution, e
 
     if _same_for_everyone():
         published = contribution.status == "published"
-        key = ("receipt", template, meeting.id, meeting.updated_at, published, request.host_url)
+        # The site's address as scheme, host and root (what ``request.host_url`` joins,
+        # without building and encoding a URL at each receipt).
+        site = (request.scheme, request.host, request.root_path)
+        key = ("receipt", template, meeting.id, meeting.updated_at, published, site)
         stand_in = ReceiptMarks(status=contribution.status)
         code = contribution.receipt_code
         html = page_with_marks(

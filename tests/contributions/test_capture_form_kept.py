@@ -132,3 +132,18 @@ def test_a_kept_receipt_shows_each_participant_their_own_code_and_text(app, make
     assert "RECUcodeMARQUE" not in pages[0].text
     statuses = set(db.session.scalars(sa.select(Contribution.status)))
     assert len(app.extensions["consult_marked_pages"]) == len(statuses)  # one page per status
+
+
+def test_a_kept_receipt_follows_the_address_the_site_is_reached_at(app, make_meeting, db, kept):
+    """Its links are absolute: one kept page per scheme, host and root."""
+    meeting = make_meeting(status="open")
+    db.session.commit()
+    url = FORM.format(meeting.id)
+    for base in ("http://localhost", "https://concertation.example", "http://localhost/appli"):
+        client = app.test_client()
+        key = form_key(client.get(url, base_url=base))
+        g.pop("csrf_token", None)
+        page = client.post(url, data=answers(key), base_url=base)
+        assert page.status_code == 200
+        code = re.search(r"/suivi/([A-Z2-9]{5}-[A-Z2-9]{5})</a>", page.text).group(1)
+        assert f"{base}/suivi/{code}</a>" in page.text
