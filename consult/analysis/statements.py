@@ -392,13 +392,18 @@ def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bo
     for at, i in enumerate(ids):
         if i is None:
             continue
-        after_ne = _NE in mark[max(at - 2, 0) : at]
-        if negator[i] or (mark[at] == _MORE and after_ne):
+        if negator[i]:
             markers[at] = (NEGATED, False)
-        elif mark[at] in (_MORE, _LESS) and at + 1 < n and mark[at + 1] == _OF:
-            markers[at] = (MORE if mark[at] == _MORE else LESS, False)
-        elif mark[at] in (_RAISE, _LOWER) and not _negated_at(markers, words, at):
-            markers[at] = (MORE if mark[at] == _RAISE else LESS, True)
+            continue
+        kind = mark[at]
+        if not kind:  # most chunks mark nothing: no slice of the marks read for them
+            continue
+        if kind == _MORE and _NE in mark[max(at - 2, 0) : at]:
+            markers[at] = (NEGATED, False)
+        elif kind in (_MORE, _LESS) and at + 1 < n and mark[at + 1] == _OF:
+            markers[at] = (MORE if kind == _MORE else LESS, False)
+        elif kind in (_RAISE, _LOWER) and not _negated_at(markers, words, at):
+            markers[at] = (MORE if kind == _RAISE else LESS, True)
     return markers
 
 
