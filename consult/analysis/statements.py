@@ -407,7 +407,7 @@ def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bo
     return markers
 
 
-def _negated_at(markers: list[str], words: list[bool], at: int) -> bool:
+def _negated_at(markers: list[tuple[str, bool]], words: list[bool], at: int) -> bool:
     """Whether the chunk ``at`` is negated (see :func:`chunk_prefixes`)."""
     if not words[at]:
         return False
