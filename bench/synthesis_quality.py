@@ -62,6 +62,21 @@ Two checks that a change holds beyond this file's luck, each adding one line aft
   a little, as on held-out questions. Mean over the draws, and its spread::
 
     subsets 6 ami mean 0.246 sd 0.007 ratio mean 1.27 min 1.15 max 1.47
+
+With ``--ceilings``, one more line says how far the coding itself lets ``ami`` go (weighted
+by answers, like the overall lines)::
+
+    ceilings codes_largest 0.53 codes_drawn 0.32 main_oracle 0.43
+
+- ``codes_largest``: ideas that *are* the codebook (each answer in every category the
+  coders gave it), each answer's main idea chosen by the bench's rule (its category in
+  most answers of the question): what a perfect copy of the human coding scores;
+- ``codes_drawn``: the same copy, each answer's main idea one of its categories drawn at
+  random (mean of :data:`CEILING_DRAWS`, the same draws every run): a reader who agrees
+  with the coders on every category but leads with any one of them;
+- ``main_oracle``: the platform's own ideas, each answer's main idea chosen *knowing the
+  labels* among the ideas it supports (greedy, answer by answer): what choosing the main
+  idea of an answer that supports several could add at most, the ideas unchanged.
 """
 
 import argparse
@@ -87,6 +102,9 @@ from consult.synthesis.analysis import OTHER_IDEAS, build_document  # noqa: E402
 from consult.synthesis.document import Item  # noqa: E402
 
 FIGURES = ("leftover", "ami", "baseline_ami", "title_support", "ideas")
+CEILINGS = ("codes_largest", "codes_drawn", "main_oracle")
+CEILING_DRAWS = 20
+ORACLE_PASSES = 3
 
 
 class CodedError(Exception):
@@ -219,6 +237,54 @@ def idea_lines(labels: list[str], ideas: list[tuple[str, list[int]]], shown: int
     return lines
 
 
+def ceilings(rows: list[dict], ideas: list[tuple[str, list[int]]]) -> dict[str, float]:
+    """``codes_largest``, ``codes_drawn`` and ``main_oracle`` of one question (see
+    ``--ceilings`` in the docstring); ``nan`` when its answers carry fewer than two labels."""
+    labels = human_labels(rows)
+    given = [sorted(votes(row)) for row in rows]
+    frequency = Counter(code for codes in given for code in codes)
+    largest = [max(codes, key=lambda c: (frequency[c], c)) if codes else "" for codes in given]
+    rng = np.random.default_rng(0)
+    drawn = [
+        agreement(labels, [codes[rng.integers(len(codes))] if codes else "" for codes in given])
+        for _ in range(CEILING_DRAWS)
+    ]
+    return {
+        "codes_largest": agreement(labels, largest),
+        "codes_drawn": float(np.mean(drawn)),
+        "main_oracle": main_oracle(labels, ideas),
+    }
+
+
+def main_oracle(labels: list[str], ideas: list[tuple[str, list[int]]]) -> float:
+    """The best ``ami`` found by choosing, answer by answer, the main idea of each answer
+    among the ideas it supports, knowing the labels (:data:`ORACLE_PASSES` greedy passes,
+    from the bench's rule: never below the platform's ``ami``)."""
+    if len(set(labels)) < 2:
+        return math.nan
+    supported: dict[int, list[int]] = defaultdict(list)
+    for number, (_title, members) in enumerate(ideas):
+        for answer in members:
+            supported[answer].append(number)
+    main = main_ideas(len(labels), ideas)
+    best = adjusted_mutual_info_score(labels, main)
+    for _ in range(ORACLE_PASSES):
+        moved = False
+        for answer, numbers in sorted(supported.items()):
+            for number in numbers:
+                if number == main[answer]:
+                    continue
+                before, main[answer] = main[answer], number
+                found = adjusted_mutual_info_score(labels, main)
+                if found > best + 1e-12:
+                    best, moved = found, True
+                else:
+                    main[answer] = before
+        if not moved:
+            break
+    return float(best)
+
+
 def baseline(texts: list[str], k: int, seed: int = 0) -> np.ndarray:
     """Plain TF-IDF + k-means labels, ``k`` clusters (one when the texts hold no word)."""
     try:
@@ -255,11 +321,12 @@ def measure(
     seeds: int = 0,
     near_k: int = 0,
     found: list | None = None,
+    ceiling: bool = False,
 ) -> dict[str, float]:
     """The figures of one question; ``titles`` gets (answers, title) of each idea;
     ``seeds``: also ``baseline_ami <seed>`` for each seed below it; ``near_k``: also
     ``near_k``, the baseline over k-near_k … k+near_k clusters and the seeds; ``found``
-    gets the lines of :func:`idea_lines`."""
+    gets the lines of :func:`idea_lines`; ``ceiling``: also :func:`ceilings`."""
     texts = [row["text"] for row in rows]
     question = rows[0]["question_text"]
     ideas = platform_ideas(texts, question)
@@ -275,6 +342,8 @@ def measure(
     }
     if near_k:
         seeded["near_k"] = near_baseline(texts, labels, len(ideas), near_k, seeds)
+    if ceiling:
+        seeded |= ceilings(rows, ideas)
     return seeded | {
         "leftover": float(np.mean(main < 0)),
         "ami": agreement(labels, main),
@@ -346,6 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=0, help="baseline over this many seeds")
     parser.add_argument("--near-k", type=int, default=0, help="baseline over k±this clusters")
     parser.add_argument("--subsets", type=int, default=0, help="also on this many 80%% subsets")
+    parser.add_argument("--ceilings", action="store_true", help="what the coding allows")
     args = parser.parse_args(argv)
     try:
         by_question = read_coded(args.coded)
@@ -358,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     for code, rows in sorted(by_question.items()):
         titles: list[tuple[int, str]] = []
         found: list[str] | None = [] if args.ideas else None
-        figures = measure(rows, titles, args.seeds, args.near_k, found)
+        figures = measure(rows, titles, args.seeds, args.near_k, found, args.ceilings)
         if args.subsets:
             subsets.append(subset_figures(rows, args.subsets, args.seeds))
         shown = [f"  title {size} {title}" for size, title in titles] if args.titles else []
@@ -377,6 +447,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"near_k {args.near_k} baseline_ami mean {near:.3f} ratio {ratio:.2f}")
     if args.subsets:
         print_subsets(subsets, args.subsets)
+    if args.ceilings:
+        print("ceilings " + " ".join(f"{name} {overall[name]:.2f}" for name in CEILINGS))
     return 0
 
 

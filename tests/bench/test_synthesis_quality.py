@@ -9,11 +9,13 @@ from sklearn.metrics import adjusted_mutual_info_score
 
 from bench.synthesis_quality import (
     baseline,
+    ceilings,
     draws,
     human_labels,
     idea_lines,
     main,
     main_ideas,
+    main_oracle,
     near_baseline,
     read_coded,
     title_support,
@@ -171,6 +173,57 @@ def test_ideas_option_adds_one_line_per_idea_after_each_question(capsys):
         leftover = float(lines[at].split()[5])
         assert mains == pytest.approx(answers * (1 - leftover), abs=0.01 * answers)
     assert [line.split()[1] for line in lines[-5:]] == OVERALL
+
+
+def test_ceilings_score_a_copy_of_the_coding_and_the_best_choice_of_main_ideas():
+    rows = [
+        {"codes": {"école": 2, "internet": 1}},  # labelled « école »
+        {"codes": {"école": 1}},
+        {"codes": {"internet": 2, "école": 1}},  # labelled « internet »
+        {"codes": {"internet": 1}},
+        {"codes": {"médias": 1}},
+    ]
+    labels = ["école", "école", "internet", "internet", "médias"]
+    # « école » is in three answers, « internet » in two: the bench's rule makes every
+    # answer coded « école » lead with it, answer 2 included
+    largest = ["école", "école", "école", "internet", "médias"]
+    # answers 0 and 2 support both ideas: the largest (« École ») is their main idea
+    ideas = [("École", [0, 1, 2]), ("Internet", [0, 2, 3]), ("Médias", [4])]
+    found = ceilings(rows, ideas)
+    assert found["codes_largest"] == pytest.approx(adjusted_mutual_info_score(labels, largest))
+    assert found["codes_largest"] < 1
+    # answer 2 leading with « internet » puts every answer with its label: agreement 1
+    assert found["main_oracle"] == pytest.approx(1.0)
+    assert found["main_oracle"] > adjusted_mutual_info_score(labels, main_ideas(5, ideas))
+    assert -1 < found["codes_drawn"] <= 1
+    assert ceilings(rows, ideas) == found  # the same draws at every run
+    # one category per answer: the copy is the coding, whichever is drawn
+    single = [{"codes": {label: 1}} for label in labels]
+    assert ceilings(single, ideas)["codes_largest"] == pytest.approx(1.0)
+    assert ceilings(single, ideas)["codes_drawn"] == pytest.approx(1.0)
+
+
+def test_main_oracle_never_falls_below_the_bench_rule_and_is_undefined_for_one_label():
+    labels = ["a", "b", "a", "b"]
+    ideas = [("Tout", [0, 1, 2, 3]), ("A", [0, 2])]
+    rule = adjusted_mutual_info_score(labels, main_ideas(4, ideas))
+    assert main_oracle(labels, ideas) >= rule
+    assert main_oracle(labels, []) == pytest.approx(adjusted_mutual_info_score(labels, [-1] * 4))
+    assert np.isnan(main_oracle(["a", "a"], ideas))
+
+
+def test_ceilings_option_adds_one_line_after_the_exact_ones(capsys):
+    assert main(["--coded", str(SAMPLE), "--ceilings"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 + 5 + 1
+    assert [line.split()[1] for line in lines[2:7]] == OVERALL
+    found = re.fullmatch(
+        r"ceilings codes_largest (-?\d\.\d\d) codes_drawn (-?\d\.\d\d) main_oracle (-?\d\.\d\d)",
+        lines[7],
+    )
+    assert found, lines[7]
+    ami = float(lines[3].split()[2])
+    assert float(found.group(3)) >= ami - 0.005  # the oracle starts from the bench's rule
 
 
 # --- Held-out files unlike the dev one --------------------------------------------------
