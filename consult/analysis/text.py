@@ -379,10 +379,11 @@ def _word_set(words: str) -> frozenset[str]:
 # A place's name (a commune, a valley, the Département's own territories) says where a
 # contribution comes from, never what it is about: it never makes a tag term. Three
 # sources: ``data/places.txt`` (the Savoie's valleys and communes, the régions, the
-# départements whose name is no common word), the Département's territories
-# (:func:`set_territories`), and names written like a commune's, « Saint-Jean-de-Maurienne »,
-# « Aix-les-Bains », « Saint Pierre d'Albigny » (:func:`place_spans`). A capitalised word
-# alone is not taken for a place: « Alzheimer », « MDPH » say what a text is about.
+# départements and the countries whose name is no common word), the Département's
+# territories (:func:`set_territories`), and names written like a commune's,
+# « Saint-Jean-de-Maurienne », « Aix-les-Bains », « Saint Pierre d'Albigny »
+# (:func:`place_spans`). A capitalised word alone is not taken for a place: « Alzheimer »,
+# « MDPH » say what a text is about.
 _PLACE_PARTICLES = _word_set("de du des d la le les l sur sous en lès lez et aux au à")
 # Words of a territory's name that say what kind of place it is, not which.
 _PLACE_KINDS = _word_set(

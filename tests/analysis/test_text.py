@@ -166,6 +166,11 @@ def territories():
         ("à Saint Pierre d'Albigny la PMI est fermée", "albigny"),
         ("Au Pont-de-Beauvoisin la PMI est fermée", "beauvoisin"),
         ("les foyers de Haute-Vienne sont pleins", "vienn"),
+        ("Beaucoup de MNA arrivent de Libye, traumatisés", "liby"),  # a country
+        ("des familles venues de Côte d'Ivoire attendent un logement", "ivoir"),
+        ("les jeunes venus d'Afghanistan n'ont pas de tuteur", "afghan"),
+        ("en Suède les aidants sont payés", "sued"),
+        ("aux Pays-Bas, l'habitat partagé", "bas"),
     ],
 )
 def test_a_place_names_no_tag_term(written, place):
@@ -185,6 +190,8 @@ def test_a_place_names_no_tag_term(written, place):
         ("s'inscrire à Pole-Emploi", "emploi"),
         ("St Jean de Maurienne et la PMI", "pmi"),  # a saint's name stops at what is no name
         ("qu'il vienne à la maison sociale", "maison"),
+        ("un accident bénin à la crèche", "benin"),  # a country's name that is a common word
+        ("s'inscrire à France Travail", "franc"),  # France names services too
     ],
 )
 def test_a_term_beside_a_place_is_kept(written, kept):
