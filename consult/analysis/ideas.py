@@ -41,6 +41,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
 from consult.analysis.statements import (
+    JUDGED,
     LESS,
     MORE,
     NEGATED,
@@ -496,7 +497,7 @@ def _space(
     said = np.bincount(counts.indices, weights=row_weights, minlength=counts.shape[1])
     usable = said >= 2
     left_out = set(terms(question)) | stop_word_terms() | _negator_terms()
-    usable[_forms(statements.vocabulary, left_out)] = False
+    usable[_forms(statements.vocabulary, left_out | {JUDGED})] = False  # judging splits only
     counts = product(counts, diagonal(usable.astype(np.float32)))
     counts.eliminate_zeros()
     vectors = tfidf(counts.tocsr())

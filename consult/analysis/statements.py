@@ -20,7 +20,7 @@ from itertools import chain
 import numpy as np
 from scipy import sparse
 
-from consult.analysis.text import terms
+from consult.analysis.text import strip_accents, terms
 
 SPLIT_WORDS = 30  # answers longer than this are cut into statements
 MIN_WORDS = 5  # a shorter sentence stays with its neighbour
@@ -34,23 +34,62 @@ PREFIXES = (NEGATED, MORE, LESS)
 _NE, _OF, _MORE, _LESS, _PERSON, _DETERMINER, _WORLD, _ALL, _THE = 1, 2, 3, 4, 5, 6, 7, 8, 9
 _WE, _ARE = 10, 11
 _RAISE, _LOWER = 12, 13
+_FURTHER = 14  # « davantage »: « davantage de » is « plus de »; « taxer davantage » raises
+_GOOD, _BAD, _FINE, _POOR, _MEASURE = 15, 16, 17, 18, 19
 # Verbs and nouns that ask for more or for less of what follows them (« augmenter les
 # taxes », « la baisse des impôts »): the word after them also counts as a term of quantity
 # (« plus tax », « moins impot »), beside its own term, which still says what is spoken
 # of. Asking to raise a tax and to lower it are two positions, not one subject. Not when
 # the verb is negated (« ne pas augmenter les impôts » asks for no more, not for less).
 # General French.
-RAISING = "augmenter augmentez augmentons augmentation augmentations hausse hausser relever"
+RAISING = (
+    "augmenter augmentez augmentons augmentation augmentations hausse hausser relever "
+    # promoting is asking for more (« développer le nucléaire », « rétablir l'ISF »)
+    "développer développez développons développement favoriser favorisez encourager "
+    "encouragez relancer relancez rétablir rétablissez rétablissement renforcer renforcez "
+    "renforcement généraliser généralisez construire construisez bâtir"
+)
 LOWERING = (
     "baisser baissez baissons baisse diminuer diminuez diminuons diminution réduire réduisez "
-    "réduisons réduction alléger allégez allègement allégement"
+    "réduisons réduction alléger allégez allègement allégement "
+    # stopping, removing, forbidding is asking for less, down to none (« sortir du
+    # nucléaire », « supprimer la taxe d'habitation », « arrêter de taxer »)
+    "supprimer supprimez supprimons suppression arrêter arrêtez arrêtons arrêt sortir "
+    "sortez sortons sortie abandonner abandonnez abandon stopper stoppez interdire "
+    "interdisez interdiction fermer fermez fermeture limiter limitez limitation renoncer"
 )
+# Judgements (« c'est une avancée », « lamentable », « une bonne idée »): approving and
+# condemning are two stances on what is judged; a negation turns one into the other
+# (« pas une bonne idée », « pas inutile »). « Bon » and « mauvais » judge only before a
+# word naming a measure (« une bonne idée », « une mauvaise mesure »): « le bon sens »,
+# « la mauvaise gestion » judge nothing that is proposed. A small list of words that
+# judge on their own, general French, not a sentiment lexicon.
+APPROVING = (
+    "avancée avancées progrès indispensable indispensables excellent excellente excellents "
+    "excellentes bénéfique bénéfiques favorable favorables bravo génial géniale"
+)
+CONDEMNING = (
+    "lamentable lamentables inutile inutiles absurde absurdes "
+    "aberrant aberrante aberrants aberrantes aberration scandaleux scandaleuse scandaleuses "
+    "honteux honteuse honteuses catastrophique catastrophiques stupide stupides ridicule "
+    "ridicules néfaste néfastes défavorable défavorables inadmissible inacceptable"
+)
+FINE, POOR = "bon bonne bons bonnes", "mauvais mauvaise mauvaises"
+MEASURES = "idée idées chose choses mesure mesures initiative initiatives solution solutions"
+JUDGED = "=jugement"  # the term a judgement gives its statement, with MORE or LESS
+
+
+def _unaccented(word: str) -> str:
+    """« arreter » for « arrêter »: answers are often typed without their accents."""
+    return strip_accents(word)
+
+
 _DETERMINERS = frozenset(
     ["la", "une", "cette", "chaque", "toute", "ma", "ta", "sa", "notre", "votre", "leur", "quelle"]
 )
 _WORD_MARKS = {
     "plus": _MORE,
-    "davantage": _MORE,
+    "davantage": _FURTHER,
     "moins": _LESS,
     "personne": _PERSON,
     "monde": _WORLD,
@@ -59,8 +98,13 @@ _WORD_MARKS = {
     "le": _THE,
     "nous": _WE,
     "sommes": _ARE,
-    **dict.fromkeys(RAISING.split(), _RAISE),
-    **dict.fromkeys(LOWERING.split(), _LOWER),
+    **{w: _RAISE for word in RAISING.split() for w in (word, _unaccented(word))},
+    **{w: _LOWER for word in LOWERING.split() for w in (word, _unaccented(word))},
+    **dict.fromkeys(APPROVING.split(), _GOOD),
+    **dict.fromkeys(CONDEMNING.split(), _BAD),
+    **dict.fromkeys(FINE.split(), _FINE),
+    **dict.fromkeys(POOR.split(), _POOR),
+    **{w: _MEASURE for word in MEASURES.split() for w in (word, _unaccented(word))},
 }
 _PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
 _ENDS = ".!?;…"
@@ -322,11 +366,19 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
     raising, lowering = marks == _RAISE, marks == _LOWER
     added_rows, added_cols = [rows], [cols]
     for prefix, marker in ((MORE, raising & ~negated), (LESS, lowering & ~negated)):
-        chosen = np.repeat(_after(marker, doc, has_terms) & ~negated & ~quantities, per_chunk)
+        chosen = _after(marker, doc, has_terms)
+        if prefix == MORE:  # « taxer davantage les riches », « davantage taxer les riches »
+            chosen |= _further(marks, doc, has_terms)
+        chosen = np.repeat(chosen & ~negated & ~quantities, per_chunk)
         if chosen.any():
             added_rows.append(rows[chosen])
             ones = np.ones(int(chosen.sum()), bool)
             added_cols.append(_prefixed(cols[chosen], ones, vocabulary, prefix))
+    negators = vocabulary.array("negator")[ids]
+    judged = _judged(marks, doc, negators, has_terms, statement, vocabulary)
+    if judged is not None:
+        added_rows.append(judged[0])
+        added_cols.append(judged[1])
     if len(added_rows) > 1:
         rows, cols = np.concatenate(added_rows), np.concatenate(added_cols)
     first = np.flatnonzero(starts)
@@ -347,7 +399,54 @@ def _stance(negator, marks, doc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     no_more = (marks == _MORE) & after_ne
     before_of = np.zeros(len(doc), bool)
     before_of[:-1] = (marks[1:] == _OF) & same[1:]
-    return negator | no_more, (marks == _MORE) & ~no_more & before_of, (marks == _LESS) & before_of
+    more = ((marks == _MORE) & ~no_more | (marks == _FURTHER)) & before_of
+    return negator | no_more, more, (marks == _LESS) & before_of
+
+
+def _further(marks, doc, has_terms) -> np.ndarray:
+    """Per chunk: the word « davantage » asks more of, when not « davantage de »: the one
+    right before it (« taxer davantage »), else, when that one says nothing, the one right
+    after it (« il faut davantage taxer »)."""
+    same = np.zeros(len(doc), bool)
+    same[1:] = doc[1:] == doc[:-1]
+    further = marks == _FURTHER
+    further[:-1] &= ~((marks[1:] == _OF) & same[1:])
+    before = np.zeros(len(doc), bool)
+    before[:-1] = further[1:] & same[1:] & has_terms[:-1]
+    alone = further.copy()
+    alone[1:] &= ~(same[1:] & has_terms[:-1])
+    after = np.zeros(len(doc), bool)
+    after[1:] = alone[:-1] & same[1:]
+    return (before | after) & has_terms
+
+
+def _judged(marks, doc, negator, has_terms, statement, vocabulary: Vocabulary):
+    """(rows, term ids) of the judgement each statement makes, when some do: :data:`MORE`
+    or :data:`LESS` + :data:`JUDGED` for a statement whose judgements approve or condemn
+    more (:data:`APPROVING`, :data:`CONDEMNING`, « bonne idée », « mauvaise mesure »), a
+    judgement right after a negation, or two words after it when the word between says
+    nothing (« pas une bonne idée », « pas inutile »), turned over; else None."""
+    good, bad = marks == _GOOD, marks == _BAD
+    fine, poor = marks == _FINE, marks == _POOR
+    if not (good.any() or bad.any() or fine.any() or poor.any()):
+        return None
+    same = np.zeros(len(doc), bool)
+    same[1:] = doc[1:] == doc[:-1]
+    measure = np.zeros(len(doc), bool)
+    measure[:-1] = (marks[1:] == _MEASURE) & same[1:]
+    sign = (good | fine & measure).astype(np.int64) - (bad | poor & measure)
+    turned = np.zeros(len(doc), bool)
+    turned[1:] = negator[:-1] & same[1:]
+    turned[2:] |= negator[:-2] & ~has_terms[1:-1] & (doc[2:] == doc[:-2])
+    sign = np.where(turned, -sign, sign)
+    said = np.flatnonzero(sign)
+    if not len(said):
+        return None
+    rows, where = np.unique(statement[said], return_inverse=True)
+    balance = np.bincount(where, weights=sign[said])
+    kept = balance != 0
+    approving, condemning = vocabulary.term(MORE + JUDGED), vocabulary.term(LESS + JUDGED)
+    return rows[kept], np.where(balance[kept] > 0, approving, condemning)
 
 
 def marking_chunks(vocabulary: Vocabulary) -> frozenset[int]:
@@ -355,7 +454,9 @@ def marking_chunks(vocabulary: Vocabulary) -> frozenset[int]:
     :func:`chunk_prefixes`): negations, "plus", "moins", "davantage", verbs that raise or
     lower."""
     marks = vocabulary.array("marks", np.int8)
-    marking = vocabulary.array("negator", bool) | np.isin(marks, (_MORE, _LESS, _RAISE, _LOWER))
+    marking = vocabulary.array("negator", bool) | np.isin(
+        marks, (_MORE, _LESS, _RAISE, _LOWER, _FURTHER)
+    )
     return frozenset(np.flatnonzero(marking).tolist())
 
 
@@ -366,18 +467,26 @@ def chunk_prefixes(vocabulary: Vocabulary, ids: list[int | None]) -> list[tuple[
     terms not counted), or after a verb that raises or lowers (:data:`RAISING`,
     :data:`LOWERING`; plain terms counted), else "" — the rules of :func:`_batch` read for
     one short text (a title) rather than for a corpus."""
-    offsets = vocabulary.offsets
+    offsets, marks = vocabulary.offsets, vocabulary.marks
     n = len(ids)
     words = [i is not None and offsets[i + 1] > offsets[i] for i in ids]
     markers = _chunk_markers(vocabulary, ids, words)
     prefixes: list[tuple[str, bool]] = [("", False)] * n
-    for at in range(1, n):
+    for at in range(n):
         if not words[at]:
             continue
-        if markers[at - 1][0]:
+        if at and markers[at - 1][0]:
             prefixes[at] = markers[at - 1]
         elif at >= 2 and markers[at - 2][0] and not words[at - 1]:
             prefixes[at] = markers[at - 2]
+        if (
+            not prefixes[at][0]
+            and at + 1 < n
+            and ids[at + 1] is not None
+            and marks[ids[at + 1]] == _FURTHER
+            and markers[at + 1] == ("", False)
+        ):
+            prefixes[at] = (MORE, True)  # « taxer davantage »
         if prefixes[at][1] and _negated_at(markers, words, at):
             prefixes[at] = ("", False)  # « augmenter pas… »: no quantity on a negated word
     return prefixes
@@ -400,10 +509,12 @@ def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bo
             continue
         if kind == _MORE and _NE in mark[max(at - 2, 0) : at]:
             markers[at] = (NEGATED, False)
-        elif kind in (_MORE, _LESS) and at + 1 < n and mark[at + 1] == _OF:
-            markers[at] = (MORE if kind == _MORE else LESS, False)
+        elif kind in (_MORE, _LESS, _FURTHER) and at + 1 < n and mark[at + 1] == _OF:
+            markers[at] = (LESS if kind == _LESS else MORE, False)
         elif kind in (_RAISE, _LOWER) and not _negated_at(markers, words, at):
             markers[at] = (MORE if kind == _RAISE else LESS, True)
+        elif kind == _FURTHER and not (at and words[at - 1]):  # « davantage taxer »
+            markers[at] = (MORE, True)
     return markers
 
 

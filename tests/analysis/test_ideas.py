@@ -1193,3 +1193,53 @@ def test_key_terms_elide_de_and_a_negated_infinitive_takes_its_ne():
         "Pas sur internet, rien ne vaut le contact humain"
     )
     assert _tidy("Pas question de payer plus") == "Pas question de payer plus"
+
+
+def test_a_few_condemning_what_an_idea_approves_leave_it():
+    """Issue 14: answers approving and answers condemning the same thing sat in one idea
+    under one title (« une avancée » / « lamentable »)."""
+    approving = [
+        f"Le prélèvement à la source est une avancée {why}."
+        for why in (
+            "pour les ménages",
+            "pour les retraités",
+            "pour tout le monde",
+            "pour les jeunes",
+            "pour les salariés",
+            "pour les indépendants",
+            "pour les couples",
+            "pour les familles",
+        )
+    ]
+    condemning = [
+        "Le prélèvement à la source est lamentable pour les artisans.",
+        "Le prélèvement à la source est lamentable pour les employeurs.",
+    ]
+    found = find_ideas([*approving, *condemning])
+    approved = next(idea for idea in found.ideas if 0 in idea.members)
+    assert set(approved.members) == set(range(8))
+
+
+def test_judgements_neither_seed_nor_join_ideas():
+    """A judgement splits what says the opposite; it makes no idea of its own: « une
+    bonne idée » said of six different things gathers nothing."""
+    said = [
+        f"{what} est une avancée."
+        for what in ("Le vote blanc", "La proportionnelle", "Le référendum", "Le tri", "Le RIC")
+    ]
+    space = _space(said, np.ones(len(said)), "", Vocabulary())
+    names = space.statements.vocabulary.term_ids
+    judged = names["plus =jugement"]
+    assert space.statements.counts[:, [judged]].sum() == len(said)
+    assert space.vectors[:, [judged]].nnz == 0
+
+
+def test_a_title_reads_taxer_davantage_as_asking_for_more_tax():
+    vocabulary = Vocabulary()
+    said = ["Taxer davantage les énergies fossiles", "Baisser les taxes sur l'énergie"]
+    split_statements(said, vocabulary)
+    names = {vocabulary.names[t] for t in ideas._piece_terms(vocabulary, said[0])}
+    assert {"plus tax", "tax"} <= names
+    names = {vocabulary.names[t] for t in ideas._piece_terms(vocabulary, said[1])}
+    assert "moins tax" in names
+    assert "plus tax" not in names

@@ -3,7 +3,15 @@
 import numpy as np
 import pytest
 
-from consult.analysis.statements import LESS, MORE, NEGATED, Read, Vocabulary, split_statements
+from consult.analysis.statements import (
+    JUDGED,
+    LESS,
+    MORE,
+    NEGATED,
+    Read,
+    Vocabulary,
+    split_statements,
+)
 from consult.analysis.vectors import Terms, count_matrix
 
 TEXTS = [
@@ -111,7 +119,8 @@ def test_the_corpus_chunks_get_the_negations_and_marks_of_chunks_read_one_by_one
     text = (
         "Je n'ai pas vu personne, N’a jamais. D'une part qu’aucun dans la Une, plus de "
         "Moins d’impôts ; tout le monde du ne des sans Rien non ni aucune. "
-        "Davantage tt nier pasta sansonnet d'ailleurs: cette quelle leur n'importe"
+        "Davantage tt nier pasta sansonnet d'ailleurs: cette quelle leur n'importe "
+        "augmenter Arreter bonne idée, inutile avancée mauvaise"
     )
     corpus = Terms()
     count_matrix([text], corpus, 1)
@@ -121,7 +130,7 @@ def test_the_corpus_chunks_get_the_negations_and_marks_of_chunks_read_one_by_one
     assert shared.negator == one_by_one.negator
     assert any(shared.negator)
     assert shared.marks == one_by_one.marks
-    assert len(set(shared.marks)) == 10  # no mark and each of the nine
+    assert len(set(shared.marks)) == 18  # no mark and each of the seventeen
 
 
 def _terms_of(text: str) -> set[str]:
@@ -158,6 +167,50 @@ def test_raising_and_lowering_are_two_positions_on_one_subject():
     # a negated verb asks for no more, not for less
     kept = _terms_of("Il ne faut pas augmenter les impôts.")
     assert not {MORE + "impot", LESS + "impot"} & kept
+
+
+def test_promoting_and_stopping_are_two_positions_on_one_subject():
+    """Issue 14: « Développer le nucléaire » sat in the idea « Sortir du nucléaire »:
+    promoting asks for more of a thing, stopping or removing it for less (accents typed
+    or not); « taxer davantage » asks for more tax, « davantage de » is « plus de »."""
+    assert MORE + "nucleair" in _terms_of("Développer le nucléaire.")
+    for stop in ("Sortir du nucléaire.", "Arrêter le nucléaire", "arreter le nucleaire"):
+        assert LESS + "nucleair" in _terms_of(stop), stop
+    assert LESS + "tax" in _terms_of("Arrêter de taxer les retraités.")
+    assert LESS + "senat" in _terms_of("Supprimer le Sénat.")
+    assert MORE + "tax" in _terms_of("Taxer davantage les énergies fossiles.")
+    assert MORE + "tax" in _terms_of("Il faut davantage taxer les énergies fossiles.")
+    more_of = _terms_of("Davantage de pistes cyclables.")
+    assert MORE + "pist" in more_of
+    assert "pist" not in more_of
+    assert not {MORE + "tax", LESS + "tax"} & _terms_of("Ne pas supprimer la taxe.")
+
+
+def test_a_judgement_approves_or_condemns_and_a_negation_turns_it_over():
+    """Issue 14: « une avancée » and « lamentable », « bonne idée » and « mauvaise idée »
+    landed in one idea as if they agreed."""
+    approve, condemn = MORE + JUDGED, LESS + JUDGED
+    for text in (
+        "Le prélèvement à la source est une bonne idée.",
+        "Le site internet est une avancée.",
+        "Le service civique serait indispensable.",
+        "Ce n'est pas inutile.",
+    ):
+        assert approve in _terms_of(text), text
+        assert condemn not in _terms_of(text), text
+    for text in (
+        "La suppression de l'ISF est une mauvaise idée.",
+        "Le service est lamentable.",
+        "Ce n'est pas une bonne idée.",
+        "Des dépenses inutiles.",
+    ):
+        assert condemn in _terms_of(text), text
+        assert approve not in _terms_of(text), text
+    # « bon » and « mauvais » judge a measure, not a noun's quality
+    for text in ("Il faut du bon sens.", "La mauvaise gestion des deniers.", "Rien à dire."):
+        assert not {approve, condemn} & _terms_of(text), text
+    # one approving, one condemning: no side
+    assert not {approve, condemn} & _terms_of("Une avancée mais un site lamentable.")
 
 
 def test_quantities_read_the_same_through_the_corpus_vocabulary():
