@@ -394,6 +394,7 @@ class _Space:
     marking: frozenset[int] | None = None  # chunks that negate or quantify (_piece_terms)
     grammar: set[int] | None = None  # the term ids of :data:`FUNCTION_WORDS`, no key terms
     settled: dict[tuple, float] = field(default_factory=dict)  # _settled
+    stances: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # _stances
 
 
 def find_ideas(
@@ -764,6 +765,8 @@ def _idea(
     centre = unit_rows(product(line, vectors))
     closeness = times(vectors, centre.toarray().ravel())
     ranked = rows[np.lexsort((rows, -closeness))]
+    said = _said_title(space, ranked[:TITLE_CANDIDATES], centre, avoid)
+    rows, ranked = _with_title(space, rows, ranked, said)
     source = space.statements.source
     members = distinct(source[rows])
     representatives = list(dict.fromkeys(source[ranked].tolist()))
@@ -773,7 +776,7 @@ def _idea(
         space.grammar = set(_forms(space.statements.vocabulary, _function_terms()))
     shown = [term for term in order.tolist() if term not in space.grammar][:MAX_TERMS]
     idea = FoundIdea(
-        title=_title(space, ranked[:TITLE_CANDIDATES], centre, avoid),
+        title=_tidy(said),
         key_terms=_key_terms(space, ranked, shown),
         members=members.tolist(),
         representatives=representatives,
@@ -785,6 +788,53 @@ def _idea(
         if len(subs) >= 2:
             idea.sub_ideas = _sub_ideas(space, subs, idea.title)
     return idea
+
+
+def _with_title(
+    space: _Space, rows: np.ndarray, ranked: np.ndarray, said: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """``rows`` and ``ranked`` (the same statements, most central first) without those that
+    say only the opposite of what the title ``said`` asks for or judges (« moins de X »
+    under « Taxer davantage X », « Bâtir des centrales » under « Arrêter les centrales »,
+    « indispensable » under « Inutile »), when they are no more than those saying what
+    it says: whatever its size, an idea or sub-idea does not hold both sides under one
+    title. A sub-idea is made of its idea's statements: « Baisser les taxes » is no
+    sub-idea of « Taxer davantage ». Negations are not read so (« faire payer ceux qui ne
+    paient pas » is no opposite of « payer »)."""
+    stances = space.stances.get(said)
+    if stances is None:
+        stances = space.stances[said] = _stances(space.statements.vocabulary, said)
+    if not stances:  # most titles: no stance
+        return rows, ranked
+    counts = take_rows(space.statements.counts, rows)
+    weights = space.weights[rows]
+    leaving = np.zeros(len(rows), bool)
+    for term, other in stances:
+        against = _column(counts, other)
+        if not against.any():
+            continue
+        saying = _column(counts, term)
+        against &= ~saying
+        if weights[against].sum() <= weights[saying].sum():
+            leaving |= against
+    if not leaving.any() or leaving.all():
+        return rows, ranked
+    return rows[~leaving], ranked[np.isin(ranked, rows[leaving], invert=True)]
+
+
+def _stances(vocabulary: Vocabulary, said: str) -> list[tuple[int, int]]:
+    """The quantities and judgements a title says (« plus de X », « moins de X », and what
+    raises, lowers or judges, read as the statements read them), each with its opposite,
+    when the statements say it: (term id, opposite term id)."""
+    statements = split_statements([said], vocabulary)
+    names = vocabulary.names
+    found = []
+    for term in np.unique(statements.counts.indices).tolist():
+        if names[term].startswith((MORE, LESS)):
+            other = _opposite(vocabulary, names[term])
+            if other is not None:
+                found.append((term, other))
+    return found
 
 
 def _sub_ideas(space: _Space, groups: list[np.ndarray], title: str) -> list[FoundIdea]:
@@ -1189,7 +1239,13 @@ def _verb_only(word: str) -> bool:
 
 
 def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
-    """The candidate closest to the idea's centre, tidied: "Baisser la TVA sur l'énergie".
+    """The candidate closest to the idea's centre, tidied: "Baisser la TVA sur l'énergie"
+    (see :func:`_said_title`)."""
+    return _tidy(_said_title(space, rows, centre, avoid))
+
+
+def _said_title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
+    """The candidate closest to the idea's centre, as written (:func:`_title` tidies it).
 
     A candidate whose words are all discourse words (:data:`DISCOURSE_WORDS`: « Ma
     proposition est la suivante ») says nothing of the idea and is passed over; a question
@@ -1229,7 +1285,7 @@ def _title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str:
         # the title taken is only looked for in a candidate that would win
         if score > best_score and not (avoid and _tidy(candidate) == avoid):
             best, best_score = candidate, score
-    return _tidy(best)
+    return best
 
 
 def _lowering(space: _Space, rows: np.ndarray, candidate: str, checks: tuple, usual: list) -> float:

@@ -199,14 +199,15 @@ def _negator(key: str) -> bool:
 _NEGATOR_ENDS = tuple(NEGATORS)  # how a negator's key ends
 # the keys :func:`_mark` gives a mark: these words, and the words after « n' » or « d' »
 _MARKED = frozenset({"ne", "de", "des", "du", *_DETERMINERS, *_WORD_MARKS})
-_ELIDED = ("n'", "n’", "d'", "d’")
+_ELIDED = ("n'", "n’", "d'", "d’", "l'", "l’")
 
 
 def _mark(key: str) -> int:
     """What a chunk's key is for negations and quantities: "ne"/"n'…", "de"/"d'…",
     "plus"/"davantage", "moins", "personne" (a noun or "nobody"), a determiner of a
     feminine noun ("la", "une", "chaque"…), the words of "tout le monde" (everybody),
-    "nous" and "sommes" (« nous sommes »), or nothing (0)."""
+    "nous" and "sommes" (« nous sommes »), a word that raises or lowers (« l'arrêt »
+    too), a judgement and the words of « bonne idée », or nothing (0)."""
     key = key.replace("’", "'")
     if key == "ne" or key.startswith("n'"):
         return _NE
@@ -214,6 +215,9 @@ def _mark(key: str) -> int:
         return _OF
     if key in _DETERMINERS:
         return _DETERMINER
+    if key.startswith("l'"):  # « l'arrêt du nucléaire », « l'augmentation des taxes »
+        mark = _WORD_MARKS.get(key[2:], 0)
+        return mark if mark in (_RAISE, _LOWER) else 0
     return _WORD_MARKS.get(key, 0)
 
 
@@ -369,6 +373,7 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
         chosen = _after(marker, doc, has_terms)
         if prefix == MORE:  # « taxer davantage les riches », « davantage taxer les riches »
             chosen |= _further(marks, doc, has_terms)
+        chosen |= _next_word(chosen, doc, has_terms)  # « bâtir des centrales nucléaires »
         chosen = np.repeat(chosen & ~negated & ~quantities, per_chunk)
         if chosen.any():
             added_rows.append(rows[chosen])
@@ -401,6 +406,15 @@ def _stance(negator, marks, doc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     before_of[:-1] = (marks[1:] == _OF) & same[1:]
     more = ((marks == _MORE) & ~no_more | (marks == _FURTHER)) & before_of
     return negator | no_more, more, (marks == _LESS) & before_of
+
+
+def _next_word(chosen, doc, has_terms) -> np.ndarray:
+    """Per chunk: right after a chosen one, with terms of its own, in the same text: what
+    a verb raises or lowers is its object's noun and the word that qualifies it
+    (« bâtir des centrales nucléaires », « supprimer la taxe foncière »)."""
+    found = np.zeros(len(doc), bool)
+    found[1:] = chosen[:-1] & has_terms[1:] & (doc[1:] == doc[:-1])
+    return found
 
 
 def _further(marks, doc, has_terms) -> np.ndarray:
@@ -487,6 +501,8 @@ def chunk_prefixes(vocabulary: Vocabulary, ids: list[int | None]) -> list[tuple[
             and markers[at + 1] == ("", False)
         ):
             prefixes[at] = (MORE, True)  # « taxer davantage »
+        if not prefixes[at][0] and at and prefixes[at - 1][1]:
+            prefixes[at] = prefixes[at - 1]  # « bâtir des centrales nucléaires »
         if prefixes[at][1] and _negated_at(markers, words, at):
             prefixes[at] = ("", False)  # « augmenter pas… »: no quantity on a negated word
     return prefixes

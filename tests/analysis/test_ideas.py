@@ -1243,3 +1243,28 @@ def test_a_title_reads_taxer_davantage_as_asking_for_more_tax():
     names = {vocabulary.names[t] for t in ideas._piece_terms(vocabulary, said[1])}
     assert "moins tax" in names
     assert "plus tax" not in names
+    said = "Bâtir des centrales nucléaires"
+    split_statements([said], vocabulary)
+    names = {vocabulary.names[t] for t in ideas._piece_terms(vocabulary, said)}
+    assert {"plus central", "plus nucleair", "central", "nucleair"} <= names
+
+
+def test_an_idea_holds_no_statement_saying_only_the_opposite_of_its_title():
+    """Issue 14: « Bâtir des centrales nucléaires » sat under « Arrêter les centrales
+    nucléaires », « Baisser les taxes » under « Taxer davantage »: whatever the idea's
+    size, what says only the opposite of its title is no member of it."""
+    said = [
+        *[
+            f"Il faut arrêter les centrales nucléaires {why}."
+            for why in ("vite", "une par une", "dans dix ans", "avant un accident")
+        ],
+        "Il faut bâtir des centrales nucléaires vite.",
+        "Les centrales nucléaires font peur.",
+    ]
+    space = _space(said, np.ones(len(said)), "", Vocabulary())
+    rows = np.arange(len(space.statements.source))
+    idea = ideas._idea(space, rows, None)
+    assert idea.title.startswith("Il faut arrêter les centrales")
+    assert 4 not in idea.members
+    assert 5 in idea.members  # no stance: it stays
+    assert 4 not in idea.representatives

@@ -120,7 +120,7 @@ def test_the_corpus_chunks_get_the_negations_and_marks_of_chunks_read_one_by_one
         "Je n'ai pas vu personne, N’a jamais. D'une part qu’aucun dans la Une, plus de "
         "Moins d’impôts ; tout le monde du ne des sans Rien non ni aucune. "
         "Davantage tt nier pasta sansonnet d'ailleurs: cette quelle leur n'importe "
-        "augmenter Arreter bonne idée, inutile avancée mauvaise"
+        "augmenter Arreter bonne idée, inutile avancée mauvaise l'arrêt l'État"
     )
     corpus = Terms()
     count_matrix([text], corpus, 1)
@@ -178,6 +178,9 @@ def test_promoting_and_stopping_are_two_positions_on_one_subject():
         assert LESS + "nucleair" in _terms_of(stop), stop
     assert LESS + "tax" in _terms_of("Arrêter de taxer les retraités.")
     assert LESS + "senat" in _terms_of("Supprimer le Sénat.")
+    assert LESS + "central" in _terms_of("Aller vers l'arrêt des centrales.")
+    built = _terms_of("Bâtir des centrales nucléaires.")  # the noun and its qualifier
+    assert {MORE + "central", MORE + "nucleair", "central", "nucleair"} <= built
     assert MORE + "tax" in _terms_of("Taxer davantage les énergies fossiles.")
     assert MORE + "tax" in _terms_of("Il faut davantage taxer les énergies fossiles.")
     more_of = _terms_of("Davantage de pistes cyclables.")
