@@ -50,6 +50,7 @@ from consult.analysis.statements import (
     Read,
     Statements,
     Vocabulary,
+    chunk_judgement,
     chunk_prefixes,
     marking_chunks,
     split_statements,
@@ -803,7 +804,7 @@ def _with_title(
     paient pas » is no opposite of « payer »)."""
     stances = space.stances.get(said)
     if stances is None:
-        stances = space.stances[said] = _stances(space.statements.vocabulary, said)
+        stances = space.stances[said] = _stances(space, said)
     if not stances:  # most titles: no stance
         return rows, ranked
     counts = take_rows(space.statements.counts, rows)
@@ -822,19 +823,26 @@ def _with_title(
     return rows[~leaving], ranked[np.isin(ranked, rows[leaving], invert=True)]
 
 
-def _stances(vocabulary: Vocabulary, said: str) -> list[tuple[int, int]]:
+def _stances(space: _Space, said: str) -> list[tuple[int, int]]:
     """The quantities and judgements a title says (« plus de X », « moins de X », and what
     raises, lowers or judges, read as the statements read them), each with its opposite,
     when the statements say it: (term id, opposite term id)."""
-    statements = split_statements([said], vocabulary)
-    names = vocabulary.names
-    found = []
-    for term in np.unique(statements.counts.indices).tolist():
+    vocabulary = space.statements.vocabulary
+    found = space.pieces.get(said)
+    if found is None:
+        if space.marking is None:
+            space.marking = marking_chunks(vocabulary)
+        found = space.pieces[said] = _piece_terms(vocabulary, said, space.marking)
+    names, term_ids = vocabulary.names, vocabulary.term_ids
+    judged = chunk_judgement(vocabulary, list(map(vocabulary.chunk_ids.get, said.split())))
+    said_terms = [*found, term_ids[judged]] if judged in term_ids else found
+    pairs = []
+    for term in said_terms:
         if names[term].startswith((MORE, LESS)):
             other = _opposite(vocabulary, names[term])
             if other is not None:
-                found.append((term, other))
-    return found
+                pairs.append((term, other))
+    return pairs
 
 
 def _sub_ideas(space: _Space, groups: list[np.ndarray], title: str) -> list[FoundIdea]:

@@ -508,6 +508,34 @@ def chunk_prefixes(vocabulary: Vocabulary, ids: list[int | None]) -> list[tuple[
     return prefixes
 
 
+def chunk_judgement(vocabulary: Vocabulary, ids: list[int | None]) -> str:
+    """The judged term a short text's chunks (ids in ``vocabulary``, None for one it does
+    not know) give it, :data:`MORE` or :data:`LESS` + :data:`JUDGED`, else "" — the rule of
+    :func:`_judged` read for one short text (a title) rather than for a corpus."""
+    marks, negator, offsets = vocabulary.marks, vocabulary.negator, vocabulary.offsets
+    balance = 0
+    for at, i in enumerate(ids):
+        kind = 0 if i is None else marks[i]
+        if kind in (_FINE, _POOR):
+            following = ids[at + 1] if at + 1 < len(ids) else None
+            if following is None or marks[following] != _MEASURE:
+                continue
+        elif kind not in (_GOOD, _BAD):
+            continue
+        sign = 1 if kind in (_GOOD, _FINE) else -1
+        before = ids[at - 1] if at else None
+        further = ids[at - 2] if at >= 2 else None
+        if (before is not None and negator[before]) or (
+            further is not None
+            and negator[further]
+            and before is not None
+            and offsets[before + 1] == offsets[before]
+        ):
+            sign = -sign
+        balance += sign
+    return "" if not balance else (MORE if balance > 0 else LESS) + JUDGED
+
+
 def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bool]):
     """Per chunk, the prefix it gives the next word (see :func:`chunk_prefixes`)."""
     negator, marks = vocabulary.negator, vocabulary.marks

@@ -10,6 +10,7 @@ from consult.analysis.statements import (
     NEGATED,
     Read,
     Vocabulary,
+    chunk_judgement,
     split_statements,
 )
 from consult.analysis.vectors import Terms, count_matrix
@@ -276,3 +277,22 @@ def test_indefinite_pronouns_say_nothing_of_the_subject(word, empty, meant, corp
     assert all(term in _terms_of(text) for text in meant)
     _, shared = _from_corpus(corpus)
     assert _read(split_statements(corpus, shared)) == _read(split_statements(corpus))
+
+
+def test_a_title_is_judged_as_its_statement_is():
+    """Titles read their judgement chunk by chunk (:func:`chunk_judgement`), as
+    :func:`split_statements` reads a statement's."""
+    for text in (
+        "Le prélèvement à la source est une bonne idée",
+        "Ce n'est pas une bonne idée",
+        "Inutile, les élus sont là pour cela",
+        "Pas inutile du tout",
+        "Une avancée mais un site lamentable",
+        "Le bon sens paysan",
+        "Les impôts",
+    ):
+        vocabulary = Vocabulary()
+        said = split_statements([text], vocabulary)
+        names = {vocabulary.names[t] for t in said.counts.indices}
+        judged = chunk_judgement(vocabulary, [vocabulary.chunk_ids[c] for c in text.split()])
+        assert {n for n in names if n.endswith(JUDGED)} == ({judged} if judged else set()), text
