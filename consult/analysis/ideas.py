@@ -308,6 +308,20 @@ _FIRST_PERSON_WORD = re.compile(
     + ")",
     re.IGNORECASE,
 )
+# A heading names something or says something of it: one made only of words that qualify
+# (« Pénibles et dangereuses »), with no verb, determiner nor preposition, names nothing —
+# the noun they qualify was the question's or another sentence's. With no list of
+# adjectives, such a word is read as qualifying when the idea's statements never write it
+# after a determiner (« les taxes », « l'État » name; « les pénibles » is not written): it
+# counts :data:`LEANING`. General French.
+QUALIFIER_WORDS = 4
+GRADING = "et ou ni mais trop très tres plus moins si assez aussi pas peu bien mal vraiment souvent"
+_GRADING = frozenset(GRADING.split())
+NAMING = (
+    "le la les l' un une des du ce cet cette ces mon ma mes ton ta tes son sa ses notre nos "
+    "votre vos leur leurs"
+)
+_NAMING = frozenset(NAMING.split())
 # A later clause of a long sentence titles it when it is a sentence of its own: it opens on
 # a subject (a pronoun, or a determiner and its noun) followed by a conjugated verb (« La
 # Maurienne est une vallée longue de 120 km, les services sont concentrés à
@@ -396,6 +410,7 @@ class _Space:
     grammar: set[int] | None = None  # the term ids of :data:`FUNCTION_WORDS`, no key terms
     settled: dict[tuple, float] = field(default_factory=dict)  # _settled
     stances: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # _stances
+    qualifiers: dict[str, frozenset[str]] = field(default_factory=dict)  # _qualifiers
 
 
 def find_ideas(
@@ -1306,7 +1321,57 @@ def _lowering(space: _Space, rows: np.ndarray, candidate: str, checks: tuple, us
         if not usual:
             usual.append(_usual(space, rows))
         factor *= _heading(kind, usual[0])
-    return factor
+    return factor * _qualifying(space, rows, candidate)
+
+
+def _qualifying(space: _Space, rows: np.ndarray, candidate: str) -> float:
+    """:data:`LEANING` for a candidate made only of words that qualify (:func:`_qualifiers`)
+    none of which the statements ``rows`` ever write after a determiner, else 1: « Pénibles
+    et dangereuses » names nothing, « Taxes et impôts » does (« les taxes »)."""
+    words = space.qualifiers.get(candidate)
+    if words is None:
+        words = space.qualifiers[candidate] = _qualifiers(candidate)
+    if not words:  # most candidates: a determiner, a preposition or a verb
+        return 1.0
+    named = set()
+    for row in rows.tolist():
+        after = False
+        for word in _words(space.statements.text(space.texts, row)):
+            if after:
+                named.add(word)
+            after = word in _NAMING
+    return 1.0 if named & words else LEANING
+
+
+def _qualifiers(candidate: str) -> frozenset[str]:
+    """The words of a candidate without a verb, a determiner, a preposition, a number, a
+    name or an acronym, made of at most :data:`QUALIFIER_WORDS` words besides the ones that
+    join or grade them (:data:`GRADING`): the words that may only qualify a noun left
+    unsaid (« Pénibles et dangereuses »); else none."""
+    written = candidate.split()
+    if len(written) > 2 * QUALIFIER_WORDS:
+        return frozenset()
+    found = set()
+    for at, word in enumerate(written):
+        bare = _bare(word)
+        if not bare or bare in _GRADING:
+            continue
+        shown = word.strip(_EDGES)
+        if (
+            not bare.isalpha()
+            or bare in _DETERMINERS
+            or bare in _OPENING
+            or bare in _FRAMING
+            or bare in _PLACING
+            or (at and shown[:1].isupper())
+            or (len(shown) > 1 and shown.isupper())
+            or bare.upper() in ACRONYMS
+            or _conjugated(bare)
+            or _infinitive(bare)
+        ):
+            return frozenset()
+        found.add(bare)
+    return frozenset(found) if len(found) <= QUALIFIER_WORDS else frozenset()
 
 
 def _usual(space: _Space, rows: np.ndarray) -> tuple[bool, bool]:

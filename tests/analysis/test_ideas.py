@@ -1268,3 +1268,25 @@ def test_an_idea_holds_no_statement_saying_only_the_opposite_of_its_title():
     assert 4 not in idea.members
     assert 5 in idea.members  # no stance: it stays
     assert 4 not in idea.representatives
+
+
+def test_words_that_only_qualify_a_noun_left_unsaid_make_a_weak_title():
+    """Issue 14: « Pénibles et dangereuses » titled an idea; a heading names what it
+    speaks of. Words the statements never write after a determiner only qualify."""
+    said = [
+        "Pénibles et dangereuses.",
+        "Pénibles et dangereuses !",
+        "Très pénibles et dangereuses",
+        "Ces tâches sont pénibles et mal payées.",
+        "Des métiers pénibles et dangereuses pour la santé des aides.",
+    ]
+    found = find_ideas(said)
+    assert [idea.title for idea in found.ideas] == [
+        "Des métiers pénibles et dangereuses pour la santé des aides"
+    ]
+    # naming words are read as names: « Taxes et impôts » stays a heading
+    assert ideas._qualifiers("Taxes et impôts") == frozenset()
+    assert ideas._qualifiers("IR - TVA - CSG") == frozenset()
+    assert ideas._qualifiers("Pénibles et dangereuses") == {"pénibles", "dangereuses"}
+    space = _space(["Les taxes locales et les impôts."], np.ones(1), "", Vocabulary())
+    assert ideas._qualifying(space, np.arange(1), "Locales et impôts") == 1.0
