@@ -36,6 +36,7 @@ _WE, _ARE = 10, 11
 _RAISE, _LOWER = 12, 13
 _FURTHER = 14  # « davantage »: « davantage de » is « plus de »; « taxer davantage » raises
 _GOOD, _BAD, _FINE, _POOR, _MEASURE = 15, 16, 17, 18, 19
+_FALSE = 20  # « une fausse bonne idée » condemns
 # Verbs and nouns that ask for more or for less of what follows them (« augmenter les
 # taxes », « la baisse des impôts »): the word after them also counts as a term of quantity
 # (« plus tax », « moins impot »), beside its own term, which still says what is spoken
@@ -104,6 +105,7 @@ _WORD_MARKS = {
     **dict.fromkeys(CONDEMNING.split(), _BAD),
     **dict.fromkeys(FINE.split(), _FINE),
     **dict.fromkeys(POOR.split(), _POOR),
+    **dict.fromkeys(("fausse", "fausses", "faux"), _FALSE),
     **{w: _MEASURE for word in MEASURES.split() for w in (word, _unaccented(word))},
 }
 _PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
@@ -379,8 +381,7 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
             added_rows.append(rows[chosen])
             ones = np.ones(int(chosen.sum()), bool)
             added_cols.append(_prefixed(cols[chosen], ones, vocabulary, prefix))
-    negators = vocabulary.array("negator")[ids]
-    judged = _judged(marks, doc, negators, has_terms, statement, vocabulary)
+    judged = _judged(marks, doc, negator, has_terms, statement, vocabulary)
     if judged is not None:
         added_rows.append(judged[0])
         added_cols.append(judged[1])
@@ -405,7 +406,10 @@ def _stance(negator, marks, doc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     before_of = np.zeros(len(doc), bool)
     before_of[:-1] = (marks[1:] == _OF) & same[1:]
     more = ((marks == _MORE) & ~no_more | (marks == _FURTHER)) & before_of
-    return negator | no_more, more, (marks == _LESS) & before_of
+    # « pas du tout prêt »: « du tout » carries the negation to the word after it
+    at_all = np.zeros(len(doc), bool)
+    at_all[2:] = (marks[2:] == _ALL) & (marks[1:-1] == _OF) & negator[:-2] & same[2:] & same[1:-1]
+    return negator | no_more | at_all, more, (marks == _LESS) & before_of
 
 
 def _next_word(chosen, doc, has_terms) -> np.ndarray:
@@ -452,6 +456,7 @@ def _judged(marks, doc, negator, has_terms, statement, vocabulary: Vocabulary):
     turned = np.zeros(len(doc), bool)
     turned[1:] = negator[:-1] & same[1:]
     turned[2:] |= negator[:-2] & ~has_terms[1:-1] & (doc[2:] == doc[:-2])
+    turned[1:] ^= (marks[:-1] == _FALSE) & same[1:]  # « une fausse bonne idée »
     sign = np.where(turned, -sign, sign)
     said = np.flatnonzero(sign)
     if not len(said):
@@ -512,28 +517,31 @@ def chunk_judgement(vocabulary: Vocabulary, ids: list[int | None]) -> str:
     """The judged term a short text's chunks (ids in ``vocabulary``, None for one it does
     not know) give it, :data:`MORE` or :data:`LESS` + :data:`JUDGED`, else "" — the rule of
     :func:`_judged` read for one short text (a title) rather than for a corpus."""
-    marks, negator, offsets = vocabulary.marks, vocabulary.negator, vocabulary.offsets
+    marks, offsets = vocabulary.marks, vocabulary.offsets
+    kinds = [0 if i is None else marks[i] for i in ids]
+    if not any(kind in _JUDGING for kind in kinds):  # most titles judge nothing
+        return ""
+    words = [i is not None and offsets[i + 1] > offsets[i] for i in ids]
+    markers = _chunk_markers(vocabulary, ids, words)
     balance = 0
-    for at, i in enumerate(ids):
-        kind = 0 if i is None else marks[i]
+    for at, kind in enumerate(kinds):
         if kind in (_FINE, _POOR):
-            following = ids[at + 1] if at + 1 < len(ids) else None
-            if following is None or marks[following] != _MEASURE:
+            if at + 1 >= len(ids) or kinds[at + 1] != _MEASURE:
                 continue
         elif kind not in (_GOOD, _BAD):
             continue
         sign = 1 if kind in (_GOOD, _FINE) else -1
-        before = ids[at - 1] if at else None
-        further = ids[at - 2] if at >= 2 else None
-        if (before is not None and negator[before]) or (
-            further is not None
-            and negator[further]
-            and before is not None
-            and offsets[before + 1] == offsets[before]
+        if (at and markers[at - 1][0] == NEGATED) or (
+            at >= 2 and markers[at - 2][0] == NEGATED and not words[at - 1]
         ):
+            sign = -sign
+        if at and kinds[at - 1] == _FALSE:  # « une fausse bonne idée »
             sign = -sign
         balance += sign
     return "" if not balance else (MORE if balance > 0 else LESS) + JUDGED
+
+
+_JUDGING = frozenset((_GOOD, _BAD, _FINE, _POOR))
 
 
 def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bool]):
@@ -549,6 +557,9 @@ def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bo
             markers[at] = (NEGATED, False)
             continue
         kind = mark[at]
+        if kind == _ALL and at >= 2 and mark[at - 1] == _OF and markers[at - 2][0] == NEGATED:
+            markers[at] = (NEGATED, False)  # « pas du tout prêt »
+            continue
         if not kind:  # most chunks mark nothing: no slice of the marks read for them
             continue
         if kind == _MORE and _NE in mark[max(at - 2, 0) : at]:

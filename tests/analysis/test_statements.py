@@ -121,7 +121,7 @@ def test_the_corpus_chunks_get_the_negations_and_marks_of_chunks_read_one_by_one
         "Je n'ai pas vu personne, N’a jamais. D'une part qu’aucun dans la Une, plus de "
         "Moins d’impôts ; tout le monde du ne des sans Rien non ni aucune. "
         "Davantage tt nier pasta sansonnet d'ailleurs: cette quelle leur n'importe "
-        "augmenter Arreter bonne idée, inutile avancée mauvaise l'arrêt l'État"
+        "augmenter Arreter bonne idée, inutile avancée mauvaise l'arrêt l'État fausse"
     )
     corpus = Terms()
     count_matrix([text], corpus, 1)
@@ -131,11 +131,18 @@ def test_the_corpus_chunks_get_the_negations_and_marks_of_chunks_read_one_by_one
     assert shared.negator == one_by_one.negator
     assert any(shared.negator)
     assert shared.marks == one_by_one.marks
-    assert len(set(shared.marks)) == 18  # no mark and each of the seventeen
+    assert len(set(shared.marks)) == 19  # no mark and each of the eighteen
 
 
 def _terms_of(text: str) -> set[str]:
     return set().union(*_read(split_statements([text])))
+
+
+def test_pas_du_tout_negates_the_word_after_it():
+    """Issue 14: « pas du tout prêt » was read « prêt »."""
+    assert NEGATED + "pret" in _terms_of("Je ne suis pas du tout prêt à payer plus.")
+    assert "pret" not in _terms_of("Je ne suis pas du tout prêt à payer plus.")
+    assert NEGATED + "pret" not in _terms_of("Du tout prêt à cuire.")
 
 
 def test_ne_plus_is_a_negation():
@@ -210,6 +217,8 @@ def test_a_judgement_approves_or_condemns_and_a_negation_turns_it_over():
     ):
         assert condemn in _terms_of(text), text
         assert approve not in _terms_of(text), text
+    assert condemn in _terms_of("Une fausse bonne idée.")
+    assert condemn in _terms_of("Ce n'est pas du tout une bonne idée.")
     # « bon » and « mauvais » judge a measure, not a noun's quality
     for text in ("Il faut du bon sens.", "La mauvaise gestion des deniers.", "Rien à dire."):
         assert not {approve, condemn} & _terms_of(text), text
@@ -287,6 +296,8 @@ def test_a_title_is_judged_as_its_statement_is():
         "Ce n'est pas une bonne idée",
         "Inutile, les élus sont là pour cela",
         "Pas inutile du tout",
+        "Une fausse bonne idée",
+        "Pas du tout une bonne idée",
         "Une avancée mais un site lamentable",
         "Le bon sens paysan",
         "Les impôts",
