@@ -321,7 +321,9 @@ NAMING = (
     "le la les l' un une des du ce cet cette ces mon ma mes ton ta tes son sa ses notre nos "
     "votre vos leur leurs"
 )
-_NAMING = frozenset(NAMING.split())
+_NAMING_PATTERN = "|".join(
+    re.escape(w) if w.endswith("'") else re.escape(w) + r"\s" for w in NAMING.split()
+)
 # A later clause of a long sentence titles it when it is a sentence of its own: it opens on
 # a subject (a pronoun, or a determiner and its noun) followed by a conjugated verb (« La
 # Maurienne est une vallée longue de 120 km, les services sont concentrés à
@@ -411,6 +413,7 @@ class _Space:
     settled: dict[tuple, float] = field(default_factory=dict)  # _settled
     stances: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # _stances
     qualifiers: dict[str, frozenset[str]] = field(default_factory=dict)  # _qualifiers
+    said_lower: dict[bytes, str] = field(default_factory=dict)  # _qualifying
 
 
 def find_ideas(
@@ -1333,14 +1336,20 @@ def _qualifying(space: _Space, rows: np.ndarray, candidate: str) -> float:
         words = space.qualifiers[candidate] = _qualifiers(candidate)
     if not words:  # most candidates: a determiner, a preposition or a verb
         return 1.0
-    named = set()
-    for row in rows.tolist():
-        after = False
-        for word in _words(space.statements.text(space.texts, row)):
-            if after:
-                named.add(word)
-            after = word in _NAMING
-    return 1.0 if named & words else LEANING
+    key = rows.tobytes()
+    said = space.said_lower.get(key)
+    if said is None:  # the statements read once per idea, in lower case
+        said = space.said_lower[key] = "\n".join(
+            space.statements.text(space.texts, row).lower().replace("’", "'")
+            for row in rows.tolist()
+        )
+    return 1.0 if any(_named(word).search(said) for word in words) else LEANING
+
+
+@lru_cache(maxsize=4096)
+def _named(word: str) -> re.Pattern:
+    """``word`` (lower case) written after a determiner (:data:`NAMING`)."""
+    return re.compile(r"(?<![\w'])(?:" + _NAMING_PATTERN + r")\s*" + re.escape(word) + r"(?!\w)")
 
 
 def _qualifiers(candidate: str) -> frozenset[str]:
