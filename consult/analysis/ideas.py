@@ -317,6 +317,7 @@ _FIRST_PERSON_WORD = re.compile(
 QUALIFIER_WORDS = 4
 GRADING = "et ou ni mais trop très tres plus moins si assez aussi pas peu bien mal vraiment souvent"
 _GRADING = frozenset(GRADING.split())
+_JOINING = frozenset(("et", "ou", "ni"))
 NAMING = (
     "le la les l' un une des du ce cet cette ces mon ma mes ton ta tes son sa ses notre nos "
     "votre vos leur leurs"
@@ -1354,15 +1355,17 @@ def _named(word: str) -> re.Pattern:
 
 def _qualifiers(candidate: str) -> frozenset[str]:
     """The words of a candidate without a verb, a determiner, a preposition, a number, a
-    name or an acronym, made of at most :data:`QUALIFIER_WORDS` words besides the ones that
-    join or grade them (:data:`GRADING`): the words that may only qualify a noun left
-    unsaid (« Pénibles et dangereuses »); else none."""
+    name or an acronym, made of at most :data:`QUALIFIER_WORDS` words joined (« et »,
+    « ou », a comma) and graded (:data:`GRADING`): the words that may only qualify a noun
+    left unsaid (« Pénibles et dangereuses »); else none. A phrase with no joining word
+    opens on its noun (« Incitation économique très forte »)."""
     written = candidate.split()
     if len(written) > 2 * QUALIFIER_WORDS:
         return frozenset()
-    found = set()
+    found, joined = set(), False
     for at, word in enumerate(written):
         bare = _bare(word)
+        joined |= bare in _JOINING or (word.endswith(",") and at + 1 < len(written))
         if not bare or bare in _GRADING:
             continue
         shown = word.strip(_EDGES)
@@ -1380,7 +1383,7 @@ def _qualifiers(candidate: str) -> frozenset[str]:
         ):
             return frozenset()
         found.add(bare)
-    return frozenset(found) if len(found) <= QUALIFIER_WORDS else frozenset()
+    return frozenset(found) if joined and len(found) <= QUALIFIER_WORDS else frozenset()
 
 
 def _usual(space: _Space, rows: np.ndarray) -> tuple[bool, bool]:

@@ -1287,6 +1287,7 @@ def test_words_that_only_qualify_a_noun_left_unsaid_make_a_weak_title():
     # naming words are read as names: « Taxes et impôts » stays a heading
     assert ideas._qualifiers("Taxes et impôts") == frozenset()
     assert ideas._qualifiers("IR - TVA - CSG") == frozenset()
+    assert ideas._qualifiers("Incitation économique très forte") == frozenset()  # its noun first
     assert ideas._qualifiers("Pénibles et dangereuses") == {"pénibles", "dangereuses"}
     space = _space(["Les taxes locales et les impôts."], np.ones(1), "", Vocabulary())
     assert ideas._qualifying(space, np.arange(1), "Locales et impôts") == 1.0
