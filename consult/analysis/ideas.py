@@ -1155,7 +1155,7 @@ def _framed(sentence: str) -> float:
     dans les lieux publics, dans la rue… », :func:`_unopened_cut`), else 1."""
     if sentence.rstrip().endswith(":") or _placing_only(sentence) or _elliptical(sentence):
         return LEANING
-    if _unopened_cut(sentence)[1]:
+    if _unopened_cut(sentence)[1] or _antecedent_only(sentence):
         return LEANING
     clauses = _CLAUSE.split(sentence, maxsplit=1)
     if len(clauses) < 2 or len(clauses[0].split()) < 2 or len(clauses[1].split()) < 3:
@@ -1178,6 +1178,39 @@ def _elliptical(sentence: str) -> bool:
     if not echoes and (words[0] != "pas" or words[1] in _NEGATED_AMOUNT):
         return False
     return not any(_conjugated(word) or _infinitive(word) for word in words[1:])
+
+
+def _antecedent_only(sentence: str) -> bool:
+    """Whether ``sentence`` is a pronoun standing for what the question named and what
+    qualifies it, with no verb of its own: « Ce qui utilise le digital », « Tous ceux
+    dématérialisés », « Tout ce qui peut être dématérialisé » answer « lesquels ? » and are no
+    heading; « Ce qui coûte le plus cher est le logement » has a verb of its own. General
+    French."""
+    if next(_words(sentence, 2), None) not in _ANTECEDENT_LEADS:  # most sentences
+        return False
+    if "," in sentence:  # « Ce qui manque, c'est le contact » : its verb after the comma
+        return False
+    words = list(_words(sentence))
+    at = 1 if words[0] in ("tout", "tous", "toutes") else 0
+    if len(words) < at + 2 or words[at] not in _ANTECEDENTS:
+        return False
+    relative = words[at + 1] in _RELATIVE or words[at + 1].startswith("qu'")
+    verbs = sum(
+        1
+        for word in words[at + 2 :]
+        if _conjugated(word) and word not in ("ne", "n'") and not _after_modal(word)
+    )
+    return verbs <= (1 if relative else 0)
+
+
+def _after_modal(word: str) -> bool:
+    """Whether ``word`` reads as an infinitive (« peut être », « peut etre », « doit
+    faire »), not a verb of its own."""
+    return _infinitive(word) or word.endswith(("er", "ir", "oir")) or word in ("être", "etre")
+
+
+_ANTECEDENTS = frozenset(("ce", "ceux", "celles", "celle", "celui"))
+_ANTECEDENT_LEADS = _ANTECEDENTS | {"tout", "tous", "toutes"}
 
 
 def _placing_only(sentence: str) -> bool:

@@ -1291,3 +1291,22 @@ def test_words_that_only_qualify_a_noun_left_unsaid_make_a_weak_title():
     assert ideas._qualifiers("Pénibles et dangereuses") == {"pénibles", "dangereuses"}
     space = _space(["Les taxes locales et les impôts."], np.ones(1), "", Vocabulary())
     assert ideas._qualifying(space, np.arange(1), "Locales et impôts") == 1.0
+
+
+def test_a_pronoun_standing_for_what_the_question_named_is_no_heading():
+    """Issue 14: « Ce qui utilise le digital (internet) », « Tous ceux dématérialisés »
+    titled ideas: they answer « lesquels ? » and name nothing without the question."""
+    for fragment in (
+        "Ce qui utilise le digital (internet)",
+        "Tous ceux dématérialisés",
+        "Tout ce qui peut etre dématérialisé",
+        "Ceux qui ne paient pas d'impôts",
+    ):
+        assert ideas._framed(fragment) == ideas.LEANING, fragment
+    for sentence in (
+        "Ce qui coûte le plus cher est le logement",
+        "Ce qui manque, c'est le contact humain",
+        "Ceux qui le peuvent doivent payer",
+        "Tous les services sur internet",
+    ):
+        assert ideas._framed(sentence) == 1.0, sentence
