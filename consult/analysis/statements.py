@@ -200,8 +200,24 @@ def _negator(key: str) -> bool:
 
 _NEGATOR_ENDS = tuple(NEGATORS)  # how a negator's key ends
 # the keys :func:`_mark` gives a mark: these words, and the words after « n' » or « d' »
-_MARKED = frozenset({"ne", "de", "des", "du", *_DETERMINERS, *_WORD_MARKS})
-_ELIDED = ("n'", "n’", "d'", "d’", "l'", "l’")
+_MARKED = frozenset(
+    {
+        "ne",
+        "de",
+        "des",
+        "du",
+        *_DETERMINERS,
+        *_WORD_MARKS,
+        # « l'arrêt », « l’augmentation »: the few words after « l' » that raise or lower
+        *(
+            elided + word
+            for word, mark in _WORD_MARKS.items()
+            if mark in (_RAISE, _LOWER)
+            for elided in ("l'", "l’")
+        ),
+    }
+)
+_ELIDED = ("n'", "n’", "d'", "d’")
 
 
 def _mark(key: str) -> int:
