@@ -385,7 +385,8 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
         quantities |= quantity
         cols = _prefixed(cols, np.repeat(quantity, per_chunk), vocabulary, prefix)
     # « augmenter les taxes »: « taxes » is still what is spoken of, « plus taxes » is added
-    raising, lowering = marks == _RAISE, marks == _LOWER
+    stopping = (marks == _LOWER) & ~negated
+    raising, lowering = _stopped_verbs(marks == _RAISE, stopping, marks, doc)
     added_rows, added_cols = [rows], [cols]
     for prefix, marker in ((MORE, raising & ~negated), (LESS, lowering & ~negated)):
         chosen = _after(marker, doc, has_terms)
@@ -435,6 +436,17 @@ def _next_word(chosen, doc, has_terms) -> np.ndarray:
     found = np.zeros(len(doc), bool)
     found[1:] = chosen[:-1] & has_terms[1:] & (doc[1:] == doc[:-1])
     return found
+
+
+def _stopped_verbs(raising, lowering, marks, doc) -> tuple[np.ndarray, np.ndarray]:
+    """``raising`` and ``lowering`` (per chunk) once a verb that stops is read on the verb
+    two chunks after it, across « de » (« arrêter de développer le nucléaire », « l'arrêt
+    du développement »): a stopped verb that raised lowers, one that lowered says no
+    quantity (as a negated one)."""
+    stopped = np.zeros(len(doc), bool)
+    stopped[2:] = lowering[:-2] & (marks[1:-1] == _OF) & (doc[2:] == doc[:-2])
+    stopped &= raising | lowering
+    return raising & ~stopped, lowering & ~stopped | raising & stopped
 
 
 def _further(marks, doc, has_terms) -> np.ndarray:
@@ -584,6 +596,9 @@ def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bo
             markers[at] = (LESS if kind == _LESS else MORE, False)
         elif kind in (_RAISE, _LOWER) and not _negated_at(markers, words, at):
             markers[at] = (MORE if kind == _RAISE else LESS, True)
+            if at >= 2 and mark[at - 1] == _OF and markers[at - 2] == (LESS, True):
+                # a stopped verb (see :func:`_stopped_verbs`)
+                markers[at] = (LESS, True) if kind == _RAISE else ("", False)
         elif kind == _FURTHER and not (at and words[at - 1]):  # « davantage taxer »
             markers[at] = (MORE, True)
     return markers

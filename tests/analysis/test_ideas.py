@@ -1249,6 +1249,27 @@ def test_a_title_reads_taxer_davantage_as_asking_for_more_tax():
     assert {"plus central", "plus nucleair", "central", "nucleair"} <= names
 
 
+def test_a_title_reads_a_stopped_verb_as_its_statements_do():
+    """A title is read by :func:`consult.analysis.statements.chunk_prefixes`, its
+    statements by ``_batch``: both read « arrêter de développer » as asking for less."""
+    vocabulary = Vocabulary()
+    said = [
+        "Arrêter de développer le nucléaire",
+        "Arrêter de baisser les impôts",
+        "Développer le nucléaire",
+    ]
+    statements = split_statements(said, vocabulary)
+    for row, text in enumerate(said):
+        title = {vocabulary.names[t] for t in ideas._piece_terms(vocabulary, text)}
+        counted = {vocabulary.names[t] for t in statements.counts[row].indices}
+        marked = {name for name in counted if name.startswith(("plus ", "moins "))}
+        assert marked <= title, text
+        assert {name for name in title if name.startswith(("plus ", "moins "))} == marked, text
+    assert "moins nucleair" in {
+        vocabulary.names[t] for t in ideas._piece_terms(vocabulary, said[0])
+    }
+
+
 def test_an_idea_holds_no_statement_saying_only_the_opposite_of_its_title():
     """Issue 14: « Bâtir des centrales nucléaires » sat under « Arrêter les centrales
     nucléaires », « Baisser les taxes » under « Taxer davantage »: whatever the idea's

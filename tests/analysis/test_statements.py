@@ -197,6 +197,25 @@ def test_promoting_and_stopping_are_two_positions_on_one_subject():
     assert not {MORE + "tax", LESS + "tax"} & _terms_of("Ne pas supprimer la taxe.")
 
 
+def test_a_stopped_promoting_verb_asks_for_less():
+    """« Arrêter de développer le nucléaire » asks for less nuclear power, not more; a
+    stopped lowering verb asks for no quantity, as a negated one; verbs joined by « et » or
+    a comma are no stopping."""
+    for text in (
+        "Il faut arrêter de développer le nucléaire.",
+        "L'arrêt du développement du nucléaire.",
+    ):
+        found = _terms_of(text)
+        assert LESS + "nucleair" in found, text
+        assert MORE + "nucleair" not in found, text
+    assert not {MORE + "impot", LESS + "impot"} & _terms_of("Arrêter de baisser les impôts.")
+    for text in ("Réduire et supprimer les taxes.", "Réduire, supprimer les taxes."):
+        assert LESS + "tax" in _terms_of(text), text
+    kept = _terms_of("Ne pas arrêter de développer le nucléaire.")
+    assert MORE + "nucleair" in kept
+    assert LESS + "nucleair" not in kept
+
+
 def test_a_judgement_approves_or_condemns_and_a_negation_turns_it_over():
     """Issue 14: « une avancée » and « lamentable », « bonne idée » and « mauvaise idée »
     landed in one idea as if they agreed."""
