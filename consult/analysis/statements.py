@@ -595,13 +595,18 @@ def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bo
         elif kind in (_MORE, _LESS, _FURTHER) and at + 1 < n and mark[at + 1] == _OF:
             markers[at] = (LESS if kind == _LESS else MORE, False)
         elif kind in (_RAISE, _LOWER) and not _negated_at(markers, words, at):
-            markers[at] = (MORE if kind == _RAISE else LESS, True)
-            if at >= 2 and mark[at - 1] == _OF and markers[at - 2] == (LESS, True):
-                # a stopped verb (see :func:`_stopped_verbs`)
-                markers[at] = (LESS, True) if kind == _RAISE else ("", False)
+            markers[at] = _verb_marker(kind, mark, markers, at)
         elif kind == _FURTHER and not (at and words[at - 1]):  # « davantage taxer »
             markers[at] = (MORE, True)
     return markers
+
+
+def _verb_marker(kind: int, mark: list[int], markers: list[tuple[str, bool]], at: int):
+    """The marker of a verb that raises or lowers (not negated), unless a verb that stops
+    comes two chunks before it, across « de » (see :func:`_stopped_verbs`)."""
+    if at >= 2 and mark[at - 1] == _OF and markers[at - 2] == (LESS, True):
+        return (LESS, True) if kind == _RAISE else ("", False)
+    return (MORE if kind == _RAISE else LESS, True)
 
 
 def _negated_at(markers: list[tuple[str, bool]], words: list[bool], at: int) -> bool:
