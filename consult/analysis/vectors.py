@@ -5,7 +5,7 @@ words out); each distinct whitespace-separated chunk of text is analysed once
 (:class:`Terms`), which keeps a corpus of millions of answers fast. Pure computation.
 """
 
-from itertools import accumulate, chain, islice
+from itertools import accumulate, chain, count, filterfalse, islice, repeat
 
 import numpy as np
 from scipy import sparse
@@ -51,23 +51,30 @@ class Terms:
 
     def _add(self, chunks) -> None:
         """Number the ``chunks`` (distinct) not seen yet, and their terms, in order; by
-        whole lists (each chunk's terms once per key, the lists then joined in C)."""
-        new = [chunk for chunk in chunks if chunk not in self.chunks]
+        whole lists, each step a map in C (no Python call per chunk or per term)."""
+        new = list(filterfalse(self.chunks.__contains__, chunks))
         if not new:
             return
         start = len(self.chunks)
         self.chunks.update(zip(new, range(start, start + len(new)), strict=True))
         self.frequency.extend([0] * len(new))
         # Case and the punctuation around a word change nothing to its terms.
-        keys = [chunk.lower().strip(_PUNCTUATION) for chunk in new]
+        keys = list(map(str.strip, map(str.lower, new), repeat(_PUNCTUATION)))
         self.chunk_keys.extend(keys)
         known, ids = self.keys, self.term_ids
-        for key in keys:  # terms numbered in the order their chunks come
-            if key not in known:
-                # a new term takes the next number: one look-up, no call per term
-                known[key] = [ids.setdefault(term, len(ids)) for term in chunk_terms(key)]
-        self.names.extend(islice(ids, len(self.names), None))  # the new ones, in order
-        found = [known[key] for key in keys]
+        # each key not seen yet analysed once, in the order its chunks come
+        fresh = list(filterfalse(known.__contains__, dict.fromkeys(keys)))
+        found = list(map(chunk_terms, fresh))
+        names = list(chain.from_iterable(found))
+        # a new term takes the next number, in the order its keys come
+        added = list(filterfalse(ids.__contains__, dict.fromkeys(names)))
+        ids.update(zip(added, count(len(ids))))
+        self.names.extend(added)
+        # each fresh key's term ids: the next len(terms) of them, in turn
+        numbered = iter(list(map(ids.__getitem__, names)))
+        parts = map(list, map(islice, repeat(numbered), map(len, found)))
+        known.update(zip(fresh, parts, strict=True))
+        found = list(map(known.__getitem__, keys))
         self.flat.extend(chain.from_iterable(found))
         ends = accumulate(map(len, found), initial=self.offsets[-1])
         self.offsets.extend(islice(ends, 1, None))  # the first is the last offset already
@@ -158,8 +165,8 @@ def take_rows(matrix, rows: np.ndarray) -> sparse.csr_matrix:
     starts = matrix.indptr[rows]
     counts = matrix.indptr[rows + 1] - starts
     indptr = np.zeros(len(rows) + 1, np.int64)
-    np.cumsum(counts, out=indptr[1:])
-    where = np.repeat(starts - indptr[:-1], counts) + np.arange(indptr[-1])
+    counts.cumsum(out=indptr[1:])  # the methods: numpy's functions wrap them in Python
+    where = (starts - indptr[:-1]).repeat(counts) + np.arange(indptr[-1])
     return csr(matrix.data[where], matrix.indices[where], indptr, (len(rows), matrix.shape[1]))
 
 
