@@ -37,7 +37,7 @@ from itertools import islice, repeat
 import numpy as np
 import simplemma
 from scipy import sparse
-from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.cluster import _hierarchy, hierarchy
 from scipy.spatial.distance import squareform
 
 from consult.analysis.statements import (
@@ -596,7 +596,7 @@ def _assign(vectors, centres, labels) -> tuple[np.ndarray, np.ndarray, np.ndarra
     # dense centres: a sparse × dense product is much faster than sparse × sparse; over
     # all the terms (a term no centre holds adds 0 to each sum, which leaves it as it is),
     # made terms × centres in memory order: the product reads it without a copy
-    dense = transpose(centres).astype(np.float32).toarray()  # cast first: half the memory
+    dense = _dense_columns(centres)
     for start in range(0, n, BLOCK):
         sims = times(vectors if n <= BLOCK else vectors[start : start + BLOCK], dense)
         best[start : start + BLOCK] = sims.argmax(axis=1)
@@ -661,9 +661,24 @@ def _merge_close(vectors, weights, labels) -> np.ndarray:
     centres = unit_rows(product(_onehot(weights, labels, k), vectors))
     distance = 1 - product(centres, transpose(centres)).toarray()  # centres @ centres.T
     np.fill_diagonal(distance, 0)
-    tree = linkage(squareform(np.clip(distance, 0, None), checks=False), method="complete")
-    component = fcluster(tree, 1 - MERGE, criterion="distance") - 1
+    component = _complete_components(squareform(np.clip(distance, 0, None), checks=False), k)
     return np.where(inside, component[np.maximum(labels, 0)], -1)
+
+
+def _complete_components(condensed: np.ndarray, k: int) -> np.ndarray:
+    """``fcluster(linkage(condensed, method="complete"), 1 - MERGE, criterion="distance") - 1``
+    for ``k`` ≥ 2 centres: SciPy's own routines (the nearest-neighbour chain, then the cut
+    of the tree), without the checks and conversions around them, which cost more than
+    the work on a few dozen centres (one call per clustering)."""
+    if not np.isfinite(condensed).all():
+        raise ValueError("The condensed distance matrix must contain only finite values.")
+    tree = _hierarchy.nn_chain(condensed, k, _COMPLETE)
+    component = np.zeros(k, dtype="i")
+    _hierarchy.cluster_dist(tree, component, float(1 - MERGE), k)
+    return component - 1
+
+
+_COMPLETE = hierarchy._LINKAGE_METHODS["complete"]
 
 
 def _split_negation(space: _Space, rows: np.ndarray, min_size: float) -> list[np.ndarray]:
@@ -728,6 +743,16 @@ def _opposite(vocabulary: Vocabulary, name: str) -> int | None:
     if name.startswith(MORE):
         return vocabulary.term_ids.get(LESS + name.removeprefix(MORE))
     return vocabulary.term_ids.get(NEGATED + name)
+
+
+def _dense_columns(centres) -> np.ndarray:
+    """``transpose(centres).astype(np.float32).toarray()``: terms × centres, dense, in
+    float32 (half the memory), each stored value written in place, without the sparse
+    transpose and the checks of SciPy's conversions (two rounds per clustering)."""
+    k = centres.shape[0]
+    dense = np.zeros((centres.shape[1], k), np.float32)
+    dense[centres.indices, np.arange(k).repeat(np.diff(centres.indptr))] = centres.data
+    return dense
 
 
 def _refine(vectors, weights, labels, source, min_size) -> np.ndarray:
