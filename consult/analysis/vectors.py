@@ -32,7 +32,7 @@ class Terms:
         # keep_reading: keep each text's chunk ids (``read``), for a second pass over the
         # same texts (the statements) that should not split and look them up again.
         self.read: list[np.ndarray] | None = [] if keep_reading else None
-        self.chunks: dict[str, int] = {}
+        self.chunks: dict[str, int] = _Numbering()
         self.chunk_keys: list[str] = []  # each chunk lower-cased, edge punctuation off
         self.keys: dict[str, list[int]] = {}
         self.frequency: list[int] = []
@@ -50,13 +50,16 @@ class Terms:
         return self.flat[self.offsets[index] : self.offsets[index + 1]]
 
     def _add(self, chunks) -> None:
-        """Number the ``chunks`` (distinct) not seen yet, and their terms, in order; by
-        whole lists, each step a map in C (no Python call per chunk or per term)."""
+        """Number the ``chunks`` (distinct) not seen yet, and their terms, in order."""
         new = list(filterfalse(self.chunks.__contains__, chunks))
-        if not new:
-            return
-        start = len(self.chunks)
-        self.chunks.update(zip(new, range(start, start + len(new)), strict=True))
+        if new:
+            start = len(self.chunks)
+            self.chunks.update(zip(new, range(start, start + len(new)), strict=True))
+            self._analyse(new)
+
+    def _analyse(self, new: list[str]) -> None:
+        """The terms of the ``new`` chunks, numbered already (the last ones of ``chunks``),
+        in order; by whole lists, each step a map in C (no Python call per chunk or term)."""
         self.frequency.extend([0] * len(new))
         # Case and the punctuation around a word change nothing to its terms.
         keys = list(map(str.strip, map(str.lower, new), repeat(_PUNCTUATION)))
@@ -81,12 +84,15 @@ class Terms:
 
     def sequence(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The terms of ``texts`` in order, the text each comes from, and chunks per text."""
-        split = [text.split() for text in texts]
+        split = list(map(str.split, texts))
         lengths = np.fromiter(map(len, split), np.int64, len(split))
         flat = list(chain.from_iterable(split))
         del split
-        self._add(dict.fromkeys(flat))
+        start = len(self.chunks)
+        # one look-up per chunk, which numbers the new ones as they come
         chunk_ids = np.fromiter(map(self.chunks.__getitem__, flat), np.int64, len(flat))
+        if len(self.chunks) > start:
+            self._analyse(list(islice(self.chunks, start, None)))
         del flat
         if self.read is not None:
             self.read.append(chunk_ids.astype(np.int32))
@@ -113,6 +119,15 @@ class Terms:
                 best[self.flat[start]] = max(best.get(self.flat[start], candidate), candidate)
             self._surfaces = [best[t][2] if t in best else n for t, n in enumerate(self.names)]
         return self._surfaces[term]
+
+
+class _Numbering(dict):
+    """Chunks → their numbers: a chunk not seen yet takes the next one when looked up
+    (``dict`` otherwise; a hit stays a plain look-up in C)."""
+
+    def __missing__(self, chunk: str) -> int:
+        self[chunk] = number = len(self)
+        return number
 
 
 def count_matrix(texts: list[str], vocabulary: Terms, min_df: int):
