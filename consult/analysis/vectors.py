@@ -32,7 +32,7 @@ class Terms:
         # keep_reading: keep each text's chunk ids (``read``), for a second pass over the
         # same texts (the statements) that should not split and look them up again.
         self.read: list[np.ndarray] | None = [] if keep_reading else None
-        self.chunks: dict[str, int] = _Numbering()
+        self.chunks: dict[str, int] = Numbering()
         self.chunk_keys: list[str] = []  # each chunk lower-cased, edge punctuation off
         self.keys: dict[str, list[int]] = {}
         self.frequency: list[int] = []
@@ -86,14 +86,13 @@ class Terms:
         """The terms of ``texts`` in order, the text each comes from, and chunks per text."""
         split = list(map(str.split, texts))
         lengths = np.fromiter(map(len, split), np.int64, len(split))
-        flat = list(chain.from_iterable(split))
-        del split
         start = len(self.chunks)
         # one look-up per chunk, which numbers the new ones as they come
-        chunk_ids = np.fromiter(map(self.chunks.__getitem__, flat), np.int64, len(flat))
+        flat = map(self.chunks.__getitem__, chain.from_iterable(split))
+        chunk_ids = np.fromiter(flat, np.int64, int(lengths.sum()))
+        del split
         if len(self.chunks) > start:
             self._analyse(list(islice(self.chunks, start, None)))
-        del flat
         if self.read is not None:
             self.read.append(chunk_ids.astype(np.int32))
         seen = np.bincount(chunk_ids, minlength=len(self.frequency))
@@ -121,12 +120,12 @@ class Terms:
         return self._surfaces[term]
 
 
-class _Numbering(dict):
-    """Chunks → their numbers: a chunk not seen yet takes the next one when looked up
+class Numbering(dict):
+    """Keys → their numbers: a key not seen yet takes the next one when looked up
     (``dict`` otherwise; a hit stays a plain look-up in C)."""
 
-    def __missing__(self, chunk: str) -> int:
-        self[chunk] = number = len(self)
+    def __missing__(self, key) -> int:
+        self[key] = number = len(self)
         return number
 
 
