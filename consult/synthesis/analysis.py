@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, itemgetter, not_
 
 import numpy as np
 from scipy import sparse
@@ -49,7 +49,7 @@ from consult.analysis.similarity import is_empty_answer
 from consult.analysis.statements import Read, Vocabulary
 from consult.analysis.statistics import FALSE_DISCOVERY
 from consult.analysis.text import strip_accents
-from consult.analysis.vectors import Terms, count_matrix, keep_columns
+from consult.analysis.vectors import Numbering, Terms, count_matrix, keep_columns
 from consult.synthesis.document import (
     MIN_CELL,
     Breakdown,
@@ -274,8 +274,14 @@ class _Corpus:
         self.supports = np.fromiter((it.supports for it in self.items), np.int64, n)
         self.kinds = np.array([it.kind for it in self.items], dtype=object)
         self.flagged = np.fromiter((it.flagged for it in self.items), bool, n)
-        self.row_of = {ident: row for row, ident in enumerate(self.ids)}
-        self.empty = np.fromiter((len(t) < 40 and is_empty_answer(t) for t in self.texts), bool, n)
+        self.row_of = dict(zip(self.ids, range(n), strict=True))
+        # only a short text may be an empty answer (« rien », « ras », « je ne sais pas »)
+        self.empty = np.zeros(n, bool)
+        short = np.fromiter(map(len, self.texts), np.int64, n) < 40
+        for row in np.flatnonzero(short).tolist():
+            self.empty[row] = is_empty_answer(self.texts[row])
+        self.duplicate_keys: list[str] | None = None  # see _distinct
+        self.kind_rows: dict[str, list[bool]] = {}  # see of_kind
         self.vocabulary = Terms(keep_reading=True)
         min_df = 1 if n < MIN_DF_ROWS else 2
         counts, first, second, self.n_words = count_matrix(self.texts, self.vocabulary, min_df)
@@ -297,6 +303,12 @@ class _Corpus:
         self.presence = sparse.csr_matrix((data, counts.indices, counts.indptr), counts.shape)
         self.has_terms = np.diff(counts.indptr) > 0
         self.placed: dict[tuple, tuple] = {}  # see _placed
+
+    def of_kind(self, kind: str) -> list[bool]:
+        """Whether each row is of ``kind``, read once per synthesis (each section picks)."""
+        if kind not in self.kind_rows:
+            self.kind_rows[kind] = (self.kinds == kind).tolist()
+        return self.kind_rows[kind]
 
     def id_list(self, rows) -> list[int]:
         return self.id_array[np.sort(np.asarray(rows, dtype=np.int64))].tolist()
@@ -435,10 +447,13 @@ def _placed(corpus: _Corpus, attribute: str, many: bool, missing: str):
 def _placement(corpus: _Corpus, attribute: str) -> tuple[list[list[str]], np.ndarray]:
     """Each item's sections by ``attribute`` ("themes" or "fiches"): its tags, or else its
     best stored suggestion; and which rows were placed by that suggestion."""
-    tagged = [getattr(it, attribute) for it in corpus.items]
-    suggested = [getattr(it, f"suggested_{attribute}")[:1] for it in corpus.items]
+    n = len(corpus.items)
+    tagged = list(map(attrgetter(attribute), corpus.items))
+    guesses = map(attrgetter(f"suggested_{attribute}"), corpus.items)
+    suggested = list(map(itemgetter(slice(1)), guesses))  # the best one: [:1]
     placed = [tags or guess for tags, guess in zip(tagged, suggested, strict=True)]
-    by_guess = np.array([not t and bool(g) for t, g in zip(tagged, suggested, strict=True)], bool)
+    untagged = np.fromiter(map(not_, tagged), bool, n)
+    by_guess = untagged & np.fromiter(map(bool, suggested), bool, n)
     return placed, by_guess
 
 
@@ -477,12 +492,11 @@ _DUPLICATE_EDGES = _PUNCTUATION + " "
 
 def _distinct(corpus: _Corpus, rows: np.ndarray) -> _Texts:
     usable = rows[~corpus.empty[rows] & corpus.has_terms[rows]]
-    keys: dict[str, int] = {}
-    text_of = np.fromiter(
-        (keys.setdefault(_duplicate_key(corpus.texts[r]), len(keys)) for r in usable.tolist()),
-        np.int64,
-        len(usable),
-    )
+    if corpus.duplicate_keys is None:  # once per synthesis: a row may be in several sections
+        corpus.duplicate_keys = list(map(_duplicate_key, corpus.texts))
+    keys = Numbering()  # each distinct key numbered in the order it comes
+    found = map(corpus.duplicate_keys.__getitem__, usable.tolist())
+    text_of = np.fromiter(map(keys.__getitem__, found), np.int64, len(usable))
     firsts = np.full(len(keys), len(corpus.texts), np.int64)
     np.minimum.at(firsts, text_of, usable)
     weights = np.bincount(text_of, weights=corpus.weights[usable], minlength=len(keys))
@@ -503,8 +517,8 @@ def _section(
         ids=corpus.id_list(rows),
         ideas=ideas,
         isolated=[i for i in corpus.id_list(rows) if i not in in_ideas],
-        proposals=_pick(corpus, texts, lambda r: corpus.kinds[r] == "proposition"),
-        questions=_pick(corpus, texts, lambda r: corpus.kinds[r] == "question"),
+        proposals=_pick(corpus, texts, corpus.of_kind("proposition").__getitem__),
+        questions=_pick(corpus, texts, corpus.of_kind("question").__getitem__),
         vigilance=_vigilance(corpus, texts, question),
     )
 
@@ -697,8 +711,9 @@ def _pick(corpus: _Corpus, texts: _Texts, wanted) -> list[Quote]:
     short = corpus.n_words[texts.rows] < 4
     order = np.lexsort((texts.rows, -texts.closeness, -texts.people, short))
     found: list[int] = []
+    rows = texts.rows.tolist()  # Python ints, not a numpy scalar read per text
     for position in order.tolist():
-        if wanted(int(texts.rows[position])):
+        if wanted(rows[position]):
             found.append(position)
             if len(found) == MAX_PICKS * 3:
                 break
@@ -815,7 +830,8 @@ def _main_ideas(sections: list[Section]) -> list[tuple[Idea, str]]:
 
 
 def _rows(corpus: _Corpus, ids: list[int]) -> np.ndarray:
-    return np.fromiter((corpus.row_of[i] for i in ids if i in corpus.row_of), np.int64)
+    row_of = corpus.row_of
+    return np.fromiter(map(row_of.__getitem__, filter(row_of.__contains__, ids)), np.int64)
 
 
 def _findings(corpus: _Corpus, sections: list[Section]) -> list[Finding]:
