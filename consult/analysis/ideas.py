@@ -599,12 +599,12 @@ def _assign(vectors, centres, labels) -> tuple[np.ndarray, np.ndarray, np.ndarra
     dense = _dense_columns(centres)
     for start in range(0, n, BLOCK):
         sims = times(vectors if n <= BLOCK else vectors[start : start + BLOCK], dense)
-        best[start : start + BLOCK] = sims.argmax(axis=1)
-        score[start : start + BLOCK] = sims.max(axis=1)
+        closest = sims.argmax(axis=1)
+        best[start : start + BLOCK] = closest
+        lines = np.arange(len(sims))
+        score[start : start + BLOCK] = sims[lines, closest]  # the maximum, read at its place
         current = labels[start : start + BLOCK]
-        own[start : start + BLOCK] = np.where(
-            current >= 0, sims[np.arange(len(sims)), np.maximum(current, 0)], 0
-        )
+        own[start : start + BLOCK] = np.where(current >= 0, sims[lines, np.maximum(current, 0)], 0)
     return best, score, own
 
 
