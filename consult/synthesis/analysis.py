@@ -270,10 +270,12 @@ class _Corpus:
         self.id_array = np.asarray(self.ids, np.int64)  # the same ids, picked by rows at once
         self.texts = [item.text or "" for item in self.items]
         n = len(self.items)
-        self.weights = np.fromiter((max(it.weight, 1) for it in self.items), np.int64, n)
-        self.supports = np.fromiter((it.supports for it in self.items), np.int64, n)
-        self.kinds = np.array([it.kind for it in self.items], dtype=object)
-        self.flagged = np.fromiter((it.flagged for it in self.items), bool, n)
+        # by maps over the items (no generator): weights of at least 1
+        weights = np.fromiter(map(attrgetter("weight"), self.items), np.int64, n)
+        self.weights = np.maximum(weights, 1)
+        self.supports = np.fromiter(map(attrgetter("supports"), self.items), np.int64, n)
+        self.kinds = np.array(list(map(attrgetter("kind"), self.items)), dtype=object)
+        self.flagged = np.fromiter(map(attrgetter("flagged"), self.items), bool, n)
         self.row_of = dict(zip(self.ids, range(n), strict=True))
         # only a short text may be an empty answer (« rien », « ras », « je ne sais pas »)
         self.empty = np.zeros(n, bool)
