@@ -17,6 +17,7 @@ from consult.analysis.phrases import clean
 from consult.analysis.statements import chunk_terms
 
 BATCH = 50_000  # texts tokenised at a time (bounds the memory of temporary strings)
+SPLIT = 1_000  # texts split into words at a time, within a batch (see Terms.sequence)
 _PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
 
 
@@ -84,13 +85,18 @@ class Terms:
 
     def sequence(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The terms of ``texts`` in order, the text each comes from, and chunks per text."""
-        split = list(map(str.split, texts))
-        lengths = np.fromiter(map(len, split), np.int64, len(split))
         start = len(self.chunks)
-        # one look-up per chunk, which numbers the new ones as they come
-        flat = map(self.chunks.__getitem__, chain.from_iterable(split))
-        chunk_ids = np.fromiter(flat, np.int64, int(lengths.sum()))
-        del split
+        words, found = [], []  # per few texts: chunks per text, their chunk ids
+        # a few texts split at a time: the words that are no new chunk are freed at once,
+        # and the next texts' words take their memory (no fresh pages for all the words)
+        for begin in range(0, len(texts), SPLIT):
+            split = list(map(str.split, texts[begin : begin + SPLIT]))
+            words.append(np.fromiter(map(len, split), np.int64, len(split)))
+            # one look-up per chunk, which numbers the new ones as they come
+            flat = map(self.chunks.__getitem__, chain.from_iterable(split))
+            found.append(np.fromiter(flat, np.int64, int(words[-1].sum())))
+        lengths = np.concatenate(words) if words else np.zeros(0, np.int64)
+        chunk_ids = np.concatenate(found) if found else np.zeros(0, np.int64)
         if len(self.chunks) > start:
             self._analyse(list(islice(self.chunks, start, None)))
         if self.read is not None:
