@@ -608,6 +608,16 @@ def _assign(vectors, centres, labels) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return best, score, own
 
 
+def _dense_columns(centres) -> np.ndarray:
+    """``transpose(centres).astype(np.float32).toarray()``: terms × centres, dense, in
+    float32 (half the memory), each stored value written in place, without the sparse
+    transpose and the checks of SciPy's conversions (two rounds per clustering)."""
+    k = centres.shape[0]
+    dense = np.zeros((centres.shape[1], k), np.float32)
+    dense[centres.indices, np.arange(k).repeat(np.diff(centres.indptr))] = centres.data
+    return dense
+
+
 def _cluster(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[np.ndarray]:
     """Groups of statement rows (seeded, refined, incoherent ones dissolved).
 
@@ -647,6 +657,22 @@ def _without_terms(vectors, exclude):
     return vectors.tocsr()
 
 
+def _complete_components(condensed: np.ndarray, k: int) -> np.ndarray:
+    """``fcluster(linkage(condensed, method="complete"), 1 - MERGE, criterion="distance") - 1``
+    for ``k`` ≥ 2 centres: SciPy's own routines (the nearest-neighbour chain, then the cut
+    of the tree), without the checks and conversions around them, which cost more than
+    the work on a few dozen centres (one call per clustering)."""
+    if not np.isfinite(condensed).all():
+        raise ValueError("The condensed distance matrix must contain only finite values.")
+    tree = _hierarchy.nn_chain(condensed, k, _COMPLETE)
+    component = np.zeros(k, dtype="i")
+    _hierarchy.cluster_dist(tree, component, float(1 - MERGE), k)
+    return component - 1
+
+
+_COMPLETE = hierarchy._LINKAGE_METHODS["complete"]
+
+
 def _merge_close(vectors, weights, labels) -> np.ndarray:
     """Ideas whose centres are close (cosine at least :data:`MERGE`) become one, when each
     of them is close to every other (complete linkage). Chained (A close to B, B to C),
@@ -663,22 +689,6 @@ def _merge_close(vectors, weights, labels) -> np.ndarray:
     np.fill_diagonal(distance, 0)
     component = _complete_components(squareform(np.clip(distance, 0, None), checks=False), k)
     return np.where(inside, component[np.maximum(labels, 0)], -1)
-
-
-def _complete_components(condensed: np.ndarray, k: int) -> np.ndarray:
-    """``fcluster(linkage(condensed, method="complete"), 1 - MERGE, criterion="distance") - 1``
-    for ``k`` ≥ 2 centres: SciPy's own routines (the nearest-neighbour chain, then the cut
-    of the tree), without the checks and conversions around them, which cost more than
-    the work on a few dozen centres (one call per clustering)."""
-    if not np.isfinite(condensed).all():
-        raise ValueError("The condensed distance matrix must contain only finite values.")
-    tree = _hierarchy.nn_chain(condensed, k, _COMPLETE)
-    component = np.zeros(k, dtype="i")
-    _hierarchy.cluster_dist(tree, component, float(1 - MERGE), k)
-    return component - 1
-
-
-_COMPLETE = hierarchy._LINKAGE_METHODS["complete"]
 
 
 def _split_negation(space: _Space, rows: np.ndarray, min_size: float) -> list[np.ndarray]:
@@ -743,16 +753,6 @@ def _opposite(vocabulary: Vocabulary, name: str) -> int | None:
     if name.startswith(MORE):
         return vocabulary.term_ids.get(LESS + name.removeprefix(MORE))
     return vocabulary.term_ids.get(NEGATED + name)
-
-
-def _dense_columns(centres) -> np.ndarray:
-    """``transpose(centres).astype(np.float32).toarray()``: terms × centres, dense, in
-    float32 (half the memory), each stored value written in place, without the sparse
-    transpose and the checks of SciPy's conversions (two rounds per clustering)."""
-    k = centres.shape[0]
-    dense = np.zeros((centres.shape[1], k), np.float32)
-    dense[centres.indices, np.arange(k).repeat(np.diff(centres.indptr))] = centres.data
-    return dense
 
 
 def _refine(vectors, weights, labels, source, min_size) -> np.ndarray:
