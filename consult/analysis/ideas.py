@@ -37,7 +37,7 @@ from itertools import islice, repeat
 import numpy as np
 import simplemma
 from scipy import sparse
-from scipy.cluster import _hierarchy, hierarchy
+from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
 from consult.analysis.statements import (
@@ -657,22 +657,6 @@ def _without_terms(vectors, exclude):
     return vectors.tocsr()
 
 
-def _complete_components(condensed: np.ndarray, k: int) -> np.ndarray:
-    """``fcluster(linkage(condensed, method="complete"), 1 - MERGE, criterion="distance") - 1``
-    for ``k`` ≥ 2 centres: SciPy's own routines (the nearest-neighbour chain, then the cut
-    of the tree), without the checks and conversions around them, which cost more than
-    the work on a few dozen centres (one call per clustering)."""
-    if not np.isfinite(condensed).all():
-        raise ValueError("The condensed distance matrix must contain only finite values.")
-    tree = _hierarchy.nn_chain(condensed, k, _COMPLETE)
-    component = np.zeros(k, dtype="i")
-    _hierarchy.cluster_dist(tree, component, float(1 - MERGE), k)
-    return component - 1
-
-
-_COMPLETE = hierarchy._LINKAGE_METHODS["complete"]
-
-
 def _merge_close(vectors, weights, labels) -> np.ndarray:
     """Ideas whose centres are close (cosine at least :data:`MERGE`) become one, when each
     of them is close to every other (complete linkage). Chained (A close to B, B to C),
@@ -687,7 +671,8 @@ def _merge_close(vectors, weights, labels) -> np.ndarray:
     centres = unit_rows(product(_onehot(weights, labels, k), vectors))
     distance = 1 - product(centres, transpose(centres)).toarray()  # centres @ centres.T
     np.fill_diagonal(distance, 0)
-    component = _complete_components(squareform(np.clip(distance, 0, None), checks=False), k)
+    tree = linkage(squareform(np.clip(distance, 0, None), checks=False), method="complete")
+    component = fcluster(tree, 1 - MERGE, criterion="distance") - 1
     return np.where(inside, component[np.maximum(labels, 0)], -1)
 
 
