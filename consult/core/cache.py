@@ -36,6 +36,8 @@ from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.orm import Session
 
+from consult.core.redisconn import HeldRedis
+
 log = logging.getLogger(__name__)
 
 
@@ -160,8 +162,9 @@ class FiguresStore:
     """One process's figures, each stamped with the generation it was computed under."""
 
     def __init__(self, redis_url: str | None):
+        # Each request reads the generation: on a connection its thread keeps (redisconn).
         self.redis = (
-            Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=1)
+            HeldRedis(Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=1))
             if redis_url
             else None
         )

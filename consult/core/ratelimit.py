@@ -23,6 +23,7 @@ from limits.storage import MemoryStorage, RedisStorage
 from limits.strategies import FixedWindowRateLimiter
 from redis.exceptions import RedisError
 
+from consult.core.redisconn import HeldConnections
 from consult.extensions import limiter
 
 log = logging.getLogger(__name__)
@@ -90,9 +91,14 @@ def _prefixed(identifiers: Sequence[str]) -> list[str]:
 def _incr_all(storage, counted: list[tuple[RateLimitItem, str]], cost: int) -> list[int]:
     if not isinstance(storage, RedisStorage):
         return [storage.incr(key, item.get_expiry(), amount=cost) for item, key in counted]
-    script = getattr(storage, "consult_incr_all", None)
-    if script is None:  # registered once per storage: evalsha, the script sent only if missing
-        script = storage.consult_incr_all = storage.get_connection().register_script(INCR_ALL)
+    held = getattr(storage, "consult_incr_all", None)
+    if held is None:  # registered once per storage: evalsha, the script sent only if missing
+        client = storage.get_connection()
+        held = storage.consult_incr_all = (
+            client.register_script(INCR_ALL),
+            HeldConnections(client.connection_pool),  # one connection per thread, kept
+        )
+    script, connections = held
     keys = [storage.prefixed_key(key) for _item, key in counted]
     args = [value for item, _key in counted for value in (item.get_expiry(), cost)]
-    return [int(count) for count in script(keys=keys, args=args)]
+    return [int(count) for count in script(keys=keys, args=args, client=connections.client())]
