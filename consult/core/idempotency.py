@@ -11,7 +11,6 @@ from blinker import Namespace
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, make_transient_to_detached, mapped_column
-from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.core.cache import note_new_row
 from consult.core.db import UTCDateTime, utcnow
@@ -97,11 +96,14 @@ def insert_once(draft, key, *, only_if=None):
     session = db.session
     model = type(draft)
     mapper = sa.inspect(model)
-    values = {}  # column name → value, for what the draft sets
-    for attribute in mapper.column_attrs:
-        value = getattr(draft, attribute.key)
+    # Column name → value, for what the draft sets: read from the new object's own dict
+    # (what its constructor set; an attribute never set reads None, as getattr would).
+    given = sa.inspect(draft).dict
+    values = {}
+    for attribute_key, column_key in _column_keys(mapper):
+        value = given.get(attribute_key)
         if value is not None:
-            values[attribute.columns[0].key] = value
+            values[column_key] = value
     # The session's connection, not ``session.execute``: a Core statement needs none of
     # the ORM's execution path (its events, its loading), only the transaction.
     connection = session.connection(bind_arguments={"mapper": mapper})
@@ -184,11 +186,26 @@ class _Rest:
         return filled
 
 
+@lru_cache(maxsize=64)
+def _column_keys(mapper) -> tuple[tuple[str, str], ...]:
+    """(attribute key, column name) of each column a mapper maps, computed once."""
+    return tuple((attribute.key, attribute.columns[0].key) for attribute in mapper.column_attrs)
+
+
+@lru_cache(maxsize=64)
+def _attribute_keys(mapper) -> dict:
+    """Column → the attribute key it is mapped to, computed once per mapper."""
+    return {attribute.columns[0]: attribute.key for attribute in mapper.column_attrs}
+
+
 def _loaded_as(session, draft, filled: dict) -> None:
     """``draft`` becomes the row just inserted (``filled``: column → value the defaults
-    gave), as if the session had loaded it."""
-    mapper = sa.inspect(type(draft))
+    gave), as if the session had loaded it: the values go into the object's dict, which
+    ``make_transient_to_detached`` then commits whole (what ``set_committed_value`` did
+    one attribute at a time; column attributes have no event on load either way)."""
+    keys = _attribute_keys(sa.inspect(type(draft)))
+    loaded = sa.inspect(draft).dict
     for column, value in filled.items():
-        set_committed_value(draft, mapper.get_property_by_column(column).key, value)
+        loaded[keys[column]] = value
     make_transient_to_detached(draft)
     session.add(draft)
