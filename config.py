@@ -21,6 +21,11 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 def _env_list(name: str) -> list[str] | None:
     items = [item.strip() for item in os.environ.get(name, "").split(",")]
     return [item for item in items if item] or None
@@ -128,6 +133,12 @@ class Config:
     # SUGGEST_REFRESH_QUIET seconds, or SUGGEST_REFRESH_MAX_WAIT seconds after the first
     # tag they miss (a long session still sees its tags at work): consult.tagging.jobs.
     SUGGEST_REFRESH_QUIET = _env_int("CONSULT_SUGGEST_REFRESH_QUIET", 20)
+    # While people post, the worker's sweeper leaves new contributions' suggestions
+    # until no contribution came for SUGGEST_WHILE_POSTING_QUIET seconds, or one has
+    # waited SUGGEST_WHILE_POSTING_MAX_WAIT seconds: the cores go to the participants'
+    # requests first (issue 17). 0: computed at the sweeper's next look.
+    SUGGEST_WHILE_POSTING_QUIET = _env_float("CONSULT_SUGGEST_WHILE_POSTING_QUIET", 1.0)
+    SUGGEST_WHILE_POSTING_MAX_WAIT = _env_float("CONSULT_SUGGEST_WHILE_POSTING_MAX_WAIT", 5.0)
     SUGGEST_REFRESH_MAX_WAIT = _env_int("CONSULT_SUGGEST_REFRESH_MAX_WAIT", 120)
     # Branding, publics and territories: kept this many seconds by each process.
     REFERENCE_CACHE_SECONDS = _env_int("CONSULT_REFERENCE_CACHE_SECONDS", 30)
@@ -185,6 +196,7 @@ class TestConfig(Config):
     OPENDATA_AUTO = False  # tests/opendata switch it on: others count their own jobs
     WORKER_NICE = 0  # the tests that start `flask worker` run in the test process itself
     SUGGEST_MODEL_MAX_AGE = 0  # rolled-back tests reuse scheme ids: always the newest model
+    SUGGEST_WHILE_POSTING_QUIET = 0  # tests/tagging/test_sweeper.py switches it on
 
 
 class ProductionConfig(Config):

@@ -594,6 +594,7 @@ def relay_forever(
 # --- Sweepers ------------------------------------------------------------------------------
 
 SWEEP_INTERVAL = 0.5  # seconds between two looks when no batch was full
+_SWEEPER_PROCESS = [False]  # True while sweep_forever runs in this process
 # name → function handling one batch of what waits, returning how many rows it looked at.
 SWEEPERS: dict[str, Callable[[], int]] = {}
 # name → the most rows one call takes (a call that took fewer took all that waited).
@@ -658,13 +659,23 @@ def sweep_forever(*, interval: float = SWEEP_INTERVAL, should_stop=lambda: False
     ``interval`` gathers them. Before the first batch, the sweepers warm up
     (:func:`warm_sweepers`)."""
     warm_sweepers()
-    while not should_stop():
-        full = False
-        for name in list(SWEEPERS):
-            full = sweep_batch(name) >= SWEEP_BATCHES.get(name, 1) or full
-        db.session.remove()  # the next batch starts with an empty session
-        if not full:
-            time.sleep(interval)
+    _SWEEPER_PROCESS[0] = True
+    try:
+        while not should_stop():
+            full = False
+            for name in list(SWEEPERS):
+                full = sweep_batch(name) >= SWEEP_BATCHES.get(name, 1) or full
+            db.session.remove()  # the next batch starts with an empty session
+            if not full:
+                time.sleep(interval)
+    finally:
+        _SWEEPER_PROCESS[0] = False
+
+
+def in_sweeper_process() -> bool:
+    """Whether this is a worker's sweeper process (``sweep_forever``), not a request
+    running the sweepers right after its answer (no worker)."""
+    return _SWEEPER_PROCESS[0]
 
 
 # --- Running a job ------------------------------------------------------------------------

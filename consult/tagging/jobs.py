@@ -34,6 +34,7 @@ from consult.core.jobs import (
     RQDispatcher,
     dispatcher_for,
     enqueue_after_commit,
+    in_sweeper_process,
     register_sweeper,
     report_progress,
     sweep_soon,
@@ -173,7 +174,10 @@ def _suggest(
 
 def suggest_pending(limit: int = BATCH) -> int:
     """The sweeper: compute the suggestions of what :func:`claim_pending` takes, a
-    scheme at a time. Returns how many contributions it took."""
+    scheme at a time. Returns how many contributions it took (0 while people are
+    posting: :func:`_people_posting`)."""
+    if in_sweeper_process() and _people_posting(utcnow()):
+        return 0
     db.session.commit()  # the claim is a transaction of its own, begun with the lock:
     with immediate_transactions():  # on SQLite, a post committed meanwhile can't stale it
         rows = claim_pending(db.session, limit=limit, now=utcnow())
@@ -190,6 +194,29 @@ def suggest_pending(limit: int = BATCH) -> int:
     if len(rows) < limit:  # nothing new waits: a refresh after tagging, if one is due
         return len(rows) + refresh_step(limit - len(rows))
     return len(rows)
+
+
+def _people_posting(now: datetime) -> bool:
+    """Whether the worker's sweeper leaves the pending suggestions for later: a
+    contribution arrived less than ``SUGGEST_WHILE_POSTING_QUIET`` seconds ago (people
+    are posting: the cores go to their requests, issue 17) and none has waited
+    ``SUGGEST_WHILE_POSTING_MAX_WAIT`` seconds yet (a stream that never pauses still
+    has its suggestions that often, in larger batches). One query on the pending rows
+    (partial index), instead of the claim."""
+    config = current_app.config
+    quiet = config.get("SUGGEST_WHILE_POSTING_QUIET", 0)
+    if not quiet:
+        return False
+    longest = config.get("SUGGEST_WHILE_POSTING_MAX_WAIT", 0)
+    oldest, newest = db.session.execute(
+        sa.select(sa.func.min(Contribution.created_at), sa.func.max(Contribution.created_at)).where(
+            Contribution.suggested_at.is_(None)
+        )
+    ).one()
+    db.session.commit()
+    if newest is None:
+        return False
+    return newest > now - timedelta(seconds=quiet) and oldest > now - timedelta(seconds=longest)
 
 
 def claim_pending(session, *, limit: int, now: datetime) -> list:

@@ -340,6 +340,75 @@ def test_sweeper_loop_goes_on_at_once_while_batches_are_full_then_waits(monkeypa
     assert slept == [0.25, 0.25, 0.25]
 
 
+@pytest.fixture
+def posting_rules(app, monkeypatch):
+    """As in production: suggestions wait while a contribution came less than 1 s ago,
+    5 s at most; ``in_sweeper(True)`` makes this the worker's sweeper process."""
+    monkeypatch.setitem(app.config, "SUGGEST_WHILE_POSTING_QUIET", 1.0)
+    monkeypatch.setitem(app.config, "SUGGEST_WHILE_POSTING_MAX_WAIT", 5.0)
+    return lambda on: monkeypatch.setattr(core_jobs, "_SWEEPER_PROCESS", [on])
+
+
+def test_while_people_post_the_worker_leaves_suggestions_until_they_pause(
+    db, meeting, make_contribution, posting_rules
+):
+    posting_rules(True)
+    now = utcnow()
+    older = make_contribution(meeting=meeting, body=AIDANTS, created_at=now - timedelta(seconds=3))
+    newest = make_contribution(meeting=meeting, body=TRANSPORTS, created_at=now)
+    db.session.commit()
+
+    assert suggest_pending() == 0  # one came just now: people are posting
+    assert {older.id, newest.id} <= _pending(db)
+
+    newest.created_at = now - timedelta(seconds=2)  # nothing new for 2 s: a pause
+    db.session.commit()
+    assert suggest_pending() == 2
+    assert not _pending(db) & {older.id, newest.id}
+
+
+def test_a_stream_that_never_pauses_still_has_its_suggestions_after_the_longest_wait(
+    db, meeting, make_contribution, posting_rules
+):
+    posting_rules(True)
+    now = utcnow()
+    waiting = make_contribution(
+        meeting=meeting, body=AIDANTS, created_at=now - timedelta(seconds=6)
+    )
+    make_contribution(meeting=meeting, body=TRANSPORTS, created_at=now)
+    db.session.commit()
+
+    assert suggest_pending() == 2  # the first waited 6 s (> 5): the batch goes
+    assert waiting.id not in _pending(db)
+
+
+def test_without_a_worker_suggestions_never_wait_for_a_pause(
+    db, meeting, make_contribution, posting_rules
+):
+    posting_rules(False)  # a request running the sweeper right after its answer
+    made = make_contribution(meeting=meeting, body=AIDANTS, created_at=utcnow())
+    db.session.commit()
+
+    assert suggest_pending() == 1
+    assert made.id not in _pending(db)
+
+
+def test_only_a_running_sweeper_loop_counts_as_the_worker(monkeypatch):
+    seen = []
+    monkeypatch.setattr(
+        core_jobs, "SWEEPERS", {"essai": lambda: seen.append(core_jobs.in_sweeper_process()) or 0}
+    )
+    monkeypatch.setattr(core_jobs, "SWEEP_WARMERS", {})
+    monkeypatch.setattr(core_jobs.time, "sleep", lambda _: None)
+    monkeypatch.setattr(core_jobs.db.session, "remove", lambda: None)
+    turns = []
+
+    core_jobs.sweep_forever(interval=0.1, should_stop=lambda: len(turns.append(1) or turns) > 1)
+
+    assert seen == [True]
+    assert core_jobs.in_sweeper_process() is False  # the test process is no worker after
+
+
 def test_the_suggestion_sweeper_says_how_full_its_batches_are(app):
     assert core_jobs.SWEEP_BATCHES[SWEEPER] == tagging_jobs.BATCH
     assert core_jobs.SWEEP_WARMERS[SWEEPER] == tagging_jobs.warm_suggesters
