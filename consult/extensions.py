@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and initialised in ``create_app``."""
 
+from functools import partial
+
 import sqlalchemy as sa
 from flask import current_app, request, session
 from flask_limiter import Limiter
@@ -69,20 +71,39 @@ def _counting_own_limits() -> bool:
     return current_app.view_functions.get(request.endpoint) in _COUNTING_OWN_LIMITS
 
 
+def _counting_own() -> bool:
+    return current_app.view_functions.get(request.endpoint) in _COUNTING_OWN_LIMITS
+
+
 def leave_own_limits_alone(app) -> None:
-    """After ``limiter.init_app``: Flask-Limiter's check before each request is not even
-    started for the views that count their own limits (its request filter lets them
-    through, but only after looking up the app's limits and meta limits at every
-    request). Configured meta limits (``RATELIMIT_META``) count every request: then
-    the check runs as it is."""
+    """After ``limiter.init_app``: Flask-Limiter's hooks are not even started for the
+    views that count their own limits — its check before each request (its request
+    filter lets them through, but only after looking up the app's limits and meta limits
+    at every request), and, as that check never ran, its two hooks after it: the one that
+    adds the headers of the limits the check met (it builds the request's limiter state
+    to find none) and the one that clears that state. Configured meta limits
+    (``RATELIMIT_META``) count every request: then the hooks run as they are."""
     if app.config.get("RATELIMIT_META"):
         return
-    check = limiter._check_request_limit  # noqa: SLF001 - the hook init_app registered
+    check = limiter._check_request_limit  # noqa: SLF001 - the hooks init_app registered
+    release = limiter._Limiter__release_context  # noqa: SLF001
 
     def check_unless_counting_own():
-        if current_app.view_functions.get(request.endpoint) in _COUNTING_OWN_LIMITS:
-            return None
-        return check()
+        return None if _counting_own() else check()
 
-    hooks = app.before_request_funcs.setdefault(None, [])
-    hooks[:] = [check_unless_counting_own if hook == check else hook for hook in hooks]
+    def headers_unless_counting_own(response):
+        return response if _counting_own() else inject(response)
+
+    def release_unless_counting_own(error=None):
+        if not _counting_own():
+            release(error)
+
+    before = app.before_request_funcs.setdefault(None, [])
+    before[:] = [check_unless_counting_own if hook == check else hook for hook in before]
+    after = app.after_request_funcs.setdefault(None, [])
+    for index, hook in enumerate(after):
+        if isinstance(hook, partial) and hook.args == (limiter,):  # Limiter.__inject_headers
+            inject = hook
+            after[index] = headers_unless_counting_own
+    teardown = app.teardown_request_funcs.setdefault(None, [])
+    teardown[:] = [release_unless_counting_own if hook == release else hook for hook in teardown]

@@ -11,6 +11,8 @@ import os
 
 import pytest
 import redis
+from flask import request
+from flask_limiter import Limiter
 from limits.storage import RedisStorage
 
 from consult.contributions.models import Contribution
@@ -138,3 +140,27 @@ def test_flask_limiter_leaves_the_views_counting_their_own_limits_alone(
     published = make_contribution(meeting=meeting, status="published")
     client.post(f"/contributions/{published.id}/soutenir")
     assert "contributions.support" in looked_up
+
+
+@pytest.mark.usefixtures("limits_on")
+def test_flask_limiter_keeps_no_request_state_for_the_views_counting_their_own_limits(
+    client, make_meeting, make_contribution, monkeypatch
+):
+    """Its hooks after the request (limit headers, clearing its state) are not started for
+    the contribution forms either: its check never ran, it has nothing to add nor clear.
+    A route with its own Flask-Limiter limit still has both."""
+    used = []
+    state = Limiter.context
+
+    def noting(self):
+        used.append(request.endpoint)
+        return state.fget(self)
+
+    monkeypatch.setattr(Limiter, "context", property(noting))
+    meeting = make_meeting(status="open")
+    assert _send(client, meeting, "Plus de bus le dimanche").status_code == 200
+    assert client.get(FORM.format(meeting.id) + "/facile").status_code == 200
+    assert used == []
+    published = make_contribution(meeting=meeting, status="published")
+    client.post(f"/contributions/{published.id}/soutenir")
+    assert "contributions.support" in used
