@@ -55,16 +55,7 @@ def test_a_forked_process_opens_its_own_connection(monkeypatch):
     assert held.client() is not parent
 
 
-@pytest.fixture
-def posting_copies(app):
-    """The meetings this process keeps for posting, left empty: ids come back in later
-    tests (their rows rolled back)."""
-    app.extensions.pop("consult_posting_meetings", None)
-    yield
-    app.extensions.pop("consult_posting_meetings", None)
-
-
-@pytest.mark.usefixtures("limits_on", "figures_kept", "posting_copies")
+@pytest.mark.usefixtures("limits_on", "figures_kept")
 def test_the_form_and_the_post_take_no_pooled_connection_once_warm(
     app, client, make_meeting, monkeypatch, checkouts
 ):
