@@ -133,12 +133,9 @@ def test_flask_limiter_leaves_the_views_counting_their_own_limits_alone(
         return scope(app, endpoint, *args, **kwargs)
 
     monkeypatch.setattr(limiter.limit_manager, "exemption_scope", noting)
-    meeting = make_meeting(status="open")
-    assert _send(client, meeting, "Plus de bus le dimanche").status_code == 200
-    assert client.get(FORM.format(meeting.id) + "/facile").status_code == 200
+    meeting = _post_and_show_forms(client, make_meeting)
     assert looked_up == []
-    published = make_contribution(meeting=meeting, status="published")
-    client.post(f"/contributions/{published.id}/soutenir")
+    _support(client, make_contribution, meeting)
     assert "contributions.support" in looked_up
 
 
@@ -157,10 +154,21 @@ def test_flask_limiter_keeps_no_request_state_for_the_views_counting_their_own_l
         return state.fget(self)
 
     monkeypatch.setattr(Limiter, "context", property(noting))
+    meeting = _post_and_show_forms(client, make_meeting)
+    assert used == []
+    _support(client, make_contribution, meeting)
+    assert "contributions.support" in used
+
+
+def _post_and_show_forms(client, make_meeting):
+    """A contribution posted to an open meeting, then its easy-read form shown."""
     meeting = make_meeting(status="open")
     assert _send(client, meeting, "Plus de bus le dimanche").status_code == 200
     assert client.get(FORM.format(meeting.id) + "/facile").status_code == 200
-    assert used == []
+    return meeting
+
+
+def _support(client, make_contribution, meeting) -> None:
+    """A published contribution of ``meeting`` supported: a route with its own limit."""
     published = make_contribution(meeting=meeting, status="published")
     client.post(f"/contributions/{published.id}/soutenir")
-    assert "contributions.support" in used
