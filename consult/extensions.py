@@ -71,10 +71,6 @@ def _counting_own_limits() -> bool:
     return current_app.view_functions.get(request.endpoint) in _COUNTING_OWN_LIMITS
 
 
-def _counting_own() -> bool:
-    return current_app.view_functions.get(request.endpoint) in _COUNTING_OWN_LIMITS
-
-
 def leave_own_limits_alone(app) -> None:
     """After ``limiter.init_app``: Flask-Limiter's hooks are not even started for the
     views that count their own limits — its check before each request (its request
@@ -86,16 +82,17 @@ def leave_own_limits_alone(app) -> None:
     if app.config.get("RATELIMIT_META"):
         return
     check = limiter._check_request_limit  # noqa: SLF001 - the hooks init_app registered
-    release = limiter._Limiter__release_context  # noqa: SLF001
+    # the hook clearing its state (a private name: when a release renames it, it runs as it is)
+    release = getattr(limiter, "_Limiter__release_context", None)
 
     def check_unless_counting_own():
-        return None if _counting_own() else check()
+        return None if _counting_own_limits() else check()
 
     def headers_unless_counting_own(response):
-        return response if _counting_own() else inject(response)
+        return response if _counting_own_limits() else inject(response)
 
     def release_unless_counting_own(error=None):
-        if not _counting_own():
+        if not _counting_own_limits():
             release(error)
 
     before = app.before_request_funcs.setdefault(None, [])
@@ -105,5 +102,8 @@ def leave_own_limits_alone(app) -> None:
         if isinstance(hook, partial) and hook.args == (limiter,):  # Limiter.__inject_headers
             inject = hook
             after[index] = headers_unless_counting_own
-    teardown = app.teardown_request_funcs.setdefault(None, [])
-    teardown[:] = [release_unless_counting_own if hook == release else hook for hook in teardown]
+    if release is not None:
+        teardown = app.teardown_request_funcs.setdefault(None, [])
+        teardown[:] = [
+            release_unless_counting_own if hook == release else hook for hook in teardown
+        ]
