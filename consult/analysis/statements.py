@@ -80,14 +80,10 @@ MEASURES = "idée idées chose choses mesure mesures initiative initiatives solu
 JUDGED = "=jugement"  # the term a judgement gives its statement, with MORE or LESS
 
 
-def _unaccented(word: str) -> str:
-    """« arreter » for « arrêter »: answers are often typed without their accents."""
-    return strip_accents(word)
-
-
 _DETERMINERS = frozenset(
     ["la", "une", "cette", "chaque", "toute", "ma", "ta", "sa", "notre", "votre", "leur", "quelle"]
 )
+# each verb and measure also as typed without its accents (« arreter » for « arrêter »)
 _WORD_MARKS = {
     "plus": _MORE,
     "davantage": _FURTHER,
@@ -99,14 +95,14 @@ _WORD_MARKS = {
     "le": _THE,
     "nous": _WE,
     "sommes": _ARE,
-    **{w: _RAISE for word in RAISING.split() for w in (word, _unaccented(word))},
-    **{w: _LOWER for word in LOWERING.split() for w in (word, _unaccented(word))},
+    **{w: _RAISE for word in RAISING.split() for w in (word, strip_accents(word))},
+    **{w: _LOWER for word in LOWERING.split() for w in (word, strip_accents(word))},
     **dict.fromkeys(APPROVING.split(), _GOOD),
     **dict.fromkeys(CONDEMNING.split(), _BAD),
     **dict.fromkeys(FINE.split(), _FINE),
     **dict.fromkeys(POOR.split(), _POOR),
     **dict.fromkeys(("fausse", "fausses", "faux"), _FALSE),
-    **{w: _MEASURE for word in MEASURES.split() for w in (word, _unaccented(word))},
+    **{w: _MEASURE for word in MEASURES.split() for w in (word, strip_accents(word))},
 }
 _PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
 _ENDS = ".!?;…"
