@@ -427,6 +427,10 @@ def _work(queue_names=(core_jobs.DEFAULT,)):
     class Worker(PromptStop, SimpleWorker):
         """RQ's worker in this process, keeping the test's session (no per-job cleanup)."""
 
+    # The worker's jobs write through this very session: a read the test left open would
+    # hold SQLite's old snapshot, and its first UPDATE would fail (« database is locked »).
+    db.session.rollback()
+
     worker = Worker(
         [core_jobs.RQDispatcher(REDIS_URL, 0).queue(name) for name in queue_names],
         connection=core_jobs.RQDispatcher(REDIS_URL, 0).redis,
