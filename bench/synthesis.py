@@ -9,8 +9,9 @@ seed), then for each size measures, each in a fresh process (so that the peak re
 memory, ``ru_maxrss``, is that size's own):
 
 - ``build_document`` (``time_s``, ``peak_mb``: the whole process, contributions included;
-  ``cpu_s``: its processor time). The French lemma dictionary is loaded first, outside the
-  measured time (``load_s``), as the worker does before forking a job's work horse;
+  ``cpu_s``: its processor time). The French lemma dictionary and the terms of its words
+  are loaded first, outside the measured time (``load_s``), as the worker does before
+  forking a job's work horse (``load_lemmas``);
 - the baseline, the plain pipeline on one thread (issue 17):
   ``TfidfVectorizer(sublinear_tf=True, min_df=2, max_df=0.5)`` + ``MiniBatchKMeans(50)``
   over the same texts (``baseline_s``, ``baseline_cpu_s``); ``ratio`` and ``cpu_ratio``

@@ -9,6 +9,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import compress, islice
 
 import simplemma
 import snowballstemmer
@@ -107,9 +108,64 @@ def stop_word_terms() -> frozenset[str]:
 
 
 def load_lemmas() -> None:
-    """Load the French lemma dictionary now (about half a second, once per process):
-    a worker does it before forking the work horse of a job, which then inherits it."""
+    """Load the French lemma dictionary now, and the terms of its plain words
+    (:func:`word_terms`), once per process (well under a second): a worker does it before
+    forking the work horse of a job, which then inherits both."""
     _lemma.__wrapped__("maisons")
+    if not _WORD_TERMS:
+        _WORD_TERMS.update(_dictionary_terms())
+
+
+# Each plain word of the French dictionary (lower case, letters and digits only) → its
+# :func:`terms`, filled by :func:`load_lemmas`: a text's words are mostly there, and a
+# look-up costs much less than lemmatising and stemming each distinct word of a corpus
+# anew in each job.
+_WORD_TERMS: dict[str, tuple[str, ...]] = {}
+# a word that :data:`_TOKEN` reads whole, already in lower case, with neither apostrophe
+# nor hyphen (NFC, as every character of this class is: simplemma's look-up applies)
+_PLAIN_WORD = re.compile(r"[0-9a-zß-öø-ÿœæ]+")
+
+
+def word_terms() -> dict[str, tuple[str, ...]]:
+    """The terms of the dictionary's plain words (``terms(word)`` as a tuple), once
+    :func:`load_lemmas` has run (empty before)."""
+    return _WORD_TERMS
+
+
+def _dictionary_terms() -> dict[str, tuple[str, ...]]:
+    """:func:`terms` of each plain word of the French dictionary, by whole lists: each
+    distinct lemma unaccented and stemmed once (a term is its word's lemma's stem), then
+    the words that :func:`terms` leaves out or keeps whole."""
+    words, lemmas, decode = _dictionary_pairs()
+    plain = list(map(bool, map(_PLAIN_WORD.fullmatch, words)))
+    words, lemmas = list(compress(words, plain)), list(compress(lemmas, plain))
+    distinct = dict.fromkeys(lemmas)
+    stems = _STEMMER.stemWords([strip_accents(decode(lemma)) for lemma in distinct])
+    terms_of = dict(zip(distinct, zip(stems), strict=True))  # a lemma → (its stem,)
+    table = dict(zip(words, map(terms_of.__getitem__, lemmas), strict=True))
+    # As terms() reads a word: short, a number or a stop word: nothing; else an acronym:
+    # itself; else a stop word once unaccented: nothing. Unaccenting these words never
+    # shortens them (each accented letter loses its accent), so only words as short as
+    # the longest stop word may become one.
+    longest = max(map(len, STOP_WORDS))
+    accented = (w for w in words if len(w) <= longest and not w.isascii())
+    table.update(dict.fromkeys((w for w in accented if strip_accents(w) in STOP_WORDS), ()))
+    table.update((w, (w,)) for w in ACRONYMS if w in table)
+    left_out = (w for w in words if len(w) < 2 or w.isdigit() or w in STOP_WORDS)
+    table.update(dict.fromkeys(left_out, ()))
+    return table
+
+
+def _dictionary_pairs() -> tuple[list[str], list, type]:
+    """The French dictionary's words, their lemmas, and what makes a lemma a string.
+    simplemma 2 keeps the dictionary as bytes, decoded at each look-up: read as kept,
+    each distinct lemma is decoded once (a quarter of a million look-ups otherwise)."""
+    french = _french()
+    kept = getattr(french, "_dict", None)
+    if isinstance(kept, dict) and all(isinstance(k, bytes) for k in islice(kept, 10)):
+        return list(map(bytes.decode, kept)), list(kept.values()), bytes.decode
+    words = list(french)
+    return words, list(map(french.__getitem__, words)), str
 
 
 def terms(text: str) -> list[str]:
@@ -123,6 +179,10 @@ def terms(text: str) -> list[str]:
             raw = _ELISION.sub("", raw).replace("’", "'")
         word = raw.lower()
         for part in word.split("-") if "-" in word and len(word) > 12 else [word]:
+            known = _WORD_TERMS.get(part)  # a word of the dictionary (most)
+            if known is not None:
+                result.extend(known)
+                continue
             if len(part) < 2 or part.isdigit() or part in STOP_WORDS:
                 continue
             if part in ACRONYMS:

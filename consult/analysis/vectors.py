@@ -15,6 +15,7 @@ from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from consult.analysis.phrases import clean
 from consult.analysis.statements import chunk_terms
+from consult.analysis.text import word_terms
 
 BATCH = 50_000  # texts tokenised at a time (bounds the memory of temporary strings)
 SPLIT = 1_000  # texts split into words at a time, within a batch (see Terms.sequence)
@@ -68,7 +69,7 @@ class Terms:
         known, ids = self.keys, self.term_ids
         # each key not seen yet analysed once, in the order its chunks come
         fresh = list(filterfalse(known.__contains__, dict.fromkeys(keys)))
-        found = list(map(chunk_terms, fresh))
+        found = _chunk_terms(fresh)
         names = list(chain.from_iterable(found))
         # a new term takes the next number, in the order its keys come
         added = list(filterfalse(ids.__contains__, dict.fromkeys(names)))
@@ -124,6 +125,16 @@ class Terms:
                 best[self.flat[start]] = max(best.get(self.flat[start], candidate), candidate)
             self._surfaces = [best[t][2] if t in best else n for t, n in enumerate(self.names)]
         return self._surfaces[term]
+
+
+def _chunk_terms(keys: list[str]) -> list[tuple[str, ...]]:
+    """``chunk_terms`` of each key: a plain word of the dictionary's read in the table that
+    :func:`load_lemmas` fills once per process (a look-up in C per key), the others
+    analysed."""
+    found = list(map(word_terms().get, keys))
+    for index in [i for i, terms in enumerate(found) if terms is None]:
+        found[index] = chunk_terms(keys[index])
+    return found
 
 
 class Numbering(dict):

@@ -7,15 +7,18 @@ import simplemma
 from hypothesis import given
 from hypothesis import strategies as st
 
+from consult.analysis import text as text_module
 from consult.analysis.text import (
     _french,
     analyzer,
     lemmatize,
+    load_lemmas,
     set_territories,
     strip_accents,
     tag_terms,
     terms,
     territory_places,
+    word_terms,
 )
 
 
@@ -223,3 +226,48 @@ def test_a_file_alone_says_no_fiche_its_phrase_still_does():
     assert "mdph" in found
     assert not [t for t in found if t.startswith("dossi")]
     assert "acces_droits" in tag_terms("un dossier administratif trop long")
+
+
+# --- The terms of the dictionary's words, read once per process (load_lemmas) --------------
+
+
+@pytest.fixture(scope="module")
+def dictionary_terms() -> dict[str, tuple[str, ...]]:
+    return text_module._dictionary_terms()
+
+
+def test_each_word_of_the_table_has_the_terms_that_terms_gives_it(monkeypatch, dictionary_terms):
+    monkeypatch.setattr(text_module, "_WORD_TERMS", {})  # terms() analyses each word itself
+    special = [w for w, found in dictionary_terms.items() if len(found) != 1 or found[0] == w]
+    sample = [*list(dictionary_terms)[::7], *special]
+    assert len(dictionary_terms) > 200_000
+    assert {"les", "à", "dès", "sûr", "de"} <= {w for w in special if not dictionary_terms[w]}
+    assert {w: dictionary_terms[w] for w in sample} == {w: tuple(terms(w)) for w in sample}
+
+
+def test_the_table_holds_plain_words_only(dictionary_terms):
+    assert dictionary_terms["maisons"] == ("maison",)
+    assert dictionary_terms["âgées"] == tuple(terms("agee"))
+    assert not [w for w in dictionary_terms if w != w.lower() or "'" in w or "-" in w]
+    assert "aujourd'hui" in _french()
+    assert "aujourd'hui" not in dictionary_terms
+
+
+def test_load_lemmas_fills_the_table_once(monkeypatch, dictionary_terms):
+    monkeypatch.setattr(text_module, "_WORD_TERMS", {})
+    assert word_terms() == {}
+    load_lemmas()
+    assert word_terms() == dictionary_terms
+    monkeypatch.setattr(text_module, "_dictionary_terms", lambda: pytest.fail("built again"))
+    load_lemmas()
+
+
+def test_terms_read_the_words_of_the_table_without_lemmatising_them(monkeypatch, dictionary_terms):
+    expected = terms("Les maisons âgées, l'accueil et la MDPH à Chambéry-le-Vieux")
+    monkeypatch.setattr(text_module, "_WORD_TERMS", dictionary_terms)
+    lemmatised = []
+    real = text_module._lemma
+    monkeypatch.setattr(text_module, "_lemma", lambda word: lemmatised.append(word) or real(word))
+    found = terms("Les maisons âgées, l'accueil et la MDPH à Chambéry-le-Vieux")
+    assert found == expected
+    assert lemmatised == ["chambéry"]  # the one word the dictionary does not hold

@@ -177,3 +177,21 @@ def test_times_gives_scipys_dense_products_bit_for_bit():
 def test_product_by_a_transposed_matrix_made_csr_is_scipys():
     matrix = sparse.random(8, 40, density=0.3, format="csr", random_state=4)
     _same_matrix(product(matrix, matrix.T.tocsr()), matrix @ matrix.T)
+
+
+def test_the_words_of_the_dictionary_are_read_in_the_table_not_analysed(monkeypatch):
+    from consult.analysis import text, vectors
+
+    texts = ["Les maisons âgées, vite !", "L'accueil de la MDPH… à Chambéry.", "Les maisons"]
+    without = Terms()
+    expected = without.sequence(texts)
+    monkeypatch.setattr(text, "_WORD_TERMS", text._dictionary_terms())
+    analysed = []
+    real = vectors.chunk_terms
+    monkeypatch.setattr(vectors, "chunk_terms", lambda key: analysed.append(key) or real(key))
+    vocabulary = Terms()
+    found = vocabulary.sequence(texts)
+    assert analysed == ["vite", "", "l'accueil", "mdph", "chambéry"]  # not in the dictionary
+    assert vocabulary.names == without.names
+    for ours, theirs in zip(found, expected, strict=True):
+        assert np.array_equal(ours, theirs)

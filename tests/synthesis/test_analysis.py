@@ -440,3 +440,15 @@ def test_duplicates_are_keyed_alike_whatever_their_spacing():
     for text in texts:  # the short path gives the key of the long one
         assert _duplicate_key(text) == " ".join(text.lower().split()).strip(_PUNCTUATION + " ")
     assert len({_duplicate_key(text) for text in texts[:3]}) == 1
+
+
+def test_the_table_of_the_dictionarys_words_changes_nothing_in_the_document(monkeypatch):
+    """A worker reads the terms of the dictionary's words once before forking a job
+    (``load_lemmas``): the document is the one each word analysed in the job gives."""
+    from consult.analysis import text
+
+    items = section_items() + difference_items(first=20)
+    monkeypatch.setattr(text, "_WORD_TERMS", {})
+    analysed = build(items)
+    monkeypatch.setattr(text, "_WORD_TERMS", text._dictionary_terms())
+    assert build(items) == analysed
