@@ -271,3 +271,9 @@ def test_terms_read_the_words_of_the_table_without_lemmatising_them(monkeypatch,
     found = terms("Les maisons âgées, l'accueil et la MDPH à Chambéry-le-Vieux")
     assert found == expected
     assert lemmatised == ["chambéry"]  # the one word the dictionary does not hold
+
+
+def test_words_are_unaccented_together_as_each_alone():
+    words = [*_french(), "cœur", "x\U0001f600é", "e\u0301te\u0301", "Ça", "a\u034fb", "", "âge"]
+    assert text_module._unaccented(words) == list(map(strip_accents, words))
+    assert text_module._unaccented(["a\nb", "é"]) == ["a\nb", "e"]  # a line break: one by one
