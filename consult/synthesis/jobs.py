@@ -180,7 +180,8 @@ def _on_contribution_changed(contribution, *, action: str = "", **_extra) -> Non
 
 def _load_lemmas_before_fork(app, job=None, **_extra) -> None:
     """In the worker, before a job's work horse is forked (signal from ``flask worker``):
-    the lemma dictionary is loaded once and inherited by every synthesis job."""
+    the lemma dictionary and the terms of its words (``load_lemmas``) are read once and
+    inherited by every synthesis job."""
     args = list(getattr(job, "args", None) or ())
     if len(args) >= 2 and args[1] == f"{__name__}.{generate_synthesis.__qualname__}":
         load_lemmas()
