@@ -144,9 +144,13 @@ def _dictionary_terms() -> dict[str, tuple[str, ...]]:
     terms_of = dict(zip(distinct, zip(stems), strict=True))  # a lemma → (its stem,)
     table = dict(zip(words, map(terms_of.__getitem__, lemmas), strict=True))
     # As terms() reads a word: short, a number or a stop word: nothing; else an acronym:
-    # itself; else a stop word once unaccented: nothing (set in the reverse order).
-    stopped = map(STOP_WORDS.__contains__, _unaccented(words))
-    table.update(dict.fromkeys(compress(words, stopped), ()))
+    # itself; else a stop word once unaccented: nothing (set in the reverse order). Only
+    # a word with an accent may become another once unaccented, and never a shorter one
+    # (each letter of these words loses its accent alone).
+    longest = max(map(len, STOP_WORDS))
+    accented = [word for word in words if len(word) <= longest and not word.isascii()]
+    stopped = map(STOP_WORDS.__contains__, _unaccented(accented))
+    table.update(dict.fromkeys(compress(accented, stopped), ()))
     table.update((word, (word,)) for word in ACRONYMS if word in table)
     table.update(dict.fromkeys(STOP_WORDS.intersection(table), ()))
     table.update(dict.fromkeys(filter(str.isdigit, words), ()))
