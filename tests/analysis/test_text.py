@@ -277,3 +277,18 @@ def test_words_are_unaccented_together_as_each_alone():
     words = [*_french(), "cœur", "x\U0001f600é", "e\u0301te\u0301", "Ça", "a\u034fb", "", "âge"]
     assert text_module._unaccented(words) == list(map(strip_accents, words))
     assert text_module._unaccented(["a\nb", "é"]) == ["a\nb", "e"]  # a line break: one by one
+
+
+def test_a_dictionary_kept_as_strings_gives_its_table_too(monkeypatch):
+    """simplemma 2 keeps its dictionaries as bytes; any other mapping is read as it is."""
+    french = {"maisons": "maison", "Paris": "Paris", "l'eau": "eau", "âgées": "âgé", "les": "le"}
+    monkeypatch.setattr(text_module, "_french", lambda: french)
+    assert text_module._dictionary_terms() == {
+        "maisons": (_stem("maison"),),
+        "âgées": (_stem("age"),),
+        "les": (),
+    }
+
+
+def _stem(word: str) -> str:
+    return text_module._STEMMER.stemWord(word)
