@@ -154,7 +154,7 @@ def _dictionary_terms() -> dict[str, tuple[str, ...]]:
     table.update((word, (word,)) for word in ACRONYMS if word in table)
     table.update(dict.fromkeys(STOP_WORDS.intersection(table), ()))
     table.update(dict.fromkeys(filter(str.isdigit, words), ()))
-    table.update(dict.fromkeys(compress(words, map((2).__gt__, map(len, words))), ()))
+    table.update(dict.fromkeys((word for word in words if len(word) < 2), ()))
     return table
 
 
