@@ -20,7 +20,7 @@ from itertools import chain
 import numpy as np
 from scipy import sparse
 
-from consult.analysis.text import strip_accents, terms
+from consult.analysis.text import lemmatize, strip_accents, terms
 
 SPLIT_WORDS = 30  # answers longer than this are cut into statements
 MIN_WORDS = 5  # a shorter sentence stays with its neighbour
@@ -78,6 +78,13 @@ CONDEMNING = (
 FINE, POOR = "bon bonne bons bonnes", "mauvais mauvaise mauvaises"
 MEASURES = "idée idées chose choses mesure mesures initiative initiatives solution solutions"
 JUDGED = "=jugement"  # the term a judgement gives its statement, with MORE or LESS
+# A judgement followed by « de » and an infinitive judges that action, not a thing proposed
+# (« il est inutile de baisser les impôts », « indispensable de limiter », « une mauvaise
+# idée de taxer »): it gives no judged term; the action keeps its own stance, and one
+# condemned is negated, as « il ne faut pas baisser les impôts ». An object pronoun may
+# come between (« inutile de les renforcer », « d'en faire »). General French.
+CLITICS = "le la les l' lui leur en y se s' me m' te t' nous vous"
+_CLITICS = frozenset(CLITICS.split())
 
 
 _DETERMINERS = frozenset(
@@ -127,7 +134,9 @@ class Vocabulary:
     marks: list[int] = field(default_factory=list)
     term_ids: dict[str, int] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
-    _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    _arrays: dict[str, np.ndarray | list[str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def array(self, name: str, dtype=None) -> np.ndarray:
         """``np.asarray(self.<name>, dtype)``, kept while the list does not grow: the lists
@@ -180,6 +189,15 @@ class Vocabulary:
             term_ids={name: number for number, name in enumerate(names)},
             names=list(names),
         )
+
+    def key(self, chunk: int) -> str:
+        """The key of chunk id ``chunk`` (lower case, edge punctuation off), the chunks'
+        list made again only when it has grown (few chunks are read so: see
+        :func:`_judged_actions`)."""
+        chunks = self._arrays.get("chunks")
+        if chunks is None or len(chunks) != len(self.chunk_ids):
+            chunks = self._arrays["chunks"] = list(self.chunk_ids)
+        return chunks[chunk].lower().strip(_PUNCTUATION)
 
     def term(self, name: str) -> int:
         """The id of term ``name``, created when new."""
@@ -365,6 +383,13 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
     nobody = _nobody(marks, doc) | _everybody(marks, doc) | _we_are(marks, doc)
     has_terms = (np.diff(vocabulary.array("offsets", np.int64))[ids] > 0) & ~nobody
     negator, more, less = _stance(vocabulary.array("negator")[ids], marks, doc)
+    signs = _judgement_signs(marks, doc, negator, has_terms)
+    if signs is not None:  # « inutile de baisser… »: an action judged, no judged term
+        judging, before = _judged_actions(signs, marks, doc, ids, vocabulary)
+        if len(judging):
+            negator = negator.copy()
+            negator[before[signs[judging] < 0]] = True
+            signs[judging] = 0
     negated = _after(negator, doc, has_terms)
     offsets = vocabulary.array("offsets", np.int64)
     per_chunk = np.where(nobody, 0, np.diff(offsets)[ids])
@@ -394,7 +419,7 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
             added_rows.append(rows[chosen])
             ones = np.ones(int(chosen.sum()), bool)
             added_cols.append(_prefixed(cols[chosen], ones, vocabulary, prefix))
-    judged = _judged(marks, doc, negator, has_terms, statement, vocabulary)
+    judged = None if signs is None else _judged(signs, statement, vocabulary)
     if judged is not None:
         added_rows.append(judged[0])
         added_cols.append(judged[1])
@@ -462,12 +487,11 @@ def _further(marks, doc, has_terms) -> np.ndarray:
     return (before | after) & has_terms
 
 
-def _judged(marks, doc, negator, has_terms, statement, vocabulary: Vocabulary):
-    """(rows, term ids) of the judgement each statement makes, when some do: :data:`MORE`
-    or :data:`LESS` + :data:`JUDGED` for a statement whose judgements approve or condemn
-    more (:data:`APPROVING`, :data:`CONDEMNING`, « bonne idée », « mauvaise mesure »), a
-    judgement right after a negation, or two words after it when the word between says
-    nothing (« pas une bonne idée », « pas inutile »), turned over; else None."""
+def _judgement_signs(marks, doc, negator, has_terms) -> np.ndarray | None:
+    """Per chunk, +1 where a judgement approves (:data:`APPROVING`, « bonne idée »), -1
+    where one condemns (:data:`CONDEMNING`, « mauvaise mesure »), turned over right after
+    a negation, or two words after it when the word between says nothing (« pas une bonne
+    idée », « pas inutile »), else 0; None when no chunk may judge (most texts)."""
     good, bad = marks == _GOOD, marks == _BAD
     fine, poor = marks == _FINE, marks == _POOR
     if not (good.any() or bad.any() or fine.any() or poor.any()):
@@ -481,7 +505,71 @@ def _judged(marks, doc, negator, has_terms, statement, vocabulary: Vocabulary):
     turned[1:] = negator[:-1] & same[1:]
     turned[2:] |= negator[:-2] & ~has_terms[1:-1] & (doc[2:] == doc[:-2])
     turned[1:] ^= (marks[:-1] == _FALSE) & same[1:]  # « une fausse bonne idée »
-    sign = np.where(turned, -sign, sign)
+    return np.where(turned, -sign, sign)
+
+
+def _judged_actions(sign, marks, doc, ids, vocabulary: Vocabulary):
+    """The judgements of ``sign`` (:func:`_judgement_signs`) that judge an action (see
+    :data:`CLITICS`): their chunks, and for each the chunk right before the action's verb
+    (the one a negation is read from: see :func:`_after`)."""
+    found = np.flatnonzero(sign)
+    found = found[found + 1 < len(doc)]
+    # « inutile de… », « bonne idée de… »: the word after the judgement, or after its measure
+    at = found + 1 + (marks[found] != _GOOD) * (marks[found] != _BAD)
+    kept = at < len(doc)
+    found, at = found[kept], at[kept]
+    kept = (marks[at] == _OF) & (doc[at] == doc[found])
+    judging, verbs = [], []
+    for judgement, of in zip(found[kept].tolist(), at[kept].tolist(), strict=True):
+        keys = [
+            vocabulary.key(int(ids[i]))
+            for i in range(of, min(of + 3, len(doc)))
+            if doc[i] == doc[judgement]
+        ]
+        verb = _action(keys)
+        if verb is not None:
+            judging.append(judgement)
+            verbs.append(of + verb)
+    return np.array(judging, np.int64), np.array(verbs, np.int64) - 1
+
+
+def _action(keys: list[str]) -> int | None:
+    """Where the verb is among ``keys`` (from « de » or « d'… » on, lower case, edge
+    punctuation off) when they read « de » (an object pronoun) and an infinitive, else None."""
+    first = keys[0].replace("’", "'") if keys else ""
+    if first == "de":
+        at, rest = 1, keys[1:]
+    elif first.startswith("d'"):
+        at, rest = 0, [first[2:], *keys[1:]]
+    else:
+        return None
+    if rest and rest[0] in _CLITICS:
+        at, rest = at + 1, rest[1:]
+    elif rest and rest[0][:2] in _ELIDED_CLITICS:  # « de s'inscrire », « de l'appliquer »
+        rest = [rest[0][2:], *rest[1:]]
+    return at if rest and _infinitive(rest[0]) else None
+
+
+_ELIDED_CLITICS = frozenset(("l'", "s'", "m'", "t'", "l’", "s’", "m’", "t’"))
+
+
+@lru_cache(maxsize=4096)
+def _infinitive(word: str) -> bool:
+    """Whether ``word`` is an infinitive and no noun: a word in -er, -ir, -re, -oir that is
+    its own lemma and has no plural (« baisser », « réfléchir », « faire »; not « papier »
+    in « une consommation inutile de papier », nor « photocopies », « nos »)."""
+    return (
+        word.isalpha()
+        and word.endswith(("er", "ir", "re", "oir"))
+        and lemmatize(word) == word
+        and lemmatize(word + "s") != word
+    )
+
+
+def _judged(sign, statement, vocabulary: Vocabulary):
+    """(rows, term ids) of the judgement each statement makes, when some do: :data:`MORE`
+    or :data:`LESS` + :data:`JUDGED` for a statement whose judgements (``sign``, per chunk:
+    :func:`_judgement_signs`) approve or condemn more; else None."""
     said = np.flatnonzero(sign)
     if not len(said):
         return None
@@ -495,10 +583,11 @@ def _judged(marks, doc, negator, has_terms, statement, vocabulary: Vocabulary):
 def marking_chunks(vocabulary: Vocabulary) -> frozenset[int]:
     """The ids of the chunks that may give the next word a prefix (see
     :func:`chunk_prefixes`): negations, "plus", "moins", "davantage", verbs that raise or
-    lower."""
+    lower, and judgements that may condemn an action (« inutile de taxer »)."""
     marks = vocabulary.array("marks", np.int8)
     marking = vocabulary.array("negator", bool) | np.isin(
-        marks, (_MORE, _LESS, _RAISE, _LOWER, _FURTHER)
+        marks,
+        (_MORE, _LESS, _RAISE, _LOWER, _FURTHER, _BAD, _POOR),  # « inutile de taxer »
     )
     return frozenset(np.flatnonzero(marking).tolist())
 
@@ -547,7 +636,23 @@ def chunk_judgement(vocabulary: Vocabulary, ids: list[int | None]) -> str:
         return ""
     words = [i is not None and offsets[i + 1] > offsets[i] for i in ids]
     markers = _chunk_markers(vocabulary, ids, words)
-    balance = 0
+    balance = sum(
+        sign for _, sign, verb in _chunk_judgements(vocabulary, ids, words, markers) if verb is None
+    )
+    return "" if not balance else (MORE if balance > 0 else LESS) + JUDGED
+
+
+_JUDGING = frozenset((_GOOD, _BAD, _FINE, _POOR))
+
+
+def _chunk_judgements(vocabulary: Vocabulary, ids: list[int | None], words, markers):
+    """Per judgement of a short text's chunks (see :func:`chunk_judgement`): its chunk, its
+    sign (+1 approves, -1 condemns) and, when it judges an action (:data:`CLITICS`), the
+    chunk of the action's verb, else None — the rules of :func:`_judgement_signs` and
+    :func:`_judged_actions` read for one short text."""
+    marks = vocabulary.marks
+    kinds = [0 if i is None else marks[i] for i in ids]
+    found = []
     for at, kind in enumerate(kinds):
         if kind in (_FINE, _POOR):
             if at + 1 >= len(ids) or kinds[at + 1] != _MEASURE:
@@ -561,11 +666,17 @@ def chunk_judgement(vocabulary: Vocabulary, ids: list[int | None]) -> str:
             sign = -sign
         if at and kinds[at - 1] == _FALSE:  # « une fausse bonne idée »
             sign = -sign
-        balance += sign
-    return "" if not balance else (MORE if balance > 0 else LESS) + JUDGED
-
-
-_JUDGING = frozenset((_GOOD, _BAD, _FINE, _POOR))
+        of = at + (1 if kind in (_GOOD, _BAD) else 2)
+        verb = None
+        if of < len(ids) and kinds[of] == _OF:
+            keys = []
+            for i in ids[of : of + 3]:
+                if i is None:
+                    break
+                keys.append(vocabulary.key(i))
+            verb = _action(keys)
+        found.append((at, sign, None if verb is None else of + verb))
+    return found
 
 
 def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bool]):
@@ -594,7 +705,20 @@ def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bo
             markers[at] = _verb_marker(kind, mark, markers, at)
         elif kind == _FURTHER and not (at and words[at - 1]):  # « davantage taxer »
             markers[at] = (MORE, True)
+    _condemned_actions(vocabulary, ids, words, markers, mark)
     return markers
+
+
+def _condemned_actions(vocabulary: Vocabulary, ids, words, markers, mark) -> None:
+    """``markers`` (see :func:`_chunk_markers`) with the verb of each action condemned
+    negated (« inutile de baisser les impôts »: no quantity, as « ne pas baisser »)."""
+    if _JUDGING.isdisjoint(mark):  # most texts judge nothing
+        return
+    for _, sign, verb in _chunk_judgements(vocabulary, ids, words, markers):
+        if verb is not None and sign < 0:
+            markers[verb - 1] = (NEGATED, False)
+            if mark[verb] in (_RAISE, _LOWER, _FURTHER):
+                markers[verb] = ("", False)
 
 
 def _verb_marker(kind: int, mark: list[int], markers: list[tuple[str, bool]], at: int):

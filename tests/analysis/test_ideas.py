@@ -1270,6 +1270,24 @@ def test_a_title_reads_a_stopped_verb_as_its_statements_do():
     }
 
 
+def test_a_title_reads_a_condemned_action_as_its_statements_do():
+    """« Il est inutile de baisser les impôts » asks for no lower taxes, in a title as in
+    a statement: the verb is negated, no quantity is read."""
+    vocabulary = Vocabulary()
+    said = [
+        "Il est inutile de baisser les impôts",
+        "Une mauvaise idée de les supprimer",
+        "Il est indispensable de limiter les entrées",
+        "Inutile d'augmenter la TVA",
+    ]
+    statements = split_statements(said, vocabulary)
+    for row, text in enumerate(said):
+        title = {vocabulary.names[t] for t in ideas._piece_terms(vocabulary, text)}
+        counted = {vocabulary.names[t] for t in statements.counts[row].indices}
+        assert title == counted, text
+    assert "non baiss" in {vocabulary.names[t] for t in ideas._piece_terms(vocabulary, said[0])}
+
+
 def test_an_idea_holds_no_statement_saying_only_the_opposite_of_its_title():
     """Issue 14: « Bâtir des centrales nucléaires » sat under « Arrêter les centrales
     nucléaires », « Baisser les taxes » under « Taxer davantage »: whatever the idea's

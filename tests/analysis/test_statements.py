@@ -245,8 +245,40 @@ def test_a_judgement_approves_or_condemns_and_a_negation_turns_it_over():
     assert not {approve, condemn} & _terms_of("Une avancée mais un site lamentable.")
 
 
+def test_a_judged_action_is_no_judgement_and_a_condemned_one_is_not_asked_for():
+    """Issue 14: « Il est inutile de baisser les impôts » asked for lower taxes and
+    condemned, like « la taxe est inutile »; it says not to lower them. A judgement before
+    « de » and an infinitive judges that action: no judged term, and a condemned action
+    is negated as « ne pas baisser »; an approved one keeps its stance."""
+    approve, condemn = MORE + JUDGED, LESS + JUDGED
+    for text, said, unsaid in (
+        ("Il est inutile de baisser les impôts.", NEGATED + "baiss", LESS + "impot"),
+        ("Inutile d'augmenter les taxes.", NEGATED + "augment", MORE + "tax"),
+        ("Il est inutile de les renforcer.", NEGATED + "renforc", "renforc"),
+        ("Une mauvaise idée de supprimer le Sénat.", NEGATED + "supprim", LESS + "senat"),
+        ("Ce n'est pas une bonne idée de supprimer le Sénat.", "senat", LESS + "senat"),
+        ("Il est indispensable de limiter les entrées.", LESS + "entre", NEGATED + "limit"),
+        ("Pas inutile de développer le nucléaire.", MORE + "nucleair", NEGATED + "developp"),
+    ):
+        found = _terms_of(text)
+        assert said in found, text
+        assert unsaid not in found, text
+        assert not {approve, condemn} & found, text
+    # a noun's complement is no action: the judgement stays
+    for text in (
+        "Une consommation inutile de papier.",
+        "Pôle emploi, inutile de nos jours.",
+        "Le doublon inutile de l'assemblée.",
+    ):
+        assert condemn in _terms_of(text), text
+
+
 def test_quantities_read_the_same_through_the_corpus_vocabulary():
-    texts = ["Plus de pistes cyclables et moins de voitures.", "Je ne veux plus d'autoroutes."]
+    texts = [
+        "Plus de pistes cyclables et moins de voitures.",
+        "Je ne veux plus d'autoroutes.",
+        "Il est inutile de baisser les impôts, inutile d'augmenter la TVA.",
+    ]
     _, shared = _from_corpus(texts)
     assert _read(split_statements(texts, shared)) == _read(split_statements(texts))
 
@@ -320,6 +352,9 @@ def test_a_title_is_judged_as_its_statement_is():
         "Une avancée mais un site lamentable",
         "Le bon sens paysan",
         "Les impôts",
+        "Il est inutile de taxer les pauvres",
+        "Une mauvaise idée de supprimer le Sénat",
+        "Une consommation inutile de papier",
     ):
         vocabulary = Vocabulary()
         said = split_statements([text], vocabulary)
