@@ -15,7 +15,7 @@ is analysed once (see :func:`consult.analysis.text.terms`), which keeps large co
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, islice
 
 import numpy as np
 from scipy import sparse
@@ -57,7 +57,8 @@ LOWERING = (
     # nucléaire », « supprimer la taxe d'habitation », « arrêter de taxer »)
     "supprimer supprimez supprimons suppression arrêter arrêtez arrêtons arrêt sortir "
     "sortez sortons sortie abandonner abandonnez abandon stopper stoppez interdire "
-    "interdisez interdiction fermer fermez fermeture limiter limitez limitation renoncer"
+    "interdisez interdiction fermer fermez fermeture limiter limitez limitation renoncer "
+    "annuler annulez annulation abroger abrogez abrogation"
 )
 # Judgements (« c'est une avancée », « lamentable », « une bonne idée »): approving and
 # condemning are two stances on what is judged; a negation turns one into the other
@@ -85,6 +86,18 @@ JUDGED = "=jugement"  # the term a judgement gives its statement, with MORE or L
 # come between (« inutile de les renforcer », « d'en faire »). General French.
 CLITICS = "le la les l' lui leur en y se s' me m' te t' nous vous"
 _CLITICS = frozenset(CLITICS.split())
+# What a verb that raises or lowers asks for is its object: the word right after it, or
+# one further when the one between says nothing (« augmenter les taxes »). Further still
+# when what comes between says nothing and a determiner opens the object (« supprimer
+# toutes les niches », « fermer une fois pour toutes les centrales »), or when an adverb
+# in -ment comes first (« réduire drastiquement le nombre », « augmenter fortement les
+# taxes »: not « moins drastiqu », « plus fort »): up to this many chunks after the verb.
+OBJECT_REACH = 6
+OPENING_OBJECT = (
+    "le la les l' un une des du de d' ce cet cette ces mon ma mes ton ta tes son sa ses "
+    "notre nos votre vos leur leurs"
+)
+_OPENING_OBJECT = frozenset(OPENING_OBJECT.split())
 
 
 _DETERMINERS = frozenset(
@@ -134,9 +147,8 @@ class Vocabulary:
     marks: list[int] = field(default_factory=list)
     term_ids: dict[str, int] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
-    _arrays: dict[str, np.ndarray | list[str]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    chunks: list[str] = field(default_factory=list, repr=False, compare=False)  # by id
+    _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def array(self, name: str, dtype=None) -> np.ndarray:
         """``np.asarray(self.<name>, dtype)``, kept while the list does not grow: the lists
@@ -153,6 +165,7 @@ class Vocabulary:
             if chunk in self.chunk_ids:
                 continue
             self.chunk_ids[chunk] = len(self.chunk_ids)
+            self.chunks.append(chunk)
             key = chunk.lower().strip(_PUNCTUATION)
             found = [self.term(t) for t in chunk_terms(key)]
             self.flat.extend(found)
@@ -188,16 +201,15 @@ class Vocabulary:
             marks=list(map(mark.__getitem__, keys)),
             term_ids={name: number for number, name in enumerate(names)},
             names=list(names),
+            chunks=chunks,
         )
 
     def key(self, chunk: int) -> str:
-        """The key of chunk id ``chunk`` (lower case, edge punctuation off), the chunks'
-        list made again only when it has grown (few chunks are read so: see
-        :func:`_judged_actions`)."""
-        chunks = self._arrays.get("chunks")
-        if chunks is None or len(chunks) != len(self.chunk_ids):
-            chunks = self._arrays["chunks"] = list(self.chunk_ids)
-        return chunks[chunk].lower().strip(_PUNCTUATION)
+        """The key of chunk id ``chunk`` (lower case, edge punctuation off): few chunks
+        are read so (see :func:`_judged_actions`, :func:`_objects`)."""
+        if len(self.chunks) < len(self.chunk_ids):  # chunk ids given without their list
+            self.chunks.extend(islice(self.chunk_ids, len(self.chunks), None))
+        return self.chunks[chunk].lower().strip(_PUNCTUATION)
 
     def term(self, name: str) -> int:
         """The id of term ``name``, created when new."""
@@ -407,10 +419,12 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
         cols = _prefixed(cols, np.repeat(quantity, per_chunk), vocabulary, prefix)
     # « augmenter les taxes »: « taxes » is still what is spoken of, « plus taxes » is added
     stopping = (marks == _LOWER) & ~negated
-    raising, lowering = _stopped_verbs(marks == _RAISE, stopping, marks, doc)
+    raising, lowering, stopped = _stopped_verbs(
+        marks == _RAISE, stopping, marks, doc, ids, vocabulary
+    )
     added_rows, added_cols = [rows], [cols]
     for prefix, marker in ((MORE, raising & ~negated), (LESS, lowering & ~negated)):
-        chosen = _after(marker, doc, has_terms)
+        chosen = _objects(marker, doc, has_terms, ids, vocabulary, stopped)
         if prefix == MORE:  # « taxer davantage les riches », « davantage taxer les riches »
             chosen |= _further(marks, doc, has_terms)
         chosen |= _next_word(chosen, doc, has_terms)  # « bâtir des centrales nucléaires »
@@ -459,15 +473,93 @@ def _next_word(chosen, doc, has_terms) -> np.ndarray:
     return found
 
 
-def _stopped_verbs(raising, lowering, marks, doc) -> tuple[np.ndarray, np.ndarray]:
+def _objects(verbs, doc, has_terms, ids, vocabulary: Vocabulary, stopped) -> np.ndarray:
+    """Per chunk: the object of one of ``verbs`` (see :data:`OBJECT_REACH`); further than
+    :func:`_after` reads only for a verb (:func:`_verb_form`) or a noun a verb stops
+    (``stopped``: « supprimer la hausse de la CSG »): « la hausse de la CSG » said alone
+    is as often complained of as asked for."""
+    found = _after(verbs, doc, has_terms)
+    n = len(doc)
+    # the object may be further only when the chunk two after the verb says nothing
+    at = np.flatnonzero(verbs)
+    at = at[at + 2 < n]
+    at = at[~has_terms[at + 2] & (doc[at + 2] == doc[at])]
+    if not len(at):
+        return found
+    # the chunks after each verb, up to the reach or the end of its text, read as lists
+    window = np.minimum(at[:, None] + np.arange(1, OBJECT_REACH + 1), n - 1)
+    inside = (at[:, None] + np.arange(1, OBJECT_REACH + 1) < n) & (doc[window] == doc[at, None])
+    lengths = inside.sum(axis=1).tolist()
+    terms, chunks = (has_terms[window] & inside).tolist(), ids[window].tolist()
+    verb_ids, verb_stopped = ids[at].tolist(), stopped[at].tolist()
+    for row, verb in enumerate(at.tolist()):
+        if not (verb_stopped[row] or _verb_form(vocabulary.key(verb_ids[row]))):
+            continue
+        said = chunks[row]
+        where, manner = _far_object(
+            lambda i, said=said: vocabulary.key(said[i]), terms[row].__getitem__, -1, lengths[row]
+        )
+        if manner:
+            found[verb + 1] = False
+        if where is not None:
+            found[verb + 1 + where] = True
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _verb_form(key: str) -> bool:
+    """Whether a chunk's key is a verb's infinitive (:func:`_infinitive`) or imperative
+    (« supprimez », « réduisons »), not a noun (« la hausse », « la fermeture »)."""
+    return _infinitive(key) or key.endswith("ez") or (key.endswith("ons") and key[-4:] != "ions")
+
+
+def _far_object(key, has_terms, verb: int, end: int) -> tuple[int | None, bool]:
+    """Where the object of the verb at ``verb`` is when further than the chunk after it or
+    the one after that (see :data:`OBJECT_REACH`), else None; and whether the chunk right
+    after the verb is an adverb in -ment, no object. ``key`` and ``has_terms``: a chunk's
+    key and whether it has terms, by position; ``end``: the first position past the text
+    or the reach."""
+    start, manner = verb + 1, False
+    if start < end and has_terms(start):
+        if not (key(start).endswith("ment") and start + 1 < end and not has_terms(start + 1)):
+            return None, False
+        start, manner = start + 1, True
+    for at in range(start, end):
+        if has_terms(at):
+            if at >= verb + 3 and (key(at - 1) in _OPENING_OBJECT or key(at)[:2] in ("l'", "d'")):
+                return at, manner
+            return None, manner
+    return None, manner
+
+
+def _stopped_verbs(
+    raising, lowering, marks, doc, ids, vocabulary: Vocabulary
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``raising`` and ``lowering`` (per chunk) once a verb that stops is read on the verb
     two chunks after it, across « de » (« arrêter de développer le nucléaire », « l'arrêt
-    du développement »): a stopped verb that raised lowers, one that lowered says no
-    quantity (as a negated one)."""
+    du développement »), or on the noun that raises or lowers it takes as its object
+    (« supprimer la hausse de la CSG », « annuler l'augmentation »): a stopped verb that
+    raised lowers, one that lowered says no quantity (as a negated one)."""
     stopped = np.zeros(len(doc), bool)
     stopped[2:] = lowering[:-2] & (marks[1:-1] == _OF) & (doc[2:] == doc[:-2])
-    stopped &= raising | lowering
-    return raising & ~stopped, lowering & ~stopped | raising & stopped
+    moving = raising | lowering
+    # a noun: after a determiner, or its article elided (« la hausse », « l'augmentation »)
+    verbs = np.flatnonzero(lowering)
+    for step in (1, 2):
+        at = verbs[verbs + step < len(doc)]
+        at = at[moving[at + step] & (doc[at + step] == doc[at])]
+        if step == 2:
+            at = at[marks[at + 1] != _OF]
+        for verb, between in zip(at.tolist(), ids[at + 1].tolist(), strict=True):
+            key = vocabulary.key(between)
+            stopped[verb + step] |= _elided_article(key) if step == 1 else key in _OPENING_OBJECT
+    stopped &= moving
+    return raising & ~stopped, lowering & ~stopped | raising & stopped, stopped
+
+
+def _elided_article(key: str) -> bool:
+    """Whether a chunk's key opens on « l' » (« l'augmentation »)."""
+    return key[:2] in ("l'", "l’")
 
 
 def _further(marks, doc, has_terms) -> np.ndarray:
@@ -603,11 +695,15 @@ def chunk_prefixes(vocabulary: Vocabulary, ids: list[int | None]) -> list[tuple[
     n = len(ids)
     words = [i is not None and offsets[i + 1] > offsets[i] for i in ids]
     markers = _chunk_markers(vocabulary, ids, words)
+    further, adverbs = _far_objects(vocabulary, ids, words, markers)
     prefixes: list[tuple[str, bool]] = [("", False)] * n
+    objects: set[int] = set()  # the words a marker gives its prefix, not the word after them
     for at in range(n):
-        if not words[at]:
+        if not words[at] or at in adverbs:
             continue
-        if at and markers[at - 1][0]:
+        if at in further:
+            prefixes[at] = markers[further[at]]
+        elif at and markers[at - 1][0]:
             prefixes[at] = markers[at - 1]
         elif at >= 2 and markers[at - 2][0] and not words[at - 1]:
             prefixes[at] = markers[at - 2]
@@ -619,11 +715,41 @@ def chunk_prefixes(vocabulary: Vocabulary, ids: list[int | None]) -> list[tuple[
             and markers[at + 1] == ("", False)
         ):
             prefixes[at] = (MORE, True)  # « taxer davantage »
-        if not prefixes[at][0] and at and prefixes[at - 1][1]:
-            prefixes[at] = prefixes[at - 1]  # « bâtir des centrales nucléaires »
+        if prefixes[at][0]:
+            objects.add(at)
+        elif at - 1 in objects and prefixes[at - 1][1]:
+            prefixes[at] = prefixes[at - 1]  # « bâtir des centrales nucléaires », one word
         if prefixes[at][1] and _negated_at(markers, words, at):
             prefixes[at] = ("", False)  # « augmenter pas… »: no quantity on a negated word
     return prefixes
+
+
+def _far_objects(vocabulary: Vocabulary, ids: list[int | None], words: list[bool], markers):
+    """The objects further than :func:`_after` reads of a short text's verbs that raise or
+    lower (:func:`_far_object`), each with its verb's position; and the adverbs in -ment
+    right after such a verb — the rule of :func:`_objects` read for one short text."""
+    further: dict[int, int] = {}
+    adverbs: set[int] = set()
+    if (MORE, True) not in markers and (LESS, True) not in markers:  # no verb
+        return further, adverbs
+    marks, n = vocabulary.marks, len(ids)
+    for verb, (prefix, plain) in enumerate(markers):
+        if not plain or marks[ids[verb]] not in (_RAISE, _LOWER):
+            continue
+        if verb + 2 >= n or words[verb + 2] or ids[verb + 2] is None:
+            continue
+        stopped = marks[ids[verb]] == _RAISE and prefix == LESS
+        if not (stopped or _verb_form(vocabulary.key(ids[verb]))):
+            continue
+        end = verb + 1
+        while end < n and end <= verb + OBJECT_REACH and ids[end] is not None:
+            end += 1
+        where, manner = _far_object(lambda i: vocabulary.key(ids[i]), words.__getitem__, verb, end)
+        if manner:
+            adverbs.add(verb + 1)
+        if where is not None:
+            further[where] = verb
+    return further, adverbs
 
 
 def chunk_judgement(vocabulary: Vocabulary, ids: list[int | None]) -> str:
@@ -702,7 +828,7 @@ def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bo
         elif kind in (_MORE, _LESS, _FURTHER) and at + 1 < n and mark[at + 1] == _OF:
             markers[at] = (LESS if kind == _LESS else MORE, False)
         elif kind in (_RAISE, _LOWER) and not _negated_at(markers, words, at):
-            markers[at] = _verb_marker(kind, mark, markers, at)
+            markers[at] = _verb_marker(kind, mark, markers, at, vocabulary, ids)
         elif kind == _FURTHER and not (at and words[at - 1]):  # « davantage taxer »
             markers[at] = (MORE, True)
     _condemned_actions(vocabulary, ids, words, markers, mark)
@@ -721,10 +847,17 @@ def _condemned_actions(vocabulary: Vocabulary, ids, words, markers, mark) -> Non
                 markers[verb] = ("", False)
 
 
-def _verb_marker(kind: int, mark: list[int], markers: list[tuple[str, bool]], at: int):
+def _verb_marker(
+    kind: int, mark: list[int], markers: list[tuple[str, bool]], at: int, vocabulary, ids
+):
     """The marker of a verb that raises or lowers (not negated), unless a verb that stops
-    comes two chunks before it, across « de » (see :func:`_stopped_verbs`)."""
-    if at >= 2 and mark[at - 1] == _OF and markers[at - 2] == (LESS, True):
+    comes two chunks before it, across « de » or a determiner, or right before it with
+    its article elided (see :func:`_stopped_verbs`)."""
+    if (
+        at >= 2
+        and markers[at - 2] == (LESS, True)
+        and (mark[at - 1] == _OF or vocabulary.key(ids[at - 1]) in _OPENING_OBJECT)
+    ) or (at and markers[at - 1] == (LESS, True) and _elided_article(vocabulary.key(ids[at]))):
         return (LESS, True) if kind == _RAISE else ("", False)
     return (MORE if kind == _RAISE else LESS, True)
 

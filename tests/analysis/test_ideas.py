@@ -1257,6 +1257,13 @@ def test_a_title_reads_a_stopped_verb_as_its_statements_do():
         "Arrêter de développer le nucléaire",
         "Arrêter de baisser les impôts",
         "Développer le nucléaire",
+        "Fermer une fois pour toutes les centrales nucléaires",
+        "Réduire drastiquement le nombre de députés",
+        "Supprimer la hausse de la CSG",
+        "Supprimer l'augmentation de la CSG",
+        # the word after the object, not every word after it
+        "Interdire parachutes dorés, retraites chapeau",
+        "Supprimer les retraites des députés",
     ]
     statements = split_statements(said, vocabulary)
     for row, text in enumerate(said):

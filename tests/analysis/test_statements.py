@@ -216,6 +216,45 @@ def test_a_stopped_promoting_verb_asks_for_less():
     assert LESS + "nucleair" not in kept
 
 
+def test_a_verb_reads_its_object_past_an_adverb_or_words_saying_nothing():
+    """Issue 14: « Fermer une fois pour toutes les centrales » read no object, so it sat
+    with « Bâtir des centrales »; « Réduire drastiquement le nombre » asked for less of
+    « drastiquement »; « Supprimer toutes les niches » asked for nothing."""
+    for text, said, unsaid in (
+        ("Fermer une fois pour toutes les centrales nucléaires.", LESS + "central", None),
+        ("Supprimer toutes les niches fiscales.", LESS + "nich", None),
+        ("Réduire drastiquement le nombre de députés.", LESS + "nombr", LESS + "drastiqu"),
+        ("Augmenter fortement les taxes.", MORE + "tax", MORE + "fort"),
+        ("Supprimez toutes les niches.", LESS + "nich", None),
+    ):
+        found = _terms_of(text)
+        assert said in found, text
+        assert unsaid not in found, text
+    # the object opens on a determiner: « nous » is no object of « arrêter »
+    assert not any(
+        name.startswith((MORE, LESS))
+        for name in _terms_of("Il faut arrêter de nous prendre pour des imbéciles.")
+    )
+    # a noun that raises, said alone, is as often complained of: no further object
+    assert MORE + "csg" not in _terms_of("Je trouve injuste l'augmentation de la CSG.")
+
+
+def test_stopping_the_raise_a_noun_names_asks_for_less():
+    """Issue 14: « Supprimer la hausse de la CSG » asked for more CSG (« hausse ») and sat
+    apart from « Supprimer la CSG »; a verb that stops a noun that raises asks for less."""
+    for text in (
+        "Supprimer la hausse de la CSG pour les retraités.",
+        "Supprimer l'augmentation de la CSG.",
+        "Annuler l'augmentation de la CSG.",
+    ):
+        found = _terms_of(text)
+        assert LESS + "csg" in found, text
+        assert MORE + "csg" not in found, text
+    assert not {MORE + "dotat", LESS + "dotat"} & _terms_of("Arrêter la baisse des dotations.")
+    # verbs one after the other stay two verbs that lower
+    assert LESS + "tax" in _terms_of("Réduire, supprimer les taxes.")
+
+
 def test_a_judgement_approves_or_condemns_and_a_negation_turns_it_over():
     """Issue 14: « une avancée » and « lamentable », « bonne idée » and « mauvaise idée »
     landed in one idea as if they agreed."""
@@ -278,6 +317,8 @@ def test_quantities_read_the_same_through_the_corpus_vocabulary():
         "Plus de pistes cyclables et moins de voitures.",
         "Je ne veux plus d'autoroutes.",
         "Il est inutile de baisser les impôts, inutile d'augmenter la TVA.",
+        "Supprimer toutes les niches, réduire drastiquement le nombre d'élus.",
+        "Supprimer la hausse de la CSG, annuler l'augmentation des taxes.",
     ]
     _, shared = _from_corpus(texts)
     assert _read(split_statements(texts, shared)) == _read(split_statements(texts))
