@@ -175,6 +175,13 @@ LINKS = (
     "du coup",
     "entre temps",
     "au final",
+    "au contraire",
+    "justement",
+    "par conséquent",
+    "de toute façon",
+    "en tout cas",
+    "d'autre part",
+    "etc",  # « Etc radar pour route… »: the end of a list cut at a line
 )
 POINTING = (
     "cela ceci ça ca celui celle ceux celles elle elles ils cet cette ces sa son ses eux "
@@ -198,6 +205,8 @@ _FRAMING = frozenset(FRAMING.split())
 # juste », « Contre le nucléaire »): not these. General French.
 PLACING = "dans à au aux sur sous chez hors entre vers depuis lors dès en selon concernant quant"
 _PLACING = frozenset(PLACING.split())
+_PLACING_A = _PLACING | {"a"}
+_DASHES = "-–—•·*> \t"  # marks a list item may open on
 # A sentence with no verb that ends on one of these (or « non plus ») says that what was
 # said before holds for it too (« Les Français et les étrangers aussi »); one that opens on
 # « pas » before anything but an amount (:data:`NEGATED_AMOUNT`) says it does not (« Pas
@@ -205,6 +214,12 @@ _PLACING = frozenset(PLACING.split())
 # :data:`LEANING`. General French.
 ECHOING = "aussi également itou idem pareil"
 NEGATED_AMOUNT = "de d' du des plus moins assez trop autant un une besoin"
+# One that opens on a word adding to or taking from what was said (« Y compris les
+# résidences secondaires », « Notamment les personnes âgées », « Sauf pour les urgences »)
+# or on « rien » before anything but an amount (« Rien sur internet ») takes its verb from
+# the sentence before as well. General French.
+ADDING = "notamment sauf hormis excepté"
+_ADDING = frozenset(ADDING.split())
 _ECHOING = frozenset(ECHOING.split())
 _NEGATED_AMOUNT = frozenset(NEGATED_AMOUNT.split())
 # Words that set aside or set the frame of what follows (« En dehors des budgets
@@ -1137,11 +1152,12 @@ def _testimony(candidate: str) -> float:
 
 
 def _framing(lead: str) -> float:
-    """:data:`LEANING` for a first clause that frames or announces (:data:`FRAMING`), else 1."""
-    words = lead.lower().replace("’", "'").split()
+    """:data:`LEANING` for a first clause that frames or announces (:data:`FRAMING`, « à »
+    typed without its accent too, after a list mark: « - A l'Assemblée nationale, »), else 1."""
+    words = lead.lower().replace("’", "'").lstrip(_DASHES).split() or [""]
     first = "d'" if words[0].startswith("d'") else words[0]
-    doing = first == "en" and words[1].endswith("ant")  # « En rendant… » says how: content
-    if lead.rstrip().endswith(":") or (first in _FRAMING and not doing) or _participle(words):
+    doing = first == "en" and len(words) > 1 and words[1].endswith("ant")  # « En rendant… »
+    if lead.rstrip().endswith(":") or (first in _FRAMING_A and not doing) or _participle(words):
         return LEANING
     return 1.0
 
@@ -1163,7 +1179,10 @@ def _framed(sentence: str) -> float:
     no verb: « Dans bien des communes de France »), that leaves out its verb as said before
     it (:func:`_elliptical`), or that stops in a clause before its verb (« Faire en sorte que
     dans les lieux publics, dans la rue… », :func:`_unopened_cut`), else 1."""
-    if sentence.rstrip().endswith(":") or _placing_only(sentence) or _elliptical(sentence):
+    if sentence.rstrip().endswith(":"):
+        return LEANING
+    bare = sentence.lstrip(_DASHES)  # « - A l'Assemblée nationale »: its list mark off
+    if _placing_only(bare) or _elliptical(bare):
         return LEANING
     if _unopened_cut(sentence)[1] or _antecedent_only(sentence):
         return LEANING
@@ -1178,16 +1197,21 @@ def _framed(sentence: str) -> float:
 def _elliptical(sentence: str) -> bool:
     """Whether ``sentence`` has no verb and takes it from the one before: it ends on a word
     that echoes it (:data:`ECHOING`, « non plus »: « les Français et les étrangers
-    aussi ») or opens on a negation of something else than a quantity (« pas que les
-    droits », « pas seulement l'école »; not « pas de nouvel impôt », « pas plus de
-    taxes »)."""
+    aussi »), opens on a word that adds to or takes from it (:data:`ADDING`, « y
+    compris ») or on a negation of something else than a quantity (« pas que les
+    droits », « pas seulement l'école », « rien sur internet »; not « pas de nouvel
+    impôt », « pas plus de taxes »)."""
     words = list(_words(sentence))
     if len(words) < 2:
         return False
     echoes = words[-1] in _ECHOING or words[-2:] == ["non", "plus"]
-    if not echoes and (words[0] != "pas" or words[1] in _NEGATED_AMOUNT):
+    including = words[:2] == ["y", "compris"]
+    adds = words[0] in _ADDING or including
+    negates = words[0] in ("pas", "rien") and words[1] not in _NEGATED_AMOUNT
+    if not (echoes or adds or negates):
         return False
-    return not any(_conjugated(word) or _infinitive(word) for word in words[1:])
+    rest = words[2:] if including else words[1:]
+    return not any(_conjugated(word) or _infinitive(word) for word in rest)
 
 
 def _antecedent_only(sentence: str) -> bool:
@@ -1224,9 +1248,10 @@ _ANTECEDENT_LEADS = _ANTECEDENTS | {"tout", "tous", "toutes"}
 
 
 def _placing_only(sentence: str) -> bool:
-    """Whether ``sentence`` opens on a word that places (:data:`PLACING`; « en » but not
-    « en créant ») and holds no verb: the complement of a sentence left unsaid."""
-    if next(_words(sentence, 2), None) not in _PLACING:  # most sentences: one word read
+    """Whether ``sentence`` opens on a word that places (:data:`PLACING`, « à » typed
+    without its accent too; « en » but not « en créant ») and holds no verb: the
+    complement of a sentence left unsaid (« A l'Assemblée nationale »)."""
+    if next(_words(sentence, 2), None) not in _PLACING_A:  # most sentences: one word read
         return False
     words = list(_words(sentence))
     if words[0] == "en" and len(words) > 1 and words[1].endswith("ant"):

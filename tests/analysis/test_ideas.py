@@ -1356,3 +1356,36 @@ def test_a_pronoun_standing_for_what_the_question_named_is_no_heading():
         "Tous les services sur internet",
     ):
         assert ideas._framed(sentence) == 1.0, sentence
+
+
+def test_a_sentence_taking_its_verb_or_place_from_the_one_before_is_no_heading():
+    """Issue 14: « Rien sur internet », « Y compris… », « A l'Assemblée Nationale »
+    (« à » typed without its accent, after a list mark) and « Au contraire les
+    sénateurs… », « Etc radar… » titled ideas. A sentence with no verb that adds to what
+    was said or says « rien » of it takes its verb from the sentence before; one that only
+    says where is a complement; a leading link word is dropped."""
+    for fragment in (
+        "Rien sur internet",
+        "Y compris les résidences secondaires",
+        "Notamment les personnes âgées",
+        "Sauf pour les urgences",
+        "- A l'Assemblée Nationale,",
+        "A l'Assemblée Nationale",
+    ):
+        assert ideas._framed(fragment) == LEANING, fragment
+    for sentence in (
+        "Rien ne vaut le contact humain",
+        "Rien de plus",
+        "Notamment il faut aider les personnes âgées",
+        "- Supprimer le Sénat",
+        "Pas de nouvel impôt",
+    ):
+        assert ideas._framed(sentence) == 1.0, sentence
+    assert _standalone("Au contraire les sénateurs représentent les territoires") == (
+        "les sénateurs représentent les territoires",
+        1.0,
+    )
+    assert _standalone("Etc radar pour route et sécurité")[0] == "radar pour route et sécurité"
+    # the first clause of a longer sentence too
+    assert _framing("- A l'Assemblée Nationale,") == LEANING
+    assert _framing("- Supprimer le Sénat,") == 1.0
