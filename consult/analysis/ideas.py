@@ -1323,7 +1323,19 @@ def _object_pronoun(sentence: str) -> bool:
             return True
         if word == "les" and _infinitive(words[at + 1]):
             return True
-    return False
+    # « Trop d'entre elles doivent… », « Pour eux, … »: a stressed pronoun after a
+    # preposition stands for what was named before (the last word read too)
+    return any(
+        word in _STRESSED and words[at - 1] in _BEFORE_STRESSED
+        for at, word in enumerate(words)
+        if at
+    )
+
+
+_STRESSED = frozenset(("eux", "elles", "elle", "lui"))
+_BEFORE_STRESSED = frozenset(
+    ("entre", "pour", "avec", "chez", "sans", "contre", "à", "a", "de", "d'")
+)
 
 
 @lru_cache(maxsize=50_000)

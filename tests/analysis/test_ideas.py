@@ -1389,3 +1389,16 @@ def test_a_sentence_taking_its_verb_or_place_from_the_one_before_is_no_heading()
     # the first clause of a longer sentence too
     assert _framing("- A l'Assemblée Nationale,") == LEANING
     assert _framing("- Supprimer le Sénat,") == 1.0
+
+
+def test_a_stressed_pronoun_after_a_preposition_points_back():
+    """Issue 14: « Trop d'entre elles doivent vendre le bien pour payer les taxes » titled
+    an idea: « elles » stands for what the sentence before named."""
+    for sentence in (
+        "Trop d'entre elles doivent vendre le bien pour payer les taxes",
+        "Pour eux il faut des aides",
+        "Les aides pour elles sont trop faibles",
+    ):
+        assert _standalone(sentence)[1] == LEANING, sentence
+    assert _standalone("Les élus doivent rendre des comptes pour eux-mêmes")[1] == 1.0
+    assert _standalone("Les aides sont pour les familles")[1] == 1.0
