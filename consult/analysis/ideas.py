@@ -1208,6 +1208,10 @@ def _elliptical(sentence: str) -> bool:
     including = words[:2] == ["y", "compris"]
     adds = words[0] in _ADDING or including
     negates = words[0] in ("pas", "rien") and words[1] not in _NEGATED_AMOUNT
+    # « À débattre sur chaque session… », « A supprimer »: what is to be done to a thing
+    # named before
+    if words[0] in ("à", "a") and _infinitive(words[1]):
+        return not any(_conjugated(word) for word in words[2:])
     if not (echoes or adds or negates):
         return False
     rest = words[2:] if including else words[1:]
@@ -1315,6 +1319,8 @@ def _object_pronoun(sentence: str) -> bool:
         word, before = words[at], words[at - 1] if at else ""
         if word in ("le", "la", "l'") and _verb_only(words[at + 1]):
             return True  # « La faire vivre… », « Le privé peut le faire »
+        if word in ("le", "la", "les") and words[at + 1] in _FINITE:
+            return True  # « Les indirects comme le sont les radars »: no article before a verb
         if word not in _OBJECT_PRONOUNS:
             continue
         if before in _SUBJECT_PRONOUNS or before in ("ne", "n'"):

@@ -1402,3 +1402,18 @@ def test_a_stressed_pronoun_after_a_preposition_points_back():
         assert _standalone(sentence)[1] == LEANING, sentence
     assert _standalone("Les élus doivent rendre des comptes pour eux-mêmes")[1] == 1.0
     assert _standalone("Les aides sont pour les familles")[1] == 1.0
+
+
+def test_what_is_to_be_done_to_a_thing_named_before_is_no_heading():
+    """Issue 14: « À débattre sur chaque session parlementaire, sous peine de sanction
+    financière » and « Les indirects comme le sont par exemple les radars » titled ideas:
+    « à » and an infinitive with no verb of its own says what is to be done to what the
+    sentence before named; « le » before a verb stands for it."""
+    for fragment in (
+        "À débattre sur chaque session parlementaire, sous peine de sanction financière",
+        "A revoir entièrement",
+    ):
+        assert ideas._framed(fragment) == LEANING, fragment
+    assert ideas._framed("À mon avis il faut supprimer le Sénat") == 1.0
+    assert _standalone("Les indirects comme le sont par exemple les radars")[1] == LEANING
+    assert _standalone("Les élus font leur travail")[1] == 1.0
