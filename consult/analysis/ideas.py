@@ -422,7 +422,7 @@ class _Space:
     # whether a statement (by row) or a candidate asks and carries a figure (:func:`_kind`)
     kinds: dict[int | str, tuple[bool, bool]] = field(default_factory=dict)
     words: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # _single_terms
-    single: dict[str, int] = field(default_factory=dict)  # _single_term
+    single: dict[str, int] = field(default_factory=dict)  # _single_terms, per chunk
     empty: set[int] | None = None
     marking: frozenset[int] | None = None  # chunks that negate or quantify (_piece_terms)
     grammar: set[int] | None = None  # the term ids of :data:`FUNCTION_WORDS`, no key terms
@@ -1760,18 +1760,22 @@ def _key_terms(space: _Space, rows: np.ndarray, wanted: list[int]) -> list[str]:
     plain = {vocabulary.term_ids.get(strip_prefix(names[t]), t) for t in wanted}
     # per key term, the chunks that write it (« Impôts, », « impôts »), read as words at
     # the end: a statement's chunks are many, the ones counted a few
-    written: dict[int, Counter] = {t: Counter() for t in plain}
+    written: dict[int, dict[str, int]] = {t: {} for t in plain}
+    # the key terms counted in a statement: all of them in the first rows, past them
+    # those none has written yet
+    counted = written
     for at, row in enumerate(rows[:KEY_TERM_SCAN].tolist()):
         if at >= KEY_TERM_ROWS:
-            missing = {t for t, found in written.items() if not found}
-            if not missing:
+            counted = {t: found for t, found in written.items() if not found}
+            if not counted:
                 break
         words = space.words.get(row)
         if words is None:
             words = space.words[row] = _single_terms(space, row)
         for term, chunk in words:
-            if term in written and (at < KEY_TERM_ROWS or term in missing):
-                written[term][chunk] += 1
+            found = counted.get(term)
+            if found is not None:
+                found[chunk] = found.get(chunk, 0) + 1
     shown = []
     for t in wanted:
         base = strip_prefix(names[t])
@@ -1790,7 +1794,7 @@ def _elided(term: str) -> str:
 _DE_VOWEL = re.compile(r"(?:(?<=\bplus )|(?<=\bmoins ))de (?=[aeiouàâéèêëîïôûü])", re.I)
 
 
-def _as_words(chunks: Counter) -> Counter:
+def _as_words(chunks: dict[str, int]) -> Counter:
     """Counts of chunks as counts of the words they write (« Impôts, » and « impôts »
     are one word, « l'impôt » writes « impôt »)."""
     words: Counter = Counter()
@@ -1802,19 +1806,16 @@ def _as_words(chunks: Counter) -> Counter:
 def _single_terms(space: _Space, row: int) -> list[tuple[int, str]]:
     """The chunks of a statement that make one term each: (term id, chunk)."""
     known = space.single  # a chunk read once for the call: statements repeat words
+    vocabulary = space.statements.vocabulary
+    chunk_ids, offsets, flat = vocabulary.chunk_ids, vocabulary.offsets, vocabulary.flat
     found = []
     for chunk in space.statements.chunks(space.texts, row):
         term = known.get(chunk)
-        if term is None:
-            term = known[chunk] = _single_term(space.statements.vocabulary, chunk)
+        if term is None:  # the term of a chunk that makes one term; else -1
+            index = chunk_ids.get(chunk)
+            start = -1 if index is None else offsets[index]
+            one = start >= 0 and offsets[index + 1] - start == 1
+            term = known[chunk] = flat[start] if one else -1
         if term >= 0:
             found.append((term, chunk))
     return found
-
-
-def _single_term(vocabulary: Vocabulary, chunk: str) -> int:
-    """The term of a chunk that makes one term; else -1."""
-    index = vocabulary.chunk_ids.get(chunk)
-    if index is None or vocabulary.offsets[index + 1] - vocabulary.offsets[index] != 1:
-        return -1
-    return vocabulary.flat[vocabulary.offsets[index]]

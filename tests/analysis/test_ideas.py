@@ -1417,3 +1417,32 @@ def test_what_is_to_be_done_to_a_thing_named_before_is_no_heading():
     assert ideas._framed("À mon avis il faut supprimer le Sénat") == 1.0
     assert _standalone("Les indirects comme le sont par exemple les radars")[1] == LEANING
     assert _standalone("Les élus font leur travail")[1] == 1.0
+
+
+def test_a_key_term_found_in_the_central_statements_is_not_counted_further():
+    """Past the first :data:`KEY_TERM_ROWS` statements only the key terms not written yet
+    are counted: « chaudières », the way the central statements write it, is shown, not
+    « chaudière », written more often further in the idea; « cyclables », which they do
+    not write, is still looked for there."""
+    central = [f"Des aides pour les chaudières, dossier {n}." for n in range(ideas.KEY_TERM_ROWS)]
+    further = [f"Une aide pour la chaudière, dossier {n}." for n in range(30)]
+    texts = central + further + ["Des pistes cyclables partout."]
+    space = _space(texts, np.ones(len(texts)), "", Vocabulary())
+    ids = space.statements.vocabulary.term_ids
+    wanted = [ids["chaudier"], ids["cyclabl"]]
+    assert ideas._key_terms(space, np.arange(len(texts)), wanted) == ["chaudières", "cyclables"]
+    # read all in one go, « chaudière » is how most wrote it
+    again = _space(texts, np.ones(len(texts)), "", Vocabulary())
+    assert ideas._key_terms(again, np.arange(len(texts))[::-1], wanted)[0] == "chaudière"
+
+
+def test_a_key_term_is_read_in_the_chunks_that_write_it_alone():
+    """A chunk making two terms (« impôts/taxes ») is no way of writing either: the key
+    terms are read in the chunks that make one term each, their punctuation off."""
+    texts = ["Moins d'impôts/taxes pour tous."] * 3 + ["Baisser les Impôts, vite."]
+    space = _space(texts, np.ones(len(texts)), "", Vocabulary())
+    ids = space.statements.vocabulary.term_ids
+    words = ideas._single_terms(space, 0)
+    assert ids["impot"] not in {term for term, _chunk in words}
+    assert ideas._key_terms(space, np.arange(len(texts)), [ids["impot"]]) == ["impôts"]
+    assert (ids["impot"], "Impôts,") in ideas._single_terms(space, 3)
