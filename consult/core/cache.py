@@ -13,8 +13,9 @@ are read by every visitor of the public pages and cost whole-table counts:
 is unchanged and for at most ``PUBLIC_FIGURES_SECONDS`` (0: off, as in the tests).
 A commit that writes a watched model (:func:`watch_public_figures`: a contribution
 published, a decision recorded…) bumps the generation after it commits: in Redis
-when ``REDIS_URL`` is set (every process sees it at its next request, for one GET
-per request), in this process otherwise. When Redis cannot be read, the delay
+when ``REDIS_URL`` is set (every process sees it at its next request: Redis tells
+each process when the generation changes, ``core.redisconn.WatchedKey``, else one
+GET per request), in this process otherwise. When Redis cannot be read, the delay
 alone bounds how stale a figure may be. What decides who may see a page (a fiche's
 status) is kept only while Redis is read (:func:`access_facts`).
 """
@@ -162,9 +163,13 @@ class FiguresStore:
     """One process's figures, each stamped with the generation it was computed under."""
 
     def __init__(self, redis_url: str | None):
-        # Each request reads the generation: on a connection its thread keeps (redisconn).
+        # Each request asks for the generation: kept by the process while Redis says it has
+        # not changed (redisconn.WatchedKey), else read on a connection its thread keeps.
         self.redis = (
-            HeldRedis(Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=1))
+            HeldRedis(
+                Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=1),
+                watch=GENERATION_KEY,
+            )
             if redis_url
             else None
         )
