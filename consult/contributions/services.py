@@ -190,6 +190,7 @@ def submit_contribution(
     now: datetime,
     suggest: bool = True,
     kept: bool = False,
+    alone: bool = False,
 ):
     """Create a contribution, or return the one an identical earlier submission made.
 
@@ -200,6 +201,10 @@ def submit_contribution(
     ``kept``: ``meeting`` (a ``MeetingForPosting``) is a copy the process kept, not read
     in this transaction: the INSERT itself checks that the meeting's row still holds
     those values (open, same territory, same publication rule, same version).
+
+    ``alone``: the caller writes nothing else in this transaction. A contribution that
+    waits for moderation, without publics, is then the only row written (nothing public
+    changes): its INSERT may run alone (``core.idempotency.insert_once``).
 
     :returns: ``(contribution, created)``; ``created`` is False for a repeat of
         the same form (double click, network retry), which never adds a row.
@@ -236,7 +241,8 @@ def submit_contribution(
     if contribution.organisation_id:
         contribution.author_type = "partenaire"
     only_if = meeting.unchanged() if kept else None
-    contribution, created = _insert_once(contribution, meeting, publics, only_if)
+    alone = alone and contribution.status == "pending" and not publics
+    contribution, created = _insert_once(contribution, meeting, publics, only_if, alone)
     if contribution is None:
         raise NotInserted(meeting.id)
     if created and suggest:
@@ -260,13 +266,16 @@ def _insert_once(
     meeting: Meeting | MeetingForPosting,
     publics: list[Public],
     only_if=None,
+    alone: bool = False,
 ):
     """One ``INSERT … ON CONFLICT DO NOTHING``: a twin with the same key wins, we return it
     (with ``only_if``, ``(None, False)`` instead: see ``core.idempotency.insert_once``).
 
     ``draft`` becomes the new row (``core.idempotency.insert_once``): nothing read back.
     """
-    contribution, created = insert_once(draft, Contribution.idempotency_key, only_if=only_if)
+    contribution, created = insert_once(
+        draft, Contribution.idempotency_key, only_if=only_if, alone=alone
+    )
     if created:
         if isinstance(meeting, Meeting):  # else (read as columns) loaded when needed
             set_committed_value(contribution, "meeting", meeting)

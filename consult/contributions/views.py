@@ -158,13 +158,14 @@ def _submit(
     ``kept``: see ``services.submit_contribution`` (raises ``services.NotInserted``).
     """
     now = utcnow()
+    address = getattr(form, "news_email", None)
+    news = address is not None and bool(address.data)
     try:
         with loaded_after_commit(db.session()):
             contribution, created = services.submit_contribution(
-                meeting, draft, actor=current_user, now=now, kept=kept
+                meeting, draft, actor=current_user, now=now, kept=kept, alone=not news
             )
-            address = getattr(form, "news_email", None)
-            if created and address is not None and address.data:
+            if created and news:
                 services.news_address_given.send(contribution, address=address.data, now=now)
             db.session.commit()
     except services.ContributionError as error:

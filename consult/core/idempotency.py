@@ -75,7 +75,7 @@ row_inserted = Namespace().signal("row-inserted")
 _UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def insert_once(draft, key, *, only_if=None):
+def insert_once(draft, key, *, only_if=None, alone: bool = False):
     """``INSERT … ON CONFLICT (key) DO NOTHING RETURNING`` what the database or the column
     defaults filled in: one statement, no savepoint, no row loaded back.
 
@@ -91,6 +91,12 @@ def insert_once(draft, key, *, only_if=None):
     statement. When nothing is inserted, nothing more is read: ``(None, False)`` (the
     condition failed, or a twin exists), for the caller to read again and decide.
 
+    ``alone``: the caller writes nothing else in this transaction (nor do the listeners of
+    :data:`row_inserted` for this row). When the session has not begun a transaction
+    either, the INSERT runs alone in autocommit: one round trip instead of three
+    (``BEGIN``, the INSERT, ``COMMIT``), the row committed as one statement; the session
+    then commits nothing.
+
     :returns: ``(row, created)``; ``row`` is ``draft``, or the twin as an ORM object.
     """
     session = db.session
@@ -104,17 +110,19 @@ def insert_once(draft, key, *, only_if=None):
         value = given.get(attribute_key)
         if value is not None:
             values[column_key] = value
-    # The session's connection, not ``session.execute``: a Core statement needs none of
-    # the ORM's execution path (its events, its loading), only the transaction.
-    connection = session.connection(bind_arguments={"mapper": mapper})
     condition, bound = only_if if only_if is not None else (None, {})
-    statement, rest = _insert_once_statement(
-        mapper.local_table, tuple(values), key.expression.key, connection.dialect.name, condition
-    )
-    result = connection.execute(statement, {**values, **bound})
-    row = result.one_or_none()
+    bind = session.get_bind(mapper)
+    if alone and isinstance(bind, sa.Engine) and not session().in_transaction():
+        with bind.connect() as connection:
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            row, inserted = _execute_insert(connection, mapper, values, key, condition, bound)
+    else:
+        # The session's connection, not ``session.execute``: a Core statement needs none of
+        # the ORM's execution path (its events, its loading), only the transaction.
+        connection = session.connection(bind_arguments={"mapper": mapper})
+        row, inserted = _execute_insert(connection, mapper, values, key, condition, bound)
     if row is not None:
-        _loaded_as(session, draft, rest.values_of(row, result.last_inserted_params()))
+        _loaded_as(session, draft, inserted)
         note_new_row(session, draft)
         row_inserted.send(draft, session=session)
         return draft, True
@@ -124,6 +132,19 @@ def insert_once(draft, key, *, only_if=None):
     if twin is None:  # the conflict was on the key: its row exists, committed
         raise RuntimeError(f"{model.__name__}: conflict on {key.key} but no row found")
     return twin, False
+
+
+def _execute_insert(connection, mapper, values: dict, key, condition, bound: dict):
+    """The INSERT on ``connection``: ``(row, column → value of what the draft did not set)``,
+    ``(None, None)`` when nothing was inserted."""
+    statement, rest = _insert_once_statement(
+        mapper.local_table, tuple(values), key.expression.key, connection.dialect.name, condition
+    )
+    result = connection.execute(statement, {**values, **bound})
+    row = result.one_or_none()
+    if row is None:
+        return None, None
+    return row, rest.values_of(row, result.last_inserted_params())
 
 
 @lru_cache(maxsize=64)
