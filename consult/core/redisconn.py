@@ -20,6 +20,7 @@ import os
 import select
 import threading
 import time
+import weakref
 
 from redis import Redis
 from redis.exceptions import ConnectionError, RedisError, ResponseError
@@ -94,6 +95,15 @@ class WatchedKey:
         self.pid = None
         self.unsupported = False
         self._forget()
+        forked = weakref.WeakMethod(self._forked)
+        os.register_at_fork(after_in_child=lambda: (method := forked()) and method())
+
+    def _forked(self) -> None:
+        """In a forked child: a new lock (the parent's copy may be held by a thread the
+        child does not have) and no connection (the parent's sockets are not ours)."""
+        self.lock = threading.Lock()
+        self._forget()
+        self.pid = os.getpid()
 
     def _forget(self) -> None:
         """Drop the connections without closing them (a child must not shut the parent's)."""

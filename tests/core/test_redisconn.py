@@ -2,7 +2,9 @@
 keeps, not through a pool checkout and return each time (``core.redisconn``)."""
 
 import os
+import signal
 import threading
+import time
 
 import pytest
 import redis
@@ -227,3 +229,25 @@ def test_the_blank_form_sends_no_redis_command_once_warm(app, client, make_meeti
     pages = [client.get(url) for _ in range(3)]
     assert [page.status_code for page in pages] == [200] * 3
     assert sent == []  # before: one GET of the generation per page
+
+
+def test_a_child_forked_while_the_lock_is_held_watches_on_its_own(watched):
+    """A thread of the parent holds the lock at the fork: the child does not wait for it."""
+    watch, other, reads, get = watched
+    get()
+    read, write = os.pipe()
+    with watch.lock:
+        pid = os.fork()
+        if pid == 0:  # the child: one call, its answer through the pipe, then out
+            try:
+                os.write(write, b"ok" if watch.get(lambda: b"read") is None else b"no")
+            finally:
+                os._exit(0)
+    deadline = time.monotonic() + 10
+    while (done := os.waitpid(pid, os.WNOHANG)) == (0, 0) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if done == (0, 0):  # still waiting for the parent's lock
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked child waited for a lock its parent's thread held")
+    assert os.read(read, 2) == b"ok"
