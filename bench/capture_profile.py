@@ -14,6 +14,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import statistics
 import sys
 import time
 import uuid
@@ -97,6 +98,13 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=0, help="journeys to time / profile")
     parser.add_argument("--profile", help="write a cProfile of the timed journeys here")
     parser.add_argument("--show", action="store_true", help="print each statement")
+    parser.add_argument(
+        "--split",
+        type=int,
+        metavar="BLOCKS",
+        help="CPU of the form GET and of the POST apart: median over BLOCKS blocks of 25 "
+        "journeys, 5 per browser as in bench/ingest.py",
+    )
     args = parser.parse_args()
     _env(args)
     from consult import create_app
@@ -115,6 +123,8 @@ def main() -> None:
     _count_one(app.test_client(), url, counter, args.show)
     if args.posts:
         _timed(app, url, args)
+    if args.split:
+        _split(app, url, args.split)
 
 
 def _count_one(client, url: str, counter: Counter, show: bool) -> None:
@@ -157,6 +167,33 @@ def _timed(app, url, args) -> None:
     print(
         f"{args.posts} journeys: {wall / args.posts * 1000:.1f} ms wall, "
         f"{cpu / args.posts * 1000:.1f} ms CPU each (form, POST, receipt)"
+    )
+
+
+def _split(app, url: str, blocks: int, per_block: int = 25) -> None:
+    """Median CPU per form GET and per POST over ``blocks`` blocks (one browser, its
+    cookies kept, every 5 journeys): the steadiest figure on a shared machine."""
+    form, post = [], []
+    for _ in range(blocks):
+        spent = [0.0, 0.0]
+        for n in range(per_block):
+            if n % 5 == 0:
+                client = app.test_client()
+            started = time.process_time()
+            page = client.get(url)
+            spent[0] += time.process_time() - started
+            data = _hidden_fields(page.get_data(as_text=True))
+            data.update(body=f"Profil {uuid.uuid4().hex[:8]} : plus de bus n°{n}",
+                        kind="proposition", author_type="usager", consent="y",
+                        territory_id="0")  # fmt: skip
+            started = time.process_time()
+            client.post(url, data=data)
+            spent[1] += time.process_time() - started
+        form.append(spent[0] / per_block * 1000)
+        post.append(spent[1] / per_block * 1000)
+    print(
+        f"cpu form GET {statistics.median(form):.3f} ms, POST {statistics.median(post):.3f} ms "
+        f"(median of {blocks} blocks of {per_block})"
     )
 
 
