@@ -148,10 +148,7 @@ def configure_sqlite(engine, sessions=None) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        options = connection.get_execution_options()
-        if options.get("isolation_level") == "AUTOCOMMIT":
-            return  # each statement its own transaction (``core.idempotency``: alone)
-        mode = options.get(_BEGIN_OPTION)
+        mode = connection.get_execution_options().get(_BEGIN_OPTION)
         asked = has_app_context() and g.get(_IMMEDIATE, False)
         if mode and (asked or (has_request_context() and not g.get(_DEFERRED, False))):
             connection.exec_driver_sql(f"BEGIN {mode}")

@@ -93,7 +93,7 @@ def insert_once(draft, key, *, only_if=None, alone: bool = False):
 
     ``alone``: the caller writes nothing else in this transaction (nor do the listeners of
     :data:`row_inserted` for this row). When the session has not begun a transaction
-    either, the INSERT runs alone in autocommit: one round trip instead of three
+    either, on PostgreSQL, the INSERT runs alone in autocommit: one round trip instead of three
     (``BEGIN``, the INSERT, ``COMMIT``), the row committed as one statement; the session
     then commits nothing.
 
@@ -112,7 +112,7 @@ def insert_once(draft, key, *, only_if=None, alone: bool = False):
             values[column_key] = value
     condition, bound = only_if if only_if is not None else (None, {})
     bind = session.get_bind(mapper)
-    if alone and isinstance(bind, sa.Engine) and not session().in_transaction():
+    if alone and _alone_possible(bind) and not session().in_transaction():
         with bind.connect() as connection:
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
             row, inserted = _execute_insert(connection, mapper, values, key, condition, bound)
@@ -132,6 +132,14 @@ def insert_once(draft, key, *, only_if=None, alone: bool = False):
     if twin is None:  # the conflict was on the key: its row exists, committed
         raise RuntimeError(f"{model.__name__}: conflict on {key.key} but no row found")
     return twin, False
+
+
+def _alone_possible(bind) -> bool:
+    """An engine (not a connection a test holds) on PostgreSQL: psycopg switches
+    autocommit on the client side only. Not on SQLite: giving the connection back to the
+    pool would reset its isolation level to pysqlite's implicit transactions, which
+    ``core.db.configure_sqlite`` turns off."""
+    return isinstance(bind, sa.Engine) and bind.dialect.name == "postgresql"
 
 
 def _execute_insert(connection, mapper, values: dict, key, condition, bound: dict):

@@ -1,5 +1,6 @@
 """Issue 17 #1: a contribution that is the only row its POST writes is stored by its
-INSERT alone, in autocommit (one round trip instead of ``BEGIN``, INSERT, ``COMMIT``).
+INSERT alone, in autocommit (one round trip instead of ``BEGIN``, INSERT, ``COMMIT``),
+on PostgreSQL.
 
 Only when nothing else goes with it: a contribution published at once (its open-data
 rebuild job is written in the same transaction), one with publics (a second table), a
@@ -129,7 +130,10 @@ def test_a_pending_contribution_is_inserted_alone(alone_app, wire):
         body = "Des bus le dimanche pour aller voir ma mère, s'il vous plaît"
         client, key = _post(alone_app, wire, meeting_id, body)
         inserts = [s for s in wire if s in ("INSERT", "COMMIT", "BEGIN")]
-        assert inserts == ["INSERT"]  # no BEGIN, no COMMIT: the statement is the transaction
+        if db.engine.dialect.name == "postgresql":
+            assert inserts == ["INSERT"]  # no BEGIN, no COMMIT: the statement is the transaction
+        else:  # SQLite keeps its transaction (see core.idempotency._alone_possible)
+            assert inserts == ["BEGIN", "INSERT", "COMMIT"]
         assert [status for _id, status in _stored(body)] == ["pending"]
         again = client.post(FORM.format(meeting_id), data=answers(key, body=body))
         assert again.status_code == 200  # the same form again: its receipt, no second row
