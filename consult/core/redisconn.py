@@ -65,6 +65,20 @@ class HeldRedis:
 
 # --- A key kept by the process, dropped when Redis says it changed --------------------------
 
+
+class _NoSocket(RuntimeError):
+    """The client library no longer shows a connection's socket: keep reading the key."""
+
+
+def _socket(connection):
+    """The socket of a redis-py connection (``_sock``, not public): a later redis-py that
+    names it otherwise turns the watch off (each call reads the key), never a failed page."""
+    sock = getattr(connection, "_sock", None)
+    if sock is None or not hasattr(sock, "fileno"):
+        raise _NoSocket("redis-py ne donne plus le socket d'une connexion")
+    return sock
+
+
 INVALIDATE = b"__redis__:invalidate"
 _UNKNOWN = object()  # no value kept: the next call reads the key
 
@@ -132,7 +146,7 @@ class WatchedKey:
                 elif self.value is _UNKNOWN:
                     self.value = self._command("GET", self.key)
                 return self.value
-            except ResponseError as exc:  # a Redis without client-side caching
+            except (ResponseError, _NoSocket) as exc:  # no client-side caching to rely on
                 log.warning("suivi de %s impossible (%s) : lu à chaque requête", self.key, exc)
                 self.unsupported = True
             except (RedisError, OSError) as exc:
@@ -167,7 +181,7 @@ class WatchedKey:
         self.control.read_response()
         self.poller = select.poll()
         for connection in (self.sub, self.control):
-            self.poller.register(connection._sock, select.POLLIN)  # noqa: SLF001
+            self.poller.register(_socket(connection), select.POLLIN)
         self.heard, self.value = now, _UNKNOWN
 
     def _drain(self, now: float) -> None:

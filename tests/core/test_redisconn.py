@@ -189,6 +189,28 @@ def test_a_redis_without_client_tracking_is_read_at_each_call(watched, monkeypat
     assert watch.unsupported
 
 
+def test_a_redis_py_without_the_socket_attribute_reads_at_each_call(watched, monkeypatch):
+    watch, other, reads, get = watched
+
+    class Renamed:
+        """A connection whose socket is no longer called ``_sock``."""
+
+        def __init__(self, connection):
+            self.inner = connection
+
+        def __getattr__(self, name):
+            if name == "_sock":
+                raise AttributeError(name)
+            return getattr(self.inner, name)
+
+    opened = WatchedKey._connection
+    monkeypatch.setattr(WatchedKey, "_connection", lambda self: Renamed(opened(self)))
+    other.incr("consult-test:watched")
+    assert (get(), get()) == (b"1", b"1")
+    assert len(reads) == 2
+    assert watch.unsupported
+
+
 def test_a_forked_process_watches_on_its_own_connections(watched, monkeypatch):
     watch, other, reads, get = watched
     get()
