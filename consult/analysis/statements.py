@@ -37,6 +37,15 @@ _RAISE, _LOWER = 12, 13
 _FURTHER = 14  # « davantage »: « davantage de » is « plus de »; « taxer davantage » raises
 _GOOD, _BAD, _FINE, _POOR, _MEASURE = 15, 16, 17, 18, 19
 _FALSE = 20  # « une fausse bonne idée » condemns
+_THAT, _LITTLE, _A = 21, 22, 23  # « que », « qu'… »; « peu »; « un » (« un peu »)
+# A negated verb of opinion or will denies the clause it opens with « que »: « je ne pense
+# pas que ce soit une bonne idée » condemns, « je ne crois pas qu'il faille augmenter les
+# impôts » asks for no more (as « ne pas augmenter »). The clause runs from « que » (right
+# after « pas » or « jamais », or one word further: « pas sûr que ») to the sentence's end.
+# Not « il n'y a pas que… », « n'a pas que… » (not only), nor « rien que », « sans que ».
+# And « peu » turns the judgement right after it down (« aussi peu indispensables »), not
+# « un peu » (« un peu ridicule » still condemns). General French.
+DENYING = frozenset(("pas", "jamais"))
 # Verbs and nouns that ask for more or for less of what follows them (« augmenter les
 # taxes », « la baisse des impôts »): the word after them also counts as a term of quantity
 # (« plus tax », « moins impot »), beside its own term, which still says what is spoken
@@ -113,6 +122,9 @@ _WORD_MARKS = {
     "tout": _ALL,
     "tt": _ALL,
     "le": _THE,
+    "que": _THAT,
+    "peu": _LITTLE,
+    "un": _A,
     "nous": _WE,
     "sommes": _ARE,
     **{w: _RAISE for word in RAISING.split() for w in (word, strip_accents(word))},
@@ -243,7 +255,7 @@ _MARKED = frozenset(
         ),
     }
 )
-_ELIDED = ("n'", "n’", "d'", "d’")
+_ELIDED = ("n'", "n’", "d'", "d’", "qu'", "qu’")
 
 
 def _mark(key: str) -> int:
@@ -257,6 +269,8 @@ def _mark(key: str) -> int:
         return _NE
     if key in ("de", "des", "du") or key.startswith("d'"):
         return _OF
+    if key.startswith("qu'"):  # « qu'il », « qu'on »
+        return _THAT
     if key in _DETERMINERS:
         return _DETERMINER
     if key.startswith("l'"):  # « l'arrêt du nucléaire », « l'augmentation des taxes »
@@ -395,13 +409,9 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
     nobody = _nobody(marks, doc) | _everybody(marks, doc) | _we_are(marks, doc)
     has_terms = (np.diff(vocabulary.array("offsets", np.int64))[ids] > 0) & ~nobody
     negator, more, less = _stance(vocabulary.array("negator")[ids], marks, doc)
-    signs = _judgement_signs(marks, doc, negator, has_terms)
-    if signs is not None:  # « inutile de baisser… »: an action judged, no judged term
-        judging, before = _judged_actions(signs, marks, doc, ids, vocabulary)
-        if len(judging):
-            negator = negator.copy()
-            negator[before[signs[judging] < 0]] = True
-            signs[judging] = 0
+    denied = _denied(marks, doc, vocabulary.array("negator")[ids], ids, vocabulary)
+    more, less = _outside(denied, more, less)  # « pas qu'il faille plus de… »: no quantity
+    negator, signs = _judgements(marks, doc, negator, has_terms, ids, vocabulary, denied)
     negated = _after(negator, doc, has_terms)
     offsets = vocabulary.array("offsets", np.int64)
     per_chunk = np.where(nobody, 0, np.diff(offsets)[ids])
@@ -419,14 +429,13 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
         cols = _prefixed(cols, np.repeat(quantity, per_chunk), vocabulary, prefix)
     # « augmenter les taxes »: « taxes » is still what is spoken of, « plus taxes » is added
     stopping = (marks == _LOWER) & ~negated
-    raising, lowering, stopped = _stopped_verbs(
-        marks == _RAISE, stopping, marks, doc, ids, vocabulary
-    )
+    raising, stopping = _outside(denied, marks == _RAISE, stopping)
+    raising, lowering, stopped = _stopped_verbs(raising, stopping, marks, doc, ids, vocabulary)
     added_rows, added_cols = [rows], [cols]
     for prefix, marker in ((MORE, raising & ~negated), (LESS, lowering & ~negated)):
         chosen = _objects(marker, doc, has_terms, ids, vocabulary, stopped)
         if prefix == MORE:  # « taxer davantage les riches », « davantage taxer les riches »
-            chosen |= _further(marks, doc, has_terms)
+            chosen |= _outside(denied, _further(marks, doc, has_terms))[0]
         chosen |= _next_word(chosen, doc, has_terms)  # « bâtir des centrales nucléaires »
         chosen = np.repeat(chosen & ~negated & ~quantities, per_chunk)
         if chosen.any():
@@ -597,7 +606,74 @@ def _judgement_signs(marks, doc, negator, has_terms) -> np.ndarray | None:
     turned[1:] = negator[:-1] & same[1:]
     turned[2:] |= negator[:-2] & ~has_terms[1:-1] & (doc[2:] == doc[:-2])
     turned[1:] ^= (marks[:-1] == _FALSE) & same[1:]  # « une fausse bonne idée »
+    little = (marks == _LITTLE) & same  # « aussi peu indispensables », not « un peu »
+    little[1:] &= ~((marks[:-1] == _A) & same[1:])
+    turned[1:] ^= little[:-1] & same[1:]
     return np.where(turned, -sign, sign)
+
+
+def _outside(denied: np.ndarray | None, *masks: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``masks`` with the chunks ``denied`` (:func:`_denied`, or None) left out."""
+    return masks if denied is None else tuple(mask & ~denied for mask in masks)
+
+
+def _judgements(marks, doc, negator, has_terms, ids, vocabulary: Vocabulary, denied):
+    """``negator`` with the verbs of the actions condemned (« inutile de baisser… »), and
+    the signs of the judgements of things (:func:`_judgement_signs`, turned inside a
+    ``denied`` clause: « pas que ce soit une bonne idée »), None when no chunk judges."""
+    signs = _judgement_signs(marks, doc, negator, has_terms)
+    if signs is None:
+        return negator, None
+    if denied is not None:
+        signs = np.where(denied, -signs, signs)
+    judging, before = _judged_actions(signs, marks, doc, ids, vocabulary)
+    if len(judging):  # an action judged gives no judged term; one condemned is negated
+        negator = negator.copy()
+        negator[before[signs[judging] < 0]] = True
+        signs[judging] = 0
+    return negator, signs
+
+
+def _denied(marks, doc, negator, ids, vocabulary: Vocabulary) -> np.ndarray | None:
+    """Per chunk: inside a clause a negated verb of opinion denies (see :data:`DENYING`),
+    from its « que » to the end of the sentence; None when no chunk is (most texts)."""
+    that = marks == _THAT
+    n = len(doc)
+    near = np.zeros(n, bool)
+    near[1:] = negator[:-1] & (doc[1:] == doc[:-1])
+    near[2:] |= negator[:-2] & (doc[2:] == doc[:-2])
+    found = np.flatnonzero(that & near)
+    if not len(found):
+        return None
+    ends = vocabulary.array("ends")
+    denied = None
+    for at in found.tolist():
+        before = [int(ids[i]) for i in range(max(at - 3, 0), at) if doc[i] == doc[at]]
+        if not _denies([vocabulary.key(i) for i in before], [bool(ends[i]) for i in before]):
+            continue
+        if denied is None:
+            denied = np.zeros(n, bool)
+        end = at
+        while end < n and doc[end] == doc[at]:
+            end += 1
+            if ends[int(ids[end - 1])]:
+                break
+        denied[at:end] = True
+    return denied
+
+
+def _denies(keys: list[str], ends: list[bool]) -> bool:
+    """Whether the chunks right before a « que » (``keys``, up to three, lower case; and
+    whether each ends a sentence) deny the clause it opens: « pas » or « jamais » right
+    before it, or one word before, with no sentence end from it to « que »; not after « a »
+    (« il n'y a pas que »: not only)."""
+    keys = [key.replace("’", "'").split("'")[-1] for key in keys]
+    for step in (1, 2):
+        if len(keys) >= step and keys[-step] in DENYING:
+            if any(ends[-step:]):
+                return False
+            return not (len(keys) > step and keys[-step - 1] == "a")
+    return False
 
 
 def _judged_actions(sign, marks, doc, ids, vocabulary: Vocabulary):
@@ -778,6 +854,7 @@ def _chunk_judgements(vocabulary: Vocabulary, ids: list[int | None], words, mark
     :func:`_judged_actions` read for one short text."""
     marks = vocabulary.marks
     kinds = [0 if i is None else marks[i] for i in ids]
+    denied = _chunk_denied(vocabulary, ids, kinds)
     found = []
     for at, kind in enumerate(kinds):
         if kind in (_FINE, _POOR):
@@ -785,13 +862,7 @@ def _chunk_judgements(vocabulary: Vocabulary, ids: list[int | None], words, mark
                 continue
         elif kind not in (_GOOD, _BAD):
             continue
-        sign = 1 if kind in (_GOOD, _FINE) else -1
-        if (at and markers[at - 1][0] == NEGATED) or (
-            at >= 2 and markers[at - 2][0] == NEGATED and not words[at - 1]
-        ):
-            sign = -sign
-        if at and kinds[at - 1] == _FALSE:  # « une fausse bonne idée »
-            sign = -sign
+        sign = _chunk_sign(kind, at, kinds, words, markers, at in denied)
         of = at + (1 if kind in (_GOOD, _BAD) else 2)
         verb = None
         if of < len(ids) and kinds[of] == _OF:
@@ -805,12 +876,28 @@ def _chunk_judgements(vocabulary: Vocabulary, ids: list[int | None], words, mark
     return found
 
 
+def _chunk_sign(kind: int, at: int, kinds: list[int], words, markers, denied: bool) -> int:
+    """The sign of the judgement of kind ``kind`` at ``at`` among a short text's chunks
+    (their ``kinds``, marks): +1 approves, -1 condemns, turned by a negation, « fausse »,
+    « peu » (not « un peu ») or a ``denied`` clause — see :func:`_judgement_signs`."""
+    turns = (
+        (at and markers[at - 1][0] == NEGATED)
+        or (at >= 2 and markers[at - 2][0] == NEGATED and not words[at - 1]),
+        at and kinds[at - 1] == _FALSE,  # « une fausse bonne idée »
+        at and kinds[at - 1] == _LITTLE and not (at >= 2 and kinds[at - 2] == _A),
+        denied,  # « je ne pense pas que ce soit une bonne idée »
+    )
+    sign = 1 if kind in (_GOOD, _FINE) else -1
+    return -sign if sum(map(bool, turns)) % 2 else sign
+
+
 def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bool]):
     """Per chunk, the prefix it gives the next word (see :func:`chunk_prefixes`)."""
     negator, marks = vocabulary.negator, vocabulary.marks
     n = len(ids)
     mark = [0 if i is None else marks[i] for i in ids]
     markers: list[tuple[str, bool]] = [("", False)] * n
+    denied = _chunk_denied(vocabulary, ids, mark)
     for at, i in enumerate(ids):
         if i is None:
             continue
@@ -831,8 +918,39 @@ def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bo
             markers[at] = _verb_marker(kind, mark, markers, at, vocabulary, ids)
         elif kind == _FURTHER and not (at and words[at - 1]):  # « davantage taxer »
             markers[at] = (MORE, True)
+    _undenied(markers, denied)  # « je ne crois pas qu'il faille augmenter… »: no quantity
     _condemned_actions(vocabulary, ids, words, markers, mark)
     return markers
+
+
+def _undenied(markers: list[tuple[str, bool]], denied: set[int]) -> None:
+    """``markers`` with no quantity at the positions ``denied``; negations kept."""
+    for at in denied:
+        if markers[at][0] != NEGATED:
+            markers[at] = ("", False)
+
+
+def _chunk_denied(vocabulary: Vocabulary, ids: list[int | None], mark: list[int]) -> set[int]:
+    """The positions of a short text's chunks inside a clause a negated verb of opinion
+    denies (see :data:`DENYING`) — the rule of :func:`_denied` read for one short text."""
+    if _THAT not in mark:  # most titles
+        return set()
+    negator, ends = vocabulary.negator, vocabulary.ends
+    denied: set[int] = set()
+    for at, kind in enumerate(mark):
+        if kind != _THAT or not any(i is not None and negator[i] for i in ids[max(at - 2, 0) : at]):
+            continue
+        before = ids[max(at - 3, 0) : at]
+        if None in before[-2:] or not _denies(
+            [vocabulary.key(i) for i in before if i is not None],
+            [ends[i] for i in before if i is not None],
+        ):
+            continue
+        for inside in range(at, len(ids)):
+            denied.add(inside)
+            if ids[inside] is not None and ends[ids[inside]]:
+                break
+    return denied
 
 
 def _condemned_actions(vocabulary: Vocabulary, ids, words, markers, mark) -> None:

@@ -11,6 +11,7 @@ from consult.analysis.statements import (
     Read,
     Vocabulary,
     chunk_judgement,
+    chunk_prefixes,
     split_statements,
 )
 from consult.analysis.vectors import Terms, count_matrix
@@ -121,7 +122,7 @@ def test_the_corpus_chunks_get_the_negations_and_marks_of_chunks_read_one_by_one
         "Je n'ai pas vu personne, N’a jamais. D'une part qu’aucun dans la Une, plus de "
         "Moins d’impôts ; tout le monde du ne des sans Rien non ni aucune. "
         "Davantage tt nier pasta sansonnet d'ailleurs: cette quelle leur n'importe "
-        "augmenter Arreter bonne idée, inutile avancée mauvaise l'arrêt l'État fausse"
+        "augmenter Arreter bonne idée, inutile avancée mauvaise l'arrêt l'État fausse Que peu un"
     )
     corpus = Terms()
     count_matrix([text], corpus, 1)
@@ -131,7 +132,7 @@ def test_the_corpus_chunks_get_the_negations_and_marks_of_chunks_read_one_by_one
     assert shared.negator == one_by_one.negator
     assert any(shared.negator)
     assert shared.marks == one_by_one.marks
-    assert len(set(shared.marks)) == 19  # no mark and each of the eighteen
+    assert len(set(shared.marks)) == 22  # no mark and each of the twenty-one
 
 
 def _terms_of(text: str) -> set[str]:
@@ -402,3 +403,74 @@ def test_a_title_is_judged_as_its_statement_is():
         names = {vocabulary.names[t] for t in said.counts.indices}
         judged = chunk_judgement(vocabulary, [vocabulary.chunk_ids[c] for c in text.split()])
         assert {n for n in names if n.endswith(JUDGED)} == ({judged} if judged else set()), text
+
+
+def _judgement_of(text: str) -> str:
+    """The judged term of ``text`` read as a statement, checked against the same text read
+    as a title (:func:`chunk_judgement`)."""
+    vocabulary = Vocabulary()
+    said = split_statements([text], vocabulary)
+    names = {vocabulary.names[t] for t in said.counts.indices}
+    judged = chunk_judgement(vocabulary, [vocabulary.chunk_ids[c] for c in text.split()])
+    assert {n for n in names if n.endswith(JUDGED)} == ({judged} if judged else set()), text
+    return judged
+
+
+DENIED_CLAUSES = [
+    ("Je ne pense pas que cela soit une bonne idée", LESS),
+    ("Je ne crois pas que ce soit une mauvaise idée", MORE),
+    ("Je ne suis pas sûr que ce soit une bonne idée", LESS),
+    ("Je n'ai jamais pensé que c'était inutile", MORE),
+    ("Je pense que cela est une bonne idée", MORE),  # no negation
+    ("Il n'y a pas que des mauvaises idées", LESS),  # not only: the judgement stands
+    ("Je ne suis pas d'accord. Que des mauvaises idées", LESS),  # the sentence ended
+]
+
+
+@pytest.mark.parametrize(("text", "stance"), DENIED_CLAUSES)
+def test_a_negated_verb_of_opinion_turns_the_judgement_of_its_clause(text, stance):
+    assert _judgement_of(text) == stance + JUDGED
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("Des mesures aussi peu indispensables", LESS),
+        ("Une réforme peu bénéfique", LESS),
+        ("Une réforme trop peu ambitieuse, lamentable", LESS),
+        ("Un peu ridicule", LESS),  # « un peu » does not turn it
+        ("Des mesures indispensables", MORE),
+    ],
+)
+def test_peu_turns_the_judgement_after_it(text, stance):
+    assert _judgement_of(text) == stance + JUDGED
+
+
+@pytest.mark.parametrize(
+    ("text", "denied"),
+    [
+        ("Je ne pense pas qu'il faille augmenter les impôts", True),
+        ("Je ne crois pas que l'on doive supprimer le Sénat", True),
+        ("Je ne veux pas que la hausse des taxes continue", True),
+        ("Je pense qu'il faut augmenter les impôts", False),
+        ("Il n'y a pas que les impôts, il faut réduire les dépenses", False),
+    ],
+)
+def test_a_negated_verb_of_opinion_asks_no_quantity_in_its_clause(text, denied):
+    vocabulary = Vocabulary()
+    said = {vocabulary.names[t] for t in split_statements([text], vocabulary).counts.indices}
+    quantities = {n for n in said if n.startswith((MORE, LESS))}
+    assert (not quantities) == denied, (text, quantities)
+    assert _title_quantities(vocabulary, text) == quantities  # a title reads it so too
+
+
+def _title_quantities(vocabulary: Vocabulary, text: str) -> set[str]:
+    """The terms of quantity of ``text`` read as a title (:func:`chunk_prefixes`)."""
+    ids = [vocabulary.chunk_ids[c] for c in text.split()]
+    offsets, flat, names = vocabulary.offsets, vocabulary.flat, vocabulary.names
+    return {
+        prefix + names[t]
+        for i, (prefix, _) in zip(ids, chunk_prefixes(vocabulary, ids), strict=True)
+        if prefix in (MORE, LESS)
+        for t in flat[offsets[i] : offsets[i + 1]]
+    }
