@@ -38,6 +38,7 @@ _FURTHER = 14  # « davantage »: « davantage de » is « plus de »; « taxer 
 _GOOD, _BAD, _FINE, _POOR, _MEASURE = 15, 16, 17, 18, 19
 _FALSE = 20  # « une fausse bonne idée » condemns
 _THAT, _LITTLE, _A = 21, 22, 23  # « que », « qu'… »; « peu »; « un » (« un peu »)
+_AMOUNT = 24  # « le nombre », « le prix »: see AMOUNTS
 # A negated verb of opinion or will denies the clause it opens with « que »: « je ne pense
 # pas que ce soit une bonne idée » condemns, « je ne crois pas qu'il faille augmenter les
 # impôts » asks for no more (as « ne pas augmenter »). The clause runs from « que » (right
@@ -68,6 +69,16 @@ LOWERING = (
     "sortez sortons sortie abandonner abandonnez abandon stopper stoppez interdire "
     "interdisez interdiction fermer fermez fermeture limiter limitez limitation renoncer "
     "annuler annulez annulation abroger abrogez abrogation"
+)
+# A verb that raises or lowers an amount of something raises or lowers that thing: « réduire
+# le nombre de fonctionnaires », « baisser le taux de TVA », « réduire la consommation
+# d'énergie » ask for fewer civil servants, less VAT, less energy, and their quantity goes
+# to what follows « de » (« moins fonctionnair »), the amount keeping its plain term: « moins
+# nombr » would join fewer civil servants and fewer MPs. Not a price nor a cost: « baisser
+# le prix des transports en commun » asks for more of them, not less. General French.
+AMOUNTS = (
+    "nombre nombres taux montant montants part parts quantité quantités volume volumes "
+    "usage usages utilisation consommation production"
 )
 # Judgements (« c'est une avancée », « lamentable », « une bonne idée »): approving and
 # condemning are two stances on what is judged; a negation turns one into the other
@@ -134,6 +145,7 @@ _WORD_MARKS = {
     **dict.fromkeys(FINE.split(), _FINE),
     **dict.fromkeys(POOR.split(), _POOR),
     **dict.fromkeys(("fausse", "fausses", "faux"), _FALSE),
+    **{w: _AMOUNT for word in AMOUNTS.split() for w in (word, strip_accents(word))},
     **{w: _MEASURE for word in MEASURES.split() for w in (word, strip_accents(word))},
 }
 _PUNCTUATION = ".,;:!?()[]{}«»\"'’…*/–—-_<>"
@@ -436,6 +448,7 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
         chosen = _objects(marker, doc, has_terms, ids, vocabulary, stopped)
         if prefix == MORE:  # « taxer davantage les riches », « davantage taxer les riches »
             chosen |= _outside(denied, _further(marks, doc, has_terms))[0]
+        chosen = _measured(chosen, marks, doc, has_terms)  # « réduire le nombre d'élus »
         chosen |= _next_word(chosen, doc, has_terms)  # « bâtir des centrales nucléaires »
         chosen = np.repeat(chosen & ~negated & ~quantities, per_chunk)
         if chosen.any():
@@ -471,6 +484,24 @@ def _stance(negator, marks, doc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     at_all = np.zeros(len(doc), bool)
     at_all[2:] = (marks[2:] == _ALL) & (marks[1:-1] == _OF) & negator[:-2] & same[2:] & same[1:-1]
     return negator | no_more | at_all, more, (marks == _LESS) & before_of
+
+
+def _measured(chosen, marks, doc, has_terms) -> np.ndarray:
+    """``chosen`` (a verb's objects) with each amount (:data:`AMOUNTS`) replaced by what
+    it measures: the word after its « de » (« le nombre de fonctionnaires »), or the word
+    of « d'… » (« le nombre d'élus »)."""
+    amount = chosen & (marks == _AMOUNT)
+    if not amount.any():
+        return chosen
+    of = marks == _OF
+    elided = amount[:-1] & of[1:] & has_terms[1:] & (doc[1:] == doc[:-1])
+    after = amount[:-2] & of[1:-1] & ~has_terms[1:-1] & has_terms[2:] & (doc[2:] == doc[:-2])
+    moved, target = np.zeros(len(doc), bool), np.zeros(len(doc), bool)
+    moved[:-1] |= elided
+    moved[:-2] |= after
+    target[1:] |= elided
+    target[2:] |= after
+    return chosen & ~moved | target
 
 
 def _next_word(chosen, doc, has_terms) -> np.ndarray:
@@ -797,7 +828,24 @@ def chunk_prefixes(vocabulary: Vocabulary, ids: list[int | None]) -> list[tuple[
             prefixes[at] = prefixes[at - 1]  # « bâtir des centrales nucléaires », one word
         if prefixes[at][1] and _negated_at(markers, words, at):
             prefixes[at] = ("", False)  # « augmenter pas… »: no quantity on a negated word
+    _chunk_measured(prefixes, [0 if i is None else marks[i] for i in ids], words, objects)
     return prefixes
+
+
+def _chunk_measured(prefixes, kinds: list[int], words: list[bool], objects: set[int]) -> None:
+    """``prefixes`` (see :func:`chunk_prefixes`) with the quantity of each amount a verb
+    raises or lowers moved to what it measures, and the word after it — the rule of
+    :func:`_measured` read for one short text."""
+    n = len(kinds)
+    for at in sorted(objects):
+        if kinds[at] != _AMOUNT or not prefixes[at][1] or at + 1 >= n or kinds[at + 1] != _OF:
+            continue
+        target = at + 1 if words[at + 1] else at + 2
+        if target >= n or not words[target]:
+            continue
+        prefixes[target], prefixes[at] = prefixes[at], ("", False)
+        if target + 1 < n and words[target + 1]:
+            prefixes[target + 1] = prefixes[target]
 
 
 def _far_objects(vocabulary: Vocabulary, ids: list[int | None], words: list[bool], markers):

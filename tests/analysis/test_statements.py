@@ -122,7 +122,8 @@ def test_the_corpus_chunks_get_the_negations_and_marks_of_chunks_read_one_by_one
         "Je n'ai pas vu personne, N’a jamais. D'une part qu’aucun dans la Une, plus de "
         "Moins d’impôts ; tout le monde du ne des sans Rien non ni aucune. "
         "Davantage tt nier pasta sansonnet d'ailleurs: cette quelle leur n'importe "
-        "augmenter Arreter bonne idée, inutile avancée mauvaise l'arrêt l'État fausse Que peu un"
+        "augmenter Arreter bonne idée, inutile avancée mauvaise l'arrêt l'État fausse Que peu un "
+        "nombre"
     )
     corpus = Terms()
     count_matrix([text], corpus, 1)
@@ -132,7 +133,7 @@ def test_the_corpus_chunks_get_the_negations_and_marks_of_chunks_read_one_by_one
     assert shared.negator == one_by_one.negator
     assert any(shared.negator)
     assert shared.marks == one_by_one.marks
-    assert len(set(shared.marks)) == 22  # no mark and each of the twenty-one
+    assert len(set(shared.marks)) == 23  # no mark and each of the twenty-two
 
 
 def _terms_of(text: str) -> set[str]:
@@ -219,12 +220,12 @@ def test_a_stopped_promoting_verb_asks_for_less():
 
 def test_a_verb_reads_its_object_past_an_adverb_or_words_saying_nothing():
     """Issue 14: « Fermer une fois pour toutes les centrales » read no object, so it sat
-    with « Bâtir des centrales »; « Réduire drastiquement le nombre » asked for less of
+    with « Bâtir des centrales »; « Réduire drastiquement le nombre de députés » asked for less of
     « drastiquement »; « Supprimer toutes les niches » asked for nothing."""
     for text, said, unsaid in (
         ("Fermer une fois pour toutes les centrales nucléaires.", LESS + "central", None),
         ("Supprimer toutes les niches fiscales.", LESS + "nich", None),
-        ("Réduire drastiquement le nombre de députés.", LESS + "nombr", LESS + "drastiqu"),
+        ("Réduire drastiquement le nombre de députés.", LESS + "deput", LESS + "drastiqu"),
         ("Augmenter fortement les taxes.", MORE + "tax", MORE + "fort"),
         ("Supprimez toutes les niches.", LESS + "nich", None),
     ):
@@ -474,3 +475,24 @@ def _title_quantities(vocabulary: Vocabulary, text: str) -> set[str]:
         if prefix in (MORE, LESS)
         for t in flat[offsets[i] : offsets[i + 1]]
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "quantities"),
+    [
+        ("Réduire le nombre de fonctionnaires", {LESS + "fonctionnair"}),
+        ("Diminuer le nombre d'élus locaux", {LESS + "elu", LESS + "local"}),
+        ("Baisser le taux de TVA sur l'alimentation", {LESS + "tva"}),
+        ("Réduire la consommation d'énergie", {LESS + "energ"}),
+        ("Baisser le prix des transports", {LESS + "prix"}),  # cheaper, not fewer
+        ("La baisse du nombre de députés", {LESS + "deput"}),
+        ("Augmenter la part des énergies renouvelables", {MORE + "energ", MORE + "renouvel"}),
+        ("Réduire le nombre", {LESS + "nombr"}),  # an amount of nothing said stays
+        ("Réduire les dépenses de l'État", {LESS + "depens"}),
+    ],
+)
+def test_raising_an_amount_raises_what_it_measures(text, quantities):
+    vocabulary = Vocabulary()
+    said = {vocabulary.names[t] for t in split_statements([text], vocabulary).counts.indices}
+    assert {n for n in said if n.startswith((MORE, LESS))} == quantities
+    assert _title_quantities(vocabulary, text) == quantities
