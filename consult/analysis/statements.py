@@ -38,7 +38,8 @@ _FURTHER = 14  # « davantage »: « davantage de » is « plus de »; « taxer 
 _GOOD, _BAD, _FINE, _POOR, _MEASURE = 15, 16, 17, 18, 19
 _FALSE = 20  # « une fausse bonne idée » condemns
 _THAT, _LITTLE, _A = 21, 22, 23  # « que », « qu'… »; « peu »; « un » (« un peu »)
-_AMOUNT = 24  # « le nombre », « le prix »: see AMOUNTS
+_AMOUNT = 24  # « le nombre », « le taux »: see AMOUNTS
+_TOO, _ENOUGH = 25, 26  # « trop de », « pas assez de »: see _stance
 # A negated verb of opinion or will denies the clause it opens with « que »: « je ne pense
 # pas que ce soit une bonne idée » condemns, « je ne crois pas qu'il faille augmenter les
 # impôts » asks for no more (as « ne pas augmenter »). The clause runs from « que » (right
@@ -135,6 +136,8 @@ _WORD_MARKS = {
     "le": _THE,
     "que": _THAT,
     "peu": _LITTLE,
+    "trop": _TOO,
+    "assez": _ENOUGH,
     "un": _A,
     "nous": _WE,
     "sommes": _ARE,
@@ -443,8 +446,12 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
     stopping = (marks == _LOWER) & ~negated
     raising, stopping = _outside(denied, marks == _RAISE, stopping)
     raising, lowering, stopped = _stopped_verbs(raising, stopping, marks, doc, ids, vocabulary)
+    lacking, too = _outside(denied, *_excess(vocabulary.array("negator")[ids], marks, doc))
     added_rows, added_cols = [rows], [cols]
-    for prefix, marker in ((MORE, raising & ~negated), (LESS, lowering & ~negated)):
+    for prefix, marker in (
+        (MORE, raising & ~negated | lacking),
+        (LESS, (lowering | too) & ~negated),
+    ):
         chosen = _objects(marker, doc, has_terms, ids, vocabulary, stopped)
         if prefix == MORE:  # « taxer davantage les riches », « davantage taxer les riches »
             chosen |= _outside(denied, _further(marks, doc, has_terms))[0]
@@ -484,6 +491,25 @@ def _stance(negator, marks, doc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     at_all = np.zeros(len(doc), bool)
     at_all[2:] = (marks[2:] == _ALL) & (marks[1:-1] == _OF) & negator[:-2] & same[2:] & same[1:-1]
     return negator | no_more | at_all, more, (marks == _LESS) & before_of
+
+
+def _excess(negator, marks, doc) -> tuple[np.ndarray, np.ndarray]:
+    """Per chunk: a « pas assez de » or « trop peu de » (its « assez », « peu »), and a
+    « trop » (« trop de », « trop taxés »; not « pas trop »). Too much of something asks
+    for less of it (« trop de taxes », « on est trop taxés »), not enough for more (« pas
+    assez de médecins »); as a verb's, their quantity goes beside the word's own term:
+    they complain of what they name."""
+    same = np.zeros(len(doc), bool)
+    same[1:] = doc[1:] == doc[:-1]
+    before_of = np.zeros(len(doc), bool)
+    before_of[:-1] = (marks[1:] == _OF) & same[1:]
+    denied = np.zeros(len(doc), bool)  # « pas assez », « pas trop »
+    denied[1:] = negator[:-1] & same[1:]
+    lacking = (marks == _ENOUGH) & denied
+    lacking[1:] |= (marks[1:] == _LITTLE) & (marks[:-1] == _TOO) & same[1:]
+    little = np.zeros(len(doc), bool)  # « trop peu »: see above
+    little[:-1] = (marks[1:] == _LITTLE) & same[1:]
+    return lacking & before_of, (marks == _TOO) & ~denied & ~little
 
 
 def _measured(chosen, marks, doc, has_terms) -> np.ndarray:
@@ -781,12 +807,13 @@ def _judged(sign, statement, vocabulary: Vocabulary):
 
 def marking_chunks(vocabulary: Vocabulary) -> frozenset[int]:
     """The ids of the chunks that may give the next word a prefix (see
-    :func:`chunk_prefixes`): negations, "plus", "moins", "davantage", verbs that raise or
-    lower, and judgements that may condemn an action (« inutile de taxer »)."""
+    :func:`chunk_prefixes`): negations, "plus", "moins", "davantage", « trop », « assez »,
+    « peu », verbs that raise or lower, and judgements that may condemn an action
+    (« inutile de taxer »)."""
     marks = vocabulary.array("marks", np.int8)
     marking = vocabulary.array("negator", bool) | np.isin(
         marks,
-        (_MORE, _LESS, _RAISE, _LOWER, _FURTHER, _BAD, _POOR),  # « inutile de taxer »
+        (_MORE, _LESS, _RAISE, _LOWER, _FURTHER, _BAD, _POOR, _TOO, _ENOUGH, _LITTLE),
     )
     return frozenset(np.flatnonzero(marking).tolist())
 
@@ -960,8 +987,12 @@ def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bo
             continue
         if kind == _MORE and _NE in mark[max(at - 2, 0) : at]:
             markers[at] = (NEGATED, False)
-        elif kind in (_MORE, _LESS, _FURTHER) and at + 1 < n and mark[at + 1] == _OF:
-            markers[at] = (LESS if kind == _LESS else MORE, False)
+        elif (
+            kind in _QUANTITIES
+            and at + 1 < n
+            and (mark[at + 1] == _OF or kind == _TOO and mark[at + 1] != _LITTLE)
+        ):  # « plus de », « trop taxés »
+            markers[at] = _quantity_marker(kind, mark[at - 1] if at else 0, markers[at - 1])
         elif kind in (_RAISE, _LOWER) and not _negated_at(markers, words, at):
             markers[at] = _verb_marker(kind, mark, markers, at, vocabulary, ids)
         elif kind == _FURTHER and not (at and words[at - 1]):  # « davantage taxer »
@@ -969,6 +1000,21 @@ def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bo
     _undenied(markers, denied)  # « je ne crois pas qu'il faille augmenter… »: no quantity
     _condemned_actions(vocabulary, ids, words, markers, mark)
     return markers
+
+
+_QUANTITIES = frozenset((_MORE, _LESS, _FURTHER, _TOO, _ENOUGH, _LITTLE))
+
+
+def _quantity_marker(kind: int, before: int, marker: tuple[str, bool]) -> tuple[str, bool]:
+    """The marker of a word of quantity before « de » (see :func:`_stance`), given the
+    mark and the marker of the chunk before it."""
+    if kind == _TOO:  # « trop de »: beside the word's own term, as a verb's (:func:`_excess`)
+        return ("", False) if marker[0] == NEGATED else (LESS, True)
+    if kind == _ENOUGH:  # « pas assez de »
+        return (MORE, True) if marker[0] == NEGATED else ("", False)
+    if kind == _LITTLE:  # « trop peu de »
+        return (MORE, True) if before == _TOO else ("", False)
+    return (LESS if kind == _LESS else MORE, False)
 
 
 def _undenied(markers: list[tuple[str, bool]], denied: set[int]) -> None:

@@ -13,6 +13,7 @@ from consult.analysis.statements import (
     chunk_judgement,
     chunk_prefixes,
     split_statements,
+    strip_prefix,
 )
 from consult.analysis.vectors import Terms, count_matrix
 
@@ -123,7 +124,7 @@ def test_the_corpus_chunks_get_the_negations_and_marks_of_chunks_read_one_by_one
         "Moins d’impôts ; tout le monde du ne des sans Rien non ni aucune. "
         "Davantage tt nier pasta sansonnet d'ailleurs: cette quelle leur n'importe "
         "augmenter Arreter bonne idée, inutile avancée mauvaise l'arrêt l'État fausse Que peu un "
-        "nombre"
+        "nombre trop assez"
     )
     corpus = Terms()
     count_matrix([text], corpus, 1)
@@ -133,7 +134,7 @@ def test_the_corpus_chunks_get_the_negations_and_marks_of_chunks_read_one_by_one
     assert shared.negator == one_by_one.negator
     assert any(shared.negator)
     assert shared.marks == one_by_one.marks
-    assert len(set(shared.marks)) == 23  # no mark and each of the twenty-two
+    assert len(set(shared.marks)) == 25  # no mark and each of the twenty-four
 
 
 def _terms_of(text: str) -> set[str]:
@@ -496,3 +497,28 @@ def test_raising_an_amount_raises_what_it_measures(text, quantities):
     said = {vocabulary.names[t] for t in split_statements([text], vocabulary).counts.indices}
     assert {n for n in said if n.startswith((MORE, LESS))} == quantities
     assert _title_quantities(vocabulary, text) == quantities
+
+
+@pytest.mark.parametrize(
+    ("text", "quantities"),
+    [
+        ("Il y a trop de fonctionnaires", {LESS + "fonctionnair"}),
+        ("Trop d'impôts pour les classes moyennes", {LESS + "impot"}),
+        ("Pas assez de médecins à la campagne", {MORE + "medecin"}),
+        ("Il y a trop peu de contrôles", {MORE + "control"}),
+        ("Il y a assez de taxes comme ça", set()),  # « assez de » alone says no more
+        ("Un peu de bon sens", set()),
+        ("Il y a trop de taxes et pas assez de services", {LESS + "tax", MORE + "servic"}),
+        ("Il n'y a pas trop de contrôles", set()),
+        ("On est déjà trop taxés", {LESS + "tax"}),
+        ("Des démarches beaucoup trop compliquées", {LESS + "compliqu"}),
+        ("Un service trop peu utile", set()),
+    ],
+)
+def test_too_much_asks_for_less_and_not_enough_for_more(text, quantities):
+    vocabulary = Vocabulary()
+    said = {vocabulary.names[t] for t in split_statements([text], vocabulary).counts.indices}
+    assert {n for n in said if n.startswith((MORE, LESS))} == quantities
+    assert _title_quantities(vocabulary, text) == quantities
+    # what is complained of is still named (« trop de taxes » shares « taxes »)
+    assert all(strip_prefix(n) in said for n in quantities)
