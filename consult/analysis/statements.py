@@ -423,8 +423,9 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
     marks = vocabulary.array("marks", np.int8)[ids]
     nobody = _nobody(marks, doc) | _everybody(marks, doc) | _we_are(marks, doc)
     has_terms = (np.diff(vocabulary.array("offsets", np.int64))[ids] > 0) & ~nobody
-    negator, more, less = _stance(vocabulary.array("negator")[ids], marks, doc)
-    denied = _denied(marks, doc, vocabulary.array("negator")[ids], ids, vocabulary)
+    negators = vocabulary.array("negator")[ids]
+    negator, more, less = _stance(negators, marks, doc)
+    denied = _denied(marks, doc, negators, ids, vocabulary)
     more, less = _outside(denied, more, less)  # « pas qu'il faille plus de… »: no quantity
     negator, signs = _judgements(marks, doc, negator, has_terms, ids, vocabulary, denied)
     negated = _after(negator, doc, has_terms)
@@ -446,7 +447,7 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
     stopping = (marks == _LOWER) & ~negated
     raising, stopping = _outside(denied, marks == _RAISE, stopping)
     raising, lowering, stopped = _stopped_verbs(raising, stopping, marks, doc, ids, vocabulary)
-    lacking, too = _outside(denied, *_excess(vocabulary.array("negator")[ids], marks, doc))
+    lacking, too = _outside(denied, *_excess(negators, marks, doc))
     added_rows, added_cols = [rows], [cols]
     for prefix, marker in (
         (MORE, raising & ~negated | lacking),
@@ -499,35 +500,42 @@ def _excess(negator, marks, doc) -> tuple[np.ndarray, np.ndarray]:
     for less of it (« trop de taxes », « on est trop taxés »), not enough for more (« pas
     assez de médecins »); as a verb's, their quantity goes beside the word's own term:
     they complain of what they name."""
-    same = np.zeros(len(doc), bool)
-    same[1:] = doc[1:] == doc[:-1]
-    before_of = np.zeros(len(doc), bool)
-    before_of[:-1] = (marks[1:] == _OF) & same[1:]
-    denied = np.zeros(len(doc), bool)  # « pas assez », « pas trop »
-    denied[1:] = negator[:-1] & same[1:]
-    lacking = (marks == _ENOUGH) & denied
-    lacking[1:] |= (marks[1:] == _LITTLE) & (marks[:-1] == _TOO) & same[1:]
-    little = np.zeros(len(doc), bool)  # « trop peu »: see above
-    little[:-1] = (marks[1:] == _LITTLE) & same[1:]
-    return lacking & before_of, (marks == _TOO) & ~denied & ~little
+    n = len(doc)
+    lacking, too = np.zeros(n, bool), np.zeros(n, bool)
+    at = np.flatnonzero(marks >= _TOO)  # « trop » and « assez », the last marks
+    if not len(at):
+        return lacking, too
+
+    def near(step: int, mark: int) -> np.ndarray:  # the chunk ``step`` away has ``mark``
+        there = np.clip(at + step, 0, n - 1)
+        inside = (at + step >= 0) & (at + step < n) & (doc[there] == doc[at])
+        return inside & (marks[there] == mark if mark else negator[there])
+
+    denied = near(-1, 0)  # « pas assez », « pas trop »
+    little = near(1, _LITTLE)  # « trop peu »
+    is_too = marks[at] == _TOO
+    lacking[at[~is_too & denied & near(1, _OF)]] = True  # « pas assez de »
+    lacking[at[is_too & little & near(2, _OF)] + 1] = True  # « trop peu de »: its « peu »
+    too[at[is_too & ~denied & ~little]] = True
+    return lacking, too
 
 
 def _measured(chosen, marks, doc, has_terms) -> np.ndarray:
     """``chosen`` (a verb's objects) with each amount (:data:`AMOUNTS`) replaced by what
     it measures: the word after its « de » (« le nombre de fonctionnaires »), or the word
     of « d'… » (« le nombre d'élus »)."""
-    amount = chosen & (marks == _AMOUNT)
-    if not amount.any():
+    at = np.flatnonzero(chosen)
+    at = at[(marks[at] == _AMOUNT) & (at + 1 < len(doc))]
+    if not len(at):
         return chosen
-    of = marks == _OF
-    elided = amount[:-1] & of[1:] & has_terms[1:] & (doc[1:] == doc[:-1])
-    after = amount[:-2] & of[1:-1] & ~has_terms[1:-1] & has_terms[2:] & (doc[2:] == doc[:-2])
-    moved, target = np.zeros(len(doc), bool), np.zeros(len(doc), bool)
-    moved[:-1] |= elided
-    moved[:-2] |= after
-    target[1:] |= elided
-    target[2:] |= after
-    return chosen & ~moved | target
+    at = at[(marks[at + 1] == _OF) & (doc[at + 1] == doc[at])]
+    # « d'élus » has terms of its own; after « de », the word after it
+    target = np.where(has_terms[at + 1], at + 1, np.minimum(at + 2, len(doc) - 1))
+    kept = has_terms[target] & (doc[target] == doc[at])
+    chosen = chosen.copy()
+    chosen[at[kept]] = False
+    chosen[target[kept]] = True
+    return chosen
 
 
 def _next_word(chosen, doc, has_terms) -> np.ndarray:
@@ -694,12 +702,13 @@ def _judgements(marks, doc, negator, has_terms, ids, vocabulary: Vocabulary, den
 def _denied(marks, doc, negator, ids, vocabulary: Vocabulary) -> np.ndarray | None:
     """Per chunk: inside a clause a negated verb of opinion denies (see :data:`DENYING`),
     from its « que » to the end of the sentence; None when no chunk is (most texts)."""
-    that = marks == _THAT
+    that = np.flatnonzero(marks == _THAT)
     n = len(doc)
-    near = np.zeros(n, bool)
-    near[1:] = negator[:-1] & (doc[1:] == doc[:-1])
-    near[2:] |= negator[:-2] & (doc[2:] == doc[:-2])
-    found = np.flatnonzero(that & near)
+    near = np.zeros(len(that), bool)
+    for step in (1, 2):  # a negation one or two chunks before « que », in the same text
+        before = np.maximum(that - step, 0)
+        near |= (that >= step) & negator[before] & (doc[before] == doc[that])
+    found = that[near]
     if not len(found):
         return None
     ends = vocabulary.array("ends")
