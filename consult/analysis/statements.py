@@ -417,13 +417,15 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
     else:
         ids, lengths = _reuse(texts, vocabulary, read)
     doc = np.repeat(np.arange(len(texts)), lengths)
-    starts = _boundaries(doc, vocabulary.array("ends")[ids], lengths)
+    closing = vocabulary.array("ends")[ids]  # each chunk ends a sentence
+    starts = _boundaries(doc, closing, lengths)
     statement = np.cumsum(starts) - 1
     position = np.arange(len(ids)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     marks = vocabulary.array("marks", np.int8)[ids]
     nobody = _nobody(marks, doc) | _everybody(marks, doc) | _we_are(marks, doc)
     has_terms = (np.diff(vocabulary.array("offsets", np.int64))[ids] > 0) & ~nobody
-    negators = vocabulary.array("negator")[ids]
+    # a negation ending its sentence negates nothing after it (« Pourquoi pas. Une bonne idée »)
+    negators = vocabulary.array("negator")[ids] & ~closing
     negator, more, less = _stance(negators, marks, doc)
     denied = _denied(marks, doc, negators, ids, vocabulary)
     more, less = _outside(denied, more, less)  # « pas qu'il faille plus de… »: no quantity
@@ -985,7 +987,7 @@ def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bo
     for at, i in enumerate(ids):
         if i is None:
             continue
-        if negator[i]:
+        if negator[i] and not vocabulary.ends[i]:  # « Pourquoi pas. Une bonne idée »
             markers[at] = (NEGATED, False)
             continue
         kind = mark[at]

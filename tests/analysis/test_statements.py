@@ -522,3 +522,27 @@ def test_too_much_asks_for_less_and_not_enough_for_more(text, quantities):
     assert _title_quantities(vocabulary, text) == quantities
     # what is complained of is still named (« trop de taxes » shares « taxes »)
     assert all(strip_prefix(n) in said for n in quantities)
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "unsaid"),
+    [
+        ("Pourquoi pas. Une bonne idée", MORE + JUDGED, LESS + JUDGED),
+        ("Non. Supprimer le Sénat", LESS + "senat", NEGATED + "supprim"),
+        ("Je ne sais pas. Augmenter les impôts", MORE + "impot", NEGATED + "augment"),
+        ("Pas une bonne idée.", LESS + JUDGED, MORE + JUDGED),
+        ("Je ne suis pas prêt.", NEGATED + "pret", "pret"),
+    ],
+)
+def test_a_negation_ending_its_sentence_negates_nothing_after_it(text, said, unsaid):
+    found = _terms_of(text)
+    assert said in found, found
+    assert unsaid not in found, found
+    if said.endswith(JUDGED):
+        assert _judgement_of(text) == said  # a title reads it so too
+    else:
+        vocabulary = Vocabulary()
+        split_statements([text], vocabulary)
+        assert _title_quantities(vocabulary, text) == {
+            n for n in found if n.startswith((MORE, LESS))
+        }
