@@ -183,6 +183,24 @@ LINKS = (
     "d'autre part",
     "etc",  # « Etc radar pour route… »: the end of a list cut at a line
 )
+# Words that answer the question before the sentence says anything (« Aucun.e : il y a déjà
+# trop d'impôts », « Non, il faut… »): dropped with the punctuation that follows them, and
+# only then (« Aucun impôt ne… », « Non-recours… », « Oui c'est possible » stay whole).
+ANSWERS = (
+    "oui",
+    "non",
+    "aucun",
+    "aucune",
+    "aucun.e",
+    "aucun·e",
+    "aucun(e)",
+    "pourquoi pas",
+    "bien sûr",
+    "absolument",
+    "tout à fait",
+    "évidemment",
+    "d'accord",
+)
 POINTING = (
     "cela ceci ça ca celui celle ceux celles elle elles ils cet cette ces sa son ses eux "
     "l'un l'une l'autre"
@@ -370,7 +388,9 @@ _OBJECT_PRONOUNS = frozenset(("le", "la", "les", "lui", "leur"))
 _IMPERSONAL = frozenset(IMPERSONAL.split())
 _SHOWN = {NEGATED: "pas ", MORE: "plus de ", LESS: "moins de "}  # a key term's prefix
 _LINK = re.compile(
-    r"^(?:(?:" + "|".join(w.replace(" ", r"\s+") for w in LINKS) + r")(?![\w'’-])[\s,:]*)+",
+    r"^(?:(?:" + "|".join(w.replace(" ", r"\s+") for w in LINKS) + r")(?![\w'’-])[\s,:]*"
+    r"|(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ANSWERS) + r")"
+    r"\s*[,:;!]+\s*)+",
     re.IGNORECASE,
 )
 # « l'impôt » is shown « impôt », « quelqu'un » stays whole (not « un »)

@@ -1446,3 +1446,35 @@ def test_a_key_term_is_read_in_the_chunks_that_write_it_alone():
     assert ids["impot"] not in {term for term, _chunk in words}
     assert ideas._key_terms(space, np.arange(len(texts)), [ids["impot"]]) == ["impôts"]
     assert (ids["impot"], "Impôts,") in ideas._single_terms(space, 3)
+
+
+def test_a_word_answering_the_question_is_dropped_with_its_punctuation_only():
+    assert _standalone("Aucun.e : il y a déjà trop d'impôts et de taxes à payer") == (
+        "il y a déjà trop d'impôts et de taxes à payer",
+        1.0,
+    )
+    assert _standalone("Non, il faut garder le Sénat tel quel")[0] == (
+        "il faut garder le Sénat tel quel"
+    )
+    assert _standalone("Pourquoi pas, mais il faut en discuter avant")[0] == (
+        "il faut en discuter avant"
+    )
+    for whole in (
+        "Aucun impôt ne doit augmenter",
+        "Oui c'est possible de le faire",
+        "Non-recours aux droits sociaux est massif",
+    ):
+        assert _standalone(whole) == (whole, 1.0), whole
+
+
+def test_an_idea_is_not_titled_by_the_word_that_answered_the_question():
+    texts = [
+        "Aucun.e : il y a déjà trop d'impôts et de taxes à payer",
+        "Il y a déjà trop d'impôts et de taxes, on ne peut plus payer",
+        "Trop d'impôts et de taxes à payer pour les classes moyennes",
+        "Aucune : trop d'impôts et de taxes, tout augmente sans arrêt",
+        "Des impôts et des taxes déjà bien trop lourds à payer",
+    ] * 2
+    titles = [idea.title for idea in find_ideas(texts).ideas]
+    assert titles
+    assert not any(title.lower().startswith("aucun") for title in titles), titles
