@@ -23,6 +23,7 @@ from flask import (
 )
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
 from consult.contributions import services
@@ -43,7 +44,7 @@ from consult.core.cache import MAX_ENTRIES, page_with_marks, page_with_tokens, p
 from consult.core.db import get_or_404, loaded_after_commit, small_int, utcnow
 from consult.core.errors import refuse
 from consult.core.ratelimit import hit_all
-from consult.core.security import csrf_token, local_path
+from consult.core.security import local_path
 from consult.extensions import counts_own_limits, db, limiter
 from consult.meetings.models import Meeting, MeetingForPosting
 from consult.meetings.permissions import can_view_meeting
@@ -363,7 +364,7 @@ def _kept_meeting(meeting_id: int) -> KeptMeeting | None:
 def _blank_form(meeting: KeptMeeting) -> str:
     """The blank form, its HTML kept apart from its tokens (CSRF token, form key): the
     form itself (and the meeting) is built only when the page is rendered again."""
-    tokens = {"csrf": csrf_token(), "form_key": new_form_key()}
+    tokens = {"csrf": generate_csrf(), "form_key": new_form_key()}
 
     def render() -> str:
         form = _contribution_form()

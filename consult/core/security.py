@@ -5,19 +5,14 @@ permissions, the decorators for the views, and every template gets ``can_run_pla
 and ``can_administer`` (the menu) instead of testing a role itself.
 """
 
-import hashlib
 import logging
-import os
 import re
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, has_request_context, request, session
+from flask import abort, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
-from itsdangerous import URLSafeTimedSerializer
-from itsdangerous.encoding import base64_encode
-from itsdangerous.url_safe import URLSafeSerializerMixin
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -100,46 +95,6 @@ def local_path(target: str | None) -> str | None:
     return None
 
 
-# Signed values this short (the CSRF token's 40 hexadecimal characters, a participant's
-# session) are never offered to zlib: starting a deflate stream costs 30 to 70 µs, more
-# than the signing, for a value it could shorten by a few bytes at most (a random token
-# not at all). Longer values are compressed when that makes them shorter, as before.
-SHORT_PAYLOAD = 120
-
-
-class ShortPayloadSerializer(URLSafeTimedSerializer):
-    """itsdangerous's URL-safe timed serializer, same format (read by the standard one):
-    a payload of at most :data:`SHORT_PAYLOAD` bytes is encoded without trying zlib."""
-
-    def dump_payload(self, obj) -> bytes:
-        json = super(URLSafeSerializerMixin, self).dump_payload(obj)
-        if len(json) > SHORT_PAYLOAD:
-            return super().dump_payload(obj)
-        return base64_encode(json)
-
-
-_CSRF_SIGNERS: dict = {}
-
-
-def csrf_token() -> str:
-    """``flask_wtf.csrf.generate_csrf()`` (same token, same session value, kept in ``g``
-    for the request, where Flask-WTF finds it), signed by a serializer built once per
-    key that does not compress the token (:class:`ShortPayloadSerializer`)."""
-    config = current_app.config
-    field = config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
-    if field not in g:
-        key = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-        signer = _CSRF_SIGNERS.get(key)
-        if signer is None:
-            signer = _CSRF_SIGNERS.setdefault(
-                key, ShortPayloadSerializer(key, salt="wtf-csrf-token")
-            )
-        if not isinstance(session.get(field), str):
-            session[field] = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 - as Flask-WTF
-        setattr(g, field, signer.dumps(session[field]))
-    return g.get(field)
-
-
 class KeptSerializerSessions(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, same cookie, whose signing serializer is built once
     per secret key (and its fallbacks) instead of at each request's opening and saving of
@@ -155,18 +110,7 @@ class KeptSerializerSessions(SecureCookieSessionInterface):
         keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
         kept = self._kept
         if kept is None or kept[0] != keys:
-            # Flask's serializer (current key last, as itsdangerous expects), without zlib
-            # for a short session (:class:`ShortPayloadSerializer`).
-            serializer = ShortPayloadSerializer(
-                [*keys[1], keys[0]],
-                salt=self.salt,
-                serializer=self.serializer,
-                signer_kwargs={
-                    "key_derivation": self.key_derivation,
-                    "digest_method": self.digest_method,
-                },
-            )
-            kept = self._kept = (keys, serializer)
+            kept = self._kept = (keys, super().get_signing_serializer(app))
         return kept[1]
 
 

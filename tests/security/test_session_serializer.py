@@ -1,17 +1,10 @@
 """Issue 17: the session cookie's signing serializer is built once per secret key, not at
 each request, and the cookie is Flask's own."""
 
-import hashlib
-import re
-
-import pytest
-from flask import g, session
+from flask import session
 from flask.sessions import SecureCookieSessionInterface
-from flask_wtf.csrf import validate_csrf
-from itsdangerous import URLSafeTimedSerializer, url_safe
-from wtforms.validators import ValidationError
 
-from consult.core.security import KeptSerializerSessions, ShortPayloadSerializer, csrf_token
+from consult.core.security import KeptSerializerSessions
 
 
 def test_the_serializer_is_built_once_per_secret_key(app, monkeypatch):
@@ -52,51 +45,3 @@ def test_a_cookie_signed_with_another_key_is_refused(app, client, monkeypatch):
     with client:
         client.get("/")
         assert "_user_id" not in session
-
-
-# --- Short values signed without trying zlib (session, CSRF token) ----------------------
-
-
-def _no_zlib(monkeypatch) -> list:
-    """Each call of zlib by itsdangerous meanwhile (a deflate stream started)."""
-    calls = []
-    original = url_safe.zlib.compress
-    monkeypatch.setattr(
-        url_safe.zlib, "compress", lambda data, *a: calls.append(data) or original(data, *a)
-    )
-    return calls
-
-
-def test_short_values_are_signed_without_zlib_and_read_by_the_standard_serializer(
-    monkeypatch,
-):
-    ours = ShortPayloadSerializer("k" * 40, salt="wtf-csrf-token")
-    standard = URLSafeTimedSerializer("k" * 40, salt="wtf-csrf-token")
-    calls = _no_zlib(monkeypatch)
-    token = hashlib.sha1(b"jeton").hexdigest()  # noqa: S324 - a CSRF token's shape
-    signed = ours.dumps(token)
-    assert calls == []
-    assert standard.loads(signed) == token
-    # A random token never compresses: the very bytes the standard serializer signs.
-    assert signed.split(".")[0] == standard.dumps(token).split(".")[0]
-    long = {"_flashes": [["info", "Votre contribution est enregistrée."]] * 5}
-    packed = ours.dumps(long)
-    assert packed.startswith(".")  # a long value still compressed when that is shorter
-    assert standard.loads(packed) == long
-
-
-def test_the_forms_csrf_token_is_flask_wtfs_own(app, client, make_meeting, monkeypatch):
-    """The blank form's token (signed without zlib) passes Flask-WTF's check; the
-    session's raw token is the one Flask-WTF would compare it to."""
-    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    meeting = make_meeting(status="open")
-    calls = _no_zlib(monkeypatch)
-    with client:
-        g.pop("csrf_token", None)  # the tests' requests share one app context
-        page = client.get(f"/rencontres/{meeting.id}/contribuer")
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)[1]
-        validate_csrf(token)  # raises ValidationError if not
-        assert calls == []
-        assert csrf_token() == token  # kept for the request, as Flask-WTF's
-    with pytest.raises(ValidationError), app.test_request_context():
-        validate_csrf(token)  # another session: refused
