@@ -1,5 +1,6 @@
 """Vectors, similarity and key terms over French texts (duplicates: ``analysis.duplicates``)."""
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -34,10 +35,16 @@ EMPTY_ANSWERS = frozenset(
 )
 
 
+# What is not a letter or a digit: ``[\W_]`` is exactly the characters ``str.isalnum``
+# rejects (re's \w is alphanumeric or "_"); a run of them is one space, in C rather than
+# a Python step per character (every short text of a synthesis, every text of duplicates).
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def letters(text: str) -> str:
     """Lower-case unaccented letters and digits, one space between words."""
     lowered = strip_accents((text or "").lower())
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in lowered).split())
+    return " ".join(_NOT_ALNUM.sub(" ", lowered).split())
 
 
 def is_empty_answer(text: str) -> bool:

@@ -18,12 +18,13 @@ from consult.analysis.duplicates import (
 from consult.analysis.similarity import (
     is_empty_answer,
     key_terms,
+    letters,
     readable,
     readable_label,
     readable_words,
     vectorise,
 )
-from consult.analysis.text import terms
+from consult.analysis.text import strip_accents, terms
 
 TEXTS = [
     "Plus de transports en commun entre les villages et la ville.",  # 0
@@ -270,3 +271,13 @@ def test_a_group_shows_a_shared_expression_without_its_words_again():
     groups = find_duplicates([c["text"] for c in MEETING], kinds=[c["kind"] for c in MEETING])
     (group,) = [g for g in groups if {MEETING[i]["id"] for i in g.members} == {179, 180}]
     assert group.shared == ["aides à domicile"]  # not « aide » again
+
+
+def test_letters_keeps_what_isalnum_keeps():
+    # underscore, superscript and fraction digits, letters of other scripts, combining
+    # marks and punctuation: each kept or made a space as str.isalnum says
+    text = "Mots_clés : x² ½ ٣ Ωmega — l’État, «RAS»\u0301!"
+    expected = " ".join(
+        "".join(ch if ch.isalnum() else " " for ch in strip_accents(text.lower())).split()
+    )
+    assert letters(text) == expected
