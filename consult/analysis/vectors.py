@@ -75,9 +75,11 @@ class Terms:
         added = list(filterfalse(ids.__contains__, dict.fromkeys(names)))
         ids.update(zip(added, count(len(ids))))
         self.names.extend(added)
-        # each fresh key's term ids: the next len(terms) of them, in turn
-        numbered = iter(list(map(ids.__getitem__, names)))
-        parts = map(list, map(islice, repeat(numbered), map(len, found)))
+        # each fresh key's term ids: its slice of them, between the running ends of the
+        # keys' lengths (a slice of a list per key costs less than an islice made per key)
+        numbered = list(map(ids.__getitem__, names))
+        bounds = list(accumulate(map(len, found), initial=0))
+        parts = map(numbered.__getitem__, map(slice, bounds, islice(bounds, 1, None)))
         known.update(zip(fresh, parts, strict=True))
         found = list(map(known.__getitem__, keys))
         self.flat.extend(chain.from_iterable(found))
