@@ -13,6 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import AnyOf, Email, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -65,8 +66,46 @@ def _key_field() -> HiddenField:
     return HiddenField(validators=[Regexp(KEY_PATTERN, message="Formulaire incomplet.")])
 
 
+class FieldsBuiltOnce:
+    """Meta of a form whose fields are built once per process and copied for each form.
+
+    WTForms builds every field of a form anew for each request (its label, flags, its
+    validators checked, its filters listed): the same work each time for the same class
+    attribute. Here the first form of the process builds each field as usual and keeps
+    it; each later form gets a copy of it (its attributes; the form and its meta its
+    own), which ``process`` then fills with this request's data as it would a new
+    field. What a request sets (data, errors, choices) is set on the copy, never on the
+    kept field. The CSRF field is built each time (it is not a class attribute)."""
+
+    def bind_field(self, form, unbound_field, options):
+        if issubclass(unbound_field.field_class, CSRFTokenField):
+            return super().bind_field(form, unbound_field, options)
+        key = (unbound_field, options.get("name"), options.get("prefix", ""))
+        translations = options.get("translations")
+        built = _BUILT_FIELDS.get(key)
+        if built is None or built[0] is not translations:
+            kept = super().bind_field(form, unbound_field, options)
+            kept._form = None  # each copy gets its own form: the first one is not kept
+            built = _BUILT_FIELDS[key] = (translations, kept)
+        kept = built[1]
+        field = object.__new__(type(kept))
+        field.__dict__.update(kept.__dict__)
+        field._form = form
+        field.meta = form.meta
+        return field
+
+
+# (class attribute, name, prefix) → (translations, the field built first): class
+# attributes live as long as the process, so this holds one field per field of the
+# forms that use it.
+_BUILT_FIELDS: dict = {}
+
+
 class ContributionForm(BaseForm):
     """A participant's contribution, with or without an account."""
+
+    class Meta(FieldsBuiltOnce):
+        pass
 
     body = _body_field("Votre contribution")
     # Nothing pre-ticked: a professional who does not look must not be counted as
