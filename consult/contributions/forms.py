@@ -162,6 +162,9 @@ FALC_AUTHORS = {
 class EasyReadForm(BaseForm):
     """The easy-read (FALC) form: the same answers, asked one per screen."""
 
+    class Meta(FieldsBuiltOnce):
+        pass
+
     author_type = RadioField(
         "Qui êtes-vous ?",
         choices=FALC_AUTHORS,
@@ -205,6 +208,9 @@ class EasyReadForm(BaseForm):
 
 class RapidEntryForm(BaseForm):
     """A facilitator types what was said in the room or written on paper."""
+
+    class Meta(FieldsBuiltOnce):
+        pass
 
     body = _body_field("Contribution")
     # Nothing chosen in advance: a professional typed as « usager » would skew every

@@ -4,9 +4,10 @@ Each form still gets its own fields: what one request sets (data, errors, choice
 field removed for a partner) never reaches the next form, and validation is unchanged.
 """
 
+import pytest
 from wtforms.fields.core import Field
 
-from consult.contributions.forms import ContributionForm
+from consult.contributions.forms import ContributionForm, EasyReadForm, RapidEntryForm
 
 VALID = {
     "body": "Plus de bus le dimanche pour aller voir ma mère",
@@ -25,8 +26,7 @@ def _form(app, data):
         return form, form.validate()
 
 
-def test_later_forms_build_no_field(app, db, monkeypatch):
-    _form(app, VALID)  # the process's first form builds the fields
+def _counting_built(monkeypatch) -> list:
     built = []
     original = Field.__init__
 
@@ -35,9 +35,27 @@ def test_later_forms_build_no_field(app, db, monkeypatch):
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(Field, "__init__", counting)
+    return built
+
+
+def test_later_forms_build_no_field(app, db, monkeypatch):
+    _form(app, VALID)  # the process's first form builds the fields
+    built = _counting_built(monkeypatch)
     form, valid = _form(app, VALID)
     assert valid, form.errors
     assert built == []  # copies of the kept fields, nothing constructed
+
+
+@pytest.mark.parametrize("form_class", [EasyReadForm, RapidEntryForm])
+def test_other_capture_forms_build_their_fields_once(app, db, monkeypatch, form_class):
+    data = {**VALID, "step": "avis", "channel": "papier"}
+    with app.test_request_context("/", method="POST", data=data):
+        form_class(meta={"csrf": False})
+        built = _counting_built(monkeypatch)
+        form = form_class(meta={"csrf": False})
+        assert built == []
+        assert form.body.data == VALID["body"]
+        assert form.kind.data == "proposition"
 
 
 def test_each_form_has_its_own_fields(app, db):
