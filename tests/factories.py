@@ -34,6 +34,17 @@ _HASH = hash_password(DEFAULT_PASSWORD)  # Argon2 is slow on purpose: hash once
 _seq = itertools.count(1)
 
 
+def recreated_postgresql(url: str, suffix: str) -> str:
+    """The URL of the PostgreSQL database named as ``url``'s + ``_suffix``, dropped and made
+    anew: a database of its own, for tests that commit for real or serve a browser."""
+    server, _, name = url.rpartition("/")
+    scratch = f"{name}_{suffix}"
+    with psycopg.connect(f"{server}/postgres".replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{scratch}"')
+    return _normalise_db_url(f"{server}/{scratch}")
+
+
 @contextmanager
 def scratch_postgresql(suffix: str, why: str):
     """A scratch PostgreSQL database (the test database's name + ``suffix``) whose rows
@@ -42,12 +53,7 @@ def scratch_postgresql(suffix: str, why: str):
     url = os.environ.get("CONSULT_TEST_DATABASE_URL", "")
     if not url.startswith(("postgresql", "postgres:")):
         pytest.skip(f"{why} : PostgreSQL seulement")
-    server, _, name = url.rpartition("/")
-    scratch = f"{name}_{suffix}"
-    with psycopg.connect(f"{server}/postgres".replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{scratch}"')
-    uri = _normalise_db_url(f"{server}/{scratch}")
+    uri = recreated_postgresql(url, suffix)
     config = type(
         "ScratchConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": uri, "REDIS_URL": None}
     )

@@ -10,7 +10,6 @@ import shutil
 import threading
 from pathlib import Path
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
@@ -18,12 +17,13 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from config import TestConfig, _normalise_db_url
+from config import TestConfig
 from consult import create_app
 from consult.demo.loader import load_demo
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.models import Scheme
+from tests.factories import recreated_postgresql
 
 # Debian's Chromium: its headless shell (package chromium-headless-shell) when installed,
 # lighter than the whole browser run headless, else the browser (package chromium).
@@ -53,12 +53,7 @@ def _browser_database() -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)
         return f"sqlite:///{path}"
-    server, _, name = base.rpartition("/")
-    browser_name = f"{name}_browser"
-    with psycopg.connect(f"{server}/postgres".replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{browser_name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{browser_name}"')
-    return _normalise_db_url(f"{server}/{browser_name}")
+    return recreated_postgresql(base, "browser")
 
 
 class LiveServer:

@@ -12,11 +12,10 @@ set.
 
 import os
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 
-from config import TestConfig, _normalise_db_url
+from config import TestConfig
 from consult import create_app
 from consult.contributions.models import Contribution, contribution_publics
 from consult.core.db import utcnow
@@ -26,7 +25,7 @@ from consult.meetings.models import Meeting
 from consult.schemes.importer import import_scheme
 from consult.schemes.models import Public
 from tests.contributions.test_views import answers, form_key
-from tests.factories import load_fixture
+from tests.factories import load_fixture, recreated_postgresql
 
 FORM = "/rencontres/{}/contribuer"
 
@@ -35,11 +34,7 @@ def _scratch_database(tmp_path_factory) -> str:
     base = os.environ.get("CONSULT_TEST_DATABASE_URL")
     if not base:
         return f"sqlite:///{tmp_path_factory.mktemp('alone') / 'alone.db'}"
-    server, _, name = base.rpartition("/")
-    with psycopg.connect(f"{server}/postgres".replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}_alone" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}_alone"')
-    return _normalise_db_url(f"{server}/{name}_alone")
+    return recreated_postgresql(base, "alone")
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,10 @@ import threading
 import time
 from datetime import timedelta
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 
-from config import TestConfig, _normalise_db_url
+from config import TestConfig
 from consult import create_app
 from consult.contributions.models import Contribution
 from consult.core import cli
@@ -27,7 +26,7 @@ from consult.core.sample_jobs import ping
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.importer import import_scheme
-from tests.factories import load_fixture
+from tests.factories import load_fixture, recreated_postgresql
 
 REDIS_URL = os.environ.get("CONSULT_TEST_REDIS_URL")
 needs_redis = pytest.mark.skipif(
@@ -41,11 +40,7 @@ def _scratch_database(tmp_path_factory) -> str:
     base = os.environ.get("CONSULT_TEST_DATABASE_URL")
     if not base:
         return f"sqlite:///{tmp_path_factory.mktemp('outbox') / 'outbox.db'}"
-    server, _, name = base.rpartition("/")
-    with psycopg.connect(f"{server}/postgres".replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}_outbox" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}_outbox"')
-    return _normalise_db_url(f"{server}/{name}_outbox")
+    return recreated_postgresql(base, "outbox")
 
 
 @pytest.fixture(scope="module")
