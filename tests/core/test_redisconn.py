@@ -176,21 +176,25 @@ def test_a_silent_subscription_is_trusted_only_for_a_heartbeat(watched, monkeypa
     assert watch.sub is None
 
 
-def test_a_redis_without_client_tracking_is_read_at_each_call(watched, monkeypatch):
+def _read_at_each_call(watched) -> None:
+    """The watch turned off for good: each call reads the key from Redis."""
     watch, other, reads, get = watched
-
-    def refuse(self, now):
-        raise redis.ResponseError("ERR unknown subcommand 'TRACKING'")
-
-    monkeypatch.setattr(WatchedKey, "_subscribe", refuse)
     other.incr("consult-test:watched")
     assert (get(), get()) == (b"1", b"1")
     assert len(reads) == 2
     assert watch.unsupported
 
 
+def test_a_redis_without_client_tracking_is_read_at_each_call(watched, monkeypatch):
+
+    def refuse(self, now):
+        raise redis.ResponseError("ERR unknown subcommand 'TRACKING'")
+
+    monkeypatch.setattr(WatchedKey, "_subscribe", refuse)
+    _read_at_each_call(watched)
+
+
 def test_a_redis_py_without_the_socket_attribute_reads_at_each_call(watched, monkeypatch):
-    watch, other, reads, get = watched
 
     class Renamed:
         """A connection whose socket is no longer called ``_sock``."""
@@ -205,10 +209,7 @@ def test_a_redis_py_without_the_socket_attribute_reads_at_each_call(watched, mon
 
     opened = WatchedKey._connection
     monkeypatch.setattr(WatchedKey, "_connection", lambda self: Renamed(opened(self)))
-    other.incr("consult-test:watched")
-    assert (get(), get()) == (b"1", b"1")
-    assert len(reads) == 2
-    assert watch.unsupported
+    _read_at_each_call(watched)
 
 
 def test_a_forked_process_watches_on_its_own_connections(watched, monkeypatch):
