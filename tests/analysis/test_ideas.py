@@ -1456,7 +1456,7 @@ def test_a_word_answering_the_question_is_dropped_with_its_punctuation_only():
     assert _standalone("Non, il faut garder le Sénat tel quel")[0] == (
         "il faut garder le Sénat tel quel"
     )
-    assert _standalone("Pourquoi pas, mais il faut en discuter avant")[0] == (
+    assert _standalone("Pourquoi  pas, mais il faut en discuter avant")[0] == (
         "il faut en discuter avant"
     )
     for whole in (
