@@ -45,6 +45,15 @@ def recreated_postgresql(url: str, suffix: str) -> str:
     return _normalise_db_url(f"{server}/{scratch}")
 
 
+def own_database_url(tmp_path_factory, suffix: str) -> str:
+    """A database of a test module's own, for tests that commit for real: on PostgreSQL
+    when the suite runs there (:func:`recreated_postgresql`), else a fresh SQLite file."""
+    base = os.environ.get("CONSULT_TEST_DATABASE_URL")
+    if not base:
+        return f"sqlite:///{tmp_path_factory.mktemp(suffix) / f'{suffix}.db'}"
+    return recreated_postgresql(base, suffix)
+
+
 @contextmanager
 def scratch_postgresql(suffix: str, why: str):
     """A scratch PostgreSQL database (the test database's name + ``suffix``) whose rows

@@ -10,8 +10,6 @@ own: a SQLite file, or a sibling PostgreSQL database when CONSULT_TEST_DATABASE_
 set.
 """
 
-import os
-
 import pytest
 import sqlalchemy as sa
 
@@ -25,16 +23,9 @@ from consult.meetings.models import Meeting
 from consult.schemes.importer import import_scheme
 from consult.schemes.models import Public
 from tests.contributions.test_views import answers, form_key
-from tests.factories import load_fixture, recreated_postgresql
+from tests.factories import load_fixture, own_database_url
 
 FORM = "/rencontres/{}/contribuer"
-
-
-def _scratch_database(tmp_path_factory) -> str:
-    base = os.environ.get("CONSULT_TEST_DATABASE_URL")
-    if not base:
-        return f"sqlite:///{tmp_path_factory.mktemp('alone') / 'alone.db'}"
-    return recreated_postgresql(base, "alone")
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +34,7 @@ def alone_app(tmp_path_factory):
         "AloneConfig",
         (TestConfig,),
         {
-            "SQLALCHEMY_DATABASE_URI": _scratch_database(tmp_path_factory),
+            "SQLALCHEMY_DATABASE_URI": own_database_url(tmp_path_factory, "alone"),
             "REDIS_URL": None,
             "JOBS_INLINE": True,
             "OPENDATA_AUTO": True,

@@ -26,7 +26,7 @@ from consult.core.sample_jobs import ping
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.schemes.importer import import_scheme
-from tests.factories import load_fixture, recreated_postgresql
+from tests.factories import load_fixture, own_database_url
 
 REDIS_URL = os.environ.get("CONSULT_TEST_REDIS_URL")
 needs_redis = pytest.mark.skipif(
@@ -36,20 +36,13 @@ needs_redis = pytest.mark.skipif(
 PING = "consult.core.sample_jobs.ping"
 
 
-def _scratch_database(tmp_path_factory) -> str:
-    base = os.environ.get("CONSULT_TEST_DATABASE_URL")
-    if not base:
-        return f"sqlite:///{tmp_path_factory.mktemp('outbox') / 'outbox.db'}"
-    return recreated_postgresql(base, "outbox")
-
-
 @pytest.fixture(scope="module")
 def outbox_app(tmp_path_factory):
     config = type(
         "OutboxConfig",
         (TestConfig,),
         {
-            "SQLALCHEMY_DATABASE_URI": _scratch_database(tmp_path_factory),
+            "SQLALCHEMY_DATABASE_URI": own_database_url(tmp_path_factory, "outbox"),
             "REDIS_URL": None,
             "JOBS_INLINE": True,
         },

@@ -12,13 +12,12 @@ import re
 import threading
 import urllib.parse
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from werkzeug.serving import make_server
 
-from config import TestConfig, _normalise_db_url
+from config import TestConfig
 from consult import create_app
 from consult.accounts.models import User
 from consult.accounts.passwords import hash_password
@@ -33,7 +32,7 @@ from consult.schemes.models import Membership, WorkingGroup
 from consult.synthesis.models import SynthesisValidation
 from consult.tagging.models import ContributionTag
 from consult.workgroups.models import Decision, FicheContribution
-from tests.factories import DEFAULT_PASSWORD, load_fixture
+from tests.factories import DEFAULT_PASSWORD, load_fixture, recreated_postgresql
 
 THREADS = 12
 
@@ -282,15 +281,6 @@ def _cookie(headers) -> str:
     raise AssertionError("no session cookie in the response")
 
 
-def _scratch_database() -> str:
-    server, _, name = DATABASE_URL.rpartition("/")
-    scratch = f"{name}_constraints"
-    with psycopg.connect(f"{server}/postgres".replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{scratch}"')
-    return _normalise_db_url(f"{server}/{scratch}")
-
-
 def _seed() -> dict:
     now = utcnow()
     scheme = import_scheme(load_fixture("savoie.json"), now=now)
@@ -332,7 +322,11 @@ def live():
     config = type(
         "ConcurrencyConfig",
         (TestConfig,),
-        {"SQLALCHEMY_DATABASE_URI": _scratch_database(), "REDIS_URL": None, "JOBS_INLINE": True},
+        {
+            "SQLALCHEMY_DATABASE_URI": recreated_postgresql(DATABASE_URL, "constraints"),
+            "REDIS_URL": None,
+            "JOBS_INLINE": True,
+        },
     )
     app = create_app(config)
     app.extensions["consult_jobs"] = NoJobs()
