@@ -449,7 +449,7 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
     stopping = (marks == _LOWER) & ~negated
     raising, stopping = _outside(denied, marks == _RAISE, stopping)
     raising, lowering, stopped = _stopped_verbs(raising, stopping, marks, doc, ids, vocabulary)
-    lacking, too = _outside(denied, *_excess(negators, marks, doc))
+    lacking, too = _outside(denied, *_excess(negators, marks, doc, has_terms))
     added_rows, added_cols = [rows], [cols]
     for prefix, marker in (
         (MORE, raising & ~negated | lacking),
@@ -496,9 +496,11 @@ def _stance(negator, marks, doc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return negator | no_more | at_all, more, (marks == _LESS) & before_of
 
 
-def _excess(negator, marks, doc) -> tuple[np.ndarray, np.ndarray]:
+def _excess(negator, marks, doc, has_terms) -> tuple[np.ndarray, np.ndarray]:
     """Per chunk: a « pas assez de » or « trop peu de » (its « assez », « peu »), and a
-    « trop » (« trop de », « trop taxés »; not « pas trop »). Too much of something asks
+    « trop » before « de » or the word it qualifies (« trop de », « trop taxés »; not « pas
+    trop », nor « on attend trop au téléphone », where it qualifies the verb before it and
+    the word after « au » is not what there is too much of). Too much of something asks
     for less of it (« trop de taxes », « on est trop taxés »), not enough for more (« pas
     assez de médecins »); as a verb's, their quantity goes beside the word's own term:
     they complain of what they name."""
@@ -511,6 +513,8 @@ def _excess(negator, marks, doc) -> tuple[np.ndarray, np.ndarray]:
     def near(step: int, mark: int) -> np.ndarray:  # the chunk ``step`` away has ``mark``
         there = np.clip(at + step, 0, n - 1)
         inside = (at + step >= 0) & (at + step < n) & (doc[there] == doc[at])
+        if mark < 0:  # any chunk, of the same text
+            return inside
         return inside & (marks[there] == mark if mark else negator[there])
 
     denied = near(-1, 0)  # « pas assez », « pas trop »
@@ -518,7 +522,8 @@ def _excess(negator, marks, doc) -> tuple[np.ndarray, np.ndarray]:
     is_too = marks[at] == _TOO
     lacking[at[~is_too & denied & near(1, _OF)]] = True  # « pas assez de »
     lacking[at[is_too & little & near(2, _OF)] + 1] = True  # « trop peu de »: its « peu »
-    too[at[is_too & ~denied & ~little]] = True
+    named = near(1, _OF) | (near(1, -1) & has_terms[np.clip(at + 1, 0, n - 1)])
+    too[at[is_too & ~denied & ~little & named]] = True
     return lacking, too
 
 
@@ -1001,8 +1006,8 @@ def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bo
         elif (
             kind in _QUANTITIES
             and at + 1 < n
-            and (mark[at + 1] == _OF or kind == _TOO and mark[at + 1] != _LITTLE)
-        ):  # « plus de », « trop taxés »
+            and (mark[at + 1] == _OF or kind == _TOO and mark[at + 1] != _LITTLE and words[at + 1])
+        ):  # « plus de », « trop taxés »; not « attendre trop au téléphone » (see _excess)
             markers[at] = _quantity_marker(kind, mark[at - 1] if at else 0, markers[at - 1])
         elif kind in (_RAISE, _LOWER) and not _negated_at(markers, words, at):
             markers[at] = _verb_marker(kind, mark, markers, at, vocabulary, ids)

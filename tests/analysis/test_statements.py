@@ -513,6 +513,8 @@ def test_raising_an_amount_raises_what_it_measures(text, quantities):
         ("On est déjà trop taxés", {LESS + "tax"}),
         ("Des démarches beaucoup trop compliquées", {LESS + "compliqu"}),
         ("Un service trop peu utile", set()),
+        # « trop » qualifies the verb before it, not the word after « au »
+        ("On attend trop au téléphone", set()),
     ],
 )
 def test_too_much_asks_for_less_and_not_enough_for_more(text, quantities):
