@@ -438,6 +438,7 @@ class _Space:
     said: dict[int, list[tuple[str, float, str]]] = field(default_factory=dict)
     short: dict[int, tuple[str, str] | None] = field(default_factory=dict)  # _short_answer
     pieces: dict[str, set[int]] = field(default_factory=dict)
+    spoken: dict[str, int] = field(default_factory=dict)  # _spoken, per candidate
     testimonies: dict[str, float] = field(default_factory=dict)
     # whether a statement (by row) or a candidate asks and carries a figure (:func:`_kind`)
     kinds: dict[int | str, tuple[bool, bool]] = field(default_factory=dict)
@@ -1393,16 +1394,11 @@ def _said_title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str
     best, best_score = space.statements.text(space.texts, int(rows[0])), (-1.0, 0.0)
     usual: list[tuple[bool, bool]] = []  # read only for a question or a figure that could win
     for candidate, (factor, written, checks) in _candidates(space, rows).items():
-        found = space.pieces.get(candidate)
-        if found is None:  # the words shown: an aside left open is cut off (:func:`_tidy`)
-            if space.marking is None:
-                space.marking = marking_chunks(vocabulary)
-            piece = _balanced(candidate)
-            found = space.pieces[candidate] = _piece_terms(vocabulary, piece, space.marking)
+        found, spoken = _shown_terms(space, candidate)
         if not found or found <= empty:
             continue
         said = sum(map(weights.get, found, repeat(0.0)))  # the same sums, no generator
-        root = math.sqrt(len(found) + 2)
+        root = math.sqrt(spoken + 2)
         # cannot win: what is left to read, a question, a figure, a testimony only lower it
         if (factor * said / root, written) <= best_score:
             continue
@@ -1419,6 +1415,23 @@ def _said_title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str
         if score > best_score and not (avoid and _tidy(candidate) == avoid):
             best, best_score = candidate, score
     return best
+
+
+def _shown_terms(space: _Space, candidate: str) -> tuple[set[int], int]:
+    """The term ids of the words a candidate shows (an aside left open is cut off, see
+    :func:`_tidy`) and how many words they say (:func:`_spoken`), read once per synthesis."""
+    found = space.pieces.get(candidate)
+    if found is None:
+        if space.marking is None:
+            space.marking = marking_chunks(space.statements.vocabulary)
+        piece = _balanced(candidate)
+        found = space.pieces[candidate] = _piece_terms(
+            space.statements.vocabulary, piece, space.marking
+        )
+    spoken = space.spoken.get(candidate)
+    if spoken is None:
+        spoken = space.spoken[candidate] = _spoken(space.statements.vocabulary, found)
+    return found, spoken
 
 
 def _lowering(space: _Space, rows: np.ndarray, candidate: str, checks: tuple, usual: list) -> float:
@@ -1582,6 +1595,20 @@ def _piece_terms(
         elif end > start:
             found.update(flat[start:end])
     return found
+
+
+def _spoken(vocabulary: Vocabulary, found: set[int]) -> int:
+    """How many words the terms ``found`` of a title say: a quantity read beside its word
+    (« trop longtemps »: « moins longtemps » and « longtemps ») is that word's reading, not
+    one more word, so a title that says how much is not made longer for it."""
+    names, term_ids = vocabulary.names, vocabulary.term_ids
+    doubled = 0
+    for term in found:
+        name = names[term]
+        if name.startswith((MORE, LESS)):
+            plain = term_ids.get(name.removeprefix(MORE).removeprefix(LESS))
+            doubled += plain in found
+    return len(found) - doubled
 
 
 def _marked_terms(vocabulary: Vocabulary, ids: list[int | None]) -> set[int]:

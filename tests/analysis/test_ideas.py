@@ -1249,6 +1249,28 @@ def test_a_title_reads_taxer_davantage_as_asking_for_more_tax():
     assert {"plus central", "plus nucleair", "central", "nucleair"} <= names
 
 
+def test_a_title_saying_how_much_is_not_made_longer_for_it():
+    """« On attend trop longtemps » reads « moins longtemps » beside « longtemps »: one
+    word read two ways, so the title scores as « On attend longtemps » would (in the demo,
+    it lost its idea to the clause « Les services du Département »)."""
+    vocabulary = Vocabulary()
+    pairs = [
+        ("On attend trop longtemps au téléphone.", "On attend longtemps au téléphone."),
+        ("Il y a trop de sigles dans les courriers", "Il y a des sigles dans les courriers"),
+        ("Baisser les taxes sur l'énergie", "Les taxes sur l'énergie"),
+    ]
+    negation = "Je ne comprends pas les courriers"
+    split_statements([text for pair in pairs for text in pair] + [negation], vocabulary)
+    for said, plain in pairs:
+        found = ideas._piece_terms(vocabulary, said)
+        assert any(vocabulary.names[t].startswith(("plus ", "moins ")) for t in found), said
+        words = len(ideas._piece_terms(vocabulary, plain)) + ("Baisser" in said)
+        assert ideas._spoken(vocabulary, found) == words, said
+    negated = ideas._piece_terms(vocabulary, negation)
+    assert any(vocabulary.names[t].startswith("non ") for t in negated)
+    assert ideas._spoken(vocabulary, negated) == len(negated)
+
+
 def test_a_title_reads_a_stopped_verb_as_its_statements_do():
     """A title is read by :func:`consult.analysis.statements.chunk_prefixes`, its
     statements by ``_batch``: both read « arrêter de développer » as asking for less."""
