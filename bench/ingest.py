@@ -25,8 +25,11 @@ SQLAlchemy app (``bare_app``: a form page, and a POST that inserts and answers w
 the receipt), then drives both with the same participants in interleaved rounds
 (project, bare, project, bare…). Each participant opens the form, posts, and reads the
 receipt (the POST's answer for both apps; a redirect would be followed). The CPU each
-part used during the rounds goes to stderr. It checks acknowledged = stored for both
-(and stops otherwise), waits until every contribution has its suggestions computed
+part used goes to stderr: per process group over the rounds and the drain, then during
+each app's rounds alone, part by part (:func:`cpu_snapshot`: web workers, gunicorn
+masters, ``flask worker``, each one's PostgreSQL backends, PostgreSQL's background
+processes, Redis, this client). It checks acknowledged = stored for both (and stops
+otherwise), waits until every contribution has its suggestions computed
 (``contributions.suggested_at`` set, no suggestion job left), and prints exactly:
 
     ingest project 56.2 per_s p95 301 ms
@@ -76,7 +79,9 @@ class Service:
     """One process group the bench starts and stops (gunicorn, the worker)."""
 
     def __init__(self, name: str, argv: list[str], env: dict, logdir: Path):
-        self.argv, self.env, self.log_path = argv, env, logdir / f"{name}.log"
+        self.name, self.argv, self.log_path = name, argv, logdir / f"{name}.log"
+        # Its PostgreSQL backends carry its name (libpq reads PGAPPNAME): cpu_snapshot.
+        self.env = {**env, "PGAPPNAME": f"{APP_NAME_PREFIX}{name}"}
         self.proc = None
 
     def start(self) -> None:
@@ -107,6 +112,72 @@ class Service:
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(5)
+
+
+APP_NAME_PREFIX = "bench-"  # application_name of the PostgreSQL sessions a service opens
+
+
+def _processes() -> dict[int, tuple[int, int, str]]:
+    """pid → (process group, CPU clock ticks used so far, children it reaped included,
+    command line) of every process this user may read."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes().split(b"\0", 1)[0]
+        except OSError:
+            continue
+        ticks = sum(int(value) for value in fields[11:15])
+        found[int(stat.parent.name)] = (int(fields[2]), ticks, command.decode(errors="replace"))
+    return found
+
+
+def cpu_part(pid: int, group: int, command: str, services: dict, backends: dict) -> str | None:
+    """Which part of the run a process is: a service's workers (``project``, ``bare``,
+    ``worker``: the group's leader apart as ``… master`` for the web servers), a
+    service's PostgreSQL backends (``postgres project``…), PostgreSQL's background
+    processes (``postgres background``: WAL writer, checkpointer, autovacuum; shared
+    with every database of the server), ``redis`` (the whole server); None for the rest
+    (other databases' sessions included).
+
+    ``services``: leader pid → service name; ``backends``: pid → (application_name,
+    backend_type) as ``pg_stat_activity`` lists them."""
+    if group in services:
+        name = services[group]
+        return f"{name} master" if pid == group and name != "worker" else name
+    # « postgres: user db host idle », « /usr/lib/postgresql/15/bin/postgres -D … »,
+    # « redis-server 127.0.0.1:6379 »: the program's name, as the process shows it.
+    program = Path(command.split(" ", 1)[0].removesuffix(":")).name
+    if program == "postgres":
+        application, kind = backends.get(pid, ("", "postmaster"))
+        if application.startswith(APP_NAME_PREFIX):
+            return "postgres " + application.removeprefix(APP_NAME_PREFIX)
+        return None if kind == "client backend" else "postgres background"
+    return "redis" if program == "redis-server" else None
+
+
+def cpu_snapshot(platforms: "Platforms") -> dict[str, float]:
+    """CPU seconds used so far by each part of the run (:func:`cpu_part`)."""
+    with platforms.connect(autocommit=True) as conn:
+        backends = {
+            pid: (application or "", kind or "")
+            for pid, application, kind in conn.execute(
+                "SELECT pid, application_name, backend_type FROM pg_stat_activity"
+            )
+        }
+    services = {service.proc.pid: service.name for service in platforms.services}
+    used: dict[str, float] = {}
+    for pid, (group, ticks, command) in _processes().items():
+        part = cpu_part(pid, group, command, services, backends)
+        if part is not None:
+            used[part] = used.get(part, 0.0) + ticks / os.sysconf("SC_CLK_TCK")
+    return used
+
+
+def _client_cpu() -> float:
+    """CPU seconds this process (the participants' threads) used so far."""
+    times = os.times()
+    return times.user + times.system
 
 
 HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>', re.I)
@@ -311,7 +382,7 @@ class Platforms:
         return urls[0], urls[1]
 
     def cpu(self) -> dict[str, float]:
-        return {Path(s.log_path).stem: s.cpu_seconds() for s in self.services}
+        return {service.name: service.cpu_seconds() for service in self.services}
 
     def stop(self) -> None:
         for service in self.services:
@@ -400,8 +471,10 @@ def _figures(results: list, wall: float) -> tuple[float, float, int]:
     return acknowledged / wall, p95, acknowledged
 
 
-def _print_cpu(cpu: dict[str, float], stored: tuple[int, int]) -> None:
-    """On stderr (stdout keeps the issue's four lines): CPU per contribution of each part."""
+def _print_cpu(cpu: dict[str, float], stored: tuple[int, int], during: dict) -> None:
+    """On stderr (stdout keeps the issue's four lines): CPU per contribution of each part,
+    over the rounds and the drain, then during each app's rounds alone (``during``: app →
+    part → CPU seconds)."""
     project, bare = (max(1, n) for n in stored)
     app, worker = (cpu[name] / project * 1000 for name in ("project", "worker"))
     print(
@@ -409,6 +482,12 @@ def _print_cpu(cpu: dict[str, float], stored: tuple[int, int]) -> None:
         f"bare app {cpu['bare'] / bare * 1000:.1f} ms",
         file=sys.stderr,
     )
+    for name, count in (("project", project), ("bare", bare)):
+        parts = sorted(during[name].items(), key=lambda item: (-item[1], item[0]))
+        shown = ", ".join(
+            f"{part} {seconds / count * 1000:.2f}" for part, seconds in parts if seconds > 0
+        )
+        print(f"cpu per contribution during the {name} rounds (ms): {shown}", file=sys.stderr)
 
 
 class Tagger(threading.Thread):
@@ -453,6 +532,7 @@ def compare(args) -> None:
         one_round(project_url, meeting, args, "Warmup")  # caches, pools, models
         one_round(bare_url, meeting, args, "Warmup")
         runs = {"project": ([], 0.0), "bare": ([], 0.0)}
+        during = {"project": {}, "bare": {}}
         cpu_before = platforms.cpu()
         last_project_post = 0.0
         tagger = Tagger(platforms, tag, args.tag_every) if args.tag_every else None
@@ -460,7 +540,13 @@ def compare(args) -> None:
             tagger.start()
         for _ in range(args.rounds):
             for name, url in (("project", project_url), ("bare", bare_url)):
+                before, client = cpu_snapshot(platforms), _client_cpu()
                 results, wall = one_round(url, meeting, args, tag)
+                spent = {"bench client": _client_cpu() - client}
+                for part, seconds in cpu_snapshot(platforms).items():
+                    spent[part] = seconds - before.get(part, 0.0)
+                for part, seconds in spent.items():
+                    during[name][part] = during[name].get(part, 0.0) + seconds
                 runs[name] = (runs[name][0] + results, runs[name][1] + wall)
                 if name == "project":
                     last_project_post = time.perf_counter()
@@ -476,7 +562,7 @@ def compare(args) -> None:
         stored = platforms.stored(tag)
     finally:
         platforms.stop()
-    _print_cpu(cpu, stored)
+    _print_cpu(cpu, stored, during)
     project, bare = _figures(*runs["project"]), _figures(*runs["bare"])
     if (project[2], bare[2]) != stored:
         raise SystemExit(f"acknowledged {(project[2], bare[2])} != stored {stored}")
