@@ -23,14 +23,15 @@ anonymous limits raised) **with ``flask worker`` running** (the rounds start onc
 done what the demo load queued: open-data files, documents, suggestions), and a bare Flask +
 SQLAlchemy app (``bare_app``: a form page, and a POST that inserts and answers with
 the receipt), then drives both with the same participants in interleaved rounds
-(project, bare, project, bare…). Each participant opens the form, posts, and reads the
-receipt (the POST's answer for both apps; a redirect would be followed). The CPU each
-part used goes to stderr: per process group over the rounds and the drain, then during
-each app's rounds alone, part by part (:func:`cpu_snapshot`: web workers, gunicorn
-masters, ``flask worker``, each one's PostgreSQL backends, PostgreSQL's background
-processes, Redis, this client). It checks acknowledged = stored for both (and stops
-otherwise), waits until every contribution has its suggestions computed
-(``contributions.suggested_at`` set, no suggestion job left), and prints exactly:
+(project, bare, project, bare…), once the warmup round's suggestions are computed. Each
+participant opens the form, posts, and reads the receipt (the POST's answer for both apps;
+a redirect would be followed). The CPU each part used goes to stderr: per process group
+over the rounds and the drain, then during each app's rounds alone, part by part
+(:func:`cpu_snapshot`: web workers, gunicorn masters, ``flask worker``, each one's
+PostgreSQL backends, PostgreSQL's background processes, Redis, this client). It checks
+acknowledged = stored for both (and stops otherwise), waits until every contribution has
+its suggestions computed (``contributions.suggested_at`` set, no suggestion job left), and
+prints exactly:
 
     ingest project 56.2 per_s p95 301 ms
     ingest bare 188.3 per_s p95 73 ms
@@ -531,6 +532,10 @@ def compare(args) -> None:
         print(f"worker backlog of the demo load done in {settled:.1f} s", file=sys.stderr)
         one_round(project_url, meeting, args, "Warmup")  # caches, pools, models
         one_round(bare_url, meeting, args, "Warmup")
+        # The warmup's suggestions too: the worker's CPU is then that of the measured
+        # contributions, and no batch of the warmup's runs during the rounds.
+        settled = platforms.settle(args.settle_timeout)
+        print(f"warmup suggestions done in {settled:.1f} s", file=sys.stderr)
         runs = {"project": ([], 0.0), "bare": ([], 0.0)}
         during = {"project": {}, "bare": {}}
         cpu_before = platforms.cpu()
