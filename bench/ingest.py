@@ -137,9 +137,10 @@ def cpu_part(pid: int, group: int, command: str, services: dict, backends: dict)
     """Which part of the run a process is: a service's workers (``project``, ``bare``,
     ``worker``: the group's leader apart as ``… master`` for the web servers), a
     service's PostgreSQL backends (``postgres project``…), PostgreSQL's background
-    processes (``postgres background``: WAL writer, checkpointer, autovacuum; shared
-    with every database of the server), ``redis`` (the whole server); None for the rest
-    (other databases' sessions included).
+    processes (``postgres background``: WAL writer, checkpointer, autovacuum) and its
+    postmaster (``postgres postmaster``: it forks each new session), both shared with
+    every database of the server, ``redis`` (the whole server); None for the rest (other
+    sessions, other databases' included).
 
     ``services``: leader pid → service name; ``backends``: pid → (application_name,
     backend_type) as ``pg_stat_activity`` lists them."""
@@ -150,22 +151,25 @@ def cpu_part(pid: int, group: int, command: str, services: dict, backends: dict)
     # « redis-server 127.0.0.1:6379 »: the program's name, as the process shows it.
     program = Path(command.split(" ", 1)[0].removesuffix(":")).name
     if program == "postgres":
-        application, kind = backends.get(pid, ("", "postmaster"))
+        if not command.startswith("postgres:"):
+            return "postgres postmaster"
+        application, kind = backends.get(pid, ("", ""))
         if application.startswith(APP_NAME_PREFIX):
             return "postgres " + application.removeprefix(APP_NAME_PREFIX)
-        return None if kind == "client backend" else "postgres background"
+        return None if kind in ("client backend", "") else "postgres background"
     return "redis" if program == "redis-server" else None
 
 
-def cpu_snapshot(platforms: "Platforms") -> dict[str, float]:
-    """CPU seconds used so far by each part of the run (:func:`cpu_part`)."""
-    with platforms.connect(autocommit=True) as conn:
-        backends = {
-            pid: (application or "", kind or "")
-            for pid, application, kind in conn.execute(
-                "SELECT pid, application_name, backend_type FROM pg_stat_activity"
-            )
-        }
+def cpu_snapshot(platforms: "Platforms", conn) -> dict[str, float]:
+    """CPU seconds used so far by each part of the run (:func:`cpu_part`); ``conn``: a
+    session kept for these snapshots (a new one each time would count a fork of the
+    postmaster each)."""
+    backends = {
+        pid: (application or "", kind or "")
+        for pid, application, kind in conn.execute(
+            "SELECT pid, application_name, backend_type FROM pg_stat_activity"
+        )
+    }
     services = {service.proc.pid: service.name for service in platforms.services}
     used: dict[str, float] = {}
     for pid, (group, ticks, command) in _processes().items():
@@ -522,6 +526,29 @@ class Tagger(threading.Thread):
                 self.done += 1
 
 
+def _measured_rounds(platforms: "Platforms", urls: dict, meeting: int, args, tag: str):
+    """The interleaved rounds: per app, (results, wall seconds) and the CPU seconds of each
+    part during its rounds (:func:`cpu_snapshot`, the client's threads as ``bench
+    client``); and when the last project round ended."""
+    runs = {name: ([], 0.0) for name in urls}
+    during = {name: {} for name in urls}
+    last_project_post = 0.0
+    with platforms.connect(autocommit=True) as watcher:
+        for _ in range(args.rounds):
+            for name, url in urls.items():
+                before, client = cpu_snapshot(platforms, watcher), _client_cpu()
+                results, wall = one_round(url, meeting, args, tag)
+                spent = {"bench client": _client_cpu() - client}
+                for part, seconds in cpu_snapshot(platforms, watcher).items():
+                    spent[part] = seconds - before.get(part, 0.0)
+                for part, seconds in spent.items():
+                    during[name][part] = during[name].get(part, 0.0) + seconds
+                runs[name] = (runs[name][0] + results, runs[name][1] + wall)
+                if name == "project":
+                    last_project_post = time.perf_counter()
+    return runs, during, last_project_post
+
+
 def compare(args) -> None:
     platforms = Platforms(args)
     meeting = platforms.prepare()
@@ -536,25 +563,12 @@ def compare(args) -> None:
         # contributions, and no batch of the warmup's runs during the rounds.
         settled = platforms.settle(args.settle_timeout)
         print(f"warmup suggestions done in {settled:.1f} s", file=sys.stderr)
-        runs = {"project": ([], 0.0), "bare": ([], 0.0)}
-        during = {"project": {}, "bare": {}}
         cpu_before = platforms.cpu()
-        last_project_post = 0.0
         tagger = Tagger(platforms, tag, args.tag_every) if args.tag_every else None
         if tagger:
             tagger.start()
-        for _ in range(args.rounds):
-            for name, url in (("project", project_url), ("bare", bare_url)):
-                before, client = cpu_snapshot(platforms), _client_cpu()
-                results, wall = one_round(url, meeting, args, tag)
-                spent = {"bench client": _client_cpu() - client}
-                for part, seconds in cpu_snapshot(platforms).items():
-                    spent[part] = seconds - before.get(part, 0.0)
-                for part, seconds in spent.items():
-                    during[name][part] = during[name].get(part, 0.0) + seconds
-                runs[name] = (runs[name][0] + results, runs[name][1] + wall)
-                if name == "project":
-                    last_project_post = time.perf_counter()
+        urls = {"project": project_url, "bare": bare_url}
+        runs, during, last_project_post = _measured_rounds(platforms, urls, meeting, args, tag)
         if tagger:
             tagger.stop.set()
             tagger.join()

@@ -30,9 +30,10 @@ def test_postgres_backends_by_the_service_that_opened_them():
     assert part(401, 1, "postgres: postgres h_x 127.0.0.1(5000) idle") == "postgres project"
     assert part(402, 1, "postgres: postgres h_x 127.0.0.1(5001) idle") == "postgres worker"
     assert part(403, 1, "postgres: postgres other 127.0.0.1(5002) idle") is None
+    assert part(406, 1, "postgres: postgres h_x 127.0.0.1(5003) startup") is None  # not listed
     assert part(404, 1, "postgres: 15/main: walwriter") == "postgres background"
     assert part(405, 405, "/usr/lib/postgresql/15/bin/postgres -D /var/lib/x") == (
-        "postgres background"
+        "postgres postmaster"
     )
 
 
