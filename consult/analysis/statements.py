@@ -43,11 +43,14 @@ _TOO, _ENOUGH = 25, 26  # « trop de », « pas assez de »: see _stance
 # A negated verb of opinion or will denies the clause it opens with « que »: « je ne pense
 # pas que ce soit une bonne idée » condemns, « je ne crois pas qu'il faille augmenter les
 # impôts » asks for no more (as « ne pas augmenter »). The clause runs from « que » (right
-# after « pas » or « jamais », or one word further: « pas sûr que ») to the sentence's end.
+# after « pas » or « jamais », or one word further: « pas sûr que ») to the sentence's end,
+# or to a word that opposes what follows to it (« mais », « cependant »…: « je ne pense pas
+# que ce soit utile mais il faut baisser les impôts » asks for lower taxes).
 # Not « il n'y a pas que… », « n'a pas que… » (not only), nor « rien que », « sans que ».
 # And « peu » turns the judgement right after it down (« aussi peu indispensables »), not
 # « un peu » (« un peu ridicule » still condemns). General French.
 DENYING = frozenset(("pas", "jamais"))
+OPPOSING = frozenset(("mais", "cependant", "pourtant", "toutefois", "néanmoins", "neanmoins"))
 # Verbs and nouns that ask for more or for less of what follows them (« augmenter les
 # taxes », « la baisse des impôts »): the word after them also counts as a term of quantity
 # (« plus tax », « moins impot »), beside its own term, which still says what is spoken
@@ -708,7 +711,8 @@ def _judgements(marks, doc, negator, has_terms, ids, vocabulary: Vocabulary, den
 
 def _denied(marks, doc, negator, ids, vocabulary: Vocabulary) -> np.ndarray | None:
     """Per chunk: inside a clause a negated verb of opinion denies (see :data:`DENYING`),
-    from its « que » to the end of the sentence; None when no chunk is (most texts)."""
+    from its « que » to the end of the sentence or to a word that opposes (:data:`OPPOSING`);
+    None when no chunk is (most texts)."""
     that = np.flatnonzero(marks == _THAT)
     n = len(doc)
     near = np.zeros(len(that), bool)
@@ -728,6 +732,8 @@ def _denied(marks, doc, negator, ids, vocabulary: Vocabulary) -> np.ndarray | No
             denied = np.zeros(n, bool)
         end = at
         while end < n and doc[end] == doc[at]:
+            if end > at and vocabulary.key(int(ids[end])) in OPPOSING:
+                break
             end += 1
             if ends[int(ids[end - 1])]:
                 break
@@ -1057,6 +1063,8 @@ def _chunk_denied(vocabulary: Vocabulary, ids: list[int | None], mark: list[int]
         ):
             continue
         for inside in range(at, len(ids)):
+            if inside > at and ids[inside] is not None and vocabulary.key(ids[inside]) in OPPOSING:
+                break
             denied.add(inside)
             if ids[inside] is not None and ends[ids[inside]]:
                 break

@@ -466,6 +466,39 @@ def test_a_negated_verb_of_opinion_asks_no_quantity_in_its_clause(text, denied):
     assert _title_quantities(vocabulary, text) == quantities  # a title reads it so too
 
 
+@pytest.mark.parametrize(
+    ("text", "quantities"),
+    [
+        (
+            "Je ne pense pas que ce soit une bonne idée mais il faut baisser les impôts",
+            {LESS + "impot"},
+        ),
+        (
+            "Je ne crois pas qu'il faille augmenter les impôts, mais il faut réduire la dette",
+            {LESS + "det"},
+        ),
+        (
+            "Je ne pense pas qu'il faille supprimer le Sénat, cependant il faut réduire le "
+            "nombre de sénateurs",
+            {LESS + "senateur"},
+        ),
+    ],
+)
+def test_an_opposing_word_ends_the_clause_a_negated_verb_of_opinion_denies(text, quantities):
+    """Issue 14: the denial of « je ne pense pas que… » ran past « mais » to the sentence's
+    end, and what was asked after it was read as denied too."""
+    vocabulary = Vocabulary()
+    said = {vocabulary.names[t] for t in split_statements([text], vocabulary).counts.indices}
+    asked = {n for n in said if n.startswith((MORE, LESS)) and not n.endswith(JUDGED)}
+    assert asked == quantities
+    assert _title_quantities(vocabulary, text) == quantities  # a title reads it so too
+
+
+def test_an_opposing_word_ends_the_judgement_a_negated_verb_of_opinion_turns():
+    text = "Je ne crois pas que la taxe change grand-chose, mais c'est une bonne idée"
+    assert _judgement_of(text) == MORE + JUDGED
+
+
 def _title_quantities(vocabulary: Vocabulary, text: str) -> set[str]:
     """The terms of quantity of ``text`` read as a title (:func:`chunk_prefixes`)."""
     ids = [vocabulary.chunk_ids[c] for c in text.split()]
