@@ -462,7 +462,9 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
         if prefix == MORE:  # « taxer davantage les riches », « davantage taxer les riches »
             chosen |= _outside(denied, _further(marks, doc, has_terms))[0]
         chosen = _measured(chosen, marks, doc, has_terms)  # « réduire le nombre d'élus »
+        chosen = _no_finite_verb(chosen, ids, vocabulary)  # « supprimer le Sénat serait… »
         chosen |= _next_word(chosen, doc, has_terms)  # « bâtir des centrales nucléaires »
+        chosen = _no_finite_verb(chosen, ids, vocabulary)
         chosen = np.repeat(chosen & ~negated & ~quantities, per_chunk)
         if chosen.any():
             added_rows.append(rows[chosen])
@@ -528,6 +530,37 @@ def _excess(negator, marks, doc, has_terms) -> tuple[np.ndarray, np.ndarray]:
     named = near(1, _OF) | (near(1, -1) & has_terms[np.clip(at + 1, 0, n - 1)])
     too[at[is_too & ~denied & ~little & named]] = True
     return lacking, too
+
+
+def _no_finite_verb(chosen, ids, vocabulary: Vocabulary) -> np.ndarray:
+    """``chosen`` (what verbs raise or lower) without the conjugated verbs (:func:`_finite`):
+    « Supprimer le Sénat serait une bonne chose », « réduire les impôts permettrait… »: the
+    verb after the object is what is said of the action, not what it asks more or less of."""
+    at = np.flatnonzero(chosen)
+    if not len(at):
+        return chosen
+    found, where = np.unique(ids[at], return_inverse=True)
+    finite = np.fromiter((_finite(vocabulary.key(i)) for i in found.tolist()), bool, len(found))
+    if not finite.any():
+        return chosen
+    chosen = chosen.copy()
+    chosen[at[finite[where]]] = False
+    return chosen
+
+
+# A conjugated verb in the conditional, the future, the imperfect or the present plural
+# (« serait », « coûterait », « sera », « permettent »): a word with one of these endings
+# whose lemma is another word, an infinitive. General French.
+FINITE_ENDINGS = ("rait", "raient", "ra", "ront", "ait", "aient", "ent")
+
+
+@lru_cache(maxsize=4096)
+def _finite(key: str) -> bool:
+    """Whether a chunk's key is a conjugated verb (see :data:`FINITE_ENDINGS`)."""
+    if not (key.endswith(FINITE_ENDINGS) and key.isalpha()):
+        return False
+    lemma = lemmatize(key)
+    return lemma != key and lemma.endswith(("er", "ir", "re", "oir"))
 
 
 def _measured(chosen, marks, doc, has_terms) -> np.ndarray:
@@ -875,8 +908,12 @@ def chunk_prefixes(vocabulary: Vocabulary, ids: list[int | None]) -> list[tuple[
             objects.add(at)
         elif at - 1 in objects and prefixes[at - 1][1]:
             prefixes[at] = prefixes[at - 1]  # « bâtir des centrales nucléaires », one word
-        if prefixes[at][1] and _negated_at(markers, words, at):
-            prefixes[at] = ("", False)  # « augmenter pas… »: no quantity on a negated word
+        # « augmenter pas… »: no quantity on a negated word, nor on a conjugated verb
+        # (« supprimer le Sénat serait… »: see _no_finite_verb)
+        if prefixes[at][1] and (
+            _negated_at(markers, words, at) or _finite(vocabulary.key(ids[at]))
+        ):
+            prefixes[at] = ("", False)
     _chunk_measured(prefixes, [0 if i is None else marks[i] for i in ids], words, objects)
     return prefixes
 

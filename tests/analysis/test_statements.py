@@ -535,6 +535,26 @@ def test_raising_an_amount_raises_what_it_measures(text, quantities):
 @pytest.mark.parametrize(
     ("text", "quantities"),
     [
+        ("Supprimer le Sénat serait une économie", {LESS + "senat"}),
+        ("Réduire les impôts serait bien", {LESS + "impot"}),
+        ("Baisser les taxes coûterait cher à l'État", {LESS + "tax"}),
+        ("Réduire les députés permettrait des économies", {LESS + "deput"}),
+        ("Supprimer serait plus simple", set()),
+        ("Bâtir des centrales nucléaires", {MORE + "central", MORE + "nucleair"}),
+    ],
+)
+def test_a_conjugated_verb_after_the_object_takes_no_quantity(text, quantities):
+    """Issue 14: « serait » after « supprimer le Sénat » was read « moins être », as if
+    asking for less of it, and joined every action judged by « serait »."""
+    vocabulary = Vocabulary()
+    said = {vocabulary.names[t] for t in split_statements([text], vocabulary).counts.indices}
+    assert {n for n in said if n.startswith((MORE, LESS))} == quantities
+    assert _title_quantities(vocabulary, text) == quantities
+
+
+@pytest.mark.parametrize(
+    ("text", "quantities"),
+    [
         ("Il y a trop de fonctionnaires", {LESS + "fonctionnair"}),
         ("Trop d'impôts pour les classes moyennes", {LESS + "impot"}),
         ("Pas assez de médecins à la campagne", {MORE + "medecin"}),
