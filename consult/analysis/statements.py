@@ -39,7 +39,8 @@ _GOOD, _BAD, _FINE, _POOR, _MEASURE = 15, 16, 17, 18, 19
 _FALSE = 20  # « une fausse bonne idée » condemns
 _THAT, _LITTLE, _A = 21, 22, 23  # « que », « qu'… »; « peu »; « un » (« un peu »)
 _AMOUNT = 24  # « le nombre », « le taux »: see AMOUNTS
-_TOO, _ENOUGH = 25, 26  # « trop de », « pas assez de »: see _stance
+_HALT = 25  # « non », « stop », « halte » before « à la hausse… »: see HALTING
+_TOO, _ENOUGH = 26, 27  # « trop de », « pas assez de »: see _stance (the last marks)
 # A negated verb of opinion or will denies the clause it opens with « que »: « je ne pense
 # pas que ce soit une bonne idée » condemns, « je ne crois pas qu'il faille augmenter les
 # impôts » asks for no more (as « ne pas augmenter »). The clause runs from « que » (right
@@ -117,6 +118,15 @@ _CLITICS = frozenset(CLITICS.split())
 # in -ment comes first (« réduire drastiquement le nombre », « augmenter fortement les
 # taxes »: not « moins drastiqu », « plus fort »): up to this many chunks after the verb.
 OBJECT_REACH = 6
+# A word that halts before a noun that raises or lowers (« Non à l'augmentation des taxes »,
+# « Stop à la hausse de la CSG », « Halte aux hausses d'impôts ») stops it as a verb that
+# stops does (see :func:`_stopped_verbs`): it asks for less of what the raise is of, and for
+# no quantity of what a cut is of (« Non à la fermeture des écoles »); « non » then negates
+# nothing. Only as a word of its own (« Non, supprimer le Sénat » is no halt), before
+# « à » and an article, or right before the noun (« Stop augmentation des taxes »). General
+# French.
+HALTING = "non stop halte"
+_HALTING_TO = frozenset(("à", "a", "au", "aux"))
 OPENING_OBJECT = (
     "le la les l' un une des du de d' ce cet cette ces mon ma mes ton ta tes son sa ses "
     "notre nos votre vos leur leurs"
@@ -151,6 +161,7 @@ _WORD_MARKS = {
     **dict.fromkeys(FINE.split(), _FINE),
     **dict.fromkeys(POOR.split(), _POOR),
     **dict.fromkeys(("fausse", "fausses", "faux"), _FALSE),
+    **dict.fromkeys(HALTING.split(), _HALT),
     **{w: _AMOUNT for word in AMOUNTS.split() for w in (word, strip_accents(word))},
     **{w: _MEASURE for word in MEASURES.split() for w in (word, strip_accents(word))},
 }
@@ -429,6 +440,8 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
     has_terms = (np.diff(vocabulary.array("offsets", np.int64))[ids] > 0) & ~nobody
     # a negation ending its sentence negates nothing after it (« Pourquoi pas. Une bonne idée »)
     negators = vocabulary.array("negator")[ids] & ~closing
+    halting, halted = _halted(marks, doc, ids, vocabulary)
+    negators = negators if halting is None else negators & ~halting  # « non à la hausse »
     negator, more, less = _stance(negators, marks, doc)
     denied = _denied(marks, doc, negators, ids, vocabulary)
     more, less = _outside(denied, more, less)  # « pas qu'il faille plus de… »: no quantity
@@ -451,7 +464,9 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
     # « augmenter les taxes »: « taxes » is still what is spoken of, « plus taxes » is added
     stopping = (marks == _LOWER) & ~negated
     raising, stopping = _outside(denied, marks == _RAISE, stopping)
-    raising, lowering, stopped = _stopped_verbs(raising, stopping, marks, doc, ids, vocabulary)
+    raising, lowering, stopped = _stopped_verbs(
+        raising, stopping, marks, doc, ids, vocabulary, halted
+    )
     lacking, too = _outside(denied, *_excess(negators, marks, doc, has_terms))
     added_rows, added_cols = [rows], [cols]
     for prefix, marker in (
@@ -650,15 +665,16 @@ def _far_object(key, has_terms, verb: int, end: int) -> tuple[int | None, bool]:
 
 
 def _stopped_verbs(
-    raising, lowering, marks, doc, ids, vocabulary: Vocabulary
+    raising, lowering, marks, doc, ids, vocabulary: Vocabulary, halted=None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``raising`` and ``lowering`` (per chunk) once a verb that stops is read on the verb
     two chunks after it, across « de » (« arrêter de développer le nucléaire », « l'arrêt
     du développement »), or on the noun that raises or lowers it takes as its object
-    (« supprimer la hausse de la CSG », « annuler l'augmentation »): a stopped verb that
-    raised lowers, one that lowered says no quantity (as a negated one)."""
-    stopped = np.zeros(len(doc), bool)
-    stopped[2:] = lowering[:-2] & (marks[1:-1] == _OF) & (doc[2:] == doc[:-2])
+    (« supprimer la hausse de la CSG », « annuler l'augmentation »), or that a word halts
+    (``halted``, see :func:`_halted`, or None: « stop à l'augmentation des taxes »): a
+    stopped verb that raised lowers, one that lowered says no quantity (as a negated one)."""
+    stopped = np.zeros(len(doc), bool) if halted is None else halted.copy()
+    stopped[2:] |= lowering[:-2] & (marks[1:-1] == _OF) & (doc[2:] == doc[:-2])
     moving = raising | lowering
     # a noun: after a determiner, or its article elided (« la hausse », « l'augmentation »)
     verbs = np.flatnonzero(lowering)
@@ -672,6 +688,52 @@ def _stopped_verbs(
             stopped[verb + step] |= _elided_article(key) if step == 1 else key in _OPENING_OBJECT
     stopped &= moving
     return raising & ~stopped, lowering & ~stopped | raising & stopped, stopped
+
+
+def _halted(marks, doc, ids, vocabulary: Vocabulary):
+    """Per chunk, the words that halt (:data:`HALTING`) and the nouns they halt, or (None,
+    None) when there are none (most texts)."""
+    at = np.flatnonzero(marks == _HALT)
+    if not len(at):
+        return None, None
+    n = len(doc)
+    moving = (marks == _RAISE) | (marks == _LOWER)
+    near = np.zeros(len(at), bool)
+    for step in (1, 2, 3):  # a noun that raises or lowers at most three chunks after it
+        after = np.minimum(at + step, n - 1)
+        near |= (at + step < n) & moving[after] & (doc[after] == doc[at])
+    halting, halted = np.zeros(n, bool), np.zeros(n, bool)
+    for word in at[near].tolist():
+        if not _bare_word(vocabulary, int(ids[word])):
+            continue
+        after = [i for i in range(word + 1, min(word + 4, n)) if doc[i] == doc[word]]
+        keys = [vocabulary.key(int(ids[i])) for i in after]
+        where = _halt(keys, [bool(moving[i]) for i in after])
+        if where is not None:
+            halting[word] = halted[after[where]] = True
+    return (halting, halted) if halted.any() else (None, None)
+
+
+def _bare_word(vocabulary: Vocabulary, chunk: int) -> bool:
+    """Whether chunk id ``chunk`` is a word alone, no punctuation (« non », not « Non, »)."""
+    vocabulary.key(chunk)  # the chunks listed
+    return vocabulary.chunks[chunk].isalpha()
+
+
+def _halt(keys: list[str], moving: list[bool]) -> int | None:
+    """Where the noun a word that halts stops is among the chunks after it (``keys``, lower
+    case, up to three; ``moving``: whether each raises or lowers), see :data:`HALTING`."""
+    if not keys:
+        return None
+    if moving[0]:  # « stop augmentation des taxes », not a verb (« non, supprimer… »)
+        return None if _verb_form(keys[0]) else 0
+    if keys[0] not in _HALTING_TO or len(keys) < 2:
+        return None
+    if moving[1] and (keys[0] in ("au", "aux") or _elided_article(keys[1])):
+        return 1  # « non à l'augmentation », « halte aux hausses »
+    if len(keys) > 2 and moving[2] and keys[1] in ("la", "le", "les"):
+        return 2  # « stop à la hausse »
+    return None
 
 
 def _elided_article(key: str) -> bool:
@@ -868,7 +930,7 @@ def marking_chunks(vocabulary: Vocabulary) -> frozenset[int]:
     marks = vocabulary.array("marks", np.int8)
     marking = vocabulary.array("negator", bool) | np.isin(
         marks,
-        (_MORE, _LESS, _RAISE, _LOWER, _FURTHER, _BAD, _POOR, _TOO, _ENOUGH, _LITTLE),
+        (_MORE, _LESS, _RAISE, _LOWER, _FURTHER, _BAD, _POOR, _TOO, _ENOUGH, _LITTLE, _HALT),
     )
     return frozenset(np.flatnonzero(marking).tolist())
 
@@ -1032,10 +1094,12 @@ def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bo
     mark = [0 if i is None else marks[i] for i in ids]
     markers: list[tuple[str, bool]] = [("", False)] * n
     denied = _chunk_denied(vocabulary, ids, mark)
+    halted = _chunk_halted(vocabulary, ids, mark)
     for at, i in enumerate(ids):
         if i is None:
             continue
-        if negator[i] and not vocabulary.ends[i]:  # « Pourquoi pas. Une bonne idée »
+        # « Pourquoi pas. Une bonne idée »; « non à la hausse » negates nothing
+        if negator[i] and not vocabulary.ends[i] and at not in halted.values():
             markers[at] = (NEGATED, False)
             continue
         kind = mark[at]
@@ -1053,7 +1117,7 @@ def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bo
         ):  # « plus de », « trop taxés »; not « attendre trop au téléphone » (see _excess)
             markers[at] = _quantity_marker(kind, mark[at - 1] if at else 0, markers[at - 1])
         elif kind in (_RAISE, _LOWER) and not _negated_at(markers, words, at):
-            markers[at] = _verb_marker(kind, mark, markers, at, vocabulary, ids)
+            markers[at] = _verb_marker(kind, mark, markers, at, vocabulary, ids, at in halted)
         elif kind == _FURTHER and not (at and words[at - 1]):  # « davantage taxer »
             markers[at] = (MORE, True)
     _undenied(markers, denied)  # « je ne crois pas qu'il faille augmenter… »: no quantity
@@ -1108,6 +1172,27 @@ def _chunk_denied(vocabulary: Vocabulary, ids: list[int | None], mark: list[int]
     return denied
 
 
+def _chunk_halted(vocabulary: Vocabulary, ids: list[int | None], mark: list[int]) -> dict:
+    """The positions of a short text's nouns halted (see :data:`HALTING`), each with the
+    position of the word that halts it — the rule of :func:`_halted` read for one text."""
+    if _HALT not in mark:  # most titles
+        return {}
+    halted = {}
+    for at, kind in enumerate(mark):
+        if kind != _HALT or not _bare_word(vocabulary, ids[at]):
+            continue
+        after = []
+        for i in ids[at + 1 : at + 4]:
+            if i is None:
+                break
+            after.append(i)
+        moving = [vocabulary.marks[i] in (_RAISE, _LOWER) for i in after]
+        where = _halt([vocabulary.key(i) for i in after], moving)
+        if where is not None:
+            halted[at + 1 + where] = at
+    return halted
+
+
 def _condemned_actions(vocabulary: Vocabulary, ids, words, markers, mark) -> None:
     """``markers`` (see :func:`_chunk_markers`) with the verb of each action condemned
     negated (« inutile de baisser les impôts »: no quantity, as « ne pas baisser »)."""
@@ -1121,16 +1206,26 @@ def _condemned_actions(vocabulary: Vocabulary, ids, words, markers, mark) -> Non
 
 
 def _verb_marker(
-    kind: int, mark: list[int], markers: list[tuple[str, bool]], at: int, vocabulary, ids
+    kind: int,
+    mark: list[int],
+    markers: list[tuple[str, bool]],
+    at: int,
+    vocabulary,
+    ids,
+    halted: bool = False,
 ):
     """The marker of a verb that raises or lowers (not negated), unless a verb that stops
     comes two chunks before it, across « de » or a determiner, or right before it with
-    its article elided (see :func:`_stopped_verbs`)."""
+    its article elided (see :func:`_stopped_verbs`), or a word halts it (``halted``)."""
     if (
-        at >= 2
-        and markers[at - 2] == (LESS, True)
-        and (mark[at - 1] == _OF or vocabulary.key(ids[at - 1]) in _OPENING_OBJECT)
-    ) or (at and markers[at - 1] == (LESS, True) and _elided_article(vocabulary.key(ids[at]))):
+        halted
+        or (
+            at >= 2
+            and markers[at - 2] == (LESS, True)
+            and (mark[at - 1] == _OF or vocabulary.key(ids[at - 1]) in _OPENING_OBJECT)
+        )
+        or (at and markers[at - 1] == (LESS, True) and _elided_article(vocabulary.key(ids[at])))
+    ):
         return (LESS, True) if kind == _RAISE else ("", False)
     return (MORE if kind == _RAISE else LESS, True)
 

@@ -134,7 +134,7 @@ def test_the_corpus_chunks_get_the_negations_and_marks_of_chunks_read_one_by_one
     assert shared.negator == one_by_one.negator
     assert any(shared.negator)
     assert shared.marks == one_by_one.marks
-    assert len(set(shared.marks)) == 25  # no mark and each of the twenty-four
+    assert len(set(shared.marks)) == 26  # no mark and each of the twenty-five
 
 
 def _terms_of(text: str) -> set[str]:
@@ -256,6 +256,28 @@ def test_stopping_the_raise_a_noun_names_asks_for_less():
     assert not {MORE + "dotat", LESS + "dotat"} & _terms_of("Arrêter la baisse des dotations.")
     # verbs one after the other stay two verbs that lower
     assert LESS + "tax" in _terms_of("Réduire, supprimer les taxes.")
+
+
+@pytest.mark.parametrize(
+    ("text", "quantities"),
+    [
+        ("Stop à l'augmentation des taxes sur le carburant", {LESS + "tax"}),
+        ("Non à l'augmentation des impôts", {LESS + "impot"}),
+        ("Halte à la hausse de la CSG pour les retraités", {LESS + "csg"}),
+        ("Stop augmentation des taxes", {LESS + "tax"}),
+        ("Non à la fermeture des écoles", set()),  # against a cut: no less of them
+        ("Augmentation des taxes sur le carburant", {MORE + "tax"}),  # nothing halts it
+    ],
+)
+def test_a_word_that_halts_stops_the_raise_a_noun_names(text, quantities):
+    """Issue 14: « Stop à l'augmentation des taxes » asked for more taxes, « Non à
+    l'augmentation des taxes » for nothing, « Non à la fermeture des écoles » for fewer
+    schools: halting a raise asks for less, as « supprimer l'augmentation » does."""
+    vocabulary = Vocabulary()
+    said = {vocabulary.names[t] for t in split_statements([text], vocabulary).counts.indices}
+    assert {n for n in said if n.startswith((MORE, LESS))} == quantities
+    assert _title_quantities(vocabulary, text) == quantities
+    assert not any(n.startswith(NEGATED) for n in said)  # « non » negates nothing there
 
 
 def test_a_judgement_approves_or_condemns_and_a_negation_turns_it_over():
