@@ -118,15 +118,17 @@ _CLITICS = frozenset(CLITICS.split())
 # in -ment comes first (« réduire drastiquement le nombre », « augmenter fortement les
 # taxes »: not « moins drastiqu », « plus fort »): up to this many chunks after the verb.
 OBJECT_REACH = 6
-# A word that halts before a noun that raises or lowers (« Non à l'augmentation des taxes »,
-# « Stop à la hausse de la CSG », « Halte aux hausses d'impôts ») stops it as a verb that
-# stops does (see :func:`_stopped_verbs`): it asks for less of what the raise is of, and for
-# no quantity of what a cut is of (« Non à la fermeture des écoles »); « non » then negates
-# nothing. Only as a word of its own (« Non, supprimer le Sénat » is no halt), before
-# « à » and an article, or right before the noun (« Stop augmentation des taxes »). General
-# French.
-HALTING = "non stop halte"
+# A word that halts or opposes before a noun that raises or lowers (« Non à l'augmentation
+# des taxes », « Stop à la hausse de la CSG », « Halte aux hausses », « Je suis contre la
+# hausse des taxes ») stops it as a verb that stops does (see :func:`_stopped_verbs`): it
+# asks for less of what the raise is of, and for no quantity of what a cut is of (« Non à
+# la fermeture des écoles », « contre la baisse des dotations »); « non » then negates
+# nothing. Only as a word of its own (« Non, supprimer le Sénat » is no halt), before « à »
+# and an article, an article, or right before the noun (« Stop augmentation des taxes »).
+# General French.
+HALTING = "non stop halte contre"
 _HALTING_TO = frozenset(("à", "a", "au", "aux"))
+_ARTICLES = frozenset(("la", "le", "les"))
 OPENING_OBJECT = (
     "le la les l' un une des du de d' ce cet cette ces mon ma mes ton ta tes son sa ses "
     "notre nos votre vos leur leurs"
@@ -727,11 +729,15 @@ def _halt(keys: list[str], moving: list[bool]) -> int | None:
         return None
     if moving[0]:  # « stop augmentation des taxes », not a verb (« non, supprimer… »)
         return None if _verb_form(keys[0]) else 0
-    if keys[0] not in _HALTING_TO or len(keys) < 2:
+    if len(keys) < 2:
+        return None
+    if moving[1] and keys[0] in _ARTICLES:
+        return 1  # « contre la hausse »
+    if keys[0] not in _HALTING_TO:
         return None
     if moving[1] and (keys[0] in ("au", "aux") or _elided_article(keys[1])):
         return 1  # « non à l'augmentation », « halte aux hausses »
-    if len(keys) > 2 and moving[2] and keys[1] in ("la", "le", "les"):
+    if len(keys) > 2 and moving[2] and keys[1] in _ARTICLES:
         return 2  # « stop à la hausse »
     return None
 

@@ -266,6 +266,9 @@ def test_stopping_the_raise_a_noun_names_asks_for_less():
         ("Halte à la hausse de la CSG pour les retraités", {LESS + "csg"}),
         ("Stop augmentation des taxes", {LESS + "tax"}),
         ("Non à la fermeture des écoles", set()),  # against a cut: no less of them
+        ("Je suis contre l'augmentation des taxes", {LESS + "tax"}),
+        ("Lutter contre la hausse des prix", {LESS + "prix"}),
+        ("Contre la baisse des dotations", set()),
         ("Augmentation des taxes sur le carburant", {MORE + "tax"}),  # nothing halts it
     ],
 )
