@@ -385,6 +385,21 @@ DEMONSTRATIVES = "ces cet cette ceux celles celui celle cela ceci ça eux"
 _DEMONSTRATIVES = frozenset(DEMONSTRATIVES.split())
 _FRAMING_A = _FRAMING | {"a"}  # « à » typed without its accent
 _OBJECT_PRONOUNS = frozenset(("le", "la", "les", "lui", "leur"))
+# A heading that names a thing by a demonstrative past its first words (« Pour avoir accès à
+# ces services, il faut… », « Accorder des droits pour valoriser cet engagement », « Dans
+# ce genre de recherche ») names it by what was said before it, outside the heading; so
+# does one whose subject is a pronoun of quantity (« Beaucoup sont déjà accessibles par
+# internet », « Certains ne servent à rien ») or that opens on « exemple » (« Exemple des
+# 80 km/h »: an example of what was said). Not a demonstrative of time (« cette année »,
+# « ces dernières années », « à ce jour »), nor « ce » before a relative or a verb (« ce qui
+# compte », « ce sont »). It counts :data:`LEANING`. General French.
+TIME_WORDS = (
+    "année années an ans jour jours moment moments temps époque siècle mois semaine "
+    "semaines fois soir matin heure heures dernier dernière derniers dernières"
+)
+_TIME_WORDS = frozenset(TIME_WORDS.split())
+QUANTITY_PRONOUNS = "beaucoup certains certaines plusieurs"
+_QUANTITY_PRONOUNS = frozenset(QUANTITY_PRONOUNS.split())
 _IMPERSONAL = frozenset(IMPERSONAL.split())
 _SHOWN = {NEGATED: "pas ", MORE: "plus de ", LESS: "moins de "}  # a key term's prefix
 _LINK = re.compile(
@@ -1438,13 +1453,37 @@ def _lowering(space: _Space, rows: np.ndarray, candidate: str, checks: tuple, us
     """What a candidate's checks left to read (:func:`_settled`), its question and its
     figure (:func:`_heading`) take off its factor; ``usual``: the idea's usual kind
     (:func:`_usual`), once read."""
-    factor = _settled(space, checks)
+    factor = _settled(space, checks) * (LEANING if _points_back(candidate) else 1.0)
     kind = _kind_of(space, candidate)
     if any(kind):
         if not usual:
             usual.append(_usual(space, rows))
         factor *= _heading(kind, usual[0])
     return factor * _qualifying(space, rows, candidate)
+
+
+@lru_cache(maxsize=50_000)
+def _points_back(candidate: str) -> bool:
+    """Whether ``candidate`` names a thing only by what was said before it (see
+    :data:`TIME_WORDS`): a demonstrative its first words (read by :func:`_leading`) do not
+    hold, a pronoun of quantity as its subject, or « exemple » first."""
+    words = list(_words(candidate))
+    if len(words) < 2:
+        return False
+    first = words[0]
+    if first in ("exemple", "ex"):
+        return True
+    if first in _QUANTITY_PRONOUNS and _conjugated(words[1]):  # « beaucoup sont… »
+        return True
+    # « À ces pays… »: :func:`_leading` reads it
+    start = 2 if first in _FRAMING_A and words[1] in _DEMONSTRATIVES else 1
+    for at in range(start, len(words) - 1):
+        word, after = words[at], words[at + 1]
+        if word not in ("ce", "cet", "cette", "ces") or after in _TIME_WORDS:
+            continue
+        if word != "ce" or not (after in _RELATIVE or after[:3] == "qu'" or _conjugated(after)):
+            return True
+    return False
 
 
 def _qualifying(space: _Space, rows: np.ndarray, candidate: str) -> float:

@@ -5,6 +5,7 @@ import re
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import sparse
@@ -1500,3 +1501,44 @@ def test_an_idea_is_not_titled_by_the_word_that_answered_the_question():
     titles = [idea.title for idea in find_ideas(texts).ideas]
     assert titles
     assert not any(title.lower().startswith("aucun") for title in titles), titles
+
+
+@pytest.mark.parametrize(
+    ("fragment", "heading"),
+    [
+        (
+            "Pour avoir accès à ces services publics, il faut poser un jour de congé.",
+            "Les services publics ferment trop tôt, il faut poser un jour de congé.",
+        ),
+        (
+            "Beaucoup sont déjà accessibles par internet.",
+            "Les démarches sont déjà accessibles par internet.",
+        ),
+        (
+            "Accorder des droits à la retraite pour valoriser cet engagement.",
+            "Accorder des droits à la retraite aux bénévoles engagés.",
+        ),
+        (
+            "Dans ce genre de recherche, Pôle emploi ne sert à rien.",
+            "Pôle emploi ne sert à rien pour la recherche d'emploi.",
+        ),
+        ("Exemple des 80 km/h sur les routes.", "La limitation à 80 km/h sur les routes."),
+    ],
+)
+def test_a_sentence_naming_a_thing_by_what_was_said_before_is_no_heading(fragment, heading):
+    """Issue 14: « Pour avoir accès à ces services… », « Beaucoup sont déjà accessibles… »,
+    « Exemple des 80 km/h » titled ideas of Grand Débat answers: a demonstrative, a pronoun
+    of quantity as subject, « exemple » first name what was said before the sentence."""
+    title = find_ideas([fragment] * 3 + [heading]).ideas[0].title
+    assert title == heading.rstrip("."), title
+
+
+def test_a_demonstrative_of_time_or_before_a_relative_does_not_point_back():
+    for sentence in (
+        "Depuis ces dernières années les impôts augmentent",
+        "Il faut revoir ce qui ne va pas",
+        "Beaucoup de services ont disparu",
+        "Supprimer la taxe d'habitation cette année",
+        "Il faut réduire tout ce qu'on paye",
+    ):
+        assert not ideas._points_back(sentence), sentence
