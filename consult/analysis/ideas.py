@@ -182,6 +182,9 @@ LINKS = (
     "en tout cas",
     "d'autre part",
     "etc",  # « Etc radar pour route… »: the end of a list cut at a line
+    "peut-être",
+    "peut être",
+    "peut etre",
 )
 # Words that answer the question before the sentence says anything (« Aucun.e : il y a déjà
 # trop d'impôts », « Non, il faut… »): dropped with the punctuation that follows them, and
@@ -390,7 +393,9 @@ _OBJECT_PRONOUNS = frozenset(("le", "la", "les", "lui", "leur"))
 # ce genre de recherche ») names it by what was said before it, outside the heading; so
 # does one whose subject is a pronoun of quantity (« Beaucoup sont déjà accessibles par
 # internet », « Certains ne servent à rien ») or that opens on « exemple » (« Exemple des
-# 80 km/h »: an example of what was said). Not a demonstrative of time (« cette année »,
+# 80 km/h »: an example of what was said), or that names someone by « lui » or « leur »
+# before a verb (« Leur donner des accès prioritaires », « La personne de l'accueil lui
+# dit… »: not « leur formation »). Not a demonstrative of time (« cette année »,
 # « ces dernières années », « à ce jour »), nor « ce » before a relative or a verb (« ce qui
 # compte », « ce sont »). It counts :data:`LEANING`. General French.
 TIME_WORDS = (
@@ -1477,8 +1482,12 @@ def _points_back(candidate: str) -> bool:
         return True
     # « À ces pays… »: :func:`_leading` reads it
     start = 2 if first in _FRAMING_A and words[1] in _DEMONSTRATIVES else 1
+    if first in ("leur", "lui"):
+        start = 0
     for at in range(start, len(words) - 1):
         word, after = words[at], words[at + 1]
+        if word in ("leur", "lui") and (_verb_only(after) or _conjugated(after)):
+            return True
         if word not in ("ce", "cet", "cette", "ces") or after in _TIME_WORDS:
             continue
         if word != "ce" or not (after in _RELATIVE or after[:3] == "qu'" or _conjugated(after)):

@@ -1523,6 +1523,14 @@ def test_an_idea_is_not_titled_by_the_word_that_answered_the_question():
             "Pôle emploi ne sert à rien pour la recherche d'emploi.",
         ),
         ("Exemple des 80 km/h sur les routes.", "La limitation à 80 km/h sur les routes."),
+        (
+            "Leur donner des accès prioritaires aux services publics.",
+            "Donner des accès prioritaires aux services publics aux bénévoles.",
+        ),
+        (
+            "La personne de l'accueil lui dit de remplir le dossier en ligne.",
+            "La personne de l'accueil dit de remplir le dossier en ligne.",
+        ),
     ],
 )
 def test_a_sentence_naming_a_thing_by_what_was_said_before_is_no_heading(fragment, heading):
@@ -1540,5 +1548,17 @@ def test_a_demonstrative_of_time_or_before_a_relative_does_not_point_back():
         "Beaucoup de services ont disparu",
         "Supprimer la taxe d'habitation cette année",
         "Il faut réduire tout ce qu'on paye",
+        "Améliorer leur formation continue",
+        "Leur pouvoir d'achat baisse",
     ):
         assert not ideas._points_back(sentence), sentence
+
+
+def test_peut_etre_leading_a_sentence_is_a_link_word():
+    """Issue 14: « Peut être en développant les Maisons de service public… » titled an idea
+    of Grand Débat answers: « peut-être » first only tempers what follows."""
+    for written in ("Peut être", "Peut-être", "peut etre"):
+        assert _standalone(f"{written} en développant les maisons de services publics") == (
+            "en développant les maisons de services publics",
+            1.0,
+        )
