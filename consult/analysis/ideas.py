@@ -1816,6 +1816,8 @@ def _dangles(word: str, before: str = "") -> bool:
     word = _bare(word)
     if word in _PRONOUN_AFTER_ARTICLE and _bare(before) in _ARTICLES:
         return False
+    if word.endswith("/"):  # « … et/ »: an alternative cut off (« et/ ou »)
+        return True
     return word in _DANGLING or (word.endswith("'") and word[-2:-1].isalpha())
 
 

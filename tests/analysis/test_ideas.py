@@ -416,6 +416,12 @@ def test_a_sentence_cut_to_a_title_does_not_end_on_a_word_that_needs_the_next():
     assert _tidy(long) == "Les personnes qui en sortent sont hors-sol et ont perdu tout contact"
     whole = "Je ne veux plus de nucléaire ni de charbon"  # not cut: kept as written
     assert _tidy(whole) == whole
+    # « et/ ou »: an alternative cut off after its slash (a real Grand Débat answer)
+    slashed = (
+        "Donner des points pour le calcul de l'indemnité de chômage et/ ou pour la retraite "
+        "des bénévoles"
+    )
+    assert _tidy(slashed) == "Donner des points pour le calcul de l'indemnité de chômage"
 
 
 def test_an_idea_everyone_words_alike_is_cut_by_what_else_they_say():
