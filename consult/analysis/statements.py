@@ -63,7 +63,8 @@ RAISING = (
     # promoting is asking for more (« développer le nucléaire », « rétablir l'ISF »)
     "développer développez développons développement favoriser favorisez encourager "
     "encouragez relancer relancez rétablir rétablissez rétablissement renforcer renforcez "
-    "renforcement généraliser généralisez construire construisez bâtir"
+    "renforcement généraliser généralisez construire construisez bâtir promouvoir promouvez "
+    "promotion multiplier multipliez privilégier privilégiez accroître accroissez intensifier"
 )
 LOWERING = (
     "baisser baissez baissons baisse diminuer diminuez diminuons diminution réduire réduisez "

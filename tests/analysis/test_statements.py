@@ -200,6 +200,23 @@ def test_promoting_and_stopping_are_two_positions_on_one_subject():
     assert not {MORE + "tax", LESS + "tax"} & _terms_of("Ne pas supprimer la taxe.")
 
 
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Promouvoir l'énergie nucléaire.", MORE + "nucleair"),
+        ("Faire la promotion du nucléaire.", MORE + "nucleair"),
+        ("Multiplier les pistes cyclables.", MORE + "pist"),
+        ("Privilégier les transports en commun.", MORE + "transport"),
+        ("Accroître les contrôles aux frontières.", MORE + "control"),
+    ],
+)
+def test_promoting_multiplying_and_preferring_ask_for_more(text, term):
+    """Issue 14: « Promouvoir électricité nucléaire » titled a sub-idea of « Sortir du
+    nucléaire » (Grand Débat answers): promoting was read as no stance at all."""
+    assert term in _terms_of(text)
+    assert strip_prefix(term) in _terms_of(text)  # still about the same thing
+
+
 def test_a_stopped_promoting_verb_asks_for_less():
     """« Arrêter de développer le nucléaire » asks for less nuclear power, not more; a
     stopped lowering verb asks for no quantity, as a negated one; verbs joined by « et » or
