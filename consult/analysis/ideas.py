@@ -405,6 +405,10 @@ TIME_WORDS = (
 _TIME_WORDS = frozenset(TIME_WORDS.split())
 QUANTITY_PRONOUNS = "beaucoup certains certaines plusieurs"
 _QUANTITY_PRONOUNS = frozenset(QUANTITY_PRONOUNS.split())
+_POINTING_HINT = re.compile(
+    r"(?<!\w)(?:ce|cet|cette|ces|leur|lui|exemple|ex|" + "|".join(_QUANTITY_PRONOUNS) + r")(?!\w)",
+    re.IGNORECASE,
+)
 _IMPERSONAL = frozenset(IMPERSONAL.split())
 _SHOWN = {NEGATED: "pas ", MORE: "plus de ", LESS: "moins de "}  # a key term's prefix
 _LINK = re.compile(
@@ -1471,7 +1475,10 @@ def _lowering(space: _Space, rows: np.ndarray, candidate: str, checks: tuple, us
 def _points_back(candidate: str) -> bool:
     """Whether ``candidate`` names a thing only by what was said before it (see
     :data:`TIME_WORDS`): a demonstrative its first words (read by :func:`_leading`) do not
-    hold, a pronoun of quantity as its subject, or « exemple » first."""
+    hold, a pronoun of quantity as its subject, « leur » or « lui » before a verb, or
+    « exemple » first."""
+    if _POINTING_HINT.search(candidate) is None:  # most candidates: none of these words
+        return False
     words = list(_words(candidate))
     if len(words) < 2:
         return False

@@ -480,9 +480,8 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
         if prefix == MORE:  # « taxer davantage les riches », « davantage taxer les riches »
             chosen |= _outside(denied, _further(marks, doc, has_terms))[0]
         chosen = _measured(chosen, marks, doc, has_terms)  # « réduire le nombre d'élus »
-        chosen = _no_finite_verb(chosen, ids, vocabulary)  # « supprimer le Sénat serait… »
-        chosen |= _next_word(chosen, doc, has_terms)  # « bâtir des centrales nucléaires »
-        chosen = _no_finite_verb(chosen, ids, vocabulary)
+        # « bâtir des centrales nucléaires »; not « supprimer le Sénat serait… »
+        chosen = _no_finite_verb(chosen, _next_word(chosen, doc, has_terms), ids, vocabulary)
         chosen = np.repeat(chosen & ~negated & ~quantities, per_chunk)
         if chosen.any():
             added_rows.append(rows[chosen])
@@ -550,20 +549,25 @@ def _excess(negator, marks, doc, has_terms) -> tuple[np.ndarray, np.ndarray]:
     return lacking, too
 
 
-def _no_finite_verb(chosen, ids, vocabulary: Vocabulary) -> np.ndarray:
-    """``chosen`` (what verbs raise or lower) without the conjugated verbs (:func:`_finite`):
-    « Supprimer le Sénat serait une bonne chose », « réduire les impôts permettrait… »: the
-    verb after the object is what is said of the action, not what it asks more or less of."""
-    at = np.flatnonzero(chosen)
+def _no_finite_verb(chosen, following, ids, vocabulary: Vocabulary) -> np.ndarray:
+    """``chosen`` (what verbs raise or lower) and the words ``following`` them
+    (:func:`_next_word`), without the conjugated verbs (:func:`_finite`) nor the words after
+    them: « Supprimer le Sénat serait une bonne chose », « réduire les impôts permettrait… »:
+    the verb after the object is what is said of the action, not what it asks more or less
+    of."""
+    taken = chosen | following
+    at = np.flatnonzero(taken)
     if not len(at):
-        return chosen
+        return taken
     found, where = np.unique(ids[at], return_inverse=True)
     finite = np.fromiter((_finite(vocabulary.key(i)) for i in found.tolist()), bool, len(found))
     if not finite.any():
-        return chosen
-    chosen = chosen.copy()
-    chosen[at[finite[where]]] = False
-    return chosen
+        return taken
+    dropped = np.zeros(len(taken), bool)
+    dropped[at[finite[where]]] = True
+    after = np.zeros(len(taken), bool)
+    after[1:] = dropped[:-1] & chosen[:-1]
+    return taken & ~dropped & ~(after & following & ~chosen)
 
 
 # A conjugated verb in the conditional, the future, the imperfect or the present plural
@@ -1101,7 +1105,7 @@ def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bo
     mark = [0 if i is None else marks[i] for i in ids]
     markers: list[tuple[str, bool]] = [("", False)] * n
     denied = _chunk_denied(vocabulary, ids, mark)
-    halted = _chunk_halted(vocabulary, ids, mark)
+    halted = _chunk_halted(vocabulary, ids, mark) if _HALT in mark else {}
     for at, i in enumerate(ids):
         if i is None:
             continue
@@ -1182,8 +1186,6 @@ def _chunk_denied(vocabulary: Vocabulary, ids: list[int | None], mark: list[int]
 def _chunk_halted(vocabulary: Vocabulary, ids: list[int | None], mark: list[int]) -> dict:
     """The positions of a short text's nouns halted (see :data:`HALTING`), each with the
     position of the word that halts it — the rule of :func:`_halted` read for one text."""
-    if _HALT not in mark:  # most titles
-        return {}
     halted = {}
     for at, kind in enumerate(mark):
         if kind != _HALT or not _bare_word(vocabulary, ids[at]):
