@@ -64,7 +64,11 @@ RAISING = (
     "développer développez développons développement favoriser favorisez encourager "
     "encouragez relancer relancez rétablir rétablissez rétablissement renforcer renforcez "
     "renforcement généraliser généralisez construire construisez bâtir promouvoir promouvez "
-    "promotion multiplier multipliez privilégier privilégiez accroître accroissez intensifier"
+    "promotion multiplier multipliez privilégier privilégiez accroître accroissez intensifier "
+    # and their gerunds (« en augmentant les salaires »: how to do what the question asks)
+    "augmentant haussant développant favorisant relançant rétablissant renforçant "
+    "généralisant construisant bâtissant promouvant multipliant privilégiant accroissant "
+    "intensifiant"
 )
 LOWERING = (
     "baisser baissez baissons baisse diminuer diminuez diminuons diminution réduire réduisez "
@@ -74,7 +78,9 @@ LOWERING = (
     "supprimer supprimez supprimons suppression arrêter arrêtez arrêtons arrêt sortir "
     "sortez sortons sortie abandonner abandonnez abandon stopper stoppez interdire "
     "interdisez interdiction fermer fermez fermeture limiter limitez limitation renoncer "
-    "annuler annulez annulation abroger abrogez abrogation"
+    "annuler annulez annulation abroger abrogez abrogation "
+    "baissant diminuant réduisant allégeant supprimant arrêtant abandonnant stoppant "
+    "interdisant fermant limitant renonçant annulant abrogeant"
 )
 # A verb that raises or lowers an amount of something raises or lowers that thing: « réduire
 # le nombre de fonctionnaires », « baisser le taux de TVA », « réduire la consommation
@@ -647,9 +653,14 @@ def _objects(verbs, doc, has_terms, ids, vocabulary: Vocabulary, stopped) -> np.
 
 @lru_cache(maxsize=4096)
 def _verb_form(key: str) -> bool:
-    """Whether a chunk's key is a verb's infinitive (:func:`_infinitive`) or imperative
-    (« supprimez », « réduisons »), not a noun (« la hausse », « la fermeture »)."""
-    return _infinitive(key) or key.endswith("ez") or (key.endswith("ons") and key[-4:] != "ions")
+    """Whether a chunk's key is a verb's infinitive (:func:`_infinitive`), imperative
+    (« supprimez », « réduisons ») or gerund (« supprimant »), not a noun (« la hausse »,
+    « la fermeture »)."""
+    return (
+        _infinitive(key)
+        or key.endswith(("ez", "ant"))
+        or (key.endswith("ons") and key[-4:] != "ions")
+    )
 
 
 def _far_object(key, has_terms, verb: int, end: int) -> tuple[int | None, bool]:

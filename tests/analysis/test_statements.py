@@ -201,6 +201,30 @@ def test_promoting_and_stopping_are_two_positions_on_one_subject():
 
 
 @pytest.mark.parametrize(
+    ("text", "quantities"),
+    [
+        ("En supprimant le Sénat", {LESS + "senat"}),
+        ("En réduisant drastiquement le nombre de députés", {LESS + "deput"}),
+        ("En supprimant toutes les niches fiscales", {LESS + "nich", LESS + "fiscal"}),
+        ("En augmentant les salaires", {MORE + "salair"}),
+    ],
+)
+def test_a_gerund_raises_or_lowers_as_its_verb(text, quantities):
+    """Issue 14: « En supprimant le Sénat » (an answer to « comment… ? ») asked for nothing,
+    and sat apart from « Supprimer le Sénat »."""
+    vocabulary = Vocabulary()
+    said = {vocabulary.names[t] for t in split_statements([text], vocabulary).counts.indices}
+    assert {n for n in said if n.startswith((MORE, LESS))} == quantities
+    assert _title_quantities(vocabulary, text) == quantities
+
+
+def test_a_gerund_that_stops_a_verb_that_lowers_asks_no_less():
+    """« En arrêtant de fermer les services publics » asked for fewer public services."""
+    found = _terms_of("En arrêtant de fermer les services publics")
+    assert not {LESS + "servic", LESS + "public"} & found
+
+
+@pytest.mark.parametrize(
     ("text", "term"),
     [
         ("Promouvoir l'énergie nucléaire.", MORE + "nucleair"),
