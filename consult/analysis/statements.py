@@ -454,6 +454,10 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
     negator, more, less = _stance(negators, marks, doc)
     denied = _denied(marks, doc, negators, ids, vocabulary)
     more, less = _outside(denied, more, less)  # « pas qu'il faille plus de… »: no quantity
+    more, less = (
+        _no_trend(more, marks, doc, ids, vocabulary),
+        _no_trend(less, marks, doc, ids, vocabulary),
+    )
     negator, signs = _judgements(marks, doc, negator, has_terms, ids, vocabulary, denied)
     negated = _after(negator, doc, has_terms)
     offsets = vocabulary.array("offsets", np.int64)
@@ -522,6 +526,28 @@ def _stance(negator, marks, doc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     at_all = np.zeros(len(doc), bool)
     at_all[2:] = (marks[2:] == _ALL) & (marks[1:-1] == _OF) & negator[:-2] & same[2:] & same[1:-1]
     return negator | no_more | at_all, more, (marks == _LESS) & before_of
+
+
+def _no_trend(quantity, marks, doc, ids, vocabulary: Vocabulary) -> np.ndarray:
+    """``quantity`` (a « plus de » or « moins de », see :func:`_stance`) without those that
+    end a trend (« de moins en moins de services publics », « de plus en plus de taxes »):
+    a trend says how things go, it asks for no quantity; what it names keeps its plain
+    term."""
+    at = np.flatnonzero(quantity)
+    at = at[at >= 2]
+    at = at[((marks[at - 2] == _MORE) | (marks[at - 2] == _LESS)) & (doc[at - 2] == doc[at])]
+    if not len(at):  # most texts
+        return quantity
+    quantity = quantity.copy()
+    for word in at.tolist():
+        if _trend(vocabulary.key(int(ids[word - 1]))):
+            quantity[word] = False
+    return quantity
+
+
+def _trend(key: str) -> bool:
+    """Whether the chunk between two words of quantity makes a trend of them (« en »)."""
+    return key == "en"
 
 
 def _excess(negator, marks, doc, has_terms) -> tuple[np.ndarray, np.ndarray]:
@@ -1143,6 +1169,7 @@ def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bo
         elif kind == _FURTHER and not (at and words[at - 1]):  # « davantage taxer »
             markers[at] = (MORE, True)
     _undenied(markers, denied)  # « je ne crois pas qu'il faille augmenter… »: no quantity
+    _untrended(markers, vocabulary, ids, mark)  # « de moins en moins de services »
     _condemned_actions(vocabulary, ids, words, markers, mark)
     return markers
 
@@ -1160,6 +1187,22 @@ def _quantity_marker(kind: int, before: int, marker: tuple[str, bool]) -> tuple[
     if kind == _LITTLE:  # « trop peu de »
         return (MORE, True) if before == _TOO else ("", False)
     return (LESS if kind == _LESS else MORE, False)
+
+
+def _untrended(markers: list[tuple[str, bool]], vocabulary: Vocabulary, ids, mark) -> None:
+    """``markers`` with no quantity on a word of quantity that ends a trend (see
+    :func:`_no_trend`), read for one short text."""
+    if (MORE, False) not in markers and (LESS, False) not in markers:  # most titles
+        return
+    for at in range(2, len(ids)):
+        if (
+            markers[at] in ((MORE, False), (LESS, False))
+            and mark[at] in (_MORE, _LESS)
+            and mark[at - 2] in (_MORE, _LESS)
+            and ids[at - 1] is not None
+            and _trend(vocabulary.key(ids[at - 1]))
+        ):
+            markers[at] = ("", False)
 
 
 def _undenied(markers: list[tuple[str, bool]], denied: set[int]) -> None:

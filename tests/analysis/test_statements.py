@@ -166,6 +166,26 @@ def test_more_of_and_less_of_are_two_positions_not_one_subject():
     assert "just" in _terms_of("Une fiscalité plus juste pour tous.")
 
 
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("Il y a de moins en moins de services publics", "servic"),
+        ("De plus en plus de taxes pour les classes moyennes", "tax"),
+        ("Dans nos territoires, de moins en moins de médecins", "medecin"),
+    ],
+)
+def test_a_trend_asks_for_no_quantity(text, plain):
+    """Issue 14: « de moins en moins de services publics, hélas » (a complaint) read as
+    asking for fewer public services, against « maintenir les services publics »; and lost
+    its plain « services ». A trend says how things go: the plain term, no quantity."""
+    vocabulary = Vocabulary()
+    said = {vocabulary.names[t] for t in split_statements([text], vocabulary).counts.indices}
+    assert not {n for n in said if n.startswith((MORE, LESS))}
+    assert plain in said
+    assert not _title_quantities(vocabulary, text)
+    assert MORE + "medecin" in _terms_of("Il faut plus de médecins en moins de temps")
+
+
 def test_raising_and_lowering_are_two_positions_on_one_subject():
     """Issue 14: « Taxer davantage les énergies fossiles » held « Baisser les taxes sur
     l'énergie »: the verb's object counts as a quantity too, beside its own term."""
