@@ -127,13 +127,13 @@ _CLITICS = frozenset(CLITICS.split())
 OBJECT_REACH = 6
 # A word that halts or opposes before a noun that raises or lowers (« Non à l'augmentation
 # des taxes », « Stop à la hausse de la CSG », « Halte aux hausses », « Je suis contre la
-# hausse des taxes ») stops it as a verb that stops does (see :func:`_stopped_verbs`): it
-# asks for less of what the raise is of, and for no quantity of what a cut is of (« Non à
-# la fermeture des écoles », « contre la baisse des dotations »); « non » then negates
-# nothing. Only as a word of its own (« Non, supprimer le Sénat » is no halt), before « à »
-# and an article, an article, or right before the noun (« Stop augmentation des taxes »).
-# General French.
-HALTING = "non stop halte contre"
+# hausse des taxes », « Mettre fin à l'abandon des services publics ») stops it as a verb
+# that stops does (see :func:`_stopped_verbs`): it asks for less of what the raise is of,
+# and for no quantity of what a cut is of (« Non à la fermeture des écoles », « contre la
+# baisse des dotations »); « non » then negates nothing. Only as a word of its own (« Non,
+# supprimer le Sénat » is no halt), before « à » and an article, an article, or right
+# before the noun (« Stop augmentation des taxes »). General French.
+HALTING = "non stop halte contre fin"
 _HALTING_TO = frozenset(("à", "a", "au", "aux"))
 _ARTICLES = frozenset(("la", "le", "les"))
 OPENING_OBJECT = (

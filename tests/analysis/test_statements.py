@@ -330,6 +330,8 @@ def test_stopping_the_raise_a_noun_names_asks_for_less():
         ("Je suis contre l'augmentation des taxes", {LESS + "tax"}),
         ("Lutter contre la hausse des prix", {LESS + "prix"}),
         ("Contre la baisse des dotations", set()),
+        ("Mettre fin à l'abandon des services publics", set()),
+        ("Mettre fin à la hausse des taxes", {LESS + "tax"}),
         ("Augmentation des taxes sur le carburant", {MORE + "tax"}),  # nothing halts it
     ],
 )
