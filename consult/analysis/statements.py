@@ -460,6 +460,8 @@ def _batch(texts: list[str], vocabulary: Vocabulary, offset: int, read: Read | N
     )
     negator, signs = _judgements(marks, doc, negator, has_terms, ids, vocabulary, denied)
     negated = _after(negator, doc, has_terms)
+    # « pas prêt à renoncer au fioul », « pas favorable à la hausse des taxes »
+    denied, halted = _refusals(denied, halted, marks, doc, ids, vocabulary, negated)
     offsets = vocabulary.array("offsets", np.int64)
     per_chunk = np.where(nobody, 0, np.diff(offsets)[ids])
     ends = np.cumsum(per_chunk)
@@ -756,6 +758,67 @@ def _halted(marks, doc, ids, vocabulary: Vocabulary):
         if where is not None:
             halting[word] = halted[after[where]] = True
     return (halting, halted) if halted.any() else (None, None)
+
+
+def _refusals(denied, halted, marks, doc, ids, vocabulary: Vocabulary, negated):
+    """``denied`` and ``halted`` (per chunk, or None) with the verbs and the nouns that
+    raise or lower a negated word governs (see :data:`REFUSING`): a verb as denied, a noun
+    as halted."""
+    at = np.flatnonzero((marks == _RAISE) | (marks == _LOWER))
+    at = at[at >= 2]
+    near = negated[at - 2] & (doc[at - 2] == doc[at])
+    near[at >= 3] |= negated[at[at >= 3] - 3] & (doc[at[at >= 3] - 3] == doc[at[at >= 3]])
+    at = at[near]
+    n = len(doc)
+    for word in at.tolist():
+        before = [i for i in range(max(word - 3, 0), word) if doc[i] == doc[word]]
+        key = vocabulary.key(int(ids[word]))
+        step = _refusal([vocabulary.key(int(ids[i])) for i in before], key)
+        if step is None or not negated[word - step]:
+            continue
+        if not _refusing(int(marks[word - step]), _verb_form(key)):
+            continue
+        if _verb_form(key):
+            denied = np.zeros(n, bool) if denied is None else denied.copy()
+            denied[word] = True
+        else:
+            halted = np.zeros(n, bool) if halted is None else halted.copy()
+            halted[word] = True
+    return denied, halted
+
+
+# A verb or a noun that raises or lowers, governed by a negated word through « à », « de »
+# or « pour » (« Je ne suis pas prêt à renoncer au fioul », « Pas question de supprimer le
+# Sénat », « pas d'accord pour augmenter », « pas favorable à la hausse des taxes ») is
+# refused: the verb asks for no quantity, as « ne pas renoncer »; the noun is halted, as in
+# « non à la hausse » (see :data:`HALTING`). General French.
+# Not when the negated word raises or lowers itself (« ne pas arrêter de développer »: see
+# :func:`_stopped_verbs`), nor a judgement of the action (« pas inutile de développer »: see
+# :func:`_judged_actions`).
+REFUSING = "à a de pour"
+_REFUSING = frozenset(REFUSING.split())
+
+
+def _refusing(mark: int, verb: bool) -> bool:
+    """Whether a negated word of mark ``mark`` refuses the verb (``verb``) or noun it governs."""
+    if mark in (_RAISE, _LOWER):
+        return False
+    return not (verb and mark in (_GOOD, _BAD, _FINE, _POOR, _MEASURE))
+
+
+def _refusal(before: list[str], key: str) -> int | None:
+    """How many chunks before a verb or noun that raises or lowers (its key ``key``) the
+    word that may govern it is, when the keys of the chunks ``before`` it (up to three,
+    nearest last) read a preposition of :data:`REFUSING` (and an article) between them."""
+    if len(before) < 2:
+        return None
+    if _verb_form(key):
+        return 2 if before[-1] in _REFUSING else None
+    if before[-1] in ("au", "aux") or (before[-1] in _REFUSING and _elided_article(key)):
+        return 2  # « favorable à l'augmentation », « favorable aux hausses »
+    if len(before) > 2 and before[-1] in _ARTICLES and before[-2] in _REFUSING:
+        return 3  # « favorable à la hausse »
+    return None
 
 
 def _bare_word(vocabulary: Vocabulary, chunk: int) -> bool:
@@ -1165,7 +1228,7 @@ def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bo
         ):  # « plus de », « trop taxés »; not « attendre trop au téléphone » (see _excess)
             markers[at] = _quantity_marker(kind, mark[at - 1] if at else 0, markers[at - 1])
         elif kind in (_RAISE, _LOWER) and not _negated_at(markers, words, at):
-            markers[at] = _verb_marker(kind, mark, markers, at, vocabulary, ids, at in halted)
+            markers[at] = _verb_marker(kind, mark, markers, at, vocabulary, ids, halted, words)
         elif kind == _FURTHER and not (at and words[at - 1]):  # « davantage taxer »
             markers[at] = (MORE, True)
     _undenied(markers, denied)  # « je ne crois pas qu'il faille augmenter… »: no quantity
@@ -1275,13 +1338,19 @@ def _verb_marker(
     at: int,
     vocabulary,
     ids,
-    halted: bool = False,
+    halted: dict,
+    words: list[bool],
 ):
     """The marker of a verb that raises or lowers (not negated), unless a verb that stops
     comes two chunks before it, across « de » or a determiner, or right before it with
-    its article elided (see :func:`_stopped_verbs`), or a word halts it (``halted``)."""
+    its article elided (see :func:`_stopped_verbs`), a word halts it (``halted``, see
+    :func:`_chunk_halted`), or a negated word governs it (:data:`REFUSING`)."""
+    refused = _chunk_refusal(vocabulary, ids, markers, words, at)
+    if refused == "verb":
+        return ("", False)
     if (
-        halted
+        at in halted
+        or refused == "noun"
         or (
             at >= 2
             and markers[at - 2] == (LESS, True)
@@ -1291,6 +1360,23 @@ def _verb_marker(
     ):
         return (LESS, True) if kind == _RAISE else ("", False)
     return (MORE if kind == _RAISE else LESS, True)
+
+
+def _chunk_refusal(vocabulary: Vocabulary, ids, markers, words: list[bool], at: int) -> str:
+    """« verb » or « noun » when the verb or noun that raises or lowers at ``at`` among a
+    short text's chunks is governed by a negated word (:data:`REFUSING`), else "" — the
+    rule of :func:`_refusals` read for one short text."""
+    before = []
+    for i in ids[max(at - 3, 0) : at]:
+        before = [] if i is None else [*before, vocabulary.key(i)]
+    key = vocabulary.key(ids[at])
+    step = _refusal(before, key)
+    if step is None or not _negated_at(markers, words, at - step):
+        return ""
+    verb = _verb_form(key)
+    if not _refusing(vocabulary.marks[ids[at - step]], verb):
+        return ""
+    return "verb" if verb else "noun"
 
 
 def _negated_at(markers: list[tuple[str, bool]], words: list[bool], at: int) -> bool:

@@ -346,6 +346,28 @@ def test_a_word_that_halts_stops_the_raise_a_noun_names(text, quantities):
     assert not any(n.startswith(NEGATED) for n in said)  # « non » negates nothing there
 
 
+@pytest.mark.parametrize(
+    ("text", "quantities"),
+    [
+        ("Je ne suis pas prêt à renoncer au fioul", set()),
+        ("Je ne suis pas prêt à augmenter mes impôts", set()),
+        ("Pas question de supprimer le Sénat", set()),
+        ("Je ne suis pas d'accord pour supprimer le Sénat", set()),
+        ("Je ne suis pas favorable à la hausse des taxes", {LESS + "tax"}),
+        ("Je suis prêt à supprimer le Sénat", {LESS + "senat"}),  # no negation
+    ],
+)
+def test_a_negated_word_refuses_the_raise_or_cut_it_governs(text, quantities):
+    """Issue 14: « Je ne suis pas prêt à renoncer au fioul » asked for less fuel oil, « Pas
+    question de supprimer le Sénat » for less Sénat (827 Grand Débat answers hold « pas
+    prêt à », « pas question de », « pas d'accord pour »…): the negation of the word that
+    governs the verb refuses it."""
+    vocabulary = Vocabulary()
+    said = {vocabulary.names[t] for t in split_statements([text], vocabulary).counts.indices}
+    assert {n for n in said if n.startswith((MORE, LESS)) and not n.endswith(JUDGED)} == quantities
+    assert _title_quantities(vocabulary, text) == quantities
+
+
 def test_a_judgement_approves_or_condemns_and_a_negation_turns_it_over():
     """Issue 14: « une avancée » and « lamentable », « bonne idée » and « mauvaise idée »
     landed in one idea as if they agreed."""
