@@ -185,6 +185,13 @@ LINKS = (
     "peut-être",
     "peut être",
     "peut etre",
+    # « À part ça, il faut… »; « A part que l'État… » then opens on « que »: no sentence
+    "à part ça",
+    "a part ça",
+    "à part cela",
+    "a part cela",
+    "à part",
+    "a part",
 )
 # Words that answer the question before the sentence says anything (« Aucun.e : il y a déjà
 # trop d'impôts », « Non, il faut… »): dropped with the punctuation that follows them, and

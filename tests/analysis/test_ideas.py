@@ -1568,3 +1568,15 @@ def test_peut_etre_leading_a_sentence_is_a_link_word():
             "en développant les maisons de services publics",
             1.0,
         )
+
+
+def test_a_part_leading_a_sentence_is_a_link_word():
+    """Issue 14: « A part que l'Etat va me voler 50 ans de travail » titled a sub-idea of
+    Grand Débat answers: « à part que » opens no sentence of its own, « à part ça » only
+    links."""
+    assert _standalone("A part que l'Etat va me voler 50 ans de travail")[1] == LEANING
+    assert _standalone("À part ça, il faut supprimer le Sénat") == (
+        "il faut supprimer le Sénat",
+        1.0,
+    )
+    assert _standalone("A partir de 2020 il faut supprimer le Sénat")[1] == 1.0
