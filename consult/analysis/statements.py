@@ -1226,13 +1226,14 @@ def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bo
             and at + 1 < n
             and (mark[at + 1] == _OF or kind == _TOO and mark[at + 1] != _LITTLE and words[at + 1])
         ):  # « plus de », « trop taxés »; not « attendre trop au téléphone » (see _excess)
-            markers[at] = _quantity_marker(kind, mark[at - 1] if at else 0, markers[at - 1])
+            markers[at] = _quantity_marker(
+                kind, mark[at - 1] if at else 0, markers[at - 1], vocabulary, ids, mark, at
+            )
         elif kind in (_RAISE, _LOWER) and not _negated_at(markers, words, at):
             markers[at] = _verb_marker(kind, mark, markers, at, vocabulary, ids, halted, words)
         elif kind == _FURTHER and not (at and words[at - 1]):  # « davantage taxer »
             markers[at] = (MORE, True)
     _undenied(markers, denied)  # « je ne crois pas qu'il faille augmenter… »: no quantity
-    _untrended(markers, vocabulary, ids, mark)  # « de moins en moins de services »
     _condemned_actions(vocabulary, ids, words, markers, mark)
     return markers
 
@@ -1240,32 +1241,32 @@ def _chunk_markers(vocabulary: Vocabulary, ids: list[int | None], words: list[bo
 _QUANTITIES = frozenset((_MORE, _LESS, _FURTHER, _TOO, _ENOUGH, _LITTLE))
 
 
-def _quantity_marker(kind: int, before: int, marker: tuple[str, bool]) -> tuple[str, bool]:
+def _quantity_marker(
+    kind: int, before: int, marker: tuple[str, bool], vocabulary, ids, mark, at
+) -> tuple[str, bool]:
     """The marker of a word of quantity before « de » (see :func:`_stance`), given the
-    mark and the marker of the chunk before it."""
+    mark and the marker of the chunk before it; none when it ends a trend (« de moins en
+    moins de », :func:`_chunk_trend`)."""
     if kind == _TOO:  # « trop de »: beside the word's own term, as a verb's (:func:`_excess`)
         return ("", False) if marker[0] == NEGATED else (LESS, True)
     if kind == _ENOUGH:  # « pas assez de »
         return (MORE, True) if marker[0] == NEGATED else ("", False)
     if kind == _LITTLE:  # « trop peu de »
         return (MORE, True) if before == _TOO else ("", False)
+    if _chunk_trend(vocabulary, ids, mark, at):
+        return ("", False)
     return (LESS if kind == _LESS else MORE, False)
 
 
-def _untrended(markers: list[tuple[str, bool]], vocabulary: Vocabulary, ids, mark) -> None:
-    """``markers`` with no quantity on a word of quantity that ends a trend (see
-    :func:`_no_trend`), read for one short text."""
-    if (MORE, False) not in markers and (LESS, False) not in markers:  # most titles
-        return
-    for at in range(2, len(ids)):
-        if (
-            markers[at] in ((MORE, False), (LESS, False))
-            and mark[at] in (_MORE, _LESS)
-            and mark[at - 2] in (_MORE, _LESS)
-            and ids[at - 1] is not None
-            and _trend(vocabulary.key(ids[at - 1]))
-        ):
-            markers[at] = ("", False)
+def _chunk_trend(vocabulary: Vocabulary, ids, mark: list[int], at: int) -> bool:
+    """Whether the word of quantity at ``at`` among a short text's chunks ends a trend (see
+    :func:`_no_trend`): « de moins en moins de services »."""
+    return (
+        at >= 2
+        and mark[at - 2] in (_MORE, _LESS)
+        and ids[at - 1] is not None
+        and _trend(vocabulary.key(ids[at - 1]))
+    )
 
 
 def _undenied(markers: list[tuple[str, bool]], denied: set[int]) -> None:
@@ -1366,6 +1367,11 @@ def _chunk_refusal(vocabulary: Vocabulary, ids, markers, words: list[bool], at: 
     """« verb » or « noun » when the verb or noun that raises or lowers at ``at`` among a
     short text's chunks is governed by a negated word (:data:`REFUSING`), else "" — the
     rule of :func:`_refusals` read for one short text."""
+    if not (
+        (at >= 2 and _negated_at(markers, words, at - 2))
+        or (at >= 3 and _negated_at(markers, words, at - 3))
+    ):  # most verbs: no negation before them
+        return ""
     before = []
     for i in ids[max(at - 3, 0) : at]:
         before = [] if i is None else [*before, vocabulary.key(i)]
