@@ -1424,7 +1424,10 @@ def _said_title(space: _Space, rows: np.ndarray, centre, avoid: str = "") -> str
     empty = space.empty
     best, best_score = space.statements.text(space.texts, int(rows[0])), (-1.0, 0.0)
     usual: list[tuple[bool, bool]] = []  # read only for a question or a figure that could win
+    reach = _reach(centre.data)
     for candidate, (factor, written, checks) in _candidates(space, rows).items():
+        if factor * reach < best_score[0]:  # cannot win whatever its words: not read
+            continue
         found, spoken = _shown_terms(space, candidate)
         if not found or found <= empty:
             continue
@@ -1463,6 +1466,20 @@ def _shown_terms(space: _Space, candidate: str) -> tuple[set[int], int]:
     if spoken is None:
         spoken = space.spoken[candidate] = _spoken(space.statements.vocabulary, found)
     return found, spoken
+
+
+def _reach(weights: np.ndarray) -> float:
+    """The most a candidate's words can score against a centre of these ``weights`` (its
+    terms' weights added up, over the square root of the words they say + 2, as
+    :func:`_said_title` scores them), a hair over: k terms add up to no more than the k
+    largest weights, and say at least a third as many words (:func:`_spoken`: a word read
+    « plus » and « moins » beside its own term). A candidate whose factor times this is
+    under the best score so far cannot win, and its words are not read."""
+    largest = np.sort(np.maximum(weights, 0))[::-1].cumsum()
+    if not len(largest):
+        return 0.0
+    words = (np.arange(1, len(largest) + 1) + 2) // 3  # at least a third of the terms
+    return float((largest / np.sqrt(words + 2)).max()) * (1 + 1e-9)
 
 
 def _lowering(space: _Space, rows: np.ndarray, candidate: str, checks: tuple, usual: list) -> float:

@@ -1,7 +1,9 @@
 """consult.analysis.ideas: ideas that cover and cohere, titled by their own statements."""
 
+import json
 import math
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -1580,3 +1582,33 @@ def test_a_part_leading_a_sentence_is_a_link_word():
         1.0,
     )
     assert _standalone("A partir de 2020 il faut supprimer le Sénat")[1] == 1.0
+
+
+def test_a_candidate_that_cannot_win_is_not_read(monkeypatch):
+    """A candidate whose factor times the most any words can score is under the best
+    score so far is passed over unread: the same ideas and titles, fewer candidates read."""
+    sample = Path(__file__).parent.parent / "fixtures" / "grand-debat-coded-sample.jsonl"
+    answers = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines()]
+    texts, question = [a["text"] for a in answers], answers[0]["question_text"]
+    read = []
+    piece_terms = ideas._piece_terms
+    monkeypatch.setattr(ideas, "_piece_terms", lambda *args: read.append(1) or piece_terms(*args))
+    passed_over = find_ideas(texts, question=question)
+    fewer = len(read)
+    read.clear()
+    monkeypatch.setattr(ideas, "_reach", lambda weights: math.inf)  # every candidate read
+    assert find_ideas(texts, question=question) == passed_over
+    assert fewer < len(read)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.floats(0, 1, allow_subnormal=False), min_size=1, max_size=30),
+    st.data(),
+)
+def test_no_words_score_over_the_reach_of_a_centre(weights, data):
+    chosen = data.draw(st.sets(st.integers(0, len(weights) - 1), min_size=1))
+    said = sum(weights[i] for i in chosen)
+    # k terms say at least a third as many words (a word read « plus » and « moins »)
+    fewest = data.draw(st.integers(-(-len(chosen) // 3), len(chosen)))
+    assert said / math.sqrt(fewest + 2) <= ideas._reach(np.array(weights))
