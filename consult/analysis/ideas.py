@@ -691,9 +691,10 @@ def _cluster(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[
     ``exclude``: terms that neither seed a group nor bring statements together — an idea's
     own key terms, when it is cut into sub-ideas: its statements all share them, so they
     would make every part's centre alike and the parts merge back into one."""
-    vectors = _without_terms(take_rows(space.vectors, rows), exclude)
+    # the excluded terms are left out of the vectors, then every term no row uses
+    vectors = _used_columns(_without_terms(take_rows(space.vectors, rows), exclude))
     weights = space.weights[rows]
-    groups = _seeds(space, rows, vectors, min_size, exclude)
+    groups = _seeds(space, rows, vectors, min_size, exclude=())
     if not groups:
         return []
     labels = np.full(len(rows), -1)
@@ -711,6 +712,17 @@ def _cluster(space: _Space, rows: np.ndarray, min_size: float, exclude) -> list[
     groups = [rows[order[bounds[g] : bounds[g + 1]]] for g in range(labels.max() + 1)]
     groups = [group for group in groups if len(group)]  # dissolved in the last round
     return [part for group in groups for part in _split_negation(space, group, min_size)]
+
+
+def _used_columns(vectors) -> sparse.csr_matrix:
+    """``vectors`` with only the columns some row uses, in the same order: the same values
+    in the same order, so the same sums, centres and similarities, while the arrays made
+    per term (the seeds' counts, the dense centres of each refinement round) are those of
+    the terms of the statements clustered, not of the whole vocabulary (a sub-idea's
+    statements use a few hundred terms of tens of thousands)."""
+    used = distinct(vectors.indices)
+    indices = np.searchsorted(used, vectors.indices)
+    return csr(vectors.data, indices, vectors.indptr, (vectors.shape[0], len(used)))
 
 
 def _without_terms(vectors, exclude):

@@ -655,6 +655,31 @@ def test_seeds_add_the_weights_as_presence_matrices_did():
         assert found
 
 
+def test_a_clustering_reads_only_the_terms_of_its_statements(monkeypatch):
+    """The dense centres of a clustering span the terms its statements use, not the whole
+    vocabulary: the same groups as over every term."""
+    texts = (HEATING + INSULATION) * 3 + ["Des bus le soir.", "Des bus la nuit."] * 3
+    weights = np.arange(1, len(texts) + 1) / 7  # sums that round differently by order
+    space = _space(texts, weights, "", Vocabulary())
+    heating = (space.statements.source < 24) & (space.statements.source % 8 < len(HEATING))
+    rows = np.flatnonzero(heating)
+    spans = []
+    dense_columns = ideas._dense_columns
+    monkeypatch.setattr(
+        ideas,
+        "_dense_columns",
+        lambda centres: spans.append(centres.shape[1]) or dense_columns(centres),
+    )
+    found = ideas._cluster(space, rows, 2.0, exclude=())
+    assert found
+    assert spans
+    assert max(spans) < space.vectors.shape[1]
+    monkeypatch.setattr(ideas, "_used_columns", lambda vectors: vectors)  # every term
+    assert [g.tolist() for g in ideas._cluster(space, rows, 2.0, exclude=())] == [
+        g.tolist() for g in found
+    ]
+
+
 def test_a_sub_idea_of_one_answer_titled_like_its_idea_is_left_out(monkeypatch):
     """At 3,000 answers an idea about « citoyens » had the sub-idea « Soumettre les projets …
     aux votes des citoyens », its own title again: the one answer it was titled from. Eight
