@@ -98,6 +98,7 @@ KEY_TERM_ROWS = 20  # statements read to see how people wrote the key terms…
 KEY_TERM_SCAN = 200  # …and further, for a key term none of them writes
 TITLE_CANDIDATES = 40  # statements read to choose a title
 MAX_TERMS = 5  # key terms beside a title
+LEADING = 64  # a centre's largest weights sorted first to find them (see _top_terms)
 SUB_MIN = 12  # an idea of at least this many answers…
 SUB_OF_ALL = 0.05  # …and this share of all of them may get sub-ideas
 SUB_SHARE = 0.12  # a sub-idea gathers at least this share of its idea, or what an idea needs
@@ -879,11 +880,9 @@ def _idea(
     source = space.statements.source
     members = distinct(source[rows])
     representatives = list(dict.fromkeys(source[ranked].tolist()))
-    order = centre.indices[np.argsort(-centre.data, kind="stable")]
-    top = order[:MAX_TERMS]
     if space.grammar is None:
         space.grammar = set(_forms(space.statements.vocabulary, _function_terms()))
-    shown = [term for term in order.tolist() if term not in space.grammar][:MAX_TERMS]
+    top, shown = _top_terms(centre, space.grammar)
     idea = FoundIdea(
         title=_tidy(said),
         key_terms=_key_terms(space, ranked, shown),
@@ -897,6 +896,24 @@ def _idea(
         if len(subs) >= 2:
             idea.sub_ideas = _sub_ideas(space, subs, idea.title)
     return idea
+
+
+def _top_terms(centre, grammar: set[int]) -> tuple[np.ndarray, list[int]]:
+    """The terms of ``centre`` by weight, largest first (ties in the order it holds them):
+    the first :data:`MAX_TERMS`, and the first :data:`MAX_TERMS` not in ``grammar``. Only
+    the :data:`LEADING` largest weights (and those tied with the last of them) are sorted
+    when they hold enough terms outside ``grammar``: they come first in the whole order,
+    in the same order (a large idea's centre holds thousands of terms)."""
+    data = centre.data
+    if len(data) > LEADING:
+        least = -np.partition(-data, LEADING - 1)[LEADING - 1]
+        leading = np.flatnonzero(data >= least)  # in the order the centre holds them
+        order = centre.indices[leading[np.argsort(-data[leading], kind="stable")]]
+        shown = [term for term in order.tolist() if term not in grammar][:MAX_TERMS]
+        if len(shown) == MAX_TERMS:
+            return order[:MAX_TERMS], shown
+    order = centre.indices[np.argsort(-data, kind="stable")]
+    return order[:MAX_TERMS], [term for term in order.tolist() if term not in grammar][:MAX_TERMS]
 
 
 def _with_title(

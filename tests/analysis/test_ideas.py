@@ -1637,3 +1637,21 @@ def test_no_words_score_over_the_reach_of_a_centre(weights, data):
     # k terms say at least a third as many words (a word read « plus » and « moins »)
     fewest = data.draw(st.integers(-(-len(chosen) // 3), len(chosen)))
     assert said / math.sqrt(fewest + 2) <= ideas._reach(np.array(weights))
+
+    assert said / math.sqrt(len(chosen) + 2) <= ideas._reach(np.array(weights))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from([0.1, 0.2, 0.25, 0.5, 0.7]), min_size=1, max_size=200),
+    st.sets(st.integers(0, 199), max_size=150),
+)
+def test_a_centres_top_terms_are_those_of_its_whole_order(weights, grammar):
+    """Only the largest weights are sorted, ties kept in the centre's order: the same terms
+    as the whole order gives (many ties, a grammar that takes most terms)."""
+    indices = np.arange(len(weights))[::-1].astype(np.int32)  # terms held in any order
+    centre = sparse.csr_matrix((np.array(weights), indices, [0, len(weights)]))
+    order = centre.indices[np.argsort(-centre.data, kind="stable")]
+    top, shown = ideas._top_terms(centre, grammar)
+    assert top.tolist() == order[: ideas.MAX_TERMS].tolist()
+    assert shown == [t for t in order.tolist() if t not in grammar][: ideas.MAX_TERMS]
