@@ -991,11 +991,11 @@ def _candidates(space: _Space, rows: np.ndarray) -> dict[str, tuple[float, float
     found: dict[str, tuple[float, str, tuple]] = {}
     written: dict[str, float] = {}
     short: dict[str, Counter] = {}
-    for row in rows.tolist():
+    # each statement's weight as a float (the same sums), not a numpy scalar read per row
+    for row, weight in zip(rows.tolist(), space.weights[rows].tolist(), strict=True):
         said = space.said.get(row)
         if said is None:
             said = space.said[row] = _row_candidates(space, row)
-        weight = space.weights[row]
         for candidate, factor, alike, checks in said:
             found.setdefault(candidate, (factor, alike, checks))
             written[alike] = written.get(alike, 0.0) + weight
@@ -1088,7 +1088,7 @@ def _row_candidates(space: _Space, row: int) -> list[tuple[str, float, str, tupl
             if clauses[at].startswith(("(", "[")):  # an aside, not what is said
                 continue
             # its subject and verb are its own (read first: most later clauses have not)
-            if not _own_sentence(_leading(clauses[at])[0]):
+            if not _own_sentence(_unlinked(clauses[at])[0]):
                 continue
             later, left_open = _run_open(clauses[at:])
             later, leans = _leading(later)
@@ -1146,7 +1146,7 @@ def _unopened_cut(text: str) -> tuple[str, bool]:
     """:func:`_unopened`, and whether a clause is left without its verb (too few words
     before it to cut it off), its subject not reached either: it opens on a complement."""
     lowered = text.lower()
-    if not any(word in lowered for word in _RELATIVE_HINTS):  # most runs: no relative
+    if not any(map(lowered.__contains__, _RELATIVE_HINTS)):  # most runs: no relative
         return text, False
     words = text.split()
     for at in range(len(words) - 1, 0, -1):
@@ -1362,13 +1362,8 @@ def _leading(sentence: str) -> tuple[str, bool]:
     """:func:`_standalone`, but for its pronoun check (:func:`_object_pronoun`): the
     sentence without its leading link words, and whether it points back by its first
     words."""
-    # the link words can only lead the sentence: matched there (``sub`` would try every position)
-    link = _LINK.match(sentence)
-    rest = sentence if link is None else sentence[link.end() :]
-    # its first three words (lower case: no whitespace made or lost, so split first)
-    words = [w.lower().replace("’", "'").strip(_EDGES) for w in rest.split(None, 3)[:3]]
-    if len(words) < 3 or (rest != sentence and words[0] in ("que", "qu'", "si")):
-        # « ainsi que… », « alors que… », « même si… »: no sentence of its own
+    rest, words = _unlinked(sentence)
+    if words is None:
         return sentence, True
     first = words[0]
     if first.startswith("qu'"):  # « Qu'il en existe… », « Qu'elles soient écoutées »: its subject
@@ -1386,6 +1381,22 @@ def _leading(sentence: str) -> tuple[str, bool]:
         or any(map(str.endswith, words, repeat(_INVERTED)))  # no generator: called per sentence
     )
     return rest, leaning
+
+
+def _unlinked(sentence: str) -> tuple[str, list[str] | None]:
+    """The sentence without its leading link words (:data:`LINKS`) and its first three
+    words, lower case; the sentence itself and None when it has no sentence of its own
+    (fewer than three words, « ainsi que… »): what :func:`_leading` reads first, all that
+    a later clause needs (:func:`_own_sentence`)."""
+    # the link words can only lead the sentence: matched there (``sub`` would try every position)
+    link = _LINK.match(sentence)
+    rest = sentence if link is None else sentence[link.end() :]
+    # its first three words (lower case: no whitespace made or lost, so split first)
+    words = [w.lower().replace("’", "'").strip(_EDGES) for w in rest.split(None, 3)[:3]]
+    if len(words) < 3 or (rest != sentence and words[0] in ("que", "qu'", "si")):
+        # « ainsi que… », « alors que… », « même si… »: no sentence of its own
+        return sentence, None
+    return rest, words
 
 
 def _object_pronoun(sentence: str) -> bool:

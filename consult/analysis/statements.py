@@ -1087,14 +1087,18 @@ def chunk_prefixes(vocabulary: Vocabulary, ids: list[int | None]) -> list[tuple[
             _negated_at(markers, words, at) or _finite(vocabulary.key(ids[at]))
         ):
             prefixes[at] = ("", False)
-    _chunk_measured(prefixes, [0 if i is None else marks[i] for i in ids], words, objects)
+    _chunk_measured(prefixes, ids, marks, words, objects)
     return prefixes
 
 
-def _chunk_measured(prefixes, kinds: list[int], words: list[bool], objects: set[int]) -> None:
+def _chunk_measured(prefixes, ids, marks, words: list[bool], objects: set[int]) -> None:
     """``prefixes`` (see :func:`chunk_prefixes`) with the quantity of each amount a verb
     raises or lowers moved to what it measures, and the word after it — the rule of
-    :func:`_measured` read for one short text."""
+    :func:`_measured` read for one short text (``ids``: its chunks' ids, ``marks``: the
+    vocabulary's)."""
+    if not objects:  # most texts: no word given a prefix, no amount to move
+        return
+    kinds = [0 if i is None else marks[i] for i in ids]
     n = len(kinds)
     for at in sorted(objects):
         if kinds[at] != _AMOUNT or not prefixes[at][1] or at + 1 >= n or kinds[at + 1] != _OF:

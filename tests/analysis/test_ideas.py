@@ -1655,3 +1655,18 @@ def test_a_centres_top_terms_are_those_of_its_whole_order(weights, grammar):
     top, shown = ideas._top_terms(centre, grammar)
     assert top.tolist() == order[: ideas.MAX_TERMS].tolist()
     assert shown == [t for t in order.tolist() if t not in grammar][: ideas.MAX_TERMS]
+
+
+@given(
+    st.lists(
+        st.sampled_from(["Mais", "et", "que", "si", "il", "les", "services", "ainsi"]), max_size=6
+    )
+)
+def test_a_clause_without_its_links_reads_as_its_leading_words_say(words):
+    """A later clause is read without its link words as :func:`_leading` reads them,
+    without judging whether it points back."""
+    clause = " ".join(words)
+    rest, first_words = ideas._unlinked(clause)
+    assert rest == ideas._leading(clause)[0]
+    if first_words is None:  # no sentence of its own
+        assert ideas._leading(clause) == (clause, True)
