@@ -1670,3 +1670,15 @@ def test_a_clause_without_its_links_reads_as_its_leading_words_say(words):
     assert rest == ideas._leading(clause)[0]
     if first_words is None:  # no sentence of its own
         assert ideas._leading(clause) == (clause, True)
+
+
+@given(
+    st.lists(st.text(alphabet="ab.!?;…,:()[«»", min_size=1, max_size=5), max_size=12),
+    st.text(alphabet="ab .!?;…,:()[\n\t\u00a0\x00", max_size=40),
+)
+def test_sentences_and_clauses_split_as_their_patterns(chunks, text):
+    """A statement's chunks joined by single spaces are split at the same places as the
+    patterns split them, and so is any other text."""
+    for written in (" ".join(chunks), text):
+        assert ideas._sentences(written) == ideas._SENTENCE.split(written)
+        assert ideas._clauses(written) == ideas._CLAUSE.split(written)
