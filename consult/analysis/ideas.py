@@ -425,6 +425,7 @@ _LINK = re.compile(
     r"\s*[,:;!]+\s*)+",
     re.IGNORECASE,
 )
+_LINK_FIRST = frozenset(word[0].lower() for word in (*LINKS, *ANSWERS))  # see _link
 # « l'impôt » is shown « impôt », « quelqu'un » stays whole (not « un »)
 _ELIDED = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]")
 # Spaces after a sentence's end, spaces after a clause's end or before a bracket. Each pattern
@@ -1155,9 +1156,18 @@ def _run_open(clauses: list[str]) -> tuple[str, bool]:
     return _unopened_cut(" ".join(taken).strip())
 
 
+def _link(text: str) -> re.Match | None:
+    """``_LINK.match(text)``, not tried on a text that opens on an ASCII character no
+    link word nor answer opens on, whatever its case (« Il faut… », « La… », « Un… »: most
+    sentences): the pattern tries each of its alternatives there, in either case."""
+    if text[:1].isascii() and text[:1].lower() not in _LINK_FIRST:
+        return None
+    return _LINK.match(text)
+
+
 def _only_links(clause: str) -> bool:
     """Whether ``clause`` is made of link words alone (« pourtant, », « et donc, »)."""
-    link = _LINK.match(clause)
+    link = _link(clause)
     return link is not None and not clause[link.end() :].strip(_EDGES + " ")
 
 
@@ -1416,7 +1426,7 @@ def _unlinked(sentence: str) -> tuple[str, list[str] | None]:
     (fewer than three words, « ainsi que… »): what :func:`_leading` reads first, all that
     a later clause needs (:func:`_own_sentence`)."""
     # the link words can only lead the sentence: matched there (``sub`` would try every position)
-    link = _LINK.match(sentence)
+    link = _link(sentence)
     rest = sentence if link is None else sentence[link.end() :]
     # its first three words (lower case: no whitespace made or lost, so split first)
     words = [w.lower().replace("’", "'").strip(_EDGES) for w in rest.split(None, 3)[:3]]

@@ -1682,3 +1682,20 @@ def test_sentences_and_clauses_split_as_their_patterns(chunks, text):
     for written in (" ".join(chunks), text):
         assert ideas._sentences(written) == ideas._SENTENCE.split(written)
         assert ideas._clauses(written) == ideas._CLAUSE.split(written)
+
+
+@given(
+    st.lists(
+        st.sampled_from([*ideas.LINKS, *ideas.ANSWERS, "Il", "la", "ſinon", "K", "ÉGALEMENT", ""]),
+        max_size=3,
+    ),
+    st.sampled_from(["", ", ", " : ", " faut", " x"]),
+    st.booleans(),
+)
+def test_link_words_are_matched_as_the_pattern_matches_them(words, end, upper):
+    """The link words are looked for only where one may open the text, whatever its case:
+    the same matches as the pattern's."""
+    text = " ".join(words) + end
+    text = text.upper() if upper else text
+    found, expected = ideas._link(text), ideas._LINK.match(text)
+    assert (found and found.span()) == (expected and expected.span())
