@@ -436,31 +436,32 @@ _SENTENCE = re.compile(r"\s(?<=[.!?;…]\s)\s*")
 _CLAUSE = re.compile(r"\s(?:(?<=[,;:]\s)\s*|\s*(?=\())")
 
 
-_SENTENCE_ENDS = ".!?;…"  # the characters _SENTENCE splits after
-_CLAUSE_ENDS = ",;:"  # those _CLAUSE splits after (and it splits before a bracket)
+# the spaces _SENTENCE splits at in a statement (after a sentence's end), and those _CLAUSE
+# splits at (after a clause's end, before a bracket), each with a character no text of
+# chunks holds in its place (see _sentences)
+_SENTENCE_SPACES = tuple((f"{end} ", f"{end}\0") for end in ".!?;…")
+_CLAUSE_SPACES = (*((f"{end} ", f"{end}\0") for end in ",;:"), (" (", "\0("))
 
 
 def _sentences(text: str) -> list[str]:
-    """``_SENTENCE.split(text)``. A statement's text is its chunks joined by single
-    spaces: its only whitespace is a space (it is printable), never two in a row. Then
-    the spaces the pattern splits at are those after a sentence's end: each is replaced
-    by a character no printable text holds, and the text split there, in C (the pattern
-    is tried at every space: a tenth of the titles' work)."""
-    if not text.isprintable() or "  " in text:
-        return _SENTENCE.split(text)
-    for end in _SENTENCE_ENDS:
-        text = text.replace(end + " ", end + "\0")
-    return text.split("\0")
+    """``_SENTENCE.split(text)`` for a statement's text: its chunks joined by single
+    spaces, so its only whitespace is one space between two chunks. The spaces the
+    pattern splits at are then those right after a sentence's end: each is marked by a
+    character no chunk holds and the text split there, in C (the pattern is tried at
+    every space)."""
+    return _split_at(text, _SENTENCE_SPACES) if "\0" not in text else _SENTENCE.split(text)
 
 
 def _clauses(text: str) -> list[str]:
-    """``_CLAUSE.split(text)``, read as :func:`_sentences` reads its sentences: the spaces
-    after a clause's end and those before a bracket."""
-    if not text.isprintable() or "  " in text:
-        return _CLAUSE.split(text)
-    for end in _CLAUSE_ENDS:
-        text = text.replace(end + " ", end + "\0")
-    return text.replace(" (", "\0(").split("\0")
+    """``_CLAUSE.split(text)`` for a sentence of a statement (see :func:`_sentences`): at
+    the spaces after a clause's end and those before a bracket."""
+    return _split_at(text, _CLAUSE_SPACES) if "\0" not in text else _CLAUSE.split(text)
+
+
+def _split_at(text: str, spaces: tuple[tuple[str, str], ...]) -> list[str]:
+    for space, marked in spaces:
+        text = text.replace(space, marked)
+    return text.split("\0")
 
 
 @dataclass

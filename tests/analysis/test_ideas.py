@@ -1672,16 +1672,13 @@ def test_a_clause_without_its_links_reads_as_its_leading_words_say(words):
         assert ideas._leading(clause) == (clause, True)
 
 
-@given(
-    st.lists(st.text(alphabet="ab.!?;…,:()[«»", min_size=1, max_size=5), max_size=12),
-    st.text(alphabet="ab .!?;…,:()[\n\t\u00a0\x00", max_size=40),
-)
-def test_sentences_and_clauses_split_as_their_patterns(chunks, text):
+@given(st.lists(st.text(alphabet="ab.!?;…,:()[«»\x00", min_size=1, max_size=5), max_size=12))
+def test_a_statements_sentences_and_clauses_split_as_their_patterns(chunks):
     """A statement's chunks joined by single spaces are split at the same places as the
-    patterns split them, and so is any other text."""
-    for written in (" ".join(chunks), text):
-        assert ideas._sentences(written) == ideas._SENTENCE.split(written)
-        assert ideas._clauses(written) == ideas._CLAUSE.split(written)
+    patterns split them."""
+    text = " ".join(chunks)
+    assert ideas._sentences(text) == ideas._SENTENCE.split(text)
+    assert ideas._clauses(text) == ideas._CLAUSE.split(text)
 
 
 @given(
