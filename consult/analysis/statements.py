@@ -333,6 +333,9 @@ class Statements:
     spans: np.ndarray  # statements × 2: first word and after the last (whitespace chunks)
     counts: sparse.csr_matrix  # statements × terms
     vocabulary: Vocabulary
+    # per statement (text position, first word, after the last) as Python ints, made at
+    # the first statement read again: titles and key terms read thousands, one at a time
+    _where: list[tuple[int, int, int]] | None = field(default=None, repr=False, compare=False)
 
     def text(self, texts: list[str], statement: int) -> str:
         """The words of ``statement`` as written."""
@@ -340,8 +343,11 @@ class Statements:
 
     def chunks(self, texts: list[str], statement: int) -> tuple[str, ...]:
         """The whitespace-separated chunks of ``statement``: ``text(…).split()``."""
-        start, end = self.spans[statement].tolist()
-        return _said(texts[int(self.source[statement])])[start:end]
+        if self._where is None:
+            starts, ends = self.spans[:, 0].tolist(), self.spans[:, 1].tolist()
+            self._where = list(zip(self.source.tolist(), starts, ends, strict=True))
+        text, start, end = self._where[statement]
+        return _said(texts[text])[start:end]
 
 
 @lru_cache(maxsize=4096)

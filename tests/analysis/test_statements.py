@@ -711,3 +711,19 @@ def test_a_negation_ending_its_sentence_negates_nothing_after_it(text, said, uns
         assert _title_quantities(vocabulary, text) == {
             n for n in found if n.startswith((MORE, LESS))
         }
+
+
+def test_a_statements_chunks_are_read_again_without_its_arrays():
+    """Titles and key terms read statements one at a time: where each one is, read from
+    the arrays once, then from plain lists (same chunks)."""
+    texts = [
+        "Il faut baisser les impôts. Les services publics doivent rester proches de chez nous.",
+        "Moins de taxes !",
+    ]
+    statements = split_statements(texts)
+    where = zip(statements.source.tolist(), statements.spans.tolist(), strict=True)
+    expected = [texts[source].split()[start:end] for source, (start, end) in where]
+    assert list(statements.chunks(texts, 0)) == expected[0]
+    statements.spans = statements.source = None  # no longer read
+    assert [list(statements.chunks(texts, s)) for s in range(len(expected))] == expected
+    assert statements.text(texts, 1) == " ".join(expected[1])
