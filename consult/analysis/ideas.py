@@ -464,6 +464,65 @@ def _split_at(text: str, spaces: tuple[tuple[str, str], ...]) -> list[str]:
     return text.split("\0")
 
 
+# A capital opens a sentence: a determiner or a subject pronoun written with one after a
+# word a phrase can end on, before a word in small letters (« …des maladies graves et
+# handicapes La garde des enfants », « Emploi Le fonctionnement du pôle emploi doit être
+# revu », « Juste 1 point: Les créateurs… »), or an infinitive with one after such a word
+# that is no verb (« Partager le nucléaire Développer la recherche »), starts a new
+# sentence whose full stop or line break was not typed. Not a name (« La Poste », « Le
+# Havre »: a capital follows), nor after a word needing the next (« de La Rochelle »,
+# « et Les »), nor a verb's infinitive after it (« Il faut Supprimer le Sénat »). General
+# French.
+OPENERS = (
+    "Le La Les L' Un Une Des Du Ce Cet Cette Ces Mon Ma Mes Notre Nos Leur Leurs Chaque "
+    "Je J' Tu Il Ils Elle Elles On Nous Vous"
+)
+_OPENERS = frozenset(OPENERS.split())
+_GLUED = re.compile(
+    r"(?<=[\w:)]) (?=(?:(?:"
+    + "|".join(w for w in OPENERS.split() if not w.endswith("'"))
+    + r") [a-zà-ÿ]|[LJ]['’][a-zà-ÿ]|[A-ZÀ-Ý][a-zà-ÿ]+(?:er|ir|re) ))"
+)
+
+
+def _unglued(sentence: str) -> list[str]:
+    """``sentence`` split where a capital opens a new one (see :data:`OPENERS`)."""
+    if _GLUED.search(sentence) is None:  # most sentences: no capital inside
+        return [sentence]
+    words = sentence.split(" ")
+    pieces, start = [], 0
+    for at in range(1, len(words)):
+        if _opens_sentence(words[at - 1], words[at], words[at + 1 : at + 2]):
+            pieces.append(" ".join(words[start:at]))
+            start = at
+    pieces.append(" ".join(words[start:]))
+    return pieces
+
+
+def _opens_sentence(before: str, word: str, after: list[str]) -> bool:
+    """Whether ``word`` opens a sentence after ``before`` (see :data:`OPENERS`)."""
+    if not word[:1].isupper() or not (before[-1:].isalnum() or before[-1:] in ":)"):
+        return False
+    if _dangles(before):
+        return False
+    head, mark, rest = word.replace("’", "'").partition("'")
+    if mark:  # « L'école », « J'ai »
+        return head + mark in _OPENERS and rest[:1].islower()
+    if word in _OPENERS:
+        return bool(after) and after[0][:1].islower()
+    bare = _bare(before)
+    return (
+        before[-1:] != ":"
+        and _verb_only(word.lower())
+        and not (_conjugated(bare) or _verb_only(bare))
+    )
+
+
+def _glued_sentences(text: str) -> list[str]:
+    """The sentences of a statement's text, those glued without a full stop apart."""
+    return [piece for said in _sentences(text) for piece in _unglued(said)]
+
+
 @dataclass
 class FoundIdea:
     """One idea: its title, key terms, the answers behind it (positions in the input)."""
@@ -1094,7 +1153,7 @@ def _row_candidates(space: _Space, row: int) -> list[tuple[str, float, str, tupl
     and the checks left to read if it could win (see :func:`_candidates`): the pronoun
     check of :func:`_standalone` and :func:`_framed`, which only lower a factor."""
     found: dict[str, tuple[float, tuple]] = {}
-    for said in _sentences(space.statements.text(space.texts, row)):
+    for said in _glued_sentences(space.statements.text(space.texts, row)):
         sentence, leans = _leading(said)
         lean = LEANING if leans else 1.0
         pronoun = None if leans else sentence

@@ -1696,3 +1696,53 @@ def test_link_words_are_matched_as_the_pattern_matches_them(words, end, upper):
     text = text.upper() if upper else text
     found, expected = ideas._link(text), ideas._LINK.match(text)
     assert (found and found.span()) == (expected and expected.span())
+
+
+def test_a_capital_that_opens_a_sentence_ends_the_one_before():
+    """Issue 14: « La prise en charge des maladies graves et handicapes La garde des
+    enfants » and « Emploi Le fonctionnement du pôle emploi doit être revu » titled ideas
+    (real answers, their full stops not typed): a determiner, a subject pronoun or an
+    infinitive written with a capital after a word a phrase can end on opens a sentence."""
+    split = {
+        "La prise en charge des maladies graves et handicapes La garde des enfants (au dela "
+        "de 3 et 6ans), pour nous permettre de travailler plus Favoriser l'émancipation": [
+            "La prise en charge des maladies graves et handicapes",
+            "La garde des enfants (au dela de 3 et 6ans), pour nous permettre de travailler plus",
+            "Favoriser l'émancipation",
+        ],
+        "Emploi Le fonctionnement du pôle emploi doit être revu": [
+            "Emploi",
+            "Le fonctionnement du pôle emploi doit être revu",
+        ],
+        "Juste 1 point: Les créateurs d'entreprise ne savent pas qu'ils n'ont pas": [
+            "Juste 1 point:",
+            "Les créateurs d'entreprise ne savent pas qu'ils n'ont pas",
+        ],
+        "Partager le nucléaire Développer la recherche sur l'hydrogène": [
+            "Partager le nucléaire",
+            "Développer la recherche sur l'hydrogène",
+        ],
+        "L'école Le travail": ["L'école", "Le travail"],
+    }
+    for sentence, pieces in split.items():
+        assert ideas._unglued(sentence) == pieces, sentence
+    for whole in (  # a name, a word needing the next, an infinitive after its verb
+        "Obligation d'aprendre Le Français",
+        "Lycée agricole La Motte Servolex : belle émulation",
+        "Il faut des services publics comme La Poste dans les villages",
+        "Il faut Embaucher de nouveaux fonctionnaires",
+        "Si on baisse les impôts, il faudrait Taxer tous les poids-lourds",
+    ):
+        assert ideas._unglued(whole) == [whole], whole
+
+
+def test_an_idea_is_not_titled_by_two_sentences_glued_together():
+    texts = [
+        "Emploi Le fonctionnement du pôle emploi doit être revu",
+        "Emploi Le fonctionnement du pôle emploi doit être revu entièrement",
+        "Le pôle emploi ne fonctionne pas",
+        "Emploi : le pôle emploi doit être revu",
+    ] * 2
+    titles = [idea.title for idea in find_ideas(texts).ideas]
+    assert titles
+    assert not any(title.startswith("Emploi Le") for title in titles), titles
