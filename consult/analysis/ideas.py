@@ -310,6 +310,16 @@ _OPENING = frozenset(OPENING.split())
 _RELATIVE = frozenset(("qui", "que", "dont", "où", "lorsque", "quand"))
 _RELATIVE_HINTS = ("qu", "dont", "où")  # in every word of _RELATIVE, and « qu' », « lorsqu' »
 MIN_CUT_WORDS = 5  # a title cut back to a phrase keeps at least this many words
+# A sentence's first clauses with no main verb (« Agé de 66 ans, », « Pole emploi : si on
+# veut trouver un emploi, », « aujourd'hui lorsqu'on a besoin, par exemple, d'un fauteuil
+# roulant électrique, ») when one of the next ones is a sentence of its own (« j'ai peur
+# de… », « on cherche dans les entreprises », « ce n'est pas pris en charge ») only set
+# the frame of its main clause, left out of a title cut there: they count :data:`LEANING`.
+# The next clauses are read up to this many. General French.
+FRAME_REACH = 3
+TIME_ADVERBS = "aujourd'hui actuellement maintenant souvent parfois désormais toujours encore"
+_TIME_ADVERBS = frozenset(TIME_ADVERBS.split())
+_ELIDED_SUBORDINATE = ("lorsqu'", "puisqu'", "quoiqu'", "qu'")  # « lorsqu'on » is one word
 LABEL_WORDS = 3  # a label (« Ma proposition : ») before a colon has at most this many words
 # A heading states what was said; a testimony in the first person (« J'ai été placé à 8
 # ans… ») is a quote: it titles an idea only when no statement of the idea reads as well
@@ -1211,9 +1221,38 @@ def _run_open(clauses: list[str]) -> tuple[str, bool]:
     for at, clause in enumerate(taken):
         if _dangles(*clause.split()[-2:][::-1]):
             return _undangled(" ".join(taken[: at + 1]).split()), False
+    rest = clauses[len(taken) : len(taken) + FRAME_REACH]
     while len(taken) > 1 and _only_links(taken[-1]):
         taken.pop()
-    return _unopened_cut(" ".join(taken).strip())
+    run, left_open = _unopened_cut(" ".join(taken).strip())
+    return run, left_open or _frame_only(taken, rest)
+
+
+def _frame_only(taken: list[str], rest: list[str]) -> bool:
+    """Whether the clauses ``taken`` hold no main verb while one of the next ones (``rest``)
+    is a sentence of its own (see :data:`FRAME_REACH`)."""
+    if not taken or any(map(_main_verb, taken)):
+        return False
+    return any(
+        _own_sentence(_unlinked(clause)[0])
+        for clause in rest
+        if not clause.startswith(("(", "["))  # an aside, not the sentence's main clause
+    )
+
+
+def _main_verb(clause: str) -> bool:
+    """Whether ``clause`` holds a conjugated verb that is not a subordinate clause's: one
+    opening on a subordinating word (« si on veut… », « lorsqu'on a besoin… »), after a
+    word of time (« aujourd'hui lorsqu'on… »), has none."""
+    words = list(_words(clause))
+    start = 1 if words and words[0] in _TIME_ADVERBS else 0
+    if len(words) > start + 1:
+        first = words[start]
+        if first in _SUBORDINATE or first.startswith(_ELIDED_SUBORDINATE):
+            return False
+        if first == "s'" and words[start + 1][:2] == "il":  # « s'il faut… »
+            return False
+    return any(map(_conjugated, words))
 
 
 def _link(text: str) -> re.Match | None:

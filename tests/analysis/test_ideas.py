@@ -1746,3 +1746,27 @@ def test_an_idea_is_not_titled_by_two_sentences_glued_together():
     titles = [idea.title for idea in find_ideas(texts).ideas]
     assert titles
     assert not any(title.startswith("Emploi Le") for title in titles), titles
+
+
+def test_first_clauses_with_no_main_verb_before_a_sentence_are_only_its_frame():
+    """Issue 14: « Aujourd'hui lorsqu'on a besoin, par exemple, d'un fauteuil roulant
+    électrique », « Agé de 66 ans », « Pole emploi : si on veut trouver un emploi » (real
+    answers cut before their main clause) titled ideas: first clauses with no main verb
+    before a sentence of their own only set its frame, and count :data:`LEANING`."""
+    for said in (
+        "aujourd'hui lorsqu'on a besoin, par exemple, d'un fauteuil roulant électrique, "
+        "adapté en fonction de notre handicap, ce n'est pas pris en charge complètement",
+        "Agé de 66 ans, j'ai peur de la complexité administrative qui m'attend quand je "
+        "vais prendre ma retraite.",
+        "Pole emploi : si on veut trouver un emploi, on cherche dans les entreprises ou "
+        "plateforme dédié et si on veut des allocation chômage on va a pole emploi",
+    ):
+        assert ideas._run_open(ideas._clauses(said))[1], said
+    for said in (  # a main verb of its own; an aside in brackets is no main clause
+        "Les petites communes se meurent et sont désertées, pourtant, elles constituent "
+        "une part essentielle de notre beau pays",
+        "Proposition : Vote obligatoire (amende forte sinon par exemple) avec "
+        "reconnaissance et pris en compte (pour valider une majorité) du vote BLANC "
+        "(j'accepte ce principe de vote mais je ne me reconnais dans aucun candidat)",
+    ):
+        assert not ideas._run_open(ideas._clauses(said))[1], said
