@@ -1540,13 +1540,16 @@ def _object_pronoun(sentence: str) -> bool:
     standing for a thing named before it (« Il faut mieux les répartir », « Quand ils ne
     le paient pas… », « Nous devons les accueillir »): « les » before an infinitive, « le »,
     « la », « les », « lui », « leur » after a subject or « ne », « le », « les » after « de »
-    or « à » (an article would be « du », « des », « au », « aux »)."""
+    or « à » (an article would be « du », « des », « au », « aux »), « en » or « y » before
+    an infinitive (:data:`_ADVERBIAL_PRONOUNS`)."""
     # the first words only (twice as many written words: a mark alone is no word)
     words = list(islice(_words(sentence, 2 * (PRONOUN_REACH + 1)), PRONOUN_REACH + 1))
     for at in range(min(PRONOUN_REACH, len(words) - 1)):
         word, before = words[at], words[at - 1] if at else ""
         if word in ("le", "la", "l'") and _verb_only(words[at + 1]):
             return True  # « La faire vivre… », « Le privé peut le faire »
+        if word in _ADVERBIAL_PRONOUNS and _verb_only(words[at + 1]):
+            return words[at + 1] not in _IDIOMS  # « En tenir compte », « Il faut y remédier »
         if word in ("le", "la", "les") and words[at + 1] in _FINITE:
             return True  # « Les indirects comme le sont les radars »: no article before a verb
         if word not in _OBJECT_PRONOUNS:
@@ -1566,6 +1569,11 @@ def _object_pronoun(sentence: str) -> bool:
     )
 
 
+# « en » and « y » before an infinitive stand for what was named before (« En tenir compte
+# pour le calcul des trimestres », « Il faut y remédier »): as prepositions they come before
+# a noun or a gerund. Not in « en finir avec… », which names what it ends. General French.
+_ADVERBIAL_PRONOUNS = frozenset(("en", "y"))
+_IDIOMS = frozenset(("finir",))
 _STRESSED = frozenset(("eux", "elles", "elle", "lui"))
 _BEFORE_STRESSED = frozenset(
     ("entre", "pour", "avec", "chez", "sans", "contre", "à", "a", "de", "d'")

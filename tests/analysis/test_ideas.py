@@ -1770,3 +1770,22 @@ def test_first_clauses_with_no_main_verb_before_a_sentence_are_only_its_frame():
         "(j'accepte ce principe de vote mais je ne me reconnais dans aucun candidat)",
     ):
         assert not ideas._run_open(ideas._clauses(said))[1], said
+
+
+def test_en_or_y_before_an_infinitive_stands_for_what_was_named_before():
+    """Issue 14: « En tenir compte pour le calcul des trimestres de retraite » (a real
+    answer, « en » standing for the commitment the question named) titled an idea; so
+    could « Il faut y remédier ». « En finir avec… » names what it ends; « en » before a
+    gerund or a noun is a preposition."""
+    for pointing in (
+        "en tenir compte pour le calcul des trimestres de retraite",
+        "Il faut y remédier",
+        "en faire la priorité du gouvernement",
+    ):
+        assert ideas._object_pronoun(pointing), pointing
+    for naming in (
+        "Il faut en finir avec cette politique opaque",
+        "en tenant compte de la situation du marché du travail",
+        "En France, les impôts sont trop élevés",
+    ):
+        assert not ideas._object_pronoun(naming), naming
