@@ -424,7 +424,9 @@ _TIME_WORDS = frozenset(TIME_WORDS.split())
 QUANTITY_PRONOUNS = "beaucoup certains certaines plusieurs"
 _QUANTITY_PRONOUNS = frozenset(QUANTITY_PRONOUNS.split())
 _POINTING_HINT = re.compile(
-    r"(?<!\w)(?:ce|cet|cette|ces|leur|lui|exemple|ex|" + "|".join(_QUANTITY_PRONOUNS) + r")(?!\w)",
+    r"(?<!\w)(?:ce|cet|cette|ces|leur|lui|exemple|ex|tel|telle|tels|telles|"
+    + "|".join(_QUANTITY_PRONOUNS)
+    + r")(?!\w)",
     re.IGNORECASE,
 )
 _IMPERSONAL = frozenset(IMPERSONAL.split())
@@ -1683,8 +1685,8 @@ def _lowering(space: _Space, rows: np.ndarray, candidate: str, checks: tuple, us
 def _points_back(candidate: str) -> bool:
     """Whether ``candidate`` names a thing only by what was said before it (see
     :data:`TIME_WORDS`): a demonstrative its first words (read by :func:`_leading`) do not
-    hold, a pronoun of quantity as its subject, « leur » or « lui » before a verb, or
-    « exemple » first."""
+    hold, a pronoun of quantity as its subject, « leur » or « lui » before a verb,
+    « exemple » first, or « un tel », « de telles » (:data:`_SUCH`)."""
     if _POINTING_HINT.search(candidate) is None:  # most candidates: none of these words
         return False
     words = list(_words(candidate))
@@ -1699,15 +1701,34 @@ def _points_back(candidate: str) -> bool:
     start = 2 if first in _FRAMING_A and words[1] in _DEMONSTRATIVES else 1
     if first in ("leur", "lui"):
         start = 0
-    for at in range(start, len(words) - 1):
-        word, after = words[at], words[at + 1]
-        if word in ("leur", "lui") and (_verb_only(after) or _conjugated(after)):
-            return True
-        if word not in ("ce", "cet", "cette", "ces") or after in _TIME_WORDS:
-            continue
-        if word != "ce" or not (after in _RELATIVE or after[:3] == "qu'" or _conjugated(after)):
-            return True
-    return False
+    return any(map(_names_back, repeat(words), range(start, len(words) - 1)))
+
+
+def _names_back(words: list[str], at: int) -> bool:
+    """Whether the word at ``at`` in ``words`` names a thing by what was said before (see
+    :func:`_points_back`)."""
+    word, after = words[at], words[at + 1]
+    if word in ("leur", "lui"):
+        return _verb_only(after) or _conjugated(after)
+    if word in _SUCH:
+        return at > 0 and words[at - 1] in _SUCH_LEADS and not _consecutive(words, at)
+    if word not in ("ce", "cet", "cette", "ces") or after in _TIME_WORDS:
+        return False
+    return word != "ce" or not (after in _RELATIVE or after[:3] == "qu'" or _conjugated(after))
+
+
+# « Une telle mesure serait une preuve de justice sociale », « de tels comportements »:
+# « tel » after an indefinite article names a thing by what was said before it. Not « tel
+# que » (« des services tels que la poste » names them), nor « une telle complexité que… »
+# (how much: its « que » comes a few words on). General French.
+_SUCH = frozenset(("tel", "telle", "tels", "telles"))
+_SUCH_LEADS = frozenset(("un", "une", "de", "d'", "des"))
+SUCH_REACH = 4  # words after « tel » read for the « que » of « tel… que »
+
+
+def _consecutive(words: list[str], at: int) -> bool:
+    """Whether the « tel » at ``at`` in ``words`` has its « que » a few words on."""
+    return any(w in ("que", "qu'") for w in words[at + 1 : at + 1 + SUCH_REACH])
 
 
 def _qualifying(space: _Space, rows: np.ndarray, candidate: str) -> float:

@@ -1789,3 +1789,21 @@ def test_en_or_y_before_an_infinitive_stands_for_what_was_named_before():
         "En France, les impôts sont trop élevés",
     ):
         assert not ideas._object_pronoun(naming), naming
+
+
+def test_tel_after_an_indefinite_article_names_what_was_said_before():
+    """Issue 14: « Une telle mesure serait une preuve de justice sociale et d'équité » (a
+    real answer) titled an idea: « une telle mesure » is the measure proposed before it.
+    « tels que » names what follows, and « telle… que » says how much."""
+    for pointing in (
+        "Une telle mesure serait une preuve de justice sociale et d'équité",
+        "De tels comportements discréditent totalement la classe politique",
+    ):
+        assert ideas._points_back(pointing), pointing
+    for naming in (
+        "Les services de proximité tels que la poste, les trésoreries locales",
+        "La santé est dans une telle tension que les prestataires ne peuvent plus répondre",
+        "Des contrôles biologiques et écologiques de telle sorte que le citoyen pourrait "
+        "accéder plus facilement",
+    ):
+        assert not ideas._points_back(naming), naming
