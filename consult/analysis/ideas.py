@@ -310,6 +310,11 @@ _OPENING = frozenset(OPENING.split())
 _RELATIVE = frozenset(("qui", "que", "dont", "où", "lorsque", "quand"))
 _RELATIVE_HINTS = ("qu", "dont", "où")  # in every word of _RELATIVE, and « qu' », « lorsqu' »
 MIN_CUT_WORDS = 5  # a title cut back to a phrase keeps at least this many words
+# A colon announces what follows: a title cut among the short items of the list it
+# announces (at most this many words each) ends before it (« Organiser des consultations
+# des citoyens sur internet à tous les niveaux : local, départemental » → « … à tous les
+# niveaux »). General French.
+LIST_ITEM_WORDS = 3
 # A sentence's first clauses with no main verb (« Agé de 66 ans, », « Pole emploi : si on
 # veut trouver un emploi, », « aujourd'hui lorsqu'on a besoin, par exemple, d'un fauteuil
 # roulant électrique, ») when one of the next ones is a sentence of its own (« j'ai peur
@@ -1224,10 +1229,29 @@ def _run_open(clauses: list[str]) -> tuple[str, bool]:
         if _dangles(*clause.split()[-2:][::-1]):
             return _undangled(" ".join(taken[: at + 1]).split()), False
     rest = clauses[len(taken) : len(taken) + FRAME_REACH]
+    announced = _announced(taken)
+    if announced:
+        return announced, False
     while len(taken) > 1 and _only_links(taken[-1]):
         taken.pop()
     run, left_open = _unopened_cut(" ".join(taken).strip())
     return run, left_open or _frame_only(taken, rest)
+
+
+def _announced(taken: list[str]) -> str:
+    """The clauses ``taken`` up to a colon that announces a list they cut (« Organiser des
+    consultations des citoyens sur internet à tous les niveaux : local, départemental »),
+    without it, when :data:`MIN_CUT_WORDS` words stay; else ""."""
+    for at in range(len(taken) - 2, -1, -1):
+        if taken[at].rstrip().endswith(":"):
+            items = taken[at + 1 :]
+            kept = " ".join(taken[: at + 1]).rstrip(" :")
+            if max(len(item.split()) for item in items) <= LIST_ITEM_WORDS and (
+                len(kept.split()) >= MIN_CUT_WORDS
+            ):
+                return kept
+            return ""
+    return ""
 
 
 def _frame_only(taken: list[str], rest: list[str]) -> bool:

@@ -1807,3 +1807,24 @@ def test_tel_after_an_indefinite_article_names_what_was_said_before():
         "accéder plus facilement",
     ):
         assert not ideas._points_back(naming), naming
+
+
+def test_a_title_cut_in_a_list_a_colon_announces_ends_before_the_colon():
+    """Issue 14: « Organiser régulièrement des consultations des citoyens sur internet à
+    tous les niveaux : local » (a real answer cut in its list) titled a sub-idea: a title
+    cut among the short items a colon announces ends before the colon; not one cut after
+    a clause of its own (« … démunis : fermeture de nombreux services, … »)."""
+    said = (
+        "Organiser régulièrement des consultations des citoyens sur internet à tous les "
+        "niveaux : local, départemental, régional et national."
+    )
+    assert ideas._run(ideas._clauses(said)) == (
+        "Organiser régulièrement des consultations des citoyens sur internet à tous les niveaux"
+    )
+    said = (
+        "Beaucoup de citoyens se trouvent démunis : fermeture de nombreux services, ligne "
+        "téléphoniques saturées injoignables et sites inaccessibles"
+    )
+    assert ideas._run(ideas._clauses(said)) == (
+        "Beaucoup de citoyens se trouvent démunis : fermeture de nombreux services,"
+    )
