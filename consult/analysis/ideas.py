@@ -1938,13 +1938,16 @@ def _marked_terms(vocabulary: Vocabulary, ids: list[int | None]) -> set[int]:
 def _tidy(text: str) -> str:
     """No edge punctuation, list marks or label (:func:`_unlabelled`), a capital first
     letter, no shouting nor capital typed twice (« PUblier »), an elision's apostrophe
-    (« d impôts » → « d'impôts », :data:`_UNTYPED_ELISION`), at most 14 words; a bracket
+    (« d impôts » → « d'impôts », :data:`_UNTYPED_ELISION`), a preposition and its article
+    apart (:data:`_GLUED_ARTICLE`), at most 14 words; a bracket
     or quote opened and not closed is cut off (« … la fiscalité (impôt sur le revenu » →
     « … la fiscalité »), one closed is kept. A whole question keeps its question
     mark: without it, « Quels moyens le Département va-t-il mettre » reads as a statement;
     so does a question's clause cut at its comma (« Comment les communes peuvent-elles
     être associées au suivi du schéma, au-delà… ? »)."""
     text = _OPINION_LEAD.sub("", _unmarked(text), count=1)
+    if _GLUED_ARTICLE.search(text) is not None:  # most titles: none
+        text = _GLUED_ARTICLE.sub(_spaced, text)
     words = _infinitive_first(_unlabelled(_UNTYPED_ELISION.sub(r"\1'", text).split()))
     asks = len(words) <= TITLE_WORDS and (text.rstrip().endswith("?") or _asked_first(words))
     text = _cut(words).strip(" ,;:-–—•*'")
@@ -1952,6 +1955,23 @@ def _tidy(text: str) -> str:
     text = _calm(_unwrapped(text.strip(" ,;:-–—•*'").rstrip(".…!?").strip()))
     text = _SHIFTED.sub(_unshifted, _negated_infinitive(text))
     return text[:1].upper() + text[1:] + ("\u00a0?" if asks and text else "")
+
+
+# A preposition and an article typed without the space between them (« dansdes espaces »,
+# « àla formation », « surla répartition ») are written apart in a title, when the two
+# together are no French word (« parle », « parla » are verbs). General French.
+_GLUED_ARTICLE = re.compile(
+    r"(?<![\w'’-])(dans|pour|sur|sous|avec|par|chez|vers|entre|sans|à)"
+    r"(les|le|la|des|du|une|un)(?![\w'’-])",
+    re.IGNORECASE,
+)
+
+
+def _spaced(glued: re.Match) -> str:
+    """A preposition and its article apart (see :data:`_GLUED_ARTICLE`)."""
+    if simplemma.is_known(glued.group().lower(), lang="fr"):
+        return glued.group()
+    return f"{glued.group(1)} {glued.group(2)}"
 
 
 def _negated_infinitive(text: str) -> str:

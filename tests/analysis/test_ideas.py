@@ -1828,3 +1828,16 @@ def test_a_title_cut_in_a_list_a_colon_announces_ends_before_the_colon():
     assert ideas._run(ideas._clauses(said)) == (
         "Beaucoup de citoyens se trouvent démunis : fermeture de nombreux services,"
     )
+
+
+def test_a_preposition_glued_to_its_article_is_written_apart_in_a_title():
+    """Issue 14: « Partagez la vie des gens qui se trouvent dansdes espaces paysages » (a
+    real answer) titled an idea: a preposition and an article typed without the space
+    between them are written apart, unless together they are a French word (« parle »)."""
+    assert _tidy("Partagez la vie des gens qui se trouvent dansdes espaces paysages") == (
+        "Partagez la vie des gens qui se trouvent dans des espaces paysages"
+    )
+    assert _tidy("L'accès à la langue, àla formation professionnelle si nécessaire") == (
+        "L'accès à la langue, à la formation professionnelle si nécessaire"
+    )
+    assert _tidy("On parle d'humains, pas de chiffres") == "On parle d'humains, pas de chiffres"
