@@ -1535,7 +1535,7 @@ def _leading(sentence: str) -> tuple[str, bool]:
         first in _POINTING
         or (first in _FRAMING_A and words[1] in _DEMONSTRATIVES)  # « À ces pays de… »
         or first.startswith(("c'", "quant"))
-        or (first == "il" and verb not in _IMPERSONAL)
+        or (first == "il" and (verb not in _IMPERSONAL or _said_to_be(verb, words[2])))
         or (first == "ce" and words[1] not in ("que", "qui", "dont"))
         or (first == "même" and words[1] == "si")
         or first in _SETTING
@@ -1543,6 +1543,13 @@ def _leading(sentence: str) -> tuple[str, bool]:
         or any(map(str.endswith, words, repeat(_INVERTED)))  # no generator: called per sentence
     )
     return rest, leaning
+
+
+def _said_to_be(verb: str, following: str) -> bool:
+    """Whether « il » + ``verb`` + ``following`` says what a thing named before is (« Il
+    s'agit d'un chauffage électrique », « il s'agit d'une prise de conscience »), not what
+    is to be done (« Il s'agit de faire comprendre les lois »). General French."""
+    return verb == "s'agit" and following in ("d'un", "d'une", "du", "des")
 
 
 def _unlinked(sentence: str) -> tuple[str, list[str] | None]:

@@ -1841,3 +1841,16 @@ def test_a_preposition_glued_to_its_article_is_written_apart_in_a_title():
         "L'accès à la langue, à la formation professionnelle si nécessaire"
     )
     assert _tidy("On parle d'humains, pas de chiffres") == "On parle d'humains, pas de chiffres"
+
+
+def test_il_s_agit_d_un_says_what_a_thing_named_before_is():
+    """Issue 14: « Néanmoins, il s'agit d'un chauffage électrique » (a real answer: the
+    writer's heating) titled an idea of the 'logement' keyword set: « il s'agit d'un… »
+    says what a thing named before is; « il s'agit de » + an infinitive says what to do."""
+    for pointing in (
+        "il s'agit d'un chauffage électrique.",
+        "il s'agit d'un chauffage collectif et, n'étant pas propriétaire, je ne peux pas",
+        "Il s'agit d'une prise de conscience",
+    ):
+        assert _standalone(pointing)[1] == LEANING, pointing
+    assert _standalone("Il s'agit de faire comprendre les lois")[1] == 1.0
