@@ -496,7 +496,7 @@ OPENERS = (
 )
 _OPENERS = frozenset(OPENERS.split())
 _GLUED = re.compile(
-    r"(?<=[\w:)]) (?=(?:(?:"
+    r" (?<=[\w:)] )(?=(?:(?:"
     + "|".join(w for w in OPENERS.split() if not w.endswith("'"))
     + r") [a-zà-ÿ]|[LJ]['’][a-zà-ÿ]|[A-ZÀ-Ý][a-zà-ÿ]+(?:er|ir|re) ))"
 )
@@ -1257,13 +1257,15 @@ def _announced(taken: list[str]) -> str:
 def _frame_only(taken: list[str], rest: list[str]) -> bool:
     """Whether the clauses ``taken`` hold no main verb while one of the next ones (``rest``)
     is a sentence of its own (see :data:`FRAME_REACH`)."""
-    if not taken or any(map(_main_verb, taken)):
+    if not taken:
         return False
-    return any(
+    if not any(
         _own_sentence(_unlinked(clause)[0])
         for clause in rest
         if not clause.startswith(("(", "["))  # an aside, not the sentence's main clause
-    )
+    ):
+        return False  # most runs: read first, the next clauses are one or two
+    return not any(map(_main_verb, taken))
 
 
 def _main_verb(clause: str) -> bool:
