@@ -587,7 +587,7 @@ class _Space:
     settled: dict[tuple, float] = field(default_factory=dict)  # _settled
     stances: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # _stances
     qualifiers: dict[str, frozenset[str]] = field(default_factory=dict)  # _qualifiers
-    said_lower: dict[bytes, str] = field(default_factory=dict)  # _qualifying
+    named: dict[bytes, frozenset[str]] = field(default_factory=dict)  # _qualifying
 
 
 def find_ideas(
@@ -1774,19 +1774,23 @@ def _qualifying(space: _Space, rows: np.ndarray, candidate: str) -> float:
     if not words:  # most candidates: a determiner, a preposition or a verb
         return 1.0
     key = rows.tobytes()
-    said = space.said_lower.get(key)
-    if said is None:  # the statements read once per idea, in lower case
-        said = space.said_lower[key] = "\n".join(
+    named = space.named.get(key)
+    if named is None:  # the statements read once per idea, in lower case
+        said = "\n".join(
             space.statements.text(space.texts, row).lower().replace("’", "'")
             for row in rows.tolist()
         )
-    return 1.0 if any(_named(word).search(said) for word in words) else LEANING
+        named = space.named[key] = frozenset(_NAMED.findall(said))
+    return 1.0 if not words.isdisjoint(named) else LEANING
 
 
-@lru_cache(maxsize=4096)
-def _named(word: str) -> re.Pattern:
-    """``word`` (lower case) written after a determiner (:data:`NAMING`)."""
-    return re.compile(r"(?<![\w'])(?:" + _NAMING_PATTERN + r")\s*" + re.escape(word) + r"(?!\w)")
+# A word written after a determiner (:data:`NAMING`), whole: one expression for every word
+# of a candidate (one made per word cost more to make than to run). At a place, at most one
+# determiner matches (each is a word followed by a space, or « l' »), and the spaces after
+# it are all read before a word: a qualifying word (letters) is named there exactly when it
+# is the whole word found. No determiner starts within a word found or within the spaces
+# before it, so reading the matches one after the other finds every one.
+_NAMED = re.compile(r"(?<![\w'])(?:" + _NAMING_PATTERN + r")\s*(\w+)")
 
 
 def _qualifiers(candidate: str) -> frozenset[str]:

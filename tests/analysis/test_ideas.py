@@ -1395,6 +1395,50 @@ def test_words_that_only_qualify_a_noun_left_unsaid_make_a_weak_title():
     assert ideas._qualifying(space, np.arange(1), "Locales et impôts") == 1.0
 
 
+def _named_one_by_one(word: str, said: str) -> bool:
+    """``word`` written after a determiner in ``said``: one expression per word."""
+    naming = ideas._NAMING_PATTERN
+    return re.search(rf"(?<![\w'])(?:{naming})\s*{re.escape(word)}(?!\w)", said) is not None
+
+
+def test_qualifying_words_are_found_after_a_determiner_without_an_expression_per_word(
+    monkeypatch,
+):
+    said = [
+        "Les taxes locales et   les impôts.",
+        "Des métiers pénibles, l'usure des corps et leurs horaires",
+        "Ces tâches sont pénibles ; cette fatigue, les dangereuses heures.",
+        "Un   métier dangereux\net une charge lourde pour les aides",
+    ]
+    space = _space(said, np.ones(len(said)), "", Vocabulary())
+    lowered = "\n".join(text.lower() for text in said)
+    candidates = [
+        "Locales et impôts",
+        "Pénibles et dangereuses",
+        "Lourde et pénible",
+        "Usure et fatigue",
+        "Dangereux ou lourds",
+        "Horaires et aides",
+    ]
+    words = {c: ideas._qualifiers(c) for c in candidates}
+    expected = [
+        1.0
+        if not words[c] or any(_named_one_by_one(w, lowered) for w in words[c])
+        else ideas.LEANING
+        for c in candidates
+    ]
+    assert sum(map(bool, words.values())) >= 4
+    assert ideas.LEANING in expected
+    assert 1.0 in expected
+
+    def compiled(*args, **kwargs):
+        raise AssertionError("an expression made per word")
+
+    monkeypatch.setattr(ideas.re, "compile", compiled)
+    rows = np.arange(len(space.statements.source))
+    assert [ideas._qualifying(space, rows, c) for c in candidates] == expected
+
+
 def test_a_pronoun_standing_for_what_the_question_named_is_no_heading():
     """Issue 14: « Ce qui utilise le digital (internet) », « Tous ceux dématérialisés »
     titled ideas: they answer « lesquels ? » and name nothing without the question."""
