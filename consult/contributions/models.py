@@ -69,9 +69,24 @@ contribution_publics = sa.Table(
 )
 
 
+RECEIPT_LENGTH = 10
+# Every code of RECEIPT_LENGTH characters, numbered: one draw below this picks a code.
+_RECEIPT_CODES = len(RECEIPT_ALPHABET) ** RECEIPT_LENGTH
+
+
 def new_receipt_code() -> str:
-    """A code the participant keeps to find out what became of the contribution."""
-    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
+    """A code the participant keeps to find out what became of the contribution.
+
+    Each code equally likely, as ten ``secrets.choice``, from one ``secrets.randbelow``
+    over all the codes read in base 31 (one read of the system's randomness instead of
+    ten or more: issue 17, 28 µs → 3 µs per contribution)."""
+    number = secrets.randbelow(_RECEIPT_CODES)
+    size = len(RECEIPT_ALPHABET)
+    characters = []
+    for _ in range(RECEIPT_LENGTH):
+        number, digit = divmod(number, size)
+        characters.append(RECEIPT_ALPHABET[digit])
+    raw = "".join(characters)
     return f"{raw[:5]}-{raw[5:]}"
 
 
