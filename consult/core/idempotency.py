@@ -162,14 +162,22 @@ def _insert_once_statement(
     """The ``INSERT … ON CONFLICT DO NOTHING RETURNING`` for rows that set the columns
     ``given`` (bound by name), and the columns it returns: built once per shape, so that
     each POST only binds its values (SQLAlchemy then finds its compiled form at once).
-    With a ``condition``: ``INSERT … SELECT <the values> WHERE <condition>``."""
+    The columns left to a constant default (``default=0``, ``default=""``) get it in the
+    statement itself. With a ``condition``: ``INSERT … SELECT <the values> WHERE
+    <condition>``."""
     rest = _Rest.of(table, given)
     insert = _UPSERT[dialect](table)
+    # The constant defaults are written into the statement (bound with their value):
+    # SQLAlchemy then computes no default for them at each INSERT.
+    constants = {column.key: sa.literal(value, column.type) for column, value in rest.constant}
     if condition is None:
-        insert = insert.values({name: sa.bindparam(name) for name in given})
+        insert = insert.values({**{name: sa.bindparam(name) for name in given}, **constants})
     else:
-        chosen = sa.select(*(sa.bindparam(name, type_=table.c[name].type) for name in given))
-        insert = insert.from_select(list(given), chosen.where(condition))
+        chosen = sa.select(
+            *(sa.bindparam(name, type_=table.c[name].type) for name in given),
+            *constants.values(),
+        )
+        insert = insert.from_select([*given, *constants], chosen.where(condition))
     statement = (
         insert.on_conflict_do_nothing(index_elements=[table.c[key]])
         .returning(*rest.returned)
@@ -181,33 +189,39 @@ def _insert_once_statement(
 @dataclass(frozen=True)
 class _Rest:
     """The columns a draft does not set, by who fills them in: the database (returned by
-    the INSERT: the primary key, server defaults), SQLAlchemy's Python-side defaults
-    (computed for the INSERT: its parameters), or nobody (NULL). Only the first are
-    returned: each returned column costs its description and its conversion at every
-    INSERT."""
+    the INSERT: the primary key, server defaults), a constant default (``constant``:
+    column and value, written in the statement), SQLAlchemy's Python-side defaults
+    computed at each INSERT (``defaulted``: its parameters), or nobody (NULL). Only the
+    first are returned: each returned column costs its description and its conversion at
+    every INSERT."""
 
     returned: tuple[sa.Column, ...]
+    constant: tuple[tuple[sa.Column, object], ...]
     defaulted: tuple[sa.Column, ...]
     null: tuple[sa.Column, ...]
 
     @classmethod
     def of(cls, table: sa.Table, given: tuple[str, ...]) -> "_Rest":
-        returned, defaulted, null = [], [], []
+        returned, constant, defaulted, null = [], [], [], []
         for column in table.c:
             if column.key in given:
                 continue
             default = column.default
-            if default is not None and (default.is_scalar or default.is_callable):
+            if default is not None and default.is_scalar:
+                constant.append((column, default.arg))
+            elif default is not None and default.is_callable:
                 defaulted.append(column)
             elif default is None and column.server_default is None and not column.primary_key:
                 null.append(column)
             else:
                 returned.append(column)
-        return cls(tuple(returned), tuple(defaulted), tuple(null))
+        return cls(tuple(returned), tuple(constant), tuple(defaulted), tuple(null))
 
     def values_of(self, row, parameters: dict) -> dict:
         """Column → value of the row just inserted, for what the draft did not set."""
         filled = dict(zip(self.returned, row, strict=True))
+        for column, value in self.constant:
+            filled[column] = value
         for column in self.defaulted:
             filled[column] = parameters[column.key]
         for column in self.null:

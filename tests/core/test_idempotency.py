@@ -97,3 +97,39 @@ def test_the_inserted_object_holds_what_the_database_stored(db, make_meeting):
     for column in table.c:
         attribute = mapper.get_property_by_column(column).key
         assert row.__dict__[attribute] == stored[column], column.key  # loaded, not expired
+
+
+def test_constant_defaults_are_written_in_the_insert(db, make_meeting):
+    """The columns left to a constant default (counters at 0, empty texts) get it in the
+    statement itself: only the callable defaults (receipt code, time) are computed at
+    each INSERT; the object and the row hold the same values as before."""
+    from consult.contributions.models import Contribution
+
+    meeting = make_meeting(status="open")
+    now = utcnow()
+    draft = Contribution(
+        meeting_id=meeting.id, body="Plus de bus le dimanche", kind="proposition",
+        author_type="usager", channel="en_ligne", status="pending",
+        idempotency_key="d" * 20, consented_at=now, created_at=now,
+    )  # fmt: skip
+    inserts = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("INSERT INTO contributions"):
+            inserts.append(context.compiled)
+
+    sa.event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        row, created = idempotency.insert_once(draft, Contribution.idempotency_key)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", seen)
+    assert created
+    assert {column.key for column in inserts[0].insert_prefetch} == {"receipt_code", "updated_at"}
+    table = Contribution.__table__
+    stored = db.session.execute(sa.select(table).where(table.c.id == row.id)).one()
+    assert (row.support_count, row.weight, row.suggest_attempts) == (0, 1, 0)
+    assert (stored.support_count, stored.weight, stored.suggest_attempts) == (0, 1, 0)
+    assert (row.rejection_reason, row.on_behalf_of, row.has_personal_data) == ("", "", False)
+    assert (stored.rejection_reason, stored.on_behalf_of, stored.has_personal_data) == (
+        "", "", False,
+    )  # fmt: skip
