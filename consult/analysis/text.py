@@ -81,7 +81,61 @@ def lemmatize(word: str) -> str:
     found = _french().get(word)
     if found is not None and not word.isnumeric() and unicodedata.is_normalized("NFC", word):
         return found
+    if _PLAIN_WORD.fullmatch(word) and _plain_search():
+        return _plain_lemma(word)
     return simplemma.lemmatize(word, lang="fr")
+
+
+def _plain_lemma(word: str) -> str:
+    """simplemma's French lemma of a plain word (:data:`_PLAIN_WORD`) that its dictionary
+    does not hold as written (« pays », « déjà », a typo: a thousand words of a corpus,
+    each searched through some fifty calls in simplemma): a number is its own lemma;
+    else the entry of the word with a capital (« espagne » → « Espagne »), else the word.
+    All that simplemma's search finds for such a word in French (:func:`_plain_search`)."""
+    if word.isnumeric():
+        return word
+    return _french().get(word.capitalize()) or word
+
+
+@lru_cache(maxsize=1)
+def _plain_search() -> bool:
+    """Whether simplemma's French search of a plain word reduces to :func:`_plain_lemma`:
+    none of its rules, prefixes, affixes, morphemes, apostrophe boundaries, enclitics or
+    folding of characters is French, and its last resort keeps the word as it is (its
+    other steps need an apostrophe or a hyphen, which a plain word has not). False with
+    another simplemma than the one read (simplemma itself is asked then)."""
+    try:
+        from simplemma.lemmatizer import _legacy_lemmatizer_for
+        from simplemma.strategies.affix_decomposition import AFFIX_LANGS
+        from simplemma.strategies.apostrophe_boundary import APOSTROPHE_BOUNDARY_LANGS
+        from simplemma.strategies.clitic_decomposition import CLITIC_LANGS
+        from simplemma.strategies.default import DefaultStrategy
+        from simplemma.strategies.defaultprefixes import DEFAULT_KNOWN_PREFIXES
+        from simplemma.strategies.defaultrules import RULE_FUNCTIONS
+        from simplemma.strategies.fallback.to_lowercase import ToLowercaseFallbackStrategy
+        from simplemma.strategies.morpheme_decomposition import MORPHEME_LANGS
+        from simplemma.utils import _CANON_TABLES
+    except ImportError:
+        return False
+    lemmatizer = _legacy_lemmatizer_for(False, False)
+    strategy = lemmatizer._lemmatization_strategy
+    last = lemmatizer._fallback_lemmatization_strategy
+    tables = (
+        AFFIX_LANGS,
+        APOSTROPHE_BOUNDARY_LANGS,
+        CLITIC_LANGS,
+        DEFAULT_KNOWN_PREFIXES,
+        RULE_FUNCTIONS,
+        MORPHEME_LANGS,
+        _CANON_TABLES,
+    )
+    return (
+        type(strategy) is DefaultStrategy
+        and strategy._greedy_dictionary_lookup is None
+        and type(last) is ToLowercaseFallbackStrategy
+        and "fr" not in last._langs_to_lower
+        and all("fr" not in table for table in tables)
+    )
 
 
 @lru_cache(maxsize=1)

@@ -56,6 +56,20 @@ def test_lemmatize_gives_simplemmas_lemma_for_every_word():
     assert [lemmatize(w) for w in words] == [simplemma.lemmatize(w, lang="fr") for w in words]
 
 
+def test_lemmatize_reads_a_plain_word_missing_from_the_dictionary_without_simplemma(monkeypatch):
+    # words of answers that the dictionary does not hold as written: invariable words,
+    # a typo, a name held with its capital, numbers; simplemma's own search gives the same
+    words = ["pays", "déjà", "oui", "seulement", "srtictes", "espagne", "1905", "3ème"]
+    assert all(_french().get(word) is None or word.isnumeric() for word in words)
+    expected = [simplemma.lemmatize(word, lang="fr") for word in words]
+
+    def searched(word, lang):
+        raise AssertionError(f"simplemma searched {word!r}")
+
+    monkeypatch.setattr(text_module.simplemma, "lemmatize", searched)
+    assert [lemmatize(word) for word in words] == expected
+
+
 def test_strip_accents():
     assert strip_accents("Élève âgée où") == "Eleve agee ou"
 
