@@ -97,6 +97,11 @@ def _plain_lemma(word: str) -> str:
     return _french().get(word.capitalize()) or word
 
 
+# The simplemma whose French search :func:`_plain_search` was read in (another one, even
+# with the same tables, may search otherwise: it is then asked itself).
+_READ_SIMPLEMMA = "2.0.0"
+
+
 @lru_cache(maxsize=1)
 def _plain_search() -> bool:
     """Whether simplemma's French search of a plain word reduces to :func:`_plain_lemma`:
@@ -104,6 +109,8 @@ def _plain_search() -> bool:
     folding of characters is French, and its last resort keeps the word as it is (its
     other steps need an apostrophe or a hyphen, which a plain word has not). False with
     another simplemma than the one read (simplemma itself is asked then)."""
+    if getattr(simplemma, "__version__", None) != _READ_SIMPLEMMA:
+        return False
     try:
         from simplemma.lemmatizer import _legacy_lemmatizer_for
         from simplemma.strategies.affix_decomposition import AFFIX_LANGS
@@ -115,11 +122,13 @@ def _plain_search() -> bool:
         from simplemma.strategies.fallback.to_lowercase import ToLowercaseFallbackStrategy
         from simplemma.strategies.morpheme_decomposition import MORPHEME_LANGS
         from simplemma.utils import _CANON_TABLES
-    except ImportError:
+
+        lemmatizer = _legacy_lemmatizer_for(False, False)
+        strategy = lemmatizer._lemmatization_strategy
+        last = lemmatizer._fallback_lemmatization_strategy
+        greedy, lowered = strategy._greedy_dictionary_lookup, last._langs_to_lower
+    except (ImportError, AttributeError):
         return False
-    lemmatizer = _legacy_lemmatizer_for(False, False)
-    strategy = lemmatizer._lemmatization_strategy
-    last = lemmatizer._fallback_lemmatization_strategy
     tables = (
         AFFIX_LANGS,
         APOSTROPHE_BOUNDARY_LANGS,
@@ -128,12 +137,12 @@ def _plain_search() -> bool:
         RULE_FUNCTIONS,
         MORPHEME_LANGS,
         _CANON_TABLES,
+        lowered,
     )
     return (
         type(strategy) is DefaultStrategy
-        and strategy._greedy_dictionary_lookup is None
+        and greedy is None
         and type(last) is ToLowercaseFallbackStrategy
-        and "fr" not in last._langs_to_lower
         and all("fr" not in table for table in tables)
     )
 

@@ -70,6 +70,19 @@ def test_lemmatize_reads_a_plain_word_missing_from_the_dictionary_without_simple
     assert [lemmatize(word) for word in words] == expected
 
 
+def test_another_simplemma_is_asked_itself_for_a_plain_word(monkeypatch):
+    # its search may have changed: the shortcut read for simplemma 2.0.0 is not taken
+    asked = []
+    real = simplemma.lemmatize
+    monkeypatch.setattr(simplemma, "__version__", "9.0.0")
+    monkeypatch.setattr(text_module, "_plain_search", text_module._plain_search.__wrapped__)
+    monkeypatch.setattr(
+        text_module.simplemma, "lemmatize", lambda w, lang: asked.append(w) or real(w, lang=lang)
+    )
+    assert lemmatize("pays") == real("pays", lang="fr")
+    assert asked == ["pays"]
+
+
 def test_strip_accents():
     assert strip_accents("Élève âgée où") == "Eleve agee ou"
 
