@@ -1788,9 +1788,9 @@ def _qualifying(space: _Space, rows: np.ndarray, candidate: str) -> float:
 # of a candidate (one made per word cost more to make than to run). At a place, at most one
 # determiner matches (each is a word followed by a space, or « l' »), and the spaces after
 # it are all read before a word: a qualifying word (letters) is named there exactly when it
-# is the whole word found. No determiner starts within a word found or within the spaces
-# before it, so reading the matches one after the other finds every one.
-_NAMED = re.compile(r"(?<![\w'])(?:" + _NAMING_PATTERN + r")\s*(\w+)")
+# is the whole word found. The word is looked at, not taken (a lookahead): a determiner
+# that is itself the word found (« les leur… », « la leur… ») is read as one in turn.
+_NAMED = re.compile(r"(?<![\w'])(?:" + _NAMING_PATTERN + r")\s*(?=(\w+))")
 
 
 def _qualifiers(candidate: str) -> frozenset[str]:

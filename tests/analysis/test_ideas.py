@@ -1439,6 +1439,16 @@ def test_qualifying_words_are_found_after_a_determiner_without_an_expression_per
     assert [ideas._qualifying(space, rows, c) for c in candidates] == expected
 
 
+def test_a_determiner_that_is_itself_the_word_after_one_is_read_as_one():
+    # « la leur », « les leur » (pronouns before a verb, or the possessive): the word after
+    # the second determiner is written after a determiner too, as one expression a word says
+    said = "il faut les leur rendre ; chacun garde la leur vieille voiture et le sien"
+    found = {match.group(1) for match in ideas._NAMED.finditer(said)}
+    for word in said.replace(";", " ").split():
+        assert (word in found) == _named_one_by_one(word, said), word
+    assert {"leur", "rendre", "vieille"} <= found
+
+
 def test_a_pronoun_standing_for_what_the_question_named_is_no_heading():
     """Issue 14: « Ce qui utilise le digital (internet) », « Tous ceux dématérialisés »
     titled ideas: they answer « lesquels ? » and name nothing without the question."""
